@@ -1,0 +1,2 @@
+// Every table of ai-session. Each concern keeps its tables in db/schema/<concern>.ts; list it here.
+export * from "./schema/core.ts";

@@ -1,0 +1,23 @@
+import type { Db } from "../db/client.ts";
+import type { Paths } from "./paths.ts";
+import type { SessionManager } from "./session/manager.ts";
+
+/**
+ * Everything a running server holds, handed to route modules, the MCP server and background jobs.
+ * Domain services hang off it; adapters (routes, MCP tools) only call their functions.
+ */
+export interface Runtime {
+  paths: Paths;
+  db: Db;
+  sessions: SessionManager;
+  version: string;
+  startedAt: number;
+  /** TCP port the server listens on (0 before listening). */
+  port: number;
+  /** The owner token that `serve` prints in the dashboard URL (admin scope). */
+  ownerToken: string;
+  /** Set by `serve --no-token`: TCP requests need no token. */
+  noToken: boolean;
+  /** Called by shutdown routes: saves sessions, ends shells, stops listening. */
+  shutdown(reason: string): Promise<void>;
+}

@@ -1,0 +1,69 @@
+import { timingSafeEqual } from "node:crypto";
+import { AppError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+
+export type Scope = "read" | "exec" | "admin";
+export type Transport = "unix" | "tcp" | "internal";
+
+/** Who is calling: the owner (Unix socket, or the owner token over TCP) or a named API token. */
+export interface Caller {
+  kind: "owner" | "token";
+  /** Token name for the audit log ("owner" for the owner). */
+  name: string;
+  scopes: ReadonlySet<Scope>;
+  /** Agent the caller acts as (`--agent`, `X-AI-Session-Agent`), if any. */
+  agent?: string;
+}
+
+const ALL: ReadonlySet<Scope> = new Set(["read", "exec", "admin"]);
+
+export function ownerCaller(agent?: string): Caller {
+  return { kind: "owner", name: "owner", scopes: ALL, agent };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Extra token checkers (scoped API tokens) register here; they return a Caller or undefined. */
+export const tokenResolvers: Array<(rt: Runtime, token: string) => Caller | undefined> = [];
+
+export function tokenFrom(req: Request): string | undefined {
+  const h = req.headers.get("authorization");
+  if (h?.toLowerCase().startsWith("bearer ")) return h.slice(7).trim();
+  const url = new URL(req.url);
+  return url.searchParams.get("token") ?? undefined;
+}
+
+/**
+ * Decides who a request comes from. The Unix socket is the owner's alone (mode 0600), so it needs no
+ * token; TCP needs the owner token or a scoped API token, unless the server runs with --no-token.
+ */
+export function authenticate(rt: Runtime, req: Request, transport: Transport): Caller {
+  const agent = req.headers.get("x-ai-session-agent") ?? undefined;
+  if (transport !== "tcp" || rt.noToken) return ownerCaller(agent);
+  const token = tokenFrom(req);
+  if (!token) throw new AppError("unauthorized", "this request needs a token (the URL printed by `ai-session serve` has one)");
+  if (sameSecret(token, rt.ownerToken)) return ownerCaller(agent);
+  for (const resolve of tokenResolvers) {
+    const caller = resolve(rt, token);
+    if (caller) return { ...caller, agent: agent ?? caller.agent };
+  }
+  throw new AppError("unauthorized", "the token is not valid (ask the owner for a new one: ai-session token create)");
+}
+
+export function requireScope(caller: Caller, scope: Scope): void {
+  if (caller.scopes.has("admin") || caller.scopes.has(scope)) return;
+  throw new AppError("denied", `the token "${caller.name}" lacks the ${scope} scope`);
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/** DNS-rebinding guard: a Host header that is not a loopback name is refused. */
+export function isLoopbackHost(hostHeader: string | null): boolean {
+  if (!hostHeader) return false;
+  const host = hostHeader.replace(/:\d+$/, "").toLowerCase();
+  return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith(".localhost");
+}
