@@ -2,3 +2,6 @@
 export * from "./schema/core.ts";
 export * from "./schema/audit.ts";
 export * from "./schema/persist.ts";
+export * from "./schema/tokens.ts";
+export * from "./schema/bus.ts";
+export * from "./schema/trace.ts";

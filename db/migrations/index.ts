@@ -2,9 +2,13 @@
 import m0 from "./0000_dazzling_salo.sql" with { type: "text" };
 import m1 from "./0001_persist_audit.sql" with { type: "text" };
 import m2 from "./0002_audit_append_only.sql" with { type: "text" };
+import m3 from "./0003_peaceful_kulan_gath.sql" with { type: "text" };
+import m4 from "./0004_loving_jack_murdock.sql" with { type: "text" };
 
 export const migrations: { tag: string; sql: string }[] = [
   { tag: "0000_dazzling_salo", sql: m0 },
   { tag: "0001_persist_audit", sql: m1 },
   { tag: "0002_audit_append_only", sql: m2 },
+  { tag: "0003_peaceful_kulan_gath", sql: m3 },
+  { tag: "0004_loving_jack_murdock", sql: m4 },
 ];
