@@ -1,0 +1,54 @@
+import { redactText } from "../security/redact.ts";
+
+/**
+ * Which HTTP requests change state, and how each is named in the audit log. Pure: the audit
+ * middleware (server/routes/audit.ts) feeds it the method, path and parsed JSON body.
+ */
+export interface AuditedAction {
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+const SESSION_VERBS = new Set(["exec", "send", "resize", "wait", "snapshot", "restore", "signal", "share", "role"]);
+
+function str(v: unknown): string | null {
+  return typeof v === "string" ? v : null;
+}
+
+export function describeApiRequest(method: string, path: string, body: Record<string, unknown> | null): AuditedAction | null {
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return null;
+  const parts = path.replace(/^\/api\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const [area, name, verb] = parts;
+  if (!area) return null;
+  if (area === "sessions") {
+    if (!name) return { action: "create", target: str(body?.name), detail: body?.cwd ? { cwd: body.cwd } : null };
+    if (!verb) return method === "DELETE" ? { action: "kill", target: name, detail: null } : { action: `session.${method.toLowerCase()}`, target: name, detail: null };
+    if (verb === "exec") {
+      const command = str(body?.command);
+      return { action: "exec", target: name, detail: command ? { command: redactText(command).text } : null };
+    }
+    if (verb === "send") {
+      // The text itself is never recorded (it may be a password): only its size and whether it was secret.
+      const text = str(body?.text);
+      return { action: "send", target: name, detail: { chars: text?.length ?? 0, keys: body?.keys ?? null, secret: !!body?.secret } };
+    }
+    if (verb === "read" || verb === "screen" || verb === "history" || verb === "stream" || verb === "wait") return null;
+    return { action: SESSION_VERBS.has(verb) ? verb : `session.${verb}`, target: name, detail: null };
+  }
+  if (area === "audit" || area === "status") return null;
+  if (area === "server" && name === "shutdown") return { action: "kill-server", target: null, detail: null };
+  return { action: [area, verb ? `${name}.${verb}` : name].filter(Boolean).join("."), target: verb ? name ?? null : null, detail: null };
+}
+
+/** MCP tool calls (JSON-RPC `tools/call`) are audited by tool name; reads are left out by name. */
+export function describeMcpCall(body: unknown): AuditedAction | null {
+  const msg = body as { method?: string; params?: { name?: string; arguments?: Record<string, unknown> } } | null;
+  if (!msg || msg.method !== "tools/call" || !msg.params?.name) return null;
+  const tool = msg.params.name;
+  if (/(^|_)(read|list|screen|history|context|status|get|inbox|analyze|wait|search)(_|$)/.test(tool)) return null;
+  const args = msg.params.arguments ?? {};
+  const target = str(args.session) ?? str(args.name) ?? null;
+  const command = str(args.command);
+  return { action: `mcp.${tool}`, target, detail: command ? { command: redactText(command).text } : null };
+}

@@ -1,0 +1,86 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { describeApiRequest, describeMcpCall, type AuditedAction } from "../audit/actions.ts";
+import { listAudit, parseSince, recordAudit, type AuditOutcome } from "../audit/log.ts";
+import type { Runtime } from "../runtime.ts";
+import { requireScope } from "../security/auth.ts";
+import { queryOf } from "./validate.ts";
+
+const AuditQuery = z.object({
+  since: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  action: z.string().optional(),
+  agent: z.string().optional(),
+});
+
+/** GET /api/audit?since=2h&limit=100: the audit log, oldest first (admin scope). */
+export function auditRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  app.get("/audit", (c) => {
+    requireScope(c.get("caller"), "admin");
+    const q = queryOf(c, AuditQuery);
+    const entries = listAudit(rt.db, {
+      since: q.since ? parseSince(q.since) : undefined,
+      limit: q.limit,
+      action: q.action,
+      agent: q.agent,
+    });
+    return c.json(entries);
+  });
+  return app;
+}
+
+function outcomeOf(status: number): AuditOutcome {
+  if (status < 400) return "ok";
+  return status === 401 || status === 403 ? "denied" : "error";
+}
+
+async function bodyOf(req: Request): Promise<Record<string, unknown> | null> {
+  if (!req.body) return null;
+  try {
+    const v = await req.clone().json();
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Records every state-changing request under /api and every MCP tool call that changes state,
+ * with the caller (owner or token name), the agent, and the outcome from the response status.
+ * Register it after authentication and before the routes: `app.use("*", auditMiddleware(rt))`.
+ */
+export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    const method = c.req.method;
+    let described: AuditedAction | null = null;
+    if (method !== "GET" && path.startsWith("/api/")) described = describeApiRequest(method, path, await bodyOf(c.req.raw));
+    else if (method === "POST" && (path === "/mcp" || path.startsWith("/mcp/"))) described = describeMcpCall(await bodyOf(c.req.raw));
+    await next();
+    if (!described) return;
+    const caller = c.get("caller");
+    const detail: Record<string, unknown> = { ...(described.detail ?? {}) };
+    let target = described.target;
+    if (c.res.status >= 400 || described.action === "exec" || described.action === "create") {
+      try {
+        const res = (await c.res.clone().json()) as Record<string, any>;
+        if (res?.error?.message) detail.error = res.error.message;
+        if (typeof res?.exit_code === "number") detail.exit_code = res.exit_code;
+        if (typeof res?.status === "string" && described.action === "exec") detail.status = res.status;
+        if (!target && typeof res?.name === "string") target = res.name;
+      } catch {
+        // not JSON (a stream): the status code says enough
+      }
+    }
+    recordAudit(rt.db, {
+      actor: { kind: caller?.kind ?? "unknown", name: caller?.name ?? "unknown" },
+      agent: caller?.agent ?? null,
+      action: described.action,
+      target,
+      outcome: outcomeOf(c.res.status),
+      detail: Object.keys(detail).length ? detail : null,
+    });
+  };
+}
