@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { planMigration } from "../../server/migrate/plan.ts";
+import { captureScrollback, listPanes } from "../../server/migrate/tmux.ts";
+import { startTmuxFixture, type TmuxFixture } from "./tmux-fixture.ts";
+
+let fx: TmuxFixture;
+beforeAll(async () => {
+  fx = await startTmuxFixture();
+});
+afterAll(() => fx?.stop());
+
+describe("reading a real tmux server", () => {
+  test("every pane is listed with its session, window, pane, cwd, command and size", () => {
+    const panes = listPanes({ socketName: fx.socket });
+    expect(panes.map((p) => `${p.session}:${p.window}.${p.pane}`)).toEqual(fx.panes.map((p) => p.target));
+    expect(panes.map((p) => p.cwd)).toEqual(fx.panes.map((p) => p.cwd));
+    expect(panes.every((p) => p.command === "bash")).toBe(true);
+    expect(panes.find((p) => p.session === "beta")!.cols).toBe(90);
+  });
+
+  test("scrollback comes back whole, with CRLF line ends", () => {
+    const pane = listPanes({ socketName: fx.socket }).find((p) => p.session === "beta")!;
+    const text = captureScrollback({ socketName: fx.socket }, pane.paneId);
+    for (let i = 1; i <= 40; i++) expect(text).toContain(`beta.0.0-line-${i}\r\n`);
+  });
+
+  test("the plan names each pane tmuxsession.window.pane and skips taken names", () => {
+    const plan = planMigration({ socketName: fx.socket }, { sessions: ["alpha"] }, (n) => n === "alpha.1.0");
+    expect(plan.map((p) => [p.name, p.action])).toEqual([
+      ["alpha.0.0", "create"],
+      ["alpha.0.1", "create"],
+      ["alpha.1.0", "skip"],
+    ]);
+  });
+
+  test("an unknown tmux session is named, with what exists", () => {
+    expect(() => planMigration({ socketName: fx.socket }, { sessions: ["gamma"] }, () => false)).toThrow(
+      'no tmux session named "gamma" (tmux has: alpha, beta)',
+    );
+  });
+
+  test("no tmux server gives a clear message", () => {
+    expect(() => listPanes({ socketName: `${fx.socket}-nobody` })).toThrow(/no tmux server is running on socket name/);
+  });
+
+  test("asking for nothing says how to ask", () => {
+    expect(() => planMigration({ socketName: fx.socket }, {}, () => false)).toThrow(/--all/);
+  });
+});
