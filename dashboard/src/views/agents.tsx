@@ -1,0 +1,3 @@
+export default function AgentsView() {
+  return <h1>Agents</h1>;
+}

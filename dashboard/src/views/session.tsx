@@ -1,0 +1,66 @@
+import { createSignal, Show } from "solid-js";
+import { controlling } from "../api/caller.ts";
+import { enc, get } from "../api/client.ts";
+import type { CommandRecord, SessionInfo } from "../api/types.ts";
+import { ErrorNote } from "../components/notes.tsx";
+import { LiveTerminal } from "../components/terminal.tsx";
+import { age } from "../lib/format.ts";
+import { polled } from "../lib/live.ts";
+import { linkClick } from "../lib/router.ts";
+import { CommandDetailPanel } from "./session-command.tsx";
+import { HistoryTable } from "./session-history.tsx";
+
+/** One session: its live terminal, its command history, and the selected command's analysis and output. */
+export default function SessionView(props: { name: string }) {
+  const path = () => `/api/sessions/${enc(props.name)}`;
+  const info = polled(() => get<SessionInfo>(path()), 5000, (e) => /session/.test(e.type));
+  const history = polled(
+    async () => {
+      const h = await get<CommandRecord[] | { commands: CommandRecord[] }>(`${path()}/history`);
+      return Array.isArray(h) ? h : h.commands;
+    },
+    2000,
+    (e) => /command/.test(e.type),
+  );
+  const [selected, setSelected] = createSignal<string>();
+
+  return (
+    <section aria-labelledby="session-title" class="session-view">
+      <div class="view-head">
+        <p class="crumbs">
+          <a href="/" onClick={linkClick}>
+            Sessions
+          </a>{" "}
+          /
+        </p>
+        <h1 id="session-title">{props.name}</h1>
+        <Show when={info.data()}>
+          {(s) => (
+            <p class="muted">
+              <span class={`badge st-${s().status}`}>{s().status}</span> <span class="mono">{s().cwd}</span> · {s().shell ?? ""}{" "}
+              · pid {s().pid ?? "—"} · {s().cols}×{s().rows} · up {age(s().created_at)}
+              <Show when={s().owner_agent}> · agent {s().owner_agent}</Show>
+              <Show when={s().role}> ({s().role})</Show>
+            </p>
+          )}
+        </Show>
+      </div>
+      <ErrorNote error={info.error()} />
+
+      <div class="session-grid">
+        <Show when={info.data()} keyed>
+          {(s) => <LiveTerminal session={props.name} writable={controlling} cols={s.cols} rows={s.rows} />}
+        </Show>
+        <section aria-labelledby="history-title" class="card history">
+          <h2 id="history-title">History</h2>
+          <ErrorNote error={history.error()} />
+          <HistoryTable commands={history.data() ?? []} selected={selected()} onSelect={setSelected} />
+        </section>
+      </div>
+
+      <Show when={selected()} keyed>
+        {(id) => <CommandDetailPanel session={props.name} commandId={id} />}
+      </Show>
+    </section>
+  );
+}

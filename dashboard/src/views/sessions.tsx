@@ -1,0 +1,152 @@
+import { createSignal, onCleanup, Show } from "solid-js";
+import { controlling } from "../api/caller.ts";
+import { ApiError, del, enc, get, post } from "../api/client.ts";
+import type { SessionInfo } from "../api/types.ts";
+import { Empty, ErrorNote } from "../components/notes.tsx";
+import { VirtualList } from "../components/virtual-list.tsx";
+import { age, int } from "../lib/format.ts";
+import { polled } from "../lib/live.ts";
+import { linkClick } from "../lib/router.ts";
+import { CreateSessionForm } from "./sessions-create.tsx";
+import { RestorePanel } from "./sessions-restore.tsx";
+
+const ROW = 44;
+
+function agentStatus(s: SessionInfo): string | undefined {
+  const a = s.agent_status;
+  if (!a) return undefined;
+  return typeof a === "string" ? a : (a.state ?? a.status);
+}
+
+/** Every session with its state; create, kill, snapshot and restore when control is on. */
+export function SessionsView() {
+  const sessions = polled(() => get<SessionInfo[]>("/api/sessions?detailed=1"), 3000, (e) => /session|command/.test(e.type));
+  const [note, setNote] = createSignal<{ text: string; error?: boolean }>();
+  const [now, setNow] = createSignal(Date.now());
+  const tick = setInterval(() => setNow(Date.now()), 5000);
+  onCleanup(() => clearInterval(tick));
+
+  async function act(label: string, fn: () => Promise<unknown>) {
+    try {
+      await fn();
+      setNote({ text: label });
+      await sessions.refresh();
+    } catch (e) {
+      setNote({ text: e instanceof ApiError ? e.message : String(e), error: true });
+    }
+  }
+
+  const kill = (s: SessionInfo) => act(`Ended session ${s.name}.`, () => del(`/api/sessions/${enc(s.name)}`));
+  const snapshot = (s: SessionInfo) =>
+    act(`Saved a snapshot of ${s.name}.`, () => post(`/api/sessions/${enc(s.name)}/snapshot`, {}));
+
+  const list = () => sessions.data() ?? [];
+  const live = () => list().filter((s) => s.status !== "ended" && s.status !== "exited").length;
+
+  return (
+    <section aria-labelledby="sessions-title">
+      <div class="view-head">
+        <h1 id="sessions-title">Sessions</h1>
+        <p class="muted">
+          {list().length} sessions, {live()} running
+        </p>
+      </div>
+
+      <Show when={controlling()} fallback={<p class="muted">Turn on control (top right) to create, snapshot, restore or end sessions.</p>}>
+        <div class="row-wrap">
+          <CreateSessionForm onCreated={(name) => act(`Created session ${name}.`, async () => {})} />
+          <RestorePanel onRestored={(name) => act(`Restored session ${name}.`, async () => {})} />
+        </div>
+      </Show>
+      <Show when={note()}>
+        {(n) => (
+          <p class={n().error ? "error" : "ok"} role={n().error ? "alert" : "status"}>
+            {n().text}
+          </p>
+        )}
+      </Show>
+      <ErrorNote error={sessions.error()} />
+
+      <Show
+        when={list().length > 0}
+        fallback={
+          <Show when={!sessions.loading()}>
+            <Empty title="No sessions yet.">
+              Create one with <code>ai-session create --name dev</code>, or with the form above when control is on.
+            </Empty>
+          </Show>
+        }
+      >
+        <VirtualList
+          items={list()}
+          rowHeight={ROW}
+          height={`min(70vh, ${(list().length + 1) * ROW + 4}px)`}
+          label="Sessions"
+          role="table"
+          header={
+            <div class="vlist-head sessions-grid" role="row" aria-rowindex={1}>
+              <span role="columnheader">Status</span>
+              <span role="columnheader">Name</span>
+              <span role="columnheader">Agent · role</span>
+              <span role="columnheader">Directory</span>
+              <span role="columnheader">Last command</span>
+              <span role="columnheader">Age</span>
+              <span role="columnheader">Tokens saved</span>
+              <span role="columnheader">
+                <span class="sr-only">Actions</span>
+              </span>
+            </div>
+          }
+        >
+          {(s) => (
+            <div class="sessions-grid" data-session={s.name}>
+              <span role="cell">
+                <span class={`badge st-${s.status}`}>{s.status}</span>
+                <Show when={agentStatus(s)}>
+                  {(a) => <span class={`badge ag-${a()}`}>{a()}</span>}
+                </Show>
+              </span>
+              <span role="cell" class="name">
+                <a href={`/sessions/${enc(s.name)}`} onClick={linkClick}>
+                  {s.name}
+                </a>
+              </span>
+              <span role="cell">
+                {s.owner_agent ?? "—"}
+                <Show when={s.role}> · {s.role}</Show>
+              </span>
+              <span role="cell" class="mono ellipsis" title={s.cwd}>
+                {s.cwd}
+              </span>
+              <span role="cell" class="mono ellipsis" title={s.last_command?.command ?? ""}>
+                <Show when={s.last_command} fallback={<span class="muted">{s.commands ? `${s.commands} commands` : "—"}</span>}>
+                  {(c) => (
+                    <>
+                      <span class={c().exit_code === 0 ? "exit-ok" : "exit-bad"}>[{c().exit_code ?? "…"}]</span> {c().command}
+                    </>
+                  )}
+                </Show>
+              </span>
+              <span role="cell">{age(s.created_at, now())}</span>
+              <span role="cell">
+                <Show when={s.tokens} fallback="—">
+                  {(t) => int(t().raw - t().compacted)}
+                </Show>
+              </span>
+              <span role="cell" class="actions">
+                <Show when={controlling() && s.status !== "ended"}>
+                  <button type="button" onClick={() => snapshot(s)} aria-label={`Snapshot ${s.name}`}>
+                    Snapshot
+                  </button>
+                  <button type="button" class="danger" onClick={() => kill(s)} aria-label={`End ${s.name}`}>
+                    End
+                  </button>
+                </Show>
+              </span>
+            </div>
+          )}
+        </VirtualList>
+      </Show>
+    </section>
+  );
+}

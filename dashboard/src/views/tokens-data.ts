@@ -1,0 +1,90 @@
+import { enc, get } from "../api/client.ts";
+import { tokensOf, type CommandRecord, type SessionInfo } from "../api/types.ts";
+import { toMs } from "../lib/format.ts";
+
+export interface TokenPoint {
+  at: number;
+  session: string;
+  agent: string;
+  command: string;
+  commandId: string;
+  raw: number;
+  compacted: number;
+}
+
+/** Every command with token counts, across all sessions, oldest first (from each session's history). */
+export async function loadTokenPoints(): Promise<{ points: TokenPoint[]; sessions: number }> {
+  const sessions = await get<SessionInfo[]>("/api/sessions");
+  const points: TokenPoint[] = [];
+  const queue = [...sessions];
+  async function worker() {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      const name = s.name;
+      let h: CommandRecord[] | { commands: CommandRecord[] };
+      try {
+        h = await get(`/api/sessions/${enc(name)}/history`);
+      } catch {
+        continue; // ended between the two calls
+      }
+      for (const c of Array.isArray(h) ? h : h.commands) {
+        const t = tokensOf(c);
+        if (!t) continue;
+        points.push({
+          at: toMs(c.ended_at ?? c.started_at) ?? 0,
+          session: name,
+          agent: c.agent ?? s.owner_agent ?? "(no agent)",
+          command: c.command,
+          commandId: String(c.command_id ?? c.id ?? ""),
+          raw: t.raw,
+          compacted: t.compacted,
+        });
+      }
+    }
+  }
+  await Promise.all([1, 2, 3, 4, 5, 6].map(worker));
+  points.sort((a, b) => a.at - b.at);
+  return { points, sessions: sessions.length };
+}
+
+/** Cumulative raw and compacted tokens over time, for the chart. */
+export function cumulative(points: TokenPoint[]): [number[], number[], number[]] {
+  const xs: number[] = [];
+  const raw: number[] = [];
+  const comp: number[] = [];
+  let r = 0;
+  let c = 0;
+  for (const p of points) {
+    r += p.raw;
+    c += p.compacted;
+    const x = p.at / 1000;
+    if (xs.length && xs[xs.length - 1] === x) {
+      raw[raw.length - 1] = r;
+      comp[comp.length - 1] = c;
+    } else {
+      xs.push(x);
+      raw.push(r);
+      comp.push(c);
+    }
+  }
+  return [xs, raw, comp];
+}
+
+export interface Totals {
+  key: string;
+  raw: number;
+  compacted: number;
+  commands: number;
+}
+
+export function totalsBy(points: TokenPoint[], key: (p: TokenPoint) => string): Totals[] {
+  const m = new Map<string, Totals>();
+  for (const p of points) {
+    const k = key(p);
+    const t = m.get(k) ?? { key: k, raw: 0, compacted: 0, commands: 0 };
+    t.raw += p.raw;
+    t.compacted += p.compacted;
+    t.commands++;
+    m.set(k, t);
+  }
+  return [...m.values()].sort((a, b) => b.raw - a.raw);
+}

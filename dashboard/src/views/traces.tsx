@@ -1,0 +1,3 @@
+export default function TracesView() {
+  return <h1>Traces</h1>;
+}

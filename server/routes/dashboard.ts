@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import type { DashboardAsset } from "../../dashboard/asset.ts";
+import { dashboardAssets } from "../../dashboard/assets.gen.ts";
+import type { AppEnv } from "../app.ts";
+
+/**
+ * Serves the dashboard's embedded files at /: each file with its content type, gzip when the
+ * browser takes it, hashed assets cached for good, and index.html for any other page path (the app
+ * routes in the browser). When the binary was built without the dashboard, a plain page says so.
+ * Mount it after the API routes: /api and /mcp paths are never answered here.
+ */
+export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const byPath = new Map(assets.map((a) => [a.path, a]));
+  const index = byPath.get("/index.html");
+  const gzipped = new Map<string, Uint8Array<ArrayBuffer>>();
+
+  async function body(asset: DashboardAsset, gzip: boolean): Promise<Uint8Array<ArrayBuffer>> {
+    const raw = new Uint8Array(await Bun.file(asset.file).arrayBuffer());
+    if (!gzip) return raw;
+    let z = gzipped.get(asset.path);
+    if (!z) gzipped.set(asset.path, (z = new Uint8Array(Bun.gzipSync(raw))));
+    return z;
+  }
+
+  app.get("*", async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    if (path === "/api" || path.startsWith("/api/") || path === "/mcp" || path.startsWith("/mcp/")) return next();
+    if (!index) return c.html(NOT_BUILT_PAGE, 200, SECURITY_HEADERS);
+
+    const file = byPath.get(path === "/" ? "/index.html" : path);
+    const looksLikeFile = /\.[a-z0-9]+$/i.test(path);
+    if (!file && looksLikeFile) return next();
+    const asset = file ?? index;
+
+    const compressible = /^(text\/|application\/(json|javascript)|image\/svg)/.test(asset.type);
+    const gzip = compressible && /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+    const headers: Record<string, string> = {
+      ...SECURITY_HEADERS,
+      "content-type": asset.type,
+      "cache-control": asset.path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+      vary: "accept-encoding",
+    };
+    if (gzip) headers["content-encoding"] = "gzip";
+    return c.body(await body(asset, gzip), 200, headers);
+  });
+
+  return app;
+}
+
+/** The token travels in the first URL: never send it on as a referrer, never frame the page. */
+const SECURITY_HEADERS: Record<string, string> = {
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+};
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="dark light">
+<title>ai-session</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<h1>ai-session</h1>
+<p>The server is running, but this build has no dashboard in it.</p>
+<p>Build it with <code>npm run build</code> (vite build, then <code>bun dashboard/embed.ts</code>, then the binary),
+or use the CLI: <code>ai-session list</code>.</p>
+</body></html>
+`;
