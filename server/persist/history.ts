@@ -1,0 +1,121 @@
+import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { commands } from "../../db/schema/core.ts";
+import { decodeOutput } from "./codec.ts";
+
+/**
+ * Searching a session's command history, and the per-session retention cap on stored output.
+ * The history route calls `filterHistory` when `--grep` or `--failed` is given; the persistence
+ * hooks call `enforceRetention` after every command.
+ */
+export type CommandRow = typeof commands.$inferSelect;
+
+export interface HistoryFilter {
+  /** case-insensitive text to find in the command line or its output */
+  grep?: string;
+  /** only commands that did not end well (non-zero exit, failed, timeout, interrupted) */
+  failed?: boolean;
+  limit?: number;
+}
+
+export interface HistoryMatch extends CommandRow {
+  /** the first output line containing the grep text, if the match was in the output */
+  match_line: string | null;
+  /** true when retention dropped this command's stored output */
+  output_dropped: boolean;
+}
+
+const FAILED = ["failed", "timeout", "interrupted"] as const;
+
+function firstLineWith(text: string, needle: string): string | null {
+  const lower = needle.toLowerCase();
+  for (const line of text.split(/\r?\n|\r/)) {
+    if (line.toLowerCase().includes(lower)) return line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").trim().slice(0, 300);
+  }
+  return null;
+}
+
+/** Commands of one session (oldest first) matching the filter. */
+export function filterHistory(db: Db, sessionId: string, f: HistoryFilter): HistoryMatch[] {
+  const failedCond = f.failed
+    ? or(inArray(commands.status, [...FAILED]), and(isNotNull(commands.exitCode), sql`${commands.exitCode} <> 0`))
+    : undefined;
+  const rows = db
+    .select()
+    .from(commands)
+    .where(and(eq(commands.sessionId, sessionId), failedCond))
+    .orderBy(asc(commands.id))
+    .all();
+  const out: HistoryMatch[] = [];
+  for (const row of rows) {
+    const dropped = row.outputZ == null && row.status !== "running" && row.rawBytes > 0;
+    let matchLine: string | null = null;
+    if (f.grep) {
+      const inCommand = row.command.toLowerCase().includes(f.grep.toLowerCase());
+      if (!inCommand) {
+        if (!row.outputZ) continue;
+        let text: string;
+        try {
+          text = new TextDecoder().decode(decodeOutput(row.outputZ));
+        } catch {
+          continue; // encrypted with another key: it cannot match
+        }
+        matchLine = firstLineWith(text, f.grep);
+        if (matchLine == null) continue;
+      }
+    }
+    out.push({ ...row, match_line: matchLine, output_dropped: dropped });
+  }
+  return f.limit ? out.slice(-f.limit) : out;
+}
+
+export function retentionCapBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.AI_SESSION_HISTORY_CAP_MB ?? "64");
+  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : 64 * 1024 * 1024;
+}
+
+/**
+ * Keeps one session's stored output under `capBytes`: the oldest outputs are dropped first (the
+ * command rows stay, with exit codes and durations; `output_dropped` says what happened).
+ */
+export function enforceRetention(db: Db, sessionId: string, capBytes = retentionCapBytes()): { dropped: number; freed_bytes: number } {
+  const total =
+    db
+      .select({ n: sql<number>`coalesce(sum(length(${commands.outputZ})), 0)` })
+      .from(commands)
+      .where(eq(commands.sessionId, sessionId))
+      .get()?.n ?? 0;
+  if (total <= capBytes) return { dropped: 0, freed_bytes: 0 };
+  let over = total - capBytes;
+  let dropped = 0;
+  let freed = 0;
+  const oldest = db
+    .select({ id: commands.id, size: sql<number>`length(${commands.outputZ})` })
+    .from(commands)
+    .where(and(eq(commands.sessionId, sessionId), isNotNull(commands.outputZ)))
+    .orderBy(asc(commands.id))
+    .all();
+  const ids: number[] = [];
+  for (const r of oldest) {
+    if (over <= 0) break;
+    ids.push(r.id);
+    over -= r.size;
+    freed += r.size;
+    dropped++;
+  }
+  if (ids.length) db.update(commands).set({ outputZ: null }).where(inArray(commands.id, ids)).run();
+  return { dropped, freed_bytes: freed };
+}
+
+/** The newest `limit` commands of a session, oldest first (for snapshots). */
+export function recentCommands(db: Db, sessionId: string, limit = 10_000): CommandRow[] {
+  return db
+    .select()
+    .from(commands)
+    .where(eq(commands.sessionId, sessionId))
+    .orderBy(desc(commands.id))
+    .limit(limit)
+    .all()
+    .reverse();
+}
+

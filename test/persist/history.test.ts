@@ -1,0 +1,65 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../../db/client.ts";
+import { commands } from "../../db/schema/core.ts";
+import { encodeOutput } from "../../server/persist/codec.ts";
+import { enforceRetention, filterHistory } from "../../server/persist/history.ts";
+
+function dbWithCommands(list: { command: string; exit: number; output: string }[]) {
+  const db = openDatabase(join(mkdtempSync(join(tmpdir(), "ais-hist-")), "state.db"));
+  let t = 1_700_000_000_000;
+  for (const c of list) {
+    const raw = new TextEncoder().encode(c.output);
+    db.insert(commands)
+      .values({
+        sessionId: "s1",
+        command: c.command,
+        cwd: "/tmp",
+        status: c.exit === 0 ? "ok" : "failed",
+        exitCode: c.exit,
+        startedAt: t,
+        endedAt: t + 5,
+        durationMs: 5,
+        startOffset: 0,
+        rawBytes: raw.length,
+        outputZ: Buffer.from(encodeOutput(raw)),
+      })
+      .run();
+    t += 10;
+  }
+  return db;
+}
+
+describe("history search and retention", () => {
+  const db = dbWithCommands([
+    { command: "make build", exit: 0, output: "cc -o app main.c\r\n" },
+    { command: "make test", exit: 2, output: "main_test.c:12: assertion failed: total == 3\r\n" },
+    { command: "ls", exit: 0, output: "Makefile main.c\r\n" },
+  ]);
+
+  test("--grep finds the text in a command line or its output, showing the line", () => {
+    expect(filterHistory(db, "s1", { grep: "MAKE" }).map((r) => r.command)).toEqual(["make build", "make test", "ls"]);
+    const hit = filterHistory(db, "s1", { grep: "assertion" });
+    expect(hit.map((r) => [r.command, r.match_line])).toEqual([["make test", "main_test.c:12: assertion failed: total == 3"]]);
+  });
+
+  test("--failed keeps only the commands that did not succeed", () => {
+    expect(filterHistory(db, "s1", { failed: true }).map((r) => r.command)).toEqual(["make test"]);
+  });
+
+  test("over the cap, the oldest outputs are dropped first and history says so", () => {
+    const big = dbWithCommands(
+      Array.from({ length: 20 }, (_, i) => ({ command: `step ${i}`, exit: 0, output: `${i}:` + Array.from({ length: 40 }, () => crypto.randomUUID()).join("") })),
+    );
+    const r = enforceRetention(big, "s1", 8_000);
+    expect(r.dropped).toBeGreaterThan(0);
+    const rows = filterHistory(big, "s1", {});
+    expect(rows).toHaveLength(20); // commands stay, with their exit codes
+    const flags = rows.map((x) => x.output_dropped);
+    expect(flags.slice(0, r.dropped).every(Boolean)).toBe(true);
+    expect(flags.slice(r.dropped).some(Boolean)).toBe(false);
+    expect(enforceRetention(big, "s1", 8_000).dropped).toBe(0);
+  });
+});
