@@ -1,0 +1,126 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { AppError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+import { isLoopbackHost, requireScope, type Scope } from "../security/auth.ts";
+import { createToken, listTokens, requireSessionAccess, revokeToken, SCOPES } from "../security/tokens.ts";
+import { jsonBody } from "./validate.ts";
+import { documentRoute } from "./openapi.ts";
+
+// ---- which scope each route needs -------------------------------------------------------------
+
+/** Routes that change the server itself: tokens, configuration, policies, shutdown. */
+const ADMIN_PATHS = [/^\/api\/tokens(\/|$)/, /^\/api\/config(\/|$)/, /^\/api\/polic(y|ies)(\/|$)/, /^\/api\/server\//];
+/** POST routes that only compute over what they are given or read state. */
+const READ_POSTS = [/^\/api\/compact$/, /^\/api\/analyze$/, /^\/api\/tokens\/count$/];
+
+/** The scope a request needs: admin for server settings, read for GET, exec for everything that acts. */
+export function scopeNeeded(method: string, path: string): Scope {
+  if (ADMIN_PATHS.some((r) => r.test(path))) return "admin";
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
+  if (method === "POST" && READ_POSTS.some((r) => r.test(path))) return "read";
+  return "exec";
+}
+
+/** The session a path is about (`/api/sessions/NAME/...`), if any. */
+export function sessionOfPath(path: string): string | undefined {
+  const m = /^\/api\/sessions\/([^/]+)/.exec(path);
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1];
+  }
+}
+
+/** An Origin header is acceptable when absent (non-browser clients) or naming a loopback host. */
+export function isAllowedOrigin(origin: string | undefined): boolean {
+  if (!origin) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.host);
+  } catch {
+    return false;
+  }
+}
+
+export function requireLocalOrigin(origin: string | undefined): void {
+  if (!isAllowedOrigin(origin)) {
+    throw new AppError("denied", `requests from the origin ${JSON.stringify(origin)} are refused (only pages served from localhost may call this server)`);
+  }
+}
+
+/**
+ * Guards every /api route: refuses foreign browser origins, checks the caller's scope for the
+ * route, and keeps session-limited tokens to their sessions. Mounted once in app.ts after the
+ * authentication middleware.
+ */
+export function apiGuard(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    requireLocalOrigin(c.req.header("origin"));
+    const caller = c.get("caller");
+    const path = new URL(c.req.url).pathname;
+    requireScope(caller, scopeNeeded(c.req.method, path));
+    const session = sessionOfPath(path);
+    if (session !== undefined) requireSessionAccess(caller, session);
+    else if (path === "/api/sessions" && c.req.method === "POST" && "sessions" in caller) {
+      // a session-limited token may only create sessions it is allowed to use
+      let name: unknown;
+      try {
+        name = (JSON.parse((await c.req.text()) || "{}") as { name?: unknown }).name;
+      } catch {
+        name = undefined;
+      }
+      if (typeof name !== "string") throw new AppError("denied", `the token "${caller.name}" is limited to some sessions: name the session to create`);
+      requireSessionAccess(caller, name);
+    }
+    await next();
+  };
+}
+
+// ---- /api/tokens ----------------------------------------------------------------------------
+
+const scopeList = z.union([z.array(z.enum(SCOPES as [Scope, ...Scope[]])), z.string()]);
+export const CreateTokenBody = z.object({
+  name: z.string().min(1).max(64).describe("a name for the token, unique among live tokens"),
+  scopes: scopeList.describe("read, exec and/or admin (an array or a comma-separated string)"),
+  sessions: z.array(z.string().min(1)).max(1000).optional().describe("limit the token to these sessions"),
+  role: z.string().min(1).max(64).optional().describe("the role whose policy applies to the token's requests"),
+});
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.enum(["read", "exec", "admin"])),
+  sessions: z.array(z.string()).nullable(),
+  role: z.string().nullable(),
+  created_at: z.number(),
+  last_used_at: z.number().nullable(),
+  revoked_at: z.number().nullable(),
+});
+export const CreatedTokenSchema = TokenInfoSchema.extend({ token: z.string().describe("the secret, shown this once") });
+
+documentRoute({ method: "get", path: "/api/tokens", summary: "List the live API tokens (never their secrets)", scope: "admin", response: z.array(TokenInfoSchema) });
+documentRoute({ method: "post", path: "/api/tokens", summary: "Create a scoped API token", scope: "admin", body: CreateTokenBody, response: CreatedTokenSchema });
+documentRoute({ method: "delete", path: "/api/tokens/{name}", summary: "Revoke a token", scope: "admin", response: TokenInfoSchema });
+
+export function tokenRoutes(rt: Runtime): Hono<AppEnv> {
+  const r = new Hono<AppEnv>();
+  r.get("/tokens", (c) => {
+    requireScope(c.get("caller"), "admin");
+    return c.json(listTokens(rt.db));
+  });
+  r.post("/tokens", async (c) => {
+    requireScope(c.get("caller"), "admin");
+    const body = await jsonBody(c, CreateTokenBody);
+    const scopes = typeof body.scopes === "string" ? (body.scopes.split(",").map((s) => s.trim()).filter(Boolean) as Scope[]) : body.scopes;
+    const { token, info } = createToken(rt.db, { name: body.name, scopes, sessions: body.sessions, role: body.role });
+    return c.json({ ...info, token }, 201);
+  });
+  r.delete("/tokens/:name", (c) => {
+    requireScope(c.get("caller"), "admin");
+    return c.json(revokeToken(rt.db, c.req.param("name")));
+  });
+  return r;
+}

@@ -1,0 +1,261 @@
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync, accessSync, constants } from "node:fs";
+import { join } from "node:path";
+import { AppError } from "../errors.ts";
+
+/**
+ * Resource limits for a session's shell and everything it starts. rlimits (through `prlimit`)
+ * always apply; a cgroup (v2, else v1) is added where this machine lets us write one, since an
+ * rlimit on processes does not bind root and an address-space limit is per process.
+ */
+export interface SessionLimits {
+  /** CPU seconds per process (RLIMIT_CPU) */
+  cpuSeconds?: number;
+  /** address space per process in MiB (RLIMIT_AS), and the cgroup memory limit of the session */
+  memoryMb?: number;
+  /** processes (RLIMIT_NPROC, and the cgroup pids.max of the session) */
+  processes?: number;
+  /** open files per process (RLIMIT_NOFILE) */
+  openFiles?: number;
+}
+
+export interface LimitSupport {
+  prlimit: boolean;
+  cgroup: "v2" | "v1" | null;
+  /** One sentence on what is enforced here, and what is not. */
+  statement: string;
+}
+
+const PRLIMIT_PATHS = ["/usr/bin/prlimit", "/bin/prlimit", "/usr/local/bin/prlimit"];
+
+function prlimitPath(): string | undefined {
+  return PRLIMIT_PATHS.find((p) => existsSync(p));
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface CgroupMount {
+  version: "v1" | "v2";
+  controller?: string;
+  /** directory of this process's own cgroup for the controller */
+  own: string;
+}
+
+/** This process's cgroups, from /proc/self/cgroup and /proc/self/mountinfo. */
+function cgroupMounts(): CgroupMount[] {
+  let selfLines: string[];
+  let mountLines: string[];
+  try {
+    selfLines = readFileSync("/proc/self/cgroup", "utf8").trim().split("\n");
+    mountLines = readFileSync("/proc/self/mountinfo", "utf8").trim().split("\n");
+  } catch {
+    return [];
+  }
+  const out: CgroupMount[] = [];
+  for (const line of mountLines) {
+    const [left, right] = line.split(" - ");
+    if (!left || !right) continue;
+    const mountPoint = left.split(" ")[4];
+    const [fstype, , superOpts] = right.split(" ");
+    if (!mountPoint) continue;
+    if (fstype === "cgroup2") {
+      const self = selfLines.find((l) => l.startsWith("0::"));
+      if (self) out.push({ version: "v2", own: join(mountPoint, self.slice(3)) });
+    } else if (fstype === "cgroup") {
+      for (const controller of ["pids", "memory"]) {
+        if (!superOpts?.split(",").includes(controller)) continue;
+        const self = selfLines.find((l) => l.split(":")[1]?.split(",").includes(controller));
+        if (self) out.push({ version: "v1", controller, own: join(mountPoint, self.split(":").slice(2).join(":")) });
+      }
+    }
+  }
+  return out;
+}
+
+interface CgroupPlan {
+  version: "v1" | "v2";
+  /** parent directory that holds one child per session */
+  parents: { controller: "pids" | "memory" | "both"; dir: string }[];
+}
+
+let cachedPlan: CgroupPlan | null | undefined;
+
+/** Where session cgroups can be made on this machine, or null when nowhere. */
+function cgroupPlan(): CgroupPlan | null {
+  if (cachedPlan !== undefined) return cachedPlan;
+  cachedPlan = null;
+  const mounts = cgroupMounts();
+  const v2 = mounts.find((m) => m.version === "v2");
+  if (v2) {
+    try {
+      const controllers = readFileSync(join(v2.own, "cgroup.controllers"), "utf8");
+      if (/\bpids\b/.test(controllers) && writable(v2.own)) {
+        const parent = join(v2.own, "ai-session");
+        mkdirSync(parent, { recursive: true });
+        writeFileSync(join(parent, "cgroup.subtree_control"), /\bmemory\b/.test(controllers) ? "+pids +memory" : "+pids");
+        cachedPlan = { version: "v2", parents: [{ controller: "both", dir: parent }] };
+        return cachedPlan;
+      }
+    } catch {
+      // controllers not delegated to us: try v1
+    }
+  }
+  const parents: CgroupPlan["parents"] = [];
+  for (const m of mounts.filter((x) => x.version === "v1")) {
+    if (!writable(m.own)) continue;
+    try {
+      const dir = join(m.own, "ai-session");
+      mkdirSync(dir, { recursive: true });
+      parents.push({ controller: m.controller as "pids" | "memory", dir });
+    } catch {
+      // read-only here
+    }
+  }
+  if (parents.length) cachedPlan = { version: "v1", parents };
+  return cachedPlan;
+}
+
+export function limitSupport(): LimitSupport {
+  const prlimit = Boolean(prlimitPath());
+  const plan = cgroupPlan();
+  const root = process.getuid?.() === 0;
+  const parts: string[] = [];
+  parts.push(prlimit ? "rlimits apply through prlimit (CPU seconds, address space, open files, processes)" : "prlimit is missing, so no rlimits apply (install util-linux)");
+  if (plan) parts.push(`a cgroup ${plan.version} per session bounds ${plan.parents.map((p) => (p.controller === "both" ? "processes and memory" : p.controller === "pids" ? "processes" : "memory")).join(" and ")}`);
+  else parts.push("no writable cgroup here, so the process limit is only an rlimit" + (root ? ", which does not bind root" : ""));
+  return { prlimit, cgroup: plan?.version ?? null, statement: parts.join("; ") + "." };
+}
+
+function positive(name: string, v: number | undefined): void {
+  if (v === undefined) return;
+  if (!Number.isInteger(v) || v <= 0) throw new AppError("invalid", `the ${name} limit must be a whole number above 0 (got ${v})`);
+}
+
+function sessionCgroupDirs(sessionId: string): { controller: string; dir: string; version: "v1" | "v2" }[] {
+  const plan = cgroupPlan();
+  if (!plan) return [];
+  const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, "_");
+  return plan.parents.map((p) => ({ controller: p.controller, dir: join(p.dir, safe), version: plan.version }));
+}
+
+/** Creates the session's cgroups with their limits; returns the cgroup.procs files the shell must join. */
+function prepareCgroups(sessionId: string, limits: SessionLimits): string[] {
+  if (!limits.processes && !limits.memoryMb) return [];
+  const files: string[] = [];
+  for (const { controller, dir, version } of sessionCgroupDirs(sessionId)) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      if ((controller === "pids" || controller === "both") && limits.processes) {
+        writeFileSync(join(dir, "pids.max"), String(limits.processes));
+      }
+      if ((controller === "memory" || controller === "both") && limits.memoryMb) {
+        const bytes = String(limits.memoryMb * 1024 * 1024);
+        writeFileSync(join(dir, version === "v2" ? "memory.max" : "memory.limit_in_bytes"), bytes);
+      }
+      files.push(join(dir, "cgroup.procs"));
+    } catch {
+      // this controller refused us; the rlimits still apply
+    }
+  }
+  return files;
+}
+
+/**
+ * Prefixes a shell's argv so that it starts under the limits: it joins the session's cgroups
+ * (when the machine allows), then `prlimit` sets the rlimits and execs the shell. The session
+ * manager calls this at spawn; `releaseLimits` undoes the cgroup part when the session ends.
+ */
+export function wrapWithLimits(argv: string[], limits: SessionLimits | undefined, sessionId?: string): string[] {
+  if (!limits) return argv;
+  positive("cpu", limits.cpuSeconds);
+  positive("memory", limits.memoryMb);
+  positive("process", limits.processes);
+  positive("open files", limits.openFiles);
+  const flags: string[] = [];
+  if (limits.cpuSeconds) flags.push(`--cpu=${limits.cpuSeconds}`);
+  if (limits.memoryMb) flags.push(`--as=${limits.memoryMb * 1024 * 1024}`);
+  if (limits.processes) flags.push(`--nproc=${limits.processes}`);
+  if (limits.openFiles) flags.push(`--nofile=${limits.openFiles}`);
+  if (flags.length === 0) return argv;
+  const prlimit = prlimitPath();
+  let out = argv;
+  if (prlimit) out = [prlimit, ...flags, "--", ...argv];
+  const procs = sessionId ? prepareCgroups(sessionId, limits) : [];
+  if (procs.length) {
+    const join = 'while [ "$1" != -- ]; do echo $$ > "$1" || echo "ai-session: could not join the cgroup $1" >&2; shift; done; shift; exec "$@"';
+    out = ["/bin/sh", "-c", join, "ai-session-limits", ...procs, "--", ...out];
+  }
+  if (!prlimit && !procs.length) {
+    throw new AppError("unavailable", "resource limits need prlimit (util-linux) or a writable cgroup, and this machine has neither");
+  }
+  return out;
+}
+
+/** Ends every process left in the session's cgroups (a fork bomb's children too) and removes them. */
+export function releaseLimits(sessionId: string): void {
+  for (const { dir, version } of sessionCgroupDirs(sessionId)) {
+    if (!existsSync(dir)) continue;
+    try {
+      if (version === "v2" && existsSync(join(dir, "cgroup.kill"))) writeFileSync(join(dir, "cgroup.kill"), "1");
+      for (let round = 0; round < 100; round++) {
+        const pids = readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
+        if (pids.length === 0) break;
+        for (const pid of pids) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+        Bun.sleepSync(10);
+      }
+      rmdirSync(dir);
+    } catch {
+      // still busy: the next release or a reboot cleans it
+    }
+  }
+}
+
+/** Parses `cpu=60,mem=512,procs=100,files=1024` (mem in MiB, or with a M/G suffix). */
+export function parseLimitSpec(spec: string): SessionLimits {
+  const limits: SessionLimits = {};
+  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [key, raw] = part.split("=");
+    const value = raw?.trim() ?? "";
+    const num = (v: string) => {
+      const m = /^(\d+)([kKmMgG]?)$/.exec(v);
+      if (!m) throw new AppError("invalid", `the limit "${part}" needs a number (like mem=512M or procs=100)`);
+      return Number(m[1]);
+    };
+    switch (key?.trim()) {
+      case "cpu":
+        limits.cpuSeconds = num(value);
+        break;
+      case "mem":
+      case "memory": {
+        const m = /^(\d+)([kKmMgG]?)$/.exec(value);
+        if (!m) throw new AppError("invalid", `the limit "${part}" needs a size (like mem=512M or mem=2G)`);
+        const unit = (m[2] ?? "").toLowerCase();
+        limits.memoryMb = unit === "g" ? Number(m[1]) * 1024 : unit === "k" ? Math.max(1, Math.ceil(Number(m[1]) / 1024)) : Number(m[1]);
+        break;
+      }
+      case "procs":
+      case "processes":
+        limits.processes = num(value);
+        break;
+      case "files":
+      case "nofile":
+        limits.openFiles = num(value);
+        break;
+      default:
+        throw new AppError("invalid", `unknown limit "${key}" (use cpu, mem, procs or files)`);
+    }
+  }
+  return limits;
+}
