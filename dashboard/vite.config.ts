@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { writeManifest } from "./embed.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
@@ -8,7 +9,11 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 export default defineConfig({
   root,
   base: "/",
-  plugins: [solid()],
+  plugins: [
+    solid(),
+    // Keep dashboard/assets.gen.ts in step with dist/ after every build (hashed names change).
+    { name: "ai-session-embed-manifest", apply: "build", closeBundle: () => void writeManifest() },
+  ],
   build: {
     outDir: `${root}/dist`,
     emptyOutDir: true,

@@ -23,6 +23,13 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
     return z;
   }
 
+  // Who the page's token is, so it can offer typing and killing only to a token with the exec scope.
+  // (Another module may define this route earlier; then that one answers.)
+  app.get("/api/whoami", (c) => {
+    const caller = c.get("caller");
+    return c.json({ kind: caller.kind, name: caller.name, scopes: [...caller.scopes].sort(), agent: caller.agent ?? null });
+  });
+
   app.get("*", async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (path === "/api" || path.startsWith("/api/") || path === "/mcp" || path.startsWith("/mcp/")) return next();
