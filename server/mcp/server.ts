@@ -1,6 +1,7 @@
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
 import { toAppError } from "../errors.ts";
 import { mcpSafeApi, type ApiClient } from "./api.ts";
+import type { Scope } from "../security/auth.ts";
 import { tierAllows, toolError, type Tier, type ToolDef, type ToolEnv } from "./tool.ts";
 import { sessionTools } from "./tools/sessions.ts";
 import { execTools } from "./tools/exec.ts";
@@ -23,12 +24,16 @@ export interface McpOptions {
   selfSession?: string;
   /** longest one call waits, in seconds (default 25, below agent clients' own time limits) */
   waitCapS?: number;
+  /** the caller's scopes: tools that act are hidden from a read-only token */
+  scopes?: ReadonlySet<Scope>;
 }
 
 export const DEFAULT_WAIT_CAP_S = 25;
 
-export function toolsForTier(tier: Tier): ToolDef[] {
-  return allTools.filter((t) => tierAllows(tier, t.tier));
+/** The tools offered at a tier, to a caller with these scopes (acting tools need exec). */
+export function toolsFor(tier: Tier, scopes?: ReadonlySet<Scope>): ToolDef[] {
+  const canAct = !scopes || scopes.has("exec") || scopes.has("admin");
+  return allTools.filter((t) => tierAllows(tier, t.tier) && (canAct || t.annotations?.readOnlyHint === true));
 }
 
 interface RequestCtx {
@@ -69,7 +74,7 @@ export function createMcpServer(opts: McpOptions): McpServer {
     { name: "ai-session", version: opts.version },
     { capabilities: { tools: {}, resources: {} }, instructions, maxToolInputElements: 10_000 },
   );
-  for (const tool of toolsForTier(opts.tier ?? "standard")) {
+  for (const tool of toolsFor(opts.tier ?? "standard", opts.scopes)) {
     server.registerTool(
       tool.name,
       {

@@ -67,13 +67,15 @@ export function clip(text: string, max = MAX_TEXT_CHARS, hint = "read_output pag
   };
 }
 
-/** A tool error the model can act on: `not_found: no session named "dev" (...)`. */
+/**
+ * A tool error the model can act on: `not_found: no session named "dev" (...)`. Text only: v1 SDK
+ * clients check any structuredContent against the output schema, even on errors.
+ */
 export function toolError(err: unknown) {
   const e = toAppError(err);
   return {
     isError: true as const,
     content: [{ type: "text" as const, text: `${e.code}: ${e.message}` }],
-    structuredContent: { error: { code: e.code, message: e.message } },
   };
 }
 

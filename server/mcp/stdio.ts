@@ -1,0 +1,32 @@
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { ApiClient } from "./api.ts";
+import { createMcpServer } from "./server.ts";
+import type { Tier } from "./tool.ts";
+
+export interface StdioOptions {
+  api: ApiClient;
+  version: string;
+  tier: Tier;
+  agent?: string;
+  selfSession?: string;
+  waitCapS?: number;
+}
+
+/**
+ * Serves MCP on this process's stdin/stdout, forwarding every tool call to the shared server.
+ * stdout carries protocol messages only: anything else a library prints goes to stderr.
+ * Resolves when the client closes stdin.
+ */
+export function serveMcpStdio(opts: StdioOptions): Promise<void> {
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+  console.warn = console.error;
+  return new Promise((resolve) => {
+    const handle = serveStdio(() => createMcpServer(opts), {
+      onerror: (err) => process.stderr.write(`ai-session mcp: ${err.message}\n`),
+    });
+    process.stdin.once("end", () => void handle.close().finally(resolve));
+    process.stdin.once("close", () => void handle.close().finally(resolve));
+  });
+}
