@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { chromiumMissing, cliCommand, openBrowser, screenshot, startServer, terminalText, type Browser, type Server } from "./harness.ts";
+
+const skip = chromiumMissing();
+let server: Server;
+let browser: Browser;
+let page: Page;
+
+async function cli(...args: string[]) {
+  const r = await server.cli(args);
+  return r;
+}
+
+describe.skipIf(skip)("the dashboard in a real browser", () => {
+  beforeAll(async () => {
+    console.log(`dashboard tests run: ${cliCommand().join(" ")}`);
+    server = await startServer();
+    browser = await openBrowser();
+    page = await browser.page();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("the printed URL logs in, keeps the token for the tab and takes it out of the address bar", async () => {
+    await page.goto(server.url);
+    await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
+    expect(page.url()).toBe(`${server.origin}/`);
+    expect(await page.evaluate(() => sessionStorage.getItem("ai-session.token"))).toBe(server.token);
+    await page.getByText("No sessions yet.").waitFor();
+    await screenshot(page, "sessions-empty");
+  });
+
+  test("a session created from the page appears in the list", async () => {
+    await page.getByTestId("control-switch").check();
+    await page.getByLabel("Name").fill("web1");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.locator('[data-session="web1"]').waitFor();
+    const listed = JSON.parse((await cli("list", "--json")).stdout) as Array<{ name: string }>;
+    expect(listed.map((s) => s.name)).toContain("web1");
+  });
+
+  test("typing `echo hello` in the live terminal runs it in the session's shell", async () => {
+    await page.getByRole("link", { name: "web1" }).click();
+    await page.getByRole("heading", { name: "web1", level: 1 }).waitFor();
+    await page.getByText("Live", { exact: false }).first().waitFor();
+    await page.getByTestId("terminal").click();
+    await page.keyboard.type("echo hello\n");
+    // The output line is `hello` on its own; the typed line has the prompt and `echo` before it.
+    await page.waitForFunction(() => /^hello\s*$/m.test((document.querySelector(".xterm-rows") as HTMLElement | null)?.innerText ?? ""), null, {
+      timeout: 10_000,
+    });
+    expect(await terminalText(page)).toMatch(/^hello\s*$/m);
+    await screenshot(page, "session-terminal");
+  });
+
+  test("a failing command run through the CLI shows in the history with its exit code and analysis", async () => {
+    const r = await cli("exec", "web1", "ls /definitely/not/here", "--json");
+    expect(r.code).not.toBe(0);
+    const result = JSON.parse(r.stdout) as { command_id: string | number; exit_code: number };
+    const row = page.locator(`tr[data-command-id="${result.command_id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.locator("td").first().innerText()).toBe(String(result.exit_code));
+    await row.getByRole("button").click();
+    await page.getByTestId("analysis").waitFor();
+    expect(await page.getByTestId("compacted-output").innerText()).toContain("No such file or directory");
+    expect(await page.getByTestId("raw-output").innerText()).toContain("No such file or directory");
+    await screenshot(page, "session-command");
+  });
+
+  test("the token chart grows when a command runs", async () => {
+    await page.getByRole("link", { name: "Tokens" }).click();
+    await page.getByTestId("token-chart").waitFor();
+    const before = Number((await page.getByTestId("token-commands").innerText()).replace(/\D/g, ""));
+    expect((await cli("exec", "web1", "seq 1 200")).code).toBe(0);
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid="token-commands"]')?.textContent?.replace(/\D/g, "")) > n,
+      before,
+      { timeout: 10_000 },
+    );
+    expect(await page.locator(".chart canvas").count()).toBeGreaterThan(0);
+    await screenshot(page, "tokens");
+  });
+
+  test("a bus message shows in the traffic view", async () => {
+    await cli("agent", "register", "planner", "--role", "backend");
+    await cli("agent", "register", "tester", "--role", "qa");
+    const sent = await cli("--agent", "planner", "bus", "send", "--to", "tester", "--type", "help_request", "please run the e2e suite");
+    expect(sent.stderr).toBe("");
+    await page.getByRole("link", { name: "Agents" }).click();
+    await page.getByTestId("bus-message").filter({ hasText: "please run the e2e suite" }).waitFor({ timeout: 10_000 });
+    await page.getByTestId("talk-graph").waitFor();
+    await screenshot(page, "agents");
+  });
+
+  test("the traces view shows recorded decisions and latency per operation", async () => {
+    await page.getByRole("link", { name: "Traces" }).click();
+    await page.getByRole("heading", { name: "Traces", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Latency per operation" }).waitFor();
+    await screenshot(page, "traces");
+  });
+
+  test("without a token the page shows only the login message", async () => {
+    const fresh = await browser.context.browser()?.newContext() ?? null;
+    const p = fresh ? await fresh.newPage() : await browser.page();
+    if (!fresh) await p.evaluate(() => sessionStorage.clear());
+    const apiAnswers: number[] = [];
+    p.on("response", (r) => r.url().includes("/api/") && apiAnswers.push(r.status()));
+    await p.goto(`${server.origin}/`);
+    await p.getByRole("heading", { name: "Log in with the link from the server" }).waitFor();
+    expect(await p.locator("body").innerText()).not.toContain("web1");
+    expect(apiAnswers.every((s) => s === 401)).toBe(true);
+    await screenshot(p, "login");
+    await p.close();
+  });
+
+  test("a token without the exec scope gets a read-only terminal", async () => {
+    const made = await cli("token", "create", "--name", "viewer", "--scopes", "read", "--json");
+    expect(made.code).toBe(0);
+    const viewer = (JSON.parse(made.stdout) as { token: string }).token;
+    const p = await browser.page();
+    await p.goto(`${server.origin}/sessions/web1?token=${viewer}`);
+    await p.getByRole("heading", { name: "web1", level: 1 }).waitFor();
+    expect(await p.getByTestId("control-switch").isDisabled()).toBe(true);
+    await p.getByText("Read-only (no exec scope)").waitFor();
+    expect(await p.getByTestId("terminal").getAttribute("data-writable")).toBe("false");
+    await p.getByTestId("terminal").click();
+    await p.keyboard.type("echo from-the-viewer\n");
+    await Bun.sleep(800);
+    const screen = JSON.parse((await cli("read", "web1", "--screen", "--json")).stdout) as { text?: string; data?: string };
+    expect(JSON.stringify(screen)).not.toContain("from-the-viewer");
+    await screenshot(p, "session-read-only");
+    await p.close();
+  });
+});
