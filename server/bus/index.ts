@@ -1,0 +1,101 @@
+import { EventEmitter } from "node:events";
+import type { Db } from "../../db/client.ts";
+import { recordAudit } from "../audit/log.ts";
+import { AgentRegistry } from "./agents.ts";
+import { StatusBoard, type SessionPort } from "./agent-status.ts";
+import { Bus } from "./bus.ts";
+import { InboxDelivery } from "./delivery.ts";
+import { policyGuard, type DenialEvent, type GuardQuestion } from "./guard.ts";
+import { KnowledgeStore } from "./knowledge.ts";
+import { RoleBook } from "./roles.ts";
+import { BusStore } from "./store.ts";
+import { TaskQueue } from "./tasks.ts";
+
+export { Bus } from "./bus.ts";
+export type { BusMessage, PublishInput, MessageType } from "./message.ts";
+export type { Agent } from "./agents.ts";
+export type { Task } from "./tasks.ts";
+export type { DenialEvent } from "./guard.ts";
+
+/** The parts of the SessionManager this service uses (server/session/manager.ts). */
+export interface SessionsLike {
+  events: { on(event: string, fn: (...args: never[]) => void): unknown };
+  list(): Array<{ info(): { id: string; name: string } }>;
+  get(name: string): { send(o: { text?: string; keys?: string[]; enter?: boolean }): unknown };
+  addGuard(fn: (q: GuardQuestion) => void): unknown;
+}
+
+export interface BusServiceOptions {
+  db: Db;
+  home: string;
+  rolesFile?: string;
+  sessions?: SessionsLike;
+  inboxCapacity?: number;
+  tasks?: { defaultLeaseMs: number; aliveMs: number; sweepMs: number };
+  quietMs?: number;
+}
+
+export interface BusService {
+  roles: RoleBook;
+  agents: AgentRegistry;
+  bus: Bus;
+  tasks: TaskQueue;
+  knowledge: KnowledgeStore;
+  status: StatusBoard | null;
+  guard: (q: GuardQuestion) => void;
+  /** "denied" (DenialEvent) for every policy refusal; each is also written to the audit log. */
+  denials: EventEmitter;
+  close(): void;
+}
+
+/** Builds the coordination layer and, given the SessionManager, registers the policy guard on it. */
+export function createBusService(o: BusServiceOptions): BusService {
+  const roles = new RoleBook(o.home, o.rolesFile);
+  const agents = new AgentRegistry(o.db, roles);
+  const bus = new Bus(agents, new BusStore(o.db.$client), { inboxCapacity: o.inboxCapacity });
+  const tasks = new TaskQueue(o.db, agents, bus, o.tasks);
+  const knowledge = new KnowledgeStore(o.db, agents, bus);
+  const denials = new EventEmitter();
+  const guard = policyGuard(agents, (e: DenialEvent) => {
+    recordAudit(o.db, {
+      time: e.time,
+      actor: { kind: e.agent ? "agent" : "session-role", name: e.agent ?? e.role },
+      agent: e.agent,
+      action: `policy.${e.kind}`,
+      target: e.session,
+      outcome: "denied",
+      detail: { rule: e.rule, role: e.role, command: e.command, message: e.message },
+    });
+    denials.emit("denied", e);
+  });
+
+  let status: StatusBoard | null = null;
+  if (o.sessions) {
+    const sessions = o.sessions;
+    sessions.addGuard(guard);
+    const nameOf = (id: string) => sessions.list().find((s) => s.info().id === id)?.info().name;
+    const port: SessionPort = {
+      onOutput: (fn) => sessions.events.on("output", fn as never),
+      onEnded: (fn) => sessions.events.on("session:ended", ((info: { id: string }) => fn(info.id)) as never),
+      reply: (id, text) => {
+        const name = nameOf(id);
+        if (name) void Promise.resolve(sessions.get(name).send({ text })).catch(() => {});
+      },
+    };
+    status = new StatusBoard(port, { quietMs: o.quietMs ?? 700 });
+    new InboxDelivery(bus, agents, status, {
+      sessionId: (name) => sessions.list().find((s) => s.info().name === name)?.info().id,
+      paste: async (name, text) => void (await sessions.get(name).send({ text })),
+      enter: async (name) => void (await sessions.get(name).send({ keys: ["Enter"] })),
+    });
+  }
+
+  return {
+    roles, agents, bus, tasks, knowledge, status, guard, denials,
+    close() {
+      tasks.stop();
+      status?.stop();
+      bus.close();
+    },
+  };
+}

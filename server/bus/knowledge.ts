@@ -1,0 +1,133 @@
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { knowledge as knowledgeTable } from "../../db/schema/bus.ts";
+import { AppError } from "../errors.ts";
+import type { AgentRegistry } from "./agents.ts";
+import type { Bus } from "./bus.ts";
+import { MAX_PAYLOAD_BYTES } from "./message.ts";
+
+export type Scope = { kind: "all" | "role" | "agents"; names: string[] };
+
+export interface Entry {
+  key: string;
+  version: number;
+  value: unknown;
+  scope: Scope;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+
+/** Parses "all", "role:qa,backend" or "agents:ann,bob". */
+export function parseScope(text: string | undefined): Scope {
+  if (!text || text === "all") return { kind: "all", names: [] };
+  const m = /^(role|roles|agent|agents):(.+)$/.exec(text);
+  if (!m) throw new AppError("invalid", `cannot read the scope "${text}" (use all, role:NAME[,NAME] or agents:NAME[,NAME])`);
+  const names = m[2]!.split(",").map((s) => s.trim()).filter(Boolean);
+  return { kind: m[1]!.startsWith("role") ? "role" : "agents", names };
+}
+
+/**
+ * Shared knowledge: a versioned key-value store. Every write makes a new version (old ones stay);
+ * `expectedVersion` makes it a compare-and-set (0 means "only if absent"). Each entry is visible
+ * to a scope: everyone, agents of some roles, or named agents. Changes are announced on the bus as
+ * knowledge_share messages to exactly the agents who can see the entry.
+ */
+export class KnowledgeStore {
+  constructor(
+    private db: Db,
+    private agents: AgentRegistry,
+    private bus: Bus,
+  ) {}
+
+  private visible(scope: Scope, agent: string | undefined): boolean {
+    if (!agent || scope.kind === "all") return true;
+    if (scope.kind === "agents") return scope.names.includes(agent);
+    const a = this.agents.find(agent);
+    return !!a && scope.names.includes(a.role);
+  }
+
+  /** The newest version of a key, deleted or not. */
+  private current(key: string): (Entry & { deleted: boolean }) | null {
+    const r = this.db.select().from(knowledgeTable).where(eq(knowledgeTable.key, key)).orderBy(desc(knowledgeTable.version)).limit(1).get();
+    if (!r) return null;
+    return { key: r.key, version: r.version, value: r.value, scope: r.scope, updated_by: r.updatedBy, updated_at: r.updatedAt, deleted: r.deleted };
+  }
+
+  /** The entry as `agent` may see it; not_found when absent, deleted or outside the agent's scope. */
+  get(key: string, agent?: string): Entry {
+    const e = this.current(key);
+    if (!e || e.deleted || !this.visible(e.scope, agent)) {
+      throw new AppError("not_found", `no knowledge under the key "${key}"${agent ? ` visible to agent "${agent}"` : ""} (ai-session knowledge list shows the keys)`);
+    }
+    const { deleted: _, ...entry } = e;
+    return entry;
+  }
+
+  list(agent?: string, prefix?: string): Entry[] {
+    const rows = this.db
+      .select()
+      .from(knowledgeTable)
+      .where(sql`${knowledgeTable.version} = (SELECT MAX(k2.version) FROM knowledge k2 WHERE k2.key = ${knowledgeTable.key})`)
+      .all();
+    return rows
+      .filter((r) => !r.deleted && (!prefix || r.key.startsWith(prefix)) && this.visible(r.scope, agent))
+      .map((r) => ({ key: r.key, version: r.version, value: r.value, scope: r.scope, updated_by: r.updatedBy, updated_at: r.updatedAt }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  history(key: string, agent?: string): Entry[] {
+    this.get(key, agent);
+    return this.db
+      .select()
+      .from(knowledgeTable)
+      .where(eq(knowledgeTable.key, key))
+      .orderBy(knowledgeTable.version)
+      .all()
+      .map((r) => ({ key: r.key, version: r.version, value: r.value, scope: r.scope, updated_by: r.updatedBy, updated_at: r.updatedAt }));
+  }
+
+  /** Writes a new version. With `expectedVersion`, only if the current version is that one. */
+  set(key: string, value: unknown, opts: { agent?: string; scope?: Scope; expectedVersion?: number; deleted?: boolean } = {}): Entry {
+    if (!KEY.test(key)) throw new AppError("invalid", `"${key}" is not a valid key (letters, digits and . _ : / -, at most 200)`);
+    const text = JSON.stringify(value ?? null);
+    if (Buffer.byteLength(text) > 4 * MAX_PAYLOAD_BYTES) throw new AppError("too_large", `the value for "${key}" is over ${4 * MAX_PAYLOAD_BYTES} bytes (store a file path instead)`);
+    const cur = this.current(key);
+    if (cur && opts.agent && !this.visible(cur.scope, opts.agent)) {
+      throw new AppError("denied", `agent "${opts.agent}" may not change "${key}": it is outside the entry's scope`);
+    }
+    const curVersion = cur && !cur.deleted ? cur.version : 0;
+    if (opts.expectedVersion != null && opts.expectedVersion !== curVersion) {
+      throw new AppError("conflict", `"${key}" is at version ${curVersion}, not ${opts.expectedVersion} (read it again and retry)`, { version: curVersion });
+    }
+    const scope = opts.scope ?? cur?.scope ?? { kind: "all", names: [] };
+    const version = (cur?.version ?? 0) + 1;
+    const now = Date.now();
+    this.db
+      .insert(knowledgeTable)
+      .values({ key, version, value: opts.deleted ? null : value, deleted: !!opts.deleted, scope, updatedBy: opts.agent ?? null, updatedAt: now })
+      .run();
+    const entry: Entry = { key, version, value: opts.deleted ? undefined : value, scope, updated_by: opts.agent ?? null, updated_at: now };
+    this.announce(entry, !!opts.deleted);
+    return entry;
+  }
+
+  delete(key: string, opts: { agent?: string; expectedVersion?: number } = {}): Entry {
+    this.get(key, opts.agent);
+    return this.set(key, null, { ...opts, deleted: true });
+  }
+
+  private announce(e: Entry, deleted: boolean): void {
+    const payload = { key: e.key, version: e.version, deleted, updated_by: e.updated_by };
+    const sender = e.updated_by ?? "knowledge";
+    if (e.scope.kind === "all") {
+      this.bus.publish({ type: "knowledge_share", sender, broadcast: true, payload });
+      return;
+    }
+    for (const a of this.agents.values()) {
+      if (a.name !== e.updated_by && this.visible(e.scope, a.name)) this.bus.publish({ type: "knowledge_share", sender, to: a.name, payload });
+    }
+  }
+}
+

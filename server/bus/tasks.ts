@@ -1,0 +1,261 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { tasks as tasksTable } from "../../db/schema/bus.ts";
+import { AppError } from "../errors.ts";
+import type { Agent, AgentRegistry } from "./agents.ts";
+import type { Bus } from "./bus.ts";
+
+export type TaskStatus = "queued" | "assigned" | "running" | "done" | "failed" | "cancelled";
+
+export interface Task {
+  id: string;
+  title: string;
+  description: string | null;
+  role: string | null;
+  capability: string | null;
+  priority: number;
+  depends_on: string[];
+  status: TaskStatus;
+  assignee: string | null;
+  lease_ms: number;
+  lease_expires_at: number | null;
+  attempts: number;
+  progress: number | null;
+  progress_note: string | null;
+  result: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AddTaskInput {
+  title: string;
+  description?: string;
+  role?: string;
+  capability?: string;
+  priority?: number;
+  depends_on?: string[];
+  lease_ms?: number;
+  created_by?: string;
+}
+
+type Row = typeof tasksTable.$inferSelect;
+
+function toTask(r: Row): Task {
+  return {
+    id: r.id, title: r.title, description: r.description, role: r.role, capability: r.capability, priority: r.priority,
+    depends_on: r.dependsOn, status: r.status, assignee: r.assignee, lease_ms: r.leaseMs, lease_expires_at: r.leaseExpiresAt,
+    attempts: r.attempts, progress: r.progress, progress_note: r.progressNote, result: r.result, created_by: r.createdBy,
+    created_at: r.createdAt, updated_at: r.updatedAt,
+  };
+}
+
+const ACTIVE: TaskStatus[] = ["assigned", "running"];
+
+/**
+ * The task queue. A new task goes at once to the least-loaded eligible agent that is alive (seen
+ * within `aliveMs`), as a task_assignment message in its inbox; with none, it waits in the queue
+ * for `claim`. A holder keeps a task by renewing its lease (claim, progress, heartbeat); a lease
+ * that lapses puts the task back in the queue and it is handed to another agent.
+ */
+export class TaskQueue {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private counter: number;
+  /** Agent whose lease on a task lapsed: passed over for that task while someone else can take it. */
+  private lapsedBy = new Map<string, string>();
+
+  constructor(
+    private db: Db,
+    private agents: AgentRegistry,
+    private bus: Bus,
+    private opts: { defaultLeaseMs: number; aliveMs: number; sweepMs: number } = { defaultLeaseMs: 60_000, aliveMs: 120_000, sweepMs: 1000 },
+  ) {
+    const r = db.select({ n: sql<number>`count(*)` }).from(tasksTable).get();
+    this.counter = r?.n ?? 0;
+    agents.events.on("registered", () => this.dispatch());
+    if (opts.sweepMs > 0) {
+      this.timer = setInterval(() => this.sweep(), opts.sweepMs);
+      this.timer.unref?.();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  add(input: AddTaskInput): Task {
+    if (!input.title.trim()) throw new AppError("invalid", "a task needs a title");
+    if (input.role) this.agents.roles.get(input.role);
+    for (const dep of input.depends_on ?? []) this.get(dep);
+    const now = Date.now();
+    const id = `task-${++this.counter}`;
+    this.db
+      .insert(tasksTable)
+      .values({
+        id, title: input.title, description: input.description ?? null, role: input.role ?? null, capability: input.capability ?? null,
+        priority: input.priority ?? 0, dependsOn: input.depends_on ?? [], status: "queued", leaseMs: input.lease_ms ?? this.opts.defaultLeaseMs,
+        createdBy: input.created_by ?? null, createdAt: now, updatedAt: now,
+      })
+      .run();
+    this.dispatch();
+    return this.get(id);
+  }
+
+  get(id: string): Task {
+    const r = this.db.select().from(tasksTable).where(eq(tasksTable.id, id)).get();
+    if (!r) throw new AppError("not_found", `no task with id "${id}" (ai-session task list shows them)`);
+    return toTask(r);
+  }
+
+  list(q: { status?: TaskStatus; assignee?: string } = {}): Task[] {
+    const where = and(q.status ? eq(tasksTable.status, q.status) : undefined, q.assignee ? eq(tasksTable.assignee, q.assignee) : undefined);
+    return this.db.select().from(tasksTable).where(where).all().map(toTask).sort(byPriority);
+  }
+
+  eligible(agent: Agent, t: Task): boolean {
+    return (!t.role || agent.role === t.role) && (!t.capability || agent.capabilities.includes(t.capability));
+  }
+
+  private ready(t: Task, done: Set<string>): boolean {
+    return t.depends_on.every((d) => done.has(d));
+  }
+
+  load(agent: string): number {
+    const r = this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(tasksTable)
+      .where(and(eq(tasksTable.assignee, agent), inArray(tasksTable.status, ACTIVE)))
+      .get();
+    return r?.n ?? 0;
+  }
+
+  private doneIds(): Set<string> {
+    return new Set(this.db.select({ id: tasksTable.id }).from(tasksTable).where(eq(tasksTable.status, "done")).all().map((r) => r.id));
+  }
+
+  /** Hands every ready queued task to the least-loaded eligible live agent. */
+  dispatch(): void {
+    const now = Date.now();
+    const done = this.doneIds();
+    const alive = this.agents.list().filter((a) => now - a.last_seen_at <= this.opts.aliveMs);
+    if (alive.length === 0) return;
+    const loads = new Map(alive.map((a) => [a.name, this.load(a.name)]));
+    for (const t of this.list({ status: "queued" })) {
+      if (!this.ready(t, done)) continue;
+      const lapsed = this.lapsedBy.get(t.id);
+      let candidates = alive.filter((a) => this.eligible(a, t));
+      if (candidates.length > 1 && lapsed) candidates = candidates.filter((a) => a.name !== lapsed);
+      if (candidates.length === 0) continue;
+      const pick = candidates.reduce((best, a) => (loads.get(a.name)! < loads.get(best.name)! ? a : best));
+      loads.set(pick.name, loads.get(pick.name)! + 1);
+      this.assign(t, pick.name, "assigned");
+    }
+  }
+
+  private assign(t: Task, agent: string, status: "assigned" | "running"): Task {
+    const now = Date.now();
+    this.db
+      .update(tasksTable)
+      .set({ status, assignee: agent, leaseExpiresAt: now + t.lease_ms, updatedAt: now })
+      .where(eq(tasksTable.id, t.id))
+      .run();
+    this.lapsedBy.delete(t.id);
+    const task = this.get(t.id);
+    if (status === "assigned") this.bus.publish({ type: "task_assignment", sender: "tasks", to: agent, payload: task });
+    return task;
+  }
+
+  /** The agent takes work: a task already assigned to it, else the best ready queued task it may do. */
+  claim(agentName: string): Task | null {
+    const agent = this.agents.get(agentName);
+    this.agents.touch(agentName);
+    const mine = this.list({ assignee: agentName }).find((t) => t.status === "assigned");
+    if (mine) return this.assign(mine, agentName, "running");
+    const done = this.doneIds();
+    const next = this.list({ status: "queued" }).find((t) => this.ready(t, done) && this.eligible(agent, t));
+    return next ? this.assign(next, agentName, "running") : null;
+  }
+
+  private held(id: string, agent: string | undefined): Task {
+    const t = this.get(id);
+    if (agent && t.assignee !== agent) {
+      throw new AppError("conflict", `task ${id} is ${t.assignee ? `held by agent "${t.assignee}"` : t.status}, not by "${agent}" (claim it first: ai-session task claim --agent ${agent})`);
+    }
+    return t;
+  }
+
+  /** Records progress and renews the lease. */
+  progress(id: string, agent: string | undefined, p: { percent?: number; note?: string }): Task {
+    const t = this.held(id, agent);
+    if (!ACTIVE.includes(t.status)) throw new AppError("conflict", `task ${id} is ${t.status}; progress is for a task in hand`);
+    const now = Date.now();
+    this.db
+      .update(tasksTable)
+      .set({ status: "running", progress: p.percent ?? t.progress, progressNote: p.note ?? t.progress_note, leaseExpiresAt: now + t.lease_ms, updatedAt: now })
+      .where(eq(tasksTable.id, id))
+      .run();
+    const task = this.get(id);
+    this.bus.publish({ type: "progress", sender: t.assignee ?? "tasks", topic: "tasks", payload: { task: id, percent: task.progress, note: task.progress_note } });
+    return task;
+  }
+
+  /** Renews the leases of everything the agent holds. */
+  heartbeat(agent: string): number {
+    this.agents.get(agent);
+    this.agents.touch(agent);
+    const now = Date.now();
+    let n = 0;
+    for (const t of this.list({ assignee: agent })) {
+      if (!ACTIVE.includes(t.status)) continue;
+      this.db.update(tasksTable).set({ leaseExpiresAt: now + t.lease_ms }).where(eq(tasksTable.id, t.id)).run();
+      n++;
+    }
+    return n;
+  }
+
+  /** Finishes a task (done, or failed) with its result; dependents become ready. */
+  finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Task {
+    const t = this.held(id, agent);
+    if (t.status === "done" || t.status === "failed" || t.status === "cancelled") {
+      throw new AppError("conflict", `task ${id} is already ${t.status}`);
+    }
+    const status = r.failed ? "failed" : "done";
+    this.db
+      .update(tasksTable)
+      .set({ status, result: r.result ?? null, leaseExpiresAt: null, progress: r.failed ? t.progress : 100, updatedAt: Date.now() })
+      .where(eq(tasksTable.id, id))
+      .run();
+    const task = this.get(id);
+    const sender = t.assignee ?? agent ?? "tasks";
+    this.bus.publish({ type: "completion", sender, topic: "tasks", payload: task });
+    if (t.created_by && this.agents.find(t.created_by) && t.created_by !== sender) {
+      this.bus.publish({ type: "completion", sender, to: t.created_by, correlation_id: id, payload: task });
+    }
+    this.dispatch();
+    return task;
+  }
+
+  /** Returns tasks whose lease lapsed to the queue, then hands them out again. */
+  sweep(now = Date.now()): string[] {
+    const lapsed = this.db
+      .select()
+      .from(tasksTable)
+      .where(and(inArray(tasksTable.status, ACTIVE), sql`${tasksTable.leaseExpiresAt} < ${now}`))
+      .all();
+    for (const r of lapsed) {
+      if (r.assignee) this.lapsedBy.set(r.id, r.assignee);
+      this.db
+        .update(tasksTable)
+        .set({ status: "queued", assignee: null, leaseExpiresAt: null, attempts: r.attempts + 1, updatedAt: now })
+        .where(eq(tasksTable.id, r.id))
+        .run();
+      this.bus.publish({ type: "status_update", sender: "tasks", topic: "tasks", payload: { task: r.id, event: "lease_lapsed", agent: r.assignee } });
+    }
+    this.dispatch();
+    return lapsed.map((r) => r.id);
+  }
+}
+
+function byPriority(a: Task, b: Task): number {
+  return b.priority - a.priority || a.created_at - b.created_at || a.id.localeCompare(b.id, undefined, { numeric: true });
+}

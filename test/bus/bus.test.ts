@@ -1,0 +1,119 @@
+import { describe, expect, test } from "bun:test";
+import { openDatabase } from "../../db/client.ts";
+import { AgentRegistry } from "../../server/bus/agents.ts";
+import { Bus } from "../../server/bus/bus.ts";
+import type { BusMessage } from "../../server/bus/message.ts";
+import { Outbox } from "../../server/bus/outbox.ts";
+import { RoleBook } from "../../server/bus/roles.ts";
+import { BusStore } from "../../server/bus/store.ts";
+import { freshHome } from "./fresh.ts";
+
+function setup(capacity?: number) {
+  const f = freshHome();
+  const agents = new AgentRegistry(f.db, new RoleBook(f.home));
+  const bus = new Bus(agents, new BusStore(f.db.$client), { inboxCapacity: capacity });
+  for (const [name, role] of [["fe", "frontend"], ["be", "backend"], ["qa", "qa"]] as const) agents.register({ name, role });
+  return { ...f, agents, bus };
+}
+
+describe("message bus", () => {
+  test("a direct message reaches one agent, a broadcast all but the sender", () => {
+    const { bus } = setup();
+    const seen: Record<string, BusMessage[]> = { fe: [], be: [], qa: [] };
+    for (const a of Object.keys(seen)) bus.subscribeAgent(a, (m) => seen[a]!.push(m));
+    const direct = bus.publish({ sender: "fe", to: "be", type: "help_request", payload: { q: "schema?" } });
+    expect(direct).toMatchObject({ sender: "fe", to: "be", type: "help_request" });
+    expect(direct.id).toBeString();
+    expect(seen.be!.map((m) => m.id)).toEqual([direct.id]);
+    expect(seen.fe).toHaveLength(0);
+    expect(seen.qa).toHaveLength(0);
+    bus.publish({ sender: "qa", broadcast: true, type: "status_update", payload: "tests green" });
+    expect(seen.fe).toHaveLength(1);
+    expect(seen.be).toHaveLength(2);
+    expect(seen.qa).toHaveLength(0);
+  });
+
+  test("topics reach their subscribers and the agents registered for them", () => {
+    const { bus, agents } = setup();
+    agents.setTopics("qa", ["builds"]);
+    const got: string[] = [];
+    bus.subscribeTopic("builds", (m) => got.push(String(m.payload)));
+    bus.publish({ sender: "be", topic: "builds", payload: "api built" });
+    expect(got).toEqual(["api built"]);
+    expect(bus.readInbox("qa").messages.map((m) => m.payload)).toEqual(["api built"]);
+    expect(bus.readInbox("fe").messages).toHaveLength(0);
+  });
+
+  test("an unknown recipient, an oversize payload and a message with no destination are refused", () => {
+    const { bus } = setup();
+    expect(() => bus.publish({ sender: "fe", to: "nobody", payload: 1 })).toThrow(/no agent named "nobody"/);
+    expect(() => bus.publish({ sender: "fe", to: "be", payload: "x".repeat(70_000) })).toThrow(/over the 65536-byte limit/);
+    expect(() => bus.publish({ sender: "fe", to: "be", payload: { blob: "é".repeat(40_000) } })).toThrow(/limit/);
+    expect(() => bus.publish({ sender: "fe", payload: 1 })).toThrow(/say where the message goes/);
+    expect(bus.readInbox("be").messages).toHaveLength(0);
+  });
+
+  test("request and reply share a correlation id; no reply is a timeout", async () => {
+    const { bus } = setup();
+    bus.subscribeAgent("be", (m) => {
+      if (m.type === "help_request") bus.reply(m, { sender: "be", type: "completion", payload: "use v2" });
+    });
+    const answer = await bus.request({ sender: "fe", to: "be", type: "help_request", payload: "which api?" }, 1000);
+    expect(answer.payload).toBe("use v2");
+    expect(answer.correlation_id).toBeString();
+    await expect(bus.request({ sender: "fe", to: "qa", payload: "anyone?" }, 50)).rejects.toThrow(/no reply/);
+  });
+
+  test("inbox messages stay until acknowledged (at least once), and survive a restart", () => {
+    const { bus, db, dbPath, home } = setup();
+    const a = bus.publish({ sender: "fe", to: "be", payload: "one" });
+    bus.publish({ sender: "fe", to: "be", payload: "two" });
+    expect(bus.readInbox("be").messages).toHaveLength(2);
+    expect(bus.readInbox("be").messages).toHaveLength(2); // not acked: handed out again
+    bus.ack("be", { seqs: [a.seq] });
+    bus.close();
+    db.$client.close();
+
+    const db2 = openDatabase(dbPath);
+    const agents2 = new AgentRegistry(db2, new RoleBook(home));
+    const bus2 = new Bus(agents2, new BusStore(db2.$client));
+    expect(bus2.readInbox("be").messages.map((m) => m.payload)).toEqual(["two"]);
+    const next = bus2.publish({ sender: "fe", to: "be", payload: "three" });
+    expect(next.seq).toBeGreaterThan(a.seq + 1);
+    expect(bus2.history({ agent: "be" }).map((m) => m.payload)).toEqual(["one", "two", "three"]);
+  });
+
+  test("a full inbox drops its oldest message and says how many were dropped", () => {
+    const { bus } = setup(3);
+    for (let i = 1; i <= 5; i++) bus.publish({ sender: "fe", to: "be", payload: i });
+    const r = bus.readInbox("be");
+    expect(r.messages.map((m) => m.payload)).toEqual([3, 4, 5]);
+    expect(r.dropped).toBe(2);
+    expect(bus.readInbox("be").dropped).toBe(0);
+    expect(bus.readInbox("be").dropped_total).toBe(2);
+  });
+
+  test("transient messages are delivered but not written", () => {
+    const { bus } = setup();
+    let n = 0;
+    bus.subscribeTopic("ticks", () => n++);
+    for (let i = 0; i < 100; i++) bus.publish({ sender: "be", topic: "ticks", payload: i, persist: false });
+    expect(n).toBe(100);
+    expect(bus.history({ topic: "ticks" })).toHaveLength(0);
+  });
+});
+
+describe("outbox for slow subscribers", () => {
+  test("a consumer that never reads keeps at most `capacity` messages and is told what was dropped", () => {
+    const written: string[] = [];
+    let open = false;
+    const box = new Outbox((t) => (open ? (written.push(t), true) : false), 100);
+    for (let i = 0; i < 10_000; i++) box.offer(`m${i}`);
+    expect(box.queued).toBe(100);
+    expect(box.droppedTotal).toBe(9_900);
+    open = true;
+    box.drain();
+    expect(JSON.parse(written[0]!)).toMatchObject({ kind: "dropped", count: 9_900 });
+    expect(written.slice(1)).toEqual(Array.from({ length: 100 }, (_, i) => `m${9_900 + i}`));
+  });
+});
