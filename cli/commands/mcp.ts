@@ -1,0 +1,57 @@
+import { defineCommand } from "citty";
+import { globalArgs } from "./_shared.ts";
+import { VERSION } from "../../server/version.ts";
+import type { ApiClient } from "../../server/mcp/api.ts";
+import { TIERS, type Tier } from "../../server/mcp/tool.ts";
+
+/** Connects on the first tool call, so the handshake never waits for (or fails on) the server start. */
+function lazyApi(open: () => Promise<ApiClient>): ApiClient {
+  let client: Promise<ApiClient> | undefined;
+  return {
+    request<T>(method: string, path: string, body?: unknown): Promise<T> {
+      client ??= open().catch((err) => {
+        client = undefined;
+        throw err;
+      });
+      return client.then((c) => c.request<T>(method, path, body));
+    },
+  };
+}
+
+export default defineCommand({
+  meta: {
+    name: "mcp",
+    description: "Serve MCP on stdio (for Claude Code, Cursor and other agents), forwarding to the shared server",
+  },
+  args: {
+    ...globalArgs,
+    tier: {
+      type: "string",
+      description: "which tools to offer: safe (no raw input, no kill), standard, full (may kill other agents' sessions)",
+    },
+    "wait-cap": { type: "string", description: "longest one tool call waits, in seconds (default 25)" },
+  },
+  async run({ args }) {
+    const tier = (args.tier ?? process.env.AI_SESSION_MCP_TIER ?? "standard") as Tier;
+    if (!TIERS.includes(tier)) {
+      process.stderr.write(`ai-session mcp: unknown tier "${tier}" (use safe, standard or full)\n`);
+      process.exit(2);
+    }
+    const waitCap = Number(args["wait-cap"] ?? process.env.AI_SESSION_MCP_WAIT ?? 25);
+    const agent = (args.agent as string | undefined) ?? process.env.AI_SESSION_AGENT ?? undefined;
+    const { serveMcpStdio } = await import("../../server/mcp/stdio.ts");
+    const api = lazyApi(async () => {
+      const { connect } = await import("../client/index.ts");
+      return connect({ home: args.home as string | undefined, agent, autostart: true });
+    });
+    await serveMcpStdio({
+      api,
+      version: VERSION,
+      tier,
+      agent,
+      selfSession: process.env.AI_SESSION_SESSION || undefined,
+      waitCapS: Number.isFinite(waitCap) && waitCap > 0 ? waitCap : 25,
+    });
+    process.exit(0);
+  },
+});

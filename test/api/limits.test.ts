@@ -1,0 +1,80 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { limitSupport, parseLimitSpec, releaseLimits, wrapWithLimits } from "../../server/security/limits.ts";
+
+const support = limitSupport();
+const python = Bun.which("python3");
+
+async function runLimited(script: string, limits: Parameters<typeof wrapWithLimits>[1], id: string, timeoutMs = 20_000) {
+  const argv = wrapWithLimits(["/bin/bash", "-c", script], limits, id);
+  const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  const out = new Response(proc.stdout).text();
+  const err = new Response(proc.stderr).text();
+  await proc.exited;
+  clearTimeout(timer);
+  // whatever the shell left behind (a fork bomb's children) holds the pipes open until released
+  releaseLimits(id);
+  return { out: await out, err: await err, code: proc.exitCode };
+}
+
+describe("per-session resource limits", () => {
+  test("this machine's limits are stated in one sentence", () => {
+    expect(support.statement).toMatch(/rlimit|prlimit/);
+    expect(support.statement.endsWith(".")).toBe(true);
+  });
+
+  test.skipIf(!support.prlimit || !python)("a shell limited to 100 MB cannot allocate 1 GB", async () => {
+    const r = await runLimited(`${python} -c 'x = bytearray(1 << 30); print("allocated", len(x))'; echo "exit=$?"; ulimit -v`, { memoryMb: 100 }, `mem-${process.pid}`);
+    expect(r.out).not.toContain("allocated");
+    expect(r.err).toContain("MemoryError");
+    expect(r.out).toContain("exit=1");
+    expect(r.out).toContain("102400"); // ulimit -v in KiB
+  });
+
+  test.skipIf(!support.prlimit)("open files and CPU seconds reach the shell", async () => {
+    const r = await runLimited("ulimit -n; ulimit -t", { openFiles: 64, cpuSeconds: 30 }, `nofile-${process.pid}`);
+    expect(r.out.trim().split("\n")).toEqual(["64", "30"]);
+  });
+
+  test.skipIf(!support.cgroup && process.getuid?.() === 0)(
+    "a fork bomb under a process limit stays bounded and the machine keeps answering",
+    async () => {
+      const id = `bomb-${process.pid}`;
+      const started = Date.now();
+      const r = await runLimited("bomb(){ bomb | bomb & }; bomb; sleep 1; echo survived", { processes: 30 }, id, 15_000);
+      expect(r.out).toContain("survived");
+      expect(r.err).toMatch(/fork|Resource temporarily unavailable/);
+      // the host still starts processes quickly
+      const t0 = Date.now();
+      expect(Bun.spawnSync(["true"]).exitCode).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(2_000);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    },
+    30_000,
+  );
+
+  test.skipIf(!support.cgroup)("releasing a session's limits ends what is left in its cgroup", async () => {
+    const id = `left-${process.pid}`;
+    const argv = wrapWithLimits(["/bin/bash", "-c", "sleep 300 & sleep 300 & wait"], { processes: 10 }, id);
+    const proc = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore" });
+    await Bun.sleep(300);
+    releaseLimits(id);
+    await proc.exited;
+    expect(proc.signalCode ?? proc.exitCode).toBeTruthy();
+  });
+
+  test("a limit spec reads like the CLI flag", () => {
+    expect(parseLimitSpec("cpu=60,mem=512M,procs=100,files=1024")).toEqual({ cpuSeconds: 60, memoryMb: 512, processes: 100, openFiles: 1024 });
+    expect(parseLimitSpec("mem=2G")).toEqual({ memoryMb: 2048 });
+    expect(() => parseLimitSpec("disk=1")).toThrow(/unknown limit "disk"/);
+    expect(() => parseLimitSpec("mem=lots")).toThrow(/needs a size/);
+    expect(() => wrapWithLimits(["bash"], { processes: -1 })).toThrow(/whole number above 0/);
+  });
+
+  test("no limits leaves the command as it is", () => {
+    expect(wrapWithLimits(["/bin/bash", "-l"], undefined)).toEqual(["/bin/bash", "-l"]);
+    expect(wrapWithLimits(["/bin/bash", "-l"], {})).toEqual(["/bin/bash", "-l"]);
+    expect(existsSync("/bin/bash")).toBe(true);
+  });
+});
