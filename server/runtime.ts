@@ -10,6 +10,7 @@ export interface Runtime {
   paths: Paths;
   db: Db;
   sessions: SessionManager;
+  bus: import("./bus/index.ts").BusService; // agents, roles, message bus, tasks, knowledge (server/bus)
   version: string;
   startedAt: number;
   /** TCP port the server listens on (0 before listening). */
