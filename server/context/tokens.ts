@@ -1,0 +1,74 @@
+/**
+ * Token counting with the real tokenizer (tiktoken, WASM). Never characters divided by four.
+ *
+ * The WASM module and the encoder ranks are embedded as files (so they travel inside the compiled
+ * binary) and loaded lazily, once per process and once per encoding, on the first count: commands
+ * that never count pay nothing at start-up.
+ */
+import { readFileSync } from "node:fs";
+import wasmPath from "../../node_modules/tiktoken/lite/tiktoken_bg.wasm" with { type: "file" };
+import o200kPath from "../../node_modules/tiktoken/encoders/o200k_base.json" with { type: "file" };
+import cl100kPath from "../../node_modules/tiktoken/encoders/cl100k_base.json" with { type: "file" };
+import { AppError } from "../errors.ts";
+
+export type Encoding = "o200k_base" | "cl100k_base";
+export const ENCODINGS: readonly Encoding[] = ["o200k_base", "cl100k_base"];
+
+interface TiktokenLike {
+  encode_ordinary(text: string): Uint32Array;
+}
+interface Bindings {
+  Tiktoken: new (ranks: string, special: Record<string, number>, pattern: string) => TiktokenLike;
+  __wbg_set_wasm(exports: WebAssembly.Exports): void;
+}
+
+const rankFiles: Record<Encoding, string> = { o200k_base: o200kPath, cl100k_base: cl100kPath };
+const encoders = new Map<Encoding, TiktokenLike>();
+let bindings: Bindings | undefined;
+
+function loadBindings(): Bindings {
+  if (bindings) return bindings;
+  const glue = require("tiktoken/lite/init") as Bindings;
+  const module = new WebAssembly.Module(readFileSync(wasmPath));
+  const instance = new WebAssembly.Instance(module, { "./tiktoken_bg.js": glue as never });
+  glue.__wbg_set_wasm(instance.exports);
+  bindings = glue;
+  return glue;
+}
+
+function encoderFor(encoding: Encoding): TiktokenLike {
+  const cached = encoders.get(encoding);
+  if (cached) return cached;
+  const file = rankFiles[encoding];
+  if (!file) {
+    throw new AppError("invalid", `unknown encoding "${encoding}" (use o200k_base or cl100k_base)`);
+  }
+  const { Tiktoken } = loadBindings();
+  const spec = JSON.parse(readFileSync(file, "utf8")) as {
+    bpe_ranks: string;
+    special_tokens: Record<string, number>;
+    pat_str: string;
+  };
+  const encoder = new Tiktoken(spec.bpe_ranks, spec.special_tokens, spec.pat_str);
+  encoders.set(encoding, encoder);
+  return encoder;
+}
+
+/** Checks an encoding name from a user and returns it typed, or throws `invalid`. */
+export function parseEncoding(name: string | undefined): Encoding {
+  if (name === undefined || name === "") return "o200k_base";
+  if ((ENCODINGS as readonly string[]).includes(name)) return name as Encoding;
+  throw new AppError("invalid", `unknown encoding "${name}" (use o200k_base or cl100k_base)`);
+}
+
+/** Number of tokens `text` costs a model using `encoding` (special tokens count as plain text). */
+export function countTokens(text: string, encoding: Encoding = "o200k_base"): number {
+  if (text.length === 0) return 0;
+  return encoderFor(encoding).encode_ordinary(text).length;
+}
+
+/** Percentage of tokens saved going from `raw` to `compacted` tokens, one decimal, never negative. */
+export function savedPercent(raw: number, compacted: number): number {
+  if (raw <= 0) return 0;
+  return Math.max(0, Math.round(((raw - compacted) / raw) * 1000) / 10);
+}

@@ -1,0 +1,78 @@
+/**
+ * The analysis of a command's output: which tool made it, what kind of work it was, whether it
+ * worked, the counts, every error with its location, the failing tests, entities and next steps.
+ * A command whose exit code is not 0 is never reported as a success.
+ */
+import { extractEntities } from "./entities.ts";
+import { missingModules } from "./parsers/install.ts";
+import { generic, pickParser } from "./parsers/index.ts";
+import { genericIssues } from "./parsers/generic.ts";
+import { type Analysis, emptyCounts, type OutputStatus, type ParseResult } from "./types.ts";
+
+export interface AnalyzeOptions {
+  command?: string;
+  exitCode?: number | null;
+}
+
+/** Analysis works on at most this much of the text: its start and end, where the facts are. */
+const WINDOW = 4 * 1024 * 1024;
+
+export function analyzeOutput(text: string, options: AnalyzeOptions = {}): Analysis {
+  const window = text.length > WINDOW ? `${text.slice(0, WINDOW / 2)}\n${text.slice(-WINDOW / 2)}` : text;
+  const lines = window.split("\n");
+  const parser = pickParser(window, options.command ?? "");
+  let parsed: ParseResult = parser.parse(lines, window);
+  if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {
+    parsed = { ...parsed, errors: genericIssues(lines, 50) };
+  }
+  const counts = { ...emptyCounts(), ...parsed.counts };
+  const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
+  counts.warnings = Math.max(counts.warnings, warnings);
+  counts.errors = Math.max(counts.errors, parsed.errors.length - warnings - parsed.errors.filter((e) => e.severity === "note").length);
+  counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
+  return {
+    tool: parsed.tool,
+    kind: parsed.kind,
+    status: statusOf(parsed, counts, options.exitCode),
+    counts,
+    errors: parsed.errors.slice(0, 200),
+    tests_failed: parsed.tests_failed.slice(0, 200),
+    entities: extractEntities(window),
+    suggestions: suggestionsFor(parsed, window, options.exitCode),
+  };
+}
+
+function statusOf(parsed: ParseResult, counts: Analysis["counts"], exitCode: number | null | undefined): OutputStatus {
+  if (exitCode !== undefined && exitCode !== null && exitCode !== 0) return "failure";
+  const failedSigns = parsed.verdict === "failed" || counts.failed > 0 || counts.errors > 0;
+  if (exitCode === 0) {
+    if (parsed.verdict === "failed") return "failure";
+    return counts.warnings > 0 ? "warnings" : "success";
+  }
+  if (failedSigns) return "failure";
+  if (parsed.verdict === "passed") return counts.warnings > 0 ? "warnings" : "success";
+  return "unknown";
+}
+
+function suggestionsFor(parsed: ParseResult, text: string, exitCode: number | null | undefined): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (s: string) => {
+    if (!seen.has(s) && out.length < 6) {
+      seen.add(s);
+      out.push(s);
+    }
+  };
+  for (const e of parsed.errors) {
+    if (e.severity !== "error" || !e.file || e.line === null) continue;
+    if (/node_modules|^node:|site-packages|^\/usr\/lib/.test(e.file)) continue;
+    add(`open ${e.file}:${e.line}${e.column ? `:${e.column}` : ""}${e.code ? ` (${e.code})` : ""}`);
+    if (out.length >= 3) break;
+  }
+  for (const s of parsed.suggestions ?? []) add(s);
+  if (parsed.tool !== "npm") for (const m of missingModules(text)) add(`\`npm install ${m}\` the missing module`);
+  if (out.length === 0 && exitCode !== undefined && exitCode !== null && exitCode !== 0) {
+    add(`the command exited with ${exitCode}: read the last lines of its output`);
+  }
+  return out;
+}

@@ -1,0 +1,219 @@
+/**
+ * Compaction: raw terminal output → what an agent needs, in few tokens, with nothing important
+ * lost. Lossless stages always run (rendering, ANSI removal, progress collapse, exact repeats
+ * folded with their count). In "compact" mode the lossy stages keep every error and warning line,
+ * failing tests with their messages, summaries and the last lines verbatim, and fold the rest into
+ * one-line markers that name the exact command to read the folded lines back.
+ */
+import { analyzeOutput } from "./analyze.ts";
+import { classifyLine, type LineClass, shapeOf } from "./classify.ts";
+import { renderOutput } from "./render.ts";
+import type { Analysis } from "./types.ts";
+
+export type CompactMode = "compact" | "lossless";
+
+export interface CompactOptions {
+  mode?: CompactMode;
+  exitCode?: number | null;
+  command?: string;
+  /** Terminal width the output was produced at (see renderOutput). */
+  cols?: number;
+  /** The command that shows lines `from`..`to` (1-based lines of the rendered text). */
+  expandHint?: (fromLine: number, toLine: number) => string;
+}
+
+export interface Fold {
+  /** 1-based, inclusive lines of the rendered text that this marker stands for. */
+  from: number;
+  to: number;
+  reason: string;
+}
+
+export interface CompactResult {
+  text: string;
+  analysis: Analysis;
+  folds: Fold[];
+}
+
+const CONTEXT_AFTER_HEADER = 8;
+const HEAD_LINES = 2;
+const MIN_FOLD_LINES = 3;
+const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
+
+export function compactOutput(raw: Uint8Array | string, options: CompactOptions = {}): CompactResult {
+  const rendered = renderOutput(raw, { cols: options.cols });
+  return compactRendered(rendered, options);
+}
+
+/** Compaction of text that is already rendered (what renderOutput returned). */
+export function compactRendered(rendered: string, options: CompactOptions = {}): CompactResult {
+  const analysis = analyzeOutput(rendered, { command: options.command, exitCode: options.exitCode });
+  const lines = rendered === "" ? [] : rendered.split("\n");
+  const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
+  if (options.mode === "lossless") return finish(rendered, losslessOnly(lines), [], analysis);
+
+  const keep = keepMask(lines, analysis, options.exitCode);
+  const out: string[] = [];
+  const folds: Fold[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    if (keep[i]) {
+      i = emitKept(lines, i, keep, out);
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && !keep[j]) j++;
+    emitRun(lines, i, j, out, folds, hint);
+    i = j;
+  }
+  return finish(rendered, out, folds, analysis);
+}
+
+function finish(rendered: string, out: string[], folds: Fold[], analysis: Analysis): CompactResult {
+  const text = out.join("\n");
+  // Compaction that would not save anything worth a marker returns the rendered text unchanged.
+  if (text.length >= rendered.length * 0.9 || rendered.length - text.length < 120) {
+    return { text: rendered, analysis, folds: [] };
+  }
+  return { text, analysis, folds };
+}
+
+/** Only lossless stages: exact repeats of a line folded with their count. */
+function losslessOnly(lines: string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    let j = i + 1;
+    while (j < lines.length && lines[j] === lines[i]) j++;
+    out.push(lines[i]!);
+    if (j - i > 2) out.push(`… previous line repeated ${j - i - 1} more times`);
+    else if (j - i === 2) out.push(lines[i]!);
+    i = j;
+  }
+  return out;
+}
+
+/** Emits a kept line, folding exact repeats of it losslessly; returns the next index. */
+function emitKept(lines: string[], i: number, keep: boolean[], out: string[]): number {
+  let j = i + 1;
+  while (j < lines.length && keep[j] && lines[j] === lines[i]) j++;
+  const line = lines[i]!;
+  if (line.trim() === "" && out.length > 0 && out[out.length - 1]!.trim() === "") return j;
+  out.push(line);
+  if (j - i > 2) out.push(`… previous line repeated ${j - i - 1} more times`);
+  else if (j - i === 2) out.push(line);
+  return j;
+}
+
+function keepMask(lines: string[], analysis: Analysis, exitCode: number | null | undefined): boolean[] {
+  const n = lines.length;
+  const keep = new Array<boolean>(n).fill(false);
+  const classes: LineClass[] = new Array(n);
+  const needles = factNeedles(analysis);
+  for (let i = 0; i < n; i++) {
+    const line = lines[i]!;
+    const cls = classifyLine(line);
+    classes[i] = cls;
+    if (cls === "fact" || cls === "header") keep[i] = true;
+    else if (cls !== "blank" && cls !== "frame" && needles.length > 0 && needles.some((s) => line.includes(s))) keep[i] = true;
+  }
+  // An error block keeps the lines that explain it: location, snippet, assertion, up to a blank line.
+  for (let i = 0; i < n; i++) {
+    if (classes[i] !== "header") continue;
+    for (let k = i + 1; k < Math.min(n, i + 1 + CONTEXT_AFTER_HEADER); k++) {
+      if (classes[k] === "blank" && k > i + 1 && classes[k + 1] !== "fact") break;
+      if (classes[k] === "frame" || classes[k] === "chatter") continue;
+      keep[k] = true;
+    }
+  }
+  // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
+  thinNearDuplicates(lines, keep);
+  for (let i = 0, seen = 0; i < n && seen < HEAD_LINES; i++) {
+    if (classes[i] === "blank") continue;
+    keep[i] = true;
+    seen++;
+  }
+  const tail = exitCode !== undefined && exitCode !== null && exitCode !== 0 ? 8 : 3;
+  for (let i = n - 1, seen = 0; i >= 0 && seen < tail; i--) {
+    if (classes[i] === "blank") continue;
+    if (classes[i] !== "frame") keep[i] = true;
+    seen++;
+  }
+  return keep;
+}
+
+/** Strings whose presence makes a line a must-keep fact: error locations and failing tests. */
+function factNeedles(analysis: Analysis): string[] {
+  const needles = new Set<string>();
+  for (const e of analysis.errors.slice(0, 100)) {
+    if (e.file && e.line !== null) needles.add(`${e.file.replace(/^\.\//, "")}:${e.line}`);
+    if (e.file && e.line === null) needles.add(e.file);
+  }
+  for (const t of analysis.tests_failed.slice(0, 100)) {
+    const leaf = t.split(/ [›>] |::/).pop();
+    if (leaf && leaf.length >= 6) needles.add(leaf);
+  }
+  return [...needles];
+}
+
+function thinNearDuplicates(lines: string[], keep: boolean[]): void {
+  let i = 0;
+  while (i < lines.length) {
+    if (!keep[i]) {
+      i++;
+      continue;
+    }
+    const shape = shapeOf(lines[i]!);
+    let j = i + 1;
+    while (j < lines.length && keep[j] && lines[j] !== lines[i] && shapeOf(lines[j]!) === shape) j++;
+    if (j - i >= 4) for (let k = i + 1; k < j - 1; k++) keep[k] = false;
+    i = Math.max(j, i + 1);
+  }
+}
+
+/** Folds lines [i, j) into a marker, or emits them when a marker would cost as much. */
+function emitRun(lines: string[], i: number, j: number, out: string[], folds: Fold[], hint: (a: number, b: number) => string): void {
+  const run = lines.slice(i, j);
+  const chars = run.reduce((sum, l) => sum + l.length + 1, 0);
+  const nonBlank = run.filter((l) => l.trim() !== "").length;
+  if (nonBlank === 0) {
+    if (out.length > 0 && out[out.length - 1]!.trim() !== "") out.push("");
+    return;
+  }
+  if (run.length < MIN_FOLD_LINES && chars < 160) {
+    for (const l of run) out.push(l);
+    return;
+  }
+  let from = i;
+  let to = j;
+  if (run.length >= LONG_RUN) {
+    out.push(lines[i]!, lines[i + 1]!);
+    from = i + 2;
+    to = j - 1;
+  }
+  const reason = describe(lines.slice(from, to));
+  folds.push({ from: from + 1, to, reason });
+  out.push(`… ${to - from} lines folded (${reason}) · ${hint(from + 1, to)}`);
+  if (to < j) out.push(lines[j - 1]!);
+}
+
+function describe(run: string[]): string {
+  let tests = 0;
+  let frames = 0;
+  let progress = 0;
+  for (const line of run) {
+    const cls = classifyLine(line);
+    if (cls === "frame") frames++;
+    else if (cls === "chatter") {
+      if (/✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/.test(line)) tests++;
+      else progress++;
+    }
+  }
+  const parts: string[] = [];
+  if (tests) parts.push(`${tests} passing-test lines`);
+  if (progress) parts.push(`${progress} progress lines`);
+  if (frames) parts.push(`${frames} dependency stack frames`);
+  const other = run.length - tests - progress - frames;
+  if (other > 0) parts.push(parts.length ? `${other} other` : "output");
+  return parts.join(", ");
+}

@@ -1,0 +1,30 @@
+/** Entities an agent can act on: paths, file:line locations, URLs, error codes, versions. */
+import type { Entities } from "./types.ts";
+
+const LIMIT = 50;
+const LOCATION = /(?:^|[\s('"`[<])((?:\.{0,2}\/|file:\/\/\/?)?[\w@.+-]+(?:\/[\w@.+-]+)*\.[A-Za-z][\w]{0,5})(?::\[?|\()(\d+)(?:[:,](\d+))?/g;
+const PATH = /(?:^|[\s('"`=])((?:\/|\.{1,2}\/|~\/)[\w@.+-]+(?:\/[\w@.+-]*)*|[\w@.+-]+(?:\/[\w@.+-]+)+\.[A-Za-z]\w{0,5})(?=$|[\s)'"`:,;])/g;
+const URL = /\bhttps?:\/\/[^\s'"`)\]>]+/g;
+const CODE = /\b(E\d{4}|TS\d{4,5}|SC\d{4}|ERR_[A-Z_]+|E[A-Z]{4,9}|C\d{4}|CS\d{4}|[A-Z]{1,3}\d{3,4}(?=[\s:\]]))\b/g;
+const VERSION = /(?:^|[\s@v(])(\d+\.\d+\.\d+(?:[-+][\w.]+)?)\b/g;
+const NOT_CODES = new Set(["ERROR", "EPERM"]);
+
+function collect(text: string, re: RegExp, pick: (m: RegExpExecArray) => string | null): string[] {
+  const found = new Set<string>();
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m && found.size < LIMIT; m = re.exec(text)) {
+    const value = pick(m);
+    if (value) found.add(value);
+  }
+  return [...found];
+}
+
+export function extractEntities(text: string): Entities {
+  return {
+    locations: collect(text, LOCATION, (m) => `${m[1]!.replace(/^file:\/\//, "")}:${m[2]}${m[3] ? `:${m[3]}` : ""}`),
+    paths: collect(text, PATH, (m) => (m[1]!.length > 2 && !/^\/\/|\.\.\.$/.test(m[1]!) ? m[1]!.replace(/[.:]+$/, "") : null)),
+    urls: collect(text, URL, (m) => m[0].replace(/[.,:;]+$/, "")),
+    codes: collect(text, CODE, (m) => (NOT_CODES.has(m[1]!) ? null : m[1]!)),
+    versions: collect(text, VERSION, (m) => m[1]!),
+  };
+}

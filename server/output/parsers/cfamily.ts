@@ -1,0 +1,71 @@
+/** gcc, clang, make and cmake. */
+import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
+
+const GCC = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.+?)(?: \[(-W[\w=-]+|-fpermissive)\])?$/;
+const LINKER = /^(?:\/usr\/bin\/ld|ld|collect2): (?:error: )?(.+)$/;
+const MAKE_ERROR = /^g?make(?:\[\d+\])?: \*\*\* \[(.+?):(\d+): (.+?)\] Error (\d+)/;
+const CMAKE_ERROR = /^CMake (Error|Warning)(?: \(dev\))? at (.+?):(\d+)/;
+
+function parseCompiler(lines: string[]): OutputError[] {
+  const errors: OutputError[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const m = GCC.exec(line);
+    if (m && m[4] !== "note") {
+      errors.push(issue(m[5]!, m[4] === "warning" ? "warning" : "error", m[1]!, m[2]!, m[3]!, m[6] ?? null));
+      continue;
+    }
+    const l = LINKER.exec(line);
+    if (l && /undefined reference|cannot find|ld returned/.test(l[1]!)) errors.push(issue(l[1]!, "error"));
+    const mk = MAKE_ERROR.exec(line);
+    if (mk) errors.push(issue(`make target ${mk[3]} failed (Error ${mk[4]})`, "error", mk[1]!, mk[2]!, null, null));
+    const cm = CMAKE_ERROR.exec(line);
+    if (cm) errors.push(issue((lines[i + 1] ?? "").trim() || `CMake ${cm[1]}`, cm[1] === "Error" ? "error" : "warning", cm[2]!, cm[3]!));
+  }
+  return errors;
+}
+
+function counts(errors: OutputError[]) {
+  const warnings = errors.filter((e) => e.severity === "warning").length;
+  return { warnings, errors: errors.length - warnings };
+}
+
+export const cfamily: Parser = {
+  tool: "gcc",
+  matches: (text, command) =>
+    commandStarts(command, "gcc", "g++", "cc", "c++", "clang", "clang++") || /^.+\.(?:c|cc|cpp|cxx|h|hpp):\d+:\d+: (?:error|warning): /m.test(text),
+  parse(lines, text) {
+    const errors = parseCompiler(lines);
+    const tool = /generated\.$|clang/.test(text) && !/^.+: In function ‘/m.test(text) ? "clang" : "gcc";
+    const c = counts(errors);
+    return { tool, kind: "build", errors, tests_failed: [], counts: c, verdict: c.errors > 0 ? "failed" : undefined };
+  },
+};
+
+export const make: Parser = {
+  tool: "make",
+  matches: (text, command) => commandStarts(command, "make", "gmake") || /^g?make(\[\d+\])?: /m.test(text),
+  parse(lines) {
+    const errors = parseCompiler(lines);
+    const c = counts(errors);
+    return { tool: "make", kind: "build", errors, tests_failed: [], counts: c, verdict: c.errors > 0 ? "failed" : undefined };
+  },
+};
+
+export const cmake: Parser = {
+  tool: "cmake",
+  matches: (text, command) => commandStarts(command, "cmake", "ctest") || /^-- (?:Configuring done|The C(?:XX)? compiler identification)/m.test(text),
+  parse(lines, text) {
+    const errors = parseCompiler(lines);
+    const c = counts(errors);
+    const built = /\[100%\] Built target/.test(text);
+    return {
+      tool: "cmake",
+      kind: "build",
+      errors,
+      tests_failed: [],
+      counts: c,
+      verdict: c.errors > 0 || /Configuring incomplete, errors occurred/.test(text) ? "failed" : built ? "passed" : undefined,
+    };
+  },
+};

@@ -1,0 +1,37 @@
+/** git: status, log, diff, clone/fetch/pull and merge conflicts. */
+import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
+
+export const git: Parser = {
+  tool: "git",
+  matches: (text, command) =>
+    commandStarts(command, "git") ||
+    /^(?:On branch \S+|Cloning into '|CONFLICT \(|diff --git a\/|commit [0-9a-f]{40}$)/m.test(text),
+  parse(lines, text) {
+    const errors: OutputError[] = [];
+    const suggestions: string[] = [];
+    const conflicted: string[] = [];
+    for (const line of lines) {
+      const c = /^CONFLICT \((.+?)\): .*? in (.+)$/.exec(line);
+      if (c) {
+        conflicted.push(c[2]!);
+        errors.push(issue(line, "error", c[2]!, null, null, "CONFLICT"));
+      }
+      const f = /^(?:fatal|error): (.+)$/.exec(line);
+      if (f) errors.push(issue(f[1]!, "error", null, null, null, line.split(":")[0]!));
+      const u = /^\s+both (?:modified|added):\s+(.+)$/.exec(line);
+      if (u && !conflicted.includes(u[1]!)) conflicted.push(u[1]!);
+    }
+    if (conflicted.length > 0) suggestions.push(...conflicted.map((f) => `resolve the conflict markers in ${f}, then \`git add ${f}\``));
+    const modified = lines.filter((l) => /^\s+(?:modified|deleted|new file|renamed):\s/.test(l)).length;
+    const untracked = /^Untracked files:/m.test(text);
+    return {
+      tool: "git",
+      kind: "vcs",
+      errors,
+      tests_failed: [],
+      counts: { errors: errors.length, passed: modified },
+      verdict: errors.length > 0 || /Automatic merge failed/.test(text) ? "failed" : undefined,
+      suggestions: untracked && conflicted.length === 0 ? [...suggestions] : suggestions,
+    };
+  },
+};

@@ -1,0 +1,69 @@
+/** Package installs: npm, yarn, pnpm, bun install/add, pip. */
+import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+
+function installErrors(lines: string[]): OutputError[] {
+  const errors: OutputError[] = [];
+  for (const line of lines) {
+    const npm = /^npm (?:ERR!|error) code (\S+)/.exec(line);
+    if (npm) {
+      const detail = lines.find((l) => /^npm (?:ERR!|error) (?!code )\S/.test(l) && !/complete log/.test(l)) ?? line;
+      errors.push(issue(detail.replace(/^npm (?:ERR!|error) /, ""), "error", null, null, null, npm[1]!));
+      continue;
+    }
+    const e = /^(?:ERROR|error|ERR_PNPM_\w+|error:?)\b:? (.+)$/.exec(line);
+    if (e && !/^npm error /.test(line)) errors.push(issue(line, "error", null, null, null, /^(ERR_PNPM_\w+)/.exec(line)?.[1] ?? null));
+  }
+  return errors;
+}
+
+function missingModules(text: string): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/Cannot find (?:module|package) '([^'./][^']*)'/g)) names.add(m[1]!);
+  for (const m of text.matchAll(/No module named '([\w.]+)'/g)) names.add(m[1]!);
+  return [...names];
+}
+
+export const jsInstall: Parser = {
+  tool: "npm",
+  matches: (text, command) =>
+    /^(?:npm|yarn|pnpm|bun) (?:i|install|add|ci|update|remove)\b/.test(command.trim()) ||
+    /^(?:added \d+ packages?|npm (?:error|ERR!) code|yarn (?:add|install) v\d|Packages: [+-]\d+|bun (?:add|install) v\d)/m.test(text),
+  parse(lines, text) {
+    const tool = /^yarn (?:add|install) v|^yarn\b/m.test(text) ? "yarn" : /Packages: [+-]\d+|pnpm v\d|ERR_PNPM/.test(text) ? "pnpm" : /^bun (?:add|install) v/m.test(text) ? "bun install" : "npm";
+    const errors = installErrors(lines);
+    const installed = numberOf(text, /added (\d+) packages?/) ?? numberOf(text, /Saved (\d+) new dependenc/) ?? numberOf(text, /(\d+) packages? installed/) ?? numberOf(text, /added (\d+), done/) ?? 0;
+    const warnings = lines.filter((l) => /^(?:npm warn|warning|WARN)\b/i.test(l)).length;
+    return {
+      tool,
+      kind: "install",
+      errors,
+      tests_failed: [],
+      counts: { passed: installed, errors: errors.length, warnings },
+      verdict: errors.length > 0 ? "failed" : installed > 0 || /^(?:Done in|up to date)/m.test(text) ? "passed" : undefined,
+      suggestions: [
+        ...(/ETARGET|notarget/.test(text) ? ["check the available versions with `npm view PACKAGE versions`"] : []),
+        ...missingModules(text).map((m) => `\`npm install ${m}\` the missing module`),
+      ],
+    };
+  },
+};
+
+export const pip: Parser = {
+  tool: "pip",
+  matches: (text, command) => /\bpip3? install\b|-m pip\b/.test(command) || /^(?:Successfully installed|Collecting \S+|Looking in indexes:)/m.test(text),
+  parse(lines, text) {
+    const errors = lines.filter((l) => /^ERROR: /.test(l)).map((l) => issue(l.replace(/^ERROR: /, ""), "error"));
+    const installed = /^Successfully installed (.+)$/m.exec(text)?.[1]?.split(/\s+/).length ?? 0;
+    return {
+      tool: "pip",
+      kind: "install",
+      errors,
+      tests_failed: [],
+      counts: { passed: installed, errors: errors.length, warnings: lines.filter((l) => l.startsWith("WARNING: ")).length },
+      verdict: errors.length > 0 ? "failed" : installed > 0 ? "passed" : undefined,
+      suggestions: /No matching distribution|Could not find a version/.test(text) ? ["check the package name and the versions the index offers"] : [],
+    };
+  },
+};
+
+export { missingModules };

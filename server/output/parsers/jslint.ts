@@ -1,0 +1,67 @@
+/** eslint (stylish format) and biome (lint, check, format). */
+import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+
+const STYLISH_FILE = /^(\/\S.*|[\w.\-/]+\.(?:[cm]?[jt]sx?|vue|svelte|json))$/;
+const STYLISH_ROW = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.+?)\s{2,}(\S+)$/;
+
+export const eslint: Parser = {
+  tool: "eslint",
+  matches: (text, command) => commandStarts(command, "eslint") || /^✖ \d+ problems? \(/m.test(text),
+  parse(lines, text) {
+    const errors: OutputError[] = [];
+    let file: string | null = null;
+    for (const line of lines) {
+      if (STYLISH_FILE.test(line)) file = line.trim();
+      const m = STYLISH_ROW.exec(line);
+      if (m) errors.push(issue(m[4]!, m[3] as "error", file, m[1]!, m[2]!, m[5]!));
+    }
+    const errorCount = numberOf(text, /\((\d+) errors?, \d+ warnings?\)/) ?? errors.filter((e) => e.severity === "error").length;
+    const warnCount = numberOf(text, /\(\d+ errors?, (\d+) warnings?\)/) ?? errors.length - errorCount;
+    return {
+      tool: "eslint",
+      kind: "lint",
+      errors,
+      tests_failed: [],
+      counts: { errors: errorCount, warnings: warnCount },
+      verdict: errorCount > 0 ? "failed" : undefined,
+      suggestions: /potentially fixable with the `--fix` option/.test(text) ? ["run `eslint --fix` for the fixable problems"] : [],
+    };
+  },
+};
+
+const BIOME_HEAD = /^(\S.*?):(\d+):(\d+) ((?:lint|format|assist|parse|organizeImports)[\w/]*)\b.*━/;
+const BIOME_MESSAGE = /^\s+([×✖!⚠ℹ]) (.+)$/;
+
+export const biome: Parser = {
+  tool: "biome",
+  matches: (text, command) => commandStarts(command, "biome", "@biomejs/biome") || /^\S+:\d+:\d+ lint\/\w+/m.test(text),
+  parse(lines, text) {
+    const errors: OutputError[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const h = BIOME_HEAD.exec(lines[i]!);
+      if (!h) continue;
+      let message = "";
+      let severity: "error" | "warning" = "error";
+      for (let j = i + 1; j < Math.min(lines.length, i + 4); j++) {
+        const m = BIOME_MESSAGE.exec(lines[j]!);
+        if (m) {
+          message = m[2]!;
+          severity = m[1] === "!" || m[1] === "⚠" ? "warning" : "error";
+          break;
+        }
+      }
+      errors.push(issue(message || h[4]!, severity, h[1]!, h[2]!, h[3]!, h[4]!));
+    }
+    const errorCount = numberOf(text, /Found (\d+) errors?/) ?? errors.filter((e) => e.severity === "error").length;
+    const warnCount = numberOf(text, /Found (\d+) warnings?/) ?? errors.length - errorCount;
+    return {
+      tool: "biome",
+      kind: "lint",
+      errors,
+      tests_failed: [],
+      counts: { errors: errorCount, warnings: warnCount },
+      verdict: errorCount > 0 ? "failed" : undefined,
+      suggestions: /FIXABLE/.test(text) ? ["run `biome check --write` for the fixable diagnostics"] : [],
+    };
+  },
+};

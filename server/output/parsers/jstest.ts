@@ -1,0 +1,145 @@
+/** JavaScript test runners: jest, vitest, bun test, node --test and mocha. */
+import { commandStarts, issue, numberOf, type OutputError, type Parser, type ParseResult } from "../types.ts";
+
+/** `at fn (file:line:col)` frames outside node_modules and node internals: where a failure happened in the user's code. */
+const JS_FRAME = /(?:at |❯ )(?:.*? \()?(?:file:\/\/)?((?:\/|\.{0,2}\/?)[^\s():]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?/;
+
+export function firstUserFrame(lines: string[], from: number, to: number): RegExpExecArray | null {
+  for (let i = from; i < Math.min(to, lines.length); i++) {
+    const m = JS_FRAME.exec(lines[i]!);
+    if (m && !m[1]!.includes("node_modules") && !m[1]!.startsWith("node:")) return m;
+  }
+  return null;
+}
+
+function result(tool: string, failed: string[], errors: OutputError[], passed: number, failedCount: number, skipped: number, verdict: ParseResult["verdict"]): ParseResult {
+  return {
+    tool,
+    kind: "test",
+    errors,
+    tests_failed: failed,
+    counts: { passed, failed: Math.max(failedCount, failed.length), skipped },
+    verdict: failedCount > 0 || failed.length > 0 ? "failed" : verdict,
+  };
+}
+
+/** Failure blocks: a header naming the test, then the message and a location some lines below. */
+function failureBlocks(lines: string[], header: RegExp, tool: string): { failed: string[]; errors: OutputError[] } {
+  const failed: string[] = [];
+  const errors: OutputError[] = [];
+  const starts: Array<[number, string]> = [];
+  lines.forEach((line, i) => {
+    const m = header.exec(line);
+    if (m) starts.push([i, m[1]!.trim()]);
+  });
+  starts.forEach(([start, name], k) => {
+    const end = starts[k + 1]?.[0] ?? lines.length;
+    if (!failed.includes(name)) failed.push(name);
+    const message = lines.slice(start + 1, end).find((l) => /\S/.test(l) && !/^\s*[-+]?\s*$/.test(l))?.trim() ?? "test failed";
+    const at = firstUserFrame(lines, start, end);
+    errors.push(issue(`${name}: ${message}`, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, tool));
+  });
+  return { failed, errors };
+}
+
+export const jest: Parser = {
+  tool: "jest",
+  matches: (text, command) => commandStarts(command, "jest") || /^Tests:\s+.*\d+ total/m.test(text),
+  parse(lines, text) {
+    const { failed, errors } = failureBlocks(lines, /^\s+● (.+ › .+|(?!Test suite failed).+)$/, "jest");
+    const tests = /^Tests:\s+(.*)$/m.exec(text)?.[1] ?? "";
+    return result("jest", failed, errors, numberOf(tests, /(\d+) passed/) ?? 0, numberOf(tests, /(\d+) failed/) ?? 0, numberOf(tests, /(\d+) skipped/) ?? 0, tests ? "passed" : undefined);
+  },
+};
+
+export const vitest: Parser = {
+  tool: "vitest",
+  matches: (text, command) => commandStarts(command, "vitest") || /^\s+Test Files\s+/m.test(text),
+  parse(lines, text) {
+    const { failed, errors } = failureBlocks(lines, /^\s*FAIL\s+(.+ > .+)$/, "vitest");
+    const tests = /^\s+Tests\s+(.*)$/m.exec(text)?.[1] ?? "";
+    return result("vitest", failed, errors, numberOf(tests, /(\d+) passed/) ?? 0, numberOf(tests, /(\d+) failed/) ?? 0, numberOf(tests, /(\d+) skipped/) ?? 0, tests ? "passed" : undefined);
+  },
+};
+
+export const bunTest: Parser = {
+  tool: "bun test",
+  matches: (text, command) => commandStarts(command, "bun test") || /^bun test v\d/m.test(text),
+  parse(lines, text) {
+    const failed: string[] = [];
+    const errors: OutputError[] = [];
+    let blockStart = 0;
+    lines.forEach((line, i) => {
+      const m = /^(?:✗|\(fail\)) (.+?)(?: \[[\d.]+m?s\])?$/.exec(line);
+      if (m) {
+        failed.push(m[1]!);
+        const message = lines.slice(blockStart, i).find((l) => /^(error|\w*Error)\b/.test(l))?.trim() ?? "test failed";
+        const at = firstUserFrame(lines, blockStart, i);
+        errors.push(issue(`${m[1]}: ${message}`, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, "bun test"));
+      }
+      if (/^(?:✓|✗|\(pass\)|\(fail\)|\(skip\)) /.test(line)) blockStart = i + 1;
+    });
+    return result("bun test", failed, errors, numberOf(text, /^\s*(\d+) pass$/m) ?? 0, numberOf(text, /^\s*(\d+) fail$/m) ?? 0, numberOf(text, /^\s*(\d+) skip$/m) ?? 0, /^\s*\d+ pass$/m.test(text) ? "passed" : undefined);
+  },
+};
+
+export const nodeTest: Parser = {
+  tool: "node --test",
+  matches: (text, command) => /node\b.*--test/.test(command) || /^ℹ tests \d+$/m.test(text),
+  parse(lines, text) {
+    const failed: string[] = [];
+    const errors: OutputError[] = [];
+    lines.forEach((line, i) => {
+      const m = /^(\s+)✖ (.+?) \([\d.]+m?s\)$/.exec(line);
+      if (!m || !lines[i + 1]?.startsWith(`${m[1]}  `)) return; // suites repeat at the end; tests have a body
+      failed.push(m[2]!);
+      const at = firstUserFrame(lines, i, i + 30);
+      errors.push(issue(`${m[2]}: ${lines[i + 1]!.trim()}`, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, "node --test"));
+    });
+    const fail = numberOf(text, /^ℹ fail (\d+)$/m) ?? 0;
+    return result("node --test", failed, errors, numberOf(text, /^ℹ pass (\d+)$/m) ?? 0, fail, numberOf(text, /^ℹ skipped (\d+)$/m) ?? 0, /^ℹ tests \d+$/m.test(text) ? "passed" : undefined);
+  },
+};
+
+export const mocha: Parser = {
+  tool: "mocha",
+  matches: (text, command) => commandStarts(command, "mocha") || /^\s+\d+ passing \(\d+m?s\)$/m.test(text),
+  parse(lines, text) {
+    const failed: string[] = [];
+    const errors: OutputError[] = [];
+    const summaryAt = lines.findIndex((l) => /^\s+\d+ failing$/.test(l));
+    for (let i = Math.max(0, summaryAt); summaryAt >= 0 && i < lines.length; i++) {
+      const m = /^\s+\d+\) (.+)$/.exec(lines[i]!);
+      if (!m) continue;
+      let name = m[1]!.trim();
+      let j = i + 1;
+      while (j < lines.length && /^\s+\S.*$/.test(lines[j]!) && !/^\s+\w*Error\b/.test(lines[j]!)) {
+        name += ` ${lines[j]!.trim()}`;
+        j++;
+      }
+      name = name.replace(/:$/, "");
+      failed.push(name);
+      const message = lines.slice(j, j + 4).find((l) => /\S/.test(l))?.trim() ?? "test failed";
+      const at = firstUserFrame(lines, j, j + 30);
+      errors.push(issue(`${name}: ${message}`, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, "mocha"));
+      i = j;
+    }
+    return result("mocha", failed, errors, numberOf(text, /^\s+(\d+) passing/m) ?? 0, numberOf(text, /^\s+(\d+) failing$/m) ?? 0, numberOf(text, /^\s+(\d+) pending$/m) ?? 0, /^\s+\d+ passing/m.test(text) ? "passed" : undefined);
+  },
+};
+
+export const nodeError: Parser = {
+  tool: "node",
+  matches: (text, command) => commandStarts(command, "node", "bun", "deno", "tsx", "ts-node") || /^Node\.js v\d+/m.test(text) || /^\s+at .+ \((?:file:\/\/|node:)/m.test(text),
+  parse(lines) {
+    const errors: OutputError[] = [];
+    lines.forEach((line, i) => {
+      const m = /^(?:Uncaught )?((?:\w+)?Error|TypeError|RangeError|SyntaxError|ReferenceError)(?: \[(\w+)\])?: (.+)$/.exec(line);
+      if (!m) return;
+      const at = firstUserFrame(lines, i + 1, i + 20);
+      const code = m[2] ?? /code: '(\w+)'/.exec(lines.slice(i, i + 20).join("\n"))?.[1] ?? m[1]!;
+      errors.push(issue(line, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, code));
+    });
+    return { tool: "node", kind: errors.length ? "runtime_error" : "other", errors, tests_failed: [], counts: { errors: errors.length }, verdict: errors.length ? "failed" : undefined };
+  },
+};

@@ -1,0 +1,82 @@
+/** docker build, maven and gradle, shellcheck. */
+import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+
+export const docker: Parser = {
+  tool: "docker",
+  matches: (text, command) => commandStarts(command, "docker", "podman", "docker-compose") || /^(?:#\d+ \[|Step \d+\/\d+ : |Sending build context)/m.test(text),
+  parse(lines, text) {
+    const errors: OutputError[] = lines
+      .filter((l) => /^(?:ERROR|error|Cannot connect to the Docker daemon|#\d+ ERROR:|failed to solve|unable to prepare context)/.test(l) || /level=error/.test(l))
+      .map((l) => issue(l, "error", /Dockerfile:(\d+)/.test(l) ? "Dockerfile" : null, numberOf(l, /Dockerfile:(\d+)/) ?? null));
+    return {
+      tool: "docker",
+      kind: "build",
+      errors,
+      tests_failed: [],
+      counts: { errors: errors.length },
+      verdict: errors.length > 0 ? "failed" : /Successfully built|naming to|writing image/.test(text) ? "passed" : undefined,
+      suggestions: /Cannot connect to the Docker daemon/.test(text) ? ["start the Docker daemon (dockerd) or point DOCKER_HOST at one"] : [],
+    };
+  },
+};
+
+const JAVAC = /^\[(ERROR|WARNING)\] (\/?[\w./-]+\.(?:java|kt|scala)):\[(\d+),(\d+)\] (.+)$/;
+const GRADLE = /^(?:e|w): (?:file:\/\/)?(\/?[\w./-]+\.(?:java|kt)):(\d+):(\d+):? (.+)$/;
+const JAVAC_PLAIN = /^(\/?[\w./-]+\.java):(\d+): (error|warning): (.+)$/;
+
+export const jvm: Parser = {
+  tool: "maven",
+  matches: (text, command) => commandStarts(command, "mvn", "./mvnw", "gradle", "./gradlew", "javac") || /^\[INFO\] (?:BUILD|Scanning for projects)|^BUILD (?:SUCCESSFUL|FAILED) in/m.test(text),
+  parse(lines, text) {
+    const errors: OutputError[] = [];
+    for (const line of lines) {
+      const m = JAVAC.exec(line);
+      if (m) errors.push(issue(m[5]!, m[1] === "ERROR" ? "error" : "warning", m[2]!, m[3]!, m[4]!));
+      const g = GRADLE.exec(line) ;
+      if (g) errors.push(issue(g[4]!, line.startsWith("e") ? "error" : "warning", g[1]!, g[2]!, g[3]!));
+      const p = JAVAC_PLAIN.exec(line);
+      if (p) errors.push(issue(p[4]!, p[3] as "error", p[1]!, p[2]!));
+    }
+    const tests = /Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)\s*$/m.exec(text);
+    const failed = tests ? Number(tests[2]) + Number(tests[3]) : 0;
+    const warnings = errors.filter((e) => e.severity === "warning").length;
+    return {
+      tool: /gradle|BUILD (?:SUCCESSFUL|FAILED) in/.test(text) ? "gradle" : "maven",
+      kind: tests ? "test" : "build",
+      errors,
+      tests_failed: [],
+      counts: { errors: errors.length - warnings, warnings, passed: tests ? Number(tests[1]) - failed - Number(tests[4]) : 0, failed, skipped: tests ? Number(tests[4]) : 0 },
+      verdict: /BUILD FAILURE|BUILD FAILED/.test(text) ? "failed" : /BUILD SUCCESS/.test(text) ? "passed" : undefined,
+    };
+  },
+};
+
+export const shellcheck: Parser = {
+  tool: "shellcheck",
+  matches: (text, command) => commandStarts(command, "shellcheck") || /\^-+\^? SC\d{4} \(/.test(text),
+  parse(lines) {
+    const errors: OutputError[] = [];
+    let file: string | null = null;
+    let line: number | null = null;
+    for (const l of lines) {
+      const at = /^In (.+) line (\d+):$/.exec(l);
+      if (at) {
+        file = at[1]!;
+        line = Number(at[2]);
+      }
+      const m = /\^.* (SC\d{4}) \((error|warning|info|style)\): (.+)$/.exec(l);
+      if (m) errors.push(issue(m[3]!, m[2] === "error" ? "error" : m[2] === "warning" ? "warning" : "note", file, line, null, m[1]!));
+    }
+    const errs = errors.filter((e) => e.severity === "error").length;
+    return { tool: "shellcheck", kind: "lint", errors, tests_failed: [], counts: { errors: errs, warnings: errors.length - errs }, verdict: errors.length ? "failed" : undefined };
+  },
+};
+
+export const listing: Parser = {
+  tool: "listing",
+  matches: (text, command) => commandStarts(command, "ls", "tree", "find", "du", "grep", "rg", "fd") || /^total \d+$/m.test(text),
+  parse(lines) {
+    const errors = lines.filter((l) => /: (?:Permission denied|No such file or directory)$/.test(l)).map((l) => issue(l, "error"));
+    return { tool: "listing", kind: "listing", errors, tests_failed: [], counts: { errors: errors.length, passed: lines.length } };
+  },
+};

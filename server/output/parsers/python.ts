@@ -1,0 +1,114 @@
+/** pytest, unittest and Python tracebacks. */
+import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+
+const PY_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
+const EXCEPTION = /^(\w+(?:\.\w+)*(?:Error|Exception|Exit|Interrupt|Warning)|AssertionError|KeyError|StopIteration)(?:: (.*))?$/;
+
+/** The exception at the end of each traceback, located at its innermost frame. */
+export function pythonTracebacks(lines: string[]): OutputError[] {
+  const errors: OutputError[] = [];
+  let frame: RegExpExecArray | null = null;
+  let inTrace = false;
+  for (const line of lines) {
+    if (line.startsWith("Traceback (most recent call last)")) {
+      inTrace = true;
+      frame = null;
+      continue;
+    }
+    if (!inTrace) continue;
+    const f = PY_FRAME.exec(line);
+    if (f) {
+      frame = f;
+      continue;
+    }
+    const e = EXCEPTION.exec(line);
+    if (e && !line.startsWith(" ")) {
+      errors.push(issue(line, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, e[1]!));
+      inTrace = false;
+    }
+  }
+  return errors;
+}
+
+const PYTEST_SUMMARY = /^=+ (.*\d+ (?:passed|failed|errors?|skipped|deselected|xfailed|xpassed).*) in [\d.]+s.* =+$/;
+const PYTEST_FAILED = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
+const PYTEST_LOCATION = /^(\S+\.py):(\d+): (\w+)$/;
+const PYTEST_VERBOSE = /^(\S+\.py::\S+) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)/;
+
+export const pytest: Parser = {
+  tool: "pytest",
+  matches: (text, command) => commandStarts(command, "pytest", "py.test", "python -m pytest", "python3 -m pytest") || /^=+ test session starts =+$/m.test(text),
+  parse(lines, text) {
+    const errors: OutputError[] = [];
+    const failed: string[] = [];
+    let exception: string | null = null;
+    for (const line of lines) {
+      if (line.startsWith("E   ") && exception === null) exception = line.slice(1).trim();
+      const loc = PYTEST_LOCATION.exec(line);
+      if (loc) {
+        errors.push(issue(exception ?? loc[3]!, "error", loc[1]!, loc[2]!, null, loc[3]!));
+        exception = null;
+      }
+      if (/^_{3,} .+ _{3,}$/.test(line)) exception = null;
+      const f = PYTEST_FAILED.exec(line);
+      if (f && !failed.includes(f[2]!)) failed.push(f[2]!);
+      const v = PYTEST_VERBOSE.exec(line);
+      if (v && (v[2] === "FAILED" || v[2] === "ERROR") && !failed.includes(v[1]!)) failed.push(v[1]!);
+    }
+    const summary = lines.map((l) => PYTEST_SUMMARY.exec(l)).find((m) => m)?.[1] ?? "";
+    const n = (word: string) => numberOf(summary, new RegExp(`(\\d+) ${word}`)) ?? 0;
+    return {
+      tool: "pytest",
+      kind: "test",
+      errors: errors.length > 0 ? errors : pythonTracebacks(lines),
+      tests_failed: failed,
+      counts: { passed: n("passed"), failed: n("failed"), skipped: n("skipped"), errors: n("errors?") , warnings: n("warnings?") },
+      verdict: /\d+ (failed|errors?)\b/.test(summary) ? "failed" : summary ? "passed" : /no tests ran/.test(text) ? "failed" : undefined,
+      suggestions: failed.slice(0, 3).map((name) => `run \`pytest ${name}\` alone`),
+    };
+  },
+};
+
+const UNITTEST_RESULT = /^(\w+) \(([\w.]+)\)(?:\n.*)? \.\.\. (ok|FAIL|ERROR|skipped.*|expected failure)$/;
+const UNITTEST_HEADER = /^(FAIL|ERROR): (\w+) \(([\w.]+)\)/;
+
+export const unittest: Parser = {
+  tool: "unittest",
+  matches: (text, command) => /-m unittest|manage\.py test/.test(command) || /^Ran \d+ tests? in [\d.]+s$/m.test(text),
+  parse(lines, text) {
+    const failed: string[] = [];
+    let passed = 0;
+    let skipped = 0;
+    for (const line of lines) {
+      const r = UNITTEST_RESULT.exec(line);
+      if (r) {
+        if (r[3] === "ok") passed++;
+        else if (r[3]!.startsWith("skipped")) skipped++;
+      }
+      const h = UNITTEST_HEADER.exec(line);
+      if (h && !failed.includes(h[3]!)) failed.push(h[3]!);
+    }
+    const total = numberOf(text, /^Ran (\d+) tests?/m) ?? 0;
+    const failures = numberOf(text, /FAILED \((?:.*?)failures=(\d+)/) ?? 0;
+    const errs = numberOf(text, /FAILED \((?:.*?)errors=(\d+)/) ?? 0;
+    const skips = numberOf(text, /skipped=(\d+)/) ?? skipped;
+    return {
+      tool: "unittest",
+      kind: "test",
+      errors: pythonTracebacks(lines),
+      tests_failed: failed,
+      counts: { passed: Math.max(passed, total - failures - errs - skips), failed: failures + errs, skipped: skips },
+      verdict: /^FAILED \(/m.test(text) ? "failed" : /^OK\b/m.test(text) ? "passed" : undefined,
+      suggestions: failed.slice(0, 3).map((name) => `run \`python -m unittest ${name}\` alone`),
+    };
+  },
+};
+
+export const pythonTraceback: Parser = {
+  tool: "python",
+  matches: (text, command) => /Traceback \(most recent call last\)/.test(text) || commandStarts(command, "python", "python3"),
+  parse(lines) {
+    const errors = pythonTracebacks(lines);
+    return { tool: "python", kind: errors.length > 0 ? "runtime_error" : "other", errors, tests_failed: [], counts: { errors: errors.length }, verdict: errors.length ? "failed" : undefined };
+  },
+};

@@ -1,0 +1,59 @@
+/** cargo and rustc: compiler diagnostics, `cargo test` results and panics. */
+import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
+
+const DIAGNOSTIC = /^(error|warning)(?:\[(E\d{4})\])?: (.+)$/;
+const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
+const TEST_LINE = /^test (\S+) \.\.\. (ok|FAILED|ignored)/;
+const PANIC = /^thread '([^']+)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$/;
+
+export const rust: Parser = {
+  tool: "cargo",
+  matches: (text, command) =>
+    commandStarts(command, "cargo", "rustc") ||
+    /^\s+(Compiling|Finished|Running) /m.test(text) ||
+    /^error\[E\d{4}\]/m.test(text) ||
+    /^test result: /m.test(text),
+  parse(lines) {
+    const errors: OutputError[] = [];
+    const failed: string[] = [];
+    let passed = 0;
+    let skipped = 0;
+    let isTest = false;
+    let verdict: "passed" | "failed" | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const d = DIAGNOSTIC.exec(line);
+      if (d && !/^warning: .* generated \d+ warnings?/.test(line) && !/^error: could not compile/.test(line)) {
+        const at = ARROW.exec(lines[i + 1] ?? "");
+        if (at || d[2]) errors.push(issue(d[3]!, d[1] as "error" | "warning", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, d[2] ?? null));
+        else if (d[1] === "error") errors.push(issue(d[3]!, "error"));
+        continue;
+      }
+      const t = TEST_LINE.exec(line);
+      if (t) {
+        isTest = true;
+        if (t[2] === "ok") passed++;
+        else if (t[2] === "ignored") skipped++;
+        else if (!failed.includes(t[1]!)) failed.push(t[1]!);
+        continue;
+      }
+      const p = PANIC.exec(line);
+      if (p) errors.push(issue(`${p[1]} panicked: ${lines[i + 1] ?? ""}`, "error", p[2]!, p[3]!, p[4]!, null));
+      if (line.startsWith("test result: ")) {
+        isTest = true;
+        verdict = line.startsWith("test result: ok") ? (verdict ?? "passed") : "failed";
+      }
+    }
+    const warnings = errors.filter((e) => e.severity === "warning").length;
+    return {
+      tool: "cargo",
+      kind: isTest ? "test" : "build",
+      errors,
+      tests_failed: failed,
+      counts: { passed, failed: failed.length, skipped, warnings, errors: errors.length - warnings },
+      verdict,
+      suggestions: failed.slice(0, 3).map((name) => `run \`cargo test ${name.replace(/^tests::/, "")}\` alone`),
+    };
+  },
+};
+

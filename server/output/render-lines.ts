@@ -1,0 +1,251 @@
+/**
+ * A fast, line-based terminal model for the output most commands produce: text, colours, `\r`
+ * progress bars, erase-in-line, relative cursor moves (multi-line progress displays), tabs and
+ * backspaces. It gives the same text @xterm/headless gives for such output at a fraction of the
+ * cost. Anything that addresses the screen absolutely (cursor positioning, scroll regions, clearing
+ * the screen) makes it give up by throwing `NeedsTerminal`, and the caller renders with xterm.
+ */
+
+export class NeedsTerminal extends Error {
+  constructor(readonly sequence: string) {
+    super(`needs a full terminal for ${JSON.stringify(sequence)}`);
+  }
+}
+
+export interface LineRenderOptions {
+  /** Terminal width: text wraps at this column (rows continue the same logical line). */
+  cols?: number;
+}
+
+const CONTROL_OR_ESC = /[\x00-\x1f\x7f]/g;
+
+export function renderLines(text: string, options: LineRenderOptions = {}): string {
+  const cols = options.cols && options.cols > 0 ? options.cols : Number.POSITIVE_INFINITY;
+  const lines: string[] = [""];
+  const wrapped: boolean[] = [false];
+  let row = 0;
+  let col = 0;
+  let savedRow = 0;
+  let savedCol = 0;
+
+  const ensureRow = (r: number) => {
+    while (lines.length <= r) {
+      lines.push("");
+      wrapped.push(false);
+    }
+  };
+  const newline = () => {
+    row++;
+    ensureRow(row);
+    col = 0;
+  };
+  const put = (chunk: string) => {
+    const line = lines[row]!;
+    if (col === line.length) lines[row] = line + chunk;
+    else if (col > line.length) lines[row] = line + " ".repeat(col - line.length) + chunk;
+    else lines[row] = line.slice(0, col) + chunk + line.slice(col + chunk.length);
+    col += chunk.length;
+  };
+  const writeText = (s: string) => {
+    if (cols === Number.POSITIVE_INFINITY) return put(s);
+    let rest = s;
+    while (rest.length > 0) {
+      if (col >= cols) {
+        newline();
+        wrapped[row] = true;
+      }
+      const room = cols - col;
+      put(rest.length <= room ? rest : rest.slice(0, room));
+      rest = rest.length <= room ? "" : rest.slice(room);
+    }
+  };
+
+  const csi = (params: string, final: string, raw: string) => {
+    const priv = params.startsWith("?") || params.startsWith(">") || params.startsWith("=") || params.startsWith("<");
+    const nums = priv ? [] : params.split(";").map((p) => (p === "" ? 0 : Number.parseInt(p, 10) || 0));
+    const n = Math.max(1, nums[0] ?? 0);
+    const line = lines[row]!;
+    switch (final) {
+      case "m": // colours and attributes
+      case "n": // status reports
+      case "c": // device attributes
+      case "t": // window operations
+      case "q": // cursor style
+        return;
+      case "h":
+      case "l":
+        if (!priv && /(^|;)4(;|$)/.test(params)) throw new NeedsTerminal(raw); // insert mode
+        return; // private modes (cursor visibility, bracketed paste, ...) change no text
+      case "K": {
+        const mode = nums[0] ?? 0;
+        if (mode === 0) lines[row] = line.slice(0, col);
+        else if (mode === 1) lines[row] = " ".repeat(Math.min(col + 1, Math.max(line.length, col + 1))) + line.slice(col + 1);
+        else lines[row] = "";
+        return;
+      }
+      case "J":
+        if ((nums[0] ?? 0) !== 0) throw new NeedsTerminal(raw);
+        lines[row] = line.slice(0, col);
+        lines.length = row + 1;
+        wrapped.length = row + 1;
+        return;
+      case "G":
+      case "`":
+        col = Math.min(n - 1, cols - 1);
+        return;
+      case "C":
+      case "a":
+        col = Math.min(col + n, cols - 1);
+        return;
+      case "D":
+        col = Math.max(0, Math.min(col, cols - 1) - n);
+        return;
+      case "A":
+        row = Math.max(0, row - n);
+        return;
+      case "B":
+      case "e":
+        row += n;
+        ensureRow(row);
+        return;
+      case "E":
+        row += n;
+        ensureRow(row);
+        col = 0;
+        return;
+      case "F":
+        row = Math.max(0, row - n);
+        col = 0;
+        return;
+      case "P": // delete characters
+        lines[row] = line.slice(0, col) + line.slice(col + n);
+        return;
+      case "@": // insert blanks
+        if (col < line.length) lines[row] = line.slice(0, col) + " ".repeat(n) + line.slice(col);
+        return;
+      case "X": // erase characters
+        if (col < line.length) lines[row] = line.slice(0, col) + " ".repeat(Math.min(n, line.length - col)) + line.slice(col + n);
+        return;
+      case "s":
+        savedRow = row;
+        savedCol = col;
+        return;
+      case "u":
+        row = savedRow;
+        col = savedCol;
+        return;
+      default:
+        throw new NeedsTerminal(raw); // H f d r L M S T and anything else that moves the screen
+    }
+  };
+
+  let i = 0;
+  const len = text.length;
+  while (i < len) {
+    CONTROL_OR_ESC.lastIndex = i;
+    const m = CONTROL_OR_ESC.exec(text);
+    const stop = m ? m.index : len;
+    if (stop > i) writeText(text.slice(i, stop));
+    if (!m) break;
+    const ch = text.charCodeAt(stop);
+    i = stop + 1;
+    switch (ch) {
+      case 0x0a: // LF (treated as CR LF, as output from a PTY always is)
+      case 0x0b:
+      case 0x0c:
+        newline();
+        continue;
+      case 0x0d:
+        col = 0;
+        continue;
+      case 0x08:
+        col = Math.max(0, Math.min(col, cols - 1) - 1);
+        continue;
+      case 0x09: {
+        const next = Math.min((Math.floor(col / 8) + 1) * 8, cols - 1);
+        const line = lines[row]!;
+        if (line.length < next) lines[row] = line + " ".repeat(next - line.length);
+        col = next;
+        continue;
+      }
+      case 0x1b:
+        i = escape(text, i, csi, () => {
+          savedRow = row;
+          savedCol = col;
+        }, () => {
+          row = savedRow;
+          col = savedCol;
+        }, newline);
+        continue;
+      default:
+        continue; // BEL, NUL, SO/SI and other controls print nothing
+    }
+  }
+
+  return joinLogicalLines(lines, wrapped);
+}
+
+/** Parses one escape sequence starting after ESC at `i`; returns the index after it. */
+function escape(
+  text: string,
+  i: number,
+  csi: (params: string, final: string, raw: string) => void,
+  save: () => void,
+  restore: () => void,
+  newline: () => void,
+): number {
+  const next = text[i];
+  if (next === undefined) return i;
+  if (next === "[") {
+    let j = i + 1;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c >= 0x40 && c <= 0x7e) break;
+      if (c < 0x20) return j; // malformed: let the control character be handled normally
+      j++;
+    }
+    if (j >= text.length) return j;
+    const body = text.slice(i + 1, j);
+    const params = body.replace(/[\x20-\x2f]+$/, "");
+    if (params.length !== body.length) return j + 1; // sequences with intermediates change no text here
+    csi(params, text[j]!, text.slice(i - 1, j + 1));
+    return j + 1;
+  }
+  if (next === "]" || next === "P" || next === "X" || next === "^" || next === "_") {
+    // OSC / DCS / SOS / PM / APC: skip to BEL or ST
+    for (let j = i + 1; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 0x07) return j + 1;
+      if (c === 0x1b && text[j + 1] === "\\") return j + 2;
+    }
+    return text.length;
+  }
+  if (next === "7") {
+    save();
+    return i + 1;
+  }
+  if (next === "8") {
+    restore();
+    return i + 1;
+  }
+  if (next === "E") {
+    newline();
+    return i + 1;
+  }
+  if (next === "M" || next === "c" || next === "D") throw new NeedsTerminal(`\x1b${next}`);
+  const code = next.charCodeAt(0);
+  if (code >= 0x20 && code <= 0x2f) return Math.min(text.length, i + 2); // charset designation: ESC ( B
+  return i + 1; // ESC = , ESC > and other two-byte sequences
+}
+
+export function joinLogicalLines(lines: string[], wrapped: boolean[]): string {
+  const out: string[] = [];
+  for (let r = 0; r < lines.length; r++) {
+    const line = lines[r]!;
+    if (wrapped[r] && out.length > 0) out[out.length - 1] += line;
+    else out.push(line);
+  }
+  for (let k = 0; k < out.length; k++) out[k] = out[k]!.trimEnd();
+  while (out.length > 0 && out[out.length - 1] === "") out.pop();
+  return out.join("\n");
+}

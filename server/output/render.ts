@@ -1,0 +1,89 @@
+/**
+ * Raw PTY bytes → the text a person saw: colours and other escape sequences gone, `\r` progress
+ * bars and spinners collapsed to their final state, cursor moves applied, and each full-screen
+ * (alternate-screen) program reduced to the last screen it showed. Synchronous.
+ *
+ * Lines of the result are what `ai-session read NAME --command ID --lines A-B` numbers (1-based),
+ * so every caller must render the same bytes with the same `cols` to get the same numbering.
+ */
+import { NeedsTerminal, renderLines } from "./render-lines.ts";
+import { renderLastScreen, renderWithXterm } from "./render-xterm.ts";
+
+export interface RenderOptions {
+  /** Width of the terminal the output was produced in; lines longer than this wrapped there. */
+  cols?: number;
+  /** Height of that terminal (for full-screen programs). Default 24. */
+  rows?: number;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: false });
+const ALT_SCREEN = /\x1b\[\?(?:1049|1047|47)([hl])/g;
+
+/** Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD. */
+export function decodeBytes(raw: Uint8Array | string): string {
+  return typeof raw === "string" ? raw : decoder.decode(raw);
+}
+
+export function renderOutput(raw: Uint8Array | string, options: RenderOptions = {}): string {
+  const text = reduceAlternateScreens(decodeBytes(raw), options);
+  if (text.indexOf("\x1b") === -1 && text.indexOf("\r") === -1 && text.indexOf("\b") === -1) {
+    return plainText(text);
+  }
+  try {
+    return renderLines(text, { cols: options.cols });
+  } catch (err) {
+    if (!(err instanceof NeedsTerminal)) throw err;
+    return renderWithXterm(text, options.cols ?? 200, options.rows ?? 24);
+  }
+}
+
+/** Text without escapes or carriage returns: only tabs and trailing blanks to settle. */
+function plainText(text: string): string {
+  const lines = text.split("\n");
+  for (let k = 0; k < lines.length; k++) {
+    let line = lines[k]!;
+    if (line.indexOf("\t") !== -1) line = expandTabs(line);
+    // biome-ignore lint: control characters other than tab print nothing
+    lines[k] = line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "").trimEnd();
+  }
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines.join("\n");
+}
+
+function expandTabs(line: string): string {
+  let out = "";
+  for (const ch of line) {
+    if (ch === "\t") out += " ".repeat(8 - (out.length % 8));
+    else out += ch;
+  }
+  return out;
+}
+
+/**
+ * Replaces each alternate-screen episode (a full-screen program such as less, vim, top) with the
+ * last screen it showed, as plain lines at the point where the program started.
+ */
+function reduceAlternateScreens(text: string, options: RenderOptions): string {
+  if (text.indexOf("\x1b[?") === -1) return text;
+  ALT_SCREEN.lastIndex = 0;
+  let out = "";
+  let last = 0;
+  let enteredAt = -1;
+  for (let m = ALT_SCREEN.exec(text); m; m = ALT_SCREEN.exec(text)) {
+    if (m[1] === "h" && enteredAt === -1) {
+      out += text.slice(last, m.index);
+      enteredAt = m.index + m[0].length;
+    } else if (m[1] === "l" && enteredAt !== -1) {
+      out += screenAsLines(text.slice(enteredAt, m.index), options);
+      enteredAt = -1;
+      last = m.index + m[0].length;
+    }
+  }
+  if (enteredAt !== -1) return out + screenAsLines(text.slice(enteredAt), options);
+  return out + text.slice(last);
+}
+
+function screenAsLines(episode: string, options: RenderOptions): string {
+  const screen = renderLastScreen(episode, options.cols ?? 80, options.rows ?? 24);
+  return screen === "" ? "" : `${screen.replace(/\n/g, "\r\n")}\r\n`;
+}
