@@ -46,11 +46,14 @@ export async function startServer(): Promise<Server> {
     const timer = setTimeout(() => fail(new Error(`serve printed no URL within 20 s:\n${seen}`)), 20_000);
     void (async () => {
       const dec = new TextDecoder();
-      for await (const chunk of proc.stdout) {
-        seen += dec.decode(chunk);
+      const reader = proc.stdout.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        seen += dec.decode(r.value);
         const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w.~-]+)/.exec(seen);
         if (m) {
           clearTimeout(timer);
+          reader.releaseLock();
+          void proc.stdout.pipeTo(new WritableStream()); // keep draining what serve prints later
           ok(m[1]!);
           return;
         }

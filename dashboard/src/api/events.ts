@@ -63,6 +63,6 @@ function trySse(): void {
   es.onerror = () => {
     if (es.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     setEventMode("poll");
-    setTimeout(opened ? trySse : tryWs, opened ? 2000 : 15000);
+    setTimeout(opened ? trySse : tryWs, opened ? 2000 : 60_000);
   };
 }

@@ -8,10 +8,22 @@ export interface Agent {
   capabilities?: string[];
   topics?: string[];
   session?: string | null;
-  status?: string | null;
+  /** What the agent's session occupant is doing (server/bus/agent-status.ts), when it runs in a session. */
+  status?: string | { status: string; source?: string; kind?: string; message?: string } | null;
+  /** Tasks it holds now. */
+  tasks?: number;
   load?: number;
+  inbox?: number;
   last_seen_at?: number;
   registered_at?: number;
+}
+
+export function agentStatusText(a: Agent): { status: string; title: string } | undefined {
+  const s = a.status;
+  if (!s) return undefined;
+  if (typeof s === "string") return { status: s, title: s };
+  const detail = [s.kind, s.message, s.source ? `from ${s.source}` : ""].filter(Boolean).join(" · ");
+  return { status: s.status, title: detail };
 }
 
 export interface BusMessage {
@@ -60,6 +72,7 @@ export interface OpLatency {
   p95: number;
   p99: number;
   max?: number;
+  errors?: number;
   /** Histogram counts, when the server sends them (bucket upper bounds in `bounds`). */
   buckets?: number[];
   bounds?: number[];
@@ -86,4 +99,20 @@ export function payloadText(p: unknown): string {
   } catch {
     return String(p);
   }
+}
+
+/** Latency rows as the server sends them (`p50_ms` … from server/trace/histogram.ts, or `p50` …). */
+export function normalizeLatency(rows: Array<Record<string, unknown>>): OpLatency[] {
+  const n = (r: Record<string, unknown>, k: string) => Number(r[`${k}_ms`] ?? r[k] ?? 0);
+  return rows.map((r) => ({
+    op: String(r.op ?? r.name ?? "?"),
+    count: Number(r.count ?? 0),
+    p50: n(r, "p50"),
+    p95: n(r, "p95"),
+    p99: n(r, "p99"),
+    max: r.max_ms != null || r.max != null ? n(r, "max") : undefined,
+    errors: r.errors != null ? Number(r.errors) : undefined,
+    buckets: Array.isArray(r.buckets) ? (r.buckets as number[]) : undefined,
+    bounds: Array.isArray(r.bounds) ? (r.bounds as number[]) : undefined,
+  }));
 }

@@ -31,7 +31,7 @@ export function TimeChart(props: Props) {
         width: Math.max(300, host.clientWidth),
         height: props.height ?? 260,
         series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: false } }))],
-        axes: [axis, { ...axis, label: props.yLabel, size: 70 }],
+        axes: [axis, { ...axis, size: 80 }],
         scales: { x: { time: true } },
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },

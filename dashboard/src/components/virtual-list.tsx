@@ -47,7 +47,7 @@ export function VirtualList<T>(props: Props<T>) {
   // Follow the tail: after the list grows, scroll to the end unless the person scrolled away.
   createEffect(() => {
     const n = props.items.length;
-    if (props.follow && pinned) queueMicrotask(() => (box.scrollTop = n * props.rowHeight));
+    if (props.follow && pinned && n) requestAnimationFrame(() => (box.scrollTop = box.scrollHeight));
   });
 
   const onScroll = () => {

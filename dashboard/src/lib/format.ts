@@ -20,7 +20,7 @@ export function age(t: string | number | null | undefined, now = Date.now()): st
 
 export function clock(t: string | number | null | undefined): string {
   const ms = toMs(t);
-  return ms === undefined ? "—" : new Date(ms).toLocaleTimeString();
+  return ms === undefined ? "—" : new Date(ms).toLocaleTimeString([], { hour12: false });
 }
 
 export function duration(ms: number | null | undefined): string {
@@ -43,4 +43,13 @@ export function bytes(n: number | null | undefined): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Raw terminal bytes as text with the invisible made visible: ESC as ␛, a lone CR as ␍, other controls as ^X. */
+export function visibleControls(text: string): string {
+  return text
+    .replace(/\r\n/g, "\n")
+    .replace(/\x1b/g, "␛")
+    .replace(/\r/g, "␍")
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g, (c) => (c === "\x7f" ? "^?" : "^" + String.fromCharCode(c.charCodeAt(0) + 64)));
 }

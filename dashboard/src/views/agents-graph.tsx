@@ -49,8 +49,8 @@ export function TalkGraph(props: { messages: BusMessage[] }) {
     <figure>
       <svg class="graph" viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-label={`Who talks to whom: ${summary()}`} data-testid="talk-graph">
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="22" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-            <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" class="edge-head" />
+          <marker id="arrow" viewBox="0 0 10 10" refX="24" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto">
+            <path d="M 0 0 L 10 5 L 0 10 z" class="edge-head" />
           </marker>
         </defs>
         <For each={graph().edges}>

@@ -26,8 +26,8 @@ export function Traffic() {
     if (busy) return;
     busy = true;
     try {
-      const q = lastSeq < 0 ? `limit=${KEEP}` : `since=${lastSeq}&limit=${KEEP}`;
-      const fresh = listOf<BusMessage>(await get(`/api/bus/history?${q}`), "messages").filter((m) => m.seq > lastSeq);
+      const q = lastSeq < 0 ? `limit=${KEEP}` : `after=${lastSeq}&limit=${KEEP}`;
+      const fresh = listOf<BusMessage>(await get(`/api/bus/messages?${q}`), "messages").filter((m) => m.seq > lastSeq);
       setError(undefined);
       if (!fresh.length) return;
       lastSeq = Math.max(lastSeq, ...fresh.map((m) => m.seq));
@@ -75,7 +75,7 @@ export function Traffic() {
       <section class="card" aria-labelledby="traffic-title">
         <h2 id="traffic-title">Message traffic</h2>
         <ErrorNote error={error()} />
-        <Show when={!error()?.missingRoute} fallback={<NotAvailable what="message bus history" route="/api/bus/history" />}>
+        <Show when={!error()?.missingRoute} fallback={<NotAvailable what="message bus history" route="/api/bus/messages" />}>
           <div class="filters" role="group" aria-label="Filter messages">
             {select("Agent", agent, setAgent, agents, "all agents")}
             {select("Topic", topic, setTopic, topics, "all topics")}
@@ -97,8 +97,7 @@ export function Traffic() {
                   <span class="ellipsis">
                     <strong>{m.sender}</strong> → {destination(m)}
                   </span>
-                  <span class="mono ellipsis muted">{m.correlation_id ?? ""}</span>
-                  <span class="mono ellipsis" title={payloadText(m.payload)}>
+                  <span class="mono ellipsis" title={`${payloadText(m.payload)}${m.correlation_id ? `\ncorrelation ${m.correlation_id}` : ""}`}>
                     {payloadText(m.payload)}
                   </span>
                 </div>

@@ -1,6 +1,6 @@
 import { createMemo, For, Show } from "solid-js";
 import { get } from "../api/client.ts";
-import { listOf, type Agent, type Task } from "../api/observability.ts";
+import { agentStatusText, listOf, type Agent, type Task } from "../api/observability.ts";
 import { Empty, ErrorNote, NotAvailable } from "../components/notes.tsx";
 import { age } from "../lib/format.ts";
 import { polled } from "../lib/live.ts";
@@ -20,6 +20,8 @@ export default function AgentsView() {
     for (const t of tasks.data() ?? []) if (t.assignee && BUSY.has(t.status)) m.set(t.assignee, (m.get(t.assignee) ?? 0) + 1);
     return m;
   });
+
+  const held = (a: Agent) => a.tasks ?? a.load ?? load().get(a.name) ?? 0;
 
   return (
     <section aria-labelledby="agents-title">
@@ -57,11 +59,18 @@ export default function AgentsView() {
                         <th scope="row">{a.name}</th>
                         <td>{a.role}</td>
                         <td>
-                          {a.load ?? load().get(a.name) ?? 0} task{(a.load ?? load().get(a.name) ?? 0) === 1 ? "" : "s"}
+                          {held(a)} task{held(a) === 1 ? "" : "s"}
+                          <Show when={a.inbox}>
+                            <span class="muted"> · {a.inbox} waiting</span>
+                          </Show>
                         </td>
                         <td>
-                          <Show when={a.status} fallback="—">
-                            <span class={`badge ag-${a.status}`}>{a.status}</span>
+                          <Show when={agentStatusText(a)} fallback="—">
+                            {(st) => (
+                              <span class={`badge ag-${st().status}`} title={st().title}>
+                                {st().status}
+                              </span>
+                            )}
                           </Show>
                         </td>
                         <td class="mono">{a.session ?? "—"}</td>

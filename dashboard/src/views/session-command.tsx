@@ -2,7 +2,7 @@ import { createResource, For, Show } from "solid-js";
 import { enc, get } from "../api/client.ts";
 import { tokensOf, type Analysis, type CommandDetail } from "../api/types.ts";
 import { ErrorNote } from "../components/notes.tsx";
-import { duration, int } from "../lib/format.ts";
+import { duration, int, visibleControls } from "../lib/format.ts";
 
 function suggestionText(s: NonNullable<Analysis["suggestions"]>[number]): string {
   return typeof s === "string" ? s : (s.text ?? s.action ?? s.command ?? JSON.stringify(s));
@@ -39,9 +39,9 @@ export function CommandDetailPanel(props: { session: string; commandId: string }
                 </pre>
               </figure>
               <figure>
-                <figcaption>Raw</figcaption>
+                <figcaption>Raw (escape sequences shown as ␛)</figcaption>
                 <pre class="output" data-testid="raw-output" tabindex="0">
-                  {raw() ?? "(the server did not send the raw output)"}
+                  {raw() != null ? visibleControls(raw()!) : "(the server did not send the raw output)"}
                 </pre>
               </figure>
             </div>

@@ -40,8 +40,8 @@ export function HistoryTable(props: { commands: CommandRecord[]; selected?: stri
                         {c.command}
                       </button>
                     </td>
-                    <td>{clock(c.started_at)}</td>
-                    <td>{duration(c.duration_ms)}</td>
+                    <td class="nowrap">{clock(c.started_at)}</td>
+                    <td class="nowrap">{duration(c.duration_ms)}</td>
                     <td>
                       <Show when={t} fallback="—">
                         {(tk) => (

@@ -106,6 +106,7 @@ function TotalsTable(props: { title: string; rows: Totals[]; link?: boolean }) {
   return (
     <section class="card">
       <h2>{props.title}</h2>
+      <div class="table-scroll">
       <table class="data">
         <thead>
           <tr>
@@ -142,6 +143,7 @@ function TotalsTable(props: { title: string; rows: Totals[]; link?: boolean }) {
           </For>
         </tbody>
       </table>
+      </div>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { get } from "../api/client.ts";
-import { listOf, type Decision, type OpLatency } from "../api/observability.ts";
+import { listOf, normalizeLatency, type Decision, type OpLatency } from "../api/observability.ts";
 import { Empty, ErrorNote, NotAvailable } from "../components/notes.tsx";
 import { clock, duration, int } from "../lib/format.ts";
 import { polled } from "../lib/live.ts";
@@ -8,7 +8,7 @@ import { polled } from "../lib/live.ts";
 /** Decisions agents recorded, on a timeline, and latency per server operation (p50, p95, p99). */
 export default function TracesView() {
   const decisions = polled(async () => listOf<Decision>(await get("/api/trace/decisions?limit=500"), "decisions"), 4000, (e) => /decision|trace/.test(e.type));
-  const latency = polled(async () => listOf<OpLatency>(await get("/api/metrics/latency"), "operations"), 5000);
+  const latency = polled(async () => normalizeLatency(listOf(await get("/api/metrics/latency"), "operations")), 5000);
   const [agent, setAgent] = createSignal("");
 
   const agents = createMemo(() => [...new Set((decisions.data() ?? []).map((d) => d.agent ?? "").filter(Boolean))].sort());
@@ -113,7 +113,7 @@ export default function TracesView() {
 function Histogram(props: { op: OpLatency }) {
   const max = () => Math.max(1, ...(props.op.buckets ?? []));
   return (
-    <Show when={props.op.buckets?.length} fallback={<span class="muted">—</span>}>
+    <Show when={props.op.buckets?.length} fallback={<Spread op={props.op} />}>
       <div class="hist" role="img" aria-label={`Distribution of ${props.op.op} latencies`}>
         <For each={props.op.buckets}>
           {(n, i) => (
@@ -125,5 +125,16 @@ function Histogram(props: { op: OpLatency }) {
         </For>
       </div>
     </Show>
+  );
+}
+
+/** Without bucket counts: p50, p95 and p99 as marks on a log scale from 0.1 ms to 10 s. */
+function Spread(props: { op: OpLatency }) {
+  const x = (ms: number) => Math.min(100, Math.max(0, ((Math.log10(Math.max(ms, 0.1)) + 1) / 5) * 100));
+  return (
+    <div class="spread" role="img" aria-label={`${props.op.op}: p50 ${duration(props.op.p50)}, p95 ${duration(props.op.p95)}, p99 ${duration(props.op.p99)}`}>
+      <span class="spread-range" style={{ left: `${x(props.op.p50)}%`, width: `${Math.max(1, x(props.op.p99) - x(props.op.p50))}%` }} />
+      <span class="spread-mark" style={{ left: `${x(props.op.p95)}%` }} />
+    </div>
   );
 }
