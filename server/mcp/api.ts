@@ -1,5 +1,5 @@
 import { AppError, type ErrorCode } from "../errors.ts";
-import { scopeNeeded } from "../routes/tokens.ts";
+import { scopeNeeded } from "../security/tokens.ts";
 
 /**
  * What MCP tools talk to: the server's REST API. Over stdio this is the CLI's client (Unix socket);

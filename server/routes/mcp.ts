@@ -48,6 +48,7 @@ export function mcpRoutes(rt: Runtime, app: Fetcher): Hono<AppEnv> {
         agent: fwd.caller.agent,
         selfSession: fwd.selfSession,
         scopes: fwd.caller.scopes,
+        waitCapS: Number(process.env.AI_SESSION_MCP_WAIT) || undefined,
       });
     },
     { legacy: "stateless", maxRequestBodySize: MAX_BODY, onerror: () => {} },

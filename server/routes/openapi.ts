@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Scope } from "../security/auth.ts";
+import { scopeNeeded } from "../security/tokens.ts";
 
 /**
  * The OpenAPI document is built from the same zod schemas the routes validate with: each route
@@ -89,9 +90,25 @@ function strip(js: Record<string, unknown>): Record<string, unknown> {
   return js;
 }
 
-export function openApiDocument(version: string): Record<string, unknown> {
+const METHODS = new Set(["get", "post", "put", "patch", "delete"]);
+
+/** Routes the app serves that no module documented yet: listed with their path, method and scope. */
+function undocumented(served: ReadonlyArray<{ method: string; path: string }>): RouteDoc[] {
+  const out: RouteDoc[] = [];
+  for (const r of served) {
+    const method = r.method.toLowerCase();
+    if (!METHODS.has(method) || !r.path.startsWith("/api/") || r.path.includes("*")) continue;
+    const path = r.path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+    if (routes.has(`${method} ${path}`)) continue;
+    out.push({ method: method as RouteDoc["method"], path, summary: `${method.toUpperCase()} ${path}`, scope: scopeNeeded(method.toUpperCase(), r.path) });
+  }
+  return out;
+}
+
+export function openApiDocument(version: string, served: ReadonlyArray<{ method: string; path: string }> = []): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const doc of [...routes.values()].sort((a, b) => a.path.localeCompare(b.path))) {
+  const all = [...routes.values(), ...undocumented(served)];
+  for (const doc of all.sort((a, b) => a.path.localeCompare(b.path))) {
     (paths[doc.path] ??= {})[doc.method] = operation(doc);
   }
   return {
@@ -112,8 +129,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
   };
 }
 
-export function openApiRoutes(rt: Runtime): Hono<AppEnv> {
+/** GET /api/openapi.json. `app` is the whole app, whose route table fills in what no module documented. */
+export function openApiRoutes(rt: Runtime, app?: { routes: ReadonlyArray<{ method: string; path: string }> }): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
-  r.get("/openapi.json", (c) => c.json(openApiDocument(rt.version)));
+  r.get("/openapi.json", (c) => c.json(openApiDocument(rt.version, app?.routes ?? [])));
   return r;
 }

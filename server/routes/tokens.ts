@@ -3,47 +3,12 @@ import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { isLoopbackHost, requireScope, type Scope } from "../security/auth.ts";
-import { createToken, listTokens, requireSessionAccess, revokeToken, SCOPES } from "../security/tokens.ts";
+import { requireScope, type Scope } from "../security/auth.ts";
+import { createToken, isAllowedOrigin, listTokens, requireSessionAccess, revokeToken, scopeNeeded, SCOPES, sessionOfPath } from "../security/tokens.ts";
+
+export { isAllowedOrigin, scopeNeeded, sessionOfPath };
 import { jsonBody } from "./validate.ts";
 import { documentRoute } from "./openapi.ts";
-
-// ---- which scope each route needs -------------------------------------------------------------
-
-/** Routes that change the server itself: tokens, configuration, policies, shutdown. */
-const ADMIN_PATHS = [/^\/api\/tokens(\/|$)/, /^\/api\/config(\/|$)/, /^\/api\/polic(y|ies)(\/|$)/, /^\/api\/server\//];
-/** POST routes that only compute over what they are given or read state. */
-const READ_POSTS = [/^\/api\/compact$/, /^\/api\/analyze$/, /^\/api\/tokens\/count$/];
-
-/** The scope a request needs: admin for server settings, read for GET, exec for everything that acts. */
-export function scopeNeeded(method: string, path: string): Scope {
-  if (ADMIN_PATHS.some((r) => r.test(path))) return "admin";
-  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
-  if (method === "POST" && READ_POSTS.some((r) => r.test(path))) return "read";
-  return "exec";
-}
-
-/** The session a path is about (`/api/sessions/NAME/...`), if any. */
-export function sessionOfPath(path: string): string | undefined {
-  const m = /^\/api\/sessions\/([^/]+)/.exec(path);
-  if (!m?.[1]) return undefined;
-  try {
-    return decodeURIComponent(m[1]);
-  } catch {
-    return m[1];
-  }
-}
-
-/** An Origin header is acceptable when absent (non-browser clients) or naming a loopback host. */
-export function isAllowedOrigin(origin: string | undefined): boolean {
-  if (!origin) return true;
-  try {
-    const url = new URL(origin);
-    return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.host);
-  } catch {
-    return false;
-  }
-}
 
 export function requireLocalOrigin(origin: string | undefined): void {
   if (!isAllowedOrigin(origin)) {
