@@ -5,11 +5,11 @@
 
 /** Errors, warnings, failures, crashes and the words around them. */
 const IMPORTANT =
-  /\b(?:errors?|Errors?|ERRORS?|warnings?|Warnings?|WARNINGS?|WARN|warn|fail(?:ed|ing|ure|ures)?|Fail(?:ed|ure)?|FAIL(?:ED|URE)?|panic(?:ked)?|fatal|Fatal|FATAL|Traceback|[A-Z]\w*(?:Error|Exception)|assert(?:ion)?|Assert(?:ion)?|[Ee]xpected|[Rr]eceived|not found|undefined|denied|refused|CONFLICT|[Cc]onflict|[Aa]bort(?:ed)?|Killed|Segmentation fault|core dumped|timed out|TIMEOUT|Caused by|BUILD|problems?|cannot|Cannot|unable|Unable|missing|Missing|invalid|Invalid)\b|[✖✗×❯●✕]|^E {2,}|^>\s/;
+  /\b(?:errors?|Errors?|ERRORS?|warnings?|Warnings?|WARNINGS?|WARN|warn|fail(?:ed|ing|ure|ures)?|Fail(?:ed|ure)?|FAIL(?:ED|URE)?|panic(?:ked)?|fatal|Fatal|FATAL|Traceback|[A-Z]\w*(?:Error|Exception)|assert(?:ion)?|Assert(?:ion)?|[Ee]xpected|[Rr]eceived|not found|undefined|denied|refused|CONFLICT|[Cc]onflict|[Aa]bort(?:ed)?|Killed|Segmentation fault|core dumped|timed out|TIMEOUT|Caused by|BUILD|problems?|cannot|Cannot|unable|Unable|missing|Missing|invalid|Invalid)\b|[✖✗×❯●✕⚠]|^E {2,}|^>\s|^\s+(?:modified|deleted|new file|renamed|both modified|both added|typechange):\s/;
 
 /** Summary and status lines: the counts and the verdict. */
 const SUMMARY =
-  /^(?:test result:|Tests?:|Test Suites:|\s*Test Files|\s*Tests\s|Ran \d+ tests?|OK\b|=+ .* in [\d.]+m?s|Found \d+|\s*\d+ (?:passing|failing|pending|pass|fail|skip|tests? completed)\b|ℹ (?:tests|pass|fail|skipped|cancelled|todo)|added \d+ packages?|Successfully|Done in|\s*Finished|\s*Running |running \d+ tests?|success |\d+ packages? installed|Packages: [+-]|\[100%\]|FAIL\b|ok\s+\S+\s|PASS$|Automatic merge|Your branch|On branch|nothing to commit|Already up to date|Fast-forward|Summary|Total|TOTAL|Collected|collected \d+)/;
+  /^(?:test result:|Tests?:|Test Suites:|\s*Test Files|\s*Tests\s|Ran \d+ tests?|OK\b|=+ .* in [\d.]+m?s|Found \d+|\s*\d+ (?:passing|failing|pending|pass|fail|skip|tests? completed)\b|ℹ (?:tests|pass|fail|skipped|cancelled|todo)|added \d+ packages?|Successfully|Done in|\s*Finished|\s*Running |running \d+ tests?|success |\d+ packages? installed|Packages: [+-]|\[100%\]|FAIL\b|ok\s+\S+\s|PASS$|Automatic merge|Your branch|On branch|nothing to commit|Already up to date|Fast-forward|Summary|Total|TOTAL|Collected|collected \d+|\d+ upgraded, \d+ newly installed|-- Build files have been written|-- Configuring (?:done|incomplete)|\d+ directories, \d+ files)/;
 
 /** A line that starts a block whose next lines explain it (snippet, location, assertion). */
 const BLOCK_HEADER =
@@ -17,14 +17,14 @@ const BLOCK_HEADER =
 
 /** Stack frames inside dependencies, the runtime or the standard library: never what to fix. */
 const DEPENDENCY_FRAME =
-  /^\s*(?:at .*(?:node:|node_modules\/|<anonymous>|\(native\))|at \/rustc\/|\d+: (?:std|core|alloc|__rustc|test)::|\d+: <.* as core::|File ".*(?:site-packages|\/lib\/python\d)|at (?:java|jdk|sun|org\.junit|org\.apache)\.|\s*at \/usr\/(?:lib|local)\/go\/)/;
+  /^\s*(?:at (?:.*\()?(?:node:|[^()]*node_modules\/|<anonymous>\)|native\))|at \/rustc\/|\d+: (?:std|core|alloc|__rustc|test)::|\d+: <.* as core::|File ".*(?:site-packages|\/lib\/python\d)|at (?:java|jdk|sun|org\.junit|org\.apache)\.|\s*at \/usr\/(?:lib|local)\/go\/)/;
 
 /** Lines that say a test passed or a step progressed: the bulk of a green run. */
 const CHATTER =
   /^\s*(?:✓|✔|√|PASS\b|--- PASS|=== RUN|=== PAUSE|=== CONT|test \S+ \.\.\. ok$|\S+::\S+ PASSED|\[\s*\d+%\]|Compiling |Downloading|Downloaded|Fetching|Resolving|Collecting|Requirement already|Using cached|Processing |Building |Checking |Installing |Unpacking |Setting up |Preparing |Get:\d+|Hit:\d+|remote: |Receiving objects|Resolving deltas|-- )|\.\.\. ok$|\bPASSED\b/;
 
 /** Frames in the user's own code: where to look. */
-const USER_FRAME = /^\s*(?:File "[^"]+", line \d+|at .*\(?(?:file:\/\/)?\/?[\w./-]+\.[cm]?[jt]sx?:\d+:\d+\)?$|at \.\/src\/|\d+: [\w:]+::tests::)/;
+const USER_FRAME = /^\s*(?:\S+\.\w+:\d+:?$|File "[^"]+", line \d+|at .*\(?(?:file:\/\/)?\/?[\w./-]+\.[cm]?[jt]sx?:\d+:\d+\)?$|at \.\/src\/|\d+: [\w:]+::tests::)/;
 
 export type LineClass = "fact" | "header" | "frame" | "chatter" | "plain" | "blank";
 
@@ -33,8 +33,9 @@ export function classifyLine(line: string): LineClass {
   if (DEPENDENCY_FRAME.test(line)) return "frame";
   if (BLOCK_HEADER.test(line)) return "header";
   if (USER_FRAME.test(line)) return "fact";
+  if (SUMMARY.test(line)) return "fact";
   if (CHATTER.test(line) && !/FAIL|ERROR|error|✗|✖/.test(line)) return "chatter";
-  if (IMPORTANT.test(line) || SUMMARY.test(line)) return "fact";
+  if (IMPORTANT.test(line)) return "fact";
   return "plain";
 }
 

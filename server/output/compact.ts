@@ -66,7 +66,13 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     emitRun(lines, i, j, out, folds, hint);
     i = j;
   }
-  return finish(rendered, out, folds, analysis);
+  return finish(rendered, out.map(shortenRules), folds, analysis);
+}
+
+/** Decorative rules (────, ====, ⎯⎯⎯⎯, _ _ _ _) carry no information past their first few characters. */
+function shortenRules(line: string): string {
+  if (line.length < 16) return line;
+  return line.replace(/([⎯━─═=_~*#-])\1{7,}|(?:([_-]) ){6,}\2?/g, (run, ch: string | undefined, spaced: string | undefined) => (ch ?? spaced ?? "").repeat(3));
 }
 
 function finish(rendered: string, out: string[], folds: Fold[], analysis: Analysis): CompactResult {
@@ -120,8 +126,10 @@ function keepMask(lines: string[], analysis: Analysis, exitCode: number | null |
   // An error block keeps the lines that explain it: location, snippet, assertion, up to a blank line.
   for (let i = 0; i < n; i++) {
     if (classes[i] !== "header") continue;
+    let blanks = 0;
     for (let k = i + 1; k < Math.min(n, i + 1 + CONTEXT_AFTER_HEADER); k++) {
-      if (classes[k] === "blank" && k > i + 1 && classes[k + 1] !== "fact") break;
+      if (classes[k] === "header") break;
+      if (classes[k] === "blank" && k > i + 1 && ++blanks >= 2) break;
       if (classes[k] === "frame" || classes[k] === "chatter") continue;
       keep[k] = true;
     }

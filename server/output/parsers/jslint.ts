@@ -41,12 +41,12 @@ export const biome: Parser = {
       const h = BIOME_HEAD.exec(lines[i]!);
       if (!h) continue;
       let message = "";
-      let severity: "error" | "warning" = "error";
+      let severity: "error" | "warning" | "note" = "error";
       for (let j = i + 1; j < Math.min(lines.length, i + 4); j++) {
         const m = BIOME_MESSAGE.exec(lines[j]!);
         if (m) {
           message = m[2]!;
-          severity = m[1] === "!" || m[1] === "⚠" ? "warning" : "error";
+          severity = m[1] === "!" || m[1] === "⚠" ? "warning" : m[1] === "ℹ" ? "note" : "error";
           break;
         }
       }
