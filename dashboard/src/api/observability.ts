@@ -116,3 +116,13 @@ export function normalizeLatency(rows: Array<Record<string, unknown>>): OpLatenc
     bounds: Array.isArray(r.bounds) ? (r.bounds as number[]) : undefined,
   }));
 }
+
+/** One timed server operation (server/trace/spans.ts). */
+export interface Span {
+  op: string;
+  start: number;
+  duration_ms: number;
+  ok: boolean;
+  error?: string;
+  attrs?: Record<string, string | number | boolean | null | undefined>;
+}

@@ -6,6 +6,8 @@ export interface Series {
   label: string;
   color: string;
   dash?: number[];
+  /** Dots only, no line (a scatter of events over time). */
+  points?: boolean;
 }
 
 interface Props {
@@ -13,7 +15,8 @@ interface Props {
   /** x values (seconds since the epoch) then one array per series. */
   data: () => [number[], ...number[][]];
   series: Series[];
-  yLabel: string;
+  /** Logarithmic y axis (latencies). */
+  logY?: boolean;
   height?: number;
   testid?: string;
 }
@@ -30,9 +33,16 @@ export function TimeChart(props: Props) {
       {
         width: Math.max(300, host.clientWidth),
         height: props.height ?? 260,
-        series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: false } }))],
+        series: [
+          {},
+          ...props.series.map((s) =>
+            s.points
+              ? { label: s.label, stroke: s.color, fill: s.color, width: 0, paths: () => null, points: { show: true, size: 5, fill: s.color } }
+              : { label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: false } },
+          ),
+        ],
         axes: [axis, { ...axis, size: 80 }],
-        scales: { x: { time: true } },
+        scales: { x: { time: true }, y: props.logY ? { distr: 3 } : {} },
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
       },

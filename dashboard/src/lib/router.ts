@@ -11,6 +11,8 @@ export function navigate(to: string): void {
   history.pushState(null, "", to);
   setPath(to);
   scrollTo(0, 0);
+  // Tell keyboard and screen-reader users the page changed: focus the new view's main region.
+  requestAnimationFrame(() => document.getElementById("main")?.focus({ preventScroll: true }));
 }
 
 /** Click handler for in-app links: plain clicks navigate in place, modified clicks open as usual. */

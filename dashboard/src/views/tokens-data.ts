@@ -76,6 +76,7 @@ export interface Totals {
   commands: number;
 }
 
+
 export function totalsBy(points: TokenPoint[], key: (p: TokenPoint) => string): Totals[] {
   const m = new Map<string, Totals>();
   for (const p of points) {

@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
-import { enc } from "../api/client.ts";
+import { enc, get } from "../api/client.ts";
 import { TimeChart } from "../components/chart.tsx";
 import { Empty, ErrorNote } from "../components/notes.tsx";
 import { int, pct } from "../lib/format.ts";
@@ -8,8 +8,15 @@ import { linkClick } from "../lib/router.ts";
 import { cumulative, loadTokenPoints, totalsBy, type Totals, type TokenPoint } from "./tokens-data.ts";
 
 /** Raw against compacted tokens: over time, per session, per agent, and the costliest commands. */
+interface MetricsDoc {
+  tokens?: { total: Totals; by_session: Totals[]; by_agent: Totals[]; by_tool: Totals[] };
+}
+
 export default function TokensView() {
   const data = polled(loadTokenPoints, 4000, (e) => /command/.test(e.type));
+  // Totals kept by the server (every command ever, ended sessions included), when it has the metrics route.
+  const metrics = polled(() => get<MetricsDoc>("/api/metrics"), 4000, (e) => /command/.test(e.type));
+  const kept = () => metrics.data()?.tokens;
   const [scope, setScope] = createSignal("all");
   const points = () => data.data()?.points ?? [];
 
@@ -20,20 +27,26 @@ export default function TokensView() {
     return points().filter((p) => (kind === "session" ? p.session === name : p.agent === name));
   });
   const series = createMemo(() => cumulative(chosen()));
-  const bySession = createMemo(() => totalsBy(points(), (p) => p.session));
-  const byAgent = createMemo(() => totalsBy(points(), (p) => p.agent));
+  const bySession = createMemo(() => kept()?.by_session ?? totalsBy(points(), (p) => p.session));
+  const byAgent = createMemo(() => kept()?.by_agent ?? totalsBy(points(), (p) => p.agent));
+  const byTool = () => kept()?.by_tool ?? [];
   const costliest = createMemo(() => [...points()].sort((a, b) => b.raw - a.raw).slice(0, 10));
-  const total = createMemo(() => points().reduce((t, p) => ({ raw: t.raw + p.raw, compacted: t.compacted + p.compacted }), { raw: 0, compacted: 0 }));
+  const total = createMemo(
+    () => kept()?.total ?? points().reduce((t, p) => ({ raw: t.raw + p.raw, compacted: t.compacted + p.compacted, commands: t.commands + 1 }), { raw: 0, compacted: 0, commands: 0 }),
+  );
 
   return (
     <section aria-labelledby="tokens-title">
       <div class="view-head">
         <h1 id="tokens-title">Tokens</h1>
-        <p class="muted">Counted with the real tokenizer on what each command returned (from the sessions' histories).</p>
+        <p class="muted">
+          Counted with the real tokenizer: the raw output of each command against what was handed back.
+          {kept() ? " Totals are the server's own (every command, ended sessions too); the chart is drawn from the live sessions' histories." : " Drawn from the live sessions' histories."}
+        </p>
       </div>
       <ErrorNote error={data.error()} />
       <Show
-        when={points().length > 0}
+        when={points().length > 0 || total().commands > 0}
         fallback={
           <Show when={!data.loading()}>
             <Empty title="No token counts yet.">
@@ -59,7 +72,7 @@ export default function TokensView() {
           </div>
           <div>
             <dt>Commands</dt>
-            <dd data-testid="token-commands">{int(points().length)}</dd>
+            <dd data-testid="token-commands">{int(total().commands)}</dd>
           </div>
         </dl>
 
@@ -82,7 +95,6 @@ export default function TokensView() {
           <TimeChart
             title="Cumulative raw and compacted tokens over time"
             testid="token-chart"
-            yLabel="tokens"
             data={series}
             series={[
               { label: "raw", color: "#d97706" },
@@ -95,6 +107,9 @@ export default function TokensView() {
           <TotalsTable title="Per session" rows={bySession()} link />
           <TotalsTable title="Per agent" rows={byAgent()} />
         </div>
+        <Show when={byTool().length}>
+          <TotalsTable title="Per tool" rows={byTool()} />
+        </Show>
         <CostliestTable rows={costliest()} />
       </Show>
     </section>

@@ -1,26 +1,39 @@
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, lazy, Show } from "solid-js";
 import { get } from "../api/client.ts";
-import { listOf, normalizeLatency, type Decision, type OpLatency } from "../api/observability.ts";
+import { listOf, normalizeLatency, type Decision, type Span } from "../api/observability.ts";
 import { Empty, ErrorNote, NotAvailable } from "../components/notes.tsx";
-import { clock, duration, int } from "../lib/format.ts";
+import { clock, toMs } from "../lib/format.ts";
 import { polled } from "../lib/live.ts";
+import { LatencyTable } from "./traces-latency.tsx";
 
-/** Decisions agents recorded, on a timeline, and latency per server operation (p50, p95, p99). */
+const SpanChart = lazy(() => import("./traces-spans.tsx"));
+
+interface TraceDoc {
+  decisions?: Decision[];
+  spans?: Span[];
+}
+
+/** Decisions agents recorded on a timeline, latency per server operation, and the recent operations. */
 export default function TracesView() {
-  const decisions = polled(async () => listOf<Decision>(await get("/api/trace/decisions?limit=500"), "decisions"), 4000, (e) => /decision|trace/.test(e.type));
-  const latency = polled(async () => normalizeLatency(listOf(await get("/api/metrics/latency"), "operations")), 5000);
+  const trace = polled(() => get<TraceDoc>("/api/trace?limit=500"), 3000, (e) => /decision|trace/.test(e.type));
+  const metrics = polled(async () => normalizeLatency(listOf(await get("/api/metrics"), "latency")), 4000);
   const [agent, setAgent] = createSignal("");
 
-  const agents = createMemo(() => [...new Set((decisions.data() ?? []).map((d) => d.agent ?? "").filter(Boolean))].sort());
+  const decisions = () => listOf<Decision>(trace.data(), "decisions");
+  const agents = createMemo(() => [...new Set(decisions().map((d) => d.agent ?? "").filter(Boolean))].sort());
   const shown = createMemo(() =>
-    [...(decisions.data() ?? [])].filter((d) => !agent() || d.agent === agent()).reverse(),
+    decisions()
+      .filter((d) => !agent() || d.agent === agent())
+      .sort((a, b) => (toMs(b.time ?? b.created_at) ?? 0) - (toMs(a.time ?? a.created_at) ?? 0)),
   );
+  const spans = () => listOf<Span>(trace.data(), "spans");
 
   return (
     <section aria-labelledby="traces-title">
       <div class="view-head">
         <h1 id="traces-title">Traces</h1>
       </div>
+      <ErrorNote error={trace.error()} />
       <div class="two-col">
         <section class="card" aria-labelledby="decisions-title">
           <div class="card-head">
@@ -33,22 +46,21 @@ export default function TracesView() {
               </select>
             </label>
           </div>
-          <ErrorNote error={decisions.error()} />
-          <Show when={!decisions.missing()} fallback={<NotAvailable what="decision records" route="/api/trace/decisions" />}>
+          <Show when={!trace.missing()} fallback={<NotAvailable what="decision records" route="/api/trace" />}>
             <Show
               when={shown().length}
               fallback={
                 <Empty title="No decisions recorded yet.">
-                  Agents record them with <code>ai-session trace decide</code> or the MCP <code>record_decision</code> tool.
+                  Agents record them with the MCP <code>record_decision</code> tool or <code>POST /api/trace/decisions</code>.
                 </Empty>
               }
             >
-              <ol class="timeline" data-testid="decisions">
+              <ol class="timeline" data-testid="decisions" aria-label="Decisions, newest first">
                 <For each={shown()}>
                   {(d) => (
                     <li>
                       <p>
-                        <span class="muted">{clock(d.created_at ?? d.time)}</span> <strong>{d.agent ?? "(no agent)"}</strong>
+                        <span class="muted">{clock(d.time ?? d.created_at)}</span> <strong>{d.agent ?? "(no agent)"}</strong>
                         <Show when={d.session}> in {d.session}</Show>: {d.what}
                       </p>
                       <ul class="options" aria-label="Options considered">
@@ -69,72 +81,21 @@ export default function TracesView() {
 
         <section class="card" aria-labelledby="latency-title">
           <h2 id="latency-title">Latency per operation</h2>
-          <ErrorNote error={latency.error()} />
-          <Show when={!latency.missing()} fallback={<NotAvailable what="latency figures" route="/api/metrics/latency" />}>
-            <Show when={latency.data()?.length} fallback={<Empty title="No operations measured yet." />}>
-              <table class="data" data-testid="latency">
-                <thead>
-                  <tr>
-                    <th scope="col">Operation</th>
-                    <th scope="col">Count</th>
-                    <th scope="col">p50</th>
-                    <th scope="col">p95</th>
-                    <th scope="col">p99</th>
-                    <th scope="col">Histogram</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={latency.data()}>
-                    {(o) => (
-                      <tr>
-                        <th scope="row" class="mono">
-                          {o.op}
-                        </th>
-                        <td>{int(o.count)}</td>
-                        <td>{duration(o.p50)}</td>
-                        <td>{duration(o.p95)}</td>
-                        <td>{duration(o.p99)}</td>
-                        <td>
-                          <Histogram op={o} />
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
+          <ErrorNote error={metrics.error()} />
+          <Show when={!metrics.missing()} fallback={<NotAvailable what="latency figures" route="/api/metrics" />}>
+            <Show when={metrics.data()?.length} fallback={<Empty title="No operations measured yet." />}>
+              <LatencyTable rows={metrics.data() ?? []} />
             </Show>
           </Show>
         </section>
       </div>
+
+      <section class="card" aria-labelledby="spans-title">
+        <h2 id="spans-title">Recent operations</h2>
+        <Show when={spans().length} fallback={<p class="muted">No operations recorded yet.</p>}>
+          <SpanChart spans={spans()} />
+        </Show>
+      </section>
     </section>
-  );
-}
-
-function Histogram(props: { op: OpLatency }) {
-  const max = () => Math.max(1, ...(props.op.buckets ?? []));
-  return (
-    <Show when={props.op.buckets?.length} fallback={<Spread op={props.op} />}>
-      <div class="hist" role="img" aria-label={`Distribution of ${props.op.op} latencies`}>
-        <For each={props.op.buckets}>
-          {(n, i) => (
-            <span
-              style={{ height: `${(100 * n) / max()}%` }}
-              title={`${n} under ${props.op.bounds?.[i()] ?? "?"} ms`}
-            />
-          )}
-        </For>
-      </div>
-    </Show>
-  );
-}
-
-/** Without bucket counts: p50, p95 and p99 as marks on a log scale from 0.1 ms to 10 s. */
-function Spread(props: { op: OpLatency }) {
-  const x = (ms: number) => Math.min(100, Math.max(0, ((Math.log10(Math.max(ms, 0.1)) + 1) / 5) * 100));
-  return (
-    <div class="spread" role="img" aria-label={`${props.op.op}: p50 ${duration(props.op.p50)}, p95 ${duration(props.op.p95)}, p99 ${duration(props.op.p99)}`}>
-      <span class="spread-range" style={{ left: `${x(props.op.p50)}%`, width: `${Math.max(1, x(props.op.p99) - x(props.op.p50))}%` }} />
-      <span class="spread-mark" style={{ left: `${x(props.op.p95)}%` }} />
-    </div>
   );
 }
