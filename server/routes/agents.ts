@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { AppError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+import type { Agent } from "../bus/agents.ts";
+import { documentRoute } from "./openapi.ts";
+import { jsonBody } from "./validate.ts";
+
+const registerSchema = z
+  .object({
+    name: z.string().min(1).max(64),
+    role: z.string().min(1),
+    capabilities: z.array(z.string().min(1).max(64)).max(64).optional(),
+    topics: z.array(z.string().min(1).max(128)).max(256).optional(),
+    workspace: z.string().min(1).nullable().optional(),
+    session: z.string().min(1).nullable().optional(),
+    delivery: z.enum(["idle", "eager", "none"]).optional(),
+  })
+  .strict();
+
+/** An agent as the API shows it: its registration, its inbox and the status of the session it runs in. */
+export function agentView(rt: Runtime, a: Agent) {
+  const sessionId = a.session ? safeSessionId(rt, a.session) : undefined;
+  return {
+    ...a,
+    inbox: rt.bus.bus.inboxSize(a.name),
+    tasks: rt.bus.tasks.load(a.name),
+    status: sessionId && rt.bus.status ? rt.bus.status.get(sessionId) : null,
+  };
+}
+
+function safeSessionId(rt: Runtime, name: string): string | undefined {
+  try {
+    return rt.sessions.get(name).info().id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Agents and roles: register, list, look up, heartbeat, remove; the roles and their policies. */
+export function agentRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  const { agents, tasks } = rt.bus;
+
+  documentRoute({ method: "post", path: "/api/agents", summary: "Register an agent (or update its registration)", scope: "exec", body: registerSchema, tags: ["agents"] });
+  app.post("/agents", async (c) => {
+    const body = await jsonBody(c, registerSchema);
+    return c.json(agentView(rt, agents.register(body)), 201);
+  });
+
+  documentRoute({ method: "get", path: "/api/agents", summary: "List registered agents with inbox size, load and session status", scope: "read", tags: ["agents"] });
+  app.get("/agents", (c) => c.json(agents.list().map((a) => agentView(rt, a))));
+
+  app.get("/agents/:name", (c) => c.json(agentView(rt, agents.get(c.req.param("name")))));
+
+  documentRoute({ method: "post", path: "/api/agents/{name}/heartbeat", summary: "Mark the agent alive and renew its task leases", scope: "exec", tags: ["agents"] });
+  app.post("/agents/:name/heartbeat", (c) => {
+    const name = c.req.param("name");
+    const caller = c.get("caller");
+    if (caller.agent && caller.agent !== name) throw new AppError("denied", `agent "${caller.agent}" cannot send a heartbeat for "${name}"`);
+    return c.json({ agent: name, leases_renewed: tasks.heartbeat(name) });
+  });
+
+  app.delete("/agents/:name", (c) => {
+    const name = c.req.param("name");
+    agents.remove(name);
+    return c.json({ removed: name });
+  });
+
+  documentRoute({ method: "get", path: "/api/roles", summary: "Roles and their policies (built in, and from roles.json)", scope: "read", tags: ["agents"] });
+  app.get("/roles", (c) => c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom }));
+
+  documentRoute({ method: "get", path: "/api/agent-status", summary: "What each session's occupant is doing (idle, working, blocked, done, error) and the source", scope: "read", tags: ["agents"] });
+  app.get("/agent-status", (c) => {
+    const statuses = rt.bus.status?.all() ?? [];
+    const names = new Map(rt.sessions.list().map((s) => [s.info().id, s.info().name]));
+    return c.json(statuses.filter((s) => names.has(s.session_id)).map((s) => ({ session: names.get(s.session_id), ...s })));
+  });
+
+  return app;
+}

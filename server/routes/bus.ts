@@ -1,0 +1,152 @@
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/bun";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { AppError, toAppError } from "../errors.ts";
+import type { Caller } from "../security/auth.ts";
+import type { Runtime } from "../runtime.ts";
+import { publishSchema, type PublishInput } from "../bus/message.ts";
+import { time } from "../trace/index.ts";
+import { documentRoute } from "./openapi.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+import { BusConnection, type ConnectionParams } from "../bus/connection.ts";
+import type { WSContext, WSEvents } from "hono/ws";
+
+/** Who a message is from: the agent the caller acts as (it must be registered), else the caller's name. */
+export function senderOf(rt: Runtime, caller: Caller): string {
+  if (caller.agent) return rt.bus.agents.get(caller.agent).name;
+  return caller.name;
+}
+
+/** An agent may read only its own inbox; the owner and agent-less tokens may read any. */
+export function checkInboxAccess(caller: Caller, agent: string): void {
+  if (caller.agent && caller.agent !== agent) {
+    throw new AppError("denied", `agent "${caller.agent}" cannot read the inbox of "${agent}"`);
+  }
+}
+
+const historyQuery = z.object({
+  agent: z.string().optional(),
+  topic: z.string().optional(),
+  type: z.string().optional(),
+  after: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().positive().max(10_000).optional(),
+});
+
+const inboxQuery = z.object({
+  after: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().positive().max(10_000).optional(),
+  ack: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+const ackSchema = z
+  .object({ seqs: z.array(z.number().int().positive()).optional(), up_to: z.number().int().nonnegative().optional() })
+  .strict()
+  .refine((b) => b.seqs || b.up_to != null, { message: "give seqs or up_to" });
+
+const requestSchema = z.object({ message: publishSchema, timeout_ms: z.number().int().positive().max(600_000).default(30_000) }).strict();
+
+/** The message bus over HTTP, and over a WebSocket at /api/bus/stream. */
+export function busRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  const { bus } = rt.bus;
+
+  documentRoute({ method: "post", path: "/api/bus/messages", summary: "Publish a message: to an agent, a topic, or broadcast", scope: "exec", body: publishSchema, status: 201, tags: ["bus"] });
+  app.post("/bus/messages", async (c) => {
+    const body = await jsonBody(c, publishSchema);
+    const sender = senderOf(rt, c.get("caller"));
+    const m = time("bus.publish", () => bus.publish({ ...(body as Omit<PublishInput, "sender">), sender }), { agent: sender });
+    return c.json(m, 201);
+  });
+
+  documentRoute({ method: "post", path: "/api/bus/request", summary: "Publish a message and wait for its reply (same correlation id)", scope: "exec", body: requestSchema, tags: ["bus"] });
+  app.post("/bus/request", async (c) => {
+    const body = await jsonBody(c, requestSchema);
+    const sender = senderOf(rt, c.get("caller"));
+    const reply = await time("bus.request", () => bus.request({ ...(body.message as Omit<PublishInput, "sender">), sender }, body.timeout_ms), { agent: sender });
+    return c.json(reply);
+  });
+
+  documentRoute({ method: "get", path: "/api/bus/messages", summary: "Message history (persisted messages), oldest first", scope: "read", query: historyQuery, tags: ["bus"] });
+  app.get("/bus/messages", (c) => {
+    const q = queryOf(c, historyQuery);
+    return c.json(time("bus.history", () => bus.history({ agent: q.agent, topic: q.topic, type: q.type, afterSeq: q.after, limit: q.limit })));
+  });
+
+  documentRoute({ method: "get", path: "/api/bus/inbox/{agent}", summary: "What waits in an agent's inbox (ack=1 acknowledges what is returned)", scope: "read", query: inboxQuery, tags: ["bus"] });
+  app.get("/bus/inbox/:agent", (c) => {
+    const agent = c.req.param("agent");
+    checkInboxAccess(c.get("caller"), agent);
+    const q = queryOf(c, inboxQuery);
+    const r = time("bus.inbox", () => bus.readInbox(agent, { afterSeq: q.after, limit: q.limit }), { agent });
+    if ((q.ack === "1" || q.ack === "true") && r.messages.length) bus.ack(agent, { seqs: r.messages.map((m) => m.seq) });
+    return c.json(r);
+  });
+
+  documentRoute({ method: "post", path: "/api/bus/inbox/{agent}/ack", summary: "Acknowledge inbox messages by seq (or all up to a seq)", scope: "exec", body: ackSchema, tags: ["bus"] });
+  app.post("/bus/inbox/:agent/ack", async (c) => {
+    const agent = c.req.param("agent");
+    checkInboxAccess(c.get("caller"), agent);
+    const body = await jsonBody(c, ackSchema);
+    return c.json({ acked: bus.ack(agent, { seqs: body.seqs, upTo: body.up_to }), waiting: bus.inboxSize(agent) });
+  });
+
+  app.get("/bus/stats", (c) => c.json(bus.stats()));
+
+  /** Opens a bus connection for a WebSocket; errors (unknown agent, someone else's inbox) close it with a reason. */
+  function busSocket(caller: Caller, q: URLSearchParams): WSEvents {
+    const agent = q.get("agent") ?? caller.agent ?? undefined;
+    if (agent) {
+      rt.bus.agents.get(agent);
+      checkInboxAccess(caller, agent);
+    }
+    const params: ConnectionParams = {
+      agent,
+      topics: q.get("topics")?.split(",").map((t) => t.trim()).filter(Boolean),
+      all: q.get("all") === "1" || q.get("all") === "true",
+      after: q.has("after") ? Number(q.get("after")) : undefined,
+      queue: q.has("queue") ? Math.min(100_000, Math.max(1, Number(q.get("queue")) || 1000)) : undefined,
+    };
+    const sender = agent ?? senderOf(rt, caller);
+    let conn: BusConnection | null = null;
+    return {
+      onOpen: (_ev, ws: WSContext) => {
+        const raw = ws.raw as { send(t: string): number; getBufferedAmount(): number } | undefined;
+        conn = new BusConnection(rt.bus, sender, params, {
+          send: (text) => {
+            if (!raw) return ws.send(text), true;
+            if (raw.getBufferedAmount() > 1 << 20) return false;
+            return raw.send(text) !== 0;
+          },
+          close: (code, reason) => ws.close(code, reason),
+        });
+        conn.open();
+      },
+      onMessage: (ev) => {
+        const data = ev.data;
+        conn?.receive(typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer));
+      },
+      onClose: () => conn?.close(),
+    };
+  }
+
+  documentRoute({ method: "get", path: "/api/bus/stream", summary: "WebSocket: ?agent=NAME (inbox, missed messages first), ?topics=a,b, ?all=1; send {op:publish|ack|subscribe}", scope: "read", tags: ["bus"] });
+  app.get(
+    "/bus/stream",
+    upgradeWebSocket((c) => {
+      try {
+        return busSocket(c.get("caller"), new URL(c.req.url).searchParams);
+      } catch (err) {
+        const e = toAppError(err);
+        return {
+          onOpen: (_ev, ws) => {
+            ws.send(JSON.stringify({ kind: "error", code: e.code, message: e.message }));
+            ws.close(4000 + (e.code === "not_found" ? 4 : e.code === "denied" ? 3 : 0), e.code);
+          },
+        };
+      }
+    }),
+  );
+
+  return app;
+}

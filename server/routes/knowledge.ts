@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import type { Runtime } from "../runtime.ts";
+import { parseScope } from "../bus/knowledge.ts";
+import { documentRoute } from "./openapi.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+
+const putSchema = z
+  .object({
+    value: z.unknown(),
+    expected_version: z.number().int().nonnegative().optional(),
+    scope: z.string().optional(),
+  })
+  .strict();
+const listQuery = z.object({ prefix: z.string().optional() });
+const deleteQuery = z.object({ expected_version: z.coerce.number().int().nonnegative().optional() });
+
+/** Shared knowledge over HTTP: keys may contain slashes (/api/knowledge/api/base-url). */
+export function knowledgeRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  const { knowledge } = rt.bus;
+  const agentOf = (c: { get(k: "caller"): { agent?: string } }) => c.get("caller").agent ?? undefined;
+
+  documentRoute({ method: "get", path: "/api/knowledge", summary: "Current entries visible to the caller", scope: "read", query: listQuery, tags: ["knowledge"] });
+  app.get("/knowledge", (c) => c.json(knowledge.list(agentOf(c), queryOf(c, listQuery).prefix)));
+
+  app.get("/knowledge/history/:key{.+}", (c) => c.json(knowledge.history(c.req.param("key"), agentOf(c))));
+
+  app.get("/knowledge/:key{.+}", (c) => c.json(knowledge.get(c.req.param("key"), agentOf(c))));
+
+  documentRoute({ method: "put", path: "/api/knowledge/{key}", summary: "Write a new version (expected_version makes it compare-and-set; 0 = only if absent)", scope: "exec", body: putSchema, tags: ["knowledge"] });
+  app.put("/knowledge/:key{.+}", async (c) => {
+    const body = await jsonBody(c, putSchema);
+    const scope = body.scope !== undefined ? parseScope(body.scope) : undefined;
+    return c.json(knowledge.set(c.req.param("key"), body.value, { agent: agentOf(c), scope, expectedVersion: body.expected_version }));
+  });
+
+  app.delete("/knowledge/:key{.+}", (c) => {
+    const q = queryOf(c, deleteQuery);
+    return c.json(knowledge.delete(c.req.param("key"), { agent: agentOf(c), expectedVersion: q.expected_version }));
+  });
+
+  return app;
+}

@@ -1,0 +1,74 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { AppError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+import type { Caller } from "../security/auth.ts";
+import { time } from "../trace/index.ts";
+import { documentRoute } from "./openapi.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+
+const addSchema = z
+  .object({
+    title: z.string().min(1).max(500),
+    description: z.string().max(20_000).optional(),
+    role: z.string().min(1).optional(),
+    capability: z.string().min(1).optional(),
+    priority: z.number().int().min(-1000).max(1000).optional(),
+    depends_on: z.array(z.string().min(1)).max(100).optional(),
+    lease_ms: z.number().int().min(10).max(86_400_000).optional(),
+  })
+  .strict();
+
+const listQuery = z.object({
+  status: z.enum(["queued", "assigned", "running", "done", "failed", "cancelled"]).optional(),
+  assignee: z.string().optional(),
+});
+const claimSchema = z.object({ agent: z.string().min(1).optional() }).strict();
+const progressSchema = z.object({ percent: z.number().min(0).max(100).optional(), note: z.string().max(2000).optional() }).strict();
+const doneSchema = z.object({ result: z.string().max(100_000).optional(), failed: z.boolean().optional() }).strict();
+
+/** The agent a task call is made for: the caller's agent, or the one named (owner only). */
+function actingAgent(caller: Caller, named: string | undefined): string | undefined {
+  if (caller.agent && named && named !== caller.agent) throw new AppError("denied", `agent "${caller.agent}" cannot act for agent "${named}"`);
+  return caller.agent ?? named;
+}
+
+/** The task queue over HTTP. */
+export function taskRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  const { tasks } = rt.bus;
+
+  documentRoute({ method: "post", path: "/api/tasks", summary: "Add a task; it goes to the least-loaded eligible live agent, or waits in the queue", scope: "exec", body: addSchema, status: 201, tags: ["tasks"] });
+  app.post("/tasks", async (c) => {
+    const body = await jsonBody(c, addSchema);
+    return c.json(time("task.add", () => tasks.add({ ...body, created_by: c.get("caller").agent ?? undefined })), 201);
+  });
+
+  documentRoute({ method: "get", path: "/api/tasks", summary: "Tasks, highest priority first", scope: "read", query: listQuery, tags: ["tasks"] });
+  app.get("/tasks", (c) => c.json(tasks.list(queryOf(c, listQuery))));
+
+  app.get("/tasks/:id", (c) => c.json(tasks.get(c.req.param("id"))));
+
+  documentRoute({ method: "post", path: "/api/tasks/claim", summary: "Take work for an agent: a task assigned to it, else the best ready one it may do (null when none)", scope: "exec", body: claimSchema, tags: ["tasks"] });
+  app.post("/tasks/claim", async (c) => {
+    const body = await jsonBody(c, claimSchema);
+    const agent = actingAgent(c.get("caller"), body.agent);
+    if (!agent) throw new AppError("invalid", "say which agent claims (--agent NAME)");
+    return c.json({ task: time("task.claim", () => tasks.claim(agent), { agent }) });
+  });
+
+  documentRoute({ method: "post", path: "/api/tasks/{id}/progress", summary: "Record progress and renew the lease", scope: "exec", body: progressSchema, tags: ["tasks"] });
+  app.post("/tasks/:id/progress", async (c) => {
+    const body = await jsonBody(c, progressSchema);
+    return c.json(tasks.progress(c.req.param("id"), c.get("caller").agent ?? undefined, body));
+  });
+
+  documentRoute({ method: "post", path: "/api/tasks/{id}/done", summary: "Finish a task with its result (failed: true to fail it)", scope: "exec", body: doneSchema, tags: ["tasks"] });
+  app.post("/tasks/:id/done", async (c) => {
+    const body = await jsonBody(c, doneSchema);
+    return c.json(time("task.done", () => tasks.finish(c.req.param("id"), c.get("caller").agent ?? undefined, body)));
+  });
+
+  return app;
+}

@@ -1,0 +1,86 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import type { Runtime } from "../runtime.ts";
+import { listDecisions, recordDecision, toOtel, tokenMetrics, tracer } from "../trace/index.ts";
+import { documentRoute } from "./openapi.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+
+const decisionSchema = z
+  .object({
+    what: z.string().min(1).max(2000),
+    options: z.array(z.string().max(2000)).max(50).optional(),
+    choice: z.string().min(1).max(2000),
+    reasoning: z.string().max(20_000).optional(),
+    session: z.string().optional(),
+  })
+  .strict();
+
+const traceQuery = z.object({
+  session: z.string().optional(),
+  agent: z.string().optional(),
+  op: z.string().optional(),
+  limit: z.coerce.number().int().positive().max(5000).optional(),
+});
+
+/**
+ * Times every API request as a span named after its route (`POST /api/sessions/:name/exec`), with
+ * the session and agent as attributes. Mount once in app.ts: `app.use("/api/*", traceRequests())`.
+ */
+export function traceRequests(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const t0 = performance.now();
+    const start = Date.now();
+    let failed: unknown;
+    try {
+      await next();
+    } catch (err) {
+      failed = err;
+      throw err;
+    } finally {
+      if (c.req.method !== "OPTIONS" && !c.req.path.endsWith("/stream")) {
+        const op = `${c.req.method} ${c.req.routePath}`;
+        const session = c.req.param("name");
+        const agent = c.get("caller")?.agent;
+        const error = failed ?? (c.res.status >= 500 ? `status ${c.res.status}` : undefined);
+        tracer.record(op, performance.now() - t0, { session, agent, status: c.res.status }, error, start);
+      }
+    }
+  };
+}
+
+/** Decisions, spans, latency histograms and token metrics. */
+export function traceRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+
+  documentRoute({ method: "post", path: "/api/trace/decisions", summary: "record_decision: what was decided, the options, the choice and why", scope: "exec", body: decisionSchema, status: 201, tags: ["trace"] });
+  app.post("/trace/decisions", async (c) => {
+    const body = await jsonBody(c, decisionSchema);
+    return c.json(recordDecision(rt.db, { ...body, agent: c.get("caller").agent ?? null }), 201);
+  });
+
+  app.get("/trace/decisions", (c) => c.json(listDecisions(rt.db, queryOf(c, traceQuery))));
+
+  documentRoute({ method: "get", path: "/api/trace", summary: "Timeline: decisions and recent operation spans, by session or agent", scope: "read", query: traceQuery, tags: ["trace"] });
+  app.get("/trace", (c) => {
+    const q = queryOf(c, traceQuery);
+    return c.json({
+      decisions: listDecisions(rt.db, { session: q.session, agent: q.agent, limit: q.limit }),
+      spans: tracer.spans({ session: q.session, agent: q.agent, op: q.op, limit: q.limit ?? 500 }),
+    });
+  });
+
+  documentRoute({ method: "get", path: "/api/trace/otel", summary: "Recent spans as OpenTelemetry OTLP/JSON", scope: "read", query: traceQuery, tags: ["trace"] });
+  app.get("/trace/otel", (c) => {
+    const q = queryOf(c, traceQuery);
+    return c.json(toOtel(tracer.spans({ session: q.session, agent: q.agent, op: q.op, limit: q.limit }), { name: "ai-session", version: rt.version }));
+  });
+
+  documentRoute({ method: "get", path: "/api/metrics", summary: "Latency per operation (p50/p95/p99), tokens per session/agent/tool, bus counters", scope: "read", tags: ["trace"] });
+  app.get("/metrics", (c) => {
+    const session = c.req.query("session");
+    return c.json({ latency: tracer.latency(), tokens: tokenMetrics(rt.db, { session }), bus: rt.bus.bus.stats() });
+  });
+
+  return app;
+}
