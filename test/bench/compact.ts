@@ -1,0 +1,86 @@
+/**
+ * Compaction over the corpus of real tool output (test/fixtures/output): total token savings
+ * (tiktoken o200k_base, raw bytes as the terminal sent them against the compacted text), median
+ * savings per fixture, savings against the rendered text alone, fact retention (every must-keep
+ * fact of every fixture, verbatim) and compaction speed in MB/s (rendering + analysis + folding,
+ * without token counting).
+ *   bun test/bench/compact.ts        prints the table
+ */
+import { countTokens } from "../../server/context/tokens.ts";
+import { compactOutput } from "../../server/output/compact.ts";
+import { decodeBytes, renderOutput } from "../../server/output/render.ts";
+import { CORPUS_COLS, loadCorpus } from "../output/corpus.ts";
+
+interface BenchRow {
+  bench: string;
+  metric: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
+
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export async function run(): Promise<BenchRow[]> {
+  const corpus = loadCorpus();
+  let raw = 0;
+  let rendered = 0;
+  let compacted = 0;
+  let facts = 0;
+  let kept = 0;
+  const perFixture: number[] = [];
+  for (const f of corpus) {
+    const opts = { command: f.facts.command, exitCode: f.facts.exit_code, cols: CORPUS_COLS, expandHint: (a: number, b: number) => `ai-session read s --command 1 --lines ${a}-${b}` };
+    const out = compactOutput(f.raw, opts).text;
+    const r = countTokens(decodeBytes(f.raw));
+    const c = countTokens(out);
+    raw += r;
+    rendered += countTokens(renderOutput(f.raw, { cols: CORPUS_COLS }));
+    compacted += c;
+    perFixture.push(r > 0 ? (1 - c / r) * 100 : 0);
+    for (const fact of f.facts.must_keep) {
+      facts++;
+      if (out.includes(fact)) kept++;
+    }
+  }
+
+  // Speed: the whole corpus, repeated to ~64 MB, compacted fixture by fixture.
+  const bytes = corpus.reduce((n, f) => n + f.raw.length, 0);
+  const rounds = Math.max(1, Math.ceil((64 * 1024 * 1024) / bytes));
+  const t0 = performance.now();
+  for (let k = 0; k < rounds; k++) for (const f of corpus) compactOutput(f.raw, { exitCode: f.facts.exit_code, command: f.facts.command, cols: CORPUS_COLS });
+  const smallSpeed = (bytes * rounds) / 1e6 / ((performance.now() - t0) / 1000);
+
+  // Speed on one large output: ~32 MB of a real log (the corpus concatenated), in one call.
+  const big = Buffer.concat(Array.from({ length: Math.ceil((32 * 1024 * 1024) / bytes) }, () => Buffer.concat(corpus.map((f) => f.raw))));
+  const t1 = performance.now();
+  compactOutput(big, { exitCode: 1, cols: CORPUS_COLS });
+  const bigSpeed = big.length / 1e6 / ((performance.now() - t1) / 1000);
+
+  const saved = (1 - compacted / raw) * 100;
+  const retention = (kept / facts) * 100;
+  return [
+    { bench: "compact", metric: "fixtures", value: corpus.length, unit: "count" },
+    { bench: "compact", metric: "tokens raw (o200k_base)", value: raw, unit: "tokens" },
+    { bench: "compact", metric: "tokens rendered (ANSI and \\r collapsed only)", value: rendered, unit: "tokens" },
+    { bench: "compact", metric: "tokens compacted", value: compacted, unit: "tokens" },
+    { bench: "compact", metric: "saved overall vs raw", value: round(saved), unit: "%", target: ">= 93", ok: saved >= 93 },
+    { bench: "compact", metric: "saved overall vs rendered text", value: round((1 - compacted / rendered) * 100), unit: "%" },
+    { bench: "compact", metric: "median saved per fixture vs raw", value: round(median(perFixture)), unit: "%" },
+    { bench: "compact", metric: "fact retention", value: round(retention, 2), unit: "%", target: "100", ok: kept === facts },
+    { bench: "compact", metric: "speed, corpus fixture by fixture", value: round(smallSpeed), unit: "MB/s", target: ">= 20", ok: smallSpeed >= 20 },
+    { bench: "compact", metric: `speed, one ${round(big.length / 1e6, 0)} MB output`, value: round(bigSpeed), unit: "MB/s", target: ">= 20", ok: bigSpeed >= 20 },
+  ];
+}
+
+if (import.meta.main) {
+  for (const r of await run()) {
+    console.log(`${r.metric.padEnd(48)} ${String(r.value).padStart(10)} ${r.unit.padEnd(7)} ${r.target ? `target ${r.target}` : ""} ${r.ok === undefined ? "" : r.ok ? "ok" : "MISSED"}`);
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, test } from "bun:test";
+import { countTokens } from "../../server/context/tokens.ts";
+import { compactOutput } from "../../server/output/compact.ts";
+import { compactReport } from "../../server/output/report.ts";
+
+describe("compactOutput", () => {
+  test("short output comes back unchanged", () => {
+    const raw = "hello\r\nworld\r\n";
+    const r = compactOutput(raw, { exitCode: 0 });
+    expect(r.text).toBe("hello\nworld");
+    expect(r.folds).toEqual([]);
+  });
+
+  test("a long passing run folds into one marker carrying the expand command", () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `test suite::case_${i} ... ok`);
+    const raw = `running 300 tests\r\n${lines.join("\r\n")}\r\n\r\ntest result: ok. 300 passed; 0 failed\r\n`;
+    const r = compactOutput(raw, { exitCode: 0, expandHint: (a, b) => `ai-session read dev --command 7 --lines ${a}-${b}` });
+    expect(r.text).toContain("test result: ok. 300 passed; 0 failed");
+    expect(r.folds.length).toBe(1);
+    const fold = r.folds[0]!;
+    expect(r.text).toContain(`ai-session read dev --command 7 --lines ${fold.from}-${fold.to}`);
+    expect(r.text.split("\n").length).toBeLessThan(12);
+  });
+
+  test("exact repeats are folded with their count, even losslessly", () => {
+    const raw = `${"retrying connection\r\n".repeat(50)}connected\r\n`;
+    const r = compactOutput(raw, { mode: "lossless" });
+    expect(r.text).toBe("retrying connection\n… previous line repeated 49 more times\nconnected");
+  });
+
+  test("a failed command is never a success, whatever its output says", () => {
+    const raw = `${"compiling module\r\n".repeat(40)}All tests passed!\r\n`;
+    const r = compactOutput(raw, { exitCode: 3 });
+    expect(r.analysis.status).toBe("failure");
+    expect(r.text).toContain("All tests passed!");
+  });
+
+  test("error lines in the middle of long chatter are kept verbatim", () => {
+    const noise = Array.from({ length: 200 }, (_, i) => `  Compiling crate_${i} v0.1.${i}`);
+    noise.splice(120, 0, "error[E0599]: no method named `frob` found for struct `Widget`", "  --> src/widget.rs:42:7");
+    const r = compactOutput(noise.join("\r\n"), { exitCode: 101, command: "cargo build" });
+    expect(r.text).toContain("error[E0599]: no method named `frob` found for struct `Widget`");
+    expect(r.text).toContain("src/widget.rs:42:7");
+    expect(r.analysis.errors[0]).toMatchObject({ file: "src/widget.rs", line: 42, column: 7, code: "E0599" });
+  });
+});
+
+describe("token counting", () => {
+  test("counts real tokens, not characters divided by four", () => {
+    expect(countTokens("hello world")).toBe(2);
+    expect(countTokens("")).toBe(0);
+    expect(countTokens("hello world", "cl100k_base")).toBe(2);
+    const code = "error[E0308]: mismatched types --> src/main.rs:9:24";
+    expect(countTokens(code)).not.toBe(Math.ceil(code.length / 4));
+  });
+
+  test("the compact report counts raw and compacted tokens and the saving", () => {
+    const raw = `${Array.from({ length: 100 }, (_, i) => `\x1b[32m✓\x1b[0m case ${i} passes`).join("\r\n")}\r\n 100 pass\r\n 0 fail\r\n`;
+    const r = compactReport(raw, { exitCode: 0, command: "bun test" });
+    expect(r.tokens.raw).toBe(countTokens(raw));
+    expect(r.tokens.compacted).toBe(countTokens(r.text));
+    expect(r.tokens.saved_pct).toBeGreaterThan(80);
+    expect(r.analysis).toMatchObject({ tool: "bun test", status: "success", counts: { passed: 100, failed: 0 } });
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, test } from "bun:test";
+import { renderOutput } from "../../server/output/render.ts";
+import { renderWithXterm } from "../../server/output/render-xterm.ts";
+
+const ESC = "\x1b";
+
+describe("renderOutput gives the text a person saw", () => {
+  test("colours and other attributes are gone", () => {
+    expect(renderOutput(`${ESC}[1m${ESC}[31merror${ESC}[0m: ${ESC}[38;5;208mbad${ESC}[39m\r\n`)).toBe("error: bad");
+  });
+
+  test("a \\r progress bar collapses to its final state", () => {
+    const bar = ["[    ] 0%", "[=   ] 25%", "[==  ] 50%", "[====] 100%"].join("\r");
+    expect(renderOutput(`Downloading\r\n${bar}\r\ndone\r\n`)).toBe("Downloading\n[====] 100%\ndone");
+  });
+
+  test("a spinner drawn with backspaces leaves only its last frame", () => {
+    expect(renderOutput(`working |\b/\b-\b\\\bdone\r\n`)).toBe("working done");
+  });
+
+  test("a shorter redraw overwrites only what it covers, and erase-in-line clears the rest", () => {
+    expect(renderOutput("abcdef\rXY\r\n")).toBe("XYcdef");
+    expect(renderOutput(`abcdef\rXY${ESC}[K\r\n`)).toBe("XY");
+  });
+
+  test("cursor-up redraws of a multi-line progress display keep the final lines", () => {
+    const first = "layer 1: 10%\r\nlayer 2: 5%\r\n";
+    const second = `${ESC}[2A${ESC}[2Klayer 1: done\r\n${ESC}[2Klayer 2: done\r\n`;
+    expect(renderOutput(first + second)).toBe("layer 1: done\nlayer 2: done");
+  });
+
+  test("absolute cursor positioning is applied through the terminal emulator", () => {
+    const out = renderOutput(`${ESC}[2J${ESC}[1;1Htop-left${ESC}[3;5Hthird row\r\n`, { cols: 40 });
+    expect(out).toBe("top-left\n\n    third row");
+  });
+
+  test("a full-screen program is reduced to the last screen it showed", () => {
+    const raw = `$ less file\r\n${ESC}[?1049h${ESC}[H${ESC}[2Jfirst page${ESC}[H${ESC}[2Jlast page\r\n~\r\n${ESC}[?1049l$ next\r\n`;
+    expect(renderOutput(raw, { cols: 40, rows: 5 })).toBe("$ less file\nlast page\n~\n$ next");
+  });
+
+  test("long lines that wrapped at the terminal width stay one line", () => {
+    const long = "x".repeat(250);
+    expect(renderOutput(`${long}\r\nnext\r\n`, { cols: 80 })).toBe(`${long}\nnext`);
+  });
+
+  test("invalid UTF-8 becomes replacement characters instead of throwing", () => {
+    expect(renderOutput(new Uint8Array([0x6f, 0x6b, 0xff, 0xfe, 0x21, 0x0a]))).toBe("ok\uFFFD\uFFFD!");
+  });
+
+  test("the fast path agrees with xterm on everyday output", () => {
+    const samples = [
+      `${ESC}[32m✓${ESC}[0m passes\r\n${ESC}[31m✗${ESC}[0m fails\r\n`,
+      "Receiving objects:  50% (5/10)\rReceiving objects: 100% (10/10), done.\r\n",
+      `a\tb\tc\r\n${ESC}]0;title\x07titled\r\n`,
+      `${"y".repeat(130)}\r\n`,
+    ];
+    for (const s of samples) expect(renderOutput(s, { cols: 120 })).toBe(renderWithXterm(s, 120, 24));
+  });
+
+  test("output from a real PTY renders to its final text", async () => {
+    const chunks: Uint8Array[] = [];
+    const script = "printf 'step 1/3\\rstep 2/3\\rstep 3/3\\n'; printf '\\033[32mgreen\\033[0m\\n'";
+    const proc = Bun.spawn(["sh", "-c", script], {
+      terminal: { cols: 80, rows: 24, data: (_t: unknown, bytes: Uint8Array) => chunks.push(new Uint8Array(bytes)) },
+    } as never);
+    await proc.exited;
+    await Bun.sleep(50);
+    const raw = Buffer.concat(chunks);
+    expect(raw.includes(0x0d)).toBe(true);
+    expect(renderOutput(raw, { cols: 80 })).toBe("step 3/3\ngreen");
+  });
+});
