@@ -87,18 +87,39 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
   test("a bus message shows in the traffic view", async () => {
     await cli("agent", "register", "planner", "--role", "backend");
     await cli("agent", "register", "tester", "--role", "qa");
-    const sent = await cli("--agent", "planner", "bus", "send", "--to", "tester", "--type", "help_request", "please run the e2e suite");
-    expect(sent.stderr).toBe("");
+    const sent = await cli("bus", "send", "--agent", "planner", "--to", "tester", "--type", "help_request", "please run the e2e suite");
+    expect(sent.code).toBe(0);
     await page.getByRole("link", { name: "Agents" }).click();
     await page.getByTestId("bus-message").filter({ hasText: "please run the e2e suite" }).waitFor({ timeout: 10_000 });
     await page.getByTestId("talk-graph").waitFor();
     await screenshot(page, "agents");
   });
 
+  test("a session is snapshotted, ended and restored from the page", async () => {
+    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByLabel("Name").fill("web2");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.locator('[data-session="web2"]').waitFor();
+    await page.getByRole("button", { name: "Snapshot web2" }).click();
+    await page.getByText("Saved a snapshot of web2.").waitFor();
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "End web2" }).click();
+    await page.getByText("Ended session web2.").waitFor();
+    await page.getByRole("button", { name: "Restore web2" }).click();
+    await page.getByText("Restored session web2.").waitFor();
+    const listed = JSON.parse((await cli("list", "--json")).stdout) as Array<{ name: string; status: string }>;
+    expect(listed.find((s) => s.name === "web2")?.status).not.toBe("ended");
+    await screenshot(page, "sessions");
+  });
+
   test("the traces view shows recorded decisions and latency per operation", async () => {
+    const decided = await cli("decide", "--agent", "planner", "Which test runner for the e2e suite", "--choice", "bun test", "--options", "jest,vitest,bun test", "--reasoning", "already installed and fastest here");
+    expect(decided.code).toBe(0);
     await page.getByRole("link", { name: "Traces" }).click();
     await page.getByRole("heading", { name: "Traces", level: 1 }).waitFor();
-    await page.getByRole("heading", { name: "Latency per operation" }).waitFor();
+    await page.getByTestId("decisions").getByText("Which test runner for the e2e suite").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("decisions").getByText("✓ bun test").count()).toBe(1);
+    await page.getByTestId("latency").getByText(/exec/).first().waitFor({ timeout: 10_000 });
     await screenshot(page, "traces");
   });
 

@@ -41,6 +41,7 @@ export async function startServer(): Promise<Server> {
   const home = mkdtempSync(join(tmpdir(), "ai-session-dashboard-"));
   const env = { ...process.env, AI_SESSION_HOME: home, NO_COLOR: "1", AI_SESSION_AGENT: "" };
   const proc = Bun.spawn([...cliCommand(), "serve", "--port", "0"], { env, stdout: "pipe", stderr: "pipe" });
+  const stderrText = new Response(proc.stderr).text(); // drained all along, shown if serve fails
   const url = await new Promise<string>((ok, fail) => {
     let seen = "";
     const timer = setTimeout(() => fail(new Error(`serve printed no URL within 20 s:\n${seen}`)), 20_000);
@@ -59,7 +60,7 @@ export async function startServer(): Promise<Server> {
         }
       }
       clearTimeout(timer);
-      fail(new Error(`serve ended before printing a URL:\n${seen}\n${await new Response(proc.stderr).text()}`));
+      fail(new Error(`serve ended before printing a URL:\n${seen}\n${await stderrText}`));
     })();
   });
   const parsed = new URL(url);

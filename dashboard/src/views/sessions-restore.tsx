@@ -1,31 +1,38 @@
-import { createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, Show } from "solid-js";
 import { ApiError, get, post } from "../api/client.ts";
-import { clock } from "../lib/format.ts";
+import { bytes, clock } from "../lib/format.ts";
 import { polled } from "../lib/live.ts";
 
-interface SnapshotInfo {
-  id?: string | number;
-  session?: string;
-  name?: string;
-  created_at?: string | number;
-  createdAt?: string | number;
+/** A stored snapshot as GET /api/snapshots lists it. */
+interface SnapshotSummary {
+  id: number;
+  name: string;
+  created_at: string | number;
+  reason?: string;
+  bytes?: number;
+  commands?: number;
 }
 
-/** Brings a session back from its last snapshot (shown only when control is on). */
-export function RestorePanel(props: { onRestored: (name: string) => void }) {
-  const snaps = polled(() => get<SnapshotInfo[] | { snapshots: SnapshotInfo[] }>("/api/snapshots"), 10000, (e) => /snapshot/.test(e.type));
+/** Brings a session back from its latest snapshot (POST /api/restore); shown only when control is on. */
+export function RestorePanel(props: { onRestored: (name: string) => void; live: string[] }) {
+  const snaps = polled(() => get<SnapshotSummary[]>("/api/snapshots"), 10_000, (e) => /snapshot|session/.test(e.type));
   const [error, setError] = createSignal<string>();
-  const list = () => {
-    const d = snaps.data();
-    return (Array.isArray(d) ? d : (d?.snapshots ?? [])).slice(0, 50);
-  };
-  const nameOf = (s: SnapshotInfo) => s.session ?? s.name ?? "";
 
-  async function restore(s: SnapshotInfo) {
+  // The latest snapshot of each session name, newest first.
+  const latest = createMemo(() => {
+    const by = new Map<string, SnapshotSummary>();
+    for (const s of snaps.data() ?? []) {
+      const prev = by.get(s.name);
+      if (!prev || s.id > prev.id) by.set(s.name, s);
+    }
+    return [...by.values()].sort((a, b) => b.id - a.id).slice(0, 30);
+  });
+
+  async function restore(s: SnapshotSummary) {
     setError(undefined);
     try {
-      const r = await post<{ name?: string }>("/api/snapshots/restore", { name: nameOf(s), id: s.id });
-      props.onRestored(r.name ?? nameOf(s));
+      const r = await post<{ name: string }>("/api/restore", { name: s.name });
+      props.onRestored(r.name);
       void snaps.refresh();
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -34,17 +41,23 @@ export function RestorePanel(props: { onRestored: (name: string) => void }) {
 
   return (
     <section class="card" aria-labelledby="restore-title">
-      <h2 id="restore-title">Restore</h2>
+      <h2 id="restore-title">Restore from a snapshot</h2>
       <Show when={!snaps.missing()} fallback={<p class="muted">This server has no snapshot routes.</p>}>
-        <Show when={list().length > 0} fallback={<p class="muted">No snapshots yet (Snapshot a session, or `ai-session snapshot NAME`).</p>}>
+        <Show when={latest().length > 0} fallback={<p class="muted">No snapshots yet: use Snapshot on a session, or `ai-session snapshot NAME`.</p>}>
           <ul class="plain compact-list">
-            <For each={list()}>
+            <For each={latest()}>
               {(s) => (
                 <li>
-                  <span class="mono">{nameOf(s)}</span> <span class="muted">{clock(s.created_at ?? s.createdAt)}</span>{" "}
-                  <button type="button" onClick={() => restore(s)} aria-label={`Restore ${nameOf(s)}`}>
-                    Restore
-                  </button>
+                  <span class="mono">{s.name}</span>{" "}
+                  <span class="muted">
+                    {clock(s.created_at)} · {s.reason ?? "snapshot"}
+                    {s.bytes ? ` · ${bytes(s.bytes)}` : ""}
+                  </span>{" "}
+                  <Show when={!props.live.includes(s.name)} fallback={<span class="muted">(running)</span>}>
+                    <button type="button" onClick={() => restore(s)} aria-label={`Restore ${s.name}`}>
+                      Restore
+                    </button>
+                  </Show>
                 </li>
               )}
             </For>

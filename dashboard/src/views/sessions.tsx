@@ -36,7 +36,10 @@ export function SessionsView() {
     }
   }
 
-  const kill = (s: SessionInfo) => act(`Ended session ${s.name}.`, () => del(`/api/sessions/${enc(s.name)}`));
+  const kill = (s: SessionInfo) => {
+    if (!confirm(`End session ${s.name}? Its shell and whatever runs in it stop (the history stays).`)) return;
+    void act(`Ended session ${s.name}.`, () => del(`/api/sessions/${enc(s.name)}`));
+  };
   const snapshot = (s: SessionInfo) =>
     act(`Saved a snapshot of ${s.name}.`, () => post(`/api/sessions/${enc(s.name)}/snapshot`, {}));
 
@@ -55,7 +58,10 @@ export function SessionsView() {
       <Show when={controlling()} fallback={<p class="muted">Turn on control (top right) to create, snapshot, restore or end sessions.</p>}>
         <div class="row-wrap">
           <CreateSessionForm onCreated={(name) => act(`Created session ${name}.`, async () => {})} />
-          <RestorePanel onRestored={(name) => act(`Restored session ${name}.`, async () => {})} />
+          <RestorePanel
+            onRestored={(name) => act(`Restored session ${name}.`, async () => {})}
+            live={list().filter((s) => s.status !== "ended" && s.status !== "exited").map((s) => s.name)}
+          />
         </div>
       </Show>
       <Show when={note()}>
