@@ -136,6 +136,8 @@ function keepMask(lines: string[], analysis: Analysis, exitCode: number | null |
   }
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   thinNearDuplicates(lines, keep);
+  thinRecurringNotices(lines, keep, classes, needles);
+  dropRepeatedBlocks(lines, keep);
   for (let i = 0, seen = 0; i < n && seen < HEAD_LINES; i++) {
     if (classes[i] === "blank") continue;
     keep[i] = true;
@@ -177,6 +179,53 @@ function thinNearDuplicates(lines: string[], keep: boolean[]): void {
     if (j - i >= 4) for (let k = i + 1; k < j - 1; k++) keep[k] = false;
     i = Math.max(j, i + 1);
   }
+}
+
+/**
+ * A notice that recurs all through the output (same first 40 characters, numbers aside) (retry warnings between
+ * downloads, repeated deprecation notes) keeps its first two and its last occurrence. Lines that
+ * carry a location (file:line, line:col) or a must-keep needle are never thinned.
+ */
+function thinRecurringNotices(lines: string[], keep: boolean[], classes: LineClass[], needles: string[]): void {
+  const byShape = new Map<string, number[]>();
+  for (let i = 0; i < lines.length; i++) {
+    if (!keep[i] || classes[i] !== "fact") continue;
+    const line = lines[i]!;
+    if (/\d+[:,(]\d+|\.\w{1,5}:\d+/.test(line) || needles.some((s) => line.includes(s))) continue;
+    const shape = shapeOf(line).slice(0, 40);
+    const at = byShape.get(shape);
+    if (at) at.push(i);
+    else byShape.set(shape, [i]);
+  }
+  for (const at of byShape.values()) {
+    if (at.length < 4) continue;
+    for (const i of at.slice(2, -1)) keep[i] = false;
+  }
+}
+
+/**
+ * Tools that print each failure twice (in place and again in a closing summary) repeat whole
+ * blocks: a run of 3 or more kept lines that all appeared earlier (indentation aside) is folded;
+ * the first telling stays.
+ */
+function dropRepeatedBlocks(lines: string[], keep: boolean[]): void {
+  const seen = new Set<string>();
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length >= 3) for (const i of run) keep[i] = false;
+    run = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    if (!keep[i]) continue;
+    const t = lines[i]!.trim();
+    if (t.length < 8) continue;
+    if (seen.has(t)) run.push(i);
+    else {
+      flush();
+      seen.add(t);
+    }
+  }
+  flush();
 }
 
 /** Folds lines [i, j) into a marker, or emits them when a marker would cost as much. */
