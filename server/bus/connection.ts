@@ -7,6 +7,8 @@ import { Outbox } from "./outbox.ts";
 export interface Transport {
   send(text: string): boolean;
   close(code?: number, reason?: string): void;
+  /** Runs fn with writes batched into as few system calls as possible (Bun's ws.cork). */
+  cork?(fn: () => void): void;
 }
 
 export interface ConnectionParams {
@@ -23,6 +25,9 @@ export interface ConnectionParams {
 
 const MAX_FRAME = 256 * 1024;
 
+/** Counters over every live connection, for /api/bus/stats and the dashboard. */
+export const connectionStats = { open: 0, dropped: 0 };
+
 /**
  * One live bus connection. Frames to the client: {"kind":"message","message":{...}},
  * {"kind":"published","ref","id","seq"}, {"kind":"acked","count"}, {"kind":"dropped","count"},
@@ -35,6 +40,8 @@ export class BusConnection {
   private unsubs: Array<() => void> = [];
   private topicUnsubs = new Map<string, () => void>();
   private drainTimer: ReturnType<typeof setInterval> | null = null;
+  /** Frames produced in this turn of the event loop, written together (one syscall, not one each). */
+  private batch: string[] = [];
 
   constructor(
     private svc: BusService,
@@ -42,10 +49,11 @@ export class BusConnection {
     private params: ConnectionParams,
     private transport: Transport,
   ) {
-    this.outbox = new Outbox((t) => transport.send(t), params.queue ?? 1000);
+    this.outbox = new Outbox((t) => transport.send(t), params.queue ?? 1000, () => connectionStats.dropped++);
   }
 
   open(): void {
+    connectionStats.open++;
     const { bus } = this.svc;
     const agent = this.params.agent;
     if (agent) {
@@ -66,12 +74,25 @@ export class BusConnection {
   }
 
   private deliver(m: BusMessage): void {
-    this.outbox.offer(`{"kind":"message","message":${JSON.stringify(m)}}`);
-    this.scheduleDrain();
+    this.queue(`{"kind":"message","message":${JSON.stringify(m)}}`);
   }
 
   private emit(frame: Record<string, unknown>): void {
-    this.outbox.offer(JSON.stringify(frame));
+    this.queue(JSON.stringify(frame));
+  }
+
+  private queue(text: string): void {
+    if (this.batch.push(text) === 1) setImmediate(() => this.flushBatch());
+  }
+
+  private flushBatch(): void {
+    const frames = this.batch;
+    this.batch = [];
+    const write = () => {
+      for (const f of frames) this.outbox.offer(f);
+    };
+    if (this.transport.cork) this.transport.cork(write);
+    else write();
     this.scheduleDrain();
   }
 
@@ -137,6 +158,7 @@ export class BusConnection {
   }
 
   close(): void {
+    connectionStats.open--;
     for (const u of this.unsubs) u();
     for (const u of this.topicUnsubs.values()) u();
     this.unsubs = [];

@@ -14,6 +14,7 @@ export class Outbox {
   constructor(
     private write: (text: string) => boolean,
     readonly capacity = 1000,
+    private onDrop?: () => void,
   ) {}
 
   get queued(): number {
@@ -30,6 +31,7 @@ export class Outbox {
       this.head++;
       this.unreported++;
       this.droppedTotal++;
+      this.onDrop?.();
     }
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);

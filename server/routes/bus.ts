@@ -9,7 +9,7 @@ import { publishSchema, type PublishInput } from "../bus/message.ts";
 import { time } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
-import { BusConnection, type ConnectionParams } from "../bus/connection.ts";
+import { BusConnection, connectionStats, type ConnectionParams } from "../bus/connection.ts";
 import type { WSContext, WSEvents } from "hono/ws";
 
 /** Who a message is from: the agent the caller acts as (it must be registered), else the caller's name. */
@@ -91,7 +91,7 @@ export function busRoutes(rt: Runtime) {
     return c.json({ acked: bus.ack(agent, { seqs: body.seqs, upTo: body.up_to }), waiting: bus.inboxSize(agent) });
   });
 
-  app.get("/bus/stats", (c) => c.json(bus.stats()));
+  app.get("/bus/stats", (c) => c.json({ ...bus.stats(), connections: connectionStats.open, connection_drops: connectionStats.dropped }));
 
   /** Opens a bus connection for a WebSocket; errors (unknown agent, someone else's inbox) close it with a reason. */
   function busSocket(caller: Caller, q: URLSearchParams): WSEvents {
@@ -111,7 +111,7 @@ export function busRoutes(rt: Runtime) {
     let conn: BusConnection | null = null;
     return {
       onOpen: (_ev, ws: WSContext) => {
-        const raw = ws.raw as { send(t: string): number; getBufferedAmount(): number } | undefined;
+        const raw = ws.raw as { send(t: string): number; getBufferedAmount(): number; cork(fn: () => void): void } | undefined;
         conn = new BusConnection(rt.bus, sender, params, {
           send: (text) => {
             if (!raw) return ws.send(text), true;
@@ -119,6 +119,7 @@ export function busRoutes(rt: Runtime) {
             return raw.send(text) !== 0;
           },
           close: (code, reason) => ws.close(code, reason),
+          cork: raw ? (fn) => raw.cork(fn) : undefined,
         });
         conn.open();
       },
