@@ -146,8 +146,11 @@ time.sleep(30)`],
     expect(new Set([t1.assignee, t2.assignee])).toEqual(new Set(["w1", "w2"]));
     const claimed = (await api("POST", "/api/tasks/claim", {}, t1.assignee)).body.task;
     expect(claimed.id).toBe(t1.id);
-    await Bun.sleep(1300); // t2's lease lapses; the sweeper hands it back out
-    const after = (await api("GET", `/api/tasks/${t2.id}`)).body;
+    // t2's lease lapses; the sweeper (every second) puts it back and hands it out again
+    let after = (await api("GET", `/api/tasks/${t2.id}`)).body;
+    for (const end = Date.now() + 3000; after.attempts === 0 && Date.now() < end; await Bun.sleep(20)) {
+      after = (await api("GET", `/api/tasks/${t2.id}`)).body;
+    }
     expect(after.attempts).toBe(1);
     expect(after.status).toBe("assigned");
     expect(after.assignee).toBe(t1.assignee); // the other agent, not the one whose lease lapsed
