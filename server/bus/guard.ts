@@ -7,6 +7,8 @@ import { checkCommand, checkDirectory, checkSessionAccess, type Denial, type Pla
 export interface GuardQuestion {
   kind: "create" | "exec" | "send" | "kill" | "read" | "attach";
   agent?: string;
+  /** A role to hold the caller to when it acts as no agent (a scoped API token's role). */
+  role?: string;
   session?: { name: string; cwd?: string; owner_agent?: string | null; shared?: boolean | null; role?: string | null };
   command?: string;
   cwd?: string;
@@ -24,8 +26,9 @@ export interface DenialEvent extends Denial {
 }
 
 /**
- * The policy guard: an agent acting on sessions is held to its role. Without an agent, a session
- * created with a role is held to that role (its creation directory stands for $WORKSPACE). Every
+ * The policy guard: an agent acting on sessions is held to its role. Without an agent, a caller
+ * given a role (a scoped token's) is held to it, and so is a session created with a role; the
+ * session's directory then stands for $WORKSPACE. Every
  * refusal is passed to `onDenied` (the audit log) before the error is thrown.
  */
 export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) => void) {
@@ -41,6 +44,9 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
       agentName = agent.name;
       roleName = agent.role;
       workspace = agent.workspace;
+    } else if (q.role) {
+      roleName = registry.roles.get(q.role).name;
+      workspace = q.session?.cwd ?? q.cwd ?? null;
     } else if (q.session?.role && registry.roles.has(q.session.role) && (q.kind === "exec" || q.kind === "send")) {
       roleName = q.session.role;
       workspace = q.session.cwd ?? null;

@@ -21,7 +21,7 @@ export type { DenialEvent } from "./guard.ts";
 export interface SessionsLike {
   events: { on(event: string, fn: (...args: never[]) => void): unknown };
   list(): Array<{ info(): { id: string; name: string } }>;
-  get(name: string): { send(o: { text?: string; keys?: string[]; enter?: boolean }): unknown };
+  get(name: string): { send(o: { text?: string; keys?: string[]; enter?: boolean }): unknown; writeRaw?(data: string): void };
   addGuard(fn: (q: GuardQuestion) => void): unknown;
 }
 
@@ -79,7 +79,15 @@ export function createBusService(o: BusServiceOptions): BusService {
       onEnded: (fn) => sessions.events.on("session:ended", ((info: { id: string }) => fn(info.id)) as never),
       reply: (id, text) => {
         const name = nameOf(id);
-        if (name) void Promise.resolve(sessions.get(name).send({ text })).catch(() => {});
+        if (!name) return;
+        try {
+          const s = sessions.get(name);
+          // a terminal's answer goes in raw, never as typed (pasted) text
+          if (s.writeRaw) s.writeRaw(text);
+          else void Promise.resolve(s.send({ text })).catch(() => {});
+        } catch {
+          // the session ended meanwhile
+        }
       },
     };
     status = new StatusBoard(port, { quietMs: o.quietMs ?? 700 });
