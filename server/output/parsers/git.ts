@@ -22,16 +22,15 @@ export const git: Parser = {
       if (u && !conflicted.includes(u[1]!)) conflicted.push(u[1]!);
     }
     if (conflicted.length > 0) suggestions.push(...conflicted.map((f) => `resolve the conflict markers in ${f}, then \`git add ${f}\``));
-    const modified = lines.filter((l) => /^\s+(?:modified|deleted|new file|renamed):\s/.test(l)).length;
     const untracked = /^Untracked files:/m.test(text);
     return {
       tool: "git",
       kind: "vcs",
       errors,
       tests_failed: [],
-      counts: { errors: errors.length, passed: modified },
+      counts: { errors: errors.length },
       verdict: errors.length > 0 || /Automatic merge failed/.test(text) ? "failed" : undefined,
-      suggestions: untracked && conflicted.length === 0 ? [...suggestions] : suggestions,
+      suggestions: untracked && conflicted.length === 0 ? ["`git add` the untracked files you mean to keep"] : suggestions,
     };
   },
 };

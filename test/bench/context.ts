@@ -1,0 +1,59 @@
+/**
+ * Retrieval of a session's AI context: assembling a 4,000-token context from the session's facts
+ * and recent commands (real corpus outputs, compacted) once their lines have been counted, which
+ * is what the server does on every `ai-session context` after the first.
+ *   bun test/bench/context.ts
+ */
+import { assembleContext, type CommandFacts } from "../../server/context/assemble.ts";
+import { countTokens } from "../../server/context/tokens.ts";
+import { compactOutput } from "../../server/output/compact.ts";
+import { CORPUS_COLS, loadCorpus } from "../output/corpus.ts";
+
+interface BenchRow {
+  bench: string;
+  metric: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+export async function run(): Promise<BenchRow[]> {
+  const corpus = loadCorpus();
+  const commands: CommandFacts[] = corpus.slice(0, 20).map((f, i) => {
+    const r = compactOutput(f.raw, { command: f.facts.command, exitCode: f.facts.exit_code, cols: CORPUS_COLS });
+    return { command_id: i + 1, command: f.facts.command, status: f.facts.exit_code === 0 ? "ok" : "failed", exit_code: f.facts.exit_code, duration_ms: 800, output: r.text, analysis: r.analysis };
+  });
+  // The last command's output must be long enough to fill the budget: a long listing, lossless.
+  const big = corpus.find((f) => f.name === "ls-laR-zoneinfo")!;
+  const bigOut = compactOutput(big.raw, { mode: "lossless", cols: CORPUS_COLS });
+  commands.push({ command_id: 99, command: big.facts.command, status: "failed", exit_code: 1, duration_ms: 300, output: bigOut.text, analysis: bigOut.analysis });
+  const input = { session: { name: "dev", cwd: "/tmp/proj/jsapp", shell: "bash", git_branch: "main" }, commands };
+  const options = { maxTokens: 4000, lines: 1000 };
+
+  const t0 = performance.now();
+  const first = assembleContext(input, options);
+  const coldMs = performance.now() - t0;
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t = performance.now();
+    assembleContext(input, options);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  const p99 = times[Math.floor(times.length * 0.99)]!;
+  const exact = countTokens(first.text);
+  return [
+    { bench: "context", metric: "context size (tiktoken, exact)", value: exact, unit: "tokens", target: "<= 4000", ok: exact <= 4000 && exact > 3500 },
+    { bench: "context", metric: "first assembly (counts every line)", value: round(coldMs, 1), unit: "ms" },
+    { bench: "context", metric: "retrieval, median", value: round(median), unit: "ms", target: "< 1", ok: median < 1 },
+    { bench: "context", metric: "retrieval, p99", value: round(p99), unit: "ms" },
+  ];
+}
+
+if (import.meta.main) {
+  for (const r of await run()) console.log(`${r.metric.padEnd(40)} ${String(r.value).padStart(9)} ${r.unit.padEnd(7)} ${r.target ? `target ${r.target}` : ""} ${r.ok === undefined ? "" : r.ok ? "ok" : "MISSED"}`);
+}
