@@ -48,7 +48,7 @@ export function busClient(c: Requester) {
     getAgent: (name: string) => c.request<AgentView>("GET", `/api/agents/${enc(name)}`),
     removeAgent: (name: string) => c.request<{ removed: string }>("DELETE", `/api/agents/${enc(name)}`),
     heartbeat: (name: string) => c.request<{ agent: string; leases_renewed: number }>("POST", `/api/agents/${enc(name)}/heartbeat`),
-    roles: () => c.request<{ roles: Role[]; file: string | null }>("GET", "/api/roles"),
+    roles: () => c.request<{ roles: Role[]; file: string | null; error: string | null }>("GET", "/api/roles"),
     agentStatus: () => c.request<Array<SessionStatus & { session: string }>>("GET", "/api/agent-status"),
 
     send: (m: Destination & { type?: MessageType; payload: unknown; correlation_id?: string }) => c.request<BusMessage>("POST", "/api/bus/messages", m),

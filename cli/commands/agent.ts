@@ -65,11 +65,26 @@ const status = defineCommand({
 });
 
 const roles = defineCommand({
-  meta: { name: "roles", description: "The roles and their policies (allow/deny rules, directories, session access)" },
-  args: { ...globalArgs },
+  meta: { name: "roles", description: "The roles and their policies (allow/deny rules, directories, session access); --check FILE validates a roles file" },
+  args: { ...globalArgs, check: { type: "string", description: "validate this roles file (no server needed) and say which line is wrong" } },
   run: ({ args }) =>
     runCommand(async () => {
+      if (args.check) {
+        const { readFileSync } = await import("node:fs");
+        const { parseRolesFile } = await import("../../server/bus/roles.ts");
+        const { AppError } = await import("../../server/errors.ts");
+        let text: string;
+        try {
+          text = readFileSync(String(args.check), "utf8");
+        } catch {
+          throw new AppError("not_found", `cannot read the roles file ${args.check} (check the path)`);
+        }
+        const parsed = parseRolesFile(text, String(args.check));
+        out(args.json ? Object.values(parsed) : undefined, `${args.check}: ${Object.keys(parsed).length} role(s), no errors (${Object.keys(parsed).join(", ")})`);
+        return;
+      }
       const r = await (await api(args as never)).roles();
+      if (r.error) process.stderr.write(`roles.json was not loaded: ${r.error}\n`);
       const text = r.roles
         .map((x) => `${x.name}${x.builtin ? "" : " (custom)"}: ${x.description}\n  deny: ${x.deny.join(" | ")}\n  allow: ${x.allow.join(" | ") || "anything not denied"}\n  dirs: ${x.dirs.join(", ")}\n  sessions: ${x.sessions}`)
         .join("\n");

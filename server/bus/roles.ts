@@ -157,9 +157,20 @@ export class RoleBook {
   private roles: Record<string, Role> = { ...BUILTIN_ROLES };
   loadedFrom: string | null = null;
 
+  /** Why roles.json could not be loaded (the server still starts, with the built-in roles). */
+  loadError: string | null = null;
+
+  /** An explicit file must load; the data directory's roles.json is loaded when present. */
   constructor(home?: string, file?: string) {
-    const path = file ?? (home ? join(home, "roles.json") : undefined);
-    if (path && (file || existsSync(path))) this.loadFile(path);
+    if (file) this.loadFile(file);
+    else if (home && existsSync(join(home, "roles.json"))) {
+      try {
+        this.loadFile(join(home, "roles.json"));
+      } catch (err) {
+        this.loadError = (err as Error).message;
+        console.error(`roles: ${this.loadError}; only the built-in roles apply`);
+      }
+    }
   }
 
   loadFile(path: string): void {
@@ -176,7 +187,8 @@ export class RoleBook {
   get(name: string): Role {
     const r = this.roles[name];
     if (!r) {
-      throw new AppError("invalid", `no role named "${name}" (roles: ${Object.keys(this.roles).join(", ")}; add one in roles.json)`);
+      const why = this.loadError ? `; roles.json was not loaded: ${this.loadError}` : "; add one in roles.json";
+      throw new AppError("invalid", `no role named "${name}" (roles: ${Object.keys(this.roles).join(", ")}${why})`);
     }
     return r;
   }

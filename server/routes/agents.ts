@@ -69,7 +69,7 @@ export function agentRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "get", path: "/api/roles", summary: "Roles and their policies (built in, and from roles.json)", scope: "read", tags: ["agents"] });
-  app.get("/roles", (c) => c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom }));
+  app.get("/roles", (c) => c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError }));
 
   documentRoute({ method: "get", path: "/api/agent-status", summary: "What each session's occupant is doing (idle, working, blocked, done, error) and the source", scope: "read", tags: ["agents"] });
   app.get("/agent-status", (c) => {

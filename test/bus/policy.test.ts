@@ -128,3 +128,14 @@ describe("policy guard", () => {
     guard({ kind: "send", agent: "fe", session: mine, text: "sudo reboot" }); // typed, not run
   });
 });
+
+describe("a broken roles.json", () => {
+  test("the built-in roles still apply, and asking for the custom role says why it is missing", () => {
+    const { home } = freshHome();
+    writeFileSync(join(home, "roles.json"), '{\n  "roles": {\n    "docs": { "allow": ["a",] }\n  }\n}');
+    const book = new RoleBook(home);
+    expect(book.get("qa").name).toBe("qa");
+    expect(book.loadError).toContain("line 3");
+    expect(() => book.get("docs")).toThrow(/roles\.json was not loaded: .*line 3/);
+  });
+});
