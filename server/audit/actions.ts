@@ -37,6 +37,14 @@ export function describeApiRequest(method: string, path: string, body: Record<st
     return { action: SESSION_VERBS.has(verb) ? verb : `session.${verb}`, target: name, detail: null };
   }
   if (area === "audit" || area === "status") return null;
+  if (area === "restore") {
+    const target = str(body?.new_name) ?? str(body?.name);
+    return { action: "restore", target, detail: body?.all ? { all: true } : body?.file ? { file: body.file } : null };
+  }
+  if (area === "migrate") {
+    const detail = { all: !!body?.all, sessions: body?.sessions ?? [], dry_run: !!body?.dry_run };
+    return { action: "migrate", target: null, detail };
+  }
   if (area === "server" && name === "shutdown") return { action: "kill-server", target: null, detail: null };
   return { action: [area, verb ? `${name}.${verb}` : name].filter(Boolean).join("."), target: verb ? name ?? null : null, detail: null };
 }

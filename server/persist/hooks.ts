@@ -1,0 +1,135 @@
+import type { Runtime } from "../runtime.ts";
+import type { Session } from "../session/session.ts";
+import { enforceRetention } from "./history.ts";
+import { captureSession, captureSessionAsync, forgetScreen, retireSnapshots, saveDocument, type SnapshotReason } from "./snapshot.ts";
+
+/**
+ * Automatic persistence, wired to the session events:
+ * - a snapshot when a session starts, after every command (at most one a second per session),
+ *   and every AI_SESSION_SNAPSHOT_INTERVAL seconds (default 30, 0 = off) while output flows;
+ * - a snapshot of every live session when the server shuts down;
+ * - a session that ends by choice (kill, exit) is not brought back by `serve --restore`;
+ * - the history retention cap after every command.
+ */
+export interface Persistence {
+  /** Snapshots every live session now (used at shutdown). */
+  snapshotAll(reason: SnapshotReason): number;
+  stop(): void;
+}
+
+const MIN_GAP_MS = 1000;
+
+export function intervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.AI_SESSION_SNAPSHOT_INTERVAL ?? "30");
+  return Number.isFinite(n) && n >= 0 ? n : 30;
+}
+
+export function installPersistence(rt: Runtime): Persistence {
+  const events = rt.sessions.events;
+  const dirty = new Set<string>();
+  const lastAt = new Map<string, number>();
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  let shuttingDown = false;
+
+  const byId = (id: string): Session | undefined => rt.sessions.list().find((s) => s.info().id === id);
+
+  const report = (session: Session, err: unknown) =>
+    console.error(`persist: could not snapshot ${session.name}: ${err instanceof Error ? err.message : err}`);
+
+  /** Synchronous snapshot (shutdown: the shells end right after). */
+  const snapNow = (session: Session, reason: SnapshotReason) => {
+    if (!session.alive) return false;
+    try {
+      saveDocument(rt.db, captureSession(rt, session, reason));
+      return true;
+    } catch (err) {
+      report(session, err);
+      return false;
+    }
+  };
+
+  /** Snapshot with a fresh screen capture (automatic snapshots). */
+  const snap = async (id: string, reason: SnapshotReason) => {
+    const session = byId(id);
+    if (!session?.alive) return;
+    lastAt.set(id, Date.now());
+    dirty.delete(id);
+    try {
+      const doc = await captureSessionAsync(rt, session, reason);
+      if (!shuttingDown && session.alive) saveDocument(rt.db, doc);
+    } catch (err) {
+      if (session.alive) report(session, err);
+    }
+  };
+
+  /** At most one snapshot a second per session; a burst of commands ends with one trailing snapshot. */
+  const soon = (id: string, reason: SnapshotReason) => {
+    if (shuttingDown || pending.has(id)) return;
+    const wait = Math.max(0, (lastAt.get(id) ?? 0) + MIN_GAP_MS - Date.now());
+    const t = setTimeout(() => {
+      pending.delete(id);
+      if (!shuttingDown) void snap(id, reason);
+    }, wait);
+    (t as { unref?: () => void }).unref?.();
+    pending.set(id, t);
+  };
+
+  const onCreated = (info: { id: string }) => soon(info.id, "command");
+  const onOutput = (id: string) => dirty.add(id);
+  const onCommandEnd = (id: string) => {
+    try {
+      enforceRetention(rt.db, id);
+    } catch (err) {
+      console.error(`persist: retention failed: ${err instanceof Error ? err.message : err}`);
+    }
+    soon(id, "command");
+  };
+  const onEnded = (info: { id: string }) => {
+    if (shuttingDown) return;
+    const t = pending.get(info.id);
+    if (t) clearTimeout(t);
+    pending.delete(info.id);
+    dirty.delete(info.id);
+    forgetScreen(info.id);
+    retireSnapshots(rt.db, info.id);
+  };
+  const snapshotAll = (reason: SnapshotReason) => {
+    let n = 0;
+    for (const s of rt.sessions.list()) if (snapNow(s, reason)) n++;
+    return n;
+  };
+  const onShutdown = () => {
+    shuttingDown = true;
+    for (const t of pending.values()) clearTimeout(t);
+    pending.clear();
+    snapshotAll("shutdown");
+  };
+
+  events.on("session:created", onCreated);
+  events.on("output", onOutput);
+  events.on("command:end", onCommandEnd);
+  events.on("session:ended", onEnded);
+  events.on("shutdown", onShutdown);
+
+  const every = intervalSeconds();
+  const timer = every > 0 ? setInterval(() => {
+    for (const id of [...dirty]) if ((lastAt.get(id) ?? 0) + every * 1000 <= Date.now()) void snap(id, "interval");
+  }, Math.max(250, Math.min(every * 1000, 5000))) : undefined;
+  (timer as { unref?: () => void } | undefined)?.unref?.();
+
+  return {
+    snapshotAll,
+    stop() {
+      if (timer) clearInterval(timer);
+      for (const t of pending.values()) clearTimeout(t);
+      const off = (events as { off?: (e: string, fn: (...a: never[]) => void) => void }).off;
+      if (off) {
+        off.call(events, "session:created", onCreated);
+        off.call(events, "output", onOutput);
+        off.call(events, "command:end", onCommandEnd);
+        off.call(events, "session:ended", onEnded);
+        off.call(events, "shutdown", onShutdown);
+      }
+    },
+  };
+}

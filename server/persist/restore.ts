@@ -1,0 +1,165 @@
+import { existsSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { eq } from "drizzle-orm";
+import { commands, sessions as sessionRows } from "../../db/schema/core.ts";
+import { AppError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+import type { SnapshotDoc } from "./document.ts";
+import { latestSnapshot, restorableNames, saveDocument, captureSession } from "./snapshot.ts";
+
+export interface RestoreResult {
+  name: string;
+  id: string;
+  pid: number | null;
+  cwd: string;
+  from: string;
+  commands: number;
+  scrollback_bytes: number;
+  notes: string[];
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Copies the snapshot's command history under the new session id, unless it is already there. */
+function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
+  if (newId === doc.session.id) return; // same id, same database: the rows are already the session's
+  const db = rt.db;
+  const existing = db.select({ id: commands.id }).from(commands).where(eq(commands.sessionId, doc.session.id)).limit(1).get();
+  db.transaction((tx) => {
+    if (existing) {
+      // Same database, new id: copy the rows (outputs included) so both sessions keep their history.
+      tx.run(
+        `INSERT INTO commands (session_id, command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
+           start_offset, end_offset, raw_bytes, output_z, completion_method, completion_confidence, tool, tokens_raw, tokens_compacted)
+         SELECT '${newId.replace(/'/g, "''")}', command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
+           start_offset, end_offset, raw_bytes, output_z, completion_method, completion_confidence, tool, tokens_raw, tokens_compacted
+         FROM commands WHERE session_id = '${doc.session.id.replace(/'/g, "''")}' ORDER BY id` as never,
+      );
+      return;
+    }
+    for (const h of doc.history) {
+      tx.insert(commands)
+        .values({
+          sessionId: newId,
+          command: h.command,
+          cwd: h.cwd,
+          agent: h.agent,
+          status: (h.status === "running" ? "interrupted" : h.status) as "ok",
+          exitCode: h.exit_code,
+          startedAt: h.started_at,
+          endedAt: h.ended_at,
+          durationMs: h.duration_ms,
+          startOffset: 0,
+          rawBytes: h.raw_bytes,
+          outputZ: h.output_b64 ? Buffer.from(h.output_b64, "base64") : null,
+          completionMethod: h.completion_method ?? null,
+          tool: h.tool ?? null,
+          tokensRaw: h.tokens_raw ?? null,
+          tokensCompacted: h.tokens_compacted ?? null,
+        })
+        .run();
+    }
+  });
+}
+
+/** Can the snapshot's own id be reused (no live session holds it)? Then history stays attached as is. */
+function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
+  if (rt.sessions.list().some((s) => s.info().id === doc.session.id)) return undefined;
+  const row = rt.db.select({ status: sessionRows.status }).from(sessionRows).where(eq(sessionRows.id, doc.session.id)).get();
+  return row && row.status === "running" ? undefined : doc.session.id;
+}
+
+/**
+ * Brings a session back from a snapshot document: a new live shell in the same cwd, environment
+ * and size, with the old scrollback shown first and the command history attached.
+ */
+export async function restoreDocument(
+  rt: Runtime,
+  doc: SnapshotDoc,
+  opts: { newName?: string; from: string; agent?: string },
+): Promise<RestoreResult> {
+  const name = opts.newName ?? doc.session.name;
+  if (rt.sessions.list().some((s) => s.info().name === name)) {
+    throw new AppError("conflict", `a session named "${name}" is running; kill it first or restore under another name with --name NEW`);
+  }
+  const notes: string[] = [];
+  let cwd = doc.session.cwd;
+  if (!isDir(cwd)) {
+    notes.push(`${cwd} no longer exists, started in ${homedir()}`);
+    cwd = homedir();
+  }
+  let shell: string | undefined = doc.session.shell;
+  if (!existsSync(shell)) {
+    notes.push(`${shell} is not installed here, used the default shell`);
+    shell = undefined;
+  }
+  const scrollback = Buffer.from(doc.scrollback.data_b64, "base64");
+  const banner = Buffer.from(`\r\n\x1b[2m[ai-session: restored from a snapshot of ${doc.created_at}]\x1b[0m\r\n`);
+  const seed = new Uint8Array(Buffer.concat([scrollback, banner]));
+  const id = opts.newName ? undefined : reusableId(rt, doc);
+  const session = await rt.sessions.create({
+    name,
+    cwd,
+    shell,
+    env: doc.session.env,
+    cols: doc.session.cols,
+    rows: doc.session.rows,
+    role: doc.session.role ?? undefined,
+    agent: opts.agent ?? doc.session.owner_agent ?? undefined,
+    id,
+    seed,
+  });
+  const info = session.info();
+  carryHistory(rt, doc, info.id);
+  // The new session is live now: record it, so a crash right after still finds it restorable.
+  saveDocument(rt.db, captureSession(rt, session, "restore"));
+  return {
+    name: info.name,
+    id: info.id,
+    pid: info.pid ?? null,
+    cwd,
+    from: opts.from,
+    commands: doc.history.length,
+    scrollback_bytes: scrollback.length,
+    notes,
+  };
+}
+
+/** `ai-session restore NAME`: from the newest snapshot of that name. */
+export async function restoreByName(rt: Runtime, name: string, opts: { newName?: string; agent?: string } = {}) {
+  const { id, doc } = latestSnapshot(rt.db, name);
+  return restoreDocument(rt, doc, { ...opts, from: `snapshot ${id}` });
+}
+
+/**
+ * `serve --restore` and `restore --all`: every session that was live when the server stopped (or
+ * crashed) and is not live now. One failure does not stop the others; it is reported in `notes`.
+ */
+export async function restoreAll(rt: Runtime): Promise<RestoreResult[]> {
+  const live = new Set(rt.sessions.list().map((s) => s.info().name));
+  const results: RestoreResult[] = [];
+  for (const name of restorableNames(rt.db)) {
+    if (live.has(name)) continue;
+    try {
+      results.push(await restoreByName(rt, name));
+    } catch (err) {
+      results.push({
+        name,
+        id: "",
+        pid: null,
+        cwd: "",
+        from: "",
+        commands: 0,
+        scrollback_bytes: 0,
+        notes: [`not restored: ${err instanceof Error ? err.message : String(err)}`],
+      });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,223 @@
+import { and, desc, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { snapshots } from "../../db/schema/persist.ts";
+import { AppError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+import { redactBytes, redactionEnabled } from "../security/redact.ts";
+import type { Session } from "../session/session.ts";
+import {
+  documentFromFileText,
+  documentToFileText,
+  openDocument,
+  sealDocument,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type SnapshotDoc,
+} from "./document.ts";
+import { recentCommands } from "./history.ts";
+import { liveCwd, liveEnv, screenOf, scrollbackOf, type ScreenState } from "./session-state.ts";
+
+/** Automatic snapshots kept per session name (manual and shutdown ones are all kept). */
+const AUTO_KEEP = 3;
+/** Scrollback carried by a snapshot: the newest bytes up to this size. */
+export const SNAPSHOT_SCROLLBACK_BYTES = 8 * 1024 * 1024;
+
+export type SnapshotReason = "manual" | "command" | "interval" | "shutdown" | "restore";
+
+export interface SnapshotSummary {
+  id: number;
+  name: string;
+  session_id: string;
+  created_at: string;
+  reason: string;
+  bytes: number;
+  cwd: string;
+  commands: number;
+  scrollback_bytes: number;
+}
+
+/** The last screen seen per session, for snapshots that cannot wait for the emulator (shutdown). */
+const lastScreens = new Map<string, ScreenState>();
+
+/**
+ * Reads everything a restore needs from a live session. Synchronous, so shutdown can rely on it;
+ * the screen is the one given, else the last one captured (`captureSessionAsync` takes a fresh one).
+ */
+export function captureSession(rt: Runtime, session: Session, reason: SnapshotReason, screen?: ScreenState | null): SnapshotDoc {
+  const info = session.info();
+  const shown = screen ?? lastScreens.get(info.id) ?? { text: "", cols: info.cols, rows: info.rows, cursor: { x: 0, y: 0 } };
+  if (screen) lastScreens.set(info.id, screen);
+  const sb = scrollbackOf(session, SNAPSHOT_SCROLLBACK_BYTES);
+  const data = redactionEnabled() ? redactBytes(sb.data) : sb.data;
+  const history = recentCommands(rt.db, info.id).map((c) => ({
+    command_id: c.id,
+    command: c.command,
+    cwd: c.cwd,
+    agent: c.agent,
+    status: c.status,
+    exit_code: c.exitCode,
+    started_at: c.startedAt,
+    ended_at: c.endedAt,
+    duration_ms: c.durationMs,
+    raw_bytes: c.rawBytes,
+    tool: c.tool,
+    tokens_raw: c.tokensRaw,
+    tokens_compacted: c.tokensCompacted,
+    completion_method: c.completionMethod,
+  }));
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    created_at: new Date().toISOString(),
+    reason,
+    session: {
+      id: info.id,
+      name: info.name,
+      shell: info.shell,
+      cwd: liveCwd(session),
+      env: liveEnv(session),
+      cols: info.cols,
+      rows: info.rows,
+      role: info.role ?? null,
+      owner_agent: info.owner_agent ?? null,
+      created_at: Date.parse(info.created_at) || Date.now(),
+    },
+    history,
+    scrollback: {
+      data_b64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"),
+      start_offset: sb.start,
+      end_offset: sb.end,
+      dropped: sb.start,
+    },
+    screen: shown,
+  };
+}
+
+export async function captureSessionAsync(rt: Runtime, session: Session, reason: SnapshotReason): Promise<SnapshotDoc> {
+  return captureSession(rt, session, reason, await screenOf(session));
+}
+
+export function forgetScreen(sessionId: string): void {
+  lastScreens.delete(sessionId);
+}
+
+function summaryOf(id: number, bytes: number, doc: SnapshotDoc): SnapshotSummary {
+  return {
+    id,
+    name: doc.session.name,
+    session_id: doc.session.id,
+    created_at: doc.created_at,
+    reason: doc.reason,
+    bytes,
+    cwd: doc.session.cwd,
+    commands: doc.history.length,
+    scrollback_bytes: Math.floor((doc.scrollback.data_b64.length * 3) / 4),
+  };
+}
+
+/** Stores a document; older automatic snapshots of the same name beyond the newest few are pruned. */
+export function saveDocument(db: Db, doc: SnapshotDoc): SnapshotSummary {
+  const sealed = sealDocument(doc);
+  const id = db.transaction((tx) => {
+    const row = tx
+      .insert(snapshots)
+      .values({
+        sessionId: doc.session.id,
+        name: doc.session.name,
+        createdAt: Date.parse(doc.created_at),
+        reason: doc.reason,
+        formatVersion: doc.version,
+        data: Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength),
+        bytes: sealed.length,
+      })
+      .returning({ id: snapshots.id })
+      .get();
+    const keep = tx
+      .select({ id: snapshots.id })
+      .from(snapshots)
+      .where(and(eq(snapshots.name, doc.session.name), inArray(snapshots.reason, ["command", "interval", "restore"])))
+      .orderBy(desc(snapshots.id))
+      .limit(AUTO_KEEP)
+      .all()
+      .map((r) => r.id);
+    if (keep.length === AUTO_KEEP) {
+      tx.delete(snapshots)
+        .where(
+          and(
+            eq(snapshots.name, doc.session.name),
+            inArray(snapshots.reason, ["command", "interval", "restore"]),
+            notInArray(snapshots.id, keep),
+            lt(snapshots.id, row.id),
+          ),
+        )
+        .run();
+    }
+    return row.id;
+  });
+  return summaryOf(id, sealed.length, doc);
+}
+
+/** `ai-session snapshot NAME`: captures and stores the live session; optionally returns the file text. */
+export async function snapshotSession(
+  rt: Runtime,
+  name: string,
+  opts: { reason?: SnapshotReason; withFile?: boolean } = {},
+): Promise<SnapshotSummary & { file_text?: string }> {
+  const session = rt.sessions.get(name); // throws not_found with the way out
+  session.assertAlive();
+  const doc = await captureSessionAsync(rt, session, opts.reason ?? "manual");
+  const summary = saveDocument(rt.db, doc);
+  return opts.withFile ? { ...summary, file_text: documentToFileText(doc) } : summary;
+}
+
+/** The newest snapshot of a name, decoded; a clear error when there is none. */
+export function latestSnapshot(db: Db, name: string): { id: number; doc: SnapshotDoc } {
+  const row = db.select().from(snapshots).where(eq(snapshots.name, name)).orderBy(desc(snapshots.id)).limit(1).get();
+  if (!row) throw new AppError("not_found", `no snapshot of a session named "${name}" (ai-session snapshot --list shows them)`);
+  return { id: row.id, doc: openDocument(new Uint8Array(row.data), `snapshot ${row.id} of "${name}"`) };
+}
+
+export function snapshotFromFile(text: string, file: string): SnapshotDoc {
+  return documentFromFileText(text, file);
+}
+
+export function listSnapshots(db: Db, name?: string) {
+  return db
+    .select({
+      id: snapshots.id,
+      name: snapshots.name,
+      session_id: snapshots.sessionId,
+      created_at: snapshots.createdAt,
+      reason: snapshots.reason,
+      bytes: snapshots.bytes,
+      retired: sql<number>`${snapshots.retiredAt} is not null`,
+    })
+    .from(snapshots)
+    .where(name ? eq(snapshots.name, name) : undefined)
+    .orderBy(desc(snapshots.id))
+    .limit(500)
+    .all()
+    .map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString(), retired: !!r.retired }));
+}
+
+/** Marks a name's snapshots as belonging to a session that ended by choice (not to be auto-restored). */
+export function retireSnapshots(db: Db, sessionId: string): void {
+  db.update(snapshots).set({ retiredAt: Date.now() }).where(and(eq(snapshots.sessionId, sessionId), isNull(snapshots.retiredAt))).run();
+}
+
+/** Names whose newest snapshot belongs to a session that was live when the server stopped. */
+export function restorableNames(db: Db): string[] {
+  const rows = db
+    .select({ name: snapshots.name, retired: snapshots.retiredAt, id: sql<number>`max(${snapshots.id})` })
+    .from(snapshots)
+    .groupBy(snapshots.name)
+    .all();
+  const newest = rows.map((r) => r.id);
+  if (!newest.length) return [];
+  return db
+    .select({ name: snapshots.name })
+    .from(snapshots)
+    .where(and(inArray(snapshots.id, newest), isNull(snapshots.retiredAt)))
+    .all()
+    .map((r) => r.name);
+}

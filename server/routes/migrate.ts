@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { migrateTmux } from "../migrate/import.ts";
+import type { Runtime } from "../runtime.ts";
+import { jsonBody } from "./validate.ts";
+
+const MigrateBody = z.object({
+  all: z.boolean().optional(),
+  sessions: z.array(z.string().min(1)).optional(),
+  dry_run: z.boolean().optional(),
+  socket_name: z.string().min(1).optional(),
+  socket_path: z.string().min(1).optional(),
+  tmpdir: z.string().min(1).optional(),
+});
+
+/** POST /api/migrate: import tmux panes as sessions (or plan it with dry_run). */
+export function migrateRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  app.post("/migrate", async (c) => {
+    const b = await jsonBody(c, MigrateBody);
+    const report = await migrateTmux(
+      rt.sessions,
+      { socketName: b.socket_name, socketPath: b.socket_path, tmpdir: b.tmpdir },
+      { all: b.all, sessions: b.sessions },
+      { dryRun: b.dry_run, agent: c.get("caller")?.agent },
+    );
+    return c.json(report);
+  });
+  return app;
+}
