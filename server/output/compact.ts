@@ -7,6 +7,7 @@
  */
 import { analyzeOutput } from "./analyze.ts";
 import { classifyLine, type LineClass, shapeOf } from "./classify.ts";
+import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
 import type { Analysis } from "./types.ts";
 
@@ -50,7 +51,11 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   const analysis = analyzeOutput(rendered, { command: options.command, exitCode: options.exitCode });
   const lines = rendered === "" ? [] : rendered.split("\n");
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
-  if (options.mode === "lossless") return finish(rendered, losslessOnly(lines), [], analysis);
+  if (options.mode === "lossless") {
+    const factored = factorPaths(losslessOnly(lines));
+    const legend = factored.legend.length ? [`[paths: ${factored.legend.join(" · ")}]`] : [];
+    return finish(rendered, [...legend, ...factored.lines], [], analysis);
+  }
 
   const keep = keepMask(lines, analysis, options.exitCode);
   const out: string[] = [];

@@ -32,6 +32,7 @@ export async function run(): Promise<BenchRow[]> {
   let raw = 0;
   let rendered = 0;
   let compacted = 0;
+  let lossless = 0;
   let facts = 0;
   let kept = 0;
   const perFixture: number[] = [];
@@ -43,6 +44,7 @@ export async function run(): Promise<BenchRow[]> {
     raw += r;
     rendered += countTokens(renderOutput(f.raw, { cols: CORPUS_COLS }));
     compacted += c;
+    lossless += countTokens(compactOutput(f.raw, { ...opts, mode: "lossless" }).text);
     perFixture.push(r > 0 ? (1 - c / r) * 100 : 0);
     for (const fact of f.facts.must_keep) {
       facts++;
@@ -72,6 +74,7 @@ export async function run(): Promise<BenchRow[]> {
     { bench: "compact", metric: "tokens compacted", value: compacted, unit: "tokens" },
     { bench: "compact", metric: "saved overall vs raw", value: round(saved), unit: "%", target: ">= 93", ok: saved >= 93 },
     { bench: "compact", metric: "saved overall vs rendered text", value: round((1 - compacted / rendered) * 100), unit: "%" },
+    { bench: "compact", metric: "saved overall vs raw, --lossless", value: round((1 - lossless / raw) * 100), unit: "%" },
     { bench: "compact", metric: "median saved per fixture vs raw", value: round(median(perFixture)), unit: "%" },
     { bench: "compact", metric: "fact retention", value: round(retention, 2), unit: "%", target: "100", ok: kept === facts },
     { bench: "compact", metric: "speed, corpus fixture by fixture", value: round(smallSpeed), unit: "MB/s", target: ">= 20", ok: smallSpeed >= 20 },

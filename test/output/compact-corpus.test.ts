@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { analyzeOutput } from "../../server/output/analyze.ts";
 import { compactOutput } from "../../server/output/compact.ts";
+import { expandPaths } from "../../server/output/paths.ts";
 import { renderOutput } from "../../server/output/render.ts";
 import { CORPUS_COLS, loadCorpus } from "./corpus.ts";
 
@@ -44,7 +45,9 @@ describe.each(corpus.map((f) => [f.name, f] as const))("%s", (_name, fixture) =>
   });
 
   test("lossless mode keeps every line", () => {
-    const lossless = compactOutput(raw, { mode: "lossless", cols: CORPUS_COLS }).text;
+    const text = compactOutput(raw, { mode: "lossless", cols: CORPUS_COLS }).text;
+    const legend = /^\[paths: (.*)\]$/m.exec(text)?.[1]?.split(" · ") ?? [];
+    const lossless = expandPaths(text.split("\n"), legend).join("\n");
     const distinct = new Set(rendered.split("\n"));
     for (const line of distinct) expect(lossless).toContain(line);
   });

@@ -63,3 +63,14 @@ describe("token counting", () => {
     expect(r.analysis).toMatchObject({ tool: "bun test", status: "success", counts: { passed: 100, failed: 0 } });
   });
 });
+
+describe("lossless path factoring", () => {
+  test("a long directory repeated through the output is named once and restored exactly", async () => {
+    const { expandPaths, factorPaths } = await import("../../server/output/paths.ts");
+    const lines = Array.from({ length: 12 }, (_, i) => `    at fn${i} (file:///home/dev/projects/shop/src/cart/model.js:${i + 1}:5)`);
+    const { lines: short, legend } = factorPaths(lines);
+    expect(legend).toEqual(["$A = /home/dev/projects/shop/src/cart/"]);
+    expect(short[0]).toBe("    at fn0 (file://$A/model.js:1:5)");
+    expect(expandPaths(short, legend)).toEqual(lines);
+  });
+});
