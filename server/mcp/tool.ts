@@ -46,7 +46,11 @@ export interface ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObj
   /** lowest tier that offers the tool */
   tier: Tier;
   annotations?: ToolAnnotations;
-  run(args: z.infer<I>, env: ToolEnv): Promise<{ data: z.infer<O>; text: string }>;
+  /**
+   * `data` becomes structuredContent; the SDK checks it against `output` on every call (domain
+   * types without index signatures are accepted here, so the check is at run time).
+   */
+  run(args: z.infer<I>, env: ToolEnv): Promise<{ data: z.infer<O> | object; text: string }>;
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>): ToolDef {
