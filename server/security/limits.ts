@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync, accessSync, constants } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import { AppError } from "../errors.ts";
 
 /**
@@ -195,6 +196,44 @@ export function wrapWithLimits(argv: string[], limits: SessionLimits | undefined
     throw new AppError("unavailable", "resource limits need prlimit (util-linux) or a writable cgroup, and this machine has neither");
   }
   return out;
+}
+
+/** The limits as the REST API and the CLI's JSON take them (`limits` in POST /api/sessions). */
+export const LimitsBody = z
+  .object({
+    cpu_seconds: z.number().int().positive().max(31_536_000).optional().describe("CPU seconds per process"),
+    memory_mb: z.number().int().positive().max(1_048_576).optional().describe("address space per process and the session's memory, MiB"),
+    processes: z.number().int().positive().max(1_000_000).optional().describe("processes in the session"),
+    open_files: z.number().int().positive().max(1_048_576).optional().describe("open files per process"),
+  })
+  .strict();
+
+export function limitsFromBody(b: z.infer<typeof LimitsBody>): SessionLimits {
+  return { cpuSeconds: b.cpu_seconds, memoryMb: b.memory_mb, processes: b.processes, openFiles: b.open_files };
+}
+
+interface EndedEvents {
+  on(event: "session:ended", fn: (info: { name: string; id: string }) => void): unknown;
+  off(event: "session:ended", fn: (info: { name: string; id: string }) => void): unknown;
+}
+
+/**
+ * The `wrapArgv` for SessionManager.create: starts the session's shell under `limits`, and (given
+ * the manager's events) removes its cgroup, with anything still running in it, when it ends.
+ * Bad limits throw here, before anything is spawned.
+ */
+export function limitsWrapper(limits: SessionLimits, sessionName: string, events?: EndedEvents): (argv: string[]) => string[] {
+  wrapWithLimits(["true"], limits); // validates; creates nothing without a session key
+  const key = `${sessionName}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  if (events) {
+    const onEnded = (info: { name: string }) => {
+      if (info.name !== sessionName) return;
+      events.off("session:ended", onEnded);
+      releaseLimits(key);
+    };
+    events.on("session:ended", onEnded);
+  }
+  return (argv) => wrapWithLimits(argv, limits, key);
 }
 
 /** Ends every process left in the session's cgroups (a fork bomb's children too) and removes them. */
