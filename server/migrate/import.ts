@@ -14,7 +14,7 @@ export interface MigrationReport {
 }
 
 function liveNames(sessions: SessionManager): Set<string> {
-  return new Set(sessions.list().map((s) => s.info().name));
+  return new Set(sessions.list().map((s) => s.name));
 }
 
 /**

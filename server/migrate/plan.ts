@@ -17,9 +17,15 @@ export interface PlannedPane {
 
 const SHELLS = new Set(["bash", "zsh", "sh", "fish", "dash", "ksh", "tcsh", "csh", "nu", "pwsh", "-bash", "-zsh"]);
 
-/** `tmuxsession.window.pane`, with anything outside [A-Za-z0-9_.-] replaced by "-". */
+/**
+ * `tmuxsession.window.pane`, with anything outside [A-Za-z0-9_.-] replaced by "-", starting with a
+ * letter or digit and at most 64 characters (the session name rule).
+ */
 export function sessionNameFor(p: Pick<TmuxPane, "session" | "window" | "pane">): string {
-  return `${p.session}.${p.window}.${p.pane}`.replace(/[^A-Za-z0-9_.-]/g, "-");
+  const suffix = `.${p.window}.${p.pane}`;
+  let head = p.session.replace(/[^A-Za-z0-9_.-]/g, "-");
+  if (!/^[A-Za-z0-9]/.test(head)) head = `tmux${head}`;
+  return head.slice(0, 64 - suffix.length) + suffix;
 }
 
 /**

@@ -31,7 +31,7 @@ export function installPersistence(rt: Runtime): Persistence {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let shuttingDown = false;
 
-  const byId = (id: string): Session | undefined => rt.sessions.list().find((s) => s.info().id === id);
+  const byId = (id: string): Session | undefined => rt.sessions.list().find((s) => s.id === id);
 
   const report = (session: Session, err: unknown) =>
     console.error(`persist: could not snapshot ${session.name}: ${err instanceof Error ? err.message : err}`);
@@ -122,14 +122,11 @@ export function installPersistence(rt: Runtime): Persistence {
     stop() {
       if (timer) clearInterval(timer);
       for (const t of pending.values()) clearTimeout(t);
-      const off = (events as { off?: (e: string, fn: (...a: never[]) => void) => void }).off;
-      if (off) {
-        off.call(events, "session:created", onCreated);
-        off.call(events, "output", onOutput);
-        off.call(events, "command:end", onCommandEnd);
-        off.call(events, "session:ended", onEnded);
-        off.call(events, "shutdown", onShutdown);
-      }
+      events.off("session:created", onCreated);
+      events.off("output", onOutput);
+      events.off("command:end", onCommandEnd);
+      events.off("session:ended", onEnded);
+      events.off("shutdown", onShutdown);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { eq } from "drizzle-orm";
-import { commands, sessions as sessionRows } from "../../db/schema/core.ts";
+import { commands } from "../../db/schema/core.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { SnapshotDoc } from "./document.ts";
@@ -68,11 +68,9 @@ function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
   });
 }
 
-/** Can the snapshot's own id be reused (no live session holds it)? Then history stays attached as is. */
+/** The snapshot's own id is reused unless a live session holds it: the history then stays attached as is. */
 function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
-  if (rt.sessions.list().some((s) => s.info().id === doc.session.id)) return undefined;
-  const row = rt.db.select({ status: sessionRows.status }).from(sessionRows).where(eq(sessionRows.id, doc.session.id)).get();
-  return row && row.status === "running" ? undefined : doc.session.id;
+  return rt.sessions.list().some((s) => s.id === doc.session.id) ? undefined : doc.session.id;
 }
 
 /**
@@ -85,7 +83,7 @@ export async function restoreDocument(
   opts: { newName?: string; from: string; agent?: string },
 ): Promise<RestoreResult> {
   const name = opts.newName ?? doc.session.name;
-  if (rt.sessions.list().some((s) => s.info().name === name)) {
+  if (rt.sessions.list().some((s) => s.name === name)) {
     throw new AppError("conflict", `a session named "${name}" is running; kill it first or restore under another name with --name NEW`);
   }
   const notes: string[] = [];
@@ -142,7 +140,7 @@ export async function restoreByName(rt: Runtime, name: string, opts: { newName?:
  * crashed) and is not live now. One failure does not stop the others; it is reported in `notes`.
  */
 export async function restoreAll(rt: Runtime): Promise<RestoreResult[]> {
-  const live = new Set(rt.sessions.list().map((s) => s.info().name));
+  const live = new Set(rt.sessions.list().map((s) => s.name));
   const results: RestoreResult[] = [];
   for (const name of restorableNames(rt.db)) {
     if (live.has(name)) continue;
