@@ -5,7 +5,7 @@
 
 /** Errors, warnings, failures, crashes and the words around them. */
 const IMPORTANT =
-  /\b(?:errors?|Errors?|ERRORS?|warnings?|Warnings?|WARNINGS?|WARN|warn|fail(?:ed|ing|ure|ures)?|Fail(?:ed|ure)?|FAIL(?:ED|URE)?|panic(?:ked)?|fatal|Fatal|FATAL|Traceback|[A-Z]\w*(?:Error|Exception)|assert(?:ion)?|Assert(?:ion)?|[Ee]xpected|[Rr]eceived|not found|undefined|denied|refused|CONFLICT|[Cc]onflict|[Aa]bort(?:ed)?|Killed|Segmentation fault|core dumped|timed out|TIMEOUT|Caused by|BUILD|problems?|cannot|Cannot|unable|Unable|missing|Missing|invalid|Invalid)\b|[✖✗×❯●✕⚠]|^E {2,}|^>\s|^\s+(?:modified|deleted|new file|renamed|both modified|both added|typechange):\s/;
+  /\b(?:errors?|Errors?|ERRORS?|warnings?|Warnings?|WARNINGS?|WARN|warn|fail(?:ed|ing|ure|ures)?|Fail(?:ed|ure)?|FAIL(?:ED|URE)?|panic(?:ked)?|fatal|Fatal|FATAL|Traceback|[A-Z]\w*(?:Error|Exception)|assert(?:ion)?|Assert(?:ion)?|[Ee]xpected|[Rr]eceived|not found|undefined|denied|refused|CONFLICT|[Cc]onflict|[Aa]bort(?:ed)?|Killed|Segmentation fault|core dumped|UNMET|extraneous|timed out|TIMEOUT|Caused by|BUILD|problems?|cannot|Cannot|unable|Unable|missing|Missing|invalid|Invalid)\b|[✖✗×❯●✕⚠]|^E {2,}|^>\s|^\s+(?:modified|deleted|new file|renamed|both modified|both added|typechange):\s/;
 
 /** Summary and status lines: the counts and the verdict. */
 const SUMMARY =
@@ -13,7 +13,7 @@ const SUMMARY =
 
 /** A line that starts a block whose next lines explain it (snippet, location, assertion). */
 const BLOCK_HEADER =
-  /^(?:error|warning)(?:\[\w+\])?:|: (?:fatal error|error):|^\s*● |^\s*FAIL\s|^(?:FAIL|ERROR): |^\s+\d+\) |^---- .* stdout ----$|^_{3,} .* _{3,}$|^Traceback |^(?:\w+\.)*\w*(?:Error|Exception)\b|^thread '.*' panicked|^\s*--- FAIL:|^\S+:\d+:\d+ - error|^\s+✖ |^✗ |^\(fail\) |^error: /;
+  /^(?:error|warning)(?:\[\w+\])?:|: (?:fatal error|error):|^\s*● |^\s*FAIL\s|^(?:FAIL|ERROR): |^\s+\d+\) |^---- .* stdout ----$|^_{3,} .* _{3,}$|^Traceback |^(?:\w+\.)*\w*(?:Error|Exception)\b|^thread '.*' panicked|^\s*--- FAIL:|^\S+:\d+:\d+ - error|^\s+✖ |^✗ |^\(fail\) |^error: |^CMake (?:Error|Warning)|^The following (?:NEW |additional )?packages will be/;
 
 /** Stack frames inside dependencies, the runtime or the standard library: never what to fix. */
 const DEPENDENCY_FRAME =

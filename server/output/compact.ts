@@ -37,6 +37,7 @@ export interface CompactResult {
 }
 
 const CONTEXT_AFTER_HEADER = 8;
+const BLOCKS_WITH_CONTEXT = 12;
 const HEAD_LINES = 2;
 const MIN_FOLD_LINES = 3;
 const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
@@ -57,20 +58,36 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     return finish(rendered, [...legend, ...factored.lines], [], analysis);
   }
 
-  const keep = keepMask(lines, analysis, options.exitCode);
+  const { keep, classes } = keepMask(lines, analysis, options.exitCode);
   const out: string[] = [];
   const folds: Fold[] = [];
+  // Snippets under error lines past the first few blocks fold into one marker for the whole stretch.
+  let snippets: { from: number; to: number; count: number } | null = null;
+  const flushSnippets = () => {
+    if (!snippets) return;
+    const { from, to, count } = snippets;
+    folds.push({ from, to, reason: `${count} error snippets` });
+    out.push(`… source snippets under ${count} error lines above folded · ${hint(from, to)}`);
+    snippets = null;
+  };
   let i = 0;
   while (i < lines.length) {
     if (keep[i]) {
+      if (classes[i] !== "header") flushSnippets();
       i = emitKept(lines, i, keep, out);
       continue;
     }
     let j = i;
     while (j < lines.length && !keep[j]) j++;
-    emitRun(lines, i, j, out, folds, hint);
+    if (i > 0 && classes[i - 1] === "header" && j - i <= 6 && j < lines.length) {
+      snippets = snippets ? { from: snippets.from, to: j, count: snippets.count + 1 } : { from: i + 1, to: j, count: 1 };
+    } else {
+      flushSnippets();
+      emitRun(lines, i, j, out, folds, hint);
+    }
     i = j;
   }
+  flushSnippets();
   return finish(rendered, out.map(shortenRules), folds, analysis);
 }
 
@@ -116,7 +133,7 @@ function emitKept(lines: string[], i: number, keep: boolean[], out: string[]): n
   return j;
 }
 
-function keepMask(lines: string[], analysis: Analysis, exitCode: number | null | undefined): boolean[] {
+function keepMask(lines: string[], analysis: Analysis, exitCode: number | null | undefined): { keep: boolean[]; classes: LineClass[] } {
   const n = lines.length;
   const keep = new Array<boolean>(n).fill(false);
   const classes: LineClass[] = new Array(n);
@@ -129,8 +146,12 @@ function keepMask(lines: string[], analysis: Analysis, exitCode: number | null |
     else if (cls !== "blank" && cls !== "frame" && needles.length > 0 && needles.some((s) => line.includes(s))) keep[i] = true;
   }
   // An error block keeps the lines that explain it: location, snippet, assertion, up to a blank line.
+  // Past the first few blocks only their header lines stay (each error line with its location and
+  // code); their snippets can be read back, or seen by opening the file.
+  let blocks = 0;
   for (let i = 0; i < n; i++) {
     if (classes[i] !== "header") continue;
+    if (++blocks > BLOCKS_WITH_CONTEXT) break;
     let blanks = 0;
     for (let k = i + 1; k < Math.min(n, i + 1 + CONTEXT_AFTER_HEADER); k++) {
       if (classes[k] === "header") break;
@@ -154,7 +175,7 @@ function keepMask(lines: string[], analysis: Analysis, exitCode: number | null |
     if (classes[i] !== "frame") keep[i] = true;
     seen++;
   }
-  return keep;
+  return { keep, classes };
 }
 
 /** Strings whose presence makes a line a must-keep fact: error locations and failing tests. */

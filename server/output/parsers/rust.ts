@@ -23,7 +23,7 @@ export const rust: Parser = {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       const d = DIAGNOSTIC.exec(line);
-      if (d && !/^warning: .* generated \d+ warnings?/.test(line) && !/^error: could not compile/.test(line)) {
+      if (d && !/^warning: .* generated \d+ warnings?/.test(line) && !/^error: (?:could not compile|aborting due to|test failed, to rerun)/.test(line)) {
         const at = ARROW.exec(lines[i + 1] ?? "");
         if (at || d[2]) errors.push(issue(d[3]!, d[1] as "error" | "warning", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, d[2] ?? null));
         else if (d[1] === "error") errors.push(issue(d[3]!, "error"));
@@ -46,7 +46,7 @@ export const rust: Parser = {
     }
     const warnings = errors.filter((e) => e.severity === "warning").length;
     return {
-      tool: "cargo",
+      tool: lines.some((l) => /^\s+(?:Compiling|Checking|Finished|Running) /.test(l)) ? "cargo" : "rustc",
       kind: isTest ? "test" : "build",
       errors,
       tests_failed: failed,
