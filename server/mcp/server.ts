@@ -115,7 +115,7 @@ function registerSessionResources(server: McpServer, api: ApiClient): void {
       const text =
         kind === "screen"
           ? (await api.request<{ text: string }>("GET", `/api/sessions/${encodeURIComponent(name)}/screen`)).text
-          : (await api.request<{ data: string }>("GET", `/api/sessions/${encodeURIComponent(name)}/read?since=0&lines=200`)).data;
+          : (await api.request<{ output: string }>("GET", `/api/sessions/${encodeURIComponent(name)}/read?since=0&lines=200`)).output;
       return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
     } catch (err) {
       const e = toAppError(err);

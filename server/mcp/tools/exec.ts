@@ -65,9 +65,8 @@ export const exec = defineTool({
       args.command.slice(0, 60),
       env.api.request<ExecShape>("POST", `/api/sessions/${enc(args.session)}/exec`, {
         command: args.command,
-        timeout: waitS,
+        timeout_ms: Math.round(waitS * 1000),
         mode: args.mode,
-        agent: env.agent,
       }),
     );
     return present(r, Math.round((Date.now() - started) / 100) / 10, wanted > waitS);
@@ -98,7 +97,7 @@ export const wait = defineTool({
       env.api.request<ExecShape>("POST", `/api/sessions/${enc(args.session)}/wait`, {
         command_id: args.command_id === undefined ? undefined : Number(args.command_id),
         pattern: args.pattern,
-        timeout: waitS,
+        timeout_ms: Math.round(waitS * 1000),
       }),
     );
     return present(r, Math.round((Date.now() - started) / 100) / 10, wanted > waitS || args.timeout_seconds === undefined);

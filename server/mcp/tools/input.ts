@@ -22,7 +22,7 @@ export const sendInput = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, env) {
     if (!args.text && !args.keys?.length && !args.enter) throw new AppError("invalid", "give text, keys or enter: there is nothing to send");
-    await env.api.request("POST", `/api/sessions/${enc(args.session)}/send`, { text: args.text, keys: args.keys, enter: args.enter, agent: env.agent });
+    await env.api.request("POST", `/api/sessions/${enc(args.session)}/send`, { text: args.text, keys: args.keys, enter: args.enter });
     const what = [args.text ? `${args.text.length} characters` : "", ...(args.keys ?? []), args.enter ? "Enter" : ""].filter(Boolean).join(" + ");
     return { data: { session: args.session, sent: true }, text: `sent ${what} to "${args.session}" (read_output or screen shows the effect)` };
   },
@@ -41,7 +41,7 @@ export const sendSecret = defineTool({
   output: SentShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, env) {
-    await env.api.request("POST", `/api/sessions/${enc(args.session)}/send`, { text: args.secret, secret: true, enter: args.enter ?? true, agent: env.agent });
+    await env.api.request("POST", `/api/sessions/${enc(args.session)}/send`, { text: args.secret, secret: true, enter: args.enter ?? true });
     return { data: { session: args.session, sent: true }, text: `sent a secret to "${args.session}" (not stored)` };
   },
 });

@@ -39,7 +39,7 @@ export const analyzeOutput = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, env) {
     const q = args.command_id !== undefined ? `?command=${enc(String(args.command_id))}` : "";
-    const r = await env.api.request<Record<string, unknown>>("GET", `/api/sessions/${enc(args.session)}/analyze${q}`);
+    const r = await env.api.request<Record<string, unknown>>("GET", `/api/sessions/${enc(args.session)}/analysis${q}`);
     const analysis = (r.analysis ?? r) as z.infer<typeof Analysis>;
     const errors = (analysis.errors ?? []).slice(0, 20);
     const lines = [

@@ -1,17 +1,26 @@
 import { z } from "zod";
+import { renderOutput } from "../../output/render.ts";
 import { defineTool, enc, MAX_TEXT_CHARS } from "../tool.ts";
 import { sessionArg } from "./shapes.ts";
 import readText from "./read_output.txt" with { type: "text" };
 import screenText from "./screen.txt" with { type: "text" };
 
 interface ReadAnswer {
-  offset: number;
+  session: string;
   start: number;
-  dropped: number | boolean;
-  data: string;
+  offset: number;
+  dropped: number;
+  output: string;
 }
 
 const utf8 = new TextEncoder();
+
+/** The longest prefix of `text` within `max` characters that ends at a line break (or `max` if none). */
+function pageOf(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  const nl = cut.lastIndexOf("\n");
+  return nl > max / 2 ? cut.slice(0, nl + 1) : cut;
+}
 
 export const readOutput = defineTool({
   name: "read_output",
@@ -22,6 +31,7 @@ export const readOutput = defineTool({
     session: sessionArg,
     since: z.number().int().min(0).optional().describe("byte offset to read from: the `offset` of the previous answer (default: what is new since the last read)"),
     lines: z.number().int().min(1).max(10_000).optional().describe("only the last N lines"),
+    raw: z.boolean().optional().describe("the exact text with escape sequences (default: rendered as a terminal shows it)"),
     max_chars: z.number().int().min(100).max(MAX_TEXT_CHARS * 2).optional().describe(`page size (default ${MAX_TEXT_CHARS})`),
   }),
   output: z.object({
@@ -29,28 +39,36 @@ export const readOutput = defineTool({
     start: z.number().describe("offset of the first byte returned"),
     offset: z.number().describe("pass as `since` to read on"),
     dropped: z.number().describe("bytes lost before `start` because the scrollback is bounded"),
-    has_more: z.boolean().describe("more output waits after `offset`: call again"),
+    has_more: z.boolean().describe("more output waits after `offset`: call again with since=offset"),
     data: z.string(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, env) {
-    const q = new URLSearchParams();
-    if (args.since !== undefined) q.set("since", String(args.since));
-    if (args.lines !== undefined) q.set("lines", String(args.lines));
-    const r = await env.api.request<ReadAnswer>("GET", `/api/sessions/${enc(args.session)}/read${q.size ? `?${q}` : ""}`);
+    const path = `/api/sessions/${enc(args.session)}/read`;
+    const query = (o: Record<string, string | number | undefined>) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(o)) if (v !== undefined) q.set(k, String(v));
+      return q.size ? `${path}?${q}` : path;
+    };
     const max = args.max_chars ?? MAX_TEXT_CHARS;
-    let data = r.data ?? "";
+    const r = await env.api.request<ReadAnswer>("GET", query({ since: args.since, lines: args.lines, raw: args.raw ? 1 : undefined }));
+    let data = r.output ?? "";
     let offset = r.offset;
     let hasMore = false;
-    if (data.length > max) {
-      data = data.slice(0, max);
-      offset = r.start + utf8.encode(data).length;
-      hasMore = true;
+    if (data.length > max && args.lines !== undefined) {
+      data = data.slice(data.length - max); // the last lines were asked for: keep the end
+    } else if (data.length > max) {
+      // page by bytes: take a line-aligned slice of the raw text, then render just that slice
+      const raw = (await env.api.request<ReadAnswer>("GET", query({ since: r.start, raw: 1 }))).output;
+      const page = pageOf(raw, max);
+      offset = r.start + utf8.encode(page).length;
+      hasMore = offset < r.offset;
+      data = args.raw ? page : renderOutput(page);
+      if (data.length > max) data = data.slice(0, max);
     }
-    const dropped = typeof r.dropped === "number" ? r.dropped : r.dropped ? 1 : 0;
     const note = hasMore ? `\n… more after offset ${offset}: call read_output with since=${offset}` : "";
     return {
-      data: { session: args.session, start: r.start, offset, dropped, has_more: hasMore, data },
+      data: { session: r.session ?? args.session, start: r.start, offset, dropped: Number(r.dropped) || 0, has_more: hasMore, data },
       text: (data || "(no new output)") + note,
     };
   },
@@ -72,7 +90,7 @@ export const screen = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run({ session }, env) {
     const r = await env.api.request<{ text: string; cols: number; rows: number; cursor?: { x: number; y: number } }>("GET", `/api/sessions/${enc(session)}/screen`);
-    return { data: { session, ...r }, text: r.text };
+    return { data: { ...r, session }, text: r.text };
   },
 });
 

@@ -25,7 +25,7 @@ export const createSession = defineTool({
   output: SessionShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(args, env) {
-    const s = await env.api.request<SessionShape>("POST", "/api/sessions", { ...args, agent: env.agent });
+    const s = await env.api.request<SessionShape>("POST", "/api/sessions", args);
     return { data: s, text: `created session "${s.name}" (pid ${s.pid ?? "?"}, cwd ${s.cwd ?? "?"})` };
   },
 });
