@@ -68,6 +68,16 @@ function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
   });
 }
 
+/**
+ * Only the variables that differ from what a new shell inherits anyway: the session row then
+ * holds the session's own settings, not a copy of the whole environment.
+ */
+function envDelta(env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (process.env[k] !== v) out[k] = v;
+  return out;
+}
+
 /** The snapshot's own id is reused unless a live session holds it: the history then stays attached as is. */
 function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
   return rt.sessions.list().some((s) => s.id === doc.session.id) ? undefined : doc.session.id;
@@ -105,7 +115,7 @@ export async function restoreDocument(
     name,
     cwd,
     shell,
-    env: doc.session.env,
+    env: envDelta(doc.session.env),
     cols: doc.session.cols,
     rows: doc.session.rows,
     role: doc.session.role ?? undefined,

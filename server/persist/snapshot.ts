@@ -115,10 +115,27 @@ function summaryOf(id: number, bytes: number, doc: SnapshotDoc): SnapshotSummary
   };
 }
 
+/** A full disk or read-only database becomes one clear sentence; the transaction left nothing behind. */
+function withStorageErrors<T>(db: Db, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = String((err as { code?: unknown }).code ?? "");
+    const where = db.$client.filename;
+    if (code.startsWith("SQLITE_FULL")) {
+      throw new AppError("unavailable", `cannot save the snapshot: the disk holding ${where} is full (free some space and try again)`);
+    }
+    if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_IOERR")) {
+      throw new AppError("unavailable", `cannot save the snapshot: ${where} cannot be written (${code}); check the data directory's permissions and free space`);
+    }
+    throw err;
+  }
+}
+
 /** Stores a document; older automatic snapshots of the same name beyond the newest few are pruned. */
 export function saveDocument(db: Db, doc: SnapshotDoc): SnapshotSummary {
   const sealed = sealDocument(doc);
-  const id = db.transaction((tx) => {
+  const id = withStorageErrors(db, () => db.transaction((tx) => {
     const row = tx
       .insert(snapshots)
       .values({
@@ -153,7 +170,7 @@ export function saveDocument(db: Db, doc: SnapshotDoc): SnapshotSummary {
         .run();
     }
     return row.id;
-  });
+  }));
   return summaryOf(id, sealed.length, doc);
 }
 
