@@ -119,3 +119,67 @@ export function recentCommands(db: Db, sessionId: string, limit = 10_000): Comma
     .reverse();
 }
 
+
+/** The fields of a history entry (as the history route lists them) that filtering reads. */
+export interface HistoryEntryLike {
+  command_id: number;
+  command: string;
+  status: string;
+  exit_code: number | null;
+  raw_bytes: number;
+}
+
+function truthyFlag(v: unknown): boolean {
+  return v === true || v === "1" || v === "true" || v === "";
+}
+
+/**
+ * `history NAME --grep TEXT --failed` over the history route's own entries: keeps their shape,
+ * adds `output_dropped` (retention removed the stored output) and, for output matches,
+ * `match_line`. Wiring in the route: `applyHistoryFilter(rt.db, historyOf(ops, name), c.req.query())`.
+ */
+export function applyHistoryFilter<T extends HistoryEntryLike>(
+  db: Db,
+  entries: T[],
+  query: { grep?: string; failed?: string | boolean },
+): (T & { output_dropped: boolean; match_line?: string | null })[] {
+  const grep = query.grep?.trim() ? query.grep : undefined;
+  const failed = query.failed !== undefined && truthyFlag(query.failed);
+  const wanted = failed
+    ? entries.filter((e) => FAILED.includes(e.status as (typeof FAILED)[number]) || (e.exit_code != null && e.exit_code !== 0))
+    : entries;
+  const stored = new Map<number, Buffer | null>();
+  for (let i = 0; i < wanted.length; i += 500) {
+    const ids = wanted.slice(i, i + 500).map((e) => e.command_id);
+    const rows = grep
+      ? db.select({ id: commands.id, z: commands.outputZ }).from(commands).where(inArray(commands.id, ids)).all()
+      : db
+          .select({ id: commands.id, z: sql<Buffer | null>`case when ${commands.outputZ} is null then null else x'' end` })
+          .from(commands)
+          .where(inArray(commands.id, ids))
+          .all();
+    for (const r of rows) stored.set(r.id, r.z);
+  }
+  const out: (T & { output_dropped: boolean; match_line?: string | null })[] = [];
+  for (const e of wanted) {
+    const z = stored.get(e.command_id) ?? null;
+    const dropped = z == null && e.status !== "running" && e.raw_bytes > 0;
+    if (!grep) {
+      out.push({ ...e, output_dropped: dropped });
+      continue;
+    }
+    if (e.command.toLowerCase().includes(grep.toLowerCase())) {
+      out.push({ ...e, output_dropped: dropped, match_line: null });
+      continue;
+    }
+    if (!z) continue;
+    let line: string | null = null;
+    try {
+      line = firstLineWith(new TextDecoder().decode(decodeOutput(new Uint8Array(z))), grep);
+    } catch {
+      continue; // encrypted with another key: it cannot match
+    }
+    if (line != null) out.push({ ...e, output_dropped: dropped, match_line: line });
+  }
+  return out;
+}

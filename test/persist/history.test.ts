@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { openDatabase } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
 import { encodeOutput } from "../../server/persist/codec.ts";
-import { enforceRetention, filterHistory } from "../../server/persist/history.ts";
+import { applyHistoryFilter, enforceRetention, filterHistory } from "../../server/persist/history.ts";
 
 function dbWithCommands(list: { command: string; exit: number; output: string }[]) {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), "ais-hist-")), "state.db"));
@@ -61,5 +61,22 @@ describe("history search and retention", () => {
     expect(flags.slice(0, r.dropped).every(Boolean)).toBe(true);
     expect(flags.slice(r.dropped).some(Boolean)).toBe(false);
     expect(enforceRetention(big, "s1", 8_000).dropped).toBe(0);
+  });
+});
+
+describe("filtering the history route's entries", () => {
+  test("--grep and --failed keep the route's shape and add what matched", () => {
+    const db = dbWithCommands([
+      { command: "npm test", exit: 1, output: "FAIL src/sum.test.ts\r\n  expected 3, got 4\r\n" },
+      { command: "npm run lint", exit: 0, output: "0 problems\r\n" },
+    ]);
+    const entries = [
+      { command_id: 1, command: "npm test", status: "failed", exit_code: 1, raw_bytes: 40, tool: "jest" },
+      { command_id: 2, command: "npm run lint", status: "ok", exit_code: 0, raw_bytes: 12, tool: null },
+    ];
+    expect(applyHistoryFilter(db, entries, { failed: "1" }).map((e) => e.command_id)).toEqual([1]);
+    const hit = applyHistoryFilter(db, entries, { grep: "expected 3" });
+    expect(hit).toEqual([{ ...entries[0]!, output_dropped: false, match_line: "expected 3, got 4" }]);
+    expect(applyHistoryFilter(db, entries, {}).map((e) => e.output_dropped)).toEqual([false, false]);
   });
 });
