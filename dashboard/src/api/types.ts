@@ -14,6 +14,8 @@ export interface SessionInfo {
   created_at: string | number;
   ended_at?: string | number | null;
   commands?: number;
+  /** busy while a command runs, idle at the prompt. */
+  activity?: string;
   owner_agent?: string | null;
   role?: string | null;
   agent_status?: string | { state?: string; status?: string; source?: string } | null;
@@ -77,7 +79,7 @@ export const commandIdOf = (c: CommandRecord) => String(c.command_id ?? c.id ?? 
 
 /** Raw and compacted token counts of a command, whichever shape the server uses. */
 export function tokensOf(c: CommandRecord): TokenCounts | undefined {
-  if (c.tokens) return c.tokens;
+  if (c.tokens) return c.tokens.raw == null ? undefined : { ...c.tokens, compacted: c.tokens.compacted ?? c.tokens.raw };
   if (c.tokens_raw == null) return undefined;
   return { raw: c.tokens_raw, compacted: c.tokens_compacted ?? c.tokens_raw };
 }

@@ -30,7 +30,7 @@ export function LiveTerminal(props: Props) {
       convertEol: false,
       cursorBlink: false,
       fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
-      fontSize: 13,
+      fontSize: 12,
       scrollback: 5000,
       disableStdin: true,
       theme: dark

@@ -45,11 +45,9 @@ export function bytes(n: number | null | undefined): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Raw terminal bytes as text with the invisible made visible: ESC as ␛, a lone CR as ␍, other controls as ^X. */
+/** Raw terminal bytes as text with the invisible made visible in caret notation: ESC as ^[, a lone CR as ^M. */
 export function visibleControls(text: string): string {
   return text
     .replace(/\r\n/g, "\n")
-    .replace(/\x1b/g, "␛")
-    .replace(/\r/g, "␍")
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g, (c) => (c === "\x7f" ? "^?" : "^" + String.fromCharCode(c.charCodeAt(0) + 64)));
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === "\x7f" ? "^?" : "^" + String.fromCharCode(c.charCodeAt(0) + 64)));
 }

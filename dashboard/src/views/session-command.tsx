@@ -39,7 +39,7 @@ export function CommandDetailPanel(props: { session: string; commandId: string }
                 </pre>
               </figure>
               <figure>
-                <figcaption>Raw (escape sequences shown as ␛)</figcaption>
+                <figcaption>Raw (control characters as ^X: ESC is ^[)</figcaption>
                 <pre class="output" data-testid="raw-output" tabindex="0">
                   {raw() != null ? visibleControls(raw()!) : "(the server did not send the raw output)"}
                 </pre>

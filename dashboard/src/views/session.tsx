@@ -48,8 +48,9 @@ export default function SessionView(props: { name: string }) {
       <ErrorNote error={info.error()} />
 
       <div class="session-grid">
-        <Show when={info.data()} keyed>
-          {(s) => <LiveTerminal session={props.name} writable={controlling} cols={s.cols} rows={s.rows} />}
+        {/* Not keyed: the terminal lives as long as the page, while the polled info refreshes around it. */}
+        <Show when={!!info.data()}>
+          <LiveTerminal session={props.name} writable={controlling} cols={info.data()?.cols} rows={info.data()?.rows} />
         </Show>
         <section aria-labelledby="history-title" class="card history">
           <h2 id="history-title">History</h2>

@@ -5,6 +5,7 @@ import type { SessionInfo } from "../api/types.ts";
 import { Empty, ErrorNote } from "../components/notes.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { age, int } from "../lib/format.ts";
+import { lastCommand } from "../lib/last-command.ts";
 import { polled } from "../lib/live.ts";
 import { linkClick } from "../lib/router.ts";
 import { CreateSessionForm } from "./sessions-create.tsx";
@@ -22,6 +23,9 @@ function agentStatus(s: SessionInfo): string | undefined {
 export function SessionsView() {
   const sessions = polled(() => get<SessionInfo[]>("/api/sessions?detailed=1"), 3000, (e) => /session|command/.test(e.type));
   const [note, setNote] = createSignal<{ text: string; error?: boolean }>();
+  // Tokens saved per session, as the server totals them (GET /api/metrics), when it can.
+  const metrics = polled(() => get<{ tokens?: { by_session: Array<{ key: string; saved?: number; raw: number; compacted: number }> } }>("/api/metrics"), 5000, (e) => /command/.test(e.type));
+  const savedBy = () => new Map((metrics.data()?.tokens?.by_session ?? []).map((r) => [r.key, r.saved ?? r.raw - r.compacted]));
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 5000);
   onCleanup(() => clearInterval(tick));
@@ -108,6 +112,9 @@ export function SessionsView() {
             <div class="sessions-grid" data-session={s.name}>
               <span role="cell">
                 <span class={`badge st-${s.status}`}>{s.status}</span>
+                <Show when={s.status === "running" && s.activity === "busy"}>
+                  <span class="badge ag-working">busy</span>
+                </Show>
                 <Show when={agentStatus(s)}>
                   {(a) => <span class={`badge ag-${a()}`}>{a()}</span>}
                 </Show>
@@ -124,20 +131,10 @@ export function SessionsView() {
               <span role="cell" class="mono ellipsis" title={s.cwd}>
                 {s.cwd}
               </span>
-              <span role="cell" class="mono ellipsis" title={s.last_command?.command ?? ""}>
-                <Show when={s.last_command} fallback={<span class="muted">{s.commands ? `${s.commands} commands` : "—"}</span>}>
-                  {(c) => (
-                    <>
-                      <span class={c().exit_code === 0 ? "exit-ok" : "exit-bad"}>[{c().exit_code ?? "…"}]</span> {c().command}
-                    </>
-                  )}
-                </Show>
-              </span>
+              <LastCommandCell name={s.name} count={s.commands} />
               <span role="cell">{age(s.created_at, now())}</span>
               <span role="cell">
-                <Show when={s.tokens} fallback="—">
-                  {(t) => int(t().raw - t().compacted)}
-                </Show>
+                {savedBy().has(s.name) ? int(savedBy().get(s.name)) : s.tokens ? int(s.tokens.raw - s.tokens.compacted) : "—"}
               </span>
               <span role="cell" class="actions">
                 <Show when={controlling() && s.status !== "ended"}>
@@ -154,5 +151,23 @@ export function SessionsView() {
         </VirtualList>
       </Show>
     </section>
+  );
+}
+
+function LastCommandCell(props: { name: string; count?: number }) {
+  const last = lastCommand(
+    () => props.name,
+    () => props.count,
+  );
+  return (
+    <span role="cell" class="mono ellipsis" title={last()?.command ?? ""}>
+      <Show when={last()} fallback={<span class="muted">{props.count ? `${props.count} commands` : "none yet"}</span>}>
+        {(c) => (
+          <>
+            <span class={c().exit_code === 0 ? "exit-ok" : c().exit_code == null ? "muted" : "exit-bad"}>[{c().exit_code ?? c().status}]</span> {c().command}
+          </>
+        )}
+      </Show>
+    </span>
   );
 }

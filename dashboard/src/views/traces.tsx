@@ -51,7 +51,7 @@ export default function TracesView() {
               when={shown().length}
               fallback={
                 <Empty title="No decisions recorded yet.">
-                  Agents record them with the MCP <code>record_decision</code> tool or <code>POST /api/trace/decisions</code>.
+                  Agents record them with <code>ai-session decide</code>, the MCP <code>record_decision</code> tool or <code>POST /api/trace/decisions</code>.
                 </Empty>
               }
             >
