@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../../errors.ts";
 import { clip, defineTool, enc } from "../tool.ts";
 import { Analysis, sessionArg } from "./shapes.ts";
 import contextText from "./get_context.txt" with { type: "text" };
@@ -38,8 +39,14 @@ export const analyzeOutput = defineTool({
   output: z.looseObject({ session: z.string(), command_id: z.union([z.number(), z.string()]).nullable().optional(), analysis: Analysis }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, env) {
-    const q = args.command_id !== undefined ? `?command=${enc(String(args.command_id))}` : "";
-    const r = await env.api.request<Record<string, unknown>>("GET", `/api/sessions/${enc(args.session)}/analysis${q}`);
+    const base = `/api/sessions/${enc(args.session)}`;
+    let id = args.command_id;
+    if (id === undefined) {
+      const commands = await env.api.request<Array<{ command_id: number }>>("GET", `${base}/history`);
+      id = commands.at(-1)?.command_id;
+      if (id === undefined) throw new AppError("not_found", `session "${args.session}" has run no command yet (exec runs one)`);
+    }
+    const r = await env.api.request<Record<string, unknown>>("GET", `${base}/commands/${enc(String(id))}`);
     const analysis = (r.analysis ?? r) as z.infer<typeof Analysis>;
     const errors = (analysis.errors ?? []).slice(0, 20);
     const lines = [
@@ -48,7 +55,7 @@ export const analyzeOutput = defineTool({
       ...(analysis.suggestions ?? []).slice(0, 5).map((s) => `  next: ${typeof s === "string" ? s : JSON.stringify(s)}`),
     ];
     return {
-      data: { session: args.session, command_id: (r.command_id as number | undefined) ?? args.command_id ?? null, analysis },
+      data: { session: args.session, command_id: (r.command_id as number | undefined) ?? id, command: r.command, exit_code: r.exit_code, analysis },
       text: clip(lines.join("\n")).text,
     };
   },

@@ -8,7 +8,7 @@ export const SessionShape = z.looseObject({
   cwd: z.string().optional(),
   pid: z.number().nullable().optional(),
   shell: z.string().optional(),
-  created_at: z.number().optional(),
+  created_at: z.union([z.string(), z.number()]).optional(),
   commands: z.number().optional(),
   role: z.string().nullable().optional(),
   owner_agent: z.string().nullable().optional(),
@@ -16,17 +16,21 @@ export const SessionShape = z.looseObject({
 export type SessionShape = z.infer<typeof SessionShape>;
 
 export const ErrorItem = z.looseObject({
-  file: z.string().optional(),
-  line: z.number().optional(),
-  column: z.number().optional(),
+  file: z.string().nullable().optional(),
+  line: z.number().nullable().optional(),
+  column: z.number().nullable().optional(),
+  code: z.string().nullable().optional(),
   message: z.string().optional(),
+  severity: z.string().optional(),
 });
 
 export const Analysis = z.looseObject({
   tool: z.string().nullable().optional(),
   kind: z.string().nullable().optional(),
   status: z.string().nullable().optional(),
+  counts: z.record(z.string(), z.number()).optional(),
   errors: z.array(ErrorItem).optional(),
+  tests_failed: z.array(z.string()).optional(),
   suggestions: z.array(z.unknown()).optional(),
 });
 

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as HttpV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { api, startServer, type RunningServer } from "./harness.ts";
+import { call, tourEveryTool } from "./tour.ts";
+
+const WAIT_CAP_S = 2;
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer({ env: { AI_SESSION_MCP_WAIT: String(WAIT_CAP_S) } });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const auth = (token: string) => ({ requestInit: { headers: { authorization: `Bearer ${token}` } } });
+const mcpUrl = (q = "") => new URL(`${server.base}/mcp${q}`);
+
+describe("MCP over Streamable HTTP (/mcp)", () => {
+  test("the v2 client on the stateless 2026-07-28 revision calls every tool", async () => {
+    const client = new Client({ name: "http-v2", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
+    try {
+      await tourEveryTool(client, "http-v2-modern", WAIT_CAP_S);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  test("the v2 client negotiating automatically lands on the modern revision", async () => {
+    const client = new Client({ name: "http-auto", version: "1" }, { versionNegotiation: { mode: "auto" } });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
+    try {
+      const r = await call(client, "list_sessions");
+      expect(r.structuredContent.total).toBeNumber();
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("the v1 SDK client (2025 revisions, stateless fallback) calls every tool", async () => {
+    const client = new ClientV1({ name: "http-v1", version: "1" });
+    await client.connect(new HttpV1(mcpUrl(), auth(server.token)));
+    try {
+      await tourEveryTool(client as never, "http-v1", WAIT_CAP_S);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  test("no token, a wrong token, a foreign Origin or Host are refused", async () => {
+    const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
+    const post = (headers: Record<string, string>) =>
+      fetch(`${server.base}/mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+        body: JSON.stringify(init),
+      });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ authorization: "Bearer ais_wrong" })).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${server.token}`, origin: "https://evil.example" })).status).toBe(403);
+    expect((await post({ authorization: `Bearer ${server.token}`, host: "evil.example" })).status).toBe(403);
+    const good = await post({ authorization: `Bearer ${server.token}`, origin: `http://127.0.0.1:${server.port}` });
+    expect(good.status).toBe(200);
+  });
+
+  test("a read-only token sees only tools that read, and cannot act through MCP", async () => {
+    const created = await api(server)("POST", "/api/tokens", { name: "mcp-reader", scopes: ["read"] });
+    expect(created.status).toBe(201);
+    const client = new Client({ name: "reader", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(created.json.token)));
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain("list_sessions");
+      expect(names).toContain("read_output");
+      expect(names).not.toContain("exec");
+      expect(names).not.toContain("create_session");
+      expect(names).not.toContain("kill_session");
+      const r = await call(client, "list_sessions");
+      expect(r.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("the tier comes from the URL, and full needs the owner", async () => {
+    const safe = new Client({ name: "safe", version: "1" });
+    await safe.connect(new StreamableHTTPClientTransport(mcpUrl("?tier=safe"), auth(server.token)));
+    const names = (await safe.listTools()).tools.map((t) => t.name);
+    expect(names).not.toContain("kill_session");
+    expect(names).not.toContain("send_input");
+    await safe.close();
+
+    const t = await api(server)("POST", "/api/tokens", { name: "mcp-exec", scopes: ["read", "exec"] });
+    const res = await fetch(`${server.base}/mcp?tier=full`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.json.token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(res.status).toBe(403);
+  });
+});

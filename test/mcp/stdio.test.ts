@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport as StdioClientTransportV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { aiSessionArgv, startServer, type RunningServer } from "./harness.ts";
+import { call, textOf, tourEveryTool } from "./tour.ts";
+
+const WAIT_CAP_S = 2;
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function stdioParams(extraArgs: string[] = [], env: Record<string, string> = {}) {
+  const [command, ...args] = aiSessionArgv("mcp", "--home", server.home, ...extraArgs);
+  return {
+    command: command!,
+    args,
+    env: { ...(process.env as Record<string, string>), AI_SESSION_HOME: server.home, AI_SESSION_MCP_WAIT: String(WAIT_CAP_S), ...env },
+    stderr: "pipe" as const,
+  };
+}
+
+describe("MCP over stdio (ai-session mcp)", () => {
+  test("the v2 client on the 2026-07-28 revision calls every tool", async () => {
+    const client = new Client({ name: "test-v2", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+    await client.connect(new StdioClientTransport(stdioParams()));
+    try {
+      await tourEveryTool(client, "stdio-v2-modern", WAIT_CAP_S);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  test("the v2 client on the 2025 handshake calls every tool", async () => {
+    const client = new Client({ name: "test-v2-legacy", version: "1" });
+    await client.connect(new StdioClientTransport(stdioParams()));
+    try {
+      await tourEveryTool(client, "stdio-v2-legacy", WAIT_CAP_S);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  test("the v1 SDK client (2025-11-25) calls every tool", async () => {
+    const client = new ClientV1({ name: "test-v1", version: "1" });
+    await client.connect(new StdioClientTransportV1(stdioParams()));
+    try {
+      await tourEveryTool(client as never, "stdio-v1", WAIT_CAP_S);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  test("a long exec sends progress notifications while it waits", async () => {
+    const client = new Client({ name: "progress", version: "1" });
+    await client.connect(new StdioClientTransport(stdioParams([], { AI_SESSION_MCP_WAIT: "5" })));
+    try {
+      await call(client, "create_session", { name: "progress" });
+      const seen: Array<{ progress: number; message?: string }> = [];
+      const r = await client.callTool(
+        { name: "exec", arguments: { session: "progress", command: "sleep 3; echo finished" } },
+        { onprogress: (p) => seen.push(p) },
+      );
+      expect((r.structuredContent as { status: string }).status).toBe("ok");
+      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect(seen[0]!.message).toContain("still running");
+      await call(client, "kill_session", { session: "progress" });
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
+
+  test("the safe tier hides kill and raw input; an agent cannot kill its own session", async () => {
+    const safe = new Client({ name: "safe", version: "1" });
+    await safe.connect(new StdioClientTransport(stdioParams(["--tier", "safe"])));
+    const names = (await safe.listTools()).tools.map((t) => t.name);
+    expect(names).toContain("exec");
+    expect(names).not.toContain("kill_session");
+    expect(names).not.toContain("send_input");
+    expect(names).not.toContain("send_secret");
+    await safe.close();
+
+    const inside = new Client({ name: "inside", version: "1" });
+    await inside.connect(new StdioClientTransport(stdioParams([], { AI_SESSION_SESSION: "home-base" })));
+    try {
+      await call(inside, "create_session", { name: "home-base" });
+      const r = await call(inside, "kill_session", { session: "home-base" });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain("runs in");
+      const still = await call(inside, "list_sessions");
+      expect(still.structuredContent.sessions.map((s: { name: string }) => s.name)).toContain("home-base");
+    } finally {
+      await inside.close();
+    }
+  }, 30_000);
+
+  test("nothing but protocol messages reaches stdout, even for garbage input", async () => {
+    const [command, ...args] = aiSessionArgv("mcp", "--home", server.home);
+    const proc = Bun.spawn([command!, ...args], {
+      env: { ...process.env, AI_SESSION_HOME: server.home },
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const lines = [
+      "not json at all",
+      '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}',
+      '{"jsonrpc":"2.0","id":2,"method":"tools/list"',
+      "[".repeat(50_000),
+      '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+      '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"nope","arguments":{}}}',
+      '{"jsonrpc":"2.0","id":4,"method":"tools/list"}',
+    ];
+    for (const l of lines) proc.stdin.write(`${l}\n`);
+    await proc.stdin.flush();
+    const out: string[] = [];
+    const reader = proc.stdout.getReader();
+    let buf = "";
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !out.some((l) => l.includes('"id":4'))) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += new TextDecoder().decode(value);
+      const parts = buf.split("\n");
+      buf = parts.pop() ?? "";
+      out.push(...parts.filter(Boolean));
+    }
+    proc.stdin.end();
+    proc.kill();
+    for (const l of out) expect(JSON.parse(l).jsonrpc).toBe("2.0");
+    const byId = new Map(out.map((l) => JSON.parse(l)).filter((m) => m.id !== undefined).map((m) => [m.id, m]));
+    expect(byId.get(1)?.result?.protocolVersion).toBe("2025-06-18");
+    expect(byId.get(4)?.result?.tools?.length).toBeGreaterThan(5);
+    const unknownTool = byId.get(3);
+    expect(unknownTool?.error ?? unknownTool?.result?.isError).toBeTruthy();
+  }, 30_000);
+});

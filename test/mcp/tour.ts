@@ -1,0 +1,121 @@
+import { expect } from "bun:test";
+
+/** What both SDK generations' clients have in common for these tests. */
+export interface AnyClient {
+  listTools(): Promise<{ tools: Array<{ name: string; outputSchema?: unknown; description?: string }> }>;
+  callTool(params: { name: string; arguments?: Record<string, unknown> }, ...rest: unknown[]): Promise<any>;
+}
+
+export const SESSION_TOOLS = [
+  "create_session", "list_sessions", "exec", "wait", "send_input", "send_secret", "read_output", "screen",
+  "get_context", "analyze_output", "history", "snapshot", "restore", "kill_session",
+];
+
+export async function call(client: AnyClient, name: string, args: Record<string, unknown> = {}) {
+  const r = await client.callTool({ name, arguments: args });
+  return r as { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: any };
+}
+
+/** Fails with the tool's own error text, which says what went wrong. */
+export function expectOk(r: { isError?: boolean; content: Array<{ type: string; text?: string }> }): void {
+  if (r.isError) throw new Error(`tool error: ${textOf(r)}`);
+}
+
+export function textOf(r: { content: Array<{ type: string; text?: string }> }): string {
+  return r.content.map((c) => c.text ?? "").join("\n");
+}
+
+/**
+ * Calls every session tool once, as an agent would, and checks the typed results. `waitCapS`
+ * is the server's bound on one call (set low in tests so `running` shows quickly).
+ */
+export async function tourEveryTool(client: AnyClient, name: string, waitCapS: number): Promise<void> {
+  const { tools } = await client.listTools();
+  const names = tools.map((t) => t.name);
+  for (const t of SESSION_TOOLS) expect(names).toContain(t);
+  for (const t of tools) {
+    expect(t.outputSchema).toBeDefined();
+    expect((t.description ?? "").length).toBeGreaterThan(60);
+  }
+
+  const created = await call(client, "create_session", { name, cols: 100, rows: 30 });
+  expectOk(created);
+  expect(created.structuredContent.name).toBe(name);
+  expect(created.structuredContent.pid).toBeNumber();
+
+  const listed = await call(client, "list_sessions");
+  expect(listed.structuredContent.sessions.map((s: { name: string }) => s.name)).toContain(name);
+
+  const ok = await call(client, "exec", { session: name, command: "cd /tmp && echo hello-from-mcp" });
+  expect(ok.structuredContent).toMatchObject({ exit_code: 0, status: "ok" });
+  expect(ok.structuredContent.output).toContain("hello-from-mcp");
+  expect(ok.structuredContent.tokens.raw).toBeNumber();
+  expect(textOf(ok)).toContain("hello-from-mcp");
+
+  const kept = await call(client, "exec", { session: name, command: "pwd" });
+  expect(kept.structuredContent.output).toContain("/tmp");
+
+  const failed = await call(client, "exec", { session: name, command: "ls /definitely/not/here" });
+  expectOk(failed);
+  expect(failed.structuredContent.status).toBe("failed");
+  expect(failed.structuredContent.exit_code).not.toBe(0);
+  expect(failed.structuredContent.analysis).toBeDefined();
+  expect(textOf(failed)).toMatch(/exit [1-9]/);
+
+  const long = await call(client, "exec", { session: name, command: `sleep ${waitCapS + 1}; echo long-done`, timeout_seconds: 600 });
+  expect(long.structuredContent.status).toBe("running");
+  expect(long.structuredContent.command_id).toBeDefined();
+  expect(long.structuredContent.next).toContain("wait");
+  const waited = await call(client, "wait", { session: name, command_id: long.structuredContent.command_id, timeout_seconds: waitCapS + 5 });
+  expect(["ok", "running"]).toContain(waited.structuredContent.status);
+  if (waited.structuredContent.status === "running") {
+    const again = await call(client, "wait", { session: name, command_id: long.structuredContent.command_id });
+    expect(again.structuredContent.status).toBe("ok");
+  }
+
+  const before = await call(client, "read_output", { session: name, lines: 5 });
+  expect(before.structuredContent.offset).toBeNumber();
+  const typed = await call(client, "send_input", { session: name, text: "echo typed-by-agent", enter: true });
+  expect(typed.structuredContent.sent).toBe(true);
+  let seen = "";
+  for (let i = 0; i < 40 && !seen.includes("typed-by-agent\r\n") && !/typed-by-agent\s*\n/.test(seen); i++) {
+    await Bun.sleep(100);
+    const page = await call(client, "read_output", { session: name, since: before.structuredContent.offset });
+    seen = page.structuredContent.data;
+  }
+  expect(seen).toContain("typed-by-agent");
+
+  const screen = await call(client, "screen", { session: name });
+  expect(screen.structuredContent.cols).toBe(100);
+  expect(screen.structuredContent.text).toContain("typed-by-agent");
+
+  const context = await call(client, "get_context", { session: name, max_tokens: 500 });
+  if (context.isError && /no route for/.test(textOf(context))) {
+    console.warn("get_context: the server has no /api/sessions/:name/context route yet");
+  } else {
+    expectOk(context);
+    expect(context.structuredContent.text).toContain("ls /definitely/not/here");
+  }
+
+  const analysis = await call(client, "analyze_output", { session: name, command_id: failed.structuredContent.command_id });
+  expectOk(analysis);
+  expect(analysis.structuredContent.analysis).toBeDefined();
+
+  const history = await call(client, "history", { session: name });
+  expect(history.structuredContent.commands.map((c: { command: string }) => c.command)).toContain("ls /definitely/not/here");
+
+  const snap = await call(client, "snapshot", { session: name });
+  expectOk(snap);
+
+  const killed = await call(client, "kill_session", { session: name });
+  expect(killed.structuredContent).toEqual({ session: name, killed: true });
+
+  const restored = await call(client, "restore", { session: name });
+  expectOk(restored);
+  expect(restored.structuredContent.name).toBe(name);
+  await call(client, "kill_session", { session: name });
+
+  const unknown = await call(client, "read_output", { session: "no-such-session" });
+  expect(unknown.isError).toBe(true);
+  expect(textOf(unknown)).toMatch(/^not_found: .*no-such-session/);
+}
