@@ -4,6 +4,20 @@ import type { Runtime } from "./runtime.ts";
 import { authenticate, isLoopbackHost, type Caller, type Transport } from "./security/auth.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { serverRoutes } from "./routes/server.ts";
+import { sessionStreamRoutes } from "./routes/session-stream.ts";
+import { agentRoutes } from "./routes/agents.ts";
+import { auditMiddleware, auditRoutes } from "./routes/audit.ts";
+import { busRoutes } from "./routes/bus.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { knowledgeRoutes } from "./routes/knowledge.ts";
+import { mcpRoutes } from "./routes/mcp.ts";
+import { migrateRoutes } from "./routes/migrate.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
+import { snapshotRoutes } from "./routes/snapshots.ts";
+import { taskRoutes } from "./routes/tasks.ts";
+import { apiGuard, tokenRoutes } from "./routes/tokens.ts";
+import { traceRequests, traceRoutes } from "./routes/trace.ts";
+import { outputRoutes } from "./routes/output.ts";
 
 export type AppEnv = {
   Bindings: { transport: Transport };
@@ -35,9 +49,27 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
     await next();
   });
 
+  app.use("*", auditMiddleware(rt)); // records state-changing /api and /mcp calls, denials included
+  app.use("/api/*", apiGuard()); // foreign Origins, scope per route, session-limited tokens
+  app.use("/api/*", traceRequests()); // a latency span per API operation (server/trace)
+
   // Route modules, one per concern. Add yours here.
   app.route("/api", serverRoutes(rt));
   app.route("/api", sessionRoutes(rt));
+  app.route("/api", sessionStreamRoutes(rt));
+  app.route("/api", agentRoutes(rt));
+  app.route("/api", busRoutes(rt));
+  app.route("/api", taskRoutes(rt));
+  app.route("/api", knowledgeRoutes(rt));
+  app.route("/api", traceRoutes(rt));
+  app.route("/api", outputRoutes(rt));
+  app.route("/api", snapshotRoutes(rt));
+  app.route("/api", migrateRoutes(rt));
+  app.route("/api", auditRoutes(rt));
+  app.route("/api", tokenRoutes(rt));
+  app.route("/api", openApiRoutes(rt, app));
+  app.route("/", mcpRoutes(rt, app));
+  app.route("/", dashboardRoutes());
 
   return app;
 }

@@ -1,0 +1,229 @@
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { AppError, type ErrorCode } from "../../server/errors.ts";
+import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
+import type { ExecResult } from "../../server/session/exec-result.ts";
+import type { SessionInfo } from "../../server/session/session.ts";
+
+export type { ExecResult, SessionInfo };
+
+/**
+ * The typed client of an ai-session server: what the CLI uses, and what programs import as
+ * `ai-session/client`. It talks to the server of a data directory over its Unix socket (starting
+ * the server in the background when none runs), or to any server over HTTP with a token.
+ */
+export interface ConnectOptions {
+  home?: string;
+  agent?: string;
+  /** Start a server in the background when none answers (default true). */
+  autostart?: boolean;
+  /** Talk HTTP to this base URL (e.g. http://127.0.0.1:7447) instead of the Unix socket. */
+  url?: string;
+  token?: string;
+}
+
+const CODES = new Set<ErrorCode>(["invalid", "not_found", "conflict", "denied", "unauthorized", "timeout", "too_large", "unavailable", "internal"]);
+
+export class AiSessionClient {
+  constructor(
+    readonly paths: Paths | undefined,
+    private readonly base: string,
+    private readonly init: { unix?: string; headers: Record<string, string> },
+  ) {}
+
+  /** One REST call; an error answer becomes the server's AppError (code and sentence). */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { ...this.init.headers };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(this.init.unix ? { unix: this.init.unix } : {}),
+        // exec and wait may take as long as their own timeout
+        timeout: false,
+      } as RequestInit);
+    } catch (err) {
+      throw new AppError("unavailable", `the server did not answer (${(err as Error).message}); ai-session status tells whether it runs`);
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new AppError("internal", `the server answered ${res.status} with something that is not JSON`);
+    }
+    if (!res.ok) {
+      const e = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const code = e?.code && CODES.has(e.code as ErrorCode) ? (e.code as ErrorCode) : res.status === 404 ? "not_found" : "internal";
+      throw new AppError(code, e?.message ?? `the server answered ${res.status}`);
+    }
+    return parsed as T;
+  }
+
+  status() {
+    return this.request<{ running: boolean; pid: number; port: number; version: string; sessions: number; url: string }>("GET", "/api/status");
+  }
+  createSession(opts: { name?: string; cwd?: string; shell?: string; env?: Record<string, string>; cols?: number; rows?: number; role?: string; agent?: string; shared?: boolean } = {}) {
+    return this.request<SessionInfo>("POST", "/api/sessions", opts);
+  }
+  listSessions() {
+    return this.request<SessionInfo[]>("GET", "/api/sessions");
+  }
+  getSession(name: string) {
+    return this.request<SessionInfo>("GET", `/api/sessions/${enc(name)}`);
+  }
+  exec(name: string, command: string, opts: { timeoutMs?: number; mode?: "compact" | "lossless" | "raw" } = {}) {
+    return this.request<ExecResult>("POST", `/api/sessions/${enc(name)}/exec`, { command, timeout_ms: opts.timeoutMs, mode: opts.mode });
+  }
+  wait(name: string, opts: { commandId?: number; pattern?: string; timeoutMs?: number; mode?: "compact" | "lossless" | "raw" } = {}) {
+    return this.request<ExecResult & { matched?: string }>("POST", `/api/sessions/${enc(name)}/wait`, {
+      command_id: opts.commandId,
+      pattern: opts.pattern,
+      timeout_ms: opts.timeoutMs,
+      mode: opts.mode,
+    });
+  }
+  send(name: string, input: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }) {
+    return this.request<{ session: string; bytes: number }>("POST", `/api/sessions/${enc(name)}/send`, input);
+  }
+  read(name: string, opts: { since?: number; lines?: number; raw?: boolean } = {}) {
+    const q = new URLSearchParams();
+    if (opts.since !== undefined) q.set("since", String(opts.since));
+    if (opts.lines !== undefined) q.set("lines", String(opts.lines));
+    if (opts.raw) q.set("raw", "1");
+    return this.request<{ session: string; start: number; offset: number; dropped: number; output: string }>("GET", `/api/sessions/${enc(name)}/read?${q}`);
+  }
+  screen(name: string) {
+    return this.request<{ session: string; text: string; cols: number; rows: number; cursor: { x: number; y: number } }>("GET", `/api/sessions/${enc(name)}/screen`);
+  }
+  commandLines(name: string, id: number, from: number, to: number, raw = false) {
+    return this.request<{ output: string; from: number; to: number; total_lines: number }>(
+      "GET",
+      `/api/sessions/${enc(name)}/commands/${id}?lines=${from}-${to}${raw ? "&raw=1" : ""}`,
+    );
+  }
+  history(name: string) {
+    return this.request<Array<Record<string, unknown>>>("GET", `/api/sessions/${enc(name)}/history`);
+  }
+  resize(name: string, cols: number, rows: number) {
+    return this.request<SessionInfo>("POST", `/api/sessions/${enc(name)}/resize`, { cols, rows });
+  }
+  kill(name: string) {
+    return this.request<SessionInfo>("DELETE", `/api/sessions/${enc(name)}`);
+  }
+  shutdown() {
+    return this.request<{ stopping: boolean; pid: number }>("POST", "/api/server/shutdown");
+  }
+}
+
+const enc = encodeURIComponent;
+
+/** Connects to the server of a data directory (or a URL), starting it when needed. */
+export async function connect(opts: ConnectOptions = {}): Promise<AiSessionClient> {
+  const agent = opts.agent ?? process.env.AI_SESSION_AGENT;
+  const headers: Record<string, string> = agent ? { "x-ai-session-agent": agent } : {};
+  if (opts.url) {
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    return new AiSessionClient(undefined, opts.url.replace(/\/$/, ""), { headers });
+  }
+  const paths = pathsFor(dataHome(opts.home));
+  const client = new AiSessionClient(paths, "http://localhost", { unix: paths.socket, headers });
+  if (await answers(paths.socket)) return client;
+  if (opts.autostart === false) throw notRunning(paths);
+  await startInBackground(paths);
+  return client;
+}
+
+function notRunning(paths: Paths): AppError {
+  return new AppError("unavailable", `no ai-session server is running for ${paths.home} (ai-session serve starts one)`);
+}
+
+export async function answers(socket: string): Promise<boolean> {
+  if (!existsSync(socket)) return false;
+  try {
+    const r = await fetch("http://localhost/api/status", { unix: socket, signal: AbortSignal.timeout(2000) } as RequestInit);
+    return r.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The argv that runs this program's `serve`: the compiled binary itself, or Bun with cli/main.ts. */
+export function selfCommand(): string[] {
+  if (process.env.AI_SESSION_BIN) return [process.env.AI_SESSION_BIN];
+  if (import.meta.path.startsWith("/$bunfs") || import.meta.path.startsWith("B:\\~BUN")) return [process.execPath];
+  const main = join(import.meta.dir, "..", "main.ts");
+  const bun = typeof Bun !== "undefined" ? process.execPath : "bun";
+  return [bun, main];
+}
+
+/**
+ * Starts `serve --background` detached, with a lock file so that two clients starting at once make
+ * one server: the one that takes the lock spawns, the others wait for the socket to answer.
+ */
+async function startInBackground(paths: Paths): Promise<void> {
+  ensureHome(paths.home);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (await answers(paths.socket)) return;
+    let fd: number;
+    try {
+      fd = openSync(paths.lock, "wx", 0o600);
+    } catch {
+      if (staleLock(paths.lock)) {
+        try {
+          unlinkSync(paths.lock);
+        } catch {}
+        continue;
+      }
+      await Bun.sleep(50);
+      continue;
+    }
+    try {
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      const log = openSync(paths.log, "a", 0o600);
+      const [cmd, ...args] = selfCommand();
+      const child = spawn(cmd!, [...args, "serve", "--background", "--home", paths.home], {
+        detached: true,
+        stdio: ["ignore", log, log],
+        env: process.env,
+      });
+      child.unref();
+      closeSync(log);
+      while (Date.now() < deadline) {
+        if (await answers(paths.socket)) return;
+        if (child.exitCode !== null) break;
+        await Bun.sleep(25);
+      }
+      break;
+    } finally {
+      try {
+        unlinkSync(paths.lock);
+      } catch {}
+    }
+  }
+  if (await answers(paths.socket)) return;
+  const tail = existsSync(paths.log) ? readFileSync(paths.log, "utf8").trim().split("\n").slice(-1)[0] : "";
+  throw new AppError("unavailable", `could not start the ai-session server${tail ? `: ${tail}` : ""} (see ${paths.log})`);
+}
+
+function staleLock(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, "utf8"));
+    if (pid > 0) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return true;
+      }
+    }
+    return Date.now() - statSync(lock).mtimeMs > 20_000;
+  } catch {
+    return false;
+  }
+}

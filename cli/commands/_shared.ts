@@ -1,0 +1,53 @@
+import { AppError, exitCodeOf, toAppError } from "../../server/errors.ts";
+
+/** Flags every command accepts. */
+export const globalArgs = {
+  json: { type: "boolean", description: "print exactly one JSON document on stdout" },
+  home: { type: "string", description: "data directory (default $AI_SESSION_HOME, ~/.local/share/ai-session)" },
+  agent: { type: "string", description: "act as this agent (its role's policy applies); or AI_SESSION_AGENT" },
+} as const;
+
+export interface GlobalArgs {
+  json?: boolean;
+  home?: string;
+  agent?: string;
+}
+
+/** Runs a command body; a user mistake becomes one line on stderr and the matching exit code. */
+export async function runCommand(fn: () => Promise<number | void> | number | void): Promise<void> {
+  try {
+    const code = await fn();
+    if (typeof code === "number") process.exitCode = code;
+  } catch (err) {
+    const e = toAppError(err);
+    if (e.code === "internal" && process.env.AI_SESSION_DEBUG) console.error(err);
+    process.stderr.write(`ai-session: ${e.message}\n`);
+    process.exitCode = exitCodeOf[e.code];
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+export function agentOf(args: GlobalArgs): string | undefined {
+  return args.agent ?? process.env.AI_SESSION_AGENT ?? undefined;
+}
+
+/** Seconds from a flag, validated. */
+export function secondsFlag(value: unknown, flag: string): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new AppError("invalid", `--${flag} takes a positive number of seconds, not "${value}"`);
+  return n;
+}
+
+/** Repeatable `--env K=V` flags (citty gives a string or an array). */
+export function listFlag(value: unknown): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+export function useColor(): boolean {
+  return !process.env.NO_COLOR && process.stdout.isTTY === true;
+}

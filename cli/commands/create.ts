@@ -1,0 +1,46 @@
+import { defineCommand } from "citty";
+import { AppError } from "../../server/errors.ts";
+import { agentOf, globalArgs, listFlag, printJson, runCommand } from "./_shared.ts";
+
+export default defineCommand({
+  meta: { name: "create", description: "Create a session: a shell that lives in the server" },
+  args: {
+    ...globalArgs,
+    name: { type: "string", description: "session name (default: the next free number)" },
+    cwd: { type: "string", description: "start directory (default: this directory)" },
+    shell: { type: "string", description: "shell to run (default $SHELL, else bash)" },
+    env: { type: "string", description: "K=V for the shell's environment (repeatable)" },
+    cols: { type: "string", description: "columns (default 200)" },
+    rows: { type: "string", description: "rows (default 50)" },
+    role: { type: "string", description: "role whose policy applies in this session" },
+    "ai-context": { type: "boolean", description: "print the session's AI context after creating it" },
+  },
+  run: ({ args }) =>
+    runCommand(async () => {
+      const env: Record<string, string> = {};
+      for (const kv of listFlag(args.env)) {
+        const i = kv.indexOf("=");
+        if (i <= 0) throw new AppError("invalid", `--env takes K=V, not "${kv}"`);
+        env[kv.slice(0, i)] = kv.slice(i + 1);
+      }
+      const num = (v: unknown, flag: string) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n)) throw new AppError("invalid", `--${flag} takes a whole number, not "${v}"`);
+        return n;
+      };
+      const { connect } = await import("../client/index.ts");
+      const c = await connect({ home: args.home, agent: agentOf(args) });
+      const s = await c.createSession({
+        name: args.name,
+        cwd: args.cwd ?? process.cwd(),
+        shell: args.shell,
+        env,
+        cols: num(args.cols, "cols"),
+        rows: num(args.rows, "rows"),
+        role: args.role,
+      });
+      if (args.json) printJson({ name: s.name, id: s.id, pid: s.pid, cwd: s.cwd, shell: s.shell, status: s.status });
+      else process.stdout.write(`${s.name}\n`);
+    }),
+});

@@ -1,0 +1,57 @@
+import { defineCommand } from "citty";
+import { AppError } from "../../server/errors.ts";
+import type { ExecResult } from "../client/index.ts";
+import { agentOf, globalArgs, printJson, runCommand, secondsFlag } from "./_shared.ts";
+
+/** Exit code when a command is left waiting at a prompt for input (status waiting_for_input). */
+export const EXIT_WAITING_FOR_INPUT = 125;
+export const EXIT_TIMEOUT = 124;
+
+/** Prints an exec-shaped result (exec and wait) and returns the exit code the CLI ends with. */
+export function reportResult(r: ExecResult & { matched?: string }, json: boolean, extra?: Record<string, unknown>): number {
+  if (json) printJson({ ...r, ...extra });
+  else {
+    if (r.output) process.stdout.write(r.output.endsWith("\n") ? r.output : `${r.output}\n`);
+    if (r.status === "timeout") {
+      const how = r.command_id !== null ? `ai-session wait ${r.session} --command ${r.command_id}` : `ai-session read ${r.session}`;
+      process.stderr.write(`ai-session: still running after ${Math.round(r.duration_ms / 1000)} s (${how})\n`);
+    } else if (r.status === "waiting_for_input") {
+      process.stderr.write(
+        `ai-session: the command waits for input at ${JSON.stringify(r.prompt ?? "")} (answer: ai-session send ${r.session} TEXT --enter, or --secret; then ai-session wait ${r.session} --command ${r.command_id})\n`,
+      );
+    }
+  }
+  if (r.status === "timeout") return EXIT_TIMEOUT;
+  if (r.status === "waiting_for_input") return EXIT_WAITING_FOR_INPUT;
+  return r.exit_code ?? 0;
+}
+
+export default defineCommand({
+  meta: { name: "exec", description: "Run a command in a session's shell, wait for it, print its output and exit with its exit code" },
+  args: {
+    ...globalArgs,
+    name: { type: "positional", required: true, description: "session name" },
+    command: { type: "positional", required: true, description: "the command line (quote it)" },
+    timeout: { type: "string", description: "seconds to wait (default 600); on timeout exit 124 and the command keeps running" },
+    raw: { type: "boolean", description: "print the exact output (ANSI removed only by you)" },
+    lossless: { type: "boolean", description: "fold only what loses nothing" },
+    capture: { type: "boolean", description: "also return the visible screen after the command (JSON: screen)" },
+  },
+  run: ({ args }) =>
+    runCommand(async () => {
+      const extraWords = (args._ as string[] | undefined)?.slice(2) ?? [];
+      const command = [String(args.command), ...extraWords].join(" ");
+      if (args.raw && args.lossless) throw new AppError("invalid", "--raw and --lossless cannot be used together");
+      const timeout = secondsFlag(args.timeout, "timeout") ?? 600;
+      const { connect } = await import("../client/index.ts");
+      const c = await connect({ home: args.home, agent: agentOf(args) });
+      const r = await c.exec(String(args.name), command, {
+        timeoutMs: Math.round(timeout * 1000),
+        mode: args.raw ? "raw" : args.lossless ? "lossless" : "compact",
+      });
+      const screen = args.capture ? (await c.screen(String(args.name))).text : undefined;
+      const code = reportResult(r, Boolean(args.json), screen !== undefined ? { screen } : undefined);
+      if (screen !== undefined && !args.json) process.stdout.write(`--- screen ---\n${screen}\n`);
+      return code;
+    }),
+});

@@ -1,0 +1,17 @@
+import { defineCommand } from "citty";
+import { globalArgs, printJson, runCommand } from "./_shared.ts";
+
+export default defineCommand({
+  meta: { name: "kill-server", description: "Stop the background server (sessions saved, shells ended)" },
+  args: { ...globalArgs },
+  run: ({ args }) =>
+    runCommand(async () => {
+      const { connect, answers } = await import("../client/index.ts");
+      const c = await connect({ home: args.home, autostart: false });
+      const r = await c.shutdown();
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && (await answers(c.paths!.socket))) await Bun.sleep(50);
+      if (args.json) printJson({ stopped: true, pid: r.pid });
+      else process.stdout.write(`server ${r.pid} stopped\n`);
+    }),
+});

@@ -1,0 +1,22 @@
+import { defineCommand } from "citty";
+import { globalArgs, printJson, runCommand } from "./_shared.ts";
+
+export default defineCommand({
+  meta: { name: "status", description: "Is a server running: its pid, port, version and session count" },
+  args: { ...globalArgs },
+  run: ({ args }) =>
+    runCommand(async () => {
+      const { connect } = await import("../client/index.ts");
+      const { dataHome } = await import("../../server/paths.ts");
+      let s;
+      try {
+        s = await (await connect({ home: args.home, autostart: false })).status();
+      } catch {
+        if (args.json) printJson({ running: false, home: dataHome(args.home) });
+        else process.stdout.write(`no server running for ${dataHome(args.home)}\n`);
+        return 1;
+      }
+      if (args.json) printJson(s);
+      else process.stdout.write(`running: pid ${s.pid}, port ${s.port}, version ${s.version}, ${s.sessions} session(s)\ndashboard: ${s.url}\n`);
+    }),
+});

@@ -1,0 +1,146 @@
+import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { websocket } from "hono/bun";
+import { openDatabase } from "../db/client.ts";
+import { createApp } from "./app.ts";
+import { AppError } from "./errors.ts";
+import { ensureHome, pathsFor, type Paths } from "./paths.ts";
+import type { Runtime } from "./runtime.ts";
+import { SessionManager } from "./session/manager.ts";
+import { runningSessionRows, updateSession } from "./session/store.ts";
+import { VERSION } from "./version.ts";
+import { createBusService } from "./bus/index.ts";
+import { installPersistence } from "./persist/hooks.ts";
+import { restoreAll } from "./persist/restore.ts";
+import { installTokenResolver } from "./security/tokens.ts";
+
+export interface ServeOptions {
+  home: string;
+  port: number;
+  host: string;
+  noToken: boolean;
+  /** Bring back every session that was live when the server last stopped. */
+  restore: boolean;
+  /** Print a line when listening (foreground `serve`). */
+  onListening?(info: { url: string; port: number; socket: string }): void;
+}
+
+export interface RunningServer {
+  rt: Runtime;
+  url: string;
+  stop(reason?: string): Promise<void>;
+}
+
+/** Reads the owner token, creating it (0600) on first start. */
+export function ownerToken(paths: Paths): string {
+  if (existsSync(paths.token)) {
+    const t = readFileSync(paths.token, "utf8").trim();
+    if (t) return t;
+  }
+  const t = randomBytes(24).toString("base64url");
+  writeFileSync(paths.token, `${t}\n`, { mode: 0o600 });
+  chmodSync(paths.token, 0o600);
+  return t;
+}
+
+async function socketAnswers(socket: string): Promise<boolean> {
+  try {
+    const r = await fetch("http://localhost/api/status", { unix: socket, signal: AbortSignal.timeout(1000) });
+    return r.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the server: database, sessions, coordination, persistence, then HTTP on the Unix socket
+ * (owner only, 0600) and on host:port (token required). One server per data directory.
+ */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  ensureHome(opts.home);
+  const paths = pathsFor(opts.home);
+  if (existsSync(paths.socket)) {
+    if (await socketAnswers(paths.socket)) {
+      throw new AppError("conflict", `a server is already running for ${opts.home} (ai-session status; ai-session kill-server stops it)`);
+    }
+    unlinkSync(paths.socket);
+  }
+  const db = openDatabase(paths.db);
+  const sessions = new SessionManager(db, paths);
+  let stopping: Promise<void> | null = null;
+  const rt: Runtime = {
+    paths,
+    db,
+    sessions,
+    bus: undefined as never,
+    version: VERSION,
+    startedAt: Date.now(),
+    port: 0,
+    ownerToken: ownerToken(paths),
+    noToken: opts.noToken,
+    shutdown: (reason) => (stopping ??= stop(reason)),
+  };
+  rt.bus = createBusService({ db, home: paths.home, sessions });
+  installTokenResolver();
+  // Sessions the database still believes are running belong to a server that died: mark them lost.
+  const orphaned = runningSessionRows(db);
+  const persistence = installPersistence(rt);
+  for (const row of orphaned) updateSession(db, row.id, { status: "lost", endedAt: Date.now() });
+
+  const app = createApp(rt);
+  const unixServer = Bun.serve({
+    unix: paths.socket,
+    fetch: (req, server) => app.fetch(req, { transport: "unix", server }),
+    websocket,
+    idleTimeout: 0,
+  });
+  chmodSync(paths.socket, 0o600);
+  let tcpServer: ReturnType<typeof Bun.serve>;
+  try {
+    tcpServer = Bun.serve({
+      hostname: opts.host,
+      port: opts.port,
+      fetch: (req, server) => app.fetch(req, { transport: "tcp", server }),
+      websocket,
+      idleTimeout: 0,
+    });
+  } catch (err) {
+    unixServer.stop(true);
+    try {
+      unlinkSync(paths.socket);
+    } catch {}
+    throw new AppError("unavailable", `cannot listen on ${opts.host}:${opts.port} (${(err as Error).message}); pick another with --port`);
+  }
+  rt.port = tcpServer.port ?? opts.port;
+  writeFileSync(paths.pidFile, JSON.stringify({ pid: process.pid, port: rt.port, host: opts.host, version: VERSION }), { mode: 0o600 });
+  const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${rt.port}/${opts.noToken ? "" : `?token=${rt.ownerToken}`}`;
+
+  async function stop(reason: string): Promise<void> {
+    try {
+      persistence.snapshotAll("shutdown");
+    } catch (err) {
+      console.error(`could not save sessions before stopping: ${(err as Error).message}`);
+    }
+    persistence.stop();
+    await sessions.killAll();
+    rt.bus.close();
+    unixServer.stop(true);
+    tcpServer.stop(true);
+    for (const f of [paths.socket, paths.pidFile]) {
+      try {
+        unlinkSync(f);
+      } catch {}
+    }
+    db.$client.close();
+    if (reason) console.error(`ai-session server stopped (${reason})`);
+  }
+
+  if (opts.restore) {
+    const restored = await restoreAll(rt);
+    for (const r of restored) console.error(`restored ${JSON.stringify(r)}`);
+  }
+  opts.onListening?.({ url, port: rt.port, socket: paths.socket });
+  return { rt, url, stop: (reason = "") => rt.shutdown(reason) };
+}
+
+export { pathsFor };

@@ -1,0 +1,39 @@
+import type { Pty, PtySpawnOptions } from "./types.ts";
+import { killProcessGroup } from "./process-group.ts";
+
+/** PTY through node-pty, for runtimes without Bun.Terminal (Node, Deno). Not usable in the compiled binary. */
+export async function spawnNodePty(opts: PtySpawnOptions): Promise<Pty> {
+  const nodePty = await import("node-pty");
+  const [file, ...args] = opts.argv;
+  const child = nodePty.spawn(file!, args, {
+    name: opts.env.TERM ?? "xterm-256color",
+    cols: opts.cols,
+    rows: opts.rows,
+    cwd: opts.cwd,
+    env: opts.env,
+    encoding: null,
+  } as Parameters<typeof nodePty.spawn>[2]);
+  child.onData((d: string | Uint8Array) =>
+    opts.onData(typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d)),
+  );
+  const exited = new Promise<number>((resolve) =>
+    child.onExit(({ exitCode, signal }) => resolve(signal ? 128 + signal : exitCode)),
+  );
+  return {
+    pid: child.pid,
+    backend: "node-pty",
+    write(data) {
+      child.write(typeof data === "string" ? data : Buffer.from(data));
+    },
+    resize(cols, rows) {
+      child.resize(cols, rows);
+    },
+    echoEnabled() {
+      return undefined;
+    },
+    kill(signal = "SIGHUP") {
+      killProcessGroup(child.pid, signal);
+    },
+    exited,
+  };
+}

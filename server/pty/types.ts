@@ -1,0 +1,23 @@
+/** One pseudo-terminal running one process. Backends: Bun.Terminal (bun-terminal.ts), node-pty (node-pty.ts). */
+export interface Pty {
+  readonly pid: number;
+  /** Name of the backend in use, for `status` and tests. */
+  readonly backend: "bun-terminal" | "node-pty";
+  write(data: string | Uint8Array): void;
+  resize(cols: number, rows: number): void;
+  /** Sends a signal to the child's whole process group (the shell and what it runs). */
+  kill(signal?: NodeJS.Signals): void;
+  /** Whether the terminal echoes input now (false at a password prompt); undefined when unknown. */
+  echoEnabled(): boolean | undefined;
+  /** Resolves with the exit status once the child has exited (128+n for a signal). */
+  readonly exited: Promise<number>;
+}
+
+export interface PtySpawnOptions {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+  onData(bytes: Uint8Array): void;
+}

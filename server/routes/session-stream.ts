@@ -1,0 +1,109 @@
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/bun";
+import type { WSContext } from "hono/ws";
+import type { AppEnv } from "../app.ts";
+import { toAppError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+import type { Caller } from "../security/auth.ts";
+import type { Session } from "../session/session.ts";
+
+/** Scrollback replayed to a new viewer so the terminal shows what was there. */
+const REPLAY_BYTES = 256 * 1024;
+/** A viewer that stops reading is cut off past this much unsent output. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+/**
+ * WS /api/sessions/:name/stream — the live terminal (attach, the dashboard). Server → client:
+ * binary frames of output (the recent scrollback first), text frames of JSON events
+ * ({type:"exit"} | {type:"error"}). Client → server: {type:"input",data} and {type:"resize",cols,rows},
+ * accepted only from a caller with the exec scope; a read-only viewer's input is refused.
+ */
+export function sessionStreamRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  app.get(
+    "/sessions/:name/stream",
+    upgradeWebSocket((c) => {
+      const caller = c.get("caller");
+      let session: Session;
+      try {
+        session = rt.sessions.get(c.req.param("name") ?? "");
+        rt.sessions.check({ kind: "attach", agent: caller.agent, session: session.info() });
+      } catch (err) {
+        const e = toAppError(err);
+        return {
+          onOpen: (_ev, ws) => {
+            ws.send(JSON.stringify({ type: "error", code: e.code, message: e.message }));
+            ws.close(4000, e.code);
+          },
+        };
+      }
+      return viewer(rt, session, caller);
+    }),
+  );
+  return app;
+}
+
+function viewer(rt: Runtime, session: Session, caller: Caller) {
+  const canType = caller.scopes.has("exec") || caller.scopes.has("admin");
+  let off: (() => void) | undefined;
+  return {
+    onOpen(_ev: Event, ws: WSContext) {
+      const from = Math.max(session.scrollback.start, session.scrollback.end - REPLAY_BYTES);
+      const first = session.scrollback.read(from);
+      ws.send(JSON.stringify({ type: "hello", session: session.name, cols: session.config.cols, rows: session.config.rows, writable: canType, offset: first.offset }));
+      if (first.data.length) ws.send(first.data);
+      const onOutput = (id: string, bytes: Uint8Array) => {
+        if (id !== session.id) return;
+        const raw = ws.raw as { getBufferedAmount?: () => number } | undefined;
+        if ((raw?.getBufferedAmount?.() ?? 0) > MAX_BUFFERED) {
+          ws.close(4008, "viewer too slow");
+          return;
+        }
+        ws.send(bytes);
+      };
+      const onEnded = (info: { id: string; status: string }) => {
+        if (info.id !== session.id) return;
+        ws.send(JSON.stringify({ type: "exit", status: info.status, exit_code: session.exitCode }));
+        ws.close(1000, "session ended");
+      };
+      rt.sessions.events.on("output", onOutput);
+      rt.sessions.events.on("session:ended", onEnded);
+      off = () => {
+        rt.sessions.events.off("output", onOutput);
+        rt.sessions.events.off("session:ended", onEnded);
+      };
+    },
+    onMessage(ev: MessageEvent, ws: WSContext) {
+      let msg: { type?: string; data?: unknown; cols?: unknown; rows?: unknown };
+      try {
+        msg = JSON.parse(typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer));
+      } catch {
+        ws.send(JSON.stringify({ type: "error", code: "invalid", message: "messages are JSON: {type:\"input\",data} or {type:\"resize\",cols,rows}" }));
+        return;
+      }
+      if (!canType) {
+        ws.send(JSON.stringify({ type: "error", code: "denied", message: `the token "${caller.name}" is read-only here (it lacks the exec scope)` }));
+        return;
+      }
+      try {
+        if (msg.type === "input" && typeof msg.data === "string") {
+          rt.sessions.check({ kind: "send", agent: caller.agent, session: session.info() });
+          session.writeRaw(msg.data);
+          session.commands.noteInput();
+        } else if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
+          const cols = Math.min(1000, Math.max(10, msg.cols as number));
+          const rows = Math.min(500, Math.max(2, msg.rows as number));
+          session.resize(cols, rows);
+        } else {
+          ws.send(JSON.stringify({ type: "error", code: "invalid", message: `unknown message type ${JSON.stringify(msg.type)}` }));
+        }
+      } catch (err) {
+        const e = toAppError(err);
+        ws.send(JSON.stringify({ type: "error", code: e.code, message: e.message }));
+      }
+    },
+    onClose() {
+      off?.();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import type { Runtime } from "../runtime.ts";
+import { requireScope } from "../security/auth.ts";
+import {
+  commandLines,
+  createSession,
+  execCommand,
+  historyOf,
+  killSession,
+  readOutput,
+  resultFromRow,
+  sendInput,
+  waitFor,
+} from "../session/operations.ts";
+import { commandById } from "../session/store.ts";
+import { applyHistoryFilter } from "../persist/history.ts";
+import { AppError } from "../errors.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+
+const envRecord = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment names are letters, digits and _"), z.string());
+export const CreateSessionBody = z.strictObject({
+  name: z.string().optional(),
+  cwd: z.string().optional(),
+  shell: z.string().optional(),
+  env: envRecord.optional(),
+  cols: z.number().int().optional(),
+  rows: z.number().int().optional(),
+  role: z.string().optional(),
+  agent: z.string().optional(),
+  shared: z.boolean().optional(),
+  ai_context: z.boolean().optional(),
+});
+const Mode = z.enum(["compact", "lossless", "raw"]);
+export const ExecBody = z.strictObject({
+  command: z.string(),
+  timeout_ms: z.number().int().positive().optional(),
+  mode: Mode.optional(),
+});
+export const WaitBody = z.strictObject({
+  command_id: z.number().int().optional(),
+  pattern: z.string().optional(),
+  timeout_ms: z.number().int().positive().optional(),
+  mode: Mode.optional(),
+});
+export const SendBody = z
+  .strictObject({
+    text: z.string().max(4 * 1024 * 1024, "text over 4 MB: write it to a file instead").optional(),
+    keys: z.array(z.string()).optional(),
+    enter: z.boolean().optional(),
+    secret: z.boolean().optional(),
+  })
+  .refine((b) => b.text !== undefined || (b.keys?.length ?? 0) > 0 || b.enter, { message: "send needs text, keys or enter" });
+export const ReadQuery = z.object({
+  since: z.coerce.number().int().min(0).optional(),
+  lines: z.coerce.number().int().min(0).optional(),
+  raw: z.enum(["1", "true", "0", "false"]).optional(),
+});
+export const ResizeBody = z.strictObject({ cols: z.number().int().min(10).max(1000), rows: z.number().int().min(2).max(500) });
+const LinesQuery = z.object({
+  lines: z.string().regex(/^\d+-\d+$/, "lines are FROM-TO, e.g. 120-400").optional(),
+  raw: z.enum(["1", "true", "0", "false"]).optional(),
+  mode: Mode.optional(),
+});
+
+/** REST for sessions: thin adapters over server/session/operations.ts. */
+export function sessionRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  const ops = rt;
+  const truthy = (v?: string) => v === "1" || v === "true";
+
+  app.get("/sessions", (c) => {
+    requireScope(c.get("caller"), "read");
+    return c.json(rt.sessions.list().map((s) => s.info()));
+  });
+  app.post("/sessions", async (c) => {
+    const caller = c.get("caller");
+    requireScope(caller, "exec");
+    const body = await jsonBody(c, CreateSessionBody);
+    return c.json(await createSession(ops, caller, body), 201);
+  });
+  app.get("/sessions/:name", (c) => {
+    requireScope(c.get("caller"), "read");
+    return c.json(rt.sessions.get(c.req.param("name")).info());
+  });
+  app.delete("/sessions/:name", async (c) => {
+    const caller = c.get("caller");
+    requireScope(caller, "exec");
+    return c.json(await killSession(ops, caller, c.req.param("name")));
+  });
+  app.post("/sessions/:name/exec", async (c) => {
+    const caller = c.get("caller");
+    requireScope(caller, "exec");
+    const body = await jsonBody(c, ExecBody);
+    return c.json(await execCommand(ops, caller, c.req.param("name"), body));
+  });
+  app.post("/sessions/:name/wait", async (c) => {
+    const caller = c.get("caller");
+    requireScope(caller, "read");
+    const body = await jsonBody(c, WaitBody);
+    return c.json(await waitFor(ops, caller, c.req.param("name"), body));
+  });
+  app.post("/sessions/:name/send", async (c) => {
+    const caller = c.get("caller");
+    requireScope(caller, "exec");
+    const body = await jsonBody(c, SendBody);
+    return c.json(await sendInput(ops, caller, c.req.param("name"), body));
+  });
+  app.get("/sessions/:name/read", (c) => {
+    const caller = c.get("caller");
+    requireScope(caller, "read");
+    const q = queryOf(c, ReadQuery);
+    return c.json(readOutput(ops, caller, c.req.param("name"), { since: q.since, lines: q.lines, raw: truthy(q.raw) }));
+  });
+  app.get("/sessions/:name/screen", async (c) => {
+    requireScope(c.get("caller"), "read");
+    const s = rt.sessions.get(c.req.param("name"));
+    return c.json({ session: s.name, ...(await s.screen.capture()) });
+  });
+  app.post("/sessions/:name/resize", async (c) => {
+    requireScope(c.get("caller"), "exec");
+    const body = await jsonBody(c, ResizeBody);
+    const s = rt.sessions.get(c.req.param("name"));
+    s.resize(body.cols, body.rows);
+    return c.json(s.info());
+  });
+  app.get("/sessions/:name/history", (c) => {
+    requireScope(c.get("caller"), "read");
+    return c.json(applyHistoryFilter(rt.db, historyOf(ops, c.req.param("name")), c.req.query()));
+  });
+  app.get("/sessions/:name/commands/:id", (c) => {
+    requireScope(c.get("caller"), "read");
+    const name = c.req.param("name");
+    const id = Number(c.req.param("id"));
+    if (!Number.isInteger(id)) throw new AppError("invalid", `"${c.req.param("id")}" is not a command id`);
+    const q = queryOf(c, LinesQuery);
+    if (q.lines) {
+      const [from, to] = q.lines.split("-").map(Number) as [number, number];
+      return c.json(commandLines(ops, name, id, { from, to }, truthy(q.raw)));
+    }
+    const sid = rt.sessions.has(name) ? rt.sessions.get(name).id : rt.sessions.rowByName(name)?.id;
+    if (!sid) rt.sessions.get(name);
+    const row = commandById(rt.db, sid!, id);
+    if (!row) throw new AppError("not_found", `session "${name}" has no command ${id} (ai-session history ${name})`);
+    const cols = rt.sessions.has(name) ? rt.sessions.get(name).config.cols : 200;
+    const result = resultFromRow(ops, name, row, q.mode ?? "compact", cols);
+    const raw = commandLines(ops, name, id, undefined, true).output;
+    return c.json({ ...result, raw_output: raw });
+  });
+  return app;
+}

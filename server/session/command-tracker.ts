@@ -1,0 +1,277 @@
+import { AppError } from "../errors.ts";
+import type { Db } from "../../db/client.ts";
+import type { Mark } from "./marker-filter.ts";
+import type { SessionEvents } from "./events.ts";
+import type { Session } from "./session.ts";
+import { finishCommand, insertCommand } from "./store.ts";
+import { foregroundReadsTerminal } from "./input-wait.ts";
+
+export type CommandStatus = "running" | "ok" | "failed" | "timeout" | "waiting_for_input" | "interrupted";
+
+/** How the end of a command was decided, and how sure that is. */
+export interface Completion {
+  method: "shell_integration" | "prompt_marker" | "process_exit" | "quiet_heuristic" | "timeout" | "input_prompt" | "pattern_match";
+  confidence: "high" | "medium" | "low";
+}
+
+export interface CommandRecord {
+  id: number;
+  sessionId: string;
+  command: string;
+  cwd: string;
+  agent?: string;
+  startedAt: number;
+}
+
+export interface ExecOutcome {
+  record: CommandRecord;
+  status: CommandStatus;
+  exitCode: number | null;
+  durationMs: number;
+  startOffset: number;
+  endOffset: number;
+  raw: Uint8Array;
+  /** True when the output passed the capture cap and its middle was not kept. */
+  truncated: boolean;
+  completion: Completion;
+  /** The prompt text when status is waiting_for_input. */
+  prompt?: string;
+}
+
+/** Commands longer than this are refused: put long scripts in a file. */
+export const MAX_COMMAND_BYTES = 256 * 1024;
+/** Output kept in memory per command for storage and compaction. */
+const CAPTURE_CAP = 256 * 1024 * 1024;
+const INPUT_QUIET_MS = 200;
+const HEURISTIC_QUIET_MS = 600;
+
+interface Running {
+  record: CommandRecord;
+  writeOffset: number;
+  startOffset: number | null;
+  chunks: Uint8Array[];
+  bytes: number;
+  truncated: boolean;
+  done: Promise<ExecOutcome>;
+  resolve(o: ExecOutcome): void;
+}
+
+/**
+ * Runs commands in the live shell and decides when each ends. With shell integration the C mark
+ * opens a command's output and the D mark closes it with the exact exit status; plain sh reports
+ * the status through its prompt mark; other shells fall back to a quiet-and-prompt heuristic.
+ */
+export class CommandTracker {
+  private running: Running | null = null;
+  /** A command typed by hand (attach, send) that the shell is running. */
+  private manual = false;
+  private finished = new Map<number, ExecOutcome>();
+  lastInputOffset = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly db: Db,
+    private readonly events: SessionEvents,
+  ) {}
+
+  get busy(): boolean {
+    return this.running !== null || this.manual;
+  }
+
+  get current(): CommandRecord | undefined {
+    return this.running?.record;
+  }
+
+  noteInput(): void {
+    this.lastInputOffset = this.session.scrollback.end;
+  }
+
+  onOutput(data: Uint8Array): void {
+    const r = this.running;
+    if (!r || r.startOffset === null) return;
+    if (r.bytes + data.length > CAPTURE_CAP) {
+      r.truncated = true;
+      return;
+    }
+    r.chunks.push(data);
+    r.bytes += data.length;
+  }
+
+  onMark(m: Mark): void {
+    const r = this.running;
+    if (m.kind === "C") {
+      if (r && r.startOffset === null) r.startOffset = this.session.scrollback.end;
+      else if (!r) this.manual = true;
+      return;
+    }
+    if (m.kind === "D") {
+      this.manual = false;
+      if (!r) return;
+      const method = this.session.kind === "sh" ? "prompt_marker" : "shell_integration";
+      this.finish(r, m.status ?? null, {
+        method,
+        confidence: method === "shell_integration" && r.startOffset !== null ? "high" : "medium",
+      });
+    }
+  }
+
+  onShellExit(code: number): void {
+    this.manual = false;
+    const r = this.running;
+    if (r) this.finish(r, code, { method: "process_exit", confidence: "high" });
+  }
+
+  /** Starts `command` in the shell and waits for its end, a prompt for input, or the timeout. */
+  async exec(command: string, opts: { timeoutMs: number; agent?: string }): Promise<ExecOutcome> {
+    this.session.assertAlive();
+    if (command.trim() === "") throw new AppError("invalid", "the command is empty");
+    const size = Buffer.byteLength(command);
+    if (size > MAX_COMMAND_BYTES) {
+      throw new AppError(
+        "too_large",
+        `the command is ${size} bytes; the limit is ${MAX_COMMAND_BYTES} (put long scripts in a file and run the file)`,
+      );
+    }
+    if (this.running) {
+      const id = this.running.record.id;
+      throw new AppError(
+        "conflict",
+        `session "${this.session.name}" is still running command ${id} (ai-session wait ${this.session.name} --command ${id}, or send C-c)`,
+      );
+    }
+    if (this.manual) {
+      throw new AppError("conflict", `session "${this.session.name}" is busy with a command typed into it (ai-session read ${this.session.name} --screen)`);
+    }
+    const cwd = this.session.cwd();
+    const startedAt = Date.now();
+    const writeOffset = this.session.scrollback.end;
+    const id = insertCommand(this.db, {
+      sessionId: this.session.id,
+      command,
+      cwd,
+      agent: opts.agent,
+      status: "running",
+      startedAt,
+      startOffset: writeOffset,
+    });
+    const record: CommandRecord = { id, sessionId: this.session.id, command, cwd, agent: opts.agent, startedAt };
+    let resolve!: (o: ExecOutcome) => void;
+    const done = new Promise<ExecOutcome>((r) => (resolve = r));
+    const plainSh = this.session.kind === "sh" || this.session.kind === "other";
+    this.running = { record, writeOffset, startOffset: plainSh ? writeOffset : null, chunks: [], bytes: 0, truncated: false, done, resolve };
+    this.events.emit("command:start", this.session.id, record);
+    const multiLine = command.includes("\n");
+    const text = multiLine && this.session.kind !== "sh" ? `\x1b[200~${command}\x1b[201~\r` : `${command.replace(/\n/g, "\r")}\r`;
+    this.session.writeRaw(text);
+    this.lastInputOffset = writeOffset;
+    return this.waitFor(this.running, opts.timeoutMs);
+  }
+
+  /** Waits for a running (or recently finished) command. */
+  async waitCommand(id: number | undefined, timeoutMs: number): Promise<ExecOutcome | undefined> {
+    const r = this.running;
+    if (r && (id === undefined || r.record.id === id)) return this.waitFor(r, timeoutMs);
+    if (id !== undefined) return this.finished.get(id);
+    // No command running: the one that finished last (it may have ended just before the call).
+    return [...this.finished.values()].pop();
+  }
+
+  private async waitFor(r: Running, timeoutMs: number): Promise<ExecOutcome> {
+    const deadline = Date.now() + timeoutMs;
+    let settled: ExecOutcome | undefined;
+    void r.done.then((o) => (settled = o));
+    while (!settled) {
+      const left = deadline - Date.now();
+      if (left <= 0) return this.partial(r, "timeout", { method: "timeout", confidence: "high" });
+      await Promise.race([r.done, Bun.sleep(Math.min(left, 50))]);
+      if (settled) break;
+      const quiet = this.session.quietForMs;
+      if (r.startOffset !== null && quiet >= INPUT_QUIET_MS && this.running === r && foregroundReadsTerminal(this.session.pid)) {
+        // at a bash prompt the shell reads too: only a read during the command counts
+        if (this.session.kind !== "other" || r.bytes > 0) {
+          const o = this.partial(r, "waiting_for_input", { method: "input_prompt", confidence: "medium" });
+          o.prompt = lastLineOf(o.raw);
+          return o;
+        }
+      }
+      if (this.session.kind === "other" && quiet >= HEURISTIC_QUIET_MS && r.bytes > 0 && looksLikePrompt(r)) {
+        this.finish(r, null, { method: "quiet_heuristic", confidence: "low" });
+      }
+    }
+    return settled!;
+  }
+
+  private partial(r: Running, status: CommandStatus, completion: Completion): ExecOutcome {
+    const raw = concat(r.chunks, r.bytes);
+    return {
+      record: r.record,
+      status,
+      exitCode: null,
+      durationMs: Date.now() - r.record.startedAt,
+      startOffset: r.startOffset ?? r.writeOffset,
+      endOffset: this.session.scrollback.end,
+      raw: this.session.kind === "sh" ? stripEcho(raw, r.record.command) : raw,
+      truncated: r.truncated,
+      completion,
+    };
+  }
+
+  private finish(r: Running, exitCode: number | null, completion: Completion): void {
+    if (this.running !== r) return;
+    this.running = null;
+    const outcome = this.partial(r, exitCode === null || exitCode === 0 ? "ok" : "failed", completion);
+    outcome.exitCode = exitCode;
+    if (this.session.kind === "other") outcome.raw = stripPromptTail(outcome.raw);
+    finishCommand(this.db, r.record.id, {
+      status: outcome.status,
+      exitCode,
+      endedAt: Date.now(),
+      durationMs: outcome.durationMs,
+      endOffset: outcome.endOffset,
+      raw: outcome.raw,
+      completionMethod: completion.method,
+      completionConfidence: completion.confidence,
+    });
+    this.finished.set(r.record.id, outcome);
+    if (this.finished.size > 32) this.finished.delete(this.finished.keys().next().value!);
+    this.events.emit("command:end", this.session.id, r.record, outcome);
+    r.resolve(outcome);
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** Plain sh has no start mark: its captured output begins with the echo of the typed command. */
+function stripEcho(raw: Uint8Array, command: string): Uint8Array {
+  const echoed = Buffer.from(command.replace(/\n/g, "\r\n") + "\r\n");
+  const head = Buffer.from(raw.subarray(0, echoed.length));
+  if (head.equals(echoed)) return raw.subarray(echoed.length);
+  const nl = raw.indexOf(0x0a);
+  return nl === -1 ? raw : raw.subarray(nl + 1);
+}
+
+/** Without a D mark that ends it exactly, the shell's next prompt trails the output: drop it. */
+function stripPromptTail(raw: Uint8Array): Uint8Array {
+  const nl = raw.lastIndexOf(0x0a);
+  return nl === -1 ? raw : raw.subarray(0, nl + 1);
+}
+
+function lastLineOf(raw: Uint8Array): string {
+  const text = new TextDecoder().decode(raw.subarray(Math.max(0, raw.length - 4096)));
+  const clean = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/\r(?!\n)/g, "\n");
+  const lines = clean.split(/\r?\n/).map((l) => l.trimEnd()).filter(Boolean);
+  return lines.pop() ?? "";
+}
+
+function looksLikePrompt(r: Running): boolean {
+  return /[$#%>❯]\s*$/.test(lastLineOf(concat(r.chunks, r.bytes)));
+}

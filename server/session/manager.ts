@@ -1,0 +1,216 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Db } from "../../db/client.ts";
+import { AppError, notFound } from "../errors.ts";
+import type { Paths } from "../paths.ts";
+import { SessionEvents } from "./events.ts";
+import { Session, type SessionInfo } from "./session.ts";
+import { insertSession, sessionRowsByName, updateSession } from "./store.ts";
+
+export interface CreateOptions {
+  name?: string;
+  cwd?: string;
+  shell?: string;
+  env?: Record<string, string>;
+  cols?: number;
+  rows?: number;
+  role?: string;
+  agent?: string;
+  shared?: boolean;
+  /** Reuse a session id (restore); a new one otherwise. */
+  id?: string;
+  /** Scrollback shown before the shell's own output (restore, tmux import). */
+  seed?: Uint8Array;
+  /** Wraps the shell's argv, e.g. to apply resource limits. */
+  wrapArgv?: (argv: string[]) => string[];
+}
+
+/** Something a guard is asked about before it reaches a shell. */
+export interface SessionAction {
+  kind: "create" | "exec" | "send" | "kill" | "read" | "attach";
+  agent?: string;
+  session?: SessionInfo;
+  command?: string;
+  cwd?: string;
+  role?: string;
+}
+
+/** Refuses an action by throwing AppError("denied", ...). */
+export type Guard = (action: SessionAction) => void;
+
+export const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const DEFAULT_COLS = 200;
+export const DEFAULT_ROWS = 50;
+const SCROLLBACK_BYTES = 8 * 1024 * 1024;
+
+/** Environment every session's shell gets on top of the server's: wide, unpaged, a real TERM. */
+const SESSION_ENV: Record<string, string> = {
+  TERM: "xterm-256color",
+  COLORTERM: "truecolor",
+  PAGER: "cat",
+  GIT_PAGER: "cat",
+  MANPAGER: "cat",
+  SYSTEMD_PAGER: "",
+  AI_SESSION: "1",
+};
+
+/** All live sessions of the server, by name. Names are unique among live sessions. */
+export class SessionManager {
+  readonly events = new SessionEvents();
+  private byName = new Map<string, Session>();
+  private guards: Guard[] = [];
+  private pending = new Set<string>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly paths: Paths,
+  ) {
+    this.events.on("session:ended", (info) => {
+      if (this.byName.get(info.name)?.id === info.id) this.byName.delete(info.name);
+    });
+  }
+
+  addGuard(g: Guard): void {
+    this.guards.push(g);
+  }
+
+  /** Runs every guard; the first refusal wins. Adapters call this before acting for an agent. */
+  check(action: SessionAction): void {
+    for (const g of this.guards) g(action);
+  }
+
+  async create(opts: CreateOptions = {}): Promise<Session> {
+    const name = opts.name ?? this.nextName();
+    validateName(name);
+    if (this.byName.has(name) || this.pending.has(name)) {
+      throw new AppError("conflict", `a session named "${name}" already exists (pick another name, or ai-session kill ${name})`);
+    }
+    const cwd = resolve(opts.cwd ?? process.env.HOME ?? homedir());
+    checkDirectory(cwd);
+    const shell = opts.shell ?? process.env.SHELL ?? "/bin/bash";
+    checkShell(shell);
+    const cols = opts.cols ?? DEFAULT_COLS;
+    const rows = opts.rows ?? DEFAULT_ROWS;
+    if (!(cols >= 10 && cols <= 1000 && rows >= 2 && rows <= 500)) {
+      throw new AppError("invalid", `a size of ${cols}x${rows} is out of range (columns 10–1000, rows 2–500)`);
+    }
+    this.check({ kind: "create", agent: opts.agent, cwd, role: opts.role });
+    const id = opts.id ?? crypto.randomUUID();
+    const env = { ...cleanEnv(process.env), ...SESSION_ENV, ...(opts.env ?? {}), AI_SESSION_SESSION: name };
+    const createdAt = Date.now();
+    this.pending.add(name);
+    try {
+      insertOrReviveRow(this.db, { id, name, shell, cwd, env: opts.env ?? {}, cols, rows, status: "running", ownerAgent: opts.agent, role: opts.role, shared: opts.shared ?? false, createdAt });
+      const session = await Session.start(
+        {
+          id, name, shell, cwd, env, cols, rows, agent: opts.agent, role: opts.role, shared: opts.shared, createdAt,
+          seed: opts.seed, scrollbackBytes: SCROLLBACK_BYTES, dir: join(this.paths.shellDir, id), wrapArgv: opts.wrapArgv,
+        },
+        this.db,
+        this.events,
+      ).catch((err) => {
+        updateSession(this.db, id, { status: "exited", endedAt: Date.now() });
+        throw err;
+      });
+      updateSession(this.db, id, { pid: session.pid });
+      this.byName.set(name, session);
+      this.events.emit("session:created", session.info());
+      return session;
+    } finally {
+      this.pending.delete(name);
+    }
+  }
+
+  /** A live session by name; a clear not_found naming the way out otherwise. */
+  get(name: string): Session {
+    const s = this.byName.get(name);
+    if (s) return s;
+    if (typeof name !== "string" || !NAME_RULE.test(name)) validateName(name);
+    const dead = sessionRowsByName(this.db, name)[0];
+    if (dead) {
+      throw new AppError("not_found", `session "${name}" is no longer running (${dead.status}); ai-session restore ${name} brings it back`);
+    }
+    throw notFound("session", name, "ai-session list shows the sessions");
+  }
+
+  /** The newest database row of a session by name, live or not (history of killed sessions). */
+  rowByName(name: string) {
+    return sessionRowsByName(this.db, name)[0];
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  list(): Session[] {
+    return [...this.byName.values()].sort((a, b) => a.config.createdAt - b.config.createdAt);
+  }
+
+  async kill(name: string): Promise<SessionInfo> {
+    const s = this.get(name);
+    await s.kill();
+    this.byName.delete(name);
+    return s.info();
+  }
+
+  /** Ends every shell (server shutdown). Rows stay "running" → marked as ended by each exit. */
+  async killAll(): Promise<void> {
+    this.events.emit("shutdown");
+    await Promise.all(this.list().map((s) => s.kill().catch(() => {})));
+    this.byName.clear();
+  }
+
+  private nextName(): string {
+    for (let i = 0; ; i++) if (!this.byName.has(String(i)) && !this.pending.has(String(i))) return String(i);
+  }
+}
+
+export function validateName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name === "") throw new AppError("invalid", "a session name is needed");
+  if (!NAME_RULE.test(name)) {
+    const shown = JSON.stringify(name).slice(0, 70);
+    throw new AppError(
+      "invalid",
+      `${shown} is not a valid session name (use 1–64 letters, digits, dot, dash or underscore, starting with a letter or digit)`,
+    );
+  }
+}
+
+function checkDirectory(dir: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new AppError("invalid", `the directory ${dir} does not exist`);
+  }
+  if (!st.isDirectory()) throw new AppError("invalid", `${dir} is not a directory`);
+}
+
+function checkShell(shell: string): void {
+  try {
+    accessSync(shell, constants.X_OK);
+  } catch {
+    throw new AppError("invalid", `the shell ${shell} does not exist or is not executable`);
+  }
+}
+
+/** The server's environment, less what belongs to the server or its launcher only. */
+function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    if (k === "AI_SESSION_KEY" || k.startsWith("BUN_") || k === "TMUX" || k === "TMUX_PANE") continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+function insertOrReviveRow(db: Db, row: Parameters<typeof insertSession>[1]): void {
+  try {
+    insertSession(db, row);
+  } catch {
+    // restoring under the same id: the row exists, bring it back to life
+    updateSession(db, row.id, { ...row, endedAt: null, exitCode: null });
+  }
+}

@@ -1,0 +1,186 @@
+import { AppError } from "../errors.ts";
+import { renderOutput, decodeBytes } from "../output/render.ts";
+import { analyzeOutput } from "../output/analyze.ts";
+import { countTokens } from "../context/tokens.ts";
+import type { Caller } from "../security/auth.ts";
+import { buildExecResult, type ExecResult, type OutputMode } from "./exec-result.ts";
+import type { SessionManager, CreateOptions } from "./manager.ts";
+import type { SessionInfo } from "./session.ts";
+import { commandById, commandOutput, commandsOf, type CommandRow } from "./store.ts";
+import type { Db } from "../../db/client.ts";
+
+/**
+ * The session verbs, written once. REST routes, MCP tools and the CLI (through REST) all call these,
+ * so guards, defaults and results are the same everywhere.
+ */
+export interface Ops {
+  db: Db;
+  sessions: SessionManager;
+}
+
+const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
+
+export async function createSession(ops: Ops, caller: Caller, opts: CreateOptions): Promise<SessionInfo> {
+  const s = await ops.sessions.create({ ...opts, agent: opts.agent ?? caller.agent });
+  return s.info();
+}
+
+function sessionFor(ops: Ops, caller: Caller, name: string, kind: "exec" | "send" | "kill" | "read" | "attach", command?: string) {
+  const s = ops.sessions.get(name);
+  ops.sessions.check({ kind, agent: caller.agent, session: s.info(), command, cwd: s.cwd() });
+  return s;
+}
+
+export async function execCommand(
+  ops: Ops,
+  caller: Caller,
+  name: string,
+  req: { command: string; timeout_ms?: number; mode?: OutputMode },
+): Promise<ExecResult> {
+  const s = sessionFor(ops, caller, name, "exec", req.command);
+  const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
+  const outcome = await s.commands.exec(req.command, { timeoutMs, agent: caller.agent });
+  return buildExecResult(ops.db, s.name, outcome, { mode: req.mode ?? "compact", cols: s.config.cols, cwd: s.cwd() });
+}
+
+/** Waits for a running command to end, or for output matching a pattern. */
+export async function waitFor(
+  ops: Ops,
+  caller: Caller,
+  name: string,
+  req: { command_id?: number; pattern?: string; timeout_ms?: number; mode?: OutputMode },
+): Promise<ExecResult & { matched?: string }> {
+  const s = sessionFor(ops, caller, name, "read");
+  const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
+  const mode = req.mode ?? "compact";
+  if (req.pattern !== undefined) return waitForPattern(ops, s, req.pattern, timeoutMs, mode);
+  const outcome = await s.commands.waitCommand(req.command_id, timeoutMs);
+  if (outcome) return buildExecResult(ops.db, s.name, outcome, { mode, cols: s.config.cols, cwd: s.cwd() });
+  if (req.command_id !== undefined) {
+    const row = commandById(ops.db, s.id, req.command_id);
+    if (!row) throw new AppError("not_found", `session "${name}" has no command ${req.command_id} (ai-session history ${name})`);
+    return resultFromRow(ops, s.name, row, mode, s.config.cols);
+  }
+  throw new AppError("not_found", `session "${name}" is not running a command (use --for REGEX to wait for output)`);
+}
+
+async function waitForPattern(ops: Ops, s: ReturnType<SessionManager["get"]>, pattern: string, timeoutMs: number, mode: OutputMode) {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, "m");
+  } catch (e) {
+    throw new AppError("invalid", `the pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(e as Error).message}`);
+  }
+  const running = s.commands.current;
+  const from = s.commands.lastInputOffset;
+  const started = Date.now();
+  for (;;) {
+    const r = s.scrollback.read(from);
+    const text = renderOutput(r.data, { cols: s.config.cols });
+    const m = re.exec(text);
+    const timedOut = Date.now() - started >= timeoutMs;
+    if (m || timedOut || !s.alive) {
+      const out = mode === "raw" ? decodeBytes(r.data) : text;
+      const tokens = countTokens(out);
+      return {
+        session: s.name,
+        command_id: running?.id ?? null,
+        command: running?.command ?? "",
+        exit_code: null,
+        status: m ? ("ok" as const) : ("timeout" as const),
+        duration_ms: Date.now() - started,
+        output: out,
+        raw_bytes: r.data.length,
+        truncated: r.dropped > 0,
+        tokens: { raw: tokens, compacted: tokens, saved_pct: 0 },
+        analysis: analyzeOutput(out, { command: running?.command }),
+        completion: { method: m ? ("pattern_match" as const) : ("timeout" as const), confidence: "high" as const },
+        cwd: s.cwd(),
+        offsets: { start: r.start, end: r.offset },
+        ...(m ? { matched: m[0] } : {}),
+      };
+    }
+    await Bun.sleep(50);
+  }
+}
+
+export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mode: OutputMode, cols: number): ExecResult {
+  const raw = commandOutput(row) ?? new Uint8Array(0);
+  return buildExecResult(
+    ops.db,
+    sessionName,
+    {
+      record: { id: row.id, sessionId: row.sessionId, command: row.command, cwd: row.cwd, agent: row.agent ?? undefined, startedAt: row.startedAt },
+      status: row.status,
+      exitCode: row.exitCode,
+      durationMs: row.durationMs ?? 0,
+      startOffset: row.startOffset,
+      endOffset: row.endOffset ?? row.startOffset,
+      raw,
+      truncated: false,
+      completion: { method: (row.completionMethod ?? "shell_integration") as never, confidence: (row.completionConfidence ?? "high") as never },
+    },
+    { mode, cols, cwd: row.cwd },
+  );
+}
+
+export function historyOf(ops: Ops, name: string) {
+  const s = ops.sessions.has(name) ? ops.sessions.get(name).info() : undefined;
+  const id = s?.id ?? ops.sessions.rowByName(name)?.id;
+  if (!id) ops.sessions.get(name); // throws the clear not_found
+  return commandsOf(ops.db, id!).map((r) => ({
+    command_id: r.id,
+    command: r.command,
+    cwd: r.cwd,
+    agent: r.agent,
+    status: r.status,
+    exit_code: r.exitCode,
+    started_at: new Date(r.startedAt).toISOString(),
+    duration_ms: r.durationMs,
+    raw_bytes: r.rawBytes,
+    tool: r.tool,
+    tokens: { raw: r.tokensRaw, compacted: r.tokensCompacted },
+    completion: { method: r.completionMethod, confidence: r.completionConfidence },
+  }));
+}
+
+/** New output since an offset (default: since the last read), rendered unless raw is asked. */
+export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean }) {
+  const s = sessionFor(ops, caller, name, "read");
+  const r = s.read({ since: req.since });
+  let output = req.raw ? decodeBytes(r.data) : renderOutput(r.data, { cols: s.config.cols });
+  if (req.lines !== undefined && req.lines >= 0) output = output.split("\n").slice(-req.lines).join("\n");
+  return { session: s.name, start: r.start, offset: r.offset, dropped: r.dropped, output };
+}
+
+/** Lines A..B (1-based) of one command's rendered output: what a compaction marker points to. */
+export function commandLines(ops: Ops, name: string, commandId: number, range?: { from: number; to: number }, raw = false) {
+  const id = ops.sessions.has(name) ? ops.sessions.get(name).id : ops.sessions.rowByName(name)?.id;
+  if (!id) ops.sessions.get(name);
+  const row = commandById(ops.db, id!, commandId);
+  if (!row) throw new AppError("not_found", `session "${name}" has no command ${commandId} (ai-session history ${name})`);
+  const bytes = commandOutput(row);
+  if (!bytes) throw new AppError("not_found", `the output of command ${commandId} is no longer stored (retention dropped it)`);
+  const text = raw ? decodeBytes(bytes) : renderOutput(bytes, { cols: ops.sessions.has(name) ? ops.sessions.get(name).config.cols : 200 });
+  const lines = text.split("\n");
+  const from = Math.max(1, range?.from ?? 1);
+  const to = Math.min(lines.length, range?.to ?? lines.length);
+  return { session: name, command_id: commandId, from, to, total_lines: lines.length, output: lines.slice(from - 1, to).join("\n") };
+}
+
+export async function sendInput(
+  ops: Ops,
+  caller: Caller,
+  name: string,
+  req: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean },
+): Promise<{ session: string; bytes: number }> {
+  const s = sessionFor(ops, caller, name, "send", req.secret ? undefined : req.text);
+  const r = await s.send(req);
+  ops.sessions.events.emit("input", s.id, { bytes: r.bytes, secret: req.secret ?? false, agent: caller.agent });
+  return { session: s.name, bytes: r.bytes };
+}
+
+export async function killSession(ops: Ops, caller: Caller, name: string): Promise<SessionInfo> {
+  sessionFor(ops, caller, name, "kill");
+  return ops.sessions.kill(name);
+}

@@ -1,0 +1,75 @@
+/**
+ * The raw bytes a session printed, with absolute offsets: byte N of the session's life is always
+ * offset N. Bounded: when the total passes the cap the oldest chunks fall off, and a read from an
+ * offset that fell off says how many bytes were lost.
+ */
+export interface ScrollbackRead {
+  /** Offset of the first byte returned (may be later than asked when bytes fell off). */
+  start: number;
+  /** Offset to pass next time: the end of what was returned. */
+  offset: number;
+  /** Bytes that were asked for but fell off the front of the scrollback. */
+  dropped: number;
+  data: Uint8Array;
+}
+
+export class Scrollback {
+  private chunks: Uint8Array[] = [];
+  private chunkStarts: number[] = [];
+  private firstOffset = 0;
+  private total = 0;
+
+  constructor(private readonly capBytes: number) {}
+
+  /** Absolute offset just past the last byte written. */
+  get end(): number {
+    return this.total;
+  }
+
+  /** Absolute offset of the oldest byte still held. */
+  get start(): number {
+    return this.firstOffset;
+  }
+
+  append(bytes: Uint8Array): number {
+    if (bytes.length === 0) return this.total;
+    const at = this.total;
+    this.chunks.push(bytes);
+    this.chunkStarts.push(at);
+    this.total += bytes.length;
+    while (this.chunks.length > 1 && this.total - this.firstOffset - this.chunks[0]!.length >= this.capBytes) {
+      this.firstOffset += this.chunks.shift()!.length;
+      this.chunkStarts.shift();
+    }
+    // A single chunk larger than the cap is trimmed to its tail.
+    if (this.total - this.firstOffset > this.capBytes && this.chunks.length === 1) {
+      const only = this.chunks[0]!;
+      const keep = only.subarray(only.length - this.capBytes);
+      this.chunks[0] = keep;
+      this.firstOffset = this.total - keep.length;
+      this.chunkStarts[0] = this.firstOffset;
+    }
+    return at;
+  }
+
+  /** Bytes from `from` (absolute) up to `to` (default: the end). */
+  read(from = this.firstOffset, to = this.total): ScrollbackRead {
+    const wanted = Math.max(0, from);
+    const start = Math.max(wanted, this.firstOffset);
+    const end = Math.max(start, Math.min(to, this.total));
+    const dropped = Math.max(0, Math.min(this.firstOffset, to) - wanted);
+    const out = new Uint8Array(end - start);
+    let o = 0;
+    for (let k = 0; k < this.chunks.length && o < out.length; k++) {
+      const c = this.chunks[k]!;
+      const cs = this.chunkStarts[k]!;
+      const ce = cs + c.length;
+      if (ce <= start || cs >= end) continue;
+      const a = Math.max(start, cs) - cs;
+      const b = Math.min(end, ce) - cs;
+      out.set(c.subarray(a, b), o);
+      o += b - a;
+    }
+    return { start, offset: end, dropped, data: out };
+  }
+}

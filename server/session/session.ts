@@ -1,0 +1,346 @@
+import { readlinkSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { AppError } from "../errors.ts";
+import { spawnPty, type Pty } from "../pty/index.ts";
+import { descendantsOf, isAlive, processesWithEnv } from "../pty/process-group.ts";
+import { MarkerFilter, type Mark } from "./marker-filter.ts";
+import { Scrollback } from "./scrollback.ts";
+import { Screen } from "./screen.ts";
+import { prepareShell, type ShellKind } from "./shell-integration.ts";
+import { CommandTracker } from "./command-tracker.ts";
+import { keyBytes } from "./keys.ts";
+import { readShellEnv } from "./shell-env.ts";
+import type { SessionEvents } from "./events.ts";
+import type { Db } from "../../db/client.ts";
+import { commandCount, updateSession } from "./store.ts";
+
+export interface SessionConfig {
+  id: string;
+  name: string;
+  shell: string;
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+  agent?: string;
+  role?: string;
+  shared?: boolean;
+  createdAt: number;
+  /** Bytes shown first, before the shell's own output (a restored or imported scrollback). */
+  seed?: Uint8Array;
+  scrollbackBytes: number;
+  /** Directory for this session's generated rc files and state. */
+  dir: string;
+  /** Wraps the shell's argv (resource limits), if set. */
+  wrapArgv?: (argv: string[]) => string[];
+}
+
+export type SessionStatus = "starting" | "running" | "exited" | "killed";
+
+export interface SessionInfo {
+  id: string;
+  name: string;
+  pid: number;
+  cwd: string;
+  shell: string;
+  status: SessionStatus;
+  /** What the shell is doing: idle at its prompt, or busy with a command. */
+  activity: "idle" | "busy";
+  cols: number;
+  rows: number;
+  created_at: string;
+  commands: number;
+  owner_agent: string | null;
+  role: string | null;
+  shared: boolean;
+  backend: string;
+  integration: ShellKind;
+}
+
+const QUIET_READY_MS = 150;
+
+/** One live shell in a PTY, with its scrollback, its screen and its command tracker. */
+export class Session {
+  readonly scrollback: Scrollback;
+  readonly screen: Screen;
+  readonly commands: CommandTracker;
+  status: SessionStatus = "starting";
+  exitCode: number | null = null;
+  private pty!: Pty;
+  private filter: MarkerFilter;
+  private nonce = crypto.randomUUID().replace(/-/g, "").slice(0, 16);
+  private readyResolve!: () => void;
+  private readonly ready = new Promise<void>((r) => (this.readyResolve = r));
+  private lastOutputAt = Date.now();
+  private bracketedPaste = false;
+  private stateFile = "";
+  private readCursor = 0;
+  kind: ShellKind = "other";
+
+  private constructor(
+    readonly config: SessionConfig,
+    private readonly db: Db,
+    private readonly events: SessionEvents,
+  ) {
+    this.scrollback = new Scrollback(config.scrollbackBytes);
+    this.screen = new Screen(config.cols, config.rows);
+    this.filter = new MarkerFilter(this.nonce);
+    this.commands = new CommandTracker(this, db, events);
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+  get name(): string {
+    return this.config.name;
+  }
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  /** Starts the shell and resolves once it shows its first prompt. */
+  static async start(config: SessionConfig, db: Db, events: SessionEvents): Promise<Session> {
+    const s = new Session(config, db, events);
+    await s.spawn();
+    return s;
+  }
+
+  private async spawn(): Promise<void> {
+    const c = this.config;
+    if (c.seed?.length) this.ingestFiltered(c.seed);
+    this.readCursor = this.scrollback.end;
+    const launch = prepareShell(c.shell, c.dir, this.nonce);
+    this.kind = launch.kind;
+    this.stateFile = launch.stateFile;
+    const argv = c.wrapArgv ? c.wrapArgv(launch.argv) : launch.argv;
+    this.pty = await spawnPty({
+      argv,
+      cwd: c.cwd,
+      env: { ...c.env, ...launch.env, AI_SESSION_ID: c.id, AI_SESSION_NONCE: this.nonce },
+      cols: c.cols,
+      rows: c.rows,
+      onData: (bytes) => this.onData(bytes),
+    });
+    void this.pty.exited.then((code) => this.onExit(code));
+    if (this.kind === "other") void this.readyWhenQuiet();
+    const timeout = Bun.sleep(10_000).then(() => "timeout" as const);
+    if ((await Promise.race([this.ready.then(() => "ready" as const), timeout])) === "timeout") {
+      this.pty.kill("SIGKILL");
+      throw new AppError("timeout", `the shell ${c.shell} did not show a prompt within 10 s`);
+    }
+    if (this.status === "starting") this.status = "running";
+  }
+
+  private async readyWhenQuiet(): Promise<void> {
+    while (this.status === "starting") {
+      await Bun.sleep(50);
+      if (this.scrollback.end > 0 && Date.now() - this.lastOutputAt > QUIET_READY_MS) this.readyResolve();
+    }
+  }
+
+  private onData(bytes: Uint8Array): void {
+    const { data, marks } = this.filter.push(bytes);
+    this.lastOutputAt = Date.now();
+    let from = 0;
+    for (const m of marks) {
+      this.ingestFiltered(data.subarray(from, m.at));
+      from = m.at;
+      this.onMark(m);
+    }
+    this.ingestFiltered(data.subarray(from));
+  }
+
+  private ingestFiltered(data: Uint8Array): void {
+    if (data.length === 0) return;
+    const offset = this.scrollback.append(data);
+    this.screen.write(data);
+    if (data.includes(0x1b)) this.trackModes(data);
+    this.commands.onOutput(data);
+    this.events.emit("output", this.id, data, offset);
+  }
+
+  private trackModes(data: Uint8Array): void {
+    const s = new TextDecoder().decode(data);
+    const on = s.lastIndexOf("\x1b[?2004h");
+    const off = s.lastIndexOf("\x1b[?2004l");
+    if (on !== -1 || off !== -1) this.bracketedPaste = on > off;
+  }
+
+  private onMark(m: Mark): void {
+    if (m.kind === "A" || m.kind === "D") this.readyResolve();
+    this.commands.onMark(m);
+  }
+
+  private onExit(code: number): void {
+    for (const tail of [this.filter.flush()]) this.ingestFiltered(tail);
+    if (this.status !== "killed") this.status = "exited";
+    this.exitCode = code;
+    this.readyResolve();
+    this.commands.onShellExit(code);
+    updateSession(this.db, this.id, { status: this.status === "killed" ? "killed" : "exited", endedAt: Date.now(), exitCode: code });
+    this.events.emit("session:ended", this.info());
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    this.screen.dispose();
+    rmSync(this.config.dir, { recursive: true, force: true });
+  }
+
+  get alive(): boolean {
+    return this.status === "running" || this.status === "starting";
+  }
+
+  assertAlive(): void {
+    if (!this.alive) {
+      throw new AppError("conflict", `session "${this.name}" has ended (exit ${this.exitCode ?? "?"}); create a new one`);
+    }
+  }
+
+  /** The shell's current directory, read live from /proc (falls back to the start directory). */
+  cwd(): string {
+    if (!this.alive) return this.config.cwd;
+    try {
+      return readlinkSync(`/proc/${this.pid}/cwd`);
+    } catch {
+      return this.config.cwd;
+    }
+  }
+
+  /** The shell's exported environment as of its last prompt (shell integration), else its start env. */
+  env(): Record<string, string> {
+    return readShellEnv(this.stateFile) ?? { ...this.config.env };
+  }
+
+  get quietForMs(): number {
+    return Date.now() - this.lastOutputAt;
+  }
+
+  info(): SessionInfo {
+    return {
+      id: this.id,
+      name: this.name,
+      pid: this.pty?.pid ?? 0,
+      cwd: this.cwd(),
+      shell: this.config.shell,
+      status: this.status,
+      activity: this.commands.busy ? "busy" : "idle",
+      cols: this.config.cols,
+      rows: this.config.rows,
+      created_at: new Date(this.config.createdAt).toISOString(),
+      commands: commandCount(this.db, this.id),
+      owner_agent: this.config.agent ?? null,
+      role: this.config.role ?? null,
+      shared: this.config.shared ?? false,
+      backend: this.pty?.backend ?? "none",
+      integration: this.kind,
+    };
+  }
+
+  /** Raw write, no bookkeeping (the dashboard terminal, attach). */
+  writeRaw(data: string | Uint8Array): void {
+    this.assertAlive();
+    this.pty.write(data);
+  }
+
+  /**
+   * Types into the session. Long or multi-line text goes as one bracketed paste (when the program
+   * asked for that mode), in chunks, and Enter is pressed only after the text was echoed.
+   */
+  async send(opts: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }): Promise<{ bytes: number }> {
+    this.assertAlive();
+    let bytes = 0;
+    if (opts.text !== undefined && opts.text !== "") {
+      if (opts.secret && this.pty.echoEnabled() === true) {
+        throw new AppError(
+          "denied",
+          `session "${this.name}" echoes what is typed right now, so a secret would be shown and stored; send it only at a prompt that hides input (a password prompt)`,
+        );
+      }
+      const before = this.scrollback.end;
+      const paste = !opts.secret && this.bracketedPaste && (opts.text.includes("\n") || opts.text.length > 256);
+      const body = paste ? `\x1b[200~${opts.text}\x1b[201~` : opts.text;
+      await this.writeChunked(body);
+      bytes += body.length;
+      if (opts.enter && !opts.secret) await this.waitForEcho(before, opts.text);
+    }
+    for (const k of opts.keys ?? []) {
+      const b = keyBytes(k);
+      this.pty.write(b);
+      bytes += b.length;
+    }
+    if (opts.enter) {
+      this.pty.write("\r");
+      bytes += 1;
+    }
+    this.commands.noteInput();
+    return { bytes };
+  }
+
+  private async writeChunked(text: string): Promise<void> {
+    const CHUNK = 4096;
+    if (text.length <= CHUNK) return this.pty.write(text);
+    for (let i = 0; i < text.length; i += CHUNK) {
+      this.pty.write(text.slice(i, i + CHUNK));
+      await Bun.sleep(1);
+    }
+  }
+
+  /** Waits (up to 3 s) until the end of `text` shows in the output written since `from`. */
+  private async waitForEcho(from: number, text: string): Promise<void> {
+    const tail = text.replace(/\s+$/, "").split("\n").pop()!.slice(-16);
+    if (!tail) return;
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      const seen = new TextDecoder().decode(this.scrollback.read(from).data).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+      if (seen.includes(tail)) return;
+      await Bun.sleep(5);
+    }
+  }
+
+  /** Output since `since` (default: since the last read), as raw bytes with offsets. */
+  read(opts: { since?: number } = {}) {
+    const r = this.scrollback.read(opts.since ?? this.readCursor);
+    this.readCursor = r.offset;
+    return r;
+  }
+
+  resize(cols: number, rows: number): void {
+    this.assertAlive();
+    this.config.cols = cols;
+    this.config.rows = rows;
+    this.pty.resize(cols, rows);
+    this.screen.resize(cols, rows);
+    updateSession(this.db, this.id, { cols, rows });
+  }
+
+  /**
+   * Ends the shell and everything it started: SIGHUP to the shell and every process of the session
+   * (its descendants, and anything still carrying its AI_SESSION_ID, such as daemons that left),
+   * then SIGKILL to whatever is still there after a grace period. No orphans.
+   */
+  async kill(): Promise<void> {
+    if (!this.alive) return;
+    this.status = "killed";
+    const members = () => [...new Set([this.pid, ...descendantsOf(this.pid), ...processesWithEnv("AI_SESSION_ID", this.id)])];
+    const first = members();
+    this.pty.kill("SIGHUP");
+    for (const p of first) signal(p, "SIGHUP");
+    const gone = await Promise.race([this.pty.exited.then(() => true), Bun.sleep(1000).then(() => false)]);
+    const rest = [...new Set([...first, ...(gone ? processesWithEnv("AI_SESSION_ID", this.id) : members())])];
+    for (const p of rest) if (isAlive(p)) signal(p, "SIGKILL");
+    if (!gone) await this.pty.exited;
+  }
+
+  get sessionDir(): string {
+    return join(this.config.dir);
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}

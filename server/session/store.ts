@@ -1,0 +1,96 @@
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { commands, sessions } from "../../db/schema.ts";
+import { encodeOutput, decodeOutput } from "../persist/codec.ts";
+
+export type SessionRow = typeof sessions.$inferSelect;
+export type CommandRow = typeof commands.$inferSelect;
+
+/** Reads and writes of session and command rows; the rest of the server calls these. */
+export function insertSession(db: Db, row: typeof sessions.$inferInsert): void {
+  db.insert(sessions).values(row).run();
+}
+
+export function updateSession(db: Db, id: string, patch: Partial<typeof sessions.$inferInsert>): void {
+  db.update(sessions).set(patch).where(eq(sessions.id, id)).run();
+}
+
+export function sessionRowsByName(db: Db, name: string): SessionRow[] {
+  return db.select().from(sessions).where(eq(sessions.name, name)).orderBy(desc(sessions.createdAt)).all();
+}
+
+export function sessionRowById(db: Db, id: string): SessionRow | undefined {
+  return db.select().from(sessions).where(eq(sessions.id, id)).get();
+}
+
+/** Sessions the database believes are running: after a crash these are the ones that were lost. */
+export function runningSessionRows(db: Db): SessionRow[] {
+  return db.select().from(sessions).where(eq(sessions.status, "running")).all();
+}
+
+export function insertCommand(db: Db, row: typeof commands.$inferInsert): number {
+  const r = db.insert(commands).values(row).returning({ id: commands.id }).get();
+  return r.id;
+}
+
+export interface CommandEnd {
+  status: CommandRow["status"];
+  exitCode: number | null;
+  endedAt: number;
+  durationMs: number;
+  endOffset: number;
+  raw: Uint8Array;
+  completionMethod: string;
+  completionConfidence: string;
+}
+
+export function finishCommand(db: Db, id: number, end: CommandEnd): void {
+  db.update(commands)
+    .set({
+      status: end.status,
+      exitCode: end.exitCode,
+      endedAt: end.endedAt,
+      durationMs: end.durationMs,
+      endOffset: end.endOffset,
+      rawBytes: end.raw.length,
+      outputZ: Buffer.from(encodeOutput(end.raw)),
+      completionMethod: end.completionMethod,
+      completionConfidence: end.completionConfidence,
+    })
+    .where(eq(commands.id, id))
+    .run();
+}
+
+export function recordCommandTokens(db: Db, id: number, t: { tool: string | null; raw: number; compacted: number }): void {
+  db.update(commands).set({ tool: t.tool, tokensRaw: t.raw, tokensCompacted: t.compacted }).where(eq(commands.id, id)).run();
+}
+
+/** Commands of one session, oldest first (without their stored output). */
+export function commandsOf(db: Db, sessionId: string, limit = 1000): Omit<CommandRow, "outputZ">[] {
+  const { outputZ: _z, ...cols } = getTableColumns(commands);
+  const rows = db
+    .select(cols)
+    .from(commands)
+    .where(eq(commands.sessionId, sessionId))
+    .orderBy(desc(commands.id))
+    .limit(limit)
+    .all();
+  return rows.reverse();
+}
+
+export function commandCount(db: Db, sessionId: string): number {
+  return db.select({ n: sql<number>`count(*)` }).from(commands).where(eq(commands.sessionId, sessionId)).get()?.n ?? 0;
+}
+
+export function commandById(db: Db, sessionId: string, id: number): CommandRow | undefined {
+  return db.select().from(commands).where(and(eq(commands.sessionId, sessionId), eq(commands.id, id))).get();
+}
+
+export function lastCommand(db: Db, sessionId: string): CommandRow | undefined {
+  return db.select().from(commands).where(eq(commands.sessionId, sessionId)).orderBy(desc(commands.id)).limit(1).get();
+}
+
+/** The stored raw output of a command, or null when it was never stored or retention dropped it. */
+export function commandOutput(row: CommandRow): Uint8Array | null {
+  return row.outputZ ? decodeOutput(new Uint8Array(row.outputZ)) : null;
+}
