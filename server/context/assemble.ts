@@ -104,7 +104,8 @@ export function assembleContext(input: ContextInput, options: ContextOptions = {
         errors.push(...take([head]));
         for (const e of errs) {
           const at = e.file ? `${e.file}${e.line !== null ? `:${e.line}` : ""}${e.column !== null ? `:${e.column}` : ""} ` : "";
-          const line = `- ${at}${e.code ? `[${e.code}] ` : ""}${e.message.split("\n")[0]!.slice(0, 300)}`;
+          const message = e.message.split("\n")[0]!.slice(0, 300);
+          const line = `- ${at && message.includes(at.trim()) ? "" : at}${e.code && !message.includes(e.code) ? `[${e.code}] ` : ""}${message}`;
           if (!fits([line])) {
             truncated.push("errors");
             break;

@@ -144,6 +144,11 @@ export class Conversations {
     return c;
   }
 
+  /** The session's conversation if it has one (never creates it). */
+  peek(sessionId: string): Conversation | undefined {
+    return this.bySession.get(sessionId);
+  }
+
   drop(sessionId: string): void {
     this.bySession.delete(sessionId);
   }

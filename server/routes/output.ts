@@ -1,0 +1,115 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { SessionContexts } from "../context/session-context.ts";
+import { ROLES } from "../context/conversation.ts";
+import { countTokens } from "../context/tokens.ts";
+import { analyzeOutput } from "../output/analyze.ts";
+import { renderOutput } from "../output/render.ts";
+import { compactReport } from "../output/report.ts";
+import type { Runtime } from "../runtime.ts";
+import { requireScope } from "../security/auth.ts";
+import { documentRoute } from "./openapi.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+
+const AnalysisQuery = z.object({ command: z.coerce.number().int().positive().optional() });
+const ContextQuery = z.object({
+  max_tokens: z.coerce.number().int().min(16).max(1_000_000).optional(),
+  lines: z.coerce.number().int().min(0).max(100_000).optional(),
+});
+const MessageBody = z.strictObject({
+  role: z.enum(ROLES as unknown as [string, ...string[]]),
+  content: z.string().max(1_000_000, "a message over 1 MB: summarise it first"),
+});
+const Text = z.string().max(64 * 1024 * 1024, "text over 64 MB: compact it in parts");
+const Encoding = z.enum(["o200k_base", "cl100k_base"]);
+const CompactBody = z.strictObject({
+  text: Text,
+  mode: z.enum(["compact", "lossless"]).optional(),
+  command: z.string().optional(),
+  exit_code: z.number().int().nullable().optional(),
+  cols: z.number().int().min(10).max(10_000).optional(),
+  encoding: Encoding.optional(),
+});
+const AnalyzeBody = z.strictObject({ text: Text, command: z.string().optional(), exit_code: z.number().int().nullable().optional(), cols: z.number().int().min(10).max(10_000).optional() });
+const CountBody = z.strictObject({ text: Text, encoding: Encoding.optional() });
+const SummarizeBody = z.strictObject({
+  keep_recent: z.number().int().min(0).max(10_000).optional(),
+  target_tokens: z.number().int().min(16).optional(),
+});
+
+/** Analysis of a session's commands, its AI context and its conversation history. */
+export function outputRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+  const contexts = new SessionContexts(rt);
+  const conversationOf = (name: string) => {
+    const s = rt.sessions.has(name) ? rt.sessions.get(name) : undefined;
+    const id = s?.id ?? rt.sessions.rowByName(name)?.id;
+    if (!id) rt.sessions.get(name); // throws the clear not_found
+    return contexts.conversations.of(id!);
+  };
+
+  documentRoute({ method: "get", path: "/api/sessions/{name}/analysis", summary: "Analysis of the last (or ?command=ID) command: tool, status, counts, errors with file:line, failing tests, suggestions", scope: "read", query: AnalysisQuery, tags: ["output"] });
+  app.get("/sessions/:name/analysis", (c) => {
+    requireScope(c.get("caller"), "read");
+    const q = queryOf(c, AnalysisQuery);
+    return c.json(contexts.analysis(c.req.param("name"), q.command));
+  });
+
+  documentRoute({ method: "get", path: "/api/sessions/{name}/context", summary: "The session's AI context within ?max_tokens (default 4000): facts, last command and output, open errors, next steps, recent commands", scope: "read", query: ContextQuery, tags: ["output"] });
+  app.get("/sessions/:name/context", (c) => {
+    requireScope(c.get("caller"), "read");
+    const q = queryOf(c, ContextQuery);
+    return c.json(contexts.context(c.req.param("name"), { maxTokens: q.max_tokens, lines: q.lines }));
+  });
+
+  documentRoute({ method: "get", path: "/api/sessions/{name}/conversation", summary: "The session's conversation history with token counts and approaching_limit", scope: "read", tags: ["output"] });
+  app.get("/sessions/:name/conversation", (c) => {
+    requireScope(c.get("caller"), "read");
+    const conv = conversationOf(c.req.param("name"));
+    return c.json({ status: conv.status(), messages: conv.messages() });
+  });
+
+  documentRoute({ method: "post", path: "/api/sessions/{name}/conversation", summary: "Add a message to the session's conversation; the oldest turns are summarised when it approaches its limit", scope: "exec", body: MessageBody, status: 201, tags: ["output"] });
+  app.post("/sessions/:name/conversation", async (c) => {
+    requireScope(c.get("caller"), "exec");
+    const body = await jsonBody(c, MessageBody);
+    const conv = conversationOf(c.req.param("name"));
+    const message = conv.add(body.role as never, body.content);
+    const summary = conv.keepWithinBudget();
+    return c.json({ message, summary, status: conv.status() }, 201);
+  });
+
+  documentRoute({ method: "post", path: "/api/sessions/{name}/conversation/summarize", summary: "Summarise the oldest turns extractively (no model), keeping the newest keep_recent messages", scope: "exec", body: SummarizeBody, tags: ["output"] });
+  app.post("/sessions/:name/conversation/summarize", async (c) => {
+    requireScope(c.get("caller"), "exec");
+    const body = await jsonBody(c, SummarizeBody);
+    const conv = conversationOf(c.req.param("name"));
+    const summary = conv.summarizeOldest({ keepRecent: body.keep_recent, targetTokens: body.target_tokens });
+    return c.json({ summary, status: conv.status() });
+  });
+
+  documentRoute({ method: "post", path: "/api/compact", summary: "Compact raw terminal output given as text: {text, tokens:{raw,compacted,saved_pct}, analysis, folds}", scope: "read", body: CompactBody, tags: ["output"] });
+  app.post("/compact", async (c) => {
+    requireScope(c.get("caller"), "read");
+    const b = await jsonBody(c, CompactBody);
+    return c.json(compactReport(b.text, { mode: b.mode, command: b.command, exitCode: b.exit_code, cols: b.cols, encoding: b.encoding }));
+  });
+
+  documentRoute({ method: "post", path: "/api/analyze", summary: "Analyse raw terminal output given as text", scope: "read", body: AnalyzeBody, tags: ["output"] });
+  app.post("/analyze", async (c) => {
+    requireScope(c.get("caller"), "read");
+    const b = await jsonBody(c, AnalyzeBody);
+    return c.json(analyzeOutput(renderOutput(b.text, { cols: b.cols }), { command: b.command, exitCode: b.exit_code }));
+  });
+
+  documentRoute({ method: "post", path: "/api/tokens/count", summary: "Count the tokens of a text with tiktoken (o200k_base unless told)", scope: "read", body: CountBody, tags: ["output"] });
+  app.post("/tokens/count", async (c) => {
+    requireScope(c.get("caller"), "read");
+    const b = await jsonBody(c, CountBody);
+    const encoding = b.encoding ?? "o200k_base";
+    return c.json({ tokens: countTokens(b.text, encoding), encoding });
+  });
+
+  return app;
+}
