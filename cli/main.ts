@@ -18,6 +18,7 @@ const subCommands = {
   history: () => import("./commands/history.ts").then((m) => m.default),
   analyze: () => import("./commands/analyze.ts").then((m) => m.default),
   compact: () => import("./commands/compact.ts").then((m) => m.default),
+  context: () => import("./commands/context.ts").then((m) => m.default),
   snapshot: () => import("./commands/snapshot.ts").then((m) => m.default),
   restore: () => import("./commands/restore.ts").then((m) => m.default),
   migrate: () => import("./commands/migrate.ts").then((m) => m.default),
