@@ -28,7 +28,8 @@ export function analyzeOutput(text: string, options: AnalyzeOptions = {}): Analy
   const counts = { ...emptyCounts(), ...parsed.counts };
   const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
   counts.warnings = Math.max(counts.warnings, warnings);
-  counts.errors = Math.max(counts.errors, parsed.errors.length - warnings - parsed.errors.filter((e) => e.severity === "note").length);
+  // A test run's failures are its errors already: only other tools count error lines as errors.
+  if (parsed.kind !== "test") counts.errors = Math.max(counts.errors, parsed.errors.length - warnings - parsed.errors.filter((e) => e.severity === "note").length);
   counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
   return {
     tool: parsed.tool,

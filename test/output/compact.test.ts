@@ -74,3 +74,13 @@ describe("lossless path factoring", () => {
     expect(expandPaths(short, legend)).toEqual(lines);
   });
 });
+
+describe("analysis of quiet and unusual runs", () => {
+  test("pytest -q's bare summary line still gives the counts", async () => {
+    const { analyzeOutput } = await import("../../server/output/analyze.ts");
+    const text = "..F.s\nFAILED tests/test_a.py::test_b - assert 1 == 2\n1 failed, 3 passed, 1 skipped in 0.12s";
+    const a = analyzeOutput(text, { command: "pytest -q", exitCode: 1 });
+    expect(a.counts).toMatchObject({ passed: 3, failed: 1, skipped: 1, errors: 0 });
+    expect(a.tests_failed).toEqual(["tests/test_a.py::test_b"]);
+  });
+});

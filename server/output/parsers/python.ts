@@ -30,7 +30,7 @@ export function pythonTracebacks(lines: string[]): OutputError[] {
   return errors;
 }
 
-const PYTEST_SUMMARY = /^=+ (.*\d+ (?:passed|failed|errors?|skipped|deselected|xfailed|xpassed).*) in [\d.]+s.* =+$/;
+const PYTEST_SUMMARY = /^(?:=+ )?((?:\d+ (?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?)(?:, )?)+) in [\d.]+s.*?(?: =+)?$/;
 const PYTEST_FAILED = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
 const PYTEST_LOCATION = /^(\S+\.py):(\d+): (\w+)$/;
 const PYTEST_VERBOSE = /^(\S+\.py::\S+) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)/;
