@@ -23,6 +23,7 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
     const client = new Client({ name: "http-v2", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
     await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
     try {
+      expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
       await tourEveryTool(client, "http-v2-modern", WAIT_CAP_S);
     } finally {
       await client.close();
@@ -33,6 +34,7 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
     const client = new Client({ name: "http-auto", version: "1" }, { versionNegotiation: { mode: "auto" } });
     await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
     try {
+      expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
       const r = await call(client, "list_sessions");
       expect(r.structuredContent.total).toBeNumber();
     } finally {

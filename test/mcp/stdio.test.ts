@@ -31,6 +31,7 @@ describe("MCP over stdio (ai-session mcp)", () => {
     const client = new Client({ name: "test-v2", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
     await client.connect(new StdioClientTransport(stdioParams()));
     try {
+      expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
       await tourEveryTool(client, "stdio-v2-modern", WAIT_CAP_S);
     } finally {
       await client.close();
@@ -41,6 +42,7 @@ describe("MCP over stdio (ai-session mcp)", () => {
     const client = new Client({ name: "test-v2-legacy", version: "1" });
     await client.connect(new StdioClientTransport(stdioParams()));
     try {
+      expect(client.getNegotiatedProtocolVersion()).toBe("2025-11-25");
       await tourEveryTool(client, "stdio-v2-legacy", WAIT_CAP_S);
     } finally {
       await client.close();
