@@ -5,7 +5,7 @@ import { commands } from "../../db/schema/core.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { SnapshotDoc } from "./document.ts";
-import { latestSnapshot, restorableNames, saveDocument, captureSession } from "./snapshot.ts";
+import { latestSnapshot, restorableNames } from "./snapshot.ts";
 
 export interface RestoreResult {
   name: string;
@@ -125,8 +125,9 @@ export async function restoreDocument(
   });
   const info = session.info();
   carryHistory(rt, doc, info.id);
-  // The new session is live now: record it, so a crash right after still finds it restorable.
-  saveDocument(rt.db, captureSession(rt, session, "restore"));
+  // No snapshot here: the snapshot restored from stays the newest of this name until the
+  // persistence hooks take one (within a second of "session:created"), so a crash in between
+  // still finds the session restorable.
   return {
     name: info.name,
     id: info.id,
