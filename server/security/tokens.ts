@@ -152,9 +152,9 @@ const READ_POSTS = [/^\/api\/compact$/, /^\/api\/analyze$/, /^\/api\/tokens\/cou
 
 /** The scope a request needs: admin for server settings, read for GET, exec for everything that acts. */
 export function scopeNeeded(method: string, path: string): Scope {
+  if (method === "POST" && READ_POSTS.some((r) => r.test(path))) return "read";
   if (ADMIN_PATHS.some((r) => r.test(path))) return "admin";
   if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
-  if (method === "POST" && READ_POSTS.some((r) => r.test(path))) return "read";
   return "exec";
 }
 

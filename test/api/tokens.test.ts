@@ -81,6 +81,8 @@ describe("scope needed per route", () => {
     expect(scopeNeeded("PUT", "/api/config")).toBe("admin");
     expect(scopeNeeded("POST", "/api/server/shutdown")).toBe("admin");
     expect(scopeNeeded("POST", "/api/compact")).toBe("read");
+    expect(scopeNeeded("POST", "/api/tokens/count")).toBe("read");
+    expect(scopeNeeded("DELETE", "/api/tokens/ci")).toBe("admin");
   });
 
   test("the session a path is about, and which origins may call", () => {
