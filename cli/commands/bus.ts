@@ -118,8 +118,13 @@ const subscribe = defineCommand({
       let seen = 0;
       await new Promise<void>((resolve, reject) => {
         const ws = new WebSocket(busStreamUrl(socket, { agent, topics, all: !!args.all }));
-        const done = () => (ws.close(), resolve());
-        if (args.timeout) setTimeout(done, Number(args.timeout) * 1000);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const done = () => {
+          clearTimeout(timer);
+          ws.close();
+          resolve();
+        };
+        if (args.timeout) timer = setTimeout(done, Number(args.timeout) * 1000);
         ws.onmessage = (ev) => {
           const frame = JSON.parse(String(ev.data));
           if (frame.kind === "error") return reject(new AppError(frame.code, frame.message));
@@ -130,7 +135,7 @@ const subscribe = defineCommand({
           if (agent && !args["no-ack"] && (m.to === agent || m.broadcast || m.topic)) ws.send(JSON.stringify({ op: "ack", seqs: [m.seq] }));
           if (++seen >= max) setTimeout(done, 20);
         };
-        ws.onclose = () => resolve();
+        ws.onclose = () => done();
         ws.onerror = () => reject(new AppError("unavailable", "the bus connection failed"));
       });
     }),

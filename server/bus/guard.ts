@@ -79,7 +79,8 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
       return;
     }
     const cwd = q.cwd ?? q.session?.cwd ?? process.cwd();
-    const command = q.kind === "exec" ? q.command : q.kind === "send" && (q.enter || q.text?.includes("\n")) ? (q.command ?? q.text) : undefined;
+    // typed text is checked like a command: Enter may come with it or in a later send
+    const command = q.kind === "exec" ? q.command : q.kind === "send" ? (q.command ?? q.text) : undefined;
     if (command) {
       const where = checkDirectory(role, cwd, vars);
       if (where) deny(where);

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { aiSessionArgv, freshHome } from "../mcp/harness.ts";
 
+const LONG = 30_000; // real CLI processes: each call starts Bun
 const home = freshHome("ais-bus-cli-");
 const work = join(home, "work");
 mkdirSync(work, { recursive: true });
@@ -26,11 +27,11 @@ const json = async (...args: string[]) => {
 };
 
 beforeAll(async () => {
-  for (const [name, role] of [["fe", "frontend"], ["be", "backend"], ["qa", "qa"]]) {
+  for (const [name, role] of [["fe", "frontend"], ["be", "backend"], ["qa", "qa"]] as const) {
     const r = await cli("agent", "register", name, "--role", role, "--workspace", work);
     expect(r.code).toBe(0);
   }
-});
+}, LONG);
 afterAll(async () => {
   await cli("kill-server");
 });
@@ -39,7 +40,7 @@ describe("agents over the CLI", () => {
   test("agent list shows the three agents with their roles", async () => {
     const agents = await json("agent", "list");
     expect(agents.map((a: { name: string; role: string }) => `${a.name}:${a.role}`)).toEqual(["be:backend", "fe:frontend", "qa:qa"]);
-  });
+  }, LONG);
 
   test("the QA agent's rm -rf / is refused with exit 126 naming the rule, and audited", async () => {
     expect((await cli("create", "--name", "qa-shell", "--cwd", work, "--agent", "qa")).code).toBe(0);
@@ -52,7 +53,7 @@ describe("agents over the CLI", () => {
     expect(ok.stdout).toContain("cleaned");
     const audit = await cli("audit", "--json");
     if (audit.code === 0) expect(audit.stdout).toContain("policy.exec");
-  });
+  }, LONG);
 
   test("the frontend agent cannot touch the backend agent's session", async () => {
     expect((await cli("create", "--name", "api", "--cwd", work, "--agent", "be")).code).toBe(0);
@@ -61,13 +62,13 @@ describe("agents over the CLI", () => {
     expect(r.stderr).toContain('belongs to agent "be"');
     const own = await cli("exec", "api", "echo mine", "--agent", "be");
     expect(own.stdout).toContain("mine");
-  });
+  }, LONG);
 
   test("an unknown agent is told how to register", async () => {
     const r = await cli("bus", "send", "--to", "be", "hello", "--agent", "ghost");
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("agent register ghost");
-  });
+  }, LONG);
 });
 
 describe("the bus over the CLI and its WebSocket", () => {
@@ -81,7 +82,7 @@ describe("the bus over the CLI and its WebSocket", () => {
     expect(fe.messages.map((m: { payload: unknown }) => m.payload)).toEqual(["standup in 5"]);
     expect(qa.messages).toHaveLength(0);
     expect((await json("bus", "inbox", "be")).messages).toHaveLength(0); // acknowledged
-  });
+  }, LONG);
 
   test("a subscriber that was away gets what it missed when it reconnects", async () => {
     await cli("bus", "send", "--to", "qa", "while you were out", "--agent", "be");
@@ -93,7 +94,7 @@ describe("the bus over the CLI and its WebSocket", () => {
     await cli("bus", "send", "--to", "qa", "live one", "--agent", "fe");
     const out = await new Response(live.stdout).text();
     expect(JSON.parse(out.trim())).toMatchObject({ payload: "live one" });
-  });
+  }, LONG);
 
   test("a malformed or oversize message is refused", async () => {
     const bad = await cli("bus", "send", "--to", "be", "{not json", "--agent", "fe");
@@ -104,7 +105,7 @@ describe("the bus over the CLI and its WebSocket", () => {
     expect(big.stderr).toContain("limit");
     const nowhere = await cli("bus", "send", "hello");
     expect(nowhere.stderr).toContain("exactly one of");
-  });
+  }, LONG);
 });
 
 describe("tasks, decisions, traces and metrics over the CLI", () => {
@@ -119,7 +120,7 @@ describe("tasks, decisions, traces and metrics over the CLI", () => {
     expect(done.status).toBe("done");
     const list = await json("task", "list");
     expect(list.find((t: { id: string }) => t.id === t1.id).result).toBe("GET /health returns 200");
-  });
+  }, LONG);
 
   test("decide records a decision that trace shows; metrics show latency per operation", async () => {
     await json("decide", "test runner", "--choice", "vitest", "--options", "jest,vitest", "--reasoning", "faster", "--agent", "qa");
@@ -130,7 +131,7 @@ describe("tasks, decisions, traces and metrics over the CLI", () => {
     const m = await json("metrics");
     expect(m.latency.length).toBeGreaterThan(0);
     expect(m.tokens.total).toHaveProperty("raw");
-  });
+  }, LONG);
 
   test("a roles file with an error is reported with its line", async () => {
     const bad = join(home, "bad-roles.json");
@@ -141,5 +142,5 @@ describe("tasks, decisions, traces and metrics over the CLI", () => {
     const good = join(home, "good-roles.json");
     writeFileSync(good, JSON.stringify({ roles: { docs: { extends: "qa", allow: ["mdbook *"] } } }));
     expect((await cli("agent", "roles", "--check", good)).stdout).toContain("1 role(s), no errors");
-  });
+  }, LONG);
 });

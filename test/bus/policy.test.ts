@@ -121,11 +121,11 @@ describe("policy guard", () => {
     guard({ kind: "create", agent: "fe", cwd: "/work/app/web" });
   });
 
-  test("send is checked as a command when it presses Enter", () => {
+  test("typed text is checked like a command (Enter may follow in a later send)", () => {
     const { guard } = setup();
     const mine = { ...beSession, owner_agent: "fe" };
-    expect(() => guard({ kind: "send", agent: "fe", session: mine, text: "sudo reboot", enter: true })).toThrow(/deny rule "sudo \*"/);
-    guard({ kind: "send", agent: "fe", session: mine, text: "sudo reboot" }); // typed, not run
+    expect(() => guard({ kind: "send", agent: "fe", session: mine, command: "sudo reboot" })).toThrow(/deny rule "sudo \*"/);
+    guard({ kind: "send", agent: "fe", session: mine, command: "yes" }); // answering a prompt is fine
   });
 });
 
