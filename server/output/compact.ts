@@ -17,8 +17,9 @@ export interface CompactOptions {
   mode?: CompactMode;
   exitCode?: number | null;
   command?: string;
-  /** Terminal width the output was produced at (see renderOutput). */
+  /** Terminal width and height the output was produced at (see renderOutput). */
   cols?: number;
+  rows?: number;
   /** The command that shows lines `from`..`to` (1-based lines of the rendered text). */
   expandHint?: (fromLine: number, toLine: number) => string;
 }
@@ -43,7 +44,7 @@ const MIN_FOLD_LINES = 3;
 const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
 
 export function compactOutput(raw: Uint8Array | string, options: CompactOptions = {}): CompactResult {
-  const rendered = renderOutput(raw, { cols: options.cols });
+  const rendered = renderOutput(raw, { cols: options.cols, rows: options.rows });
   return compactRendered(rendered, options);
 }
 

@@ -1,9 +1,10 @@
 /**
  * A fast, line-based terminal model for the output most commands produce: text, colours, `\r`
  * progress bars, erase-in-line, relative cursor moves (multi-line progress displays), tabs and
- * backspaces. It gives the same text @xterm/headless gives for such output at a fraction of the
- * cost. Anything that addresses the screen absolutely (cursor positioning, scroll regions, clearing
- * the screen) makes it give up by throwing `NeedsTerminal`, and the caller renders with xterm.
+ * backspaces, absolute cursor positions and clearing the screen. It gives the same text
+ * @xterm/headless gives for such output at a fraction of the cost and memory. Scroll regions,
+ * inserted or deleted lines and reverse index make it give up by throwing `NeedsTerminal`, and the
+ * caller renders with xterm.
  */
 
 export class NeedsTerminal extends Error {
@@ -15,18 +16,28 @@ export class NeedsTerminal extends Error {
 export interface LineRenderOptions {
   /** Terminal width: text wraps at this column (rows continue the same logical line). */
   cols?: number;
+  /**
+   * Terminal height: absolute cursor positions are rows of the last `rows` rows, and the cursor
+   * cannot move above them. Unknown (undefined): positions assume 24 rows, cursor-up is unbounded.
+   */
+  rows?: number;
 }
 
 const CONTROL_OR_ESC = /[\x00-\x1f\x7f]/g;
 
 export function renderLines(text: string, options: LineRenderOptions = {}): string {
   const cols = options.cols && options.cols > 0 ? options.cols : Number.POSITIVE_INFINITY;
+  const rows = options.rows && options.rows > 0 ? options.rows : 24;
+  const rowsKnown = Boolean(options.rows && options.rows > 0);
   const lines: string[] = [""];
   const wrapped: boolean[] = [false];
   let row = 0;
   let col = 0;
   let savedRow = 0;
   let savedCol = 0;
+  let bottom = 0; // the lowest row the cursor has reached: the screen ends there
+  /** First buffer row of the visible screen. */
+  const screenTop = () => Math.max(0, bottom - (rows - 1));
 
   const ensureRow = (r: number) => {
     while (lines.length <= r) {
@@ -36,6 +47,7 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
   };
   const newline = () => {
     row++;
+    if (row > bottom) bottom = row;
     ensureRow(row);
     col = 0;
   };
@@ -83,12 +95,42 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         else lines[row] = "";
         return;
       }
-      case "J":
-        if ((nums[0] ?? 0) !== 0) throw new NeedsTerminal(raw);
-        lines[row] = line.slice(0, col);
-        lines.length = row + 1;
-        wrapped.length = row + 1;
+      case "J": {
+        const mode = nums[0] ?? 0;
+        const top = screenTop();
+        if (mode === 0) {
+          lines[row] = line.slice(0, col);
+          for (let r = row + 1; r < lines.length; r++) lines[r] = "";
+        } else if (mode === 1) {
+          for (let r = top; r < row; r++) lines[r] = "";
+          lines[row] = " ".repeat(Math.min(col + 1, Math.max(line.length, col + 1))) + line.slice(col + 1);
+        } else if (mode === 2) {
+          for (let r = top; r < lines.length; r++) lines[r] = "";
+        } else if (mode === 3 && top > 0) {
+          // clear the scrollback: rows above the screen are gone
+          lines.splice(0, top);
+          wrapped.splice(0, top);
+          row -= top;
+          bottom -= top;
+          savedRow = Math.max(0, savedRow - top);
+        }
         return;
+      }
+      case "H":
+      case "f": {
+        const top = screenTop();
+        row = top + Math.min(Math.max(1, nums[0] || 1), rows) - 1;
+        col = Math.min(Math.max(1, nums[1] || 1), cols) - 1;
+        ensureRow(row);
+        if (row > bottom) bottom = row;
+        return;
+      }
+      case "d": {
+        row = screenTop() + Math.min(n, rows) - 1;
+        ensureRow(row);
+        if (row > bottom) bottom = row;
+        return;
+      }
       case "G":
       case "`":
         col = Math.min(n - 1, cols - 1);
@@ -101,20 +143,22 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         col = Math.max(0, Math.min(col, cols - 1) - n);
         return;
       case "A":
-        row = Math.max(0, row - n);
+        row = Math.max(rowsKnown ? screenTop() : 0, row - n);
         return;
       case "B":
       case "e":
-        row += n;
+        row = rowsKnown ? Math.min(row + n, screenTop() + rows - 1) : row + n;
         ensureRow(row);
+        if (row > bottom) bottom = row;
         return;
       case "E":
-        row += n;
+        row = rowsKnown ? Math.min(row + n, screenTop() + rows - 1) : row + n;
         ensureRow(row);
+        if (row > bottom) bottom = row;
         col = 0;
         return;
       case "F":
-        row = Math.max(0, row - n);
+        row = Math.max(rowsKnown ? screenTop() : 0, row - n);
         col = 0;
         return;
       case "P": // delete characters
@@ -135,7 +179,7 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         col = savedCol;
         return;
       default:
-        throw new NeedsTerminal(raw); // H f d r L M S T and anything else that moves the screen
+        throw new NeedsTerminal(raw); // scroll regions (r), insert/delete lines (L M), scrolling (S T)
     }
   };
 

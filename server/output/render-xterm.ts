@@ -5,6 +5,8 @@
  */
 import type { Terminal as TerminalType } from "@xterm/headless";
 
+const MAX_SCROLLBACK = 200_000;
+
 interface XtermCore {
   writeSync(data: string): void;
 }
@@ -40,10 +42,13 @@ function bufferText(term: TerminalType, from: number, to: number): string {
 export function renderWithXterm(text: string, cols: number, rows: number): string {
   let lineCount = 1;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCount++;
-  const term = makeTerminal(cols, rows, lineCount + rows + 16);
+  // xterm keeps every cell of its scrollback: past this many lines the oldest are dropped (and said so).
+  const scrollback = Math.min(lineCount + rows + 16, MAX_SCROLLBACK);
+  const term = makeTerminal(cols, rows, scrollback);
   try {
     writeAll(term, text);
-    return bufferText(term, 0, term.buffer.active.length);
+    const out = bufferText(term, 0, term.buffer.active.length);
+    return scrollback === MAX_SCROLLBACK && lineCount > MAX_SCROLLBACK ? `… earlier lines of this full-screen output were not kept\n${out}` : out;
   } finally {
     term.dispose();
   }

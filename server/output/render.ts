@@ -30,7 +30,7 @@ export function renderOutput(raw: Uint8Array | string, options: RenderOptions = 
     return plainText(text);
   }
   try {
-    return renderLines(text, { cols: options.cols });
+    return renderLines(text, { cols: options.cols, rows: options.rows });
   } catch (err) {
     if (!(err instanceof NeedsTerminal)) throw err;
     return renderWithXterm(text, options.cols ?? 200, options.rows ?? 24);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { renderOutput } from "../../server/output/render.ts";
+import { renderLines } from "../../server/output/render-lines.ts";
 import { renderWithXterm } from "../../server/output/render-xterm.ts";
 
 const ESC = "\x1b";
@@ -56,6 +57,25 @@ describe("renderOutput gives the text a person saw", () => {
       `${"y".repeat(130)}\r\n`,
     ];
     for (const s of samples) expect(renderOutput(s, { cols: 120 })).toBe(renderWithXterm(s, 120, 24));
+  });
+
+  test("absolute positions and clearing the screen agree with xterm without needing it", () => {
+    const E = ESC;
+    const rows30 = Array.from({ length: 30 }, (_, i) => `line ${i}`).join("\r\n");
+    const samples = [
+      `a\r\nb\r\n${E}[H${E}[2Jafter clear\r\n`,
+      `old\r\n${E}[H${E}[2J${E}[3Jonly this\r\n`,
+      `${rows30}\r\n${E}[2J${E}[Hnew screen\r\n`,
+      `${rows30}\r\n${E}[5;3Hfive\r\n`,
+      `${E}[3;10Hx${E}[1;1Hy${E}[10dz\r\n`,
+      `top\r\n${E}[H${E}[2Jmenu\r\n${E}[3;1Hitem${E}[J\r\n`,
+      `${Array.from({ length: 40 }, (_, i) => `row ${i}`).join("\r\n")}${E}[10A${E}[2Kup ten\r\n`,
+    ];
+    for (const rows of [24, 10]) {
+      for (const s of samples) {
+        expect(renderLines(s, { cols: 80, rows })).toBe(renderWithXterm(s, 80, rows));
+      }
+    }
   });
 
   test("output from a real PTY renders to its final text", async () => {
