@@ -1,0 +1,80 @@
+/**
+ * Agent status and inbox delivery against real shells in real PTYs: the terminal answers the
+ * OSC 7501 feature query, program reports set the status, and an inbox message is typed into an
+ * idle agent's session and confirmed before Enter.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../../db/client.ts";
+import { pathsFor } from "../../server/paths.ts";
+import { SessionManager } from "../../server/session/manager.ts";
+import { createBusService } from "../../server/bus/index.ts";
+
+const home = mkdtempSync(join(tmpdir(), "ais-bus-status-"));
+const paths = pathsFor(home);
+const db = openDatabase(paths.db);
+const sessions = new SessionManager(db, paths);
+const svc = createBusService({ db, home, sessions, quietMs: 200 });
+afterAll(async () => {
+  svc.close();
+  await sessions.killAll();
+  db.$client.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function until<T>(what: string, fn: () => T | undefined | false, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+const screenText = (name: string) => new TextDecoder().decode(sessions.get(name).scrollback.read(0).data);
+
+describe("agent status from a real PTY", () => {
+  test("the OSC 7501 query is answered, and reports set the status with their source", async () => {
+    const s = await sessions.create({ name: "prog", cwd: home, shell: "/bin/bash" });
+    // a program that asks whether the terminal speaks 7501, reads the answer, then reports
+    const script = String.raw`printf '\033]7501;?\033\\'; IFS= read -rs -t 3 -d '\' ans; printf 'answer:%q\n' "$ans"; printf '\033]7501;state=blocked:kind=permission:app=demo\033\\'; sleep 30`;
+    void s.send({ text: script, enter: true });
+    await until("the answer", () => screenText("prog").includes("answer:$'\\E]7501;?\\E'"));
+    const status = await until("blocked", () => {
+      const st = svc.status!.get(s.id);
+      return st.status === "blocked" && st;
+    });
+    expect(status).toMatchObject({ source: "osc7501", kind: "permission", app: "demo" });
+  }, 20_000);
+
+  test("a message waits until the agent's session is idle, then is typed in and confirmed before Enter", async () => {
+    const s = await sessions.create({ name: "fe-shell", cwd: home, shell: "/bin/bash" });
+    svc.agents.register({ name: "fe", role: "frontend", workspace: home, session: "fe-shell" });
+    svc.agents.register({ name: "be", role: "backend", workspace: home });
+    // the occupant: busy first, then idle and reading one line (as an agent CLI reads its prompt)
+    const script = String.raw`printf '\033]7501;state=working\033\\'; sleep 1; printf '\033]7501;state=idle\033\\'; IFS= read -r line; echo "GOT[$line]"`;
+    await s.send({ text: script, enter: true });
+    await until("working", () => svc.status!.get(s.id).status === "working");
+    svc.bus.publish({ sender: "be", to: "fe", type: "help_request", payload: "API is on port 4000" });
+    await Bun.sleep(300);
+    expect(screenText("fe-shell")).not.toContain("GOT[[ai-session");
+    expect(svc.bus.inboxSize("fe")).toBe(1);
+    await until("delivery", () => screenText("fe-shell").includes("GOT[[ai-session bus] help_request from be: API is on port 4000]"));
+    await until("ack", () => svc.bus.inboxSize("fe") === 0);
+  }, 20_000);
+
+  test("a plain shell at its prompt becomes idle (shell marks or two quiet samples), never from one sample", async () => {
+    const s = await sessions.create({ name: "plain", cwd: home, shell: "/bin/bash" });
+    await s.send({ text: "echo start; sleep 1; echo end", enter: true });
+    await until("working", () => svc.status!.get(s.id).status === "working");
+    const idle = await until("idle", () => {
+      const st = svc.status!.get(s.id);
+      return (st.status === "idle" || st.status === "done") && st;
+    });
+    expect(["osc133", "heuristic"]).toContain(idle.source);
+    expect(screenText("plain")).toContain("end");
+  }, 20_000);
+});
