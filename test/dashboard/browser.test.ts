@@ -3,6 +3,8 @@ import type { Page } from "playwright-core";
 import { chromiumMissing, cliCommand, openBrowser, screenshot, startServer, terminalText, type Browser, type Server } from "./harness.ts";
 
 const skip = chromiumMissing();
+/** Each step drives a real browser against a real server: give it room. */
+const STEP = 30_000;
 let server: Server;
 let browser: Browser;
 let page: Page;
@@ -31,7 +33,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect(await page.evaluate(() => sessionStorage.getItem("ai-session.token"))).toBe(server.token);
     await page.getByText("No sessions yet.").waitFor();
     await screenshot(page, "sessions-empty");
-  });
+  }, STEP);
 
   test("a session created from the page appears in the list", async () => {
     await page.getByTestId("control-switch").check();
@@ -40,7 +42,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     await page.locator('[data-session="web1"]').waitFor();
     const listed = JSON.parse((await cli("list", "--json")).stdout) as Array<{ name: string }>;
     expect(listed.map((s) => s.name)).toContain("web1");
-  });
+  }, STEP);
 
   test("typing `echo hello` in the live terminal runs it in the session's shell", async () => {
     await page.getByRole("link", { name: "web1" }).click();
@@ -54,7 +56,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     });
     expect(await terminalText(page)).toMatch(/^hello\s*$/m);
     await screenshot(page, "session-terminal");
-  });
+  }, STEP);
 
   test("a failing command run through the CLI shows in the history with its exit code and analysis", async () => {
     const r = await cli("exec", "web1", "ls /definitely/not/here", "--json");
@@ -68,7 +70,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect(await page.getByTestId("compacted-output").innerText()).toContain("No such file or directory");
     expect(await page.getByTestId("raw-output").innerText()).toContain("No such file or directory");
     await screenshot(page, "session-command");
-  });
+  }, STEP);
 
   test("the token chart grows when a command runs", async () => {
     await page.getByRole("link", { name: "Tokens" }).click();
@@ -82,7 +84,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     );
     expect(await page.locator(".chart canvas").count()).toBeGreaterThan(0);
     await screenshot(page, "tokens");
-  });
+  }, STEP);
 
   test("a bus message shows in the traffic view", async () => {
     await cli("agent", "register", "planner", "--role", "backend");
@@ -93,7 +95,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     await page.getByTestId("bus-message").filter({ hasText: "please run the e2e suite" }).waitFor({ timeout: 10_000 });
     await page.getByTestId("talk-graph").waitFor();
     await screenshot(page, "agents");
-  });
+  }, STEP);
 
   test("a session is snapshotted, ended and restored from the page", async () => {
     await page.getByRole("link", { name: "Sessions" }).click();
@@ -110,7 +112,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     const listed = JSON.parse((await cli("list", "--json")).stdout) as Array<{ name: string; status: string }>;
     expect(listed.find((s) => s.name === "web2")?.status).not.toBe("ended");
     await screenshot(page, "sessions");
-  });
+  }, STEP);
 
   test("the traces view shows recorded decisions and latency per operation", async () => {
     const decided = await cli("decide", "--agent", "planner", "Which test runner for the e2e suite", "--choice", "bun test", "--options", "jest,vitest,bun test", "--reasoning", "already installed and fastest here");
@@ -121,7 +123,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect(await page.getByTestId("decisions").getByText("✓ bun test").count()).toBe(1);
     await page.getByTestId("latency").getByText(/exec/).first().waitFor({ timeout: 10_000 });
     await screenshot(page, "traces");
-  });
+  }, STEP);
 
   test("without a token the page shows only the login message", async () => {
     const fresh = await browser.context.browser()?.newContext() ?? null;
@@ -135,7 +137,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect(apiAnswers.every((s) => s === 401)).toBe(true);
     await screenshot(p, "login");
     await p.close();
-  });
+  }, STEP);
 
   test("a token without the exec scope gets a read-only terminal", async () => {
     const made = await cli("token", "create", "--name", "viewer", "--scopes", "read", "--json");
@@ -154,5 +156,5 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect(JSON.stringify(screen)).not.toContain("from-the-viewer");
     await screenshot(p, "session-read-only");
     await p.close();
-  });
+  }, STEP);
 });

@@ -74,6 +74,9 @@ export interface CommandDetail extends CommandRecord {
   analysis?: Analysis | null;
 }
 
+/** Running (or starting); "exited" and "killed" sessions are over. */
+export const isLive = (s: { status: string }) => s.status === "running" || s.status === "starting";
+
 /** The id a history row goes by, whichever field name the server uses. */
 export const commandIdOf = (c: CommandRecord) => String(c.command_id ?? c.id ?? "");
 

@@ -23,6 +23,7 @@ export function LiveTerminal(props: Props) {
   let host!: HTMLDivElement;
   const [link, setLink] = createSignal<Link>("connecting");
   const [closedWhy, setClosedWhy] = createSignal("");
+  const [notice, setNotice] = createSignal("");
 
   onMount(() => {
     const dark = matchMedia("(prefers-color-scheme: dark)").matches;
@@ -45,6 +46,7 @@ export function LiveTerminal(props: Props) {
     let stopped = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let backoff = 500;
+    let shellSize: { cols: number; rows: number } | undefined;
 
     const send = (msg: object) => ws?.readyState === WebSocket.OPEN && ws.send(JSON.stringify(msg));
 
@@ -52,8 +54,9 @@ export function LiveTerminal(props: Props) {
       if (props.writable()) {
         fit.fit();
         send({ type: "resize", cols: term.cols, rows: term.rows });
-      } else if (props.cols && props.rows && (term.cols !== props.cols || term.rows !== props.rows)) {
-        term.resize(props.cols, props.rows);
+      } else {
+        const size = shellSize ?? (props.cols && props.rows ? { cols: props.cols, rows: props.rows } : undefined);
+        if (size && (term.cols !== size.cols || term.rows !== size.rows)) term.resize(size.cols, size.rows);
       }
     }
 
@@ -80,18 +83,24 @@ export function LiveTerminal(props: Props) {
         if (ws !== sock) return;
         setLink("closed");
         setClosedWhy(e.reason || (e.code === 1000 ? "the session ended" : `connection closed (${e.code})`));
-        if (!stopped && e.code !== 1000 && e.code !== 4404) retry = setTimeout(connect, (backoff = Math.min(backoff * 2, 8000)));
+        // 1000: the session ended; 4xxx: the server refused (no such session, denied): retrying would not help.
+        if (!stopped && e.code !== 1000 && e.code < 4000) retry = setTimeout(connect, (backoff = Math.min(backoff * 2, 8000)));
       };
     }
 
+    /** Text frames are JSON events: hello (the shell's size), error (e.g. input refused), exit. */
     function onControl(text: string) {
+      let msg: { type?: string; cols?: number; rows?: number; message?: string; status?: string; exit_code?: number | null };
       try {
-        const msg = JSON.parse(text) as { type?: string; cols?: number; rows?: number; data?: string };
-        if (msg.type === "resize" && msg.cols && msg.rows && !props.writable()) term.resize(msg.cols, msg.rows);
-        else if (msg.type === "output" && typeof msg.data === "string") term.write(msg.data);
+        msg = JSON.parse(text);
       } catch {
-        term.write(text);
+        return;
       }
+      if ((msg.type === "hello" || msg.type === "resize") && msg.cols && msg.rows) {
+        shellSize = { cols: msg.cols, rows: msg.rows };
+        if (!props.writable()) term.resize(msg.cols, msg.rows);
+      } else if (msg.type === "error") setNotice(msg.message ?? "the server refused that");
+      else if (msg.type === "exit") setClosedWhy(`the session ended (exit ${msg.exit_code ?? "?"})`);
     }
 
     term.onData((data) => {
@@ -124,6 +133,7 @@ export function LiveTerminal(props: Props) {
         {link() === "live" ? "Live" : link() === "connecting" ? "Connecting…" : `Disconnected: ${closedWhy()}`}
         {" · "}
         {props.writable() ? "typing goes to the shell" : "read-only"}
+        {notice() ? ` · ${notice()}` : ""}
       </p>
       <div
         class="term"

@@ -1,7 +1,8 @@
 import { createSignal, onCleanup, Show } from "solid-js";
 import { controlling } from "../api/caller.ts";
 import { ApiError, del, enc, get, post } from "../api/client.ts";
-import type { SessionInfo } from "../api/types.ts";
+import { announce } from "../api/events.ts";
+import { isLive, type SessionInfo } from "../api/types.ts";
 import { Empty, ErrorNote } from "../components/notes.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { age, int } from "../lib/format.ts";
@@ -12,6 +13,8 @@ import { CreateSessionForm } from "./sessions-create.tsx";
 import { RestorePanel } from "./sessions-restore.tsx";
 
 const ROW = 44;
+/** Height of the sticky header row (styles.css .vlist-head). */
+const HEAD = 36;
 
 function agentStatus(s: SessionInfo): string | undefined {
   const a = s.agent_status;
@@ -45,10 +48,13 @@ export function SessionsView() {
     void act(`Ended session ${s.name}.`, () => del(`/api/sessions/${enc(s.name)}`));
   };
   const snapshot = (s: SessionInfo) =>
-    act(`Saved a snapshot of ${s.name}.`, () => post(`/api/sessions/${enc(s.name)}/snapshot`, {}));
+    act(`Saved a snapshot of ${s.name}.`, async () => {
+      await post(`/api/sessions/${enc(s.name)}/snapshot`, {});
+      announce("snapshot:taken");
+    });
 
   const list = () => sessions.data() ?? [];
-  const live = () => list().filter((s) => s.status !== "ended" && s.status !== "exited").length;
+  const live = () => list().filter(isLive).length;
 
   return (
     <section aria-labelledby="sessions-title">
@@ -64,7 +70,7 @@ export function SessionsView() {
           <CreateSessionForm onCreated={(name) => act(`Created session ${name}.`, async () => {})} />
           <RestorePanel
             onRestored={(name) => act(`Restored session ${name}.`, async () => {})}
-            live={list().filter((s) => s.status !== "ended" && s.status !== "exited").map((s) => s.name)}
+            live={list().filter(isLive).map((s) => s.name)}
           />
         </div>
       </Show>
@@ -90,7 +96,7 @@ export function SessionsView() {
         <VirtualList
           items={list()}
           rowHeight={ROW}
-          height={`min(70vh, ${(list().length + 1) * ROW + 4}px)`}
+          height={`min(70vh, ${list().length * ROW + HEAD + 2}px)`}
           label="Sessions"
           role="table"
           header={
@@ -137,7 +143,7 @@ export function SessionsView() {
                 {savedBy().has(s.name) ? int(savedBy().get(s.name)) : s.tokens ? int(s.tokens.raw - s.tokens.compacted) : "—"}
               </span>
               <span role="cell" class="actions">
-                <Show when={controlling() && s.status !== "ended"}>
+                <Show when={controlling() && isLive(s)}>
                   <button type="button" onClick={() => snapshot(s)} aria-label={`Snapshot ${s.name}`}>
                     Snapshot
                   </button>
