@@ -140,6 +140,11 @@ export class Bus {
     return addTo(this.agentSubs, agent, h);
   }
 
+  /** Whether the agent has a live subscriber (a WebSocket open as that agent): it counts as alive. */
+  isConnected(agent: string): boolean {
+    return this.agentSubs.has(agent);
+  }
+
   subscribeAll(h: Handler): () => void {
     this.firehose.add(h);
     return () => this.firehose.delete(h);

@@ -137,7 +137,7 @@ export class TaskQueue {
   dispatch(): void {
     const now = Date.now();
     const done = this.doneIds();
-    const alive = this.agents.list().filter((a) => now - a.last_seen_at <= this.opts.aliveMs);
+    const alive = this.agents.list().filter((a) => now - a.last_seen_at <= this.opts.aliveMs || this.bus.isConnected(a.name));
     if (alive.length === 0) return;
     const loads = new Map(alive.map((a) => [a.name, this.load(a.name)]));
     for (const t of this.list({ status: "queued" })) {

@@ -14,7 +14,11 @@ import type { WSContext, WSEvents } from "hono/ws";
 
 /** Who a message is from: the agent the caller acts as (it must be registered), else the caller's name. */
 export function senderOf(rt: Runtime, caller: Caller): string {
-  if (caller.agent) return rt.bus.agents.get(caller.agent).name;
+  if (caller.agent) {
+    const name = rt.bus.agents.get(caller.agent).name;
+    rt.bus.agents.touch(name);
+    return name;
+  }
   return caller.name;
 }
 

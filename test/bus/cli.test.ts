@@ -51,8 +51,8 @@ describe("agents over the CLI", () => {
     const ok = await cli("exec", "qa-shell", "rm -rf ./build && echo cleaned", "--agent", "qa");
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("cleaned");
-    const audit = await cli("audit", "--json");
-    if (audit.code === 0) expect(audit.stdout).toContain("policy.exec");
+    const audit = await json("audit");
+    expect(audit).toContainEqual(expect.objectContaining({ action: "policy.exec", outcome: "denied", agent: "qa", target: "qa-shell" }));
   }, LONG);
 
   test("the frontend agent cannot touch the backend agent's session", async () => {
