@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
-import { writeManifest } from "./embed.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
@@ -9,11 +8,7 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 export default defineConfig({
   root,
   base: "/",
-  plugins: [
-    solid(),
-    // Keep dashboard/assets.gen.ts in step with dist/ after every build (hashed names change).
-    { name: "ai-session-embed-manifest", apply: "build", closeBundle: () => void writeManifest() },
-  ],
+  plugins: [solid()],
   build: {
     outDir: `${root}/dist`,
     emptyOutDir: true,
