@@ -7,6 +7,7 @@ import type { ExecResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
 
 export type { ExecResult, SessionInfo };
+export { busClient, type BusClient } from "./bus.ts";
 
 /**
  * The typed client of an ai-session server: what the CLI uses, and what programs import as
