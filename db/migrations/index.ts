@@ -4,6 +4,7 @@ import m1 from "./0001_persist_audit.sql" with { type: "text" };
 import m2 from "./0002_audit_append_only.sql" with { type: "text" };
 import m3 from "./0003_peaceful_kulan_gath.sql" with { type: "text" };
 import m4 from "./0004_loving_jack_murdock.sql" with { type: "text" };
+import m5 from "./0005_fearless_moonstone.sql" with { type: "text" };
 
 export const migrations: { tag: string; sql: string }[] = [
   { tag: "0000_dazzling_salo", sql: m0 },
@@ -11,4 +12,5 @@ export const migrations: { tag: string; sql: string }[] = [
   { tag: "0002_audit_append_only", sql: m2 },
   { tag: "0003_peaceful_kulan_gath", sql: m3 },
   { tag: "0004_loving_jack_murdock", sql: m4 },
+  { tag: "0005_fearless_moonstone", sql: m5 },
 ];

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { sqliteTable, text, integer, index, primaryKey } from "drizzle-orm/sqlite-core";
 
 /** Registered agents: who they are, what they may do (role) and what they are good at (capabilities). */
@@ -15,12 +16,15 @@ export const agents = sqliteTable("agents", {
   lastSeenAt: integer("last_seen_at").notNull(),
 });
 
-/** Every bus message, for history and the dashboard's traffic view. Written in batches. */
+/**
+ * Every bus message, for history and the dashboard's traffic view. Written in batches. `id` is
+ * "<boot>-<seq>" and not indexed (replies are matched in memory; seq is the key).
+ */
 export const busMessages = sqliteTable(
   "bus_messages",
   {
     seq: integer("seq").primaryKey(),
-    id: text("id").notNull().unique(),
+    id: text("id").notNull(),
     type: text("type").notNull(),
     sender: text("sender").notNull(),
     toAgent: text("to_agent"),
@@ -30,7 +34,10 @@ export const busMessages = sqliteTable(
     payload: text("payload").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("bus_messages_to_idx").on(t.toAgent, t.seq), index("bus_messages_topic_idx").on(t.topic, t.seq)],
+  (t) => [
+    index("bus_messages_to_idx").on(t.toAgent, t.seq).where(sql`${t.toAgent} IS NOT NULL`),
+    index("bus_messages_topic_idx").on(t.topic, t.seq).where(sql`${t.topic} IS NOT NULL`),
+  ],
 );
 
 /** Messages waiting in an agent's inbox until it acknowledges them (at-least-once delivery). */
