@@ -84,7 +84,7 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
       snippets = snippets ? { from: snippets.from, to: j, count: snippets.count + 1 } : { from: i + 1, to: j, count: 1 };
     } else {
       flushSnippets();
-      emitRun(lines, i, j, out, folds, hint);
+      emitRun(lines, classes, i, j, out, folds, hint);
     }
     i = j;
   }
@@ -139,12 +139,13 @@ function keepMask(lines: string[], analysis: Analysis, exitCode: number | null |
   const keep = new Array<boolean>(n).fill(false);
   const classes: LineClass[] = new Array(n);
   const needles = factNeedles(analysis);
+  const needleRe = needles.length ? new RegExp(needles.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : null;
   for (let i = 0; i < n; i++) {
     const line = lines[i]!;
     const cls = classifyLine(line);
     classes[i] = cls;
     if (cls === "fact" || cls === "header") keep[i] = true;
-    else if (cls !== "blank" && cls !== "frame" && needles.length > 0 && needles.some((s) => line.includes(s))) keep[i] = true;
+    else if (cls !== "blank" && cls !== "frame" && needleRe && needleRe.test(line)) keep[i] = true;
   }
   // An error block keeps the lines that explain it: location, snippet, assertion, up to a blank line.
   // Past the first few blocks only their header lines stay (each error line with its location and
@@ -163,7 +164,7 @@ function keepMask(lines: string[], analysis: Analysis, exitCode: number | null |
   }
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   thinNearDuplicates(lines, keep);
-  thinRecurringNotices(lines, keep, classes, needles);
+  thinRecurringNotices(lines, keep, classes, needleRe);
   dropRepeatedBlocks(lines, keep);
   for (let i = 0, seen = 0; i < n && seen < HEAD_LINES; i++) {
     if (classes[i] === "blank") continue;
@@ -213,12 +214,12 @@ function thinNearDuplicates(lines: string[], keep: boolean[]): void {
  * downloads, repeated deprecation notes) keeps its first two and its last occurrence. Lines that
  * carry a location (file:line, line:col) or a must-keep needle are never thinned.
  */
-function thinRecurringNotices(lines: string[], keep: boolean[], classes: LineClass[], needles: string[]): void {
+function thinRecurringNotices(lines: string[], keep: boolean[], classes: LineClass[], needleRe: RegExp | null): void {
   const byShape = new Map<string, number[]>();
   for (let i = 0; i < lines.length; i++) {
     if (!keep[i] || classes[i] !== "fact") continue;
     const line = lines[i]!;
-    if (/\d+[:,(]\d+|\.\w{1,5}:\d+/.test(line) || needles.some((s) => line.includes(s))) continue;
+    if (/\d+[:,(]\d+|\.\w{1,5}:\d+/.test(line) || needleRe?.test(line)) continue;
     const shape = shapeOf(line).slice(0, 40);
     const at = byShape.get(shape);
     if (at) at.push(i);
@@ -256,40 +257,45 @@ function dropRepeatedBlocks(lines: string[], keep: boolean[]): void {
 }
 
 /** Folds lines [i, j) into a marker, or emits them when a marker would cost as much. */
-function emitRun(lines: string[], i: number, j: number, out: string[], folds: Fold[], hint: (a: number, b: number) => string): void {
-  const run = lines.slice(i, j);
-  const chars = run.reduce((sum, l) => sum + l.length + 1, 0);
-  const nonBlank = run.filter((l) => l.trim() !== "").length;
+function emitRun(lines: string[], classes: LineClass[], i: number, j: number, out: string[], folds: Fold[], hint: (a: number, b: number) => string): void {
+  let chars = 0;
+  let nonBlank = 0;
+  for (let k = i; k < j; k++) {
+    chars += lines[k]!.length + 1;
+    if (classes[k] !== "blank") nonBlank++;
+  }
   if (nonBlank === 0) {
     if (out.length > 0 && out[out.length - 1]!.trim() !== "") out.push("");
     return;
   }
-  if (run.length < MIN_FOLD_LINES && chars < 160) {
-    for (const l of run) out.push(l);
+  if (j - i < MIN_FOLD_LINES && chars < 160) {
+    for (let k = i; k < j; k++) out.push(lines[k]!);
     return;
   }
   let from = i;
   let to = j;
-  if (run.length >= LONG_RUN) {
+  if (j - i >= LONG_RUN) {
     out.push(lines[i]!, lines[i + 1]!);
     from = i + 2;
     to = j - 1;
   }
-  const reason = describe(lines.slice(from, to));
+  const reason = describe(lines, classes, from, to);
   folds.push({ from: from + 1, to, reason });
   out.push(`… ${to - from} lines folded (${reason}) · ${hint(from + 1, to)}`);
   if (to < j) out.push(lines[j - 1]!);
 }
 
-function describe(run: string[]): string {
+const PASSING = /✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/;
+
+function describe(lines: string[], classes: LineClass[], from: number, to: number): string {
   let tests = 0;
   let frames = 0;
   let progress = 0;
-  for (const line of run) {
-    const cls = classifyLine(line);
+  for (let k = from; k < to; k++) {
+    const cls = classes[k];
     if (cls === "frame") frames++;
     else if (cls === "chatter") {
-      if (/✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/.test(line)) tests++;
+      if (PASSING.test(lines[k]!)) tests++;
       else progress++;
     }
   }
@@ -297,7 +303,7 @@ function describe(run: string[]): string {
   if (tests) parts.push(`${tests} passing-test lines`);
   if (progress) parts.push(`${progress} progress lines`);
   if (frames) parts.push(`${frames} dependency stack frames`);
-  const other = run.length - tests - progress - frames;
+  const other = to - from - tests - progress - frames;
   if (other > 0) parts.push(parts.length ? `${other} other` : "output");
   return parts.join(", ");
 }

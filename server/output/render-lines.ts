@@ -23,8 +23,6 @@ export interface LineRenderOptions {
   rows?: number;
 }
 
-const CONTROL_OR_ESC = /[\x00-\x1f\x7f]/g;
-
 export function renderLines(text: string, options: LineRenderOptions = {}): string {
   const cols = options.cols && options.cols > 0 ? options.cols : Number.POSITIVE_INFINITY;
   const rows = options.rows && options.rows > 0 ? options.rows : 24;
@@ -186,11 +184,14 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
   let i = 0;
   const len = text.length;
   while (i < len) {
-    CONTROL_OR_ESC.lastIndex = i;
-    const m = CONTROL_OR_ESC.exec(text);
-    const stop = m ? m.index : len;
+    let stop = i;
+    while (stop < len) {
+      const c = text.charCodeAt(stop);
+      if (c < 0x20 || c === 0x7f) break;
+      stop++;
+    }
     if (stop > i) writeText(text.slice(i, stop));
-    if (!m) break;
+    if (stop >= len) break;
     const ch = text.charCodeAt(stop);
     i = stop + 1;
     switch (ch) {
@@ -249,10 +250,11 @@ function escape(
       j++;
     }
     if (j >= text.length) return j;
-    const body = text.slice(i + 1, j);
-    const params = body.replace(/[\x20-\x2f]+$/, "");
-    if (params.length !== body.length) return j + 1; // sequences with intermediates change no text here
-    csi(params, text[j]!, text.slice(i - 1, j + 1));
+    const final = text.charCodeAt(j);
+    if (final === 0x6d) return j + 1; // SGR (colours): by far the most common, changes no text
+    const last = text.charCodeAt(j - 1);
+    if (j > i + 1 && last >= 0x20 && last <= 0x2f) return j + 1; // sequences with intermediates change no text here
+    csi(text.slice(i + 1, j), text[j]!, text.slice(i - 1, j + 1));
     return j + 1;
   }
   if (next === "]" || next === "P" || next === "X" || next === "^" || next === "_") {
@@ -289,7 +291,11 @@ export function joinLogicalLines(lines: string[], wrapped: boolean[]): string {
     if (wrapped[r] && out.length > 0) out[out.length - 1] += line;
     else out.push(line);
   }
-  for (let k = 0; k < out.length; k++) out[k] = out[k]!.trimEnd();
+  for (let k = 0; k < out.length; k++) {
+    const line = out[k]!;
+    const end = line.charCodeAt(line.length - 1);
+    if (end === 0x20 || end === 0x09 || end === 0xa0) out[k] = line.trimEnd();
+  }
   while (out.length > 0 && out[out.length - 1] === "") out.pop();
   return out.join("\n");
 }
