@@ -43,6 +43,8 @@ export class SessionStatusTracker {
   private heuristic: SessionStatus;
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
   private samples = 0;
+  /** Whether the program asked for bracketed paste (CSI ?2004h), so typed messages go as a paste. */
+  bracketedPaste = false;
   current: SessionStatus;
 
   constructor(
@@ -59,6 +61,7 @@ export class SessionStatusTracker {
     let sawText = false;
     for (const ev of this.scanner.feed(bytes)) {
       if (ev.type === "7501-query") this.reply(queryReply(ev.terminator));
+      else if (ev.type === "paste-mode") this.bracketedPaste = ev.on;
       else if (ev.type === "7501") {
         if (ev.report.id) continue; // child records (build/test steps) do not change the occupant's state
         this.report7501 = ev.report.state === "clear" ? null : ev.report;
@@ -124,6 +127,11 @@ export class SessionStatusTracker {
     }
   }
 
+  /** Whether `text` shows in the recent visible output (an echo of what was typed). */
+  echoed(text: string): boolean {
+    return this.tail.includes(text);
+  }
+
   stop(): void {
     if (this.quietTimer) clearTimeout(this.quietTimer);
   }
@@ -172,6 +180,16 @@ export class StatusBoard extends EventEmitter {
 
   get(sessionId: string): SessionStatus {
     return this.trackers.get(sessionId)?.current ?? { session_id: sessionId, status: "unknown", source: "none", since: Date.now() };
+  }
+
+  /** Whether the session's program has bracketed paste on. */
+  pasteMode(sessionId: string): boolean {
+    return this.trackers.get(sessionId)?.bracketedPaste ?? false;
+  }
+
+  /** Whether `text` shows in the session's recent output. */
+  echoed(sessionId: string, text: string): boolean {
+    return this.trackers.get(sessionId)?.echoed(text) ?? false;
   }
 
   all(): SessionStatus[] {

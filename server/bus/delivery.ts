@@ -6,7 +6,8 @@ import type { BusMessage } from "./message.ts";
 /** How messages are typed into a session: a bracketed paste, then Enter once the paste shows. */
 export interface PastePort {
   sessionId(name: string): string | undefined;
-  paste(name: string, text: string): Promise<void>;
+  /** `bracketed`: wrap in ESC[200~ … ESC[201~ (the program asked for bracketed paste). */
+  paste(name: string, text: string, bracketed: boolean): Promise<void>;
   enter(name: string): Promise<void>;
 }
 
@@ -18,8 +19,9 @@ export function formatForSession(m: BusMessage): string {
 /**
  * Delivers an agent's inbox into the session it runs in (agent.session). With delivery "idle" a
  * message waits until the occupant is idle or done; "eager" types it at once; "none" never types.
- * Each message is pasted, confirmed by the session echoing it, then Enter is pressed and the message
- * acknowledged. Without an echo the message stays in the inbox and is tried again later.
+ * Each message is pasted (bracketed when the program asked for it), confirmed by its text showing
+ * in the session's output, then Enter is pressed and the message acknowledged. Without that echo
+ * the message stays in the inbox and is tried again at the next idle.
  */
 export class InboxDelivery {
   private busy = new Set<string>();
@@ -48,10 +50,12 @@ export class InboxDelivery {
     return s === "idle" || s === "done" ? a.session : undefined;
   }
 
-  private echoed(sessionId: string): Promise<boolean> {
+  /** Resolves true once the end of `text` shows in the session's output, false after confirmMs. */
+  private echoed(sessionId: string, text: string): Promise<boolean> {
+    const tail = text.slice(-24);
     return new Promise((resolve) => {
       const on = (id: string) => {
-        if (id !== sessionId) return;
+        if (id !== sessionId || !this.board.echoed(sessionId, tail)) return;
         clearTimeout(timer);
         this.board.off("output", on);
         resolve(true);
@@ -75,8 +79,9 @@ export class InboxDelivery {
         const [m] = this.bus.readInbox(agentName, { limit: 1 }).messages;
         if (!m) break;
         const id = this.port.sessionId(session)!;
-        const echo = this.echoed(id);
-        await this.port.paste(session, formatForSession(m));
+        const text = formatForSession(m);
+        const echo = this.echoed(id, text);
+        await this.port.paste(session, text, this.board.pasteMode(id));
         if (!(await echo)) break;
         await this.port.enter(session);
         this.bus.ack(agentName, { seqs: [m.seq] });

@@ -93,7 +93,11 @@ export function createBusService(o: BusServiceOptions): BusService {
     status = new StatusBoard(port, { quietMs: o.quietMs ?? 700 });
     new InboxDelivery(bus, agents, status, {
       sessionId: (name) => sessions.list().find((s) => s.info().name === name)?.info().id,
-      paste: async (name, text) => void (await sessions.get(name).send({ text })),
+      paste: async (name, text, bracketed) => {
+        const s = sessions.get(name);
+        if (bracketed && s.writeRaw) s.writeRaw(`\x1b[200~${text}\x1b[201~`);
+        else await s.send({ text });
+      },
       enter: async (name) => void (await sessions.get(name).send({ keys: ["Enter"] })),
     });
   }

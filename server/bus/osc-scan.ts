@@ -23,6 +23,7 @@ export type ScanEvent =
   | { type: "7501"; report: StatusReport }
   | { type: "7501-query"; terminator: "st" | "bel" }
   | { type: "133"; mark: "A" | "B" | "C" | "D"; exitCode?: number }
+  | { type: "paste-mode"; on: boolean }
   | { type: "text"; text: string };
 
 const STATES = new Set(["idle", "working", "blocked", "done", "error", "clear"]);
@@ -110,6 +111,9 @@ export class OscScanner {
         if (j >= s.length) {
           if (s.length - esc < 64) this.pending = s.slice(esc);
           break;
+        }
+        if (s[j] === "h" || s[j] === "l") {
+          if (s.slice(esc + 2, j) === "?2004") events.push({ type: "paste-mode", on: s[j] === "h" });
         }
         i = j + 1;
         continue;

@@ -77,4 +77,15 @@ describe("agent status from a real PTY", () => {
     expect(["osc133", "heuristic"]).toContain(idle.source);
     expect(screenText("plain")).toContain("end");
   }, 20_000);
+
+  test("at a readline prompt (bracketed paste on) the message goes in as a paste and Enter follows", async () => {
+    const s = await sessions.create({ name: "ops-shell", cwd: home, shell: "/bin/bash" });
+    svc.agents.register({ name: "ops", role: "devops", workspace: home, session: "ops-shell" });
+    await until("idle prompt", () => ["idle", "done"].includes(svc.status!.get(s.id).status));
+    expect(svc.status!.pasteMode(s.id)).toBe(true);
+    svc.bus.publish({ sender: "be", to: "ops", payload: "deploy when green" });
+    await until("ack", () => svc.bus.inboxSize("ops") === 0);
+    // Enter was pressed: bash ran the line (and, as it is no command, said so)
+    await until("bash ran it", () => /\[ai-session: command not found/.test(screenText("ops-shell")));
+  }, 20_000);
 });
