@@ -212,25 +212,49 @@ export function limitsFromBody(b: z.infer<typeof LimitsBody>): SessionLimits {
   return { cpuSeconds: b.cpu_seconds, memoryMb: b.memory_mb, processes: b.processes, openFiles: b.open_files };
 }
 
-interface EndedEvents {
-  on(event: "session:ended", fn: (info: { name: string; id: string }) => void): unknown;
-  off(event: "session:ended", fn: (info: { name: string; id: string }) => void): unknown;
+type InfoListener = (info: { name: string; id: string; pid?: number | null }) => void;
+interface SessionEventsLike {
+  on(event: "session:created" | "session:ended", fn: InfoListener): unknown;
+  off(event: "session:created" | "session:ended", fn: InfoListener): unknown;
+}
+
+/** Pids in the cgroups made for this key (the shell keeps its pid through the exec chain). */
+function pidsIn(key: string): number[] {
+  const out: number[] = [];
+  for (const { dir } of sessionCgroupDirs(key)) {
+    try {
+      out.push(...readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number));
+    } catch {
+      // not made (no cgroup here)
+    }
+  }
+  return out;
 }
 
 /**
  * The `wrapArgv` for SessionManager.create: starts the session's shell under `limits`, and (given
- * the manager's events) removes its cgroup, with anything still running in it, when it ends.
+ * the manager's events) removes its cgroup, with anything still running in it, when that session
+ * ends. The session is known by name when given, else recognised at creation by its shell's pid.
  * Bad limits throw here, before anything is spawned.
  */
-export function limitsWrapper(limits: SessionLimits, sessionName: string, events?: EndedEvents): (argv: string[]) => string[] {
+export function limitsWrapper(limits: SessionLimits, events?: SessionEventsLike, sessionName?: string): (argv: string[]) => string[] {
   wrapWithLimits(["true"], limits); // validates; creates nothing without a session key
-  const key = `${sessionName}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  if (events) {
-    const onEnded = (info: { name: string }) => {
-      if (info.name !== sessionName) return;
+  const key = `s-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  let name = sessionName;
+  if (events && cgroupPlan()) {
+    const onCreated: InfoListener = (info) => {
+      if (name !== undefined) return events.off("session:created", onCreated);
+      if (info.pid && pidsIn(key).includes(info.pid)) {
+        name = info.name;
+        events.off("session:created", onCreated);
+      }
+    };
+    const onEnded: InfoListener = (info) => {
+      if (info.name !== name) return;
       events.off("session:ended", onEnded);
       releaseLimits(key);
     };
+    if (name === undefined) events.on("session:created", onCreated);
     events.on("session:ended", onEnded);
   }
   return (argv) => wrapWithLimits(argv, limits, key);

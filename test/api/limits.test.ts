@@ -78,3 +78,76 @@ describe("per-session resource limits", () => {
     expect(existsSync("/bin/bash")).toBe(true);
   });
 });
+
+describe("limits on a real session", () => {
+  test.skipIf(!support.prlimit || !python)(
+    "a session limited to 100 MB cannot allocate 1 GB, keeps working, and its cgroup goes when it ends",
+    async () => {
+      const { mkdtempSync } = await import("node:fs");
+      const { tmpdir } = await import("node:os");
+      const { join } = await import("node:path");
+      const { openDatabase } = await import("../../db/client.ts");
+      const { pathsFor, ensureHome } = await import("../../server/paths.ts");
+      const { SessionManager } = await import("../../server/session/manager.ts");
+      const { limitsWrapper } = await import("../../server/security/limits.ts");
+      const home = mkdtempSync(join(tmpdir(), "ais-limits-"));
+      ensureHome(home);
+      const paths = pathsFor(home);
+      const manager = new SessionManager(openDatabase(paths.db), paths);
+      const s = await manager.create({ name: "capped", shell: "/bin/bash", wrapArgv: limitsWrapper({ memoryMb: 100, processes: 64 }, manager.events) });
+      try {
+        const big = await s.commands.exec(`${python} -c 'x = bytearray(1 << 30); print("allocated")'`, { timeoutMs: 20_000 });
+        const text = new TextDecoder().decode(big.raw);
+        expect(big.exitCode).not.toBe(0);
+        expect(text).toContain("MemoryError");
+        expect(text).not.toContain("allocated\r\n");
+        const small = await s.commands.exec(`${python} -c 'x = bytearray(10 << 20); print("small ok")'`, { timeoutMs: 20_000 });
+        expect(small.exitCode).toBe(0);
+        const limit = await s.commands.exec("ulimit -v", { timeoutMs: 5_000 });
+        expect(new TextDecoder().decode(limit.raw)).toContain("102400");
+      } finally {
+        await manager.kill("capped");
+      }
+      if (support.cgroup === "v1" && existsSync("/sys/fs/cgroup/pids/ai-session")) {
+        await Bun.sleep(200);
+        const { readdirSync } = await import("node:fs");
+        const left = readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d.startsWith("s-"));
+        expect(left).toEqual([]);
+      }
+      manager.events.emit("shutdown");
+    },
+    60_000,
+  );
+
+  test.skipIf(!support.cgroup)(
+    "a fork bomb in a session with a process limit stays bounded, and killing the session ends all of it",
+    async () => {
+      const { mkdtempSync } = await import("node:fs");
+      const { tmpdir } = await import("node:os");
+      const { join } = await import("node:path");
+      const { openDatabase } = await import("../../db/client.ts");
+      const { pathsFor, ensureHome } = await import("../../server/paths.ts");
+      const { SessionManager } = await import("../../server/session/manager.ts");
+      const { limitsWrapper } = await import("../../server/security/limits.ts");
+      const home = mkdtempSync(join(tmpdir(), "ais-bomb-"));
+      ensureHome(home);
+      const paths = pathsFor(home);
+      const manager = new SessionManager(openDatabase(paths.db), paths);
+      const s = await manager.create({ name: "bomb", shell: "/bin/bash", wrapArgv: limitsWrapper({ processes: 40 }, manager.events) });
+      await s.send({ text: "bomb(){ bomb | bomb & }; bomb", enter: true });
+      await Bun.sleep(1500);
+      const before = Date.now();
+      expect(Bun.spawnSync(["true"]).exitCode).toBe(0); // the machine still starts processes
+      expect(Date.now() - before).toBeLessThan(2_000);
+      await manager.kill("bomb");
+      await Bun.sleep(300);
+      if (support.cgroup === "v1" && existsSync("/sys/fs/cgroup/pids/ai-session")) {
+        const { readdirSync } = await import("node:fs");
+        // the session's cgroup is gone, which the kernel allows only once no process is left in it
+        expect(readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d.startsWith("s-"))).toEqual([]);
+      }
+      manager.events.emit("shutdown");
+    },
+    60_000,
+  );
+});
