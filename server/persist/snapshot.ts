@@ -15,7 +15,7 @@ import {
   type SnapshotDoc,
 } from "./document.ts";
 import { recentCommands } from "./history.ts";
-import { liveCwd, liveEnv, screenOf, scrollbackOf, type ScreenState } from "./session-state.ts";
+import { envSettled, liveCwd, liveEnv, screenOf, scrollbackOf, type ScreenState } from "./session-state.ts";
 
 /** Automatic snapshots kept per session name (manual and shutdown ones are all kept). */
 const AUTO_KEEP = 3;
@@ -94,7 +94,8 @@ export function captureSession(rt: Runtime, session: Session, reason: SnapshotRe
 }
 
 export async function captureSessionAsync(rt: Runtime, session: Session, reason: SnapshotReason): Promise<SnapshotDoc> {
-  return captureSession(rt, session, reason, await screenOf(session));
+  const [screen] = await Promise.all([screenOf(session), envSettled(session, rt.db)]);
+  return captureSession(rt, session, reason, screen);
 }
 
 export function forgetScreen(sessionId: string): void {
