@@ -4,7 +4,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioClientTransportV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { aiSessionArgv, startServer, type RunningServer } from "./harness.ts";
-import { call, textOf, tourEveryTool } from "./tour.ts";
+import { call, expectOk, textOf, tourEveryTool } from "./tour.ts";
 
 const WAIT_CAP_S = 2;
 let server: RunningServer;
@@ -142,4 +142,52 @@ describe("MCP over stdio (ai-session mcp)", () => {
     const unknownTool = byId.get(3);
     expect(unknownTool?.error ?? unknownTool?.result?.isError).toBeTruthy();
   }, 30_000);
+
+  test("two agents coordinate through MCP: register, message, tasks, shared knowledge, decisions", async () => {
+    const connectAs = async (agent: string) => {
+      const c = new Client({ name: agent, version: "1" });
+      await c.connect(new StdioClientTransport(stdioParams(["--agent", agent])));
+      return c;
+    };
+    const alice = await connectAs("alice");
+    const bob = await connectAs("bob");
+    try {
+      const names = (await alice.listTools()).tools.map((t) => t.name);
+      for (const t of ["register_agent", "list_agents", "send_message", "read_inbox", "add_task", "list_tasks", "claim_task", "update_task", "share_knowledge", "get_knowledge", "record_decision"]) {
+        expect(names).toContain(t);
+      }
+      expectOk(await call(alice, "register_agent", { role: "backend" }));
+      expectOk(await call(bob, "register_agent", { role: "qa" }));
+      const agents = await call(alice, "list_agents");
+      expect(agents.structuredContent.agents.map((a: { name: string }) => a.name).sort()).toEqual(["alice", "bob"]);
+
+      const sent = await call(alice, "send_message", { to: "bob", type: "help_request", payload: { question: "which tests are flaky?" } });
+      expect(sent.structuredContent.sender).toBe("alice");
+      const inbox = await call(bob, "read_inbox", {});
+      expect(inbox.structuredContent.messages[0].payload).toEqual({ question: "which tests are flaky?" });
+      expect(textOf(inbox)).toContain("help_request from alice");
+      expect((await call(bob, "read_inbox", {})).structuredContent.messages).toEqual([]);
+
+      const task = await call(alice, "add_task", { title: "run the integration tests", role: "qa", priority: 5 });
+      const claimed = await call(bob, "claim_task", {});
+      expect(claimed.structuredContent.task.id).toBe(task.structuredContent.id);
+      expectOk(await call(bob, "update_task", { id: task.structuredContent.id, percent: 50, note: "half way" }));
+      const done = await call(bob, "update_task", { id: task.structuredContent.id, done: true, result: "all green" });
+      expect(done.structuredContent.status).toBe("done");
+      expect((await call(alice, "list_tasks", { status: "done" })).structuredContent.total).toBe(1);
+
+      expectOk(await call(bob, "share_knowledge", { key: "tests/flaky", value: ["net.test.ts"] }));
+      const known = await call(alice, "get_knowledge", { key: "tests/flaky" });
+      expect(known.structuredContent.entries[0]).toMatchObject({ value: ["net.test.ts"], updated_by: "bob" });
+      const stale = await call(alice, "share_knowledge", { key: "tests/flaky", value: [], expected_version: 0 });
+      expect(stale.isError).toBe(true);
+      expect(textOf(stale)).toMatch(/^conflict: /);
+
+      const decision = await call(alice, "record_decision", { what: "skip net.test.ts in CI?", options: ["skip", "fix now"], choice: "fix now", reasoning: "it guards the retry logic" });
+      expect(decision.structuredContent.choice).toBe("fix now");
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+  }, 60_000);
 });
