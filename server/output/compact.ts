@@ -43,6 +43,9 @@ const BLOCKS_WITH_CONTEXT = 12;
 const HEAD_LINES = 2;
 const MIN_FOLD_LINES = 3;
 const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
+const COMMIT = /^commit [0-9a-f]{40}\b/;
+const SHORT_GAP = 6;
+const MANY_GAPS = 8;
 
 export function compactOutput(raw: Uint8Array | string, options: CompactOptions = {}): CompactResult {
   const rendered = renderOutput(raw, { cols: options.cols, rows: options.rows });
@@ -63,33 +66,48 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   const { keep, classes } = keepMask(lines, analysis, options.exitCode);
   const out: string[] = [];
   const folds: Fold[] = [];
-  // Snippets under error lines past the first few blocks fold into one marker for the whole stretch.
-  let snippets: { from: number; to: number; count: number } | null = null;
-  const flushSnippets = () => {
-    if (!snippets) return;
-    const { from, to, count } = snippets;
-    folds.push({ from, to, reason: `${count} error snippets` });
-    out.push(`… source snippets under ${count} error lines above folded · ${hint(from, to)}`);
-    snippets = null;
-  };
-  let i = 0;
-  while (i < lines.length) {
+  // Many short stretches between kept lines (snippets under error lines, the author, date and
+  // stats of each commit in a log) fold into one marker for the whole region instead of a marker
+  // each, which would cost as much as the lines.
+  const n = lines.length;
+  const gapAt: Array<[number, number]> = [];
+  for (let i = 0; i < n; ) {
     if (keep[i]) {
-      if (classes[i] !== "header") flushSnippets();
-      i = emitKept(lines, i, keep, out);
+      i++;
       continue;
     }
     let j = i;
-    while (j < lines.length && !keep[j]) j++;
-    if (i > 0 && classes[i - 1] === "header" && j - i <= 6 && j < lines.length) {
-      snippets = snippets ? { from: snippets.from, to: j, count: snippets.count + 1 } : { from: i + 1, to: j, count: 1 };
+    while (j < n && !keep[j]) j++;
+    gapAt.push([i, j]);
+    i = j;
+  }
+  const isShort = ([i, j]: [number, number]) => i > 0 && j < n && j - i <= SHORT_GAP && classes.slice(i, j).some((c) => c !== "blank");
+  const aggregate = gapAt.filter(isShort).length >= MANY_GAPS;
+  let pending: { from: number; to: number; count: number; lines: number } | null = null;
+  const flush = () => {
+    if (!pending) return;
+    const { from, to, count, lines: folded } = pending;
+    folds.push({ from, to, reason: `${folded} lines in ${count} short stretches` });
+    out.push(`… ${folded} lines in ${count} short stretches between the lines above folded · ${hint(from, to)}`);
+    pending = null;
+  };
+  let g = 0;
+  for (let i = 0; i < n; ) {
+    if (keep[i]) {
+      i = emitKept(lines, i, keep, out);
+      continue;
+    }
+    const gap = gapAt[g++]!;
+    const [, j] = gap;
+    if (isShort(gap) && (aggregate || classes[i - 1] === "header")) {
+      pending = pending ? { from: pending.from, to: j, count: pending.count + 1, lines: pending.lines + (j - i) } : { from: i + 1, to: j, count: 1, lines: j - i };
     } else {
-      flushSnippets();
+      flush();
       emitRun(lines, classes, i, j, out, folds, hint);
     }
     i = j;
   }
-  flushSnippets();
+  flush();
   return finish(rendered, out.map(shortenRules), folds, analysis);
 }
 
@@ -161,6 +179,17 @@ function keepMask(lines: string[], analysis: Analysis, exitCode: number | null |
       if (classes[k] === "blank" && k > i + 1 && ++blanks >= 2) break;
       if (classes[k] === "frame" || classes[k] === "chatter") continue;
       keep[k] = true;
+    }
+  }
+  // A commit in a log keeps its header and its subject line; its author, date and body may fold.
+  for (let i = 0; i < n; i++) {
+    if (!COMMIT.test(lines[i]!)) continue;
+    keep[i] = true;
+    for (let k = i + 1; k < Math.min(n, i + 6); k++) {
+      if (/^ {4}\S/.test(lines[k]!)) {
+        keep[k] = true;
+        break;
+      }
     }
   }
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
