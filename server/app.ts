@@ -16,6 +16,7 @@ import { openApiRoutes } from "./routes/openapi.ts";
 import { snapshotRoutes } from "./routes/snapshots.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { apiGuard, tokenRoutes } from "./routes/tokens.ts";
+import { metricsStreamRoutes } from "./routes/metrics-stream.ts";
 import { traceRequests, traceRoutes } from "./routes/trace.ts";
 import { outputRoutes } from "./routes/output.ts";
 
@@ -67,6 +68,7 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
   app.route("/api", migrateRoutes(rt));
   app.route("/api", auditRoutes(rt));
   app.route("/api", tokenRoutes(rt));
+  app.route("/api", metricsStreamRoutes(rt));
   app.route("/api", openApiRoutes(rt, app));
   app.route("/", mcpRoutes(rt, app));
   app.route("/", dashboardRoutes());
