@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Db } from "../../db/client.ts";
+import type { SessionManager } from "../session/manager.ts";
 import { recordAudit } from "../audit/log.ts";
 import { AgentRegistry } from "./agents.ts";
 import { StatusBoard, type SessionPort } from "./agent-status.ts";
@@ -17,13 +18,8 @@ export type { Agent } from "./agents.ts";
 export type { Task } from "./tasks.ts";
 export type { DenialEvent } from "./guard.ts";
 
-/** The parts of the SessionManager this service uses (server/session/manager.ts). */
-export interface SessionsLike {
-  events: { on(event: string, fn: (...args: never[]) => void): unknown };
-  list(): Array<{ info(): { id: string; name: string } }>;
-  get(name: string): { send(o: { text?: string; keys?: string[]; enter?: boolean }): unknown; writeRaw?(data: string): void };
-  addGuard(fn: (q: GuardQuestion) => void): unknown;
-}
+/** The SessionManager (server/session/manager.ts): guards, output events, typing into sessions. */
+export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "addGuard">;
 
 export interface BusServiceOptions {
   db: Db;
@@ -72,19 +68,18 @@ export function createBusService(o: BusServiceOptions): BusService {
   let status: StatusBoard | null = null;
   if (o.sessions) {
     const sessions = o.sessions;
-    sessions.addGuard(guard);
+    sessions.addGuard((a) => guard(a));
     const nameOf = (id: string) => sessions.list().find((s) => s.info().id === id)?.info().name;
     const port: SessionPort = {
-      onOutput: (fn) => sessions.events.on("output", fn as never),
-      onEnded: (fn) => sessions.events.on("session:ended", ((info: { id: string }) => fn(info.id)) as never),
+      onOutput: (fn) => void sessions.events.on("output", (id, bytes) => fn(id, bytes)),
+      onEnded: (fn) => void sessions.events.on("session:ended", (info) => fn(info.id)),
       reply: (id, text) => {
         const name = nameOf(id);
         if (!name) return;
         try {
           const s = sessions.get(name);
           // a terminal's answer goes in raw, never as typed (pasted) text
-          if (s.writeRaw) s.writeRaw(text);
-          else void Promise.resolve(s.send({ text })).catch(() => {});
+          s.writeRaw(text);
         } catch {
           // the session ended meanwhile
         }
@@ -95,7 +90,7 @@ export function createBusService(o: BusServiceOptions): BusService {
       sessionId: (name) => sessions.list().find((s) => s.info().name === name)?.info().id,
       paste: async (name, text, bracketed) => {
         const s = sessions.get(name);
-        if (bracketed && s.writeRaw) s.writeRaw(`\x1b[200~${text}\x1b[201~`);
+        if (bracketed) s.writeRaw(`\x1b[200~${text}\x1b[201~`);
         else await s.send({ text });
       },
       enter: async (name) => void (await sessions.get(name).send({ keys: ["Enter"] })),
