@@ -102,6 +102,8 @@ export class Bus {
     if (!p || m.id === m.correlation_id) return;
     this.pending.delete(m.correlation_id!);
     clearTimeout(p.timer);
+    // the requester has its answer: it need not find it again in its inbox
+    if (m.to !== undefined && this.inboxes.get(m.to)?.has(m.seq)) this.ack(m.to, { seqs: [m.seq] });
     p.resolve(m);
   }
 

@@ -38,7 +38,8 @@ export function traceRequests(): MiddlewareHandler<AppEnv> {
       failed = err;
       throw err;
     } finally {
-      if (c.req.method !== "OPTIONS" && !c.req.path.endsWith("/stream")) {
+      // the liveness probe every CLI call makes, and long-lived streams, are not operations worth timing
+      if (c.req.method !== "OPTIONS" && !c.req.path.endsWith("/stream") && c.req.path !== "/api/status") {
         const op = `${c.req.method} ${c.req.routePath}`;
         const session = c.req.param("name");
         const agent = c.get("caller")?.agent;

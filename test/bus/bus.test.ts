@@ -61,6 +61,7 @@ describe("message bus", () => {
     const answer = await bus.request({ sender: "fe", to: "be", type: "help_request", payload: "which api?" }, 1000);
     expect(answer.payload).toBe("use v2");
     expect(answer.correlation_id).toBeString();
+    expect(bus.readInbox("fe").messages).toHaveLength(0); // the answer went to the waiting requester
     await expect(bus.request({ sender: "fe", to: "qa", payload: "anyone?" }, 50)).rejects.toThrow(/no reply/);
   });
 
