@@ -91,8 +91,15 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     await cli("agent", "register", "tester", "--role", "qa");
     const sent = await cli("bus", "send", "--agent", "planner", "--to", "tester", "--type", "help_request", "please run the e2e suite");
     expect(sent.code).toBe(0);
+    expect((await cli("task", "add", "Run the e2e suite", "--role", "qa")).code).toBe(0);
     await page.getByRole("link", { name: "Agents" }).click();
     await page.getByTestId("bus-message").filter({ hasText: "please run the e2e suite" }).waitFor({ timeout: 10_000 });
+    await page.getByTestId("task-board").getByText("Run the e2e suite").waitFor({ timeout: 10_000 });
+    await page.getByTestId("agents").getByText("tester").waitFor();
+    // While the view is open, a new message streams in.
+    await page.getByText(/messages · live/).waitFor({ timeout: 10_000 });
+    expect((await cli("bus", "send", "--agent", "tester", "--topic", "builds", "--type", "progress", "e2e suite 40% done")).code).toBe(0);
+    await page.getByTestId("bus-message").filter({ hasText: "e2e suite 40% done" }).waitFor({ timeout: 10_000 });
     await page.getByTestId("talk-graph").waitFor();
     await screenshot(page, "agents");
   }, STEP);

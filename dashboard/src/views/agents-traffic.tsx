@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, onCleanup, Show } from "solid-js";
-import { ApiError, get } from "../api/client.ts";
+import { ApiError, get, wsUrl } from "../api/client.ts";
 import { onServerEvent } from "../api/events.ts";
 import { destination, listOf, payloadText, type BusMessage } from "../api/observability.ts";
 import { Empty, ErrorNote, NotAvailable } from "../components/notes.tsx";
@@ -19,35 +19,82 @@ export function Traffic() {
   const [agent, setAgent] = createSignal("");
   const [topic, setTopic] = createSignal("");
   const [type, setType] = createSignal("");
+  const [live, setLive] = createSignal(false);
   let lastSeq = -1;
   let busy = false;
+  let pending: BusMessage[] = [];
 
+  const seen = new Set<number>();
+
+  /** Adds new messages (no repeats; the live stream and the history may both bring one), in seq order, keeping the latest KEEP. */
+  function append(fresh: BusMessage[]) {
+    const add = fresh.filter((m) => !seen.has(m.seq)).sort((a, b) => a.seq - b.seq);
+    if (!add.length) return;
+    for (const m of add) seen.add(m.seq);
+    const inOrder = add[0]!.seq > lastSeq;
+    lastSeq = Math.max(lastSeq, add[add.length - 1]!.seq);
+    const all = inOrder ? [...messages(), ...add] : [...messages(), ...add].sort((a, b) => a.seq - b.seq);
+    if (all.length > KEEP) {
+      for (const m of all.slice(0, all.length - KEEP)) seen.delete(m.seq);
+      setDropped((d) => d + all.length - KEEP);
+      all.splice(0, all.length - KEEP);
+    }
+    setMessages(all);
+  }
+
+  /** Catches up through the history route (at start, after a reconnect, and while there is no live stream). */
   async function pull() {
     if (busy) return;
     busy = true;
     try {
       const q = lastSeq < 0 ? `limit=${KEEP}` : `after=${lastSeq}&limit=${KEEP}`;
-      const fresh = listOf<BusMessage>(await get(`/api/bus/messages?${q}`), "messages").filter((m) => m.seq > lastSeq);
+      append(listOf<BusMessage>(await get(`/api/bus/messages?${q}`), "messages"));
       setError(undefined);
-      if (!fresh.length) return;
-      lastSeq = Math.max(lastSeq, ...fresh.map((m) => m.seq));
-      const all = [...messages(), ...fresh];
-      if (all.length > KEEP) {
-        setDropped((d) => d + all.length - KEEP);
-        all.splice(0, all.length - KEEP);
-      }
-      setMessages(all);
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, "internal", String(e)));
     } finally {
       busy = false;
     }
   }
-  void pull();
-  const timer = setInterval(() => document.visibilityState === "visible" && void pull(), 1500);
-  const off = onServerEvent((e) => /bus|message/.test(e.type) && void pull());
+
+  // Live: every message as it is published (WS /api/bus/stream?all=1), batched into the list 5 times a second.
+  let ws: WebSocket | undefined;
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  function connect() {
+    const sock = new WebSocket(wsUrl("/api/bus/stream?all=1"));
+    ws = sock;
+    sock.onopen = () => {
+      setLive(true);
+      void pull(); // whatever was published while connecting
+    };
+    sock.onmessage = (e) => {
+      if (typeof e.data !== "string") return;
+      const frame = JSON.parse(e.data) as { kind?: string; message?: BusMessage; count?: number };
+      if (frame.kind === "message" && frame.message) pending.push(frame.message);
+      else if (frame.kind === "dropped" && frame.count) setDropped((d) => d + frame.count!);
+    };
+    sock.onclose = () => {
+      setLive(false);
+      if (!stopped) retry = setTimeout(connect, 5000);
+    };
+  }
+  const flush = setInterval(() => {
+    if (!pending.length) return;
+    const batch = pending;
+    pending = [];
+    append(batch);
+  }, 200);
+
+  void pull().then(connect);
+  const timer = setInterval(() => !live() && document.visibilityState === "visible" && void pull(), 1000);
+  const off = onServerEvent((e) => !live() && /bus|message/.test(e.type) && void pull());
   onCleanup(() => {
+    stopped = true;
+    clearTimeout(retry);
     clearInterval(timer);
+    clearInterval(flush);
+    ws?.close(1000);
     off();
   });
 
@@ -82,7 +129,8 @@ export function Traffic() {
             {select("Type", type, setType, types, "all types")}
             <p class="muted" aria-live="polite">
               {shown().length.toLocaleString("en")} of {messages().length.toLocaleString("en")} messages
-              {dropped() ? ` (${dropped().toLocaleString("en")} older ones not kept on this page)` : ""}
+              {dropped() ? ` (${dropped().toLocaleString("en")} not kept on this page)` : ""}
+              {live() ? " · live" : " · polling"}
             </p>
           </div>
           <Show
