@@ -3,7 +3,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as HttpV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { api, startServer, type RunningServer } from "./harness.ts";
-import { call, tourEveryTool } from "./tour.ts";
+import { call, textOf, tourEveryTool } from "./tour.ts";
 
 const WAIT_CAP_S = 2;
 let server: RunningServer;
@@ -103,4 +103,39 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
     });
     expect(res.status).toBe(403);
   });
+
+  test("a huge output stays under ~10,000 tokens per call, and read_output pages through all of it", async () => {
+    const client = new Client({ name: "pager", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
+    try {
+      await call(client, "create_session", { name: "pager" });
+      const mark = await call(client, "read_output", { session: "pager" });
+      const big = await call(client, "exec", { session: "pager", command: "seq 1 20000 | sed 's/$/ some words to make the line longer/'", mode: "raw" });
+      const size = JSON.stringify(big).length;
+      expect(size).toBeLessThan(40_000 * 2); // text fallback + structured copy, each bounded near 16,000 characters
+      expect(big.structuredContent.output_truncated).toBe(true);
+      expect(textOf(big)).toContain("read_output pages");
+
+      let since = mark.structuredContent.offset as number;
+      let pages = 0;
+      let last = "";
+      for (; pages < 200; pages++) {
+        const page = await call(client, "read_output", { session: "pager", since });
+        expect(JSON.stringify(page).length).toBeLessThan(40_000 * 2);
+        last = page.structuredContent.data || last;
+        since = page.structuredContent.offset;
+        if (!page.structuredContent.has_more) break;
+      }
+      expect(pages).toBeGreaterThan(5);
+      expect(last).toContain("20000 some words");
+
+      const res = await client.listResources();
+      expect(res.resources.map((r) => r.uri)).toContain("session://pager/output");
+      const screen = await client.readResource({ uri: "session://pager/screen" });
+      expect((screen.contents[0] as { text: string }).text.length).toBeGreaterThan(0);
+      await call(client, "kill_session", { session: "pager" });
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
 });
