@@ -111,9 +111,17 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   return finish(rendered, out.map(shortenRules), folds, analysis);
 }
 
+const RULES = ["⎯⎯⎯⎯⎯⎯⎯⎯", "━━━━━━━━", "────────", "════════", "========", "________", "--------", "~~~~~~~~", "********", "########", "_ _ _ _ _ _", "- - - - - -"];
+
+/** Does the line hold a decorative rule (a cheap test before the replacing regex)? */
+function hasRule(line: string): boolean {
+  for (const r of RULES) if (line.includes(r)) return true;
+  return false;
+}
+
 /** Decorative rules (────, ====, ⎯⎯⎯⎯, _ _ _ _) carry no information past their first few characters. */
 function shortenRules(line: string): string {
-  if (line.length < 16) return line;
+  if (line.length < 16 || !hasRule(line)) return line;
   return line.replace(/([⎯━─═=_~*#-])\1{7,}|(?:([_-]) ){6,}\2?/g, (run, ch: string | undefined, spaced: string | undefined) => (ch ?? spaced ?? "").repeat(3));
 }
 
