@@ -5,3 +5,4 @@ export * from "./schema/persist.ts";
 export * from "./schema/tokens.ts";
 export * from "./schema/bus.ts";
 export * from "./schema/trace.ts";
+export * from "./schema/context.ts";

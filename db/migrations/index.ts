@@ -5,6 +5,7 @@ import m2 from "./0002_audit_append_only.sql" with { type: "text" };
 import m3 from "./0003_peaceful_kulan_gath.sql" with { type: "text" };
 import m4 from "./0004_loving_jack_murdock.sql" with { type: "text" };
 import m5 from "./0005_fearless_moonstone.sql" with { type: "text" };
+import m6 from "./0006_solid_tag.sql" with { type: "text" };
 
 export const migrations: { tag: string; sql: string }[] = [
   { tag: "0000_dazzling_salo", sql: m0 },
@@ -13,4 +14,5 @@ export const migrations: { tag: string; sql: string }[] = [
   { tag: "0003_peaceful_kulan_gath", sql: m3 },
   { tag: "0004_loving_jack_murdock", sql: m4 },
   { tag: "0005_fearless_moonstone", sql: m5 },
+  { tag: "0006_solid_tag", sql: m6 },
 ];
