@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { commands } from "../../db/schema/core.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
@@ -30,17 +30,17 @@ function isDir(p: string): boolean {
 function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
   if (newId === doc.session.id) return; // same id, same database: the rows are already the session's
   const db = rt.db;
+  // Only what the snapshot knew: commands run after it was taken belong to the original session.
+  const lastId = doc.history.reduce((m, h) => Math.max(m, h.command_id), 0);
   const existing = db.select({ id: commands.id }).from(commands).where(eq(commands.sessionId, doc.session.id)).limit(1).get();
   db.transaction((tx) => {
     if (existing) {
       // Same database, new id: copy the rows (outputs included) so both sessions keep their history.
-      tx.run(
-        `INSERT INTO commands (session_id, command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
+      tx.run(sql`INSERT INTO commands (session_id, command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
            start_offset, end_offset, raw_bytes, output_z, completion_method, completion_confidence, tool, tokens_raw, tokens_compacted)
-         SELECT '${newId.replace(/'/g, "''")}', command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
+         SELECT ${newId}, command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
            start_offset, end_offset, raw_bytes, output_z, completion_method, completion_confidence, tool, tokens_raw, tokens_compacted
-         FROM commands WHERE session_id = '${doc.session.id.replace(/'/g, "''")}' ORDER BY id` as never,
-      );
+         FROM commands WHERE session_id = ${doc.session.id} AND id <= ${lastId} ORDER BY id`);
       return;
     }
     for (const h of doc.history) {
