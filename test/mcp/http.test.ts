@@ -138,4 +138,21 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
       await client.close();
     }
   }, 60_000);
+
+  test("a long exec streams progress notifications over HTTP, then its result", async () => {
+    const client = new Client({ name: "progress", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
+    try {
+      await call(client, "create_session", { name: "slow" });
+      const seen: Array<{ progress: number; total?: number; message?: string }> = [];
+      const r = await client.callTool({ name: "exec", arguments: { session: "slow", command: "sleep 1.6; echo slow-done" } }, { onprogress: (p) => seen.push(p) });
+      expect((r.structuredContent as { status: string }).status).toBe("ok");
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen[0]!.total).toBe(WAIT_CAP_S);
+      expect(seen[1]!.progress).toBeGreaterThan(seen[0]!.progress);
+      await call(client, "kill_session", { session: "slow" });
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
 });

@@ -4,15 +4,16 @@ import { ExecShape, sessionArg } from "./shapes.ts";
 import execText from "./exec.txt" with { type: "text" };
 import waitText from "./wait.txt" with { type: "text" };
 
-const PROGRESS_EVERY_MS = 2_000;
+/** Every 2 s, or more often when calls are bounded tighter, so a bounded wait always reports. */
+const progressEveryMs = (waitCapS: number) => Math.max(250, Math.min(2_000, (waitCapS * 1000) / 4));
 
-/** Runs `work`, sending a progress notification every 2 s until it settles. */
+/** Runs `work`, sending progress notifications until it settles. */
 async function withProgress<T>(env: ToolEnv, totalS: number, label: string, work: Promise<T>): Promise<T> {
   const started = Date.now();
   const timer = setInterval(() => {
-    const s = Math.round((Date.now() - started) / 1000);
+    const s = Math.round((Date.now() - started) / 100) / 10;
     void env.progress(s, totalS, `${label}: still running after ${s}s`);
-  }, PROGRESS_EVERY_MS);
+  }, progressEveryMs(env.waitCapS));
   try {
     return await work;
   } finally {

@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { mcpSafeApi, type ApiClient } from "../../server/mcp/api.ts";
+import { allTools, toolsFor } from "../../server/mcp/server.ts";
+import { aiSessionArgv, freshHome } from "./harness.ts";
+import { call } from "./tour.ts";
+
+describe("MCP guards", () => {
+  test("nothing over MCP reaches the routes that change tokens, configuration, policies or the server", async () => {
+    const sent: string[] = [];
+    const api: ApiClient = { request: async (m, p) => (sent.push(`${m} ${p}`), {} as never) };
+    const safe = mcpSafeApi(api);
+    for (const [m, p] of [["POST", "/api/tokens"], ["DELETE", "/api/tokens/ci"], ["GET", "/api/tokens"], ["PUT", "/api/config"], ["POST", "/api/policies"], ["POST", "/api/server/shutdown"]] as const) {
+      await expect(safe.request(m, p)).rejects.toThrow(/cannot change the server's configuration/);
+    }
+    await safe.request("GET", "/api/sessions");
+    expect(sent).toEqual(["GET /api/sessions"]);
+  });
+
+  test("tiers: safe has no raw input, kill or restore; standard adds them; every tool has words for the model", () => {
+    const names = (tier: "safe" | "standard" | "full") => toolsFor(tier).map((t) => t.name);
+    expect(names("safe")).not.toContain("kill_session");
+    expect(names("safe")).not.toContain("send_input");
+    expect(names("safe")).not.toContain("send_secret");
+    expect(names("safe")).toContain("exec");
+    expect(names("standard")).toContain("kill_session");
+    expect(names("full")).toEqual(allTools.map((t) => t.name));
+    for (const t of allTools) {
+      expect([t.name, t.description.trim().length > 80]).toEqual([t.name, true]);
+      expect([t.name, t.description.length < 900]).toEqual([t.name, true]);
+    }
+    const readOnly = toolsFor("full", new Set(["read"])).map((t) => t.name);
+    expect(readOnly).toContain("read_output");
+    expect(readOnly).not.toContain("exec");
+  });
+
+  const home = freshHome("ais-mcp-autostart-");
+  afterAll(async () => {
+    const p = Bun.spawn(aiSessionArgv("kill-server", "--home", home), { env: { ...process.env, AI_SESSION_HOME: home }, stdout: "ignore", stderr: "ignore" });
+    await p.exited;
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test("ai-session mcp answers the handshake at once and starts the server on the first tool call", async () => {
+    const [command, ...args] = aiSessionArgv("mcp", "--home", home);
+    const client = new Client({ name: "autostart", version: "1" });
+    const t0 = performance.now();
+    await client.connect(new StdioClientTransport({ command: command!, args, env: { ...(process.env as Record<string, string>), AI_SESSION_HOME: home }, stderr: "pipe" }));
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    try {
+      const r = await call(client, "list_sessions");
+      expect(r.isError).toBeFalsy();
+      expect(r.structuredContent.total).toBe(0);
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
+});
