@@ -4,6 +4,7 @@
  * turns with their most informative sentences so a long session stays within budget.
  */
 import { AppError } from "../errors.ts";
+import type { ConversationStore } from "./conversation-store.ts";
 import { cachedTokens } from "./token-cache.ts";
 import { countTokens, type Encoding } from "./tokens.ts";
 
@@ -31,6 +32,8 @@ export interface ConversationOptions {
   /** Fraction of the limit at which `approaching_limit` turns true. Default 0.8. */
   threshold?: number;
   encoding?: Encoding;
+  /** Where messages are kept (SQLite in the server); in memory only when absent. */
+  store?: ConversationStore;
 }
 
 /** Sentences that carry facts an agent must not lose score higher. */
@@ -57,15 +60,25 @@ export class Conversation {
   readonly threshold: number;
   readonly encoding: Encoding;
 
+  private readonly store?: ConversationStore;
+
   constructor(options: ConversationOptions = {}) {
     this.limit = options.limit ?? 100_000;
     this.threshold = options.threshold ?? 0.8;
     this.encoding = options.encoding ?? "o200k_base";
+    this.store = options.store;
+    if (this.store) {
+      this.list = this.store.load();
+      this.total = this.list.reduce((n, m) => n + m.tokens, 0);
+      this.nextId = (this.list.at(-1)?.id ?? 0) + 1;
+    }
   }
 
   add(role: Role, content: string): Message {
     if (!ROLES.includes(role)) throw new AppError("invalid", `unknown role "${role}" (use ${ROLES.join(", ")})`);
-    const message: Message = { id: this.nextId++, role, content, tokens: countTokens(content, this.encoding), at: Date.now() };
+    const fields = { role, content, tokens: countTokens(content, this.encoding), at: Date.now() };
+    const message: Message = { id: this.store ? this.store.insert(fields) : this.nextId++, ...fields };
+    this.nextId = Math.max(this.nextId, message.id + 1);
     this.list.push(message);
     this.total += message.tokens;
     return message;
@@ -118,7 +131,9 @@ export class Conversation {
       })
       .sort((a, b) => a.order - b.order);
     const content = [header, ...chosen.map((c) => c.text)].join("\n");
-    const summary: Message = { id: this.nextId++, role: "summary", content, tokens: countTokens(content, this.encoding), at: Date.now() };
+    const fields = { role: "summary" as const, content, tokens: countTokens(content, this.encoding), at: Date.now() };
+    const lastOld = old[old.length - 1]!.id;
+    const summary: Message = { id: this.store ? this.store.replaceUpTo(lastOld, fields) : lastOld, ...fields };
     this.list = [summary, ...this.list.slice(old.length)];
     this.total = this.list.reduce((n, m) => n + m.tokens, 0);
     return summary;
@@ -133,12 +148,16 @@ export class Conversation {
 /** Every session's conversation, created on first use. */
 export class Conversations {
   private bySession = new Map<string, Conversation>();
-  constructor(private readonly options: ConversationOptions = {}) {}
+  constructor(
+    private readonly options: Omit<ConversationOptions, "store"> = {},
+    /** Makes the store of a session's conversation (SQLite in the server). */
+    private readonly storeFor?: (sessionId: string) => ConversationStore,
+  ) {}
 
   of(sessionId: string): Conversation {
     let c = this.bySession.get(sessionId);
     if (!c) {
-      c = new Conversation(this.options);
+      c = new Conversation({ ...this.options, store: this.storeFor?.(sessionId) });
       this.bySession.set(sessionId, c);
     }
     return c;

@@ -14,6 +14,7 @@ import type { SessionManager } from "../session/manager.ts";
 import { type CommandRow, commandById, commandOutput, commandsOf } from "../session/store.ts";
 import { type AssembledContext, assembleContext, type CommandFacts, type SessionFacts } from "./assemble.ts";
 import { Conversations } from "./conversation.ts";
+import { sqliteConversationStore } from "./conversation-store.ts";
 
 export interface ContextSource {
   db: Db;
@@ -50,10 +51,12 @@ export function gitBranch(cwd: string): string | null {
 }
 
 export class SessionContexts {
-  readonly conversations = new Conversations();
+  readonly conversations: Conversations;
   private facts = new Map<string, CommandFacts>();
 
-  constructor(private readonly src: ContextSource) {}
+  constructor(private readonly src: ContextSource) {
+    this.conversations = new Conversations({}, (sessionId) => sqliteConversationStore(src.db, sessionId));
+  }
 
   private sessionOf(name: string): { id: string; facts: SessionFacts; cols: number } {
     if (this.src.sessions.has(name)) {
@@ -110,7 +113,7 @@ export class SessionContexts {
     const last = rows[rows.length - 1];
     const lastFailed = [...rows].reverse().find((r) => r.status !== "ok" && r.exitCode !== 0);
     const commands = rows.map((r) => this.factsOf(name, r, s.cols, r === last || r === lastFailed));
-    const summary = this.conversations.peek(s.id)?.messages().find((m) => m.role === "summary");
+    const summary = this.conversations.of(s.id).messages().find((m) => m.role === "summary");
     const notes = summary ? summary.content.split("\n") : undefined;
     return { session: name, ...assembleContext({ session: s.facts, commands, notes }, options) };
   }

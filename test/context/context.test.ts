@@ -88,3 +88,34 @@ describe("Conversation", () => {
     expect(() => new Conversation().add("robot" as never, "hi")).toThrow(/unknown role "robot"/);
   });
 });
+
+describe("a conversation kept in SQLite", () => {
+  test("survives a new server process (a fresh Conversations over the same database file)", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { openDatabase } = await import("../../db/client.ts");
+    const { Conversations } = await import("../../server/context/conversation.ts");
+    const { sqliteConversationStore } = await import("../../server/context/conversation-store.ts");
+    const path = join(mkdtempSync(join(tmpdir(), "ais-conv-")), "state.db");
+
+    const db1 = openDatabase(path);
+    const first = new Conversations({}, (id) => sqliteConversationStore(db1, id));
+    const c1 = first.of("session-1");
+    for (let i = 0; i < 8; i++) c1.add(i % 2 ? "assistant" : "user", `message ${i}: the build failed at src/main.rs:${i + 1}.`);
+    c1.summarizeOldest({ keepRecent: 3 });
+    first.of("session-2").add("user", "another session");
+    const before = c1.messages().map((m) => ({ ...m }));
+    db1.$client.close();
+
+    const db2 = openDatabase(path);
+    const second = new Conversations({}, (id) => sqliteConversationStore(db2, id));
+    const c2 = second.of("session-1");
+    expect(c2.messages()).toEqual(before);
+    expect(c2.messages()[0]!.role).toBe("summary");
+    expect(c2.status().tokens).toBe(before.reduce((n, m) => n + m.tokens, 0));
+    const next = c2.add("user", "and now?");
+    expect(next.id).toBeGreaterThan(before.at(-1)!.id);
+    expect(second.of("session-2").messages().map((m) => m.content)).toEqual(["another session"]);
+  });
+});
