@@ -19,8 +19,8 @@ import { envSettled, liveCwd, liveEnv, screenOf, scrollbackOf, type ScreenState 
 
 /** Automatic snapshots kept per session name (manual and shutdown ones are all kept). */
 const AUTO_KEEP = 3;
-/** Scrollback carried by a snapshot: the newest bytes up to this size. */
-export const SNAPSHOT_SCROLLBACK_BYTES = 8 * 1024 * 1024;
+/** Scrollback carried by a snapshot: the newest 2 MB (about 20,000 lines), so a restore replays it fast. */
+export const SNAPSHOT_SCROLLBACK_BYTES = 2 * 1024 * 1024;
 
 export type SnapshotReason = "manual" | "command" | "interval" | "shutdown" | "restore";
 
