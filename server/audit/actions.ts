@@ -48,15 +48,3 @@ export function describeApiRequest(method: string, path: string, body: Record<st
   if (area === "server" && name === "shutdown") return { action: "kill-server", target: null, detail: null };
   return { action: [area, verb ? `${name}.${verb}` : name].filter(Boolean).join("."), target: verb ? name ?? null : null, detail: null };
 }
-
-/** MCP tool calls (JSON-RPC `tools/call`) are audited by tool name; reads are left out by name. */
-export function describeMcpCall(body: unknown): AuditedAction | null {
-  const msg = body as { method?: string; params?: { name?: string; arguments?: Record<string, unknown> } } | null;
-  if (!msg || msg.method !== "tools/call" || !msg.params?.name) return null;
-  const tool = msg.params.name;
-  if (/(^|_)(read|list|screen|history|context|status|get|inbox|analyze|wait|search)(_|$)/.test(tool)) return null;
-  const args = msg.params.arguments ?? {};
-  const target = str(args.session) ?? str(args.name) ?? null;
-  const command = str(args.command);
-  return { action: `mcp.${tool}`, target, detail: command ? { command: redactText(command).text } : null };
-}

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
-import { describeApiRequest, describeMcpCall, type AuditedAction } from "../audit/actions.ts";
+import { describeApiRequest, type AuditedAction } from "../audit/actions.ts";
 import { listAudit, parseSince, recordAudit, type AuditOutcome } from "../audit/log.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope } from "../security/auth.ts";
@@ -47,8 +47,9 @@ async function bodyOf(req: Request): Promise<Record<string, unknown> | null> {
 }
 
 /**
- * Records every state-changing request under /api and every MCP tool call that changes state,
- * with the caller (owner or token name), the agent, and the outcome from the response status.
+ * Records every state-changing request under /api with the caller (owner or token name), the
+ * agent, and the outcome from the response status. MCP tools reach the domain through inner /api
+ * requests made under the caller's own credentials, so they are recorded here too, once.
  * Register it after authentication and before the routes: `app.use("*", auditMiddleware(rt))`.
  */
 export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
@@ -57,7 +58,6 @@ export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
     const method = c.req.method;
     let described: AuditedAction | null = null;
     if (method !== "GET" && path.startsWith("/api/")) described = describeApiRequest(method, path, await bodyOf(c.req.raw));
-    else if (method === "POST" && (path === "/mcp" || path.startsWith("/mcp/"))) described = describeMcpCall(await bodyOf(c.req.raw));
     await next();
     if (!described) return;
     const caller = c.get("caller");
