@@ -36,7 +36,9 @@ export function describeApiRequest(method: string, path: string, body: Record<st
     if (verb === "read" || verb === "screen" || verb === "history" || verb === "stream" || verb === "wait") return null;
     return { action: SESSION_VERBS.has(verb) ? verb : `session.${verb}`, target: name, detail: null };
   }
-  if (area === "audit" || area === "status") return null;
+  // Reads and pure computations that happen to be POSTs change nothing.
+  if (["audit", "status", "compact", "analyze", "whoami", "metrics"].includes(area)) return null;
+  if (area === "tokens" && name === "count") return null;
   if (area === "restore") {
     const target = str(body?.new_name) ?? str(body?.name);
     return { action: "restore", target, detail: body?.all ? { all: true } : body?.file ? { file: body.file } : null };
@@ -46,5 +48,9 @@ export function describeApiRequest(method: string, path: string, body: Record<st
     return { action: "migrate", target: null, detail };
   }
   if (area === "server" && name === "shutdown") return { action: "kill-server", target: null, detail: null };
-  return { action: [area, verb ? `${name}.${verb}` : name].filter(Boolean).join("."), target: verb ? name ?? null : null, detail: null };
+  // Everything else, named by area and what happened: token.create, token.delete, agents.heartbeat...
+  const noun = area === "tokens" ? "token" : area;
+  const what = verb ?? (name ? (method === "DELETE" ? "delete" : "update") : method === "POST" ? "create" : method.toLowerCase());
+  const detail = area === "tokens" && !name ? { scopes: body?.scopes ?? null } : null;
+  return { action: `${noun}.${what}`, target: name ?? str(body?.name) ?? str(body?.title), detail };
 }

@@ -97,3 +97,19 @@ describe("audit middleware", () => {
     expect(JSON.parse(log[3]!.detail!).error).toBe("role reviewer may not kill");
   });
 });
+
+describe("audit action names", () => {
+  test("token use and management are named, reads and computations are not recorded", async () => {
+    const { describeApiRequest } = await import("../../server/audit/actions.ts");
+    expect(describeApiRequest("POST", "/api/tokens", { name: "ci", scopes: "exec" })).toEqual({
+      action: "token.create",
+      target: "ci",
+      detail: { scopes: "exec" },
+    });
+    expect(describeApiRequest("DELETE", "/api/tokens/ci", null)?.action).toBe("token.delete");
+    expect(describeApiRequest("POST", "/api/compact", { text: "x" })).toBeNull();
+    expect(describeApiRequest("POST", "/api/tokens/count", { text: "x" })).toBeNull();
+    expect(describeApiRequest("POST", "/api/restore", { name: "dev", new_name: "dev2" })?.target).toBe("dev2");
+    expect(describeApiRequest("POST", "/api/server/shutdown", {})?.action).toBe("kill-server");
+  });
+});
