@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
 import type { DashboardAsset } from "../../dashboard/asset.ts";
 import { dashboardAssets } from "../../dashboard/assets.gen.ts";
 import type { AppEnv } from "../app.ts";
@@ -28,6 +29,34 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
   app.get("/api/whoami", (c) => {
     const caller = c.get("caller");
     return c.json({ kind: caller.kind, name: caller.name, scopes: [...caller.scopes].sort(), agent: caller.agent ?? null });
+  });
+
+  // Live changes for the page (Server-Sent Events), so views refresh when something happens instead
+  // of at their next poll. Only what the history already shows: names, ids, exit codes; never output.
+  app.get("/api/events", (c) => {
+    const sessions = c.get("rt").sessions;
+    return streamSSE(c, async (stream) => {
+      const nameOf = (id: string) => sessions.list().find((x) => x.id === id)?.name ?? null;
+      const send = (data: Record<string, unknown>) => void stream.writeSSE({ data: JSON.stringify(data) }).catch(() => {});
+      const created = (info: { name: string }) => send({ type: "session:created", session: info.name });
+      const ended = (info: { name: string; status: string }) => send({ type: "session:ended", session: info.name, status: info.status });
+      const started = (id: string, r: { id: number; command: string; agent?: string }) =>
+        send({ type: "command:start", session: nameOf(id), command_id: r.id, command: r.command, agent: r.agent ?? null });
+      const finished = (id: string, r: { id: number }, o: { status: string; exitCode: number | null; durationMs: number }) =>
+        send({ type: "command:end", session: nameOf(id), command_id: r.id, status: o.status, exit_code: o.exitCode, duration_ms: o.durationMs });
+      sessions.events.on("session:created", created);
+      sessions.events.on("session:ended", ended);
+      sessions.events.on("command:start", started);
+      sessions.events.on("command:end", finished);
+      send({ type: "hello" });
+      const ping = setInterval(() => send({ type: "ping" }), 15_000);
+      await new Promise<void>((done) => stream.onAbort(done));
+      clearInterval(ping);
+      sessions.events.off("session:created", created);
+      sessions.events.off("session:ended", ended);
+      sessions.events.off("command:start", started);
+      sessions.events.off("command:end", finished);
+    });
   });
 
   app.get("*", async (c, next) => {

@@ -32,6 +32,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect(page.url()).toBe(`${server.origin}/`);
     expect(await page.evaluate(() => sessionStorage.getItem("ai-session.token"))).toBe(server.token);
     await page.getByText("No sessions yet.").waitFor();
+    await page.getByText("live (sse)").waitFor(); // changes arrive as server-sent events
     await screenshot(page, "sessions-empty");
   }, STEP);
 

@@ -35,11 +35,11 @@ function dispatch(raw: string): void {
 
 let started = false;
 
-/** Connects to GET /api/events: WebSocket first, then SSE; without either, retries now and then while views poll. */
+/** Connects to GET /api/events: SSE first, then a WebSocket; without either, retries now and then while views poll. */
 export function startEvents(): void {
   if (started) return;
   started = true;
-  tryWs();
+  trySse();
 }
 
 function tryWs(): void {
@@ -52,8 +52,7 @@ function tryWs(): void {
   ws.onmessage = (m) => typeof m.data === "string" && dispatch(m.data);
   ws.onclose = () => {
     setEventMode("poll");
-    if (opened) setTimeout(tryWs, 2000);
-    else trySse();
+    setTimeout(opened ? tryWs : trySse, opened ? 2000 : 60_000);
   };
 }
 
@@ -68,6 +67,7 @@ function trySse(): void {
   es.onerror = () => {
     if (es.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     setEventMode("poll");
-    setTimeout(opened ? trySse : tryWs, opened ? 2000 : 60_000);
+    if (opened) setTimeout(trySse, 2000);
+    else tryWs();
   };
 }

@@ -103,6 +103,15 @@ export function LiveTerminal(props: Props) {
       else if (msg.type === "exit") setClosedWhy(`the session ended (exit ${msg.exit_code ?? "?"})`);
     }
 
+    // No keyboard trap: read-only, Tab moves focus on as anywhere; with typing on, Esc then Tab leaves.
+    let escAt = 0;
+    term.attachCustomKeyEventHandler((e) => {
+      if (e.type !== "keydown") return true;
+      if (e.key === "Escape") escAt = e.timeStamp;
+      if (e.key !== "Tab") return true;
+      return props.writable() && e.timeStamp - escAt > 1000;
+    });
+
     term.onData((data) => {
       if (props.writable()) send({ type: "input", data });
     });
@@ -132,7 +141,7 @@ export function LiveTerminal(props: Props) {
         <span class={`dot dot-${link()}`} aria-hidden="true" />
         {link() === "live" ? "Live" : link() === "connecting" ? "Connecting…" : `Disconnected: ${closedWhy()}`}
         {" · "}
-        {props.writable() ? "typing goes to the shell" : "read-only"}
+        {props.writable() ? "typing goes to the shell (Esc then Tab leaves the terminal)" : "read-only"}
         {notice() ? ` · ${notice()}` : ""}
       </p>
       <div

@@ -1,6 +1,8 @@
 import { createSignal, Show } from "solid-js";
 import { controlling } from "../api/caller.ts";
-import { enc, get } from "../api/client.ts";
+import { ApiError, del, enc, get, post } from "../api/client.ts";
+import { announce } from "../api/events.ts";
+import { isLive } from "../api/types.ts";
 import type { CommandRecord, SessionInfo } from "../api/types.ts";
 import { ErrorNote } from "../components/notes.tsx";
 import { LiveTerminal } from "../components/terminal.tsx";
@@ -23,6 +25,25 @@ export default function SessionView(props: { name: string }) {
     (e) => /command/.test(e.type),
   );
   const [selected, setSelected] = createSignal<string>();
+  const [note, setNote] = createSignal<{ text: string; error?: boolean }>();
+
+  async function act(done: string, fn: () => Promise<unknown>) {
+    try {
+      await fn();
+      setNote({ text: done });
+      void info.refresh();
+    } catch (e) {
+      setNote({ text: e instanceof ApiError ? e.message : String(e), error: true });
+    }
+  }
+  const snapshot = () =>
+    act("Snapshot saved.", async () => {
+      await post(`${path()}/snapshot`, {});
+      announce("snapshot:taken");
+    });
+  const end = () => {
+    if (confirm(`End session ${props.name}? Its shell and whatever runs in it stop (the history stays).`)) void act("Session ended.", () => del(path()));
+  };
 
   return (
     <section aria-labelledby="session-title" class="session-view">
@@ -45,6 +66,23 @@ export default function SessionView(props: { name: string }) {
           )}
         </Show>
       </div>
+      <Show when={controlling() && info.data() && isLive(info.data()!)}>
+        <div class="actions" role="group" aria-label="Session actions">
+          <button type="button" onClick={snapshot}>
+            Snapshot
+          </button>
+          <button type="button" class="danger" onClick={end}>
+            End session
+          </button>
+        </div>
+      </Show>
+      <Show when={note()}>
+        {(n) => (
+          <p class={n().error ? "error" : "ok"} role={n().error ? "alert" : "status"}>
+            {n().text}
+          </p>
+        )}
+      </Show>
       <ErrorNote error={info.error()} />
 
       <div class="session-grid">
