@@ -4,7 +4,7 @@ import { cfamily, cmake, make } from "./cfamily.ts";
 import { generic } from "./generic.ts";
 import { git } from "./git.ts";
 import { go } from "./go.ts";
-import { jsInstall, pip } from "./install.ts";
+import { apt, jsInstall, pip } from "./install.ts";
 import { biome, eslint } from "./jslint.ts";
 import { bunTest, jest, mocha, nodeError, nodeTest, vitest } from "./jstest.ts";
 import { docker, jvm, listing, shellcheck } from "./misc.ts";
@@ -14,7 +14,7 @@ import { tsc } from "./typescript.ts";
 
 export const parsers: Parser[] = [
   jest, vitest, bunTest, nodeTest, mocha, pytest, unittest, rust, tsc, eslint, biome, go, jvm, shellcheck,
-  jsInstall, pip, docker, git, cmake, make, cfamily, pythonTraceback, nodeError, listing,
+  jsInstall, pip, apt, docker, git, cmake, make, cfamily, pythonTraceback, nodeError, listing,
 ];
 
 /** The recogniser for this output: by the command when one is given, else by the text itself. */

@@ -66,4 +66,24 @@ export const pip: Parser = {
   },
 };
 
+export const apt: Parser = {
+  tool: "apt",
+  matches: (text, command) => /^(?:sudo )?(?:apt|apt-get|dpkg)\b/.test(command.trim()) || /^Reading package lists\.\.\./m.test(text),
+  parse(lines, text) {
+    const errors = lines.filter((l) => /^E: /.test(l)).map((l) => issue(l.slice(3), "error"));
+    const installed = numberOf(text, /(\d+) newly installed/) ?? 0;
+    const upgraded = numberOf(text, /(\d+) upgraded/) ?? 0;
+    const missing = [...text.matchAll(/Unable to locate package (\S+)/g)].map((m) => m[1]!);
+    return {
+      tool: "apt",
+      kind: "install",
+      errors,
+      tests_failed: [],
+      counts: { passed: installed + upgraded, errors: errors.length, warnings: lines.filter((l) => /^W: /.test(l)).length },
+      verdict: errors.length > 0 ? "failed" : /^\d+ upgraded, \d+ newly installed/m.test(text) ? "passed" : undefined,
+      suggestions: missing.length ? [`run \`apt-get update\`, then \`apt-cache search ${missing[0]}\` for the right package name`] : [],
+    };
+  },
+};
+
 export { missingModules };

@@ -47,7 +47,7 @@ export const rust: Parser = {
     const warnings = errors.filter((e) => e.severity === "warning").length;
     return {
       tool: lines.some((l) => /^\s+(?:Compiling|Checking|Finished|Running) /.test(l)) ? "cargo" : "rustc",
-      kind: isTest ? "test" : "build",
+      kind: isTest ? "test" : lines.some((l) => /clippy/.test(l)) ? "lint" : "build",
       errors,
       tests_failed: failed,
       counts: { passed, failed: failed.length, skipped, warnings, errors: errors.length - warnings },
