@@ -4,7 +4,7 @@ import type { AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Scope } from "../security/auth.ts";
-import { createToken, isAllowedOrigin, listTokens, requireSessionAccess, revokeToken, scopeNeeded, SCOPES, sessionOfPath } from "../security/tokens.ts";
+import { canTouchSession, createToken, isAllowedOrigin, listTokens, requireSessionAccess, revokeToken, scopeNeeded, SCOPES, sessionOfPath } from "../security/tokens.ts";
 
 export { isAllowedOrigin, scopeNeeded, sessionOfPath };
 import { jsonBody } from "./validate.ts";
@@ -41,6 +41,11 @@ export function apiGuard(): MiddlewareHandler<AppEnv> {
       requireSessionAccess(caller, name);
     }
     await next();
+    // a session-limited token sees only its sessions in the list
+    if (path === "/api/sessions" && c.req.method === "GET" && "sessions" in caller && c.res.ok) {
+      const all = (await c.res.json()) as Array<{ name: string }>;
+      c.res = c.json(all.filter((s) => canTouchSession(caller, s.name)));
+    }
   };
 }
 

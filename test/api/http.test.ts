@@ -149,6 +149,8 @@ describe("who may call what", () => {
     expectError(await call("POST", "/api/sessions/web/exec", { command: "echo not-mine" }, {}, t), 403, "denied");
     expectError(await call("POST", "/api/sessions", { name: "other" }, {}, t), 403, "denied");
     expectError(await call("POST", "/api/sessions", {}, {}, t), 403, "denied");
+    const listed = await call("GET", "/api/sessions", undefined, {}, t);
+    expect(listed.json.map((s: { name: string }) => s.name)).toEqual(["lim"]);
     await call("DELETE", "/api/sessions/lim");
   });
 
