@@ -4,16 +4,26 @@ import { VERSION } from "../../server/version.ts";
 import type { ApiClient } from "../../server/mcp/api.ts";
 import { TIERS, type Tier } from "../../server/mcp/tool.ts";
 
-/** Connects on the first tool call, so the handshake never waits for (or fails on) the server start. */
+/**
+ * Connects on the first tool call, so the handshake never waits for (or fails on) the server start;
+ * when the server has gone away since (kill-server, a reboot), the next call starts it again.
+ */
 function lazyApi(open: () => Promise<ApiClient>): ApiClient {
   let client: Promise<ApiClient> | undefined;
+  const get = () =>
+    (client ??= open().catch((err) => {
+      client = undefined;
+      throw err;
+    }));
   return {
-    request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      client ??= open().catch((err) => {
+    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+      try {
+        return await (await get()).request<T>(method, path, body);
+      } catch (err) {
+        if ((err as { code?: string }).code !== "unavailable") throw err;
         client = undefined;
-        throw err;
-      });
-      return client.then((c) => c.request<T>(method, path, body));
+        return (await get()).request<T>(method, path, body);
+      }
     },
   };
 }

@@ -43,7 +43,7 @@ describe("MCP guards", () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  test("ai-session mcp answers the handshake at once and starts the server on the first tool call", async () => {
+  test("ai-session mcp answers the handshake at once, starts the server on the first tool call, and again after it stopped", async () => {
     const [command, ...args] = aiSessionArgv("mcp", "--home", home);
     const client = new Client({ name: "autostart", version: "1" });
     const t0 = performance.now();
@@ -53,6 +53,12 @@ describe("MCP guards", () => {
       const r = await call(client, "list_sessions");
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent.total).toBe(0);
+      // the server goes away; the next call brings it back
+      const stop = Bun.spawn(aiSessionArgv("kill-server", "--home", home), { env: { ...process.env, AI_SESSION_HOME: home }, stdout: "ignore", stderr: "ignore" });
+      await stop.exited;
+      const again = await call(client, "create_session", { name: "after-restart" });
+      expect(again.isError).toBeFalsy();
+      expect(again.structuredContent.name).toBe("after-restart");
     } finally {
       await client.close();
     }
