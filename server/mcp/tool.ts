@@ -77,9 +77,10 @@ export function clip(text: string, max = MAX_TEXT_CHARS, hint = "read_output pag
  */
 export function toolError(err: unknown) {
   const e = toAppError(err);
+  const hint = /^no agent named /.test(e.message) ? " — over MCP: call register_agent with your role first" : "";
   return {
     isError: true as const,
-    content: [{ type: "text" as const, text: `${e.code}: ${e.message}` }],
+    content: [{ type: "text" as const, text: `${e.code}: ${e.message}${hint}` }],
   };
 }
 
