@@ -47,7 +47,9 @@ describe("a server killed with SIGKILL", () => {
           }
         }
       })();
-      await Bun.sleep(400 + Math.random() * 1600);
+      // Once commands are flowing (the first exec of a server loads the tokenizer), kill at a random moment.
+      for (let w = 0; w < 300 && finished.length === 0; w++) await Bun.sleep(50);
+      await Bun.sleep(200 + Math.random() * 1500);
       process.kill(pid, "SIGKILL");
       stop = true;
       await loop;
