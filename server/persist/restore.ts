@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { eq, sql } from "drizzle-orm";
 import { commands } from "../../db/schema/core.ts";
+import { recordAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { SnapshotDoc } from "./document.ts";
@@ -149,15 +150,25 @@ export async function restoreByName(rt: Runtime, name: string, opts: { newName?:
 /**
  * `serve --restore` and `restore --all`: every session that was live when the server stopped (or
  * crashed) and is not live now. One failure does not stop the others; it is reported in `notes`.
+ * Each restore is audited as the server's own action unless `audit: false` (the HTTP route, whose
+ * request is audited already).
  */
-export async function restoreAll(rt: Runtime): Promise<RestoreResult[]> {
+export async function restoreAll(rt: Runtime, opts: { audit?: boolean } = {}): Promise<RestoreResult[]> {
   const live = new Set(rt.sessions.list().map((s) => s.name));
   const results: RestoreResult[] = [];
   for (const name of restorableNames(rt.db)) {
     if (live.has(name)) continue;
     try {
-      results.push(await restoreByName(rt, name));
+      const r = await restoreByName(rt, name);
+      results.push(r);
+      if (opts.audit !== false) {
+        recordAudit(rt.db, { actor: { kind: "server", name: "serve --restore" }, action: "restore", target: name, outcome: "ok", detail: { from: r.from } });
+      }
     } catch (err) {
+      if (opts.audit !== false) {
+        const message = err instanceof Error ? err.message : String(err);
+        recordAudit(rt.db, { actor: { kind: "server", name: "serve --restore" }, action: "restore", target: name, outcome: "error", detail: { error: message } });
+      }
       results.push({
         name,
         id: "",

@@ -34,7 +34,7 @@ export function snapshotRoutes(rt: Runtime) {
   app.post("/restore", async (c) => {
     const b = await jsonBody(c, RestoreBody);
     const agent = c.get("caller")?.agent;
-    if (b.all) return c.json(await restoreAll(rt));
+    if (b.all) return c.json(await restoreAll(rt, { audit: false }));
     if (b.file_text != null) {
       const doc = snapshotFromFile(b.file_text, b.file ?? "the snapshot file");
       return c.json(await restoreDocument(rt, doc, { newName: b.new_name, from: b.file ?? "a snapshot file", agent }));
