@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { commands } from "../../db/schema/core.ts";
 import { recordAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
@@ -29,7 +29,16 @@ function isDir(p: string): boolean {
 
 /** Copies the snapshot's command history under the new session id, unless it is already there. */
 function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
-  if (newId === doc.session.id) return; // same id, same database: the rows are already the session's
+  if (newId === doc.session.id) {
+    // Same id, same database: the rows are already the session's. A command still "running" there
+    // was cut off by a crash; say so rather than leave it running forever.
+    rt.db
+      .update(commands)
+      .set({ status: "interrupted" })
+      .where(and(eq(commands.sessionId, newId), eq(commands.status, "running")))
+      .run();
+    return;
+  }
   const db = rt.db;
   // Only what the snapshot knew: commands run after it was taken belong to the original session.
   const lastId = doc.history.reduce((m, h) => Math.max(m, h.command_id), 0);

@@ -77,6 +77,10 @@ describe("a server killed with SIGKILL", () => {
       const restored = JSON.parse(await ok(home, ["restore", "--all", "--json"]));
       expect(restored.map((r: { name: string }) => r.name).sort()).toEqual(["flood", "work"]);
       expect(await ok(home, ["exec", "work", "echo back"])).toContain("back");
+      // The command cut off by the kill is marked interrupted, not left running.
+      const history = JSON.parse(await ok(home, ["history", "work", "--json"]));
+      const entries: { status: string }[] = Array.isArray(history) ? history : history.commands;
+      expect(entries.filter((e) => e.status === "running")).toEqual([]);
     }
     const list = await cli(home, ["list", "--json"]);
     expect(JSON.parse(list.stdout).map((s: { name: string }) => s.name).sort()).toEqual(["flood", "work"]);
