@@ -1,6 +1,6 @@
 import { AppError, toAppError } from "../errors.ts";
 import type { BusService } from "./index.ts";
-import { publishSchema, type BusMessage, type PublishInput } from "./message.ts";
+import { publishSchema, readPublishFrame, type BusMessage } from "./message.ts";
 import { Outbox } from "./outbox.ts";
 
 /** The transport under a live bus connection (a WebSocket): send returns false when backed up. */
@@ -123,37 +123,49 @@ export class BusConnection {
       }
       if (!frame || typeof frame !== "object" || Array.isArray(frame)) throw new AppError("invalid", "a frame must be a JSON object with an op");
       ref = frame.ref;
-      const { op, ref: _ref, ...rest } = frame;
+      const op = frame.op;
       if (op === "publish") {
-        const r = publishSchema.safeParse(rest);
-        if (!r.success) {
-          const issue = r.error.issues[0];
-          throw new AppError("invalid", `malformed message: ${issue?.path.length ? `"${issue.path.join(".")}": ` : ""}${issue?.message ?? "not valid"}`);
-        }
-        const m = this.svc.bus.publish({ ...(r.data as Omit<PublishInput, "sender">), sender: this.sender });
+        const input = readPublishFrame(frame) ?? this.explainBadPublish(frame);
+        const m = this.svc.bus.publish({ ...input, sender: this.sender });
         if (ref !== undefined) this.emit({ kind: "published", ref, id: m.id, seq: m.seq });
-      } else if (op === "ack") {
-        if (!this.params.agent) throw new AppError("invalid", "ack needs a connection opened as an agent (?agent=NAME)");
-        const seqs = Array.isArray(rest.seqs) ? rest.seqs.filter((s): s is number => typeof s === "number") : undefined;
-        const upTo = typeof rest.up_to === "number" ? rest.up_to : undefined;
-        const count = this.svc.bus.ack(this.params.agent, { seqs, upTo });
-        if (ref !== undefined) this.emit({ kind: "acked", ref, count });
-      } else if (op === "subscribe" || op === "unsubscribe") {
-        if (typeof rest.topic !== "string") throw new AppError("invalid", `${op} needs a topic`);
-        if (op === "subscribe") this.subscribe(rest.topic);
-        else {
-          this.topicUnsubs.get(rest.topic)?.();
-          this.topicUnsubs.delete(rest.topic);
-        }
-        if (ref !== undefined) this.emit({ kind: `${op}d`, ref, topic: rest.topic });
-      } else if (op === "ping") {
-        this.emit({ kind: "pong", ref: ref ?? null, ...this.stats });
       } else {
-        throw new AppError("invalid", `unknown op ${JSON.stringify(op)} (publish, ack, subscribe, unsubscribe, ping)`);
+        const { op: _op, ref: _ref, ...rest } = frame;
+        this.control(op, rest, ref);
       }
     } catch (err) {
       const e = toAppError(err);
       this.emit({ kind: "error", code: e.code, message: e.message, ...(ref !== undefined ? { ref } : {}) });
+    }
+  }
+
+  /** The slow path for a publish frame the fast check refused: zod says exactly what is wrong. */
+  private explainBadPublish(frame: Record<string, unknown>): never {
+    const { op: _op, ref: _ref, ...rest } = frame;
+    const r = publishSchema.safeParse(rest);
+    const issue = r.success ? undefined : r.error.issues[0];
+    throw new AppError("invalid", `malformed message: ${issue?.path.length ? `"${issue.path.join(".")}": ` : ""}${issue?.message ?? "not valid"}`);
+  }
+
+  /** ack, subscribe, unsubscribe, ping. */
+  private control(op: unknown, rest: Record<string, unknown>, ref: unknown): void {
+    if (op === "ack") {
+      if (!this.params.agent) throw new AppError("invalid", "ack needs a connection opened as an agent (?agent=NAME)");
+      const seqs = Array.isArray(rest.seqs) ? rest.seqs.filter((s): s is number => typeof s === "number") : undefined;
+      const upTo = typeof rest.up_to === "number" ? rest.up_to : undefined;
+      const count = this.svc.bus.ack(this.params.agent, { seqs, upTo });
+      if (ref !== undefined) this.emit({ kind: "acked", ref, count });
+    } else if (op === "subscribe" || op === "unsubscribe") {
+      if (typeof rest.topic !== "string") throw new AppError("invalid", `${op} needs a topic`);
+      if (op === "subscribe") this.subscribe(rest.topic);
+      else {
+        this.topicUnsubs.get(rest.topic)?.();
+        this.topicUnsubs.delete(rest.topic);
+      }
+      if (ref !== undefined) this.emit({ kind: `${op}d`, ref, topic: rest.topic });
+    } else if (op === "ping") {
+      this.emit({ kind: "pong", ref: ref ?? null, ...this.stats });
+    } else {
+      throw new AppError("invalid", `unknown op ${JSON.stringify(op)} (publish, ack, subscribe, unsubscribe, ping)`);
     }
   }
 

@@ -60,3 +60,40 @@ export const publishSchema = z
   .refine((m) => [m.to, m.topic, m.broadcast ? true : undefined].filter((x) => x !== undefined).length === 1, {
     message: "say where the message goes: exactly one of to, topic or broadcast",
   });
+
+const TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
+const FRAME_KEYS: ReadonlySet<string> = new Set(["op", "ref", "type", "to", "topic", "broadcast", "correlation_id", "payload", "persist"]);
+
+/**
+ * The hot-path check of a publish frame (a WebSocket publishes many per second): the same rules as
+ * publishSchema, without building a zod result. Returns undefined when anything is off, so the caller
+ * runs publishSchema for the exact error.
+ */
+export function readPublishFrame(f: Record<string, unknown>): Omit<PublishInput, "sender"> | undefined {
+  for (const k in f) if (!FRAME_KEYS.has(k)) return undefined;
+  const { type, to, topic, broadcast, correlation_id, persist } = f;
+  if (type !== undefined && (typeof type !== "string" || !TYPES.has(type))) return undefined;
+  let destinations = 0;
+  if (to !== undefined) {
+    if (typeof to !== "string" || to === "") return undefined;
+    destinations++;
+  }
+  if (topic !== undefined) {
+    if (typeof topic !== "string" || !TOPIC.test(topic)) return undefined;
+    destinations++;
+  }
+  if (broadcast !== undefined) {
+    if (typeof broadcast !== "boolean") return undefined;
+    if (broadcast) destinations++;
+  }
+  if (destinations !== 1) return undefined;
+  if (correlation_id !== undefined && (typeof correlation_id !== "string" || correlation_id === "" || correlation_id.length > 128)) return undefined;
+  if (persist !== undefined && typeof persist !== "boolean") return undefined;
+  const out: Omit<PublishInput, "sender"> = { type: (type as MessageType | undefined) ?? "custom", payload: f.payload };
+  if (to !== undefined) out.to = to as string;
+  if (topic !== undefined) out.topic = topic as string;
+  if (broadcast) out.broadcast = true;
+  if (correlation_id !== undefined) out.correlation_id = correlation_id as string;
+  if (persist !== undefined) out.persist = persist as boolean;
+  return out;
+}

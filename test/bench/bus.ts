@@ -105,45 +105,63 @@ async function overWebSocket(): Promise<BenchRow[]> {
   const { port, proc } = await startChildServer();
   const base = `ws://127.0.0.1:${port}/api/bus/stream`;
   try {
-    // throughput: one publisher socket, one subscriber socket, as fast as the pipe goes
-    const N = 200_000;
-    let received = 0;
-    let done!: () => void;
-    const finished = new Promise<void>((r) => (done = r));
-    const sub = await open(`${base}?topics=tp&queue=100000`, (d) => {
-      if (d.charCodeAt(9) === 109 /* {"kind":"message" */ && ++received === N) done();
-    });
     const pub = await open(`${base}`, () => {});
+
+    // latency at a steady 10,000 msg/s: 10 messages every millisecond; 0.5 s warm-up, then 3 s measured
+    const hist = new Histogram();
+    let measuring = false;
+    let latSeen = 0;
+    const lat = await open(`${base}?topics=lat&queue=100000`, (d) => {
+      const f = JSON.parse(d);
+      if (f.kind !== "message") return;
+      latSeen++;
+      if (measuring) hist.record(performance.now() - (f.message.payload as number));
+    });
+    await Bun.sleep(50);
+    const steady = async (ms: number) => {
+      const start = performance.now();
+      for (let sent = 0; performance.now() - start < ms; ) {
+        const due = Math.floor((performance.now() - start) * 10) + 10;
+        for (; sent < due; sent++) pub.send(JSON.stringify({ op: "publish", topic: "lat", payload: performance.now(), persist: false }));
+        await Bun.sleep(1);
+      }
+    };
+    await steady(500);
+    await Bun.sleep(100);
+    measuring = true;
+    await steady(3000);
+    await Bun.sleep(300);
+    measuring = false;
+    const s = hist.summary();
+    rows.push({ bench: "bus", metric: "WebSocket p99 latency at 10k msg/s", value: s.p99_ms, unit: "ms", target: "< 5", ok: s.p99_ms < 5 && s.count >= 29_000 });
+    rows.push({ bench: "bus", metric: "WebSocket p50 latency at 10k msg/s", value: s.p50_ms, unit: "ms" });
+    lat.close();
+
+    // throughput: one publisher socket, one subscriber socket; windows of 10,000 so nothing is dropped
+    const N = 200_000;
+    const WINDOW = 10_000;
+    let received = 0;
+    let waiter: (() => void) | null = null;
+    let target = 0;
+    const sub = await open(`${base}?topics=tp&queue=100000`, (d) => {
+      if (d.charCodeAt(9) === 109 /* {"kind":"message" */ && ++received >= target && waiter) waiter();
+    });
     await Bun.sleep(50);
     const frame = JSON.stringify({ op: "publish", topic: "tp", payload: "x", persist: false });
     const t = performance.now();
-    for (let i = 0; i < N; i++) {
-      pub.send(frame);
-      if ((i & 4095) === 4095) await Bun.sleep(0); // let the socket flush
+    for (let sent = 0; sent < N; ) {
+      const upto = Math.min(N, sent + WINDOW);
+      for (; sent < upto; sent++) pub.send(frame);
+      target = sent - WINDOW / 2; // keep at most 1.5 windows in flight
+      if (received < target) await Promise.race([new Promise<void>((r) => (waiter = r)), Bun.sleep(10_000)]);
+      waiter = null;
     }
-    await Promise.race([finished, Bun.sleep(30_000)]);
+    target = N;
+    if (received < N) await Promise.race([new Promise<void>((r) => (waiter = r)), Bun.sleep(10_000)]);
     const ms = performance.now() - t;
     rows.push({ bench: "bus", metric: "WebSocket publish→deliver msg/s (loopback)", value: rate(received, ms), unit: "msg/s", target: ">= 100,000", ok: received === N && rate(received, ms) >= 100_000 });
-
-    // latency at a steady 10,000 msg/s for 3 s: 10 messages every millisecond
-    const hist = new Histogram();
-    const lat = await open(`${base}?topics=lat&queue=100000`, (d) => {
-      const f = JSON.parse(d);
-      if (f.kind === "message") hist.record(performance.now() - (f.message.payload as number));
-    });
-    await Bun.sleep(50);
-    const total = 30_000;
-    const start = performance.now();
-    for (let sent = 0; sent < total; ) {
-      const due = Math.min(total, Math.floor((performance.now() - start) * 10) + 10);
-      for (; sent < due; sent++) pub.send(JSON.stringify({ op: "publish", topic: "lat", payload: performance.now(), persist: false }));
-      await Bun.sleep(1);
-    }
-    await Bun.sleep(300);
-    const s = hist.summary();
-    rows.push({ bench: "bus", metric: "WebSocket p99 latency at 10k msg/s", value: s.p99_ms, unit: "ms", target: "< 5", ok: s.p99_ms < 5 && s.count === total });
-    rows.push({ bench: "bus", metric: "WebSocket p50 latency at 10k msg/s", value: s.p50_ms, unit: "ms" });
-    for (const ws of [sub, pub, lat]) ws.close();
+    if (received < N) rows.push({ bench: "bus", metric: "WebSocket messages not delivered", value: N - received, unit: "msg" });
+    for (const ws of [sub, pub]) ws.close();
 
     // memory: 1,000 registered agents, each connected over its own WebSocket, idle
     const memOf = async () => (await (await fetch(`http://127.0.0.1:${port}/mem`)).json()) as { rss: number; heapUsed: number };

@@ -118,3 +118,28 @@ describe("outbox for slow subscribers", () => {
     expect(written.slice(1)).toEqual(Array.from({ length: 100 }, (_, i) => `m${9_900 + i}`));
   });
 });
+
+describe("publish frames", () => {
+  test("the fast frame check accepts what the schema accepts and leaves every mistake to it", async () => {
+    const { readPublishFrame, publishSchema } = await import("../../server/bus/message.ts");
+    const cases: Record<string, unknown>[] = [
+      { op: "publish", to: "be", payload: 1 },
+      { op: "publish", topic: "builds", type: "progress", payload: { p: 1 }, ref: 7, persist: false },
+      { op: "publish", broadcast: true, correlation_id: "x-1", payload: "hi" },
+      { op: "publish", payload: 1 },
+      { op: "publish", to: "a", topic: "b", payload: 1 },
+      { op: "publish", to: "a", type: "gossip", payload: 1 },
+      { op: "publish", topic: "bad topic!", payload: 1 },
+      { op: "publish", to: "a", broadcast: "yes", payload: 1 },
+      { op: "publish", to: "a", extra: 1, payload: 1 },
+      { op: "publish", to: "a", correlation_id: "", payload: 1 },
+    ];
+    for (const c of cases) {
+      const { op: _op, ref: _ref, ...rest } = c;
+      const viaSchema = publishSchema.safeParse(rest);
+      const fast = readPublishFrame(c);
+      expect([c, fast !== undefined]).toEqual([c, viaSchema.success]);
+      if (fast) expect(fast).toEqual(viaSchema.data as never);
+    }
+  });
+});
