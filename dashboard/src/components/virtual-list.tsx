@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, onCleanup, onMount, type JSX } from "solid-js";
+import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 
 interface Props<T> {
   items: readonly T[];
@@ -12,7 +12,8 @@ interface Props<T> {
   /** ARIA role of the box ("list" by default; "table" for tabular rows). */
   role?: "list" | "table" | "log";
   header?: JSX.Element;
-  children: (item: T, index: number) => JSX.Element;
+  /** One row; `item` is an accessor, so a row stays in place (and keeps focus) while its data refreshes. */
+  children: (item: () => T, index: number) => JSX.Element;
 }
 
 /**
@@ -79,7 +80,7 @@ export function VirtualList<T>(props: Props<T>) {
               aria-posinset={isTable() ? undefined : i + 1}
               style={{ transform: `translateY(${i * props.rowHeight}px)`, height: `${props.rowHeight}px` }}
             >
-              {props.items[i] !== undefined && props.children(props.items[i] as T, i)}
+              <Show when={props.items[i] !== undefined}>{props.children(() => props.items[i] as T, i)}</Show>
             </div>
           )}
         </For>

@@ -5,12 +5,13 @@ import type { CommandRecord } from "../api/types.ts";
 const cache = new Map<string, Promise<CommandRecord | null>>();
 
 /**
- * The last command of a session, fetched from its history only when its command count changes
- * (the list already polls the counts), so 100 sessions do not mean 100 requests every few seconds.
+ * The last command of a session, fetched from its history only when its version changes (command
+ * count and busy/idle, which the list polls anyway), so 100 sessions do not mean 100 requests
+ * every few seconds.
  */
-export function lastCommand(name: () => string, count: () => number | undefined): Resource<CommandRecord | null> {
+export function lastCommand(name: () => string, version: () => string | undefined): Resource<CommandRecord | null> {
   const [r] = createResource(
-    () => (count() ? `${name()}\u0000${count()}` : false),
+    () => (version() ? `${name()}\u0000${version()}` : false),
     (key) => {
       let p = cache.get(key);
       if (!p) {

@@ -1,6 +1,9 @@
 import { createSignal, onCleanup, type Accessor } from "solid-js";
 import { ApiError } from "../api/client.ts";
-import { onServerEvent, type ServerEvent } from "../api/events.ts";
+import { eventMode, onServerEvent, type ServerEvent } from "../api/events.ts";
+
+/** While live events flow, a view that listens to them only polls now and then, as a safety net. */
+const CALM_MS = 15_000;
 
 export interface Polled<T> {
   data: Accessor<T | undefined>;
@@ -20,6 +23,7 @@ export function polled<T>(fetcher: () => Promise<T>, everyMs: number, when?: (e:
   const [error, setError] = createSignal<ApiError>();
   const [loading, setLoading] = createSignal(true);
   let inFlight = false;
+  let lastText = "";
   let again = false;
 
   async function refresh(): Promise<void> {
@@ -30,7 +34,12 @@ export function polled<T>(fetcher: () => Promise<T>, everyMs: number, when?: (e:
     inFlight = true;
     try {
       const value = await fetcher();
-      setData(() => value);
+      // Unchanged data keeps its objects, so rows are not rebuilt (and keep keyboard focus).
+      const text = JSON.stringify(value);
+      if (text !== lastText) {
+        lastText = text;
+        setData(() => value);
+      }
       setError(undefined);
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, "internal", String(e)));
@@ -45,13 +54,22 @@ export function polled<T>(fetcher: () => Promise<T>, everyMs: number, when?: (e:
   }
 
   void refresh();
-  const timer = setInterval(() => document.visibilityState === "visible" && void refresh(), everyMs);
+  let last = Date.now();
+  const timer = setInterval(() => {
+    const due = when && eventMode() !== "poll" ? Math.max(everyMs, CALM_MS) : everyMs;
+    if (document.visibilityState !== "visible" || Date.now() - last < due - 50) return;
+    last = Date.now();
+    void refresh();
+  }, Math.min(everyMs, 1000));
   let debounce: ReturnType<typeof setTimeout> | undefined;
   const off = when
     ? onServerEvent((e) => {
         if (!when(e)) return;
         clearTimeout(debounce);
-        debounce = setTimeout(() => void refresh(), 100);
+        debounce = setTimeout(() => {
+          last = Date.now();
+          void refresh();
+        }, 100);
       })
     : undefined;
   onCleanup(() => {

@@ -140,13 +140,13 @@ export function Traffic() {
             <VirtualList items={shown()} rowHeight={ROW} height="24rem" label="Messages, oldest first" role="log" follow>
               {(m) => (
                 <div class="msg-grid" data-testid="bus-message">
-                  <span class="muted">{clock(m.time)}</span>
-                  <span class="badge">{m.type}</span>
+                  <span class="muted">{clock(m().time)}</span>
+                  <span class="badge">{m().type}</span>
                   <span class="ellipsis">
-                    <strong>{m.sender}</strong> → {destination(m)}
+                    <strong>{m().sender}</strong> → {destination(m())}
                   </span>
-                  <span class="mono ellipsis" title={`${payloadText(m.payload)}${m.correlation_id ? `\ncorrelation ${m.correlation_id}` : ""}`}>
-                    {payloadText(m.payload)}
+                  <span class="mono ellipsis" title={`${payloadText(m().payload)}${m().correlation_id ? `\ncorrelation ${m().correlation_id}` : ""}`}>
+                    {payloadText(m().payload)}
                   </span>
                 </div>
               )}

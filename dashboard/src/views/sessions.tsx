@@ -115,39 +115,39 @@ export function SessionsView() {
           }
         >
           {(s) => (
-            <div class="sessions-grid" data-session={s.name}>
+            <div class="sessions-grid" data-session={s().name}>
               <span role="cell">
-                <span class={`badge st-${s.status}`}>{s.status}</span>
-                <Show when={s.status === "running" && s.activity === "busy"}>
+                <span class={`badge st-${s().status}`}>{s().status}</span>
+                <Show when={s().status === "running" && s().activity === "busy"}>
                   <span class="badge ag-working">busy</span>
                 </Show>
-                <Show when={agentStatus(s)}>
+                <Show when={agentStatus(s())}>
                   {(a) => <span class={`badge ag-${a()}`}>{a()}</span>}
                 </Show>
               </span>
               <span role="cell" class="name">
-                <a href={`/sessions/${enc(s.name)}`} onClick={linkClick}>
-                  {s.name}
+                <a href={`/sessions/${enc(s().name)}`} onClick={linkClick}>
+                  {s().name}
                 </a>
               </span>
               <span role="cell">
-                {s.owner_agent ?? "—"}
-                <Show when={s.role}> · {s.role}</Show>
+                {s().owner_agent ?? "—"}
+                <Show when={s().role}> · {s().role}</Show>
               </span>
-              <span role="cell" class="mono ellipsis" title={s.cwd}>
-                {s.cwd}
+              <span role="cell" class="mono ellipsis" title={s().cwd}>
+                {s().cwd}
               </span>
-              <LastCommandCell name={s.name} count={s.commands} />
-              <span role="cell">{age(s.created_at, now())}</span>
+              <LastCommandCell name={s().name} count={s().commands} activity={s().activity} />
+              <span role="cell">{age(s().created_at, now())}</span>
               <span role="cell">
-                {savedBy().has(s.name) ? int(savedBy().get(s.name)) : s.tokens ? int(s.tokens.raw - s.tokens.compacted) : "—"}
+                {savedBy().has(s().name) ? int(savedBy().get(s().name)) : s().tokens ? int(s().tokens!.raw - s().tokens!.compacted) : "—"}
               </span>
               <span role="cell" class="actions">
-                <Show when={controlling() && isLive(s)}>
-                  <button type="button" onClick={() => snapshot(s)} aria-label={`Snapshot ${s.name}`}>
+                <Show when={controlling() && isLive(s())}>
+                  <button type="button" onClick={() => snapshot(s())} aria-label={`Snapshot ${s().name}`}>
                     Snapshot
                   </button>
-                  <button type="button" class="danger" onClick={() => kill(s)} aria-label={`End ${s.name}`}>
+                  <button type="button" class="danger" onClick={() => kill(s())} aria-label={`End ${s().name}`}>
                     End
                   </button>
                 </Show>
@@ -160,10 +160,10 @@ export function SessionsView() {
   );
 }
 
-function LastCommandCell(props: { name: string; count?: number }) {
+function LastCommandCell(props: { name: string; count?: number; activity?: string }) {
   const last = lastCommand(
     () => props.name,
-    () => props.count,
+    () => (props.count ? `${props.count}:${props.activity ?? ""}` : undefined),
   );
   return (
     <span role="cell" class="mono ellipsis" title={last()?.command ?? ""}>

@@ -12,13 +12,19 @@ export interface TokenPoint {
   compacted: number;
 }
 
+/**
+ * Each session's points, with the version they were read at (command count and busy/idle): a
+ * history is fetched again only when a command started or finished since.
+ */
+const cache = new Map<string, { version: string; points: TokenPoint[] }>();
+const versionOf = (s: SessionInfo) => `${s.commands ?? "?"}:${s.activity ?? "?"}`;
+
 /** Every command with token counts, across all sessions, oldest first (from each session's history). */
 export async function loadTokenPoints(): Promise<{ points: TokenPoint[]; sessions: number }> {
   const sessions = await get<SessionInfo[]>("/api/sessions");
-  const points: TokenPoint[] = [];
-  const queue = [...sessions];
+  const stale = sessions.filter((s) => s.commands === undefined || cache.get(s.name)?.version !== versionOf(s));
   async function worker() {
-    for (let s = queue.shift(); s; s = queue.shift()) {
+    for (let s = stale.shift(); s; s = stale.shift()) {
       const name = s.name;
       let h: CommandRecord[] | { commands: CommandRecord[] };
       try {
@@ -26,6 +32,7 @@ export async function loadTokenPoints(): Promise<{ points: TokenPoint[]; session
       } catch {
         continue; // ended between the two calls
       }
+      const points: TokenPoint[] = [];
       for (const c of Array.isArray(h) ? h : h.commands) {
         const t = tokensOf(c);
         if (!t) continue;
@@ -39,10 +46,13 @@ export async function loadTokenPoints(): Promise<{ points: TokenPoint[]; session
           compacted: t.compacted,
         });
       }
+      cache.set(name, { version: versionOf(s), points });
     }
   }
   await Promise.all([1, 2, 3, 4, 5, 6].map(worker));
-  points.sort((a, b) => a.at - b.at);
+  const live = new Set(sessions.map((s) => s.name));
+  for (const name of cache.keys()) if (!live.has(name)) cache.delete(name);
+  const points = [...cache.values()].flatMap((c) => c.points).sort((a, b) => a.at - b.at);
   return { points, sessions: sessions.length };
 }
 
