@@ -66,6 +66,7 @@ export async function tourEveryTool(client: AnyClient, name: string, waitCapS: n
   expect(long.structuredContent.status).toBe("running");
   expect(long.structuredContent.command_id).toBeDefined();
   expect(long.structuredContent.next).toContain("wait");
+  expect(long.structuredContent.timeout_s).toBe(waitCapS);
   const waited = await call(client, "wait", { session: name, command_id: long.structuredContent.command_id, timeout_seconds: waitCapS + 5 });
   expect(["ok", "running"]).toContain(waited.structuredContent.status);
   if (waited.structuredContent.status === "running") {

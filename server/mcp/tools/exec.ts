@@ -22,9 +22,9 @@ async function withProgress<T>(env: ToolEnv, totalS: number, label: string, work
 }
 
 /** Shapes the server's exec/wait answer for a model: bounded output, `running` when it is not over. */
-function present(r: ExecShape, waitedS: number, bounded: boolean): { data: ExecShape; text: string } {
+function present(r: ExecShape, waitedS: number, timeoutS: number, bounded: boolean): { data: ExecShape; text: string } {
   const out = clip(r.output ?? "", undefined, `read_output pages through the raw output of command ${r.command_id}`);
-  const data: ExecShape = { ...r, output: out.text, waited_s: waitedS };
+  const data: ExecShape = { ...r, output: out.text, waited_s: waitedS, timeout_s: timeoutS };
   if (out.truncated) data.output_truncated = true;
   if (r.status === "timeout" && bounded) {
     data.status = "running";
@@ -70,7 +70,7 @@ export const exec = defineTool({
         mode: args.mode,
       }),
     );
-    return present(r, Math.round((Date.now() - started) / 100) / 10, wanted > waitS);
+    return present(r, Math.round((Date.now() - started) / 100) / 10, waitS, wanted > waitS);
   },
 });
 
@@ -101,7 +101,7 @@ export const wait = defineTool({
         timeout_ms: Math.round(waitS * 1000),
       }),
     );
-    return present(r, Math.round((Date.now() - started) / 100) / 10, wanted > waitS || args.timeout_seconds === undefined);
+    return present(r, Math.round((Date.now() - started) / 100) / 10, waitS, wanted > waitS || args.timeout_seconds === undefined);
   },
 });
 

@@ -39,7 +39,7 @@ export const ExecShape = z.looseObject({
   command_id: z.union([z.number(), z.string()]).nullable(),
   command: z.string().optional(),
   exit_code: z.number().nullable(),
-  status: z.enum(["ok", "failed", "timeout", "waiting_for_input", "running", "interrupted"]).or(z.string()),
+  status: z.string().describe("ok | failed | running | timeout | waiting_for_input | interrupted"),
   duration_ms: z.number().nullable().optional(),
   output: z.string(),
   output_truncated: z.boolean().optional(),
@@ -48,6 +48,7 @@ export const ExecShape = z.looseObject({
   analysis: Analysis.nullable().optional(),
   completion: z.looseObject({ method: z.string(), confidence: z.union([z.string(), z.number()]) }).nullable().optional(),
   waited_s: z.number().optional().describe("how long this call waited before answering"),
+  timeout_s: z.number().optional().describe("the effective bound of this call (at most ~25 s)"),
   next: z.string().optional().describe("what to do next when the command is still running"),
 });
 export type ExecShape = z.infer<typeof ExecShape>;
