@@ -155,4 +155,31 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
       await client.close();
     }
   }, 30_000);
+
+  test("send_secret answers a password prompt and the secret is stored nowhere", async () => {
+    const secret = "hunter2-correct-horse-battery";
+    const client = new Client({ name: "secret", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
+    try {
+      await call(client, "create_session", { name: "pw" });
+      const asked = await call(client, "exec", { session: "pw", command: 'read -r -s -p "Password: " PW; echo; echo "length ${#PW}"' });
+      expect(["waiting_for_input", "running"]).toContain(asked.structuredContent.status);
+      const sent = await call(client, "send_secret", { session: "pw", secret });
+      expect(sent.structuredContent.sent).toBe(true);
+      expect(textOf(sent)).not.toContain(secret);
+      const done = await call(client, "wait", { session: "pw", command_id: asked.structuredContent.command_id, timeout_seconds: WAIT_CAP_S });
+      expect(done.structuredContent.output).toContain(`length ${secret.length}`);
+      const raw = await call(client, "read_output", { session: "pw", since: 0, raw: true });
+      expect(raw.structuredContent.data).not.toContain(secret);
+      await call(client, "kill_session", { session: "pw" });
+    } finally {
+      await client.close();
+    }
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    for (const f of readdirSync(server.home)) {
+      if (!/\.(db|db-wal|log)$/.test(f) && f !== "state.db-wal") continue;
+      expect([f, readFileSync(join(server.home, f)).includes(secret)]).toEqual([f, false]);
+    }
+  }, 30_000);
 });
