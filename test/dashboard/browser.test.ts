@@ -164,5 +164,15 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect(JSON.stringify(screen)).not.toContain("from-the-viewer");
     await screenshot(p, "session-read-only");
     await p.close();
+
+    // Not only the page: the server itself refuses keys from this token on the terminal stream.
+    const ws = new WebSocket(`${server.origin.replace("http", "ws")}/api/sessions/web1/stream?token=${viewer}`);
+    const refused = await new Promise<string>((ok, fail) => {
+      ws.onopen = () => ws.send(JSON.stringify({ type: "input", data: "echo sneaked-in\r" }));
+      ws.onmessage = (m) => typeof m.data === "string" && JSON.parse(m.data).type === "error" && ok(JSON.parse(m.data).message);
+      setTimeout(() => fail(new Error("the stream did not refuse the input")), 5000);
+    });
+    ws.close();
+    expect(refused).toContain("read-only");
   }, STEP);
 });
