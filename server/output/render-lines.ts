@@ -21,6 +21,8 @@ export interface LineRenderOptions {
    * cannot move above them. Unknown (undefined): positions assume 24 rows, cursor-up is unbounded.
    */
   rows?: number;
+  /** Ignore what this model cannot do (scroll regions...) instead of throwing NeedsTerminal. */
+  lenient?: boolean;
 }
 
 export function renderLines(text: string, options: LineRenderOptions = {}): string {
@@ -47,6 +49,7 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
     row++;
     if (row > bottom) bottom = row;
     ensureRow(row);
+    wrapped[row] = false; // like xterm: a line feed ends the logical line
     col = 0;
   };
   const put = (chunk: string) => {
@@ -70,11 +73,24 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
     }
   };
 
+  // Like xterm: the saved row is a row of the buffer; restoring never goes above the screen.
+  const saveCursor = () => {
+    savedRow = row;
+    savedCol = col;
+  };
+  const restoreCursor = () => {
+    row = Math.max(savedRow, screenTop());
+    ensureRow(row);
+    col = savedCol;
+  };
+
   const csi = (params: string, final: string, raw: string) => {
     const priv = params.startsWith("?") || params.startsWith(">") || params.startsWith("=") || params.startsWith("<");
     const nums = priv ? [] : params.split(";").map((p) => (p === "" ? 0 : Number.parseInt(p, 10) || 0));
     const n = Math.max(1, nums[0] ?? 0);
     const line = lines[row]!;
+    // Like xterm, a cursor move first takes the cursor off a pending wrap at the right margin.
+    if (col >= cols && "ABCDEFGHadef`".includes(final)) col = cols - 1;
     switch (final) {
       case "m": // colours and attributes
       case "n": // status reports
@@ -84,13 +100,15 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         return;
       case "h":
       case "l":
-        if (!priv && /(^|;)4(;|$)/.test(params)) throw new NeedsTerminal(raw); // insert mode
+        if (!priv && /(^|;)4(;|$)/.test(params) && !options.lenient) throw new NeedsTerminal(raw); // insert mode
         return; // private modes (cursor visibility, bracketed paste, ...) change no text
       case "K": {
         const mode = nums[0] ?? 0;
         if (mode === 0) lines[row] = line.slice(0, col);
-        else if (mode === 1) lines[row] = " ".repeat(Math.min(col + 1, Math.max(line.length, col + 1))) + line.slice(col + 1);
+        else if (mode === 1) lines[row] = " ".repeat(Math.min(col, cols - 1) + 1) + line.slice(col + 1);
         else lines[row] = "";
+        // Like xterm: a row erased whole, or from its first column, no longer continues the row above.
+        if (mode === 2 || (mode === 0 && col === 0)) wrapped[row] = false;
         return;
       }
       case "J": {
@@ -98,12 +116,24 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         const top = screenTop();
         if (mode === 0) {
           lines[row] = line.slice(0, col);
-          for (let r = row + 1; r < lines.length; r++) lines[r] = "";
+          if (col === 0) wrapped[row] = false;
+          for (let r = row + 1; r < lines.length; r++) {
+            lines[r] = "";
+            wrapped[r] = false;
+          }
         } else if (mode === 1) {
-          for (let r = top; r < row; r++) lines[r] = "";
-          lines[row] = " ".repeat(Math.min(col + 1, Math.max(line.length, col + 1))) + line.slice(col + 1);
+          for (let r = top; r < row; r++) {
+            lines[r] = "";
+            wrapped[r] = false;
+          }
+          lines[row] = " ".repeat(Math.min(col, cols - 1) + 1) + line.slice(col + 1);
+          wrapped[row] = false;
+          if (col + 1 >= cols && row + 1 < wrapped.length) wrapped[row + 1] = false;
         } else if (mode === 2) {
-          for (let r = top; r < lines.length; r++) lines[r] = "";
+          for (let r = top; r < lines.length; r++) {
+            lines[r] = "";
+            wrapped[r] = false;
+          }
         } else if (mode === 3 && top > 0) {
           // clear the scrollback: rows above the screen are gone
           lines.splice(0, top);
@@ -169,14 +199,13 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         if (col < line.length) lines[row] = line.slice(0, col) + " ".repeat(Math.min(n, line.length - col)) + line.slice(col + n);
         return;
       case "s":
-        savedRow = row;
-        savedCol = col;
+        saveCursor();
         return;
       case "u":
-        row = savedRow;
-        col = savedCol;
+        restoreCursor();
         return;
       default:
+        if (options.lenient) return;
         throw new NeedsTerminal(raw); // scroll regions (r), insert/delete lines (L M), scrolling (S T)
     }
   };
@@ -207,6 +236,7 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         col = Math.max(0, Math.min(col, cols - 1) - 1);
         continue;
       case 0x09: {
+        if (col >= cols) continue; // at the right margin (wrap pending) a tab does nothing
         const next = Math.min((Math.floor(col / 8) + 1) * 8, cols - 1);
         const line = lines[row]!;
         if (line.length < next) lines[row] = line + " ".repeat(next - line.length);
@@ -214,20 +244,14 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         continue;
       }
       case 0x1b:
-        i = escape(text, i, csi, () => {
-          savedRow = row;
-          savedCol = col;
-        }, () => {
-          row = savedRow;
-          col = savedCol;
-        }, newline);
+        i = escape(text, i, csi, saveCursor, restoreCursor, newline, options.lenient);
         continue;
       default:
         continue; // BEL, NUL, SO/SI and other controls print nothing
     }
   }
 
-  return joinLogicalLines(lines, wrapped);
+  return joinLogicalLines(lines, wrapped, cols);
 }
 
 /** Parses one escape sequence starting after ESC at `i`; returns the index after it. */
@@ -238,6 +262,7 @@ function escape(
   save: () => void,
   restore: () => void,
   newline: () => void,
+  lenient = false,
 ): number {
   const next = text[i];
   if (next === undefined) return i;
@@ -278,18 +303,25 @@ function escape(
     newline();
     return i + 1;
   }
-  if (next === "M" || next === "c" || next === "D") throw new NeedsTerminal(`\x1b${next}`);
+  if (next === "M" || next === "c" || next === "D") {
+    if (lenient) return i + 1;
+    throw new NeedsTerminal(`\x1b${next}`);
+  }
   const code = next.charCodeAt(0);
   if (code >= 0x20 && code <= 0x2f) return Math.min(text.length, i + 2); // charset designation: ESC ( B
   return i + 1; // ESC = , ESC > and other two-byte sequences
 }
 
-export function joinLogicalLines(lines: string[], wrapped: boolean[]): string {
+export function joinLogicalLines(lines: string[], wrapped: boolean[], cols = Number.POSITIVE_INFINITY): string {
   const out: string[] = [];
   for (let r = 0; r < lines.length; r++) {
     const line = lines[r]!;
-    if (wrapped[r] && out.length > 0) out[out.length - 1] += line;
-    else out.push(line);
+    if (wrapped[r] && out.length > 0) {
+      // the row above is a full row of the terminal: blanks erased at its end are still cells
+      const prev = lines[r - 1]!;
+      const pad = Number.isFinite(cols) && prev.length < cols ? " ".repeat(cols - prev.length) : "";
+      out[out.length - 1] += pad + line;
+    } else out.push(line);
   }
   for (let k = 0; k < out.length; k++) {
     const line = out[k]!;

@@ -29,7 +29,9 @@ function bufferText(term: TerminalType, from: number, to: number): string {
   for (let y = from; y < to; y++) {
     const line = buffer.getLine(y);
     if (!line) continue;
-    const text = line.translateToString(true);
+    // A row the next row continues is kept whole: blanks erased at its end sit inside the logical line.
+    const continued = y + 1 < to && buffer.getLine(y + 1)?.isWrapped === true;
+    const text = line.translateToString(!continued);
     if (line.isWrapped && out.length > 0) out[out.length - 1] += text;
     else out.push(text);
   }

@@ -33,7 +33,12 @@ export function renderOutput(raw: Uint8Array | string, options: RenderOptions = 
     return renderLines(text, { cols: options.cols, rows: options.rows });
   } catch (err) {
     if (!(err instanceof NeedsTerminal)) throw err;
+  }
+  try {
     return renderWithXterm(text, options.cols ?? 200, options.rows ?? 24);
+  } catch {
+    // xterm itself can fail on odd sequences: the line model, ignoring what it cannot do, still gives the text
+    return renderLines(text, { cols: options.cols, rows: options.rows, lenient: true });
   }
 }
 
@@ -84,6 +89,11 @@ function reduceAlternateScreens(text: string, options: RenderOptions): string {
 }
 
 function screenAsLines(episode: string, options: RenderOptions): string {
-  const screen = renderLastScreen(episode, options.cols ?? 80, options.rows ?? 24);
+  let screen: string;
+  try {
+    screen = renderLastScreen(episode, options.cols ?? 80, options.rows ?? 24);
+  } catch {
+    screen = renderLines(episode, { cols: options.cols ?? 80, rows: options.rows ?? 24, lenient: true }).split("\n").slice(-(options.rows ?? 24)).join("\n");
+  }
   return screen === "" ? "" : `${screen.replace(/\n/g, "\r\n")}\r\n`;
 }
