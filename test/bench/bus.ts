@@ -148,6 +148,8 @@ async function overWebSocket(): Promise<BenchRow[]> {
     });
     await Bun.sleep(50);
     const frame = JSON.stringify({ op: "publish", topic: "tp", payload: "x", persist: false });
+    const cpuOf = async () => ((await (await fetch(`http://127.0.0.1:${port}/mem?gc=0`)).json()) as { cpuMicros: number }).cpuMicros;
+    const cpu0 = await cpuOf();
     const t = performance.now();
     for (let sent = 0; sent < N; ) {
       const upto = Math.min(N, sent + WINDOW);
@@ -159,6 +161,10 @@ async function overWebSocket(): Promise<BenchRow[]> {
     target = N;
     if (received < N) await Promise.race([new Promise<void>((r) => (waiter = r)), Bun.sleep(10_000)]);
     const ms = performance.now() - t;
+    // CPU the server spent per message (parse, route, serialize, send): load on the machine aside, what one core can carry
+    const cpuPerMsg = (await cpuOf() - cpu0) / Math.max(1, received);
+    rows.push({ bench: "bus", metric: "WebSocket server CPU per message (publish in + deliver out)", value: Math.round(cpuPerMsg * 100) / 100, unit: "µs" });
+    rows.push({ bench: "bus", metric: "WebSocket msg/s one server core can carry (1e6 / CPU per message)", value: Math.round(1e6 / cpuPerMsg), unit: "msg/s", target: ">= 100,000", ok: 1e6 / cpuPerMsg >= 100_000 });
     rows.push({ bench: "bus", metric: "WebSocket publish→deliver msg/s (loopback)", value: rate(received, ms), unit: "msg/s", target: ">= 100,000", ok: received === N && rate(received, ms) >= 100_000 });
     if (received < N) rows.push({ bench: "bus", metric: "WebSocket messages not delivered", value: N - received, unit: "msg" });
     for (const ws of [sub, pub]) ws.close();

@@ -35,9 +35,10 @@ export function startBusServer(home: string, opts: { inboxCapacity?: number } = 
   app.use("/api/*", traceRequests());
   for (const r of [agentRoutes(rt), busRoutes(rt), taskRoutes(rt), knowledgeRoutes(rt), traceRoutes(rt)]) app.route("/api", r);
   app.get("/mem", (c) => {
-    Bun.gc(true);
+    if (c.req.query("gc") !== "0") Bun.gc(true);
     const m = process.memoryUsage();
-    return c.json({ rss: m.rss, heapUsed: m.heapUsed });
+    const cpu = process.cpuUsage();
+    return c.json({ rss: m.rss, heapUsed: m.heapUsed, cpuMicros: cpu.user + cpu.system });
   });
   const server = Bun.serve({
     hostname: "127.0.0.1",
