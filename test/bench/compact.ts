@@ -27,6 +27,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** Per-fixture token counts of the last run (printed by `bun test/bench/compact.ts --fixtures`). */
+export const table: Array<{ name: string; exit: number; raw: number; compacted: number }> = [];
+
 export async function run(): Promise<BenchRow[]> {
   const corpus = loadCorpus();
   let raw = 0;
@@ -36,6 +39,7 @@ export async function run(): Promise<BenchRow[]> {
   let facts = 0;
   let kept = 0;
   const perFixture: number[] = [];
+  table.length = 0;
   for (const f of corpus) {
     const opts = { command: f.facts.command, exitCode: f.facts.exit_code, cols: CORPUS_COLS, expandHint: (a: number, b: number) => `ai-session read s --command 1 --lines ${a}-${b}` };
     const out = compactOutput(f.raw, opts).text;
@@ -46,6 +50,7 @@ export async function run(): Promise<BenchRow[]> {
     compacted += c;
     lossless += countTokens(compactOutput(f.raw, { ...opts, mode: "lossless" }).text);
     perFixture.push(r > 0 ? (1 - c / r) * 100 : 0);
+    table.push({ name: f.name, exit: f.facts.exit_code, raw: r, compacted: c });
     for (const fact of f.facts.must_keep) {
       facts++;
       if (out.includes(fact)) kept++;
@@ -94,7 +99,12 @@ export async function run(): Promise<BenchRow[]> {
 }
 
 if (import.meta.main) {
-  for (const r of await run()) {
+  const rows = await run();
+  if (process.argv.includes("--fixtures")) {
+    console.log("| fixture | exit | raw tokens | compacted | saved |\n|---|---:|---:|---:|---:|");
+    for (const t of table) console.log(`| ${t.name} | ${t.exit} | ${t.raw} | ${t.compacted} | ${round((1 - t.compacted / t.raw) * 100)}% |`);
+  }
+  for (const r of rows) {
     console.log(`${r.metric.padEnd(48)} ${String(r.value).padStart(10)} ${r.unit.padEnd(7)} ${r.target ? `target ${r.target}` : ""} ${r.ok === undefined ? "" : r.ok ? "ok" : "MISSED"}`);
   }
 }
