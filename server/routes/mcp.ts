@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { createMcpHandler } from "@modelcontextprotocol/server";
+import { localhostHostValidation, localhostOriginValidation } from "@modelcontextprotocol/hono";
 import type { AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
@@ -7,7 +8,6 @@ import { requireScope, tokenFrom, type Caller, type Transport } from "../securit
 import { inProcessApi } from "../mcp/api.ts";
 import { createMcpServer } from "../mcp/server.ts";
 import { TIERS, type Tier } from "../mcp/tool.ts";
-import { requireLocalOrigin } from "./tokens.ts";
 
 interface Fetcher {
   fetch(req: Request, env?: unknown): Response | Promise<Response>;
@@ -54,8 +54,9 @@ export function mcpRoutes(rt: Runtime, app: Fetcher): Hono<AppEnv> {
     { legacy: "stateless", maxRequestBodySize: MAX_BODY, onerror: () => {} },
   );
 
+  // DNS rebinding and cross-site protection from the SDK's Hono adapter: loopback Host and Origin only
+  r.use("/mcp", localhostHostValidation(), localhostOriginValidation());
   r.all("/mcp", async (c) => {
-    requireLocalOrigin(c.req.header("origin"));
     const caller = c.get("caller");
     requireScope(caller, "read");
     const transport = (c.env?.transport ?? "internal") as Transport;

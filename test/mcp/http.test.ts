@@ -64,6 +64,9 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
     expect((await post({ authorization: "Bearer ais_wrong" })).status).toBe(401);
     expect((await post({ authorization: `Bearer ${server.token}`, origin: "https://evil.example" })).status).toBe(403);
     expect((await post({ authorization: `Bearer ${server.token}`, host: "evil.example" })).status).toBe(403);
+    const sandboxed = await post({ authorization: `Bearer ${server.token}`, origin: "null" });
+    expect(sandboxed.status).toBe(403);
+    expect(((await sandboxed.json()) as { error: { message: string } }).error.message.length).toBeGreaterThan(5);
     const good = await post({ authorization: `Bearer ${server.token}`, origin: `http://127.0.0.1:${server.port}` });
     expect(good.status).toBe(200);
   });
