@@ -6,11 +6,11 @@ let fx: TmuxFixture;
 const home = freshHome("ais-migrate-");
 beforeAll(async () => {
   fx = await startTmuxFixture(30);
-});
+}, 30_000);
 afterAll(async () => {
   fx?.stop();
   await stopServer(home);
-});
+}, 30_000);
 
 describe("ai-session migrate", () => {
   test("--dry-run --json prints the plan and creates nothing", async () => {

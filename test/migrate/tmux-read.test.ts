@@ -6,7 +6,7 @@ import { startTmuxFixture, type TmuxFixture } from "./tmux-fixture.ts";
 let fx: TmuxFixture;
 beforeAll(async () => {
   fx = await startTmuxFixture();
-});
+}, 30_000);
 afterAll(() => fx?.stop());
 
 describe("reading a real tmux server", () => {
@@ -16,13 +16,13 @@ describe("reading a real tmux server", () => {
     expect(panes.map((p) => p.cwd)).toEqual(fx.panes.map((p) => p.cwd));
     expect(panes.every((p) => p.command === "bash")).toBe(true);
     expect(panes.find((p) => p.session === "beta")!.cols).toBe(90);
-  });
+  }, 30_000);
 
   test("scrollback comes back whole, with CRLF line ends", () => {
     const pane = listPanes({ socketName: fx.socket }).find((p) => p.session === "beta")!;
     const text = captureScrollback({ socketName: fx.socket }, pane.paneId);
     for (let i = 1; i <= 40; i++) expect(text).toContain(`beta.0.0-line-${i}\r\n`);
-  });
+  }, 30_000);
 
   test("the plan names each pane tmuxsession.window.pane and skips taken names", () => {
     const plan = planMigration({ socketName: fx.socket }, { sessions: ["alpha"] }, (n) => n === "alpha.1.0");
@@ -31,19 +31,19 @@ describe("reading a real tmux server", () => {
       ["alpha.0.1", "create"],
       ["alpha.1.0", "skip"],
     ]);
-  });
+  }, 30_000);
 
   test("an unknown tmux session is named, with what exists", () => {
     expect(() => planMigration({ socketName: fx.socket }, { sessions: ["gamma"] }, () => false)).toThrow(
       'no tmux session named "gamma" (tmux has: alpha, beta)',
     );
-  });
+  }, 30_000);
 
   test("no tmux server gives a clear message", () => {
     expect(() => listPanes({ socketName: `${fx.socket}-nobody` })).toThrow(/no tmux server is running on socket name/);
-  });
+  }, 30_000);
 
   test("asking for nothing says how to ask", () => {
     expect(() => planMigration({ socketName: fx.socket }, {}, () => false)).toThrow(/--all/);
-  });
+  }, 30_000);
 });

@@ -6,7 +6,7 @@ let t: TestRuntime;
 afterAll(async () => {
   delete process.env.AI_SESSION_SNAPSHOT_INTERVAL;
   await t?.close();
-});
+}, 30_000);
 
 describe("automatic snapshots", () => {
   test("taken when a session starts, after commands, and every N seconds while output flows", async () => {

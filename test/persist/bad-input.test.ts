@@ -10,7 +10,7 @@ import { bash, startRuntime, type TestRuntime } from "./runtime-fixture.ts";
 const open: TestRuntime[] = [];
 afterAll(async () => {
   for (const t of open) await t.close().catch(() => {});
-});
+}, 30_000);
 
 async function fileText(): Promise<string> {
   const t = startRuntime();
@@ -25,23 +25,23 @@ describe("bad snapshot input", () => {
     expect(() => documentFromFileText(text.slice(0, text.length / 2), "dev.json")).toThrow(
       "dev.json is not valid JSON, so it is not a snapshot (was it cut short?)",
     );
-  });
+  }, 30_000);
 
   test("a JSON file of something else is not taken for a snapshot", () => {
     expect(() => documentFromFileText('{"hello":"world"}', "package.json")).toThrow(/package.json is not an ai-session snapshot/);
-  });
+  }, 30_000);
 
   test("a newer snapshot version asks for an upgrade", async () => {
     const doc = JSON.parse(await fileText());
     doc.version = SNAPSHOT_VERSION + 1;
     expect(() => documentFromFileText(JSON.stringify(doc), "new.json")).toThrow(/version 2, newer than this ai-session reads \(1\); upgrade/);
-  });
+  }, 30_000);
 
   test("a damaged field is named", async () => {
     const doc = JSON.parse(await fileText());
     doc.session.cols = "wide";
     expect(() => documentFromFileText(JSON.stringify(doc), "dev.json")).toThrow(/dev.json is damaged: session.cols/);
-  });
+  }, 30_000);
 
   test("a read-only or full database gives one clear sentence and stores nothing", async () => {
     const t = startRuntime();
@@ -59,5 +59,5 @@ describe("bad snapshot input", () => {
     const big = { ...doc, scrollback: { ...doc.scrollback, data_b64: Buffer.from(crypto.getRandomValues(new Uint8Array(60_000))).toString("base64") } };
     expect(() => saveDocument(full, big)).toThrow(/the disk holding .* is full/);
     expect(listSnapshots(t.rt.db, "ro").length).toBe(before);
-  });
+  }, 30_000);
 });

@@ -12,7 +12,7 @@ function home() {
 }
 afterAll(async () => {
   for (const h of homes) await stopServer(h);
-});
+}, 30_000);
 
 async function devSession(h: string) {
   const work = realpathSync(mkdtempSync(join(tmpdir(), "ais-cli-work-")));

@@ -5,7 +5,7 @@ import { decodeOutput } from "../../server/persist/codec.ts";
 import { cli, freshHome, ok, serverPid, stopServer } from "./cli-harness.ts";
 
 const home = freshHome("ais-crash-");
-afterAll(() => stopServer(home));
+afterAll(() => stopServer(home), 30_000);
 
 async function api(path: string, body: unknown): Promise<{ status: number; json: any }> {
   const r = await fetch(`http://localhost${path}`, {

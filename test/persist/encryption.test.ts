@@ -12,7 +12,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   for (const t of open) await t.close().catch(() => {});
-});
+}, 30_000);
 
 /** Every byte SQLite holds for this home: the main file and its write-ahead log. */
 function databaseBytes(dbPath: string): string {
@@ -54,5 +54,5 @@ describe("encryption at rest", () => {
     expect(new TextDecoder().decode(commandOutput(commandById(none.rt.db, back.id, r.record.id)!)!)).toContain(
       "CLASSIFIED-ORBITAL-PAYLOAD-1",
     );
-  });
+  }, 30_000);
 });

@@ -16,7 +16,7 @@ function runtime(home?: string) {
 }
 afterAll(async () => {
   for (const t of open) await t.close().catch(() => {});
-});
+}, 30_000);
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -57,7 +57,7 @@ describe("snapshot and restore round trip", () => {
       ["false", 1],
     ]);
     expect(back.id).toBe(s.id); // same session id: its history stays attached
-  });
+  }, 30_000);
 
   test("a snapshot file restores into another data directory, under a new name", async () => {
     const a = runtime();
@@ -74,7 +74,7 @@ describe("snapshot and restore round trip", () => {
     expect(text((await back.commands.exec("pwd; echo $GREETING", { timeoutMs: 10_000 })).raw)).toContain(`${cwd}\r\nhello world`);
     expect(text(back.scrollback.read(0).data)).toContain("scrollback-marker-42");
     expect(commandsOf(b.rt.db, back.id).slice(0, 4).map((c) => c.exitCode)).toEqual([0, 0, 0, 1]);
-  });
+  }, 30_000);
 
   test("after a shutdown every live session is restorable; a killed one is not brought back", async () => {
     const home = mkdtempSync(join(tmpdir(), "ais-restart-"));
@@ -90,18 +90,18 @@ describe("snapshot and restore round trip", () => {
     const out = await second.rt.sessions.get("dev").commands.exec("echo $GREETING; pwd", { timeoutMs: 10_000 });
     expect(text(out.raw)).toContain("hello world");
     expect(text(out.raw)).toContain("project dir");
-  });
+  }, 30_000);
 
   test("restoring over a running session of the same name is refused with the way out", async () => {
     const t = runtime();
     await prepared(t);
     await snapshotSession(t.rt, "dev");
     await expect(restoreByName(t.rt, "dev")).rejects.toThrow(/is running; kill it first or restore under another name with --name NEW/);
-  });
+  }, 30_000);
 
   test("a snapshot of a session that does not exist says so", async () => {
     const t = runtime();
     await expect(snapshotSession(t.rt, "nope")).rejects.toThrow(/no session named "nope"/);
     await expect(restoreByName(t.rt, "nope")).rejects.toThrow(/no snapshot of a session named "nope"/);
-  });
+  }, 30_000);
 });
