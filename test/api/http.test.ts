@@ -97,6 +97,26 @@ describe("every route: a good and a bad request", () => {
     }, 20_000);
   }
 
+  test("every route the server serves answers a bad request with a JSON error", async () => {
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    const skip = new Set(["post /api/server/shutdown"]);
+    const answered: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(ops)) {
+        if (skip.has(`${method} ${path}`)) continue;
+        const hasParam = path.includes("{");
+        if (!hasParam && method === "get") continue; // nothing to get wrong but the token (see below)
+        const concrete = path.replace(/\{[^}]+\}/g, "no-such-thing");
+        const r = await call(method.toUpperCase(), concrete, method === "get" || method === "delete" ? undefined : ["not", "an", "object"]);
+        expect([`${method} ${path}`, r.status >= 400 && r.status < 500, typeof r.json?.error?.code]).toEqual([`${method} ${path}`, true, "string"]);
+        answered.push(`${method} ${path}`);
+      }
+      const unauthenticated = await call("GET", path.replace(/\{[^}]+\}/g, "x"), undefined, {}, "");
+      expect([path, unauthenticated.status]).toEqual([path, 401]);
+    }
+    expect(answered.length).toBeGreaterThan(30);
+  }, 60_000);
+
   test("the OpenAPI document lists every route with its scope and schemas", async () => {
     const doc = (await call("GET", "/api/openapi.json")).json;
     expect(doc.openapi).toBe("3.1.0");
