@@ -67,7 +67,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     await row.waitFor({ timeout: 10_000 });
     expect(await row.locator("td").first().innerText()).toBe(String(result.exit_code));
     await row.getByRole("button").click();
-    await page.getByTestId("analysis").waitFor();
+    await page.getByTestId("analysis").getByText("No such file or directory").first().waitFor();
     expect(await page.getByTestId("compacted-output").innerText()).toContain("No such file or directory");
     expect(await page.getByTestId("raw-output").innerText()).toContain("No such file or directory");
     await screenshot(page, "session-command");

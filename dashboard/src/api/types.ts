@@ -18,7 +18,6 @@ export interface SessionInfo {
   activity?: string;
   owner_agent?: string | null;
   role?: string | null;
-  agent_status?: string | { state?: string; status?: string; source?: string } | null;
   last_command?: { command: string; exit_code: number | null; status?: string } | null;
   tokens?: { raw: number; compacted: number; saved_pct?: number } | null;
 }
@@ -63,6 +62,8 @@ export interface Analysis {
   counts?: Record<string, number>;
   errors?: AnalysisError[];
   warnings?: AnalysisError[];
+  /** Names of the failing tests. */
+  tests_failed?: string[];
   suggestions?: Array<string | { text?: string; action?: string; command?: string }>;
 }
 

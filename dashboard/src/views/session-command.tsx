@@ -96,6 +96,12 @@ function AnalysisView(props: { analysis: Analysis | null | undefined }) {
               </For>
             </ul>
           </Show>
+          <Show when={a().tests_failed?.length}>
+            <h3>Failing tests</h3>
+            <ul>
+              <For each={a().tests_failed}>{(t) => <li class="mono">{t}</li>}</For>
+            </ul>
+          </Show>
           <Show when={a().suggestions?.length}>
             <h3>Suggestions</h3>
             <ul>

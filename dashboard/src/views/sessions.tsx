@@ -16,10 +16,13 @@ const ROW = 44;
 /** Height of the sticky header row (styles.css .vlist-head). */
 const HEAD = 36;
 
-function agentStatus(s: SessionInfo): string | undefined {
-  const a = s.agent_status;
-  if (!a) return undefined;
-  return typeof a === "string" ? a : (a.state ?? a.status);
+/** What a session's occupant is doing (GET /api/agent-status), as the server detected it. */
+interface OccupantStatus {
+  session: string;
+  status: string;
+  source?: string;
+  kind?: string;
+  message?: string;
 }
 
 /** Every session with its state; create, kill, snapshot and restore when control is on. */
@@ -29,6 +32,8 @@ export function SessionsView() {
   // Tokens saved per session, as the server totals them (GET /api/metrics), when it can.
   const metrics = polled(() => get<{ tokens?: { by_session: Array<{ key: string; saved?: number; raw: number; compacted: number }> } }>("/api/metrics"), 5000, (e) => /command/.test(e.type));
   const savedBy = () => new Map((metrics.data()?.tokens?.by_session ?? []).map((r) => [r.key, r.saved ?? r.raw - r.compacted]));
+  const occupants = polled(() => get<OccupantStatus[]>("/api/agent-status"), 3000, (e) => /session|command/.test(e.type));
+  const occupantOf = (name: string) => occupants.data()?.find((o) => o.session === name && o.status !== "unknown");
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 5000);
   onCleanup(() => clearInterval(tick));
@@ -118,11 +123,15 @@ export function SessionsView() {
             <div class="sessions-grid" data-session={s().name}>
               <span role="cell">
                 <span class={`badge st-${s().status}`}>{s().status}</span>
-                <Show when={s().status === "running" && s().activity === "busy"}>
+                <Show when={s().status === "running" && s().activity === "busy" && !occupantOf(s().name)}>
                   <span class="badge ag-working">busy</span>
                 </Show>
-                <Show when={agentStatus(s())}>
-                  {(a) => <span class={`badge ag-${a()}`}>{a()}</span>}
+                <Show when={occupantOf(s().name)}>
+                  {(o) => (
+                    <span class={`badge ag-${o().status}`} title={[o().kind, o().message, o().source && `from ${o().source}`].filter(Boolean).join(" · ")}>
+                      {o().status}
+                    </span>
+                  )}
                 </Show>
               </span>
               <span role="cell" class="name">
