@@ -41,6 +41,13 @@ export interface BusService {
   guard: (q: GuardQuestion) => void;
   /** "denied" (DenialEvent) for every policy refusal; each is also written to the audit log. */
   denials: EventEmitter;
+  /**
+   * "event" with one small object per change, for live views (the dashboard's /api/events):
+   * {type: "agent:registered"|"agent:updated"|"agent:removed", agent}, {type: "task:changed", task, status, assignee},
+   * {type: "bus:message", seq, message_type, sender, to, topic, broadcast}, {type: "agent:status", session_id, status, source},
+   * {type: "policy:denied", agent, rule, session}, {type: "decision:recorded", id, agent} (emitted by the trace route).
+   */
+  activity: EventEmitter;
   close(): void;
 }
 
@@ -65,6 +72,16 @@ export function createBusService(o: BusServiceOptions): BusService {
     denials.emit("denied", e);
   });
 
+  const activity = new EventEmitter();
+  activity.setMaxListeners(0);
+  const say = (e: Record<string, unknown>) => activity.listenerCount("event") && activity.emit("event", e);
+  for (const kind of ["registered", "updated", "removed"]) agents.events.on(kind, (a: { name: string }) => say({ type: `agent:${kind}`, agent: a.name }));
+  tasks.events.on("changed", (t: { id: string; status: string; assignee: string | null }) => say({ type: "task:changed", task: t.id, status: t.status, assignee: t.assignee }));
+  bus.subscribeAll((m) => {
+    if (activity.listenerCount("event")) say({ type: "bus:message", seq: m.seq, message_type: m.type, sender: m.sender, to: m.to ?? null, topic: m.topic ?? null, broadcast: !!m.broadcast });
+  });
+  denials.on("denied", (e: DenialEvent) => say({ type: "policy:denied", agent: e.agent, rule: e.rule, session: e.session }));
+
   let status: StatusBoard | null = null;
   if (o.sessions) {
     const sessions = o.sessions;
@@ -86,6 +103,7 @@ export function createBusService(o: BusServiceOptions): BusService {
       },
     };
     status = new StatusBoard(port, { quietMs: o.quietMs ?? 700 });
+    status.on("change", (st: { session_id: string; status: string; source: string }) => say({ type: "agent:status", session_id: st.session_id, status: st.status, source: st.source }));
     new InboxDelivery(bus, agents, status, {
       sessionId: (name) => sessions.list().find((s) => s.info().name === name)?.info().id,
       paste: async (name, text, bracketed) => {
@@ -98,7 +116,7 @@ export function createBusService(o: BusServiceOptions): BusService {
   }
 
   return {
-    roles, agents, bus, tasks, knowledge, status, guard, denials,
+    roles, agents, bus, tasks, knowledge, status, guard, denials, activity,
     close() {
       tasks.stop();
       status?.stop();

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { tasks as tasksTable } from "../../db/schema/bus.ts";
@@ -59,6 +60,8 @@ const ACTIVE: TaskStatus[] = ["assigned", "running"];
  * that lapses puts the task back in the queue and it is handed to another agent.
  */
 export class TaskQueue {
+  /** "changed" (Task) after every change of a task: added, assigned, claimed, progress, finished, requeued. */
+  readonly events = new EventEmitter();
   private timer: ReturnType<typeof setInterval> | null = null;
   private counter: number;
   /** Agent whose lease on a task lapsed: passed over for that task while someone else can take it. */
@@ -98,7 +101,9 @@ export class TaskQueue {
       })
       .run();
     this.dispatch();
-    return this.get(id);
+    const task = this.get(id);
+    if (task.status === "queued") this.events.emit("changed", task);
+    return task;
   }
 
   get(id: string): Task {
@@ -161,6 +166,7 @@ export class TaskQueue {
       .run();
     this.lapsedBy.delete(t.id);
     const task = this.get(t.id);
+    this.events.emit("changed", task);
     if (status === "assigned") this.bus.publish({ type: "task_assignment", sender: "tasks", to: agent, payload: task });
     return task;
   }
@@ -195,6 +201,7 @@ export class TaskQueue {
       .where(eq(tasksTable.id, id))
       .run();
     const task = this.get(id);
+    this.events.emit("changed", task);
     this.bus.publish({ type: "progress", sender: t.assignee ?? "tasks", topic: "tasks", payload: { task: id, percent: task.progress, note: task.progress_note } });
     return task;
   }
@@ -226,6 +233,7 @@ export class TaskQueue {
       .where(eq(tasksTable.id, id))
       .run();
     const task = this.get(id);
+    this.events.emit("changed", task);
     const sender = t.assignee ?? agent ?? "tasks";
     this.bus.publish({ type: "completion", sender, topic: "tasks", payload: task });
     if (t.created_by && this.agents.find(t.created_by) && t.created_by !== sender) {
@@ -250,6 +258,7 @@ export class TaskQueue {
         .where(eq(tasksTable.id, r.id))
         .run();
       this.bus.publish({ type: "status_update", sender: "tasks", topic: "tasks", payload: { task: r.id, event: "lease_lapsed", agent: r.assignee } });
+      this.events.emit("changed", this.get(r.id));
     }
     this.dispatch();
     return lapsed.map((r) => r.id);

@@ -57,7 +57,9 @@ export function traceRoutes(rt: Runtime) {
   documentRoute({ method: "post", path: "/api/trace/decisions", summary: "record_decision: what was decided, the options, the choice and why", scope: "exec", body: decisionSchema, status: 201, tags: ["trace"] });
   app.post("/trace/decisions", async (c) => {
     const body = await jsonBody(c, decisionSchema);
-    return c.json(recordDecision(rt.db, { ...body, agent: c.get("caller").agent ?? null }), 201);
+    const d = recordDecision(rt.db, { ...body, agent: c.get("caller").agent ?? null });
+    rt.bus.activity.emit("event", { type: "decision:recorded", id: d.id, agent: d.agent, session: d.session });
+    return c.json(d, 201);
   });
 
   app.get("/trace/decisions", (c) => c.json(listDecisions(rt.db, queryOf(c, traceQuery))));

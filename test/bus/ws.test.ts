@@ -158,6 +158,19 @@ time.sleep(30)`],
     expect(done.body.status).toBe("done");
   });
 
+  test("live views hear of agents, tasks, messages and decisions as they happen", async () => {
+    const seen: Array<{ type: string }> = [];
+    const on = (e: { type: string }) => seen.push(e);
+    srv.svc.activity.on("event", on);
+    await api("POST", "/api/agents", { name: "watcher", role: "qa" });
+    await api("POST", "/api/tasks", { title: "smoke test", role: "qa" });
+    await api("POST", "/api/bus/messages", { to: "watcher", payload: "hi" });
+    await api("POST", "/api/trace/decisions", { what: "retry?", choice: "no" }, "watcher");
+    srv.svc.activity.off("event", on);
+    const types = new Set(seen.map((e) => e.type));
+    for (const t of ["agent:registered", "task:changed", "bus:message", "decision:recorded"]) expect(types).toContain(t);
+  });
+
   test("decisions, traces and metrics", async () => {
     const d = await api("POST", "/api/trace/decisions", { what: "queue", options: ["redis", "sqlite"], choice: "sqlite", reasoning: "one file" }, "be");
     expect(d.status).toBe(201);
