@@ -40,6 +40,7 @@ export default defineCommand({
       description: "which tools to offer: safe (no raw input, no kill), standard, full (may kill other agents' sessions)",
     },
     "wait-cap": { type: "string", description: "longest one tool call waits, in seconds (default 25)" },
+    tools: { type: "string", description: "offer only these tool groups: sessions, team (default both)" },
   },
   async run({ args }) {
     const tier = (args.tier ?? process.env.AI_SESSION_MCP_TIER ?? "standard") as Tier;
@@ -50,6 +51,14 @@ export default defineCommand({
     const waitCap = Number(args["wait-cap"] ?? process.env.AI_SESSION_MCP_WAIT ?? 25);
     const agent = (args.agent as string | undefined) ?? process.env.AI_SESSION_AGENT ?? undefined;
     const { serveMcpStdio } = await import("../../server/mcp/stdio.ts");
+    const { parseToolGroups } = await import("../../server/mcp/server.ts");
+    let groups;
+    try {
+      groups = parseToolGroups((args.tools as string | undefined) ?? process.env.AI_SESSION_MCP_TOOLS);
+    } catch (err) {
+      process.stderr.write(`ai-session mcp: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
     const api = lazyApi(async () => {
       const { connect } = await import("../client/index.ts");
       return connect({ home: args.home as string | undefined, agent, autostart: true });
@@ -61,6 +70,7 @@ export default defineCommand({
       agent,
       selfSession: process.env.AI_SESSION_SESSION || undefined,
       waitCapS: Number.isFinite(waitCap) && waitCap > 0 ? waitCap : 25,
+      groups,
     });
     process.exit(0);
   },

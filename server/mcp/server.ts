@@ -1,5 +1,5 @@
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
-import { toAppError } from "../errors.ts";
+import { AppError, toAppError } from "../errors.ts";
 import { mcpSafeApi, type ApiClient } from "./api.ts";
 import type { Scope } from "../security/auth.ts";
 import { tierAllows, toolError, type Tier, type ToolDef, type ToolEnv } from "./tool.ts";
@@ -13,8 +13,25 @@ import { busTools } from "./tools/bus.ts";
 import instructions from "./instructions.txt" with { type: "text" };
 import type { SessionShape } from "./tools/shapes.ts";
 
-/** Every tool group, in the order tools/list shows them. */
-export const allTools: ToolDef[] = [...sessionTools, ...execTools, ...inputTools, ...outputTools, ...insightTools, ...persistTools, ...busTools];
+/** Tool groups an MCP client can choose between (`--tools sessions`): each costs context to list. */
+export const TOOL_GROUPS = {
+  sessions: [...sessionTools, ...execTools, ...inputTools, ...outputTools, ...insightTools, ...persistTools],
+  team: busTools,
+} satisfies Record<string, ToolDef[]>;
+export type ToolGroup = keyof typeof TOOL_GROUPS;
+
+/** Every tool, in the order tools/list shows them. */
+export const allTools: ToolDef[] = Object.values(TOOL_GROUPS).flat();
+
+/** Parses "sessions,team" into groups, naming the first unknown one. */
+export function parseToolGroups(list: string | undefined): ToolGroup[] | undefined {
+  if (!list) return undefined;
+  const groups = list.split(",").map((g) => g.trim()).filter(Boolean);
+  for (const g of groups) {
+    if (!(g in TOOL_GROUPS)) throw new AppError("invalid", `unknown tool group "${g}" (use ${Object.keys(TOOL_GROUPS).join(", ")})`);
+  }
+  return groups as ToolGroup[];
+}
 
 export interface McpOptions {
   api: ApiClient;
@@ -26,14 +43,17 @@ export interface McpOptions {
   waitCapS?: number;
   /** the caller's scopes: tools that act are hidden from a read-only token */
   scopes?: ReadonlySet<Scope>;
+  /** only these tool groups (default: all) */
+  groups?: readonly ToolGroup[];
 }
 
 export const DEFAULT_WAIT_CAP_S = 25;
 
-/** The tools offered at a tier, to a caller with these scopes (acting tools need exec). */
-export function toolsFor(tier: Tier, scopes?: ReadonlySet<Scope>): ToolDef[] {
+/** The tools offered at a tier, to a caller with these scopes (acting tools need exec), from these groups. */
+export function toolsFor(tier: Tier, scopes?: ReadonlySet<Scope>, groups?: readonly ToolGroup[]): ToolDef[] {
   const canAct = !scopes || scopes.has("exec") || scopes.has("admin");
-  return allTools.filter((t) => tierAllows(tier, t.tier) && (canAct || t.annotations?.readOnlyHint === true));
+  const pool = groups ? groups.flatMap((g) => TOOL_GROUPS[g]) : allTools;
+  return pool.filter((t) => tierAllows(tier, t.tier) && (canAct || t.annotations?.readOnlyHint === true));
 }
 
 interface RequestCtx {
@@ -74,7 +94,7 @@ export function createMcpServer(opts: McpOptions): McpServer {
     { name: "ai-session", version: opts.version },
     { capabilities: { tools: {}, resources: {} }, instructions, maxToolInputElements: 10_000 },
   );
-  for (const tool of toolsFor(opts.tier ?? "standard", opts.scopes)) {
+  for (const tool of toolsFor(opts.tier ?? "standard", opts.scopes, opts.groups)) {
     server.registerTool(
       tool.name,
       {

@@ -1,6 +1,7 @@
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ApiClient } from "./api.ts";
 import { createMcpServer } from "./server.ts";
+import type { ToolGroup } from "./server.ts";
 import type { Tier } from "./tool.ts";
 
 export interface StdioOptions {
@@ -10,6 +11,7 @@ export interface StdioOptions {
   agent?: string;
   selfSession?: string;
   waitCapS?: number;
+  groups?: readonly ToolGroup[];
 }
 
 /**

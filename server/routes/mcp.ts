@@ -6,7 +6,7 @@ import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, tokenFrom, type Caller, type Transport } from "../security/auth.ts";
 import { inProcessApi } from "../mcp/api.ts";
-import { createMcpServer } from "../mcp/server.ts";
+import { createMcpServer, parseToolGroups, type ToolGroup } from "../mcp/server.ts";
 import { TIERS, type Tier } from "../mcp/tool.ts";
 
 interface Fetcher {
@@ -18,6 +18,7 @@ interface Forwarded {
   transport: Transport;
   headers: Record<string, string>;
   tier: Tier;
+  groups?: ToolGroup[];
   selfSession?: string;
 }
 
@@ -49,6 +50,7 @@ export function mcpRoutes(rt: Runtime, app: Fetcher): Hono<AppEnv> {
         selfSession: fwd.selfSession,
         scopes: fwd.caller.scopes,
         waitCapS: Number(process.env.AI_SESSION_MCP_WAIT) || undefined,
+        groups: fwd.groups,
       });
     },
     { legacy: "stateless", maxRequestBodySize: MAX_BODY, onerror: () => {} },
@@ -69,6 +71,7 @@ export function mcpRoutes(rt: Runtime, app: Fetcher): Hono<AppEnv> {
       transport,
       headers,
       tier: tierOf(c, caller),
+      groups: parseToolGroups(c.req.query("tools") ?? c.req.header("x-ai-session-tools") ?? undefined),
       selfSession: c.req.header("x-ai-session-session") ?? undefined,
     };
     return handler.fetch(c.req.raw, {

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { mcpSafeApi, type ApiClient } from "../../server/mcp/api.ts";
-import { allTools, toolsFor } from "../../server/mcp/server.ts";
+import { allTools, parseToolGroups, toolsFor } from "../../server/mcp/server.ts";
 import { aiSessionArgv, freshHome } from "./harness.ts";
 import { call } from "./tour.ts";
 
@@ -36,6 +36,16 @@ describe("MCP guards", () => {
     expect(readOnly).not.toContain("exec");
   });
 
+  test("tool groups let a client list only what it uses", () => {
+    const sessions = toolsFor("standard", undefined, parseToolGroups("sessions")).map((t) => t.name);
+    expect(sessions).toContain("exec");
+    expect(sessions).not.toContain("register_agent");
+    const team = toolsFor("standard", undefined, parseToolGroups("team")).map((t) => t.name);
+    expect(team).toContain("claim_task");
+    expect(team).not.toContain("exec");
+    expect(() => parseToolGroups("sessions,everything")).toThrow(/unknown tool group "everything"/);
+  });
+
   const home = freshHome("ais-mcp-autostart-");
   afterAll(async () => {
     const p = Bun.spawn(aiSessionArgv("kill-server", "--home", home), { env: { ...process.env, AI_SESSION_HOME: home }, stdout: "ignore", stderr: "ignore" });
@@ -47,8 +57,9 @@ describe("MCP guards", () => {
     const [command, ...args] = aiSessionArgv("mcp", "--home", home);
     const client = new Client({ name: "autostart", version: "1" });
     const t0 = performance.now();
-    await client.connect(new StdioClientTransport({ command: command!, args, env: { ...(process.env as Record<string, string>), AI_SESSION_HOME: home }, stderr: "pipe" }));
+    await client.connect(new StdioClientTransport({ command: command!, args: [...args, "--tools", "sessions"], env: { ...(process.env as Record<string, string>), AI_SESSION_HOME: home }, stderr: "pipe" }));
     expect(performance.now() - t0).toBeLessThan(5_000);
+    expect((await client.listTools()).tools.map((t) => t.name)).not.toContain("register_agent");
     try {
       const r = await call(client, "list_sessions");
       expect(r.isError).toBeFalsy();
