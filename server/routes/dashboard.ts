@@ -33,8 +33,10 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
 
   // Live changes for the page (Server-Sent Events), so views refresh when something happens instead
   // of at their next poll. Only what the history already shows: names, ids, exit codes; never output.
+  // Coordination changes (agents, tasks, statuses, decisions) come from the bus service's activity;
+  // bus messages themselves are left out (the traffic view streams them from /api/bus/stream).
   app.get("/api/events", (c) => {
-    const sessions = c.get("rt").sessions;
+    const { sessions, bus } = c.get("rt");
     return streamSSE(c, async (stream) => {
       const nameOf = (id: string) => sessions.list().find((x) => x.id === id)?.name ?? null;
       const send = (data: Record<string, unknown>) => void stream.writeSSE({ data: JSON.stringify(data) }).catch(() => {});
@@ -48,6 +50,8 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
       sessions.events.on("session:ended", ended);
       sessions.events.on("command:start", started);
       sessions.events.on("command:end", finished);
+      const activity = (e: { type?: string }) => e.type !== "bus:message" && send(e as Record<string, unknown>);
+      bus?.activity.on("event", activity);
       send({ type: "hello" });
       const ping = setInterval(() => send({ type: "ping" }), 15_000);
       await new Promise<void>((done) => stream.onAbort(done));
@@ -56,6 +60,7 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
       sessions.events.off("session:ended", ended);
       sessions.events.off("command:start", started);
       sessions.events.off("command:end", finished);
+      bus?.activity.off("event", activity);
     });
   });
 

@@ -32,7 +32,7 @@ export function SessionsView() {
   // Tokens saved per session, as the server totals them (GET /api/metrics), when it can.
   const metrics = polled(() => get<{ tokens?: { by_session: Array<{ key: string; saved?: number; raw: number; compacted: number }> } }>("/api/metrics"), 5000, (e) => /command/.test(e.type));
   const savedBy = () => new Map((metrics.data()?.tokens?.by_session ?? []).map((r) => [r.key, r.saved ?? r.raw - r.compacted]));
-  const occupants = polled(() => get<OccupantStatus[]>("/api/agent-status"), 3000, (e) => /session|command/.test(e.type));
+  const occupants = polled(() => get<OccupantStatus[]>("/api/agent-status"), 3000, (e) => /session|command|status/.test(e.type));
   const occupantOf = (name: string) => occupants.data()?.find((o) => o.session === name && o.status !== "unknown");
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 5000);
