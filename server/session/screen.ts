@@ -1,15 +1,47 @@
 import { Terminal } from "@xterm/headless";
 
 /** A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). */
+/** Bytes queued in the emulator past which a flood is cut to its tail (the screen shows the end). */
+const HIGH_WATER = 1024 * 1024;
+const TAIL_BYTES = 256 * 1024;
+
 export class Screen {
   private term: Terminal;
+  private pending = 0;
+  private backlog: Uint8Array[] = [];
+  private backlogBytes = 0;
 
   constructor(cols: number, rows: number, scrollback = 1000) {
     this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
   }
 
+  /**
+   * Feeds output to the emulator with flow control: under a flood (100 MB of `yes`) only the tail
+   * is kept while the emulator catches up, so memory stays bounded and the screen ends right.
+   */
   write(bytes: Uint8Array): void {
-    this.term.write(bytes);
+    if (this.pending > HIGH_WATER) {
+      this.backlog.push(bytes.slice());
+      this.backlogBytes += bytes.length;
+      while (this.backlog.length > 1 && this.backlogBytes - this.backlog[0]!.length >= TAIL_BYTES) {
+        this.backlogBytes -= this.backlog.shift()!.length;
+      }
+      return;
+    }
+    this.feed(bytes);
+  }
+
+  private feed(bytes: Uint8Array): void {
+    this.pending += bytes.length;
+    this.term.write(bytes, () => {
+      this.pending -= bytes.length;
+      if (this.pending === 0 && this.backlog.length) {
+        const chunks = this.backlog;
+        this.backlog = [];
+        this.backlogBytes = 0;
+        for (const c of chunks) this.feed(c);
+      }
+    });
   }
 
   resize(cols: number, rows: number): void {
@@ -17,8 +49,9 @@ export class Screen {
   }
 
   /** Resolves once every byte written so far has been applied. */
-  settle(): Promise<void> {
-    return new Promise((resolve) => this.term.write("", resolve));
+  async settle(): Promise<void> {
+    do await new Promise<void>((resolve) => this.term.write("", resolve));
+    while (this.pending > 0 || this.backlog.length > 0);
   }
 
   /** The visible screen as text, trailing blanks trimmed, plus the cursor position. */
