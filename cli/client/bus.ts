@@ -49,6 +49,7 @@ export function busClient(c: Requester) {
     removeAgent: (name: string) => c.request<{ removed: string }>("DELETE", `/api/agents/${enc(name)}`),
     heartbeat: (name: string) => c.request<{ agent: string; leases_renewed: number }>("POST", `/api/agents/${enc(name)}/heartbeat`),
     roles: () => c.request<{ roles: Role[]; file: string | null; error: string | null }>("GET", "/api/roles"),
+    reloadRoles: () => c.request<{ roles: Role[]; file: string | null; error: string | null }>("POST", "/api/policies/reload"),
     agentStatus: () => c.request<Array<SessionStatus & { session: string }>>("GET", "/api/agent-status"),
 
     send: (m: Destination & { type?: MessageType; payload: unknown; correlation_id?: string }) => c.request<BusMessage>("POST", "/api/bus/messages", m),

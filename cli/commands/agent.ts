@@ -66,7 +66,11 @@ const status = defineCommand({
 
 const roles = defineCommand({
   meta: { name: "roles", description: "The roles and their policies (allow/deny rules, directories, session access); --check FILE validates a roles file" },
-  args: { ...globalArgs, check: { type: "string", description: "validate this roles file (no server needed) and say which line is wrong" } },
+  args: {
+    ...globalArgs,
+    check: { type: "string", description: "validate this roles file (no server needed) and say which line is wrong" },
+    reload: { type: "boolean", description: "make the server read its roles file again (after an edit)" },
+  },
   run: ({ args }) =>
     runCommand(async () => {
       if (args.check) {
@@ -83,7 +87,8 @@ const roles = defineCommand({
         out(args.json ? Object.values(parsed) : undefined, `${args.check}: ${Object.keys(parsed).length} role(s), no errors (${Object.keys(parsed).join(", ")})`);
         return;
       }
-      const r = await (await api(args as never)).roles();
+      const c = await api(args as never);
+      const r = args.reload ? await c.reloadRoles() : await c.roles();
       if (r.error) process.stderr.write(`roles.json was not loaded: ${r.error}\n`);
       const text = r.roles
         .map((x) => `${x.name}${x.builtin ? "" : " (custom)"}: ${x.description}\n  deny: ${x.deny.join(" | ")}\n  allow: ${x.allow.join(" | ") || "anything not denied"}\n  dirs: ${x.dirs.join(", ")}\n  sessions: ${x.sessions}`)

@@ -160,17 +160,37 @@ export class RoleBook {
   /** Why roles.json could not be loaded (the server still starts, with the built-in roles). */
   loadError: string | null = null;
 
-  /** An explicit file must load; the data directory's roles.json is loaded when present. */
+  /** The roles file in use: the one given, else $AI_SESSION_ROLES, else roles.json in the data directory. */
+  readonly file: string | null;
+
+  /**
+   * Loads the roles file when there is one. A file with errors does not stop the server: the
+   * built-in roles apply, and `loadError` (shown by `agent roles`, and in "no role named" errors)
+   * says which line is wrong.
+   */
   constructor(home?: string, file?: string) {
-    if (file) this.loadFile(file);
-    else if (home && existsSync(join(home, "roles.json"))) {
-      try {
-        this.loadFile(join(home, "roles.json"));
-      } catch (err) {
-        this.loadError = (err as Error).message;
-        console.error(`roles: ${this.loadError}; only the built-in roles apply`);
-      }
+    const named = file ?? process.env.AI_SESSION_ROLES;
+    this.file = named ?? (home ? join(home, "roles.json") : null);
+    this.optional = !named;
+    this.reload();
+  }
+
+  /** The data directory's roles.json may be absent; a file named by the caller or the environment may not. */
+  private readonly optional: boolean;
+
+  /** Reads the roles file again (after an edit); returns the error, if any. */
+  reload(): string | null {
+    this.loadError = null;
+    if (!this.file || (this.optional && !existsSync(this.file))) return null;
+    try {
+      this.loadFile(this.file);
+    } catch (err) {
+      this.roles = { ...BUILTIN_ROLES };
+      this.loadedFrom = null;
+      this.loadError = (err as Error).message;
+      console.error(`roles: ${this.loadError}; only the built-in roles apply`);
     }
+    return this.loadError;
   }
 
   loadFile(path: string): void {

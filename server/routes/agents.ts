@@ -71,6 +71,12 @@ export function agentRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/roles", summary: "Roles and their policies (built in, and from roles.json)", scope: "read", tags: ["agents"] });
   app.get("/roles", (c) => c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError }));
 
+  documentRoute({ method: "post", path: "/api/policies/reload", summary: "Read the roles file again after an edit (admin)", scope: "admin", tags: ["agents"] });
+  app.post("/policies/reload", (c) => {
+    agents.roles.reload();
+    return c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError });
+  });
+
   documentRoute({ method: "get", path: "/api/agent-status", summary: "What each session's occupant is doing (idle, working, blocked, done, error) and the source", scope: "read", tags: ["agents"] });
   app.get("/agent-status", (c) => {
     const statuses = rt.bus.status?.all() ?? [];

@@ -29,7 +29,7 @@ const json = async (...args: string[]) => {
 beforeAll(async () => {
   for (const [name, role] of [["fe", "frontend"], ["be", "backend"], ["qa", "qa"]] as const) {
     const r = await cli("agent", "register", name, "--role", role, "--workspace", work);
-    expect(r.code).toBe(0);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
   }
 }, LONG);
 afterAll(async () => {
@@ -142,5 +142,13 @@ describe("tasks, decisions, traces and metrics over the CLI", () => {
     const good = join(home, "good-roles.json");
     writeFileSync(good, JSON.stringify({ roles: { docs: { extends: "qa", allow: ["mdbook *"] } } }));
     expect((await cli("agent", "roles", "--check", good)).stdout).toContain("1 role(s), no errors");
+    // the running server reads an edited roles.json on request; a broken one leaves the built-ins
+    writeFileSync(join(home, "roles.json"), '{\n  "roles": {\n    "docs": { "allow": ["mdbook *",] }\n  }\n}\n');
+    const broken = await cli("agent", "roles", "--reload");
+    expect(broken.stderr).toContain("roles.json line 3");
+    expect((await cli("agent", "register", "writer", "--role", "docs")).stderr).toContain("roles.json was not loaded");
+    writeFileSync(join(home, "roles.json"), JSON.stringify({ roles: { docs: { extends: "qa", allow: ["mdbook *"] } } }));
+    expect((await cli("agent", "roles", "--reload")).stderr).toBe("");
+    expect((await cli("agent", "register", "writer", "--role", "docs", "--workspace", work)).code).toBe(0);
   }, LONG);
 });

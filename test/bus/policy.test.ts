@@ -139,3 +139,17 @@ describe("a broken roles.json", () => {
     expect(() => book.get("docs")).toThrow(/roles\.json was not loaded: .*line 3/);
   });
 });
+
+describe("roles file reload", () => {
+  test("an edited roles.json is read again; a file named in AI_SESSION_ROLES must exist", () => {
+    const { home } = freshHome();
+    const book = new RoleBook(home);
+    expect(book.has("docs")).toBe(false);
+    writeFileSync(join(home, "roles.json"), JSON.stringify({ roles: { docs: { extends: "qa" } } }));
+    expect(book.reload()).toBeNull();
+    expect(book.get("docs").deny).toContain("git push*");
+    const missing = new RoleBook(home, join(home, "nope.json"));
+    expect(missing.loadError).toContain("cannot read the roles file");
+    expect(missing.has("qa")).toBe(true);
+  });
+});
