@@ -83,12 +83,19 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   }
   const isShort = ([i, j]: [number, number]) => i > 0 && j < n && j - i <= SHORT_GAP && classes.slice(i, j).some((c) => c !== "blank");
   const aggregate = gapAt.filter(isShort).length >= MANY_GAPS;
-  let pending: { from: number; to: number; count: number; lines: number } | null = null;
+  // The marker sits where the first folded stretch was; it is written once the region ends.
+  let pending: { at: number; from: number; to: number; count: number; lines: number } | null = null;
   const flush = () => {
     if (!pending) return;
-    const { from, to, count, lines: folded } = pending;
-    folds.push({ from, to, reason: `${folded} lines in ${count} short stretches` });
-    out.push(`… ${folded} lines in ${count} short stretches between the lines above folded · ${hint(from, to)}`);
+    const { at, from, to, count, lines: folded } = pending;
+    if (count === 1) {
+      const reason = describe(lines, classes, from - 1, to);
+      folds.push({ from, to, reason });
+      out[at] = `… ${folded} lines folded (${reason}) · ${hint(from, to)}`;
+    } else {
+      folds.push({ from, to, reason: `${folded} lines in ${count} short stretches` });
+      out[at] = `… ${folded} lines in ${count} short stretches among the next lines folded · ${hint(from, to)}`;
+    }
     pending = null;
   };
   let g = 0;
@@ -100,7 +107,11 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     const gap = gapAt[g++]!;
     const [, j] = gap;
     if (isShort(gap) && (aggregate || classes[i - 1] === "header")) {
-      pending = pending ? { from: pending.from, to: j, count: pending.count + 1, lines: pending.lines + (j - i) } : { from: i + 1, to: j, count: 1, lines: j - i };
+      if (pending) pending = { ...pending, to: j, count: pending.count + 1, lines: pending.lines + (j - i) };
+      else {
+        pending = { at: out.length, from: i + 1, to: j, count: 1, lines: j - i };
+        out.push(""); // placeholder for the marker
+      }
     } else {
       flush();
       emitRun(lines, classes, i, j, out, folds, hint);

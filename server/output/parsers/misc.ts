@@ -37,16 +37,29 @@ export const jvm: Parser = {
       const p = JAVAC_PLAIN.exec(line);
       if (p) errors.push(issue(p[4]!, p[3] as "error", p[1]!, p[2]!));
     }
+    // Surefire's closing list: "[ERROR]   CalcTest.averageOfTwo:9 expected: <2.0> but was: <1.5>"
+    const testsFailed: string[] = [];
+    for (const line of lines) {
+      const f = /^\[(?:ERROR|WARNING)\]\s{2,}(\w+(?:\.\w+)*\.\w+):(\d+) (.+)$/.exec(line);
+      if (f && !testsFailed.includes(f[1]!)) {
+        testsFailed.push(f[1]!);
+        const cls = f[1]!.split(".").slice(-2, -1)[0];
+        errors.push(issue(`${f[1]}: ${f[3]}`, "error", cls ? `${cls}.java` : null, f[2]!, null, "test"));
+      }
+      const g = /^(\w+) > (.+) FAILED$/.exec(line.trim()); // gradle
+      if (g && !testsFailed.includes(`${g[1]}.${g[2]}`)) testsFailed.push(`${g[1]}.${g[2]}`);
+    }
     const tests = /Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)\s*$/m.exec(text);
     const failed = tests ? Number(tests[2]) + Number(tests[3]) : 0;
     const warnings = errors.filter((e) => e.severity === "warning").length;
     return {
       tool: /gradle|BUILD (?:SUCCESSFUL|FAILED) in/.test(text) ? "gradle" : "maven",
-      kind: tests ? "test" : "build",
+      kind: tests || testsFailed.length ? "test" : "build",
       errors,
-      tests_failed: [],
+      tests_failed: testsFailed,
       counts: { errors: errors.length - warnings, warnings, passed: tests ? Number(tests[1]) - failed - Number(tests[4]) : 0, failed, skipped: tests ? Number(tests[4]) : 0 },
       verdict: /BUILD FAILURE|BUILD FAILED/.test(text) ? "failed" : /BUILD SUCCESS/.test(text) ? "passed" : undefined,
+      suggestions: testsFailed.slice(0, 3).map((t) => `run \`mvn test -Dtest=${t.replace(/\.(\w+)$/, "#$1")}\` alone`),
     };
   },
 };
