@@ -1,4 +1,5 @@
-import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { boundedLines, MAX_STDIO_MESSAGE } from "./line-guard.ts";
 import type { ApiClient } from "./api.ts";
 import { createMcpServer } from "./server.ts";
 import type { ToolGroup } from "./server.ts";
@@ -25,10 +26,13 @@ export function serveMcpStdio(opts: StdioOptions): Promise<void> {
   console.debug = console.error;
   console.warn = console.error;
   return new Promise((resolve) => {
+    const stdin = boundedLines(process.stdin, (line) => void process.stdout.write(line));
+    const transport = new StdioServerTransport(stdin, process.stdout, { maxBufferSize: MAX_STDIO_MESSAGE * 2 });
     const handle = serveStdio(() => createMcpServer(opts), {
+      transport,
       onerror: (err) => process.stderr.write(`ai-session mcp: ${err.message}\n`),
     });
-    process.stdin.once("end", () => void handle.close().finally(resolve));
+    stdin.once("end", () => void handle.close().finally(resolve));
     process.stdin.once("close", () => void handle.close().finally(resolve));
   });
 }

@@ -102,7 +102,7 @@ describe("MCP over stdio (ai-session mcp)", () => {
     }
   }, 30_000);
 
-  test("nothing but protocol messages reaches stdout, even for garbage input", async () => {
+  test("nothing but protocol messages reaches stdout, even for garbage and oversized input", async () => {
     const [command, ...args] = aiSessionArgv("mcp", "--home", server.home);
     const proc = Bun.spawn([command!, ...args], {
       env: { ...process.env, AI_SESSION_HOME: server.home },
@@ -117,6 +117,7 @@ describe("MCP over stdio (ai-session mcp)", () => {
       "[".repeat(50_000),
       '{"jsonrpc":"2.0","method":"notifications/initialized"}',
       '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"nope","arguments":{}}}',
+      `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"exec","arguments":{"session":"x","command":"${"a".repeat(12 * 1024 * 1024)}"}}}`,
       '{"jsonrpc":"2.0","id":4,"method":"tools/list"}',
     ];
     for (const l of lines) proc.stdin.write(`${l}\n`);
@@ -141,6 +142,8 @@ describe("MCP over stdio (ai-session mcp)", () => {
     expect(byId.get(4)?.result?.tools?.length).toBeGreaterThan(5);
     const unknownTool = byId.get(3);
     expect(unknownTool?.error ?? unknownTool?.result?.isError).toBeTruthy();
+    // a 12 MB message costs one error answer, not the connection
+    expect(byId.get(5)?.error?.message).toContain("dropped");
   }, 30_000);
 
   test("two agents coordinate through MCP: register, message, tasks, shared knowledge, decisions", async () => {
