@@ -7,7 +7,10 @@ const RESULT = /^\s*--- (PASS|FAIL|SKIP): (\S+)/;
 
 export const go: Parser = {
   tool: "go",
-  matches: (text, command) => commandStarts(command, "go", "gotestsum") || /^(?:--- FAIL|=== RUN|ok\s+\S+\s+[\d.]+s|FAIL\s+\S+)/m.test(text),
+  matches: (text, command) =>
+    commandStarts(command, "go", "gotestsum") ||
+    /^(?:--- FAIL|=== RUN|ok\s+\S+\s+[\d.]+s|FAIL\s+\S+)/m.test(text) ||
+    /^# [\w./-]+\r?\n(?:vet: )?\.{0,2}\/?[\w./-]+\.go:\d+:\d+: /m.test(text),
   parse(lines, text) {
     const errors: OutputError[] = [];
     const failed: string[] = [];

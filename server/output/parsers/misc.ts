@@ -3,7 +3,7 @@ import { commandStarts, issue, numberOf, type OutputError, type Parser } from ".
 
 export const docker: Parser = {
   tool: "docker",
-  matches: (text, command) => commandStarts(command, "docker", "podman", "docker-compose") || /^(?:#\d+ \[|Step \d+\/\d+ : |Sending build context)/m.test(text),
+  matches: (text, command) => commandStarts(command, "docker", "podman", "docker-compose") || /^(?:#\d+ \[|Step \d+\/\d+ : |Sending build context|Cannot connect to the Docker daemon|DEPRECATED: The legacy builder)/m.test(text),
   parse(lines, text) {
     const errors: OutputError[] = lines
       .filter((l) => /^(?:ERROR|error|Cannot connect to the Docker daemon|#\d+ ERROR:|failed to solve|unable to prepare context)/.test(l) || /level=error/.test(l))
@@ -87,7 +87,7 @@ export const shellcheck: Parser = {
 
 export const listing: Parser = {
   tool: "listing",
-  matches: (text, command) => commandStarts(command, "ls", "tree", "find", "du", "grep", "rg", "fd") || /^total \d+$/m.test(text),
+  matches: (text, command) => commandStarts(command, "ls", "tree", "find", "du", "grep", "rg", "fd") || /^total \d+$|^\d+ directories, \d+ files$/m.test(text),
   parse(lines) {
     const errors = lines.filter((l) => /: (?:Permission denied|No such file or directory)$/.test(l)).map((l) => issue(l, "error"));
     return { tool: "listing", kind: "listing", errors, tests_failed: [], counts: { errors: errors.length, passed: lines.length } };
