@@ -212,6 +212,11 @@ export function limitsFromBody(b: z.infer<typeof LimitsBody>): SessionLimits {
   return { cpuSeconds: b.cpu_seconds, memoryMb: b.memory_mb, processes: b.processes, openFiles: b.open_files };
 }
 
+/** The other way, for clients: `create --limits mem=512M,procs=100` → the request's `limits`. */
+export function limitsToBody(l: SessionLimits): z.infer<typeof LimitsBody> {
+  return { cpu_seconds: l.cpuSeconds, memory_mb: l.memoryMb, processes: l.processes, open_files: l.openFiles };
+}
+
 type InfoListener = (info: { name: string; id: string; pid?: number | null }) => void;
 interface SessionEventsLike {
   on(event: "session:created" | "session:ended", fn: InfoListener): unknown;
