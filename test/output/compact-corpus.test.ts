@@ -6,6 +6,8 @@ import { renderOutput } from "../../server/output/render.ts";
 import { CORPUS_COLS, loadCorpus } from "./corpus.ts";
 
 const corpus = loadCorpus();
+/** grep's file:line:text lines look like any tool's locations; only the command says it is grep. */
+const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches"]);
 
 describe("the corpus of real tool output", () => {
   test("holds at least 25 tools, passing and failing runs", () => {
@@ -63,6 +65,11 @@ describe.each(corpus.map((f) => [f.name, f] as const))("%s", (_name, fixture) =>
     const locations = a.errors.map((e) => (e.line === null ? `${e.file}` : `${e.file}:${e.line}`));
     for (const loc of want.error_locations ?? []) expect(locations).toContain(loc);
     for (const [key, value] of Object.entries(want.counts ?? {})) expect(a.counts[key as keyof typeof a.counts]).toBe(value as number);
+  });
+
+  test("the tool is recognised from the output alone, without the command line", () => {
+    if (!facts.expect.tool || OUTPUT_ALONE_IS_AMBIGUOUS.has(fixture.name)) return;
+    expect(analyzeOutput(rendered).tool).toBe(facts.expect.tool);
   });
 
   test("a failed command is never reported as a success, even without its output's help", () => {
