@@ -71,7 +71,7 @@ function suggestionsFor(parsed: ParseResult, text: string, exitCode: number | nu
     if (out.length >= 3) break;
   }
   for (const s of parsed.suggestions ?? []) add(s);
-  if (parsed.tool !== "npm") for (const m of missingModules(text)) add(`\`npm install ${m}\` the missing module`);
+  if (parsed.tool !== "npm") for (const m of missingModules(text)) add(m);
   if (out.length === 0 && exitCode !== undefined && exitCode !== null && exitCode !== 0) {
     add(`the command exited with ${exitCode}: read the last lines of its output`);
   }

@@ -84,3 +84,14 @@ describe("analysis of quiet and unusual runs", () => {
     expect(a.tests_failed).toEqual(["tests/test_a.py::test_b"]);
   });
 });
+
+describe("suggestions", () => {
+  test("a missing module gets the install command of its language", async () => {
+    const { analyzeOutput } = await import("../../server/output/analyze.ts");
+    const js = analyzeOutput("Error: Cannot find module 'left-pad/lib/x'\nRequire stack:\n- /app/index.js", { command: "node index.js", exitCode: 1 });
+    expect(js.suggestions).toContain("`npm install left-pad` the missing module");
+    const py = analyzeOutput('Traceback (most recent call last):\n  File "/app/main.py", line 1, in <module>\n    import yaml\nModuleNotFoundError: No module named \'yaml\'', { command: "python3 main.py", exitCode: 1 });
+    expect(py.suggestions.some((s) => s.startsWith("`pip install yaml`"))).toBe(true);
+    expect(py.suggestions).toContain("open /app/main.py:1 (ModuleNotFoundError)");
+  });
+});

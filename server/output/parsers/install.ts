@@ -16,11 +16,15 @@ function installErrors(lines: string[]): OutputError[] {
   return errors;
 }
 
+/** Install commands for modules the output says are missing (JavaScript and Python). */
 function missingModules(text: string): string[] {
-  const names = new Set<string>();
-  for (const m of text.matchAll(/Cannot find (?:module|package) '([^'./][^']*)'/g)) names.add(m[1]!);
-  for (const m of text.matchAll(/No module named '([\w.]+)'/g)) names.add(m[1]!);
-  return [...names];
+  const out = new Set<string>();
+  for (const m of text.matchAll(/Cannot find (?:module|package) '([^'./][^']*)'/g)) {
+    const name = m[1]!.startsWith("@") ? m[1]!.split("/").slice(0, 2).join("/") : m[1]!.split("/")[0]!;
+    out.add(`\`npm install ${name}\` the missing module`);
+  }
+  for (const m of text.matchAll(/No module named '([\w.]+)'/g)) out.add(`\`pip install ${m[1]!.split(".")[0]}\` (or the package that provides it): the missing module`);
+  return [...out];
 }
 
 export const jsInstall: Parser = {
@@ -42,7 +46,7 @@ export const jsInstall: Parser = {
       verdict: errors.length > 0 ? "failed" : installed > 0 || /^(?:Done in|up to date)/m.test(text) ? "passed" : undefined,
       suggestions: [
         ...(/ETARGET|notarget/.test(text) ? ["check the available versions with `npm view PACKAGE versions`"] : []),
-        ...missingModules(text).map((m) => `\`npm install ${m}\` the missing module`),
+        ...missingModules(text),
       ],
     };
   },
