@@ -72,7 +72,8 @@ export function agentRoutes(rt: Runtime) {
   app.get("/roles", (c) => c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError }));
 
   documentRoute({ method: "post", path: "/api/policies/reload", summary: "Read the roles file again after an edit (admin)", scope: "admin", tags: ["agents"] });
-  app.post("/policies/reload", (c) => {
+  app.post("/policies/reload", async (c) => {
+    await jsonBody(c, z.object({}).strict()); // nothing to send; anything sent is a mistake
     agents.roles.reload();
     return c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError });
   });
