@@ -31,7 +31,7 @@ export default defineCommand({
   args: {
     ...globalArgs,
     name: { type: "positional", required: true, description: "session name" },
-    command: { type: "positional", required: true, description: "the command line (quote it)" },
+    command: { type: "positional", required: true, description: "the command line (quote it), or - to read it from stdin" },
     timeout: { type: "string", description: "seconds to wait (default 600); on timeout exit 124 and the command keeps running" },
     raw: { type: "boolean", description: "print the exact output (ANSI removed only by you)" },
     lossless: { type: "boolean", description: "fold only what loses nothing" },
@@ -40,7 +40,9 @@ export default defineCommand({
   run: ({ args }) =>
     runCommand(async () => {
       const extraWords = (args._ as string[] | undefined)?.slice(2) ?? [];
-      const command = [String(args.command), ...extraWords].join(" ");
+      let command = [String(args.command), ...extraWords].join(" ");
+      // `-` reads the command from stdin: scripts too long for an argument list.
+      if (command === "-") command = (await Bun.stdin.text()).replace(/\n$/, "");
       if (args.raw && args.lossless) throw new AppError("invalid", "--raw and --lossless cannot be used together");
       const timeout = secondsFlag(args.timeout, "timeout") ?? 600;
       const { connect } = await import("../client/index.ts");

@@ -1,0 +1,68 @@
+// Drives the compiled binary (dist/ai-session, built by `npm run build`) as a user would.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const BIN = resolve(import.meta.dir, "../../dist/ai-session");
+
+export function requireBinary(): void {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class CliHome {
+  readonly home = mkdtempSync(join(tmpdir(), "ais-e2e-"));
+  constructor(private readonly extraEnv: Record<string, string> = {}) {}
+
+  env(): Record<string, string> {
+    return { ...(process.env as Record<string, string>), AI_SESSION_HOME: this.home, SHELL: "/bin/bash", NO_COLOR: "1", ...this.extraEnv };
+  }
+
+  async run(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+    const p = Bun.spawn([BIN, ...args], {
+      env: { ...this.env(), ...(opts.env ?? {}) },
+      stdin: opts.stdin !== undefined ? new TextEncoder().encode(opts.stdin) : "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    return { code, stdout, stderr };
+  }
+
+  async json<T = Record<string, unknown>>(args: string[]): Promise<T> {
+    const r = await this.run([...args, "--json"]);
+    try {
+      return JSON.parse(r.stdout) as T;
+    } catch {
+      throw new Error(`not JSON (exit ${r.code}): ${r.stdout} ${r.stderr}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.run(["kill-server"]);
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** Pids of processes whose environment carries AI_SESSION_HOME=home (everything a server started). */
+export function processesOfHome(home: string): number[] {
+  const { readdirSync, readFileSync } = require("node:fs") as typeof import("node:fs");
+  const needle = `AI_SESSION_HOME=${home}\0`;
+  const out: number[] = [];
+  for (const e of readdirSync("/proc")) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(needle)) {
+        const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+        if (stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z") out.push(pid);
+      }
+    } catch {}
+  }
+  return out;
+}
