@@ -48,7 +48,7 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
   test("typing `echo hello` in the live terminal runs it in the session's shell", async () => {
     await page.getByRole("link", { name: "web1" }).click();
     await page.getByRole("heading", { name: "web1", level: 1 }).waitFor();
-    await page.getByText("Live", { exact: false }).first().waitFor();
+    await page.locator('[data-testid="terminal-status"][data-link="live"]').waitFor();
     await page.getByTestId("terminal").click();
     await page.keyboard.type("echo hello\n");
     // The output line is `hello` on its own; the typed line has the prompt and `echo` before it.

@@ -137,7 +137,7 @@ export function LiveTerminal(props: Props) {
 
   return (
     <div class="term-wrap">
-      <p class="term-status" role="status" aria-live="polite">
+      <p class="term-status" role="status" aria-live="polite" data-testid="terminal-status" data-link={link()}>
         <span class={`dot dot-${link()}`} aria-hidden="true" />
         {link() === "live" ? "Live" : link() === "connecting" ? "Connecting…" : `Disconnected: ${closedWhy()}`}
         {" · "}
