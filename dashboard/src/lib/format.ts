@@ -51,3 +51,10 @@ export function visibleControls(text: string): string {
     .replace(/\r\n/g, "\n")
     .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === "\x7f" ? "^?" : "^" + String.fromCharCode(c.charCodeAt(0) + 64)));
 }
+
+/** The change from raw to compacted tokens, honestly signed: "−90%" saved, "+4%" when compaction grew it. */
+export function change(raw: number, compacted: number): string {
+  if (!raw) return "—";
+  const p = Math.round((100 * (compacted - raw)) / raw);
+  return p === 0 ? "±0%" : p < 0 ? `−${-p}%` : `+${p}%`;
+}

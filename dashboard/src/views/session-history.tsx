@@ -1,7 +1,7 @@
 import { For, Show } from "solid-js";
 import { commandIdOf, tokensOf, type CommandRecord } from "../api/types.ts";
 import { Empty } from "../components/notes.tsx";
-import { clock, duration, int, pct } from "../lib/format.ts";
+import { change, clock, duration, int } from "../lib/format.ts";
 
 /** The session's commands, newest first: exit code, duration, raw against compacted tokens. Click one to see it. */
 export function HistoryTable(props: { commands: CommandRecord[]; selected?: string; onSelect: (id: string) => void }) {
@@ -47,7 +47,7 @@ export function HistoryTable(props: { commands: CommandRecord[]; selected?: stri
                         {(tk) => (
                           <>
                             {int(tk().raw)} → {int(tk().compacted)}{" "}
-                            <span class="muted">(−{pct(tk().raw - tk().compacted, tk().raw)})</span>
+                            <span class="muted">({change(tk().raw, tk().compacted)})</span>
                           </>
                         )}
                       </Show>
