@@ -21,7 +21,7 @@ export class BusStore {
 
   constructor(
     private sqlite: Database,
-    private opts: { intervalMs: number; batch: number; maxPending: number } = { intervalMs: 20, batch: 20_000, maxPending: 200_000 },
+    private opts: { intervalMs: number; batch: number; maxPending: number } = { intervalMs: 20, batch: 100_000, maxPending: 200_000 },
   ) {
     this.insertMessage = sqlite.prepare(
       "INSERT OR IGNORE INTO bus_messages (seq, id, type, sender, to_agent, topic, broadcast, correlation_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
