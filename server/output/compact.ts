@@ -6,10 +6,10 @@
  * one-line markers that name the exact command to read the folded lines back.
  */
 import { analyzeOutput } from "./analyze.ts";
-import { classifyLine, type LineClass } from "./classify.ts";
+import type { LineClass } from "./classify.ts";
+import { keepMask } from "./keep.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
-import { dropRepeatedBlocks, thinNearDuplicates, thinRecurringNotices } from "./thin.ts";
 import type { Analysis } from "./types.ts";
 
 export type CompactMode = "compact" | "lossless";
@@ -38,12 +38,8 @@ export interface CompactResult {
   folds: Fold[];
 }
 
-const CONTEXT_AFTER_HEADER = 8;
-const BLOCKS_WITH_CONTEXT = 12;
-const HEAD_LINES = 2;
 const MIN_FOLD_LINES = 3;
 const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
-const COMMIT = /^commit [0-9a-f]{40}\b/;
 const SHORT_GAP = 6;
 const MANY_GAPS = 8;
 
@@ -64,11 +60,18 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   }
 
   const { keep, classes } = keepMask(lines, analysis, options.exitCode);
+  const { out, folds } = emitWithFolds(lines, classes, keep, hint);
+  return finish(rendered, out.map(shortenRules), folds, analysis);
+}
+
+/**
+ * Kept lines verbatim, the rest folded into markers. Many short stretches between kept lines
+ * (snippets under error lines, the author, date and stats of each commit in a log) fold into one
+ * marker for the whole region instead of a marker each, which would cost as much as the lines.
+ */
+function emitWithFolds(lines: string[], classes: LineClass[], keep: boolean[], hint: (a: number, b: number) => string): { out: string[]; folds: Fold[] } {
   const out: string[] = [];
   const folds: Fold[] = [];
-  // Many short stretches between kept lines (snippets under error lines, the author, date and
-  // stats of each commit in a log) fold into one marker for the whole region instead of a marker
-  // each, which would cost as much as the lines.
   const n = lines.length;
   const gapAt: Array<[number, number]> = [];
   for (let i = 0; i < n; ) {
@@ -84,7 +87,7 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   const isShort = ([i, j]: [number, number]) => i > 0 && j < n && j - i <= SHORT_GAP && classes.slice(i, j).some((c) => c !== "blank");
   const aggregate = gapAt.filter(isShort).length >= MANY_GAPS;
   // The marker sits where the first folded stretch was; it is written once the region ends.
-  let pending: { at: number; from: number; to: number; count: number; lines: number } | null = null;
+  let pending = null as { at: number; from: number; to: number; count: number; lines: number } | null;
   const flush = () => {
     if (!pending) return;
     const { at, from, to, count, lines: folded } = pending;
@@ -119,7 +122,7 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     i = j;
   }
   flush();
-  return finish(rendered, out.map(shortenRules), folds, analysis);
+  return { out, folds };
 }
 
 const RULES = ["⎯⎯⎯⎯⎯⎯⎯⎯", "━━━━━━━━", "────────", "════════", "========", "________", "--------", "~~~~~~~~", "********", "########", "_ _ _ _ _ _", "- - - - - -"];
@@ -172,76 +175,7 @@ function emitKept(lines: string[], i: number, keep: boolean[], out: string[]): n
   return j;
 }
 
-function keepMask(lines: string[], analysis: Analysis, exitCode: number | null | undefined): { keep: boolean[]; classes: LineClass[] } {
-  const n = lines.length;
-  const keep = new Array<boolean>(n).fill(false);
-  const classes: LineClass[] = new Array(n);
-  const needles = factNeedles(analysis);
-  const needleRe = needles.length ? new RegExp(needles.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : null;
-  for (let i = 0; i < n; i++) {
-    const line = lines[i]!;
-    const cls = classifyLine(line);
-    classes[i] = cls;
-    if (cls === "fact" || cls === "header") keep[i] = true;
-    else if (cls !== "blank" && cls !== "frame" && needleRe && needleRe.test(line)) keep[i] = true;
-  }
-  // An error block keeps the lines that explain it: location, snippet, assertion, up to a blank line.
-  // Past the first few blocks only their header lines stay (each error line with its location and
-  // code); their snippets can be read back, or seen by opening the file.
-  let blocks = 0;
-  for (let i = 0; i < n; i++) {
-    if (classes[i] !== "header") continue;
-    if (++blocks > BLOCKS_WITH_CONTEXT) break;
-    let blanks = 0;
-    for (let k = i + 1; k < Math.min(n, i + 1 + CONTEXT_AFTER_HEADER); k++) {
-      if (classes[k] === "header") break;
-      if (classes[k] === "blank" && k > i + 1 && ++blanks >= 2) break;
-      if (classes[k] === "frame" || classes[k] === "chatter") continue;
-      keep[k] = true;
-    }
-  }
-  // A commit in a log keeps its header and its subject line; its author, date and body may fold.
-  for (let i = 0; i < n; i++) {
-    if (!COMMIT.test(lines[i]!)) continue;
-    keep[i] = true;
-    for (let k = i + 1; k < Math.min(n, i + 6); k++) {
-      if (/^ {4}\S/.test(lines[k]!)) {
-        keep[k] = true;
-        break;
-      }
-    }
-  }
-  // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
-  thinNearDuplicates(lines, keep);
-  thinRecurringNotices(lines, keep, classes, needleRe);
-  dropRepeatedBlocks(lines, keep);
-  for (let i = 0, seen = 0; i < n && seen < HEAD_LINES; i++) {
-    if (classes[i] === "blank") continue;
-    keep[i] = true;
-    seen++;
-  }
-  const tail = exitCode !== undefined && exitCode !== null && exitCode !== 0 ? 8 : 3;
-  for (let i = n - 1, seen = 0; i >= 0 && seen < tail; i--) {
-    if (classes[i] === "blank") continue;
-    if (classes[i] !== "frame") keep[i] = true;
-    seen++;
-  }
-  return { keep, classes };
-}
 
-/** Strings whose presence makes a line a must-keep fact: error locations and failing tests. */
-function factNeedles(analysis: Analysis): string[] {
-  const needles = new Set<string>();
-  for (const e of analysis.errors.slice(0, 100)) {
-    if (e.file && e.line !== null) needles.add(`${e.file.replace(/^\.\//, "")}:${e.line}`);
-    if (e.file && e.line === null) needles.add(e.file);
-  }
-  for (const t of analysis.tests_failed.slice(0, 100)) {
-    const leaf = t.split(/ [›>] |::/).pop();
-    if (leaf && leaf.length >= 6) needles.add(leaf);
-  }
-  return [...needles];
-}
 
 /** Folds lines [i, j) into a marker, or emits them when a marker would cost as much. */
 function emitRun(lines: string[], classes: LineClass[], i: number, j: number, out: string[], folds: Fold[], hint: (a: number, b: number) => string): void {

@@ -10,7 +10,7 @@ async function cli(args: string[], stdin?: Uint8Array | string) {
   const home = mkdtempSync(join(tmpdir(), "ais-cli-output-"));
   const proc = Bun.spawn([process.execPath, MAIN, ...args], {
     env: { ...process.env, AI_SESSION_HOME: home, NO_COLOR: "1" },
-    stdin: stdin === undefined ? "ignore" : new Blob([stdin]),
+    stdin: stdin === undefined ? "ignore" : new Blob([stdin as BlobPart]),
     stdout: "pipe",
     stderr: "pipe",
   });
