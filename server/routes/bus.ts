@@ -111,7 +111,8 @@ export function busRoutes(rt: Runtime) {
       after: q.has("after") ? Number(q.get("after")) : undefined,
       queue: q.has("queue") ? Math.min(100_000, Math.max(1, Number(q.get("queue")) || 1000)) : undefined,
     };
-    const sender = agent ?? senderOf(rt, caller);
+    // the owner may speak as the agent it connects as; anyone else speaks as itself
+    const sender = caller.agent || caller.kind !== "owner" || !agent ? senderOf(rt, caller) : agent;
     let conn: BusConnection | null = null;
     return {
       onOpen: (_ev, ws: WSContext) => {
