@@ -1,11 +1,11 @@
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
 import { configuredKey, decryptSync, encryptSync, isEncrypted } from "../security/crypto.ts";
 
 /**
  * The snapshot document: everything needed to bring a session back, as versioned JSON. Stored in
- * SQLite gzip-compressed (and encrypted when a key is set); written to a file as JSON, where an
+ * SQLite zstd-compressed (and encrypted when a key is set; older gzip rows still read); written to a file as JSON, where an
  * encrypted snapshot is a small JSON wrapper around the sealed bytes.
  */
 export const SNAPSHOT_FORMAT = "ai-session-snapshot";
@@ -86,9 +86,9 @@ export function validateDocument(value: unknown, source: string): SnapshotDoc {
   return r.data;
 }
 
-/** For the database: JSON, gzip, then AES-GCM when a key is set. Synchronous, so shutdown can wait for it. */
+/** For the database: JSON, zstd (fast), then AES-GCM when a key is set. Synchronous, so shutdown can wait for it. */
 export function sealDocument(doc: SnapshotDoc): Uint8Array {
-  const packed = gzipSync(JSON.stringify(doc), { level: 1 });
+  const packed = Bun.zstdCompressSync(Buffer.from(JSON.stringify(doc)), { level: 3 });
   const key = configuredKey();
   return key ? encryptSync(packed, key) : new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength);
 }
@@ -97,7 +97,8 @@ export function openDocument(stored: Uint8Array, source: string): SnapshotDoc {
   const packed = isEncrypted(stored) ? decryptSync(stored, configuredKey()) : stored;
   let json: unknown;
   try {
-    json = JSON.parse(gunzipSync(packed).toString("utf8"));
+    const isZstd = packed[0] === 0x28 && packed[1] === 0xb5 && packed[2] === 0x2f && packed[3] === 0xfd;
+    json = JSON.parse((isZstd ? Bun.zstdDecompressSync(packed) : gunzipSync(packed)).toString("utf8"));
   } catch {
     throw new AppError("invalid", `${source} is damaged and cannot be read (take a new snapshot)`);
   }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
 import { decodeOutput } from "./codec.ts";
@@ -107,18 +107,37 @@ export function enforceRetention(db: Db, sessionId: string, capBytes = retention
   return { dropped, freed_bytes: freed };
 }
 
-/** The newest `limit` commands of a session, oldest first (for snapshots). */
-export function recentCommands(db: Db, sessionId: string, limit = 10_000): CommandRow[] {
-  return db
-    .select()
-    .from(commands)
-    .where(eq(commands.sessionId, sessionId))
-    .orderBy(desc(commands.id))
-    .limit(limit)
-    .all()
-    .reverse();
+/** A command as a snapshot records it (the columns, snake_case, without the stored output). */
+export interface SnapshotCommand {
+  command_id: number;
+  command: string;
+  cwd: string;
+  agent: string | null;
+  status: string;
+  exit_code: number | null;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  raw_bytes: number;
+  tool: string | null;
+  tokens_raw: number | null;
+  tokens_compacted: number | null;
+  completion_method: string | null;
 }
 
+/**
+ * The newest `limit` commands of a session, oldest first, without their stored output. A plain
+ * prepared statement: snapshots read a thousand rows at a time and must stay fast.
+ */
+export function recentCommands(db: Db, sessionId: string, limit = 10_000): SnapshotCommand[] {
+  return db.$client
+    .query<SnapshotCommand, [string, number]>(
+      `SELECT * FROM (SELECT id AS command_id, command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
+         raw_bytes, tool, tokens_raw, tokens_compacted, completion_method
+       FROM commands WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY command_id`,
+    )
+    .all(sessionId, limit);
+}
 
 /** The fields of a history entry (as the history route lists them) that filtering reads. */
 export interface HistoryEntryLike {

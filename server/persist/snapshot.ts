@@ -49,22 +49,7 @@ export function captureSession(rt: Runtime, session: Session, reason: SnapshotRe
   if (screen) lastScreens.set(info.id, screen);
   const sb = scrollbackOf(session, SNAPSHOT_SCROLLBACK_BYTES);
   const data = redactionEnabled() ? redactBytes(sb.data) : sb.data;
-  const history = recentCommands(rt.db, info.id).map((c) => ({
-    command_id: c.id,
-    command: c.command,
-    cwd: c.cwd,
-    agent: c.agent,
-    status: c.status,
-    exit_code: c.exitCode,
-    started_at: c.startedAt,
-    ended_at: c.endedAt,
-    duration_ms: c.durationMs,
-    raw_bytes: c.rawBytes,
-    tool: c.tool,
-    tokens_raw: c.tokensRaw,
-    tokens_compacted: c.tokensCompacted,
-    completion_method: c.completionMethod,
-  }));
+  const history = recentCommands(rt.db, info.id);
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
