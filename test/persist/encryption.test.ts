@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { commandById, commandOutput } from "../../server/session/store.ts";
 import { restoreByName } from "../../server/persist/restore.ts";
 import { snapshotSession } from "../../server/persist/snapshot.ts";
+import { documentFromFileText } from "../../server/persist/document.ts";
 import { bash, startRuntime, type TestRuntime } from "./runtime-fixture.ts";
 
 const KEY = "4d1c0b3a2f1e0d9c8b7a69584736251403f2e1d0c9b8a79685746352413f2e1d";
@@ -54,5 +55,20 @@ describe("encryption at rest", () => {
     expect(new TextDecoder().decode(commandOutput(commandById(none.rt.db, back.id, r.record.id)!)!)).toContain(
       "CLASSIFIED-ORBITAL-PAYLOAD-1",
     );
+  }, 30_000);
+
+  test("a snapshot file written with a key is sealed JSON: unreadable without the key", async () => {
+    process.env.AI_SESSION_KEY = KEY;
+    const t = startRuntime();
+    open.push(t);
+    const s = await t.rt.sessions.create({ name: "sealed", shell: bash });
+    await s.commands.exec("printf 'MERIDIAN-%s\\n' SEVEN", { timeoutMs: 10_000 });
+    const text = (await snapshotSession(t.rt, "sealed", { withFile: true })).file_text!;
+    const wrapper = JSON.parse(text);
+    expect(wrapper).toMatchObject({ format: "ai-session-snapshot", version: 1, encrypted: true, name: "sealed" });
+    expect(text).not.toContain("MERIDIAN-SEVEN");
+    expect(documentFromFileText(text, "sealed.json").scrollback.data_b64.length).toBeGreaterThan(0);
+    delete process.env.AI_SESSION_KEY;
+    expect(() => documentFromFileText(text, "sealed.json")).toThrow(/encrypted and no key is set/);
   }, 30_000);
 });
