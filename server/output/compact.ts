@@ -41,6 +41,9 @@ export interface CompactResult {
 const MIN_FOLD_LINES = 3;
 const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
 const SHORT_GAP = 6;
+const LONG_LINE = 2000;
+const LONG_LINE_HEAD = 600;
+const LONG_LINE_TAIL = 300;
 const MANY_GAPS = 8;
 
 export function compactOutput(raw: Uint8Array | string, options: CompactOptions = {}): CompactResult {
@@ -104,7 +107,7 @@ function emitWithFolds(lines: string[], classes: LineClass[], keep: boolean[], h
   let g = 0;
   for (let i = 0; i < n; ) {
     if (keep[i]) {
-      i = emitKept(lines, i, keep, out);
+      i = emitKept(lines, i, keep, out, folds, hint);
       continue;
     }
     const gap = gapAt[g++]!;
@@ -164,11 +167,12 @@ function losslessOnly(lines: string[]): string[] {
 }
 
 /** Emits a kept line, folding exact repeats of it losslessly; returns the next index. */
-function emitKept(lines: string[], i: number, keep: boolean[], out: string[]): number {
+function emitKept(lines: string[], i: number, keep: boolean[], out: string[], folds: Fold[], hint: (a: number, b: number) => string): number {
   let j = i + 1;
   while (j < lines.length && keep[j] && lines[j] === lines[i]) j++;
-  const line = lines[i]!;
+  let line = lines[i]!;
   if (line.trim() === "" && out.length > 0 && out[out.length - 1]!.trim() === "") return j;
+  line = clipLong(line, i, folds, hint);
   out.push(line);
   if (j - i > 2) out.push(`… previous line repeated ${j - i - 1} more times`);
   else if (j - i === 2) out.push(line);
@@ -176,6 +180,13 @@ function emitKept(lines: string[], i: number, keep: boolean[], out: string[]): n
 }
 
 
+/** A giant line (minified code, a base64 blob) keeps its start and end around a marker. */
+function clipLong(line: string, i: number, folds: Fold[], hint: (a: number, b: number) => string): string {
+  if (line.length <= LONG_LINE) return line;
+  const cut = line.length - LONG_LINE_HEAD - LONG_LINE_TAIL;
+  folds.push({ from: i + 1, to: i + 1, reason: `${cut} characters of one long line` });
+  return `${line.slice(0, LONG_LINE_HEAD)} … ${cut} characters folded (${hint(i + 1, i + 1)}) … ${line.slice(-LONG_LINE_TAIL)}`;
+}
 
 /** Folds lines [i, j) into a marker, or emits them when a marker would cost as much. */
 function emitRun(lines: string[], classes: LineClass[], i: number, j: number, out: string[], folds: Fold[], hint: (a: number, b: number) => string): void {
@@ -196,14 +207,14 @@ function emitRun(lines: string[], classes: LineClass[], i: number, j: number, ou
   let from = i;
   let to = j;
   if (j - i >= LONG_RUN) {
-    out.push(lines[i]!, lines[i + 1]!);
+    out.push(clipLong(lines[i]!, i, folds, hint), clipLong(lines[i + 1]!, i + 1, folds, hint));
     from = i + 2;
     to = j - 1;
   }
   const reason = describe(lines, classes, from, to);
   folds.push({ from: from + 1, to, reason });
   out.push(`… ${to - from} lines folded (${reason}) · ${hint(from + 1, to)}`);
-  if (to < j) out.push(lines[j - 1]!);
+  if (to < j) out.push(clipLong(lines[j - 1]!, j - 1, folds, hint));
 }
 
 const PASSING = /✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/;

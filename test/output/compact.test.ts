@@ -95,3 +95,14 @@ describe("suggestions", () => {
     expect(py.suggestions).toContain("open /app/main.py:1 (ModuleNotFoundError)");
   });
 });
+
+describe("giant lines", () => {
+  test("a kept line of a megabyte keeps its start and end around a marker that expands it", () => {
+    const blob = `Error: bad token in bundle.js: ${"a".repeat(1_000_000)} END`;
+    const r = compactOutput(`building\r\n${blob}\r\ndone\r\n`, { exitCode: 1, expandHint: (a, b) => `ai-session read s --command 3 --lines ${a}-${b}` });
+    expect(r.text.length).toBeLessThan(2000);
+    expect(r.text).toContain("Error: bad token in bundle.js:");
+    expect(r.text).toContain("a END");
+    expect(r.text).toContain("characters folded (ai-session read s --command 3 --lines 2-2)");
+  });
+});
