@@ -109,4 +109,21 @@ describe("persistence through the CLI", () => {
     expect(seen).toContainEqual(["exec", "dev", "builder"]);
     expect(existsSync(join(h, "state.db"))).toBe(true);
   }, 60_000);
+
+  test("history --grep and --failed find commands; over the retention cap the oldest output is dropped, and said so", async () => {
+    const h = home();
+    const env = { AI_SESSION_HISTORY_CAP_MB: "0.02" }; // 20 KB of stored output per session
+    await ok(h, ["create", "--name", "dev", "--shell", "/bin/bash"], env);
+    await cli(h, ["exec", "dev", "echo 'src/app.ts:3:1 error TS2304: Cannot find name'; false"], env);
+    for (let i = 0; i < 6; i++) await ok(h, ["exec", "dev", "head -c 6000 /dev/urandom | base64"], env);
+    const failed = JSON.parse(await ok(h, ["history", "dev", "--failed", "--json"], env));
+    expect(failed.map((e: { exit_code: number }) => e.exit_code)).toEqual([1]);
+    const grep = JSON.parse(await ok(h, ["history", "dev", "--grep", "TS2304", "--json"], env));
+    expect(grep).toHaveLength(1);
+    const all = JSON.parse(await ok(h, ["history", "dev", "--json"], env));
+    const dropped = all.map((e: { output_dropped: boolean }) => e.output_dropped);
+    expect(dropped[0]).toBe(true);
+    expect(dropped[dropped.length - 1]).toBe(false);
+    expect(await ok(h, ["history", "dev"], env)).toContain("(output dropped by retention)");
+  }, 60_000);
 });
