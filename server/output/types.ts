@@ -62,6 +62,9 @@ export function emptyCounts(): Counts {
   return { passed: 0, failed: 0, skipped: 0, warnings: 0, errors: 0 };
 }
 
+/** An error message longer than this (a minified line) is cut: the output keeps the whole line. */
+const MAX_MESSAGE = 500;
+
 export function issue(
   message: string,
   severity: Severity,
@@ -71,7 +74,8 @@ export function issue(
   code: string | null = null,
 ): OutputError {
   const num = (v: number | string | null) => (v === null || v === undefined || v === "" ? null : Number(v));
-  return { file, line: num(line), column: num(column), code, message: message.trim(), severity };
+  const text = message.trim();
+  return { file, line: num(line), column: num(column), code, message: text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text, severity };
 }
 
 /** First capture group of `re` as a number, or undefined. */
