@@ -29,9 +29,10 @@ export function describeApiRequest(method: string, path: string, body: Record<st
       return { action: "exec", target: name, detail: command ? { command: redactText(command).text } : null };
     }
     if (verb === "send") {
-      // The text itself is never recorded (it may be a password): only its size and whether it was secret.
+      // The text itself is never recorded; for a secret not even its length.
       const text = str(body?.text);
-      return { action: "send", target: name, detail: { chars: text?.length ?? 0, keys: body?.keys ?? null, secret: !!body?.secret } };
+      if (body?.secret) return { action: "send", target: name, detail: { secret: true } };
+      return { action: "send", target: name, detail: { chars: text?.length ?? 0, keys: body?.keys ?? null } };
     }
     if (verb === "read" || verb === "screen" || verb === "history" || verb === "stream" || verb === "wait") return null;
     return { action: SESSION_VERBS.has(verb) ? verb : `session.${verb}`, target: name, detail: null };
