@@ -17,8 +17,9 @@ import {
 import { recentCommands } from "./history.ts";
 import { envSettled, liveCwd, liveEnv, screenOf, scrollbackOf, type ScreenState } from "./session-state.ts";
 
-/** Automatic snapshots kept per session name (manual and shutdown ones are all kept). */
+/** Automatic snapshots (and shutdown ones) kept per session name; manual ones are all kept. */
 const AUTO_KEEP = 3;
+const AUTO_REASONS = ["command", "interval", "restore", "shutdown"];
 /** Scrollback carried by a snapshot: the newest 2 MB (about 20,000 lines), so a restore replays it fast. */
 export const SNAPSHOT_SCROLLBACK_BYTES = 2 * 1024 * 1024;
 
@@ -138,7 +139,7 @@ export function saveDocument(db: Db, doc: SnapshotDoc): SnapshotSummary {
     const keep = tx
       .select({ id: snapshots.id })
       .from(snapshots)
-      .where(and(eq(snapshots.name, doc.session.name), inArray(snapshots.reason, ["command", "interval", "restore"])))
+      .where(and(eq(snapshots.name, doc.session.name), inArray(snapshots.reason, AUTO_REASONS)))
       .orderBy(desc(snapshots.id))
       .limit(AUTO_KEEP)
       .all()
@@ -148,7 +149,7 @@ export function saveDocument(db: Db, doc: SnapshotDoc): SnapshotSummary {
         .where(
           and(
             eq(snapshots.name, doc.session.name),
-            inArray(snapshots.reason, ["command", "interval", "restore"]),
+            inArray(snapshots.reason, AUTO_REASONS),
             notInArray(snapshots.id, keep),
             lt(snapshots.id, row.id),
           ),
