@@ -55,8 +55,15 @@ export function busClient(c: Requester) {
     send: (m: Destination & { type?: MessageType; payload: unknown; correlation_id?: string }) => c.request<BusMessage>("POST", "/api/bus/messages", m),
     request: (m: Destination & { type?: MessageType; payload: unknown }, timeoutMs: number) =>
       c.request<BusMessage>("POST", "/api/bus/request", { message: m, timeout_ms: timeoutMs }),
-    inbox: (agent: string, o: { ack?: boolean; after?: number; limit?: number } = {}) =>
-      c.request<InboxResult>("GET", `/api/bus/inbox/${enc(agent)}${query({ ack: o.ack ? 1 : undefined, after: o.after, limit: o.limit })}`),
+    /** What waits for an agent; with ack, what was returned is acknowledged (`waiting` is then what is left). */
+    inbox: async (agent: string, o: { ack?: boolean; after?: number; limit?: number } = {}) => {
+      const r = await c.request<InboxResult>("GET", `/api/bus/inbox/${enc(agent)}${query({ after: o.after, limit: o.limit })}`);
+      if (o.ack && r.messages.length) {
+        const a = await c.request<{ acked: number; waiting: number }>("POST", `/api/bus/inbox/${enc(agent)}/ack`, { seqs: r.messages.map((m) => m.seq) });
+        r.waiting = a.waiting;
+      }
+      return r;
+    },
     ack: (agent: string, o: { seqs?: number[]; up_to?: number }) => c.request<{ acked: number; waiting: number }>("POST", `/api/bus/inbox/${enc(agent)}/ack`, o),
     history: (q: { agent?: string; topic?: string; type?: string; after?: number; limit?: number } = {}) =>
       c.request<BusMessage[]>("GET", `/api/bus/messages${query(q)}`),

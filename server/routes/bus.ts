@@ -40,7 +40,6 @@ const historyQuery = z.object({
 const inboxQuery = z.object({
   after: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().positive().max(10_000).optional(),
-  ack: z.enum(["0", "1", "true", "false"]).optional(),
 });
 
 const ackSchema = z
@@ -77,14 +76,12 @@ export function busRoutes(rt: Runtime) {
     return c.json(time("bus.history", () => bus.history({ agent: q.agent, topic: q.topic, type: q.type, afterSeq: q.after, limit: q.limit })));
   });
 
-  documentRoute({ method: "get", path: "/api/bus/inbox/{agent}", summary: "What waits in an agent's inbox (ack=1 acknowledges what is returned)", scope: "read", query: inboxQuery, tags: ["bus"] });
+  documentRoute({ method: "get", path: "/api/bus/inbox/{agent}", summary: "What waits in an agent's inbox, oldest first (acknowledge with POST .../ack)", scope: "read", query: inboxQuery, tags: ["bus"] });
   app.get("/bus/inbox/:agent", (c) => {
     const agent = c.req.param("agent");
     checkInboxAccess(c.get("caller"), agent);
     const q = queryOf(c, inboxQuery);
-    const r = time("bus.inbox", () => bus.readInbox(agent, { afterSeq: q.after, limit: q.limit }), { agent });
-    if ((q.ack === "1" || q.ack === "true") && r.messages.length) bus.ack(agent, { seqs: r.messages.map((m) => m.seq) });
-    return c.json(r);
+    return c.json(time("bus.inbox", () => bus.readInbox(agent, { afterSeq: q.after, limit: q.limit }), { agent }));
   });
 
   documentRoute({ method: "post", path: "/api/bus/inbox/{agent}/ack", summary: "Acknowledge inbox messages by seq (or all up to a seq)", scope: "exec", body: ackSchema, tags: ["bus"] });
