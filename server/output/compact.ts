@@ -41,6 +41,8 @@ export interface CompactResult {
 const MIN_FOLD_LINES = 3;
 const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
 const SHORT_GAP = 6;
+const SHORT_OUTPUT_LINES = 30;
+const SHORT_OUTPUT_CHARS = 4000;
 const LONG_LINE = 2000;
 const LONG_LINE_HEAD = 600;
 const LONG_LINE_TAIL = 300;
@@ -61,6 +63,9 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     const legend = factored.legend.length ? [`[paths: ${factored.legend.join(" · ")}]`] : [];
     return finish(rendered, [...legend, ...factored.lines], [], analysis);
   }
+
+  // A short output is read whole: only the lossless stages apply.
+  if (lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS) return finish(rendered, losslessOnly(lines), [], analysis);
 
   const { keep, classes } = keepMask(lines, analysis, options.exitCode);
   const { out, folds } = emitWithFolds(lines, classes, keep, hint);
