@@ -87,6 +87,11 @@ export function countTokens(text: string, encoding: Encoding = "o200k_base"): nu
 
 const CHUNK_CHARS = 1 << 20;
 
+/** Loads the tokenizer now (about 150-250 ms) so the first command's count does not pay for it. */
+export function warmTokenizer(encoding: Encoding = "o200k_base"): void {
+  encoderFor(encoding);
+}
+
 /** Percentage of tokens saved going from `raw` to `compacted` tokens, one decimal, never negative. */
 export function savedPercent(raw: number, compacted: number): number {
   if (raw <= 0) return 0;
