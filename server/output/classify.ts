@@ -17,7 +17,7 @@ const BLOCK_HEADER =
 
 /** Stack frames inside dependencies, the runtime or the standard library: never what to fix. */
 const DEPENDENCY_FRAME =
-  /^\s*(?:at (?:.*\()?(?:node:|[^()]*node_modules\/|<anonymous>\)|native\))|at \/rustc\/|\d+: (?:std|core|alloc|__rustc|test)::|\d+: <.* as core::|File ".*(?:site-packages|\/lib\/python\d)|at (?:java|jdk|sun|org\.junit|org\.apache|org\.opentest4j|org\.gradle|kotlin)\.|\s*at \/usr\/(?:lib|local)\/go\/)/;
+  /^\s*(?:at (?:.*\()?(?:node:|[^()]*node_modules\/|<anonymous>\)|native\))|at \/rustc\/|\d+: (?:std|core|alloc|__rustc|test)::|\d+: <.* as core::|File ".*(?:site-packages|\/lib\/python\d)|at (?:java|jdk|sun|org\.junit|org\.apache|org\.opentest4j|org\.gradle|kotlin)\.|at \/usr\/(?:lib|local)\/go\/)/;
 
 /** Lines that say a test passed or a step progressed: the bulk of a green run. */
 const CHATTER =

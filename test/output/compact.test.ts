@@ -106,3 +106,20 @@ describe("giant lines", () => {
     expect(r.text).toContain("characters folded (ai-session read s --command 3 --lines 2-2)");
   });
 });
+
+describe("pathological lines", () => {
+  test("long runs of blanks, dots, colons or slashes never make the classifier backtrack quadratically", async () => {
+    const { classifyLine } = await import("../../server/output/classify.ts");
+    const n = 100_000;
+    for (const line of [" ".repeat(n) + "x", "\t".repeat(n) + "x", "a.".repeat(n / 2), "1:".repeat(n / 2), "a/".repeat(n / 2), "a".repeat(n)]) {
+      const t = performance.now();
+      classifyLine(line);
+      analyzeOutputOf(line);
+      expect(performance.now() - t).toBeLessThan(500); // a quadratic regex takes seconds here
+    }
+  });
+});
+
+function analyzeOutputOf(line: string) {
+  return compactOutput(`${line}\n${line}`, { exitCode: 1 });
+}
