@@ -87,6 +87,51 @@ export function countTokens(text: string, encoding: Encoding = "o200k_base"): nu
 
 const CHUNK_CHARS = 1 << 20;
 
+export interface LargeCount {
+  tokens: number;
+  /** True when part of the text was not tokenized and its tokens were extrapolated. */
+  estimated: boolean;
+}
+
+const CHUNK = 1 << 20;
+
+/** Splits at a line break followed by a non-blank character, where tokenizers never merge across. */
+function chunkEnd(text: string, from: number): number {
+  const target = from + CHUNK;
+  if (target >= text.length) return text.length;
+  for (let i = target; i < Math.min(text.length, target + 64 * 1024); i++) {
+    if (text.charCodeAt(i) === 0x0a && i + 1 < text.length && !/\s/.test(text[i + 1]!)) return i + 1;
+  }
+  return target;
+}
+
+function countRange(text: string, from: number, to: number, encoding: Encoding): number {
+  let total = 0;
+  for (let i = from; i < to; ) {
+    const end = Math.min(chunkEnd(text, i), to);
+    total += countTokens(text.slice(i, end), encoding);
+    i = end;
+  }
+  return total;
+}
+
+/**
+ * Tokens of a possibly huge text without blocking for long or allocating a giant buffer: counted
+ * in 1 MB pieces; past `exactLimit` characters only the first and last halves of the limit are
+ * tokenized and the middle is extrapolated from their measured tokens per character, and the
+ * result says it is an estimate.
+ */
+export function countTokensLarge(text: string, encoding: Encoding = "o200k_base", exactLimit = 8 * CHUNK): LargeCount {
+  if (text.length <= exactLimit) return { tokens: countRange(text, 0, text.length, encoding), estimated: false };
+  const half = Math.floor(exactLimit / 2);
+  const headEnd = chunkEnd(text, half - CHUNK);
+  const tailStart = text.length - half;
+  const head = countRange(text, 0, headEnd, encoding);
+  const tail = countRange(text, tailStart, text.length, encoding);
+  const density = (head + tail) / (headEnd + (text.length - tailStart));
+  return { tokens: head + tail + Math.round((tailStart - headEnd) * density), estimated: true };
+}
+
 /** Loads the tokenizer now (about 150-250 ms) so the first command's count does not pay for it. */
 export function warmTokenizer(encoding: Encoding = "o200k_base"): void {
   encoderFor(encoding);

@@ -119,3 +119,18 @@ describe("a conversation kept in SQLite", () => {
     expect(second.of("session-2").messages().map((m) => m.content)).toEqual(["another session"]);
   });
 });
+
+describe("counting huge texts", () => {
+  test("counts in pieces exactly up to the limit, then says it extrapolated", async () => {
+    const { countTokensLarge } = await import("../../server/context/tokens.ts");
+    const line = "error[E0308]: mismatched types --> src/main.rs:9:24\n";
+    const text = line.repeat(60_000); // ~3 MB, three pieces
+    const exact = countTokens(text);
+    const r = countTokensLarge(text);
+    expect(r.estimated).toBe(false);
+    expect(Math.abs(r.tokens - exact)).toBeLessThanOrEqual(2);
+    const big = countTokensLarge(line.repeat(300_000), "o200k_base", 4 << 20); // ~15 MB, past a 4 MB limit
+    expect(big.estimated).toBe(true);
+    expect(Math.abs(big.tokens - countTokens(line) * 300_000) / big.tokens).toBeLessThan(0.01);
+  });
+});
