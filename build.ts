@@ -10,7 +10,7 @@ mkdirSync("dist", { recursive: true });
 try {
   await $`vite build --config dashboard/vite.config.ts --logLevel warn`;
   await $`bun dashboard/embed.ts`;
-  await $`bun build --compile --minify --sourcemap=none cli/main.ts --outfile dist/ai-session`.quiet();
+  await $`bun build --compile --bytecode --minify --sourcemap=none cli/main.ts --outfile dist/ai-session`.quiet();
 } finally {
   writeFileSync(manifest, committed);
 }

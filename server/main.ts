@@ -92,7 +92,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     unix: paths.socket,
     fetch: (req, server) => app.fetch(req, { transport: "unix", server }),
     websocket,
-    idleTimeout: 0,
   });
   chmodSync(paths.socket, 0o600);
   let tcpServer: ReturnType<typeof Bun.serve>;

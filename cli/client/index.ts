@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { AppError, type ErrorCode } from "../../server/errors.ts";
 import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
 import type { ExecResult } from "../../server/session/exec-result.ts";
@@ -31,15 +31,16 @@ export class AiSessionClient {
     readonly paths: Paths | undefined,
     private readonly base: string,
     private readonly init: { unix?: string; headers: Record<string, string> },
+    /** Starts a server when none answers (the Unix-socket client with autostart). */
+    private readonly starter?: () => Promise<void>,
   ) {}
 
   /** One REST call; an error answer becomes the server's AppError (code and sentence). */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { ...this.init.headers };
     if (body !== undefined) headers["content-type"] = "application/json";
-    let res: Response;
-    try {
-      res = await fetch(this.base + path, {
+    const send = () =>
+      fetch(this.base + path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -47,8 +48,18 @@ export class AiSessionClient {
         // exec and wait may take as long as their own timeout
         timeout: false,
       } as RequestInit);
+    let res: Response;
+    try {
+      res = await send();
     } catch (err) {
-      throw new AppError("unavailable", `the server did not answer (${(err as Error).message}); ai-session status tells whether it runs`);
+      // Nothing was delivered (no socket, or nobody listening): start a server and ask once more.
+      if (!this.starter || !neverReached(err)) throw unreachable(err);
+      await this.starter();
+      try {
+        res = await send();
+      } catch (again) {
+        throw unreachable(again);
+      }
     }
     const text = await res.text();
     let parsed: unknown;
@@ -123,6 +134,16 @@ export class AiSessionClient {
 
 const enc = encodeURIComponent;
 
+function neverReached(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? "";
+  return ["ENOENT", "ECONNREFUSED", "ConnectionRefused", "FailedToOpenSocket"].includes(code);
+}
+
+function unreachable(err: unknown): AppError {
+  if (neverReached(err)) return new AppError("unavailable", "no ai-session server is running (ai-session serve starts one)");
+  return new AppError("unavailable", `the server stopped answering (${(err as Error).message}); ai-session status tells whether it runs`);
+}
+
 /** Connects to the server of a data directory (or a URL), starting it when needed. */
 export async function connect(opts: ConnectOptions = {}): Promise<AiSessionClient> {
   const agent = opts.agent ?? process.env.AI_SESSION_AGENT;
@@ -132,15 +153,8 @@ export async function connect(opts: ConnectOptions = {}): Promise<AiSessionClien
     return new AiSessionClient(undefined, opts.url.replace(/\/$/, ""), { headers });
   }
   const paths = pathsFor(dataHome(opts.home));
-  const client = new AiSessionClient(paths, "http://localhost", { unix: paths.socket, headers });
-  if (await answers(paths.socket)) return client;
-  if (opts.autostart === false) throw notRunning(paths);
-  await startInBackground(paths);
-  return client;
-}
-
-function notRunning(paths: Paths): AppError {
-  return new AppError("unavailable", `no ai-session server is running for ${paths.home} (ai-session serve starts one)`);
+  // No round trip here: the first request starts the server if nothing answers it.
+  return new AiSessionClient(paths, "http://localhost", { unix: paths.socket, headers }, opts.autostart === false ? undefined : () => startInBackground(paths));
 }
 
 export async function answers(socket: string): Promise<boolean> {
@@ -156,7 +170,8 @@ export async function answers(socket: string): Promise<boolean> {
 /** The argv that runs this program's `serve`: the compiled binary itself, or Bun with cli/main.ts. */
 export function selfCommand(): string[] {
   if (process.env.AI_SESSION_BIN) return [process.env.AI_SESSION_BIN];
-  if (import.meta.path.startsWith("/$bunfs") || import.meta.path.startsWith("B:\\~BUN")) return [process.execPath];
+  // The compiled binary is its own runtime; under Bun (or node) we run cli/main.ts with it.
+  if (!/^(bun|bunx|node)(\.exe)?$/.test(basename(process.execPath))) return [process.execPath];
   const main = join(import.meta.dir, "..", "main.ts");
   const bun = typeof Bun !== "undefined" ? process.execPath : "bun";
   return [bun, main];

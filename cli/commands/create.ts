@@ -14,6 +14,7 @@ export default defineCommand({
     rows: { type: "string", description: "rows (default 50)" },
     role: { type: "string", description: "role whose policy applies in this session" },
     "ai-context": { type: "boolean", description: "print the session's AI context after creating it" },
+    limits: { type: "string", description: "resource limits: cpu=SECONDS,mem=SIZE,procs=N,files=N (e.g. mem=512M,procs=100)" },
   },
   run: ({ args }) =>
     runCommand(async () => {
@@ -30,6 +31,7 @@ export default defineCommand({
         return n;
       };
       const { connect } = await import("../client/index.ts");
+      const { limitsToBody, parseLimitSpec } = await import("../../server/security/limits.ts");
       const c = await connect({ home: args.home, agent: agentOf(args) });
       const s = await c.createSession({
         name: args.name,
@@ -39,8 +41,13 @@ export default defineCommand({
         cols: num(args.cols, "cols"),
         rows: num(args.rows, "rows"),
         role: args.role,
-      });
+        ...(args.limits ? { limits: limitsToBody(parseLimitSpec(String(args.limits))) } : {}),
+      } as Parameters<typeof c.createSession>[0]);
       if (args.json) printJson({ name: s.name, id: s.id, pid: s.pid, cwd: s.cwd, shell: s.shell, status: s.status });
       else process.stdout.write(`${s.name}\n`);
+      if (args["ai-context"] && !args.json) {
+        const ctx = await c.request<{ text: string }>("GET", `/api/sessions/${encodeURIComponent(s.name)}/context`);
+        if (!args.json) process.stdout.write(`${ctx.text}\n`);
+      }
     }),
 });

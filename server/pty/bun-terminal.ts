@@ -38,7 +38,7 @@ export function spawnBunTerminal(opts: PtySpawnOptions): Pty {
     kill(signal = "SIGHUP") {
       killProcessGroup(pid, signal);
     },
-    exited: proc.exited.then((code) => (proc.signalCode ? 128 + signalNumber(proc.signalCode) : code)),
+    exited: proc.exited.then((code) => (proc.signalCode ? 128 + signalNumber(String(proc.signalCode)) : code)),
   };
 }
 

@@ -51,7 +51,7 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
       const from = Math.max(session.scrollback.start, session.scrollback.end - REPLAY_BYTES);
       const first = session.scrollback.read(from);
       ws.send(JSON.stringify({ type: "hello", session: session.name, cols: session.config.cols, rows: session.config.rows, writable: canType, offset: first.offset }));
-      if (first.data.length) ws.send(first.data);
+      if (first.data.length) ws.send(first.data as Uint8Array<ArrayBuffer>);
       const onOutput = (id: string, bytes: Uint8Array) => {
         if (id !== session.id) return;
         const raw = ws.raw as { getBufferedAmount?: () => number } | undefined;
@@ -59,7 +59,7 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
           ws.close(4008, "viewer too slow");
           return;
         }
-        ws.send(bytes);
+        ws.send(bytes as Uint8Array<ArrayBuffer>);
       };
       const onEnded = (info: { id: string; status: string }) => {
         if (info.id !== session.id) return;

@@ -18,6 +18,7 @@ import { commandById } from "../session/store.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { AppError } from "../errors.ts";
 import { jsonBody, queryOf } from "./validate.ts";
+import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
 const envRecord = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment names are letters, digits and _"), z.string());
 export const CreateSessionBody = z.strictObject({
@@ -31,6 +32,7 @@ export const CreateSessionBody = z.strictObject({
   agent: z.string().optional(),
   shared: z.boolean().optional(),
   ai_context: z.boolean().optional(),
+  limits: LimitsBody.optional(),
 });
 const Mode = z.enum(["compact", "lossless", "raw"]);
 export const ExecBody = z.strictObject({
@@ -54,6 +56,7 @@ export const SendBody = z
   .refine((b) => b.text !== undefined || (b.keys?.length ?? 0) > 0 || b.enter, { message: "send needs text, keys or enter" });
 export const ReadQuery = z.object({
   since: z.coerce.number().int().min(0).optional(),
+  max_bytes: z.coerce.number().int().min(1).optional(),
   lines: z.coerce.number().int().min(0).optional(),
   raw: z.enum(["1", "true", "0", "false"]).optional(),
 });
@@ -77,8 +80,9 @@ export function sessionRoutes(rt: Runtime) {
   app.post("/sessions", async (c) => {
     const caller = c.get("caller");
     requireScope(caller, "exec");
-    const body = await jsonBody(c, CreateSessionBody);
-    return c.json(await createSession(ops, caller, body), 201);
+    const { limits, ai_context: _ctx, ...body } = await jsonBody(c, CreateSessionBody);
+    const wrapArgv = limits ? limitsWrapper(limitsFromBody(limits), rt.sessions.events, body.name) : undefined;
+    return c.json(await createSession(ops, caller, { ...body, wrapArgv }), 201);
   });
   app.get("/sessions/:name", (c) => {
     requireScope(c.get("caller"), "read");
@@ -111,7 +115,7 @@ export function sessionRoutes(rt: Runtime) {
     const caller = c.get("caller");
     requireScope(caller, "read");
     const q = queryOf(c, ReadQuery);
-    return c.json(readOutput(ops, caller, c.req.param("name"), { since: q.since, lines: q.lines, raw: truthy(q.raw) }));
+    return c.json(readOutput(ops, caller, c.req.param("name"), { since: q.since, lines: q.lines, raw: truthy(q.raw), maxBytes: q.max_bytes }));
   });
   app.get("/sessions/:name/screen", async (c) => {
     requireScope(c.get("caller"), "read");

@@ -21,13 +21,13 @@ export interface Ops {
 const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
 
 export async function createSession(ops: Ops, caller: Caller, opts: CreateOptions): Promise<SessionInfo> {
-  const s = await ops.sessions.create({ ...opts, agent: opts.agent ?? caller.agent });
+  const s = await ops.sessions.create({ ...opts, agent: opts.agent ?? caller.agent, role: opts.role ?? (caller as { role?: string }).role });
   return s.info();
 }
 
 function sessionFor(ops: Ops, caller: Caller, name: string, kind: "exec" | "send" | "kill" | "read" | "attach", command?: string) {
   const s = ops.sessions.get(name);
-  ops.sessions.check({ kind, agent: caller.agent, session: s.info(), command, cwd: s.cwd() });
+  ops.sessions.check({ kind, agent: caller.agent, role: (caller as { role?: string }).role, session: s.info(), command, cwd: s.cwd() });
   return s;
 }
 
@@ -145,9 +145,9 @@ export function historyOf(ops: Ops, name: string) {
 }
 
 /** New output since an offset (default: since the last read), rendered unless raw is asked. */
-export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean }) {
+export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }) {
   const s = sessionFor(ops, caller, name, "read");
-  const r = s.read({ since: req.since });
+  const r = s.read({ since: req.since, maxBytes: req.maxBytes });
   let output = req.raw ? decodeBytes(r.data) : renderOutput(r.data, { cols: s.config.cols });
   if (req.lines !== undefined && req.lines >= 0) output = output.split("\n").slice(-req.lines).join("\n");
   return { session: s.name, start: r.start, offset: r.offset, dropped: r.dropped, output };

@@ -299,8 +299,9 @@ export class Session {
   }
 
   /** Output since `since` (default: since the last read), as raw bytes with offsets. */
-  read(opts: { since?: number } = {}) {
-    const r = this.scrollback.read(opts.since ?? this.readCursor);
+  read(opts: { since?: number; maxBytes?: number } = {}) {
+    const from = opts.since ?? this.readCursor;
+    const r = this.scrollback.read(from, opts.maxBytes ? Math.max(from, this.scrollback.start) + opts.maxBytes : undefined);
     this.readCursor = r.offset;
     return r;
   }
