@@ -42,7 +42,8 @@ export async function migrateTmux(
     }
     try {
       const scrollback = captureScrollback(server, paneId);
-      const seed = new TextEncoder().encode(scrollback);
+      // The capture carries colours (-e): end them so the new shell's prompt starts plain.
+      const seed = new TextEncoder().encode(`${scrollback}\x1b[0m`);
       await sessions.create({ name: p.name, cwd: p.cwd, cols: p.cols, rows: p.rows, seed, agent: opts.agent });
       panes.push({ ...p, status: "created", scrollback_bytes: seed.length });
     } catch (err) {

@@ -8,6 +8,14 @@ import type { Runtime } from "../runtime.ts";
 import type { SnapshotDoc } from "./document.ts";
 import { latestSnapshot, restorableNames } from "./snapshot.ts";
 
+/**
+ * Played after the old scrollback: whatever modes it left on (a full-screen program's alternate
+ * screen, a hidden cursor, mouse reporting, a scroll region, colours) are turned off, so the new
+ * shell's prompt lands on a normal screen. The text itself stays.
+ */
+export const TERMINAL_RESET =
+  "\x1b[0m\x1b[?1049l\x1b[?47l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[r\x1b[?7h";
+
 export interface RestoreResult {
   name: string;
   id: string;
@@ -118,7 +126,7 @@ export async function restoreDocument(
     shell = undefined;
   }
   const scrollback = Buffer.from(doc.scrollback.data_b64, "base64");
-  const banner = Buffer.from(`\r\n\x1b[2m[ai-session: restored from a snapshot of ${doc.created_at}]\x1b[0m\r\n`);
+  const banner = Buffer.from(`${TERMINAL_RESET}\r\n\x1b[2m[ai-session: restored from a snapshot of ${doc.created_at}]\x1b[0m\r\n`);
   const seed = new Uint8Array(Buffer.concat([scrollback, banner]));
   const id = opts.newName ? undefined : reusableId(rt, doc);
   const session = await rt.sessions.create({

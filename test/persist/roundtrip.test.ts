@@ -105,3 +105,24 @@ describe("snapshot and restore round trip", () => {
     await expect(restoreByName(t.rt, "nope")).rejects.toThrow(/no snapshot of a session named "nope"/);
   }, 30_000);
 });
+
+describe("restoring a session left inside a full-screen program", () => {
+  test("the new prompt lands on the normal screen with a visible cursor", async () => {
+    const t = runtime();
+    const s = await t.rt.sessions.create({ name: "tui", shell: bash });
+    // What a full-screen program leaves behind when its shell is gone: alternate screen on, cursor hidden.
+    s.writeRaw("printf 'before-tui\\n\\033[?1049h\\033[?25lINSIDE-TUI'; sleep 30\r");
+    await Bun.sleep(500);
+    expect((await s.screen.capture()).alternate).toBe(true);
+    await snapshotSession(t.rt, "tui");
+    await t.rt.sessions.kill("tui");
+    await restoreByName(t.rt, "tui");
+    const back = t.rt.sessions.get("tui");
+    const out = await back.commands.exec("echo after-restore", { timeoutMs: 10_000 });
+    expect(text(out.raw)).toContain("after-restore");
+    const screen = await back.screen.capture();
+    expect(screen.alternate).toBe(false);
+    expect(screen.text).toContain("after-restore");
+    expect(text(back.scrollback.read(0).data)).toContain("INSIDE-TUI");
+  }, 30_000);
+});
