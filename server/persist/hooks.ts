@@ -1,7 +1,8 @@
 import type { Runtime } from "../runtime.ts";
 import type { Session } from "../session/session.ts";
 import { enforceRetention } from "./history.ts";
-import { captureSession, captureSessionAsync, forgetScreen, retireSnapshots, saveDocument, type SnapshotReason } from "./snapshot.ts";
+import { envSettled, screenOf } from "./session-state.ts";
+import { captureSession, forgetScreen, retireSnapshots, saveDocument, type SnapshotReason } from "./snapshot.ts";
 
 /**
  * Automatic persistence, wired to the session events:
@@ -18,6 +19,8 @@ export interface Persistence {
 }
 
 const MIN_GAP_MS = 1000;
+/** A session's automatic snapshots use at most ~1% of a core: the gap grows with their cost. */
+const COST_FACTOR = 100;
 
 export function intervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.AI_SESSION_SNAPSHOT_INTERVAL ?? "30");
@@ -28,6 +31,7 @@ export function installPersistence(rt: Runtime): Persistence {
   const events = rt.sessions.events;
   const dirty = new Set<string>();
   const lastAt = new Map<string, number>();
+  const costMs = new Map<string, number>();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let shuttingDown = false;
 
@@ -55,17 +59,24 @@ export function installPersistence(rt: Runtime): Persistence {
     lastAt.set(id, Date.now());
     dirty.delete(id);
     try {
-      const doc = await captureSessionAsync(rt, session, reason);
-      if (!shuttingDown && session.alive) saveDocument(rt.db, doc);
+      const [screen] = await Promise.all([screenOf(session), envSettled(session, rt.db)]);
+      if (shuttingDown || !session.alive) return;
+      const started = performance.now();
+      saveDocument(rt.db, captureSession(rt, session, reason, screen));
+      costMs.set(id, performance.now() - started);
     } catch (err) {
       if (session.alive) report(session, err);
     }
   };
 
-  /** At most one snapshot a second per session; a burst of commands ends with one trailing snapshot. */
+  /**
+   * At most one snapshot a second per session (longer when snapshots are costly: ~1% of a core at
+   * most); a burst of commands ends with one trailing snapshot.
+   */
   const soon = (id: string, reason: SnapshotReason) => {
     if (shuttingDown || pending.has(id)) return;
-    const wait = Math.max(0, (lastAt.get(id) ?? 0) + MIN_GAP_MS - Date.now());
+    const gap = Math.max(MIN_GAP_MS, (costMs.get(id) ?? 0) * COST_FACTOR);
+    const wait = Math.max(0, (lastAt.get(id) ?? 0) + gap - Date.now());
     const t = setTimeout(() => {
       pending.delete(id);
       if (!shuttingDown) void snap(id, reason);
@@ -91,6 +102,8 @@ export function installPersistence(rt: Runtime): Persistence {
     pending.delete(info.id);
     dirty.delete(info.id);
     forgetScreen(info.id);
+    costMs.delete(info.id);
+    lastAt.delete(info.id);
     retireSnapshots(rt.db, info.id);
   };
   const snapshotAll = (reason: SnapshotReason) => {
