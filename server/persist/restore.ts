@@ -14,7 +14,9 @@ import { latestSnapshot, restorableNames } from "./snapshot.ts";
  * shell's prompt lands on a normal screen. The text itself stays.
  */
 export const TERMINAL_RESET =
-  "\x1b[0m\x1b[?1049l\x1b[?47l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[r\x1b[?7h";
+  // none of these move the cursor: 1047 (not 1049) leaves the alternate screen without restoring a
+  // saved position, and the scroll region is reset between a cursor save and restore
+  "\x1b[0m\x1b[?1047l\x1b7\x1b[r\x1b8\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?7h";
 
 export interface RestoreResult {
   name: string;
