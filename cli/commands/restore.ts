@@ -4,6 +4,8 @@ import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
 import { globalArgs, runCommand } from "./_shared.ts";
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 interface Restored {
   name: string;
   id: string;
@@ -26,7 +28,7 @@ function readSnapshotFile(path: string): string {
 
 function describe(r: Restored): string {
   const notes = r.notes.length ? ` (${r.notes.join("; ")})` : "";
-  return `restored ${r.name} from ${r.from}: cwd ${r.cwd}, ${r.commands} commands, ${r.scrollback_bytes} bytes of scrollback${notes}`;
+  return `restored ${r.name} from ${r.from}: cwd ${r.cwd}, ${plural(r.commands, "command")}, ${r.scrollback_bytes} bytes of scrollback${notes}`;
 }
 
 export default defineCommand({

@@ -4,6 +4,8 @@ import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
 import { globalArgs, runCommand } from "./_shared.ts";
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 interface SnapshotSummary {
   id: number;
   name: string;
@@ -64,7 +66,7 @@ export default defineCommand({
       if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
       else
         process.stdout.write(
-          `snapshot ${s.id} of ${s.name}: ${s.commands ?? 0} commands, ${s.scrollback_bytes ?? 0} bytes of scrollback, cwd ${s.cwd}${file ? `, written to ${file}` : ""}\n`,
+          `snapshot ${s.id} of ${s.name}: ${plural(s.commands ?? 0, "command")}, ${s.scrollback_bytes ?? 0} bytes of scrollback, cwd ${s.cwd}${file ? `, written to ${file}` : ""}\n`,
         );
     }),
 });
