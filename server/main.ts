@@ -9,6 +9,7 @@ import type { Runtime } from "./runtime.ts";
 import { SessionManager } from "./session/manager.ts";
 import { runningSessionRows, updateSession } from "./session/store.ts";
 import { VERSION } from "./version.ts";
+import { warmTokenizer } from "./context/tokens.ts";
 import { createBusService } from "./bus/index.ts";
 import { installPersistence } from "./persist/hooks.ts";
 import { restoreAll } from "./persist/restore.ts";
@@ -139,6 +140,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     for (const r of restored) console.error(`restored ${JSON.stringify(r)}`);
   }
   opts.onListening?.({ url, port: rt.port, socket: paths.socket });
+  // Load the tokenizer now, off the first command's path.
+  setTimeout(() => warmTokenizer(), 50).unref?.();
   return { rt, url, stop: (reason = "") => rt.shutdown(reason) };
 }
 

@@ -73,9 +73,11 @@ export function sessionRoutes(rt: Runtime) {
   const ops = rt;
   const truthy = (v?: string) => v === "1" || v === "true";
 
+  // Each session with what its occupant is doing (idle, working, blocked...) as the bus sees it.
+  const withStatus = <T extends { id: string }>(info: T) => ({ ...info, agent_status: rt.bus?.status?.get(info.id) ?? null });
   app.get("/sessions", (c) => {
     requireScope(c.get("caller"), "read");
-    return c.json(rt.sessions.list().map((s) => s.info()));
+    return c.json(rt.sessions.list().map((s) => withStatus(s.info())));
   });
   app.post("/sessions", async (c) => {
     const caller = c.get("caller");
@@ -86,7 +88,7 @@ export function sessionRoutes(rt: Runtime) {
   });
   app.get("/sessions/:name", (c) => {
     requireScope(c.get("caller"), "read");
-    return c.json(rt.sessions.get(c.req.param("name")).info());
+    return c.json(withStatus(rt.sessions.get(c.req.param("name")).info()));
   });
   app.delete("/sessions/:name", async (c) => {
     const caller = c.get("caller");

@@ -1,10 +1,12 @@
 import type { Db } from "../../db/client.ts";
-import { countTokens, savedPercent } from "../context/tokens.ts";
+import { countTokens, countTokensLarge, savedPercent } from "../context/tokens.ts";
 import { compactOutput } from "../output/compact.ts";
 import { decodeBytes } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
 import type { ExecOutcome } from "./command-tracker.ts";
 import { recordCommandTokens } from "./store.ts";
+
+const RAW_EXACT_CHARS = 1 << 20;
 
 export type OutputMode = "compact" | "lossless" | "raw";
 
@@ -19,7 +21,8 @@ export interface ExecResult {
   output: string;
   raw_bytes: number;
   truncated: boolean;
-  tokens: { raw: number; compacted: number; saved_pct: number };
+  /** `estimated`: the raw count of an output over 1 MB is extrapolated from its exactly counted head and tail. */
+  tokens: { raw: number; compacted: number; saved_pct: number; estimated?: boolean };
   analysis: Analysis;
   completion: ExecOutcome["completion"];
   cwd: string;
@@ -38,7 +41,7 @@ export function buildExecResult(
   db: Db,
   sessionName: string,
   outcome: ExecOutcome,
-  opts: { mode: OutputMode; cols: number; cwd: string },
+  opts: { mode: OutputMode; cols: number; cwd: string; record?: boolean },
 ): ExecResult {
   const id = outcome.record.id;
   const raw = outcome.raw;
@@ -50,9 +53,11 @@ export function buildExecResult(
     expandHint: (a, b) => `ai-session read ${sessionName} --command ${id} --lines ${a}-${b}`,
   });
   const output = opts.mode === "raw" ? decodeBytes(raw) : compacted.text;
-  const rawTokens = countTokens(decodeBytes(raw));
+  // Exact up to 1 MB; past that the tokenizer (about 2 MB/s) would stall the server for seconds.
+  const rawCount = countTokensLarge(decodeBytes(raw), "o200k_base", RAW_EXACT_CHARS);
+  const rawTokens = rawCount.tokens;
   const outTokens = opts.mode === "raw" ? rawTokens : countTokens(output);
-  if (outcome.status !== "timeout" && outcome.status !== "waiting_for_input") {
+  if (opts.record !== false && outcome.status !== "timeout" && outcome.status !== "waiting_for_input") {
     recordCommandTokens(db, id, { tool: compacted.analysis.tool ?? null, raw: rawTokens, compacted: outTokens });
   }
   return {
@@ -65,7 +70,7 @@ export function buildExecResult(
     output,
     raw_bytes: raw.length,
     truncated: outcome.truncated,
-    tokens: { raw: rawTokens, compacted: outTokens, saved_pct: savedPercent(rawTokens, outTokens) },
+    tokens: { raw: rawTokens, compacted: outTokens, saved_pct: savedPercent(rawTokens, outTokens), ...(rawCount.estimated ? { estimated: true } : {}) },
     analysis: compacted.analysis,
     completion: outcome.completion,
     cwd: opts.cwd,

@@ -120,7 +120,8 @@ export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mo
       truncated: false,
       completion: { method: (row.completionMethod ?? "shell_integration") as never, confidence: (row.completionConfidence ?? "high") as never },
     },
-    { mode, cols, cwd: row.cwd },
+    // Reading a stored command back does not rewrite its recorded token counts.
+    { mode, cols, cwd: row.cwd, record: false },
   );
 }
 

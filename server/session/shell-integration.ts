@@ -9,8 +9,8 @@ import { basename, join } from "node:path";
  * Nothing is typed into the pane and nothing extra lands in the shell's history: the hooks live
  * in PROMPT_COMMAND/PS0 (bash), precmd/preexec (zsh) and PS1 (plain sh, which reports the exit
  * status through `$?` in its prompt but has no start mark).
- * At every prompt the shell also writes its exported environment to a state file (a builtin, no
- * fork), which snapshots read.
+ * At every prompt, before the D mark, the shell also writes its exported environment to a state
+ * file (a builtin, no fork), so it is current when a command's result is returned.
  */
 export type ShellKind = "bash" | "zsh" | "sh" | "other";
 
@@ -46,8 +46,8 @@ export function prepareShell(shell: string, sessionDir: string, nonce: string): 
 __ais_state=${shq(stateFile)}
 __ais_prompt() {
   local s=$?
-  builtin printf '${mark("D;%s")}' "$s"
   builtin export -p > "$__ais_state" 2>/dev/null
+  builtin printf '${mark("D;%s")}' "$s"
   return $s
 }
 if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
@@ -73,14 +73,16 @@ ZDOTDIR="\${AI_SESSION_USER_ZDOTDIR:-$HOME}"
 __ais_state=${shq(stateFile)}
 __ais_precmd() {
   local s=$?
-  builtin printf '${mark("D;%s")}' "$s"
   builtin export -p > "$__ais_state" 2>/dev/null
+  builtin printf '${mark("D;%s")}' "$s"
   return $s
 }
 __ais_preexec() { builtin printf '${mark("C")}'; }
 autoload -Uz add-zsh-hook
 add-zsh-hook precmd __ais_precmd
 add-zsh-hook preexec __ais_preexec
+# zsh's partial-line mark (PROMPT_SP) would land in every command's output: behave like bash.
+unsetopt PROMPT_SP
 PS1="%{$(builtin printf '${mark("A")}')%}\${PS1:-%~%# }"
 unset AI_SESSION_NONCE
 `,

@@ -142,7 +142,14 @@ describe("processes and servers", () => {
       expect([a.code, b.code]).toEqual([0, 0]);
       const list = await h.json<any[]>(["list"]);
       expect(list.map((s) => s.name).sort()).toEqual(["a", "b"]);
-      const servers = processesOfHome(h.home).filter((p) => readFileSync(`/proc/${p}/cmdline`, "latin1").includes("serve"));
+      const cmdline = (p: number) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, "latin1");
+        } catch {
+          return ""; // a short-lived process that already ended
+        }
+      };
+      const servers = processesOfHome(h.home).filter((p) => cmdline(p).includes("serve"));
       expect(servers.length).toBe(1);
     } finally {
       await h.close();
