@@ -14,7 +14,7 @@ export interface BenchRow {
 
 const wanted = process.argv.slice(2);
 const modules = readdirSync(import.meta.dir)
-  .filter((f) => f.endsWith(".ts") && f !== "run.ts" && !f.startsWith("_"))
+  .filter((f) => f.endsWith(".ts") && f !== "run.ts" && !f.startsWith("_") && !f.startsWith("."))
   .map((f) => f.replace(/\.ts$/, ""))
   .filter((n) => wanted.length === 0 || wanted.includes(n));
 
