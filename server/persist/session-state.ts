@@ -93,7 +93,7 @@ export async function envSettled(session: Session, db: Db, waitMs = 300): Promis
     try {
       if (statSync(file).mtimeMs >= last.startedAt) return;
     } catch {
-      // not written yet
+      return; // no such file: this shell has no integration writing it
     }
     await Bun.sleep(5);
   }

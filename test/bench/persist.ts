@@ -57,11 +57,13 @@ function writeCommands(db: Parameters<typeof insertCommand>[0], sessionId: strin
   const t0 = performance.now();
   for (let i = from; i < from + n; i++) {
     const raw = typicalOutput(i);
-    const id = insertCommand(db, { sessionId, command: `npm test -- shard ${i}`, cwd: "/work", status: "running", startedAt: Date.now(), startOffset: 0 });
+    // Started in the past, like the history a session has built up before the snapshot.
+    const startedAt = Date.now() - 3_600_000 + i;
+    const id = insertCommand(db, { sessionId, command: `npm test -- shard ${i}`, cwd: "/work", status: "running", startedAt, startOffset: 0 });
     finishCommand(db, id, {
       status: i % 3 ? "failed" : "ok",
       exitCode: i % 3 ? 1 : 0,
-      endedAt: Date.now(),
+      endedAt: startedAt + 5,
       durationMs: 5,
       endOffset: raw.length,
       raw,
