@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope } from "../security/auth.ts";
+import { limitSupport } from "../security/limits.ts";
 
 /** Server-level routes: status and shutdown. */
 export function serverRoutes(rt: Runtime) {
@@ -18,6 +19,8 @@ export function serverRoutes(rt: Runtime) {
       uptime_ms: Date.now() - rt.startedAt,
       home: rt.paths.home,
       url: `http://127.0.0.1:${rt.port}/`,
+      // What per-session resource limits this machine can enforce, in one sentence.
+      limits: limitSupport().statement,
     });
   });
   app.post("/server/shutdown", (c) => {

@@ -107,8 +107,8 @@ export class Session {
 
   private async spawn(): Promise<void> {
     const c = this.config;
+    // A restored or imported scrollback comes first; the first plain `read` shows it too.
     if (c.seed?.length) this.ingestFiltered(c.seed);
-    this.readCursor = this.scrollback.end;
     const launch = prepareShell(c.shell, c.dir, this.nonce);
     this.kind = launch.kind;
     this.stateFile = launch.stateFile;
