@@ -44,7 +44,14 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
       throw new AppError("denied", "requests must use a loopback host name (localhost or 127.0.0.1)");
     }
     c.set("rt", rt);
-    const path = new URL(c.req.url).pathname;
+    // Routing matches the decoded path, so the decoded path decides who must authenticate:
+    // "/%61pi/sessions" is /api/sessions. A malformed escape is a bad request.
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      throw new AppError("invalid", "the request path has a malformed %-escape");
+    }
     // The dashboard's static files carry no data; everything under /api and /mcp needs a caller.
     if (path.startsWith("/api") || path.startsWith("/mcp")) c.set("caller", authenticate(rt, c.req.raw, transport));
     await next();

@@ -66,6 +66,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     unlinkSync(paths.socket);
   }
+  // Listen on TCP first: a taken port fails before any state is opened. Requests wait for the app.
+  let handler: ((req: Request, server: unknown) => Response | Promise<Response>) | undefined;
+  const notReady = () => new Response(JSON.stringify({ error: { code: "unavailable", message: "the server is starting" } }), { status: 503 });
+  let tcpServer: ReturnType<typeof Bun.serve>;
+  try {
+    tcpServer = Bun.serve({
+      hostname: opts.host,
+      port: opts.port,
+      fetch: (req, server) => (handler ? handler(req, { transport: "tcp", server }) : notReady()),
+      websocket,
+      idleTimeout: 0,
+    });
+  } catch (err) {
+    throw new AppError("unavailable", `cannot listen on ${opts.host}:${opts.port} (${(err as Error).message}); pick another with --port`);
+  }
   const db = openDatabase(paths.db);
   const sessions = new SessionManager(db, paths);
   let stopping: Promise<void> | null = null;
@@ -89,28 +104,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   for (const row of orphaned) updateSession(db, row.id, { status: "lost", endedAt: Date.now() });
 
   const app = createApp(rt);
+  handler = (req, env) => app.fetch(req, env as never);
   const unixServer = Bun.serve({
     unix: paths.socket,
     fetch: (req, server) => app.fetch(req, { transport: "unix", server }),
     websocket,
   });
   chmodSync(paths.socket, 0o600);
-  let tcpServer: ReturnType<typeof Bun.serve>;
-  try {
-    tcpServer = Bun.serve({
-      hostname: opts.host,
-      port: opts.port,
-      fetch: (req, server) => app.fetch(req, { transport: "tcp", server }),
-      websocket,
-      idleTimeout: 0,
-    });
-  } catch (err) {
-    unixServer.stop(true);
-    try {
-      unlinkSync(paths.socket);
-    } catch {}
-    throw new AppError("unavailable", `cannot listen on ${opts.host}:${opts.port} (${(err as Error).message}); pick another with --port`);
-  }
   rt.port = tcpServer.port ?? opts.port;
   writeFileSync(paths.pidFile, JSON.stringify({ pid: process.pid, port: rt.port, host: opts.host, version: VERSION }), { mode: 0o600 });
   const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${rt.port}/${opts.noToken ? "" : `?token=${rt.ownerToken}`}`;

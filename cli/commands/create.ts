@@ -1,6 +1,18 @@
 import { defineCommand } from "citty";
+import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
-import { agentOf, globalArgs, listFlag, printJson, runCommand } from "./_shared.ts";
+import { agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
+
+/** Every value of a repeatable flag (`--env A=1 --env B=2`): citty keeps only the last one. */
+function repeated(flag: string): string[] {
+  const argv = process.argv;
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag && i + 1 < argv.length) out.push(argv[++i]!);
+    else if (argv[i]!.startsWith(`${flag}=`)) out.push(argv[i]!.slice(flag.length + 1));
+  }
+  return out;
+}
 
 export default defineCommand({
   meta: { name: "create", description: "Create a session: a shell that lives in the server" },
@@ -19,7 +31,7 @@ export default defineCommand({
   run: ({ args }) =>
     runCommand(async () => {
       const env: Record<string, string> = {};
-      for (const kv of listFlag(args.env)) {
+      for (const kv of repeated("--env")) {
         const i = kv.indexOf("=");
         if (i <= 0) throw new AppError("invalid", `--env takes K=V, not "${kv}"`);
         env[kv.slice(0, i)] = kv.slice(i + 1);
@@ -35,7 +47,8 @@ export default defineCommand({
       const c = await connect({ home: args.home, agent: agentOf(args) });
       const s = await c.createSession({
         name: args.name,
-        cwd: args.cwd ?? process.cwd(),
+        // relative to where the user stands, not to where the server runs
+        cwd: resolve(args.cwd ?? "."),
         shell: args.shell,
         env,
         cols: num(args.cols, "cols"),
@@ -43,11 +56,12 @@ export default defineCommand({
         role: args.role,
         ...(args.limits ? { limits: limitsToBody(parseLimitSpec(String(args.limits))) } : {}),
       } as Parameters<typeof c.createSession>[0]);
-      if (args.json) printJson({ name: s.name, id: s.id, pid: s.pid, cwd: s.cwd, shell: s.shell, status: s.status });
-      else process.stdout.write(`${s.name}\n`);
-      if (args["ai-context"] && !args.json) {
-        const ctx = await c.request<{ text: string }>("GET", `/api/sessions/${encodeURIComponent(s.name)}/context`);
-        if (!args.json) process.stdout.write(`${ctx.text}\n`);
+      const ctx = args["ai-context"] ? await c.request<{ text: string }>("GET", `/api/sessions/${encodeURIComponent(s.name)}/context`) : undefined;
+      if (args.json) {
+        printJson({ name: s.name, id: s.id, pid: s.pid, cwd: s.cwd, shell: s.shell, status: s.status, ...(ctx ? { context: ctx } : {}) });
+      } else {
+        process.stdout.write(`${s.name}\n`);
+        if (ctx) process.stdout.write(`${ctx.text}\n`);
       }
     }),
 });

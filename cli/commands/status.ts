@@ -11,7 +11,9 @@ export default defineCommand({
       let s;
       try {
         s = await (await connect({ home: args.home, autostart: false })).status();
-      } catch {
+      } catch (err) {
+        // Only "nothing answers" means no server; any other failure is reported as it is.
+        if ((err as { code?: string }).code !== "unavailable") throw err;
         if (args.json) printJson({ running: false, home: dataHome(args.home) });
         else process.stdout.write(`no server running for ${dataHome(args.home)}\n`);
         return 1;

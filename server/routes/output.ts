@@ -8,6 +8,7 @@ import { analyzeOutput } from "../output/analyze.ts";
 import { renderOutput } from "../output/render.ts";
 import { compactReport } from "../output/report.ts";
 import type { Runtime } from "../runtime.ts";
+import { guardRead } from "../session/operations.ts";
 import { requireScope } from "../security/auth.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
@@ -42,16 +43,12 @@ const SummarizeBody = z.strictObject({
 export function outputRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   const contexts = new SessionContexts(rt);
-  const conversationOf = (name: string) => {
-    const s = rt.sessions.has(name) ? rt.sessions.get(name) : undefined;
-    const id = s?.id ?? rt.sessions.rowByName(name)?.id;
-    if (!id) rt.sessions.get(name); // throws the clear not_found
-    return contexts.conversations.of(id!);
-  };
+  const conversationOf = (name: string) => contexts.conversations.of(rt.sessions.idOf(name));
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/analysis", summary: "Analysis of the last (or ?command=ID) command: tool, status, counts, errors with file:line, failing tests, suggestions", scope: "read", query: AnalysisQuery, tags: ["output"] });
   app.get("/sessions/:name/analysis", (c) => {
     requireScope(c.get("caller"), "read");
+    guardRead(rt, c.get("caller"), c.req.param("name"));
     const q = queryOf(c, AnalysisQuery);
     return c.json(contexts.analysis(c.req.param("name"), q.command));
   });
@@ -59,6 +56,7 @@ export function outputRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/sessions/{name}/context", summary: "The session's AI context within ?max_tokens (default 4000): facts, last command and output, open errors, next steps, recent commands", scope: "read", query: ContextQuery, tags: ["output"] });
   app.get("/sessions/:name/context", (c) => {
     requireScope(c.get("caller"), "read");
+    guardRead(rt, c.get("caller"), c.req.param("name"));
     const q = queryOf(c, ContextQuery);
     return c.json(contexts.context(c.req.param("name"), { maxTokens: q.max_tokens, lines: q.lines }));
   });
@@ -66,6 +64,7 @@ export function outputRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/sessions/{name}/conversation", summary: "The session's conversation history with token counts and approaching_limit", scope: "read", tags: ["output"] });
   app.get("/sessions/:name/conversation", (c) => {
     requireScope(c.get("caller"), "read");
+    guardRead(rt, c.get("caller"), c.req.param("name"));
     const conv = conversationOf(c.req.param("name"));
     return c.json({ status: conv.status(), messages: conv.messages() });
   });
@@ -73,6 +72,7 @@ export function outputRoutes(rt: Runtime) {
   documentRoute({ method: "post", path: "/api/sessions/{name}/conversation", summary: "Add a message to the session's conversation; the oldest turns are summarised when it approaches its limit", scope: "exec", body: MessageBody, status: 201, tags: ["output"] });
   app.post("/sessions/:name/conversation", async (c) => {
     requireScope(c.get("caller"), "exec");
+    guardRead(rt, c.get("caller"), c.req.param("name"));
     const body = await jsonBody(c, MessageBody);
     const conv = conversationOf(c.req.param("name"));
     const message = conv.add(body.role as never, body.content);
@@ -83,6 +83,7 @@ export function outputRoutes(rt: Runtime) {
   documentRoute({ method: "post", path: "/api/sessions/{name}/conversation/summarize", summary: "Summarise the oldest turns extractively (no model), keeping the newest keep_recent messages", scope: "exec", body: SummarizeBody, tags: ["output"] });
   app.post("/sessions/:name/conversation/summarize", async (c) => {
     requireScope(c.get("caller"), "exec");
+    guardRead(rt, c.get("caller"), c.req.param("name"));
     const body = await jsonBody(c, SummarizeBody);
     const conv = conversationOf(c.req.param("name"));
     const summary = conv.summarizeOldest({ keepRecent: body.keep_recent, targetTokens: body.target_tokens });

@@ -4,17 +4,18 @@ import type { AppEnv } from "../app.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope } from "../security/auth.ts";
 import {
+  commandDetail,
   commandLines,
+  resizeSession,
+  screenOf,
   createSession,
   execCommand,
   historyOf,
   killSession,
   readOutput,
-  resultFromRow,
   sendInput,
   waitFor,
 } from "../session/operations.ts";
-import { commandById } from "../session/store.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { AppError } from "../errors.ts";
 import { jsonBody, queryOf } from "./validate.ts";
@@ -61,6 +62,10 @@ export const ReadQuery = z.object({
   raw: z.enum(["1", "true", "0", "false"]).optional(),
 });
 export const ResizeBody = z.strictObject({ cols: z.number().int().min(10).max(1000), rows: z.number().int().min(2).max(500) });
+export const HistoryQuery = z.object({
+  grep: z.string().optional(),
+  failed: z.enum(["1", "true", "0", "false", ""]).optional(),
+});
 const LinesQuery = z.object({
   lines: z.string().regex(/^\d+-\d+$/, "lines are FROM-TO, e.g. 120-400").optional(),
   raw: z.enum(["1", "true", "0", "false"]).optional(),
@@ -105,7 +110,7 @@ export function sessionRoutes(rt: Runtime) {
     const caller = c.get("caller");
     requireScope(caller, "read");
     const body = await jsonBody(c, WaitBody);
-    return c.json(await waitFor(ops, caller, c.req.param("name"), body));
+    return c.json(await waitFor(ops, caller, c.req.param("name"), body, c.req.raw.signal));
   });
   app.post("/sessions/:name/send", async (c) => {
     const caller = c.get("caller");
@@ -120,39 +125,34 @@ export function sessionRoutes(rt: Runtime) {
     return c.json(readOutput(ops, caller, c.req.param("name"), { since: q.since, lines: q.lines, raw: truthy(q.raw), maxBytes: q.max_bytes }));
   });
   app.get("/sessions/:name/screen", async (c) => {
-    requireScope(c.get("caller"), "read");
-    const s = rt.sessions.get(c.req.param("name"));
-    return c.json({ session: s.name, ...(await s.screen.capture()) });
+    const caller = c.get("caller");
+    requireScope(caller, "read");
+    return c.json(await screenOf(ops, caller, c.req.param("name")));
   });
   app.post("/sessions/:name/resize", async (c) => {
-    requireScope(c.get("caller"), "exec");
+    const caller = c.get("caller");
+    requireScope(caller, "exec");
     const body = await jsonBody(c, ResizeBody);
-    const s = rt.sessions.get(c.req.param("name"));
-    s.resize(body.cols, body.rows);
-    return c.json(s.info());
+    return c.json(resizeSession(ops, caller, c.req.param("name"), body.cols, body.rows));
   });
   app.get("/sessions/:name/history", (c) => {
-    requireScope(c.get("caller"), "read");
-    return c.json(applyHistoryFilter(rt.db, historyOf(ops, c.req.param("name")), c.req.query()));
+    const caller = c.get("caller");
+    requireScope(caller, "read");
+    const q = queryOf(c, HistoryQuery);
+    return c.json(applyHistoryFilter(rt.db, historyOf(ops, caller, c.req.param("name")), q));
   });
   app.get("/sessions/:name/commands/:id", (c) => {
-    requireScope(c.get("caller"), "read");
+    const caller = c.get("caller");
+    requireScope(caller, "read");
     const name = c.req.param("name");
     const id = Number(c.req.param("id"));
     if (!Number.isInteger(id)) throw new AppError("invalid", `"${c.req.param("id")}" is not a command id`);
     const q = queryOf(c, LinesQuery);
     if (q.lines) {
       const [from, to] = q.lines.split("-").map(Number) as [number, number];
-      return c.json(commandLines(ops, name, id, { from, to }, truthy(q.raw)));
+      return c.json(commandLines(ops, caller, name, id, { from, to }, truthy(q.raw)));
     }
-    const sid = rt.sessions.has(name) ? rt.sessions.get(name).id : rt.sessions.rowByName(name)?.id;
-    if (!sid) rt.sessions.get(name);
-    const row = commandById(rt.db, sid!, id);
-    if (!row) throw new AppError("not_found", `session "${name}" has no command ${id} (ai-session history ${name})`);
-    const cols = rt.sessions.has(name) ? rt.sessions.get(name).config.cols : 200;
-    const result = resultFromRow(ops, name, row, q.mode ?? "compact", cols);
-    const raw = commandLines(ops, name, id, undefined, true).output;
-    return c.json({ ...result, raw_output: raw });
+    return c.json(commandDetail(ops, caller, name, id, q.mode ?? "compact"));
   });
   return app;
 }

@@ -36,21 +36,30 @@ export interface ExecOutcome {
   completion: Completion;
   /** The prompt text when status is waiting_for_input. */
   prompt?: string;
+  /** Set on finished commands looked up later: their output is read back from the database. */
+  fromHistory?: boolean;
 }
 
 /** Commands longer than this are refused: put long scripts in a file. */
 export const MAX_COMMAND_BYTES = 256 * 1024;
-/** Output kept in memory per command for storage and compaction. */
-const CAPTURE_CAP = 256 * 1024 * 1024;
+/** Output kept in memory per command for storage and compaction: the head and the latest tail. */
+const CAPTURE_HEAD = 64 * 1024 * 1024;
+const CAPTURE_TAIL = 64 * 1024 * 1024;
 const INPUT_QUIET_MS = 200;
 const HEURISTIC_QUIET_MS = 600;
 
 interface Running {
   record: CommandRecord;
+  /** What was typed (plain sh gets multi-line commands as one eval line). */
+  typed: string;
   writeOffset: number;
   startOffset: number | null;
   chunks: Uint8Array[];
   bytes: number;
+  /** Past the head cap, the newest bytes: older tail chunks fall off as new ones come. */
+  tail: Uint8Array[];
+  tailBytes: number;
+  omitted: number;
   truncated: boolean;
   done: Promise<ExecOutcome>;
   resolve(o: ExecOutcome): void;
@@ -89,12 +98,19 @@ export class CommandTracker {
   onOutput(data: Uint8Array): void {
     const r = this.running;
     if (!r || r.startOffset === null) return;
-    if (r.bytes + data.length > CAPTURE_CAP) {
-      r.truncated = true;
+    if (!r.truncated && r.bytes + data.length <= CAPTURE_HEAD) {
+      r.chunks.push(data);
+      r.bytes += data.length;
       return;
     }
-    r.chunks.push(data);
-    r.bytes += data.length;
+    r.truncated = true;
+    r.tail.push(data);
+    r.tailBytes += data.length;
+    while (r.tail.length > 1 && r.tailBytes - r.tail[0]!.length >= CAPTURE_TAIL) {
+      const dropped = r.tail.shift()!;
+      r.tailBytes -= dropped.length;
+      r.omitted += dropped.length;
+    }
   }
 
   onMark(m: Mark): void {
@@ -154,15 +170,18 @@ export class CommandTracker {
       startedAt,
       startOffset: writeOffset,
     });
+    this.session.commandTotal++;
     const record: CommandRecord = { id, sessionId: this.session.id, command, cwd, agent: opts.agent, startedAt };
     let resolve!: (o: ExecOutcome) => void;
     const done = new Promise<ExecOutcome>((r) => (resolve = r));
     const plainSh = this.session.kind === "sh" || this.session.kind === "other";
-    this.running = { record, writeOffset, startOffset: plainSh ? writeOffset : null, chunks: [], bytes: 0, truncated: false, done, resolve };
+    const typed = typedForm(command, this.session.kind);
+    this.running = {
+      record, typed, writeOffset, startOffset: plainSh ? writeOffset : null,
+      chunks: [], bytes: 0, tail: [], tailBytes: 0, omitted: 0, truncated: false, done, resolve,
+    };
     this.events.emit("command:start", this.session.id, record);
-    const multiLine = command.includes("\n");
-    const text = multiLine && this.session.kind !== "sh" ? `\x1b[200~${command}\x1b[201~\r` : `${command.replace(/\n/g, "\r")}\r`;
-    this.session.writeRaw(text);
+    this.session.writeRaw(typed);
     this.lastInputOffset = writeOffset;
     return this.waitFor(this.running, opts.timeoutMs);
   }
@@ -202,7 +221,7 @@ export class CommandTracker {
   }
 
   private partial(r: Running, status: CommandStatus, completion: Completion): ExecOutcome {
-    const raw = concat(r.chunks, r.bytes);
+    const raw = captured(r);
     return {
       record: r.record,
       status,
@@ -210,7 +229,7 @@ export class CommandTracker {
       durationMs: Date.now() - r.record.startedAt,
       startOffset: r.startOffset ?? r.writeOffset,
       endOffset: this.session.scrollback.end,
-      raw: this.session.kind === "sh" ? stripEcho(raw, r.record.command) : raw,
+      raw: this.session.kind === "sh" ? stripEcho(raw, r.typed) : raw,
       truncated: r.truncated,
       completion,
     };
@@ -232,7 +251,8 @@ export class CommandTracker {
       completionMethod: completion.method,
       completionConfidence: completion.confidence,
     });
-    this.finished.set(r.record.id, outcome);
+    // Only what a later `wait` needs to find it; the output itself is in the database.
+    this.finished.set(r.record.id, { ...outcome, raw: new Uint8Array(0), fromHistory: true });
     if (this.finished.size > 32) this.finished.delete(this.finished.keys().next().value!);
     this.events.emit("command:end", this.session.id, r.record, outcome);
     r.resolve(outcome);
@@ -251,8 +271,8 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 }
 
 /** Plain sh has no start mark: its captured output begins with the echo of the typed command. */
-function stripEcho(raw: Uint8Array, command: string): Uint8Array {
-  const echoed = Buffer.from(command.replace(/\n/g, "\r\n") + "\r\n");
+function stripEcho(raw: Uint8Array, typed: string): Uint8Array {
+  const echoed = Buffer.from(typed.replace(/\r$/, "") + "\r\n");
   const head = Buffer.from(raw.subarray(0, echoed.length));
   if (head.equals(echoed)) return raw.subarray(echoed.length);
   const nl = raw.indexOf(0x0a);
@@ -273,5 +293,25 @@ function lastLineOf(raw: Uint8Array): string {
 }
 
 function looksLikePrompt(r: Running): boolean {
-  return /[$#%>❯]\s*$/.test(lastLineOf(concat(r.chunks, r.bytes)));
+  const last = r.tail.at(-1) ?? r.chunks.at(-1);
+  return last !== undefined && /[$#%>❯]\s*$/.test(lastLineOf(last));
+}
+
+/** The captured output: all of it, or its head, a line saying how much was left out, and its tail. */
+function captured(r: Running): Uint8Array {
+  if (!r.truncated) return concat(r.chunks, r.bytes);
+  const note = new TextEncoder().encode(`\r\n[ai-session: ${r.omitted} bytes of output not kept here; the session's scrollback has the latest]\r\n`);
+  return concat([...r.chunks, note, ...r.tail], r.bytes + note.length + r.tailBytes);
+}
+
+/**
+ * What is typed for a command: a bracketed paste for multi-line commands where the shell reads
+ * pastes whole; for plain sh (no bracketed paste, and every line would end at its own prompt) one
+ * `eval` line that carries the whole script.
+ */
+function typedForm(command: string, kind: string): string {
+  if (!command.includes("\n")) return `${command}\r`;
+  if (kind !== "sh") return `\x1b[200~${command}\x1b[201~\r`;
+  const escaped = command.replace(/\\/g, "\\\\").replace(/'/g, "'\\''").replace(/\n/g, "\\n");
+  return `eval "$(printf '%b' '${escaped}')"\r`;
 }

@@ -113,6 +113,9 @@ export class SessionManager {
         updateSession(this.db, id, { status: "exited", endedAt: Date.now() });
         throw err;
       });
+      if (!session.alive) {
+        throw new AppError("invalid", `the shell ${shell} exited at once (exit ${session.exitCode ?? "?"}); pick a shell that stays up`);
+      }
       updateSession(this.db, id, { pid: session.pid });
       this.byName.set(name, session);
       this.events.emit("session:created", session.info());
@@ -132,6 +135,16 @@ export class SessionManager {
       throw new AppError("not_found", `session "${name}" is no longer running (${dead.status}); ai-session restore ${name} brings it back`);
     }
     throw notFound("session", name, "ai-session list shows the sessions");
+  }
+
+  /** The id of a session by name, live or ended (its history stays); a clear not_found otherwise. */
+  idOf(name: string): string {
+    const live = this.byName.get(name);
+    if (live) return live.id;
+    const row = this.rowByName(name);
+    if (row) return row.id;
+    this.get(name); // throws the right not_found
+    throw notFound("session", name);
   }
 
   /** The newest database row of a session by name, live or not (history of killed sessions). */

@@ -5,7 +5,7 @@ import { countTokens } from "../context/tokens.ts";
 import type { Caller } from "../security/auth.ts";
 import { buildExecResult, type ExecResult, type OutputMode } from "./exec-result.ts";
 import type { SessionManager, CreateOptions } from "./manager.ts";
-import type { SessionInfo } from "./session.ts";
+import type { Session, SessionInfo } from "./session.ts";
 import { commandById, commandOutput, commandsOf, type CommandRow } from "./store.ts";
 import type { Db } from "../../db/client.ts";
 
@@ -49,22 +49,31 @@ export async function waitFor(
   caller: Caller,
   name: string,
   req: { command_id?: number; pattern?: string; timeout_ms?: number; mode?: OutputMode },
+  signal?: AbortSignal,
 ): Promise<ExecResult & { matched?: string }> {
   const s = sessionFor(ops, caller, name, "read");
   const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
   const mode = req.mode ?? "compact";
-  if (req.pattern !== undefined) return waitForPattern(ops, s, req.pattern, timeoutMs, mode);
+  if (req.pattern !== undefined) return waitForPattern(ops, s, req.pattern, timeoutMs, mode, signal);
   const outcome = await s.commands.waitCommand(req.command_id, timeoutMs);
-  if (outcome) return buildExecResult(ops.db, s.name, outcome, { mode, cols: s.config.cols, cwd: s.cwd() });
-  if (req.command_id !== undefined) {
-    const row = commandById(ops.db, s.id, req.command_id);
-    if (!row) throw new AppError("not_found", `session "${name}" has no command ${req.command_id} (ai-session history ${name})`);
+  const id = outcome?.fromHistory ? outcome.record.id : req.command_id;
+  if (outcome && !outcome.fromHistory) return buildExecResult(ops.db, s.name, outcome, { mode, cols: s.config.cols, cwd: s.cwd() });
+  if (id !== undefined) {
+    const row = commandById(ops.db, s.id, id);
+    if (!row) throw new AppError("not_found", `session "${name}" has no command ${id} (ai-session history ${name})`);
     return resultFromRow(ops, s.name, row, mode, s.config.cols);
   }
-  throw new AppError("not_found", `session "${name}" is not running a command (use --for REGEX to wait for output)`);
+  throw new AppError("not_found", `session "${name}" has run no command yet (use --for REGEX to wait for output)`);
 }
 
-async function waitForPattern(ops: Ops, s: ReturnType<SessionManager["get"]>, pattern: string, timeoutMs: number, mode: OutputMode) {
+/** Text kept from the previous scan so a match that spans two reads is still found. */
+const PATTERN_OVERLAP = 4096;
+
+/**
+ * Waits until output since the last input matches `pattern`. Only new bytes are rendered at each
+ * look (with an overlap), it stops when the caller goes away, and the result is compacted like exec's.
+ */
+async function waitForPattern(ops: Ops, s: Session, pattern: string, timeoutMs: number, mode: OutputMode, signal?: AbortSignal) {
   let re: RegExp;
   try {
     re = new RegExp(pattern, "m");
@@ -74,34 +83,37 @@ async function waitForPattern(ops: Ops, s: ReturnType<SessionManager["get"]>, pa
   const running = s.commands.current;
   const from = s.commands.lastInputOffset;
   const started = Date.now();
-  for (;;) {
-    const r = s.scrollback.read(from);
-    const text = renderOutput(r.data, { cols: s.config.cols });
-    const m = re.exec(text);
-    const timedOut = Date.now() - started >= timeoutMs;
-    if (m || timedOut || !s.alive) {
-      const out = mode === "raw" ? decodeBytes(r.data) : text;
-      const tokens = countTokens(out);
-      return {
-        session: s.name,
-        command_id: running?.id ?? null,
-        command: running?.command ?? "",
-        exit_code: null,
-        status: m ? ("ok" as const) : ("timeout" as const),
-        duration_ms: Date.now() - started,
-        output: out,
-        raw_bytes: r.data.length,
-        truncated: r.dropped > 0,
-        tokens: { raw: tokens, compacted: tokens, saved_pct: 0 },
-        analysis: analyzeOutput(out, { command: running?.command }),
-        completion: { method: m ? ("pattern_match" as const) : ("timeout" as const), confidence: "high" as const },
-        cwd: s.cwd(),
-        offsets: { start: r.start, end: r.offset },
-        ...(m ? { matched: m[0] } : {}),
-      };
+  let scanned = from;
+  let carry = "";
+  let matched: string | undefined;
+  while (!matched && Date.now() - started < timeoutMs && s.alive && !signal?.aborted) {
+    const fresh = s.scrollback.read(scanned);
+    if (fresh.data.length) {
+      scanned = fresh.offset;
+      const text = carry + renderOutput(fresh.data, { cols: s.config.cols });
+      matched = re.exec(text)?.[0];
+      carry = text.slice(-PATTERN_OVERLAP);
     }
-    await Bun.sleep(50);
+    if (!matched) await Bun.sleep(50);
   }
+  const r = s.scrollback.read(from, scanned);
+  const result = buildExecResult(
+    ops.db,
+    s.name,
+    {
+      record: running ?? { id: 0, sessionId: s.id, command: "", cwd: s.cwd(), startedAt: started },
+      status: matched ? "ok" : "timeout",
+      exitCode: null,
+      durationMs: Date.now() - started,
+      startOffset: r.start,
+      endOffset: r.offset,
+      raw: r.data,
+      truncated: r.dropped > 0,
+      completion: matched ? { method: "pattern_match", confidence: "high" } : { method: "timeout", confidence: "high" },
+    },
+    { mode, cols: s.config.cols, cwd: s.cwd(), record: false },
+  );
+  return { ...result, command_id: running?.id ?? null, ...(matched !== undefined ? { matched } : {}) };
 }
 
 export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mode: OutputMode, cols: number): ExecResult {
@@ -125,11 +137,14 @@ export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mo
   );
 }
 
-export function historyOf(ops: Ops, name: string) {
-  const s = ops.sessions.has(name) ? ops.sessions.get(name).info() : undefined;
-  const id = s?.id ?? ops.sessions.rowByName(name)?.id;
-  if (!id) ops.sessions.get(name); // throws the clear not_found
-  return commandsOf(ops.db, id!).map((r) => ({
+/** A live session's guard for reading; ended sessions (history only) belong to no one live. */
+export function guardRead(ops: Ops, caller: Caller, name: string): void {
+  if (ops.sessions.has(name)) sessionFor(ops, caller, name, "read");
+}
+
+export function historyOf(ops: Ops, caller: Caller, name: string) {
+  guardRead(ops, caller, name);
+  return commandsOf(ops.db, ops.sessions.idOf(name)).map((r) => ({
     command_id: r.id,
     command: r.command,
     cwd: r.cwd,
@@ -154,15 +169,29 @@ export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?
   return { session: s.name, start: r.start, offset: r.offset, dropped: r.dropped, output };
 }
 
-/** Lines A..B (1-based) of one command's rendered output: what a compaction marker points to. */
-export function commandLines(ops: Ops, name: string, commandId: number, range?: { from: number; to: number }, raw = false) {
-  const id = ops.sessions.has(name) ? ops.sessions.get(name).id : ops.sessions.rowByName(name)?.id;
-  if (!id) ops.sessions.get(name);
-  const row = commandById(ops.db, id!, commandId);
+/** A stored command of a session, live or ended, after the read guard. */
+function storedCommand(ops: Ops, caller: Caller, name: string, commandId: number) {
+  guardRead(ops, caller, name);
+  const row = commandById(ops.db, ops.sessions.idOf(name), commandId);
   if (!row) throw new AppError("not_found", `session "${name}" has no command ${commandId} (ai-session history ${name})`);
+  const cols = ops.sessions.has(name) ? ops.sessions.get(name).config.cols : 200;
+  return { row, cols };
+}
+
+/** A stored command: its result as exec gave it (compacted or lossless) and its raw output. */
+export function commandDetail(ops: Ops, caller: Caller, name: string, commandId: number, mode: OutputMode) {
+  const { row, cols } = storedCommand(ops, caller, name, commandId);
+  const result = resultFromRow(ops, name, row, mode, cols);
+  const bytes = commandOutput(row);
+  return { ...result, raw_output: bytes ? decodeBytes(bytes) : null };
+}
+
+/** Lines A..B (1-based) of one command's rendered output: what a compaction marker points to. */
+export function commandLines(ops: Ops, caller: Caller, name: string, commandId: number, range?: { from: number; to: number }, raw = false) {
+  const { row, cols } = storedCommand(ops, caller, name, commandId);
   const bytes = commandOutput(row);
   if (!bytes) throw new AppError("not_found", `the output of command ${commandId} is no longer stored (retention dropped it)`);
-  const text = raw ? decodeBytes(bytes) : renderOutput(bytes, { cols: ops.sessions.has(name) ? ops.sessions.get(name).config.cols : 200 });
+  const text = raw ? decodeBytes(bytes) : renderOutput(bytes, { cols });
   const lines = text.split("\n");
   const from = Math.max(1, range?.from ?? 1);
   const to = Math.min(lines.length, range?.to ?? lines.length);
@@ -179,6 +208,17 @@ export async function sendInput(
   const r = await s.send(req);
   ops.sessions.events.emit("input", s.id, { bytes: r.bytes, secret: req.secret ?? false, agent: caller.agent });
   return { session: s.name, bytes: r.bytes };
+}
+
+export async function screenOf(ops: Ops, caller: Caller, name: string) {
+  const s = sessionFor(ops, caller, name, "read");
+  return { session: s.name, ...(await s.screen.capture()) };
+}
+
+export function resizeSession(ops: Ops, caller: Caller, name: string, cols: number, rows: number): SessionInfo {
+  const s = sessionFor(ops, caller, name, "send");
+  s.resize(cols, rows);
+  return s.info();
 }
 
 export async function killSession(ops: Ops, caller: Caller, name: string): Promise<SessionInfo> {

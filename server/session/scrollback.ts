@@ -54,7 +54,7 @@ export class Scrollback {
 
   /** Bytes from `from` (absolute) up to `to` (default: the end). */
   read(from = this.firstOffset, to = this.total): ScrollbackRead {
-    const wanted = Math.max(0, from);
+    const wanted = Math.min(Math.max(0, from), this.total);
     const start = Math.max(wanted, this.firstOffset);
     const end = Math.max(start, Math.min(to, this.total));
     const dropped = Math.max(0, Math.min(this.firstOffset, to) - wanted);

@@ -76,6 +76,8 @@ export class Session {
   private stateFile = "";
   private readCursor = 0;
   kind: ShellKind = "other";
+  /** Commands recorded for this session id (restored sessions keep theirs), kept without a query per call. */
+  commandTotal = 0;
 
   private constructor(
     readonly config: SessionConfig,
@@ -107,6 +109,7 @@ export class Session {
 
   private async spawn(): Promise<void> {
     const c = this.config;
+    this.commandTotal = commandCount(this.db, c.id);
     // A restored or imported scrollback comes first; the first plain `read` shows it too.
     if (c.seed?.length) this.ingestFiltered(c.seed);
     const launch = prepareShell(c.shell, c.dir, this.nonce);
@@ -228,7 +231,7 @@ export class Session {
       cols: this.config.cols,
       rows: this.config.rows,
       created_at: new Date(this.config.createdAt).toISOString(),
-      commands: commandCount(this.db, this.id),
+      commands: this.commandTotal,
       owner_agent: this.config.agent ?? null,
       role: this.config.role ?? null,
       shared: this.config.shared ?? false,
@@ -249,6 +252,8 @@ export class Session {
    */
   async send(opts: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }): Promise<{ bytes: number }> {
     this.assertAlive();
+    // Every key name is checked before anything is typed: a bad name types nothing.
+    const keys = (opts.keys ?? []).map(keyBytes);
     let bytes = 0;
     if (opts.text !== undefined && opts.text !== "") {
       if (opts.secret && this.pty.echoEnabled() === true) {
@@ -264,8 +269,7 @@ export class Session {
       bytes += body.length;
       if (opts.enter && !opts.secret) await this.waitForEcho(before, opts.text);
     }
-    for (const k of opts.keys ?? []) {
-      const b = keyBytes(k);
+    for (const b of keys) {
       this.pty.write(b);
       bytes += b.length;
     }

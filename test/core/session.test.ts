@@ -158,6 +158,28 @@ describe("sessions", () => {
     for (const p of pids) expect(isAlive(p)).toBe(false);
   });
 
+  test("plain sh runs a multi-line command as one, ending once", async () => {
+    await h.sessions.create({ name: "dash2", shell: "/bin/sh", cwd: "/" });
+    // quotes, a % and a backslash survive the one-line form
+    const r = await run("dash2", "echo one\nprintf '%s\\n' \"it's 100% \\\\ok\"\n(exit 6)");
+    expect(r.exit_code).toBe(6);
+    expect(r.output.trim().split(/\r?\n/)).toEqual(["one", "it's 100% \\ok"]);
+    expect((await run("dash2", "echo after")).output.trim()).toBe("after");
+  });
+
+  test("a shell that exits at once is refused, and its name stays free", async () => {
+    await expect(h.sessions.create({ name: "dead", shell: "/bin/false" })).rejects.toThrow(/exited at once/);
+    await h.sessions.create({ name: "dead", cwd: "/" });
+  });
+
+  test("reading from past the end returns nothing and loses nothing later", async () => {
+    await h.sessions.create({ name: "past", cwd: "/" });
+    const r = readOutput(h.ops, owner, "past", { since: 10_000_000 });
+    expect(r.output).toBe("");
+    await run("past", "echo later");
+    expect(readOutput(h.ops, owner, "past", {}).output).toContain("later");
+  });
+
   test("plain sh: exit status through its prompt mark", async () => {
     await h.sessions.create({ name: "dash", shell: "/bin/sh", cwd: "/" });
     const r = await run("dash", "cd /tmp; echo in-sh; (exit 4)");

@@ -84,6 +84,17 @@ describe("the compiled binary, as a user drives it", () => {
     await h.run(["send", "srv", "--keys", "C-c"]);
   });
 
+  test("create takes repeated --env and a --cwd relative to the caller", async () => {
+    const { mkdtempSync, mkdirSync } = await import("node:fs");
+    const base = mkdtempSync(join(tmpdir(), "ais-rel-"));
+    mkdirSync(join(base, "sub"));
+    const p = Bun.spawn([BIN, "create", "--name", "envs", "--env", "A=1", "--env", "B=two words", "--cwd", "sub", "--json"], { cwd: base, env: h.env(), stdout: "pipe" });
+    const created = JSON.parse(await new Response(p.stdout).text());
+    expect(created.cwd).toBe(join(base, "sub"));
+    const r = await h.json<{ output: string }>(["exec", "envs", "echo $A/$B; pwd"]);
+    expect(r.output).toBe(`1/two words\n${join(base, "sub")}`);
+  });
+
   test("read --screen shows the visible screen", async () => {
     await h.run(["create", "--name", "scr"]);
     await h.run(["exec", "scr", "clear; printf 'top line\\n'"]);
