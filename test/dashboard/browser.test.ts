@@ -70,6 +70,10 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     await page.getByTestId("analysis").getByText("No such file or directory").first().waitFor();
     expect(await page.getByTestId("compacted-output").innerText()).toContain("No such file or directory");
     expect(await page.getByTestId("raw-output").innerText()).toContain("No such file or directory");
+    // A failed `ls` is a listing that failed, not a passed test.
+    const counts = await page.getByTestId("analysis").getByRole("list", { name: "Counts" }).innerText();
+    expect(counts).toMatch(/errors:\s*1/);
+    expect(counts).toMatch(/passed:\s*0/);
     await screenshot(page, "session-command");
   }, STEP);
 
@@ -102,6 +106,49 @@ describe.skipIf(skip)("the dashboard in a real browser", () => {
     expect((await cli("bus", "send", "--agent", "tester", "--topic", "builds", "--type", "progress", "e2e suite 40% done")).code).toBe(0);
     await page.getByTestId("bus-message").filter({ hasText: "e2e suite 40% done" }).waitFor({ timeout: 10_000 });
     await page.getByTestId("talk-graph").waitFor();
+    // The streamed message re-lays the graph out (a fourth node): every edge must follow its circles.
+    await page.locator('[data-testid="talk-graph"] path.edge').nth(2).waitFor({ timeout: 10_000 });
+    const graph = await page.getByTestId("talk-graph").evaluate((svg) => {
+      const num = (el: Element, name: string) => Number(el.getAttribute(name));
+      const nodes = Object.fromEntries(
+        [...svg.querySelectorAll("g[data-node]")].map((g) => {
+          const c = g.querySelector("circle")!;
+          return [g.getAttribute("data-node")!, { x: num(c, "cx"), y: num(c, "cy"), r: num(c, "r") }];
+        }),
+      );
+      const marker = svg.querySelector("marker#arrow")!;
+      const edges = [...svg.querySelectorAll("path.edge")].map((p) => ({
+        from: p.getAttribute("data-from")!,
+        to: p.getAttribute("data-to")!,
+        d: p.getAttribute("d")!,
+        marker: p.getAttribute("marker-end"),
+      }));
+      return { nodes, edges, arrow: { refX: num(marker, "refX"), refY: num(marker, "refY"), width: num(marker, "markerWidth"), units: marker.getAttribute("markerUnits") } };
+    });
+    expect(Object.keys(graph.nodes).sort()).toEqual(["#builds", "planner", "tasks", "tester"]);
+    expect(graph.edges.map((e) => `${e.from}>${e.to}`).sort()).toEqual(["planner>tester", "tasks>tester", "tester>#builds"]);
+    // The marker's base sits on the path's end and its tip is `width` further along the last tangent.
+    expect(graph.arrow).toEqual({ refX: 0, refY: 5, width: 10, units: "userSpaceOnUse" });
+    const dist = (p: { x: number; y: number }, q: { x: number; y: number }) => Math.hypot(p.x - q.x, p.y - q.y);
+    for (const e of graph.edges) {
+      expect(e.marker).toBe("url(#arrow)");
+      const n = e.d.match(/^M (\S+) (\S+) Q (\S+) (\S+) (\S+) (\S+)$/)?.slice(1).map(Number);
+      expect(n, `edge ${e.from} → ${e.to}: ${e.d}`).toHaveLength(6);
+      const [sx, sy, cx, cy, ex, ey] = n!;
+      const start = { x: sx!, y: sy! };
+      const end = { x: ex!, y: ey! };
+      const control = { x: cx!, y: cy! };
+      const along = dist(end, control);
+      const tip = { x: end.x + ((end.x - control.x) / along) * graph.arrow.width, y: end.y + ((end.y - control.y) / along) * graph.arrow.width };
+      const from = graph.nodes[e.from]!;
+      const to = graph.nodes[e.to]!;
+      // Starts on the source circle's rim (radius + a 2px gap), heading away from its centre...
+      expect(Math.abs(dist(start, from) - (from.r + 2)), `${e.from} → ${e.to} starts at its source`).toBeLessThan(0.5);
+      expect(dist(control, from)).toBeGreaterThan(dist(start, from));
+      // ...and the arrowhead's tip touches the target circle's rim, pointing at its centre.
+      expect(Math.abs(dist(tip, to) - (to.r + 2)), `${e.from} → ${e.to} ends at its target`).toBeLessThan(0.5);
+      expect(dist(end, to)).toBeGreaterThan(dist(tip, to));
+    }
     await screenshot(page, "agents");
   }, STEP);
 

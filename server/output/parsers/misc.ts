@@ -90,6 +90,7 @@ export const listing: Parser = {
   matches: (text, command) => commandStarts(command, "ls", "tree", "find", "du", "grep", "rg", "fd") || /^total \d+$|^\d+ directories, \d+ files$/m.test(text),
   parse(lines) {
     const errors = lines.filter((l) => /: (?:Permission denied|No such file or directory)$/.test(l)).map((l) => issue(l, "error"));
-    return { tool: "listing", kind: "listing", errors, tests_failed: [], counts: { errors: errors.length, passed: lines.length } };
+    // A listing runs no tests: its lines are entries, not passes, so `passed` stays 0.
+    return { tool: "listing", kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
   },
 };
