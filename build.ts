@@ -10,7 +10,10 @@ mkdirSync("dist", { recursive: true });
 try {
   await $`vite build --config dashboard/vite.config.ts --logLevel warn`;
   await $`bun dashboard/embed.ts`;
-  await $`bun build --compile --bytecode --minify --sourcemap=none cli/main.ts --outfile dist/ai-session`.quiet();
+  // ESM with splitting: each command is its own chunk and a start loads only the running
+  // command's (one bundle is deserialized whole, ~3 ms before the first line runs). A .env or
+  // bunfig.toml in the working directory is the user's project's, not ours: not read (~1 ms).
+  await $`bun build --compile --bytecode --format=esm --splitting --minify --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig cli/main.ts --outfile dist/ai-session`.quiet();
 } finally {
   writeFileSync(manifest, committed);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-import { defineCommand, runMain } from "citty";
+import type { ArgDef, ArgsDef, CommandDef, ParsedArgs, SubCommandsDef } from "citty";
 import { VERSION } from "../server/version.ts";
 
 /** Every command of ai-session, one file each in cli/commands/, loaded only when it runs. */
@@ -32,15 +32,85 @@ const subCommands = {
   decide: () => import("./commands/decide.ts").then((m) => m.default),
   trace: () => import("./commands/trace.ts").then((m) => m.default),
   metrics: () => import("./commands/metrics.ts").then((m) => m.default),
-};
+} satisfies SubCommandsDef;
 
-const main = defineCommand({
-  meta: {
-    name: "ai-session",
-    version: VERSION,
-    description: "Terminal sessions for AI agents and CI: shells that outlive clients, exact results, compact output",
-  },
-  subCommands,
-});
+/**
+ * A command line made of the command's own positionals and `--flags` runs here directly; citty
+ * (with node:util, a few milliseconds of every start) is loaded only for the rest: help, short,
+ * negated or repeated flags, nested commands and mistakes, which it parses and explains.
+ */
+async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) return console.log(VERSION);
+  const [name, ...rawArgs] = argv;
+  if (name !== undefined && Object.hasOwn(subCommands, name)) {
+    const cmd: CommandDef<any> = await subCommands[name as keyof typeof subCommands]();
+    const args = plainArgs(cmd, rawArgs);
+    if (args && cmd.run) {
+      try {
+        await cmd.run({ rawArgs, args: args as ParsedArgs<any>, cmd });
+      } catch (err) {
+        // what citty's runMain does with an error a command lets through
+        console.error(err, "\n");
+        process.exit(1);
+      }
+      return;
+    }
+  }
+  const { defineCommand, runMain } = await import("citty");
+  await runMain(
+    defineCommand({
+      meta: {
+        name: "ai-session",
+        version: VERSION,
+        description: "Terminal sessions for AI agents and CI: shells that outlive clients, exact results, compact output",
+      },
+      subCommands,
+    }),
+  );
+}
 
-runMain(main);
+/**
+ * The arguments citty would give a command without subcommands, when every word is a positional
+ * or one of its long flags given once (`--flag`, `--flag value`, `--flag=value`; `--max-tokens`
+ * also as `--maxTokens` and `args.maxTokens`, as in citty); undefined for anything else.
+ */
+function plainArgs(cmd: CommandDef<any>, rawArgs: string[]): { _: string[]; [name: string]: unknown } | undefined {
+  if (cmd.subCommands || cmd.setup || cmd.cleanup || cmd.plugins || typeof cmd.args !== "object") return undefined;
+  const defs = Object.entries(cmd.args as ArgsDef);
+  const flags = new Map<string, { def: ArgDef; spellings: string[] }>();
+  for (const [key, def] of defs) {
+    if (def.type === "positional") continue;
+    if ((def.type !== "boolean" && def.type !== "string") || def.alias || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(key)) return undefined;
+    const flag = { def, spellings: [...new Set([key, key.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())])] };
+    for (const s of flag.spellings) flags.set(s, flag);
+  }
+  const positionals: string[] = [];
+  const out: { _: string[]; [name: string]: unknown } = { _: positionals };
+  for (let i = 0; i < rawArgs.length; i++) {
+    const word = rawArgs[i]!;
+    if (word === "-" || !word.startsWith("-")) {
+      positionals.push(word);
+      continue;
+    }
+    const eq = word.indexOf("=");
+    const flag = word.startsWith("--") && !word.startsWith("--no-") ? flags.get(word.slice(2, eq < 0 ? undefined : eq)) : undefined;
+    if (!flag || flag.spellings[0]! in out) return undefined;
+    let value: string | boolean = true;
+    if (flag.def.type === "string") {
+      const next = eq < 0 ? rawArgs[++i] : word.slice(eq + 1);
+      if (next === undefined || (eq < 0 && next.startsWith("-"))) return undefined;
+      value = next;
+    } else if (eq >= 0) return undefined;
+    for (const s of flag.spellings) out[s] = value;
+  }
+  let p = 0;
+  for (const [key, def] of defs) {
+    const value = def.type === "positional" ? positionals[p++] : out[key];
+    if (value !== undefined) out[key] = value;
+    else if (def.default !== undefined) for (const s of flags.get(key)?.spellings ?? [key]) out[s] = def.default;
+    else if (def.type === "positional" ? def.required !== false : def.required) return undefined;
+  }
+  return out;
+}
+
+void main(process.argv.slice(2));

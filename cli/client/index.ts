@@ -1,5 +1,3 @@
-import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { basename, join } from "node:path";
 import { AppError, type ErrorCode } from "../../server/errors.ts";
 import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
@@ -158,6 +156,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<AiSessionClien
 }
 
 export async function answers(socket: string): Promise<boolean> {
+  const { existsSync } = await import("node:fs");
   if (!existsSync(socket)) return false;
   try {
     const r = await fetch("http://localhost/api/status", { unix: socket, signal: AbortSignal.timeout(2000) } as RequestInit);
@@ -180,8 +179,12 @@ export function selfCommand(): string[] {
 /**
  * Starts `serve --background` detached, with a lock file so that two clients starting at once make
  * one server: the one that takes the lock spawns, the others wait for the socket to answer.
+ * node:fs and node:child_process are loaded here, not at the top: a command that finds its server
+ * running does without their milliseconds of start-up.
  */
 async function startInBackground(paths: Paths): Promise<void> {
+  const { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } = await import("node:fs");
+  const { spawn } = await import("node:child_process");
   ensureHome(paths.home);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
@@ -190,7 +193,7 @@ async function startInBackground(paths: Paths): Promise<void> {
     try {
       fd = openSync(paths.lock, "wx", 0o600);
     } catch {
-      if (staleLock(paths.lock)) {
+      if (await staleLock(paths.lock)) {
         try {
           unlinkSync(paths.lock);
         } catch {}
@@ -228,7 +231,8 @@ async function startInBackground(paths: Paths): Promise<void> {
   throw new AppError("unavailable", `could not start the ai-session server${tail ? `: ${tail}` : ""} (see ${paths.log})`);
 }
 
-function staleLock(lock: string): boolean {
+async function staleLock(lock: string): Promise<boolean> {
+  const { readFileSync, statSync } = await import("node:fs");
   try {
     const pid = Number(readFileSync(lock, "utf8"));
     if (pid > 0) {

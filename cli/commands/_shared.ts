@@ -1,4 +1,13 @@
+import type { ArgsDef, CommandDef } from "citty";
 import { AppError, exitCodeOf, toAppError } from "../../server/errors.ts";
+
+/**
+ * citty's defineCommand (it returns its argument, typed), without loading citty: cli/main.ts runs
+ * plain command lines itself, and citty with node:util costs milliseconds at every start.
+ */
+export function defineCommand<const T extends ArgsDef = ArgsDef>(def: CommandDef<T>): CommandDef<T> {
+  return def;
+}
 
 /** Flags every command accepts. */
 export const globalArgs = {
@@ -21,13 +30,29 @@ export async function runCommand(fn: () => Promise<number | void> | number | voi
   } catch (err) {
     const e = toAppError(err);
     if (e.code === "internal" && process.env.AI_SESSION_DEBUG) console.error(err);
-    process.stderr.write(`ai-session: ${e.message}\n`);
     process.exitCode = exitCodeOf[e.code];
+    await print(`ai-session: ${e.message}\n`, "stderr");
   }
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+let printed: Promise<void> = Promise.resolve();
+
+/**
+ * Writes text to stdout (or stderr) after everything printed before it; the process ends once it
+ * is written, and a closed stdout is not an error. Bun.write rather than process.stdout, which
+ * takes milliseconds to set up.
+ */
+export function print(text: string, to: "stdout" | "stderr" = "stdout"): Promise<void> {
+  const write = () => Bun.write(to === "stdout" ? Bun.stdout : Bun.stderr, text);
+  printed = printed.then(write).then(
+    () => {},
+    () => {},
+  );
+  return printed;
+}
+
+export function printJson(value: unknown): Promise<void> {
+  return print(`${JSON.stringify(value)}\n`);
 }
 
 export function agentOf(args: GlobalArgs): string | undefined {

@@ -1,7 +1,6 @@
-import { defineCommand } from "citty";
 import { AppError } from "../../server/errors.ts";
 import type { ExecResult } from "../client/index.ts";
-import { agentOf, globalArgs, printJson, runCommand, secondsFlag } from "./_shared.ts";
+import { agentOf, defineCommand, globalArgs, print, printJson, runCommand, secondsFlag } from "./_shared.ts";
 
 /** Exit code when a command is left waiting at a prompt for input (status waiting_for_input). */
 export const EXIT_WAITING_FOR_INPUT = 125;
@@ -9,15 +8,16 @@ export const EXIT_TIMEOUT = 124;
 
 /** Prints an exec-shaped result (exec and wait) and returns the exit code the CLI ends with. */
 export function reportResult(r: ExecResult & { matched?: string }, json: boolean, extra?: Record<string, unknown>): number {
-  if (json) printJson({ ...r, ...extra });
+  if (json) void printJson({ ...r, ...extra });
   else {
-    if (r.output) process.stdout.write(r.output.endsWith("\n") ? r.output : `${r.output}\n`);
+    if (r.output) void print(r.output.endsWith("\n") ? r.output : `${r.output}\n`);
     if (r.status === "timeout") {
       const how = r.command_id !== null ? `ai-session wait ${r.session} --command ${r.command_id}` : `ai-session read ${r.session}`;
-      process.stderr.write(`ai-session: still running after ${Math.round(r.duration_ms / 1000)} s (${how})\n`);
+      void print(`ai-session: still running after ${Math.round(r.duration_ms / 1000)} s (${how})\n`, "stderr");
     } else if (r.status === "waiting_for_input") {
-      process.stderr.write(
+      void print(
         `ai-session: the command waits for input at ${JSON.stringify(r.prompt ?? "")} (answer: ai-session send ${r.session} TEXT --enter, or --secret; then ai-session wait ${r.session} --command ${r.command_id})\n`,
+        "stderr",
       );
     }
   }
@@ -53,7 +53,7 @@ export default defineCommand({
       });
       const screen = args.capture ? (await c.screen(String(args.name))).text : undefined;
       const code = reportResult(r, Boolean(args.json), screen !== undefined ? { screen } : undefined);
-      if (screen !== undefined && !args.json) process.stdout.write(`--- screen ---\n${screen}\n`);
+      if (screen !== undefined && !args.json) void print(`--- screen ---\n${screen}\n`);
       return code;
     }),
 });
