@@ -39,7 +39,8 @@ const subCommands = {
  * (with node:util, a few milliseconds of every start) is loaded only for the rest: help, short,
  * negated or repeated flags, nested commands and mistakes, which it parses and explains.
  */
-async function main(argv: string[]): Promise<void> {
+async function main(given: string[]): Promise<void> {
+  const argv = globalFlagsLast(given);
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) return console.log(VERSION);
   const [name, ...rawArgs] = argv;
   if (name !== undefined && Object.hasOwn(subCommands, name)) {
@@ -56,7 +57,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
   }
-  const { defineCommand, runMain } = await import("citty");
+  const { defineCommand, runMain, showUsage, renderUsage } = await import("citty");
+  const asked = argv.includes("--help") || argv.includes("-h");
   await runMain(
     defineCommand({
       meta: {
@@ -66,7 +68,29 @@ async function main(argv: string[]): Promise<void> {
       },
       subCommands,
     }),
+    {
+      rawArgs: argv,
+      // Usage asked for goes to stdout; usage after a mistake goes to stderr, so that stdout holds
+      // only what a command prints (one JSON document with --json).
+      showUsage: asked ? showUsage : async (cmd, parent) => void process.stderr.write(`${await renderUsage(cmd, parent)}\n`),
+    },
   );
+}
+
+/**
+ * `ai-session --agent qa --json exec …`: the flags every command takes may come before the command;
+ * they are moved after it, where the command reads them.
+ */
+function globalFlagsLast(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--json" || /^--(home|agent)=/.test(word)) lead.push(word);
+    else if ((word === "--home" || word === "--agent") && i + 1 < argv.length) lead.push(word, argv[++i]!);
+    else break;
+  }
+  return lead.length && i < argv.length ? [...argv.slice(i), ...lead] : argv;
 }
 
 /**

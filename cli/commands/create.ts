@@ -1,7 +1,6 @@
-import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
-import { agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
+import { print, defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 /** Every value of a repeatable flag (`--env A=1 --env B=2`): citty keeps only the last one. */
 function repeated(flag: string): string[] {
@@ -60,8 +59,8 @@ export default defineCommand({
       if (args.json) {
         printJson({ name: s.name, id: s.id, pid: s.pid, cwd: s.cwd, shell: s.shell, status: s.status, ...(ctx ? { context: ctx } : {}) });
       } else {
-        process.stdout.write(`${s.name}\n`);
-        if (ctx) process.stdout.write(`${ctx.text}\n`);
+        print(`${s.name}\n`);
+        if (ctx) print(`${ctx.text}\n`);
       }
     }),
 });

@@ -37,10 +37,15 @@ export default defineCommand({
     lossless: { type: "boolean", description: "fold only what loses nothing" },
     capture: { type: "boolean", description: "also return the visible screen after the command (JSON: screen)" },
   },
-  run: ({ args }) =>
+  run: ({ args, rawArgs }) =>
     runCommand(async () => {
       const extraWords = (args._ as string[] | undefined)?.slice(2) ?? [];
-      let command = [String(args.command), ...extraWords].join(" ");
+      if (extraWords.length) {
+        // Unquoted words lose their flags to this command's parser (`echo -n hi` would run `echo hi`).
+        const words = rawArgs.slice(rawArgs.indexOf(String(args.name)) + 1).filter((w) => w !== "--json");
+        throw new AppError("invalid", `quote the command as one argument: ai-session exec ${args.name} "${words.join(" ")}"`);
+      }
+      let command = String(args.command);
       // `-` reads the command from stdin: scripts too long for an argument list.
       if (command === "-") command = (await Bun.stdin.text()).replace(/\n$/, "");
       if (args.raw && args.lossless) throw new AppError("invalid", "--raw and --lossless cannot be used together");

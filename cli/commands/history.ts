@@ -1,5 +1,4 @@
-import { defineCommand } from "citty";
-import { agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
+import { print, defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 interface Entry {
   command_id: number;
@@ -34,8 +33,8 @@ export default defineCommand({
         const dur = r.duration_ms === null ? "-" : `${r.duration_ms} ms`;
         const tok = r.tokens.raw === null ? "" : `\t${r.tokens.raw}→${r.tokens.compacted} tokens`;
         const note = r.output_dropped ? "\t(output dropped by retention)" : "";
-        process.stdout.write(`${r.command_id}\t${exit}\t${dur}${tok}\t${r.command.replace(/\n/g, "⏎")}${note}\n`);
-        if (r.match_line) process.stdout.write(`\t  ${r.match_line}\n`);
+        print(`${r.command_id}\t${exit}\t${dur}${tok}\t${r.command.replace(/\n/g, "⏎")}${note}\n`);
+        if (r.match_line) print(`\t  ${r.match_line}\n`);
       }
     }),
 });

@@ -1,5 +1,4 @@
-import { defineCommand } from "citty";
-import { globalArgs, printJson, runCommand } from "./_shared.ts";
+import { print, defineCommand, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "kill-server", description: "Stop the background server (sessions saved, shells ended)" },
@@ -12,6 +11,6 @@ export default defineCommand({
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline && (await answers(c.paths!.socket))) await Bun.sleep(50);
       if (args.json) printJson({ stopped: true, pid: r.pid });
-      else process.stdout.write(`server ${r.pid} stopped\n`);
+      else print(`server ${r.pid} stopped\n`);
     }),
 });

@@ -1,5 +1,4 @@
-import { defineCommand } from "citty";
-import { agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
+import { defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "kill", description: "End a session and everything it runs (its history stays)" },

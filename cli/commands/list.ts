@@ -1,5 +1,4 @@
-import { defineCommand } from "citty";
-import { globalArgs, printJson, runCommand } from "./_shared.ts";
+import { print, defineCommand, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "list", description: "List the live sessions" },
@@ -9,10 +8,10 @@ export default defineCommand({
       const { connect } = await import("../client/index.ts");
       const sessions = await (await connect({ home: args.home, agent: args.agent })).listSessions();
       if (args.json) return printJson(sessions);
-      if (sessions.length === 0) return void process.stdout.write("no sessions\n");
+      if (sessions.length === 0) return void print("no sessions\n");
       for (const s of sessions) {
         const base = `${s.name}\t${s.status}/${s.activity}\tpid ${s.pid}\t${s.commands} cmds\t${s.cwd}`;
-        process.stdout.write(args.detailed ? `${base}\t${s.shell}\t${s.cols}x${s.rows}\t${s.created_at}\t${s.owner_agent ?? "-"}\t${s.role ?? "-"}\n` : `${base}\n`);
+        print(args.detailed ? `${base}\t${s.shell}\t${s.cols}x${s.rows}\t${s.created_at}\t${s.owner_agent ?? "-"}\t${s.role ?? "-"}\n` : `${base}\n`);
       }
     }),
 });

@@ -1,6 +1,5 @@
-import { defineCommand } from "citty";
 import { AppError } from "../../server/errors.ts";
-import { agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
+import { print, defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "read", description: "Print new output since the last read (or since OFFSET), or the visible screen" },
@@ -21,7 +20,7 @@ export default defineCommand({
       if (args.screen) {
         const s = await c.screen(name);
         if (args.json) return printJson(s);
-        return void process.stdout.write(`${s.text}\n`);
+        return void print(`${s.text}\n`);
       }
       if (args.command !== undefined) {
         const id = Number(args.command);
@@ -30,7 +29,7 @@ export default defineCommand({
         if (args.lines && !range) throw new AppError("invalid", `with --command, --lines takes FROM-TO (e.g. 120-400), not "${args.lines}"`);
         const r = await c.commandLines(name, id, range ? Number(range[1]) : 1, range ? Number(range[2]) : 1e9, Boolean(args.raw));
         if (args.json) return printJson(r);
-        return void process.stdout.write(r.output ? `${r.output}\n` : "");
+        return void print(r.output ? `${r.output}\n` : "");
       }
       let since: number | undefined;
       if (args.since !== undefined) {
@@ -45,6 +44,6 @@ export default defineCommand({
       const r = await c.read(name, { since, lines, raw: Boolean(args.raw) });
       if (args.json) return printJson(r);
       if (r.dropped > 0) process.stderr.write(`ai-session: ${r.dropped} older bytes fell off the scrollback\n`);
-      if (r.output) process.stdout.write(r.output.endsWith("\n") ? r.output : `${r.output}\n`);
+      if (r.output) print(r.output.endsWith("\n") ? r.output : `${r.output}\n`);
     }),
 });

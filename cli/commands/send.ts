@@ -1,6 +1,5 @@
-import { defineCommand } from "citty";
 import { AppError } from "../../server/errors.ts";
-import { agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
+import { defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "send", description: "Type into a session (tmux send-keys)" },

@@ -1,5 +1,4 @@
-import { defineCommand } from "citty";
-import { globalArgs, printJson, runCommand } from "./_shared.ts";
+import { print, defineCommand, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "status", description: "Is a server running: its pid, port, version and session count" },
@@ -15,10 +14,10 @@ export default defineCommand({
         // Only "nothing answers" means no server; any other failure is reported as it is.
         if ((err as { code?: string }).code !== "unavailable") throw err;
         if (args.json) printJson({ running: false, home: dataHome(args.home) });
-        else process.stdout.write(`no server running for ${dataHome(args.home)}\n`);
+        else print(`no server running for ${dataHome(args.home)}\n`);
         return 1;
       }
       if (args.json) printJson(s);
-      else process.stdout.write(`running: pid ${s.pid}, port ${s.port}, version ${s.version}, ${s.sessions} session(s)\ndashboard: ${s.url}\n`);
+      else print(`running: pid ${s.pid}, port ${s.port}, version ${s.version}, ${s.sessions} session(s)\ndashboard: ${s.url}\n`);
     }),
 });

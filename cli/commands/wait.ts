@@ -1,6 +1,5 @@
-import { defineCommand } from "citty";
 import { AppError } from "../../server/errors.ts";
-import { agentOf, globalArgs, runCommand, secondsFlag } from "./_shared.ts";
+import { defineCommand, agentOf, globalArgs, runCommand, secondsFlag } from "./_shared.ts";
 import { reportResult } from "./exec.ts";
 
 export default defineCommand({

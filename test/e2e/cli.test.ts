@@ -120,7 +120,19 @@ describe("the compiled binary, as a user drives it", () => {
       expect(r.stderr).toMatch(re);
       expect(r.stderr).not.toContain("    at ");
     }
-    // A 1 MB command line does not fit an argument list: it comes through stdin.
+    // Unquoted words would lose their flags: refused, naming the quoted form.
+    const unquoted = await h.run(["exec", "taken", "echo", "-n", "hi"]);
+    expect(unquoted.code).toBe(2);
+    expect(unquoted.stderr).toBe('ai-session: quote the command as one argument: ai-session exec taken "echo -n hi"\n');
+    // A usage mistake with --json: nothing on stdout, the explanation on stderr.
+    const usage = await h.run(["exec", "--json"]);
+    expect(usage.code).not.toBe(0);
+    expect(usage.stdout).toBe("");
+    expect(usage.stderr).toContain("Missing required positional argument: NAME");
+    // Flags every command takes may come before the command.
+    const early = await h.run(["--json", "--home", h.home, "exec", "taken", "echo early"]);
+    expect(JSON.parse(early.stdout).output).toBe("early");
+        // A 1 MB command line does not fit an argument list: it comes through stdin.
     const huge = await h.run(["exec", "taken", "-"], { stdin: `echo ${"x".repeat(1024 * 1024)}` });
     expect(huge.code).toBe(1);
     expect(huge.stderr).toMatch(/the command is \d+ bytes; the limit is/);
