@@ -70,6 +70,9 @@ export class SessionStatusTracker {
         const status: OccupantStatus =
           ev.mark === "C" ? "working" : ev.mark === "D" ? ((ev.exitCode ?? 0) === 0 ? "done" : "error") : "idle";
         if (ev.mark !== "B") this.mark133 = { session_id: this.sessionId, status, source: "osc133", since: now };
+        // the shell marks a command's end or its prompt: the program that reported (if any) is gone,
+        // even when it did not clear its report, and the shell holds the terminal again
+        if (ev.mark === "A" || ev.mark === "D") this.report7501 = null;
       } else {
         sawText = true;
         this.tail = (this.tail + ev.text).slice(-400);
@@ -127,6 +130,16 @@ export class SessionStatusTracker {
     }
   }
 
+  /**
+   * The shell reports that its foreground command ended: the program that reported (if any) is
+   * gone, even when it did not clear its report, and the shell holds the terminal again.
+   */
+  programEnded(): void {
+    if (!this.report7501) return;
+    this.report7501 = null;
+    this.settle();
+  }
+
   /** Whether `text` shows in the recent visible output (an echo of what was typed). */
   echoed(text: string): boolean {
     return this.tail.includes(text);
@@ -146,6 +159,8 @@ function lastLine(text: string): string {
 export interface SessionPort {
   onOutput(fn: (sessionId: string, bytes: Uint8Array) => void): void;
   onEnded(fn: (sessionId: string) => void): void;
+  /** The shell's foreground command ended (shell integration); optional. */
+  onCommandEnd?(fn: (sessionId: string) => void): void;
   /** Types bytes into the session as if from the terminal (replies to queries). */
   reply(sessionId: string, text: string): void;
 }
@@ -163,6 +178,7 @@ export class StatusBoard extends EventEmitter {
       this.tracker(id).feed(bytes);
       if (this.listenerCount("output")) this.emit("output", id);
     });
+    port.onCommandEnd?.((id) => this.trackers.get(id)?.programEnded());
     port.onEnded((id) => {
       this.trackers.get(id)?.stop();
       this.trackers.delete(id);

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { resolve } from "node:path";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { agents as agentsTable } from "../../db/schema/bus.ts";
@@ -35,6 +36,59 @@ export function checkAgentName(name: string): void {
   if (!NAME.test(name)) {
     throw new AppError("invalid", `"${name}" is not a valid agent name (letters, digits, . _ -, at most 64, starting with a letter or digit)`);
   }
+}
+
+/** Who asks to change a registration: the agent it acts as, the role it is held to, whether it is an admin. */
+export interface Registrar {
+  /** Token or owner name, for messages. */
+  name: string;
+  agent?: string;
+  role?: string;
+  /** The admin scope, acting as no agent and held to no role (the owner, an admin token). */
+  admin: boolean;
+}
+
+function inside(path: string, dir: string): boolean {
+  const p = resolve(path);
+  const d = resolve(dir);
+  return d === "/" || p === d || p.startsWith(`${d}/`);
+}
+
+/**
+ * Who may register or update which agent. An admin may do anything. A caller acting as an agent
+ * may register or update only itself: never another role, never a wider workspace. A caller held to
+ * a role (a scoped token's) may register only new agents of that role, without a workspace (its
+ * own has none). Changing another existing agent needs an admin.
+ */
+export function checkRegistration(registry: AgentRegistry, who: Registrar, input: RegisterInput): void {
+  if (who.admin) return;
+  const deny = (why: string): never => {
+    throw new AppError("denied", `${why} (the owner, or an admin token acting as no agent, can)`);
+  };
+  if (who.agent && input.name !== who.agent) deny(`agent "${who.agent}" may register or update only itself, not "${input.name}"`);
+  const prev = registry.find(input.name);
+  const actor = who.agent ? `agent "${who.agent}"` : `the token "${who.name}"`;
+  if (prev) {
+    if (!who.agent) deny(`${actor} cannot change the registration of agent "${prev.name}"`);
+    if (input.role !== prev.role) deny(`${actor} cannot change its role from "${prev.role}" to "${input.role}"`);
+    if (input.workspace !== undefined && input.workspace !== null && input.workspace !== prev.workspace) {
+      if (!prev.workspace || !inside(input.workspace, prev.workspace)) {
+        deny(`${actor} cannot widen its workspace from ${prev.workspace ? `"${prev.workspace}"` : "none"} to "${input.workspace}"`);
+      }
+    }
+    return;
+  }
+  if (who.role) {
+    if (input.role !== who.role) deny(`${actor} is bound to the role "${who.role}" and cannot register an agent of the role "${input.role}"`);
+    if (input.workspace) deny(`${actor} is bound to the role "${who.role}", which has no workspace, and cannot give one to "${input.name}"`);
+  }
+}
+
+/** Only an admin removes agents (an agent cannot remove itself to register again under another role). */
+export function checkRemoval(who: Registrar, name: string): void {
+  if (who.admin) return;
+  const actor = who.agent ? `agent "${who.agent}"` : `the token "${who.name}"`;
+  throw new AppError("denied", `${actor} cannot remove agent "${name}" (the owner, or an admin token acting as no agent, can)`);
 }
 
 /** Who is registered. Held in memory, written through to SQLite, loaded at start. */

@@ -11,6 +11,18 @@ export interface BusOptions {
   inboxCapacity?: number;
 }
 
+/** Who reads bus traffic when it may not read everything: its name (agent or token) and its topics. */
+export interface Viewer {
+  name: string;
+  topics: readonly string[];
+}
+
+/** Whether a viewer may see a message: its own (sent or received), a broadcast, or on one of its topics. */
+export function visibleTo(viewer: Viewer, m: BusMessage, subscribed?: (topic: string) => boolean): boolean {
+  if (m.broadcast || m.sender === viewer.name || m.to === viewer.name) return true;
+  return m.topic != null && (viewer.topics.includes(m.topic) || (subscribed?.(m.topic) ?? false));
+}
+
 /**
  * The message bus. Publishing is synchronous and in memory: subscribers are called at once, agent
  * inboxes get the message, and the database write is queued (BusStore writes in batches).
@@ -179,7 +191,11 @@ export class Bus {
     return this.inboxes.get(agent)?.size ?? 0;
   }
 
-  history(q: { agent?: string; topic?: string; type?: string; afterSeq?: number; limit?: number } = {}): BusMessage[] {
+  /**
+   * Persisted messages, oldest first. With `viewer`, only what that caller may see: messages it
+   * sent or that were sent to it, broadcasts, and messages on its topics.
+   */
+  history(q: { agent?: string; topic?: string; type?: string; afterSeq?: number; limit?: number; viewer?: Viewer } = {}): BusMessage[] {
     if (!this.store) return [];
     return this.store.history({ ...q, limit: Math.min(q.limit ?? 200, 10_000) });
   }

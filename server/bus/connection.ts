@@ -21,6 +21,11 @@ export interface ConnectionParams {
   after?: number;
   /** Messages held for a slow reader before the oldest are dropped. */
   queue?: number;
+  /**
+   * Which messages this connection may see (a caller that is not an admin: its own, its topics',
+   * broadcasts); undefined sees everything it subscribed to. Topics it subscribes to here count as its.
+   */
+  visible?: (m: BusMessage, subscribed: (topic: string) => boolean) => boolean;
 }
 
 const MAX_FRAME = 256 * 1024;
@@ -42,6 +47,9 @@ export class BusConnection {
   private drainTimer: ReturnType<typeof setInterval> | null = null;
   /** Frames produced in this turn of the event loop, written together (one syscall, not one each). */
   private batch: string[] = [];
+  private subscribed = (topic: string) => this.topicUnsubs.has(topic);
+  /** Set by close(): nothing is queued, flushed or drained after it. */
+  private closed = false;
 
   constructor(
     private svc: BusService,
@@ -74,6 +82,7 @@ export class BusConnection {
   }
 
   private deliver(m: BusMessage): void {
+    if (this.params.visible && !this.params.visible(m, this.subscribed)) return;
     this.queue(`{"kind":"message","message":${JSON.stringify(m)}}`);
   }
 
@@ -82,10 +91,12 @@ export class BusConnection {
   }
 
   private queue(text: string): void {
+    if (this.closed) return;
     if (this.batch.push(text) === 1) setImmediate(() => this.flushBatch());
   }
 
   private flushBatch(): void {
+    if (this.closed) return;
     const frames = this.batch;
     this.batch = [];
     const write = () => {
@@ -97,7 +108,7 @@ export class BusConnection {
   }
 
   private scheduleDrain(): void {
-    if (this.outbox.queued === 0 || this.drainTimer) return;
+    if (this.closed || this.outbox.queued === 0 || this.drainTimer) return;
     this.drainTimer = setInterval(() => {
       this.outbox.drain();
       if (this.outbox.queued === 0 && this.drainTimer) {
@@ -169,12 +180,20 @@ export class BusConnection {
     }
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.batch = [];
     connectionStats.open--;
     for (const u of this.unsubs) u();
     for (const u of this.topicUnsubs.values()) u();
     this.unsubs = [];
     this.topicUnsubs.clear();
     if (this.drainTimer) clearInterval(this.drainTimer);
+    this.drainTimer = null;
   }
 }

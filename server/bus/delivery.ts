@@ -1,3 +1,4 @@
+import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
 import type { StatusBoard, SessionStatus } from "./agent-status.ts";
 import type { Bus } from "./bus.ts";
@@ -6,25 +7,45 @@ import type { BusMessage } from "./message.ts";
 /** How messages are typed into a session: a bracketed paste, then Enter once the paste shows. */
 export interface PastePort {
   sessionId(name: string): string | undefined;
+  /**
+   * Asks the session guard whether `sender` may type `text` into the session of `recipient`
+   * (throws AppError("denied") when not): the sender's role judges the text.
+   */
+  check(name: string, sender: string, recipient: string, text: string): void;
+  /** Whether the session's own shell is known to be at its prompt (no program in front of it). */
+  shellAtPrompt?(name: string): boolean;
   /** `bracketed`: wrap in ESC[200~ … ESC[201~ (the program asked for bracketed paste). */
   paste(name: string, text: string, bracketed: boolean): Promise<void>;
   enter(name: string): Promise<void>;
 }
 
+/**
+ * Every control character: C0 (newlines, ESC, which could end a bracketed paste early or start any
+ * terminal sequence, Ctrl-C, Ctrl-D…), DEL and C1 (8-bit CSI and friends).
+ */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/** One line of plain text: the message's controls become spaces, so nothing but Enter ends it. */
 export function formatForSession(m: BusMessage): string {
   const body = typeof m.payload === "string" ? m.payload : JSON.stringify(m.payload);
-  return `[ai-session bus] ${m.type} from ${m.sender}${m.correlation_id ? ` (re ${m.correlation_id})` : ""}: ${body.replace(/[\r\n]+/g, " ")}`;
+  const line = `[ai-session bus] ${m.type} from ${m.sender}${m.correlation_id ? ` (re ${m.correlation_id})` : ""}: ${body}`;
+  return line.replace(CONTROLS, " ");
 }
 
 /**
- * Delivers an agent's inbox into the session it runs in (agent.session). With delivery "idle" a
- * message waits until the occupant is idle or done; "eager" types it at once; "none" never types.
+ * Delivers an agent's inbox into the session it runs in (agent.session), but only while the
+ * session's occupant has declared itself an agent program (OSC 7501 status reports): at a plain
+ * shell prompt the text would run as a command, so there messages stay in the inbox. With delivery
+ * "idle" a message waits until the occupant is idle or done; "eager" types it at once; "none" never
+ * types. Each message passes the session guard as typed by its sender.
  * Each message is pasted (bracketed when the program asked for it), confirmed by its text showing
  * in the session's output, then Enter is pressed and the message acknowledged. Without that echo
  * the message stays in the inbox and is tried again at the next idle.
  */
 export class InboxDelivery {
   private busy = new Set<string>();
+  /** Messages the session guard refused to type (by id): left in the inbox, not asked about again. */
+  private refused = new Set<string>();
 
   constructor(
     private bus: Bus,
@@ -45,9 +66,11 @@ export class InboxDelivery {
     if (!a?.session || a.delivery === "none") return undefined;
     const id = this.port.sessionId(a.session);
     if (!id) return undefined;
+    const st = this.board.get(id);
+    if (st.source !== "osc7501") return undefined; // no agent program says it is there: maybe a shell
+    if (this.port.shellAtPrompt?.(a.session)) return undefined; // its report is stale: the shell is back
     if (a.delivery === "eager") return a.session;
-    const s = this.board.get(id).status;
-    return s === "idle" || s === "done" ? a.session : undefined;
+    return st.status === "idle" || st.status === "done" ? a.session : undefined;
   }
 
   /** Resolves true once the end of `text` shows in the session's output, false after confirmMs. */
@@ -72,14 +95,29 @@ export class InboxDelivery {
     if (this.busy.has(agentName)) return 0;
     this.busy.add(agentName);
     let n = 0;
+    let after: number | undefined;
     try {
       for (;;) {
         const session = this.ready(agentName);
         if (!session) break;
-        const [m] = this.bus.readInbox(agentName, { limit: 1 }).messages;
+        const [m] = this.bus.readInbox(agentName, { afterSeq: after, limit: 1 }).messages;
         if (!m) break;
+        if (this.refused.has(m.id)) {
+          after = m.seq; // refused before: it waits in the inbox for read_inbox, behind nothing
+          continue;
+        }
         const id = this.port.sessionId(session)!;
         const text = formatForSession(m);
+        try {
+          this.port.check(session, m.sender, agentName, text);
+        } catch (err) {
+          if (!(err instanceof AppError) || err.code !== "denied") throw err;
+          // the sender may not type this there: never typed, kept in the inbox, asked once (audited once)
+          if (this.refused.size >= 10_000) this.refused.clear();
+          this.refused.add(m.id);
+          after = m.seq;
+          continue;
+        }
         const echo = this.echoed(id, text);
         await this.port.paste(session, text, this.board.pasteMode(id));
         if (!(await echo)) break;

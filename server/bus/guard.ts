@@ -2,18 +2,28 @@ import { homedir, tmpdir } from "node:os";
 import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
 import { checkCommand, checkDirectory, checkSessionAccess, type Denial, type PlaceVars } from "./policy.ts";
+import type { Role } from "./roles.ts";
 
 /** What the SessionManager asks before anything reaches a shell (see server/session/manager.ts). */
 export interface GuardQuestion {
   kind: "create" | "exec" | "send" | "kill" | "read" | "attach";
   agent?: string;
-  /** A role to hold the caller to when it acts as no agent (a scoped API token's role). */
+  /**
+   * A role to hold the caller to (a scoped API token's). With an agent as well, both apply: the
+   * stricter wins. A token's role has no workspace of its own, so $WORKSPACE rules grant nothing.
+   */
   role?: string;
   session?: { name: string; cwd?: string; owner_agent?: string | null; shared?: boolean | null; role?: string | null };
   command?: string;
   cwd?: string;
   text?: string;
   enter?: boolean;
+  /**
+   * A bus message typed into an agent's session (server/bus/delivery.ts): `agent` is the sender,
+   * whose role judges the text; the session itself must be usable by the recipient, who invited
+   * messages into it by registering it.
+   */
+  delivery?: { recipient: string };
 }
 
 export interface DenialEvent extends Denial {
@@ -25,52 +35,43 @@ export interface DenialEvent extends Denial {
   time: number;
 }
 
+interface Standing {
+  agent: string | null;
+  role: Role;
+  workspace: string | null;
+}
+
 /**
- * The policy guard: an agent acting on sessions is held to its role. Without an agent, a caller
- * given a role (a scoped token's) is held to it, and so is a session created with a role; the
- * session's directory then stands for $WORKSPACE. Every
- * refusal is passed to `onDenied` (the audit log) before the error is thrown.
+ * The policy guard: an agent acting on sessions is held to its role. A caller given a role (a
+ * scoped token's) is held to it too, with no workspace (only the role's fixed directories: the
+ * session's directory is the caller's choice, so it cannot stand for $WORKSPACE); with an agent as
+ * well, both roles apply. A session created with a role holds callers without one to it, its
+ * directory standing for $WORKSPACE. Every refusal is passed to `onDenied` (the audit log) before
+ * the error is thrown.
  */
 export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) => void) {
   const home = homedir();
   const tmp = tmpdir();
-  return (q: GuardQuestion): void => {
-    let agentName: string | null = null;
-    let roleName: string | undefined;
-    let workspace: string | null = null;
-    if (q.agent) {
-      const agent = registry.get(q.agent); // unknown agent: not_found with the way out
-      registry.touch(agent.name);
-      agentName = agent.name;
-      roleName = agent.role;
-      workspace = agent.workspace;
-    } else if (q.role) {
-      roleName = registry.roles.get(q.role).name;
-      workspace = q.session?.cwd ?? q.cwd ?? null;
-    } else if (q.session?.role && registry.roles.has(q.session.role) && (q.kind === "exec" || q.kind === "send")) {
-      roleName = q.session.role;
-      workspace = q.session.cwd ?? null;
-    }
-    if (!roleName) return;
-    const role = registry.roles.get(roleName);
-    const vars: PlaceVars = { workspace, home, tmp };
 
+  function judge(q: GuardQuestion, who: Standing): void {
+    const { role } = who;
+    const vars: PlaceVars = { workspace: who.workspace, home, tmp };
     const deny = (d: Denial): never => {
       onDenied({
         ...d,
-        agent: agentName,
+        agent: who.agent,
         role: role.name,
         kind: q.kind,
         session: q.session?.name ?? null,
-        command: q.command ?? null,
+        command: q.command ?? q.text ?? null,
         time: Date.now(),
       });
       throw new AppError("denied", `${d.message} (rule ${d.rule})`, { rule: d.rule, role: role.name });
     };
 
-    if (q.session && agentName) {
+    if (q.session && who.agent && !q.delivery) {
       const ownerRole = q.session.owner_agent ? registry.find(q.session.owner_agent)?.role : undefined;
-      const d = checkSessionAccess({ name: agentName, role: role.name }, role, q.session, ownerRole);
+      const d = checkSessionAccess({ name: who.agent, role: role.name }, role, q.session, ownerRole);
       if (d) deny(d);
     }
     if (q.kind === "create") {
@@ -82,10 +83,40 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
     // typed text is checked like a command: Enter may come with it or in a later send
     const command = q.kind === "exec" ? q.command : q.kind === "send" ? (q.command ?? q.text) : undefined;
     if (command) {
-      const where = checkDirectory(role, cwd, vars);
-      if (where) deny(where);
+      // a delivered message is typed where the recipient works, not where the sender does
+      if (!q.delivery) {
+        const where = checkDirectory(role, cwd, vars);
+        if (where) deny(where);
+      }
       const d = checkCommand(role, command, cwd, vars);
       if (d) deny(d);
     }
+  }
+
+  return (q: GuardQuestion): void => {
+    if (q.delivery && q.session) {
+      // the recipient must be allowed to use the session its messages are typed into
+      const recipient = registry.get(q.delivery.recipient);
+      const role = registry.roles.get(recipient.role);
+      const ownerRole = q.session.owner_agent ? registry.find(q.session.owner_agent)?.role : undefined;
+      const d = checkSessionAccess({ name: recipient.name, role: role.name }, role, q.session, ownerRole);
+      if (d) {
+        const e = { ...d, agent: recipient.name, role: role.name, kind: q.kind, session: q.session.name, command: null, time: Date.now() };
+        onDenied(e);
+        throw new AppError("denied", `${d.message} (rule ${d.rule})`, { rule: d.rule, role: role.name });
+      }
+    }
+    const standings: Standing[] = [];
+    if (q.agent) {
+      const agent = registry.get(q.agent); // unknown agent: not_found with the way out
+      registry.touch(agent.name);
+      standings.push({ agent: agent.name, role: registry.roles.get(agent.role), workspace: agent.workspace });
+      if (q.role && q.role !== agent.role) standings.push({ agent: agent.name, role: registry.roles.get(q.role), workspace: null });
+    } else if (q.role) {
+      standings.push({ agent: null, role: registry.roles.get(q.role), workspace: null });
+    } else if (q.session?.role && registry.roles.has(q.session.role) && (q.kind === "exec" || q.kind === "send")) {
+      standings.push({ agent: null, role: registry.roles.get(q.session.role), workspace: q.session.cwd ?? null });
+    }
+    for (const who of standings) judge(q, who);
   };
 }

@@ -19,7 +19,7 @@ export type { Task } from "./tasks.ts";
 export type { DenialEvent } from "./guard.ts";
 
 /** The SessionManager (server/session/manager.ts): guards, output events, typing into sessions. */
-export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "addGuard">;
+export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "addGuard" | "check">;
 
 export interface BusServiceOptions {
   db: Db;
@@ -90,6 +90,19 @@ export function createBusService(o: BusServiceOptions): BusService {
     const port: SessionPort = {
       onOutput: (fn) => void sessions.events.on("output", (id, bytes) => fn(id, bytes)),
       onEnded: (fn) => void sessions.events.on("session:ended", (info) => fn(info.id)),
+      onCommandEnd: (fn) => {
+        // typed commands raise no command events: watch the shell's busy flag, which its marks set
+        // before the output that follows them is announced
+        const wasBusy = new Map<string, boolean>();
+        sessions.events.on("output", (id) => {
+          const s = sessions.list().find((x) => x.id === id);
+          if (!s) return;
+          const busy = s.commands.busy;
+          if (wasBusy.get(id) && !busy) fn(id);
+          wasBusy.set(id, busy);
+        });
+        sessions.events.on("session:ended", (info) => void wasBusy.delete(info.id));
+      },
       reply: (id, text) => {
         const name = nameOf(id);
         if (!name) return;
@@ -106,6 +119,17 @@ export function createBusService(o: BusServiceOptions): BusService {
     status.on("change", (st: { session_id: string; status: string; source: string }) => say({ type: "agent:status", session_id: st.session_id, status: st.status, source: st.source }));
     new InboxDelivery(bus, agents, status, {
       sessionId: (name) => sessions.list().find((s) => s.info().name === name)?.info().id,
+      shellAtPrompt: (name) => {
+        const s = sessions.list().find((x) => x.name === name);
+        // bash and zsh mark each command they run: not busy means the shell itself reads the keys
+        return !!s && (s.info().integration === "bash" || s.info().integration === "zsh") && !s.commands.busy;
+      },
+      check: (name, sender, recipient, text) => {
+        const from = agents.find(sender);
+        const q: GuardQuestion = { kind: "send", agent: from?.name, session: sessions.get(name).info(), command: text, delivery: { recipient } };
+        // through the SessionManager, so every guard on it is asked (the policy guard reads `delivery`)
+        sessions.check(q as Parameters<SessionsLike["check"]>[0]);
+      },
       paste: async (name, text, bracketed) => {
         const s = sessions.get(name);
         if (bracketed) s.writeRaw(`\x1b[200~${text}\x1b[201~`);

@@ -89,10 +89,16 @@ export class BusStore {
       .map((r) => ({ agent: r.agent, m: rowToMessage(r) }));
   }
 
-  history(q: { agent?: string; topic?: string; type?: string; afterSeq?: number; limit: number }): BusMessage[] {
+  history(q: { agent?: string; topic?: string; type?: string; afterSeq?: number; limit: number; viewer?: { name: string; topics: readonly string[] } }): BusMessage[] {
     this.flush();
     const where: string[] = [];
     const args: (string | number)[] = [];
+    if (q.viewer) {
+      // what this viewer may see: its own messages, broadcasts, its topics (see visibleTo in bus.ts)
+      const topics = [...q.viewer.topics];
+      where.push(`(to_agent = ? OR sender = ? OR broadcast = 1${topics.length ? ` OR topic IN (${topics.map(() => "?").join(", ")})` : ""})`);
+      args.push(q.viewer.name, q.viewer.name, ...topics);
+    }
     if (q.agent) {
       where.push("(to_agent = ? OR sender = ? OR broadcast = 1)");
       args.push(q.agent, q.agent);

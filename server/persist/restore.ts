@@ -5,6 +5,8 @@ import { commands } from "../../db/schema/core.ts";
 import { recordAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
+import { isAdmin, type Caller } from "../security/auth.ts";
+import { canTouchSession, requireSessionAccess } from "../security/tokens.ts";
 import type { SnapshotDoc } from "./document.ts";
 import { latestSnapshot, restorableNames } from "./snapshot.ts";
 
@@ -104,15 +106,38 @@ function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
 }
 
 /**
+ * Whom a restored session belongs to and which role holds it. The server itself and the owner (or
+ * an admin token) acting as no agent restore it as it was; anyone else restores it as itself: under
+ * the agent it acts as and its own role (the document's role still applies when the caller has
+ * none), never as the agent or without the role the document names. A session-limited token may
+ * restore only its sessions, and an agent only a session its role lets it touch.
+ */
+function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: Caller): { agent?: string; role?: string } {
+  const asSaved = { agent: doc.session.owner_agent ?? undefined, role: doc.session.role ?? undefined };
+  if (!caller || isAdmin(caller)) return asSaved;
+  requireSessionAccess(caller, name);
+  if (name !== doc.session.name) requireSessionAccess(caller, doc.session.name);
+  const role = (caller as { role?: string }).role ?? asSaved.role;
+  if (caller.agent && asSaved.agent && asSaved.agent !== caller.agent) {
+    // the saved session belongs to another agent: restoring it is touching it
+    const saved = { name: doc.session.name, cwd: doc.session.cwd, owner_agent: asSaved.agent, shared: false, role: asSaved.role ?? null };
+    rt.sessions.check({ kind: "attach", agent: caller.agent, role: (caller as { role?: string }).role, session: saved as never });
+  }
+  return { agent: caller.agent, role };
+}
+
+/**
  * Brings a session back from a snapshot document: a new live shell in the same cwd, environment
- * and size, with the old scrollback shown first and the command history attached.
+ * and size, with the old scrollback shown first and the command history attached. `caller` is who
+ * asks (see restoreStanding); without one it is the server's own restore.
  */
 export async function restoreDocument(
   rt: Runtime,
   doc: SnapshotDoc,
-  opts: { newName?: string; from: string; agent?: string },
+  opts: { newName?: string; from: string; caller?: Caller },
 ): Promise<RestoreResult> {
   const name = opts.newName ?? doc.session.name;
+  const standing = restoreStanding(rt, doc, name, opts.caller);
   if (rt.sessions.list().some((s) => s.name === name)) {
     throw new AppError("conflict", `a session named "${name}" is running; kill it first or restore under another name with --name NEW`);
   }
@@ -138,8 +163,8 @@ export async function restoreDocument(
     env: envDelta(doc.session.env),
     cols: doc.session.cols,
     rows: doc.session.rows,
-    role: doc.session.role ?? undefined,
-    agent: opts.agent ?? doc.session.owner_agent ?? undefined,
+    role: standing.role,
+    agent: standing.agent,
     id,
     seed,
   });
@@ -161,7 +186,8 @@ export async function restoreDocument(
 }
 
 /** `ai-session restore NAME`: from the newest snapshot of that name. */
-export async function restoreByName(rt: Runtime, name: string, opts: { newName?: string; agent?: string } = {}) {
+export async function restoreByName(rt: Runtime, name: string, opts: { newName?: string; caller?: Caller } = {}) {
+  if (opts.caller) requireSessionAccess(opts.caller, name);
   const { id, doc } = latestSnapshot(rt.db, name);
   return restoreDocument(rt, doc, { ...opts, from: `snapshot ${id}` });
 }
@@ -172,13 +198,15 @@ export async function restoreByName(rt: Runtime, name: string, opts: { newName?:
  * Each restore is audited as the server's own action unless `audit: false` (the HTTP route, whose
  * request is audited already).
  */
-export async function restoreAll(rt: Runtime, opts: { audit?: boolean } = {}): Promise<RestoreResult[]> {
+export async function restoreAll(rt: Runtime, opts: { audit?: boolean; caller?: Caller } = {}): Promise<RestoreResult[]> {
   const live = new Set(rt.sessions.list().map((s) => s.name));
   const results: RestoreResult[] = [];
   for (const name of restorableNames(rt.db)) {
     if (live.has(name)) continue;
+    // a session-limited caller brings back only its own sessions
+    if (opts.caller && !canTouchSession(opts.caller, name)) continue;
     try {
-      const r = await restoreByName(rt, name);
+      const r = await restoreByName(rt, name, { caller: opts.caller });
       results.push(r);
       if (opts.audit !== false) {
         recordAudit(rt.db, { actor: { kind: "server", name: "serve --restore" }, action: "restore", target: name, outcome: "ok", detail: { from: r.from } });

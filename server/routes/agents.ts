@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import type { Agent } from "../bus/agents.ts";
+import { checkRegistration, checkRemoval, type Agent, type Registrar } from "../bus/agents.ts";
+import { isAdmin, type Caller } from "../security/auth.ts";
+import { canTouchSession, requireSessionAccess } from "../security/tokens.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
 
@@ -38,6 +40,11 @@ function safeSessionId(rt: Runtime, name: string): string | undefined {
   }
 }
 
+/** The caller as the agent registry judges it (server/bus/agents.ts checkRegistration). */
+export function registrarOf(caller: Caller): Registrar {
+  return { name: caller.name, agent: caller.agent, role: (caller as { role?: string }).role, admin: isAdmin(caller) };
+}
+
 /** Agents and roles: register, list, look up, heartbeat, remove; the roles and their policies. */
 export function agentRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
@@ -46,6 +53,16 @@ export function agentRoutes(rt: Runtime) {
   documentRoute({ method: "post", path: "/api/agents", summary: "Register an agent (or update its registration)", scope: "exec", body: registerSchema, tags: ["agents"] });
   app.post("/agents", async (c) => {
     const body = await jsonBody(c, registerSchema);
+    const caller = c.get("caller");
+    const who = registrarOf(caller);
+    checkRegistration(agents, who, body);
+    if (body.session && !who.admin) {
+      // the session an agent says it runs in must be one the caller may use
+      requireSessionAccess(caller, body.session);
+      if (rt.sessions.has?.(body.session)) {
+        rt.sessions.check({ kind: "attach", agent: agents.find(body.name) ? body.name : undefined, role: who.role, session: rt.sessions.get(body.session).info() });
+      }
+    }
     return c.json(agentView(rt, agents.register(body)), 201);
   });
 
@@ -64,6 +81,7 @@ export function agentRoutes(rt: Runtime) {
 
   app.delete("/agents/:name", (c) => {
     const name = c.req.param("name");
+    checkRemoval(registrarOf(c.get("caller")), name);
     agents.remove(name);
     return c.json({ removed: name });
   });
@@ -81,7 +99,8 @@ export function agentRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/agent-status", summary: "What each session's occupant is doing (idle, working, blocked, done, error) and the source", scope: "read", tags: ["agents"] });
   app.get("/agent-status", (c) => {
     const statuses = rt.bus.status?.all() ?? [];
-    const names = new Map(rt.sessions.list().map((s) => [s.info().id, s.info().name]));
+    const caller = c.get("caller");
+    const names = new Map(rt.sessions.list().filter((s) => canTouchSession(caller, s.info().name)).map((s) => [s.info().id, s.info().name]));
     return c.json(statuses.filter((s) => names.has(s.session_id)).map((s) => ({ session: names.get(s.session_id), ...s })));
   });
 

@@ -3,9 +3,10 @@ import { upgradeWebSocket } from "hono/bun";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { AppError, toAppError } from "../errors.ts";
-import type { Caller } from "../security/auth.ts";
+import { isAdmin, type Caller } from "../security/auth.ts";
 import type { Runtime } from "../runtime.ts";
 import { publishSchema, type PublishInput } from "../bus/message.ts";
+import { visibleTo, type Viewer } from "../bus/bus.ts";
 import { time } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
@@ -22,11 +23,23 @@ export function senderOf(rt: Runtime, caller: Caller): string {
   return caller.name;
 }
 
-/** An agent may read only its own inbox; the owner and agent-less tokens may read any. */
+/** A caller may read only the inbox of the agent it acts as; the owner (and an admin token) any. */
 export function checkInboxAccess(caller: Caller, agent: string): void {
-  if (caller.agent && caller.agent !== agent) {
-    throw new AppError("denied", `agent "${caller.agent}" cannot read the inbox of "${agent}"`);
-  }
+  if (isAdmin(caller) || caller.agent === agent) return;
+  throw new AppError(
+    "denied",
+    caller.agent ? `agent "${caller.agent}" cannot read the inbox of "${agent}"` : `the token "${caller.name}" can read the inbox of "${agent}" only acting as that agent (X-AI-Session-Agent: ${agent})`,
+  );
+}
+
+/**
+ * What a caller may see of the bus traffic: everything for the owner and admin tokens; for anyone
+ * else (an agent, a scoped token) its own messages, broadcasts and its topics' messages.
+ */
+export function viewerOf(rt: Runtime, caller: Caller, extraTopics: string[] = []): Viewer | undefined {
+  if (isAdmin(caller)) return undefined;
+  const agent = caller.agent ? rt.bus.agents.find(caller.agent) : undefined;
+  return { name: caller.agent ?? caller.name, topics: [...(agent?.topics ?? []), ...extraTopics] };
 }
 
 const historyQuery = z.object({
@@ -73,7 +86,9 @@ export function busRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/bus/messages", summary: "Message history (persisted messages), oldest first", scope: "read", query: historyQuery, tags: ["bus"] });
   app.get("/bus/messages", (c) => {
     const q = queryOf(c, historyQuery);
-    return c.json(time("bus.history", () => bus.history({ agent: q.agent, topic: q.topic, type: q.type, afterSeq: q.after, limit: q.limit })));
+    // asking for a topic is subscribing to it: its messages are the caller's to see
+    const viewer = viewerOf(rt, c.get("caller"), q.topic ? [q.topic] : []);
+    return c.json(time("bus.history", () => bus.history({ agent: q.agent, topic: q.topic, type: q.type, afterSeq: q.after, limit: q.limit, viewer })));
   });
 
   documentRoute({ method: "get", path: "/api/bus/inbox/{agent}", summary: "What waits in an agent's inbox, oldest first (acknowledge with POST .../ack)", scope: "read", query: inboxQuery, tags: ["bus"] });
@@ -108,6 +123,10 @@ export function busRoutes(rt: Runtime) {
       after: q.has("after") ? Number(q.get("after")) : undefined,
       queue: q.has("queue") ? Math.min(100_000, Math.max(1, Number(q.get("queue")) || 1000)) : undefined,
     };
+    // ?all=1 shows everything only to the owner; anyone else sees its share of the traffic
+    const viewer = viewerOf(rt, caller);
+    // (the agent's topics are read at each message: a registration update applies at once)
+    if (viewer) params.visible = (m, subscribed) => visibleTo(viewerOf(rt, caller) ?? viewer, m, subscribed);
     // the owner may speak as the agent it connects as; anyone else speaks as itself
     const sender = caller.agent || caller.kind !== "owner" || !agent ? senderOf(rt, caller) : agent;
     let conn: BusConnection | null = null;

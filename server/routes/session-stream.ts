@@ -16,7 +16,10 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  * WS /api/sessions/:name/stream — the live terminal (attach, the dashboard). Server → client:
  * binary frames of output (the recent scrollback first), text frames of JSON events
  * ({type:"exit"} | {type:"error"}). Client → server: {type:"input",data} and {type:"resize",cols,rows},
- * accepted only from a caller with the exec scope; a read-only viewer's input is refused.
+ * accepted only from a caller with the exec scope; a read-only viewer's input is refused. Raw
+ * keystrokes cannot be judged by a role's policy (a command is typed a key at a time, edited,
+ * recalled from history), so a caller acting as an agent or held to a role may watch and resize but
+ * not type: it uses exec and send, which the policy checks.
  */
 export function sessionStreamRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
@@ -27,7 +30,7 @@ export function sessionStreamRoutes(rt: Runtime) {
       let session: Session;
       try {
         session = rt.sessions.get(c.req.param("name") ?? "");
-        rt.sessions.check({ kind: "attach", agent: caller.agent, session: session.info() });
+        rt.sessions.check({ kind: "attach", agent: caller.agent, role: roleOf(caller), session: session.info() });
       } catch (err) {
         const e = toAppError(err);
         return {
@@ -43,8 +46,22 @@ export function sessionStreamRoutes(rt: Runtime) {
   return app;
 }
 
+function roleOf(caller: Caller): string | undefined {
+  return (caller as { role?: string }).role;
+}
+
+/** Why this caller may not type raw keys, or null when it may. */
+function typingRefusal(caller: Caller): string | null {
+  if (!(caller.scopes.has("exec") || caller.scopes.has("admin"))) return `the token "${caller.name}" is read-only here (it lacks the exec scope)`;
+  const held = caller.agent ? `agent "${caller.agent}"` : roleOf(caller) ? `the token "${caller.name}" (role ${roleOf(caller)})` : null;
+  if (held) return `${held} may not type raw keys into a terminal: keystrokes cannot be checked against its role's policy; use exec or send (ai-session exec / send), which are checked`;
+  return null;
+}
+
 function viewer(rt: Runtime, session: Session, caller: Caller) {
-  const canType = caller.scopes.has("exec") || caller.scopes.has("admin");
+  const refusal = typingRefusal(caller);
+  const canType = refusal === null;
+  const canResize = caller.scopes.has("exec") || caller.scopes.has("admin");
   let off: (() => void) | undefined;
   return {
     onOpen(_ev: Event, ws: WSContext) {
@@ -81,16 +98,15 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
         ws.send(JSON.stringify({ type: "error", code: "invalid", message: "messages are JSON: {type:\"input\",data} or {type:\"resize\",cols,rows}" }));
         return;
       }
-      if (!canType) {
-        ws.send(JSON.stringify({ type: "error", code: "denied", message: `the token "${caller.name}" is read-only here (it lacks the exec scope)` }));
-        return;
-      }
+      const deny = (message: string) => ws.send(JSON.stringify({ type: "error", code: "denied", message }));
       try {
         if (msg.type === "input" && typeof msg.data === "string") {
-          rt.sessions.check({ kind: "send", agent: caller.agent, session: session.info() });
+          if (!canType) return deny(refusal!);
+          rt.sessions.check({ kind: "send", agent: caller.agent, role: roleOf(caller), session: session.info() });
           session.writeRaw(msg.data);
           session.commands.noteInput();
         } else if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
+          if (!canResize) return deny(refusal!);
           const cols = Math.min(1000, Math.max(10, msg.cols as number));
           const rows = Math.min(500, Math.max(2, msg.rows as number));
           session.resize(cols, rows);

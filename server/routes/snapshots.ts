@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { restoreAll, restoreByName, restoreDocument } from "../persist/restore.ts";
 import { listSnapshots, snapshotFromFile, snapshotSession } from "../persist/snapshot.ts";
 import type { Runtime } from "../runtime.ts";
+import { canTouchSession, requireSessionAccess } from "../security/tokens.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 
 const SnapshotBody = z.object({ document: z.boolean().optional() });
@@ -29,18 +30,20 @@ export function snapshotRoutes(rt: Runtime) {
   });
   app.get("/snapshots", (c) => {
     const q = queryOf(c, z.object({ name: z.string().optional() }));
-    return c.json(listSnapshots(rt.db, q.name));
+    const caller = c.get("caller");
+    if (q.name) requireSessionAccess(caller, q.name);
+    return c.json(listSnapshots(rt.db, q.name).filter((s) => canTouchSession(caller, s.name)));
   });
   app.post("/restore", async (c) => {
     const b = await jsonBody(c, RestoreBody);
-    const agent = c.get("caller")?.agent;
-    if (b.all) return c.json(await restoreAll(rt, { audit: false }));
+    const caller = c.get("caller");
+    if (b.all) return c.json(await restoreAll(rt, { audit: false, caller }));
     if (b.file_text != null) {
       const doc = snapshotFromFile(b.file_text, b.file ?? "the snapshot file");
-      return c.json(await restoreDocument(rt, doc, { newName: b.new_name, from: b.file ?? "a snapshot file", agent }));
+      return c.json(await restoreDocument(rt, doc, { newName: b.new_name, from: b.file ?? "a snapshot file", caller }));
     }
     if (!b.name) throw new AppError("invalid", "name the session to restore, or give a snapshot file");
-    return c.json(await restoreByName(rt, b.name, { newName: b.new_name, agent }));
+    return c.json(await restoreByName(rt, b.name, { newName: b.new_name, caller }));
   });
   return app;
 }

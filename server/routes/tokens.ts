@@ -4,7 +4,7 @@ import type { AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Scope } from "../security/auth.ts";
-import { canTouchSession, createToken, isAllowedOrigin, listTokens, requireSessionAccess, revokeToken, scopeNeeded, SCOPES, sessionOfPath } from "../security/tokens.ts";
+import { canTouchSession, checkSessionLimits, createToken, isAllowedOrigin, listTokens, requireSessionAccess, revokeToken, scopeNeeded, SCOPES, sessionOfPath } from "../security/tokens.ts";
 
 export { isAllowedOrigin, scopeNeeded, sessionOfPath };
 import { jsonBody } from "./validate.ts";
@@ -28,6 +28,7 @@ export function apiGuard(): MiddlewareHandler<AppEnv> {
     const path = new URL(c.req.url).pathname;
     requireScope(caller, scopeNeeded(c.req.method, path));
     const session = sessionOfPath(path);
+    checkSessionLimits(caller, c.req.method, path, new URL(c.req.url).searchParams);
     if (session !== undefined) requireSessionAccess(caller, session);
     else if (path === "/api/sessions" && c.req.method === "POST" && "sessions" in caller) {
       // a session-limited token may only create sessions it is allowed to use

@@ -49,9 +49,38 @@ export function authenticate(rt: Runtime, req: Request, transport: Transport): C
   if (sameSecret(token, rt.ownerToken)) return ownerCaller(agent);
   for (const resolve of tokenResolvers) {
     const caller = resolve(rt, token);
-    if (caller) return { ...caller, agent: agent ?? caller.agent };
+    if (caller) {
+      const acting = { ...caller, agent: agent ?? caller.agent };
+      checkAgentRole(rt, acting);
+      return acting;
+    }
   }
   throw new AppError("unauthorized", "the token is not valid (ask the owner for a new one: ai-session token create)");
+}
+
+/**
+ * A token bound to a role cannot take on an agent of another role: it would be judged by that
+ * agent's policy instead of its own. (An agent not registered yet can only be registered with the
+ * token's role: see server/bus/agents.ts.)
+ */
+function checkAgentRole(rt: Runtime, caller: Caller & { role?: string }): void {
+  if (!caller.role || !caller.agent) return;
+  const agent = rt.bus?.agents.find(caller.agent);
+  if (agent && agent.role !== caller.role) {
+    throw new AppError(
+      "denied",
+      `the token "${caller.name}" is bound to the role "${caller.role}" and cannot act as agent "${agent.name}", whose role is "${agent.role}"`,
+    );
+  }
+}
+
+/**
+ * Whether the caller may act on the whole server: the admin scope, acting as no agent and held to
+ * no role or sessions (the owner without --agent, or an unrestricted admin token).
+ */
+export function isAdmin(caller: Caller): boolean {
+  const c = caller as Caller & { role?: string; sessions?: readonly string[] };
+  return caller.scopes.has("admin") && !caller.agent && !c.role && !c.sessions;
 }
 
 export function requireScope(caller: Caller, scope: Scope): void {

@@ -127,6 +127,23 @@ describe("policy guard", () => {
     expect(() => guard({ kind: "send", agent: "fe", session: mine, command: "sudo reboot" })).toThrow(/deny rule "sudo \*"/);
     guard({ kind: "send", agent: "fe", session: mine, command: "yes" }); // answering a prompt is fine
   });
+
+  test("an agent with a token's role of another kind is held to both: the stricter wins", () => {
+    const { guard } = setup();
+    // devops may run docker; a token bound to frontend may not, even acting as the devops agent
+    expect(() => guard({ kind: "exec", agent: "ops", session: { name: "x", cwd: "/tmp/x" }, command: "docker ps" })).not.toThrow();
+    const e = refusal(() => guard({ kind: "exec", agent: "ops", role: "frontend", session: { name: "x", cwd: "/tmp/x" }, command: "docker ps" }));
+    expect(e.message).toContain('role "frontend" refuses');
+  });
+
+  test("a token's role has no workspace: the session's directory, which the caller picks, grants nothing", () => {
+    const { guard } = setup();
+    const e = refusal(() => guard({ kind: "create", role: "qa", cwd: "/work/app" }));
+    expect(e.message).toContain("rule dirs");
+    const x = refusal(() => guard({ kind: "exec", role: "qa", session: { name: "s", cwd: "/work/app" }, command: "touch f" }));
+    expect(x.message).toContain("rule dirs");
+    expect(() => guard({ kind: "create", role: "qa", cwd: "/tmp/qa-work" })).not.toThrow();
+  });
 });
 
 describe("a broken roles.json", () => {

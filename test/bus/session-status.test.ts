@@ -78,14 +78,42 @@ describe("agent status from a real PTY", () => {
     expect(screenText("plain")).toContain("end");
   }, 20_000);
 
-  test("at a readline prompt (bracketed paste on) the message goes in as a paste and Enter follows", async () => {
+  test("a plain shell prompt never gets a message typed in: at a prompt the text would run", async () => {
     const s = await sessions.create({ name: "ops-shell", cwd: home, shell: "/bin/bash" });
-    svc.agents.register({ name: "ops", role: "devops", workspace: home, session: "ops-shell" });
+    svc.agents.register({ name: "ops", role: "devops", workspace: home, session: "ops-shell", delivery: "eager" });
     await until("idle prompt", () => ["idle", "done"].includes(svc.status!.get(s.id).status));
     expect(svc.status!.pasteMode(s.id)).toBe(true);
-    svc.bus.publish({ sender: "be", to: "ops", payload: "deploy when green" });
-    await until("ack", () => svc.bus.inboxSize("ops") === 0);
-    // Enter was pressed: bash ran the line (and, as it is no command, said so)
-    await until("bash ran it", () => /\[ai-session: command not found/.test(screenText("ops-shell")));
+    const planted = join(home, "planted-by-message");
+    svc.bus.publish({ sender: "be", to: "ops", payload: `hello; touch ${planted}` });
+    await Bun.sleep(1500);
+    expect(svc.bus.inboxSize("ops")).toBe(1); // kept for read_inbox, never typed
+    expect(screenText("ops-shell")).not.toContain("[ai-session bus]");
+    expect(await Bun.file(planted).exists()).toBe(false);
+  }, 20_000);
+
+  test("an agent program (OSC 7501) gets it as one bracketed paste, controls stripped; the sender's role judges the text", async () => {
+    const s = await sessions.create({ name: "prog-shell", cwd: home, shell: "/bin/bash" });
+    svc.agents.register({ name: "prog", role: "devops", workspace: home, session: "prog-shell" });
+    svc.agents.register({ name: "tester", role: "qa", workspace: home });
+    await until("idle prompt", () => ["idle", "done"].includes(svc.status!.get(s.id).status));
+    const denied: string[] = [];
+    svc.denials.on("denied", (e: { rule: string; agent: string | null }) => denied.push(`${e.agent}:${e.rule}`));
+    // qa may not push: the message is never typed, and waits in the inbox without blocking the next
+    svc.bus.publish({ sender: "tester", to: "prog", payload: "done; git push origin main" });
+    // ESC[201~ would end a bracketed paste early; the rest would then be typed as keys
+    svc.bus.publish({ sender: "be", to: "prog", payload: "hi\x1b[201~; touch nothing\r\nsecond line\x03" });
+    // the occupant: an agent-like program that turns bracketed paste on, says it is idle, reads one line
+    const script = String.raw`printf '\033[?2004h\033]7501;state=idle:app=fake\033\\'; IFS= read -r line; printf '\033[?2004l'; printf 'G%sT[%q]\n' O "$line"`;
+    await s.send({ text: script, enter: true });
+    await until("delivery", () => /GOT\[/.test(screenText("prog-shell")));
+    const got = /GOT\[(.*)\]/.exec(screenText("prog-shell"))![1]!;
+    expect(got).toContain("[ai-session bus] custom from be: hi [201~; touch nothing second line ");
+    expect(got.match(/\\E\[201~/g)?.length).toBe(1); // only the real end of the paste
+    expect(got).not.toContain("git push");
+    await until("ack", () => svc.bus.inboxSize("prog") === 1);
+    expect(svc.bus.readInbox("prog").messages[0]!.sender).toBe("tester");
+    expect(denied.filter((d) => d === "tester:deny:git push*").length).toBe(1);
+    // the program ended and the shell is back at its prompt: nothing more is typed there
+    await until("the 7501 report is gone", () => svc.status!.get(s.id).source !== "osc7501");
   }, 20_000);
 });
