@@ -21,7 +21,8 @@ export interface Ops {
 const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
 
 export async function createSession(ops: Ops, caller: Caller, opts: CreateOptions): Promise<SessionInfo> {
-  const s = await ops.sessions.create({ ...opts, agent: opts.agent ?? caller.agent, role: opts.role ?? (caller as { role?: string }).role });
+  // The caller's own agent and role win over what the request body says.
+  const s = await ops.sessions.create({ ...opts, agent: caller.agent ?? opts.agent, role: (caller as { role?: string }).role ?? opts.role });
   return s.info();
 }
 
