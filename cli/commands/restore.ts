@@ -2,20 +2,12 @@ import { defineCommand } from "citty";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
+import type { RestoreResult } from "../../server/persist/restore.ts";
 import { globalArgs, runCommand } from "./_shared.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-interface Restored {
-  name: string;
-  id: string;
-  pid: number | null;
-  cwd: string;
-  from: string;
-  commands: number;
-  scrollback_bytes: number;
-  notes: string[];
-}
+type Restored = RestoreResult;
 
 function readSnapshotFile(path: string): string {
   try {
