@@ -32,16 +32,16 @@ export function sessionNameFor(p: Pick<TmuxPane, "session" | "window" | "pane">)
  * Chooses the panes to import: all sessions, or the named ones (an unknown name is an error that
  * lists what exists). `taken` are names already used by live ai-session sessions.
  */
-export function planMigration(
+export async function planMigration(
   server: TmuxServer,
   select: { all?: boolean; sessions?: string[] },
   taken: (name: string) => boolean,
-): PlannedPane[] {
+): Promise<PlannedPane[]> {
   const wanted = select.sessions ?? [];
   if (!select.all && wanted.length === 0) {
     throw new AppError("invalid", "name the tmux sessions to import, or pass --all (tmux ls shows them)");
   }
-  const panes = listPanes(server);
+  const panes = await listPanes(server);
   const known = [...new Set(panes.map((p) => p.session))];
   for (const s of wanted) {
     if (!known.includes(s)) {

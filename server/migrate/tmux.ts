@@ -45,31 +45,35 @@ function describeServer(s: TmuxServer): string {
 }
 
 function tmuxBinary(): string {
-  const found = Bun.which("tmux");
+  const found = Bun.which("tmux", { PATH: process.env.PATH ?? "" });
   if (!found) throw new AppError("unavailable", "tmux is not installed here, so there is nothing to import (install tmux or check PATH)");
   return found;
 }
 
-/** Runs one tmux command against the chosen server; a missing server becomes a clear error. */
-export function runTmux(server: TmuxServer, args: string[]): string {
+/**
+ * Runs one tmux command against the chosen server, asynchronously (a long scrollback capture never
+ * holds up the server); a missing server becomes a clear error.
+ */
+export async function runTmux(server: TmuxServer, args: string[]): Promise<string> {
   const sock = server.socketPath ? ["-S", server.socketPath] : server.socketName ? ["-L", server.socketName] : [];
   const env = { ...process.env };
   if (server.tmpdir) env.TMUX_TMPDIR = server.tmpdir;
   delete env.TMUX; // never let an enclosing tmux pick the server for us
-  const r = Bun.spawnSync([tmuxBinary(), ...sock, ...args], { env, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) {
-    const err = r.stderr.toString().trim();
+  const proc = Bun.spawn([tmuxBinary(), ...sock, ...args], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [out, errText, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (exitCode !== 0) {
+    const err = errText.trim();
     if (/no server running|error connecting|No such file or directory|server exited/i.test(err)) {
       throw new AppError("unavailable", `no tmux server is running on ${describeServer(server)} (start tmux, or pass --socket NAME / --socket-path PATH)`);
     }
-    throw new AppError("internal", `tmux ${args[0]} failed: ${err || `exit code ${r.exitCode}`}`);
+    throw new AppError("internal", `tmux ${args[0]} failed: ${err || `exit code ${exitCode}`}`);
   }
-  return r.stdout.toString();
+  return out;
 }
 
 /** Every pane of every session, in tmux's order. */
-export function listPanes(server: TmuxServer): TmuxPane[] {
-  const out = runTmux(server, ["list-panes", "-a", "-F", FORMAT]);
+export async function listPanes(server: TmuxServer): Promise<TmuxPane[]> {
+  const out = await runTmux(server, ["list-panes", "-a", "-F", FORMAT]);
   return out
     .split("\n")
     .filter((l) => l.includes(SEP))
@@ -93,8 +97,8 @@ export function listPanes(server: TmuxServer): TmuxPane[] {
  * The pane's whole history and visible screen with colours (`capture-pane -p -e -J -S - -E -`),
  * trailing blank lines dropped, lines ended with CRLF so a terminal shows them as they were.
  */
-export function captureScrollback(server: TmuxServer, paneId: string): string {
-  const text = runTmux(server, ["capture-pane", "-p", "-e", "-J", "-S", "-", "-E", "-", "-t", paneId]);
+export async function captureScrollback(server: TmuxServer, paneId: string): Promise<string> {
+  const text = await runTmux(server, ["capture-pane", "-p", "-e", "-J", "-S", "-", "-E", "-", "-t", paneId]);
   const lines = text.split("\n");
   while (lines.length && lines[lines.length - 1]!.replace(/\x1b\[[0-9;]*m/g, "").trim() === "") lines.pop();
   return lines.length ? lines.join("\r\n") + "\r\n" : "";

@@ -74,37 +74,96 @@ export function retentionCapBytes(env: NodeJS.ProcessEnv = process.env): number 
   return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : 64 * 1024 * 1024;
 }
 
-/**
- * Keeps one session's stored output under `capBytes`: the oldest outputs are dropped first (the
- * command rows stay, with exit codes and durations; `output_dropped` says what happened).
- */
-export function enforceRetention(db: Db, sessionId: string, capBytes = retentionCapBytes()): { dropped: number; freed_bytes: number } {
-  const total =
+/** Every stored output of a session, summed (one scan of the session's rows). */
+export function storedOutputBytes(db: Db, sessionId: string): number {
+  return (
     db
       .select({ n: sql<number>`coalesce(sum(length(${commands.outputZ})), 0)` })
       .from(commands)
       .where(eq(commands.sessionId, sessionId))
-      .get()?.n ?? 0;
-  if (total <= capBytes) return { dropped: 0, freed_bytes: 0 };
-  let over = total - capBytes;
+      .get()?.n ?? 0
+  );
+}
+
+/**
+ * Drops the oldest stored outputs of a session until `over` bytes are freed, reading only as many
+ * of the oldest rows as that takes.
+ */
+function dropOldest(db: Db, sessionId: string, over: number): { dropped: number; freed_bytes: number } {
   let dropped = 0;
   let freed = 0;
-  const oldest = db
-    .select({ id: commands.id, size: sql<number>`length(${commands.outputZ})` })
-    .from(commands)
-    .where(and(eq(commands.sessionId, sessionId), isNotNull(commands.outputZ)))
-    .orderBy(asc(commands.id))
-    .all();
-  const ids: number[] = [];
-  for (const r of oldest) {
-    if (over <= 0) break;
-    ids.push(r.id);
-    over -= r.size;
-    freed += r.size;
-    dropped++;
+  let after = 0;
+  const page = db.$client.query<{ id: number; size: number }, [string, number]>(
+    "SELECT id, length(output_z) AS size FROM commands WHERE session_id = ? AND id > ? AND output_z IS NOT NULL ORDER BY id LIMIT 64",
+  );
+  while (over > 0) {
+    const rows = page.all(sessionId, after);
+    if (!rows.length) break;
+    const ids: number[] = [];
+    for (const r of rows) {
+      if (over <= 0) break;
+      ids.push(r.id);
+      over -= r.size;
+      freed += r.size;
+      dropped++;
+    }
+    if (ids.length) db.update(commands).set({ outputZ: null }).where(inArray(commands.id, ids)).run();
+    after = rows[rows.length - 1]!.id;
   }
-  if (ids.length) db.update(commands).set({ outputZ: null }).where(inArray(commands.id, ids)).run();
   return { dropped, freed_bytes: freed };
+}
+
+/**
+ * Keeps one session's stored output under `capBytes`: the oldest outputs are dropped first (the
+ * command rows stay, with exit codes and durations; `output_dropped` says what happened). Sums the
+ * session's stored output: for a one-off check; after each command the hooks use `retentionTracker`.
+ */
+export function enforceRetention(db: Db, sessionId: string, capBytes = retentionCapBytes()): { dropped: number; freed_bytes: number } {
+  const total = storedOutputBytes(db, sessionId);
+  if (total <= capBytes) return { dropped: 0, freed_bytes: 0 };
+  return dropOldest(db, sessionId, total - capBytes);
+}
+
+export interface RetentionTracker {
+  /** A command of the session ended: adds its stored output, dropping the oldest when over the cap. */
+  commandEnded(sessionId: string, commandId: number): { dropped: number; freed_bytes: number };
+  /** The session ended: its running total is forgotten (read again if it comes back). */
+  forget(sessionId: string): void;
+  /** The running total of a session's stored output, if known. */
+  totalOf(sessionId: string): number | undefined;
+}
+
+/**
+ * The retention cap after every command without summing every stored output each time: a running
+ * total per session, read once from the database (at the session's first ended command), then
+ * grown by each ended command's stored size (one lookup by id). Only when it passes the cap are the
+ * oldest outputs dropped.
+ */
+export function retentionTracker(db: Db, capBytes = retentionCapBytes()): RetentionTracker {
+  const totals = new Map<string, number>();
+  const sizeOf = db.$client.query<{ n: number }, [number, string]>(
+    "SELECT coalesce(length(output_z), 0) AS n FROM commands WHERE id = ? AND session_id = ?",
+  );
+  return {
+    commandEnded(sessionId, commandId) {
+      const known = totals.get(sessionId);
+      // read once: the sum already holds the command that just ended
+      let total = known === undefined ? storedOutputBytes(db, sessionId) : known + (sizeOf.get(commandId, sessionId)?.n ?? 0);
+      let r = { dropped: 0, freed_bytes: 0 };
+      if (total > capBytes) {
+        r = dropOldest(db, sessionId, total - capBytes);
+        total -= r.freed_bytes;
+      }
+      totals.set(sessionId, total);
+      return r;
+    },
+    forget(sessionId) {
+      totals.delete(sessionId);
+    },
+    totalOf(sessionId) {
+      return totals.get(sessionId);
+    },
+  };
 }
 
 /** A command as a snapshot records it (the columns, snake_case, without the stored output). */

@@ -1,6 +1,6 @@
 import type { Runtime } from "../runtime.ts";
 import type { Session } from "../session/session.ts";
-import { enforceRetention } from "./history.ts";
+import { retentionTracker } from "./history.ts";
 import { envSettled, screenOf } from "./session-state.ts";
 import { captureSession, forgetScreen, retireSnapshots, saveDocument, type SnapshotReason } from "./snapshot.ts";
 
@@ -10,7 +10,7 @@ import { captureSession, forgetScreen, retireSnapshots, saveDocument, type Snaps
  *   and every AI_SESSION_SNAPSHOT_INTERVAL seconds (default 30, 0 = off) while output flows;
  * - a snapshot of every live session when the server shuts down;
  * - a session that ends by choice (kill, exit) is not brought back by `serve --restore`;
- * - the history retention cap after every command.
+ * - the history retention cap after every command (a running total per session, not a re-sum).
  */
 export interface Persistence {
   /** Snapshots every live session now (used at shutdown). */
@@ -33,6 +33,7 @@ export function installPersistence(rt: Runtime): Persistence {
   const lastAt = new Map<string, number>();
   const costMs = new Map<string, number>();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const retention = retentionTracker(rt.db);
   let shuttingDown = false;
 
   const byId = (id: string): Session | undefined => rt.sessions.list().find((s) => s.id === id);
@@ -87,9 +88,9 @@ export function installPersistence(rt: Runtime): Persistence {
 
   const onCreated = (info: { id: string }) => soon(info.id, "command");
   const onOutput = (id: string) => dirty.add(id);
-  const onCommandEnd = (id: string) => {
+  const onCommandEnd = (id: string, record: { id: number }) => {
     try {
-      enforceRetention(rt.db, id);
+      retention.commandEnded(id, record.id);
     } catch (err) {
       console.error(`persist: retention failed: ${err instanceof Error ? err.message : err}`);
     }
@@ -104,6 +105,7 @@ export function installPersistence(rt: Runtime): Persistence {
     forgetScreen(info.id);
     costMs.delete(info.id);
     lastAt.delete(info.id);
+    retention.forget(info.id);
     retireSnapshots(rt.db, info.id);
   };
   const snapshotAll = (reason: SnapshotReason) => {

@@ -1,8 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../../db/client.ts";
 import type { Session } from "../session/session.ts";
-import { parseExportListing } from "../session/shell-env.ts";
 import { lastCommand } from "../session/store.ts";
 
 /**
@@ -46,43 +45,17 @@ export function liveCwd(session: Session): string {
 }
 
 /**
- * The shell's exported environment as of its last prompt (later `export`s included). The shell
- * rewrites the file in place at every prompt, so a read can catch it empty or half-written: such
- * a read is retried for a moment before falling back to what the session layer reports.
+ * The shell's exported environment as of its last prompt (later `export`s included), through the
+ * session's own torn-read-safe reader (`readShellEnv`); the start environment without integration.
  */
 export function liveEnv(session: Session): Record<string, string> {
-  const file = join(session.sessionDir, "env");
-  for (let attempt = 0; attempt < 20; attempt++) {
-    let text = "";
-    let fresh = false;
-    try {
-      text = readFileSync(file, "utf8");
-      // Written in the last moments: the shell may still be writing it; read again to be sure.
-      fresh = Date.now() - statSync(file).mtimeMs < 50;
-    } catch {
-      break; // no shell integration (or no prompt yet)
-    }
-    if (fresh) {
-      Bun.sleepSync(10);
-      try {
-        if (readFileSync(file, "utf8") !== text) continue;
-      } catch {
-        break;
-      }
-    }
-    if (text.length > 0 && text.endsWith("\n")) {
-      const env = parseExportListing(text);
-      if (Object.keys(env).length > 0) return restorableEnv(env);
-    }
-    Bun.sleepSync(5);
-  }
   return restorableEnv(session.env());
 }
 
 /**
- * Waits (up to `waitMs`) until the shell has rewritten its environment file after the last
- * command: the shell writes it at the prompt, just after announcing the command's end, so a
- * snapshot taken right after `exec` returns could otherwise read the environment from before it.
+ * Waits (up to `waitMs`, asynchronously) until the shell's environment file is at least as new as
+ * the last command. The integration writes it before announcing a command's end, so this returns
+ * at once for a finished command; it only guards a shell that has not reached its prompt yet.
  */
 export async function envSettled(session: Session, db: Db, waitMs = 300): Promise<void> {
   const last = lastCommand(db, session.id);

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { snapshots } from "../../db/schema/persist.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { redactBytes, redactionEnabled } from "../security/redact.ts";
+import { redactCommandText, redactEnv, redactionEnabled, redactTerminalBytes } from "../security/redact.ts";
 import type { Session } from "../session/session.ts";
 import {
   documentFromFileText,
@@ -49,8 +49,13 @@ export function captureSession(rt: Runtime, session: Session, reason: SnapshotRe
   const shown = screen ?? lastScreens.get(info.id) ?? { text: "", cols: info.cols, rows: info.rows, cursor: { x: 0, y: 0 } };
   if (screen) lastScreens.set(info.id, screen);
   const sb = scrollbackOf(session, SNAPSHOT_SCROLLBACK_BYTES);
-  const data = redactionEnabled() ? redactBytes(sb.data) : sb.data;
+  // With redaction on (the default) nothing a snapshot stores keeps a secret: not the scrollback,
+  // the screen, the command lines, nor the values of secret-looking variables.
+  const redact = redactionEnabled();
+  const data = redact ? redactTerminalBytes(sb.data) : sb.data;
   const history = recentCommands(rt.db, info.id);
+  if (redact) for (const h of history) h.command = redactCommandText(h.command, true);
+  const screenShown = redact ? { ...shown, text: redactCommandText(shown.text, true) } : shown;
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -61,7 +66,7 @@ export function captureSession(rt: Runtime, session: Session, reason: SnapshotRe
       name: info.name,
       shell: info.shell,
       cwd: liveCwd(session),
-      env: liveEnv(session),
+      env: redactEnv(liveEnv(session), redact),
       cols: info.cols,
       rows: info.rows,
       role: info.role ?? null,
@@ -75,7 +80,7 @@ export function captureSession(rt: Runtime, session: Session, reason: SnapshotRe
       end_offset: sb.end,
       dropped: sb.start,
     },
-    screen: shown,
+    screen: screenShown,
   };
 }
 

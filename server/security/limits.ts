@@ -236,37 +236,81 @@ function pidsIn(key: string): number[] {
   return out;
 }
 
+/** How long a wrapped shell has to be announced as created; a creation that failed is let go then. */
+const CREATED_WITHIN_MS = 60_000;
+
 /**
  * The `wrapArgv` for SessionManager.create: starts the session's shell under `limits`, and (given
  * the manager's events) removes its cgroup, with anything still running in it, when that session
  * ends. The session is known by name when given, else recognised at creation by its shell's pid.
  * Bad limits throw here, before anything is spawned.
+ *
+ * Nothing listens until the shell is actually wrapped (a creation refused earlier, for a taken name
+ * or a bad cwd, leaves nothing behind). A shell wrapped but never announced as created (it failed
+ * to spawn, or exited at once) has its listeners removed and its cgroup released after
+ * `createdWithinMs`, or as soon as its session ends.
  */
-export function limitsWrapper(limits: SessionLimits, events?: SessionEventsLike, sessionName?: string): (argv: string[]) => string[] {
+export function limitsWrapper(
+  limits: SessionLimits,
+  events?: SessionEventsLike,
+  sessionName?: string,
+  opts: { createdWithinMs?: number } = {},
+): (argv: string[]) => string[] {
   wrapWithLimits(["true"], limits); // validates; creates nothing without a session key
   const key = `s-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  let name = sessionName;
-  if (events && cgroupPlan()) {
+  let armed = false;
+  const arm = () => {
+    if (armed || !events || !cgroupPlan()) return;
+    armed = true;
+    let name = sessionName;
+    let ownPids = new Set<number>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stopListening = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      events.off("session:created", onCreated);
+      events.off("session:ended", onEnded);
+    };
     const onCreated: InfoListener = (info) => {
-      if (name !== undefined) return events.off("session:created", onCreated);
-      if (info.pid && pidsIn(key).includes(info.pid)) {
-        name = info.name;
-        events.off("session:created", onCreated);
-      }
+      const ours = (sessionName !== undefined && info.name === sessionName) || (!!info.pid && pidsIn(key).includes(info.pid));
+      if (!ours) return;
+      name = info.name;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      events.off("session:created", onCreated);
     };
     const onEnded: InfoListener = (info) => {
-      if (info.name !== name) return;
-      events.off("session:ended", onEnded);
-      releaseLimits(key);
+      const ours = (name !== undefined && info.name === name) || (!!info.pid && ownPids.has(info.pid));
+      if (!ours) return;
+      stopListening();
+      void releaseLimits(key);
     };
-    if (name === undefined) events.on("session:created", onCreated);
+    events.on("session:created", onCreated);
     events.on("session:ended", onEnded);
-  }
-  return (argv) => wrapWithLimits(argv, limits, key);
+    timer = setTimeout(() => {
+      timer = undefined;
+      events.off("session:created", onCreated);
+      const left = pidsIn(key);
+      if (left.length === 0) {
+        // the creation failed: nothing will ever end here
+        events.off("session:ended", onEnded);
+        void releaseLimits(key);
+      } else ownPids = new Set(left); // running but not recognised: released when that shell ends
+    }, opts.createdWithinMs ?? CREATED_WITHIN_MS);
+    (timer as { unref?: () => void }).unref?.();
+  };
+  return (argv) => {
+    const out = wrapWithLimits(argv, limits, key);
+    arm();
+    return out;
+  };
 }
 
-/** Ends every process left in the session's cgroups (a fork bomb's children too) and removes them. */
-export function releaseLimits(sessionId: string): void {
+/**
+ * Ends every process left in the session's cgroups (a fork bomb's children too) and removes them.
+ * Polls asynchronously (never blocks the event loop); the first round of kills is immediate.
+ */
+export async function releaseLimits(sessionId: string): Promise<void> {
   for (const { dir, version } of sessionCgroupDirs(sessionId)) {
     if (!existsSync(dir)) continue;
     try {
@@ -281,7 +325,7 @@ export function releaseLimits(sessionId: string): void {
             // already gone
           }
         }
-        Bun.sleepSync(10);
+        await Bun.sleep(10);
       }
       rmdirSync(dir);
     } catch {

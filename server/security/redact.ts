@@ -83,3 +83,104 @@ export function redactBytes(bytes: Uint8Array): Uint8Array {
   const r = redactText(text);
   return r.count === 0 ? bytes : new Uint8Array(Buffer.from(r.text, "latin1"));
 }
+
+/**
+ * Names of environment variables whose values are secrets whatever they look like
+ * (`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `DB_PASSWORD`, `GOOGLE_APPLICATION_CREDENTIALS`).
+ */
+const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL/i;
+
+export function secretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+const SECRET_WORD = /TOKEN|SECRET|KEY|PASSW(?:OR)?D|CREDENTIAL/gi;
+
+function nameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** Where an unquoted value ends: at blanks, control bytes (escape sequences) and shell operators. */
+function valueChar(c: number): boolean {
+  return c > 32 && c !== 127 && c !== 59 /* ; */ && c !== 38 /* & */ && c !== 124 /* | */ && c !== 41 /* ) */;
+}
+
+/**
+ * `NAME=value` where NAME looks secret (`export API_TOKEN=abc`, `DB_PASSWORD='x y' ./run`, a
+ * line of `env`): the name stays, the value goes. Finds the secret words first (one fast scan),
+ * so a long text without them costs little.
+ */
+export function redactAssignments(text: string): string {
+  const n = text.length;
+  let out = "";
+  let last = 0;
+  SECRET_WORD.lastIndex = 0;
+  for (let m = SECRET_WORD.exec(text); m; m = SECRET_WORD.exec(text)) {
+    let eq = m.index + m[0].length;
+    while (eq < n && nameChar(text.charCodeAt(eq))) eq++;
+    SECRET_WORD.lastIndex = eq;
+    if (text.charCodeAt(eq) !== 61 /* = */) continue;
+    const from = eq + 1;
+    let to = from;
+    const q = text[from];
+    if (q === '"' || q === "'") {
+      const close = text.indexOf(q, from + 1);
+      const nl = text.indexOf("\n", from + 1);
+      to = close === -1 || (nl !== -1 && nl < close) ? (nl === -1 ? n : nl) : close + 1;
+    } else {
+      while (to < n && valueChar(text.charCodeAt(to))) to++;
+    }
+    if (to === from || text.startsWith("[redacted:", from)) continue;
+    out += text.slice(last, from) + "[redacted:secret]";
+    last = to;
+    SECRET_WORD.lastIndex = to;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/**
+ * A command line as it is stored (state.db's `commands.command`, a snapshot's history): every known
+ * secret shape, and the value of every assignment to a secret-looking name, replaced. Unchanged
+ * when redaction is off (AI_SESSION_REDACT=0).
+ */
+export function redactCommandText(text: string, enabled = redactionEnabled()): string {
+  if (!enabled || !text) return text;
+  return redactAssignments(redactText(text).text);
+}
+
+/**
+ * Terminal bytes a snapshot stores (scrollback): the known shapes, and secret-named assignments
+ * (the typed `export DB_PASSWORD=...` a screen echoes). Bytes are read as latin1, as `redactBytes`.
+ */
+export function redactTerminalBytes(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  const shaped = ALL_HINTS.some((h) => text.includes(h)) ? redactText(text).text : text;
+  const out = redactAssignments(shaped);
+  return out === text ? bytes : new Uint8Array(Buffer.from(out, "latin1"));
+}
+
+/**
+ * An environment as it is stored (state.db's `sessions.env`, a snapshot's session.env): the value
+ * of a variable whose name looks secret, or whose value has a known secret shape, is replaced.
+ * Returns the same object when nothing changed; unchanged when redaction is off.
+ */
+export function redactEnv<T extends Record<string, string> | null | undefined>(env: T, enabled = redactionEnabled()): T {
+  if (!enabled || !env) return env;
+  let out: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== "string" || value === "") continue;
+    let next = value;
+    if (secretName(name)) next = "[redacted:secret]";
+    else if (ALL_HINTS.some((h) => value.includes(h))) next = redactText(value).text;
+    if (next !== value) (out ??= { ...env })[name] = next;
+  }
+  return (out ?? env) as T;
+}
+
+/**
+ * True for a value redaction rewrote (whole or in part). A restore leaves such a variable unset
+ * rather than handing the shell a placeholder in place of the secret.
+ */
+export function isRedactedValue(value: string): boolean {
+  return value.includes("[redacted:");
+}

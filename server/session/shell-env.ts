@@ -1,18 +1,50 @@
 import { readFileSync } from "node:fs";
 
+/** The last complete listing read per file, for a read that catches the shell mid-write. */
+const lastComplete = new Map<string, { text: string; env: Record<string, string> }>();
+const REMEMBERED_FILES = 512;
+
+/** Reads without a torn copy: the whole listing, ended by a newline, the same on a second read. */
+function readWhole(file: string): string | null | undefined {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    let first: string;
+    let second: string;
+    try {
+      first = readFileSync(file, "utf8");
+      if (first.length === 0 || !first.endsWith("\n")) continue; // truncated, or still being written
+      second = readFileSync(file, "utf8");
+    } catch {
+      return undefined; // no such file
+    }
+    if (first === second) return first;
+  }
+  return null; // being rewritten right now
+}
+
 /**
- * Parses the `export -p` listing the shell integration writes at every prompt (bash's
- * `declare -x K="v"`, zsh's and sh's `export K=v` / `export K='v'`). Returns undefined when the
- * file is missing (no integration, or no prompt yet).
+ * The shell's exported environment, from the `export -p` listing the shell integration writes at
+ * every prompt (bash's `declare -x K="v"`, zsh's and sh's `export K=v` / `export K='v'`). Returns
+ * undefined when the file is missing (no integration, or no prompt yet).
+ *
+ * The shell writes the file before it announces a command's end, so once a command has ended the
+ * file is whole; a read that races the next rewrite (empty, cut short, changing under us) never
+ * returns a torn environment: it gets the last complete one read from that file. Never sleeps.
  */
 export function readShellEnv(file: string): Record<string, string> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
+  const text = readWhole(file);
+  if (text === undefined) {
+    lastComplete.delete(file);
     return undefined;
   }
-  return parseExportListing(text);
+  const known = lastComplete.get(file);
+  if (text === null) return known ? { ...known.env } : undefined;
+  if (known && known.text === text) return { ...known.env };
+  const env = parseExportListing(text);
+  if (Object.keys(env).length === 0) return known ? { ...known.env } : env;
+  lastComplete.delete(file);
+  lastComplete.set(file, { text, env });
+  if (lastComplete.size > REMEMBERED_FILES) lastComplete.delete(lastComplete.keys().next().value!);
+  return { ...env };
 }
 
 export function parseExportListing(text: string): Record<string, string> {

@@ -14,7 +14,7 @@ async function runLimited(script: string, limits: Parameters<typeof wrapWithLimi
   await proc.exited;
   clearTimeout(timer);
   // whatever the shell left behind (a fork bomb's children) holds the pipes open until released
-  releaseLimits(id);
+  await releaseLimits(id);
   return { out: await out, err: await err, code: proc.exitCode };
 }
 
@@ -59,7 +59,9 @@ describe("per-session resource limits", () => {
     const argv = wrapWithLimits(["/bin/bash", "-c", "sleep 300 & sleep 300 & wait"], { processes: 10 }, id);
     const proc = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore" });
     await Bun.sleep(300);
-    releaseLimits(id);
+    const released = releaseLimits(id);
+    expect(released).toBeInstanceOf(Promise); // polls without blocking the event loop
+    await released;
     await proc.exited;
     expect(proc.signalCode ?? proc.exitCode).toBeTruthy();
   });
@@ -152,5 +154,91 @@ describe("limits on a real session", () => {
       manager.events.emit("shutdown");
     },
     60_000,
+  );
+});
+
+describe("a creation that fails leaves nothing listening", () => {
+  async function managerIn(prefix: string) {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { openDatabase } = await import("../../db/client.ts");
+    const { pathsFor, ensureHome } = await import("../../server/paths.ts");
+    const { SessionManager } = await import("../../server/session/manager.ts");
+    const home = mkdtempSync(join(tmpdir(), prefix));
+    ensureHome(home);
+    const paths = pathsFor(home);
+    return new SessionManager(openDatabase(paths.db), paths);
+  }
+  const listening = (m: { events: { listenerCount(e: string): number } }) =>
+    m.events.listenerCount("session:created") + m.events.listenerCount("session:ended");
+
+  test.skipIf(!support.cgroup)(
+    "a taken name or a bad cwd after the wrapper was made: no listener stays behind",
+    async () => {
+      const { limitsWrapper } = await import("../../server/security/limits.ts");
+      const manager = await managerIn("ais-limits-fail-");
+      await manager.create({ name: "dup", shell: "/bin/bash" });
+      try {
+        const before = listening(manager);
+        for (const attempt of [{ name: "dup" }, { name: "nowhere", cwd: "/no/such/directory" }]) {
+          const wrapArgv = limitsWrapper({ processes: 50 }, manager.events, attempt.name);
+          await expect(manager.create({ ...attempt, shell: "/bin/bash", wrapArgv })).rejects.toThrow();
+          expect(listening(manager)).toBe(before);
+        }
+      } finally {
+        await manager.kill("dup");
+        manager.events.emit("shutdown");
+      }
+    },
+    30_000,
+  );
+
+  test.skipIf(!support.cgroup)(
+    "a shell wrapped but never announced as created: its listeners and cgroup go after the deadline",
+    async () => {
+      const { existsSync } = await import("node:fs");
+      const { dirname } = await import("node:path");
+      const { limitsWrapper } = await import("../../server/security/limits.ts");
+      const manager = await managerIn("ais-limits-lost-");
+      const before = listening(manager);
+      const wrap = limitsWrapper({ processes: 50 }, manager.events, undefined, { createdWithinMs: 100 });
+      const argv = wrap(["/bin/bash"]); // as at spawn; then the spawn fails and nothing is created
+      const dirs = argv.filter((a) => a.endsWith("cgroup.procs")).map((f) => dirname(f));
+      expect(dirs.length).toBeGreaterThan(0);
+      expect(dirs.every((d) => existsSync(d))).toBe(true);
+      expect(listening(manager)).toBeGreaterThan(before);
+      for (let i = 0; i < 50 && (listening(manager) > before || dirs.some((d) => existsSync(d))); i++) await Bun.sleep(20);
+      expect(listening(manager)).toBe(before);
+      expect(dirs.some((d) => existsSync(d))).toBe(false);
+    },
+    30_000,
+  );
+
+  test.skipIf(!support.cgroup)(
+    "a session created with limits is still released when it ends",
+    async () => {
+      const { existsSync } = await import("node:fs");
+      const { dirname } = await import("node:path");
+      const { limitsWrapper } = await import("../../server/security/limits.ts");
+      const manager = await managerIn("ais-limits-ok-");
+      const before = listening(manager);
+      const inner = limitsWrapper({ processes: 50 }, manager.events, "ok", { createdWithinMs: 100 });
+      let dirs: string[] = [];
+      const wrapArgv = (argv: string[]) => {
+        const out = inner(argv);
+        dirs = out.filter((a) => a.endsWith("cgroup.procs")).map((f) => dirname(f));
+        return out;
+      };
+      await manager.create({ name: "ok", shell: "/bin/bash", wrapArgv });
+      await Bun.sleep(300); // past the deadline: the session was recognised, so nothing is released
+      expect(dirs.every((d) => existsSync(d))).toBe(true);
+      await manager.kill("ok");
+      for (let i = 0; i < 50 && dirs.some((d) => existsSync(d)); i++) await Bun.sleep(20);
+      expect(dirs.some((d) => existsSync(d))).toBe(false);
+      expect(listening(manager)).toBe(before);
+      manager.events.emit("shutdown");
+    },
+    30_000,
   );
 });
