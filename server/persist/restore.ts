@@ -1,3 +1,4 @@
+import { isRedactedValue } from "../security/redact.ts";
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { and, eq, sql } from "drizzle-orm";
@@ -96,7 +97,8 @@ function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
  */
 function envDelta(env: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (process.env[k] !== v) out[k] = v;
+  // A value redacted when it was saved is not set back as its placeholder text.
+  for (const [k, v] of Object.entries(env)) if (process.env[k] !== v && !isRedactedValue(v)) out[k] = v;
   return out;
 }
 

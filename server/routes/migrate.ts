@@ -23,7 +23,7 @@ export function migrateRoutes(rt: Runtime) {
       rt.sessions,
       { socketName: b.socket_name, socketPath: b.socket_path, tmpdir: b.tmpdir },
       { all: b.all, sessions: b.sessions },
-      { dryRun: b.dry_run, agent: c.get("caller")?.agent },
+      { dryRun: b.dry_run, caller: c.get("caller") },
     );
     return c.json(report);
   });

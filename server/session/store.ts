@@ -2,17 +2,20 @@ import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { commands, sessions } from "../../db/schema.ts";
 import { encodeOutput, decodeOutput } from "../persist/codec.ts";
+import { redactCommandText, redactEnv } from "../security/redact.ts";
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type CommandRow = typeof commands.$inferSelect;
 
 /** Reads and writes of session and command rows; the rest of the server calls these. */
+// Environment values and command lines are stored redacted of secret shapes (unless
+// AI_SESSION_REDACT=0), like the output itself.
 export function insertSession(db: Db, row: typeof sessions.$inferInsert): void {
-  db.insert(sessions).values(row).run();
+  db.insert(sessions).values({ ...row, env: redactEnv(row.env ?? {}) }).run();
 }
 
 export function updateSession(db: Db, id: string, patch: Partial<typeof sessions.$inferInsert>): void {
-  db.update(sessions).set(patch).where(eq(sessions.id, id)).run();
+  db.update(sessions).set(patch.env ? { ...patch, env: redactEnv(patch.env) } : patch).where(eq(sessions.id, id)).run();
 }
 
 export function sessionRowsByName(db: Db, name: string): SessionRow[] {
@@ -29,7 +32,7 @@ export function runningSessionRows(db: Db): SessionRow[] {
 }
 
 export function insertCommand(db: Db, row: typeof commands.$inferInsert): number {
-  const r = db.insert(commands).values(row).returning({ id: commands.id }).get();
+  const r = db.insert(commands).values({ ...row, command: redactCommandText(row.command) }).returning({ id: commands.id }).get();
   return r.id;
 }
 
