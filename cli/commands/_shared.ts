@@ -66,13 +66,3 @@ export function secondsFlag(value: unknown, flag: string): number | undefined {
   if (!Number.isFinite(n) || n <= 0) throw new AppError("invalid", `--${flag} takes a positive number of seconds, not "${value}"`);
   return n;
 }
-
-/** Repeatable `--env K=V` flags (citty gives a string or an array). */
-export function listFlag(value: unknown): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value.map(String) : [String(value)];
-}
-
-export function useColor(): boolean {
-  return !process.env.NO_COLOR && process.stdout.isTTY === true;
-}
