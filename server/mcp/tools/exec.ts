@@ -57,20 +57,10 @@ export const exec = defineTool({
   output: ExecShape,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, env) {
-    const wanted = args.timeout_seconds ?? env.waitCapS;
-    const waitS = Math.min(wanted, env.waitCapS);
-    const started = Date.now();
-    const r = await withProgress(
-      env,
-      waitS,
-      args.command.slice(0, 60),
-      env.api.request<ExecShape>("POST", `/api/sessions/${enc(args.session)}/exec`, {
-        command: args.command,
-        timeout_ms: Math.round(waitS * 1000),
-        mode: args.mode,
-      }),
+    const call = await boundedCall(env, args.timeout_seconds, args.command.slice(0, 60), (waitMs) =>
+      env.api.request<ExecShape>("POST", `/api/sessions/${enc(args.session)}/exec`, { command: args.command, timeout_ms: waitMs, mode: args.mode }),
     );
-    return present(r, Math.round((Date.now() - started) / 100) / 10, waitS, wanted > waitS);
+    return present(call.result, call.tookS, call.waitS, call.capped);
   },
 });
 
@@ -88,21 +78,32 @@ export const wait = defineTool({
   output: ExecShape,
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, env) {
-    const wanted = args.timeout_seconds ?? env.waitCapS;
-    const waitS = Math.min(wanted, env.waitCapS);
-    const started = Date.now();
-    const r = await withProgress(
-      env,
-      waitS,
-      "wait",
+    const call = await boundedCall(env, args.timeout_seconds, "wait", (waitMs) =>
       env.api.request<ExecShape>("POST", `/api/sessions/${enc(args.session)}/wait`, {
         command_id: args.command_id === undefined ? undefined : Number(args.command_id),
         pattern: args.pattern,
-        timeout_ms: Math.round(waitS * 1000),
+        timeout_ms: waitMs,
       }),
     );
-    return present(r, Math.round((Date.now() - started) / 100) / 10, waitS, wanted > waitS || args.timeout_seconds === undefined);
+    return present(call.result, call.tookS, call.waitS, call.capped || args.timeout_seconds === undefined);
   },
 });
 
 export const execTools = [exec, wait];
+
+/**
+ * A call that waits at most the client-safe cap (about 25 s), with progress notifications meanwhile;
+ * says how long it took and whether the caller asked for longer than the cap allowed.
+ */
+async function boundedCall(
+  env: Parameters<typeof exec.run>[1],
+  askedS: number | undefined,
+  label: string,
+  call: (waitMs: number) => Promise<ExecShape>,
+): Promise<{ result: ExecShape; tookS: number; waitS: number; capped: boolean }> {
+  const wanted = askedS ?? env.waitCapS;
+  const waitS = Math.min(wanted, env.waitCapS);
+  const started = Date.now();
+  const result = await withProgress(env, waitS, label, call(Math.round(waitS * 1000)));
+  return { result, tookS: Math.round((Date.now() - started) / 100) / 10, waitS, capped: wanted > waitS };
+}
