@@ -1,5 +1,4 @@
 import { statSync } from "node:fs";
-import { join } from "node:path";
 import type { Db } from "../../db/client.ts";
 import type { Session } from "../session/session.ts";
 import { lastCommand } from "../session/store.ts";
@@ -60,7 +59,7 @@ export function liveEnv(session: Session): Record<string, string> {
 export async function envSettled(session: Session, db: Db, waitMs = 300): Promise<void> {
   const last = lastCommand(db, session.id);
   if (!last || last.status === "running") return;
-  const file = join(session.sessionDir, "env");
+  const file = session.envFile;
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     try {

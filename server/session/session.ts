@@ -1,5 +1,4 @@
 import { readlinkSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { AppError } from "../errors.ts";
 import { spawnPty, type Pty } from "../pty/index.ts";
 import { descendantsOf, isAlive, processesWithEnv } from "../pty/process-group.ts";
@@ -175,7 +174,7 @@ export class Session {
   }
 
   private onExit(code: number): void {
-    for (const tail of [this.filter.flush()]) this.ingestFiltered(tail);
+    this.ingestFiltered(this.filter.flush());
     if (this.status !== "killed") this.status = "exited";
     this.exitCode = code;
     this.readyResolve();
@@ -337,8 +336,9 @@ export class Session {
     if (!gone) await this.pty.exited;
   }
 
-  get sessionDir(): string {
-    return join(this.config.dir);
+  /** The file the shell integration rewrites with the exported environment at every prompt. */
+  get envFile(): string {
+    return this.stateFile;
   }
 }
 

@@ -7,14 +7,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { startServer, type RunningServer } from "../../server/main.ts";
 import { createToken } from "../../server/security/tokens.ts";
 
 const home = mkdtempSync(join(tmpdir(), "ais-security-"));
 const work = mkdtempSync(join(tmpdir(), "ais-security-work-"));
-/** A directory outside $TMPDIR and $HOME: only a real workspace could allow it. */
-const outside = resolve(import.meta.dir, "../..");
+/**
+ * A directory outside $TMPDIR and $HOME: only a real workspace could allow it. (Not the checkout:
+ * a fresh clone may itself live under /tmp.)
+ */
+const outside = mkdtempSync(join(existsSync("/var/tmp") ? "/var/tmp" : "/srv", "ais-security-outside-"));
 let server: RunningServer;
 let base = "";
 let owner = "";
@@ -55,6 +58,7 @@ afterAll(async () => {
   await server?.stop();
   rmSync(home, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
 });
 
 describe("1. a role-bound token keeps its role", () => {
