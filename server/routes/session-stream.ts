@@ -6,6 +6,15 @@ import { toAppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Caller } from "../security/auth.ts";
 import type { Session } from "../session/session.ts";
+import { redactBytes, redactionEnabled } from "../security/redact.ts";
+
+/**
+ * What a viewer is sent: output with known secret shapes redacted (unless AI_SESSION_REDACT=0), as
+ * stored output is. Each chunk is checked on its own, so a secret split across two reads can pass.
+ */
+function shown(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return (redactionEnabled() ? redactBytes(bytes) : bytes) as Uint8Array<ArrayBuffer>;
+}
 
 /** Scrollback replayed to a new viewer so the terminal shows what was there. */
 const REPLAY_BYTES = 256 * 1024;
@@ -68,7 +77,7 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
       const from = Math.max(session.scrollback.start, session.scrollback.end - REPLAY_BYTES);
       const first = session.scrollback.read(from);
       ws.send(JSON.stringify({ type: "hello", session: session.name, cols: session.config.cols, rows: session.config.rows, writable: canType, offset: first.offset }));
-      if (first.data.length) ws.send(first.data as Uint8Array<ArrayBuffer>);
+      if (first.data.length) ws.send(shown(first.data));
       const onOutput = (id: string, bytes: Uint8Array) => {
         if (id !== session.id) return;
         const raw = ws.raw as { getBufferedAmount?: () => number } | undefined;
@@ -76,7 +85,7 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
           ws.close(4008, "viewer too slow");
           return;
         }
-        ws.send(bytes as Uint8Array<ArrayBuffer>);
+        ws.send(shown(bytes));
       };
       const onEnded = (info: { id: string; status: string }) => {
         if (info.id !== session.id) return;
