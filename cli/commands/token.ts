@@ -8,7 +8,7 @@ async function client(args: { home?: string; agent?: string }) {
 }
 
 function describe(t: TokenInfo): string {
-  const limits = [t.sessions ? `sessions ${t.sessions.join(",")}` : "", t.role ? `role ${t.role}` : ""].filter(Boolean).join(", ");
+  const limits = [t.sessions ? `sessions ${t.sessions.join(",")}` : "", t.role ? `role ${t.role}` : "", t.agent ? `agent ${t.agent}` : ""].filter(Boolean).join(", ");
   const used = t.last_used_at ? new Date(t.last_used_at).toISOString() : "never used";
   return `${t.name}\t${t.scopes.join(",")}\t${t.prefix}…\t${used}${limits ? `\t${limits}` : ""}`;
 }
@@ -21,6 +21,7 @@ const create = defineCommand({
     scopes: { type: "string", default: "read", description: "comma-separated: read, exec, admin" },
     sessions: { type: "string", description: "comma-separated session names the token is limited to" },
     role: { type: "string", description: "role whose policy applies to the token's requests" },
+    agent: { type: "string", description: "the one agent the token acts as (without it, a non-admin token acts as none)" },
   },
   run: ({ args }) =>
     runCommand(async () => {
@@ -31,6 +32,7 @@ const create = defineCommand({
         scopes: String(args.scopes),
         sessions,
         role: args.role,
+        agent: args.agent,
       });
       if (args.json) process.stdout.write(`${JSON.stringify(t)}\n`);
       else {

@@ -18,6 +18,8 @@ export const apiTokens = sqliteTable(
     sessions: text("sessions", { mode: "json" }).$type<string[] | null>(),
     /** role the caller acts as (its policy applies), if any */
     role: text("role"),
+    /** the one agent this token acts as, if any (a non-admin token acts as no other) */
+    agent: text("agent"),
     createdAt: integer("created_at").notNull(),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),

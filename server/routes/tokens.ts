@@ -58,6 +58,7 @@ export const CreateTokenBody = z.object({
   scopes: scopeList.describe("read, exec and/or admin (an array or a comma-separated string)"),
   sessions: z.array(z.string().min(1)).max(1000).optional().describe("limit the token to these sessions"),
   role: z.string().min(1).max(64).optional().describe("the role whose policy applies to the token's requests"),
+  agent: z.string().min(1).max(64).optional().describe("the one agent the token acts as (its inbox, its policy)"),
 });
 export const TokenInfoSchema = z.object({
   id: z.string(),
@@ -66,6 +67,7 @@ export const TokenInfoSchema = z.object({
   scopes: z.array(z.enum(["read", "exec", "admin"])),
   sessions: z.array(z.string()).nullable(),
   role: z.string().nullable(),
+  agent: z.string().nullable(),
   created_at: z.number(),
   last_used_at: z.number().nullable(),
   revoked_at: z.number().nullable(),
@@ -86,7 +88,7 @@ export function tokenRoutes(rt: Runtime): Hono<AppEnv> {
     requireScope(c.get("caller"), "admin");
     const body = await jsonBody(c, CreateTokenBody);
     const scopes = typeof body.scopes === "string" ? (body.scopes.split(",").map((s) => s.trim()).filter(Boolean) as Scope[]) : body.scopes;
-    const { token, info } = createToken(rt.db, { name: body.name, scopes, sessions: body.sessions, role: body.role });
+    const { token, info } = createToken(rt.db, { name: body.name, scopes, sessions: body.sessions, role: body.role, agent: body.agent });
     return c.json({ ...info, token }, 201);
   });
   r.delete("/tokens/:name", (c) => {

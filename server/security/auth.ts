@@ -50,12 +50,31 @@ export function authenticate(rt: Runtime, req: Request, transport: Transport): C
   for (const resolve of tokenResolvers) {
     const caller = resolve(rt, token);
     if (caller) {
+      checkAgentClaim(caller, agent);
       const acting = { ...caller, agent: agent ?? caller.agent };
       checkAgentRole(rt, acting);
       return acting;
     }
   }
   throw new AppError("unauthorized", "the token is not valid (ask the owner for a new one: ai-session token create)");
+}
+
+/**
+ * Which agent a token may act as: a token made with `--agent A` acts as A and no other; any other
+ * token acts as no agent unless it has the admin scope (like the owner). Otherwise anyone holding a
+ * read/exec token could name an agent and read its inbox or work under its policy.
+ */
+function checkAgentClaim(caller: Caller & { boundAgent?: string }, claimed: string | undefined): void {
+  if (claimed === undefined) return;
+  if (caller.boundAgent !== undefined) {
+    if (claimed !== caller.boundAgent) {
+      throw new AppError("denied", `the token "${caller.name}" acts as agent "${caller.boundAgent}" only, not "${claimed}"`);
+    }
+    return;
+  }
+  if (!caller.scopes.has("admin")) {
+    throw new AppError("denied", `the token "${caller.name}" acts as no agent (ai-session token create --agent ${claimed} makes one that does)`);
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { isLoopbackHost, tokenResolvers, type Caller, type Scope } from "./auth.
 export const SCOPES: readonly Scope[] = ["read", "exec", "admin"];
 
 /** A caller holding a scoped API token: its scopes, and optionally the sessions and role it is limited to. */
-export type ScopedCaller = Caller & { sessions?: readonly string[]; role?: string };
+export type ScopedCaller = Caller & { sessions?: readonly string[]; role?: string; boundAgent?: string };
 
 export interface TokenInfo {
   id: string;
@@ -18,6 +18,7 @@ export interface TokenInfo {
   scopes: Scope[];
   sessions: string[] | null;
   role: string | null;
+  agent: string | null;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
@@ -28,6 +29,7 @@ export interface NewToken {
   scopes: Scope[];
   sessions?: string[] | null;
   role?: string | null;
+  agent?: string | null;
 }
 
 const TOKEN_PREFIX = "ais_";
@@ -44,6 +46,7 @@ function toInfo(row: typeof apiTokens.$inferSelect): TokenInfo {
     scopes: row.scopes,
     sessions: row.sessions ?? null,
     role: row.role ?? null,
+    agent: row.agent ?? null,
     created_at: row.createdAt,
     last_used_at: row.lastUsedAt ?? null,
     revoked_at: row.revokedAt ?? null,
@@ -72,6 +75,7 @@ export function createToken(db: Db, spec: NewToken): { token: string; info: Toke
     scopes,
     sessions: spec.sessions && spec.sessions.length ? [...new Set(spec.sessions)] : null,
     role: spec.role ?? null,
+    agent: spec.agent ?? null,
     createdAt: Date.now(),
   };
   db.insert(apiTokens).values(row).run();
@@ -108,6 +112,10 @@ export function resolveToken(db: Db, token: string): ScopedCaller | undefined {
   const caller: ScopedCaller = { kind: "token", name: row.name, scopes: new Set(row.scopes) };
   if (row.sessions) caller.sessions = row.sessions;
   if (row.role) caller.role = row.role;
+  if (row.agent) {
+    caller.agent = row.agent;
+    caller.boundAgent = row.agent;
+  }
   return caller;
 }
 

@@ -32,8 +32,8 @@ async function call(method: string, path: string, body?: unknown, opts: { token?
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-function token(name: string, spec: { scopes?: ("read" | "exec" | "admin")[]; role?: string; sessions?: string[] } = {}): string {
-  return createToken(server.rt.db, { name, scopes: spec.scopes ?? ["read", "exec"], role: spec.role, sessions: spec.sessions }).token;
+function token(name: string, spec: { scopes?: ("read" | "exec" | "admin")[]; role?: string; sessions?: string[]; agent?: string } = {}): string {
+  return createToken(server.rt.db, { name, scopes: spec.scopes ?? ["read", "exec"], role: spec.role, sessions: spec.sessions, agent: spec.agent }).token;
 }
 
 async function until<T>(what: string, fn: () => T | Promise<T>, ms = 8000): Promise<T> {
@@ -63,21 +63,37 @@ afterAll(async () => {
 
 describe("1. a role-bound token keeps its role", () => {
   test("it cannot act as an agent of another role", async () => {
-    const qa = token("qa-1", { role: "qa" });
-    const r = await call("GET", "/api/sessions", undefined, { token: qa, agent: "ops" });
+    const qa = token("qa-1", { role: "qa", agent: "ops" });
+    const r = await call("GET", "/api/sessions", undefined, { token: qa });
     expect(r.status).toBe(403);
     expect(r.json.error.code).toBe("denied");
     expect(r.json.error.message).toContain(`bound to the role "qa"`);
     expect(r.json.error.message).toContain(`"devops"`);
     // as an agent of its own role it may act
-    expect((await call("POST", "/api/agents", { name: "qa-bot", role: "qa" }, { token: qa })).status).toBe(201);
-    expect((await call("GET", "/api/sessions", undefined, { token: qa, agent: "qa-bot" })).status).toBe(200);
+    const qaBot = token("qa-1b", { role: "qa", agent: "qa-bot" });
+    expect((await call("POST", "/api/agents", { name: "qa-bot", role: "qa" }, { token: qaBot })).status).toBe(201);
+    expect((await call("GET", "/api/sessions", undefined, { token: qaBot, agent: "qa-bot" })).status).toBe(200);
+  });
+
+  test("a token acts as the one agent it was made for, and a token made for none acts as none", async () => {
+    const plain = token("plain-1");
+    const none = await call("GET", "/api/sessions", undefined, { token: plain, agent: "ops" });
+    expect(none.status).toBe(403);
+    expect(none.json.error.message).toContain(`acts as no agent`);
+    const bound = token("bound-1", { agent: "qa-bot" });
+    const other = await call("GET", "/api/sessions", undefined, { token: bound, agent: "ops" });
+    expect(other.status).toBe(403);
+    expect(other.json.error.message).toContain(`acts as agent "qa-bot" only`);
+    expect((await call("GET", "/api/sessions", undefined, { token: bound, agent: "qa-bot" })).status).toBe(200);
+    // an admin token, like the owner, may act as any agent
+    const admin = token("admin-1", { scopes: ["admin"] });
+    expect((await call("GET", "/api/sessions", undefined, { token: admin, agent: "ops" })).status).toBe(200);
   });
 });
 
 describe("2. registrations", () => {
   test("an agent updates only itself, never its role or a wider workspace; others and removal need the owner", async () => {
-    const t = token("agent-tok");
+    const t = token("agent-tok", { agent: "fe" });
     const asFe = { token: t, agent: "fe" };
     const raise = await call("POST", "/api/agents", { name: "fe", role: "devops" }, asFe);
     expect(raise.status).toBe(403);
@@ -130,7 +146,7 @@ describe("3. raw keystrokes over the terminal WebSocket", () => {
     const err = refused.find((f) => f.type === "error");
     expect(err.code).toBe("denied");
     expect(err.message).toContain("may not type raw keys");
-    const asAgent = await typeInto("typing", plain, "fe", `touch ${marker}-agent\r`);
+    const asAgent = await typeInto("typing", token("fe-ws", { agent: "fe" }), "fe", `touch ${marker}-agent\r`);
     expect(asAgent.find((f) => f.type === "error")?.code).toBe("denied");
     await Bun.sleep(300);
     expect(existsSync(marker)).toBe(false);
@@ -209,7 +225,7 @@ describe("7. session-limited tokens", () => {
 
 describe("22. other agents' mail", () => {
   test("an agent sees only its own messages, its topics and broadcasts, over HTTP and the WebSocket", async () => {
-    const t = token("mail-tok");
+    const t = token("mail-tok", { agent: "fe" });
     expect((await call("POST", "/api/bus/messages", { to: "be", payload: "secret for be" }, { agent: "ops" })).status).toBe(201);
     expect((await call("POST", "/api/bus/messages", { broadcast: true, payload: "hello all" }, { agent: "ops" })).status).toBe(201);
     expect((await call("POST", "/api/bus/messages", { to: "fe", payload: "for fe" }, { agent: "ops" })).status).toBe(201);
