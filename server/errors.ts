@@ -54,6 +54,15 @@ export function notFound(what: string, name: string, hint?: string): AppError {
   return new AppError("not_found", `no ${what} named "${name}"${hint ? ` (${hint})` : ""}`);
 }
 
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>(Object.keys(httpStatusOf) as ErrorCode[]);
+
+/** The AppError an `{error:{code,message}}` answer stands for (HTTP clients: the CLI, MCP tools). */
+export function errorFromAnswer(status: number, body: unknown): AppError {
+  const e = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof e?.code === "string" && ERROR_CODES.has(e.code) ? (e.code as ErrorCode) : status === 404 ? "not_found" : "internal";
+  return new AppError(code, typeof e?.message === "string" ? e.message : `the server answered ${status}`);
+}
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,5 @@
 import { basename, join } from "node:path";
-import { AppError, type ErrorCode } from "../../server/errors.ts";
+import { AppError, errorFromAnswer } from "../../server/errors.ts";
 import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
 import type { ExecResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
@@ -22,7 +22,6 @@ export interface ConnectOptions {
   token?: string;
 }
 
-const CODES = new Set<ErrorCode>(["invalid", "not_found", "conflict", "denied", "unauthorized", "timeout", "too_large", "unavailable", "internal"]);
 
 export class AiSessionClient {
   constructor(
@@ -66,11 +65,7 @@ export class AiSessionClient {
     } catch {
       throw new AppError("internal", `the server answered ${res.status} with something that is not JSON`);
     }
-    if (!res.ok) {
-      const e = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      const code = e?.code && CODES.has(e.code as ErrorCode) ? (e.code as ErrorCode) : res.status === 404 ? "not_found" : "internal";
-      throw new AppError(code, e?.message ?? `the server answered ${res.status}`);
-    }
+    if (!res.ok) throw errorFromAnswer(res.status, parsed);
     return parsed as T;
   }
 

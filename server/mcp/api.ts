@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from "../errors.ts";
+import { AppError, errorFromAnswer } from "../errors.ts";
 import { scopeNeeded } from "../security/tokens.ts";
 
 /**
@@ -30,20 +30,9 @@ interface Fetcher {
   fetch(req: Request, env?: unknown): Response | Promise<Response>;
 }
 
-const CODES = new Set<ErrorCode>(["invalid", "not_found", "conflict", "denied", "unauthorized", "timeout", "too_large", "unavailable", "internal"]);
-
 /** Turns an `{error:{code,message}}` answer into the AppError it came from. */
 export async function errorFromResponse(res: Response): Promise<AppError> {
-  let code: ErrorCode = res.status === 404 ? "not_found" : "internal";
-  let message = `the server answered ${res.status}`;
-  try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
-    if (body.error?.code && CODES.has(body.error.code as ErrorCode)) code = body.error.code as ErrorCode;
-    if (body.error?.message) message = body.error.message;
-  } catch {
-    // not JSON: keep the status line
-  }
-  return new AppError(code, message);
+  return errorFromAnswer(res.status, await res.json().catch(() => undefined));
 }
 
 /**
