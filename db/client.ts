@@ -16,6 +16,20 @@ export function openDatabase(path: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+const preparedCache = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A statement built and prepared once per database, then reused: the writes every command makes
+ * (its row, its end, its tokens, its audit entry) skip query building and SQLite's prepare.
+ */
+export function prepared<T>(db: Db, key: string, build: (db: Db) => T): T {
+  let byKey = preparedCache.get(db);
+  if (!byKey) preparedCache.set(db, (byKey = new Map()));
+  let stmt = byKey.get(key) as T | undefined;
+  if (stmt === undefined) byKey.set(key, (stmt = build(db)));
+  return stmt;
+}
+
 /** Applies the embedded migrations not yet recorded in `__migrations`, each in one transaction. */
 export function applyMigrations(sqlite: Database): void {
   sqlite.exec("CREATE TABLE IF NOT EXISTS __migrations (tag TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");

@@ -6,7 +6,7 @@ import { sessionRoutes } from "./routes/sessions.ts";
 import { serverRoutes } from "./routes/server.ts";
 import { sessionStreamRoutes } from "./routes/session-stream.ts";
 import { agentRoutes } from "./routes/agents.ts";
-import { auditMiddleware, auditRoutes } from "./routes/audit.ts";
+import { auditMiddleware, auditRoutes, type AuditNote } from "./routes/audit.ts";
 import { busRoutes } from "./routes/bus.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
@@ -22,7 +22,7 @@ import { outputRoutes } from "./routes/output.ts";
 
 export type AppEnv = {
   Bindings: { transport: Transport };
-  Variables: { caller: Caller; rt: Runtime };
+  Variables: { caller: Caller; rt: Runtime; auditNote?: AuditNote };
 };
 
 /** The HTTP face of the server: every route is a thin adapter over a domain function. */

@@ -1,5 +1,5 @@
-import { and, desc, eq, gte } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import { and, desc, eq, gte, sql } from "drizzle-orm";
+import { prepared, type Db } from "../../db/client.ts";
 import { audit } from "../../db/schema/audit.ts";
 import { AppError } from "../errors.ts";
 
@@ -33,18 +33,31 @@ export function recordAudit(db: Db, entry: AuditEntry): void {
   const detail =
     entry.detail == null ? null : typeof entry.detail === "string" ? entry.detail : JSON.stringify(entry.detail);
   try {
-    db.insert(audit)
-      .values({
-        time: entry.time ?? Date.now(),
-        actorKind: entry.actor.kind,
-        actorName: entry.actor.name,
-        agent: entry.agent ?? null,
-        action: entry.action,
-        target: entry.target ?? null,
-        outcome: entry.outcome,
-        detail,
-      })
-      .run();
+    const stmt = prepared(db, "recordAudit", (d) =>
+      d
+        .insert(audit)
+        .values({
+          time: sql.placeholder("time"),
+          actorKind: sql.placeholder("actorKind"),
+          actorName: sql.placeholder("actorName"),
+          agent: sql.placeholder("agent"),
+          action: sql.placeholder("action"),
+          target: sql.placeholder("target"),
+          outcome: sql.placeholder("outcome"),
+          detail: sql.placeholder("detail"),
+        })
+        .prepare(),
+    );
+    stmt.run({
+      time: entry.time ?? Date.now(),
+      actorKind: entry.actor.kind,
+      actorName: entry.actor.name,
+      agent: entry.agent ?? null,
+      action: entry.action,
+      target: entry.target ?? null,
+      outcome: entry.outcome,
+      detail,
+    });
   } catch (err) {
     console.error(`audit: could not record ${entry.action}: ${err instanceof Error ? err.message : err}`);
   }

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { describeApiRequest, type AuditedAction } from "../audit/actions.ts";
@@ -36,14 +36,25 @@ function outcomeOf(status: number): AuditOutcome {
   return status === 401 || status === 403 ? "denied" : "error";
 }
 
-async function bodyOf(req: Request): Promise<Record<string, unknown> | null> {
-  if (!req.body) return null;
+/**
+ * The request's JSON body, read through Hono's body cache: the route's own `jsonBody` then reads
+ * the same text again without a second copy of the request.
+ */
+async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown> | null> {
+  if (!c.req.raw.body) return null;
   try {
-    const v = await req.clone().json();
+    const v = JSON.parse(await c.req.text());
     return v && typeof v === "object" ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** What a route tells the audit log about its result, so the log need not parse the response. */
+export interface AuditNote {
+  exit_code?: number | null;
+  status?: string;
+  name?: string;
 }
 
 /**
@@ -57,13 +68,18 @@ export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
     const path = new URL(c.req.url).pathname;
     const method = c.req.method;
     let described: AuditedAction | null = null;
-    if (method !== "GET" && path.startsWith("/api/")) described = describeApiRequest(method, path, await bodyOf(c.req.raw));
+    if (method !== "GET" && path.startsWith("/api/")) described = describeApiRequest(method, path, await bodyOf(c));
     await next();
     if (!described) return;
     const caller = c.get("caller");
     const detail: Record<string, unknown> = { ...(described.detail ?? {}) };
     let target = described.target;
-    if (c.res.status >= 400 || described.action === "exec" || described.action === "create") {
+    const note = c.get("auditNote");
+    if (note && c.res.status < 400) {
+      if (typeof note.exit_code === "number") detail.exit_code = note.exit_code;
+      if (note.status !== undefined && described.action === "exec") detail.status = note.status;
+      if (!target && note.name !== undefined) target = note.name;
+    } else if (c.res.status >= 400 || described.action === "exec" || described.action === "create") {
       try {
         const res = (await c.res.clone().json()) as Record<string, any>;
         if (res?.error?.message) detail.error = res.error.message;

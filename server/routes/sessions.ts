@@ -89,7 +89,9 @@ export function sessionRoutes(rt: Runtime) {
     requireScope(caller, "exec");
     const { limits, ai_context: _ctx, ...body } = await jsonBody(c, CreateSessionBody);
     const wrapArgv = limits ? limitsWrapper(limitsFromBody(limits), rt.sessions.events, body.name) : undefined;
-    return c.json(await createSession(ops, caller, { ...body, wrapArgv }), 201);
+    const info = await createSession(ops, caller, { ...body, wrapArgv });
+    c.set("auditNote", { name: info.name });
+    return c.json(info, 201);
   });
   app.get("/sessions/:name", (c) => {
     requireScope(c.get("caller"), "read");
@@ -104,7 +106,9 @@ export function sessionRoutes(rt: Runtime) {
     const caller = c.get("caller");
     requireScope(caller, "exec");
     const body = await jsonBody(c, ExecBody);
-    return c.json(await execCommand(ops, caller, c.req.param("name"), body));
+    const result = await execCommand(ops, caller, c.req.param("name"), body);
+    c.set("auditNote", { exit_code: result.exit_code, status: result.status });
+    return c.json(result);
   });
   app.post("/sessions/:name/wait", async (c) => {
     const caller = c.get("caller");

@@ -28,7 +28,8 @@ export async function createSession(ops: Ops, caller: Caller, opts: CreateOption
 
 function sessionFor(ops: Ops, caller: Caller, name: string, kind: "exec" | "send" | "kill" | "read" | "attach", command?: string) {
   const s = ops.sessions.get(name);
-  ops.sessions.check({ kind, agent: caller.agent, role: (caller as { role?: string }).role, session: s.info(), command, cwd: s.cwd() });
+  const info = s.info(); // reads the shell's directory once, for the policy check too
+  ops.sessions.check({ kind, agent: caller.agent, role: (caller as { role?: string }).role, session: info, command, cwd: info.cwd });
   return s;
 }
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import { prepared, type Db } from "../../db/client.ts";
 import { commands, sessions } from "../../db/schema.ts";
 import { encodeOutput, decodeOutput } from "../persist/codec.ts";
 import { redactCommandText, redactEnv } from "../security/redact.ts";
@@ -31,9 +31,38 @@ export function runningSessionRows(db: Db): SessionRow[] {
   return db.select().from(sessions).where(eq(sessions.status, "running")).all();
 }
 
-export function insertCommand(db: Db, row: typeof commands.$inferInsert): number {
-  const r = db.insert(commands).values({ ...row, command: redactCommandText(row.command) }).returning({ id: commands.id }).get();
-  return r.id;
+/** A named parameter of a prepared statement (as SQL, which both insert values and update sets take). */
+const ph = (name: string) => sql`${sql.placeholder(name)}`;
+
+/** The row a command gets when it starts. */
+export interface CommandStart {
+  sessionId: string;
+  command: string;
+  cwd: string;
+  agent?: string | null;
+  status: CommandRow["status"];
+  startedAt: number;
+  startOffset: number;
+}
+
+export function insertCommand(db: Db, row: CommandStart): number {
+  const stmt = prepared(db, "insertCommand", (d) =>
+    d
+      .insert(commands)
+      .values({
+        sessionId: ph("sessionId"),
+        command: ph("command"),
+        cwd: ph("cwd"),
+        agent: ph("agent"),
+        status: ph("status"),
+        startedAt: ph("startedAt"),
+        startOffset: ph("startOffset"),
+      })
+      .returning({ id: commands.id })
+      .prepare(),
+  );
+  const r = stmt.get({ ...row, agent: row.agent ?? null, command: redactCommandText(row.command) });
+  return r!.id;
 }
 
 export interface CommandEnd {
@@ -48,24 +77,46 @@ export interface CommandEnd {
 }
 
 export function finishCommand(db: Db, id: number, end: CommandEnd): void {
-  db.update(commands)
-    .set({
-      status: end.status,
-      exitCode: end.exitCode,
-      endedAt: end.endedAt,
-      durationMs: end.durationMs,
-      endOffset: end.endOffset,
-      rawBytes: end.raw.length,
-      outputZ: Buffer.from(encodeOutput(end.raw)),
-      completionMethod: end.completionMethod,
-      completionConfidence: end.completionConfidence,
-    })
-    .where(eq(commands.id, id))
-    .run();
+  const stmt = prepared(db, "finishCommand", (d) =>
+    d
+      .update(commands)
+      .set({
+        status: ph("status"),
+        exitCode: ph("exitCode"),
+        endedAt: ph("endedAt"),
+        durationMs: ph("durationMs"),
+        endOffset: ph("endOffset"),
+        rawBytes: ph("rawBytes"),
+        outputZ: ph("outputZ"),
+        completionMethod: ph("completionMethod"),
+        completionConfidence: ph("completionConfidence"),
+      })
+      .where(eq(commands.id, ph("id")))
+      .prepare(),
+  );
+  stmt.run({
+    id,
+    status: end.status,
+    exitCode: end.exitCode,
+    endedAt: end.endedAt,
+    durationMs: end.durationMs,
+    endOffset: end.endOffset,
+    rawBytes: end.raw.length,
+    outputZ: Buffer.from(encodeOutput(end.raw)),
+    completionMethod: end.completionMethod,
+    completionConfidence: end.completionConfidence,
+  });
 }
 
 export function recordCommandTokens(db: Db, id: number, t: { tool: string | null; raw: number; compacted: number }): void {
-  db.update(commands).set({ tool: t.tool, tokensRaw: t.raw, tokensCompacted: t.compacted }).where(eq(commands.id, id)).run();
+  const stmt = prepared(db, "recordCommandTokens", (d) =>
+    d
+      .update(commands)
+      .set({ tool: ph("tool"), tokensRaw: ph("raw"), tokensCompacted: ph("compacted") })
+      .where(eq(commands.id, ph("id")))
+      .prepare(),
+  );
+  stmt.run({ id, tool: t.tool, raw: t.raw, compacted: t.compacted });
 }
 
 /** Commands of one session, oldest first (without their stored output). */

@@ -102,7 +102,16 @@ describe("persistence through the CLI", () => {
     await ok(h, ["snapshot", "dev"]);
     await ok(h, ["agent", "register", "builder", "--role", "backend"]);
     await ok(h, ["exec", "dev", "true", "--agent", "builder"]);
+    await cli(h, ["exec", "dev", "false"]);
+    const unnamed = JSON.parse(await ok(h, ["create", "--json"])).name as string;
     const entries = JSON.parse(await ok(h, ["audit", "--json"]));
+    // the exec's result and the created session's name, as the routes reported them
+    const execs = entries.filter((e: { action: string }) => e.action === "exec").map((e: { detail: string }) => JSON.parse(e.detail));
+    expect(execs.slice(-2)).toEqual([
+      { command: "true", exit_code: 0, status: "ok" },
+      { command: "false", exit_code: 1, status: "failed" },
+    ]);
+    expect(entries.filter((e: { action: string }) => e.action === "create").map((e: { target: string }) => e.target)).toEqual(["dev", unnamed]);
     const seen = entries.map((e: { action: string; target: string; agent: string | null }) => [e.action, e.target, e.agent]);
     expect(seen).toContainEqual(["create", "dev", null]);
     expect(seen).toContainEqual(["snapshot", "dev", null]);
