@@ -68,10 +68,8 @@ describe("one torn-read-safe reader of the shell's env file", () => {
     writeFileSync(file, listing({ KEEP: "yes" }));
     expect(liveEnv(fakeSession(dir))).toEqual({ KEEP: "yes" });
     writeFileSync(file, 'declare -x KEEP="y');
-    const t0 = performance.now();
     const { value, sleeps } = countingSleeps(() => liveEnv(fakeSession(dir)));
     expect(value).toEqual({ KEEP: "yes" });
-    expect(sleeps).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(sleeps).toBe(0); // counted, not timed: a busy machine cannot make this fail
   });
 });
