@@ -6,14 +6,18 @@ import { toAppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Caller } from "../security/auth.ts";
 import type { Session } from "../session/session.ts";
-import { redactBytes, redactionEnabled } from "../security/redact.ts";
+import { redactionEnabled } from "../security/redact.ts";
+import { StreamRedactor } from "../security/stream-redact.ts";
 
 /**
  * What a viewer is sent: output with known secret shapes redacted (unless AI_SESSION_REDACT=0), as
- * stored output is. Each chunk is checked on its own, so a secret split across two reads can pass.
+ * stored output is. The redactor holds back a chunk's tail that may be the start of a secret until
+ * the next chunk (or a moment of quiet), so a secret split across two reads is still caught.
  */
-function shown(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return (redactionEnabled() ? redactBytes(bytes) : bytes) as Uint8Array<ArrayBuffer>;
+function shownTo(ws: WSContext): { push(bytes: Uint8Array): void; flush(): void; close(): void } {
+  const send = (bytes: Uint8Array) => ws.send(bytes as Uint8Array<ArrayBuffer>);
+  if (!redactionEnabled()) return { push: send, flush() {}, close() {} };
+  return new StreamRedactor(send);
 }
 
 /** Scrollback replayed to a new viewer so the terminal shows what was there. */
@@ -77,7 +81,8 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
       const from = Math.max(session.scrollback.start, session.scrollback.end - REPLAY_BYTES);
       const first = session.scrollback.read(from);
       ws.send(JSON.stringify({ type: "hello", session: session.name, cols: session.config.cols, rows: session.config.rows, writable: canType, offset: first.offset }));
-      if (first.data.length) ws.send(shown(first.data));
+      const shown = shownTo(ws);
+      if (first.data.length) shown.push(first.data);
       const onOutput = (id: string, bytes: Uint8Array) => {
         if (id !== session.id) return;
         const raw = ws.raw as { getBufferedAmount?: () => number } | undefined;
@@ -85,16 +90,18 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
           ws.close(4008, "viewer too slow");
           return;
         }
-        ws.send(shown(bytes));
+        shown.push(bytes);
       };
       const onEnded = (info: { id: string; status: string }) => {
         if (info.id !== session.id) return;
+        shown.flush();
         ws.send(JSON.stringify({ type: "exit", status: info.status, exit_code: session.exitCode }));
         ws.close(1000, "session ended");
       };
       rt.sessions.events.on("output", onOutput);
       rt.sessions.events.on("session:ended", onEnded);
       off = () => {
+        shown.close();
         rt.sessions.events.off("output", onOutput);
         rt.sessions.events.off("session:ended", onEnded);
       };

@@ -1,7 +1,7 @@
 /**
  * Redaction of well-known secret shapes from output before it is stored (command history,
- * snapshots). On by default; `AI_SESSION_REDACT=0` turns it off. What the live terminal shows is
- * untouched: only the copy written to disk loses the secret, replaced by `[redacted:KIND]`.
+ * snapshots) and from the live terminal a viewer watches (stream-redact.ts). On by default;
+ * `AI_SESSION_REDACT=0` turns it off. A secret is replaced by `[redacted:KIND]`.
  */
 
 interface SecretShape {
@@ -49,6 +49,8 @@ const SHAPES: SecretShape[] = [
 ];
 
 const ALL_HINTS = SHAPES.flatMap((x) => x.hints);
+/** Text every known secret shape contains (what a stream must not split unseen: stream-redact.ts). */
+export const SECRET_HINTS: readonly string[] = ALL_HINTS;
 
 /** True unless AI_SESSION_REDACT is "0", "false", "off" or "no". */
 export function redactionEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
