@@ -5,7 +5,7 @@
 
 /** Errors, warnings, failures, crashes and the words around them. */
 const IMPORTANT =
-  /\b(?:errors?|Errors?|ERRORS?|warnings?|Warnings?|WARNINGS?|WARN|warn|fail(?:ed|ing|ure|ures)?|Fail(?:ed|ure)?|FAIL(?:ED|URE)?|panic(?:ked)?|fatal|Fatal|FATAL|Traceback|[A-Z]\w*(?:Error|Exception)|assert(?:ion)?|Assert(?:ion)?|[Ee]xpected|[Rr]eceived|not found|undefined|denied|refused|CONFLICT|[Cc]onflict|[Aa]bort(?:ed)?|Killed|Segmentation fault|core dumped|UNMET|extraneous|timed out|TIMEOUT|Caused by|BUILD|problems?|cannot|Cannot|unable|Unable|missing|Missing|invalid|Invalid)\b|[✖✗×❯●✕⚠]|^E {2,}|^>\s|^\s+(?:modified|deleted|new file|renamed|both modified|both added|typechange):\s/;
+  /\b(?:errors?|Errors?|ERRORS?|warnings?|Warnings?|WARNINGS?|WARN|warn|fail(?:ed|ing|ure|ures)?|Fail(?:ed|ure)?|FAIL(?:ED|URE)?|panic(?:ked)?|fatal|Fatal|FATAL|Traceback|[A-Z]\w*(?:Error|Exception)|assert(?:ion)?|Assert(?:ion)?|[Ee]xpected|[Rr]eceived|not found|undefined|denied|refused|CONFLICT|[Cc]onflict|[Aa]bort(?:ed)?|Killed|Segmentation fault|core dumped|UNMET(?! OPTIONAL)|extraneous|timed out|TIMEOUT|Caused by|BUILD|problems?|cannot|Cannot|unable|Unable|missing|Missing|invalid|Invalid)\b|[✖✗×❯●✕⚠]|^E {2,}|^>\s|^\s+(?:modified|deleted|new file|renamed|both modified|both added|typechange):\s/;
 
 /** Summary and status lines: the counts and the verdict. */
 const SUMMARY =
@@ -34,7 +34,8 @@ export function classifyLine(line: string): LineClass {
   if (BLOCK_HEADER.test(line)) return "header";
   if (USER_FRAME.test(line)) return "fact";
   if (SUMMARY.test(line)) return "fact";
-  if (CHATTER.test(line) && !/FAIL|ERROR|error|✗|✖/.test(line)) return "chatter";
+  // A progress line's last state (`Receiving objects: 100% (159/159), done.`) is its result.
+  if (CHATTER.test(line) && !/FAIL|ERROR|error|✗|✖|, done\.$/.test(line)) return "chatter";
   if (IMPORTANT.test(line)) return "fact";
   return "plain";
 }

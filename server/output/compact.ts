@@ -6,8 +6,8 @@
  * one-line markers that name the exact command to read the folded lines back.
  */
 import { analyzeOutput } from "./analyze.ts";
-import type { LineClass } from "./classify.ts";
-import { keepMask } from "./keep.ts";
+import { classifyLine, type LineClass } from "./classify.ts";
+import { type KeepMask, keepMask } from "./keep.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
 import type { Analysis } from "./types.ts";
@@ -39,14 +39,15 @@ export interface CompactResult {
 }
 
 const MIN_FOLD_LINES = 3;
-const LONG_RUN = 40; // a run this long keeps its first and last lines as a sample
-const SHORT_GAP = 6;
 const SHORT_OUTPUT_LINES = 30;
 const SHORT_OUTPUT_CHARS = 4000;
 const LONG_LINE = 2000;
 const LONG_LINE_HEAD = 600;
 const LONG_LINE_TAIL = 300;
-const MANY_GAPS = 8;
+/** Folds with at most this many lines between them share one marker. */
+const MERGE_KEPT = 10;
+/** Small stretches fold together once they hold this many characters (a marker's worth, twice). */
+const TINY_REGION_CHARS = 240;
 
 export function compactOutput(raw: Uint8Array | string, options: CompactOptions = {}): CompactResult {
   const rendered = renderOutput(raw, { cols: options.cols, rows: options.rows });
@@ -64,73 +65,107 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     return finish(rendered, [...legend, ...factored.lines], [], analysis);
   }
 
-  // A short output is read whole: only the lossless stages apply.
-  if (lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS) return finish(rendered, losslessOnly(lines), [], analysis);
-
-  const { keep, classes } = keepMask(lines, analysis, options.exitCode);
-  const { out, folds } = emitWithFolds(lines, classes, keep, hint);
+  // A short output is read whole but for its noise: passing tests, progress and download
+  // chatter, stack frames inside dependencies.
+  const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
+  const mask = short ? noiseMask(lines) : keepMask(lines, analysis, options.exitCode);
+  const { out, folds } = emitWithFolds(lines, mask, hint);
   return finish(rendered, out.map(shortenRules), folds, analysis);
 }
 
+/** Every line but the noise (see classify.ts) is kept. */
+function noiseMask(lines: string[]): KeepMask {
+  const classes = lines.map(classifyLine);
+  const keep = classes.map((c) => c !== "chatter" && c !== "frame");
+  return { keep, classes, hidden: null, after: new Map(), snippet: null };
+}
+
 /**
- * Kept lines verbatim, the rest folded into markers. Many short stretches between kept lines
- * (snippets under error lines, the author, date and stats of each commit in a log) fold into one
- * marker for the whole region instead of a marker each, which would cost as much as the lines.
+ * Kept lines verbatim, the rest folded into markers. Folds close to each other (the snippet under
+ * each error, the author, date and stats of each commit in a log, the stack under each failure)
+ * share one marker for their whole region instead of a marker each, which would cost as much as
+ * the lines: it sits where the first of them was and names the range that holds them all.
  */
-function emitWithFolds(lines: string[], classes: LineClass[], keep: boolean[], hint: (a: number, b: number) => string): { out: string[]; folds: Fold[] } {
+function emitWithFolds(lines: string[], mask: KeepMask, hint: (a: number, b: number) => string): { out: string[]; folds: Fold[] } {
+  const { keep, classes, hidden, after } = mask;
   const out: string[] = [];
   const folds: Fold[] = [];
   const n = lines.length;
-  const gapAt: Array<[number, number]> = [];
+  const gaps: Gap[] = [];
   for (let i = 0; i < n; ) {
     if (keep[i]) {
       i++;
       continue;
     }
     let j = i;
-    while (j < n && !keep[j]) j++;
-    gapAt.push([i, j]);
+    let chars = 0;
+    let nonBlank = 0;
+    for (; j < n && !keep[j]; j++) {
+      chars += lines[j]!.length + 1;
+      if (classes[j] !== "blank") nonBlank++;
+    }
+    const kind = nonBlank === 0 ? "blank" : j - i < MIN_FOLD_LINES && chars < 160 ? "tiny" : "fold";
+    gaps.push({ from: i, to: j, kind, chars, last: -1 });
     i = j;
   }
-  const isShort = ([i, j]: [number, number]) => i > 0 && j < n && j - i <= SHORT_GAP && classes.slice(i, j).some((c) => c !== "blank");
-  const aggregate = gapAt.filter(isShort).length >= MANY_GAPS;
-  // The marker sits where the first folded stretch was; it is written once the region ends.
-  let pending = null as { at: number; from: number; to: number; count: number; lines: number } | null;
-  const flush = () => {
-    if (!pending) return;
-    const { at, from, to, count, lines: folded } = pending;
-    if (count === 1) {
-      const reason = describe(lines, classes, from - 1, to);
-      folds.push({ from, to, reason });
-      out[at] = `… ${folded} lines folded (${reason}) · ${hint(from, to)}`;
-    } else {
-      folds.push({ from, to, reason: `${folded} lines in ${count} short stretches` });
-      out[at] = `… ${folded} lines in ${count} short stretches among the next lines folded · ${hint(from, to)}`;
+  // Regions: each fold that opens one notes the index of the last fold it covers. Stretches too
+  // small for a marker of their own (two lines of a code frame) join a region when together they
+  // are worth one.
+  const foldable = (x: Gap) => x.kind === "fold" || x.kind === "tiny";
+  for (let g = 0; g < gaps.length; g++) {
+    if (!foldable(gaps[g]!)) continue;
+    let last = g;
+    let chars = gaps[g]!.chars;
+    let big = gaps[g]!.kind === "fold";
+    for (let h = g + 1; h < gaps.length && gaps[h]!.from - gaps[last]!.to <= MERGE_KEPT; h++) {
+      if (!foldable(gaps[h]!)) continue;
+      last = h;
+      chars += gaps[h]!.chars;
+      big ||= gaps[h]!.kind === "fold";
     }
-    pending = null;
-  };
+    if (!big && chars < TINY_REGION_CHARS) continue;
+    for (let h = g; h <= last; h++) {
+      if (gaps[h]!.kind === "tiny") gaps[h]!.kind = "fold";
+      if (gaps[h]!.kind === "fold") gaps[h]!.last = -2; // told by the region's marker
+    }
+    gaps[g]!.last = last;
+    g = last;
+  }
   let g = 0;
   for (let i = 0; i < n; ) {
     if (keep[i]) {
-      i = emitKept(lines, i, keep, out, folds, hint);
+      const j = hidden?.[i] ? i + 1 : emitKept(lines, i, keep, out, folds, hint);
+      if (after.size) for (let k = i; k < j; k++) if (after.has(k)) out.push(after.get(k)!);
+      i = j;
       continue;
     }
-    const gap = gapAt[g++]!;
-    const [, j] = gap;
-    if (isShort(gap) && (aggregate || classes[i - 1] === "header")) {
-      if (pending) pending = { ...pending, to: j, count: pending.count + 1, lines: pending.lines + (j - i) };
-      else {
-        pending = { at: out.length, from: i + 1, to: j, count: 1, lines: j - i };
-        out.push(""); // placeholder for the marker
-      }
-    } else {
-      flush();
-      emitRun(lines, classes, i, j, out, folds, hint);
+    const gap = gaps[g]!;
+    if (gap.kind === "blank") {
+      if (out.length > 0 && out[out.length - 1]!.trim() !== "") out.push("");
+    } else if (gap.kind === "tiny") {
+      for (let k = gap.from; k < gap.to; k++) out.push(lines[k]!);
+    } else if (gap.last >= 0) {
+      const region = gaps.slice(g, gap.last + 1).filter((x) => x.kind === "fold");
+      const from = gap.from + 1;
+      const to = gaps[gap.last]!.to;
+      const folded = region.reduce((sum, x) => sum + x.to - x.from, 0);
+      const reason = describe(lines, mask, region);
+      folds.push({ from, to, reason: region.length > 1 ? `${folded} lines in ${region.length} stretches: ${reason}` : reason });
+      out.push(marker(folded, region.length, to - from + 1, reason, hint(from, to)));
     }
-    i = j;
+    g++;
+    i = gap.to;
   }
-  flush();
   return { out, folds };
+}
+
+interface Gap {
+  from: number;
+  to: number;
+  kind: "blank" | "tiny" | "fold";
+  chars: number;
+  /** For the fold that opens a region, the index of the region's last gap; -2 for the others in it. */
+  last: number;
 }
 
 const RULES = ["⎯⎯⎯⎯⎯⎯⎯⎯", "━━━━━━━━", "────────", "════════", "========", "________", "--------", "~~~~~~~~", "********", "########", "_ _ _ _ _ _", "- - - - - -"];
@@ -193,54 +228,39 @@ function clipLong(line: string, i: number, folds: Fold[], hint: (a: number, b: n
   return `${line.slice(0, LONG_LINE_HEAD)} … ${cut} characters folded (${hint(i + 1, i + 1)}) … ${line.slice(-LONG_LINE_TAIL)}`;
 }
 
-/** Folds lines [i, j) into a marker, or emits them when a marker would cost as much. */
-function emitRun(lines: string[], classes: LineClass[], i: number, j: number, out: string[], folds: Fold[], hint: (a: number, b: number) => string): void {
-  let chars = 0;
-  let nonBlank = 0;
-  for (let k = i; k < j; k++) {
-    chars += lines[k]!.length + 1;
-    if (classes[k] !== "blank") nonBlank++;
-  }
-  if (nonBlank === 0) {
-    if (out.length > 0 && out[out.length - 1]!.trim() !== "") out.push("");
-    return;
-  }
-  if (j - i < MIN_FOLD_LINES && chars < 160) {
-    for (let k = i; k < j; k++) out.push(lines[k]!);
-    return;
-  }
-  let from = i;
-  let to = j;
-  if (j - i >= LONG_RUN) {
-    out.push(clipLong(lines[i]!, i, folds, hint), clipLong(lines[i + 1]!, i + 1, folds, hint));
-    from = i + 2;
-    to = j - 1;
-  }
-  const reason = describe(lines, classes, from, to);
-  folds.push({ from: from + 1, to, reason });
-  out.push(`… ${to - from} lines folded (${reason}) · ${hint(from + 1, to)}`);
-  if (to < j) out.push(clipLong(lines[j - 1]!, j - 1, folds, hint));
+/** `… 19 lines folded · CMD`, `… 8 dependency stack frames folded · CMD`, `… 40 of the next 52 lines folded, in 3 stretches (…) · CMD`. */
+function marker(folded: number, stretches: number, span: number, reason: string, expand: string): string {
+  if (stretches > 1) return `… ${folded} of the next ${span} lines folded, in ${stretches} stretches (${reason}) · ${expand}`;
+  if (reason === OUTPUT) return `… ${folded} lines folded · ${expand}`;
+  const whole = new RegExp(`^${folded} [^,]+$`).test(reason);
+  return whole ? `… ${reason} folded · ${expand}` : `… ${folded} lines folded (${reason}) · ${expand}`;
 }
 
 const PASSING = /✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/;
-
-function describe(lines: string[], classes: LineClass[], from: number, to: number): string {
+const OUTPUT = "output";
+function describe(lines: string[], { classes, snippet }: KeepMask, ranges: Array<{ from: number; to: number }>): string {
   let tests = 0;
   let frames = 0;
   let progress = 0;
-  for (let k = from; k < to; k++) {
-    const cls = classes[k];
-    if (cls === "frame") frames++;
-    else if (cls === "chatter") {
-      if (PASSING.test(lines[k]!)) tests++;
-      else progress++;
+  let snippets = 0;
+  let total = 0;
+  for (const { from, to } of ranges) {
+    total += to - from;
+    for (let k = from; k < to; k++) {
+      const cls = classes[k];
+      if (cls === "frame") frames++;
+      else if (cls === "chatter") {
+        if (PASSING.test(lines[k]!)) tests++;
+        else progress++;
+      } else if (snippet?.[k]) snippets++;
     }
   }
   const parts: string[] = [];
   if (tests) parts.push(`${tests} passing-test lines`);
   if (progress) parts.push(`${progress} progress lines`);
   if (frames) parts.push(`${frames} dependency stack frames`);
-  const other = to - from - tests - progress - frames;
-  if (other > 0) parts.push(parts.length ? `${other} other` : "output");
+  if (snippets) parts.push(`${snippets} code-frame lines`);
+  const other = total - tests - progress - frames - snippets;
+  if (other > 0) parts.push(parts.length ? `${other} other` : OUTPUT);
   return parts.join(", ");
 }

@@ -87,7 +87,9 @@ export const shellcheck: Parser = {
 
 export const listing: Parser = {
   tool: "listing",
-  matches: (text, command) => commandStarts(command, "ls", "tree", "find", "du", "grep", "rg", "fd") || /^total \d+$|^\d+ directories, \d+ files$/m.test(text),
+  matches: (text, command) =>
+    commandStarts(command, "ls", "tree", "find", "du", "grep", "rg", "fd", "npm ls", "npm list", "pnpm ls", "pnpm list") ||
+    /^total \d+$|^\d+ directories, \d+ files$/m.test(text),
   parse(lines) {
     const errors = lines.filter((l) => /: (?:Permission denied|No such file or directory)$/.test(l)).map((l) => issue(l, "error"));
     // A listing runs no tests: its lines are entries, not passes, so `passed` stays 0.
