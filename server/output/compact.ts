@@ -6,7 +6,7 @@
  * one-line markers that name the exact command to read the folded lines back.
  */
 import { analyzeOutput } from "./analyze.ts";
-import { classifyLine, type LineClass } from "./classify.ts";
+import { classifyLine } from "./classify.ts";
 import { type KeepMask, keepMask } from "./keep.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
@@ -238,11 +238,13 @@ function marker(folded: number, stretches: number, span: number, reason: string,
 
 const PASSING = /✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/;
 const OUTPUT = "output";
+const COMMIT = /^commit [0-9a-f]{40}\b/;
 function describe(lines: string[], { classes, snippet }: KeepMask, ranges: Array<{ from: number; to: number }>): string {
   let tests = 0;
   let frames = 0;
   let progress = 0;
   let snippets = 0;
+  let commits = 0;
   let total = 0;
   for (const { from, to } of ranges) {
     total += to - from;
@@ -253,14 +255,16 @@ function describe(lines: string[], { classes, snippet }: KeepMask, ranges: Array
         if (PASSING.test(lines[k]!)) tests++;
         else progress++;
       } else if (snippet?.[k]) snippets++;
+      else if (lines[k]!.startsWith("commit ") && COMMIT.test(lines[k]!)) commits++;
     }
   }
   const parts: string[] = [];
+  if (commits) parts.push(`${commits} more commits`);
   if (tests) parts.push(`${tests} passing-test lines`);
   if (progress) parts.push(`${progress} progress lines`);
   if (frames) parts.push(`${frames} dependency stack frames`);
   if (snippets) parts.push(`${snippets} code-frame lines`);
-  const other = total - tests - progress - frames - snippets;
+  const other = total - tests - progress - frames - snippets - commits;
   if (other > 0) parts.push(parts.length ? `${other} other` : OUTPUT);
   return parts.join(", ");
 }

@@ -27,6 +27,9 @@ const FILE_HEADING = /^(?:\/|\.{0,2}\/?[\w@.-]+\/)?[\w@.+/-]*\.\w{1,6}$/;
 /** Quoted names in a message: '…', ‘…’, "…", `…`. */
 const QUOTED = /'[^'\n]*'|‘[^’\n]*’|"[^"\n]*"|`[^`\n]*`/g;
 
+/** A quoted name shown without its quotes in a group line (the shape shows them). */
+const BARE = /^['‘"`][\w$.]+['’"`]$/;
+
 /** Below this many of one kind, the lines stay as they are: a group line would not be shorter. */
 const MIN_GROUP = 3;
 /** A group line's message shape is cut after the part that varies when it is this long. */
@@ -116,7 +119,7 @@ export function groupDiagnostics(lines: string[], keepWhole: (i: number) => bool
 }
 
 /**
- * `  └ 207 more TS2339 (Property '…' does not exist on type '{}'.) at line:col by '…': 'A' 89:34 90:32 · 'B' 76:7`
+ * `  └ 207 more TS2339 (Property '…' does not exist on type '{}'.) at line:col by '…': A 89:34 90:32 · B 76:7,40`
  * Quoted parts that are the same in every member stay in the shape; the others become '…' and
  * each member is listed under its own values, in order of first appearance.
  */
@@ -127,7 +130,7 @@ function groupLine(g: Group, firstLine: string): string {
   for (let s = 0; s < slots; s++) varies.push(g.members.some((m) => m.values[s] !== firstValues[s]));
   const what = g.code || g.severity;
   const count = `  └ ${g.members.length} more ${what}`;
-  if (!varies.includes(true)) return `${count} at line:col: ${g.members.map((m) => m.loc).join(" ")}`;
+  if (!varies.includes(true)) return `${count} at line:col: ${joinLocations(g.members.map((m) => m.loc))}`;
   let shape = "";
   let lastVarying = 0;
   for (let s = 0; s < g.parts.length; s++) {
@@ -140,11 +143,30 @@ function groupLine(g: Group, firstLine: string): string {
   if (shape.length > LONG_SHAPE && shape.length - lastVarying > 10) shape = `${shape.slice(0, lastVarying)} …`;
   const byValue = new Map<string, string[]>();
   for (const m of g.members) {
-    const key = m.values.filter((_, s) => varies[s]).join(" ");
+    const key = m.values
+      .filter((_, s) => varies[s])
+      .map((v) => (BARE.test(v) ? v.slice(1, -1) : v))
+      .join(" ");
     const at = byValue.get(key);
     if (at) at.push(m.loc);
     else byValue.set(key, [m.loc]);
   }
-  const list = [...byValue].map(([value, at]) => `${value} ${at.join(" ")}`).join(" · ");
+  const list = [...byValue].map(([value, at]) => `${value} ${joinLocations(at)}`).join(" · ");
   return `${count} (${shape}) at line:col by '…': ${list}`;
+}
+
+/** `12:5 12:9 40:1` → `12:5,9 40:1`: more columns on one line follow its first after a comma. */
+function joinLocations(locs: string[]): string {
+  let out = "";
+  let line = "";
+  for (const loc of locs) {
+    const colon = loc.indexOf(":");
+    const l = loc.slice(0, colon);
+    if (l === line) out += `,${loc.slice(colon + 1)}`;
+    else {
+      out += out ? ` ${loc}` : loc;
+      line = l;
+    }
+  }
+  return out;
 }

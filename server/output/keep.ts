@@ -16,7 +16,7 @@ const HEAD_LINES = 2;
 /** A long listing shows its first and last entries (as many last lines as a failed run shows). */
 const LISTING_HEAD = 5;
 const LISTING_TAIL = 8;
-const HEAD_COMMITS = 10;
+const HEAD_COMMITS = LISTING_HEAD;
 /** A file or package name: word characters joined by `-`, `.`, `@` or `/`. */
 const NAME = /[\w@.+-]*\w[-@./][\w@.+/-]*/g;
 const COMMIT = /^commit [0-9a-f]{40}\b/;
