@@ -21,7 +21,7 @@ const DEPENDENCY_FRAME =
 
 /** Lines that say a test passed or a step progressed: the bulk of a green run. */
 const CHATTER =
-  /^\s*(?:✓|✔|√|PASS\b|--- PASS|=== RUN|=== PAUSE|=== CONT|test \S+ \.\.\. ok$|\S+::\S+ PASSED|\[\s*\d+%\]|Compiling |Downloading|Downloaded|Fetching|Resolving|Collecting|Requirement already|Using cached|Processing |Building |Checking |Installing |Unpacking |Setting up |Preparing |Get:\d+|Hit:\d+|remote: |Receiving objects|Resolving deltas|-- )|\.\.\. ok$|\bPASSED\b/;
+  /^\s*(?:✓|✔|√|PASS\b|--- PASS|=== RUN|=== PAUSE|=== CONT|test \S+ \.\.\. ok$|\S+::\S+ PASSED|\[\s*\d+%\]|\[\d+\/\d+\] |Compiling |Downloading|Downloaded|Fetching|Resolving|Collecting|Requirement already|Using cached|Processing |Building |Checking |Installing |Unpacking |Setting up |Preparing |Get:\d+|Hit:\d+|Ign:\d+|Fetched \d|Reading package lists\.\.\.(?: Done)?$|Reading state information\.\.\.(?: Done)?$|Selecting previously unselected package |\(Reading database \.\.\. |remote: |Receiving objects|Resolving deltas|-- )|\.\.\. ok$|\bPASSED\b/;
 
 /** Frames in the user's own code: where to look. */
 const USER_FRAME = /^\s*(?:\S+\.\w+:\d+:?$|File "[^"]+", line \d+|at .*\(?(?:file:\/\/)?\/?[\w./-]+\.[cm]?[jt]sx?:\d+:\d+\)?$|at \.\/src\/|\d+: [\w:]+::tests::)/;

@@ -10,6 +10,7 @@ import { classifyLine } from "./classify.ts";
 import { type KeepMask, keepMask } from "./keep.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
+import { idleProcessRows } from "./thin.ts";
 import type { Analysis } from "./types.ts";
 
 export type CompactMode = "compact" | "lossless";
@@ -73,11 +74,12 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   return finish(rendered, out.map(shortenRules), folds, analysis);
 }
 
-/** Every line but the noise (see classify.ts) is kept. */
+/** Every line but the noise (see classify.ts) and the idle rows of a process table is kept. */
 function noiseMask(lines: string[]): KeepMask {
   const classes = lines.map(classifyLine);
-  const keep = classes.map((c) => c !== "chatter" && c !== "frame");
-  return { keep, classes, hidden: null, after: new Map(), snippet: null };
+  const idle = idleProcessRows(lines);
+  const keep = classes.map((c, i) => c !== "chatter" && c !== "frame" && !idle?.[i]);
+  return { keep, classes, hidden: null, after: new Map(), snippet: null, idle };
 }
 
 /**
@@ -151,7 +153,7 @@ function emitWithFolds(lines: string[], mask: KeepMask, hint: (a: number, b: num
       const folded = region.reduce((sum, x) => sum + x.to - x.from, 0);
       const reason = describe(lines, mask, region);
       folds.push({ from, to, reason: region.length > 1 ? `${folded} lines in ${region.length} stretches: ${reason}` : reason });
-      out.push(marker(folded, region.length, to - from + 1, reason, hint(from, to)));
+      out.push(marker(folded, region.length, reason, hint(from, to)));
     }
     g++;
     i = gap.to;
@@ -184,9 +186,10 @@ function shortenRules(line: string): string {
 
 function finish(rendered: string, out: string[], folds: Fold[], analysis: Analysis): CompactResult {
   const text = out.join("\n");
-  // Compaction that would not save anything worth a marker returns the rendered text unchanged.
+  // Compaction that would not save anything worth a marker returns the rendered text with only
+  // the lossless stage that needs no marker: exact repeats of a line folded with their count.
   if (text.length >= rendered.length * 0.9 || rendered.length - text.length < 120) {
-    return { text: rendered, analysis, folds: [] };
+    return { text: rendered.includes("\n") ? losslessOnly(rendered.split("\n")).join("\n") : rendered, analysis, folds: [] };
   }
   return { text, analysis, folds };
 }
@@ -198,12 +201,20 @@ function losslessOnly(lines: string[]): string[] {
   while (i < lines.length) {
     let j = i + 1;
     while (j < lines.length && lines[j] === lines[i]) j++;
-    out.push(lines[i]!);
-    if (j - i > 2) out.push(`… previous line repeated ${j - i - 1} more times`);
-    else if (j - i === 2) out.push(lines[i]!);
+    pushRepeats(out, lines[i]!, j - i);
     i = j;
   }
   return out;
+}
+
+/** A line and its `count - 1` exact repeats: told by their count when that is shorter. */
+function pushRepeats(out: string[], line: string, count: number): void {
+  const told = `… previous line repeated ${count - 1} more times`;
+  if (count > 2 && told.length < (count - 1) * (line.length + 1)) {
+    out.push(line, told);
+    return;
+  }
+  for (let k = 0; k < count; k++) out.push(line);
 }
 
 /** Emits a kept line, folding exact repeats of it losslessly; returns the next index. */
@@ -213,9 +224,7 @@ function emitKept(lines: string[], i: number, keep: boolean[], out: string[], fo
   let line = lines[i]!;
   if (line.trim() === "" && out.length > 0 && out[out.length - 1]!.trim() === "") return j;
   line = clipLong(line, i, folds, hint);
-  out.push(line);
-  if (j - i > 2) out.push(`… previous line repeated ${j - i - 1} more times`);
-  else if (j - i === 2) out.push(line);
+  pushRepeats(out, line, j - i);
   return j;
 }
 
@@ -228,18 +237,20 @@ function clipLong(line: string, i: number, folds: Fold[], hint: (a: number, b: n
   return `${line.slice(0, LONG_LINE_HEAD)} … ${cut} characters folded (${hint(i + 1, i + 1)}) … ${line.slice(-LONG_LINE_TAIL)}`;
 }
 
-/** `… 19 lines folded · CMD`, `… 8 dependency stack frames folded · CMD`, `… 40 of the next 52 lines folded, in 3 stretches (…) · CMD`. */
-function marker(folded: number, stretches: number, span: number, reason: string, expand: string): string {
-  if (stretches > 1) return `… ${folded} of the next ${span} lines folded, in ${stretches} stretches (${reason}) · ${expand}`;
-  if (reason === OUTPUT) return `… ${folded} lines folded · ${expand}`;
+/** `… 19 lines folded · CMD`, `… 8 dependency stack frames folded · CMD`, `… 40 lines folded in 3 stretches (…) · CMD`. */
+function marker(folded: number, stretches: number, reason: string, expand: string): string {
+  const within = stretches > 1 ? ` in ${stretches} stretches` : "";
+  if (reason === OUTPUT) return `… ${folded} lines folded${within} · ${expand}`;
   const whole = new RegExp(`^${folded} [^,]+$`).test(reason);
-  return whole ? `… ${reason} folded · ${expand}` : `… ${folded} lines folded (${reason}) · ${expand}`;
+  return whole ? `… ${reason} folded${within} · ${expand}` : `… ${folded} lines folded${within} (${reason}) · ${expand}`;
 }
 
 const PASSING = /✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/;
 const OUTPUT = "output";
 const COMMIT = /^commit [0-9a-f]{40}\b/;
-function describe(lines: string[], { classes, snippet }: KeepMask, ranges: Array<{ from: number; to: number }>): string {
+function describe(lines: string[], { classes, snippet, similar, idle }: KeepMask, ranges: Array<{ from: number; to: number }>): string {
+  let alike = 0;
+  let quiet = 0;
   let tests = 0;
   let frames = 0;
   let progress = 0;
@@ -250,7 +261,9 @@ function describe(lines: string[], { classes, snippet }: KeepMask, ranges: Array
     total += to - from;
     for (let k = from; k < to; k++) {
       const cls = classes[k];
-      if (cls === "frame") frames++;
+      if (similar?.[k]) alike++;
+      else if (idle?.[k]) quiet++;
+      else if (cls === "frame") frames++;
       else if (cls === "chatter") {
         if (PASSING.test(lines[k]!)) tests++;
         else progress++;
@@ -264,7 +277,9 @@ function describe(lines: string[], { classes, snippet }: KeepMask, ranges: Array
   if (progress) parts.push(`${progress} progress lines`);
   if (frames) parts.push(`${frames} dependency stack frames`);
   if (snippets) parts.push(`${snippets} code-frame lines`);
-  const other = total - tests - progress - frames - snippets - commits;
+  if (alike) parts.push(`${alike} near-repeats of kept lines`);
+  if (quiet) parts.push(`${quiet} idle processes (0.0 %CPU and %MEM)`);
+  const other = total - tests - progress - frames - snippets - commits - alike - quiet;
   if (other > 0) parts.push(parts.length ? `${other} other` : OUTPUT);
   return parts.join(", ");
 }

@@ -26,6 +26,13 @@ const GUTTER = /^ *(?:> *)?\d+ ?[|│](?: |$)/;
 const CARETS = /^ *[~^][~^ ]*$/;
 /** A gutter without a line number, holding markers or a fix-it: `      |     ^~~~`, `      |     ;`, `   |`. */
 const BARE_GUTTER = /^ *[|│](?: +[~^+-]*[^\s~^+-]{0,30})?$/;
+/**
+ * Maven's closing help, the same after every failed build (the help links, the `-e`/`-X` advice,
+ * surefire's note on dump files, empty `[ERROR]` lines): folded even among the last lines. The
+ * `Failed to execute goal …` line and `Please refer to …/surefire-reports …` stay.
+ */
+export const TOOL_BOILERPLATE =
+  /^\[ERROR\] ?$|^\[ERROR\] (?:-> \[Help \d+\]|To see the full stack trace of the errors, re-run Maven with the -e switch\.|Re-run Maven using the -X switch to enable full debug logging\.|For more information about the errors and possible solutions, please read the following articles:|\[Help \d+\] https?:\/\/cwiki\.apache\.org\/\S*|Please refer to dump files \(if any exist\) \[date\]\.dump, \[date\]-jvmRun\[N\]\.dump and \[date\]\.dumpstream\.)$/;
 
 export interface KeepMask {
   keep: boolean[];
@@ -36,6 +43,10 @@ export interface KeepMask {
   after: Map<number, string>;
   /** Lines of code frames (see snippetLines). */
   snippet: Uint8Array | null;
+  /** Kept lines let go because a line kept nearby says the same (see thin.ts). */
+  similar?: Uint8Array | null;
+  /** Rows of a process table that use no CPU and no memory (see idleProcessRows). */
+  idle?: Uint8Array | null;
 }
 
 export function keepMask(lines: string[], analysis: Analysis, exitCode: number | null | undefined): KeepMask {
@@ -104,21 +115,25 @@ export function keepMask(lines: string[], analysis: Analysis, exitCode: number |
     }
   }
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
+  const before = keep.slice();
   thinNearDuplicates(lines, keep);
   thinRecurringNotices(lines, keep, classes, needleRe);
   dropRepeatedBlocks(lines, keep);
+  const similar = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (before[i] && !keep[i]) similar[i] = 1;
   // A listing (ls, tree, npm ls) shows its first and last entries around the fold.
   const head = analysis.kind === "listing" ? LISTING_HEAD : HEAD_LINES;
   for (let i = 0, seen = 0; i < n && seen < head; i++) {
-    if (classes[i] === "blank" || snippet[i]) continue;
+    if (classes[i] === "blank" || classes[i] === "chatter" || snippet[i]) continue;
     keep[i] = true;
     seen++;
   }
   for (let i = n - 1, seen = 0; i >= 0 && seen < tail; i--) {
     if (classes[i] === "blank") continue;
-    if (classes[i] !== "frame" && !snippet[i]) keep[i] = true;
+    if (classes[i] !== "frame" && !snippet[i] && !boilerplate(lines[i]!)) keep[i] = true;
     seen++;
   }
+  for (let i = 0; i < n; i++) if (keep[i] && boilerplate(lines[i]!)) keep[i] = false;
   const after = new Map<number, string>();
   if (grouping) {
     for (let i = 0; i < n; i++) if (hidden![i]) keep[i] = true;
@@ -133,7 +148,7 @@ export function keepMask(lines: string[], analysis: Analysis, exitCode: number |
       after.set(at, after.has(at) ? `${after.get(at)}\n${text}` : text);
     }
   }
-  return { keep, classes, hidden, after, snippet };
+  return { keep, classes, hidden, after, snippet, similar };
 }
 
 /**
@@ -159,6 +174,10 @@ export function snippetLines(lines: string[]): Uint8Array {
     }
   }
   return snippet;
+}
+
+function boilerplate(line: string): boolean {
+  return line.startsWith("[ERROR]") && TOOL_BOILERPLATE.test(line);
 }
 
 /** Index of the first of the last `count` non-blank lines. */

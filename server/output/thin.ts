@@ -4,17 +4,23 @@
  */
 import { type LineClass, shapeOf } from "./classify.ts";
 
-/** A run of 4+ kept lines that differ only in their numbers keeps its first and last line. */
+/** A location in a line (`file.c:12`, `12:5`, `[9,16]`, `(3,4)`): lines that differ in one are different facts. */
+const LOCATION = /\d+[:,(]\d+|\.\w{1,5}:\d+/;
+
+/**
+ * A run of 4+ kept lines that differ only in their numbers (retry counters, hex addresses) keeps
+ * its first and last line. Lines with a location stay: each says where (group.ts tells those).
+ */
 export function thinNearDuplicates(lines: string[], keep: boolean[]): void {
   let i = 0;
   while (i < lines.length) {
-    if (!keep[i]) {
+    if (!keep[i] || LOCATION.test(lines[i]!)) {
       i++;
       continue;
     }
     const shape = shapeOf(lines[i]!);
     let j = i + 1;
-    while (j < lines.length && keep[j] && lines[j] !== lines[i] && shapeOf(lines[j]!) === shape) j++;
+    while (j < lines.length && keep[j] && lines[j] !== lines[i] && !LOCATION.test(lines[j]!) && shapeOf(lines[j]!) === shape) j++;
     if (j - i >= 4) for (let k = i + 1; k < j - 1; k++) keep[k] = false;
     i = Math.max(j, i + 1);
   }
@@ -22,7 +28,7 @@ export function thinNearDuplicates(lines: string[], keep: boolean[]): void {
 
 /**
  * A notice that recurs all through the output (same first 40 characters, numbers aside: retry
- * warnings between downloads, repeated deprecation notes) keeps its first two and its last
+ * warnings between downloads, repeated deprecation notes) keeps its first and its last
  * occurrence. Lines that carry a location (file:line, line:col) or a must-keep needle stay.
  */
 export function thinRecurringNotices(lines: string[], keep: boolean[], classes: LineClass[], needleRe: RegExp | null): void {
@@ -30,7 +36,7 @@ export function thinRecurringNotices(lines: string[], keep: boolean[], classes: 
   for (let i = 0; i < lines.length; i++) {
     if (!keep[i] || classes[i] !== "fact") continue;
     const line = lines[i]!;
-    if (/\d+[:,(]\d+|\.\w{1,5}:\d+/.test(line) || needleRe?.test(line)) continue;
+    if (LOCATION.test(line) || needleRe?.test(line)) continue;
     const shape = shapeOf(line).slice(0, 40);
     const at = byShape.get(shape);
     if (at) at.push(i);
@@ -38,7 +44,7 @@ export function thinRecurringNotices(lines: string[], keep: boolean[], classes: 
   }
   for (const at of byShape.values()) {
     if (at.length < 4) continue;
-    for (const i of at.slice(2, -1)) keep[i] = false;
+    for (const i of at.slice(1, -1)) keep[i] = false;
   }
 }
 
@@ -65,4 +71,39 @@ export function dropRepeatedBlocks(lines: string[], keep: boolean[]): void {
     }
   }
   flush();
+}
+
+/** The header of a process table (top, ps): it names the %CPU and %MEM columns. */
+const PROCESS_HEADER = /^\s*(?:\S+\s+)*PID\s.*%CPU\s+%MEM\b|^\s*(?:\S+\s+)*PID\s.*%MEM\s+%CPU\b/;
+const ZERO = /^0(?:\.0+)?$/;
+/** A process table folds its idle rows only when there are at least this many. */
+const MIN_IDLE_ROWS = 3;
+
+/**
+ * The rows of a process table (`top -b`, `ps aux`) that use no CPU and no memory (0.0 in both
+ * columns: kernel threads, sleeping helpers). The header, the summary lines above it and every row
+ * that uses either stay.
+ */
+export function idleProcessRows(lines: string[]): Uint8Array | null {
+  let idle: Uint8Array | null = null;
+  for (let h = 0; h < lines.length; h++) {
+    const header = lines[h]!;
+    if (!header.includes("%CPU") || !header.includes("PID") || !PROCESS_HEADER.test(header)) continue;
+    const cols = header.trim().split(/\s+/);
+    const cpu = cols.indexOf("%CPU");
+    const mem = cols.indexOf("%MEM");
+    const rows: number[] = [];
+    let i = h + 1;
+    for (; i < lines.length; i++) {
+      const cells = lines[i]!.trim().split(/\s+/);
+      if (cells.length < cols.length || !/^\d+$/.test(cells[cols.indexOf("PID")]!)) break;
+      if (ZERO.test(cells[cpu]!) && ZERO.test(cells[mem]!)) rows.push(i);
+    }
+    if (rows.length >= MIN_IDLE_ROWS) {
+      idle ??= new Uint8Array(lines.length);
+      for (const r of rows) idle[r] = 1;
+    }
+    h = i - 1;
+  }
+  return idle;
 }

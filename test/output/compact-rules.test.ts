@@ -1,0 +1,195 @@
+import { describe, expect, test } from "bun:test";
+import { compactOutput } from "../../server/output/compact.ts";
+
+const hint = (a: number, b: number) => `ai-session read dev --command 4 --lines ${a}-${b}`;
+const lineNo = (raw: string, text: string) => raw.split("\n").indexOf(text) + 1;
+
+/** The marker that stands for line `n` (1-based): the one whose expand command names a range holding it. */
+function markerFor(out: string, n: number): string | undefined {
+  return out.split("\n").find((l) => {
+    const m = /^… .* · ai-session read dev --command 4 --lines (\d+)-(\d+)$/.exec(l);
+    return m !== null && Number(m[1]) <= n && n <= Number(m[2]);
+  });
+}
+
+describe("Maven's closing help folds even among the last lines", () => {
+  const goal = "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project app: There are test failures.";
+  const reports = "[ERROR] Please refer to /home/me/app/target/surefire-reports for the individual test results.";
+  const help = [
+    "[ERROR] Please refer to dump files (if any exist) [date].dump, [date]-jvmRun[N].dump and [date].dumpstream.",
+    "[ERROR] -> [Help 1]",
+    "[ERROR] ",
+    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.",
+    "[ERROR] Re-run Maven using the -X switch to enable full debug logging.",
+    "[ERROR] ",
+    "[ERROR] For more information about the errors and possible solutions, please read the following articles:",
+    "[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/MojoFailureException",
+  ];
+  const raw = [
+    "[INFO] Scanning for projects...",
+    ...Array.from({ length: 40 }, (_, i) => `[INFO] Downloaded from central: https://repo.example/artifact-${i}.jar (12 kB)`),
+    "[ERROR] Tests run: 5, Failures: 1, Errors: 0, Skipped: 0",
+    "[INFO] BUILD FAILURE",
+    goal,
+    "[ERROR] ",
+    reports,
+    ...help,
+  ].join("\n");
+  const out = compactOutput(raw, { command: "mvn test", exitCode: 1, expandHint: hint }).text;
+
+  test("the goal that failed and where the reports are stay verbatim", () => {
+    expect(out).toContain(goal);
+    expect(out).toContain(reports);
+    expect(out).toContain("[ERROR] Tests run: 5, Failures: 1, Errors: 0, Skipped: 0");
+    expect(out).toContain("[INFO] BUILD FAILURE");
+  });
+
+  test("the help lines are folded behind a marker that expands them", () => {
+    for (const line of help) if (line.trim() !== "[ERROR]") expect(out).not.toContain(line);
+    const n = lineNo(raw, "[ERROR] -> [Help 1]");
+    expect(markerFor(out, n)).toBeDefined();
+    expect(markerFor(out, raw.split("\n").length)).toBeDefined();
+  });
+});
+
+describe("warnings repeated with only numbers changing keep their first and last telling", () => {
+  const retry = (total: number, addr: string, pkg: string) =>
+    `WARNING: Retrying (Retry(total=${total}, connect=None, read=None)) after connection broken by 'NewConnectionError('<HTTPSConnection object at 0x7f02${addr}>: Failed to establish a new connection')': /simple/${pkg}/`;
+  const pkgs = ["alpha", "beta", "gamma"];
+  const lines: string[] = ["Looking in indexes: https://pypi.org/simple"];
+  pkgs.forEach((p, k) => {
+    for (let t = 4; t >= 0; t--) lines.push(retry(t, `a31${k}${t}c550`, p));
+    lines.push(`Processing /opt/pypi/files/${p}-1.0-py3-none-any.whl`);
+  });
+  lines.push("Installing collected packages: alpha, beta, gamma", "Successfully installed alpha-1.0 beta-1.0 gamma-1.0");
+  const raw = [...lines, ...Array.from({ length: 12 }, (_, i) => `Downloading dep${i}-1.0.whl (12 kB)`), "Done."].join("\n");
+  const out = compactOutput(raw, { command: "pip install alpha", exitCode: 0, expandHint: hint }).text;
+
+  test("the first and the last are kept verbatim, the ones between are counted in a marker that expands them", () => {
+    const first = retry(4, "a3104c550", "alpha");
+    const last = retry(0, "a3120c550", "gamma");
+    expect(out).toContain(first);
+    expect(out).toContain(last);
+    const between = lines.filter((l) => l.startsWith("WARNING: Retrying") && l !== first && l !== last);
+    for (const l of between) expect(out).not.toContain(l);
+    const marker = markerFor(out, lineNo(raw, retry(2, "a3112c550", "beta")));
+    expect(marker).toBeDefined();
+    expect(marker).toContain(`${between.length} near-repeats of kept lines`);
+    expect(out).toContain("Successfully installed alpha-1.0 beta-1.0 gamma-1.0");
+  });
+
+  test("diagnostics that differ in their location are not folded this way", () => {
+    const diag = (l: number) => `src/app.c:${l}:5: warning: implicit conversion changes signedness [-Wsign-conversion]`;
+    const other = (l: number) => `src/app.c:${l}:9: warning: unused variable [-Wunused-variable]`;
+    const raw = [...Array.from({ length: 20 }, (_, i) => `[${String(i * 5).padStart(3)}%] Building C object CMakeFiles/app.dir/src/m${i}.c.o`), ...[3, 10, 17, 24, 31, 38].map((l) => (l % 2 ? diag(l) : other(l))), "make: *** [all] Error 2"].join("\n");
+    const text = compactOutput(raw, { command: "make", exitCode: 2, expandHint: hint }).text;
+    // Every location is told: verbatim, or in a group line under the first of its kind.
+    for (const l of [3, 17, 31]) expect(text.includes(diag(l)) || new RegExp(`└ \\d+ more -Wsign-conversion.*\\b${l}:5\\b`).test(text)).toBe(true);
+    for (const l of [10, 24, 38]) expect(text.includes(other(l)) || new RegExp(`└ \\d+ more -Wunused-variable.*\\b${l}:9\\b`).test(text)).toBe(true);
+    expect(text).not.toContain("near-repeats");
+  });
+});
+
+describe("a process table folds its idle rows", () => {
+  const header = "  PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND";
+  const busy = "22854 root      20   0   10.3g 119520  43324 S   6.7   0.5   0:01.21 bun";
+  const resident = "    1 root      10 -10   45128  13592   6304 S   0.0   0.1   0:27.52 init";
+  const idle = Array.from({ length: 10 }, (_, i) => `${String(i + 2).padStart(5)} root       0 -20       0      0      0 I   0.0   0.0   0:00.00 kworker/${i}`);
+  const raw = [
+    "top - 12:22:35 up  2:36,  0 user,  load average: 5.58, 7.95, 6.88",
+    "Tasks:  99 total,   1 running,  94 sleeping,   0 stopped,   4 zombie",
+    "MiB Mem :  24105.6 total,  20680.7 free,    875.7 used,   2872.9 buff/cache",
+    "",
+    header,
+    busy,
+    resident,
+    ...idle,
+  ].join("\n");
+  const out = compactOutput(raw, { command: "top -b -n 1", exitCode: 0, expandHint: hint }).text;
+
+  test("summary lines, the header and rows that use CPU or memory stay verbatim", () => {
+    for (const line of raw.split("\n").slice(0, 7)) expect(out).toContain(line);
+  });
+
+  test("rows with 0.0 %CPU and 0.0 %MEM fold to one marker with their count and the expand command", () => {
+    for (const row of idle) expect(out).not.toContain(row);
+    expect(out).toContain(`… 10 idle processes (0.0 %CPU and %MEM) folded · ${hint(8, 17)}`);
+  });
+
+  test("a few idle rows, or rows without a process header, stay", () => {
+    const few = [...raw.split("\n").slice(0, 7), ...idle.slice(0, 2)].join("\n");
+    expect(compactOutput(few, { exitCode: 0 }).text).toBe(few);
+    const headless = idle.join("\n");
+    expect(compactOutput(headless, { exitCode: 0 }).text).toBe(headless);
+  });
+});
+
+describe("install and build chatter", () => {
+  test("apt's list reading, dpkg's unpacking notes and yarn's or ninja's numbered steps fold", () => {
+    const raw = [
+      "Reading package lists... Done",
+      "Building dependency tree... Done",
+      "Reading state information... Done",
+      "The following NEW packages will be installed:",
+      "  cowsay",
+      "0 upgraded, 1 newly installed, 0 to remove and 3 not upgraded.",
+      "Get:1 http://deb.debian.org/debian bookworm/main amd64 cowsay all 3.03 [21.4 kB]",
+      "Fetched 21.4 kB in 0s (1585 kB/s)",
+      "Selecting previously unselected package cowsay.",
+      "(Reading database ... 128605 files and directories currently installed.)",
+      "Unpacking cowsay (3.03) ...",
+      "Setting up cowsay (3.03) ...",
+      "[1/4] Resolving packages...",
+      "[2/4] Fetching packages...",
+      "[3/4] Linking dependencies...",
+      "[4/4] Building fresh packages...",
+    ].join("\n");
+    const out = compactOutput(raw, { command: "apt-get install -y cowsay", exitCode: 0, expandHint: hint }).text;
+    expect(out).toContain("The following NEW packages will be installed:\n  cowsay\n0 upgraded, 1 newly installed, 0 to remove and 3 not upgraded.");
+    for (const gone of ["Reading package lists", "Reading state information", "Fetched 21.4", "Selecting previously", "(Reading database", "[2/4] Fetching"]) expect(out).not.toContain(gone);
+    expect(out).toMatch(/… \d+ progress lines folded(?: in \d+ stretches)? · ai-session read dev --command 4 --lines 1-\d+/);
+  });
+
+  test("a numbered step that fails is not chatter", () => {
+    const raw = [...Array.from({ length: 30 }, (_, i) => `[${i + 1}/40] Building CXX object src/m${i}.o`), "[31/40] FAILED: src/m30.o", "ninja: build stopped: subcommand failed."].join("\n");
+    const out = compactOutput(raw, { command: "ninja", exitCode: 1, expandHint: hint }).text;
+    expect(out).toContain("[31/40] FAILED: src/m30.o");
+    expect(out).not.toContain("[5/40] Building CXX object src/m4.o");
+  });
+});
+
+describe("the first lines kept are not chatter", () => {
+  test("a run that opens with passing tests keeps its failures and summary, not the passing lines", () => {
+    const raw = [
+      ...Array.from({ length: 30 }, (_, i) => `test_case_${i} (tests.test_unit.T.test_case_${i}) ... ok`),
+      "test_broken (tests.test_unit.T.test_broken) ... FAIL",
+      "",
+      "FAIL: test_broken (tests.test_unit.T.test_broken)",
+      "AssertionError: 1 != 2",
+      "",
+      "Ran 31 tests in 0.01s",
+      "",
+      "FAILED (failures=1)",
+    ].join("\n");
+    const out = compactOutput(raw, { command: "python3 -m unittest -v", exitCode: 1, expandHint: hint }).text;
+    expect(out).not.toContain("test_case_0 (");
+    expect(out).not.toContain("test_case_1 (");
+    // The last lines before the end stay, passing or not; the ones before fold from the first line on.
+    expect(out.split("\n")[0]).toMatch(/^… \d+ passing-test lines folded · ai-session read dev --command 4 --lines 1-\d+$/);
+    for (const line of ["test_broken (tests.test_unit.T.test_broken) ... FAIL", "AssertionError: 1 != 2", "Ran 31 tests in 0.01s", "FAILED (failures=1)"]) expect(out).toContain(line);
+  });
+});
+
+describe("exact repeats are folded wherever they are", () => {
+  test("a short output returned whole still folds a line repeated at its end, with the count", () => {
+    const notice = "info There appears to be trouble with your network connection. Retrying...";
+    const raw = ["yarn add v1.22.22", "success Saved lockfile.", "Done in 0.38s.", notice, notice, notice].join("\n");
+    const out = compactOutput(raw, { command: "yarn add chalk", exitCode: 0 }).text;
+    expect(out).toBe(["yarn add v1.22.22", "success Saved lockfile.", "Done in 0.38s.", notice, "… previous line repeated 2 more times"].join("\n"));
+  });
+
+  test("repeats shorter than their count stay as they are", () => {
+    const raw = ["~", "~", "~", "~", "~", "last"].join("\n");
+    expect(compactOutput(raw, { exitCode: 0 }).text).toBe(raw);
+  });
+});
