@@ -32,6 +32,7 @@ export function classifyLine(line: string): LineClass {
   if (line.length === 0 || line.trim().length === 0) return "blank";
   if (DEPENDENCY_FRAME.test(line)) return "frame";
   if (BLOCK_HEADER.test(line)) return "header";
+  if (SHELLCHECK_LOCATION.test(line) || SHELLCHECK_FINDING.test(line)) return "fact";
   if (USER_FRAME.test(line)) return "fact";
   if (SUMMARY.test(line)) return "fact";
   // A progress line's last state (`Receiving objects: 100% (159/159), done.`) is its result.
@@ -39,6 +40,14 @@ export function classifyLine(line: string): LineClass {
   if (IMPORTANT.test(line)) return "fact";
   return "plain";
 }
+
+/**
+ * shellcheck's tty format: `In FILE line N:` then the source line, then a caret line per finding
+ * (`    ^--^ SC2086 (info): Double quote …`), whose caret stands under the column. Every finding,
+ * style and info ones too, is what the run was asked to report.
+ */
+export const SHELLCHECK_LOCATION = /^In (.+) line (\d+):$/;
+export const SHELLCHECK_FINDING = /^( *)\^-*\^ (SC\d{4}) \((error|warning|info|style)\): (.+)$/;
 
 /** A line's shape with numbers and hex ids blurred: near-identical lines share one. */
 export function shapeOf(line: string): string {

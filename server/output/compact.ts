@@ -153,7 +153,7 @@ function emitWithFolds(lines: string[], mask: KeepMask, hint: (a: number, b: num
       const folded = region.reduce((sum, x) => sum + x.to - x.from, 0);
       const reason = describe(lines, mask, region);
       folds.push({ from, to, reason: region.length > 1 ? `${folded} lines in ${region.length} stretches: ${reason}` : reason });
-      out.push(marker(folded, region.length, reason, hint(from, to)));
+      out.push(marker(folded, reason, hint(from, to)));
     }
     g++;
     i = gap.to;
@@ -178,9 +178,16 @@ function hasRule(line: string): boolean {
   return false;
 }
 
-/** Decorative rules (────, ====, ⎯⎯⎯⎯, _ _ _ _) carry no information past their first few characters. */
+/** A box-drawing rule drawn after a line's text, out to the terminal's edge (biome's `file:1:2 rule ━━━━`). */
+const TRAILING_BOX_RULE = /(\S)[ \t]+[━─═⎯]{3,}[ \t]*$/;
+
+/**
+ * Decorative rules (────, ====, ⎯⎯⎯⎯, _ _ _ _) carry no information past their first few characters;
+ * a box-drawing rule that only trails a line's text carries none at all.
+ */
 function shortenRules(line: string): string {
   if (line.length < 16 || !hasRule(line)) return line;
+  line = line.replace(TRAILING_BOX_RULE, "$1");
   return line.replace(/([⎯━─═=_~*#-])\1{7,}|(?:([_-]) ){6,}\2?/g, (run, ch: string | undefined, spaced: string | undefined) => (ch ?? spaced ?? "").repeat(3));
 }
 
@@ -237,12 +244,15 @@ function clipLong(line: string, i: number, folds: Fold[], hint: (a: number, b: n
   return `${line.slice(0, LONG_LINE_HEAD)} … ${cut} characters folded (${hint(i + 1, i + 1)}) … ${line.slice(-LONG_LINE_TAIL)}`;
 }
 
-/** `… 19 lines folded · CMD`, `… 8 dependency stack frames folded · CMD`, `… 40 lines folded in 3 stretches (…) · CMD`. */
-function marker(folded: number, stretches: number, reason: string, expand: string): string {
-  const within = stretches > 1 ? ` in ${stretches} stretches` : "";
-  if (reason === OUTPUT) return `… ${folded} lines folded${within} · ${expand}`;
+/**
+ * `… 19 lines folded · CMD`, `… 8 dependency stack frames folded · CMD`, `… 40 lines folded (…) · CMD`.
+ * A marker for several stretches (kept lines between them) says only how many lines it folded: the
+ * kept lines follow it, and its command's range covers them all (the fold's reason has the count).
+ */
+function marker(folded: number, reason: string, expand: string): string {
+  if (reason === OUTPUT) return `… ${folded} lines folded · ${expand}`;
   const whole = new RegExp(`^${folded} [^,]+$`).test(reason);
-  return whole ? `… ${reason} folded${within} · ${expand}` : `… ${folded} lines folded${within} (${reason}) · ${expand}`;
+  return whole ? `… ${reason} folded · ${expand}` : `… ${folded} lines folded (${reason}) · ${expand}`;
 }
 
 const PASSING = /✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/;

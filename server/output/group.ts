@@ -24,6 +24,8 @@ const LOCATED = /^([^\s:()]+?)(?::(\d+):(\d+)(?: -|:)|\((\d+),(\d+)\):) (fatal e
 const STYLISH_ROW = /^ +(\d+):(\d+) +(error|warning) +(.+?) {2,}([@\w/-]+)$/;
 /** A file heading of eslint's stylish format. */
 const FILE_HEADING = /^(?:\/|\.{0,2}\/?[\w@.-]+\/)?[\w@.+/-]*\.\w{1,6}$/;
+import { SHELLCHECK_FINDING, SHELLCHECK_LOCATION } from "./classify.ts";
+
 /** Quoted names in a message: '…', ‘…’, "…", `…`. */
 const QUOTED = /'[^'\n]*'|‘[^’\n]*’|"[^"\n]*"|`[^`\n]*`/g;
 
@@ -35,8 +37,18 @@ const MIN_GROUP = 3;
 /** A group line's message shape is cut after the part that varies when it is this long. */
 const LONG_SHAPE = 60;
 
+/**
+ * `heading` is the line a row belongs to: eslint's file heading, or shellcheck's `In FILE line N:`
+ * above a caret line (the caret's position is the column).
+ */
 export function parseDiagnostic(line: string, heading: string | null): Diagnostic | null {
-  if (line.length > 1000 || (!line.includes("error") && !line.includes("warning"))) return null;
+  if (line.length > 1000) return null;
+  if (heading !== null && line.includes("^ SC")) {
+    const f = SHELLCHECK_FINDING.exec(line);
+    const at = f ? SHELLCHECK_LOCATION.exec(heading) : null;
+    if (f && at) return { file: at[1]!, line: at[2]!, col: String(f[1]!.length + 1), severity: f[3]!, code: f[2]!, message: f[4]! };
+  }
+  if (!line.includes("error") && !line.includes("warning")) return null;
   const m = LOCATED.exec(line);
   if (m) {
     const code = m[7] ?? m[9] ?? "";
@@ -78,14 +90,21 @@ interface Group {
 export function groupDiagnostics(lines: string[], keepWhole: (i: number) => boolean): Grouping | null {
   const groups = new Map<string, Group>();
   let lastUnindented = -1; // the line that may be the file heading of indented rows
+  let shellcheckAt = -1; // the last `In FILE line N:`
   let found = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.length === 0) continue;
     const c = line.charCodeAt(0);
     if (c !== 32 && c !== 9) lastUnindented = i;
-    if (line.indexOf("error") === -1 && line.indexOf("warning") === -1) continue;
-    const heading = c === 32 && lastUnindented >= 0 && FILE_HEADING.test(lines[lastUnindented]!) ? lines[lastUnindented]! : null;
+    if (c === 73 /* I */ && SHELLCHECK_LOCATION.test(line)) shellcheckAt = i;
+    const finding = shellcheckAt >= 0 && line.includes("^ SC");
+    if (!finding && line.indexOf("error") === -1 && line.indexOf("warning") === -1) continue;
+    const heading = finding
+      ? lines[shellcheckAt]!
+      : c === 32 && lastUnindented >= 0 && FILE_HEADING.test(lines[lastUnindented]!)
+        ? lines[lastUnindented]!
+        : null;
     const d = parseDiagnostic(line, heading);
     if (!d) continue;
     found++;
@@ -115,6 +134,7 @@ export function groupDiagnostics(lines: string[], keepWhole: (i: number) => bool
     for (const m of g.members) hidden[m.at] = 1;
     out.set(g.first, groupLine(g, lines[g.first]!));
   }
+  if (out.size && shellcheckAt >= 0) hideEmptiedLocations(lines, hidden);
   return out.size ? { hidden, lines: out } : null;
 }
 
@@ -153,6 +173,29 @@ function groupLine(g: Group, firstLine: string): string {
   }
   const list = [...byValue].map(([value, at]) => `${value} ${joinLocations(at)}`).join(" · ");
   return `${count} (${shape}) at line:col by '…': ${list}`;
+}
+
+/** A shellcheck `In FILE line N:` whose every finding is told by a group line goes with them. */
+function hideEmptiedLocations(lines: string[], hidden: Uint8Array): void {
+  let at = -1;
+  let shown = false;
+  let findings = 0;
+  const close = () => {
+    if (at >= 0 && findings > 0 && !shown) hidden[at] = 1;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (SHELLCHECK_LOCATION.test(line)) {
+      close();
+      at = i;
+      shown = false;
+      findings = 0;
+    } else if (at >= 0 && SHELLCHECK_FINDING.test(line)) {
+      findings++;
+      if (!hidden[i]) shown = true;
+    }
+  }
+  close();
 }
 
 /** `12:5 12:9 40:1` → `12:5,9 40:1`: more columns on one line follow its first after a comma. */

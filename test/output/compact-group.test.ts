@@ -142,13 +142,13 @@ describe("code frames", () => {
 });
 
 describe("folds close together share one marker", () => {
-  test("one marker names the whole region and how many stretches it holds", () => {
+  test("one marker names the whole region; the fold record says how many stretches it holds", () => {
     const block = (i: number) => [`FAIL test ${i}`, ...Array.from({ length: 5 }, (_, k) => `    at dep${k} (node_modules/x/index.js:${k}:1)`)];
     const raw = ["RUNS all", "", ...Array.from({ length: 6 }, (_, i) => block(i)).flat(), "Tests: 6 failed, 6 total"].join("\n");
     const r = compactOutput(raw, { exitCode: 1, expandHint: hint });
     expect(r.folds.length).toBe(1);
-    expect(r.text).toContain("30 dependency stack frames folded in 6 stretches");
-    expect(r.text).toContain(hint(r.folds[0]!.from, r.folds[0]!.to));
+    expect(r.text).toContain(`30 dependency stack frames folded · ${hint(r.folds[0]!.from, r.folds[0]!.to)}`);
+    expect(r.folds[0]!.reason).toBe("30 lines in 6 stretches: 30 dependency stack frames");
     for (let i = 0; i < 6; i++) expect(r.text).toContain(`FAIL test ${i}`);
   });
 });

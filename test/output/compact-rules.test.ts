@@ -147,7 +147,7 @@ describe("install and build chatter", () => {
     const out = compactOutput(raw, { command: "apt-get install -y cowsay", exitCode: 0, expandHint: hint }).text;
     expect(out).toContain("The following NEW packages will be installed:\n  cowsay\n0 upgraded, 1 newly installed, 0 to remove and 3 not upgraded.");
     for (const gone of ["Reading package lists", "Reading state information", "Fetched 21.4", "Selecting previously", "(Reading database", "[2/4] Fetching"]) expect(out).not.toContain(gone);
-    expect(out).toMatch(/… \d+ progress lines folded(?: in \d+ stretches)? · ai-session read dev --command 4 --lines 1-\d+/);
+    expect(out).toMatch(/… \d+ progress lines folded · ai-session read dev --command 4 --lines 1-\d+/);
   });
 
   test("a numbered step that fails is not chatter", () => {
@@ -191,5 +191,62 @@ describe("exact repeats are folded wherever they are", () => {
   test("repeats shorter than their count stay as they are", () => {
     const raw = ["~", "~", "~", "~", "~", "last"].join("\n");
     expect(compactOutput(raw, { exitCode: 0 }).text).toBe(raw);
+  });
+});
+
+describe("shellcheck findings", () => {
+  // shellcheck's tty format: a location line, the source line, a caret line per finding (the caret
+  // stands under the column), then a suggestion.
+  const block = (line: number, cols: number[], code = "SC2250", sev = "style", msg = "Prefer putting braces around variable references even when not strictly required.") => [
+    `In deploy.sh line ${line}:`,
+    `echo $a $b $c $d`,
+    ...cols.map((c) => `${" ".repeat(c - 1)}^-^ ${code} (${sev}): ${msg}`),
+    "",
+    "Did you mean: ",
+    "echo ${a}",
+    "",
+  ];
+  const raw = [
+    "",
+    ...block(3, [6]),
+    ...block(7, [6, 9, 12]),
+    ...block(9, [6], "SC2086", "info", "Double quote to prevent globbing and word splitting."),
+    ...block(12, [9, 15]),
+    ...Array.from({ length: 30 }, (_, i) => `filler line ${i} of an unrelated log`),
+    "For more information:",
+    "  https://www.shellcheck.net/wiki/SC2250 -- Prefer putting braces around vari...",
+  ].join("\n");
+
+  test("every finding keeps its line, column and code: printed whole or listed under the first of its kind", () => {
+    const out = compactOutput(raw, { exitCode: 1, expandHint: hint }).text;
+    expect(out).toContain("In deploy.sh line 3:");
+    expect(out).toContain("     ^-^ SC2250 (style): Prefer putting braces around variable references even when not strictly required.");
+    expect(out).toContain("└ 5 more SC2250 at line:col: 7:6,9,12 12:9,15");
+    // fewer than three of a kind stay as they are, with their location line
+    expect(out).toContain("In deploy.sh line 9:");
+    expect(out).toContain("     ^-^ SC2086 (info): Double quote to prevent globbing and word splitting.");
+    // a location whose findings are all listed in the group line is not printed alone
+    expect(out).not.toContain("In deploy.sh line 7:");
+    expect(out).not.toContain("In deploy.sh line 12:");
+  });
+
+  test("lossless mode prints them all", () => {
+    const out = compactOutput(raw, { exitCode: 1, mode: "lossless", expandHint: hint }).text;
+    for (const line of [3, 7, 9, 12]) expect(out).toContain(`In deploy.sh line ${line}:`);
+  });
+});
+
+describe("decorative rules", () => {
+  test("a box-drawing rule after a line's text goes; a rule line of its own is shortened, not removed", () => {
+    const raw = [
+      `src/cart.js:13:10 lint/style/useTemplate  FIXABLE  ${"━".repeat(80)}`,
+      "  ℹ Template literals are preferred over string concatenation.",
+      "═".repeat(60),
+      "Checked 2 files in 3ms. Found 1 error.",
+    ].join("\n");
+    const out = compactOutput(raw, { exitCode: 1, expandHint: hint }).text;
+    expect(out).toContain("src/cart.js:13:10 lint/style/useTemplate  FIXABLE\n");
+    expect(out).toContain("\n═══\n");
+    expect(out).not.toContain("━");
   });
 });
