@@ -73,6 +73,11 @@ async function serverRetrieval(fixtures: string[]): Promise<{ median: number; to
     for (const name of fixtures) {
       await execCommand(server.rt, owner, "bench", { command: `cat test/fixtures/output/${name}.txt; (exit ${name.includes("fail") || name.includes("error") ? 1 : 0})` });
     }
+    // The last command fills the budget: 400 distinct errors (each its own code and module), which
+    // compaction keeps one by one, so the context holds about 4,000 tokens of them.
+    await execCommand(server.rt, owner, "bench", {
+      command: `for i in $(seq 400); do echo "src/mod$i.ts:$i:7 - error TS$((1000 + i)): Cannot find module 'pkg-$i' or its type declarations."; done; (exit 2)`,
+    });
     const contexts = new SessionContexts(server.rt);
     const first = contexts.context("bench", { maxTokens: 4000, lines: 1000 });
     const times: number[] = [];
