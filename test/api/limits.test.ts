@@ -1,8 +1,21 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { limitSupport, parseLimitSpec, releaseLimits, wrapWithLimits } from "../../server/security/limits.ts";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { openDatabase } from "../../db/client.ts";
+import { ensureHome, pathsFor } from "../../server/paths.ts";
+import { limitSupport, limitsWrapper, parseLimitSpec, releaseLimits, wrapWithLimits } from "../../server/security/limits.ts";
+import { SessionManager } from "../../server/session/manager.ts";
 
 const support = limitSupport();
+
+/** A session manager over a fresh data directory. */
+function managerIn(prefix: string): SessionManager {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  ensureHome(home);
+  const paths = pathsFor(home);
+  return new SessionManager(openDatabase(paths.db), paths);
+}
 
 /** Processes on this machine carrying `BOMB_MARK=<mark>` in their environment, read from /proc. */
 function pidsMarked(mark: string): number[] {
@@ -127,17 +140,7 @@ describe("limits on a real session", () => {
   test.skipIf(!support.prlimit || !python)(
     "a session limited to 100 MB cannot allocate 1 GB, keeps working, and its cgroup goes when it ends",
     async () => {
-      const { mkdtempSync } = await import("node:fs");
-      const { tmpdir } = await import("node:os");
-      const { join } = await import("node:path");
-      const { openDatabase } = await import("../../db/client.ts");
-      const { pathsFor, ensureHome } = await import("../../server/paths.ts");
-      const { SessionManager } = await import("../../server/session/manager.ts");
-      const { limitsWrapper } = await import("../../server/security/limits.ts");
-      const home = mkdtempSync(join(tmpdir(), "ais-limits-"));
-      ensureHome(home);
-      const paths = pathsFor(home);
-      const manager = new SessionManager(openDatabase(paths.db), paths);
+      const manager = managerIn("ais-limits-");
       const s = await manager.create({ name: "capped", shell: "/bin/bash", wrapArgv: limitsWrapper({ memoryMb: 100, processes: 64 }, manager.events) });
       try {
         const big = await s.commands.exec(`${python} -c 'x = bytearray(1 << 30); print("allocated")'`, { timeoutMs: 20_000 });
@@ -154,7 +157,6 @@ describe("limits on a real session", () => {
       }
       if (support.cgroup === "v1" && existsSync("/sys/fs/cgroup/pids/ai-session")) {
         await Bun.sleep(200);
-        const { readdirSync } = await import("node:fs");
         const left = readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d.startsWith("s-"));
         expect(left).toEqual([]);
       }
@@ -166,17 +168,7 @@ describe("limits on a real session", () => {
   test.skipIf(!support.cgroup)(
     "a fork bomb in a session with a process limit stays bounded, and killing the session ends all of it",
     async () => {
-      const { mkdtempSync } = await import("node:fs");
-      const { tmpdir } = await import("node:os");
-      const { join } = await import("node:path");
-      const { openDatabase } = await import("../../db/client.ts");
-      const { pathsFor, ensureHome } = await import("../../server/paths.ts");
-      const { SessionManager } = await import("../../server/session/manager.ts");
-      const { limitsWrapper } = await import("../../server/security/limits.ts");
-      const home = mkdtempSync(join(tmpdir(), "ais-bomb-"));
-      ensureHome(home);
-      const paths = pathsFor(home);
-      const manager = new SessionManager(openDatabase(paths.db), paths);
+      const manager = managerIn("ais-bomb-");
       const s = await manager.create({ name: "bomb", shell: "/bin/bash", wrapArgv: limitsWrapper({ processes: 40 }, manager.events) });
       await s.send({ text: "bomb(){ bomb | bomb & }; bomb", enter: true });
       await Bun.sleep(1500);
@@ -186,7 +178,6 @@ describe("limits on a real session", () => {
       await manager.kill("bomb");
       await Bun.sleep(300);
       if (support.cgroup === "v1" && existsSync("/sys/fs/cgroup/pids/ai-session")) {
-        const { readdirSync } = await import("node:fs");
         // the session's cgroup is gone, which the kernel allows only once no process is left in it
         // (a fork bomb's last children may take a moment to be reaped on a loaded machine)
         const left = () => readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d.startsWith("s-"));
@@ -200,26 +191,13 @@ describe("limits on a real session", () => {
 });
 
 describe("a creation that fails leaves nothing listening", () => {
-  async function managerIn(prefix: string) {
-    const { mkdtempSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const { openDatabase } = await import("../../db/client.ts");
-    const { pathsFor, ensureHome } = await import("../../server/paths.ts");
-    const { SessionManager } = await import("../../server/session/manager.ts");
-    const home = mkdtempSync(join(tmpdir(), prefix));
-    ensureHome(home);
-    const paths = pathsFor(home);
-    return new SessionManager(openDatabase(paths.db), paths);
-  }
   const listening = (m: { events: { listenerCount(e: string): number } }) =>
     m.events.listenerCount("session:created") + m.events.listenerCount("session:ended");
 
   test.skipIf(!support.cgroup)(
     "a taken name or a bad cwd after the wrapper was made: no listener stays behind",
     async () => {
-      const { limitsWrapper } = await import("../../server/security/limits.ts");
-      const manager = await managerIn("ais-limits-fail-");
+      const manager = managerIn("ais-limits-fail-");
       await manager.create({ name: "dup", shell: "/bin/bash" });
       try {
         const before = listening(manager);
@@ -239,10 +217,7 @@ describe("a creation that fails leaves nothing listening", () => {
   test.skipIf(!support.cgroup)(
     "a shell wrapped but never announced as created: its listeners and cgroup go after the deadline",
     async () => {
-      const { existsSync } = await import("node:fs");
-      const { dirname } = await import("node:path");
-      const { limitsWrapper } = await import("../../server/security/limits.ts");
-      const manager = await managerIn("ais-limits-lost-");
+      const manager = managerIn("ais-limits-lost-");
       const before = listening(manager);
       const wrap = limitsWrapper({ processes: 50 }, manager.events, undefined, { createdWithinMs: 100 });
       const argv = wrap(["/bin/bash"]); // as at spawn; then the spawn fails and nothing is created
@@ -260,10 +235,7 @@ describe("a creation that fails leaves nothing listening", () => {
   test.skipIf(!support.cgroup)(
     "a session created with limits is still released when it ends",
     async () => {
-      const { existsSync } = await import("node:fs");
-      const { dirname } = await import("node:path");
-      const { limitsWrapper } = await import("../../server/security/limits.ts");
-      const manager = await managerIn("ais-limits-ok-");
+      const manager = managerIn("ais-limits-ok-");
       const before = listening(manager);
       const inner = limitsWrapper({ processes: 50 }, manager.events, "ok", { createdWithinMs: 100 });
       let dirs: string[] = [];
