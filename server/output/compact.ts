@@ -7,7 +7,7 @@
  */
 import { analyzeOutput } from "./analyze.ts";
 import { classifyLine } from "./classify.ts";
-import { type KeepMask, keepMask } from "./keep.ts";
+import { isCommitLine, type KeepMask, keepMask } from "./keep.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
 import { idleProcessRows } from "./thin.ts";
@@ -257,7 +257,6 @@ function marker(folded: number, reason: string, expand: string): string {
 
 const PASSING = /✓|✔|√|PASS|\.\.\. ok|PASSED|=== RUN/;
 const OUTPUT = "output";
-const COMMIT = /^commit [0-9a-f]{40}\b/;
 function describe(lines: string[], { classes, snippet, similar, idle }: KeepMask, ranges: Array<{ from: number; to: number }>): string {
   let alike = 0;
   let quiet = 0;
@@ -278,7 +277,7 @@ function describe(lines: string[], { classes, snippet, similar, idle }: KeepMask
         if (PASSING.test(lines[k]!)) tests++;
         else progress++;
       } else if (snippet?.[k]) snippets++;
-      else if (lines[k]!.startsWith("commit ") && COMMIT.test(lines[k]!)) commits++;
+      else if (isCommitLine(lines[k]!)) commits++;
     }
   }
   const parts: string[] = [];

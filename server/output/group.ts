@@ -91,6 +91,7 @@ export function groupDiagnostics(lines: string[], keepWhole: (i: number) => bool
   const groups = new Map<string, Group>();
   let lastUnindented = -1; // the line that may be the file heading of indented rows
   let shellcheckAt = -1; // the last `In FILE line N:`
+  const findingsAt = new Map<number, number[]>(); // each `In FILE line N:` → its findings' lines
   let found = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -108,6 +109,11 @@ export function groupDiagnostics(lines: string[], keepWhole: (i: number) => bool
     const d = parseDiagnostic(line, heading);
     if (!d) continue;
     found++;
+    if (finding) {
+      const at = findingsAt.get(shellcheckAt);
+      if (at) at.push(i);
+      else findingsAt.set(shellcheckAt, [i]);
+    }
     // The message's shape: its quoted parts blurred. Only the first quoted name varies within a
     // group (the subject: a parameter, a property); the later ones (a type) stay in the shape.
     const msg = d.message;
@@ -134,7 +140,8 @@ export function groupDiagnostics(lines: string[], keepWhole: (i: number) => bool
     for (const m of g.members) hidden[m.at] = 1;
     out.set(g.first, groupLine(g, lines[g.first]!));
   }
-  if (out.size && shellcheckAt >= 0) hideEmptiedLocations(lines, hidden);
+  // A shellcheck `In FILE line N:` whose every finding is told by a group line goes with them.
+  for (const [at, findings] of findingsAt) if (findings.every((i) => hidden[i])) hidden[at] = 1;
   return out.size ? { hidden, lines: out } : null;
 }
 
@@ -173,29 +180,6 @@ function groupLine(g: Group, firstLine: string): string {
   }
   const list = [...byValue].map(([value, at]) => `${value} ${joinLocations(at)}`).join(" · ");
   return `${count} (${shape}) at line:col by '…': ${list}`;
-}
-
-/** A shellcheck `In FILE line N:` whose every finding is told by a group line goes with them. */
-function hideEmptiedLocations(lines: string[], hidden: Uint8Array): void {
-  let at = -1;
-  let shown = false;
-  let findings = 0;
-  const close = () => {
-    if (at >= 0 && findings > 0 && !shown) hidden[at] = 1;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (SHELLCHECK_LOCATION.test(line)) {
-      close();
-      at = i;
-      shown = false;
-      findings = 0;
-    } else if (at >= 0 && SHELLCHECK_FINDING.test(line)) {
-      findings++;
-      if (!hidden[i]) shown = true;
-    }
-  }
-  close();
 }
 
 /** `12:5 12:9 40:1` → `12:5,9 40:1`: more columns on one line follow its first after a comma. */

@@ -20,6 +20,11 @@ const HEAD_COMMITS = LISTING_HEAD;
 /** A file or package name: word characters joined by `-`, `.`, `@` or `/`. */
 const NAME = /[\w@.+-]*\w[-@./][\w@.+/-]*/g;
 const COMMIT = /^commit [0-9a-f]{40}\b/;
+
+/** `commit <40 hex>`: the first line of a commit in a git log. */
+export function isCommitLine(line: string): boolean {
+  return line.startsWith("commit ") && COMMIT.test(line);
+}
 /** A source line in a code frame with its line-number gutter: `  12 | code`, `> 3 │ code`, `     9| code`. */
 const GUTTER = /^ *(?:> *)?\d+ ?[|│](?: |$)/;
 /** The markers under an echoed source line: `    ~~~~`, `      ^~~~~`. */
@@ -104,7 +109,7 @@ export function keepMask(lines: string[], analysis: Analysis, exitCode: number |
   // A commit in a log keeps its header and its subject line; its author, date and body may fold.
   // A long log is a listing: its first commits and its last one stay, the others fold.
   const commits: number[] = [];
-  for (let i = 0; i < n; i++) if (lines[i]!.startsWith("commit ") && COMMIT.test(lines[i]!)) commits.push(i);
+  for (let i = 0; i < n; i++) if (isCommitLine(lines[i]!)) commits.push(i);
   for (const i of commits.length > HEAD_COMMITS + 1 ? [...commits.slice(0, HEAD_COMMITS), commits[commits.length - 1]!] : commits) {
     keep[i] = true;
     for (let k = i + 1; k < Math.min(n, i + 6); k++) {
