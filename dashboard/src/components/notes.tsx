@@ -1,5 +1,5 @@
-import { Show, type JSX } from "solid-js";
-import type { ApiError } from "../api/client.ts";
+import { createSignal, Show, type JSX } from "solid-js";
+import { ApiError } from "../api/client.ts";
 
 /** An honest empty state: says what would be here and how it gets here. */
 export function Empty(props: { title: string; children?: JSX.Element }) {
@@ -33,5 +33,42 @@ export function NotAvailable(props: { what: string; route: string }) {
       This ai-session server has no <code>{props.route}</code> route, so there is nothing to show. Nothing here is
       made up: the view fills in when the server provides it.
     </Empty>
+  );
+}
+
+/** What the last action on a view said: done, or the server's reason it was not. */
+export interface ActionOutcome {
+  text: string;
+  error?: boolean;
+}
+
+/**
+ * A view's actions (kill, snapshot, restore): `act(done, fn)` runs fn, notes `done` or the error,
+ * then calls `after` (a refresh) once it worked.
+ */
+export function createActions(after: () => unknown) {
+  const [note, setNote] = createSignal<ActionOutcome>();
+  async function act(done: string, fn: () => Promise<unknown>) {
+    try {
+      await fn();
+      setNote({ text: done });
+      await after();
+    } catch (e) {
+      setNote({ text: e instanceof ApiError ? e.message : String(e), error: true });
+    }
+  }
+  return { note, act };
+}
+
+/** The line that shows an action's outcome. */
+export function ActionNote(props: { note: ActionOutcome | undefined }) {
+  return (
+    <Show when={props.note}>
+      {(n) => (
+        <p class={n().error ? "error" : "ok"} role={n().error ? "alert" : "status"}>
+          {n().text}
+        </p>
+      )}
+    </Show>
   );
 }

@@ -1,10 +1,10 @@
 import { createSignal, Show } from "solid-js";
 import { controlling } from "../api/caller.ts";
-import { ApiError, del, enc, get, post } from "../api/client.ts";
+import { del, enc, get, post } from "../api/client.ts";
 import { announce } from "../api/events.ts";
 import { isLive } from "../api/types.ts";
 import type { CommandRecord, SessionInfo } from "../api/types.ts";
-import { ErrorNote } from "../components/notes.tsx";
+import { ActionNote, createActions, ErrorNote } from "../components/notes.tsx";
 import { LiveTerminal } from "../components/terminal.tsx";
 import { age } from "../lib/format.ts";
 import { polled } from "../lib/live.ts";
@@ -25,17 +25,7 @@ export default function SessionView(props: { name: string }) {
     (e) => /command/.test(e.type),
   );
   const [selected, setSelected] = createSignal<string>();
-  const [note, setNote] = createSignal<{ text: string; error?: boolean }>();
-
-  async function act(done: string, fn: () => Promise<unknown>) {
-    try {
-      await fn();
-      setNote({ text: done });
-      void info.refresh();
-    } catch (e) {
-      setNote({ text: e instanceof ApiError ? e.message : String(e), error: true });
-    }
-  }
+  const { note, act } = createActions(() => void info.refresh());
   const snapshot = () =>
     act("Snapshot saved.", async () => {
       await post(`${path()}/snapshot`, {});
@@ -76,13 +66,7 @@ export default function SessionView(props: { name: string }) {
           </button>
         </div>
       </Show>
-      <Show when={note()}>
-        {(n) => (
-          <p class={n().error ? "error" : "ok"} role={n().error ? "alert" : "status"}>
-            {n().text}
-          </p>
-        )}
-      </Show>
+      <ActionNote note={note()} />
       <ErrorNote error={info.error()} />
 
       <div class="session-grid">

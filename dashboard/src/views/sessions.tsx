@@ -1,9 +1,9 @@
 import { createSignal, onCleanup, Show } from "solid-js";
 import { controlling } from "../api/caller.ts";
-import { ApiError, del, enc, get, post } from "../api/client.ts";
+import { del, enc, get, post } from "../api/client.ts";
 import { announce } from "../api/events.ts";
 import { isLive, type SessionInfo } from "../api/types.ts";
-import { Empty, ErrorNote } from "../components/notes.tsx";
+import { ActionNote, createActions, Empty, ErrorNote } from "../components/notes.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
 import { age, int } from "../lib/format.ts";
 import { lastCommand } from "../lib/last-command.ts";
@@ -28,7 +28,7 @@ interface OccupantStatus {
 /** Every session with its state; create, kill, snapshot and restore when control is on. */
 export function SessionsView() {
   const sessions = polled(() => get<SessionInfo[]>("/api/sessions?detailed=1"), 3000, (e) => /session|command/.test(e.type));
-  const [note, setNote] = createSignal<{ text: string; error?: boolean }>();
+  const { note, act } = createActions(() => sessions.refresh());
   // Tokens saved per session, as the server totals them (GET /api/metrics), when it can.
   const metrics = polled(() => get<{ tokens?: { by_session: Array<{ key: string; saved?: number; raw: number; compacted: number }> } }>("/api/metrics"), 5000, (e) => /command/.test(e.type));
   const savedBy = () => new Map((metrics.data()?.tokens?.by_session ?? []).map((r) => [r.key, r.saved ?? r.raw - r.compacted]));
@@ -38,15 +38,6 @@ export function SessionsView() {
   const tick = setInterval(() => setNow(Date.now()), 5000);
   onCleanup(() => clearInterval(tick));
 
-  async function act(label: string, fn: () => Promise<unknown>) {
-    try {
-      await fn();
-      setNote({ text: label });
-      await sessions.refresh();
-    } catch (e) {
-      setNote({ text: e instanceof ApiError ? e.message : String(e), error: true });
-    }
-  }
 
   const kill = (s: SessionInfo) => {
     if (!confirm(`End session ${s.name}? Its shell and whatever runs in it stop (the history stays).`)) return;
@@ -79,13 +70,7 @@ export function SessionsView() {
           />
         </div>
       </Show>
-      <Show when={note()}>
-        {(n) => (
-          <p class={n().error ? "error" : "ok"} role={n().error ? "alert" : "status"}>
-            {n().text}
-          </p>
-        )}
-      </Show>
+      <ActionNote note={note()} />
       <ErrorNote error={sessions.error()} />
 
       <Show
