@@ -13,15 +13,7 @@ import { Bus } from "../../server/bus/bus.ts";
 import { RoleBook } from "../../server/bus/roles.ts";
 import { BusStore } from "../../server/bus/store.ts";
 import { Histogram } from "../../server/trace/histogram.ts";
-
-interface BenchRow {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
+import type { BenchRow } from "./run.ts";
 
 const home = () => mkdtempSync(join(tmpdir(), "ai-session-bench-bus-"));
 

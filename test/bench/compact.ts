@@ -10,15 +10,7 @@ import { countTokens } from "../../server/context/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { decodeBytes, renderOutput } from "../../server/output/render.ts";
 import { CORPUS_COLS, loadCorpus } from "../output/corpus.ts";
-
-interface BenchRow {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
+import type { BenchRow } from "./run.ts";
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const median = (xs: number[]) => {

@@ -8,15 +8,7 @@ import { assembleContext, type CommandFacts } from "../../server/context/assembl
 import { countTokens } from "../../server/context/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { CORPUS_COLS, loadCorpus } from "../output/corpus.ts";
-
-interface BenchRow {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
+import type { BenchRow } from "./run.ts";
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 

@@ -6,15 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { CHROMIUM, openBrowser, startServer } from "../dashboard/harness.ts";
-
-interface BenchRow {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
+import type { BenchRow } from "./run.ts";
 
 const SESSIONS = 100;
 const MESSAGES = 10_000;

@@ -5,17 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import type { BenchRow } from "./run.ts";
 
 const DIST = resolve(import.meta.dir, "../../dashboard/dist");
-
-interface BenchRow {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
 
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
 

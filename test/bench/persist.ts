@@ -12,15 +12,7 @@ import { restoreByName } from "../../server/persist/restore.ts";
 import { captureSession, saveDocument, snapshotSession } from "../../server/persist/snapshot.ts";
 import { finishCommand, insertCommand } from "../../server/session/store.ts";
 import { startRuntime } from "../persist/runtime-fixture.ts";
-
-interface BenchRow {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
+import type { BenchRow } from "./run.ts";
 
 const enc = new TextEncoder();
 
