@@ -5,43 +5,60 @@
  */
 import { extractEntities } from "./entities.ts";
 import { missingModules } from "./parsers/install.ts";
-import { generic, pickParser } from "./parsers/index.ts";
-import { genericIssues } from "./parsers/generic.ts";
-import { type Analysis, emptyCounts, type OutputStatus, type ParseResult } from "./types.ts";
+import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
+import { genericIssues, issuesFromRoles } from "./parsers/generic.ts";
+import type { LineInfo } from "./roles.ts";
+import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult } from "./types.ts";
 
 export interface AnalyzeOptions {
   command?: string;
   exitCode?: number | null;
+  /** Which tool rules apply (default all). */
+  rules?: RuleSelection;
+  /** The roles of the text's lines, when compaction has read them already. */
+  info?: LineInfo;
 }
 
 /** Analysis works on at most this much of the text: its start and end, where the facts are. */
 const WINDOW = 4 * 1024 * 1024;
 
 export function analyzeOutput(text: string, options: AnalyzeOptions = {}): Analysis {
+  return analyzeWith(text, options).analysis;
+}
+
+/** The analysis and the recogniser that made it. */
+export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analysis: Analysis; parser: Parser } {
   const window = text.length > WINDOW ? `${text.slice(0, WINDOW / 2)}\n${text.slice(-WINDOW / 2)}` : text;
   const lines = window.split("\n");
-  const parser = pickParser(window, options.command ?? "");
-  let parsed: ParseResult = parser.parse(lines, window);
+  const { parser, program } = pickParser(window, options.command ?? "", options.rules);
+  const info = window === text ? options.info : undefined;
+  let parsed: ParseResult = parser.parse(lines, window, options.command ?? "", info);
+  // A program no recogniser knows is named as the command names it.
+  if (program) parsed = { ...parsed, tool: program };
   if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {
-    parsed = { ...parsed, errors: genericIssues(lines, 50) };
+    parsed = { ...parsed, errors: info ? issuesFromRoles(lines, info, 200) : genericIssues(lines, 200) };
   }
   const counts = { ...emptyCounts(), ...parsed.counts };
   const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
   counts.warnings = Math.max(counts.warnings, warnings);
   // A test run's failures are its errors already: only other tools count error lines as errors.
   if (parsed.kind !== "test") counts.errors = Math.max(counts.errors, parsed.errors.length - warnings - parsed.errors.filter((e) => e.severity === "note").length);
-  counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
-  return {
+  if (parsed.counts.failed === undefined) counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
+  const analysis: Analysis = {
     tool: parsed.tool,
     kind: parsed.kind,
     status: statusOf(parsed, counts, options.exitCode),
     counts,
-    errors: parsed.errors.slice(0, 200),
+    // Past the cap, errors before warnings and notes.
+    errors: parsed.errors.length > 200 ? [...parsed.errors].sort((a, b) => rank(a.severity) - rank(b.severity)).slice(0, 200) : parsed.errors,
     tests_failed: parsed.tests_failed.slice(0, 200),
     entities: extractEntities(window),
     suggestions: suggestionsFor(parsed, window, options.exitCode),
   };
+  return { analysis, parser };
 }
+
+const rank = (s: string) => (s === "error" ? 0 : s === "warning" ? 1 : 2);
 
 function statusOf(parsed: ParseResult, counts: Analysis["counts"], exitCode: number | null | undefined): OutputStatus {
   if (exitCode !== undefined && exitCode !== null && exitCode !== 0) return "failure";

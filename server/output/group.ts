@@ -1,70 +1,31 @@
 /**
- * Grouping of repeated diagnostics: compilers and linters that report the same error many times
- * (`TS7006 Parameter 'x' implicitly has an 'any' type.` at 200 places) print the first of each kind
- * verbatim and the others as one line under it: the same code and message shape, then every
- * other location with the part of the message that varies (the quoted names). Every location,
- * code and varying word stays; only the words repeated on every line go, so each original line can
- * be rebuilt from the group line and the one printed above it.
+ * Grouping of repeated findings: a linter or compiler that reports the same thing at many places
+ * (`TS7006 Parameter 'x' implicitly has an 'any' type.` at 200 places, `E501 line too long` at 80)
+ * prints the first few of each kind verbatim and the others on one line under them: the kind (its
+ * code and message with the part that varies blurred), then every other location as the tool wrote
+ * it, with the varying name beside it. Every location, code and varying word stays.
  */
+import { findLocation, type Location } from "./shape/location.ts";
+import { codeOf } from "./shape/words.ts";
 
-/** One diagnostic line: where, how bad, which code, and its message. */
-export interface Diagnostic {
-  /** The file (for rows under a file heading, the heading). */
-  file: string;
-  line: string;
-  col: string;
-  severity: string;
-  code: string;
-  message: string;
-}
-
-/** `file:line:col - error TS1234: msg` (tsc), `file(line,col): error TS1234: msg`, `file:line:col: warning: msg [-Wflag]` (gcc, clang). */
-const LOCATED = /^([^\s:()]+?)(?::(\d+):(\d+)(?: -|:)|\((\d+),(\d+)\):) (fatal error|error|warning) ?([A-Z]+\d+)?: (.+?)(?: \[(-W[\w=-]+)\])?$/;
-/** eslint stylish rows under a file heading: `  12:5  error  'x' is not defined  no-undef`. */
-const STYLISH_ROW = /^ +(\d+):(\d+) +(error|warning) +(.+?) {2,}([@\w/-]+)$/;
-/** A file heading of eslint's stylish format. */
-const FILE_HEADING = /^(?:\/|\.{0,2}\/?[\w@.-]+\/)?[\w@.+/-]*\.\w{1,6}$/;
-import { SHELLCHECK_FINDING, SHELLCHECK_LOCATION } from "./classify.ts";
+/** Below this many of one kind, the lines stay as they are. */
+const MIN_GROUP = 6;
+/** The first findings of a group printed whole (one when the group is large). */
+const SHOWN = 2;
+const LARGE_GROUP = 20;
+/** A group line's message shape is cut after the part that varies when it is this long. */
+const LONG_SHAPE = 70;
 
 /** Quoted names in a message: '…', ‘…’, "…", `…`. */
 const QUOTED = /'[^'\n]*'|‘[^’\n]*’|"[^"\n]*"|`[^`\n]*`/g;
-
-/** A quoted name shown without its quotes in a group line (the shape shows them). */
-const BARE = /^['‘"`][\w$.]+['’"`]$/;
-
-/** Below this many of one kind, the lines stay as they are: a group line would not be shorter. */
-const MIN_GROUP = 3;
-/** A group line's message shape is cut after the part that varies when it is this long. */
-const LONG_SHAPE = 60;
-
-/**
- * `heading` is the line a row belongs to: eslint's file heading, or shellcheck's `In FILE line N:`
- * above a caret line (the caret's position is the column).
- */
-export function parseDiagnostic(line: string, heading: string | null): Diagnostic | null {
-  if (line.length > 1000) return null;
-  if (heading !== null && line.includes("^ SC")) {
-    const f = SHELLCHECK_FINDING.exec(line);
-    const at = f ? SHELLCHECK_LOCATION.exec(heading) : null;
-    if (f && at) return { file: at[1]!, line: at[2]!, col: String(f[1]!.length + 1), severity: f[3]!, code: f[2]!, message: f[4]! };
-  }
-  if (!line.includes("error") && !line.includes("warning")) return null;
-  const m = LOCATED.exec(line);
-  if (m) {
-    const code = m[7] ?? m[9] ?? "";
-    return { file: m[1]!, line: m[2] ?? m[4]!, col: m[3] ?? m[5]!, severity: m[6]!, code, message: m[8]! };
-  }
-  if (heading !== null) {
-    const s = STYLISH_ROW.exec(line);
-    if (s) return { file: heading, line: s[1]!, col: s[2]!, severity: s[3]!, code: s[5]!, message: s[4]! };
-  }
-  return null;
-}
+/** A row under a file heading (eslint's stylish format, stylelint, markdownlint): `  12:5  error  msg  rule`. */
+const LINE_COL = /^(\s+(?:[✖✗×⚠!‼ℹ]\s+)?)\d+:\d+(?=\s)|^(\s*)\d+(?=\s*\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info)\b)/;
+const BARE = /^['‘"`][\w$.@/-]+['’"`]$/;
 
 export interface Grouping {
   /** Lines told by a group line: they are not printed themselves. */
   hidden: Uint8Array;
-  /** The first line of each group → the group line that lists the others. */
+  /** The last shown line of each group → the group line that lists the others. */
   lines: Map<number, string>;
 }
 
@@ -72,128 +33,243 @@ interface Member {
   at: number;
   loc: string;
   values: string[];
+  shape: string;
 }
 
 interface Group {
-  first: number;
+  shown: number[];
+  /** What each shown finding would be as a member. */
+  shownAs: Member[];
   members: Member[];
-  parts: string[]; // the message around its quoted parts
+  parts: string[];
+  firstValues: string[];
+  firstShape: string;
+  /** The message up to and with its code (`C: Lint/UnusedMethodArgument`), when it has one. */
+  codePart: string;
   code: string;
-  severity: string;
+}
+
+interface Kind {
+  key: string;
+  loc: string;
+  values: string[];
+  parts: string[];
+  shape: string;
+  codePart: string;
+  code: string;
 }
 
 /**
- * Finds the diagnostics that repeat one kind (same file, severity, code and message with its
- * quoted parts blurred) at least MIN_GROUP times. `keepWhole(i)` marks lines that must stay as
- * they are (the last lines of the output): they are left out of their group.
+ * A finding's kind and what varies in it. A finding with a code is of its code's kind (the first
+ * of them shows the message; the others may say it with other names). Without a code, the kind is
+ * its message with the first quoted name blurred.
  */
-export function groupDiagnostics(lines: string[], keepWhole: (i: number) => boolean): Grouping | null {
+function kindOf(line: string, scope: string, given: string | null, known?: Location | null): Kind | null {
+  const found = given ? null : known !== undefined ? known : findLocation(line);
+  const row = found || given ? null : LINE_COL.exec(line);
+  if (!found && !row && !given) return null;
+  const at = found ?? (row ? { file: scope, start: (row[1] ?? row[2])!.length, end: row[0].length } : { file: given!.replace(/:\d+(?::\d+)?$/, ""), start: 0, end: 0 });
+  // A row's location is its heading's file with the row's line and column.
+  // A location found in the line is listed as `file:line:col`, whatever form the tool wrote it in.
+  const loc = given ?? (row && scope ? `${scope}:${line.slice(at.start, at.end)}` : found ? `${found.file}:${found.line}${found.column !== null ? `:${found.column}` : ""}` : line.slice(at.start, at.end));
+  // What follows the location, without separators, the carets that point at a column and table bars.
+  const message = line.slice(at.end).replace(/^[\s:,^~|-]+/, "").replace(/\s+\|\s+/g, " | ").replace(/\s{3,}/g, "  ");
+  const before = line.slice(0, at.start).trim();
+  const values: string[] = [];
+  QUOTED.lastIndex = 0;
+  for (let q = QUOTED.exec(message); q; q = QUOTED.exec(message)) values.push(q[0]);
+  const parts = message.split(QUOTED);
+  // Only the first quoted name varies within a kind (the subject); later ones (a type) are the kind's.
+  const shape = values.length ? `${parts[0]}\u0001${message.slice(parts[0]!.length + values[0]!.length)}` : message;
+  const code = codeOf(message);
+  const codeAt = code ? message.indexOf(code) : -1;
+  const codePart = codeAt >= 0 && codeAt < 80 ? message.slice(0, codeAt + code.length) : "";
+  return {
+    key: `${before.replace(/^[✖✗×⚠!‼ℹ]$/, "")}\u0000${codePart ? `\u0002${codePart}` : shape}`,
+    loc,
+    values: values.slice(0, 1),
+    parts: values.length ? [parts[0]!, message.slice(parts[0]!.length + values[0]!.length)] : [message],
+    shape,
+    codePart,
+    code: codePart ? code : "",
+  };
+}
+
+/**
+ * Finds the findings (lines where `isFinding(i)`) that repeat one kind at least MIN_GROUP times.
+ * `locations` gives the location of findings whose line does not hold it (a tool's heading does);
+ * `isHeading(i)` marks the headings (a file named alone) that rows of `line:col` belong to.
+ * `keepWhole(i)` marks lines that stay as they are (the last lines of the output).
+ */
+export function groupFindings(
+  lines: string[],
+  isFinding: (i: number) => boolean,
+  keepWhole: (i: number) => boolean,
+  locations: Array<string | null> | null = null,
+  isHeading: (i: number) => boolean = () => false,
+  known?: Array<Location | null>,
+): Grouping | null {
   const groups = new Map<string, Group>();
-  let lastUnindented = -1; // the line that may be the file heading of indented rows
-  let shellcheckAt = -1; // the last `In FILE line N:`
-  const findingsAt = new Map<number, number[]>(); // each `In FILE line N:` → its findings' lines
   let found = 0;
+  let heading = "";
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.length === 0) continue;
-    const c = line.charCodeAt(0);
-    if (c !== 32 && c !== 9) lastUnindented = i;
-    if (c === 73 /* I */ && SHELLCHECK_LOCATION.test(line)) shellcheckAt = i;
-    const finding = shellcheckAt >= 0 && line.includes("^ SC");
-    if (!finding && line.indexOf("error") === -1 && line.indexOf("warning") === -1) continue;
-    const heading = finding
-      ? lines[shellcheckAt]!
-      : c === 32 && lastUnindented >= 0 && FILE_HEADING.test(lines[lastUnindented]!)
-        ? lines[lastUnindented]!
-        : null;
-    const d = parseDiagnostic(line, heading);
-    if (!d) continue;
+    if (isHeading(i)) heading = headingFile(lines[i]!);
+    if (!isFinding(i)) continue;
+    const k = kindOf(lines[i]!, heading, locations?.[i] ?? null, known?.[i]);
+    if (!k) continue;
     found++;
-    if (finding) {
-      const at = findingsAt.get(shellcheckAt);
-      if (at) at.push(i);
-      else findingsAt.set(shellcheckAt, [i]);
-    }
-    // The message's shape: its quoted parts blurred. Only the first quoted name varies within a
-    // group (the subject: a parameter, a property); the later ones (a type) stay in the shape.
-    const msg = d.message;
-    const values: string[] = [];
-    let shape = "";
-    let last = 0;
-    QUOTED.lastIndex = 0;
-    for (let q = QUOTED.exec(msg); q; q = QUOTED.exec(msg)) {
-      shape += values.length === 0 ? `${msg.slice(last, q.index)}\u0001` : msg.slice(last, q.index + q[0].length);
-      values.push(q[0]);
-      last = q.index + q[0].length;
-    }
-    const key = `${d.file}\u0000${d.severity}\u0000${d.code}\u0000${shape}${msg.slice(last)}`;
-    const g = groups.get(key);
-    if (g) {
-      if (!keepWhole(i)) g.members.push({ at: i, loc: `${d.line}:${d.col}`, values });
-    } else groups.set(key, { first: i, members: [], parts: msg.split(QUOTED), code: d.code, severity: d.severity });
+    const g = groups.get(k.key);
+    const member = { at: i, loc: k.loc, values: k.values, shape: k.shape };
+    if (!g) groups.set(k.key, { shown: [i], shownAs: [member], members: [], parts: k.parts, firstValues: k.values, firstShape: k.shape, codePart: k.codePart, code: k.code });
+    else if (g.shown.length < SHOWN || keepWhole(i)) {
+      g.shown.push(i);
+      g.shownAs.push(member);
+    } else g.members.push(member);
   }
   if (found < MIN_GROUP) return null;
   const hidden = new Uint8Array(lines.length);
   const out = new Map<number, string>();
   for (const g of groups.values()) {
-    if (g.members.length + 1 < MIN_GROUP) continue;
+    if (g.members.length + g.shown.length < MIN_GROUP || g.members.length === 0) continue;
+    // A large group shows its first finding only; its second joins the others.
+    if (g.members.length + g.shown.length >= LARGE_GROUP && g.shown.length >= SHOWN && g.shown[1]! < g.members[0]!.at && !keepWhole(g.shown[1]!)) {
+      g.shown.splice(1, 1);
+      g.members.unshift(g.shownAs.splice(1, 1)[0]!);
+    }
     for (const m of g.members) hidden[m.at] = 1;
-    out.set(g.first, groupLine(g, lines[g.first]!));
+    const lastShown = g.shown.filter((i) => i < g.members[0]!.at).pop() ?? g.shown[0]!;
+    out.set(lastShown, groupLine(g));
   }
-  // A shellcheck `In FILE line N:` whose every finding is told by a group line goes with them.
-  for (const [at, findings] of findingsAt) if (findings.every((i) => hidden[i])) hidden[at] = 1;
   return out.size ? { hidden, lines: out } : null;
 }
 
 /**
- * `  └ 207 more TS2339 (Property '…' does not exist on type '{}'.) at line:col by '…': A 89:34 90:32 · B 76:7,40`
- * Quoted parts that are the same in every member stay in the shape; the others become '…' and
- * each member is listed under its own values, in order of first appearance.
+ * `  └ 207 more (TS2339 Property '…' does not exist on type '{}'.) at: semver.js:89:34 A · semver.js:90:32 B`
+ * The varying name (when there is one) follows each location; locations of one name share it.
  */
-function groupLine(g: Group, firstLine: string): string {
-  const firstValues = [...(parseDiagnostic(firstLine, null)?.message ?? firstLine).matchAll(QUOTED)].map((q) => q[0]);
-  const slots = g.parts.length - 1;
-  const varies: boolean[] = [];
-  for (let s = 0; s < slots; s++) varies.push(g.members.some((m) => m.values[s] !== firstValues[s]));
-  const what = g.code || g.severity;
-  const count = `  └ ${g.members.length} more ${what}`;
-  if (!varies.includes(true)) return `${count} at line:col: ${joinLocations(g.members.map((m) => m.loc))}`;
-  let shape = "";
-  let lastVarying = 0;
-  for (let s = 0; s < g.parts.length; s++) {
-    shape += g.parts[s];
-    if (s < slots) {
-      shape += varies[s] ? "'…'" : firstValues[s];
-      if (varies[s]) lastVarying = shape.length;
-    }
-  }
-  if (shape.length > LONG_SHAPE && shape.length - lastVarying > 10) shape = `${shape.slice(0, lastVarying)} …`;
+function groupLine(g: Group): string {
+  // Messages of one code that differ past their first quoted name: the code stands for them.
+  const mixed = g.members.some((m) => m.shape !== g.firstShape);
+  const varies = g.members.some((m) => m.values[0] !== g.firstValues[0]);
+  let shape = mixed ? `${g.codePart} …` : varies ? `${g.parts[0]}'…'${g.parts[1]}` : `${g.parts.join(g.firstValues[0] ?? "")}`;
+  const cut = varies ? g.parts[0]!.length + 3 : 0;
+  // A long shape is cut after the part that varies; its code stays at its end.
+  if (!mixed && shape.length > LONG_SHAPE && shape.length - cut > 20) shape = `${shape.slice(0, Math.max(cut, LONG_SHAPE - 10))} …${g.code && !shape.slice(0, Math.max(cut, LONG_SHAPE - 10)).includes(g.code) ? ` ${g.code}` : ""}`;
+  const count = `  └ ${g.members.length} more (${shape.trim()})`;
+  if (!varies || (mixed && g.members.every((m) => m.values[0] === undefined))) return `${count} at: ${joinLocations(g.members.map((m) => m.loc))}`;
   const byValue = new Map<string, string[]>();
+  const nameOf = (m: Member) => {
+    const v = m.values[0] ?? "";
+    return BARE.test(v) ? v.slice(1, -1) : v;
+  };
   for (const m of g.members) {
-    const key = m.values
-      .filter((_, s) => varies[s])
-      .map((v) => (BARE.test(v) ? v.slice(1, -1) : v))
-      .join(" ");
-    const at = byValue.get(key);
+    const at = byValue.get(nameOf(m));
     if (at) at.push(m.loc);
-    else byValue.set(key, [m.loc]);
+    else byValue.set(nameOf(m), [m.loc]);
   }
-  const list = [...byValue].map(([value, at]) => `${value} ${joinLocations(at)}`).join(" · ");
-  return `${count} (${shape}) at line:col by '…': ${list}`;
+  // Locations of one name together, or each location followed by its name: whichever is shorter.
+  const byName = joinParts([...byValue].map(([word, locs]) => ({ locs, word })), " · ");
+  const inOrder = joinLocations(g.members.map((m) => m.loc), g.members.map(nameOf));
+  return `${count} at: ${inOrder.length < byName.length ? inOrder : byName}`;
 }
 
-/** `12:5 12:9 40:1` → `12:5,9 40:1`: more columns on one line follow its first after a comma. */
-function joinLocations(locs: string[]): string {
+const FILE_LINE_COL = /^(.+?):(\d+)(?::(\d+))?$/;
+
+/**
+ * `a.rb:3:5 a.rb:3:9 a.rb:7:1 b.rb:2:2` → `a.rb:3:5,9 7:1 b.rb:2:2`: a location in the file named
+ * before it gives its line and column only; another column on the same line follows a comma.
+ * `parts` are lists of locations each followed by a word (the name they share), joined by ` · `;
+ * the file carries on from one part to the next.
+ */
+export function joinLocations(locs: string[], names?: string[]): string {
+  return joinParts(names ? locs.map((loc, k) => ({ locs: [loc], word: names[k] ?? "" })) : [{ locs, word: "" }], " ");
+}
+
+function joinParts(parts: Array<{ locs: string[]; word: string }>, between: string): string {
   let out = "";
+  let file: string | null = null;
   let line = "";
-  for (const loc of locs) {
-    const colon = loc.indexOf(":");
-    const l = loc.slice(0, colon);
-    if (l === line) out += `,${loc.slice(colon + 1)}`;
-    else {
-      out += out ? ` ${loc}` : loc;
-      line = l;
+  for (const part of parts) {
+    if (out) out += between;
+    let first = true;
+    for (const loc of part.locs) {
+      const gap = first ? "" : " ";
+      const m = FILE_LINE_COL.exec(loc);
+      if (!m || m[1] === "" || m[1]!.includes(" ") || /^\d+$/.test(m[1]!)) {
+        // `12:5` under a heading, or a form such as `a.cs(3,4)`: as written, lines joined the same way.
+        const lc = /^(\d+):(\d+)$/.exec(loc);
+        if (lc && !first && file === "" && lc[1] === line) out += `,${lc[2]}`;
+        else out += `${gap}${loc}`;
+        file = lc ? "" : null;
+        line = lc ? lc[1]! : "";
+      } else {
+        const [, f, l, c] = m;
+        if (f === file && l === line && c !== undefined && !first) out += `,${c}`;
+        else if (f === file) out += `${gap}${l}${c !== undefined ? `:${c}` : ""}`;
+        else out += `${gap}${loc}`;
+        file = f!;
+        line = l!;
+      }
+      first = false;
     }
+    if (part.word) out += ` ${part.word}`;
   }
   return out;
+}
+
+/** The file a heading names (`FILE: /src/a.php`, `  src/a.js:1:1`, `src/b.css`). */
+function headingFile(line: string): string {
+  return line.trim().replace(/^(?:FILE|File|In|Checking|Linting|Scanning):?\s+/, "").replace(/(?::\d+)+:?$/, "").replace(/:$/, "");
+}
+
+/** Two groupings as one. */
+export function mergeGroupings(a: Grouping | null, b: Grouping | null): Grouping | null {
+  if (!a || !b) return a ?? b;
+  for (let i = 0; i < a.hidden.length; i++) if (b.hidden[i]) a.hidden[i] = 1;
+  for (const [at, text] of b.lines) a.lines.set(at, a.lines.has(at) ? `${a.lines.get(at)}\n${text}` : text);
+  return a;
+}
+
+const PATH_WORD = /(?:^|\s)((?:\.{0,2}\/)?[\w@.+~-]+(?:\/[\w@.+~-]+)*\.\w+|(?:\.{0,2}\/)?[\w@.+~-]+(?:\/[\w@.+~-]+)+)(?=$|\s)/;
+
+/**
+ * Lines that each name one file the same way (`[warn] src/a.js`, `would reformat /src/b.py`): the
+ * first stays, a group line lists the other files, each after the one before it in the same
+ * directory by its name alone (`  └ 40 more ([warn] …): src/a.js b.js lib/c.js`).
+ */
+export function groupFileLines(lines: string[], isFile: (i: number) => boolean, keepWhole: (i: number) => boolean): Grouping | null {
+  const groups = new Map<string, { first: number; members: Array<{ at: number; path: string }> }>();
+  for (let i = 0; i < lines.length; i++) {
+    if (!isFile(i)) continue;
+    const m = PATH_WORD.exec(lines[i]!);
+    if (!m) continue;
+    const start = m.index + m[0].length - m[1]!.length;
+    const key = `${lines[i]!.slice(0, start)}\u0000${lines[i]!.slice(start + m[1]!.length)}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { first: i, members: [] });
+    else if (!keepWhole(i)) g.members.push({ at: i, path: m[1]! });
+  }
+  const hidden = new Uint8Array(lines.length);
+  const out = new Map<number, string>();
+  for (const [key, g] of groups) {
+    if (g.members.length + 1 < MIN_GROUP) continue;
+    for (const m of g.members) hidden[m.at] = 1;
+    const [before, after] = key.split("\u0000");
+    out.set(g.first, `  └ ${g.members.length} more (${`${before!.trim()} … ${after!.trim()}`.trim()}): ${joinPaths(g.members.map((m) => m.path))}`);
+  }
+  return out.size ? { hidden, lines: out } : null;
+}
+
+/** `src/a.js src/b.js lib/c.js` → `src/a.js b.js lib/c.js`: a file in the directory of the one before it by its name alone. */
+export function joinPaths(paths: string[]): string {
+  let dir: string | null = null;
+  return paths
+    .map((p) => {
+      const slash = p.lastIndexOf("/");
+      const d = slash >= 0 ? p.slice(0, slash + 1) : "";
+      const word = d === dir && d !== "" ? p.slice(slash + 1) : p;
+      dir = d;
+      return word;
+    })
+    .join(" ");
 }

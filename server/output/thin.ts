@@ -2,7 +2,15 @@
  * Thinning: kept lines that say the same thing again (retry warnings, repeated notices, failures
  * printed twice) give way to their first telling; the fold markers around them lead back.
  */
-import { type LineClass, shapeOf } from "./classify.ts";
+import type { Role } from "./roles.ts";
+
+/** A line's shape with numbers and hex ids blurred: near-identical lines share one. */
+export function shapeOf(line: string): string {
+  return line.replace(/0x[0-9a-f]+|[0-9a-f]{7,}|\d+(?:\.\d+)?/gi, "#");
+}
+
+/** Lines never thinned: each says something of its own (where, what was expected, how many). */
+const OWN: ReadonlySet<Role> = new Set<Role>(["finding", "assertion", "summary", "failure", "patch-file", "patch-hunk", "frame"]);
 
 /** A location in a line (`file.c:12`, `12:5`, `[9,16]`, `(3,4)`): lines that differ in one are different facts. */
 const LOCATION = /\d+[:,(]\d+|\.\w{1,5}:\d+/;
@@ -11,16 +19,16 @@ const LOCATION = /\d+[:,(]\d+|\.\w{1,5}:\d+/;
  * A run of 4+ kept lines that differ only in their numbers (retry counters, hex addresses) keeps
  * its first and last line. Lines with a location stay: each says where (group.ts tells those).
  */
-export function thinNearDuplicates(lines: string[], keep: boolean[]): void {
+export function thinNearDuplicates(lines: string[], keep: boolean[], roles: Role[]): void {
   let i = 0;
   while (i < lines.length) {
-    if (!keep[i] || LOCATION.test(lines[i]!)) {
+    if (!keep[i] || OWN.has(roles[i]!) || LOCATION.test(lines[i]!)) {
       i++;
       continue;
     }
     const shape = shapeOf(lines[i]!);
     let j = i + 1;
-    while (j < lines.length && keep[j] && lines[j] !== lines[i] && !LOCATION.test(lines[j]!) && shapeOf(lines[j]!) === shape) j++;
+    while (j < lines.length && keep[j] && !OWN.has(roles[j]!) && lines[j] !== lines[i] && !LOCATION.test(lines[j]!) && shapeOf(lines[j]!) === shape) j++;
     if (j - i >= 4) for (let k = i + 1; k < j - 1; k++) keep[k] = false;
     i = Math.max(j, i + 1);
   }
@@ -31,10 +39,10 @@ export function thinNearDuplicates(lines: string[], keep: boolean[]): void {
  * warnings between downloads, repeated deprecation notes) keeps its first and its last
  * occurrence. Lines that carry a location (file:line, line:col) or a must-keep needle stay.
  */
-export function thinRecurringNotices(lines: string[], keep: boolean[], classes: LineClass[], needleRe: RegExp | null): void {
+export function thinRecurringNotices(lines: string[], keep: boolean[], roles: Role[], needleRe: RegExp | null): void {
   const byShape = new Map<string, number[]>();
   for (let i = 0; i < lines.length; i++) {
-    if (!keep[i] || classes[i] !== "fact") continue;
+    if (!keep[i] || (roles[i] !== "problem" && roles[i] !== "warning")) continue;
     const line = lines[i]!;
     if (LOCATION.test(line) || needleRe?.test(line)) continue;
     const shape = shapeOf(line).slice(0, 40);
@@ -53,7 +61,7 @@ export function thinRecurringNotices(lines: string[], keep: boolean[], classes: 
  * blocks: a run of 3 or more kept lines that all appeared earlier (indentation aside) is folded;
  * the first telling stays.
  */
-export function dropRepeatedBlocks(lines: string[], keep: boolean[]): void {
+export function dropRepeatedBlocks(lines: string[], keep: boolean[], roles: Role[]): void {
   const seen = new Set<string>();
   let run: number[] = [];
   const flush = () => {
@@ -61,8 +69,9 @@ export function dropRepeatedBlocks(lines: string[], keep: boolean[]): void {
     run = [];
   };
   for (let i = 0; i < lines.length; i++) {
-    if (!keep[i]) continue;
-    const t = lines[i]!.trim();
+    if (!keep[i] || roles[i] === "summary") continue;
+    // A finding at another column is another finding, however alike its words.
+    const t = roles[i] === "finding" ? lines[i]! : lines[i]!.trim();
     if (t.length < 8) continue;
     if (seen.has(t)) run.push(i);
     else {
@@ -79,31 +88,36 @@ const ZERO = /^0(?:\.0+)?$/;
 /** A process table folds its idle rows only when there are at least this many. */
 const MIN_IDLE_ROWS = 3;
 
+export const IDLE = 1;
+export const BUSY = 2;
+
 /**
- * The rows of a process table (`top -b`, `ps aux`) that use no CPU and no memory (0.0 in both
- * columns: kernel threads, sleeping helpers). The header, the summary lines above it and every row
- * that uses either stay.
+ * The rows of a process table (`top -b`, `ps aux`): IDLE for those that use no CPU and no memory
+ * (0.0 in both columns: kernel threads, sleeping helpers), when there are at least 3; BUSY for the
+ * others, which stay with the header and the summary lines above it.
  */
-export function idleProcessRows(lines: string[]): Uint8Array | null {
-  let idle: Uint8Array | null = null;
+export function processRows(lines: string[]): Uint8Array | null {
+  let rowsOf: Uint8Array | null = null;
   for (let h = 0; h < lines.length; h++) {
     const header = lines[h]!;
     if (!header.includes("%CPU") || !header.includes("PID") || !PROCESS_HEADER.test(header)) continue;
     const cols = header.trim().split(/\s+/);
     const cpu = cols.indexOf("%CPU");
     const mem = cols.indexOf("%MEM");
-    const rows: number[] = [];
+    const idle: number[] = [];
+    const busy: number[] = [];
     let i = h + 1;
     for (; i < lines.length; i++) {
       const cells = lines[i]!.trim().split(/\s+/);
       if (cells.length < cols.length || !/^\d+$/.test(cells[cols.indexOf("PID")]!)) break;
-      if (ZERO.test(cells[cpu]!) && ZERO.test(cells[mem]!)) rows.push(i);
+      (ZERO.test(cells[cpu]!) && ZERO.test(cells[mem]!) ? idle : busy).push(i);
     }
-    if (rows.length >= MIN_IDLE_ROWS) {
-      idle ??= new Uint8Array(lines.length);
-      for (const r of rows) idle[r] = 1;
+    if (idle.length >= MIN_IDLE_ROWS) {
+      rowsOf ??= new Uint8Array(lines.length);
+      for (const r of idle) rowsOf[r] = IDLE;
+      for (const r of busy) rowsOf[r] = BUSY;
     }
     h = i - 1;
   }
-  return idle;
+  return rowsOf;
 }

@@ -1,3 +1,5 @@
+import type { LineInfo, Role } from "./roles.ts";
+
 /** What the analysis of a command's output says: the `analysis` field of `exec --json`. */
 export type OutputKind = "build" | "test" | "lint" | "install" | "vcs" | "listing" | "runtime_error" | "other";
 export type OutputStatus = "success" | "warnings" | "failure" | "unknown";
@@ -55,7 +57,19 @@ export interface Parser {
   tool: string;
   /** Does this output (or the command that made it) come from this tool? */
   matches(text: string, command: string): boolean;
-  parse(lines: string[], text: string): ParseResult;
+  /** `command` is the command line when it is known (a tool may run in several modes). */
+  parse(lines: string[], text: string, command?: string, info?: LineInfo): ParseResult;
+  /**
+   * Refines the roles compaction read from the lines' shapes where the tool's documented format
+   * says more (a line that looks like nothing but is the tool's verdict, boilerplate it prints on
+   * every run).
+   */
+  roles?(lines: string[], roles: Role[]): void;
+  /**
+   * Where each finding is (`file:line:col`), for formats that put it in a heading rather than on the
+   * finding's own line; null where the line says it itself.
+   */
+  locate?(lines: string[]): Array<string | null>;
 }
 
 export function emptyCounts(): Counts {
@@ -84,7 +98,34 @@ export function numberOf(text: string, re: RegExp): number | undefined {
   return m?.[1] !== undefined ? Number(m[1]) : undefined;
 }
 
+/**
+ * The command with what only launches the real program taken off: variable assignments, `sudo`,
+ * `env`, `time`, `npx`/`bunx`/`pnpm exec`/`yarn`, `bundle exec`, `poetry run`, `uv run`, and
+ * `python -m` (the module is the program): `python3 -m pytest -q` → `pytest -q`.
+ */
+export function programCommand(command: string): string {
+  let c = command.trim();
+  for (let k = 0; k < 6; k++) {
+    const next = c
+      .replace(/^(?:\w+=\S*\s+)+/, "")
+      .replace(/^cd\s+\S+\s*(?:&&|;)\s*/, "")
+      .replace(/^(?:sudo|env|time|nice|nohup|command|exec)\s+(?:-\S+\s+)*/, "")
+      .replace(/^(?:npx|bunx|pnpx|pnpm exec|pnpm dlx|yarn dlx|yarn exec|bundle exec|poetry run|uv run|pipenv run|pdm run|hatch run|dotnet tool run)\s+/, "")
+      .replace(/^(?:\S*\/)?python[\d.]*\s+-m\s+/, "")
+      .replace(/^yarn\s+(?!add\b|install\b|remove\b|upgrade\b|why\b|run\b|init\b|workspace\b)/, "");
+    if (next === c) break;
+    c = next;
+  }
+  return c;
+}
+
+/** The name of the program a command runs (`pytest` for `python3 -m pytest -q`), or "". */
+export function programOf(command: string): string {
+  const word = programCommand(command).split(/\s+/)[0] ?? "";
+  return word.replace(/^.*\//, "");
+}
+
 export function commandStarts(command: string, ...words: string[]): boolean {
-  const c = command.trim().replace(/^(?:\w+=\S*\s+)*(?:npx|bunx|pnpm exec|yarn|sudo)\s+/, "");
-  return words.some((w) => c === w || c.startsWith(`${w} `));
+  const c = programCommand(command);
+  return words.some((w) => c === w || c.startsWith(`${w} `) || c.startsWith(`./${w} `) || c === `./${w}`);
 }

@@ -16,7 +16,9 @@ function parseCompiler(lines: string[]): OutputError[] {
       continue;
     }
     const l = LINKER.exec(line);
-    if (l && /undefined reference|cannot find|ld returned/.test(l[1]!)) errors.push(issue(l[1]!, "error"));
+    const linked = /^(\S+?):(\d+): (undefined reference to .+)$/.exec(l?.[1] ?? line);
+    if (linked) errors.push(issue(linked[3]!, "error", linked[1]!, linked[2]!));
+    else if (l && /undefined reference|cannot find|ld returned/.test(l[1]!)) errors.push(issue(l[1]!, "error"));
     const mk = MAKE_ERROR.exec(line);
     if (mk) errors.push(issue(`make target ${mk[3]} failed (Error ${mk[4]})`, "error", mk[1]!, mk[2]!, null, null));
     const cm = CMAKE_ERROR.exec(line);
@@ -44,7 +46,8 @@ export const cfamily: Parser = {
 
 export const make: Parser = {
   tool: "make",
-  matches: (text, command) => commandStarts(command, "make", "gmake") || /^g?make(\[\d+\])?: /m.test(text),
+  // `make check` and `make test` run a test harness: its output says which.
+  matches: (text, command) => (commandStarts(command, "make", "gmake") && !/^g?make\b.*\s(?:check|test|tests)\b/.test(command.trim())) || /^g?make(\[\d+\])?: /m.test(text),
   parse(lines) {
     const errors = parseCompiler(lines);
     const c = counts(errors);
@@ -67,5 +70,9 @@ export const cmake: Parser = {
       counts: c,
       verdict: c.errors > 0 || /Configuring incomplete, errors occurred/.test(text) ? "failed" : built ? "passed" : undefined,
     };
+  },
+  // cmake's `-- ` status lines end with its verdicts: `-- Configuring done`, `-- Build files have been written to: …`.
+  roles(lines, roles) {
+    for (let i = 0; i < lines.length; i++) if (/^-- (?:Configuring (?:done|incomplete)|Generating done|Build files have been written to: )/.test(lines[i]!)) roles[i] = "summary";
   },
 };

@@ -1,5 +1,6 @@
 /** git: status, log, diff, clone/fetch/pull and merge conflicts. */
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
+import { pythonTracebacks } from "./python.ts";
 
 export const git: Parser = {
   tool: "git",
@@ -21,6 +22,8 @@ export const git: Parser = {
       const u = /^\s+both (?:modified|added):\s+(.+)$/.exec(line);
       if (u && !conflicted.includes(u[1]!)) conflicted.push(u[1]!);
     }
+    // `git bisect run` shows the output of the command it runs: its tracebacks say where.
+    if (/^Bisecting: |^running /m.test(text)) errors.push(...pythonTracebacks(lines));
     if (conflicted.length > 0) suggestions.push(...conflicted.map((f) => `resolve the conflict markers in ${f}, then \`git add ${f}\``));
     const untracked = /^Untracked files:/m.test(text);
     return {
@@ -29,7 +32,7 @@ export const git: Parser = {
       errors,
       tests_failed: [],
       counts: { errors: errors.length },
-      verdict: errors.length > 0 || /Automatic merge failed/.test(text) ? "failed" : undefined,
+      verdict: errors.filter((e) => e.code !== "Traceback").length > 0 && !/^Bisecting: |^running /m.test(text) || /Automatic merge failed|^Unmerged paths:|^You have unmerged paths/m.test(text) ? "failed" : undefined,
       suggestions: untracked && conflicted.length === 0 ? ["`git add` the untracked files you mean to keep"] : suggestions,
     };
   },

@@ -1,4 +1,5 @@
-/** go build, go vet and go test. */
+/** go build, go vet, go test (also `-json`) and panics. */
+import { lineBodies } from "../roles.ts";
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
 
 const COMPILE = /^(?:vet: )?(\.{0,2}\/?[\w./-]+\.go):(\d+):(\d+): (.+)$/;
@@ -7,16 +8,23 @@ const RESULT = /^\s*--- (PASS|FAIL|SKIP): (\S+)/;
 
 export const go: Parser = {
   tool: "go",
+  // In `go test -json`, a package's own pass or fail event is its summary.
+  roles(lines, roles) {
+    for (let i = 0; i < lines.length; i++) if (/^\{.*"Action":"(?:pass|fail)"/.test(lines[i]!) && !lines[i]!.includes('"Test":')) roles[i] = "summary";
+  },
   matches: (text, command) =>
     commandStarts(command, "go", "gotestsum") ||
     /^(?:--- FAIL|=== RUN|ok\s+\S+\s+[\d.]+s|FAIL\s+\S+)/m.test(text) ||
     /^# [\w./-]+\r?\n(?:vet: )?\.{0,2}\/?[\w./-]+\.go:\d+:\d+: /m.test(text),
-  parse(lines, text) {
+  parse(source, raw, command = "") {
+    // `go test -json`: the events' output is the text `go test` prints.
+    const lines = lineBodies(source);
+    const text = lines === source ? raw : lines.join("\n");
     const errors: OutputError[] = [];
     const failed: string[] = [];
     let passed = 0;
     let skipped = 0;
-    let isTest = /^(=== RUN|--- (PASS|FAIL)|ok\s|FAIL\s|PASS$)/m.test(text);
+    let isTest = /^(=== RUN|--- (PASS|FAIL)|ok\s|FAIL\s|PASS$)/m.test(text) || commandStarts(command, "go test");
     for (const line of lines) {
       const c = COMPILE.exec(line);
       if (c) {
@@ -33,11 +41,24 @@ export const go: Parser = {
         else if (!failed.includes(r[2]!)) failed.push(r[2]!);
       }
     }
-    const verdict = /^(FAIL|--- FAIL)/m.test(text) || errors.length > 0 ? "failed" : /^(ok\s|PASS$)/m.test(text) ? "passed" : undefined;
-    const tool = /^vet: |go vet/.test(text) ? "go vet" : "go";
+    // A panic or a data race: the first frame in the program's own files says where.
+    const ownFrame = (from: number) =>
+      lines.slice(from, from + 200).map((l) => /^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(l)).find((m) => m && !/\/go\/src\/|\/usr\/(?:local\/)?(?:lib\/)?go\//.test(m[1]!));
+    const panicAt = lines.findIndex((l) => /^panic: /.test(l));
+    if (panicAt >= 0) {
+      const frame = ownFrame(panicAt);
+      errors.unshift(issue(lines[panicAt]!, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, "panic"));
+    }
+    lines.forEach((l, i) => {
+      if (l !== "WARNING: DATA RACE") return;
+      const frame = ownFrame(i);
+      errors.push(issue("data race", "error", frame?.[1] ?? null, frame?.[2] ?? null, null, "race"));
+    });
+    const verdict = /^(FAIL|--- FAIL|panic: )/m.test(text) || errors.length > 0 ? "failed" : /^(ok\s|PASS$)/m.test(text) || /^PASS\b/m.test(text) ? "passed" : undefined;
+    const tool = /^vet: |go vet/.test(text) || commandStarts(command, "go vet") ? "go vet" : "go";
     return {
       tool,
-      kind: isTest ? "test" : /vet/.test(tool) ? "lint" : "build",
+      kind: isTest ? "test" : tool === "go vet" ? "lint" : panicAt >= 0 ? "runtime_error" : "build",
       errors,
       tests_failed: failed,
       counts: { passed, failed: failed.length, skipped, errors: errors.length },

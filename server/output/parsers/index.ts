@@ -1,5 +1,9 @@
-/** Every tool recogniser, most specific first; `generic` is the fallback. */
-import type { Parser } from "../types.ts";
+/**
+ * Every tool recogniser, most specific first; `generic` is the fallback. Each belongs to the tool
+ * families it knows (a capture's `family`), so that a family's rules can be left out to see how
+ * compaction does on a tool it was never tuned on.
+ */
+import { type Parser, programCommand } from "../types.ts";
 import { cfamily, cmake, make } from "./cfamily.ts";
 import { generic } from "./generic.ts";
 import { git } from "./git.ts";
@@ -17,13 +21,60 @@ export const parsers: Parser[] = [
   jsInstall, pip, apt, docker, git, cmake, make, cfamily, pythonTraceback, nodeError, listing,
 ];
 
-/** The recogniser for this output: by the command when one is given, else by the text itself. */
-export function pickParser(text: string, command: string): Parser {
+/** The tool families each recogniser's rules are for. */
+const FAMILIES = new Map<Parser, string[]>([
+  [jest, ["jest"]], [vitest, ["vitest"]], [bunTest, ["bun"]], [nodeTest, ["node"]], [mocha, ["mocha"]],
+  [pytest, ["pytest"]], [unittest, ["unittest"]], [rust, ["rust", "cargo", "rustc"]], [tsc, ["tsc"]],
+  [eslint, ["eslint"]], [biome, ["biome"]], [go, ["go"]], [jvm, ["maven", "mvn", "gradle", "javac"]],
+  [shellcheck, ["shellcheck"]], [jsInstall, ["npm", "yarn", "pnpm", "bun"]], [pip, ["pip"]], [apt, ["apt"]],
+  [docker, ["docker"]], [git, ["git"]], [cmake, ["cmake"]], [make, ["make"]], [cfamily, ["gcc", "clang"]],
+  [pythonTraceback, ["python"]], [nodeError, ["node"]], [listing, ["ls", "tree", "grep", "find", "du", "npm"]],
+]);
+
+/**
+ * Which tool rules apply: all of them (the default), none (`generic`: shapes alone), or all but
+ * those of some families (`{ without: ["pytest"] }`).
+ */
+export type RuleSelection = "all" | "generic" | { without: readonly string[] };
+
+export function familiesOf(parser: Parser): string[] {
+  return FAMILIES.get(parser) ?? [parser.tool];
+}
+
+function enabled(rules: RuleSelection): Parser[] {
+  if (rules === "all") return parsers;
+  if (rules === "generic") return [];
+  return parsers.filter((p) => !familiesOf(p).some((f) => rules.without.includes(f)));
+}
+
+/** Programs that only run others (a shell, a script, a task runner): their output says which tool ran. */
+const LAUNCHERS = /^(?:sh|bash|zsh|dash|fish|npm|pnpm|yarn|bun|deno|just|task|make|gmake|ninja|nx|turbo|lerna|tox|nox|invoke|for|while|until|if|case|time|xargs|watch|timeout|\(|\{|.*\/.*|.*\.(?:sh|bash|py|rb|pl|js|mjs|ts))$/;
+
+export interface Pick {
+  parser: Parser;
+  /** The program the command names, when it is no launcher. */
+  program?: string;
+  /** How it was picked: by the command line, by the output's own text, or neither (the generic reading). */
+  by: "command" | "text" | "none";
+}
+
+/**
+ * The recogniser for this output: by the command when one is given; by the text itself when there
+ * is none or when the command only launches others (a script, a shell, a task runner). A command
+ * that names a program no recogniser knows gets the generic reading, not a guess from the text.
+ */
+export function pickParser(text: string, command: string, rules: RuleSelection = "all"): Pick {
+  const candidates = enabled(rules);
   if (command.trim()) {
-    const byCommand = parsers.find((p) => p.matches("", command));
-    if (byCommand) return byCommand;
+    const byCommand = candidates.find((p) => p.matches("", command));
+    if (byCommand) return { parser: byCommand, by: "command" };
+    const program = programCommand(command).split(/\s+/)[0] ?? "";
+    // `python -m app.cli`: a module of the project is a program like a script is.
+    const module = /(?:^|\s)python[\d.]*\s+-m\s+\w+\.[\w.]+/.test(command);
+    if (program && !LAUNCHERS.test(program) && !module) return { parser: generic, by: "none", program };
   }
-  return parsers.find((p) => p.matches(text, "")) ?? generic;
+  const byText = candidates.find((p) => p.matches(text, ""));
+  return byText ? { parser: byText, by: "text" } : { parser: generic, by: "none" };
 }
 
 export { generic };

@@ -4,6 +4,11 @@ import { commandStarts, issue, numberOf, type OutputError, type Parser } from ".
 const STYLISH_FILE = /^(\/\S.*|[\w.\-/]+\.(?:[cm]?[jt]sx?|vue|svelte|json))$/;
 const STYLISH_ROW = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.+?)\s{2,}(\S+)$/;
 
+/** `-f compact`: `path: line 42, col 12, Error - message (rule)`. */
+const COMPACT_ROW = /^(\S.*?): line (\d+), col (\d+), (Error|Warning) - (.+?)(?: \(([@\w/-]+)\))?$/;
+/** `-f unix`: `path:10:5: message [Warning/rule]`. */
+const UNIX_ROW = /^(\S+?):(\d+):(\d+): (.+) \[(Error|Warning)\/([@\w/-]+)\]$/;
+
 export const eslint: Parser = {
   tool: "eslint",
   matches: (text, command) => commandStarts(command, "eslint") || /^✖ \d+ problems? \(/m.test(text),
@@ -14,6 +19,10 @@ export const eslint: Parser = {
       if (STYLISH_FILE.test(line)) file = line.trim();
       const m = STYLISH_ROW.exec(line);
       if (m) errors.push(issue(m[4]!, m[3] as "error", file, m[1]!, m[2]!, m[5]!));
+      const c = COMPACT_ROW.exec(line);
+      if (c) errors.push(issue(c[5]!, c[4]!.toLowerCase() as "error", c[1]!, c[2]!, c[3]!, c[6] ?? null));
+      const u = UNIX_ROW.exec(line);
+      if (u) errors.push(issue(u[4]!, u[5]!.toLowerCase() as "error", u[1]!, u[2]!, u[3]!, u[6]!));
     }
     const errorCount = numberOf(text, /\((\d+) errors?, \d+ warnings?\)/) ?? errors.filter((e) => e.severity === "error").length;
     const warnCount = numberOf(text, /\(\d+ errors?, (\d+) warnings?\)/) ?? errors.length - errorCount;

@@ -1,4 +1,5 @@
 /** docker build, maven and gradle, shellcheck. */
+import type { Role } from "../roles.ts";
 import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
 
 export const docker: Parser = {
@@ -20,6 +21,14 @@ export const docker: Parser = {
   },
 };
 
+/**
+ * Maven's closing help, the same after every failed build: the `[Help N]` references and links,
+ * the advice to re-run with `-e` or `-X`, surefire's note on dump files, empty `[ERROR]` lines.
+ * `Failed to execute goal …` and `Please refer to …/surefire-reports …` say what failed and stay.
+ */
+const MAVEN_FOOTER =
+  /^\[ERROR\] ?(?:$|-> \[Help \d+\]$|\[Help \d+\] https?:\/\/\S+$|To see the full stack trace of the errors, re-run Maven with the -e switch\.$|Re-run Maven using the -X switch to enable full debug logging\.$|For more information about the errors and possible solutions, please read the following articles:$|Please refer to dump files \(if any exist\) .*\.dumpstream\.$)/;
+
 const JAVAC = /^\[(ERROR|WARNING)\] (\/?[\w./-]+\.(?:java|kt|scala)):\[(\d+),(\d+)\] (.+)$/;
 const GRADLE = /^(?:e|w): (?:file:\/\/)?(\/?[\w./-]+\.(?:java|kt)):(\d+):(\d+):? (.+)$/;
 const JAVAC_PLAIN = /^(\/?[\w./-]+\.java):(\d+): (error|warning): (.+)$/;
@@ -40,27 +49,55 @@ export const jvm: Parser = {
     // Surefire's closing list: "[ERROR]   CalcTest.averageOfTwo:9 expected: <2.0> but was: <1.5>"
     const testsFailed: string[] = [];
     for (const line of lines) {
-      const f = /^\[(?:ERROR|WARNING)\]\s{2,}(\w+(?:\.\w+)*\.\w+):(\d+) (.+)$/.exec(line);
+      const f = /^\[(?:ERROR|WARNING)\]\s{2,}([\w$]+(?:\.[\w$]+)*\.\w+):(\d+) (.+)$/.exec(line);
       if (f && !testsFailed.includes(f[1]!)) {
         testsFailed.push(f[1]!);
-        const cls = f[1]!.split(".").slice(-2, -1)[0];
+        const cls = f[1]!.split(".").slice(-2, -1)[0]?.replace(/\$.*$/, "");
         errors.push(issue(`${f[1]}: ${f[3]}`, "error", cls ? `${cls}.java` : null, f[2]!, null, "test"));
       }
-      const g = /^(\w+) > (.+) FAILED$/.exec(line.trim()); // gradle
-      if (g && !testsFailed.includes(`${g[1]}.${g[2]}`)) testsFailed.push(`${g[1]}.${g[2]}`);
+      const g = /^([\w.$]+) > (.+) FAILED$/.exec(line.trim()); // gradle
+      if (g && !testsFailed.includes(`${g[1]} > ${g[2]}`)) testsFailed.push(`${g[1]} > ${g[2]}`);
     }
+    // Gradle: each failed test's first frame in the project (`at com.x.Y.m(Y.java:50)`).
+    lines.forEach((line, i) => {
+      if (!/^\S.* > .+ FAILED$/.test(line)) return;
+      for (let j = i + 1; j < Math.min(lines.length, i + 40) && !/ FAILED$/.test(lines[j]!); j++) {
+        const at = /^\s+at ([\w$.]+)\((\w+\.(?:java|kt|scala)):(\d+)\)$/.exec(lines[j]!);
+        if (at && !/^(?:java|jdk|sun|org\.junit|org\.gradle|org\.opentest4j)\./.test(at[1]!)) {
+          errors.push(issue(line.trim(), "error", at[2]!, at[3]!, null, "test"));
+          break;
+        }
+      }
+    });
     const tests = /Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)\s*$/m.exec(text);
-    const failed = tests ? Number(tests[2]) + Number(tests[3]) : 0;
+    const gradleTests = /^(\d+) tests? completed, (\d+) failed(?:, (\d+) skipped)?/m.exec(text);
+    const failures = tests ? Number(tests[2]) : 0;
+    const testErrors = tests ? Number(tests[3]) : 0;
     const warnings = errors.filter((e) => e.severity === "warning").length;
     return {
       tool: /gradle|BUILD (?:SUCCESSFUL|FAILED) in/.test(text) ? "gradle" : "maven",
       kind: tests || testsFailed.length ? "test" : "build",
       errors,
       tests_failed: testsFailed,
-      counts: { errors: errors.length - warnings, warnings, passed: tests ? Number(tests[1]) - failed - Number(tests[4]) : 0, failed, skipped: tests ? Number(tests[4]) : 0 },
+      counts: gradleTests
+        ? { errors: errors.length - warnings, warnings, passed: Number(gradleTests[1]) - Number(gradleTests[2]) - Number(gradleTests[3] ?? 0), failed: Number(gradleTests[2]), skipped: Number(gradleTests[3] ?? 0) }
+        : {
+            errors: tests ? testErrors : errors.length - warnings,
+            warnings,
+            passed: tests ? Number(tests[1]) - failures - testErrors - Number(tests[4]) : 0,
+            failed: failures,
+            skipped: tests ? Number(tests[4]) : 0,
+          },
       verdict: /BUILD FAILURE|BUILD FAILED/.test(text) ? "failed" : /BUILD SUCCESS/.test(text) ? "passed" : undefined,
       suggestions: testsFailed.slice(0, 3).map((t) => `run \`mvn test -Dtest=${t.replace(/\.(\w+)$/, "#$1")}\` alone`),
     };
+  },
+  // Maven's closing help is noise; gradle's `> Task :name` heads the task's output.
+  roles(lines, roles) {
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i]!.startsWith("[ERROR]") && MAVEN_FOOTER.test(lines[i]!)) roles[i] = "noise";
+      else if (/^> (?:Task|Configure project) :\S*/.test(lines[i]!) && roles[i] === "plain") roles[i] = "section";
+    }
   },
 };
 
@@ -83,7 +120,31 @@ export const shellcheck: Parser = {
     const errs = errors.filter((e) => e.severity === "error").length;
     return { tool: "shellcheck", kind: "lint", errors, tests_failed: [], counts: { errors: errs, warnings: errors.length - errs }, verdict: errors.length ? "failed" : undefined };
   },
+  // Its tty format puts each finding on a caret line under the echoed source (`  ^-- SC2086 (info): …`).
+  // `In FILE line N:` heads the source line it echoes and the caret lines of its findings.
+  roles(lines, roles) {
+    for (let i = 0; i < lines.length; i++) {
+      if (SHELLCHECK_FINDING.test(lines[i]!)) roles[i] = "finding" satisfies Role;
+      else if (/^In .+ line \d+:$/.test(lines[i]!)) {
+        roles[i] = "section";
+        if (i + 1 < lines.length && !SHELLCHECK_FINDING.test(lines[i + 1]!)) roles[i + 1] = "snippet";
+      }
+    }
+  },
+  // A caret line's location: its heading's file and line, and the caret's column.
+  locate(lines) {
+    const out: Array<string | null> = new Array(lines.length).fill(null);
+    let at: RegExpExecArray | null = null;
+    for (let i = 0; i < lines.length; i++) {
+      const heading = /^In (.+) line (\d+):$/.exec(lines[i]!);
+      if (heading) at = heading;
+      else if (at && SHELLCHECK_FINDING.test(lines[i]!)) out[i] = `${at[1]}:${at[2]}:${lines[i]!.indexOf("^") + 1}`;
+    }
+    return out;
+  },
 };
+
+const SHELLCHECK_FINDING = /^ *\^-*\^? SC\d{4} \((?:error|warning|info|style)\): /;
 
 export const listing: Parser = {
   tool: "listing",

@@ -21,7 +21,8 @@ export function pythonTracebacks(lines: string[]): OutputError[] {
       frame = f;
       continue;
     }
-    const e = EXCEPTION.exec(line);
+    // The first line at the left edge after the frames is the exception (`ImportFailed: …` too).
+    const e = EXCEPTION.exec(line) ?? (frame && /^[A-Za-z_][\w.]*(?::|$)/.test(line) ? /^([\w.]+)/.exec(line) : null);
     if (e && !line.startsWith(" ")) {
       errors.push(issue(line, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, e[1]!));
       inTrace = false;
@@ -31,18 +32,31 @@ export function pythonTracebacks(lines: string[]): OutputError[] {
 }
 
 const PYTEST_SUMMARY = /^(?:=+ )?((?:\d+ (?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?)(?:, )?)+) in [\d.]+s.*?(?: =+)?$/;
-const PYTEST_FAILED = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
+/** `FAILED path::test[id with spaces] - message`: the name runs to ` - ` or the end of the line. */
+const PYTEST_FAILED = /^(FAILED|ERROR) (\S+?(?:\[[^\]]*\])?)(?: - (.*))?$/;
 const PYTEST_LOCATION = /^(\S+\.py):(\d+): (\w+)$/;
 const PYTEST_VERBOSE = /^(\S+\.py::\S+) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)/;
 
 export const pytest: Parser = {
   tool: "pytest",
-  matches: (text, command) => commandStarts(command, "pytest", "py.test", "python -m pytest", "python3 -m pytest") || /^=+ test session starts =+$/m.test(text),
+  matches: (text, command) => commandStarts(command, "pytest", "py.test") || /^=+ test session starts =+$/m.test(text),
   parse(lines, text) {
     const errors: OutputError[] = [];
     const failed: string[] = [];
     let exception: string | null = null;
+    let collecting: string | null = null;
     for (const line of lines) {
+      // A module that fails to import during collection: its own `path:N: in <module>` line says
+      // where, or `E     File "…/test_x.py", line 6` for a syntax error.
+      const header = /^_+ ERROR collecting (\S+) _+$/.exec(line);
+      if (header) collecting = header[1]!;
+      const inModule: RegExpExecArray | null = collecting ? /^(\S+\.py):(\d+): in /.exec(line) : null;
+      if (inModule && inModule[1] === collecting) {
+        errors.push(issue(`cannot import ${collecting}`, "error", inModule[1]!, inModule[2]!, null, "collection"));
+        collecting = null;
+      }
+      const collected = /^E\s+File "(.+?)", line (\d+)/.exec(line);
+      if (collected) errors.push(issue(line.slice(1).trim(), "error", collected[1]!, collected[2]!, null, "collection"));
       if (line.startsWith("E   ") && exception === null) exception = line.slice(1).trim();
       const loc = PYTEST_LOCATION.exec(line);
       if (loc) {
@@ -74,7 +88,7 @@ const UNITTEST_HEADER = /^(FAIL|ERROR): (\w+) \(([\w.]+)\)/;
 
 export const unittest: Parser = {
   tool: "unittest",
-  matches: (text, command) => /-m unittest|manage\.py test/.test(command) || /^Ran \d+ tests? in [\d.]+s$/m.test(text),
+  matches: (text, command) => commandStarts(command, "unittest") || /manage\.py test/.test(command) || /^Ran \d+ tests? in [\d.]+s$/m.test(text),
   parse(lines, text) {
     const failed: string[] = [];
     let passed = 0;

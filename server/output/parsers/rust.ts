@@ -3,23 +3,25 @@ import { commandStarts, issue, type OutputError, type Parser } from "../types.ts
 
 const DIAGNOSTIC = /^(error|warning)(?:\[(E\d{4})\])?: (.+)$/;
 const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
-const TEST_LINE = /^test (\S+) \.\.\. (ok|FAILED|ignored)/;
+/** `test a::b ... ok`, `test a::b - should panic ... FAILED`, doc tests `test src/lib.rs - f (line 3) ... ok`. */
+const TEST_LINE = /^test (.+?)(?: - should panic)? \.\.\. (ok|FAILED|ignored)/;
 const PANIC = /^thread '([^']+)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$/;
 
 export const rust: Parser = {
   tool: "cargo",
   matches: (text, command) =>
     commandStarts(command, "cargo", "rustc") ||
-    /^\s+(Compiling|Finished|Running) /m.test(text) ||
+    /^ {3,}(?:Compiling \S+ v\d|Finished .*target\(s\) in |Running (?:unittests |tests\/|`))/m.test(text) ||
     /^error\[E\d{4}\]/m.test(text) ||
     /^test result: /m.test(text),
-  parse(lines) {
+  parse(lines, _text, command = "") {
     const errors: OutputError[] = [];
     const failed: string[] = [];
     let passed = 0;
     let skipped = 0;
     let isTest = false;
     let verdict: "passed" | "failed" | undefined;
+    let panicked = false;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       const d = DIAGNOSTIC.exec(line);
@@ -38,7 +40,12 @@ export const rust: Parser = {
         continue;
       }
       const p = PANIC.exec(line);
-      if (p) errors.push(issue(`${p[1]} panicked: ${lines[i + 1] ?? ""}`, "error", p[2]!, p[3]!, p[4]!, null));
+      if (p) {
+        errors.push(issue(`${p[1]} panicked: ${lines[i + 1] ?? ""}`, "error", p[2]!, p[3]!, p[4]!, null));
+        panicked = true;
+      }
+      const np = /^note: test did not panic as expected at (.+?):(\d+):(\d+)$/.exec(line);
+      if (np) errors.push(issue("test did not panic as expected", "error", np[1]!, np[2]!, np[3]!, null));
       if (line.startsWith("test result: ")) {
         isTest = true;
         verdict = line.startsWith("test result: ok") ? (verdict ?? "passed") : "failed";
@@ -47,7 +54,7 @@ export const rust: Parser = {
     const warnings = errors.filter((e) => e.severity === "warning").length;
     return {
       tool: lines.some((l) => /^\s+(?:Compiling|Checking|Finished|Running) /.test(l)) ? "cargo" : "rustc",
-      kind: isTest ? "test" : lines.some((l) => /clippy/.test(l)) ? "lint" : "build",
+      kind: isTest ? "test" : lines.some((l) => /clippy/.test(l)) || commandStarts(command, "cargo fmt", "cargo clippy", "rustfmt") || lines.some((l) => /^Diff in /.test(l)) ? "lint" : panicked ? "runtime_error" : "build",
       errors,
       tests_failed: failed,
       counts: { passed, failed: failed.length, skipped, warnings, errors: errors.length - warnings },

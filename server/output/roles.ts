@@ -1,0 +1,431 @@
+/**
+ * What each rendered line is, read from its shape alone (no tool is named here): a finding (a
+ * location with a severity, a code or a compiler's `path:line: message` form), a problem or a
+ * warning without a location, a summary, an assertion, a stack frame in the project or in a
+ * library, a code frame, a patch's file header or its lines, a commit, a section header, progress
+ * chatter, or plain text. Tool recognisers may refine these (see Parser.roles).
+ */
+import { snippetLines } from "./shape/codeframe.ts";
+import { frameKind, isFrame, isGoFunctionLine } from "./shape/frames.ts";
+import { findLocation, type Location } from "./shape/location.ts";
+import { isSummary } from "./shape/summary.ts";
+import { isChatter, severityOf } from "./shape/words.ts";
+
+export type Role =
+  | "blank"
+  | "finding"
+  | "problem"
+  | "warning"
+  | "summary"
+  | "assertion"
+  | "failure"
+  | "section"
+  | "frame"
+  | "library-frame"
+  | "snippet"
+  | "patch-file"
+  | "patch-hunk"
+  | "patch-line"
+  | "commit"
+  | "subject"
+  | "change"
+  | "match"
+  | "data"
+  | "chatter"
+  | "noise"
+  | "plain";
+
+/** Roles that are facts: kept verbatim (thinned only where they repeat). */
+export const FACT_ROLES: ReadonlySet<Role> = new Set<Role>(["finding", "problem", "warning", "summary", "assertion", "failure", "patch-file", "subject"]);
+
+/**
+ * Words that open an assertion's message: `Expected: 90`, `got: 91`, `left: 3`, `- Expected`,
+ * `+ Received`, `--- Expected`, `+++ Actual`, `expected:<90> but was:<91>`, `assert x == 3`,
+ * `Failed asserting that…`, `AssertionError`.
+ */
+const ASSERTION =
+  /^\s*(?:[│├└┊┐┘╵|>]+\s*)?(?:[-+]{1,3}\s*)?(?:E\s+)?(?:[Ee]xpected|[Aa]ctual|[Rr]eceived|[Gg]ot|[Ww]ant(?:ed)?|[Ll]eft|[Rr]ight|[Ee]xpect(?:ation)?|[Dd]iff(?:erence)?|[Cc]omparison|[Aa]ssert\w*|AssertionError|[Ff]ailed asserting|[Bb]ut (?:was|got)|[Ii]nstead|[Cc]ode|[Vv]alue|[Aa]rguments|[Mm]essage|[Rr]eason|[Ss]napshot|[Oo]bject\.is)\b\s*(?:[:=(<]|\s|$)|\bexpected:?\s*<.*>\s*but was:?\s*<|\bassert(?:_eq|_ne|Equals?|That|True|False)?[!(\s]|^\s*\S{1,60} (?:!==|===|!=|==|<=|>=) \S{1,60}\s*$|\bexpect\([^)]*\)(?:\.not)?\.\w+\(/;
+/** A failing test or example named as such: `FAIL test_x`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX`, `1) name`, `● Suite › name`. */
+const FAILURE =
+  /^\s*(?:(?:FAIL(?:ED|URE)?|ERROR|Failure|Error|not ok)\b[:!]?\s+\S|--- FAIL:|[✗✖✘×✕❌●]\s+\S|\d+\)\s+\S|\(fail\)\s|_{3,} .+ _{3,}$|={3,} (?:FAIL|ERROR)|\[\s*FAIL(?:ED)?\s*\])/;
+const COMMIT = /^commit [0-9a-f]{7,64}\b/;
+/** A commit of a one-line log (`git log --oneline --graph`): the graph, the short hash, the subject. */
+const ONELINE_COMMIT = /^[*|\\/ _.-]*[*]?\s*[0-9a-f]{7,12} (?!\([^)]*\d{4}-\d\d-\d\d)(?:\([^)]*\) )?\S|^\[[0-9a-f]{7,40}\] \S/;
+const DIFF_FILE = /^diff --git |^diff -[\w-]+ \S|^(?:---|\+\+\+) (?:a\/|b\/|\/dev\/null|\S+\s+\d{4}-\d\d-\d\d)|^(?:new|deleted) file mode |^rename (?:from|to) |^similarity index |^Binary files .* differ$|^Index: \S/;
+const HUNK = /^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
+/** Decoration around a title: `==== FAILURES ====`, `TASK [x] *****`, `--- title ---`. */
+const BANNER = /^\s*(?:[=*#_~-]{3,}\s*\S.*?\S?\s*[=*#_~-]{3,}|\S.*\S\s+[*=]{3,})\s*$/;
+/** A file named alone on its line: the heading of the rows under it. */
+const FILE_HEADING = /^\s{0,2}(?:[A-Za-z]:)?[\w@.+~\/\\-]*[\w@+~-]\.[A-Za-z][\w-]{0,9}(?::\d+:\d+)?$/;
+/** A row of `line:col  message` under such a heading, maybe after a mark (`  ✖   12:5  msg  rule`). */
+const LINE_COL_ROW = /^\s+(?:[✖✗×⚠!‼ℹ]\s+)?\d+:\d+\s+\S/;
+/** A log line with its level tag and nothing else (`[INFO]`, `[ERROR] `). */
+const LOG_TAG_ONLY = /^\s*\[(?:INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|ERROR)\]\s*$/;
+/** An item of a list: a mark, then text (`✔ applies discount`, `- item`, `• x`). */
+const LIST_ITEM = /^\s+(?:[✔✘✓✗✖×•·*+–-]|\[[ x✓]\]|\d+[.)])\s+\S/;
+/** A line of only decoration. */
+const RULE = /^\s*([=*#_~\-─━═⎯·.])\1{5,}\s*$/;
+
+/** A row of numbers and hex bytes (a hex dump, shadow memory, a matrix): data, not prose. */
+function isData(line: string): boolean {
+  if (line.length < 20) return false;
+  const words = line.trim().split(/\s+/);
+  if (words.length < 8) return false;
+  let numeric = 0;
+  for (const w of words) if (/^(?:=>)?(?:0x)?[\da-fA-F.:,[\]%-]+$/.test(w)) numeric++;
+  return numeric * 5 >= words.length * 4;
+}
+
+export interface LineInfo {
+  roles: Role[];
+  /** Each line without the log prefix its output puts on every line (`==31==`, a timestamp), if any. */
+  bodies: string[];
+  /** 0-based index of the trace (run of frames) each frame line belongs to, or -1. */
+  trace: Int32Array;
+  /** Lines of code frames. */
+  snippet: Uint8Array;
+  /** The location each line holds, if any. */
+  locations: Array<Location | null>;
+}
+
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  return line.charCodeAt(0) === 9 ? i * 8 : i;
+}
+
+/** A line's own role, before the passes that look at its neighbours; `found` gets its location. */
+function roleOf(line: string, cwd: string | undefined, found: { at: Location | null }): Role {
+  found.at = null;
+  if (line.length === 0 || line.trim().length === 0) return "blank";
+  if (RULE.test(line) || LOG_TAG_ONLY.test(line)) return "noise";
+  if (isFrame(line)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
+  if (COMMIT.test(line)) return "commit";
+  if (ONELINE_COMMIT.test(line)) return "subject";
+  if (DIFF_FILE.test(line)) return "patch-file";
+  if (HUNK.test(line)) return "patch-hunk";
+  const at = findLocation(line);
+  found.at = at;
+  if (at) {
+    const after = line.slice(at.end);
+    // `path:12:text` right after the location (grep -n) is a match of a search, not a diagnostic.
+    const matchLine = /^:\S/.test(after) && !/^:\s*(?:error|warning|note)/i.test(after);
+    if (!matchLine) return "finding";
+  }
+  if (REPORT_ROW.test(line)) return "finding";
+  if (ASSERTION.test(line)) return "assertion";
+  if (FAILURE.test(line) && !isChatter(line)) return "failure";
+  if (isSummary(line)) return "summary";
+  if (isChatter(line)) return "chatter";
+  const severity = severityOf(line);
+  if (severity === "error") return "problem";
+  if (severity === "warning" || NOTE.test(line)) return "warning";
+  if (at) return "match";
+  if (BANNER.test(line) || LEADING_DECORATION.test(line) || LABELLED_FILE.test(line)) return "section";
+  if (isData(line)) return "data";
+  return "plain";
+}
+
+/** A report's row: the line, its severity and the message (`  12 | ERROR   | [x] Opening brace …`). */
+const REPORT_ROW = /^\s*\d+\s*\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info)\s*\|/;
+/** A note for the reader: `Note: …`, `Hint: …`, `NOTICE: …`. */
+const NOTE = /^\s*(?:Note|NOTE|Hint|HINT|Tip|TIP|Notice|NOTICE|Important|IMPORTANT)\b\s*:/;
+/** A title after decoration: `***** Running db_test`, `==> Building`, `>>> cmd`. */
+const LEADING_DECORATION = /^\s*(?:[*=#>~]{3,}|-{3,}>?)\s+\S/;
+/** A file named after a label, heading what follows: `FILE: /src/a.php`, `In src/a.c:`. */
+const LABELLED_FILE = /^\s*(?:FILE|File|In|Checking|Linting|Scanning)\b:?\s+\S+\.\w{1,8}:?\s*$/;
+
+/**
+ * Prefixes some outputs put on every line: valgrind's `==1234== `, timestamps, docker build's
+ * `#5 0.123 `, compose's `web-1  | `. Shapes are read from what follows them.
+ */
+const LOG_PREFIXES = [
+  /^==\d+== ?/,
+  /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+/,
+  /^\[?\d\d:\d\d:\d\d(?:[.,]\d+)?\]?\s+/,
+  /^#\d+ \d+\.\d+ /,
+  /^[\w.-]+[-_]\d+\s+\|\s/,
+];
+const LONGEST = 4000;
+/** The prefix is looked for in this many of the first non-blank lines; it must be on 40% of them. */
+const PREFIX_SAMPLE = 200;
+
+/**
+ * JSON lines (`go test -json`, structured logs): each line read as the text it carries, its level
+ * or action in capitals before its message (`FAIL TestParse`, `ERROR connection refused`,
+ * `    amount_test.go:45: got 3`).
+ */
+function jsonBody(line: string): string | null {
+  if (line.charCodeAt(0) !== 123 || !line.endsWith("}")) return null;
+  let event: Record<string, unknown>;
+  try {
+    event = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const text = (k: string[]) => {
+    for (const key of k) {
+      const v = event[key];
+      if (typeof v === "string" && v !== "") return v;
+    }
+    return "";
+  };
+  const message = text(["Output", "output", "msg", "message", "Message", "error", "err"]).replace(/\n$/, "");
+  const level = text(["level", "Level", "severity", "Action", "action"]);
+  if (message) return /^(?:output|info|debug|trace)$/i.test(level) ? message : `${level.toUpperCase()} ${message}`;
+  return [level.toUpperCase(), text(["Test", "test", "name", "Package", "package"])].filter(Boolean).join(" ");
+}
+
+/** The lines as shapes are read from: JSON lines by the text they carry, prefixed lines without the prefix. */
+export function lineBodies(lines: string[]): string[] {
+  let json = 0;
+  let nonBlank = 0;
+  for (let i = 0; i < lines.length && nonBlank < PREFIX_SAMPLE; i++) {
+    if (!lines[i]!.trim()) continue;
+    nonBlank++;
+    if (lines[i]!.charCodeAt(0) === 123 && lines[i]!.endsWith("}")) json++;
+  }
+  if (nonBlank >= 3 && json * 10 >= nonBlank * 4) return lines.map((l) => jsonBody(l) ?? l);
+  return stripLogPrefix(lines);
+}
+
+/** The lines without the log prefix most of them carry (or the lines themselves). */
+export function stripLogPrefix(lines: string[]): string[] {
+  const sample: string[] = [];
+  for (let i = 0; i < lines.length && sample.length < PREFIX_SAMPLE; i++) if (lines[i]!.length > 0 && lines[i]!.trim()) sample.push(lines[i]!);
+  if (sample.length < 3) return lines;
+  for (const re of LOG_PREFIXES) {
+    let hits = 0;
+    for (const l of sample) if (re.test(l)) hits++;
+    if (hits * 10 >= sample.length * 4) return lines.map((l) => l.replace(re, ""));
+  }
+  return lines;
+}
+
+export function lineRoles(lines: string[], cwd?: string): LineInfo {
+  const n = lines.length;
+  const roles: Role[] = new Array(n);
+  // Shapes are read from at most the first LONGEST characters of a line (a minified bundle, a blob).
+  const bodies = lineBodies(lines).map((l) => (l.length > LONGEST ? l.slice(0, LONGEST) : l));
+  lines = bodies;
+  const locations: Array<Location | null> = new Array(n);
+  const found: { at: Location | null } = { at: null };
+  for (let i = 0; i < n; i++) {
+    roles[i] = roleOf(lines[i]!, cwd, found);
+    locations[i] = found.at;
+  }
+  const snippet = snippetLines(lines);
+  const trace = new Int32Array(n).fill(-1);
+  markPatches(lines, roles);
+  for (let i = 0; i < n; i++) {
+    const role = roles[i]!;
+    // Echoed source in a code frame is no fact, whatever words it holds.
+    if (snippet[i] && role !== "finding" && role !== "summary" && role !== "patch-line") roles[i] = "snippet";
+  }
+  markFramePairs(lines, roles);
+  markRowContinuations(lines, roles);
+  markChangeBlocks(lines, roles);
+  markDiffHeaderPairs(lines, roles);
+  markTraces(roles, trace);
+  markAssertionBlocks(lines, roles);
+  markAssertionDiffs(lines, roles);
+  markSections(lines, roles);
+  return { roles, bodies, trace, snippet, locations };
+}
+
+/** A row continued on the next line with its first cells empty (`     |         |  (Sniff.Code)`) is part of that row. */
+function markRowContinuations(lines: string[], roles: Role[]): void {
+  for (let i = 1; i < lines.length; i++) {
+    if (roles[i] === "blank" || !ROW_CONTINUATION.test(lines[i]!)) continue;
+    let j = i - 1;
+    while (j > 0 && roles[j] === "blank") j--;
+    if (roles[j] !== "blank") roles[i] = roles[j]!;
+  }
+}
+const ROW_CONTINUATION = /^\s*\|\s*\|?\s*\S|^\s+\|\s+\|/;
+
+/**
+ * A plan of changes (terraform plan, pulumi preview, kubectl diff, any `+`/`-`/`~` listing): each
+ * block's head (the comment lines above its first change: `# aws_s3_bucket.logs will be destroyed`)
+ * is a section header, a line that changes a value (`~ ttl = 300 -> 60`) is a finding, and the
+ * other `+`/`-` lines of the block are its content.
+ */
+function markChangeBlocks(lines: string[], roles: Role[]): void {
+  let changes = 0;
+  for (let i = 0; i < lines.length; i++) if (roles[i] === "plain" && CHANGE.test(lines[i]!)) changes++;
+  if (changes < 3) return;
+  for (let i = 0; i < lines.length; i++) {
+    if (roles[i] !== "plain" || !CHANGE.test(lines[i]!)) continue;
+    roles[i] = / -> |=> /.test(lines[i]!) && lines[i]!.trimStart().startsWith("~") ? "finding" : "change";
+    // The comment lines just above a block's first change head it.
+    if (i > 0 && (roles[i - 1] === "plain" || roles[i - 1] === "summary") && HEAD_COMMENT.test(lines[i - 1]!)) {
+      for (let k = i - 1; k >= 0 && HEAD_COMMENT.test(lines[k]!) && roles[k] !== "blank"; k--) roles[k] = "section";
+    }
+  }
+}
+const CHANGE = /^\s*(?:[+~-]|-\/\+|\+\/-|<=)\s+\S/;
+const HEAD_COMMENT = /^\s*#\s+\S/;
+
+/** `--- before: x` over `+++ after: x` (any tool's unified diff): the two file headers of a diff. */
+function markDiffHeaderPairs(lines: string[], roles: Role[]): void {
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (lines[i]!.startsWith("--- ") && lines[i + 1]!.startsWith("+++ ")) {
+      roles[i] = "patch-file";
+      roles[i + 1] = "patch-file";
+    }
+  }
+}
+
+/**
+ * A patch (`diff --git`, `---`/`+++`, `@@ -1,2 +1,3 @@`): its file headers are facts, its lines are
+ * the patch's content, not errors or assertions, whatever words they hold.
+ */
+function markPatches(lines: string[], roles: Role[]): void {
+  let inPatch = false;
+  for (let i = 0; i < lines.length; i++) {
+    const role = roles[i]!;
+    if (role === "patch-hunk") {
+      inPatch = true;
+      continue;
+    }
+    if (role === "patch-file") {
+      inPatch = lines[i]!.startsWith("diff ") || lines[i]!.startsWith("--- ") || lines[i]!.startsWith("+++ ") || inPatch;
+      continue;
+    }
+    if (!inPatch) continue;
+    const c = lines[i]!.charCodeAt(0);
+    // ' ', '+', '-', '\' (no newline at end of file) and empty context lines continue a hunk.
+    if (c === 32 || c === 43 || c === 45 || c === 92 || lines[i] === "") roles[i] = lines[i] === "" ? "blank" : "patch-line";
+    else if (/^(?:index |old mode |new mode |copy (?:from|to) |dissimilarity index )/.test(lines[i]!)) roles[i] = "patch-line";
+    else inPatch = false;
+  }
+}
+
+/**
+ * Lines that belong to the frame next to them: Python's source line under `File "…", line N`, a Go
+ * frame's function line above its `\tpath.go:N` line. They take that frame's role.
+ */
+function markFramePairs(lines: string[], roles: Role[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const role = roles[i]!;
+    if (role !== "frame" && role !== "library-frame") continue;
+    const line = lines[i]!;
+    const next = lines[i + 1];
+    if (next !== undefined && line.trimStart().startsWith("File \"") && indentOf(next) > indentOf(line) && roles[i + 1] !== "frame" && roles[i + 1] !== "library-frame") {
+      // The caret line under Python 3.11's source line belongs to the frame too.
+      roles[i + 1] = role;
+      if (lines[i + 2] !== undefined && /^\s*[~^]+\s*$/.test(lines[i + 2]!)) roles[i + 2] = role;
+    }
+    if (i > 0 && isGoFunctionLine(lines[i - 1]!, line)) roles[i - 1] = role;
+  }
+}
+
+/** Each run of frames is one trace. */
+function markTraces(roles: Role[], trace: Int32Array): void {
+  let t = -1;
+  let last = -10;
+  for (let i = 0; i < roles.length; i++) {
+    const r = roles[i]!;
+    if (r !== "frame" && r !== "library-frame") continue;
+    if (i - last > 1) t++;
+    trace[i] = t;
+    last = i;
+  }
+}
+
+/**
+ * An assertion's message is one block: the lines after its first keyword line that are indented
+ * as deep or deeper (or carry the same prefix, such as pytest's `E `), and the `+`/`-` lines of a
+ * diff-style assertion, up to a blank line. None of it is thinned as a near-repeat.
+ */
+/** A line of a diff: `- expected`, `+ actual`, `-2025-09-01`, `┊ +····'total'`. */
+const DIFF_LINE = /^\s*(?:[│├└┊┐┘╵|]\s*)?(?:[-+](?:\s|\S)|@@ )/;
+
+function markAssertionBlocks(lines: string[], roles: Role[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    if (roles[i] !== "assertion") continue;
+    const base = indentOf(lines[i]!);
+    let prefix = /^\S\s+/.exec(lines[i]!)?.[0] ?? null;
+    let j = i + 1;
+    for (; j < lines.length && j - i <= 40; j++) {
+      const line = lines[j]!;
+      const r = roles[j]!;
+      // `Expected values to be strictly equal:`, a blank line, then the values; a legend
+      // (`- Expected  - 1`), a blank line, then the diff.
+      if (r === "blank") {
+        let k = j;
+        while (k < lines.length && k - j < 2 && roles[k] === "blank") k++;
+        const next = lines[k] ?? "";
+        if (k < lines.length && roles[k] !== "blank" && (lines[j - 1]!.trimEnd().endsWith(":") || DIFF_LINE.test(next) || roles[k] === "patch-hunk" || (indentOf(next) >= base && base > 0 && roles[k] !== "failure" && roles[k] !== "finding"))) {
+          j = k - 1;
+          continue;
+        }
+      }
+      if (r === "blank" || r === "finding" || r === "failure" || r === "summary" || r === "frame" || r === "library-frame") break;
+      const deeper = indentOf(line) > base || (indentOf(line) >= base && base > 0);
+      const samePrefix = prefix !== null && line.startsWith(prefix.trimEnd());
+      const diff = DIFF_LINE.test(line) || r === "patch-hunk" || r === "patch-line";
+      if (!(deeper || samePrefix || diff || r === "assertion")) break;
+      // pytest's `>` source line, then its `E` lines: the block goes on with the prefix it now has.
+      if (r === "assertion" && !samePrefix) prefix = /^\S\s+/.exec(line)?.[0] ?? prefix;
+      if (r === "plain" || r === "chatter" || r === "snippet" || r === "match" || r === "problem" || r === "warning" || r === "noise" || r === "patch-hunk" || r === "patch-line" || r === "change" || r === "section") roles[j] = "assertion";
+    }
+    i = j - 1;
+  }
+}
+
+/**
+ * The `+`/`-` lines a failing test prints a little below its assertion (mocha prints its diff at
+ * the left edge, past the message's indentation) are the assertion's diff.
+ */
+function markAssertionDiffs(lines: string[], roles: Role[]): void {
+  let lastAssertion = -100;
+  for (let i = 0; i < lines.length; i++) {
+    const r = roles[i]!;
+    if (r === "assertion" || r === "failure") lastAssertion = i;
+    else if (i - lastAssertion <= 15 && (r === "change" || r === "plain" || r === "patch-line") && DIFF_LINE.test(lines[i]!)) {
+      roles[i] = "assertion";
+      lastAssertion = i;
+    }
+  }
+}
+
+/**
+ * A section header: a line ending in `:` (not a location) that opens an indented block, such as
+ * git's `Changes not staged for commit:` or a race detector's `Previous write at 0x… by goroutine 7:`,
+ * or a title between decorations (`==== FAILURES ====`, `TASK [deploy] ****`).
+ */
+function markSections(lines: string[], roles: Role[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const r = roles[i]!;
+    // A file named alone, then rows of `line:col  message` (eslint's stylish format, stylelint...).
+    if (FILE_HEADING.test(lines[i]!) && LINE_COL_ROW.test(lines[i + 1] ?? "")) {
+      roles[i] = "section";
+      for (let j = i + 1; j < lines.length && LINE_COL_ROW.test(lines[j]!); j++) if (roles[j] !== "summary") roles[j] = "finding";
+      continue;
+    }
+    if (r !== "plain" && r !== "chatter" && r !== "problem" && r !== "warning") continue;
+    const line = lines[i]!;
+    // A title underlined (`Test Summary Report` over `-------------------`).
+    if (r === "plain" && /^\s*[-=~^]{3,}\s*$/.test(lines[i + 1] ?? "") && Math.abs(lines[i + 1]!.trim().length - line.trim().length) <= 2) {
+      roles[i] = "section";
+      continue;
+    }
+    // A title over an indented list (`Price Calculator (Shop\Tests\PriceCalculator)` over ` ✔ applies discount`).
+    if (r === "plain" && LIST_ITEM.test(lines[i + 1] ?? "") && indentOf(lines[i + 1]!) > indentOf(line) && line.length <= 200) {
+      roles[i] = "section";
+      continue;
+    }
+    if (!line.trimEnd().endsWith(":") || line.length > 600) continue;
+    let j = i + 1;
+    while (j < lines.length && roles[j] === "blank" && j - i < 2) j++;
+    // It heads lines indented deeper, or findings (gcc's `a.c: In function 'f':` over `a.c:3:1: error: …`),
+    // or, as a short title, the paragraph under it (`Outputs:`, a blank line, `name = value` lines).
+    const short = line.trim().length <= 60 && line.trim().indexOf(":") === line.trim().length - 1;
+    if (j < lines.length && roles[j] !== "blank" && (indentOf(lines[j]!) > indentOf(line) || roles[j] === "finding" || (short && indentOf(lines[j]!) >= indentOf(line)))) {
+      if (r === "plain" || r === "chatter") roles[i] = "section";
+    }
+  }
+}
+
+export { indentOf };

@@ -1,0 +1,413 @@
+/**
+ * Which rendered lines compaction keeps verbatim, from their roles (roles.ts): every fact (finding,
+ * problem, warning, summary, assertion, failing test, patch file header), the lines that explain a
+ * fact (the rest of its block, the header of the section it belongs to, the first frame of its
+ * trace and the frames in the project's own files), small sections whole (git status's file
+ * lists), the subject of each commit, the first lines and the last ones (more of them when the
+ * command failed). Routine lines, whose template recurs through the output, fold.
+ */
+import { groupFileLines, groupFindings, mergeGroupings } from "./group.ts";
+import { FACT_ROLES, indentOf, type LineInfo, type Role } from "./roles.ts";
+import { summaryCounts } from "./shape/summary.ts";
+import { mineTemplates, oddInstances, type TemplateMining } from "./shape/templates.ts";
+import { statusRows } from "./shape/table.ts";
+import { BUSY, dropRepeatedBlocks, IDLE, processRows, thinNearDuplicates, thinRecurringNotices } from "./thin.ts";
+
+export interface Selection {
+  keep: boolean[];
+  roles: Role[];
+  /** Kept lines that a group line tells instead of themselves (see group.ts). */
+  hidden: Uint8Array | null;
+  /** Group lines, each printed after the line at its index. */
+  after: Map<number, string>;
+  /** Lines of code frames. */
+  snippet: Uint8Array;
+  /** Kept lines let go because a line kept nearby says the same (see thin.ts). */
+  similar: Uint8Array | null;
+  /** Rows of a table that fold because their status is the common one. */
+  quiet: Uint8Array | null;
+  /** Rows of a process table that use no CPU and no memory. */
+  idle: Uint8Array | null;
+  /** Template counts of each line (how routine it is). */
+  routine: Uint8Array;
+}
+
+export interface SelectOptions {
+  /** Where each finding is, for findings whose line does not say it (see Parser.locate). */
+  locations?: Array<string | null> | null;
+  exitCode?: number | null;
+  /** The output is a listing (ls, tree, a search): its lines are entries. */
+  listing?: boolean;
+  /** Strings whose presence makes a line a fact (the analysis's error locations and failing tests). */
+  needles?: string[];
+}
+
+const HEAD_LINES = 2;
+const TAIL_OK = 3;
+const TAIL_FAILED = 8;
+const LISTING_HEAD = 5;
+const LISTING_TAIL = 8;
+/** The lines after a fact that explain it (its block) stay for the first few blocks. */
+const CONTEXT_AFTER = 8;
+const BLOCKS_WITH_CONTEXT = 12;
+/** Code frames under the first few blocks stay; past them the file itself shows the code. */
+const BLOCKS_WITH_SNIPPET = 3;
+/** A section this small is kept whole (a list of files under a git status header). */
+const SMALL_SECTION = 12;
+/** At most this many titles are kept all. */
+const TITLES = 80;
+/** At most this many small sections are kept whole. */
+const WHOLE_SECTIONS = 8;
+/** A titled paragraph this small is kept whole (terraform's `Outputs:`). */
+const SMALL_PARAGRAPH = 8;
+/** A trace keeps at most this many of the project's frames (the first ones and the last). */
+const PROJECT_FRAMES = 10;
+/** Commits whose header lines stay in a long log (the subject of every commit stays). */
+const HEAD_COMMITS = 5;
+/** A template with this many lines is routine. */
+const ROUTINE = 4;
+/** An output that is mostly routine keeps its one-of-a-kind lines when there are at most this many. */
+const RARE_LINES = 12;
+/** A patch with at most this many lines is kept whole; a larger one keeps its headers. */
+const SMALL_PATCH = 60;
+
+export function selectLines(info: LineInfo, options: SelectOptions = {}): Selection {
+  const { roles, snippet, trace } = info;
+  // Shapes are read without the log prefix every line may carry.
+  const lines = info.bodies;
+  const n = lines.length;
+  const keep = new Array<boolean>(n).fill(false);
+  const failed = options.exitCode !== undefined && options.exitCode !== null && options.exitCode !== 0;
+  const needleRe = options.needles?.length ? new RegExp(options.needles.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : null;
+  const templates = mineTemplates(lines);
+  const routine = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = templates.ids[i]!;
+    if (id >= 0 && templates.counts[id]! >= ROUTINE) routine[i] = 1;
+  }
+
+  // A routine line with a rare value in its varying word (a task `skipping` among tasks `changed`).
+  const odd = oddInstances(templates, ROUTINE);
+  for (let i = 0; i < n; i++) {
+    const r = roles[i]!;
+    if (FACT_ROLES.has(r) || (odd[i] && (r === "plain" || r === "match" || r === "chatter"))) keep[i] = true;
+    else if (needleRe && r !== "blank" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
+  }
+  // In a listing, names are entries: `error-ex@1.3.4` or `errors.go` make no fact.
+  if (options.listing) for (let i = 0; i < n; i++) if (keep[i] && (roles[i] === "problem" || roles[i] === "warning" || roles[i] === "finding")) keep[i] = !routine[i];
+
+  thinRoutineSummaries(roles, templates, keep, lines);
+  const files = keepCountedFiles(lines, roles, templates, keep);
+  keepFrames(roles, trace, keep);
+  keepBlockContext(lines, roles, snippet, keep);
+  const sections = keepSections(lines, roles, keep);
+  keepCommits(lines, roles, keep);
+  keepPatch(roles, keep);
+  const { quiet, idle } = keepTables(lines, roles, keep);
+  keepRare(roles, snippet, templates, routine, keep);
+
+  // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
+  const before = keep.slice();
+  thinNearDuplicates(lines, keep, roles);
+  thinRecurringNotices(lines, keep, roles, needleRe);
+  dropRepeatedBlocks(lines, keep, roles);
+  const similar = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (before[i] && !keep[i]) similar[i] = 1;
+
+  // The first lines and the last ones: what ran, how it ended.
+  const head = options.listing ? LISTING_HEAD : HEAD_LINES;
+  for (let i = 0, seen = 0; i < n && seen < head; i++) {
+    const r = roles[i]!;
+    if (r === "blank" || r === "chatter" || r === "snippet" || r === "noise" || r === "library-frame" || similar[i]) continue;
+    keep[i] = true;
+    seen++;
+  }
+  const tail = failed ? TAIL_FAILED : options.listing ? LISTING_TAIL : TAIL_OK;
+  let tailFrom = n;
+  for (let i = n - 1, seen = 0; i >= 0 && seen < tail; i--) {
+    const r = roles[i]!;
+    if (r === "blank") continue;
+    tailFrom = i;
+    // The very last line always; before it, progress and routine lines are no ending.
+    if (r !== "library-frame" && r !== "snippet" && r !== "noise" && (seen === 0 || (r !== "chatter" && !routine[i]) || FACT_ROLES.has(r))) keep[i] = true;
+    seen++;
+  }
+
+  // Findings of one kind repeated many times: the first few stay, a group line tells the others.
+  const grouping = mergeGroupings(
+    groupFindings(lines, (i) => keep[i]! && roles[i] === "finding", (i) => i >= tailFrom, options.locations ?? null, (i) => roles[i] === "section", info.locations),
+    files ? groupFileLines(lines, (i) => keep[i]! && files[i] === 1, (i) => i >= tailFrom) : null,
+  );
+  const after = new Map<number, string>();
+  if (grouping) {
+    // A section whose every kept line is told by a group line goes with them.
+    for (const [header, end] of sections) {
+      // Titles (`************* Module app.cli`) stay: they name what their findings are in.
+      if (!keep[header] || (indentOf(lines[header]!) === 0 && !lines[header]!.trimEnd().endsWith(":") && !/^In .+ line \d+:$/.test(lines[header]!))) continue;
+      let told = false;
+      let other = false;
+      for (let k = header + 1; k < end && !other; k++) {
+        if (!keep[k] || roles[k] === "blank") continue;
+        if (grouping.hidden[k]) told = true;
+        else if (roles[k] !== "snippet") other = true;
+      }
+      if (told && !other) grouping.hidden[header] = 1;
+    }
+    // What explained a finding told by a group line (its code frame, its notes) goes with it.
+    for (let i = 0; i < n; i++) {
+      if (!grouping.hidden[i] || roles[i] !== "finding") continue;
+      for (let k = i + 1; k < n && keep[k] && !grouping.hidden[k] && !FACT_ROLES.has(roles[k]!) && roles[k] !== "blank" && roles[k] !== "section"; k++) keep[k] = false;
+    }
+    for (const [at, text] of grouping.lines) {
+      // A group line follows its last shown finding and what is kept under it.
+      let j = at;
+      for (let k = at + 1; k < n && keep[k] && !grouping.hidden[k] && roles[k] !== "finding" && roles[k] !== "failure"; k++) if (roles[k] !== "blank") j = k;
+      after.set(j, after.has(j) ? `${after.get(j)}\n${text}` : text);
+    }
+  }
+  return { keep, roles, hidden: grouping?.hidden ?? null, after, snippet, similar, quiet, idle, routine };
+}
+
+/**
+ * A summary printed for every unit (`2 files changed, 3 insertions(+)` under each commit, `ok pkg
+ * 0.1s` for each package) is routine: the first and the last of its template stay, and every one
+ * that counts a failure or an error.
+ */
+function thinRoutineSummaries(roles: Role[], templates: TemplateMining, keep: boolean[], lines: string[]): void {
+  const byTemplate = new Map<number, number[]>();
+  for (let i = 0; i < roles.length; i++) {
+    if (roles[i] !== "summary") continue;
+    const id = templates.ids[i]!;
+    if (templates.counts[id]! < ROUTINE) continue;
+    const at = byTemplate.get(id);
+    if (at) at.push(i);
+    else byTemplate.set(id, [i]);
+  }
+  for (const at of byTemplate.values()) {
+    for (const i of at.slice(1, -1)) {
+      const c = summaryCounts(lines[i]!);
+      if (!(c.failed || c.errors)) keep[i] = false;
+    }
+  }
+}
+
+/**
+ * Files a summary counts (`108 files would be reformatted`): the routine lines that each name one
+ * file (`would reformat src/a.py`, `[warn] src/b.js`) are the findings it sums up, and stay.
+ */
+function keepCountedFiles(lines: string[], roles: Role[], templates: TemplateMining, keep: boolean[]): Uint8Array | null {
+  const counted = lines.some(
+    (l, i) => (roles[i] === "summary" || roles[i] === "problem" || roles[i] === "warning") && /\b\d+ files?\b(?! (?:changed|checked|inspected|scanned|left unchanged|unchanged))/.test(l) && !/\b0 files?\b/.test(l.split(",")[0]!),
+  );
+  if (!counted) return null;
+  const files = new Uint8Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    if ((roles[i] !== "plain" && roles[i] !== "problem" && roles[i] !== "warning") || !routineAt(templates, i)) continue;
+    const words = templates.lineWords[i];
+    if (words && words.filter((w) => w === "<path>").length === 1 && words.length <= 6) {
+      keep[i] = true;
+      files[i] = 1;
+    }
+  }
+  return files;
+}
+
+function routineAt(templates: TemplateMining, i: number): boolean {
+  const id = templates.ids[i]!;
+  return id >= 0 && templates.counts[id]! >= ROUTINE;
+}
+
+/**
+ * A trace keeps its first frame (where the error was raised, or the outermost call) and the frames
+ * in the project's own files; library and runtime frames fold.
+ */
+function keepFrames(roles: Role[], trace: Int32Array, keep: boolean[]): void {
+  const byTrace = new Map<number, number[]>();
+  for (let i = 0; i < roles.length; i++) {
+    const t = trace[i]!;
+    if (t < 0) continue;
+    const at = byTrace.get(t);
+    if (at) at.push(i);
+    else byTrace.set(t, [i]);
+  }
+  for (const frames of byTrace.values()) {
+    keep[frames[0]!] = true;
+    // The line just above a trace says what went wrong (`Invalid read of size 8`, `TypeError: …`).
+    // Above a section header that opens a trace (`freed by thread T0 here:`), the line before it.
+    let above = frames[0]! - 1;
+    if (above >= 0 && roles[above] !== "blank" && roles[above] !== "noise") keep[above] = true;
+    if (above >= 1 && roles[above] === "section" && roles[above - 1] !== "blank" && roles[above - 1] !== "noise" && trace[above - 1]! < 0) keep[--above] = true;
+    const own = frames.filter((i) => roles[i] === "frame");
+    const shown = own.length > PROJECT_FRAMES ? [...own.slice(0, PROJECT_FRAMES - 2), ...own.slice(-2)] : own;
+    for (const i of shown) keep[i] = true;
+  }
+}
+
+/**
+ * A failing test, a finding or a problem opens a block: the lines under it (up to a blank line or
+ * the next fact) explain it and stay, for the first few blocks; code frames only for the first three.
+ */
+function keepBlockContext(lines: string[], roles: Role[], snippet: Uint8Array, keep: boolean[]): void {
+  let blocks = 0;
+  for (let i = 0; i < lines.length && blocks < BLOCKS_WITH_CONTEXT; i++) {
+    const r = roles[i]!;
+    if (r !== "failure" && r !== "finding" && r !== "problem") continue;
+    const next = roles[i + 1];
+    if (next === undefined || next === "blank" || FACT_ROLES.has(next)) continue;
+    blocks++;
+    const base = indentOf(lines[i]!);
+    for (let k = i + 1; k < Math.min(lines.length, i + 1 + CONTEXT_AFTER); k++) {
+      const rk = roles[k]!;
+      if (rk === "blank" || FACT_ROLES.has(rk) || rk === "section") break;
+      if (rk === "library-frame" || rk === "chatter" || rk === "noise" || rk === "patch-line") continue;
+      if (indentOf(lines[k]!) < base) break;
+      if (snippet[k] && blocks > BLOCKS_WITH_SNIPPET) continue;
+      keep[k] = true;
+    }
+  }
+}
+
+/**
+ * A short output is read whole but for its noise: passing tests, progress and download chatter,
+ * library stack frames, the idle rows of a process table, and the many lines of one template
+ * (a verbose runner's passing tests) outside a small section, when a summary line accounts for them.
+ */
+export function selectShort(info: LineInfo): Selection {
+  const { roles, snippet } = info;
+  const lines = info.bodies;
+  const n = lines.length;
+  const templates = mineTemplates(lines);
+  const routine = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (templates.ids[i]! >= 0 && templates.counts[templates.ids[i]!]! >= ROUTINE) routine[i] = 1;
+  const inSection = new Array<boolean>(n).fill(false);
+  keepSections(lines, roles, inSection);
+  const processes = processRows(lines);
+  const idle = processes ? processes.map((v) => (v === IDLE ? 1 : 0)) : null;
+  // Many lines of one template fold only where a summary accounts for them.
+  const summed = roles.includes("summary");
+  const table = statusRows(lines);
+  const keep = roles.map((r, i) => r !== "chatter" && r !== "library-frame" && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
+  return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
+}
+
+/**
+ * A section header stays when its section holds a kept line (the section a fact belongs to); a
+ * small section stays whole, header and items (git status's lists of files).
+ */
+function keepSections(lines: string[], roles: Role[], keep: boolean[]): Array<[number, number]> {
+  const sections: Array<[number, number]> = [];
+  const small: Array<[number, number]> = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (roles[i] !== "section") continue;
+    const base = indentOf(lines[i]!);
+    const banner = base === 0 && !lines[i]!.trimEnd().endsWith(":");
+    // A header over lines indented deeper holds them; over lines that are not, its paragraph.
+    let first = i + 1;
+    while (first < lines.length && roles[first] === "blank" && first - i < 2) first++;
+    const paragraph = !banner && first < lines.length && indentOf(lines[first]!) <= base;
+    let end = paragraph ? first : i + 1;
+    let items = 0;
+    let anyKept = false;
+    for (; end < lines.length; end++) {
+      const r = roles[end]!;
+      if (banner ? r === "section" && indentOf(lines[end]!) === 0 : paragraph ? r === "blank" : r !== "blank" && indentOf(lines[end]!) <= base) break;
+      if (r === "blank") continue;
+      items++;
+      anyKept ||= keep[end]!;
+    }
+    sections.push([i, end]);
+    if (anyKept) keep[i] = true;
+    // A change block's head is its summary (`# aws_s3_bucket.logs will be destroyed`, and the comment under it).
+    let h = i + 1;
+    while (h < lines.length && roles[h] === "section") h++;
+    if (roles[h] === "change" || roles[h] === "finding" && h > i + 1) keep[i] = true;
+    if (!banner && items > 0 && (paragraph ? items <= SMALL_PARAGRAPH && !snippetIn(roles, i + 1, end) : items <= SMALL_SECTION)) small.push([i, end]);
+  }
+  // Titles between decorations (`TASK [deploy] ****`, `***** Running db_test`) are the output's
+  // structure: all of them stay when there are not too many.
+  const titles = sections.filter(([i]) => indentOf(lines[i]!) === 0 && !lines[i]!.trimEnd().endsWith(":"));
+  if (titles.length <= TITLES) for (const [i] of titles) keep[i] = true;
+  // A few small sections stay whole, header and items (git status's lists of files); many of them
+  // (a recursive listing's directories) are a listing, not a structure.
+  if (small.length <= WHOLE_SECTIONS) {
+    for (const [i, end] of small) {
+      keep[i] = true;
+      for (let k = i + 1; k < end; k++) {
+        const r = roles[k]!;
+        if (r !== "blank" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && r !== "data") keep[k] = true;
+      }
+    }
+  }
+  return sections;
+}
+
+function snippetIn(roles: Role[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (roles[k] === "snippet") return true;
+  return false;
+}
+
+/** Each commit of a log keeps its subject; the first few keep their `commit <sha>` line too. */
+function keepCommits(lines: string[], roles: Role[], keep: boolean[]): void {
+  const commits: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (roles[i] === "commit") commits.push(i);
+  commits.forEach((i, k) => {
+    // The first commits, the last, and those a ref points at (`(HEAD -> main)`, `(tag: v1.2)`).
+    if (k < HEAD_COMMITS || k === commits.length - 1 || lines[i]!.includes(" (")) keep[i] = true;
+    for (let j = i + 1; j < Math.min(lines.length, i + 8); j++) {
+      if (roles[j] === "commit") break;
+      if (/^ {4}\S/.test(lines[j]!)) {
+        keep[j] = true;
+        break;
+      }
+    }
+  });
+}
+
+/** A small patch stays whole; a large one keeps its file and hunk headers. */
+function keepPatch(roles: Role[], keep: boolean[]): void {
+  let lines = 0;
+  for (const r of roles) if (r === "patch-line") lines++;
+  if (lines === 0) return;
+  for (let i = 0; i < roles.length; i++) {
+    const r = roles[i]!;
+    if (r === "patch-hunk") keep[i] = true;
+    else if (r === "patch-line" && lines <= SMALL_PATCH) keep[i] = true;
+  }
+}
+
+/**
+ * A line of a rare template is evidence that it matters: in an output that is mostly routine (a
+ * tree of packages, a run of compile steps), its few one-of-a-kind lines stay.
+ */
+function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining, routine: Uint8Array, keep: boolean[]): void {
+  let routineLines = 0;
+  let lines = 0;
+  const rare: number[] = [];
+  for (let i = 0; i < roles.length; i++) {
+    const r = roles[i]!;
+    if (r === "blank") continue;
+    lines++;
+    if (routine[i]) routineLines++;
+    else if (!keep[i] && !snippet[i] && (r === "plain" || r === "match" || r === "section") && templates.counts[templates.ids[i]!] === 1) rare.push(i);
+  }
+  if (routineLines * 2 < lines || rare.length > RARE_LINES) return;
+  for (const i of rare) keep[i] = true;
+}
+
+/** Tables: the header and every row whose status is not the common one stay; the common rows fold. */
+function keepTables(lines: string[], roles: Role[], keep: boolean[]): { quiet: Uint8Array | null; idle: Uint8Array | null } {
+  const processes = processRows(lines);
+  const rows = statusRows(lines);
+  if (!processes && !rows) return { quiet: null, idle: null };
+  const quiet = new Uint8Array(lines.length);
+  const idle = new Uint8Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    if (processes?.[i] === IDLE || rows?.common[i]) {
+      (processes?.[i] === IDLE ? idle : quiet)[i] = 1;
+      if (roles[i] !== "finding" && roles[i] !== "problem") keep[i] = false;
+    } else if (processes?.[i] || rows?.odd[i] || rows?.header[i]) keep[i] = true;
+    // A table's title, centred above its header (`      Table "public.orders"`), names it.
+    if (rows?.header[i] && i > 0 && indentOf(lines[i - 1]!) >= 4 && lines[i - 1]!.trim().length <= 80) keep[i - 1] = true;
+  }
+  return { quiet, idle };
+}

@@ -1,0 +1,39 @@
+/**
+ * Code frames: source lines a compiler or test runner echoes under a diagnostic, with their
+ * line-number gutter (`  12 | code`, `> 3 │ code`, `     9| code`), the `^~~~` markers under them and
+ * the source line above such markers, and fix-it lines in a bare gutter. The file itself shows them.
+ */
+
+const GUTTER = /^ *(?:> *)?\d+ ?[|│┃](?: |$)/;
+const SEVERITY_CELL = /\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info|Error|Warning)\s*\|/;
+const CARETS = /^ *[~^][~^ ]*$/;
+const BARE_GUTTER = /^ *[|│┃](?: +[~^+-]*[^\s~^+-]{0,30})?$/;
+
+/** Cells between bars, three or more: a row of a table, not a gutter. */
+function isTableRow(line: string): boolean {
+  let bars = 0;
+  for (let i = line.indexOf(" | "); i !== -1 && bars < 3; i = line.indexOf(" | ", i + 2)) bars++;
+  return bars >= 3 || (bars >= 2 && line.trimEnd().endsWith("|"));
+}
+
+export function snippetLines(lines: string[]): Uint8Array {
+  const snippet = new Uint8Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let p = 0;
+    while (line.charCodeAt(p) === 32) p++;
+    const c = line.charCodeAt(p);
+    if ((c >= 48 && c <= 57) || c === 62) {
+      // `  12 | ERROR | message` is a row of a report (phpcs), `  34 | Quinn | FR | 6` a row of a table (psql).
+      if (GUTTER.test(line) && !SEVERITY_CELL.test(line) && !isTableRow(line)) snippet[i] = 1;
+    } else if (c === 124 || c === 0x2502 || c === 0x2503) {
+      if (BARE_GUTTER.test(line)) snippet[i] = 1;
+    } else if (c === 126 || c === 94) {
+      if (CARETS.test(line)) {
+        snippet[i] = 1;
+        if (i > 0 && lines[i - 1]!.trim() !== "" && !lines[i - 1]!.startsWith(">")) snippet[i - 1] = 1;
+      }
+    }
+  }
+  return snippet;
+}

@@ -1,0 +1,84 @@
+/**
+ * Locations in a line of output, whatever the tool: the shapes compilers, linters, test runners and
+ * stack traces use to say where (GNU `path:line[:col]`, MSBuild/tsc `path(line,col)`, Maven
+ * `path:[line,col]`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`,
+ * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`).
+ */
+
+export interface Location {
+  file: string;
+  line: number;
+  column: number | null;
+  /** Where the location's text starts and ends in the line. */
+  start: number;
+  end: number;
+  /** The location begins the line's text (after indentation and a marker such as `-->`, `at`, `#3`). */
+  leading: boolean;
+}
+
+/**
+ * A file name: a path with an extension (`src/a.py`, `./x.test.js`, `C:\x\y.cs`, `Cart.java`), or a
+ * well-known extensionless build file (`Makefile`, `Dockerfile`...).
+ */
+const PATH = String.raw`(?:[A-Za-z]:[\\/])?(?:[\w@+~.$-]*[\\/])*(?:[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9}|[A-Z][a-z]*file|[\w.-]+\/[\w.-]+)`;
+/** What may stand before a location: start, space, bracket, quote, `=`. Not `//` (a URL) nor `@` (user@host). */
+const BEFORE = String.raw`(?:^|(?<=[\s(\[{<'"\`=,|]))`;
+
+const COLON = new RegExp(`${BEFORE}(?:file:\\/\\/)?(${PATH}):(\\d+)(?::(\\d+))?(?=$|[\\s:,;)\\]}>'"\`]|-\\d)`, "g");
+const PAREN = new RegExp(`${BEFORE}(${PATH})\\((\\d+)(?:,(\\d+))?\\)`, "g");
+const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
+const PYTHON = /File "([^"]+)", line (\d+)/g;
+const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
+/** A host and port, a time or a ratio are no locations. */
+const NOT_A_FILE = /^(?:localhost|[\d.]+|(?:[\w-]+\.)+(?:com|org|net|io|dev|local|internal|svc|cluster|lan))$/i;
+/** What a location's line may start with before it: indentation, `at`, `-->`, `#3`, `in`, `from`, `File`, a severity word and colon. */
+const LEADER = /^(?:\s*(?:at |-->|==>|->|from |in |In |on |File |#\d+ |\d+[:.)] |[-*•›>|]\s|\[\w+\]\s|(?:error|warning|note|info|E|W|C|R|F)\s*[:-]\s*)?)*\s*['"]?$/;
+
+/** The quick test: can this line hold a location at all? */
+function mayHold(line: string): boolean {
+  for (let i = line.indexOf(":"); i !== -1; i = line.indexOf(":", i + 1)) {
+    const c = line.charCodeAt(i + 1);
+    if ((c >= 48 && c <= 57) || c === 91) return true;
+  }
+  return line.includes("(") || line.includes(" line ");
+}
+
+function plausible(file: string): boolean {
+  return file.length <= 300 && !NOT_A_FILE.test(file) && !/^\d/.test(file.replace(/^\.\//, ""));
+}
+
+/** The first location in the line, or null. */
+export function findLocation(line: string): Location | null {
+  if (line.length > 2000 || !mayHold(line)) return null;
+  let best: Location | null = null;
+  const consider = (re: RegExp, fileAt = 1) => {
+    re.lastIndex = 0;
+    for (let m = re.exec(line); m; m = re.exec(line)) {
+      const file = m[fileAt]!;
+      if (!plausible(file)) continue;
+      if (best && best.start <= m.index) return;
+      best = {
+        file,
+        line: Number(m[fileAt + 1]),
+        column: m[fileAt + 2] !== undefined ? Number(m[fileAt + 2]) : null,
+        start: m.index,
+        end: m.index + m[0].length,
+        leading: LEADER.test(line.slice(0, m.index)),
+      };
+      return;
+    }
+  };
+  if (line.includes(":")) consider(COLON);
+  if (line.includes("(")) consider(PAREN);
+  if (line.includes(":[")) consider(BRACKET);
+  if (line.includes(" line ")) {
+    consider(PYTHON);
+    consider(WORDED);
+  }
+  return best;
+}
+
+/** The location's text as the line wrote it (`src/a.py:12:5`, `a.cs(3,9)`). */
+export function locationText(line: string, at: Location): string {
+  return line.slice(at.start, at.end);
+}

@@ -1,0 +1,62 @@
+/**
+ * Summary and verdict lines, whatever the tool: counts of results (`3 passed, 1 failed`,
+ * `Tests run: 5, Failures: 1`, `ok=3 changed=1 failed=0`, `Plan: 1 to add, 0 to change, 2 to
+ * destroy.`, `Found 12 errors`, `✖ 4 problems (3 errors, 1 warning)`) and verdicts (`BUILD FAILED`,
+ * `FAILURES!`, `OK (12 tests)`, `** BUILD SUCCEEDED **`).
+ */
+
+/** Words that name results: what a run counts when it sums up. */
+const RESULT =
+  String.raw`(?:pass(?:ed|es|ing)?|fail(?:ed|s|ing|ures?)?|errors?|warnings?|skip(?:ped|s)?|pending|todo|ignored|xfailed|xpassed|deselected|rerun|flaky|broken|disabled|excluded|tests?|examples?|assertions?|specs?|suites?|cases?|checks?|scenarios?|steps?|problems?|issues?|offen[cs]es?|findings?|violations?|notices?|hints?|infos?|suggestions?|vulnerabilit(?:y|ies)|files?|lines?|insertions?|deletions?|changes?|changed|unchanged|ok|added|removed|updated|destroyed|created|deleted|replaced|succeeded|successful|completed|total|unreachable|rescued|reformatted|packages?|dependencies|modules?|targets?|tasks?|jobs?|hosts?|resources?|outputs?|benchmarks?|leaks?|bytes? (?:in \d+ blocks?)?|blocks?|to (?:add|change|destroy|import))`;
+const COUNT_THEN_WORD = new RegExp(String.raw`(?<![\w.:-])\d+(?:\.\d+)?%?\s+(?:\w+\s+){0,2}${RESULT}\b`, "gi");
+const WORD_THEN_COUNT = new RegExp(String.raw`\b${RESULT}\s*(?::|=)\s*\d+\b`, "gi");
+/** Strong result words: one count of them is a summary on its own. */
+const STRONG = /pass|fail|error|warning|skip|pending|test|example|assertion|spec|problem|issue|offen|finding|violation|vulnerab|to (?:add|change|destroy)|succeeded|leak|unreachable|changed|ok\b/i;
+const VERDICT =
+  /^\s*(?:SUMMARY|Summary|RESULTS?|Results?|TOTALS?|Totals?)\b\s*:|^\s*(?:TOTAL|Total)\s+(?:\S+\s+)?\d[\d\s.,%-]*$|^(?:ok|FAIL|PASS)\s+\S+\s+(?:\(?[\d.]+m?s\)?|\(cached\))\s*$|^\s*(?:\*{1,3}\s*)?(?:BUILD (?:SUCCESS(?:FUL)?|FAILED|FAILURE|SUCCEEDED)|TEST(?:S)? (?:FAILED|SUCCEEDED|PASSED)|FAILURES!+|FAILED|FAIL|PASS(?:ED)?|OK|SUCCESS|ALL TESTS PASSED|All (?:tests|checks|specs|examples) passed!?|No (?:errors|problems|issues|offenses|violations|findings)(?: found| detected)?!?|Success(?:: no issues found.*)?|Testing failed:|Compilation (?:failed|succeeded)|Apply complete!.*|No changes\..*|(?:\w+ ){0,3}(?:passed|failed|succeeded)[.!]?)(?:\s*\*{1,3})?\s*(?:\(.*\))?\s*[.!]?\s*$/;
+
+export interface SummaryCounts {
+  passed?: number;
+  failed?: number;
+  skipped?: number;
+  errors?: number;
+  warnings?: number;
+}
+
+/** Is this line a summary (counts of results) or a verdict? */
+export function isSummary(line: string): boolean {
+  if (line.length > 400) return false;
+  if (VERDICT.test(line)) return true;
+  if (!/\d/.test(line)) return false;
+  let pairs = 0;
+  let strong = false;
+  COUNT_THEN_WORD.lastIndex = 0;
+  for (let m = COUNT_THEN_WORD.exec(line); m; m = COUNT_THEN_WORD.exec(line)) {
+    pairs++;
+    strong ||= STRONG.test(m[0]);
+  }
+  WORD_THEN_COUNT.lastIndex = 0;
+  for (let m = WORD_THEN_COUNT.exec(line); m; m = WORD_THEN_COUNT.exec(line)) {
+    pairs++;
+    strong ||= STRONG.test(m[0]);
+  }
+  return pairs >= 2 || (pairs === 1 && strong && line.trim().length <= 120);
+}
+
+const PICK: Array<[keyof SummaryCounts, RegExp]> = [
+  ["passed", /(\d+)\s+(?:tests?\s+)?(?:pass(?:ed|es|ing)?|ok|succeeded|successful)\b|\b(?:pass(?:ed)?|ok)\s*[:=]\s*(\d+)/i],
+  ["failed", /(\d+)\s+(?:tests?\s+)?(?:fail(?:ed|s|ing|ures?)?)\b|\bfail(?:ed|ures?)\s*[:=]\s*(\d+)/i],
+  ["skipped", /(\d+)\s+(?:tests?\s+)?(?:skip(?:ped|s)?|pending|ignored)\b|\b(?:skip(?:ped)?|pending|ignored)\s*[:=]\s*(\d+)/i],
+  ["errors", /(\d+)\s+errors?\b|\berrors?\s*[:=]\s*(\d+)/i],
+  ["warnings", /(\d+)\s+warnings?\b|\bwarnings?\s*[:=]\s*(\d+)/i],
+];
+
+/** The counts a summary line states (those it names). */
+export function summaryCounts(line: string): SummaryCounts {
+  const out: SummaryCounts = {};
+  for (const [key, re] of PICK) {
+    const m = re.exec(line);
+    if (m) out[key] = Number(m[1] ?? m[2]);
+  }
+  return out;
+}

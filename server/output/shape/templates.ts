@@ -1,0 +1,134 @@
+/**
+ * Line templates of an output, mined the way Drain does for logs: each line's words with the
+ * variable parts (numbers, paths, hashes, durations, quoted text) masked, lines of the same
+ * indentation and length compared position by position, and words that differ
+ * between otherwise equal lines turned into wildcards (`Compiling <*> v<#>`). A template with many
+ * instances is the output's routine; a line of a rare template is evidence that it matters.
+ */
+
+export interface TemplateMining {
+  /** The template of each line (-1 for blank lines). */
+  ids: Int32Array;
+  /** How many lines each template has. */
+  counts: number[];
+  /** A template's words, wildcards as `<*>`. */
+  words(id: number): string[];
+  /** Each line's own words (masked as for mining), or null for blank lines. */
+  lineWords: Array<string[] | null>;
+}
+
+/**
+ * Lines of a routine template that say something its other lines do not: where a wildcard word
+ * takes a few values (a status: `ok`, `changed`, `skipping`), the lines with a value that is rare
+ * among them (`skipping: [localhost]` among `changed: [localhost]`).
+ */
+export function oddInstances(mining: TemplateMining, minCount: number): Uint8Array {
+  const odd = new Uint8Array(mining.ids.length);
+  const byTemplate = new Map<number, number[]>();
+  for (let i = 0; i < mining.ids.length; i++) {
+    const id = mining.ids[i]!;
+    if (id < 0 || mining.counts[id]! < minCount) continue;
+    const at = byTemplate.get(id);
+    if (at) at.push(i);
+    else byTemplate.set(id, [i]);
+  }
+  for (const [id, lines] of byTemplate) {
+    const words = mining.words(id);
+    for (let k = 0; k < words.length; k++) {
+      if (words[k] !== WILD) continue;
+      const freq = new Map<string, number>();
+      for (const i of lines) {
+        const w = mining.lineWords[i]![k]!;
+        freq.set(w, (freq.get(w) ?? 0) + 1);
+      }
+      if (freq.size < 2 || freq.size > 4) continue;
+      const top = Math.max(...freq.values());
+      if (top * 2 < lines.length) continue;
+      for (const i of lines) if (freq.get(mining.lineWords[i]![k]!)! * 5 <= lines.length && freq.get(mining.lineWords[i]![k]!)! <= 2) odd[i] = 1;
+    }
+  }
+  return odd;
+}
+
+const WILD = "<*>";
+const NUM = "<#>";
+/** Lines compared word by word agree on at least this share of their words to share a template. */
+const SIMILARITY = 0.5;
+/** Templates kept per (indentation, length): more are counted but not compared. */
+const MAX_PER_GROUP = 32;
+const MAX_WORDS = 40;
+
+/** A word's shape: numbers, hex ids, paths and quoted text are variables. */
+function mask(word: string): string {
+  let digits = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits = true;
+      break;
+    }
+    if (c === 47 || c === 92) return "<path>";
+  }
+  if (digits) return NUM;
+  const q = word.charCodeAt(0);
+  if ((q === 39 || q === 34 || q === 96 || q === 0x2018) && word.length > 2) return "<q>";
+  return word.length > 40 ? WILD : word;
+}
+
+interface Template {
+  id: number;
+  words: string[];
+}
+
+export function mineTemplates(lines: string[]): TemplateMining {
+  const ids = new Int32Array(lines.length).fill(-1);
+  const counts: number[] = [];
+  const all: string[][] = [];
+  const lineWords: Array<string[] | null> = new Array(lines.length).fill(null);
+  const groups = new Map<string, Template[]>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let indent = 0;
+    while (indent < line.length && (line.charCodeAt(indent) === 32 || line.charCodeAt(indent) === 9)) indent++;
+    if (indent === line.length) continue;
+    const raw = line.slice(indent, indent + 600).split(/\s+/, MAX_WORDS);
+    const words = raw.map(mask);
+    lineWords[i] = words;
+    const key = `${Math.min(indent, 16)}\u0000${words.length}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+    }
+    let found: Template | null = null;
+    // Differences allowed: a one-word line must match exactly.
+    const allowed = words.length === 1 ? 0 : Math.floor(words.length * (1 - SIMILARITY));
+    for (let g = 0; g < group.length; g++) {
+      const t = group[g]!;
+      let differ = 0;
+      for (let k = 0; k < words.length && differ <= allowed; k++) if (t.words[k] !== words[k] || words[k] === WILD) differ++;
+      if (differ <= allowed) {
+        found = t;
+        // The template matched last is tried first next time.
+        if (g > 0) {
+          group.splice(g, 1);
+          group.unshift(t);
+        }
+        break;
+      }
+    }
+    if (found) {
+      for (let k = 0; k < words.length; k++) if (found.words[k] !== words[k]) found.words[k] = WILD;
+      ids[i] = found.id;
+      counts[found.id]!++;
+      continue;
+    }
+    const id = counts.length;
+    counts.push(1);
+    const template = words.slice();
+    all.push(template);
+    if (group.length < MAX_PER_GROUP) group.push({ id, words: template });
+    ids[i] = id;
+  }
+  return { ids, counts, words: (id) => all[id] ?? [], lineWords };
+}

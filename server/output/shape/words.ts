@@ -1,0 +1,63 @@
+/**
+ * The words that tell what a line is about, whatever the tool: how bad (error, warning), whether it
+ * is an identifier-like code (E0308, TS2322, CS1002, F401, SC2086, [-Wunused], (errcheck)), and the
+ * words of progress and passing tests that make up the bulk of a green run.
+ */
+
+export type Severity = "error" | "warning" | "note";
+
+/**
+ * Error words standing as words (not inside a name such as `errors.go`, `ErrorBoundary`,
+ * `test_failure_mode`): the line reports a problem.
+ */
+const ERROR_WORDS =
+  /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|Fatal|fail(?:s|ed|ing|ures?)?|FAIL(?:S|ED|ING|URES?)?|Fail(?:s|ed|ing|ures?)?|panic(?:ked|s)?|PANIC|exceptions?|Exceptions?|EXCEPTION|[A-Z]\w*(?:Error|Exception|Failure|Fault)|crash(?:ed|es)?|abort(?:ed|ing)?|Abort(?:ed)?|ABORT(?:ED)?|Segmentation fault|core dumped|Killed|denied|DENIED|refused|not found|No such file|[Cc]annot|[Cc]an't|[Cc]ould not|[Cc]ouldn't|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflicts?|CONFLICT|[Rr]ejected|timed out|[Tt]imeout|TIMEOUT|[Vv]iolations?|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch(?:ed)?|Dubious|[Nn]ot (?:ok|allowed|permitted|supported|implemented|defined|a (?:function|constructor|valid))|errno|E[A-Z]{3,9}(?=[:\s]))(?![\w/\\-]|\.\w)|[✗✖✘×✕❌💥🔴]|(?::|\.\.\.)\s+(?:NO|no)\b(?![\w-])|^\W{0,3}\s*(?:Issue|ISSUE|Problem|Finding|Vulnerability|Defect):/;
+const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ings?)?|deprecated|Deprecated|DEPRECATED|deprecation|[Dd]eprecations?)(?![\w/\\-]|\.\w)|[⚠]/;
+
+/** How bad the line says something is, or null when it says nothing of the kind. */
+export function severityOf(line: string): Severity | null {
+  if (ERROR_WORDS.test(line)) return "error";
+  if (WARNING_WORDS.test(line)) return "warning";
+  return null;
+}
+
+/** A leading severity word a linter or compiler prints before its message (`error:`, `W:`, `[warning]`). */
+export const SEVERITY_PREFIX = /^(?:\s*\[?(?:fatal error|error|warning|note|info|hint|help|E|W|C|R|F|I)\]?\s*[:|-]\s)/;
+
+/**
+ * Identifier-like codes of diagnostics: `E0308`, `TS2322`, `CS1002`, `F401`, `SC2086`, `PLR0913`,
+ * `C0114`, `[-Wunused-variable]`, `(errcheck)` or `(missing-module-docstring)` ending a line,
+ * `[E501]`, rule paths such as `Style/StringLiterals`, `lint/style/useConst`, `no-unused-vars`.
+ */
+const CODE =
+  /(?<![\w-])[A-Z]{1,5}\d{2,5}(?![\w-])|\[-W[\w=+-]+\]|\((?:[a-z][\w-]*[a-z\d])(?:\/[\w-]+)?\)\s*$|\[[a-z][\w-]*(?:\/[\w-]+)*\]\s*$|(?<![\w/])[A-Z][a-z]+\/[A-Z]\w+(?![\w/])|(?<![\w/])lint\/\w+\/\w+|\s{2}(?:@[\w-]+\/|[a-z][\w-]*\/)?[a-z]+(?:-[a-z]+)*\s*$/;
+
+export function hasCode(line: string): boolean {
+  return CODE.test(line);
+}
+
+/** The code a diagnostic line carries, or "". */
+export function codeOf(line: string): string {
+  const m = CODE.exec(line);
+  return m ? m[0].trim().replace(/^\(|\)$/g, "") : "";
+}
+
+/**
+ * A line that says a test passed or that work progressed (downloads, compile steps, percentages),
+ * when it says nothing bad: the bulk of a green run.
+ */
+const PASSING = /^\s*(?:[✓✔√☑✅]|(?:PASS|PASSED|OK)\b(?!:)|ok\b(?!:|\s{2,}\S+\s+\(?[\d.]+m?s)|--- PASS|=== (?:RUN|PAUSE|CONT|NAME)\b|\(pass\))|(?:\.\.\.|:) (?:ok|OK|passed|PASSED)\s*(?:\([\d.]+\s*m?s\))?$|\bPASSED\b/;
+const PROGRESS_VERB =
+  /^\s*(?:\[[^\]]{1,40}\]\s+|[-*>|]\s+|\(\d+\/\d+\)\s+|\()?(?:Downloading|Downloaded|Fetching|Fetched|Get:\d+|Hit:\d+|Ign:\d+|Resolving|Resolved|Collecting|Installing|Installed|Compiling|Compiled|Building|Built|Linking|Generating|Generated|Processing|Preparing|Unpacking|Setting up|Extracting|Copying|Writing|Wrote|Loading|Loaded|Checking|Scanning|Updating|Updated|Pulling|Pulled|Pushing|Uploading|Waiting|Creating|Created|Starting|Started|Running|Finished|Using|Reusing|Reading|Selecting previously unselected|Preparing to unpack|Requirement already satisfied|Using cached|Looking in|Receiving objects|Resolving deltas|Counting objects|Compressing objects|Enumerating objects|Total \d+|remote:|Progress|Analyzing|Analysing|Transforming|Bundling|Rendering|Optimizing|Emitting|Packing|Adding|Removing|Syncing|Cloning|Verifying|Validating|Refreshing|Initializing|Configuring|Executing|Invoking|Evaluating|Indexing|Parsing|Mapping|Migrating|Seeding|Testing|Restoring|Determining|Detecting|Looking for|Performing|The [A-Z]\w* compiler identification|Check for working|Detecting \w+ compiler)/;
+const PERCENT = /^\s*\[?\s{0,3}\d{1,3}(?:\.\d+)?%\]?(?:\s|$)|\d%\s*\||\[[#=>.\- ]{6,}\]|[█▏▎▍▌▋▊▉▓▒░⣿]{3,}/;
+
+/** Does this line only say that things go well (a pass, a step, a download)? */
+export function isChatter(line: string): boolean {
+  if (!(PASSING.test(line) || PROGRESS_VERB.test(line) || PERCENT.test(line))) return false;
+  return !ERROR_WORDS.test(line) && !/, done\.$/.test(line);
+}
+
+/** Does the line say a test passed (for fold markers)? */
+export function isPassing(line: string): boolean {
+  return PASSING.test(line);
+}
