@@ -1,12 +1,32 @@
 import { Database } from "bun:sqlite";
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import * as schema from "./schema.ts";
 import { migrations } from "./migrations/index.ts";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
+/**
+ * The database, its WAL and its shared-memory file are the owner's alone (0600) from the moment
+ * they exist, whatever the umask: the file is made 0600 before SQLite opens it, and SQLite gives
+ * the -wal and -shm files the database file's own mode. Files left 0644 by an older version are
+ * narrowed here too.
+ */
+function ownerOnly(path: string): void {
+  if (path === ":memory:" || path === "") return;
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch {
+      // no such file yet (-wal, -shm), or not ours to change
+    }
+  }
+}
+
 /** Opens (creating if needed) the state database in WAL mode and applies pending migrations. */
 export function openDatabase(path: string): Db {
+  ownerOnly(path);
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = NORMAL");

@@ -15,17 +15,21 @@ import { migrateRoutes } from "./routes/migrate.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { snapshotRoutes } from "./routes/snapshots.ts";
 import { taskRoutes } from "./routes/tasks.ts";
-import { apiGuard, tokenRoutes } from "./routes/tokens.ts";
+import { originGuard, tokenRoutes } from "./routes/tokens.ts";
 import { metricsStreamRoutes } from "./routes/metrics-stream.ts";
 import { traceRequests, traceRoutes } from "./routes/trace.ts";
 import { outputRoutes } from "./routes/output.ts";
+import { assertEveryRouteDeclared, everywhere, type Access } from "./routes/access.ts";
 
 export type AppEnv = {
   Bindings: { transport: Transport };
-  Variables: { caller: Caller; rt: Runtime; auditNote?: AuditNote };
+  Variables: { caller: Caller; rt: Runtime; auditNote?: AuditNote; access?: Access };
 };
 
-/** The HTTP face of the server: every route is a thin adapter over a domain function. */
+/**
+ * The HTTP face of the server: every route is a thin adapter over a domain function, and declares
+ * who may call it (server/routes/access.ts); an app with an undeclared route refuses to start.
+ */
 export function createApp(rt: Runtime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -38,7 +42,7 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
     c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404),
   );
 
-  app.use("*", async (c, next) => {
+  app.use("*", everywhere(async (c, next) => {
     const transport = c.env?.transport ?? "internal";
     if (transport === "tcp" && !isLoopbackHost(c.req.header("host") ?? null)) {
       throw new AppError("denied", "requests must use a loopback host name (localhost or 127.0.0.1)");
@@ -55,11 +59,11 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
     // The dashboard's static files carry no data; everything under /api and /mcp needs a caller.
     if (path.startsWith("/api") || path.startsWith("/mcp")) c.set("caller", authenticate(rt, c.req.raw, transport));
     await next();
-  });
+  }));
 
-  app.use("*", auditMiddleware(rt)); // records state-changing /api and /mcp calls, denials included
-  app.use("/api/*", apiGuard()); // foreign Origins, scope per route, session-limited tokens
-  app.use("/api/*", traceRequests()); // a latency span per API operation (server/trace)
+  app.use("*", everywhere(auditMiddleware(rt))); // records state-changing /api and /mcp calls, denials included
+  app.use("/api/*", everywhere(originGuard())); // foreign Origins; scopes and sessions are each route's `allow`
+  app.use("/api/*", everywhere(traceRequests())); // a latency span per API operation (server/trace)
 
   // Route modules, one per concern. Add yours here.
   app.route("/api", serverRoutes(rt));
@@ -80,5 +84,6 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
   app.route("/", mcpRoutes(rt, app));
   app.route("/", dashboardRoutes());
 
+  assertEveryRouteDeclared(app);
   return app;
 }

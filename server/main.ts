@@ -102,6 +102,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const orphaned = runningSessionRows(db);
   const persistence = installPersistence(rt);
   for (const row of orphaned) updateSession(db, row.id, { status: "lost", endedAt: Date.now() });
+  sessions.removeLeftovers(); // their shells' rc and environment files (exported secrets) go too
 
   const app = createApp(rt);
   handler = (req, env) => app.fetch(req, env as never);

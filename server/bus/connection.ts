@@ -26,7 +26,14 @@ export interface ConnectionParams {
    * broadcasts); undefined sees everything it subscribed to. Topics it subscribes to here count as its.
    */
   visible?: (m: BusMessage, subscribed: (topic: string) => boolean) => boolean;
+  /** Refuses (throws) an operation this connection's caller may not perform: each frame is checked. */
+  authorize?: (op: BusOp) => void;
 }
+
+/** The operations a client frame may ask for. */
+export const BUS_OPS = ["publish", "ack", "subscribe", "unsubscribe", "ping"] as const;
+export type BusOp = (typeof BUS_OPS)[number];
+const KNOWN_OPS: ReadonlySet<unknown> = new Set(BUS_OPS);
 
 const MAX_FRAME = 256 * 1024;
 
@@ -135,6 +142,7 @@ export class BusConnection {
       if (!frame || typeof frame !== "object" || Array.isArray(frame)) throw new AppError("invalid", "a frame must be a JSON object with an op");
       ref = frame.ref;
       const op = frame.op;
+      if (KNOWN_OPS.has(op)) this.params.authorize?.(op as BusOp);
       if (op === "publish") {
         const input = readPublishFrame(frame) ?? this.explainBadPublish(frame);
         const m = this.svc.bus.publish({ ...input, sender: this.sender });

@@ -1,5 +1,5 @@
 import { AppError, errorFromAnswer } from "../errors.ts";
-import { scopeNeeded } from "../security/tokens.ts";
+import { changesServerSettings } from "../security/server-settings.ts";
 
 /**
  * What MCP tools talk to: the server's REST API. Over stdio this is the CLI's client (Unix socket);
@@ -17,8 +17,7 @@ export interface ApiClient {
 export function mcpSafeApi(api: ApiClient): ApiClient {
   return {
     request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const bare = path.split("?")[0] ?? path;
-      if (scopeNeeded(method.toUpperCase(), bare) === "admin") {
+      if (changesServerSettings(method, path)) {
         return Promise.reject(new AppError("denied", "MCP tools cannot change the server's configuration, tokens or policies (use the ai-session CLI)"));
       }
       return api.request<T>(method, path, body);

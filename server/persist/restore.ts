@@ -1,4 +1,5 @@
 import { isRedactedValue } from "../security/redact.ts";
+import { withoutCodeRunningEnv } from "../security/env-input.ts";
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { and, eq, sql } from "drizzle-orm";
@@ -7,7 +8,8 @@ import { recordAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { isAdmin, type Caller } from "../security/auth.ts";
-import { canTouchSession, requireSessionAccess } from "../security/tokens.ts";
+import { requireSessionAccess } from "../security/tokens.ts";
+import { sessionVisibility } from "../security/access.ts";
 import type { SnapshotDoc } from "./document.ts";
 import { latestSnapshot, restorableNames } from "./snapshot.ts";
 
@@ -157,12 +159,21 @@ export async function restoreDocument(
   const scrollback = Buffer.from(doc.scrollback.data_b64, "base64");
   const banner = Buffer.from(`${TERMINAL_RESET}\r\n\x1b[2m[ai-session: restored from a snapshot of ${doc.created_at}]\x1b[0m\r\n`);
   const seed = new Uint8Array(Buffer.concat([scrollback, banner]));
+  let env = envDelta(doc.session.env);
+  if (standing.role || standing.agent) {
+    // a session under a role never gets variables that make its shell run code by itself
+    const kept = withoutCodeRunningEnv(env);
+    env = kept.env;
+    if (kept.dropped.length) {
+      notes.push(`left out ${kept.dropped.join(", ")} from the snapshot's environment: under a role, a variable may not make the shell run code by itself`);
+    }
+  }
   const id = opts.newName ? undefined : reusableId(rt, doc);
   const session = await rt.sessions.create({
     name,
     cwd,
     shell,
-    env: envDelta(doc.session.env),
+    env,
     cols: doc.session.cols,
     rows: doc.session.rows,
     role: standing.role,
@@ -203,10 +214,11 @@ export async function restoreByName(rt: Runtime, name: string, opts: { newName?:
 export async function restoreAll(rt: Runtime, opts: { audit?: boolean; caller?: Caller } = {}): Promise<RestoreResult[]> {
   const live = new Set(rt.sessions.list().map((s) => s.name));
   const results: RestoreResult[] = [];
+  const visible = opts.caller ? sessionVisibility(rt, opts.caller) : () => true;
   for (const name of restorableNames(rt.db)) {
     if (live.has(name)) continue;
-    // a session-limited caller brings back only its own sessions
-    if (opts.caller && !canTouchSession(opts.caller, name)) continue;
+    // a session-limited caller, or an agent, brings back only the sessions it may see
+    if (!visible(name)) continue;
     try {
       const r = await restoreByName(rt, name, { caller: opts.caller });
       results.push(r);

@@ -5,9 +5,11 @@ import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { checkRegistration, checkRemoval, type Agent, type Registrar } from "../bus/agents.ts";
 import { isAdmin, type Caller } from "../security/auth.ts";
-import { canTouchSession, requireSessionAccess } from "../security/tokens.ts";
+import { requireSessionAccess } from "../security/tokens.ts";
+import { sessionVisibility } from "../security/access.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
+import { allow } from "./access.ts";
 
 const registerSchema = z
   .object({
@@ -51,7 +53,7 @@ export function agentRoutes(rt: Runtime) {
   const { agents, tasks } = rt.bus;
 
   documentRoute({ method: "post", path: "/api/agents", summary: "Register an agent (or update its registration)", scope: "exec", body: registerSchema, tags: ["agents"] });
-  app.post("/agents", async (c) => {
+  app.post("/agents", allow({ scope: "exec", session: { body: "session" } }), async (c) => {
     const body = await jsonBody(c, registerSchema);
     const caller = c.get("caller");
     const who = registrarOf(caller);
@@ -67,19 +69,19 @@ export function agentRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "get", path: "/api/agents", summary: "List registered agents with inbox size, load and session status", scope: "read", tags: ["agents"] });
-  app.get("/agents", (c) => c.json(agents.list().map((a) => agentView(rt, a))));
+  app.get("/agents", allow({ scope: "read" }), (c) => c.json(agents.list().map((a) => agentView(rt, a))));
 
-  app.get("/agents/:name", (c) => c.json(agentView(rt, agents.get(c.req.param("name")))));
+  app.get("/agents/:name", allow({ scope: "read" }), (c) => c.json(agentView(rt, agents.get(c.req.param("name")))));
 
   documentRoute({ method: "post", path: "/api/agents/{name}/heartbeat", summary: "Mark the agent alive and renew its task leases", scope: "exec", tags: ["agents"] });
-  app.post("/agents/:name/heartbeat", (c) => {
+  app.post("/agents/:name/heartbeat", allow({ scope: "exec" }), (c) => {
     const name = c.req.param("name");
     const caller = c.get("caller");
     if (caller.agent && caller.agent !== name) throw new AppError("denied", `agent "${caller.agent}" cannot send a heartbeat for "${name}"`);
     return c.json({ agent: name, leases_renewed: tasks.heartbeat(name) });
   });
 
-  app.delete("/agents/:name", (c) => {
+  app.delete("/agents/:name", allow({ scope: "exec" }), (c) => {
     const name = c.req.param("name");
     checkRemoval(registrarOf(c.get("caller")), name);
     agents.remove(name);
@@ -87,20 +89,21 @@ export function agentRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "get", path: "/api/roles", summary: "Roles and their policies (built in, and from roles.json)", scope: "read", tags: ["agents"] });
-  app.get("/roles", (c) => c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError }));
+  app.get("/roles", allow({ scope: "read" }), (c) => c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError }));
 
   documentRoute({ method: "post", path: "/api/policies/reload", summary: "Read the roles file again after an edit (admin)", scope: "admin", tags: ["agents"] });
-  app.post("/policies/reload", async (c) => {
+  app.post("/policies/reload", allow({ scope: "admin" }), async (c) => {
     await jsonBody(c, z.object({}).strict()); // nothing to send; anything sent is a mistake
     agents.roles.reload();
     return c.json({ roles: agents.roles.list(), file: agents.roles.loadedFrom, error: agents.roles.loadError });
   });
 
   documentRoute({ method: "get", path: "/api/agent-status", summary: "What each session's occupant is doing (idle, working, blocked, done, error) and the source", scope: "read", tags: ["agents"] });
-  app.get("/agent-status", (c) => {
+  app.get("/agent-status", allow({ scope: "read", across: "filtered" }), (c) => {
     const statuses = rt.bus.status?.all() ?? [];
     const caller = c.get("caller");
-    const names = new Map(rt.sessions.list().filter((s) => canTouchSession(caller, s.info().name)).map((s) => [s.info().id, s.info().name]));
+    const visible = sessionVisibility(rt, caller);
+    const names = new Map(rt.sessions.list().filter((s) => visible(s.name)).map((s) => [s.id, s.name]));
     return c.json(statuses.filter((s) => names.has(s.session_id)).map((s) => ({ session: names.get(s.session_id), ...s })));
   });
 

@@ -4,8 +4,8 @@ import type { AppEnv } from "../app.ts";
 import { describeApiRequest, type AuditedAction } from "../audit/actions.ts";
 import { listAudit, parseSince, recordAudit, type AuditOutcome } from "../audit/log.ts";
 import type { Runtime } from "../runtime.ts";
-import { requireScope } from "../security/auth.ts";
 import { queryOf } from "./validate.ts";
+import { allow } from "./access.ts";
 
 const AuditQuery = z.object({
   since: z.string().optional(),
@@ -17,8 +17,7 @@ const AuditQuery = z.object({
 /** GET /api/audit?since=2h&limit=100: the audit log, oldest first (admin scope). */
 export function auditRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
-  app.get("/audit", (c) => {
-    requireScope(c.get("caller"), "admin");
+  app.get("/audit", allow({ scope: "admin" }), (c) => {
     const q = queryOf(c, AuditQuery);
     const entries = listAudit(rt.db, {
       since: q.since ? parseSince(q.since) : undefined,
@@ -65,7 +64,8 @@ export interface AuditNote {
  */
 export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const path = new URL(c.req.url).pathname;
+    // the decoded path, as the router reads it: "/%61pi/sessions/x/exec" is audited as the exec it is
+    const path = c.req.path;
     const method = c.req.method;
     let described: AuditedAction | null = null;
     if (method !== "GET" && path.startsWith("/api/")) described = describeApiRequest(method, path, await bodyOf(c));

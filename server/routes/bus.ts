@@ -12,6 +12,11 @@ import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { BusConnection, connectionStats, type ConnectionParams } from "../bus/connection.ts";
 import type { WSContext, WSEvents } from "hono/ws";
+import { requireFrameScope, type Access } from "../security/access.ts";
+import { allow } from "./access.ts";
+
+/** The bus WebSocket's frames, each checked like its HTTP twin (publish and ack: exec). */
+const STREAM_ACCESS: Access = { scope: "read", frames: { publish: "exec", ack: "exec", subscribe: "read", unsubscribe: "read", ping: "read" } };
 
 /** Who a message is from: the agent the caller acts as (it must be registered), else the caller's name. */
 export function senderOf(rt: Runtime, caller: Caller): string {
@@ -68,7 +73,7 @@ export function busRoutes(rt: Runtime) {
   const { bus } = rt.bus;
 
   documentRoute({ method: "post", path: "/api/bus/messages", summary: "Publish a message: to an agent, a topic, or broadcast", scope: "exec", body: publishSchema, status: 201, tags: ["bus"] });
-  app.post("/bus/messages", async (c) => {
+  app.post("/bus/messages", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, publishSchema);
     const sender = senderOf(rt, c.get("caller"));
     const m = time("bus.publish", () => bus.publish({ ...(body as Omit<PublishInput, "sender">), sender }), { agent: sender });
@@ -76,7 +81,7 @@ export function busRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "post", path: "/api/bus/request", summary: "Publish a message and wait for its reply (same correlation id)", scope: "exec", body: requestSchema, tags: ["bus"] });
-  app.post("/bus/request", async (c) => {
+  app.post("/bus/request", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, requestSchema);
     const sender = senderOf(rt, c.get("caller"));
     const reply = await time("bus.request", () => bus.request({ ...(body.message as Omit<PublishInput, "sender">), sender }, body.timeout_ms), { agent: sender });
@@ -84,7 +89,7 @@ export function busRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "get", path: "/api/bus/messages", summary: "Message history (persisted messages), oldest first", scope: "read", query: historyQuery, tags: ["bus"] });
-  app.get("/bus/messages", (c) => {
+  app.get("/bus/messages", allow({ scope: "read" }), (c) => {
     const q = queryOf(c, historyQuery);
     // asking for a topic is subscribing to it: its messages are the caller's to see
     const viewer = viewerOf(rt, c.get("caller"), q.topic ? [q.topic] : []);
@@ -92,7 +97,7 @@ export function busRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "get", path: "/api/bus/inbox/{agent}", summary: "What waits in an agent's inbox, oldest first (acknowledge with POST .../ack)", scope: "read", query: inboxQuery, tags: ["bus"] });
-  app.get("/bus/inbox/:agent", (c) => {
+  app.get("/bus/inbox/:agent", allow({ scope: "read" }), (c) => {
     const agent = c.req.param("agent");
     checkInboxAccess(c.get("caller"), agent);
     const q = queryOf(c, inboxQuery);
@@ -100,14 +105,14 @@ export function busRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "post", path: "/api/bus/inbox/{agent}/ack", summary: "Acknowledge inbox messages by seq (or all up to a seq)", scope: "exec", body: ackSchema, tags: ["bus"] });
-  app.post("/bus/inbox/:agent/ack", async (c) => {
+  app.post("/bus/inbox/:agent/ack", allow({ scope: "exec" }), async (c) => {
     const agent = c.req.param("agent");
     checkInboxAccess(c.get("caller"), agent);
     const body = await jsonBody(c, ackSchema);
     return c.json({ acked: bus.ack(agent, { seqs: body.seqs, upTo: body.up_to }), waiting: bus.inboxSize(agent) });
   });
 
-  app.get("/bus/stats", (c) => c.json({ ...bus.stats(), connections: connectionStats.open, connection_drops: connectionStats.dropped }));
+  app.get("/bus/stats", allow({ scope: "read" }), (c) => c.json({ ...bus.stats(), connections: connectionStats.open, connection_drops: connectionStats.dropped }));
 
   /** Opens a bus connection for a WebSocket; errors (unknown agent, someone else's inbox) close it with a reason. */
   function busSocket(caller: Caller, q: URLSearchParams): WSEvents {
@@ -122,6 +127,7 @@ export function busRoutes(rt: Runtime) {
       all: q.get("all") === "1" || q.get("all") === "true",
       after: q.has("after") ? Number(q.get("after")) : undefined,
       queue: q.has("queue") ? Math.min(100_000, Math.max(1, Number(q.get("queue")) || 1000)) : undefined,
+      authorize: (op) => requireFrameScope(caller, STREAM_ACCESS, op),
     };
     // ?all=1 shows everything only to the owner; anyone else sees its share of the traffic
     const viewer = viewerOf(rt, caller);
@@ -155,6 +161,7 @@ export function busRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/bus/stream", summary: "WebSocket: ?agent=NAME (inbox, missed messages first), ?topics=a,b, ?all=1; send {op:publish|ack|subscribe}", scope: "read", tags: ["bus"] });
   app.get(
     "/bus/stream",
+    allow(STREAM_ACCESS),
     upgradeWebSocket((c) => {
       try {
         return busSocket(c.get("caller"), new URL(c.req.url).searchParams);

@@ -3,6 +3,8 @@ import { streamSSE } from "hono/streaming";
 import type { DashboardAsset } from "../../dashboard/asset.ts";
 import { dashboardAssets } from "../../dashboard/assets.gen.ts";
 import type { AppEnv } from "../app.ts";
+import { sessionVisibility } from "../security/access.ts";
+import { allow } from "./access.ts";
 
 /**
  * Serves the dashboard's embedded files at /: each file with its content type, gzip when the
@@ -26,7 +28,7 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
 
   // Who the page's token is, so it can offer typing and killing only to a token with the exec scope.
   // (Another module may define this route earlier; then that one answers.)
-  app.get("/api/whoami", (c) => {
+  app.get("/api/whoami", allow({ scope: "read" }), (c) => {
     const caller = c.get("caller");
     return c.json({ kind: caller.kind, name: caller.name, scopes: [...caller.scopes].sort(), agent: caller.agent ?? null });
   });
@@ -35,11 +37,18 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
   // of at their next poll. Only what the history already shows: names, ids, exit codes; never output.
   // Coordination changes (agents, tasks, statuses, decisions) come from the bus service's activity;
   // bus messages themselves are left out (the traffic view streams them from /api/bus/stream).
-  app.get("/api/events", (c) => {
-    const { sessions, bus } = c.get("rt");
+  // An agent gets the events of the sessions it may see (and those of no session).
+  app.get("/api/events", allow({ scope: "read", across: "feed" }), (c) => {
+    const rt = c.get("rt");
+    const { sessions, bus } = rt;
+    const caller = c.get("caller");
     return streamSSE(c, async (stream) => {
       const nameOf = (id: string) => sessions.list().find((x) => x.id === id)?.name ?? null;
-      const send = (data: Record<string, unknown>) => void stream.writeSSE({ data: JSON.stringify(data) }).catch(() => {});
+      const send = (data: Record<string, unknown>) => {
+        // asked at each event: a session shared, or a name reused, since the feed opened
+        if (typeof data.session === "string" && !sessionVisibility(rt, caller)(data.session)) return;
+        void stream.writeSSE({ data: JSON.stringify(data) }).catch(() => {});
+      };
       const created = (info: { name: string }) => send({ type: "session:created", session: info.name });
       const ended = (info: { name: string; status: string }) => send({ type: "session:ended", session: info.name, status: info.status });
       const started = (id: string, r: { id: number; command: string; agent?: string }) =>
@@ -64,7 +73,7 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
     });
   });
 
-  app.get("*", async (c, next) => {
+  app.get("*", allow({ scope: "public" }), async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (path === "/api" || path.startsWith("/api/") || path === "/mcp" || path.startsWith("/mcp/")) return next();
     if (!index) return c.html(NOT_BUILT_PAGE, 200, SECURITY_HEADERS);

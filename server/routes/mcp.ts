@@ -8,6 +8,7 @@ import { requireScope, tokenFrom, type Caller, type Transport } from "../securit
 import { inProcessApi } from "../mcp/api.ts";
 import { createMcpServer, parseToolGroups, type ToolGroup } from "../mcp/server.ts";
 import { TIERS, type Tier } from "../mcp/tool.ts";
+import { allow } from "./access.ts";
 
 interface Fetcher {
   fetch(req: Request, env?: unknown): Response | Promise<Response>;
@@ -58,9 +59,8 @@ export function mcpRoutes(rt: Runtime, app: Fetcher): Hono<AppEnv> {
 
   // DNS rebinding and cross-site protection from the SDK's Hono adapter: loopback Host and Origin only
   r.use("/mcp", localhostHostValidation(), localhostOriginValidation());
-  r.all("/mcp", async (c) => {
+  r.all("/mcp", allow({ scope: "read" }), async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "read");
     const transport = (c.env?.transport ?? "internal") as Transport;
     const headers: Record<string, string> = {};
     const token = tokenFrom(c.req.raw);

@@ -6,6 +6,7 @@ import type { Runtime } from "../runtime.ts";
 import { tokenMetrics, tracer } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { queryOf } from "./validate.ts";
+import { allow } from "./access.ts";
 
 const StreamQuery = z.object({
   interval_ms: z.coerce.number().int().min(250).max(60_000).default(1000).describe("how often a sample is sent"),
@@ -34,6 +35,7 @@ export function metricsStreamRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/metrics/stream", summary: "WebSocket: a metrics sample (latency, tokens, bus, sessions) every interval_ms", scope: "read", query: StreamQuery, tags: ["trace"] });
   app.get(
     "/metrics/stream",
+    allow({ scope: "read", session: { query: "session", required: "limited" } }),
     upgradeWebSocket((c) => {
       const q = queryOf(c, StreamQuery);
       let timer: ReturnType<typeof setInterval> | undefined;

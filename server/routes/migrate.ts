@@ -4,8 +4,9 @@ import type { AppEnv } from "../app.ts";
 import { migrateTmux } from "../migrate/import.ts";
 import type { Runtime } from "../runtime.ts";
 import { jsonBody } from "./validate.ts";
+import { allow } from "./access.ts";
 
-const MigrateBody = z.object({
+const MigrateBody = z.strictObject({
   all: z.boolean().optional(),
   sessions: z.array(z.string().min(1)).optional(),
   dry_run: z.boolean().optional(),
@@ -17,7 +18,7 @@ const MigrateBody = z.object({
 /** POST /api/migrate: import tmux panes as sessions (or plan it with dry_run). */
 export function migrateRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
-  app.post("/migrate", async (c) => {
+  app.post("/migrate", allow({ scope: "exec" }), async (c) => {
     const b = await jsonBody(c, MigrateBody);
     const report = await migrateTmux(
       rt.sessions,

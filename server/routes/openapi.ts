@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Scope } from "../security/auth.ts";
-import { scopeNeeded } from "../security/tokens.ts";
+import { allow, routeTable, type DeclaredRoute } from "./access.ts";
 import { CreateSessionBody, ExecBody, ReadQuery, ResizeBody, SendBody, WaitBody } from "./sessions.ts";
 
 /**
@@ -15,6 +15,7 @@ export interface RouteDoc {
   /** OpenAPI form: `/api/sessions/{name}/exec` */
   path: string;
   summary: string;
+  /** For the reader; the route's own declaration (`allow`) decides, and the document shows that one. */
   scope: Scope;
   body?: z.ZodType;
   query?: z.ZodObject;
@@ -124,22 +125,32 @@ function strip(js: Record<string, unknown>): Record<string, unknown> {
 
 const METHODS = new Set(["get", "post", "put", "patch", "delete"]);
 
-/** Routes the app serves that no module documented yet: listed with their path, method and scope. */
-function undocumented(served: ReadonlyArray<{ method: string; path: string }>): RouteDoc[] {
+/** The OpenAPI form of a route's path: `/api/sessions/:name` → `/api/sessions/{name}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+}
+
+/**
+ * Every route as the document shows it: the documented ones with the scope their declaration
+ * gives, and the ones the app serves that no module documented yet, with their method and scope.
+ */
+function withDeclaredScopes(served: readonly DeclaredRoute[]): RouteDoc[] {
+  const declared = new Map<string, Scope>();
   const out: RouteDoc[] = [];
   for (const r of served) {
     const method = r.method.toLowerCase();
-    if (!METHODS.has(method) || !r.path.startsWith("/api/") || r.path.includes("*")) continue;
-    const path = r.path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
-    if (routes.has(`${method} ${path}`)) continue;
-    out.push({ method: method as RouteDoc["method"], path, summary: `${method.toUpperCase()} ${path}`, scope: scopeNeeded(method.toUpperCase(), r.path) });
+    if (!METHODS.has(method) || !r.path.startsWith("/api/") || r.path.includes("*") || !r.access || r.access.scope === "public") continue;
+    const path = openApiPath(r.path);
+    declared.set(`${method} ${path}`, r.access.scope);
+    if (!routes.has(`${method} ${path}`)) out.push({ method: method as RouteDoc["method"], path, summary: `${method.toUpperCase()} ${path}`, scope: r.access.scope });
   }
+  for (const doc of routes.values()) out.push({ ...doc, scope: declared.get(`${doc.method} ${doc.path}`) ?? doc.scope });
   return out;
 }
 
-export function openApiDocument(version: string, served: ReadonlyArray<{ method: string; path: string }> = []): Record<string, unknown> {
+export function openApiDocument(version: string, served: readonly DeclaredRoute[] = []): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const all = [...routes.values(), ...undocumented(served)];
+  const all = withDeclaredScopes(served);
   for (const doc of all.sort((a, b) => a.path.localeCompare(b.path))) {
     (paths[doc.path] ??= {})[doc.method] = operation(doc);
   }
@@ -162,8 +173,8 @@ export function openApiDocument(version: string, served: ReadonlyArray<{ method:
 }
 
 /** GET /api/openapi.json. `app` is the whole app, whose route table fills in what no module documented. */
-export function openApiRoutes(rt: Runtime, app?: { routes: ReadonlyArray<{ method: string; path: string }> }): Hono<AppEnv> {
+export function openApiRoutes(rt: Runtime, app?: Pick<Hono<AppEnv>, "routes">): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
-  r.get("/openapi.json", (c) => c.json(openApiDocument(rt.version, app?.routes ?? [])));
+  r.get("/openapi.json", allow({ scope: "read" }), (c) => c.json(openApiDocument(rt.version, app ? routeTable(app) : [])));
   return r;
 }

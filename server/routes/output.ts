@@ -9,9 +9,9 @@ import { renderOutput } from "../output/render.ts";
 import { compactReport } from "../output/report.ts";
 import type { Runtime } from "../runtime.ts";
 import { guardRead } from "../session/operations.ts";
-import { requireScope } from "../security/auth.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
+import { allow } from "./access.ts";
 
 const AnalysisQuery = z.object({ command: z.coerce.number().int().positive().optional() });
 const ContextQuery = z.object({
@@ -44,34 +44,34 @@ export function outputRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   const contexts = new SessionContexts(rt);
   const conversationOf = (name: string) => contexts.conversations.of(rt.sessions.idOf(name));
+  // a session's content: the ownership check applies to live and ended sessions alike
+  const reads = allow({ scope: "read", session: { param: "name" } });
+  const writes = allow({ scope: "exec", session: { param: "name" } });
+  const computes = allow({ scope: "read" });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/analysis", summary: "Analysis of the last (or ?command=ID) command: tool, status, counts, errors with file:line, failing tests, suggestions", scope: "read", query: AnalysisQuery, tags: ["output"] });
-  app.get("/sessions/:name/analysis", (c) => {
-    requireScope(c.get("caller"), "read");
+  app.get("/sessions/:name/analysis", reads, (c) => {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const q = queryOf(c, AnalysisQuery);
     return c.json(contexts.analysis(c.req.param("name"), q.command));
   });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/context", summary: "The session's AI context within ?max_tokens (default 4000): facts, last command and output, open errors, next steps, recent commands", scope: "read", query: ContextQuery, tags: ["output"] });
-  app.get("/sessions/:name/context", (c) => {
-    requireScope(c.get("caller"), "read");
+  app.get("/sessions/:name/context", reads, (c) => {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const q = queryOf(c, ContextQuery);
     return c.json(contexts.context(c.req.param("name"), { maxTokens: q.max_tokens, lines: q.lines }));
   });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/conversation", summary: "The session's conversation history with token counts and approaching_limit", scope: "read", tags: ["output"] });
-  app.get("/sessions/:name/conversation", (c) => {
-    requireScope(c.get("caller"), "read");
+  app.get("/sessions/:name/conversation", reads, (c) => {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const conv = conversationOf(c.req.param("name"));
     return c.json({ status: conv.status(), messages: conv.messages() });
   });
 
   documentRoute({ method: "post", path: "/api/sessions/{name}/conversation", summary: "Add a message to the session's conversation; the oldest turns are summarised when it approaches its limit", scope: "exec", body: MessageBody, status: 201, tags: ["output"] });
-  app.post("/sessions/:name/conversation", async (c) => {
-    requireScope(c.get("caller"), "exec");
+  app.post("/sessions/:name/conversation", writes, async (c) => {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const body = await jsonBody(c, MessageBody);
     const conv = conversationOf(c.req.param("name"));
@@ -81,8 +81,7 @@ export function outputRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "post", path: "/api/sessions/{name}/conversation/summarize", summary: "Summarise the oldest turns extractively (no model), keeping the newest keep_recent messages", scope: "exec", body: SummarizeBody, tags: ["output"] });
-  app.post("/sessions/:name/conversation/summarize", async (c) => {
-    requireScope(c.get("caller"), "exec");
+  app.post("/sessions/:name/conversation/summarize", writes, async (c) => {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const body = await jsonBody(c, SummarizeBody);
     const conv = conversationOf(c.req.param("name"));
@@ -91,22 +90,19 @@ export function outputRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "post", path: "/api/compact", summary: "Compact raw terminal output given as text: {text, tokens:{raw,compacted,saved_pct}, analysis, folds}", scope: "read", body: CompactBody, tags: ["output"] });
-  app.post("/compact", async (c) => {
-    requireScope(c.get("caller"), "read");
+  app.post("/compact", computes, async (c) => {
     const b = await jsonBody(c, CompactBody);
     return c.json(compactReport(b.text, { mode: b.mode, command: b.command, exitCode: b.exit_code, cols: b.cols, encoding: b.encoding }));
   });
 
   documentRoute({ method: "post", path: "/api/analyze", summary: "Analyse raw terminal output given as text", scope: "read", body: AnalyzeBody, tags: ["output"] });
-  app.post("/analyze", async (c) => {
-    requireScope(c.get("caller"), "read");
+  app.post("/analyze", computes, async (c) => {
     const b = await jsonBody(c, AnalyzeBody);
     return c.json(analyzeOutput(renderOutput(b.text, { cols: b.cols }), { command: b.command, exitCode: b.exit_code }));
   });
 
   documentRoute({ method: "post", path: "/api/tokens/count", summary: "Count the tokens of a text with tiktoken (o200k_base unless told)", scope: "read", body: CountBody, tags: ["output"] });
-  app.post("/tokens/count", async (c) => {
-    requireScope(c.get("caller"), "read");
+  app.post("/tokens/count", computes, async (c) => {
     const b = await jsonBody(c, CountBody);
     const encoding = b.encoding ?? "o200k_base";
     return c.json({ tokens: countTokens(b.text, encoding), encoding });

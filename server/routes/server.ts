@@ -1,14 +1,15 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app.ts";
 import type { Runtime } from "../runtime.ts";
-import { requireScope } from "../security/auth.ts";
+import { z } from "zod";
+import { jsonBody } from "./validate.ts";
 import { limitSupport } from "../security/limits.ts";
+import { allow } from "./access.ts";
 
 /** Server-level routes: status and shutdown. */
 export function serverRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
-  app.get("/status", (c) => {
-    requireScope(c.get("caller"), "read");
+  app.get("/status", allow({ scope: "read" }), (c) => {
     return c.json({
       running: true,
       pid: process.pid,
@@ -23,8 +24,8 @@ export function serverRoutes(rt: Runtime) {
       limits: limitSupport().statement,
     });
   });
-  app.post("/server/shutdown", (c) => {
-    requireScope(c.get("caller"), "admin");
+  app.post("/server/shutdown", allow({ scope: "admin" }), async (c) => {
+    await jsonBody(c, z.object({}).strict()); // nothing to send; anything sent is a mistake
     setTimeout(() => void rt.shutdown("kill-server"), 10);
     return c.json({ stopping: true, pid: process.pid });
   });

@@ -5,6 +5,8 @@ import type { AppEnv } from "../app.ts";
 import { toAppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Caller } from "../security/auth.ts";
+import { requireFrameScope, type Access } from "../security/access.ts";
+import { allow } from "./access.ts";
 import type { Session } from "../session/session.ts";
 import { redactionEnabled } from "../security/redact.ts";
 import { StreamRedactor } from "../security/stream-redact.ts";
@@ -29,7 +31,8 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  * WS /api/sessions/:name/stream — the live terminal (attach, the dashboard). Server → client:
  * binary frames of output (the recent scrollback first), text frames of JSON events
  * ({type:"exit"} | {type:"error"}). Client → server: {type:"input",data} and {type:"resize",cols,rows},
- * accepted only from a caller with the exec scope; a read-only viewer's input is refused. Raw
+ * each an operation with the scope of its HTTP twin (send, resize: exec); a read-only viewer's
+ * input is refused. Opening the stream is reading the session: the ownership check applies. Raw
  * keystrokes cannot be judged by a role's policy (a command is typed a key at a time, edited,
  * recalled from history), so a caller acting as an agent or held to a role may watch and resize but
  * not type: it uses exec and send, which the policy checks.
@@ -38,6 +41,7 @@ export function sessionStreamRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   app.get(
     "/sessions/:name/stream",
+    allow(STREAM_ACCESS),
     upgradeWebSocket((c) => {
       const caller = c.get("caller");
       let session: Session;
@@ -59,13 +63,20 @@ export function sessionStreamRoutes(rt: Runtime) {
   return app;
 }
 
+/** Reading the stream needs read; typing and resizing, like POST .../send and .../resize, exec. */
+const STREAM_ACCESS: Access = { scope: "read", session: { param: "name" }, frames: { input: "exec", resize: "exec" } };
+
 function roleOf(caller: Caller): string | undefined {
   return (caller as { role?: string }).role;
 }
 
 /** Why this caller may not type raw keys, or null when it may. */
 function typingRefusal(caller: Caller): string | null {
-  if (!(caller.scopes.has("exec") || caller.scopes.has("admin"))) return `the token "${caller.name}" is read-only here (it lacks the exec scope)`;
+  try {
+    requireFrameScope(caller, STREAM_ACCESS, "input");
+  } catch (err) {
+    return `${(err as Error).message}: it is read-only here`;
+  }
   const held = caller.agent ? `agent "${caller.agent}"` : roleOf(caller) ? `the token "${caller.name}" (role ${roleOf(caller)})` : null;
   if (held) return `${held} may not type raw keys into a terminal: keystrokes cannot be checked against its role's policy; use exec or send (ai-session exec / send), which are checked`;
   return null;
@@ -74,7 +85,6 @@ function typingRefusal(caller: Caller): string | null {
 function viewer(rt: Runtime, session: Session, caller: Caller) {
   const refusal = typingRefusal(caller);
   const canType = refusal === null;
-  const canResize = caller.scopes.has("exec") || caller.scopes.has("admin");
   let off: (() => void) | undefined;
   return {
     onOpen(_ev: Event, ws: WSContext) {
@@ -122,7 +132,8 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
           session.writeRaw(msg.data);
           session.commands.noteInput();
         } else if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
-          if (!canResize) return deny(refusal!);
+          requireFrameScope(caller, STREAM_ACCESS, "resize");
+          rt.sessions.check({ kind: "send", agent: caller.agent, role: roleOf(caller), session: session.info() });
           const cols = Math.min(1000, Math.max(10, msg.cols as number));
           const rows = Math.min(500, Math.max(2, msg.rows as number));
           session.resize(cols, rows);

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import type { Runtime } from "../runtime.ts";
-import { requireScope } from "../security/auth.ts";
+import { sessionVisibility } from "../security/access.ts";
+import { allow } from "./access.ts";
 import {
   commandDetail,
   commandLines,
@@ -80,74 +81,65 @@ export function sessionRoutes(rt: Runtime) {
 
   // Each session with what its occupant is doing (idle, working, blocked...) as the bus sees it.
   const withStatus = <T extends { id: string }>(info: T) => ({ ...info, agent_status: rt.bus?.status?.get(info.id) ?? null });
-  app.get("/sessions", (c) => {
-    requireScope(c.get("caller"), "read");
-    return c.json(rt.sessions.list().map((s) => withStatus(s.info())));
+  // a session-limited token, or an agent, sees only the sessions it may use
+  app.get("/sessions", allow({ scope: "read", across: "filtered" }), (c) => {
+    const visible = sessionVisibility(rt, c.get("caller"));
+    return c.json(rt.sessions.list().filter((s) => visible(s.name)).map((s) => withStatus(s.info())));
   });
-  app.post("/sessions", async (c) => {
+  // a session-limited token may only create sessions it is allowed to use
+  app.post("/sessions", allow({ scope: "exec", session: { body: "name", required: "limited" } }), async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "exec");
     const { limits, ai_context: _ctx, ...body } = await jsonBody(c, CreateSessionBody);
     const wrapArgv = limits ? limitsWrapper(limitsFromBody(limits), rt.sessions.events, body.name) : undefined;
     const info = await createSession(ops, caller, { ...body, wrapArgv });
     c.set("auditNote", { name: info.name });
     return c.json(info, 201);
   });
-  app.get("/sessions/:name", (c) => {
-    requireScope(c.get("caller"), "read");
-    return c.json(withStatus(rt.sessions.get(c.req.param("name")).info()));
-  });
-  app.delete("/sessions/:name", async (c) => {
+  const reads = allow({ scope: "read", session: { param: "name" } });
+  const acts = allow({ scope: "exec", session: { param: "name" } });
+  app.get("/sessions/:name", reads, (c) => c.json(withStatus(rt.sessions.get(c.req.param("name")).info())));
+  app.delete("/sessions/:name", acts, async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "exec");
     return c.json(await killSession(ops, caller, c.req.param("name")));
   });
-  app.post("/sessions/:name/exec", async (c) => {
+  app.post("/sessions/:name/exec", acts, async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "exec");
     const body = await jsonBody(c, ExecBody);
     const result = await execCommand(ops, caller, c.req.param("name"), body);
     c.set("auditNote", { exit_code: result.exit_code, status: result.status });
     return c.json(result);
   });
-  app.post("/sessions/:name/wait", async (c) => {
+  app.post("/sessions/:name/wait", reads, async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "read");
     const body = await jsonBody(c, WaitBody);
     return c.json(await waitFor(ops, caller, c.req.param("name"), body, c.req.raw.signal));
   });
-  app.post("/sessions/:name/send", async (c) => {
+  app.post("/sessions/:name/send", acts, async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "exec");
     const body = await jsonBody(c, SendBody);
     return c.json(await sendInput(ops, caller, c.req.param("name"), body));
   });
-  app.get("/sessions/:name/read", (c) => {
+  app.get("/sessions/:name/read", reads, (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "read");
     const q = queryOf(c, ReadQuery);
     return c.json(readOutput(ops, caller, c.req.param("name"), { since: q.since, lines: q.lines, raw: truthy(q.raw), maxBytes: q.max_bytes }));
   });
-  app.get("/sessions/:name/screen", async (c) => {
+  app.get("/sessions/:name/screen", reads, async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "read");
     return c.json(await screenOf(ops, caller, c.req.param("name")));
   });
-  app.post("/sessions/:name/resize", async (c) => {
+  app.post("/sessions/:name/resize", acts, async (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "exec");
     const body = await jsonBody(c, ResizeBody);
     return c.json(resizeSession(ops, caller, c.req.param("name"), body.cols, body.rows));
   });
-  app.get("/sessions/:name/history", (c) => {
+  app.get("/sessions/:name/history", reads, (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "read");
     const q = queryOf(c, HistoryQuery);
     return c.json(applyHistoryFilter(rt.db, historyOf(ops, caller, c.req.param("name")), q));
   });
-  app.get("/sessions/:name/commands/:id", (c) => {
+  app.get("/sessions/:name/commands/:id", reads, (c) => {
     const caller = c.get("caller");
-    requireScope(caller, "read");
     const name = c.req.param("name");
     const id = Number(c.req.param("id"));
     if (!Number.isInteger(id)) throw new AppError("invalid", `"${c.req.param("id")}" is not a command id`);

@@ -5,8 +5,11 @@ import { AppError } from "../errors.ts";
 import { restoreAll, restoreByName, restoreDocument } from "../persist/restore.ts";
 import { listSnapshots, snapshotFromFile, snapshotSession } from "../persist/snapshot.ts";
 import type { Runtime } from "../runtime.ts";
-import { canTouchSession, requireSessionAccess } from "../security/tokens.ts";
+import { sessionVisibility } from "../security/access.ts";
+import { isAdmin } from "../security/auth.ts";
+import { sessionRowById } from "../session/store.ts";
 import { jsonBody, queryOf } from "./validate.ts";
+import { allow } from "./access.ts";
 
 const SnapshotBody = z.object({ document: z.boolean().optional() });
 const RestoreBody = z.object({
@@ -21,20 +24,29 @@ const RestoreBody = z.object({
  * POST /api/sessions/:name/snapshot   save a snapshot ({document:true} also returns the file text)
  * GET  /api/snapshots?name=NAME       stored snapshots, newest first
  * POST /api/restore                   {name} | {file_text, file?} | {all:true}, with optional new_name
+ * A snapshot document is the session's content: taking one, and listing them, go through the
+ * ownership check (an agent sees the snapshots of the sessions it may see).
  */
 export function snapshotRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
-  app.post("/sessions/:name/snapshot", async (c) => {
+  app.post("/sessions/:name/snapshot", allow({ scope: "exec", session: { param: "name" } }), async (c) => {
     const b = await jsonBody(c, SnapshotBody);
     return c.json(await snapshotSession(rt, c.req.param("name"), { withFile: b.document }));
   });
-  app.get("/snapshots", (c) => {
+  app.get("/snapshots", allow({ scope: "read", session: { query: "name" }, across: "filtered" }), (c) => {
     const q = queryOf(c, z.object({ name: z.string().optional() }));
     const caller = c.get("caller");
-    if (q.name) requireSessionAccess(caller, q.name);
-    return c.json(listSnapshots(rt.db, q.name).filter((s) => canTouchSession(caller, s.name)));
+    const all = listSnapshots(rt.db, q.name);
+    if (isAdmin(caller)) return c.json(all);
+    const visible = sessionVisibility(rt, caller);
+    // whose a snapshot is: the session it was taken of (its row), else the newest of its name
+    const owned = (s: { name: string; session_id: string }) => {
+      const row = sessionRowById(rt.db, s.session_id);
+      return visible(row ? { name: s.name, owner_agent: row.ownerAgent, shared: row.shared } : s.name);
+    };
+    return c.json(all.filter(owned));
   });
-  app.post("/restore", async (c) => {
+  app.post("/restore", allow({ scope: "exec", session: { body: "name" } }), async (c) => {
     const b = await jsonBody(c, RestoreBody);
     const caller = c.get("caller");
     if (b.all) return c.json(await restoreAll(rt, { audit: false, caller }));

@@ -7,6 +7,7 @@ import type { Caller } from "../security/auth.ts";
 import { time } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
+import { allow } from "./access.ts";
 
 const addSchema = z
   .object({
@@ -40,18 +41,18 @@ export function taskRoutes(rt: Runtime) {
   const { tasks } = rt.bus;
 
   documentRoute({ method: "post", path: "/api/tasks", summary: "Add a task; it goes to the least-loaded eligible live agent, or waits in the queue", scope: "exec", body: addSchema, status: 201, tags: ["tasks"] });
-  app.post("/tasks", async (c) => {
+  app.post("/tasks", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, addSchema);
     return c.json(time("task.add", () => tasks.add({ ...body, created_by: c.get("caller").agent ?? undefined })), 201);
   });
 
   documentRoute({ method: "get", path: "/api/tasks", summary: "Tasks, highest priority first", scope: "read", query: listQuery, tags: ["tasks"] });
-  app.get("/tasks", (c) => c.json(tasks.list(queryOf(c, listQuery))));
+  app.get("/tasks", allow({ scope: "read" }), (c) => c.json(tasks.list(queryOf(c, listQuery))));
 
-  app.get("/tasks/:id", (c) => c.json(tasks.get(c.req.param("id"))));
+  app.get("/tasks/:id", allow({ scope: "read" }), (c) => c.json(tasks.get(c.req.param("id"))));
 
   documentRoute({ method: "post", path: "/api/tasks/claim", summary: "Take work for an agent: a task assigned to it, else the best ready one it may do (null when none)", scope: "exec", body: claimSchema, tags: ["tasks"] });
-  app.post("/tasks/claim", async (c) => {
+  app.post("/tasks/claim", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, claimSchema);
     const agent = actingAgent(c.get("caller"), body.agent);
     if (!agent) throw new AppError("invalid", "say which agent claims (--agent NAME)");
@@ -59,13 +60,13 @@ export function taskRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "post", path: "/api/tasks/{id}/progress", summary: "Record progress and renew the lease", scope: "exec", body: progressSchema, tags: ["tasks"] });
-  app.post("/tasks/:id/progress", async (c) => {
+  app.post("/tasks/:id/progress", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, progressSchema);
     return c.json(tasks.progress(c.req.param("id"), c.get("caller").agent ?? undefined, body));
   });
 
   documentRoute({ method: "post", path: "/api/tasks/{id}/done", summary: "Finish a task with its result (failed: true to fail it)", scope: "exec", body: doneSchema, tags: ["tasks"] });
-  app.post("/tasks/:id/done", async (c) => {
+  app.post("/tasks/:id/done", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, doneSchema);
     return c.json(time("task.done", () => tasks.finish(c.req.param("id"), c.get("caller").agent ?? undefined, body)));
   });

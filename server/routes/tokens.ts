@@ -3,12 +3,13 @@ import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { requireScope, type Scope } from "../security/auth.ts";
-import { canTouchSession, checkSessionLimits, createToken, isAllowedOrigin, listTokens, requireSessionAccess, revokeToken, scopeNeeded, SCOPES, sessionOfPath } from "../security/tokens.ts";
-
-export { isAllowedOrigin, scopeNeeded, sessionOfPath };
+import type { Scope } from "../security/auth.ts";
+import { createToken, isAllowedOrigin, listTokens, revokeToken, SCOPES } from "../security/tokens.ts";
 import { jsonBody } from "./validate.ts";
 import { documentRoute } from "./openapi.ts";
+import { allow } from "./access.ts";
+
+export { isAllowedOrigin };
 
 export function requireLocalOrigin(origin: string | undefined): void {
   if (!isAllowedOrigin(origin)) {
@@ -17,36 +18,13 @@ export function requireLocalOrigin(origin: string | undefined): void {
 }
 
 /**
- * Guards every /api route: refuses foreign browser origins, checks the caller's scope for the
- * route, and keeps session-limited tokens to their sessions. Mounted once in app.ts after the
- * authentication middleware.
+ * Refuses foreign browser origins on every /api route. Mounted once in app.ts after the
+ * authentication middleware; scopes and sessions are each route's own declaration (`allow`).
  */
-export function apiGuard(): MiddlewareHandler<AppEnv> {
+export function originGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     requireLocalOrigin(c.req.header("origin"));
-    const caller = c.get("caller");
-    const path = new URL(c.req.url).pathname;
-    requireScope(caller, scopeNeeded(c.req.method, path));
-    const session = sessionOfPath(path);
-    checkSessionLimits(caller, c.req.method, path, new URL(c.req.url).searchParams);
-    if (session !== undefined) requireSessionAccess(caller, session);
-    else if (path === "/api/sessions" && c.req.method === "POST" && "sessions" in caller) {
-      // a session-limited token may only create sessions it is allowed to use
-      let name: unknown;
-      try {
-        name = (JSON.parse((await c.req.text()) || "{}") as { name?: unknown }).name;
-      } catch {
-        name = undefined;
-      }
-      if (typeof name !== "string") throw new AppError("denied", `the token "${caller.name}" is limited to some sessions: name the session to create`);
-      requireSessionAccess(caller, name);
-    }
     await next();
-    // a session-limited token sees only its sessions in the list
-    if (path === "/api/sessions" && c.req.method === "GET" && "sessions" in caller && c.res.ok) {
-      const all = (await c.res.json()) as Array<{ name: string }>;
-      c.res = c.json(all.filter((s) => canTouchSession(caller, s.name)));
-    }
   };
 }
 
@@ -80,20 +58,14 @@ documentRoute({ method: "delete", path: "/api/tokens/{name}", summary: "Revoke a
 
 export function tokenRoutes(rt: Runtime): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
-  r.get("/tokens", (c) => {
-    requireScope(c.get("caller"), "admin");
-    return c.json(listTokens(rt.db));
-  });
-  r.post("/tokens", async (c) => {
-    requireScope(c.get("caller"), "admin");
+  const admin = allow({ scope: "admin" });
+  r.get("/tokens", admin, (c) => c.json(listTokens(rt.db)));
+  r.post("/tokens", admin, async (c) => {
     const body = await jsonBody(c, CreateTokenBody);
     const scopes = typeof body.scopes === "string" ? (body.scopes.split(",").map((s) => s.trim()).filter(Boolean) as Scope[]) : body.scopes;
     const { token, info } = createToken(rt.db, { name: body.name, scopes, sessions: body.sessions, role: body.role, agent: body.agent });
     return c.json({ ...info, token }, 201);
   });
-  r.delete("/tokens/:name", (c) => {
-    requireScope(c.get("caller"), "admin");
-    return c.json(revokeToken(rt.db, c.req.param("name")));
-  });
+  r.delete("/tokens/:name", admin, (c) => c.json(revokeToken(rt.db, c.req.param("name"))));
   return r;
 }

@@ -139,29 +139,6 @@ export function requireSessionAccess(caller: Caller, session: string): void {
   throw new AppError("denied", `the token "${caller.name}" is not allowed to use the session "${session}"`);
 }
 
-/** Routes that read across sessions: a session-limited token must name one of its own (?session=NAME). */
-const CROSS_SESSION_READS = [/^\/api\/trace(\/|$)/, /^\/api\/metrics(\/|$)/];
-/** Live feeds about every session that cannot be narrowed to some: refused to session-limited tokens. */
-const CROSS_SESSION_FEEDS = [/^\/api\/events$/];
-
-/**
- * Keeps a session-limited token to its sessions on routes that are not under /api/sessions/NAME:
- * a `session` query parameter must name one of them, cross-session reads must name one, and
- * feeds about every session are refused.
- */
-export function checkSessionLimits(caller: Caller, method: string, path: string, query: URLSearchParams): void {
-  const limited = (caller as ScopedCaller).sessions;
-  if (!limited) return;
-  for (const s of query.getAll("session")) requireSessionAccess(caller, s);
-  if (method !== "GET") return;
-  if (CROSS_SESSION_FEEDS.some((r) => r.test(path))) {
-    throw new AppError("denied", `the token "${caller.name}" is limited to some sessions and cannot follow ${path}, which reports on every session`);
-  }
-  if (CROSS_SESSION_READS.some((r) => r.test(path)) && !query.has("session")) {
-    throw new AppError("denied", `the token "${caller.name}" is limited to some sessions: name one with ?session=NAME (${limited.join(", ")})`);
-  }
-}
-
 /** Parses "read,exec" (from the CLI or a form) into scopes, naming the first unknown one. */
 export function parseScopes(list: string): Scope[] {
   const scopes = list
@@ -172,32 +149,6 @@ export function parseScopes(list: string): Scope[] {
     if (!SCOPES.includes(s as Scope)) throw new AppError("invalid", `unknown scope "${s}" (use read, exec or admin)`);
   }
   return scopes as Scope[];
-}
-
-// ---- which scope each route needs ----------------------------------------------------------
-
-/** Routes that change the server itself: tokens, configuration, policies, shutdown. */
-const ADMIN_PATHS = [/^\/api\/tokens(\/|$)/, /^\/api\/config(\/|$)/, /^\/api\/polic(y|ies)(\/|$)/, /^\/api\/server\//];
-/** POST routes that only compute over what they are given or read state. */
-const READ_POSTS = [/^\/api\/compact$/, /^\/api\/analyze$/, /^\/api\/tokens\/count$/];
-
-/** The scope a request needs: admin for server settings, read for GET, exec for everything that acts. */
-export function scopeNeeded(method: string, path: string): Scope {
-  if (method === "POST" && READ_POSTS.some((r) => r.test(path))) return "read";
-  if (ADMIN_PATHS.some((r) => r.test(path))) return "admin";
-  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
-  return "exec";
-}
-
-/** The session a path is about (`/api/sessions/NAME/...`), if any. */
-export function sessionOfPath(path: string): string | undefined {
-  const m = /^\/api\/sessions\/([^/]+)/.exec(path);
-  if (!m?.[1]) return undefined;
-  try {
-    return decodeURIComponent(m[1]);
-  } catch {
-    return m[1];
-  }
 }
 
 /** An Origin header is acceptable when absent (non-browser clients) or naming a loopback host. */

@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Db } from "../../db/client.ts";
@@ -7,6 +7,7 @@ import type { Paths } from "../paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Session, type SessionInfo } from "./session.ts";
 import { insertSession, sessionRowsByName, updateSession } from "./store.ts";
+import { refuseCodeRunningEnv } from "../security/env-input.ts";
 
 export interface CreateOptions {
   name?: string;
@@ -95,6 +96,8 @@ export class SessionManager {
     if (!(cols >= 10 && cols <= 1000 && rows >= 2 && rows <= 500)) {
       throw new AppError("invalid", `a size of ${cols}x${rows} is out of range (columns 10–1000, rows 2–500)`);
     }
+    // environment is input too: under a role it may not make the shell run code by itself
+    if (opts.role || opts.agent) refuseCodeRunningEnv(opts.env, opts.role ? `the role "${opts.role}"` : `agent "${opts.agent}"`);
     this.check({ kind: "create", agent: opts.agent, cwd, role: opts.role });
     const id = opts.id ?? crypto.randomUUID();
     const env = { ...cleanEnv(process.env), ...SESSION_ENV, ...(opts.env ?? {}), AI_SESSION_SESSION: name };
@@ -172,6 +175,21 @@ export class SessionManager {
     this.events.emit("shutdown");
     await Promise.all(this.list().map((s) => s.kill().catch(() => {})));
     this.byName.clear();
+  }
+
+  /**
+   * Removes what sessions that no longer run left in the shell directory: their rc files and the
+   * environment file their shell kept (a crash leaves them behind). Called at server start.
+   */
+  removeLeftovers(): void {
+    const live = new Set(this.list().map((s) => s.id));
+    let entries: string[];
+    try {
+      entries = readdirSync(this.paths.shellDir);
+    } catch {
+      return; // no shell directory yet
+    }
+    for (const entry of entries) if (!live.has(entry)) rmSync(join(this.paths.shellDir, entry), { recursive: true, force: true });
   }
 
   private nextName(): string {

@@ -8,7 +8,7 @@ import { Screen } from "./screen.ts";
 import { prepareShell, type ShellKind } from "./shell-integration.ts";
 import { CommandTracker } from "./command-tracker.ts";
 import { keyBytes } from "./keys.ts";
-import { readShellEnv } from "./shell-env.ts";
+import { readShellEnv, scrubShellEnv } from "./shell-env.ts";
 import type { SessionEvents } from "./events.ts";
 import type { Db } from "../../db/client.ts";
 import { commandCount, updateSession } from "./store.ts";
@@ -170,6 +170,8 @@ export class Session {
 
   private onMark(m: Mark): void {
     if (m.kind === "A" || m.kind === "D") this.readyResolve();
+    // the shell has just written its environment file: its secrets go before anyone reads it
+    if (m.kind === "D" && (this.kind === "bash" || this.kind === "zsh")) scrubShellEnv(this.stateFile);
     this.commands.onMark(m);
   }
 

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { chmodSync, closeSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { redactEnv, redactionEnabled, secretName, SECRET_HINTS } from "../security/redact.ts";
 
 /** The last complete listing read per file, for a read that catches the shell mid-write. */
 const lastComplete = new Map<string, { text: string; env: Record<string, string> }>();
@@ -101,4 +102,46 @@ export function parseExportListing(text: string): Record<string, string> {
     i++;
   }
   return env;
+}
+
+/** A value as a single-quoted shell word (what parseExportListing reads back). */
+function quoted(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Redacts the secrets in the shell's environment file: the value of a variable whose name looks
+ * secret (`GITHUB_TOKEN`) or whose value has a known secret shape is replaced, as snapshots and the
+ * database store it (a restore leaves such a variable unset, so nothing needs the real value).
+ * Called when the shell has just written the file (a command's end), so the plain text lives on
+ * disk only between the shell's write and this rewrite. The file is replaced whole (written 0600
+ * beside it, then renamed), so no reader sees half of it. Unchanged when redaction is off.
+ */
+export function scrubShellEnv(file: string): void {
+  if (!redactionEnabled()) return;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return;
+  }
+  if (!text.endsWith("\n") || !(secretName(text) || SECRET_HINTS.some((h) => text.includes(h)))) return;
+  const env = parseExportListing(text);
+  const redacted = redactEnv(env, true);
+  if (redacted === env) return;
+  let listing = "";
+  for (const [name, value] of Object.entries(redacted)) listing += `export ${name}=${quoted(value)}\n`;
+  const tmp = `${file}.scrub`;
+  try {
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeSync(fd, listing);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+  } catch {
+    // the session is ending (its directory is going away)
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
 /**
@@ -11,6 +11,8 @@ import { basename, join } from "node:path";
  * status through `$?` in its prompt but has no start mark).
  * At every prompt, before the D mark, the shell also writes its exported environment to a state
  * file (a builtin, no fork), so it is current when a command's result is returned.
+ * Every file here is the owner's alone (0600, in a 0700 directory) whatever the umask: the rc files
+ * are written so, and the state file exists (0600) before the shell first truncates it.
  */
 export type ShellKind = "bash" | "zsh" | "sh" | "other";
 
@@ -30,15 +32,27 @@ export interface ShellLaunch {
   stateFile: string;
 }
 
+/** Writes a file only its owner can read, whatever the umask and whatever was there before. */
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
 /** Writes the rc files for one session and returns how to start its shell. */
 export function prepareShell(shell: string, sessionDir: string, nonce: string): ShellLaunch {
   mkdirSync(sessionDir, { recursive: true, mode: 0o700 });
+  chmodSync(sessionDir, 0o700);
   const kind = shellKindOf(shell);
   const stateFile = join(sessionDir, "env");
+  if (kind === "bash" || kind === "zsh") {
+    // the shells that write it: its mode is kept by every `export -p > file` that follows
+    closeSync(openSync(stateFile, "w", 0o600));
+    chmodSync(stateFile, 0o600);
+  }
   const mark = (kind: string) => `\\033]133;${kind};aid=${nonce}\\007`;
   if (kind === "bash") {
     const rc = join(sessionDir, "bashrc");
-    writeFileSync(
+    writePrivate(
       rc,
       `# ai-session shell integration (generated)
 [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc
@@ -46,7 +60,7 @@ export function prepareShell(shell: string, sessionDir: string, nonce: string): 
 __ais_state=${shq(stateFile)}
 __ais_prompt() {
   local s=$?
-  builtin export -p > "$__ais_state" 2>/dev/null
+  builtin export -p >| "$__ais_state" 2>/dev/null
   builtin printf '${mark("D;%s")}' "$s"
   return $s
 }
@@ -65,7 +79,7 @@ unset AI_SESSION_NONCE
   if (kind === "zsh") {
     const zdot = join(sessionDir, "zdotdir");
     mkdirSync(zdot, { recursive: true, mode: 0o700 });
-    writeFileSync(
+    writePrivate(
       join(zdot, ".zshrc"),
       `# ai-session shell integration (generated)
 ZDOTDIR="\${AI_SESSION_USER_ZDOTDIR:-$HOME}"
@@ -73,7 +87,7 @@ ZDOTDIR="\${AI_SESSION_USER_ZDOTDIR:-$HOME}"
 __ais_state=${shq(stateFile)}
 __ais_precmd() {
   local s=$?
-  builtin export -p > "$__ais_state" 2>/dev/null
+  builtin export -p >| "$__ais_state" 2>/dev/null
   builtin printf '${mark("D;%s")}' "$s"
   return $s
 }
@@ -92,7 +106,7 @@ unset AI_SESSION_NONCE
   if (kind === "sh") {
     const rc = join(sessionDir, "shrc");
     // POSIX sh expands parameters in PS1 at every prompt: `$?` there is the last exit status.
-    writeFileSync(
+    writePrivate(
       rc,
       `# ai-session shell integration for plain sh (generated)
 __ais_esc=$(printf '\\033'); __ais_bel=$(printf '\\007')
@@ -100,7 +114,6 @@ PS1="\${__ais_esc}]133;D;\\$?;aid=${nonce}\${__ais_bel}\${__ais_esc}]133;A;aid=$
 unset AI_SESSION_NONCE
 `,
     );
-    chmodSync(rc, 0o600);
     return { argv: [shell, "-i"], env: { ENV: rc }, kind, stateFile };
   }
   return { argv: [shell], env: {}, kind, stateFile };

@@ -186,11 +186,11 @@ describe("MCP over stdio (ai-session mcp)", () => {
       expect(stale.isError).toBe(true);
       expect(textOf(stale)).toMatch(/^conflict: /);
 
-      // bob (standard tier) may not end a session alice owns; she may
+      // bob may not end (nor even see) a session alice owns; she may
       expectOk(await call(alice, "create_session", { name: "alice-work", cwd: "/tmp" }));
       const refused = await call(bob, "kill_session", { session: "alice-work" });
       expect(refused.isError).toBe(true);
-      expect(textOf(refused)).toContain('belongs to the agent "alice"');
+      expect(textOf(refused)).toContain('belongs to agent "alice"');
       expectOk(await call(alice, "kill_session", { session: "alice-work" }));
 
       const decision = await call(alice, "record_decision", { what: "skip net.test.ts in CI?", options: ["skip", "fix now"], choice: "fix now", reasoning: "it guards the retry logic" });
