@@ -84,7 +84,8 @@ const TRAILING_BOX_RULE = /(\S)[ \t]+[━─═⎯]{3,}[ \t]*$/;
  */
 function shortenRules(line: string): string {
   if (line.length < 16 || !hasRule(line)) return line;
-  line = line.replace(TRAILING_BOX_RULE, "$1");
+  // A title drawn between rules (`══ Failed ════`) keeps a rule's mark on each side.
+  line = line.replace(TRAILING_BOX_RULE, (m, last: string) => (/^\s*[━─═⎯]/.test(line) ? `${last} ${m.trim().at(-1)}` : last));
   // A run that opens a title (`************* Module app.cli`) is part of how the title reads: it stays.
   return line.replace(/([⎯━─═=_~*#-])\1{7,}|(?:([_-]) ){6,}\2?/g, (run, ch: string | undefined, spaced: string | undefined, at: number) =>
     at === 0 && /\S/.test(line.slice(run.length)) ? run : (ch ?? spaced ?? "").repeat(3),

@@ -82,8 +82,11 @@ function kindOf(line: string, scope: string, given: string | null, known?: Locat
   // Only the first quoted name varies within a kind (the subject); later ones (a type) are the kind's.
   const shape = values.length ? `${parts[0]}\u0001${message.slice(parts[0]!.length + values[0]!.length)}` : message;
   const code = codeOf(message);
-  const codeAt = code ? message.indexOf(code) : -1;
-  const codePart = codeAt >= 0 && codeAt < 80 ? message.slice(0, codeAt + code.length) : "";
+  const codeAt = code ? message.lastIndexOf(code) : -1;
+  // The code as the kind's name: with what precedes it when it opens the message (`error TS2339`,
+  // `C: Style/Documentation`), alone when it ends the message (`… @stylistic/brace-style`).
+  const trailing = codeAt > 0 && message.slice(codeAt + code.length).replace(/[)\]]/g, "").trim() === "";
+  const codePart = codeAt < 0 ? "" : trailing ? code : codeAt < 80 ? message.slice(0, codeAt + code.length) : "";
   return {
     key: `${before.replace(/^[✖✗×⚠!‼ℹ]$/, "")}\u0000${codePart ? `\u0002${codePart}` : shape}`,
     loc,
@@ -151,7 +154,7 @@ function groupLine(g: Group): string {
   // Messages of one code that differ past their first quoted name: the code stands for them.
   const mixed = g.members.some((m) => m.shape !== g.firstShape);
   const varies = g.members.some((m) => m.values[0] !== g.firstValues[0]);
-  let shape = mixed ? `${g.codePart} …` : varies ? `${g.parts[0]}'…'${g.parts[1]}` : `${g.parts.join(g.firstValues[0] ?? "")}`;
+  let shape = mixed ? (g.codePart === g.code && g.code ? `… ${g.code}` : `${g.codePart} …`) : varies ? `${g.parts[0]}'…'${g.parts[1]}` : `${g.parts.join(g.firstValues[0] ?? "")}`;
   const cut = varies ? g.parts[0]!.length + 3 : 0;
   // A long shape is cut after the part that varies; its code stays at its end.
   if (!mixed && shape.length > LONG_SHAPE && shape.length - cut > 20) shape = `${shape.slice(0, Math.max(cut, LONG_SHAPE - 10))} …${g.code && !shape.slice(0, Math.max(cut, LONG_SHAPE - 10)).includes(g.code) ? ` ${g.code}` : ""}`;

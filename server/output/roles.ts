@@ -44,7 +44,7 @@ export const FACT_ROLES: ReadonlySet<Role> = new Set<Role>(["finding", "problem"
  * `Failed asserting that…`, `AssertionError`.
  */
 const ASSERTION =
-  /^\s*(?:[│├└┊┐┘╵|>]+\s*)?(?:[-+]{1,3}\s*)?(?:E\s+)?(?:[Ee]xpected|[Aa]ctual|[Rr]eceived|[Gg]ot|[Ww]ant(?:ed)?|[Ll]eft|[Rr]ight|[Ee]xpect(?:ation)?|[Dd]iff(?:erence)?|[Cc]omparison|[Aa]ssert\w*|AssertionError|[Ff]ailed asserting|[Bb]ut (?:was|got)|[Ii]nstead|[Cc]ode|[Vv]alue|[Aa]rguments|[Mm]essage|[Rr]eason|[Ss]napshot|[Oo]bject\.is)\b\s*(?:[:=(<]|\s|$)|\bexpected:?\s*<.*>\s*but was:?\s*<|\bassert(?:_eq|_ne|Equals?|That|True|False)?[!(\s]|^\s*\S{1,60} (?:!==|===|!=|==|<=|>=) \S{1,60}\s*$|\bexpect\([^)]*\)(?:\.not)?\.\w+\(/;
+  /^\s*(?:[│├└┊┐┘╵|>#]+\s*)?(?:[-+]{1,3}\s*)?(?:E\s+)?(?:[Ee]xpected|[Pp]assed in|Falsified|[Cc]ounterexample|[Aa]ctual|[Rr]eceived|[Gg]ot|[Ww]ant(?:ed)?|[Ll]eft|[Rr]ight|[Ee]xpect(?:ation)?|[Dd]iff(?:erence)?|[Cc]omparison|[Aa]ssert\w*|AssertionError|[Ff]ailed asserting|[Bb]ut (?:was|got)|[Ii]nstead|[Cc]ode|[Vv]alue|[Aa]rguments|[Mm]essage|[Rr]eason|[Ss]napshot|[Oo]bject\.is)\b\s*(?:[:=(<]|\s|$)|\bexpected:?\s*<.*>\s*but was:?\s*<|\bassert(?:_eq|_ne|Equals?|That|True|False)?[!(\s]|^\s*\S{1,60} (?:!==|===|!=|==|<=|>=) \S{1,60}\s*$|\bexpect\([^)]*\)(?:\.not)?\.\w+\(/;
 /** A failing test or example named as such: `FAIL test_x`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX`, `1) name`, `● Suite › name`. */
 const FAILURE =
   /^\s*(?:(?:FAIL(?:ED|URE)?|ERROR|Failure|Error|not ok)\b[:!]?\s+\S|--- FAIL:|[✗✖✘×✕❌●]\s+\S|\d+\)\s+\S|\(fail\)\s|_{3,} .+ _{3,}$|={3,} (?:FAIL|ERROR)|\[\s*FAIL(?:ED)?\s*\])/;
@@ -52,9 +52,11 @@ const COMMIT = /^commit [0-9a-f]{7,64}\b/;
 /** A commit of a one-line log (`git log --oneline --graph`): the graph, the short hash, the subject. */
 const ONELINE_COMMIT = /^[*|\\/ _.-]*[*]?\s*[0-9a-f]{7,12} (?!\([^)]*\d{4}-\d\d-\d\d)(?:\([^)]*\) )?\S|^\[[0-9a-f]{7,40}\] \S/;
 const DIFF_FILE = /^diff --git |^diff -[\w-]+ \S|^(?:---|\+\+\+) (?:a\/|b\/|\/dev\/null|\S+\s+\d{4}-\d\d-\d\d)|^(?:new|deleted) file mode |^rename (?:from|to) |^similarity index |^Binary files .* differ$|^Index: \S/;
+/** A diffstat line: `src/a.py | 12 +++---`, `logo.png | Bin 0 -> 1234 bytes`. */
+const DIFFSTAT = /^\s*\S.*?\s+\|\s+(?:\d+ ?[+-]*|Bin(?: \d+ -> \d+ bytes)?)\s*$/;
 const HUNK = /^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
 /** Decoration around a title: `==== FAILURES ====`, `TASK [x] *****`, `--- title ---`. */
-const BANNER = /^\s*(?:[=*#_~-]{3,}\s*\S.*?\S?\s*[=*#_~-]{3,}|\S.*\S\s+[*=]{3,})\s*$/;
+const BANNER = /^\s*(?:[=*#_~═━─-]{2,}\s*\S.*?\S?\s*[=*#_~═━─-]{1,}|\S.*\S\s+[*=═━─]{3,})\s*$/;
 /** A file named alone on its line: the heading of the rows under it. */
 const FILE_HEADING = /^\s{0,2}(?:[A-Za-z]:)?[\w@.+~\/\\-]*[\w@+~-]\.[A-Za-z][\w-]{0,9}(?::\d+:\d+)?$/;
 /** A row of `line:col  message` under such a heading, maybe after a mark (`  ✖   12:5  msg  rule`). */
@@ -102,7 +104,7 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   if (isFrame(line)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
   if (COMMIT.test(line)) return "commit";
   if (ONELINE_COMMIT.test(line)) return "subject";
-  if (DIFF_FILE.test(line)) return "patch-file";
+  if (DIFF_FILE.test(line) || DIFFSTAT.test(line)) return "patch-file";
   if (HUNK.test(line)) return "patch-hunk";
   const at = findLocation(line);
   found.at = at;
@@ -113,6 +115,8 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
     if (!matchLine) return "finding";
   }
   if (REPORT_ROW.test(line)) return "finding";
+  // A diagnostic's code and message on a line of their own (`  TS2345: Argument of type …`).
+  if (CODE_FIRST.test(line)) return "problem";
   if (ASSERTION.test(line)) return "assertion";
   if (FAILURE.test(line) && !isChatter(line)) return "failure";
   if (isSummary(line)) return "summary";
@@ -128,6 +132,7 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
 
 /** A report's row: the line, its severity and the message (`  12 | ERROR   | [x] Opening brace …`). */
 const REPORT_ROW = /^\s*\d+\s*\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info)\s*\|/;
+const CODE_FIRST = /^\s*[A-Z]{1,5}\d{2,5}:\s+\S/;
 /** A note for the reader: `Note: …`, `Hint: …`, `NOTICE: …`. */
 const NOTE = /^\s*(?:Note|NOTE|Hint|HINT|Tip|TIP|Notice|NOTICE|Important|IMPORTANT)\b\s*:/;
 /** A title after decoration: `***** Running db_test`, `==> Building`, `>>> cmd`. */

@@ -58,6 +58,8 @@ const SMALL_SECTION = 12;
 const TITLES = 80;
 /** At most this many small sections are kept whole. */
 const WHOLE_SECTIONS = 8;
+/** A section listing files stays whole up to this many. */
+const FILE_SECTION = 40;
 /** A titled paragraph this small is kept whole (terraform's `Outputs:`). */
 const SMALL_PARAGRAPH = 8;
 /** A trace keeps at most this many of the project's frames (the first ones and the last). */
@@ -66,10 +68,15 @@ const PROJECT_FRAMES = 10;
 const HEAD_COMMITS = 5;
 /** A template with this many lines is routine. */
 const ROUTINE = 4;
+/** A summary printed this many times (per commit, per package) is routine. */
+const ROUTINE_SUMMARY = 10;
 /** An output that is mostly routine keeps its one-of-a-kind lines when there are at most this many. */
 const RARE_LINES = 12;
-/** A patch with at most this many lines is kept whole; a larger one keeps its headers. */
+/** A patch with at most this many lines is kept whole; a larger one keeps its headers and changes. */
 const SMALL_PATCH = 60;
+/** Up to this many changed lines a patch keeps them all; past it, the first few of each hunk. */
+const PATCH_CHANGES = 400;
+const CHANGES_PER_HUNK = 6;
 
 export function selectLines(info: LineInfo, options: SelectOptions = {}): Selection {
   const { roles, snippet, trace } = info;
@@ -102,9 +109,10 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   keepBlockContext(lines, roles, snippet, keep);
   const sections = keepSections(lines, roles, keep);
   keepCommits(lines, roles, keep);
-  keepPatch(roles, keep);
+  keepPatch(lines, roles, keep);
   const { quiet, idle } = keepTables(lines, roles, keep);
   keepRare(roles, snippet, templates, routine, keep);
+  keepRunStarts(lines, roles, keep);
 
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   const before = keep.slice();
@@ -178,7 +186,7 @@ function thinRoutineSummaries(roles: Role[], templates: TemplateMining, keep: bo
   for (let i = 0; i < roles.length; i++) {
     if (roles[i] !== "summary") continue;
     const id = templates.ids[i]!;
-    if (templates.counts[id]! < ROUTINE) continue;
+    if (templates.counts[id]! < ROUTINE_SUMMARY) continue;
     const at = byTemplate.get(id);
     if (at) at.push(i);
     else byTemplate.set(id, [i]);
@@ -286,7 +294,10 @@ export function selectShort(info: LineInfo): Selection {
   // Many lines of one template fold only where a summary accounts for them.
   const summed = roles.includes("summary");
   const table = statusRows(lines);
-  const keep = roles.map((r, i) => r !== "chatter" && r !== "library-frame" && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
+  // The first frame of each trace stays: it says where the error was raised.
+  const firstFrame = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (info.trace[i]! >= 0 && (i === 0 || info.trace[i - 1] !== info.trace[i])) firstFrame[i] = 1;
+  const keep = roles.map((r, i) => r !== "chatter" && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
   return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
 }
 
@@ -321,7 +332,9 @@ function keepSections(lines: string[], roles: Role[], keep: boolean[]): Array<[n
     let h = i + 1;
     while (h < lines.length && roles[h] === "section") h++;
     if (roles[h] === "change" || roles[h] === "finding" && h > i + 1) keep[i] = true;
-    if (!banner && items > 0 && (paragraph ? items <= SMALL_PARAGRAPH && !snippetIn(roles, i + 1, end) : items <= SMALL_SECTION)) small.push([i, end]);
+    // A list of files (untracked files, files to commit) stays whole when longer too.
+    const limit = fileList(lines, i + 1, end) ? FILE_SECTION : SMALL_SECTION;
+    if (!banner && items > 0 && (paragraph ? items <= SMALL_PARAGRAPH && !snippetIn(roles, i + 1, end) : items <= limit)) small.push([i, end]);
   }
   // Titles between decorations (`TASK [deploy] ****`, `***** Running db_test`) are the output's
   // structure: all of them stay when there are not too many.
@@ -339,6 +352,15 @@ function keepSections(lines: string[], roles: Role[], keep: boolean[]): Array<[n
     }
   }
   return sections;
+}
+
+/** Are the non-blank lines from..to each a path, perhaps after a word (`modified:   a.ts`)? */
+function fileList(lines: string[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const t = lines[k]!.trim();
+    if (t && !/^(?:[\w ]+:\s+)?\S*[\w-]+(?:\.\w+|\/)(?: -> \S+)?$/.test(t) && !/^\(use /.test(t)) return false;
+  }
+  return true;
 }
 
 function snippetIn(roles: Role[], from: number, to: number): boolean {
@@ -363,16 +385,35 @@ function keepCommits(lines: string[], roles: Role[], keep: boolean[]): void {
   });
 }
 
-/** A small patch stays whole; a large one keeps its file and hunk headers. */
-function keepPatch(roles: Role[], keep: boolean[]): void {
-  let lines = 0;
-  for (const r of roles) if (r === "patch-line") lines++;
-  if (lines === 0) return;
+/**
+ * A patch keeps its file and hunk headers and its changed lines; context lines stay in a small
+ * patch only. A very large patch keeps the first changed lines of each hunk.
+ */
+function keepPatch(lines: string[], roles: Role[], keep: boolean[]): void {
+  let total = 0;
+  let changed = 0;
+  for (let i = 0; i < roles.length; i++) {
+    if (roles[i] !== "patch-line") continue;
+    total++;
+    if (isChange(lines[i]!)) changed++;
+  }
+  if (total === 0) return;
+  let inHunk = 0;
   for (let i = 0; i < roles.length; i++) {
     const r = roles[i]!;
-    if (r === "patch-hunk") keep[i] = true;
-    else if (r === "patch-line" && lines <= SMALL_PATCH) keep[i] = true;
+    if (r === "patch-hunk" || r === "patch-file") {
+      keep[i] = true;
+      inHunk = 0;
+    } else if (r === "patch-line") {
+      if (total <= SMALL_PATCH) keep[i] = true;
+      else if (isChange(lines[i]!) && (changed <= PATCH_CHANGES || ++inHunk <= CHANGES_PER_HUNK)) keep[i] = true;
+    }
   }
+}
+
+function isChange(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return (c === 43 || c === 45) && !line.startsWith("+++ ") && !line.startsWith("--- ");
 }
 
 /**
@@ -390,8 +431,30 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
     if (routine[i]) routineLines++;
     else if (!keep[i] && !snippet[i] && (r === "plain" || r === "match" || r === "section") && templates.counts[templates.ids[i]!] === 1) rare.push(i);
   }
-  if (routineLines * 2 < lines || rare.length > RARE_LINES) return;
+  if (routineLines * 2 < lines || rare.length > Math.max(RARE_LINES, lines / 40)) return;
   for (const i of rare) keep[i] = true;
+}
+
+/**
+ * Lines that begin with an id repeated in runs (`git blame`'s commit, an annotated listing): the
+ * first line of each run says where the next stretch comes from.
+ */
+function keepRunStarts(lines: string[], roles: Role[], keep: boolean[]): void {
+  const id = (l: string) => /^\^?([0-9a-f]{7,40})\b/.exec(l)?.[1] ?? null;
+  let withId = 0;
+  let nonBlank = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (roles[i] === "blank") continue;
+    nonBlank++;
+    if (id(lines[i]!)) withId++;
+  }
+  if (nonBlank < 10 || withId * 10 < nonBlank * 8) return;
+  let last: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const current = id(lines[i]!);
+    if (current && current !== last) keep[i] = true;
+    last = current;
+  }
 }
 
 /** Tables: the header and every row whose status is not the common one stay; the common rows fold. */

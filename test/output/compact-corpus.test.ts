@@ -9,6 +9,7 @@ import { familiesOf } from "../../server/output/parsers/index.ts";
 import { CORPUS_COLS, FIXTURES, factKept, loadCorpus, unmetExpectations } from "./corpus.ts";
 
 const corpus = loadCorpus();
+const SHARED_FORMATS = new Set(["gcc", "node", "eslint"]);
 /** grep's file:line:text lines look like any tool's locations; only the command says it is grep. */
 const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches"]);
 
@@ -87,12 +88,13 @@ describe.each(corpus.map((f) => [f.name, f] as const))("%s", (_name, fixture) =>
 
   test("no recogniser of another tool claims it, by its command or by its output", () => {
     // A recogniser may claim the capture's own family, or a tool its command line runs (a make
-    // target, the unittest run of a git bisect). GNU's diagnostic format (`file:line:col: error:`)
-    // is shared by many tools: from the output alone it is read as gcc's.
+    // target, the unittest run of a git bisect). Some formats are shared by many tools: from the
+    // output alone, GNU's diagnostics (`file:line:col: error:`) read as gcc's, a JavaScript stack
+    // trace as node's, eslint's stylish rows (stylelint prints them too) as eslint's.
     const ran = facts.command.split(/[\s'"();|&=]+/).filter(Boolean);
     for (const command of [facts.command, ""]) {
       const { parser } = analyzeWith(rendered, { command, exitCode: facts.exit_code });
-      if (parser.tool === "generic" || (command === "" && parser.tool === "gcc")) continue;
+      if (parser.tool === "generic" || (command === "" && SHARED_FORMATS.has(parser.tool))) continue;
       const families = familiesOf(parser);
       expect(families.some((f) => f === facts.family || ran.some((w) => w === f || w.startsWith(f)))).toBe(true);
     }

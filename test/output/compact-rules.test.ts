@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { compactOutput } from "../../server/output/compact.ts";
+import { groupedLocations } from "./corpus.ts";
 
 const hint = (a: number, b: number) => `ai-session read dev --command 4 --lines ${a}-${b}`;
 const lineNo = (raw: string, text: string) => raw.split("\n").indexOf(text) + 1;
@@ -223,7 +224,8 @@ describe("shellcheck findings", () => {
     expect(out).toContain("     ^-^ SC2250 (style): Prefer putting braces around variable references even when not strictly required.");
     // the first two of a kind are printed whole; the others are listed by file:line:col (the caret's column)
     const group = out.split("\n").find((l) => l.startsWith("  └ 4 more (SC2250 (style): Prefer putting braces"));
-    expect(group).toEndWith(" at: deploy.sh:7:9 deploy.sh:7:12 deploy.sh:12:9 deploy.sh:12:15");
+    expect(group).toEndWith(" at: deploy.sh:7:9,12 12:9,15");
+    expect([...groupedLocations(group!)].sort()).toEqual(["deploy.sh:12:15", "deploy.sh:12:9", "deploy.sh:7:12", "deploy.sh:7:9"]);
     // fewer of a kind stay as they are, with their location line
     expect(out).toContain("In deploy.sh line 9:");
     expect(out).toContain("     ^-^ SC2086 (info): Double quote to prevent globbing and word splitting.");

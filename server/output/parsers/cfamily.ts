@@ -11,8 +11,14 @@ function parseCompiler(lines: string[]): OutputError[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const m = GCC.exec(line);
-    if (m && m[4] !== "note") {
-      errors.push(issue(m[5]!, m[4] === "warning" ? "warning" : "error", m[1]!, m[2]!, m[3]!, m[6] ?? null));
+    if (m) {
+      errors.push(issue(m[5]!, m[4] === "warning" ? "warning" : m[4] === "note" ? "note" : "error", m[1]!, m[2]!, m[3]!, m[6] ?? null));
+      continue;
+    }
+    // Where a template was instantiated from: `src/a.cpp:13:38:   required from here`.
+    const from = /^(.+?):(\d+):(\d+):\s+required from (.+)$/.exec(line);
+    if (from) {
+      errors.push(issue(`required from ${from[4]}`, "note", from[1]!, from[2]!, from[3]!));
       continue;
     }
     const l = LINKER.exec(line);
@@ -29,7 +35,7 @@ function parseCompiler(lines: string[]): OutputError[] {
 
 function counts(errors: OutputError[]) {
   const warnings = errors.filter((e) => e.severity === "warning").length;
-  return { warnings, errors: errors.length - warnings };
+  return { warnings, errors: errors.filter((e) => e.severity === "error").length };
 }
 
 export const cfamily: Parser = {
@@ -44,14 +50,32 @@ export const cfamily: Parser = {
   },
 };
 
+/** A test harness's failure line: `db/db_test.cc:1248: failed: …`, gtest's `[  FAILED  ] Suite.Test`. */
+const HARNESS_FAILURE = /^(\S+\.\w+):(\d+): (?:[Ff]ailed|[Ff]ailure|FAILED)\b/;
+/** The test a harness is running: `==== Test DBTest.Get`, gtest's `[ RUN      ] Suite.Test`. */
+const HARNESS_TEST = /^(?:=+ Test|\[ RUN +\]) (\S+)/;
+
 export const make: Parser = {
   tool: "make",
   // `make check` and `make test` run a test harness: its output says which.
   matches: (text, command) => (commandStarts(command, "make", "gmake") && !/^g?make\b.*\s(?:check|test|tests)\b/.test(command.trim())) || /^g?make(\[\d+\])?: /m.test(text),
-  parse(lines) {
+  parse(lines, _text, command = "") {
     const errors = parseCompiler(lines);
+    // `make check`: the failures of the test harness it runs, and the test each was in.
+    const tests: string[] = [];
+    let running: string | null = null;
+    for (const line of lines) {
+      const t = HARNESS_TEST.exec(line);
+      if (t) running = t[1]!;
+      const f = HARNESS_FAILURE.exec(line) ?? /^\[ {2}FAILED {2}\] (\S+)/.exec(line);
+      if (!f) continue;
+      if (f[2]) errors.push(issue(line, "error", f[1]!, f[2]!, null, "test"));
+      const name = f[2] ? running : f[1]!;
+      if (name && !tests.includes(name)) tests.push(name);
+    }
     const c = counts(errors);
-    return { tool: "make", kind: "build", errors, tests_failed: [], counts: c, verdict: c.errors > 0 ? "failed" : undefined };
+    const isTest = tests.length > 0 || (/\s(?:check|test|tests)\b/.test(command) && errors.length === 0);
+    return { tool: "make", kind: isTest ? "test" : "build", errors, tests_failed: tests, counts: c, verdict: c.errors > 0 ? "failed" : undefined };
   },
 };
 

@@ -2,7 +2,14 @@
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
 import { pythonTracebacks } from "./python.ts";
 
+/** A file in git's status: `modified:   a.ts` (long format), ` M a.ts` / `R  a -> b` (short format). */
+const STATUS_LINE = /^\s+(?:modified|deleted|new file|renamed|copied|typechange|both modified|both added|both deleted|added by us|added by them|deleted by us|deleted by them):\s+\S|^(?:[ MTADRCU?!][ MTADRCU?!]) \S/;
+
 export const git: Parser = {
+  // Each file of a status is a fact: which file, and how it changed.
+  roles(lines, roles) {
+    for (let i = 0; i < lines.length; i++) if (roles[i] !== "patch-line" && STATUS_LINE.test(lines[i]!)) roles[i] = "patch-file";
+  },
   tool: "git",
   matches: (text, command) =>
     commandStarts(command, "git") ||

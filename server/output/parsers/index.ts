@@ -24,11 +24,11 @@ export const parsers: Parser[] = [
 /** The tool families each recogniser's rules are for. */
 const FAMILIES = new Map<Parser, string[]>([
   [jest, ["jest"]], [vitest, ["vitest"]], [bunTest, ["bun"]], [nodeTest, ["node"]], [mocha, ["mocha"]],
-  [pytest, ["pytest"]], [unittest, ["unittest"]], [rust, ["rust", "cargo", "rustc"]], [tsc, ["tsc"]],
+  [pytest, ["pytest"]], [unittest, ["unittest"]], [rust, ["rust", "cargo", "rustc"]], [tsc, ["tsc", "vue-tsc"]],
   [eslint, ["eslint"]], [biome, ["biome"]], [go, ["go"]], [jvm, ["maven", "mvn", "gradle", "javac"]],
   [shellcheck, ["shellcheck"]], [jsInstall, ["npm", "yarn", "pnpm", "bun"]], [pip, ["pip"]], [apt, ["apt"]],
-  [docker, ["docker"]], [git, ["git"]], [cmake, ["cmake"]], [make, ["make"]], [cfamily, ["gcc", "clang"]],
-  [pythonTraceback, ["python"]], [nodeError, ["node"]], [listing, ["ls", "tree", "grep", "find", "du", "npm"]],
+  [docker, ["docker"]], [git, ["git"]], [cmake, ["cmake"]], [make, ["make"]], [cfamily, ["gcc", "clang", "g++", "c++", "cc"]],
+  [pythonTraceback, ["python"]], [nodeError, ["node", "tsx", "ts-node", "deno"]], [listing, ["ls", "tree", "grep", "find", "du", "npm"]],
 ]);
 
 /**

@@ -1,8 +1,12 @@
 /** JavaScript test runners: jest, vitest, bun test, node --test and mocha. */
-import { commandStarts, issue, numberOf, type OutputError, type Parser, type ParseResult } from "../types.ts";
+import { commandStarts, programCommand, issue, numberOf, type OutputError, type Parser, type ParseResult } from "../types.ts";
 
 /** `at fn (file:line:col)` frames outside node_modules and node internals: where a failure happened in the user's code. */
-const JS_FRAME = /(?:at |❯ )(?:.*? \()?(?:file:\/\/)?((?:\/|\.{0,2}\/?)[^\s():]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?/;
+const JS_FRAME = /(?:at |❯ )(?:async )?(?:.*? \()?(?:file:\/\/)?((?:\/|\.{0,2}\/?)[^\s():]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?/;
+
+function isJsFrame(line: string): boolean {
+  return /^\s+at /.test(line);
+}
 
 export function firstUserFrame(lines: string[], from: number, to: number): RegExpExecArray | null {
   for (let i = from; i < Math.min(to, lines.length); i++) {
@@ -130,7 +134,9 @@ export const mocha: Parser = {
 
 export const nodeError: Parser = {
   tool: "node",
-  matches: (text, command) => commandStarts(command, "node", "bun", "deno", "tsx", "ts-node") || /^Node\.js v\d+/m.test(text) || /^\s+at .+ \((?:file:\/\/|node:)/m.test(text),
+  // A script run by a JavaScript runtime; not the runtime's own test runner, linter or checker.
+  matches: (text, command) =>
+    (commandStarts(command, "node", "bun", "deno", "tsx", "ts-node") && !/^(?:bun|deno)\s+(?:test|lint|check|fmt|task|install|add)\b/.test(programCommand(command))) || /^Node\.js v\d+/m.test(text) || /^\s+at .+ \((?:file:\/\/|node:)/m.test(text),
   parse(lines) {
     const errors: OutputError[] = [];
     lines.forEach((line, i) => {
@@ -139,6 +145,11 @@ export const nodeError: Parser = {
       const at = firstUserFrame(lines, i + 1, i + 20);
       const code = m[2] ?? /code: '(\w+)'/.exec(lines.slice(i, i + 20).join("\n"))?.[1] ?? m[1]!;
       errors.push(issue(line, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, code));
+      // The other frames in the program's own files, as notes: the way the error came.
+      for (let j = i + 1; j < Math.min(lines.length, i + 20) && isJsFrame(lines[j]!); j++) {
+        const f = JS_FRAME.exec(lines[j]!);
+        if (f && f !== at && !f[1]!.includes("node_modules") && !f[1]!.startsWith("node:") && `${f[1]}:${f[2]}` !== `${at?.[1]}:${at?.[2]}`) errors.push(issue(`called from ${lines[j]!.trim()}`, "note", f[1]!, f[2]!, f[3]!, code));
+      }
     });
     return { tool: "node", kind: errors.length ? "runtime_error" : "other", errors, tests_failed: [], counts: { errors: errors.length }, verdict: errors.length ? "failed" : undefined };
   },

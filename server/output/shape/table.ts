@@ -60,9 +60,21 @@ function barCells(row: string): string[] {
   return row.replace(/^\s*\|/, "").replace(/\|\s*$/, "").split("|").map((c) => c.trim());
 }
 
+/** A table this small is read whole: every row says something. */
+const SMALL_TABLE = 12;
+/** A report of files (the first column a path, a row per file) is read whole up to this many rows. */
+const FILE_REPORT = 40;
+
 /** The common and the odd rows of one table, from the values of its columns. */
 function classify(result: StatusRows, h: number, first: number, values: string[][], names: string[]): boolean {
   const rows = values.length;
+  // Small tables and per-file reports (coverage, lint summaries) keep every row.
+  const perFile = values.filter((v) => /[\w-]\.[A-Za-z]\w{0,7}$|\//.test(v[0] ?? "")).length * 10 >= rows * 8;
+  if (rows <= SMALL_TABLE || (perFile && rows <= FILE_REPORT)) {
+    result.header[h] = 1;
+    for (let r = 0; r < rows; r++) result.odd[first + r] = 1;
+    return true;
+  }
   const statusCols: Array<{ col: number; common: string }> = [];
   for (let c = 0; c < names.length; c++) {
     const column = values.map((v) => v[c] ?? "");
