@@ -136,9 +136,64 @@ function emitKept(lines: string[], i: number, keep: boolean[], out: string[], fo
   return j;
 }
 
+/**
+ * A JSON document on one long line (`--format json`): its values without the fields that say
+ * little (true, false, null, empty), each element of its top arrays on a line of its own, written
+ * as the tool wrote them (compact JSON), so that `"message":"…","path":"…"` reads as in the line.
+ */
+function jsonExcerpt(line: string): string | null {
+  const t = line.trim();
+  if (!((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]")))) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(t);
+  } catch {
+    return null;
+  }
+  const slim = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(slim).filter((x) => x !== undefined);
+    if (v && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const s = slim(x);
+        if (s === undefined || typeof s === "boolean" || s === null || (Array.isArray(s) && s.length === 0) || (typeof s === "object" && s !== null && Object.keys(s).length === 0) || s === "") continue;
+        out[k] = s;
+      }
+      return out;
+    }
+    return v;
+  };
+  const lines: string[] = [];
+  const walk = (v: unknown, depth: number) => {
+    // Arrays of objects near the top are listed element by element; the rest as one line.
+    if (depth < 3 && v && typeof v === "object" && !Array.isArray(v)) {
+      const scalars: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (Array.isArray(x) && x.some((e) => e && typeof e === "object")) {
+          if (Object.keys(scalars).length) lines.push(JSON.stringify(scalars).slice(1, -1));
+          for (const k2 of Object.keys(scalars)) delete scalars[k2];
+          lines.push(`${JSON.stringify(k)}:`);
+          for (const e of x) walk(e, depth + 1);
+        } else scalars[k] = x;
+      }
+      if (Object.keys(scalars).length) lines.push(JSON.stringify(scalars).slice(1, -1));
+      return;
+    }
+    lines.push(JSON.stringify(v));
+  };
+  walk(slim(doc), 0);
+  const text = lines.join("\n");
+  return text.length < t.length ? text : null;
+}
+
 /** A giant line (minified code, a base64 blob) keeps its start and end around a marker. */
 function clipLong(line: string, i: number, folds: Fold[], hint: ExpandHint): string {
   if (line.length <= LONG_LINE) return line;
+  const excerpt = jsonExcerpt(line);
+  if (excerpt) {
+    folds.push({ from: i + 1, to: i + 1, reason: "the true/false/null and empty fields of one JSON document" });
+    return `${excerpt}\n… JSON without its true/false/null and empty fields, one element a line (${hint(i + 1, i + 1)})`;
+  }
   const cut = line.length - LONG_LINE_HEAD - LONG_LINE_TAIL;
   folds.push({ from: i + 1, to: i + 1, reason: `${cut} characters of one long line` });
   return `${line.slice(0, LONG_LINE_HEAD)} … ${cut} characters folded (${hint(i + 1, i + 1)}) … ${line.slice(-LONG_LINE_TAIL)}`;

@@ -52,6 +52,8 @@ const COMMIT = /^commit [0-9a-f]{7,64}\b/;
 /** A commit of a one-line log (`git log --oneline --graph`): the graph, the short hash, the subject. */
 const ONELINE_COMMIT = /^[*|\\/ _.-]*[*]?\s*[0-9a-f]{7,12} (?!\([^)]*\d{4}-\d\d-\d\d)(?:\([^)]*\) )?\S|^\[[0-9a-f]{7,40}\] \S/;
 const DIFF_FILE = /^diff --git |^diff -[\w-]+ \S|^(?:---|\+\+\+) (?:a\/|b\/|\/dev\/null|\S+\s+\d{4}-\d\d-\d\d)|^(?:new|deleted) file mode |^rename (?:from|to) |^similarity index |^Binary files .* differ$|^Index: \S/;
+/** A file in a short status (git, svn, hg): `M  src/a.py`, `?? notes.txt`, `R  a.md -> b.md`. */
+const STATUS_PATH = /^[ MADRCUT?!~]{1,2} {1,7}\S*[\w-](?:\.\w+|\/)(?: -> \S+)?$/;
 /** A diffstat line: `src/a.py | 12 +++---`, `logo.png | Bin 0 -> 1234 bytes`. */
 const DIFFSTAT = /^\s*\S.*?\s+\|\s+(?:\d+ ?[+-]*|Bin(?: \d+ -> \d+ bytes)?)\s*$/;
 const HUNK = /^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
@@ -104,7 +106,7 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   if (isFrame(line)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
   if (COMMIT.test(line)) return "commit";
   if (ONELINE_COMMIT.test(line)) return "subject";
-  if (DIFF_FILE.test(line) || DIFFSTAT.test(line)) return "patch-file";
+  if (DIFF_FILE.test(line) || DIFFSTAT.test(line) || STATUS_PATH.test(line)) return "patch-file";
   if (HUNK.test(line)) return "patch-hunk";
   const at = findLocation(line);
   found.at = at;
@@ -150,6 +152,8 @@ const LOG_PREFIXES = [
   /^\[?\d\d:\d\d:\d\d(?:[.,]\d+)?\]?\s+/,
   /^#\d+ \d+\.\d+ /,
   /^[\w.-]+[-_]\d+\s+\|\s/,
+  // A build tool's task or level tag that says nothing of severity (`[javac] `, `[INFO] `).
+  /^\s*\[(?:INFO|DEBUG|TRACE|(?!(?:warn|warning|error|err|fatal|fail|failed|crit|critical|alert|emerg|notice)\])[a-z][\w-]*)\] /,
 ];
 const LONGEST = 4000;
 /** The prefix is looked for in this many of the first non-blank lines; it must be on 40% of them. */

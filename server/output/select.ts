@@ -54,6 +54,8 @@ const BLOCKS_WITH_CONTEXT = 12;
 const BLOCKS_WITH_SNIPPET = 3;
 /** A section this small is kept whole (a list of files under a git status header). */
 const SMALL_SECTION = 12;
+/** A listing of sizes keeps this many of its largest. */
+const LARGEST = 8;
 /** At most this many titles are kept all. */
 const TITLES = 80;
 /** At most this many small sections are kept whole. */
@@ -68,6 +70,8 @@ const PROJECT_FRAMES = 10;
 const HEAD_COMMITS = 5;
 /** A template with this many lines is routine. */
 const ROUTINE = 4;
+/** Lines that begin and end alike (`* test <any words> (12ms) [L#3]`) are routine when this many. */
+const LOOSE_ROUTINE = 8;
 /** A summary printed this many times (per commit, per package) is routine. */
 const ROUTINE_SUMMARY = 10;
 /** An output that is mostly routine keeps its one-of-a-kind lines when there are at most this many. */
@@ -90,7 +94,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   const routine = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const id = templates.ids[i]!;
-    if (id >= 0 && templates.counts[id]! >= ROUTINE) routine[i] = 1;
+    if (id >= 0 && (templates.counts[id]! >= ROUTINE || templates.loose(i) >= LOOSE_ROUTINE)) routine[i] = 1;
   }
 
   // A routine line with a rare value in its varying word (a task `skipping` among tasks `changed`).
@@ -111,8 +115,9 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   keepCommits(lines, roles, keep);
   keepPatch(lines, roles, keep);
   const { quiet, idle } = keepTables(lines, roles, keep);
-  keepRare(roles, snippet, templates, routine, keep);
+  if (!options.listing) keepRare(roles, snippet, templates, routine, keep);
   keepRunStarts(lines, roles, keep);
+  keepLargest(lines, roles, keep);
 
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   const before = keep.slice();
@@ -429,7 +434,7 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
     if (r === "blank") continue;
     lines++;
     if (routine[i]) routineLines++;
-    else if (!keep[i] && !snippet[i] && (r === "plain" || r === "match" || r === "section") && templates.counts[templates.ids[i]!] === 1) rare.push(i);
+    else if (!keep[i] && !snippet[i] && (r === "plain" || r === "match" || r === "section") && templates.counts[templates.ids[i]!] === 1 && templates.loose(i) < LOOSE_ROUTINE) rare.push(i);
   }
   if (routineLines * 2 < lines || rare.length > Math.max(RARE_LINES, lines / 40)) return;
   for (const i of rare) keep[i] = true;
@@ -455,6 +460,22 @@ function keepRunStarts(lines: string[], roles: Role[], keep: boolean[]): void {
     if (current && current !== last) keep[i] = true;
     last = current;
   }
+}
+
+/** Sizes a listing leads with (`441M    java`, `7.2K  notes`): the largest say where the space goes. */
+function keepLargest(lines: string[], roles: Role[], keep: boolean[]): void {
+  const SIZE = /^\s*(\d+(?:[.,]\d+)?)([KMGTP]i?B?|B)?\s+\S/;
+  const unit: Record<string, number> = { "": 1, B: 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+  const sized: Array<[number, number]> = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (roles[i] === "blank") continue;
+    const m = SIZE.exec(lines[i]!);
+    if (!m) continue;
+    sized.push([i, Number(m[1]!.replace(",", ".")) * (unit[m[2]?.[0] ?? ""] ?? 1)]);
+  }
+  const nonBlank = roles.filter((r) => r !== "blank").length;
+  if (sized.length < 10 || sized.length * 10 < nonBlank * 8) return;
+  for (const [i] of sized.sort((a, b) => b[1] - a[1]).slice(0, LARGEST)) keep[i] = true;
 }
 
 /** Tables: the header and every row whose status is not the common one stay; the common rows fold. */

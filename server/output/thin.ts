@@ -85,6 +85,7 @@ export function dropRepeatedBlocks(lines: string[], keep: boolean[], roles: Role
 /** The header of a process table (top, ps): it names the %CPU and %MEM columns. */
 const PROCESS_HEADER = /^\s*(?:\S+\s+)*PID\s.*%CPU\s+%MEM\b|^\s*(?:\S+\s+)*PID\s.*%MEM\s+%CPU\b/;
 const ZERO = /^0(?:\.0+)?$/;
+const SHORT_TABLE = 12;
 /** A process table folds its idle rows only when there are at least this many. */
 const MIN_IDLE_ROWS = 3;
 
@@ -112,7 +113,8 @@ export function processRows(lines: string[]): Uint8Array | null {
       if (cells.length < cols.length || !/^\d+$/.test(cells[cols.indexOf("PID")]!)) break;
       (ZERO.test(cells[cpu]!) && ZERO.test(cells[mem]!) ? idle : busy).push(i);
     }
-    if (idle.length >= MIN_IDLE_ROWS) {
+    // A short table (a few services) is read whole.
+    if (idle.length >= MIN_IDLE_ROWS && idle.length + busy.length > SHORT_TABLE) {
       rowsOf ??= new Uint8Array(lines.length);
       for (const r of idle) rowsOf[r] = IDLE;
       for (const r of busy) rowsOf[r] = BUSY;

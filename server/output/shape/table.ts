@@ -44,6 +44,15 @@ function columnsOf(line: string): number[] | null {
   return starts;
 }
 
+const SEGMENTED_RULE = /^\s*-{2,}(?: +-{2,}){2,}\s*$/;
+
+function segmentsOf(rule: string): number[] {
+  const starts: number[] = [];
+  const re = /-+/g;
+  for (let m = re.exec(rule); m; m = re.exec(rule)) starts.push(m.index);
+  return starts;
+}
+
 function cell(row: string, from: number, to: number | undefined): string {
   // A value may start a little before its header (right-aligned numbers): take whole words.
   let a = from;
@@ -60,6 +69,8 @@ function barCells(row: string): string[] {
   return row.replace(/^\s*\|/, "").replace(/\|\s*$/, "").split("|").map((c) => c.trim());
 }
 
+/** The first rows of a table stay. */
+const FIRST_ROWS = 3;
 /** A table this small is read whole: every row says something. */
 const SMALL_TABLE = 12;
 /** A report of files (the first column a path, a row per file) is read whole up to this many rows. */
@@ -91,7 +102,8 @@ function classify(result: StatusRows, h: number, first: number, values: string[]
   if (statusCols.length === 0) return false;
   result.header[h] = 1;
   for (let r = 0; r < rows; r++) {
-    const odd = statusCols.some((s) => (values[r]![s.col] ?? "") !== s.common);
+    // The first rows stay too: a table is often sorted by what matters (time, size, count).
+    const odd = r < FIRST_ROWS || statusCols.some((s) => (values[r]![s.col] ?? "") !== s.common);
     (odd ? result.odd : result.common)[first + r] = 1;
   }
   return true;
@@ -117,10 +129,13 @@ export function statusRows(lines: string[]): StatusRows | null {
       h = end - 1;
       continue;
     }
-    const cols = columnsOf(lines[h]!);
+    // A header over a rule of dashes in segments (`% time  seconds` over `------ -------`) gives
+    // its columns by the segments, whatever its words.
+    const segmented = SEGMENTED_RULE.test(lines[h + 1] ?? "") ? segmentsOf(lines[h + 1]!) : null;
+    const cols = segmented && lines[h]!.trim() !== "" ? segmented : columnsOf(lines[h]!);
     if (!cols) continue;
     // A rule may stand between the header and the rows (`Name  Stmts  Miss  Cover` then `-----`).
-    const ruled = /^\s*[-=─━]{10,}\s*$/.test(lines[h + 1] ?? "");
+    const ruled = segmented !== null || /^\s*[-=─━]{10,}\s*$/.test(lines[h + 1] ?? "");
     let end = h + (ruled ? 2 : 1);
     while (end < lines.length && lines[end]!.trim() !== "" && !/^\s*[-=─━]{10,}\s*$/.test(lines[end]!) && lines[end]!.length >= cols[Math.max(0, cols.length - 2)]!) end++;
     const first = h + (ruled ? 2 : 1);

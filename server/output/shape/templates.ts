@@ -15,6 +15,11 @@ export interface TemplateMining {
   words(id: number): string[];
   /** Each line's own words (masked as for mining), or null for blank lines. */
   lineWords: Array<string[] | null>;
+  /**
+   * How many lines begin with the same two words and end with a word of the same shape as line
+   * `i` (whatever their length): lines alike but for names of any length in the middle.
+   */
+  loose(i: number): number;
 }
 
 /**
@@ -130,5 +135,15 @@ export function mineTemplates(lines: string[]): TemplateMining {
     if (group.length < MAX_PER_GROUP) group.push({ id, words: template });
     ids[i] = id;
   }
-  return { ids, counts, words: (id) => all[id] ?? [], lineWords };
+  const looseKey = (i: number) => {
+    const w = lineWords[i];
+    if (!w || w.length < 3) return null;
+    return `${w[0]}\u0000${w[1]}\u0000${w[w.length - 1]!.replace(/[\w]+/g, "w")}`;
+  };
+  const looseCounts = new Map<string, number>();
+  for (let i = 0; i < lines.length; i++) {
+    const k = looseKey(i);
+    if (k) looseCounts.set(k, (looseCounts.get(k) ?? 0) + 1);
+  }
+  return { ids, counts, words: (id) => all[id] ?? [], lineWords, loose: (i) => looseCounts.get(looseKey(i) ?? "") ?? 0 };
 }
