@@ -101,13 +101,17 @@ function indentOf(line: string): number {
 /** A line's own role, before the passes that look at its neighbours; `found` gets its location. */
 function roleOf(line: string, cwd: string | undefined, found: { at: Location | null }): Role {
   found.at = null;
-  if (line.length === 0 || line.trim().length === 0) return "blank";
-  if (RULE.test(line) || LOG_TAG_ONLY.test(line)) return "noise";
-  if (isFrame(line)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
-  if (COMMIT.test(line)) return "commit";
-  if (ONELINE_COMMIT.test(line)) return "subject";
-  if (DIFF_FILE.test(line) || DIFFSTAT.test(line) || STATUS_PATH.test(line)) return "patch-file";
-  if (HUNK.test(line)) return "patch-hunk";
+  // Each shape is tried only where its first character can start it (most lines are plain text).
+  let p = 0;
+  while (p < line.length && (line.charCodeAt(p) === 32 || line.charCodeAt(p) === 9)) p++;
+  if (p === line.length) return "blank";
+  const c = line[p]!;
+  if ("=*#_~-─━═⎯·.[".includes(c) && (RULE.test(line) || LOG_TAG_ONLY.test(line))) return "noise";
+  if ((p > 0 || c === "#" || c === "=") && isFrame(line)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
+  if (c === "c" && COMMIT.test(line)) return "commit";
+  if ((HEX.test(c) || "*|\\/_.-[".includes(c)) && ONELINE_COMMIT.test(line)) return "subject";
+  if ((p === 0 && "d-+nrsBI".includes(c) && DIFF_FILE.test(line)) || (line.includes(" | ") && DIFFSTAT.test(line)) || (line.length < 300 && (p > 0 || "MADRCUT?!~".includes(c)) && STATUS_PATH.test(line))) return "patch-file";
+  if (c === "@" && HUNK.test(line)) return "patch-hunk";
   const at = findLocation(line);
   found.at = at;
   if (at) {
@@ -116,9 +120,9 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
     const matchLine = /^:\S/.test(after) && !/^:\s*(?:error|warning|note)/i.test(after);
     if (!matchLine) return "finding";
   }
-  if (REPORT_ROW.test(line)) return "finding";
+  if (c >= "0" && c <= "9" && REPORT_ROW.test(line)) return "finding";
   // A diagnostic's code and message on a line of their own (`  TS2345: Argument of type …`).
-  if (CODE_FIRST.test(line)) return "problem";
+  if (c >= "A" && c <= "Z" && CODE_FIRST.test(line)) return "problem";
   if (ASSERTION.test(line)) return "assertion";
   if (FAILURE.test(line) && !isChatter(line)) return "failure";
   if (isSummary(line)) return "summary";
@@ -128,9 +132,11 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   if (severity === "warning" || NOTE.test(line)) return "warning";
   if (at) return "match";
   if (BANNER.test(line) || LEADING_DECORATION.test(line) || LABELLED_FILE.test(line)) return "section";
-  if (isData(line)) return "data";
+  if ((HEX.test(c) || c === "=") && isData(line)) return "data";
   return "plain";
 }
+
+const HEX = /[0-9a-f]/;
 
 /** A report's row: the line, its severity and the message (`  12 | ERROR   | [x] Opening brace …`). */
 const REPORT_ROW = /^\s*\d+\s*\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info)\s*\|/;

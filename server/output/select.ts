@@ -98,7 +98,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   }
 
   // A routine line with a rare value in its varying word (a task `skipping` among tasks `changed`).
-  const odd = oddInstances(templates, ROUTINE);
+  const odd = options.listing ? new Uint8Array(n) : oddInstances(templates, ROUTINE);
   for (let i = 0; i < n; i++) {
     const r = roles[i]!;
     if (FACT_ROLES.has(r) || (odd[i] && (r === "plain" || r === "match" || r === "chatter"))) keep[i] = true;
@@ -110,8 +110,8 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   thinRoutineSummaries(roles, templates, keep, lines);
   const files = keepCountedFiles(lines, roles, templates, keep);
   keepFrames(roles, trace, keep);
-  keepBlockContext(lines, roles, snippet, keep);
-  const sections = keepSections(lines, roles, keep);
+  if (!options.listing) keepBlockContext(lines, roles, snippet, keep);
+  const sections = keepSections(lines, roles, keep, !options.listing);
   keepCommits(lines, roles, keep);
   keepPatch(lines, roles, keep);
   const { quiet, idle } = keepTables(lines, roles, keep);
@@ -310,7 +310,7 @@ export function selectShort(info: LineInfo): Selection {
  * A section header stays when its section holds a kept line (the section a fact belongs to); a
  * small section stays whole, header and items (git status's lists of files).
  */
-function keepSections(lines: string[], roles: Role[], keep: boolean[]): Array<[number, number]> {
+function keepSections(lines: string[], roles: Role[], keep: boolean[], whole = true): Array<[number, number]> {
   const sections: Array<[number, number]> = [];
   const small: Array<[number, number]> = [];
   for (let i = 0; i < lines.length; i++) {
@@ -347,7 +347,7 @@ function keepSections(lines: string[], roles: Role[], keep: boolean[]): Array<[n
   if (titles.length <= TITLES) for (const [i] of titles) keep[i] = true;
   // A few small sections stay whole, header and items (git status's lists of files); many of them
   // (a recursive listing's directories) are a listing, not a structure.
-  if (small.length <= WHOLE_SECTIONS) {
+  if (whole && small.length <= WHOLE_SECTIONS) {
     for (const [i, end] of small) {
       keep[i] = true;
       for (let k = i + 1; k < end; k++) {
@@ -363,7 +363,7 @@ function keepSections(lines: string[], roles: Role[], keep: boolean[]): Array<[n
 function fileList(lines: string[], from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
     const t = lines[k]!.trim();
-    if (t && !/^(?:[\w ]+:\s+)?\S*[\w-]+(?:\.\w+|\/)(?: -> \S+)?$/.test(t) && !/^\(use /.test(t)) return false;
+    if (t && !/^(?:[\w ]+:\s+)?(?:[\w.~-]*\/)*[\w.-]*[\w-](?:\.[A-Za-z][\w-]{0,7}|\/)(?: -> \S+)?$/.test(t) && !/^\(use /.test(t)) return false;
   }
   return true;
 }
@@ -379,7 +379,10 @@ function keepCommits(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (roles[i] === "commit") commits.push(i);
   commits.forEach((i, k) => {
     // The first commits, the last, and those a ref points at (`(HEAD -> main)`, `(tag: v1.2)`).
-    if (k < HEAD_COMMITS || k === commits.length - 1 || lines[i]!.includes(" (")) keep[i] = true;
+    const shown = k < HEAD_COMMITS || k === commits.length - 1 || lines[i]!.includes(" (");
+    if (shown) keep[i] = true;
+    // The files of the other commits (`--stat`) fold with them.
+    else for (let j = i + 1; j < lines.length && roles[j] !== "commit"; j++) if (roles[j] === "patch-file" && lines[j]!.includes(" | ")) keep[j] = false;
     for (let j = i + 1; j < Math.min(lines.length, i + 8); j++) {
       if (roles[j] === "commit") break;
       if (/^ {4}\S/.test(lines[j]!)) {

@@ -103,7 +103,17 @@ export function numberOf(text: string, re: RegExp): number | undefined {
  * `env`, `time`, `npx`/`bunx`/`pnpm exec`/`yarn`, `bundle exec`, `poetry run`, `uv run`, and
  * `python -m` (the module is the program): `python3 -m pytest -q` → `pytest -q`.
  */
+let lastCommand = "";
+let lastProgram = "";
+
 export function programCommand(command: string): string {
+  if (command === lastCommand) return lastProgram;
+  lastCommand = command;
+  lastProgram = stripLaunchers(command);
+  return lastProgram;
+}
+
+function stripLaunchers(command: string): string {
   let c = command.trim();
   for (let k = 0; k < 6; k++) {
     const next = c

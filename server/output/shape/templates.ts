@@ -63,26 +63,64 @@ const SIMILARITY = 0.5;
 const MAX_PER_GROUP = 32;
 const MAX_WORDS = 40;
 
-/** A word's shape: numbers, hex ids, paths and quoted text are variables. */
-function mask(word: string): string {
-  let digits = false;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits = true;
-      break;
-    }
+/** A word with both digits and slashes: a path if the slash comes first, else a number. */
+function firstOf(line: string, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) return NUM;
     if (c === 47 || c === 92) return "<path>";
   }
-  if (digits) return NUM;
-  const q = word.charCodeAt(0);
-  if ((q === 39 || q === 34 || q === 96 || q === 0x2018) && word.length > 2) return "<q>";
-  return word.length > 40 ? WILD : word;
+  return NUM;
+}
+
+/**
+ * The line's words from `from` on (at most MAX_WORDS, within its first 600 characters), masked:
+ * numbers, hex ids and versions as `<#>`, paths as `<path>`, quoted text as `<q>`, giant words as
+ * `<*>`. The shape is read from the line; only a word that stays as it is is cut out.
+ */
+function maskedWords(line: string, from: number): string[] {
+  const words: string[] = [];
+  const end = Math.min(line.length, from + 600);
+  let i = from;
+  while (i < end && words.length < MAX_WORDS) {
+    while (i < end && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    if (i >= end) break;
+    const start = i;
+    let digits = false;
+    let path = false;
+    while (i < end) {
+      const c = line.charCodeAt(i);
+      if (c === 32 || c === 9) break;
+      if (c >= 48 && c <= 57) digits = true;
+      else if (c === 47 || c === 92) path = true;
+      i++;
+    }
+    const q = line.charCodeAt(start);
+    if (path && !digits) words.push("<path>");
+    else if (digits) words.push(path ? firstOf(line, start, i) : NUM);
+    else if ((q === 39 || q === 34 || q === 96 || q === 0x2018) && i - start > 2) words.push("<q>");
+    else words.push(i - start > 40 ? WILD : line.slice(start, i));
+  }
+  return words;
 }
 
 interface Template {
   id: number;
   words: string[];
+}
+
+/** A word with its runs of letters and digits each written `w`: `[L#12]` → `[w#w]`. */
+function wordShape(word: string): string {
+  let out = "";
+  let inWord = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    const w = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (w && !inWord) out += "w";
+    else if (!w) out += word[i];
+    inWord = w;
+  }
+  return out;
 }
 
 export function mineTemplates(lines: string[]): TemplateMining {
@@ -96,8 +134,7 @@ export function mineTemplates(lines: string[]): TemplateMining {
     let indent = 0;
     while (indent < line.length && (line.charCodeAt(indent) === 32 || line.charCodeAt(indent) === 9)) indent++;
     if (indent === line.length) continue;
-    const raw = line.slice(indent, indent + 600).split(/\s+/, MAX_WORDS);
-    const words = raw.map(mask);
+    const words = maskedWords(line, indent);
     lineWords[i] = words;
     const key = `${Math.min(indent, 16)}\u0000${words.length}`;
     let group = groups.get(key);
@@ -138,12 +175,14 @@ export function mineTemplates(lines: string[]): TemplateMining {
   const looseKey = (i: number) => {
     const w = lineWords[i];
     if (!w || w.length < 3) return null;
-    return `${w[0]}\u0000${w[1]}\u0000${w[w.length - 1]!.replace(/[\w]+/g, "w")}`;
+    return `${w[0]}\u0000${w[1]}\u0000${wordShape(w[w.length - 1]!)}`;
   };
   const looseCounts = new Map<string, number>();
+  const looseKeys: Array<string | null> = new Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const k = looseKey(i);
+    looseKeys[i] = k;
     if (k) looseCounts.set(k, (looseCounts.get(k) ?? 0) + 1);
   }
-  return { ids, counts, words: (id) => all[id] ?? [], lineWords, loose: (i) => looseCounts.get(looseKey(i) ?? "") ?? 0 };
+  return { ids, counts, words: (id) => all[id] ?? [], lineWords, loose: (i) => (looseKeys[i] ? looseCounts.get(looseKeys[i]!)! : 0) };
 }
