@@ -105,7 +105,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
     else if (needleRe && r !== "blank" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
   }
   // In a listing, names are entries: `error-ex@1.3.4` or `errors.go` make no fact.
-  if (options.listing) for (let i = 0; i < n; i++) if (keep[i] && (roles[i] === "problem" || roles[i] === "warning" || roles[i] === "finding")) keep[i] = !routine[i];
+  if (options.listing) for (let i = 0; i < n; i++) if (keep[i] && (roles[i] === "problem" || roles[i] === "warning" || roles[i] === "finding")) keep[i] = !routineAt(templates, i);
 
   thinRoutineSummaries(roles, templates, keep, lines);
   const files = keepCountedFiles(lines, roles, templates, keep);

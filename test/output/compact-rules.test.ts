@@ -95,7 +95,7 @@ describe("a process table folds its idle rows", () => {
   const header = "  PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND";
   const busy = "22854 root      20   0   10.3g 119520  43324 S   6.7   0.5   0:01.21 bun";
   const resident = "    1 root      10 -10   45128  13592   6304 S   0.0   0.1   0:27.52 init";
-  const idle = Array.from({ length: 10 }, (_, i) => `${String(i + 2).padStart(5)} root       0 -20       0      0      0 I   0.0   0.0   0:00.00 kworker/${i}`);
+  const idle = Array.from({ length: 20 }, (_, i) => `${String(i + 2).padStart(5)} root       0 -20       0      0      0 I   0.0   0.0   0:00.00 kworker/${i}`);
   const raw = [
     "top - 12:22:35 up  2:36,  0 user,  load average: 5.58, 7.95, 6.88",
     "Tasks:  99 total,   1 running,  94 sleeping,   0 stopped,   4 zombie",
@@ -114,7 +114,7 @@ describe("a process table folds its idle rows", () => {
 
   test("rows with 0.0 %CPU and 0.0 %MEM fold to one marker with their count and the expand command", () => {
     for (const row of idle) expect(out).not.toContain(row);
-    expect(out).toContain(`… 10 idle processes (0.0 %CPU and %MEM) folded · ${hint(8, 17)}`);
+    expect(out).toContain(`… 20 idle processes (0.0 %CPU and %MEM) folded · ${hint(8, 27)}`);
   });
 
   test("a few idle rows, or rows without a process header, stay", () => {
