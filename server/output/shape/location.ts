@@ -40,7 +40,12 @@ function mayHold(line: string): boolean {
     const c = line.charCodeAt(i + 1);
     if ((c >= 48 && c <= 57) || c === 91) return true;
   }
-  return line.includes("(") || line.includes(" line ");
+  // `path(12,5)`: a parenthesis right before a digit.
+  for (let i = line.indexOf("("); i !== -1; i = line.indexOf("(", i + 1)) {
+    const c = line.charCodeAt(i + 1);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return line.includes(" line ");
 }
 
 function plausible(file: string): boolean {
@@ -69,7 +74,7 @@ export function findLocation(line: string): Location | null {
     }
   };
   if (line.includes(":")) consider(COLON);
-  if (line.includes("(")) consider(PAREN);
+  if (/\(\d/.test(line)) consider(PAREN);
   if (line.includes(":[")) consider(BRACKET);
   if (line.includes(" line ")) {
     consider(PYTHON);

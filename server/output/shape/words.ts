@@ -16,10 +16,18 @@ const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ing
 
 /** How bad the line says something is, or null when it says nothing of the kind. */
 export function severityOf(line: string): Severity | null {
+  if (!MAY_HAVE_SEVERITY.test(line)) return null;
   if (ERROR_WORDS.test(line)) return "error";
   if (WARNING_WORDS.test(line)) return "warning";
   return null;
 }
+
+/**
+ * The quick test before the word lists: a fragment that every error or warning word holds, or a
+ * symbol or an `EXXXX` code. Most lines hold none.
+ */
+const MAY_HAVE_SEVERITY =
+  /[Ee]rr|ERR|[Ff]ail|FAIL|[Ff]atal|FATAL|[Pp]anic|PANIC|[Ee]xcept|EXCEPT|Fault|[Cc]rash|[Aa]bort|ABORT|Segm|dump|Kill|[Dd]enied|DENIED|refused|[Nn]ot |No such|[Cc]an|[Cc]ould|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflict|CONFLICT|[Rr]eject|[Tt]ime|TIMEOUT|[Vv]iolation|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch|Dubious|UNMET|E[A-Z]{3}|[Ww]arn|WARN|[Dd]eprecat|DEPRECATED|Issue|ISSUE|Problem|Finding|Vulnerab|Defect|NO\b|\bno\b|[✗✖✘×✕❌💥🔴⚠]/;
 
 /** A leading severity word a linter or compiler prints before its message (`error:`, `W:`, `[warning]`). */
 export const SEVERITY_PREFIX = /^(?:\s*\[?(?:fatal error|error|warning|note|info|hint|help|E|W|C|R|F|I)\]?\s*[:|-]\s)/;
