@@ -4,6 +4,7 @@ import type { AppEnv } from "../app.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { ROLES } from "../context/conversation.ts";
 import { countTokens } from "../context/tokens.ts";
+import { countOrEstimate } from "../context/background-tokens.ts";
 import { analyzeOutput } from "../output/analyze.ts";
 import { renderOutput } from "../output/render.ts";
 import { compactReport } from "../output/report.ts";
@@ -33,7 +34,12 @@ const CompactBody = z.strictObject({
   encoding: Encoding.optional(),
 });
 const AnalyzeBody = z.strictObject({ text: Text, command: z.string().optional(), exit_code: z.number().int().nullable().optional(), cols: z.number().int().min(10).max(10_000).optional() });
-const CountBody = z.strictObject({ text: Text, encoding: Encoding.optional() });
+const CountBody = z.strictObject({
+  text: Text,
+  encoding: Encoding.optional(),
+  /** Count in the tokenizer's worker and, while it still loads, answer an estimate (estimated: true) instead of waiting. */
+  background: z.boolean().optional(),
+});
 const SummarizeBody = z.strictObject({
   keep_recent: z.number().int().min(0).max(10_000).optional(),
   target_tokens: z.number().int().min(16).optional(),
@@ -105,6 +111,10 @@ export function outputRoutes(rt: Runtime) {
   app.post("/tokens/count", computes, async (c) => {
     const b = await jsonBody(c, CountBody);
     const encoding = b.encoding ?? "o200k_base";
+    if (b.background && encoding === "o200k_base") {
+      const [count] = (await countOrEstimate([b.text])).counts;
+      return c.json({ tokens: count!.tokens, encoding, ...(count!.estimated ? { estimated: true } : {}) });
+    }
     return c.json({ tokens: countTokens(b.text, encoding), encoding });
   });
 
