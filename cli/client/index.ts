@@ -132,8 +132,9 @@ export class AiSessionClient {
   restore(name: string, opts: { newName?: string } = {}) {
     return this.request<{ name: string; id: string; cwd: string; pid: number | null; commands: number; notes: string[] }>("POST", "/api/restore", { name, new_name: opts.newName });
   }
-  countTokens(text: string) {
-    return this.request<{ tokens: number; encoding: string; estimated?: boolean }>("POST", "/api/tokens/count", { text, background: true });
+  /** Tokens of several texts in one round trip, counted in the server's tokenizer worker (estimates while it loads). */
+  countTokensMany(texts: string[]) {
+    return this.request<{ counts: number[]; encoding: string; estimated?: boolean }>("POST", "/api/tokens/count", { texts, background: true });
   }
   resize(name: string, cols: number, rows: number) {
     return this.request<SessionInfo>("POST", `/api/sessions/${enc(name)}/resize`, { cols, rows });

@@ -22,7 +22,7 @@ export function clientBackend(client: AiSessionClient): McpBackend {
     context: (name, o) => client.context(name, o),
     snapshot: (name) => client.snapshot(name),
     restore: (name, newName) => client.restore(name, { newName }),
-    countTokens: (text) => client.countTokens(text),
+    countTokens: (texts) => client.countTokensMany(texts),
     registerAgent: (a) => bus.registerAgent(a),
     listAgents: () => bus.listAgents(),
     getAgent: (name) => bus.getAgent(name),

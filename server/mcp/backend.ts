@@ -32,8 +32,8 @@ export interface McpBackend {
   context(name: string, o: { maxTokens?: number; lines?: number }): Promise<{ text: string; tokens: number; truncated?: string[] }>;
   snapshot(name: string): Promise<{ id: number; commands: number; scrollback_bytes: number }>;
   restore(name: string, newName?: string): Promise<{ name: string; cwd: string; pid: number | null; commands: number; notes: string[] }>;
-  /** Tokens of a text (o200k_base); an estimate, said so, while the tokenizer is still loading. */
-  countTokens(text: string): Promise<{ tokens: number; estimated?: boolean }>;
+  /** Tokens of each text (o200k_base); estimates, said so, while the tokenizer is still loading. */
+  countTokens(texts: string[]): Promise<{ counts: number[]; estimated?: boolean }>;
 
   registerAgent(a: { name: string; role: string; capabilities?: string[]; topics?: string[]; session?: string }): Promise<AgentView>;
   listAgents(): Promise<AgentView[]>;

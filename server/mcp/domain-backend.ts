@@ -119,10 +119,10 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
       if (newName !== undefined) need("exec", newName);
       return audited("restore", newName ?? name, null, () => restoreByName(rt, name, { newName, caller }));
     },
-    async countTokens(text) {
+    async countTokens(texts) {
       need("read");
-      const { counts } = await countOrEstimate([text]);
-      return counts[0]!;
+      const { counts } = await countOrEstimate(texts);
+      return { counts: counts.map((c) => c.tokens), ...(counts.some((c) => c.estimated) ? { estimated: true } : {}) };
     },
 
     async registerAgent(a) {

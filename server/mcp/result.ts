@@ -19,7 +19,6 @@ const ErrorRow = z.strictObject({
 
 export const CompactAnalysis = z.strictObject({
   tool: z.string(),
-  status: z.string(),
   // nonzero counts only: passed, failed, skipped, warnings, errors
   counts: z.record(z.string(), z.number()),
   errors: z.array(ErrorRow),
@@ -44,8 +43,8 @@ export const RunResult = z.strictObject({
 });
 export type RunResult = z.infer<typeof RunResult>;
 
-/** Error rows in structuredContent: a few, always; the rest are one analyze_output call away. */
-const ERROR_CAP = 5;
+/** Error rows in structuredContent: at most this many, fewer when the budget says so (measureResult). */
+const ERROR_CAP = 10;
 const TESTS_CAP = 10;
 const MSG_CHARS = 100;
 
@@ -56,7 +55,6 @@ function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnaly
   const counts = Object.fromEntries(Object.entries(a.counts ?? {}).filter(([, n]) => n > 0));
   const out: z.infer<typeof CompactAnalysis> = {
     tool: a.tool,
-    status: a.status,
     counts,
     errors: errors.slice(0, ERROR_CAP).map((e) => ({
       file: e.file,
@@ -87,7 +85,7 @@ export function presentRun(r: ExecResult & { matched?: string }, o: { includeOut
   if (status === "running" && id !== null) next = `wait {session: "${r.session}", command_id: ${id}} picks up the result`;
   else if (status === "running") next = o.patternWait ? "the pattern did not appear in time: wait again, or read_output to see what came" : "still running: wait again";
   else if (status === "waiting_for_input") next = `answer with send_input (send_secret for a password), then wait {command_id: ${id}}`;
-  else if (r.analysis?.errors?.length > ERROR_CAP) next = `analyze_output {command_id: ${id}} lists all ${r.analysis.errors.length} errors`;
+  else if (r.analysis?.errors?.length > 1) next = `analyze_output {command_id: ${id}} lists all ${r.analysis.errors.length} errors`;
   const data: RunResult = {
     session: r.session,
     command_id: id,
@@ -101,7 +99,7 @@ export function presentRun(r: ExecResult & { matched?: string }, o: { includeOut
   if (analysis) data.analysis = analysis;
   if (r.prompt !== undefined) data.prompt = r.prompt;
   if (o.includeOutput) data.output = r.output;
-  if (next) data.next = next;
+  if (next && status !== "ok" && status !== "failed") data.next = next; // for errors, errors_total vs errors_cap says it
   const head = [
     status === "ok" || status === "failed" ? `exit ${r.exit_code ?? "?"}` : null,
     status,
@@ -114,16 +112,38 @@ export function presentRun(r: ExecResult & { matched?: string }, o: { includeOut
   return { data, text };
 }
 
+/** The complete JSON-RPC response that carries a result, as the client receives it. */
+export function envelope(env: ToolEnv, data: RunResult, text: string): string {
+  return JSON.stringify({ jsonrpc: "2.0", id: env.requestId, result: { content: [{ type: "text", text }], structuredContent: data } });
+}
+
+/** Error rows in structuredContent may cost this share of the text block's tokens. */
+export const ROWS_SHARE = 0.2;
+
 /**
- * Fills `tokens.result` with the tokens of the complete JSON-RPC response that carries this result
- * (text block, structuredContent and envelope), counted by the server's tokenizer.
+ * Sizes structuredContent and fills `tokens.result` with the tokens of the complete JSON-RPC
+ * response (text block, structuredContent, envelope), counted by the server's tokenizer. Error
+ * rows go in while they cost at most ROWS_SHARE of the text block (at least one when there are
+ * errors); `errors_cap` says how many fit, analyze_output has them all.
  */
 export async function measureResult(env: ToolEnv, data: RunResult, text: string): Promise<void> {
-  const envelope = (n: number) =>
-    JSON.stringify({ jsonrpc: "2.0", id: env.requestId, result: { content: [{ type: "text", text }], structuredContent: { ...data, tokens: { ...data.tokens, result: n } } } });
-  const first = await env.backend.countTokens(envelope(0));
+  const a = data.analysis;
+  let estimated = false;
+  if (a && a.errors.length > 1) {
+    const rows = a.errors;
+    const r = await env.backend.countTokens([text, ...rows.map((row) => JSON.stringify(row))]);
+    estimated ||= r.estimated === true;
+    const [textTokens, ...rowTokens] = r.counts as [number, ...number[]];
+    let spent = 0;
+    let k = 0;
+    while (k < rows.length && (k === 0 || spent + rowTokens[k]! + 1 <= textTokens * ROWS_SHARE)) spent += rowTokens[k++]! + 1;
+    a.errors = rows.slice(0, k);
+    a.errors_cap = k;
+  }
+  const first = await env.backend.countTokens([envelope(env, { ...data, tokens: { ...data.tokens, result: 0 } }, text)]);
+  estimated ||= first.estimated === true;
   // the count's own digits: o200k_base takes up to three digits a token
-  const digits = (n: number) => Math.ceil(String(n).length / 3);
-  data.tokens.result = first.tokens - 1 + digits(first.tokens);
-  if (first.estimated) data.tokens.estimated = true;
+  const n = first.counts[0]!;
+  data.tokens.result = n - 1 + Math.ceil(String(n).length / 3);
+  if (estimated) data.tokens.estimated = true;
 }

@@ -4,6 +4,7 @@ import type { AppEnv } from "../app.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { ROLES } from "../context/conversation.ts";
 import { countTokens } from "../context/tokens.ts";
+import { AppError } from "../errors.ts";
 import { countOrEstimate } from "../context/background-tokens.ts";
 import { analyzeOutput } from "../output/analyze.ts";
 import { renderOutput } from "../output/render.ts";
@@ -35,7 +36,9 @@ const CompactBody = z.strictObject({
 });
 const AnalyzeBody = z.strictObject({ text: Text, command: z.string().optional(), exit_code: z.number().int().nullable().optional(), cols: z.number().int().min(10).max(10_000).optional() });
 const CountBody = z.strictObject({
-  text: Text,
+  text: Text.optional(),
+  /** several texts counted in one call: the answer has `counts` */
+  texts: z.array(Text).max(1000).optional(),
   encoding: Encoding.optional(),
   /** Count in the tokenizer's worker and, while it still loads, answer an estimate (estimated: true) instead of waiting. */
   background: z.boolean().optional(),
@@ -111,11 +114,15 @@ export function outputRoutes(rt: Runtime) {
   app.post("/tokens/count", computes, async (c) => {
     const b = await jsonBody(c, CountBody);
     const encoding = b.encoding ?? "o200k_base";
+    if (b.text === undefined && b.texts === undefined) throw new AppError("invalid", "give text (or texts) to count");
     if (b.background && encoding === "o200k_base") {
-      const [count] = (await countOrEstimate([b.text])).counts;
-      return c.json({ tokens: count!.tokens, encoding, ...(count!.estimated ? { estimated: true } : {}) });
+      const counts = (await countOrEstimate(b.texts ?? [b.text!])).counts;
+      const estimated = counts.some((n) => n.estimated) ? { estimated: true } : {};
+      if (b.texts) return c.json({ counts: counts.map((n) => n.tokens), encoding, ...estimated });
+      return c.json({ tokens: counts[0]!.tokens, encoding, ...estimated });
     }
-    return c.json({ tokens: countTokens(b.text, encoding), encoding });
+    if (b.texts) return c.json({ counts: b.texts.map((t) => countTokens(t, encoding)), encoding });
+    return c.json({ tokens: countTokens(b.text!, encoding), encoding });
   });
 
   return app;

@@ -156,6 +156,36 @@ describe("MCP over stdio (ai-session mcp)", () => {
     expect(anonymous.some((m) => m.error?.code === -32600 && /batches/.test(m.error.message))).toBe(true);
   }, 30_000);
 
+  test("an agent named by the environment registers itself with its configured role; without one the error names the call that fixes it", async () => {
+    const auto = new Client({ name: "auto", version: "1" });
+    await auto.connect(new StdioClientTransport(stdioParams([], { AI_SESSION_AGENT: "env-agent", AI_SESSION_AGENT_ROLE: "backend" })));
+    try {
+      const r = await call(auto, "create_session", { name: "env-agent-work" });
+      expectOk(r);
+      const first = await call(auto, "exec", { command: "echo registered" });
+      expect(first.structuredContent.session).toBe("env-agent"); // the agent's own default session
+      expect(textOf(first)).toContain("registered");
+    } finally {
+      await auto.close();
+    }
+    for (const [tier, way] of [["standard", 'call register_agent {role: "backend"}'], ["safe", "AI_SESSION_AGENT_ROLE=ROLE"]] as const) {
+      const bare = new Client({ name: `bare-${tier}`, version: "1" });
+      await bare.connect(new StdioClientTransport(stdioParams(["--tier", tier], { AI_SESSION_AGENT: `unknown-${tier}` })));
+      try {
+        const r = await call(bare, "create_session", { name: `unknown-${tier}-work` });
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toContain(way);
+        if (tier === "standard") {
+          expect((await bare.listTools()).tools.map((t) => t.name)).toContain("register_agent");
+          expectOk(await call(bare, "register_agent", { role: "backend" }));
+          expectOk(await call(bare, "create_session", { name: `unknown-${tier}-work` }));
+        }
+      } finally {
+        await bare.close();
+      }
+    }
+  }, 60_000);
+
   test("two agents coordinate through MCP: register, message, tasks, shared knowledge, decisions", async () => {
     const connectAs = async (agent: string) => {
       const c = new Client({ name: agent, version: "1" });
