@@ -81,6 +81,14 @@ export function countExact(texts: string[], exactLimit?: number): Promise<Count[
 export async function countOrEstimate(texts: string[], exactLimit?: number, later?: (exact: Count[]) => void): Promise<{ counts: Count[]; deferred: boolean }> {
   startTokenizer();
   if (tokenizerReady()) return { counts: await countExact(texts, exactLimit), deferred: false };
-  if (later) void countExact(texts, exactLimit).then(later, () => {});
+  // a late ledger write (the database may be closed by then) must never become an unhandled error
+  if (later) void countExact(texts, exactLimit).then((exact) => {
+    try {
+      later(exact);
+    } catch (err) {
+      // after shutdown the database is closed: nothing to fill any more
+      if (!/closed database/.test((err as Error).message)) console.error(`tokens: could not record exact counts: ${(err as Error).message}`);
+    }
+  }, () => {});
   return { counts: texts.map(estimateTokens), deferred: true };
 }

@@ -77,11 +77,7 @@ export function clip(text: string, max = MAX_TEXT_CHARS, hint = "read_output pag
 }
 
 /** One line of a possibly multi-line command (a heredoc), for lists. */
-export function oneLine(command: string, max = 120): string {
-  const lines = command.split("\n");
-  const first = lines[0]!.length > max ? `${lines[0]!.slice(0, max)}…` : lines[0]!;
-  return lines.length > 1 ? `${first} …(+${lines.length - 1} lines)` : first;
-}
+export { oneLineCommand as oneLine } from "../context/assemble.ts";
 
 /** The session a call works in: the one it names, else this connection's default (made on first use). */
 export async function sessionOf(env: ToolEnv, named: string | undefined): Promise<string> {

@@ -115,8 +115,13 @@ export async function tourEveryTool(client: AnyClient, name: string, waitCapS: n
   expectOk(analysis);
   expect(analysis.structuredContent.command_id).toBe(failed.structuredContent.command_id);
 
+  // a heredoc is shown by its first line, not echoed whole
+  expectOk(await call(client, "exec", { session: name, command: ": <<'EOF'\nheredoc-body-one\nheredoc-body-two\nEOF" }));
   const history = await call(client, "history", { session: name });
   expect(history.structuredContent.commands.map((c: { command: string }) => c.command)).toContain("ls /definitely/not/here");
+  expect(textOf(history)).toContain(": <<'EOF' …(+3 lines)");
+  expect(textOf(history)).not.toContain("heredoc-body-two");
+  expect(textOf(await call(client, "get_context", { session: name }))).not.toContain("heredoc-body-two");
 
   const snap = await call(client, "snapshot", { session: name });
   expectOk(snap);
