@@ -234,7 +234,7 @@ async function startInBackground(paths: Paths): Promise<void> {
       while (Date.now() < deadline) {
         if (await answers(paths.socket)) return;
         if (child.exitCode !== null) break;
-        await Bun.sleep(25);
+        await Bun.sleep(10);
       }
       break;
     } finally {
