@@ -9,7 +9,7 @@ import { restoreByName } from "../persist/restore.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { redactText } from "../security/redact.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { canTouchSession, requireSessionAccess } from "../security/tokens.ts";
+import { requireSessionVisible, sessionVisibility } from "../security/access.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, registrarOf } from "../routes/agents.ts";
 import { checkInboxAccess, senderOf } from "../routes/bus.ts";
@@ -25,7 +25,8 @@ import type { McpBackend } from "./backend.ts";
 export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionContexts): McpBackend {
   const need = (scope: Scope, session?: string) => {
     requireScope(caller, scope);
-    if (session !== undefined) requireSessionAccess(caller, session);
+    // the one ownership check the REST routes make (server/security/access.ts)
+    if (session !== undefined) requireSessionVisible(rt, caller, session);
   };
   const agent = caller.agent ?? undefined;
   /** Runs a state-changing action and writes its audit entry, whatever the outcome. */
@@ -55,7 +56,8 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async listSessions() {
       need("read");
-      return rt.sessions.list().map((s) => s.info()).filter((s) => canTouchSession(caller, s.name));
+      const visible = sessionVisibility(rt, caller);
+      return rt.sessions.list().filter((s) => visible(s.name)).map((s) => s.info());
     },
     async getSession(name) {
       need("read", name);
@@ -129,8 +131,8 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
       need("exec");
       const who = registrarOf(caller);
       checkRegistration(rt.bus.agents, who, a);
+      if (a.session) requireSessionVisible(rt, caller, a.session);
       if (a.session && !who.admin) {
-        requireSessionAccess(caller, a.session);
         if (rt.sessions.has(a.session)) {
           rt.sessions.check({ kind: "attach", agent: rt.bus.agents.find(a.name) ? a.name : undefined, role: who.role, session: rt.sessions.get(a.session).info() });
         }
