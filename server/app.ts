@@ -81,7 +81,7 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
   app.route("/api", tokenRoutes(rt));
   app.route("/api", metricsStreamRoutes(rt));
   app.route("/api", openApiRoutes(rt, app));
-  app.route("/", mcpRoutes(rt, app));
+  app.route("/", mcpRoutes(rt));
   app.route("/", dashboardRoutes());
 
   assertEveryRouteDeclared(app);

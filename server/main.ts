@@ -9,7 +9,7 @@ import type { Runtime } from "./runtime.ts";
 import { SessionManager } from "./session/manager.ts";
 import { runningSessionRows, updateSession } from "./session/store.ts";
 import { VERSION } from "./version.ts";
-import { warmTokenizer } from "./context/tokens.ts";
+import { startTokenizer } from "./context/background-tokens.ts";
 import { createBusService } from "./bus/index.ts";
 import { installPersistence } from "./persist/hooks.ts";
 import { restoreAll } from "./persist/restore.ts";
@@ -141,8 +141,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     for (const r of restored) console.error(`restored ${JSON.stringify(r)}`);
   }
   opts.onListening?.({ url, port: rt.port, socket: paths.socket });
-  // Load the tokenizer now, off the first command's path.
-  setTimeout(() => warmTokenizer(), 50).unref?.();
+  // Load the tokenizer now, in its own thread: no command waits for it (counts meanwhile are estimates).
+  startTokenizer();
   return { rt, url, stop: (reason = "") => rt.shutdown(reason) };
 }
 

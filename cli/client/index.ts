@@ -81,15 +81,17 @@ export class AiSessionClient {
   getSession(name: string) {
     return this.request<SessionInfo>("GET", `/api/sessions/${enc(name)}`);
   }
-  exec(name: string, command: string, opts: { timeoutMs?: number; mode?: "compact" | "lossless" | "raw" } = {}) {
-    return this.request<ExecResult>("POST", `/api/sessions/${enc(name)}/exec`, { command, timeout_ms: opts.timeoutMs, mode: opts.mode });
+  /** `expandHint`: how fold markers name the way to read what they hid ({session} {id} {from} {to}). */
+  exec(name: string, command: string, opts: { timeoutMs?: number; mode?: "compact" | "lossless" | "raw"; expandHint?: string } = {}) {
+    return this.request<ExecResult>("POST", `/api/sessions/${enc(name)}/exec`, { command, timeout_ms: opts.timeoutMs, mode: opts.mode, expand_hint: opts.expandHint });
   }
-  wait(name: string, opts: { commandId?: number; pattern?: string; timeoutMs?: number; mode?: "compact" | "lossless" | "raw" } = {}) {
+  wait(name: string, opts: { commandId?: number; pattern?: string; timeoutMs?: number; mode?: "compact" | "lossless" | "raw"; expandHint?: string } = {}) {
     return this.request<ExecResult & { matched?: string }>("POST", `/api/sessions/${enc(name)}/wait`, {
       command_id: opts.commandId,
       pattern: opts.pattern,
       timeout_ms: opts.timeoutMs,
       mode: opts.mode,
+      expand_hint: opts.expandHint,
     });
   }
   send(name: string, input: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }) {
@@ -113,6 +115,26 @@ export class AiSessionClient {
   }
   history(name: string) {
     return this.request<Array<Record<string, unknown>>>("GET", `/api/sessions/${enc(name)}/history`);
+  }
+  context(name: string, opts: { maxTokens?: number; lines?: number } = {}) {
+    const q = new URLSearchParams();
+    if (opts.maxTokens !== undefined) q.set("max_tokens", String(opts.maxTokens));
+    if (opts.lines !== undefined) q.set("lines", String(opts.lines));
+    return this.request<{ session: string; text: string; tokens: number; max_tokens: number; truncated: string[] }>("GET", `/api/sessions/${enc(name)}/context?${q}`);
+  }
+  analysis(name: string, commandId?: number) {
+    const q = commandId === undefined ? "" : `?command=${commandId}`;
+    return this.request<ExecResult["analysis"] & { session: string; command_id: number; command: string; exit_code: number | null }>("GET", `/api/sessions/${enc(name)}/analysis${q}`);
+  }
+  snapshot(name: string, opts: { document?: boolean } = {}) {
+    return this.request<{ id: number; name: string; commands: number; scrollback_bytes: number; file_text?: string }>("POST", `/api/sessions/${enc(name)}/snapshot`, opts);
+  }
+  restore(name: string, opts: { newName?: string } = {}) {
+    return this.request<{ name: string; id: string; cwd: string; pid: number | null; commands: number; notes: string[] }>("POST", "/api/restore", { name, new_name: opts.newName });
+  }
+  /** Tokens of several texts in one round trip, counted in the server's tokenizer worker (estimates while it loads). */
+  countTokensMany(texts: string[]) {
+    return this.request<{ counts: number[]; encoding: string; estimated?: boolean }>("POST", "/api/tokens/count", { texts, background: true });
   }
   resize(name: string, cols: number, rows: number) {
     return this.request<SessionInfo>("POST", `/api/sessions/${enc(name)}/resize`, { cols, rows });
@@ -212,7 +234,7 @@ async function startInBackground(paths: Paths): Promise<void> {
       while (Date.now() < deadline) {
         if (await answers(paths.socket)) return;
         if (child.exitCode !== null) break;
-        await Bun.sleep(25);
+        await Bun.sleep(10);
       }
       break;
     } finally {

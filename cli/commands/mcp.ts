@@ -1,32 +1,7 @@
 import { defineCommand } from "citty";
 import { globalArgs } from "./_shared.ts";
 import { VERSION } from "../../server/version.ts";
-import type { ApiClient } from "../../server/mcp/api.ts";
 import { TIERS, type Tier } from "../../server/mcp/tool.ts";
-
-/**
- * Connects on the first tool call, so the handshake never waits for (or fails on) the server start;
- * when the server has gone away since (kill-server, a reboot), the next call starts it again.
- */
-function lazyApi(open: () => Promise<ApiClient>): ApiClient {
-  let client: Promise<ApiClient> | undefined;
-  const get = () =>
-    (client ??= open().catch((err) => {
-      client = undefined;
-      throw err;
-    }));
-  return {
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      try {
-        return await (await get()).request<T>(method, path, body);
-      } catch (err) {
-        if ((err as { code?: string }).code !== "unavailable") throw err;
-        client = undefined;
-        return (await get()).request<T>(method, path, body);
-      }
-    },
-  };
-}
 
 export default defineCommand({
   meta: {
@@ -40,7 +15,9 @@ export default defineCommand({
       description: "which tools to offer: safe (no raw input, no kill), standard, full (may kill other agents' sessions)",
     },
     "wait-cap": { type: "string", description: "longest one tool call waits, in seconds (default 25)" },
-    tools: { type: "string", description: "offer only these tool groups: sessions, team (default both)" },
+    tools: { type: "string", description: "offer only these tool groups: sessions, team (default: sessions)" },
+    role: { type: "string", description: "the role the agent registers with on first use when it is not registered (or AI_SESSION_AGENT_ROLE)" },
+    session: { type: "string", description: "the session calls that name none work in (default: the agent's name, else \"default\"; or AI_SESSION_MCP_SESSION)" },
   },
   async run({ args }) {
     const tier = (args.tier ?? process.env.AI_SESSION_MCP_TIER ?? "standard") as Tier;
@@ -50,8 +27,15 @@ export default defineCommand({
     }
     const waitCap = Number(args["wait-cap"] ?? process.env.AI_SESSION_MCP_WAIT ?? 25);
     const agent = (args.agent as string | undefined) ?? process.env.AI_SESSION_AGENT ?? undefined;
-    const { serveMcpStdio } = await import("../../server/mcp/stdio.ts");
-    const { parseToolGroups } = await import("../../server/mcp/server.ts");
+    const agentRole = (args.role as string | undefined) ?? process.env.AI_SESSION_AGENT_ROLE ?? undefined;
+    const defaultSession = (args.session as string | undefined) ?? process.env.AI_SESSION_MCP_SESSION ?? agent ?? "default";
+    const [{ serveMcpStdio }, { parseToolGroups }, { connect }, { clientBackend }, { ensureSession }] = await Promise.all([
+      import("../../server/mcp/stdio.ts"),
+      import("../../server/mcp/server.ts"),
+      import("../client/index.ts"),
+      import("../client/mcp-backend.ts"),
+      import("../../server/mcp/tool.ts"),
+    ]);
     let groups;
     try {
       groups = parseToolGroups((args.tools as string | undefined) ?? process.env.AI_SESSION_MCP_TOOLS);
@@ -59,15 +43,27 @@ export default defineCommand({
       process.stderr.write(`ai-session mcp: ${(err as Error).message}\n`);
       process.exit(2);
     }
-    const api = lazyApi(async () => {
-      const { connect } = await import("../client/index.ts");
-      return connect({ home: args.home as string | undefined, agent, autostart: true });
-    });
+    // No round trip yet: the first request starts the server when none answers (and again if it stops).
+    const backend = clientBackend(await connect({ home: args.home as string | undefined, agent, autostart: true }));
+    // Start (or find) the server and make the default session now, while the client is still
+    // shaking hands, so the first exec finds a ready shell. Failures here surface on that call.
+    void (async () => {
+      try {
+        await ensureSession(backend, defaultSession);
+      } catch (err) {
+        const unknownSelf = agent && agentRole && /^no agent named /.test((err as Error).message);
+        if (!unknownSelf) return;
+        await backend.registerAgent({ name: agent, role: agentRole });
+        await ensureSession(backend, defaultSession);
+      }
+    })().catch(() => {});
     await serveMcpStdio({
-      api,
+      backend,
       version: VERSION,
       tier,
       agent,
+      agentRole,
+      defaultSession,
       selfSession: process.env.AI_SESSION_SESSION || undefined,
       waitCapS: Number.isFinite(waitCap) && waitCap > 0 ? waitCap : 25,
       groups,

@@ -63,10 +63,17 @@ function countsText(a: CommandFacts["analysis"]): string {
   return parts.length ? ` — ${parts.join(", ")}` : "";
 }
 
+/** A command as one line: a heredoc or a long script shows its first line and how many follow. */
+export function oneLineCommand(command: string, max = 160): string {
+  const lines = command.split("\n");
+  const first = lines[0]!.length > max ? `${lines[0]!.slice(0, max)}…` : lines[0]!;
+  return lines.length > 1 ? `${first} …(+${lines.length - 1} lines)` : first;
+}
+
 function commandLine(c: CommandFacts): string {
   const exit = c.exit_code === null ? "" : `exit ${c.exit_code}`;
   const tool = c.analysis && c.analysis.tool !== "generic" ? `${c.analysis.tool}: ` : "";
-  return `#${c.command_id} ${c.status}${exit ? ` (${exit}${seconds(c.duration_ms)})` : ""} $ ${c.command}${tool || countsText(c.analysis) ? ` · ${tool}${countsText(c.analysis).replace(/^ — /, "")}` : ""}`;
+  return `#${c.command_id} ${c.status}${exit ? ` (${exit}${seconds(c.duration_ms)})` : ""} $ ${oneLineCommand(c.command)}${tool || countsText(c.analysis) ? ` · ${tool}${countsText(c.analysis).replace(/^ — /, "")}` : ""}`;
 }
 
 export function assembleContext(input: ContextInput, options: ContextOptions = {}): AssembledContext {

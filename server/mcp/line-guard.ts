@@ -16,10 +16,30 @@ function idOf(head: string): string | number | null {
   }
 }
 
+/** The JSON-RPC error for a line that is no message, or undefined when it is one to pass on. */
+export function lineError(line: string): object | undefined {
+  if (!line.trim()) return undefined;
+  let msg: unknown;
+  try {
+    msg = JSON.parse(line);
+  } catch {
+    return { jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error: the line is not JSON (one JSON-RPC message per line)" } };
+  }
+  const m = msg as { jsonrpc?: unknown; method?: unknown; id?: unknown; result?: unknown; error?: unknown };
+  const id = typeof m?.id === "string" || typeof m?.id === "number" ? m.id : null;
+  const valid =
+    m !== null && typeof m === "object" && !Array.isArray(m) && m.jsonrpc === "2.0" &&
+    (typeof m.method === "string" || ((m.result !== undefined || m.error !== undefined) && id !== null));
+  if (valid) return undefined;
+  const why = Array.isArray(m) ? "batches are not part of MCP: send one message per line" : 'not a JSON-RPC 2.0 request (it needs "jsonrpc": "2.0" and a "method")';
+  return { jsonrpc: "2.0", id, error: { code: -32600, message: `invalid request: ${why}` } };
+}
+
 /**
  * Passes newline-delimited messages through whole, holding at most `max` bytes of a line. A longer
  * line is dropped (the SDK's transport would close the connection on it) and `reply` gets the
- * JSON-RPC error for it, so one oversized message costs one error, not the session.
+ * JSON-RPC error for it, so one oversized message costs one error, not the session. A line that is
+ * not JSON is answered -32700, one that is no JSON-RPC message -32600; neither reaches the SDK.
  */
 export function boundedLines(input: Readable, reply: (line: string) => void, max = MAX_STDIO_MESSAGE): Readable {
   let held: Buffer[] = [];
@@ -50,7 +70,11 @@ export function boundedLines(input: Readable, reply: (line: string) => void, max
             reply(`${JSON.stringify(error)}\n`);
             skipping = false;
           } else {
-            this.push(Buffer.concat(held));
+            const line = Buffer.concat(held);
+            const text = line.toString("utf8");
+            const error = lineError(text);
+            if (error) reply(`${JSON.stringify(error)}\n`);
+            else if (text.trim()) this.push(line);
           }
           held = [];
           heldBytes = 0;

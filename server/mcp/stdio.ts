@@ -1,26 +1,13 @@
 import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import { boundedLines, MAX_STDIO_MESSAGE } from "./line-guard.ts";
-import type { ApiClient } from "./api.ts";
-import { createMcpServer } from "./server.ts";
-import type { ToolGroup } from "./server.ts";
-import type { Tier } from "./tool.ts";
-
-export interface StdioOptions {
-  api: ApiClient;
-  version: string;
-  tier: Tier;
-  agent?: string;
-  selfSession?: string;
-  waitCapS?: number;
-  groups?: readonly ToolGroup[];
-}
+import { createMcpServer, type McpOptions } from "./server.ts";
 
 /**
  * Serves MCP on this process's stdin/stdout, forwarding every tool call to the shared server.
  * stdout carries protocol messages only: anything else a library prints goes to stderr.
  * Resolves when the client closes stdin.
  */
-export function serveMcpStdio(opts: StdioOptions): Promise<void> {
+export function serveMcpStdio(opts: McpOptions): Promise<void> {
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;

@@ -58,8 +58,9 @@ export interface AuditNote {
 
 /**
  * Records every state-changing request under /api with the caller (owner or token name), the
- * agent, and the outcome from the response status. MCP tools reach the domain through inner /api
- * requests made under the caller's own credentials, so they are recorded here too, once.
+ * agent, and the outcome from the response status. MCP over stdio reaches the server through /api
+ * requests, recorded here; MCP over HTTP calls the domain directly and records the same actions
+ * itself (server/mcp/domain-backend.ts).
  * Register it after authentication and before the routes: `app.use("*", auditMiddleware(rt))`.
  */
 export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {

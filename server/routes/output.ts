@@ -4,6 +4,8 @@ import type { AppEnv } from "../app.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { ROLES } from "../context/conversation.ts";
 import { countTokens } from "../context/tokens.ts";
+import { AppError } from "../errors.ts";
+import { countOrEstimate } from "../context/background-tokens.ts";
 import { analyzeOutput } from "../output/analyze.ts";
 import { renderOutput } from "../output/render.ts";
 import { compactReport } from "../output/report.ts";
@@ -33,7 +35,14 @@ const CompactBody = z.strictObject({
   encoding: Encoding.optional(),
 });
 const AnalyzeBody = z.strictObject({ text: Text, command: z.string().optional(), exit_code: z.number().int().nullable().optional(), cols: z.number().int().min(10).max(10_000).optional() });
-const CountBody = z.strictObject({ text: Text, encoding: Encoding.optional() });
+const CountBody = z.strictObject({
+  text: Text.optional(),
+  /** several texts counted in one call: the answer has `counts` */
+  texts: z.array(Text).max(1000).optional(),
+  encoding: Encoding.optional(),
+  /** Count in the tokenizer's worker and, while it still loads, answer an estimate (estimated: true) instead of waiting. */
+  background: z.boolean().optional(),
+});
 const SummarizeBody = z.strictObject({
   keep_recent: z.number().int().min(0).max(10_000).optional(),
   target_tokens: z.number().int().min(16).optional(),
@@ -105,7 +114,15 @@ export function outputRoutes(rt: Runtime) {
   app.post("/tokens/count", computes, async (c) => {
     const b = await jsonBody(c, CountBody);
     const encoding = b.encoding ?? "o200k_base";
-    return c.json({ tokens: countTokens(b.text, encoding), encoding });
+    if (b.text === undefined && b.texts === undefined) throw new AppError("invalid", "give text (or texts) to count");
+    if (b.background && encoding === "o200k_base") {
+      const counts = (await countOrEstimate(b.texts ?? [b.text!])).counts;
+      const estimated = counts.some((n) => n.estimated) ? { estimated: true } : {};
+      if (b.texts) return c.json({ counts: counts.map((n) => n.tokens), encoding, ...estimated });
+      return c.json({ tokens: counts[0]!.tokens, encoding, ...estimated });
+    }
+    if (b.texts) return c.json({ counts: b.texts.map((t) => countTokens(t, encoding)), encoding });
+    return c.json({ tokens: countTokens(b.text!, encoding), encoding });
   });
 
   return app;

@@ -37,16 +37,20 @@ export const CreateSessionBody = z.strictObject({
   limits: LimitsBody.optional(),
 });
 const Mode = z.enum(["compact", "lossless", "raw"]);
+/** How fold markers name the way to read what they hid: {session} {id} {from} {to} are filled in. */
+const ExpandHint = z.string().max(200).optional();
 export const ExecBody = z.strictObject({
   command: z.string(),
   timeout_ms: z.number().int().positive().optional(),
   mode: Mode.optional(),
+  expand_hint: ExpandHint,
 });
 export const WaitBody = z.strictObject({
   command_id: z.number().int().optional(),
   pattern: z.string().optional(),
   timeout_ms: z.number().int().positive().optional(),
   mode: Mode.optional(),
+  expand_hint: ExpandHint,
 });
 export const SendBody = z
   .strictObject({
@@ -138,7 +142,7 @@ export function sessionRoutes(rt: Runtime) {
     const q = queryOf(c, HistoryQuery);
     return c.json(applyHistoryFilter(rt.db, historyOf(ops, caller, c.req.param("name")), q));
   });
-  app.get("/sessions/:name/commands/:id", reads, (c) => {
+  app.get("/sessions/:name/commands/:id", reads, async (c) => {
     const caller = c.get("caller");
     const name = c.req.param("name");
     const id = Number(c.req.param("id"));
@@ -148,7 +152,7 @@ export function sessionRoutes(rt: Runtime) {
       const [from, to] = q.lines.split("-").map(Number) as [number, number];
       return c.json(commandLines(ops, caller, name, id, { from, to }, truthy(q.raw)));
     }
-    return c.json(commandDetail(ops, caller, name, id, q.mode ?? "compact"));
+    return c.json(await commandDetail(ops, caller, name, id, q.mode ?? "compact"));
   });
   return app;
 }

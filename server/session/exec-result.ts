@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
-import { countTokens, countTokensLarge, savedPercent } from "../context/tokens.ts";
+import { countOrEstimate, type Count } from "../context/background-tokens.ts";
+import { savedPercent } from "../context/tokens.ts";
 import { compactOutput } from "../output/compact.ts";
 import { decodeBytes } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
@@ -21,7 +22,7 @@ export interface ExecResult {
   output: string;
   raw_bytes: number;
   truncated: boolean;
-  /** `estimated`: the raw count of an output over 1 MB is extrapolated from its exactly counted head and tail. */
+  /** `estimated`: the raw count of an output over 1 MB is extrapolated from its exactly counted head and tail, or the tokenizer was still loading. */
   tokens: { raw: number; compacted: number; saved_pct: number; estimated?: boolean };
   analysis: Analysis;
   completion: ExecOutcome["completion"];
@@ -32,17 +33,26 @@ export interface ExecResult {
   offsets: { start: number; end: number };
 }
 
+/** How a CLI user reads lines a fold marker hid; adapters pass their own template (MCP names its tool). */
+export const CLI_EXPAND_HINT = "ai-session read {session} --command {id} --lines {from}-{to}";
+
+/** The fold marker's pointer to lines FROM-TO of command ID, from a template with {session} {id} {from} {to}. */
+export function expandHintFor(session: string, id: number, template = CLI_EXPAND_HINT): (from: number, to: number) => string {
+  const base = template.replaceAll("{session}", session).replaceAll("{id}", String(id));
+  return (from, to) => base.replaceAll("{from}", String(from)).replaceAll("{to}", String(to));
+}
+
 /**
  * Turns a finished (or paused) command into the result an agent reads: the output rendered and
  * compacted (or raw), its analysis, and real token counts of what came in and what is returned.
  * Token counts and the tool are recorded on the command row for metrics.
  */
-export function buildExecResult(
+export async function buildExecResult(
   db: Db,
   sessionName: string,
   outcome: ExecOutcome,
-  opts: { mode: OutputMode; cols: number; cwd: string; record?: boolean },
-): ExecResult {
+  opts: { mode: OutputMode; cols: number; cwd: string; record?: boolean; expandHint?: string },
+): Promise<ExecResult> {
   const id = outcome.record.id;
   const raw = outcome.raw;
   const compacted = compactOutput(raw, {
@@ -50,16 +60,23 @@ export function buildExecResult(
     exitCode: outcome.exitCode,
     command: outcome.record.command,
     cols: opts.cols,
-    expandHint: (a, b) => `ai-session read ${sessionName} --command ${id} --lines ${a}-${b}`,
+    expandHint: expandHintFor(sessionName, id, opts.expandHint),
   });
   const output = opts.mode === "raw" ? decodeBytes(raw) : compacted.text;
-  // Exact up to 1 MB; past that the tokenizer (about 2 MB/s) would stall the server for seconds.
-  const rawCount = countTokensLarge(decodeBytes(raw), "o200k_base", RAW_EXACT_CHARS);
+  const rawText = decodeBytes(raw);
+  const record = opts.record !== false && outcome.status !== "timeout" && outcome.status !== "waiting_for_input";
+  const tool = compacted.analysis.tool ?? null;
+  // Exact up to 1 MB; past that the tokenizer (about 2 MB/s) would take seconds. Counted in the
+  // tokenizer's worker; while it still loads the counts are estimates and the ledger is filled later.
+  const texts = opts.mode === "raw" ? [rawText] : [rawText, output];
+  const { counts, deferred } = await countOrEstimate(texts, RAW_EXACT_CHARS, (exact) => {
+    if (record) recordCommandTokens(db, id, { tool, raw: exact[0]!.tokens, compacted: (exact[1] ?? exact[0])!.tokens });
+  });
+  const [rawCount, outCount = rawCount] = counts as [Count, Count?];
   const rawTokens = rawCount.tokens;
-  const outTokens = opts.mode === "raw" ? rawTokens : countTokens(output);
-  if (opts.record !== false && outcome.status !== "timeout" && outcome.status !== "waiting_for_input") {
-    recordCommandTokens(db, id, { tool: compacted.analysis.tool ?? null, raw: rawTokens, compacted: outTokens });
-  }
+  const outTokens = outCount.tokens;
+  const estimated = rawCount.estimated || outCount.estimated;
+  if (record && !deferred) recordCommandTokens(db, id, { tool, raw: rawTokens, compacted: outTokens });
   return {
     session: sessionName,
     command_id: id,
@@ -70,7 +87,7 @@ export function buildExecResult(
     output,
     raw_bytes: raw.length,
     truncated: outcome.truncated,
-    tokens: { raw: rawTokens, compacted: outTokens, saved_pct: savedPercent(rawTokens, outTokens), ...(rawCount.estimated ? { estimated: true } : {}) },
+    tokens: { raw: rawTokens, compacted: outTokens, saved_pct: savedPercent(rawTokens, outTokens), ...(estimated ? { estimated: true } : {}) },
     analysis: compacted.analysis,
     completion: outcome.completion,
     cwd: opts.cwd,

@@ -37,12 +37,12 @@ export async function execCommand(
   ops: Ops,
   caller: Caller,
   name: string,
-  req: { command: string; timeout_ms?: number; mode?: OutputMode },
+  req: { command: string; timeout_ms?: number; mode?: OutputMode; expand_hint?: string },
 ): Promise<ExecResult> {
   const s = sessionFor(ops, caller, name, "exec", req.command);
   const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
   const outcome = await s.commands.exec(req.command, { timeoutMs, agent: caller.agent });
-  return buildExecResult(ops.db, s.name, outcome, { mode: req.mode ?? "compact", cols: s.config.cols, cwd: s.cwd() });
+  return buildExecResult(ops.db, s.name, outcome, { mode: req.mode ?? "compact", cols: s.config.cols, cwd: s.cwd(), expandHint: req.expand_hint });
 }
 
 /** Waits for a running command to end, or for output matching a pattern. */
@@ -50,20 +50,21 @@ export async function waitFor(
   ops: Ops,
   caller: Caller,
   name: string,
-  req: { command_id?: number; pattern?: string; timeout_ms?: number; mode?: OutputMode },
+  req: { command_id?: number; pattern?: string; timeout_ms?: number; mode?: OutputMode; expand_hint?: string },
   signal?: AbortSignal,
 ): Promise<ExecResult & { matched?: string }> {
   const s = sessionFor(ops, caller, name, "read");
   const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
   const mode = req.mode ?? "compact";
-  if (req.pattern !== undefined) return waitForPattern(ops, s, req.pattern, timeoutMs, mode, signal);
+  const hint = req.expand_hint;
+  if (req.pattern !== undefined) return waitForPattern(ops, s, req.pattern, timeoutMs, mode, signal, hint);
   const outcome = await s.commands.waitCommand(req.command_id, timeoutMs);
   const id = outcome?.fromHistory ? outcome.record.id : req.command_id;
-  if (outcome && !outcome.fromHistory) return buildExecResult(ops.db, s.name, outcome, { mode, cols: s.config.cols, cwd: s.cwd() });
+  if (outcome && !outcome.fromHistory) return buildExecResult(ops.db, s.name, outcome, { mode, cols: s.config.cols, cwd: s.cwd(), expandHint: hint });
   if (id !== undefined) {
     const row = commandById(ops.db, s.id, id);
     if (!row) throw new AppError("not_found", `session "${name}" has no command ${id} (ai-session history ${name})`);
-    return resultFromRow(ops, s.name, row, mode, s.config.cols);
+    return resultFromRow(ops, s.name, row, mode, s.config.cols, hint);
   }
   throw new AppError("not_found", `session "${name}" has run no command yet (use --for REGEX to wait for output)`);
 }
@@ -75,7 +76,7 @@ const PATTERN_OVERLAP = 4096;
  * Waits until output since the last input matches `pattern`. Only new bytes are rendered at each
  * look (with an overlap), it stops when the caller goes away, and the result is compacted like exec's.
  */
-async function waitForPattern(ops: Ops, s: Session, pattern: string, timeoutMs: number, mode: OutputMode, signal?: AbortSignal) {
+async function waitForPattern(ops: Ops, s: Session, pattern: string, timeoutMs: number, mode: OutputMode, signal?: AbortSignal, expandHint?: string) {
   let re: RegExp;
   try {
     re = new RegExp(pattern, "m");
@@ -99,7 +100,7 @@ async function waitForPattern(ops: Ops, s: Session, pattern: string, timeoutMs: 
     if (!matched) await Bun.sleep(50);
   }
   const r = s.scrollback.read(from, scanned);
-  const result = buildExecResult(
+  const result = await buildExecResult(
     ops.db,
     s.name,
     {
@@ -113,12 +114,12 @@ async function waitForPattern(ops: Ops, s: Session, pattern: string, timeoutMs: 
       truncated: r.dropped > 0,
       completion: matched ? { method: "pattern_match", confidence: "high" } : { method: "timeout", confidence: "high" },
     },
-    { mode, cols: s.config.cols, cwd: s.cwd(), record: false },
+    { mode, cols: s.config.cols, cwd: s.cwd(), record: false, expandHint },
   );
   return { ...result, command_id: running?.id ?? null, ...(matched !== undefined ? { matched } : {}) };
 }
 
-export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mode: OutputMode, cols: number): ExecResult {
+export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mode: OutputMode, cols: number, expandHint?: string): Promise<ExecResult> {
   const raw = commandOutput(row) ?? new Uint8Array(0);
   return buildExecResult(
     ops.db,
@@ -135,7 +136,7 @@ export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mo
       completion: { method: (row.completionMethod ?? "shell_integration") as never, confidence: (row.completionConfidence ?? "high") as never },
     },
     // Reading a stored command back does not rewrite its recorded token counts.
-    { mode, cols, cwd: row.cwd, record: false },
+    { mode, cols, cwd: row.cwd, record: false, expandHint },
   );
 }
 
@@ -181,9 +182,9 @@ function storedCommand(ops: Ops, caller: Caller, name: string, commandId: number
 }
 
 /** A stored command: its result as exec gave it (compacted or lossless) and its raw output. */
-export function commandDetail(ops: Ops, caller: Caller, name: string, commandId: number, mode: OutputMode) {
+export async function commandDetail(ops: Ops, caller: Caller, name: string, commandId: number, mode: OutputMode) {
   const { row, cols } = storedCommand(ops, caller, name, commandId);
-  const result = resultFromRow(ops, name, row, mode, cols);
+  const result = await resultFromRow(ops, name, row, mode, cols);
   const bytes = commandOutput(row);
   return { ...result, raw_output: bytes ? decodeBytes(bytes) : null };
 }

@@ -3,7 +3,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as HttpV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { api, startServer, type RunningServer } from "./harness.ts";
-import { call, textOf, tourEveryTool } from "./tour.ts";
+import { call, expectOk, textOf, tourEveryTool } from "./tour.ts";
 
 const WAIT_CAP_S = 2;
 let server: RunningServer;
@@ -107,30 +107,35 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
     expect(res.status).toBe(403);
   });
 
-  test("a huge output stays under ~10,000 tokens per call, and read_output pages through all of it", async () => {
+  test("a huge output stays one bounded page per call, and read_output pages through all of it", async () => {
     const client = new Client({ name: "pager", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
     await client.connect(new StreamableHTTPClientTransport(mcpUrl(), auth(server.token)));
     try {
       await call(client, "create_session", { name: "pager" });
       const mark = await call(client, "read_output", { session: "pager" });
       const big = await call(client, "exec", { session: "pager", command: "seq 1 20000 | sed 's/$/ some words to make the line longer/'", mode: "raw" });
-      const size = JSON.stringify(big).length;
-      expect(size).toBeLessThan(40_000 * 2); // text fallback + structured copy, each bounded near 16,000 characters
-      expect(big.structuredContent.output_truncated).toBe(true);
-      expect(textOf(big)).toContain("read_output pages");
+      // one page of text, and no second copy of it in structuredContent
+      expect(JSON.stringify(big).length).toBeLessThan(20_000);
+      expect(big.structuredContent.output).toBeUndefined();
+      expect(textOf(big)).toMatch(/read_output \{command_id: \d+, lines: "1-200"\}/);
 
       let since = mark.structuredContent.offset as number;
       let pages = 0;
       let last = "";
-      for (; pages < 200; pages++) {
+      for (; pages < 400; pages++) {
         const page = await call(client, "read_output", { session: "pager", since });
-        expect(JSON.stringify(page).length).toBeLessThan(40_000 * 2);
-        last = page.structuredContent.data || last;
+        expect(JSON.stringify(page).length).toBeLessThan(20_000);
+        last = textOf(page) || last;
         since = page.structuredContent.offset;
         if (!page.structuredContent.has_more) break;
       }
       expect(pages).toBeGreaterThan(5);
       expect(last).toContain("20000 some words");
+
+      // by lines of the command: a page of at most 200, and the call for the rest
+      const byLines = await call(client, "read_output", { session: "pager", command_id: big.structuredContent.command_id, lines: "100-1000" });
+      expect(byLines.structuredContent).toMatchObject({ from: 100, to: 299, has_more: true });
+      expect(byLines.structuredContent.next).toBe(`read_output {command_id: ${big.structuredContent.command_id}, lines: "300-1000"}`);
 
       const res = await client.listResources();
       expect(res.resources.map((r) => r.uri)).toContain("session://pager/output");
@@ -166,14 +171,15 @@ describe("MCP over Streamable HTTP (/mcp)", () => {
     try {
       await call(client, "create_session", { name: "pw" });
       const asked = await call(client, "exec", { session: "pw", command: 'read -r -s -p "Password: " PW; echo; echo "length ${#PW}"' });
+      expectOk(asked);
       expect(["waiting_for_input", "running"]).toContain(asked.structuredContent.status);
       const sent = await call(client, "send_secret", { session: "pw", secret });
       expect(sent.structuredContent.sent).toBe(true);
       expect(textOf(sent)).not.toContain(secret);
       const done = await call(client, "wait", { session: "pw", command_id: asked.structuredContent.command_id, timeout_seconds: WAIT_CAP_S });
-      expect(done.structuredContent.output).toContain(`length ${secret.length}`);
+      expect(textOf(done)).toContain(`length ${secret.length}`);
       const raw = await call(client, "read_output", { session: "pw", since: 0, raw: true });
-      expect(raw.structuredContent.data).not.toContain(secret);
+      expect(textOf(raw)).not.toContain(secret);
       await call(client, "kill_session", { session: "pw" });
     } finally {
       await client.close();

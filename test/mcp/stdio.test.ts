@@ -21,7 +21,7 @@ function stdioParams(extraArgs: string[] = [], env: Record<string, string> = {})
   return {
     command: command!,
     args,
-    env: { ...(process.env as Record<string, string>), AI_SESSION_HOME: server.home, AI_SESSION_MCP_WAIT: String(WAIT_CAP_S), ...env },
+    env: { ...(process.env as Record<string, string>), AI_SESSION_HOME: server.home, AI_SESSION_MCP_WAIT: String(WAIT_CAP_S), AI_SESSION_PORT: "0", ...env },
     stderr: "pipe" as const,
   };
 }
@@ -59,24 +59,27 @@ describe("MCP over stdio (ai-session mcp)", () => {
     }
   }, 60_000);
 
-  test("a long exec sends progress notifications while it waits", async () => {
+  test("a 10 s command sends progress notifications while it runs, then its result", async () => {
     const client = new Client({ name: "progress", version: "1" });
-    await client.connect(new StdioClientTransport(stdioParams([], { AI_SESSION_MCP_WAIT: "5" })));
+    await client.connect(new StdioClientTransport(stdioParams([], { AI_SESSION_MCP_WAIT: "15" })));
     try {
       await call(client, "create_session", { name: "progress" });
-      const seen: Array<{ progress: number; message?: string }> = [];
+      const seen: Array<{ progress: number; total?: number; message?: string }> = [];
       const r = await client.callTool(
-        { name: "exec", arguments: { session: "progress", command: "sleep 3; echo finished" } },
-        { onprogress: (p) => seen.push(p) },
+        { name: "exec", arguments: { session: "progress", command: "sleep 10; echo finished" } },
+        { onprogress: (p) => seen.push(p), timeout: 60_000 },
       );
       expect((r.structuredContent as { status: string }).status).toBe("ok");
-      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect(textOf(r as never)).toContain("finished");
+      expect(seen.length).toBeGreaterThanOrEqual(3);
       expect(seen[0]!.message).toContain("still running");
+      expect(seen[0]!.total).toBe(15);
+      expect(seen.at(-1)!.progress).toBeGreaterThan(seen[0]!.progress);
       await call(client, "kill_session", { session: "progress" });
     } finally {
       await client.close();
     }
-  }, 30_000);
+  }, 60_000);
 
   test("the safe tier hides kill and raw input; an agent cannot kill its own session", async () => {
     const safe = new Client({ name: "safe", version: "1" });
@@ -118,6 +121,8 @@ describe("MCP over stdio (ai-session mcp)", () => {
       '{"jsonrpc":"2.0","method":"notifications/initialized"}',
       '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"nope","arguments":{}}}',
       `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"exec","arguments":{"session":"x","command":"${"a".repeat(12 * 1024 * 1024)}"}}}`,
+      '{"jsonrpc":"1.0","id":6,"method":"tools/list"}',
+      '[{"jsonrpc":"2.0","id":7,"method":"ping"}]',
       '{"jsonrpc":"2.0","id":4,"method":"tools/list"}',
     ];
     for (const l of lines) proc.stdin.write(`${l}\n`);
@@ -137,19 +142,54 @@ describe("MCP over stdio (ai-session mcp)", () => {
     proc.stdin.end();
     proc.kill();
     for (const l of out) expect(JSON.parse(l).jsonrpc).toBe("2.0");
-    const byId = new Map(out.map((l) => JSON.parse(l)).filter((m) => m.id !== undefined).map((m) => [m.id, m]));
+    const byId = new Map(out.map((l) => JSON.parse(l)).filter((m) => m.id !== undefined && m.id !== null).map((m) => [m.id, m]));
     expect(byId.get(1)?.result?.protocolVersion).toBe("2025-06-18");
     expect(byId.get(4)?.result?.tools?.length).toBeGreaterThan(5);
     const unknownTool = byId.get(3);
     expect(unknownTool?.error ?? unknownTool?.result?.isError).toBeTruthy();
     // a 12 MB message costs one error answer, not the connection
     expect(byId.get(5)?.error?.message).toContain("dropped");
+    // not JSON: -32700 (id null); JSON that is no JSON-RPC request: -32600, with its id
+    const anonymous = out.map((l) => JSON.parse(l)).filter((m) => m.id === null);
+    expect(anonymous.filter((m) => m.error?.code === -32700).length).toBe(3);
+    expect(byId.get(6)?.error?.code).toBe(-32600);
+    expect(anonymous.some((m) => m.error?.code === -32600 && /batches/.test(m.error.message))).toBe(true);
   }, 30_000);
+
+  test("an agent named by the environment registers itself with its configured role; without one the error names the call that fixes it", async () => {
+    const auto = new Client({ name: "auto", version: "1" });
+    await auto.connect(new StdioClientTransport(stdioParams([], { AI_SESSION_AGENT: "env-agent", AI_SESSION_AGENT_ROLE: "backend" })));
+    try {
+      const r = await call(auto, "create_session", { name: "env-agent-work" });
+      expectOk(r);
+      const first = await call(auto, "exec", { command: "echo registered" });
+      expect(first.structuredContent.session).toBe("env-agent"); // the agent's own default session
+      expect(textOf(first)).toContain("registered");
+    } finally {
+      await auto.close();
+    }
+    for (const [tier, way] of [["standard", 'call register_agent {role: "backend"}'], ["safe", "AI_SESSION_AGENT_ROLE=ROLE"]] as const) {
+      const bare = new Client({ name: `bare-${tier}`, version: "1" });
+      await bare.connect(new StdioClientTransport(stdioParams(["--tier", tier], { AI_SESSION_AGENT: `unknown-${tier}` })));
+      try {
+        const r = await call(bare, "create_session", { name: `unknown-${tier}-work` });
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toContain(way);
+        if (tier === "standard") {
+          expect((await bare.listTools()).tools.map((t) => t.name)).toContain("register_agent");
+          expectOk(await call(bare, "register_agent", { role: "backend" }));
+          expectOk(await call(bare, "create_session", { name: `unknown-${tier}-work` }));
+        }
+      } finally {
+        await bare.close();
+      }
+    }
+  }, 60_000);
 
   test("two agents coordinate through MCP: register, message, tasks, shared knowledge, decisions", async () => {
     const connectAs = async (agent: string) => {
       const c = new Client({ name: agent, version: "1" });
-      await c.connect(new StdioClientTransport(stdioParams(["--agent", agent])));
+      await c.connect(new StdioClientTransport(stdioParams(["--agent", agent, "--tools", "sessions,team"])));
       return c;
     };
     const alice = await connectAs("alice");
@@ -162,10 +202,10 @@ describe("MCP over stdio (ai-session mcp)", () => {
       expectOk(await call(alice, "register_agent", { role: "backend" }));
       expectOk(await call(bob, "register_agent", { role: "qa" }));
       const agents = await call(alice, "list_agents");
-      expect(agents.structuredContent.agents.map((a: { name: string }) => a.name).sort()).toEqual(["alice", "bob"]);
+      expect(agents.structuredContent.agents.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(["alice", "bob"]));
 
       const sent = await call(alice, "send_message", { to: "bob", type: "help_request", payload: { question: "which tests are flaky?" } });
-      expect(sent.structuredContent.sender).toBe("alice");
+      expect(sent.structuredContent.seq).toBeNumber();
       const inbox = await call(bob, "read_inbox", {});
       expect(inbox.structuredContent.messages[0].payload).toEqual({ question: "which tests are flaky?" });
       expect(textOf(inbox)).toContain("help_request from alice");
@@ -182,6 +222,9 @@ describe("MCP over stdio (ai-session mcp)", () => {
       expectOk(await call(bob, "share_knowledge", { key: "tests/flaky", value: ["net.test.ts"] }));
       const known = await call(alice, "get_knowledge", { key: "tests/flaky" });
       expect(known.structuredContent.entries[0]).toMatchObject({ value: ["net.test.ts"], updated_by: "bob" });
+      const stranger = await call(alice, "send_message", { to: "nobody-here", payload: "hi" });
+      expect(stranger.isError).toBe(true);
+      expect(textOf(stranger)).toContain("list_agents shows who is registered"); // never "register that agent"
       const stale = await call(alice, "share_knowledge", { key: "tests/flaky", value: [], expected_version: 0 });
       expect(stale.isError).toBe(true);
       expect(textOf(stale)).toMatch(/^conflict: /);

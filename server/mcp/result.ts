@@ -1,0 +1,149 @@
+import { z } from "zod";
+import type { ExecResult } from "./backend.ts";
+import { clip, MAX_TEXT_CHARS, type ToolEnv } from "./tool.ts";
+
+/**
+ * What exec and wait return over MCP, sized as one budget: the text block is the compacted output
+ * under a one-line status header; structuredContent carries what a program needs (status, exit
+ * code, ids, counts, the first error rows) and never the output again, unless asked for.
+ */
+export const STATUSES = ["ok", "failed", "running", "waiting_for_input", "interrupted", "unknown"] as const;
+
+const ErrorRow = z.strictObject({
+  file: z.string().nullable(),
+  line: z.number().nullable(),
+  col: z.number().nullable(),
+  code: z.string().nullable(),
+  msg: z.string(),
+});
+
+export const CompactAnalysis = z.strictObject({
+  tool: z.string(),
+  // nonzero counts only: passed, failed, skipped, warnings, errors
+  counts: z.record(z.string(), z.number()),
+  errors: z.array(ErrorRow),
+  errors_total: z.number(),
+  errors_cap: z.number(),
+  tests_failed: z.array(z.string()).optional(),
+});
+
+export const RunResult = z.strictObject({
+  session: z.string(),
+  command_id: z.number().nullable(),
+  status: z.enum(STATUSES),
+  exit_code: z.number().nullable(),
+  duration_ms: z.number(),
+  /** how the end was decided, and how sure: "shell_integration/high" */
+  completion: z.string(),
+  tokens: z.strictObject({ raw: z.number(), output: z.number(), result: z.number(), estimated: z.boolean().optional() }),
+  analysis: CompactAnalysis.optional(),
+  prompt: z.string().optional(),
+  output: z.string().optional(),
+  next: z.string().optional(),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+/** Error rows in structuredContent: at most this many, fewer when the budget says so (measureResult). */
+const ERROR_CAP = 10;
+const TESTS_CAP = 10;
+const MSG_CHARS = 100;
+
+function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnalysis> | undefined {
+  const errors = a.errors ?? [];
+  const failed = a.tests_failed ?? [];
+  if (a.tool === "generic" && errors.length === 0 && failed.length === 0) return undefined;
+  const counts = Object.fromEntries(Object.entries(a.counts ?? {}).filter(([, n]) => n > 0));
+  const out: z.infer<typeof CompactAnalysis> = {
+    tool: a.tool,
+    counts,
+    errors: errors.slice(0, ERROR_CAP).map((e) => ({
+      file: e.file,
+      line: e.line,
+      col: e.column,
+      code: e.code,
+      msg: e.message.length > MSG_CHARS ? `${e.message.slice(0, MSG_CHARS)}…` : e.message,
+    })),
+    errors_total: errors.length,
+    errors_cap: ERROR_CAP,
+  };
+  if (failed.length) out.tests_failed = failed.slice(0, TESTS_CAP);
+  return out;
+}
+
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/**
+ * Shapes the server's exec/wait answer: `running` whenever the command has not ended (whatever
+ * bounded the call), one header line, the output clipped to a page, and `next` saying what to call.
+ */
+export function presentRun(r: ExecResult & { matched?: string }, o: { includeOutput?: boolean; patternWait?: boolean }): { data: RunResult; text: string } {
+  // one word for "not over yet", whatever bounded the call
+  const status: RunResult["status"] = r.status === "timeout" ? "running" : (r.status as RunResult["status"]);
+  const id = r.command_id;
+  const out = clip(r.output ?? "", MAX_TEXT_CHARS, `read_output {command_id: ${id}, lines: "1-200"} reads it by lines`);
+  let next: string | undefined;
+  if (status === "running" && id !== null) next = `wait {session: "${r.session}", command_id: ${id}} picks up the result`;
+  else if (status === "running") next = o.patternWait ? "the pattern did not appear in time: wait again, or read_output to see what came" : "still running: wait again";
+  else if (status === "waiting_for_input") next = `answer with send_input (send_secret for a password), then wait {command_id: ${id}}`;
+  else if (r.analysis?.errors?.length > 1) next = `analyze_output {command_id: ${id}} lists all ${r.analysis.errors.length} errors`;
+  const data: RunResult = {
+    session: r.session,
+    command_id: id,
+    status,
+    exit_code: r.exit_code,
+    duration_ms: r.duration_ms,
+    completion: `${r.completion.method}/${r.completion.confidence}`,
+    tokens: { raw: r.tokens.raw, output: r.tokens.compacted, result: 0, ...(r.tokens.estimated ? { estimated: true } : {}) },
+  };
+  const analysis = compactAnalysis(r.analysis);
+  if (analysis) data.analysis = analysis;
+  if (r.prompt !== undefined) data.prompt = r.prompt;
+  if (o.includeOutput) data.output = r.output;
+  if (next && status !== "ok" && status !== "failed") data.next = next; // for errors, errors_total vs errors_cap says it
+  const head = [
+    status === "ok" || status === "failed" ? `exit ${r.exit_code ?? "?"}` : null,
+    status,
+    status === "running" ? `${seconds(r.duration_ms)} so far` : seconds(r.duration_ms),
+    r.completion.method,
+    id !== null ? `command_id ${id}` : null,
+    r.prompt ? `prompt ${JSON.stringify(r.prompt.slice(-80))}` : null,
+  ].filter(Boolean).join(" · ");
+  const text = [next ? `${head} — ${next}` : head, out.text].filter(Boolean).join("\n");
+  return { data, text };
+}
+
+/** The complete JSON-RPC response that carries a result, as the client receives it. */
+export function envelope(env: ToolEnv, data: RunResult, text: string): string {
+  return JSON.stringify({ jsonrpc: "2.0", id: env.requestId, result: { content: [{ type: "text", text }], structuredContent: data } });
+}
+
+/** Error rows in structuredContent may cost this share of the text block's tokens. */
+export const ROWS_SHARE = 0.2;
+
+/**
+ * Sizes structuredContent and fills `tokens.result` with the tokens of the complete JSON-RPC
+ * response (text block, structuredContent, envelope), counted by the server's tokenizer. Error
+ * rows go in while they cost at most ROWS_SHARE of the text block (at least one when there are
+ * errors); `errors_cap` says how many fit, analyze_output has them all.
+ */
+export async function measureResult(env: ToolEnv, data: RunResult, text: string): Promise<void> {
+  const a = data.analysis;
+  let estimated = false;
+  if (a && a.errors.length > 1) {
+    const rows = a.errors;
+    const r = await env.backend.countTokens([text, ...rows.map((row) => JSON.stringify(row))]);
+    estimated ||= r.estimated === true;
+    const [textTokens, ...rowTokens] = r.counts as [number, ...number[]];
+    let spent = 0;
+    let k = 0;
+    while (k < rows.length && (k === 0 || spent + rowTokens[k]! + 1 <= textTokens * ROWS_SHARE)) spent += rowTokens[k++]! + 1;
+    a.errors = rows.slice(0, k);
+    a.errors_cap = k;
+  }
+  const first = await env.backend.countTokens([envelope(env, { ...data, tokens: { ...data.tokens, result: 0 } }, text)]);
+  estimated ||= first.estimated === true;
+  // the count's own digits: o200k_base takes up to three digits a token
+  const n = first.counts[0]!;
+  data.tokens.result = n - 1 + Math.ceil(String(n).length / 3);
+  if (estimated) data.tokens.estimated = true;
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { AppError } from "../../errors.ts";
+import { defineTool, tierAllows } from "../tool.ts";
+import description from "./kill_session.txt" with { type: "text" };
+
+export default defineTool({
+  name: "kill_session",
+  description,
+  tier: "standard",
+  input: z.object({ session: z.string().min(1).max(200) }),
+  output: z.strictObject({ session: z.string(), killed: z.boolean() }),
+  annotations: { destructiveHint: true, idempotentHint: true },
+  async run({ session }, env) {
+    const s = await env.backend.getSession(session);
+    if (env.selfSession && (s.name === env.selfSession || s.id === env.selfSession)) {
+      throw new AppError("denied", `"${session}" is the session this agent runs in; killing it would end the agent itself`);
+    }
+    if (s.owner_agent && env.agent && s.owner_agent !== env.agent && !tierAllows(env.tier, "full")) {
+      throw new AppError("denied", `"${session}" belongs to the agent "${s.owner_agent}" (only the full tier may kill another agent's session)`);
+    }
+    await env.backend.killSession(session);
+    return { data: { session: s.name, killed: true }, text: `killed session "${s.name}" (its history stays: history {session: "${s.name}"})` };
+  },
+});
