@@ -48,7 +48,7 @@ function enabled(rules: RuleSelection): Parser[] {
 }
 
 /** Programs that only run others (a shell, a script, a task runner): their output says which tool ran. */
-const LAUNCHERS = /^(?:sh|bash|zsh|dash|fish|npm|pnpm|yarn|bun|deno|just|task|make|gmake|ninja|nx|turbo|lerna|tox|nox|invoke|for|while|until|if|case|time|xargs|watch|timeout|\(|\{|.*\/.*|.*\.(?:sh|bash|py|rb|pl|js|mjs|ts))$/;
+const LAUNCHERS = /^(?:sh|bash|zsh|dash|fish|npm|pnpm|yarn|bun|deno|just|task|make|gmake|ninja|nx|turbo|lerna|tox|nox|invoke|for|while|until|if|case|time|xargs|watch|timeout|cat|tac|less|more|head|tail|tee|zcat|bat|\(|\{|.*\/.*|.*\.(?:sh|bash|py|rb|pl|js|mjs|ts))$/;
 
 export interface Pick {
   parser: Parser;
