@@ -76,6 +76,8 @@ const LOOSE_ROUTINE = 8;
 const ROUTINE_SUMMARY = 10;
 /** An output that is mostly routine keeps its one-of-a-kind lines when there are at most this many. */
 const RARE_LINES = 12;
+/** A template seen at most this often is rare (`ar: creating lib.a` once per library among hundreds of compiles). */
+const RARE_INSTANCES = 2;
 /** A patch with at most this many lines is kept whole; a larger one keeps its headers and changes. */
 const SMALL_PATCH = 60;
 /** Up to this many changed lines a patch keeps them all; past it, the first few of each hunk. */
@@ -107,6 +109,8 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   // In a listing, names are entries: `error-ex@1.3.4` or `errors.go` make no fact.
   if (options.listing) for (let i = 0; i < n; i++) if (keep[i] && (roles[i] === "problem" || roles[i] === "warning" || roles[i] === "finding")) keep[i] = !routineAt(templates, i);
 
+  const verdicts = fileVerdicts(lines, roles);
+  if (verdicts) for (let i = 0; i < n; i++) if (verdicts[i]) keep[i] = true;
   thinRoutineSummaries(roles, templates, keep, lines);
   const files = keepCountedFiles(lines, roles, templates, keep);
   keepFrames(roles, trace, keep);
@@ -118,6 +122,8 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   if (!options.listing) keepRare(roles, snippet, templates, routine, keep);
   keepRunStarts(lines, roles, keep);
   keepLargest(lines, roles, keep);
+  if (failed) keepLeadIn(lines, roles, keep);
+  if (!options.listing) keepSettings(lines, roles, keep);
 
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   const before = keep.slice();
@@ -179,6 +185,74 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
     }
   }
   return { keep, roles, hidden: grouping?.hidden ?? null, after, snippet, similar, quiet, idle, routine };
+}
+
+/** `Project name: wavstat`, `Build type: native build`, `C compiler for the host machine: cc (gcc 12.2.0)`. */
+const SETTING = /^\s{0,4}[A-Z][\w+#.()/-]*(?: [\w+#.()/-]+){0,7} ?: +\S/;
+const SETTING_BLOCK = { min: 4, max: 16, blocks: 3 };
+
+/**
+ * A short block of `Key: value` lines is what a tool says about its setup (a configure summary,
+ * the versions it found): a few such blocks stay whole.
+ */
+function keepSettings(lines: string[], roles: Role[], keep: boolean[]): void {
+  const blocks: Array<[number, number]> = [];
+  for (let i = 0; i < lines.length; ) {
+    let end = i;
+    while (end < lines.length && (roles[end] === "plain" || (FACT_ROLES.has(roles[end]!) && end > i)) && SETTING.test(lines[end]!)) end++;
+    if (end - i >= SETTING_BLOCK.min) {
+      if (end - i > SETTING_BLOCK.max || blocks.length === SETTING_BLOCK.blocks) return;
+      blocks.push([i, end]);
+    }
+    i = Math.max(end, i + 1);
+  }
+  for (const [from, to] of blocks) for (let k = from; k < to; k++) keep[k] = true;
+}
+
+/** The flat run of lines before a failure is read whole up to this many lines. */
+const LEAD_IN = 30;
+/** Problems this close belong to one error. */
+const PROBLEM_GAP = 6;
+
+/**
+ * What the run did just before the error that ended it: the flat run of lines that leads to the
+ * last problem (terraform's `web-4: Creation complete` steps before `Error: local-exec provisioner
+ * error`) when it is short; else the line right before it (`checking for zlib... yes` before
+ * `checking for microhttpd.h... no`).
+ */
+function keepLeadIn(lines: string[], roles: Role[], keep: boolean[]): void {
+  let i = roles.length - 1;
+  while (i >= 0 && roles[i] !== "problem" && roles[i] !== "failure") i--;
+  // The start of the last cluster of problems (a boxed error's lines, a failure and its notes).
+  for (let k = i - 1; k >= 0 && k >= i - PROBLEM_GAP; k--) if (roles[k] === "problem" || roles[k] === "failure") i = k;
+  let from = i;
+  while (from > 0 && roles[from - 1] !== "blank" && roles[from - 1] !== "section" && indentOf(lines[from - 1]!) === 0 && i - from < LEAD_IN) from--;
+  const whole = from > 0 && i - from < LEAD_IN && (roles[from - 1] === "blank" || roles[from - 1] === "section" || indentOf(lines[from - 1]!) > 0);
+  for (let k = i - 1; k >= (whole ? from : 0); k--) {
+    const r = roles[k]!;
+    if (r === "blank") continue;
+    if (r === "plain" || r === "match") keep[k] = true;
+    if (!whole) return;
+  }
+}
+
+/** `PASS  test/tax.test.js`, `✓ src/a.test.ts (5 tests) 3ms`: a passing verdict for a whole file. */
+const FILE_VERDICT = /^\s*(?:PASS|OK|ok|[✓✔√])\s+(?:[\w@+~.$-]*\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9}(?:\s+\([^)]*\))?(?:\s+[\d.]+\s*m?s)?\s*$/;
+const FILE_VERDICTS = 6;
+
+/**
+ * A few passing verdicts of whole files say which files ran and passed (jest's `PASS  path`); many
+ * of them are a green run's bulk, told by its summary.
+ */
+function fileVerdicts(lines: string[], roles: Role[]): Uint8Array | null {
+  let marked: Uint8Array | null = null;
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (roles[i] !== "chatter" || !FILE_VERDICT.test(lines[i]!)) continue;
+    if (++count > FILE_VERDICTS) return null;
+    (marked ??= new Uint8Array(lines.length))[i] = 1;
+  }
+  return marked;
 }
 
 /**
@@ -302,7 +376,8 @@ export function selectShort(info: LineInfo): Selection {
   // The first frame of each trace stays: it says where the error was raised.
   const firstFrame = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (info.trace[i]! >= 0 && (i === 0 || info.trace[i - 1] !== info.trace[i])) firstFrame[i] = 1;
-  const keep = roles.map((r, i) => r !== "chatter" && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
+  const verdicts = fileVerdicts(lines, roles);
+  const keep = roles.map((r, i) => (r !== "chatter" || verdicts?.[i] === 1) && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
   return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
 }
 
@@ -437,7 +512,7 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
     if (r === "blank") continue;
     lines++;
     if (routine[i]) routineLines++;
-    else if (!keep[i] && !snippet[i] && (r === "plain" || r === "match" || r === "section") && templates.counts[templates.ids[i]!] === 1 && templates.loose(i) < LOOSE_ROUTINE) rare.push(i);
+    else if (!keep[i] && !snippet[i] && (r === "plain" || r === "match" || r === "section") && templates.counts[templates.ids[i]!]! <= RARE_INSTANCES && templates.loose(i) < LOOSE_ROUTINE) rare.push(i);
   }
   if (routineLines * 2 < lines || rare.length > Math.max(RARE_LINES, lines / 40)) return;
   for (const i of rare) keep[i] = true;
@@ -457,10 +532,16 @@ function keepRunStarts(lines: string[], roles: Role[], keep: boolean[]): void {
     if (id(lines[i]!)) withId++;
   }
   if (nonBlank < 10 || withId * 10 < nonBlank * 8) return;
+  // A run's first line that holds text (blame's `abc123 (who date 45)` may be an empty line).
+  const empty = (l: string) => /^\^?[0-9a-f]{7,40}\b[^)]*\)\s*$/.test(l);
   let last: string | null = null;
+  let owed = false;
   for (let i = 0; i < lines.length; i++) {
     const current = id(lines[i]!);
-    if (current && current !== last) keep[i] = true;
+    if (current && (current !== last || owed)) {
+      owed = empty(lines[i]!);
+      if (!owed) keep[i] = true;
+    } else owed = false;
     last = current;
   }
 }

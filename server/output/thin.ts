@@ -3,6 +3,7 @@
  * printed twice) give way to their first telling; the fold markers around them lead back.
  */
 import type { Role } from "./roles.ts";
+import { findLocation } from "./shape/location.ts";
 
 /** A line's shape with numbers and hex ids blurred: near-identical lines share one. */
 export function shapeOf(line: string): string {
@@ -68,10 +69,13 @@ export function dropRepeatedBlocks(lines: string[], keep: boolean[], roles: Role
     if (run.length >= 3) for (const i of run) keep[i] = false;
     run = [];
   };
+  let heading = "";
   for (let i = 0; i < lines.length; i++) {
+    if (roles[i] === "section") heading = lines[i]!;
     if (!keep[i] || roles[i] === "summary") continue;
-    // A finding at another column is another finding, however alike its words.
-    const t = roles[i] === "finding" ? lines[i]! : lines[i]!.trim();
+    // A finding at another column is another finding, however alike its words; a row that names
+    // no file (`✖ 1:1 Do not use "use strict"`) is another finding under another file's heading.
+    const t = roles[i] === "finding" ? (findLocation(lines[i]!) ? lines[i]! : `${heading}\n${lines[i]}`) : lines[i]!.trim();
     if (t.length < 8) continue;
     if (seen.has(t)) run.push(i);
     else {

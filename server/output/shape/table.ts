@@ -86,7 +86,7 @@ function classify(result: StatusRows, h: number, first: number, values: string[]
     for (let r = 0; r < rows; r++) result.odd[first + r] = 1;
     return true;
   }
-  const statusCols: Array<{ col: number; common: string }> = [];
+  const statusCols: Array<{ col: number; odd: (value: string) => boolean }> = [];
   for (let c = 0; c < names.length; c++) {
     const column = values.map((v) => v[c] ?? "");
     // A status is named so, or its values are a few words; a number most rows share (`0` restarts,
@@ -95,15 +95,22 @@ function classify(result: StatusRows, h: number, first: number, values: string[]
     const freq = new Map<string, number>();
     for (const v of column) freq.set(v, (freq.get(v) ?? 0) + 1);
     if (freq.size < 2) continue;
+    // A cell left empty in a column that is filled almost everywhere (a customer with no last order).
+    const empty = freq.get("") ?? 0;
+    if (empty > 0 && empty * 10 <= rows) {
+      statusCols.push({ col: c, odd: (v) => v === "" });
+      continue;
+    }
     const [common, count] = [...freq].sort((a, b) => b[1] - a[1])[0]!;
     if (words ? freq.size > MAX_STATUS_VALUES || count / rows < 0.6 : !/^(?:0|100%?|0\.0+|)$/.test(common) || count * 5 < rows * 2) continue;
-    statusCols.push({ col: c, common });
+    statusCols.push({ col: c, odd: (v) => v !== common });
   }
   if (statusCols.length === 0) return false;
   result.header[h] = 1;
   for (let r = 0; r < rows; r++) {
-    // The first rows stay too: a table is often sorted by what matters (time, size, count).
-    const odd = r < FIRST_ROWS || statusCols.some((s) => (values[r]![s.col] ?? "") !== s.common);
+    // The first rows stay too: a table is often sorted by what matters (time, size, count); and
+    // the last, which shows where it ends.
+    const odd = r < FIRST_ROWS || r === rows - 1 || statusCols.some((s) => s.odd(values[r]![s.col] ?? ""));
     (odd ? result.odd : result.common)[first + r] = 1;
   }
   return true;
