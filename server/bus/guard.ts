@@ -1,7 +1,8 @@
 import { homedir, tmpdir } from "node:os";
 import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
-import { checkCommand, checkDirectory, checkSessionAccess, type Denial, type PlaceVars } from "./policy.ts";
+import { existsSync } from "node:fs";
+import { allowedDirs, checkCommand, checkDirectory, checkSessionAccess, isInside, type Denial, type PlaceVars } from "./policy.ts";
 import type { Role } from "./roles.ts";
 
 /** What the SessionManager asks before anything reaches a shell (see server/session/manager.ts). */
@@ -118,5 +119,25 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
       standings.push({ agent: null, role: registry.roles.get(q.session.role), workspace: q.session.cwd ?? null });
     }
     for (const who of standings) judge(q, who);
+  };
+}
+
+/**
+ * Where a session starts when its creator names no directory. $HOME when every role that holds the
+ * caller allows it; otherwise the agent's workspace, or else the first allowed directory that
+ * exists, so a role-bound agent never has to guess a place it may work in. Undefined: no opinion.
+ */
+export function defaultWorkDir(registry: AgentRegistry, home = homedir(), tmp = tmpdir()) {
+  return (who: { agent?: string; role?: string }): string | undefined => {
+    const held: Array<{ role: Role; workspace: string | null }> = [];
+    const agent = who.agent ? registry.find(who.agent) : undefined;
+    if (agent && registry.roles.has(agent.role)) held.push({ role: registry.roles.get(agent.role), workspace: agent.workspace });
+    if (who.role && who.role !== agent?.role && registry.roles.has(who.role)) held.push({ role: registry.roles.get(who.role), workspace: null });
+    if (!held.length) return undefined;
+    const dirsOf = held.map((h) => allowedDirs(h.role, { workspace: h.workspace, home, tmp }));
+    const fitsAll = (d: string) => dirsOf.every((dirs) => isInside(d, dirs));
+    if (fitsAll(home)) return undefined;
+    const candidates = [agent?.workspace, ...dirsOf.flat()].filter((d): d is string => !!d);
+    return candidates.find((d) => fitsAll(d) && existsSync(d));
   };
 }

@@ -6,7 +6,7 @@ import { AgentRegistry } from "./agents.ts";
 import { StatusBoard, type SessionPort } from "./agent-status.ts";
 import { Bus } from "./bus.ts";
 import { InboxDelivery } from "./delivery.ts";
-import { policyGuard, type DenialEvent, type GuardQuestion } from "./guard.ts";
+import { defaultWorkDir, policyGuard, type DenialEvent, type GuardQuestion } from "./guard.ts";
 import { KnowledgeStore } from "./knowledge.ts";
 import { RoleBook } from "./roles.ts";
 import { BusStore } from "./store.ts";
@@ -19,7 +19,7 @@ export type { Task } from "./tasks.ts";
 export type { DenialEvent } from "./guard.ts";
 
 /** The SessionManager (server/session/manager.ts): guards, output events, typing into sessions. */
-export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "addGuard" | "check">;
+export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "addGuard" | "check" | "setDefaultDir">;
 
 export interface BusServiceOptions {
   db: Db;
@@ -86,6 +86,7 @@ export function createBusService(o: BusServiceOptions): BusService {
   if (o.sessions) {
     const sessions = o.sessions;
     sessions.addGuard((a) => guard(a));
+    sessions.setDefaultDir(defaultWorkDir(agents));
     const nameOf = (id: string) => sessions.list().find((s) => s.info().id === id)?.info().name;
     const port: SessionPort = {
       onOutput: (fn) => void sessions.events.on("output", (id, bytes) => fn(id, bytes)),

@@ -61,6 +61,7 @@ export class SessionManager {
   readonly events = new SessionEvents();
   private byName = new Map<string, Session>();
   private guards: Guard[] = [];
+  private pickDir?: (who: { agent?: string; role?: string }) => string | undefined;
   private pending = new Set<string>();
 
   constructor(
@@ -70,6 +71,11 @@ export class SessionManager {
     this.events.on("session:ended", (info) => {
       if (this.byName.get(info.name)?.id === info.id) this.byName.delete(info.name);
     });
+  }
+
+  /** Who picks the directory of a session created without one (the policy: a role's own place). */
+  setDefaultDir(pick: (who: { agent?: string; role?: string }) => string | undefined): void {
+    this.pickDir = pick;
   }
 
   addGuard(g: Guard): void {
@@ -87,7 +93,7 @@ export class SessionManager {
     if (this.byName.has(name) || this.pending.has(name)) {
       throw new AppError("conflict", `a session named "${name}" already exists (pick another name, or ai-session kill ${name})`);
     }
-    const cwd = resolve(opts.cwd ?? process.env.HOME ?? homedir());
+    const cwd = resolve(opts.cwd ?? this.pickDir?.({ agent: opts.agent, role: opts.role }) ?? process.env.HOME ?? homedir());
     checkDirectory(cwd);
     const shell = opts.shell ?? process.env.SHELL ?? "/bin/bash";
     checkShell(shell);

@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AgentRegistry } from "../../server/bus/agents.ts";
-import { policyGuard, type DenialEvent } from "../../server/bus/guard.ts";
-import { checkCommand } from "../../server/bus/policy.ts";
+import { defaultWorkDir, policyGuard, type DenialEvent } from "../../server/bus/guard.ts";
+import { checkCommand, checkDirectory } from "../../server/bus/policy.ts";
 import { BUILTIN_ROLES, RoleBook, parseRolesFile } from "../../server/bus/roles.ts";
 import { AppError } from "../../server/errors.ts";
 import { freshHome } from "./fresh.ts";
@@ -143,6 +144,28 @@ describe("policy guard", () => {
     const x = refusal(() => guard({ kind: "exec", role: "qa", session: { name: "s", cwd: "/work/app" }, command: "touch f" }));
     expect(x.message).toContain("rule dirs");
     expect(() => guard({ kind: "create", role: "qa", cwd: "/tmp/qa-work" })).not.toThrow();
+  });
+});
+
+describe("where a session starts when no directory is named", () => {
+  test("a role-bound agent starts in its workspace, a token's role in its first allowed directory, others at $HOME", () => {
+    const { db, home } = freshHome();
+    const agents = new AgentRegistry(db, new RoleBook(home));
+    const workspace = mkdtempSync(join(tmpdir(), "ws-"));
+    agents.register({ name: "be", role: "backend", workspace });
+    agents.register({ name: "bare", role: "backend" });
+    agents.register({ name: "ops", role: "devops" });
+    const pick = defaultWorkDir(agents, "/home/u", tmpdir());
+    expect(pick({ agent: "be" })).toBe(workspace);
+    // wherever it picks, the role lets the agent work there
+    for (const who of [{ agent: "bare" }, { role: "qa" }]) {
+      const dir = pick(who)!;
+      expect(dir).toBeString();
+      expect(checkDirectory(agents.roles.get(who.agent ? "backend" : "qa"), dir, { workspace: null, home: "/home/u", tmp: tmpdir() })).toBeNull();
+    }
+    expect(pick({ agent: "ops" })).toBeUndefined(); // devops may work in $HOME
+    expect(pick({})).toBeUndefined();
+    expect(pick({ agent: "ghost" })).toBeUndefined(); // the guard names the way out for unknown agents
   });
 });
 
