@@ -14,15 +14,18 @@ export default defineCommand({
   args: {
     ...globalArgs,
     name: { type: "positional", required: true, description: "session name" },
-    "max-tokens": { type: "string", default: "4000", description: "token budget (tiktoken o200k_base)" },
-    lines: { type: "string", description: "at most this many lines of the last command's output" },
+    "max-tokens": { type: "string", description: "token budget (tiktoken o200k_base; default 4000), filled with the last output when there is enough" },
+    lines: { type: "string", description: "at most this many lines of the last command's output (default 40 without --max-tokens)" },
   },
   run: ({ args }) =>
     runCommand(async () => {
       const { AppError } = await import("../../server/errors.ts");
-      const max = Number(args["max-tokens"]);
-      if (!Number.isInteger(max) || max < 16) throw new AppError("invalid", `--max-tokens must be a whole number of at least 16, not "${args["max-tokens"]}"`);
-      const q = new URLSearchParams({ max_tokens: String(max) });
+      const q = new URLSearchParams();
+      if (args["max-tokens"] !== undefined) {
+        const max = Number(args["max-tokens"]);
+        if (!Number.isInteger(max) || max < 16) throw new AppError("invalid", `--max-tokens must be a whole number of at least 16, not "${args["max-tokens"]}"`);
+        q.set("max_tokens", String(max));
+      }
       if (args.lines !== undefined) {
         const lines = Number(args.lines);
         if (!Number.isInteger(lines) || lines < 0) throw new AppError("invalid", `--lines must be a whole number, not "${args.lines}"`);

@@ -39,7 +39,10 @@ export interface ContextInput {
 
 export interface ContextOptions {
   maxTokens?: number;
-  /** At most this many lines of the last command's output. Default 40. */
+  /**
+   * At most this many lines of the last command's output. Default: 40 when no budget is asked for;
+   * with `maxTokens`, none (the budget asked for is filled when there is output for it).
+   */
   lines?: number;
   encoding?: Encoding;
 }
@@ -78,7 +81,7 @@ function commandLine(c: CommandFacts): string {
 
 export function assembleContext(input: ContextInput, options: ContextOptions = {}): AssembledContext {
   const maxTokens = Math.max(16, options.maxTokens ?? 4000);
-  const maxLines = Math.max(0, options.lines ?? 40);
+  const maxLines = Math.max(0, options.lines ?? (options.maxTokens === undefined ? 40 : Number.MAX_SAFE_INTEGER));
   const enc = options.encoding ?? "o200k_base";
   const truncated: string[] = [];
   let used = 0;

@@ -52,6 +52,16 @@ describe("assembleContext", () => {
     expect(out.length).toBe(4);
   });
 
+  test("a budget asked for is filled from a long last output; without one, 40 lines are shown", () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `src/mod${i}.ts:${i + 1}:7 - error TS${1000 + i}: Cannot find module 'pkg-${i}'.`);
+    const long: CommandFacts = { command_id: 9, command: "tsc", status: "failed", exit_code: 2, duration_ms: 900, output: lines.join("\n") };
+    const filled = assembleContext({ session, commands: [long] }, { maxTokens: 4000 });
+    expect(filled.tokens).toBeGreaterThan(3500);
+    expect(filled.tokens).toBeLessThanOrEqual(4000);
+    const plain = assembleContext({ session, commands: [long] });
+    expect(plain.text.split("## output\n")[1]!.split("\n## ")[0]!.split("\n").length).toBe(41); // the note and 40 lines
+  });
+
   test("a session without commands still has its facts", () => {
     expect(assembleContext({ session, commands: [] }).text).toBe("# session dev: /tmp/proj/rustcalc — bash, branch main");
   });

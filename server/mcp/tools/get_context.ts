@@ -15,8 +15,8 @@ export default defineTool({
   annotations: { readOnlyHint: true },
   async run(args, env) {
     const session = await sessionOf(env, args.session);
-    const maxTokens = args.max_tokens ?? 1000;
-    const r = await env.backend.context(session, { maxTokens, lines: args.lines });
+    // a budget asked for is filled from the last output; without one, 1,000 tokens and 40 lines
+    const r = await env.backend.context(session, { maxTokens: args.max_tokens ?? 1000, lines: args.lines ?? (args.max_tokens === undefined ? 40 : undefined) });
     return { data: { session, tokens: r.tokens, truncated: r.truncated ?? [] }, text: r.text };
   },
 });
