@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { websocket } from "hono/bun";
+import { websocket } from "./routes/websocket.ts";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
 import { AppError } from "./errors.ts";
@@ -11,6 +11,7 @@ import { runningSessionRows, updateSession } from "./session/store.ts";
 import { VERSION } from "./version.ts";
 import { startTokenizer } from "./context/background-tokens.ts";
 import { createBusService } from "./bus/index.ts";
+import { busLimits } from "./bus/limits.ts";
 import { installPersistence } from "./persist/hooks.ts";
 import { restoreAll } from "./persist/restore.ts";
 import { installTokenResolver } from "./security/tokens.ts";
@@ -59,6 +60,7 @@ async function socketAnswers(socket: string): Promise<boolean> {
  */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   ensureHome(opts.home);
+  const busBounds = busLimits(); // a bad AI_SESSION_BUS_* setting stops the start before anything listens
   const paths = pathsFor(opts.home);
   if (existsSync(paths.socket)) {
     if (await socketAnswers(paths.socket)) {
@@ -96,7 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     noToken: opts.noToken,
     shutdown: (reason) => (stopping ??= stop(reason)),
   };
-  rt.bus = createBusService({ db, home: paths.home, sessions });
+  rt.bus = createBusService({ db, home: paths.home, sessions, inboxCapacity: busBounds.inbox });
   installTokenResolver();
   // Sessions the database still believes are running belong to a server that died: mark them lost.
   const orphaned = runningSessionRows(db);

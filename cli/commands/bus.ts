@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { globalArgs, runCommand } from "./_shared.ts";
 import { AppError } from "../../server/errors.ts";
 import type { BusMessage, MessageType } from "../../server/bus/message.ts";
+import { DEFAULT_LIMITS } from "../../server/bus/limits.ts";
 
 async function connectTo(args: { home?: string; agent?: string }) {
   const [{ connect }, { busClient }] = await Promise.all([import("../client/index.ts"), import("../client/bus.ts")]);
@@ -27,6 +28,20 @@ function show(m: BusMessage): string {
   const body = typeof m.payload === "string" ? m.payload : JSON.stringify(m.payload);
   return `${new Date(m.time).toISOString()} [${m.seq}] ${m.type} ${m.sender} ${where}${m.correlation_id ? ` (re ${m.correlation_id})` : ""}: ${body}`;
 }
+
+/** What a `dropped` frame says, in one line. */
+export function droppedLine(f: { count: number; where?: string; first_seq?: number; last_seq?: number; in_inbox?: number; capacity?: number }): string {
+  if (f.where === "inbox") return `${f.count} message(s) were dropped while you were away: the inbox keeps the newest ${f.capacity ?? "N"} (AI_SESSION_BUS_INBOX)`;
+  const range = f.first_seq !== undefined ? ` (seq ${f.first_seq}–${f.last_seq})` : "";
+  const kept = f.in_inbox ? `; ${f.in_inbox} of them still wait in the inbox (reconnect, or ai-session bus inbox)` : "";
+  return `${f.count} message(s) were dropped${range}: this reader was slower than the traffic${kept}`;
+}
+
+const n = (x: number) => x.toLocaleString("en");
+const INBOX_LIMIT = `The inbox keeps the newest ${n(DEFAULT_LIMITS.inbox)} unacknowledged messages (AI_SESSION_BUS_INBOX on the server); past that the oldest are dropped`;
+const LIMITS =
+  `An agent's inbox keeps its newest ${n(DEFAULT_LIMITS.inbox)} unacknowledged messages (AI_SESSION_BUS_INBOX on the server); past that the oldest are dropped, and the agent's next read, connect or typed delivery says how many. ` +
+  `A live reader slower than the traffic has at most ${n(DEFAULT_LIMITS.queue)} messages or ${DEFAULT_LIMITS.queueBytes / 1024 / 1024} MB queued (AI_SESSION_BUS_QUEUE, AI_SESSION_BUS_QUEUE_BYTES); past that the oldest queued are dropped and it gets a dropped notice saying which.`;
 
 const send = defineCommand({
   meta: { name: "send", description: "Send a message to an agent (--to), a topic (--topic) or everyone (--broadcast)" },
@@ -59,7 +74,7 @@ const send = defineCommand({
 });
 
 const inbox = defineCommand({
-  meta: { name: "inbox", description: "Deliver what waits in an agent's inbox, and acknowledge it" },
+  meta: { name: "inbox", description: `Deliver what waits in an agent's inbox, and acknowledge it. ${INBOX_LIMIT} and this says how many.` },
   args: {
     ...globalArgs,
     name: { type: "positional", required: true, description: "the agent" },
@@ -72,7 +87,7 @@ const inbox = defineCommand({
       const r = await api.inbox(String(args.name), { ack: !args["no-ack"], limit: args.limit ? Number(args.limit) : undefined });
       if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else {
-        if (r.dropped) process.stderr.write(`${r.dropped} older message(s) were dropped: the inbox holds ${r.capacity}\n`);
+        if (r.dropped) process.stderr.write(`${r.dropped} older message(s) were dropped: the inbox keeps the newest ${r.capacity} (AI_SESSION_BUS_INBOX on the server raises it)\n`);
         process.stdout.write(r.messages.length ? `${r.messages.map(show).join("\n")}\n` : "");
       }
     }),
@@ -128,7 +143,7 @@ const subscribe = defineCommand({
         ws.onmessage = (ev) => {
           const frame = JSON.parse(String(ev.data));
           if (frame.kind === "error") return reject(new AppError(frame.code, frame.message));
-          if (frame.kind === "dropped") process.stderr.write(`${frame.count} message(s) were dropped (this reader was too slow)\n`);
+          if (frame.kind === "dropped") process.stderr.write(`${droppedLine(frame)}\n`);
           if (frame.kind !== "message") return;
           const m = frame.message as BusMessage;
           process.stdout.write(`${args.json ? JSON.stringify(m) : show(m)}\n`);
@@ -142,6 +157,6 @@ const subscribe = defineCommand({
 });
 
 export default defineCommand({
-  meta: { name: "bus", description: "The message bus: send, inbox, history, subscribe" },
+  meta: { name: "bus", description: `The message bus: send, inbox, history, subscribe. ${LIMITS}` },
   subCommands: { send, inbox, history, subscribe },
 });

@@ -1,14 +1,17 @@
 import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
-import { Inbox } from "./inbox.ts";
-import { MAX_PAYLOAD_BYTES, TOPIC, type BusMessage, type PublishInput } from "./message.ts";
+import { LocalTransport } from "./local.ts";
+import type { BusMessage, PublishInput } from "./message.ts";
 import type { BusStore } from "./store.ts";
+import type { AckInput, BusTransport, Handler, InboxQuery } from "./transport.ts";
 
-export type Handler = (m: BusMessage) => void;
+export type { Handler } from "./transport.ts";
 
 export interface BusOptions {
-  /** Messages an inbox holds before dropping its oldest (default 1000). */
+  /** Messages an inbox holds before dropping its oldest (default: limits.ts, AI_SESSION_BUS_INBOX). */
   inboxCapacity?: number;
+  /** Another transport than the in-process one (a cluster's). */
+  transport?: BusTransport;
 }
 
 /** Who reads bus traffic when it may not read everything: its name (agent or token) and its topics. */
@@ -24,89 +27,31 @@ export function visibleTo(viewer: Viewer, m: BusMessage, subscribed?: (topic: st
 }
 
 /**
- * The message bus. Publishing is synchronous and in memory: subscribers are called at once, agent
- * inboxes get the message, and the database write is queued (BusStore writes in batches).
- *
- * Routing: `to` reaches one registered agent (its inbox and its live subscribers); `topic` reaches
- * the topic's subscribers and the inboxes of agents registered for the topic; `broadcast` reaches
- * every registered agent but the sender. Firehose subscribers (the dashboard) see everything.
+ * The message bus as the server uses it: publish, subscribe, inboxes and acks go to the transport
+ * (transport.ts); request/reply is kept here. Publishing is synchronous: subscribers are called at
+ * once, inboxes get the message, and its database write is queued (written at the end of the tick).
  */
 export class Bus {
-  private seq: number;
-  private readonly boot = Date.now().toString(36);
-  private topicSubs = new Map<string, Set<Handler>>();
-  private agentSubs = new Map<string, Set<Handler>>();
-  private firehose = new Set<Handler>();
-  private inboxes = new Map<string, Inbox>();
+  readonly transport: BusTransport;
   private pending = new Map<string, { resolve: Handler; timer: ReturnType<typeof setTimeout> }>();
-  private inboxListeners: Array<(agent: string, m: BusMessage) => void> = [];
-  readonly inboxCapacity: number;
-  published = 0;
 
   constructor(
     readonly agents: AgentRegistry,
-    private store: BusStore | null,
+    store: BusStore | null,
     opts: BusOptions = {},
   ) {
-    this.inboxCapacity = opts.inboxCapacity ?? 1000;
-    this.seq = store?.maxSeq() ?? 0;
-    if (store) for (const { agent, m } of store.loadInboxes()) this.inbox(agent).restore(m);
-    agents.events.on("removed", (a: { name: string }) => this.inboxes.delete(a.name));
+    this.transport = opts.transport ?? new LocalTransport(agents, store, { inboxCapacity: opts.inboxCapacity });
   }
 
-  private inbox(agent: string): Inbox {
-    let box = this.inboxes.get(agent);
-    if (!box) this.inboxes.set(agent, (box = new Inbox(agent, this.inboxCapacity)));
-    return box;
+  get inboxCapacity(): number {
+    return this.transport.inboxCapacity;
   }
 
   /** Sends a message; returns it with its id, seq and time. Throws on an unknown recipient or oversize payload. */
   publish(input: PublishInput): BusMessage {
-    const payloadText = sizeChecked(input.payload);
-    const seq = ++this.seq;
-    const m: BusMessage = {
-      id: `${this.boot}-${seq}`,
-      seq,
-      type: input.type ?? "custom",
-      sender: input.sender,
-      payload: input.payload,
-      time: Date.now(),
-    };
-    if (input.correlation_id !== undefined) m.correlation_id = input.correlation_id;
-    const persist = input.persist !== false && this.store !== null;
-
-    if (input.to !== undefined) {
-      this.agents.get(input.to); // unknown agent: not_found, nothing delivered
-      m.to = input.to;
-      this.deliverToAgent(input.to, m, persist);
-    } else if (input.topic !== undefined) {
-      if (!TOPIC.test(input.topic)) throw new AppError("invalid", `"${input.topic}" is not a valid topic (letters, digits and . _ : / -)`);
-      m.topic = input.topic;
-      const subs = this.topicSubs.get(input.topic);
-      if (subs) for (const h of subs) h(m);
-      for (const a of this.agents.values()) if (a.topics.length && a.topics.includes(input.topic) && a.name !== input.sender) this.deliverToAgent(a.name, m, persist);
-    } else if (input.broadcast) {
-      m.broadcast = true;
-      for (const a of this.agents.values()) if (a.name !== input.sender) this.deliverToAgent(a.name, m, persist);
-    } else {
-      throw new AppError("invalid", "say where the message goes: to an agent, a topic, or broadcast");
-    }
-    if (this.firehose.size) for (const h of this.firehose) h(m);
-    if (persist) this.store!.message(m, payloadText ?? JSON.stringify(m.payload ?? null));
+    const m = this.transport.publish(input);
     if (m.correlation_id !== undefined && this.pending.size) this.settle(m);
-    this.published++;
     return m;
-  }
-
-  private deliverToAgent(agent: string, m: BusMessage, persist: boolean): void {
-    const dropped = this.inbox(agent).push(m);
-    if (persist) {
-      this.store!.inboxAdd(agent, m);
-      if (dropped) this.store!.inboxRemove(agent, dropped.seq);
-    }
-    const subs = this.agentSubs.get(agent);
-    if (subs) for (const h of subs) h(m);
-    for (const l of this.inboxListeners) l(agent, m);
   }
 
   private settle(m: BusMessage): void {
@@ -115,7 +60,7 @@ export class Bus {
     this.pending.delete(m.correlation_id!);
     clearTimeout(p.timer);
     // the requester has its answer: it need not find it again in its inbox
-    if (m.to !== undefined && this.inboxes.get(m.to)?.has(m.seq)) this.ack(m.to, { seqs: [m.seq] });
+    if (m.to !== undefined && this.transport.waiting(m.to, m.seq)) this.transport.ack(m.to, { seqs: [m.seq] });
     p.resolve(m);
   }
 
@@ -123,7 +68,7 @@ export class Bus {
   request(input: PublishInput, timeoutMs = 30_000): Promise<BusMessage> {
     return new Promise((resolve, reject) => {
       // registered before publishing: a subscriber may answer synchronously, inside publish
-      const id = `${this.boot}-${this.seq + 1}`;
+      const id = this.transport.nextId();
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new AppError("timeout", `no reply to message ${id} within ${timeoutMs} ms (the recipient may be away; its inbox keeps the request)`));
@@ -145,50 +90,43 @@ export class Bus {
   }
 
   subscribeTopic(topic: string, h: Handler): () => void {
-    return addTo(this.topicSubs, topic, h);
+    return this.transport.subscribe({ topic }, h);
   }
 
   /** Live delivery of what reaches an agent's inbox (direct, its topics, broadcasts). */
   subscribeAgent(agent: string, h: Handler): () => void {
-    this.agents.get(agent);
-    return addTo(this.agentSubs, agent, h);
+    return this.transport.subscribe({ agent }, h);
   }
 
   /** Whether the agent has a live subscriber (a WebSocket open as that agent): it counts as alive. */
   isConnected(agent: string): boolean {
-    return this.agentSubs.has(agent);
+    return this.transport.isConnected(agent);
   }
 
   subscribeAll(h: Handler): () => void {
-    this.firehose.add(h);
-    return () => this.firehose.delete(h);
+    return this.transport.subscribe({ all: true }, h);
   }
 
   /** Called for every message that lands in an inbox (agent status uses it to type messages into sessions). */
   onInbox(l: (agent: string, m: BusMessage) => void): () => void {
-    this.inboxListeners.push(l);
-    return () => (this.inboxListeners = this.inboxListeners.filter((x) => x !== l));
+    return this.transport.onInbox(l);
   }
 
-  /** What waits for an agent, oldest first, with the count dropped since its last read. */
-  readInbox(agent: string, opts: { afterSeq?: number; limit?: number } = {}) {
+  /** What waits for an agent, oldest first, with the count dropped since it was last told. */
+  readInbox(agent: string, q: InboxQuery = {}) {
     this.agents.get(agent);
     this.agents.touch(agent);
-    const box = this.inbox(agent);
-    return { agent, ...box.read(opts), waiting: box.size, capacity: box.capacity, dropped_total: box.droppedTotal };
+    return { agent, ...this.transport.inbox(agent, q) };
   }
 
   /** Acknowledges messages (by seq, or everything up to a seq); they leave the inbox for good. */
-  ack(agent: string, opts: { seqs?: number[]; upTo?: number }): number {
+  ack(agent: string, which: AckInput): number {
     this.agents.get(agent);
-    const box = this.inbox(agent);
-    const done = [...(opts.seqs ? box.ack(opts.seqs) : []), ...(opts.upTo != null ? box.ackUpTo(opts.upTo) : [])];
-    if (this.store) for (const s of done) this.store.inboxRemove(agent, s);
-    return done.length;
+    return this.transport.ack(agent, which);
   }
 
   inboxSize(agent: string): number {
-    return this.inboxes.get(agent)?.size ?? 0;
+    return this.transport.inboxSize(agent);
   }
 
   /**
@@ -196,53 +134,20 @@ export class Bus {
    * sent or that were sent to it, broadcasts, and messages on its topics.
    */
   history(q: { agent?: string; topic?: string; type?: string; afterSeq?: number; limit?: number; viewer?: Viewer } = {}): BusMessage[] {
-    if (!this.store) return [];
-    return this.store.history({ ...q, limit: Math.min(q.limit ?? 200, 10_000) });
+    return this.transport.history({ ...q, limit: Math.min(q.limit ?? 200, 10_000) });
   }
 
   stats() {
-    let waiting = 0;
-    let dropped = 0;
-    for (const b of this.inboxes.values()) (waiting += b.size), (dropped += b.droppedTotal);
-    return { published: this.published, seq: this.seq, inboxes: this.inboxes.size, waiting, dropped, pending_writes: this.store?.pending ?? 0 };
+    return this.transport.stats();
   }
 
   flush(): void {
-    this.store?.flush();
+    this.transport.flush();
   }
 
   close(): void {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
-    this.store?.close();
+    this.transport.close();
   }
-}
-
-function addTo<K>(map: Map<K, Set<Handler>>, key: K, h: Handler): () => void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(h);
-  return () => {
-    set!.delete(h);
-    if (set!.size === 0) map.delete(key);
-  };
-}
-
-/** The payload as JSON text when it had to be measured; throws too_large past the limit. */
-function sizeChecked(payload: unknown): string | undefined {
-  if (typeof payload === "string") {
-    // UTF-8 is at most 3 bytes per UTF-16 unit: only long strings need measuring
-    if (payload.length * 3 + 2 <= MAX_PAYLOAD_BYTES) return undefined;
-    const text = JSON.stringify(payload);
-    if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) throw tooLarge(Buffer.byteLength(text));
-    return text;
-  }
-  if (payload === undefined || payload === null || typeof payload === "number" || typeof payload === "boolean") return undefined;
-  const text = JSON.stringify(payload);
-  if (text.length > MAX_PAYLOAD_BYTES / 3 && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) throw tooLarge(Buffer.byteLength(text));
-  return text;
-}
-
-function tooLarge(bytes: number): AppError {
-  return new AppError("too_large", `the message payload is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit (put large data in shared knowledge or a file and send its name)`);
 }

@@ -25,10 +25,14 @@ export interface PastePort {
  */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
 
-/** One line of plain text: the message's controls become spaces, so nothing but Enter ends it. */
-export function formatForSession(m: BusMessage): string {
+/**
+ * One line of plain text: the message's controls become spaces, so nothing but Enter ends it.
+ * `dropped` (messages pushed out of a full inbox before they could be typed) is said first.
+ */
+export function formatForSession(m: BusMessage, dropped = 0, capacity = 0): string {
   const body = typeof m.payload === "string" ? m.payload : JSON.stringify(m.payload);
-  const line = `[ai-session bus] ${m.type} from ${m.sender}${m.correlation_id ? ` (re ${m.correlation_id})` : ""}: ${body}`;
+  const lost = dropped ? `(${dropped} earlier message(s) to you were dropped, the inbox keeps ${capacity}, bus history has them) ` : "";
+  const line = `[ai-session bus] ${lost}${m.type} from ${m.sender}${m.correlation_id ? ` (re ${m.correlation_id})` : ""}: ${body}`;
   return line.replace(CONTROLS, " ");
 }
 
@@ -54,7 +58,18 @@ export class InboxDelivery {
     private port: PastePort,
     private confirmMs = 1500,
   ) {
-    bus.onInbox((agent) => queueMicrotask(() => void this.deliver(agent)));
+    // only agents that run in a session are typed to; one look per agent per turn, however many arrive
+    const due = new Set<string>();
+    bus.onInbox((agent) => {
+      if (due.has(agent)) return;
+      const a = agents.find(agent);
+      if (!a?.session || a.delivery === "none") return;
+      due.add(agent);
+      queueMicrotask(() => {
+        due.delete(agent);
+        void this.deliver(agent);
+      });
+    });
     board.on("change", (s: SessionStatus) => {
       if (s.status !== "idle" && s.status !== "done") return;
       for (const a of agents.values()) if (a.session && port.sessionId(a.session) === s.session_id) void this.deliver(a.name);
@@ -100,16 +115,19 @@ export class InboxDelivery {
       for (;;) {
         const session = this.ready(agentName);
         if (!session) break;
-        const [m] = this.bus.readInbox(agentName, { afterSeq: after, limit: 1 }).messages;
+        // the count of dropped messages stays until it is typed with the next message
+        const read = this.bus.readInbox(agentName, { afterSeq: after, limit: 1, keepDrops: true });
+        const [m] = read.messages;
         if (!m) break;
         if (this.refused.has(m.id)) {
           after = m.seq; // refused before: it waits in the inbox for read_inbox, behind nothing
           continue;
         }
         const id = this.port.sessionId(session)!;
-        const text = formatForSession(m);
+        const text = formatForSession(m, read.dropped, read.capacity);
         try {
-          this.port.check(session, m.sender, agentName, text);
+          // the sender's own words are judged, not the server's notice in front of them
+          this.port.check(session, m.sender, agentName, read.dropped ? formatForSession(m) : text);
         } catch (err) {
           if (!(err instanceof AppError) || err.code !== "denied") throw err;
           // the sender may not type this there: never typed, kept in the inbox, asked once (audited once)
@@ -123,6 +141,7 @@ export class InboxDelivery {
         if (!(await echo)) break;
         await this.port.enter(session);
         this.bus.ack(agentName, { seqs: [m.seq] });
+        if (read.dropped) this.bus.transport.takeDrops(agentName, read.dropped);
         n++;
       }
     } catch {

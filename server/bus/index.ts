@@ -10,6 +10,7 @@ import { defaultWorkDir, policyGuard, type DenialEvent, type GuardQuestion } fro
 import { KnowledgeStore } from "./knowledge.ts";
 import { RoleBook } from "./roles.ts";
 import { BusStore } from "./store.ts";
+import { busLimits } from "./limits.ts";
 import { TaskQueue } from "./tasks.ts";
 
 export { Bus } from "./bus.ts";
@@ -26,6 +27,7 @@ export interface BusServiceOptions {
   home: string;
   rolesFile?: string;
   sessions?: SessionsLike;
+  /** Default: AI_SESSION_BUS_INBOX, else 10,000 (limits.ts). */
   inboxCapacity?: number;
   tasks?: { defaultLeaseMs: number; aliveMs: number; sweepMs: number };
   quietMs?: number;
@@ -55,7 +57,7 @@ export interface BusService {
 export function createBusService(o: BusServiceOptions): BusService {
   const roles = new RoleBook(o.home, o.rolesFile);
   const agents = new AgentRegistry(o.db, roles);
-  const bus = new Bus(agents, new BusStore(o.db.$client), { inboxCapacity: o.inboxCapacity });
+  const bus = new Bus(agents, new BusStore(o.db.$client), { inboxCapacity: o.inboxCapacity ?? busLimits().inbox });
   const tasks = new TaskQueue(o.db, agents, bus, o.tasks);
   const knowledge = new KnowledgeStore(o.db, agents, bus);
   const denials = new EventEmitter();

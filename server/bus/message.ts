@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../errors.ts";
 
 export const MESSAGE_TYPES = [
   "task_assignment",
@@ -69,7 +70,7 @@ const FRAME_KEYS: ReadonlySet<string> = new Set(["op", "ref", "type", "to", "top
  * publishSchema, without building a zod result. Returns undefined when anything is off, so the caller
  * runs publishSchema for the exact error.
  */
-export function readPublishFrame(f: Record<string, unknown>): Omit<PublishInput, "sender"> | undefined {
+export function readPublishFrame(f: Record<string, unknown>, sender = ""): PublishInput | undefined {
   for (const k in f) if (!FRAME_KEYS.has(k)) return undefined;
   const { type, to, topic, broadcast, correlation_id, persist } = f;
   if (type !== undefined && (typeof type !== "string" || !TYPES.has(type))) return undefined;
@@ -89,11 +90,63 @@ export function readPublishFrame(f: Record<string, unknown>): Omit<PublishInput,
   if (destinations !== 1) return undefined;
   if (correlation_id !== undefined && (typeof correlation_id !== "string" || correlation_id === "" || correlation_id.length > 128)) return undefined;
   if (persist !== undefined && typeof persist !== "boolean") return undefined;
-  const out: Omit<PublishInput, "sender"> = { type: (type as MessageType | undefined) ?? "custom", payload: f.payload };
+  const out: PublishInput = { type: (type as MessageType | undefined) ?? "custom", sender, payload: f.payload };
   if (to !== undefined) out.to = to as string;
   if (topic !== undefined) out.topic = topic as string;
   if (broadcast) out.broadcast = true;
   if (correlation_id !== undefined) out.correlation_id = correlation_id as string;
   if (persist !== undefined) out.persist = persist as boolean;
   return out;
+}
+
+const PAYLOAD_JSON = Symbol("payload json");
+const FRAME = Symbol("frame");
+type Held = BusMessage & { [PAYLOAD_JSON]?: string; [FRAME]?: string };
+
+/** The payload as JSON text, made once (publishing keeps what measuring its size made). */
+export function payloadJson(m: BusMessage, known?: string): string {
+  const h = m as Held;
+  if (known !== undefined) h[PAYLOAD_JSON] = known;
+  return (h[PAYLOAD_JSON] ??= JSON.stringify(m.payload ?? null));
+}
+
+/**
+ * The message's WebSocket frame, made once however many readers get it, from its payload's JSON
+ * text (not serialized again): the same fields, in the same order, as JSON.stringify(message).
+ */
+export function frameOf(m: BusMessage): string {
+  const h = m as Held;
+  const cached = h[FRAME];
+  if (cached !== undefined) return cached;
+  let text = `{"kind":"message","message":{"id":${JSON.stringify(m.id)},"seq":${m.seq},"type":"${m.type}","sender":${JSON.stringify(m.sender)},"payload":${payloadJson(m)},"time":${m.time}`;
+  if (m.correlation_id !== undefined) text += `,"correlation_id":${JSON.stringify(m.correlation_id)}`;
+  if (m.to !== undefined) text += `,"to":${JSON.stringify(m.to)}`;
+  if (m.topic !== undefined) text += `,"topic":${JSON.stringify(m.topic)}`;
+  if (m.broadcast) text += `,"broadcast":true`;
+  return (h[FRAME] = `${text}}}`);
+}
+
+/** The payload as JSON text when it had to be measured; throws too_large past the limit. */
+export function sizeChecked(payload: unknown): string | undefined {
+  if (typeof payload === "string") {
+    // UTF-8 is at most 3 bytes per UTF-16 unit: only long strings need measuring
+    if (payload.length * 3 + 2 <= MAX_PAYLOAD_BYTES) return undefined;
+    const text = JSON.stringify(payload);
+    if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) throw tooLarge(Buffer.byteLength(text));
+    return text;
+  }
+  if (payload === undefined || payload === null || typeof payload === "number" || typeof payload === "boolean") return undefined;
+  let text: string;
+  try {
+    text = JSON.stringify(payload);
+  } catch (err) {
+    if (err instanceof RangeError) throw new AppError("invalid", "the message payload is nested too deeply to store (flatten it, or send it as a JSON string)");
+    throw new AppError("invalid", `the message payload cannot be written as JSON (${(err as Error).message})`);
+  }
+  if (text.length > MAX_PAYLOAD_BYTES / 3 && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) throw tooLarge(Buffer.byteLength(text));
+  return text;
+}
+
+function tooLarge(bytes: number): AppError {
+  return new AppError("too_large", `the message payload is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit (put large data in shared knowledge or a file and send its name)`);
 }

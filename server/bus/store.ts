@@ -1,77 +1,251 @@
 import type { Database, Statement } from "bun:sqlite";
 import type { BusMessage } from "./message.ts";
 
-type Op =
-  | { k: 0; m: BusMessage; payload: string }
-  | { k: 1; agent: string; seq: number; id: string }
-  | { k: 2; agent: string; seq: number };
+/** What the store asks of the inboxes when it writes: is the entry still there, where do they start. */
+export interface InboxView {
+  waiting(agent: string, seq: number): boolean;
+  /** Every seq of the agent's inbox below this one is gone. */
+  floor(agent: string): number;
+}
+
+/** A message that reached some inboxes: one entry however many agents it reached. */
+interface PendingAdd {
+  agents: string | readonly string[];
+  seq: number;
+  id: string;
+  at: number;
+}
+
+/** What the database holds of one agent's inbox: rows with seq in [deletedBelow, maxWritten] may exist. */
+interface Written {
+  maxWritten: number;
+  deletedBelow: number;
+}
+
+export interface StoreOptions {
+  /** An inbox entry is written once it has waited this long unacknowledged (most are acknowledged sooner). */
+  inboxDelayMs: number;
+  /** Rows written per transaction at most; the rest go in the next tick's (so no write holds the loop long). */
+  rowsPerTransaction: number;
+  /** Least time between two transactions (a burst's writes gather into one). */
+  minGapMs: number;
+}
+
+const ROWS_PER_INSERT = 32;
+const MESSAGE_COLUMNS = "(seq, id, type, sender, to_agent, topic, broadcast, correlation_id, payload, created_at)";
 
 /**
- * Write-behind persistence for the bus: publishing only appends to a queue; the queue is written in
- * one transaction every `intervalMs`, or at once when it reaches `batch` entries. Past `maxPending`
- * the publisher itself writes (back-pressure), so memory stays bounded when SQLite cannot keep up.
+ * Write-behind persistence for the bus. Publishing only appends to a queue; what a tick queued is
+ * written in one transaction at the end of that tick, in multi-row inserts, and at most one
+ * transaction every `minGapMs` (a burst spread over many ticks is written in few, large ones).
+ * Inbox entries are written only once they have waited `inboxDelayMs` unacknowledged: a live agent
+ * acknowledges most messages before that, so its inbox costs no row at all. Acknowledgements and
+ * evictions become one range delete per agent ("everything below the oldest still waiting").
+ * `backlog` says how much waits; the connection pump stops reading publishers while it is high.
+ * A crash loses at most the last few milliseconds of messages and the last `inboxDelayMs` of inbox
+ * entries (their messages stay in the history); a clean stop writes everything.
  */
 export class BusStore {
-  private queue: Op[] = [];
+  private messages: BusMessage[] = [];
+  private payloads: string[] = [];
+  private adds: PendingAdd[] = [];
+  private addsHead = 0;
+  private rows = new Map<string, Written>();
+  /** Agents whose inbox lost entries from its start (acks up to, evictions): one range delete each. */
+  private floorDirty = new Set<string>();
+  /** Entries removed from the middle of an inbox after they were written. */
+  private removals: Array<{ agent: string; seq: number }> = [];
+  private tickQueued = false;
+  private lastFlush = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private view: InboxView = { waiting: () => true, floor: () => 0 };
   private insertMessage: Statement;
+  private insertMessages: Statement;
   private insertInbox: Statement;
+  private insertInboxes: Statement;
   private deleteInbox: Statement;
+  private deleteBelow: Statement;
   written = 0;
+  inboxRowsWritten = 0;
+  transactions = 0;
+  /** The longest transaction so far, in ms. */
+  longestMs = 0;
 
   constructor(
     private sqlite: Database,
-    private opts: { intervalMs: number; batch: number; maxPending: number } = { intervalMs: 20, batch: 100_000, maxPending: 200_000 },
+    private opts: StoreOptions = { inboxDelayMs: 1_000, rowsPerTransaction: 5_000, minGapMs: 10 },
   ) {
-    this.insertMessage = sqlite.prepare(
-      "INSERT OR IGNORE INTO bus_messages (seq, id, type, sender, to_agent, topic, broadcast, correlation_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    );
+    const many = (cols: string, n: number) => Array.from({ length: n }, () => cols).join(", ");
+    this.insertMessage = sqlite.prepare(`INSERT OR IGNORE INTO bus_messages ${MESSAGE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertMessages = sqlite.prepare(`INSERT OR IGNORE INTO bus_messages ${MESSAGE_COLUMNS} VALUES ${many("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ROWS_PER_INSERT)}`);
     this.insertInbox = sqlite.prepare("INSERT OR IGNORE INTO bus_inbox (agent, seq, message_id) VALUES (?, ?, ?)");
+    this.insertInboxes = sqlite.prepare(`INSERT OR IGNORE INTO bus_inbox (agent, seq, message_id) VALUES ${many("(?, ?, ?)", ROWS_PER_INSERT)}`);
     this.deleteInbox = sqlite.prepare("DELETE FROM bus_inbox WHERE agent = ? AND seq = ?");
+    this.deleteBelow = sqlite.prepare("DELETE FROM bus_inbox WHERE agent = ? AND seq < ?");
   }
 
+  /** The inboxes the store writes for (set by the transport that owns them). */
+  attach(view: InboxView): void {
+    this.view = view;
+  }
+
+  /** Rows waiting to be written. */
   get pending(): number {
-    return this.queue.length;
+    return this.messages.length + (this.adds.length - this.addsHead) + this.removals.length + this.floorDirty.size;
+  }
+
+  /** Whether the writer is behind: publishers should wait (see pump.ts). */
+  get backlog(): number {
+    return this.messages.length + this.removals.length;
   }
 
   message(m: BusMessage, payload: string): void {
-    this.enqueue({ k: 0, m, payload });
+    this.messages.push(m);
+    this.payloads.push(payload);
+    this.soon();
   }
 
-  inboxAdd(agent: string, m: BusMessage): void {
-    this.enqueue({ k: 1, agent, seq: m.seq, id: m.id });
+  /** The message reached these agents' inboxes (an agent not holding it at write time is skipped). */
+  inboxAdd(agents: string | readonly string[], m: BusMessage): void {
+    if (agents.length === 0) return;
+    this.adds.push({ agents, seq: m.seq, id: m.id, at: Date.now() });
+    if (!this.timer) this.timer = setTimeout(() => this.onTimer(), this.opts.inboxDelayMs);
   }
 
+  /** Rows found in the database at start. */
+  restored(agent: string, seq: number): void {
+    const w = this.writtenOf(agent);
+    if (seq > w.maxWritten) w.maxWritten = seq;
+  }
+
+  private writtenOf(agent: string): Written {
+    let w = this.rows.get(agent);
+    if (!w) this.rows.set(agent, (w = { maxWritten: 0, deletedBelow: 0 }));
+    return w;
+  }
+
+  /** Entries left the start of the agent's inbox (acknowledged up to a seq, or pushed out). */
+  inboxShrunk(agent: string): void {
+    this.floorDirty.add(agent);
+    this.soon();
+  }
+
+  /** An entry left the middle of the agent's inbox (acknowledged on its own). */
   inboxRemove(agent: string, seq: number): void {
-    this.enqueue({ k: 2, agent, seq });
+    const w = this.rows.get(agent);
+    if (!w || seq > w.maxWritten || seq < w.deletedBelow) return; // never written (its add, if queued, will find it gone)
+    this.removals.push({ agent, seq });
+    this.soon();
   }
 
-  private enqueue(op: Op): void {
-    this.queue.push(op);
-    const n = this.queue.length;
-    if (n >= this.opts.maxPending || n >= this.opts.batch) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.intervalMs);
+  /** At the end of this tick, or when the last transaction is minGapMs old: a burst fills fewer, larger ones. */
+  private soon(): void {
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    const run = () => {
+      this.tickQueued = false;
+      this.flush();
+    };
+    const wait = this.lastFlush + this.opts.minGapMs - performance.now();
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
   }
 
-  /** Writes everything queued, in one transaction. */
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+  private onTimer(): void {
     this.timer = null;
-    if (this.queue.length === 0) return;
-    const ops = this.queue;
-    this.queue = [];
+    this.flush();
+  }
+
+  /**
+   * Writes what is due in one transaction: queued messages, inbox entries that have waited
+   * inboxDelayMs (every one with `all`), range deletes and removals. At most rowsPerTransaction
+   * rows; what is left goes next tick.
+   */
+  flush(all = false): void {
+    if (this.pending === 0) return;
+    this.lastFlush = performance.now();
+    const due = all ? Infinity : Date.now() - this.opts.inboxDelayMs;
+    let budget = all ? Infinity : this.opts.rowsPerTransaction;
     this.sqlite.transaction(() => {
-      for (const op of ops) {
-        if (op.k === 0) {
-          const m = op.m;
-          this.insertMessage.run(
-            m.seq, m.id, m.type, m.sender, m.to ?? null, m.topic ?? null, m.broadcast ? 1 : 0, m.correlation_id ?? null, op.payload, m.time,
-          );
-          this.written++;
-        } else if (op.k === 1) this.insertInbox.run(op.agent, op.seq, op.id);
-        else this.deleteInbox.run(op.agent, op.seq);
+      budget -= this.writeMessages(budget);
+      budget -= this.writeAdds(due, budget);
+      const floors = [...this.floorDirty];
+      this.floorDirty.clear();
+      for (const agent of floors) {
+        const w = this.rows.get(agent);
+        const floor = this.view.floor(agent);
+        if (!w || floor <= w.deletedBelow) continue;
+        // rows exist only between deletedBelow and maxWritten: no statement when none can be below the floor
+        if (w.maxWritten >= w.deletedBelow) this.deleteBelow.run(agent, floor);
+        w.deletedBelow = floor;
       }
+      const removals = this.removals;
+      this.removals = [];
+      for (const r of removals) if (r.seq >= (this.rows.get(r.agent)?.deletedBelow ?? 0)) this.deleteInbox.run(r.agent, r.seq);
     })();
+    this.transactions++;
+    const took = performance.now() - this.lastFlush;
+    if (took > this.longestMs) this.longestMs = took;
+    if (this.messages.length || this.removals.length) this.soon();
+    if (this.adds.length > this.addsHead && !this.timer) {
+      const wait = Math.max(1, this.adds[this.addsHead]!.at + this.opts.inboxDelayMs - Date.now());
+      this.timer = setTimeout(() => this.onTimer(), wait);
+    }
+  }
+
+  private writeMessages(budget: number): number {
+    const n = Math.min(budget, this.messages.length);
+    if (n === 0) return 0;
+    const ms = this.messages;
+    const ps = this.payloads;
+    if (ms.length === n) (this.messages = []), (this.payloads = []);
+    else (this.messages = ms.slice(n)), (this.payloads = ps.slice(n));
+    const args: unknown[] = new Array(ROWS_PER_INSERT * 10);
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
+      for (let j = 0; j < ROWS_PER_INSERT; j++) fillMessage(args, j * 10, ms[i + j]!, ps[i + j]!);
+      this.insertMessages.run(...(args as never[]));
+    }
+    for (; i < n; i++) {
+      fillMessage(args, 0, ms[i]!, ps[i]!);
+      this.insertMessage.run(...(args.slice(0, 10) as never[]));
+    }
+    this.written += n;
+    return n;
+  }
+
+  private addRow(rows: Array<[string, number, string]>, agent: string, a: PendingAdd): void {
+    if (!this.view.waiting(agent, a.seq)) return;
+    rows.push([agent, a.seq, a.id]);
+    const w = this.writtenOf(agent);
+    if (a.seq > w.maxWritten) w.maxWritten = a.seq;
+  }
+
+  private writeAdds(due: number, budget: number): number {
+    const rows: Array<[string, number, string]> = [];
+    let h = this.addsHead;
+    while (h < this.adds.length && rows.length < budget) {
+      const a = this.adds[h]!;
+      if (a.at > due) break;
+      h++;
+      if (typeof a.agents === "string") this.addRow(rows, a.agents, a);
+      else for (const agent of a.agents) this.addRow(rows, agent, a);
+    }
+    this.addsHead = h;
+    if (h === this.adds.length) (this.adds = []), (this.addsHead = 0);
+    else if (h > 4096 && h * 2 > this.adds.length) (this.adds = this.adds.slice(h)), (this.addsHead = 0);
+    const args: unknown[] = new Array(ROWS_PER_INSERT * 3);
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      for (let j = 0; j < ROWS_PER_INSERT; j++) {
+        const r = rows[i + j]!;
+        (args[j * 3] = r[0]), (args[j * 3 + 1] = r[1]), (args[j * 3 + 2] = r[2]);
+      }
+      this.insertInboxes.run(...(args as never[]));
+    }
+    for (; i < rows.length; i++) this.insertInbox.run(...rows[i]!);
+    this.inboxRowsWritten += rows.length;
+    return rows.length;
   }
 
   maxSeq(): number {
@@ -82,15 +256,13 @@ export class BusStore {
   /** Unacknowledged inbox entries with their messages, oldest first, for restoring at start. */
   loadInboxes(): Array<{ agent: string; m: BusMessage }> {
     return this.sqlite
-      .query<Row & { agent: string }, []>(
-        "SELECT i.agent, m.* FROM bus_inbox i JOIN bus_messages m ON m.seq = i.seq ORDER BY i.seq",
-      )
+      .query<Row & { agent: string }, []>("SELECT i.agent, m.* FROM bus_inbox i JOIN bus_messages m ON m.seq = i.seq ORDER BY i.seq")
       .all()
       .map((r) => ({ agent: r.agent, m: rowToMessage(r) }));
   }
 
   history(q: { agent?: string; topic?: string; type?: string; afterSeq?: number; limit: number; viewer?: { name: string; topics: readonly string[] } }): BusMessage[] {
-    this.flush();
+    while (this.messages.length) this.flush();
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.viewer) {
@@ -111,8 +283,23 @@ export class BusStore {
   }
 
   close(): void {
-    this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.pending) this.flush(true);
   }
+}
+
+function fillMessage(args: unknown[], o: number, m: BusMessage, payload: string): void {
+  args[o] = m.seq;
+  args[o + 1] = m.id;
+  args[o + 2] = m.type;
+  args[o + 3] = m.sender;
+  args[o + 4] = m.to ?? null;
+  args[o + 5] = m.topic ?? null;
+  args[o + 6] = m.broadcast ? 1 : 0;
+  args[o + 7] = m.correlation_id ?? null;
+  args[o + 8] = payload;
+  args[o + 9] = m.time;
 }
 
 interface Row {

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { upgradeWebSocket } from "hono/bun";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { AppError, toAppError } from "../errors.ts";
@@ -10,8 +9,10 @@ import { visibleTo, type Viewer } from "../bus/bus.ts";
 import { time } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
-import { BusConnection, connectionStats, type ConnectionParams } from "../bus/connection.ts";
-import type { WSContext, WSEvents } from "hono/ws";
+import { BusConnection, connectionStats, heldForReaders, type ConnectionParams } from "../bus/connection.ts";
+import { busLimits, MAX_QUEUE, MAX_QUEUE_BYTES } from "../bus/limits.ts";
+import { upgradeNative, type NativeHandlers } from "./websocket.ts";
+import { pump } from "../bus/pump.ts";
 import { requireFrameScope, type Access } from "../security/access.ts";
 import { allow } from "./access.ts";
 
@@ -67,10 +68,17 @@ const ackSchema = z
 
 const requestSchema = z.object({ message: publishSchema, timeout_ms: z.number().int().positive().max(600_000).default(30_000) }).strict();
 
+/** A per-connection bound from the query: a whole number up to the cap, else the server's default. */
+function bounded(raw: string | null, fallback: number, max: number): number {
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 1 ? Math.min(max, n) : fallback;
+}
+
 /** The message bus over HTTP, and over a WebSocket at /api/bus/stream. */
 export function busRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   const { bus } = rt.bus;
+  const limits = busLimits();
 
   documentRoute({ method: "post", path: "/api/bus/messages", summary: "Publish a message: to an agent, a topic, or broadcast", scope: "exec", body: publishSchema, status: 201, tags: ["bus"] });
   app.post("/bus/messages", allow({ scope: "exec" }), async (c) => {
@@ -112,10 +120,19 @@ export function busRoutes(rt: Runtime) {
     return c.json({ acked: bus.ack(agent, { seqs: body.seqs, upTo: body.up_to }), waiting: bus.inboxSize(agent) });
   });
 
-  app.get("/bus/stats", allow({ scope: "read" }), (c) => c.json({ ...bus.stats(), connections: connectionStats.open, connection_drops: connectionStats.dropped }));
+  app.get("/bus/stats", allow({ scope: "read" }), (c) =>
+    c.json({
+      ...bus.stats(),
+      connections: connectionStats.open,
+      connection_drops: connectionStats.dropped,
+      paused_publishers: connectionStats.paused,
+      ...heldForReaders(),
+      longest_turn_ms: Math.round(pump.longestMs * 10) / 10,
+    }),
+  );
 
   /** Opens a bus connection for a WebSocket; errors (unknown agent, someone else's inbox) close it with a reason. */
-  function busSocket(caller: Caller, q: URLSearchParams): WSEvents {
+  function busSocket(caller: Caller, q: URLSearchParams): NativeHandlers {
     const agent = q.get("agent") ?? caller.agent ?? undefined;
     if (agent) {
       rt.bus.agents.get(agent);
@@ -126,7 +143,8 @@ export function busRoutes(rt: Runtime) {
       topics: q.get("topics")?.split(",").map((t) => t.trim()).filter(Boolean),
       all: q.get("all") === "1" || q.get("all") === "true",
       after: q.has("after") ? Number(q.get("after")) : undefined,
-      queue: q.has("queue") ? Math.min(100_000, Math.max(1, Number(q.get("queue")) || 1000)) : undefined,
+      queue: bounded(q.get("queue"), limits.queue, MAX_QUEUE),
+      queueBytes: bounded(q.get("queue_bytes"), limits.queueBytes, MAX_QUEUE_BYTES),
       authorize: (op) => requireFrameScope(caller, STREAM_ACCESS, op),
     };
     // ?all=1 shows everything only to the owner; anyone else sees its share of the traffic
@@ -137,45 +155,46 @@ export function busRoutes(rt: Runtime) {
     const sender = caller.agent || caller.kind !== "owner" || !agent ? senderOf(rt, caller) : agent;
     let conn: BusConnection | null = null;
     return {
-      onOpen: (_ev, ws: WSContext) => {
-        const raw = ws.raw as { send(t: string): number; getBufferedAmount(): number; cork(fn: () => void): void } | undefined;
+      open: (ws) => {
         conn = new BusConnection(rt.bus, sender, params, {
-          send: (text) => {
-            if (!raw) return ws.send(text), true;
-            if (raw.getBufferedAmount() > 1 << 20) return false;
-            return raw.send(text) !== 0;
-          },
+          send: (text) => void ws.send(text),
+          buffered: () => ws.getBufferedAmount(),
           close: (code, reason) => ws.close(code, reason),
-          cork: raw ? (fn) => raw.cork(fn) : undefined,
+          cork: (fn) => void ws.cork(fn),
+          pause: () => ws.pause(),
+          resume: () => ws.resume(),
         });
         conn.open();
       },
-      onMessage: (ev) => {
-        const data = ev.data;
-        conn?.receive(typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer));
-      },
-      onClose: () => conn?.close(),
+      message: (_ws, data) => conn?.receive(typeof data === "string" ? data : data.toString("utf8")),
+      close: () => conn?.close(),
+      drain: () => conn?.onDrain(),
     };
   }
 
-  documentRoute({ method: "get", path: "/api/bus/stream", summary: "WebSocket: ?agent=NAME (inbox, missed messages first), ?topics=a,b, ?all=1; send {op:publish|ack|subscribe}", scope: "read", tags: ["bus"] });
-  app.get(
-    "/bus/stream",
-    allow(STREAM_ACCESS),
-    upgradeWebSocket((c) => {
-      try {
-        return busSocket(c.get("caller"), new URL(c.req.url).searchParams);
-      } catch (err) {
-        const e = toAppError(err);
-        return {
-          onOpen: (_ev, ws) => {
-            ws.send(JSON.stringify({ kind: "error", code: e.code, message: e.message }));
-            ws.close(4000 + (e.code === "not_found" ? 4 : e.code === "denied" ? 3 : 0), e.code);
-          },
-        };
-      }
-    }),
-  );
+  /** A socket that says why it could not open, then closes. */
+  function refused(err: unknown): NativeHandlers {
+    const e = toAppError(err);
+    return {
+      open: (ws) => {
+        ws.send(JSON.stringify({ kind: "error", code: e.code, message: e.message }));
+        ws.close(4000 + (e.code === "not_found" ? 4 : e.code === "denied" ? 3 : 0), e.code);
+      },
+      message: () => {},
+      close: () => {},
+    };
+  }
+
+  documentRoute({ method: "get", path: "/api/bus/stream", summary: "WebSocket: ?agent=NAME (inbox, missed messages first), ?topics=a,b, ?all=1, ?queue=N&queue_bytes=N (what a slow reader may have waiting); send {op:publish|ack|subscribe}", scope: "read", tags: ["bus"] });
+  app.get("/bus/stream", allow(STREAM_ACCESS), (c) => {
+    let handlers: NativeHandlers;
+    try {
+      handlers = busSocket(c.get("caller"), new URL(c.req.url).searchParams);
+    } catch (err) {
+      handlers = refused(err);
+    }
+    return upgradeNative(c, handlers);
+  });
 
   return app;
 }

@@ -105,17 +105,31 @@ describe("message bus", () => {
 });
 
 describe("outbox for slow subscribers", () => {
-  test("a consumer that never reads keeps at most `capacity` messages and is told what was dropped", () => {
-    const written: string[] = [];
-    let open = false;
-    const box = new Outbox((t) => (open ? (written.push(t), true) : false), 100);
-    for (let i = 0; i < 10_000; i++) box.offer(`m${i}`);
+  test("a reader that never reads keeps at most `maxMessages` frames and is told what it missed", () => {
+    const box = new Outbox(100, 1 << 30, (seq) => seq % 2 === 0);
+    for (let i = 1; i <= 10_000; i++) box.push(`m${i}`, i);
     expect(box.queued).toBe(100);
     expect(box.droppedTotal).toBe(9_900);
-    open = true;
-    box.drain();
-    expect(JSON.parse(written[0]!)).toMatchObject({ kind: "dropped", count: 9_900 });
-    expect(written.slice(1)).toEqual(Array.from({ length: 100 }, (_, i) => `m${9_900 + i}`));
+    expect(box.takeReport()).toEqual({ count: 9_900, first_seq: 1, last_seq: 9_900, in_inbox: 4_950 });
+    expect(box.takeReport()).toBeNull();
+    const written: string[] = [];
+    box.drain(Infinity, (t) => written.push(t));
+    expect(written).toEqual(Array.from({ length: 100 }, (_, i) => `m${9_901 + i}`));
+    expect(box.queued).toBe(0);
+  });
+
+  test("the bound in bytes holds whatever the number of frames", () => {
+    const box = new Outbox(1_000_000, 10_000);
+    const frame = "x".repeat(1000);
+    for (let i = 1; i <= 500; i++) box.push(frame, i);
+    expect(box.bytes).toBeLessThanOrEqual(10_000);
+    expect(box.queued).toBe(10);
+    expect(box.takeReport()).toMatchObject({ count: 490, first_seq: 1, last_seq: 490 });
+    // a drain writes what fits in the room it is given, oldest first, and keeps the rest
+    const written: string[] = [];
+    box.drain(2500, (t) => written.push(t));
+    expect(written).toHaveLength(3);
+    expect(box.queued).toBe(7);
   });
 });
 
@@ -137,9 +151,9 @@ describe("publish frames", () => {
     for (const c of cases) {
       const { op: _op, ref: _ref, ...rest } = c;
       const viaSchema = publishSchema.safeParse(rest);
-      const fast = readPublishFrame(c);
+      const fast = readPublishFrame(c, "me");
       expect([c, fast !== undefined]).toEqual([c, viaSchema.success]);
-      if (fast) expect(fast).toEqual(viaSchema.data as never);
+      if (fast) expect(fast).toEqual({ ...(viaSchema.data as object), sender: "me" } as never);
     }
   });
 });

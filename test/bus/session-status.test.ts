@@ -16,7 +16,8 @@ const home = mkdtempSync(join(tmpdir(), "ais-bus-status-"));
 const paths = pathsFor(home);
 const db = openDatabase(paths.db);
 const sessions = new SessionManager(db, paths);
-const svc = createBusService({ db, home, sessions, quietMs: 200 });
+const INBOX = 50;
+const svc = createBusService({ db, home, sessions, quietMs: 200, inboxCapacity: INBOX });
 afterAll(async () => {
   svc.close();
   await sessions.killAll();
@@ -64,6 +65,26 @@ describe("agent status from a real PTY", () => {
     expect(svc.bus.inboxSize("fe")).toBe(1);
     await until("delivery", () => screenText("fe-shell").includes("GOT[[ai-session bus] help_request from be: API is on port 4000]"));
     await until("ack", () => svc.bus.inboxSize("fe") === 0);
+  }, 20_000);
+
+  test("messages dropped from a full inbox are said with the next message typed in, and only then cleared", async () => {
+    const s = await sessions.create({ name: "busy-shell", cwd: home, shell: "/bin/bash" });
+    svc.agents.register({ name: "busy", role: "frontend", workspace: home, session: "busy-shell" });
+    svc.agents.register({ name: "chatty", role: "backend", workspace: home });
+    // the occupant is at work: 53 messages arrive, the inbox keeps the newest 50
+    await s.send({ text: String.raw`printf '\033]7501;state=working\033\\'; sleep 1; printf '\033]7501;state=idle\033\\'; IFS= read -r line; echo "GOT[$line]"`, enter: true });
+    await until("working", () => svc.status!.get(s.id).status === "working");
+    for (let i = 1; i <= INBOX + 3; i++) svc.bus.publish({ sender: "chatty", to: "busy", payload: `note ${i}` });
+    expect(svc.bus.inboxSize("busy")).toBe(INBOX);
+    // the line the shell printed back (the typed command itself also holds "GOT[")
+    await until("delivery", () => screenText("busy-shell").includes("GOT[[ai-session"));
+    const got = /GOT\[(\[ai-session.*)\]/.exec(screenText("busy-shell"))![1]!;
+    expect(got).toBe(`[ai-session bus] (3 earlier message(s) to you were dropped, the inbox keeps ${INBOX}, bus history has them) custom from chatty: note 4`);
+    // acknowledged once typed (the shell is at its prompt again and may be typed the next ones too)
+    await until("ack", () => svc.bus.inboxSize("busy") < INBOX);
+    // told by typing: a read does not count them again
+    expect(svc.bus.readInbox("busy", { limit: 1 }).dropped).toBe(0);
+    expect(svc.bus.readInbox("busy", { limit: 1 }).dropped_total).toBe(3);
   }, 20_000);
 
   test("a plain shell at its prompt becomes idle (shell marks or two quiet samples), never from one sample", async () => {
