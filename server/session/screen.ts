@@ -1,15 +1,23 @@
 import { Terminal } from "@xterm/headless";
 
-/** A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). */
+/**
+ * A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). Output
+ * is handed to the emulator lazily: it is held (up to LAZY_BYTES) until someone looks at the
+ * screen, so a command's few bytes cost nothing on its way back to the caller, and a look parses
+ * what came since in one go.
+ */
 /** Bytes queued in the emulator past which a flood is cut to its tail (the screen shows the end). */
 const HIGH_WATER = 1024 * 1024;
 const TAIL_BYTES = 256 * 1024;
+const LAZY_BYTES = 64 * 1024;
 
 export class Screen {
   private term: Terminal;
   private pending = 0;
   private backlog: Uint8Array[] = [];
   private backlogBytes = 0;
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
 
   constructor(cols: number, rows: number, scrollback = 1000) {
     this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
@@ -20,6 +28,29 @@ export class Screen {
    * is kept while the emulator catches up, so memory stays bounded and the screen ends right.
    */
   write(bytes: Uint8Array): void {
+    this.held.push(bytes);
+    this.heldBytes += bytes.length;
+    if (this.heldBytes >= LAZY_BYTES) this.release();
+  }
+
+  /** Hands what is held to the emulator. */
+  private release(): void {
+    if (this.heldBytes === 0) return;
+    const parts = this.held;
+    const total = this.heldBytes;
+    this.held = [];
+    this.heldBytes = 0;
+    if (parts.length === 1) return this.enqueue(parts[0]!);
+    const joined = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) {
+      joined.set(p, o);
+      o += p.length;
+    }
+    this.enqueue(joined);
+  }
+
+  private enqueue(bytes: Uint8Array): void {
     if (this.pending > HIGH_WATER) {
       this.backlog.push(bytes.slice());
       this.backlogBytes += bytes.length;
@@ -45,11 +76,13 @@ export class Screen {
   }
 
   resize(cols: number, rows: number): void {
+    this.release();
     this.term.resize(cols, rows);
   }
 
   /** Resolves once every byte written so far has been applied. */
   async settle(): Promise<void> {
+    this.release();
     do await new Promise<void>((resolve) => this.term.write("", resolve));
     while (this.pending > 0 || this.backlog.length > 0);
   }

@@ -74,6 +74,8 @@ export class Session {
   private bracketedPaste = false;
   private stateFile = "";
   private readCursor = 0;
+  /** The shell's directory as last read from /proc, until the shell may have moved (a mark, input). */
+  private cwdSeen: string | null = null;
   kind: ShellKind = "other";
   /** Commands recorded for this session id (restored sessions keep theirs), kept without a query per call. */
   commandTotal = 0;
@@ -169,6 +171,7 @@ export class Session {
   }
 
   private onMark(m: Mark): void {
+    this.cwdSeen = null;
     if (m.kind === "A" || m.kind === "D") this.readyResolve();
     // the shell has just written its environment file: its secrets go before anyone reads it
     if (m.kind === "D" && (this.kind === "bash" || this.kind === "zsh")) scrubShellEnv(this.stateFile);
@@ -201,11 +204,19 @@ export class Session {
     }
   }
 
-  /** The shell's current directory, read live from /proc (falls back to the start directory). */
+  /**
+   * The shell's current directory, read live from /proc (falls back to the start directory). Only
+   * the shell itself changes it, by running what it was typed, and with integration every such run
+   * ends with a mark: the value read is kept until the next mark or input (a read of /proc costs
+   * tens of microseconds, and an exec asks three times).
+   */
   cwd(): string {
     if (!this.alive) return this.config.cwd;
+    if (this.cwdSeen !== null) return this.cwdSeen;
     try {
-      return readlinkSync(`/proc/${this.pid}/cwd`);
+      const dir = readlinkSync(`/proc/${this.pid}/cwd`);
+      if (this.kind !== "other") this.cwdSeen = dir;
+      return dir;
     } catch {
       return this.config.cwd;
     }
@@ -244,6 +255,7 @@ export class Session {
   /** Raw write, no bookkeeping (the dashboard terminal, attach). */
   writeRaw(data: string | Uint8Array): void {
     this.assertAlive();
+    this.cwdSeen = null;
     this.pty.write(data);
   }
 
@@ -255,6 +267,7 @@ export class Session {
     this.assertAlive();
     // Every key name is checked before anything is typed: a bad name types nothing.
     const keys = (opts.keys ?? []).map(keyBytes);
+    this.cwdSeen = null;
     let bytes = 0;
     if (opts.text !== undefined && opts.text !== "") {
       if (opts.secret && this.pty.echoEnabled() === true) {

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
-import { prepared, type Db } from "../../db/client.ts";
+import { prepared, tickWrite, type Db } from "../../db/client.ts";
 import { commands, sessions } from "../../db/schema.ts";
 import { encodeOutput, decodeOutput } from "../persist/codec.ts";
 import { redactCommandText, redactEnv } from "../security/redact.ts";
@@ -7,7 +7,10 @@ import { redactCommandText, redactEnv } from "../security/redact.ts";
 export type SessionRow = typeof sessions.$inferSelect;
 export type CommandRow = typeof commands.$inferSelect;
 
-/** Reads and writes of session and command rows; the rest of the server calls these. */
+/**
+ * Reads and writes of session and command rows; the rest of the server calls these. The writes a
+ * command makes join the event loop turn's transaction (`tickWrite`): one commit for many.
+ */
 // Environment values and command lines are stored redacted of secret shapes (unless
 // AI_SESSION_REDACT=0), like the output itself.
 export function insertSession(db: Db, row: typeof sessions.$inferInsert): void {
@@ -15,7 +18,7 @@ export function insertSession(db: Db, row: typeof sessions.$inferInsert): void {
 }
 
 export function updateSession(db: Db, id: string, patch: Partial<typeof sessions.$inferInsert>): void {
-  db.update(sessions).set(patch.env ? { ...patch, env: redactEnv(patch.env) } : patch).where(eq(sessions.id, id)).run();
+  tickWrite(db, () => db.update(sessions).set(patch.env ? { ...patch, env: redactEnv(patch.env) } : patch).where(eq(sessions.id, id)).run());
 }
 
 export function sessionRowsByName(db: Db, name: string): SessionRow[] {
@@ -61,7 +64,7 @@ export function insertCommand(db: Db, row: CommandStart): number {
       .returning({ id: commands.id })
       .prepare(),
   );
-  const r = stmt.get({ ...row, agent: row.agent ?? null, command: redactCommandText(row.command) });
+  const r = tickWrite(db, () => stmt.get({ ...row, agent: row.agent ?? null, command: redactCommandText(row.command) }));
   return r!.id;
 }
 
@@ -94,7 +97,7 @@ export function finishCommand(db: Db, id: number, end: CommandEnd): void {
       .where(eq(commands.id, ph("id")))
       .prepare(),
   );
-  stmt.run({
+  tickWrite(db, () => stmt.run({
     id,
     status: end.status,
     exitCode: end.exitCode,
@@ -105,7 +108,7 @@ export function finishCommand(db: Db, id: number, end: CommandEnd): void {
     outputZ: Buffer.from(encodeOutput(end.raw)),
     completionMethod: end.completionMethod,
     completionConfidence: end.completionConfidence,
-  });
+  }));
 }
 
 export function recordCommandTokens(db: Db, id: number, t: { tool: string | null; raw: number; compacted: number }): void {
@@ -116,7 +119,7 @@ export function recordCommandTokens(db: Db, id: number, t: { tool: string | null
       .where(eq(commands.id, ph("id")))
       .prepare(),
   );
-  stmt.run({ id, tool: t.tool, raw: t.raw, compacted: t.compacted });
+  tickWrite(db, () => stmt.run({ id, tool: t.tool, raw: t.raw, compacted: t.compacted }));
 }
 
 /** Commands of one session, oldest first (without their stored output). */

@@ -63,6 +63,26 @@ describe("scrollback", () => {
     expect(dec(sb.read().data)).toBe("6789");
     expect(sb.read(0).dropped).toBe(6);
   });
+
+  test("after many thousands of small pieces every read is the same bytes the stream carried", () => {
+    const cap = 5000;
+    const sb = new Scrollback(cap);
+    let stream = "";
+    for (let i = 0; i < 20_000; i++) {
+      const piece = `${i % 97}:${"x".repeat(i % 7)}\n`;
+      sb.append(enc(piece));
+      stream += piece;
+    }
+    expect(sb.end).toBe(stream.length);
+    expect(stream.length - sb.start).toBeGreaterThanOrEqual(cap); // at least the newest cap bytes, whole pieces
+    expect(stream.length - sb.start).toBeLessThan(cap + 20);
+    for (const from of [0, sb.start, sb.start + 1, sb.end - 1234, sb.end - 1, sb.end]) {
+      const r = sb.read(from);
+      expect(dec(r.data)).toBe(stream.slice(Math.max(from, sb.start)));
+      expect(r.dropped).toBe(Math.max(0, sb.start - from));
+    }
+    expect(dec(sb.read(sb.end - 300, sb.end - 100).data)).toBe(stream.slice(sb.end - 300, sb.end - 100));
+  });
 });
 
 describe("shell environment listing", () => {
