@@ -7,7 +7,9 @@ import { AppError } from "./errors.ts";
 import { ensureHome, pathsFor, type Paths } from "./paths.ts";
 import type { Runtime } from "./runtime.ts";
 import { SessionManager } from "./session/manager.ts";
-import { runningSessionRows, updateSession } from "./session/store.ts";
+import { interruptRunningCommands, lostSessionIds, runningSessionRows, updateSession } from "./session/store.ts";
+import { sweepSessions } from "./session/containment.ts";
+import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
 import { startTokenizer } from "./context/background-tokens.ts";
 import { createBusService } from "./bus/index.ts";
@@ -103,6 +105,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const persistence = installPersistence(rt);
   for (const row of orphaned) updateSession(db, row.id, { status: "lost", endedAt: Date.now() });
   sessions.removeLeftovers(); // their shells' rc and environment files (exported secrets) go too
+  // ...with the commands they were running, and every process they left (a disowned job, a daemon).
+  const interrupted = interruptRunningCommands(db);
+  const swept = await sweepSessions(lostSessionIds(db));
+  if (orphaned.length) console.error(`recovered from a stop without shutdown: ${orphaned.length} session(s) lost, ${interrupted} command(s) interrupted, ${swept} process(es) they left ended`);
 
   const app = createApp(rt);
   handler = (req, env) => app.fetch(req, env as never);
@@ -124,6 +130,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     persistence.stop();
     await sessions.killAll();
+    stopWorkers();
     rt.bus.close();
     unixServer.stop(true);
     tcpServer.stop(true);

@@ -19,7 +19,7 @@ export type { Task } from "./tasks.ts";
 export type { DenialEvent } from "./guard.ts";
 
 /** The SessionManager (server/session/manager.ts): guards, output events, typing into sessions. */
-export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "addGuard" | "check" | "setDefaultDir">;
+export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "has" | "byId" | "addGuard" | "check" | "setDefaultDir">;
 
 export interface BusServiceOptions {
   db: Db;

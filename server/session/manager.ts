@@ -23,8 +23,8 @@ export interface CreateOptions {
   id?: string;
   /** Scrollback shown before the shell's own output (restore, tmux import). */
   seed?: Uint8Array;
-  /** Wraps the shell's argv, e.g. to apply resource limits. */
-  wrapArgv?: (argv: string[]) => string[];
+  /** Wraps the shell's argv, e.g. to apply resource limits; given the session's id. */
+  wrapArgv?: (argv: string[], sessionId: string) => string[];
 }
 
 /** Something a guard is asked about before it reaches a shell. */

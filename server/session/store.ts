@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { prepared, tickWrite, type Db } from "../../db/client.ts";
 import { commands, sessions } from "../../db/schema.ts";
-import { encodeOutput, decodeOutput } from "../persist/codec.ts";
+import { decodeOutput } from "../persist/codec.ts";
 import { redactCommandText, redactEnv } from "../security/redact.ts";
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -32,6 +32,19 @@ export function sessionRowById(db: Db, id: string): SessionRow | undefined {
 /** Sessions the database believes are running: after a crash these are the ones that were lost. */
 export function runningSessionRows(db: Db): SessionRow[] {
   return db.select().from(sessions).where(eq(sessions.status, "running")).all();
+}
+
+/** Ids of sessions that were running when a server died (marked lost at its successor's start). */
+export function lostSessionIds(db: Db): string[] {
+  return db.select({ id: sessions.id }).from(sessions).where(eq(sessions.status, "lost")).all().map((r) => r.id);
+}
+
+/**
+ * Commands still "running" when no shell runs (at start, after a crash) were cut off: they are
+ * marked interrupted, with their exit code unknown. Returns how many.
+ */
+export function interruptRunningCommands(db: Db, endedAt = Date.now()): number {
+  return db.$client.query("UPDATE commands SET status = 'interrupted', ended_at = ? WHERE status = 'running'").run(endedAt).changes;
 }
 
 /** A named parameter of a prepared statement (as SQL, which both insert values and update sets take). */
@@ -74,7 +87,9 @@ export interface CommandEnd {
   endedAt: number;
   durationMs: number;
   endOffset: number;
-  raw: Uint8Array;
+  rawBytes: number;
+  /** The output as stored (persist/codec.ts encodeOutput), or null when it could not be. */
+  outputZ: Uint8Array | null;
   completionMethod: string;
   completionConfidence: string;
 }
@@ -104,8 +119,8 @@ export function finishCommand(db: Db, id: number, end: CommandEnd): void {
     endedAt: end.endedAt,
     durationMs: end.durationMs,
     endOffset: end.endOffset,
-    rawBytes: end.raw.length,
-    outputZ: Buffer.from(encodeOutput(end.raw)),
+    rawBytes: end.rawBytes,
+    outputZ: end.outputZ ? Buffer.from(end.outputZ.buffer, end.outputZ.byteOffset, end.outputZ.byteLength) : null,
     completionMethod: end.completionMethod,
     completionConfidence: end.completionConfidence,
   }));

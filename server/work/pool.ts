@@ -1,0 +1,138 @@
+/**
+ * Worker threads for the heavy jobs of jobs.ts. `runJob` sends a large input to a worker and
+ * resolves with its answer, so the server's event loop keeps answering `status`, streams and other
+ * sessions meanwhile; a small input runs at once on the calling thread (a hop costs more than the
+ * work). Up to two workers are started, on first need; a job waits for a free one.
+ *
+ * Where threads cannot start (no Worker here, or the worker's module cannot load) every job runs
+ * inline, and that is said once on stderr.
+ */
+import { AppError, type ErrorCode } from "../errors.ts";
+import { type JobInput, type JobName, type JobOutput, jobs } from "./jobs.ts";
+
+/** Inputs below this many bytes (or characters) run inline. */
+export const INLINE_BELOW = 64 * 1024;
+const MAX_WORKERS = 2;
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+const slots: Slot[] = [];
+const pending = new Map<number, Pending>();
+const queue: { name: JobName; input: unknown; p: Pending; id: number }[] = [];
+let nextId = 1;
+let unavailable: string | undefined;
+
+function workerUrl(): string {
+  // In the compiled binary the worker is an embedded entrypoint, named from the project root.
+  if (import.meta.url.includes("$bunfs") || import.meta.url.includes("~BUN")) return "./server/work/worker.ts";
+  return new URL("./worker.ts", import.meta.url).href;
+}
+
+function startWorker(): Slot | undefined {
+  if (unavailable || typeof Worker === "undefined") {
+    unavailable ??= "this runtime has no Worker";
+    return undefined;
+  }
+  let worker: Worker;
+  try {
+    worker = new Worker(workerUrl(), { type: "module" } as WorkerOptions);
+  } catch (err) {
+    giveUp(`the worker could not start (${(err as Error).message})`);
+    return undefined;
+  }
+  const slot: Slot = { worker, busy: 0 };
+  (worker as { unref?: () => void }).unref?.();
+  worker.onmessage = (e: MessageEvent) => {
+    const { id, output, error } = e.data as { id: number; output?: unknown; error?: { code: ErrorCode; message: string } };
+    const p = pending.get(id);
+    pending.delete(id);
+    slot.busy--;
+    if (p) {
+      if (error) p.reject(new AppError(error.code, error.message));
+      else p.resolve(output);
+    }
+    drain();
+  };
+  worker.onerror = (e: ErrorEvent) => {
+    // A worker that fails to load, or dies: its jobs fail with a clear sentence; later ones run elsewhere.
+    e.preventDefault?.();
+    const at = slots.indexOf(slot);
+    if (at >= 0) slots.splice(at, 1);
+    worker.terminate();
+    const message = e.message || "the worker thread stopped";
+    if (/ModuleNotFound|Cannot find module|resolv/i.test(message)) giveUp(`the worker could not load (${message})`);
+    for (const [id, p] of [...pending]) {
+      if ((p as Pending & { slot?: Slot }).slot === slot) {
+        pending.delete(id);
+        p.reject(new AppError("internal", `the worker thread stopped while working (${message}); try again`));
+      }
+    }
+    drain();
+  };
+  slots.push(slot);
+  return slot;
+}
+
+function giveUp(why: string): void {
+  if (unavailable) return;
+  unavailable = why;
+  console.error(`ai-session: heavy work runs on the main thread: ${why}`);
+  for (const q of queue.splice(0)) runInline(q.name, q.input, q.p);
+}
+
+function runInline(name: JobName, input: unknown, p: Pending): void {
+  try {
+    p.resolve(jobs[name](input as never));
+  } catch (err) {
+    p.reject(err);
+  }
+}
+
+function drain(): void {
+  while (queue.length) {
+    let slot = slots.find((s) => s.busy === 0);
+    if (!slot && slots.length < MAX_WORKERS) slot = startWorker();
+    if (!slot) {
+      if (unavailable) for (const q of queue.splice(0)) runInline(q.name, q.input, q.p);
+      return;
+    }
+    const job = queue.shift()!;
+    slot.busy++;
+    pending.set(job.id, Object.assign(job.p, { slot }));
+    slot.worker.postMessage({ id: job.id, name: job.name, input: job.input });
+  }
+}
+
+/** How big an input is, for the inline-or-worker choice. */
+function sizeOf(input: unknown): number {
+  const i = input as { raw?: Uint8Array | string; text?: string };
+  const v = i.raw ?? i.text;
+  return typeof v === "string" ? v.length : v instanceof Uint8Array ? v.length : 0;
+}
+
+/** Runs a job: inline when its input is small, else on a worker thread. */
+export function runJob<K extends JobName>(name: K, input: JobInput<K>, opts: { inlineBelow?: number } = {}): Promise<JobOutput<K>> {
+  return new Promise<JobOutput<K>>((resolve, reject) => {
+    const p: Pending = { resolve: resolve as (v: unknown) => void, reject };
+    if (sizeOf(input) < (opts.inlineBelow ?? INLINE_BELOW) || unavailable) return runInline(name, input, p);
+    queue.push({ name, input, p, id: nextId++ });
+    drain();
+  });
+}
+
+/** Ends the worker threads (server shutdown); jobs still running fail. */
+export function stopWorkers(): void {
+  for (const s of slots.splice(0)) s.worker.terminate();
+  for (const [id, p] of [...pending]) {
+    pending.delete(id);
+    p.reject(new AppError("unavailable", "the server is stopping"));
+  }
+}
