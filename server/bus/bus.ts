@@ -171,11 +171,16 @@ export class Bus {
   }
 
   /** What waits for an agent, oldest first, with the count dropped since its last read. */
-  readInbox(agent: string, opts: { afterSeq?: number; limit?: number } = {}) {
+  readInbox(agent: string, opts: { afterSeq?: number; limit?: number; keepDrops?: boolean } = {}) {
     this.agents.get(agent);
     this.agents.touch(agent);
     const box = this.inbox(agent);
     return { agent, ...box.read(opts), waiting: box.size, capacity: box.capacity, dropped_total: box.droppedTotal };
+  }
+
+  /** Marks drops a `keepDrops` read returned as told to the agent. */
+  takeDrops(agent: string, n: number): void {
+    this.inbox(agent).takeDrops(n);
   }
 
   /** Acknowledges messages (by seq, or everything up to a seq); they leave the inbox for good. */

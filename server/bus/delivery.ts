@@ -25,10 +25,14 @@ export interface PastePort {
  */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
 
-/** One line of plain text: the message's controls become spaces, so nothing but Enter ends it. */
-export function formatForSession(m: BusMessage): string {
+/**
+ * One line of plain text: the message's controls become spaces, so nothing but Enter ends it.
+ * `dropped` older messages that the full inbox let go are named first, so the agent knows.
+ */
+export function formatForSession(m: BusMessage, dropped = 0, capacity?: number): string {
   const body = typeof m.payload === "string" ? m.payload : JSON.stringify(m.payload);
-  const line = `[ai-session bus] ${m.type} from ${m.sender}${m.correlation_id ? ` (re ${m.correlation_id})` : ""}: ${body}`;
+  const lost = dropped > 0 ? ` (${dropped} older message${dropped === 1 ? " was" : "s were"} dropped: the inbox${capacity ? ` holds ${capacity} and` : ""} was full)` : "";
+  const line = `[ai-session bus]${lost} ${m.type} from ${m.sender}${m.correlation_id ? ` (re ${m.correlation_id})` : ""}: ${body}`;
   return line.replace(CONTROLS, " ");
 }
 
@@ -100,14 +104,16 @@ export class InboxDelivery {
       for (;;) {
         const session = this.ready(agentName);
         if (!session) break;
-        const [m] = this.bus.readInbox(agentName, { afterSeq: after, limit: 1 }).messages;
+        // the drop count stays owed until a message carrying it has been typed and acknowledged
+        const read = this.bus.readInbox(agentName, { afterSeq: after, limit: 1, keepDrops: true });
+        const m = read.messages[0];
         if (!m) break;
         if (this.refused.has(m.id)) {
           after = m.seq; // refused before: it waits in the inbox for read_inbox, behind nothing
           continue;
         }
         const id = this.port.sessionId(session)!;
-        const text = formatForSession(m);
+        const text = formatForSession(m, read.dropped, read.capacity);
         try {
           this.port.check(session, m.sender, agentName, text);
         } catch (err) {
@@ -123,6 +129,7 @@ export class InboxDelivery {
         if (!(await echo)) break;
         await this.port.enter(session);
         this.bus.ack(agentName, { seqs: [m.seq] });
+        if (read.dropped) this.bus.takeDrops(agentName, read.dropped);
         n++;
       }
     } catch {

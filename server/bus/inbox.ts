@@ -40,8 +40,12 @@ export class Inbox {
     this.waiting.set(m.seq, m);
   }
 
-  /** Waiting messages after `afterSeq`, oldest first, and how many were dropped since the last read. */
-  read(opts: { afterSeq?: number; limit?: number } = {}): { messages: BusMessage[]; dropped: number } {
+  /**
+   * Waiting messages after `afterSeq`, oldest first, and how many were dropped since the last read.
+   * `keepDrops`: the count is reported but stays owed (a reader that may fail to hand it on, such
+   * as automatic delivery, clears it with `takeDrops` once it did).
+   */
+  read(opts: { afterSeq?: number; limit?: number; keepDrops?: boolean } = {}): { messages: BusMessage[]; dropped: number } {
     const messages: BusMessage[] = [];
     const limit = opts.limit ?? Infinity;
     for (const m of this.waiting.values()) {
@@ -50,8 +54,13 @@ export class Inbox {
       if (messages.length >= limit) break;
     }
     const dropped = this.unreportedDrops;
-    this.unreportedDrops = 0;
+    if (!opts.keepDrops) this.unreportedDrops = 0;
     return { messages, dropped };
+  }
+
+  /** Marks `n` drops as reported (those a `keepDrops` read returned and the reader passed on). */
+  takeDrops(n: number): void {
+    this.unreportedDrops = Math.max(0, this.unreportedDrops - n);
   }
 
   /** Acknowledges messages by seq; returns the seqs that were waiting. */

@@ -66,6 +66,21 @@ describe("agent status from a real PTY", () => {
     await until("ack", () => svc.bus.inboxSize("fe") === 0);
   }, 20_000);
 
+  test("a message typed in after the full inbox dropped older ones says how many were dropped", async () => {
+    const s = await sessions.create({ name: "full-shell", cwd: home, shell: "/bin/bash" });
+    svc.agents.register({ name: "full", role: "frontend", workspace: home, session: "full-shell" });
+    // nothing declared itself an agent program yet: messages wait, and two past the capacity drop
+    for (let i = 0; i < 1002; i++) svc.bus.publish({ sender: "be", to: "full", payload: `m${i}` });
+    expect(svc.bus.inboxSize("full")).toBe(1000);
+    const script = String.raw`printf '\033]7501;state=idle\033\\'; IFS= read -r line; printf '\033]7501;state=working\033\\'; printf 'G%sT[%s]\n' O "$line"; sleep 30`;
+    await s.send({ text: script, enter: true });
+    await until("delivery", () => /GOT\[.*\]/.test(screenText("full-shell")), 15_000);
+    const got = /GOT\[(.*)\]/.exec(screenText("full-shell"))![1]!;
+    expect(got).toBe("[ai-session bus] (2 older messages were dropped: the inbox holds 1000 and was full) custom from be: m2");
+    // told once: a read now reports nothing more dropped
+    expect(svc.bus.readInbox("full").dropped).toBe(0);
+  }, 30_000);
+
   test("a plain shell at its prompt becomes idle (shell marks or two quiet samples), never from one sample", async () => {
     const s = await sessions.create({ name: "plain", cwd: home, shell: "/bin/bash" });
     await s.send({ text: "echo start; sleep 1; echo end", enter: true });
