@@ -39,7 +39,8 @@ export default defineCommand({
   args: {
     ...globalArgs,
     name: { type: "positional", required: true, description: "session name" },
-    command: { type: "positional", required: true, description: "the command line (quote it), or - to read it from stdin" },
+    // "...": unquoted words after it reach run(), which says to quote them
+    command: { type: "positional", required: true, valueHint: "...", description: "the command line (quote it), or - to read it from stdin" },
     timeout: { type: "string", description: "seconds to wait (default 600); on timeout exit 124 and the command keeps running" },
     raw: { type: "boolean", description: "print the exact output (ANSI removed only by you)" },
     lossless: { type: "boolean", description: "fold only what loses nothing" },
