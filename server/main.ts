@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { websocket } from "hono/bun";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
@@ -9,6 +10,7 @@ import type { Runtime } from "./runtime.ts";
 import { SessionManager } from "./session/manager.ts";
 import { interruptRunningCommands, lostSessionIds, runningSessionRows, updateSession } from "./session/store.ts";
 import { sweepSessions } from "./session/containment.ts";
+import { removeStateFile } from "./session/shell-integration.ts";
 import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
 import { startTokenizer } from "./context/background-tokens.ts";
@@ -107,7 +109,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   sessions.removeLeftovers(); // their shells' rc and environment files (exported secrets) go too
   // ...with the commands they were running, and every process they left (a disowned job, a daemon).
   const interrupted = interruptRunningCommands(db);
-  const swept = await sweepSessions(lostSessionIds(db));
+  const lost = lostSessionIds(db);
+  const swept = await sweepSessions(lost);
+  for (const id of lost) removeStateFile(id, join(paths.shellDir, id));
   if (orphaned.length) console.error(`recovered from a stop without shutdown: ${orphaned.length} session(s) lost, ${interrupted} command(s) interrupted, ${swept} process(es) they left ended`);
 
   const app = createApp(rt);

@@ -8,7 +8,7 @@ import { captureSession, forgetScreen, retireSnapshots, saveDocument, type Snaps
  * Automatic persistence, wired to the session events:
  * - a snapshot when a session starts, after every command (at most one a second per session),
  *   and every AI_SESSION_SNAPSHOT_INTERVAL seconds (default 30, 0 = off) while output flows;
- * - automatic snapshots of all sessions together take at most ~5% of a core: they are taken one
+ * - automatic snapshots of all sessions together take at most ~2.5% of a core: they are taken one
  *   at a time, each followed by a pause that grows with its cost, so a hundred busy sessions get
  *   theirs less often instead of starving the commands they record;
  * - a snapshot of every live session when the server shuts down;
@@ -24,8 +24,8 @@ export interface Persistence {
 const MIN_GAP_MS = 1000;
 /** A session's automatic snapshots use at most ~1% of a core: the gap grows with their cost. */
 const COST_FACTOR = 100;
-/** All sessions' automatic snapshots together use at most ~5% of a core (1 / GLOBAL_FACTOR). */
-const GLOBAL_FACTOR = 20;
+/** All sessions' automatic snapshots together use at most ~2.5% of a core (1 / GLOBAL_FACTOR). */
+const GLOBAL_FACTOR = 40;
 
 export function intervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.AI_SESSION_SNAPSHOT_INTERVAL ?? "30");

@@ -2,14 +2,18 @@ import { Terminal } from "@xterm/headless";
 
 /**
  * A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). Output
- * is handed to the emulator lazily: it is held (up to LAZY_BYTES) until someone looks at the
- * screen, so a command's few bytes cost nothing on its way back to the caller, and a look parses
- * what came since in one go.
+ * is handed to the emulator lazily: it is held until someone looks at the screen, so a command's
+ * bytes cost nothing on their way back to the caller and a look parses what came since in one go.
+ * Of a flood nobody looks at only the newest HELD_BYTES are kept (the screen shows the end; an
+ * alternate-screen switch in what is let go is carried over), so emulating 100 MB of `yes` never
+ * takes seconds of the event loop.
  */
 /** Bytes queued in the emulator past which a flood is cut to its tail (the screen shows the end). */
 const HIGH_WATER = 1024 * 1024;
 const TAIL_BYTES = 256 * 1024;
-const LAZY_BYTES = 64 * 1024;
+const HELD_BYTES = 1024 * 1024;
+const ALT_ON = new TextEncoder().encode("\x1b[?1049h");
+const ALT_OFF = new TextEncoder().encode("\x1b[?1049l");
 
 export class Screen {
   private term: Terminal;
@@ -30,11 +34,25 @@ export class Screen {
   write(bytes: Uint8Array): void {
     this.held.push(bytes);
     this.heldBytes += bytes.length;
-    if (this.heldBytes >= LAZY_BYTES) this.release();
+    while (this.held.length > 1 && this.heldBytes - this.held[0]!.length >= HELD_BYTES) {
+      const gone = this.held.shift()!;
+      this.heldBytes -= gone.length;
+      const on = lastIndexOf(gone, ALT_ON);
+      const off = lastIndexOf(gone, ALT_OFF);
+      if (on !== off) this.altScreen = on > off;
+    }
   }
+
+  /** Whether the bytes let go of left the program on the alternate screen (undefined: no switch in them). */
+  private altScreen: boolean | undefined;
 
   /** Hands what is held to the emulator. */
   private release(): void {
+    if (this.altScreen !== undefined) {
+      this.held.unshift(this.altScreen ? ALT_ON : ALT_OFF);
+      this.heldBytes += ALT_ON.length;
+      this.altScreen = undefined;
+    }
     if (this.heldBytes === 0) return;
     const parts = this.held;
     const total = this.heldBytes;
@@ -108,4 +126,8 @@ export class Screen {
   dispose(): void {
     this.term.dispose();
   }
+}
+
+function lastIndexOf(hay: Uint8Array, needle: Uint8Array): number {
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).lastIndexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength));
 }

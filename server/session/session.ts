@@ -7,7 +7,7 @@ import { pidsIn } from "../security/limits.ts";
 import { MarkerFilter, type Mark } from "./marker-filter.ts";
 import { Scrollback } from "./scrollback.ts";
 import { Screen } from "./screen.ts";
-import { prepareShell, type ShellKind } from "./shell-integration.ts";
+import { prepareShell, removeStateFile, type ShellKind } from "./shell-integration.ts";
 import { CommandTracker } from "./command-tracker.ts";
 import { keyBytes } from "./keys.ts";
 import { readShellEnv, scrubShellEnv } from "./shell-env.ts";
@@ -117,7 +117,7 @@ export class Session {
     this.commandTotal = commandCount(this.db, c.id);
     // A restored or imported scrollback comes first; the first plain `read` shows it too.
     if (c.seed?.length) this.ingestFiltered(c.seed);
-    const launch = prepareShell(c.shell, c.dir, this.nonce);
+    const launch = prepareShell(c.shell, c.dir, this.nonce, c.id);
     this.kind = launch.kind;
     this.stateFile = launch.stateFile;
     const contained = containArgv(c.wrapArgv ? c.wrapArgv(launch.argv, c.id) : launch.argv, c.id);
@@ -199,6 +199,7 @@ export class Session {
   private cleanup(): void {
     this.screen.dispose();
     rmSync(this.config.dir, { recursive: true, force: true });
+    removeStateFile(this.id, this.config.dir);
   }
 
   get alive(): boolean {

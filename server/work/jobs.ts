@@ -49,7 +49,34 @@ export function expandHintFor(session: string, id: number, template = CLI_EXPAND
   return (from, to) => base.replaceAll("{from}", String(from)).replaceAll("{to}", String(to));
 }
 
+/**
+ * Results for small outputs, remembered: agents run the same commands over and over (`true`,
+ * `git status` with nothing to say, a test that prints one line), and a result that holds no fold
+ * marker depends only on the bytes, the command, its exit code and the options.
+ */
+const MEMO_BELOW = 2048;
+const MEMO_ENTRIES = 512;
+const memo = new Map<string, CompactDone>();
+
+function memoKey(job: CompactJob): string | undefined {
+  if (job.raw.length > MEMO_BELOW) return undefined;
+  const raw = typeof job.raw === "string" ? `s${job.raw}` : `b${decodeBytes(job.raw)}`;
+  return JSON.stringify([job.mode, job.command ?? null, job.exitCode ?? null, job.cols ?? null, job.encoding ?? null, job.exactRawChars ?? null, job.count ?? true, raw]);
+}
+
 export function compactJob(job: CompactJob): CompactDone {
+  const key = memoKey(job);
+  const known = key === undefined ? undefined : memo.get(key);
+  if (known) return structuredClone(known);
+  const done = compactFresh(job);
+  if (key !== undefined && done.folds.length === 0 && !done.tokens.estimated) {
+    if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+    memo.set(key, structuredClone(done));
+  }
+  return done;
+}
+
+function compactFresh(job: CompactJob): CompactDone {
   const started = performance.now();
   const budget = job.budgetMs ?? DEFAULT_BUDGET_MS;
   const eh = job.expandHint;

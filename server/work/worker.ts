@@ -5,13 +5,16 @@
 import { AppError } from "../errors.ts";
 import { type JobName, jobs } from "./jobs.ts";
 
-declare const self: { onmessage: ((e: MessageEvent) => void) | null; postMessage(data: unknown): void };
+declare const self: { onmessage: ((e: MessageEvent) => void) | null; postMessage(data: unknown, transfer?: Transferable[]): void };
 
 self.onmessage = (e: MessageEvent) => {
   const { id, name, input } = e.data as { id: number; name: JobName; input: never };
   try {
-    const output = jobs[name](input);
-    self.postMessage({ id, output });
+    const output: unknown = jobs[name](input);
+    // bytes back by transfer too (the stored form of an output can be megabytes)
+    if (output instanceof Uint8Array && output.byteOffset === 0 && output.byteLength === output.buffer.byteLength) {
+      self.postMessage({ id, output }, [output.buffer as ArrayBuffer]);
+    } else self.postMessage({ id, output });
   } catch (err) {
     const code = err instanceof AppError ? err.code : "internal";
     self.postMessage({ id, error: { code, message: err instanceof Error ? err.message : String(err) } });
