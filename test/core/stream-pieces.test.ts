@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { MarkerFilter } from "../../server/session/marker-filter.ts";
 import { Scrollback } from "../../server/session/scrollback.ts";
+import { Screen } from "../../server/session/screen.ts";
 import { parseExportListing } from "../../server/session/shell-env.ts";
 import { keyBytes } from "../../server/session/keys.ts";
 
@@ -82,6 +83,20 @@ describe("scrollback", () => {
       expect(r.dropped).toBe(Math.max(0, sb.start - from));
     }
     expect(dec(sb.read(sb.end - 300, sb.end - 100).data)).toBe(stream.slice(sb.end - 300, sb.end - 100));
+  });
+});
+
+describe("screen", () => {
+  test("after a flood nobody looked at, the screen shows its end, and a switch to the alternate screen is kept", async () => {
+    const screen = new Screen(80, 5);
+    screen.write(enc("\x1b[?1049h")); // a full-screen program starts, then floods
+    for (let i = 0; i < 300_000; i++) screen.write(enc(`flood line ${i}\r\n`));
+    screen.write(enc("the end"));
+    const shot = await screen.capture();
+    expect(shot.alternate).toBe(true);
+    expect(shot.text.split("\n").at(-1)).toBe("the end");
+    expect(shot.text).toContain("flood line 299999");
+    screen.dispose();
   });
 });
 
