@@ -6,6 +6,7 @@
  */
 import { countTokensLarge } from "./tokens.ts";
 import type { CountAnswer, CountRequest } from "./token-worker.ts";
+import { workerUrl } from "../work/worker-url.ts";
 
 export interface Count {
   tokens: number;
@@ -24,7 +25,7 @@ export function startTokenizer(): void {
   if (state !== "idle") return;
   state = "loading";
   try {
-    worker = new Worker(new URL("./token-worker.ts", import.meta.url).href, { type: "module" });
+    worker = new Worker(workerUrl(import.meta.url, "./token-worker.ts", "server/context/token-worker.ts"), { type: "module" });
   } catch {
     state = "thread";
     flushReady();

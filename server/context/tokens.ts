@@ -57,6 +57,11 @@ function encoderFor(encoding: Encoding): TiktokenLike {
   return encoder;
 }
 
+/** Whether this thread has a tokenizer loaded (loading one blocks it for 150 ms to over a second). */
+export function tokenizerLoaded(): boolean {
+  return encoders.size > 0;
+}
+
 /** Checks an encoding name from a user and returns it typed, or throws `invalid`. */
 export function parseEncoding(name: string | undefined): Encoding {
   if (name === undefined || name === "") return "o200k_base";
