@@ -5,7 +5,7 @@ import type { SessionEvents } from "./events.ts";
 import type { Session } from "./session.ts";
 import { finishCommand, insertCommand } from "./store.ts";
 import { encodeOutput } from "../persist/codec.ts";
-import { INLINE_BELOW, runJob } from "../work/pool.ts";
+import { INLINE_BELOW, runJob, sharedBytes } from "../work/pool.ts";
 import { foregroundReadsTerminal } from "./input-wait.ts";
 
 /**
@@ -289,9 +289,10 @@ export class CommandTracker {
   }
 }
 
+/** The chunks in one buffer (shared memory when large: the workers that encode and compact it read it in place). */
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
+  const out = sharedBytes(total);
   let o = 0;
   for (const c of chunks) {
     out.set(c, o);
