@@ -152,7 +152,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     for (const r of restored) console.error(`restored ${JSON.stringify(r)}`);
   }
   opts.onListening?.({ url, port: rt.port, socket: paths.socket });
-  // Load the tokenizer now, in its own thread: no command waits for it (counts meanwhile are estimates).
+  // Load the tokenizer now, on a worker thread: no command waits for it (counts meanwhile are estimates).
   startTokenizer();
   return { rt, url, stop: (reason = "") => rt.shutdown(reason) };
 }

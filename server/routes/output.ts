@@ -38,7 +38,7 @@ const CountBody = z.strictObject({
   /** several texts counted in one call: the answer has `counts` */
   texts: z.array(Text).max(1000).optional(),
   encoding: Encoding.optional(),
-  /** Count in the tokenizer's worker and, while it still loads, answer an estimate (estimated: true) instead of waiting. */
+  /** Count on the worker that has the tokenizer and, while it still loads, answer an estimate (estimated: true) instead of waiting. */
   background: z.boolean().optional(),
 });
 const SummarizeBody = z.strictObject({
@@ -121,7 +121,7 @@ export function outputRoutes(rt: Runtime) {
       return c.json({ tokens: counts[0]!.tokens, encoding, ...estimated });
     }
     // counted off the event loop when large, linear in the length, estimated past the time budget
-    const counts = await Promise.all((b.texts ?? [b.text!]).map((text) => runJob("count", { text, encoding })));
+    const counts = await runJob("count", { texts: b.texts ?? [b.text!], encoding });
     const estimated = counts.some((n) => n.estimated) ? { estimated: true } : {};
     if (b.texts) return c.json({ counts: counts.map((n) => n.tokens), encoding, ...estimated });
     return c.json({ tokens: counts[0]!.tokens, encoding, ...estimated });

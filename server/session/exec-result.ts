@@ -8,8 +8,6 @@ import { INLINE_BELOW, runJob } from "../work/pool.ts";
 import type { ExecOutcome } from "./command-tracker.ts";
 import { recordCommandTokens } from "./store.ts";
 
-export { CLI_EXPAND_HINT, expandHintFor } from "../work/jobs.ts";
-
 const RAW_EXACT_CHARS = 1 << 20;
 
 export type OutputMode = "compact" | "lossless" | "raw";
@@ -44,9 +42,9 @@ export interface ExecResult {
  * Turns a finished (or paused) command into the result an agent reads: the output rendered and
  * compacted (or raw), its analysis, and real token counts of what came in and what is returned.
  * A large output is compacted and counted on a worker thread (server/work), so the server keeps
- * answering meanwhile; a small one is compacted here and counted in the tokenizer's worker (while
- * it still loads, the counts are estimates and the ledger is filled later). Token counts and the
- * tool are recorded on the command row for metrics.
+ * answering meanwhile; a small one is compacted here and counted on the worker that has the
+ * tokenizer loaded (while it still loads, the counts are estimates and the ledger is filled later).
+ * Token counts and the tool are recorded on the command row for metrics.
  */
 export async function buildExecResult(
   db: Db,

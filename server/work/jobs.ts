@@ -5,7 +5,7 @@
  * event loop that answers `status` and every other session never waits for them, and inline for
  * small ones, where a thread hop would cost more than the work.
  */
-import { countTokensDetailed, type Encoding, savedPercent } from "../context/tokens.ts";
+import { countTokensDetailed, type Encoding, savedPercent, type TokenCount, warmTokenizer } from "../context/tokens.ts";
 import { analyzeOutput } from "../output/analyze.ts";
 import { compactOutput, type CompactMode, type Fold } from "../output/compact.ts";
 import { decodeBytes, renderOutput } from "../output/render.ts";
@@ -113,13 +113,27 @@ function compactFresh(job: CompactJob): CompactDone {
 }
 
 export interface CountJob {
-  text: string;
+  texts: string[];
   encoding?: Encoding;
+  /** Texts longer than this are counted from their head and tail (default: no limit). */
+  exactLimit?: number;
+  /** Milliseconds for all the texts, past which counts are extrapolated (default 5,000; each text gets at least 50). */
   budgetMs?: number;
 }
 
-export function countJob(job: CountJob): { tokens: number; estimated: boolean } {
-  return countTokensDetailed(job.text, job.encoding ?? "o200k_base", { budgetMs: job.budgetMs ?? DEFAULT_BUDGET_MS });
+export function countJob(job: CountJob): TokenCount[] {
+  const started = performance.now();
+  const budget = job.budgetMs ?? DEFAULT_BUDGET_MS;
+  const encoding = job.encoding ?? "o200k_base";
+  return job.texts.map((text) =>
+    countTokensDetailed(text, encoding, { exactLimit: job.exactLimit, budgetMs: Math.max(50, budget - (performance.now() - started)) }),
+  );
+}
+
+/** Loads the tokenizer where the job runs (150 ms to over a second), so later counts there wait for nothing. */
+export function warmJob(job: { encoding?: Encoding }): true {
+  warmTokenizer(job.encoding);
+  return true;
 }
 
 export interface AnalyzeJob {
@@ -142,6 +156,7 @@ export function encodeJob(job: { raw: Uint8Array }): Uint8Array {
 export const jobs = {
   compact: compactJob,
   count: countJob,
+  warm: warmJob,
   analyze: analyzeJob,
   encode: encodeJob,
 };

@@ -3,7 +3,9 @@
  * resolves with its answer, so the server's event loop keeps answering `status`, streams and other
  * sessions meanwhile; a small input runs at once on the calling thread (a hop costs more than the
  * work: 0.7 ms and 0.27 ms of the loop's time against 0.09 ms inline for a one-line output). Up to
- * two workers are started, on first need; a job waits for a free one.
+ * two workers are started, on first need; a job waits for a free one. A job that counts tokens
+ * goes to a worker that has its tokenizer loaded when one is free (loading one takes 150 ms to over
+ * a second); `tokenizerWarm` tells whether one has.
  *
  * Where threads cannot start (no Worker here, or the worker's module cannot load) every job runs
  * inline, and that is said once on stderr.
@@ -20,11 +22,16 @@ const MAX_WORKERS = 2;
 interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
+  slot?: Slot;
+  /** The job counts tokens: once it is done its worker has a tokenizer loaded. */
+  counts?: boolean;
 }
 
 interface Slot {
   worker: Worker;
   busy: number;
+  /** A job that counts tokens ran here: the tokenizer is loaded. */
+  warm: boolean;
 }
 
 const slots: Slot[] = [];
@@ -45,7 +52,7 @@ function startWorker(): Slot | undefined {
     giveUp(`the worker could not start (${(err as Error).message})`);
     return undefined;
   }
-  const slot: Slot = { worker, busy: 0 };
+  const slot: Slot = { worker, busy: 0, warm: false };
   (worker as { unref?: () => void }).unref?.();
   worker.onmessage = (e: MessageEvent) => {
     const { id, output, error } = e.data as { id: number; output?: unknown; error?: { code: ErrorCode; message: string } };
@@ -54,7 +61,10 @@ function startWorker(): Slot | undefined {
     slot.busy--;
     if (p) {
       if (error) p.reject(new AppError(error.code, error.message));
-      else p.resolve(output);
+      else {
+        if (p.counts) slot.warm = true;
+        p.resolve(output);
+      }
     }
     drain();
   };
@@ -67,7 +77,7 @@ function startWorker(): Slot | undefined {
     const message = e.message || "the worker thread stopped";
     if (/ModuleNotFound|Cannot find module|resolv/i.test(message)) giveUp(`the worker could not load (${message})`);
     for (const [id, p] of [...pending]) {
-      if ((p as Pending & { slot?: Slot }).slot === slot) {
+      if (p.slot === slot) {
         pending.delete(id);
         p.reject(new AppError("internal", `the worker thread stopped while working (${message}); try again`));
       }
@@ -95,7 +105,8 @@ function runInline(name: JobName, input: unknown, p: Pending): void {
 
 function drain(): void {
   while (queue.length) {
-    let slot = slots.find((s) => s.busy === 0);
+    const counts = countsTokens(queue[0]!.name, queue[0]!.input);
+    let slot = (counts && slots.find((s) => s.busy === 0 && s.warm)) || slots.find((s) => s.busy === 0);
     if (!slot && slots.length < MAX_WORKERS) slot = startWorker();
     if (!slot) {
       if (unavailable) for (const q of queue.splice(0)) runInline(q.name, q.input, q.p);
@@ -103,7 +114,7 @@ function drain(): void {
     }
     const job = queue.shift()!;
     slot.busy++;
-    pending.set(job.id, Object.assign(job.p, { slot }));
+    pending.set(job.id, Object.assign(job.p, { slot, counts }));
     // Bytes go over shared (see sharedBytes) or by transfer of a copy of ours: cloning 30 MB of
     // bytes took a second of the event loop here, a copy 10 ms, a transfer or a share nothing.
     const input = job.input as { raw?: unknown };
@@ -116,20 +127,29 @@ function drain(): void {
 
 /** How big an input is, for the inline-or-worker choice. */
 function sizeOf(input: unknown): number {
-  const i = input as { raw?: Uint8Array | string; text?: string };
+  const i = input as { raw?: Uint8Array | string; text?: string; texts?: string[] };
+  if (i.texts) return i.texts.reduce((n, t) => n + t.length, 0);
   const v = i.raw ?? i.text;
   return typeof v === "string" ? v.length : v instanceof Uint8Array ? v.length : 0;
 }
 
 /** Whether a job counts tokens (and so loads the tokenizer where it runs). */
 function countsTokens(name: JobName, input: unknown): boolean {
-  return name === "count" || (name === "compact" && (input as { count?: boolean }).count !== false);
+  return name === "count" || name === "warm" || (name === "compact" && (input as { count?: boolean }).count !== false);
+}
+
+/**
+ * Whether a count asked for now waits for no tokenizer to load: a worker has one, or jobs run on
+ * this thread and it has one (or they run here for want of threads, where the first count loads it).
+ */
+export function tokenizerWarm(): boolean {
+  return tokenizerLoaded() || unavailable !== undefined || slots.some((s) => s.warm);
 }
 
 /**
  * Runs a job: inline when its input is small, else on a worker thread. A small job that counts
  * tokens runs inline only where a tokenizer is already loaded (the CLI, tests): the server's event
- * loop never loads one (the tokenizer's own worker counts small exec outputs, see background-tokens).
+ * loop never loads one.
  */
 export function runJob<K extends JobName>(name: K, input: JobInput<K>, opts: { inlineBelow?: number } = {}): Promise<JobOutput<K>> {
   return new Promise<JobOutput<K>>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, CliHome, requireBinary } from "./cli.ts";
@@ -146,6 +146,8 @@ describe("results", () => {
     expect(j.tokens.estimated).toBe(true);
     const history = await h.json<{ exit_code: number }[]>(["history", "S"]);
     expect(history.at(-1)!.exit_code).toBe(0);
+    // the compiled binary started its worker threads: nothing fell back to the event loop
+    expect(readFileSync(join(h.home, "server.log"), "utf8")).not.toContain("heavy work runs on the main thread");
   });
 
   test("a shell that never reports exit statuses: exec of false exits 123, status unknown", async () => {
