@@ -98,7 +98,8 @@ describe("exec in a live bash", () => {
     expect(r.exit_code).toBe(0);
     expect(r.raw_bytes).toBeGreaterThanOrEqual(100_000_000);
     expect(r.tokens.compacted).toBeLessThan(2000);
-  }, 180_000);
+    // the shell prints it in about 11 s; compacting 134 MB of terminal bytes takes a worker 1 to 3 minutes on a loaded machine
+  }, 420_000);
 
   test("send delivers long multi-line text whole before Enter", async () => {
     const lines = Array.from({ length: 200 }, (_, i) => `line-${i}-${"z".repeat(40)}`);

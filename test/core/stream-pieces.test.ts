@@ -97,7 +97,7 @@ describe("screen", () => {
     expect(shot.text.split("\n").at(-1)).toBe("the end");
     expect(shot.text).toContain("flood line 299999");
     screen.dispose();
-  });
+  }, 60_000);
 });
 
 describe("shell environment listing", () => {
