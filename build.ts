@@ -13,8 +13,9 @@ try {
   // ESM with splitting: each command is its own chunk and a start loads only the running
   // command's (one bundle is deserialized whole, ~3 ms before the first line runs). A .env or
   // bunfig.toml in the working directory is the user's project's, not ours: not read (~1 ms). The
-  // tokenizer's worker is an entrypoint of its own so that `new Worker(...)` finds it in the binary.
-  await $`bun build --compile --bytecode --format=esm --splitting --minify --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig cli/main.ts server/context/token-worker.ts --outfile dist/ai-session`.quiet();
+  // worker threads' entry (server/work/worker.ts) is an entrypoint of its own: Bun embeds it under
+  // its path from the project root, where `new Worker` finds it.
+  await $`bun build --compile --bytecode --format=esm --splitting --minify --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig cli/main.ts server/work/worker.ts --outfile dist/ai-session`.quiet();
 } finally {
   writeFileSync(manifest, committed);
 }

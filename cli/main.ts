@@ -1,6 +1,8 @@
 #!/usr/bin/env bun
-import type { ArgDef, ArgsDef, CommandDef, ParsedArgs, SubCommandsDef } from "citty";
+import type { ArgsDef, CommandDef, ParsedArgs, SubCommandsDef } from "citty";
 import { VERSION } from "../server/version.ts";
+import { parseCommandArgs, UsageError, usageLine } from "./args.ts";
+import { print } from "./commands/_shared.ts";
 
 /** Every command of ai-session, one file each in cli/commands/, loaded only when it runs. */
 const subCommands = {
@@ -34,47 +36,85 @@ const subCommands = {
   metrics: () => import("./commands/metrics.ts").then((m) => m.default),
 } satisfies SubCommandsDef;
 
+const ROOT_META = {
+  name: "ai-session",
+  version: VERSION,
+  description: "Terminal sessions for AI agents and CI: shells that outlive clients, exact results, compact output",
+};
+
+/** Exit code of a command-line mistake (an unknown flag, a missing or extra argument). */
+const EXIT_USAGE = 2;
+
 /**
- * A command line made of the command's own positionals and `--flags` runs here directly; citty
- * (with node:util, a few milliseconds of every start) is loaded only for the rest: help, short,
- * negated or repeated flags, nested commands and mistakes, which it parses and explains.
+ * Finds the command a line names (descending into `bus send` and the like), parses its words with
+ * cli/args.ts and runs it. Every mistake is one sentence and the usage line on stderr, exit 2; help
+ * asked for goes to stdout. citty is loaded only to render help.
  */
 async function main(given: string[]): Promise<void> {
   const argv = globalFlagsLast(given);
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) return console.log(VERSION);
-  const [name, ...rawArgs] = argv;
-  if (name !== undefined && Object.hasOwn(subCommands, name)) {
-    const cmd: CommandDef<any> = await subCommands[name as keyof typeof subCommands]();
-    const args = plainArgs(cmd, rawArgs);
-    if (args && cmd.run) {
-      try {
-        await cmd.run({ rawArgs, args: args as ParsedArgs<any>, cmd });
-      } catch (err) {
-        // what citty's runMain does with an error a command lets through
-        console.error(err, "\n");
-        process.exit(1);
-      }
-      return;
-    }
+  const asked = (words: string[]) => {
+    const end = words.indexOf("--");
+    return (end < 0 ? words : words.slice(0, end)).some((w) => w === "--help" || w === "-h");
+  };
+  const [name, ...rest] = argv;
+  const root = { meta: ROOT_META, subCommands } as CommandDef<any>;
+  if (name === undefined || name === "--help" || name === "-h") return help(root, undefined, name !== undefined);
+  if (!Object.hasOwn(subCommands, name)) return mistake(`unknown command "${name}" (ai-session --help lists the commands)`);
+  let cmd: CommandDef<any> = await subCommands[name as keyof typeof subCommands]();
+  const path = [name];
+  let words = rest;
+  while (cmd.subCommands) {
+    const sub = words[0];
+    const subs = cmd.subCommands as SubCommandsDef;
+    if (sub === undefined || sub === "--help" || sub === "-h") return help(cmd, path, sub !== undefined);
+    if (!Object.hasOwn(subs, sub)) return mistake(`unknown command "${path.join(" ")} ${sub}" (ai-session ${path.join(" ")} --help lists them)`);
+    const next = subs[sub]!;
+    cmd = await (typeof next === "function" ? (next as () => Promise<CommandDef<any>>)() : next);
+    path.push(sub);
+    words = words.slice(1);
   }
-  const { defineCommand, runMain, showUsage, renderUsage } = await import("citty");
-  const asked = argv.includes("--help") || argv.includes("-h");
-  await runMain(
-    defineCommand({
-      meta: {
-        name: "ai-session",
-        version: VERSION,
-        description: "Terminal sessions for AI agents and CI: shells that outlive clients, exact results, compact output",
-      },
-      subCommands,
-    }),
-    {
-      rawArgs: argv,
-      // Usage asked for goes to stdout; usage after a mistake goes to stderr, so that stdout holds
-      // only what a command prints (one JSON document with --json).
-      showUsage: asked ? showUsage : async (cmd, parent) => void process.stderr.write(`${await renderUsage(cmd, parent)}\n`),
-    },
-  );
+  if (asked(words)) return help(cmd, path, true);
+  const defs = (cmd.args ?? {}) as ArgsDef;
+  let args;
+  try {
+    args = parseCommandArgs(defs, words);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const hint = err.hint ? (err.hint.startsWith("(") ? ` ${err.hint}` : `; ${err.hint}`) : "";
+    return mistake(`${err.message} for ${path.join(" ")}${hint}`, usageLine(path, defs), `ai-session ${path.join(" ")} --help`);
+  }
+  try {
+    await cmd.run?.({ rawArgs: words, args: args as ParsedArgs<any>, cmd });
+  } catch (err) {
+    // commands catch their own errors (runCommand); this is a bug, said in our words
+    await print(`ai-session: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`, "stderr");
+    if (process.env.AI_SESSION_DEBUG) console.error(err);
+    process.exit(1);
+  }
+}
+
+/** One sentence, the usage line, and where the full help is; exit 2. */
+async function mistake(sentence: string, usage?: string, more?: string): Promise<void> {
+  await print(`ai-session: ${sentence}\n${usage ? `${usage}${more ? ` (${more} says more)` : ""}\n` : ""}`, "stderr");
+  process.exitCode = EXIT_USAGE;
+}
+
+/** A command's help: on stdout when asked for, else (nothing named) on stderr with exit 2. */
+async function help(cmd: CommandDef<any>, path: string[] | undefined, wanted: boolean): Promise<void> {
+  const { renderUsage } = await import("citty");
+  const parent = path && path.length > 1 ? ({ meta: { name: `ai-session ${path.slice(0, -1).join(" ")}` } } as CommandDef<any>) : path ? ({ meta: ROOT_META } as CommandDef<any>) : undefined;
+  const text = await renderUsage(cmd, parent);
+  const to = wanted ? "stdout" : "stderr";
+  await print(`${withoutColour(text, to)}\n`, to);
+  if (!wanted) process.exitCode = EXIT_USAGE;
+}
+
+/** Colour only on a terminal, and never with NO_COLOR. */
+function withoutColour(text: string, to: "stdout" | "stderr"): string {
+  const tty = (to === "stdout" ? process.stdout : process.stderr).isTTY;
+  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
+  return tty && !noColor ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
 /**
@@ -91,50 +131,6 @@ function globalFlagsLast(argv: string[]): string[] {
     else break;
   }
   return lead.length && i < argv.length ? [...argv.slice(i), ...lead] : argv;
-}
-
-/**
- * The arguments citty would give a command without subcommands, when every word is a positional
- * or one of its long flags given once (`--flag`, `--flag value`, `--flag=value`; `--max-tokens`
- * also as `--maxTokens` and `args.maxTokens`, as in citty); undefined for anything else.
- */
-function plainArgs(cmd: CommandDef<any>, rawArgs: string[]): { _: string[]; [name: string]: unknown } | undefined {
-  if (cmd.subCommands || cmd.setup || cmd.cleanup || cmd.plugins || typeof cmd.args !== "object") return undefined;
-  const defs = Object.entries(cmd.args as ArgsDef);
-  const flags = new Map<string, { def: ArgDef; spellings: string[] }>();
-  for (const [key, def] of defs) {
-    if (def.type === "positional") continue;
-    if ((def.type !== "boolean" && def.type !== "string") || def.alias || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(key)) return undefined;
-    const flag = { def, spellings: [...new Set([key, key.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())])] };
-    for (const s of flag.spellings) flags.set(s, flag);
-  }
-  const positionals: string[] = [];
-  const out: { _: string[]; [name: string]: unknown } = { _: positionals };
-  for (let i = 0; i < rawArgs.length; i++) {
-    const word = rawArgs[i]!;
-    if (word === "-" || !word.startsWith("-")) {
-      positionals.push(word);
-      continue;
-    }
-    const eq = word.indexOf("=");
-    const flag = word.startsWith("--") && !word.startsWith("--no-") ? flags.get(word.slice(2, eq < 0 ? undefined : eq)) : undefined;
-    if (!flag || flag.spellings[0]! in out) return undefined;
-    let value: string | boolean = true;
-    if (flag.def.type === "string") {
-      const next = eq < 0 ? rawArgs[++i] : word.slice(eq + 1);
-      if (next === undefined || (eq < 0 && next.startsWith("-"))) return undefined;
-      value = next;
-    } else if (eq >= 0) return undefined;
-    for (const s of flag.spellings) out[s] = value;
-  }
-  let p = 0;
-  for (const [key, def] of defs) {
-    const value = def.type === "positional" ? positionals[p++] : out[key];
-    if (value !== undefined) out[key] = value;
-    else if (def.default !== undefined) for (const s of flags.get(key)?.spellings ?? [key]) out[s] = def.default;
-    else if (def.type === "positional" ? def.required !== false : def.required) return undefined;
-  }
-  return out;
 }
 
 void main(process.argv.slice(2));

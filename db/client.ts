@@ -33,6 +33,12 @@ export function openDatabase(path: string): Db {
   sqlite.exec("PRAGMA busy_timeout = 5000");
   sqlite.exec("PRAGMA foreign_keys = ON");
   applyMigrations(sqlite);
+  // Writes of the current turn are committed before the connection closes (see tickWrite).
+  const close = sqlite.close.bind(sqlite);
+  sqlite.close = (throwOnError?: boolean) => {
+    commitTickOf(sqlite);
+    close(throwOnError);
+  };
   return drizzle(sqlite, { schema }) as Db;
 }
 
@@ -48,6 +54,69 @@ export function prepared<T>(db: Db, key: string, build: (db: Db) => T): T {
   let stmt = byKey.get(key) as T | undefined;
   if (stmt === undefined) byKey.set(key, (stmt = build(db)));
   return stmt;
+}
+
+interface TickState {
+  open: boolean;
+  waiters: (() => void)[];
+}
+const ticks = new WeakMap<Database, TickState>();
+
+function tickOf(sqlite: Database): TickState {
+  let t = ticks.get(sqlite);
+  if (!t) ticks.set(sqlite, (t = { open: false, waiters: [] }));
+  return t;
+}
+
+/**
+ * Runs a write inside the transaction of this turn of the event loop: the first write of a turn
+ * opens it, and it commits once the turn's I/O callbacks have run (setImmediate). A commit costs
+ * about 75 µs here whatever it holds, and an exec makes several writes (its row, its end, its
+ * tokens, its audit entry), so under load many commands share one commit instead of paying five
+ * each. The server holds the database's only connection, so its reads see these writes at once;
+ * a crash loses at most the turn in flight, and `committed` lets a caller wait for durability
+ * before answering. Inside someone else's transaction the write simply joins it.
+ */
+export function tickWrite<T>(db: Db, write: () => T): T {
+  const sqlite = db.$client;
+  if (!sqlite.inTransaction) {
+    sqlite.exec("BEGIN");
+    tickOf(sqlite).open = true;
+    setImmediate(() => commitTickOf(sqlite));
+  }
+  return write();
+}
+
+/** Commits this turn's writes now (before another process reads the file, say). */
+export function commitTick(db: Db): void {
+  commitTickOf(db.$client);
+}
+
+function commitTickOf(sqlite: Database): void {
+  const t = tickOf(sqlite);
+  if (!t.open) return;
+  t.open = false;
+  try {
+    if (sqlite.inTransaction) sqlite.exec("COMMIT");
+  } catch (err) {
+    console.error(`database: could not commit (${(err as Error).message}); the last writes are lost`);
+    try {
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+    } catch {
+      // nothing left to roll back
+    }
+  } finally {
+    const waiters = t.waiters;
+    t.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** Resolves once every write made so far is committed (at once when none is pending). */
+export function committed(db: Db): Promise<void> {
+  const t = tickOf(db.$client);
+  if (!t.open) return Promise.resolve();
+  return new Promise((resolve) => t.waiters.push(resolve));
 }
 
 /** Applies the embedded migrations not yet recorded in `__migrations`, each in one transaction. */

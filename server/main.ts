@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { websocket } from "./routes/websocket.ts";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
@@ -7,7 +8,10 @@ import { AppError } from "./errors.ts";
 import { ensureHome, pathsFor, type Paths } from "./paths.ts";
 import type { Runtime } from "./runtime.ts";
 import { SessionManager } from "./session/manager.ts";
-import { runningSessionRows, updateSession } from "./session/store.ts";
+import { interruptRunningCommands, lostSessionIds, runningSessionRows, updateSession } from "./session/store.ts";
+import { sweepSessions } from "./session/containment.ts";
+import { removeStateFile } from "./session/shell-integration.ts";
+import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
 import { startTokenizer } from "./context/background-tokens.ts";
 import { createBusService } from "./bus/index.ts";
@@ -105,6 +109,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const persistence = installPersistence(rt);
   for (const row of orphaned) updateSession(db, row.id, { status: "lost", endedAt: Date.now() });
   sessions.removeLeftovers(); // their shells' rc and environment files (exported secrets) go too
+  // ...with the commands they were running, and every process they left (a disowned job, a daemon).
+  const interrupted = interruptRunningCommands(db);
+  const lost = lostSessionIds(db);
+  const swept = await sweepSessions(lost);
+  for (const id of lost) removeStateFile(id, join(paths.shellDir, id));
+  if (orphaned.length) console.error(`recovered from a stop without shutdown: ${orphaned.length} session(s) lost, ${interrupted} command(s) interrupted, ${swept} process(es) they left ended`);
 
   const app = createApp(rt);
   handler = (req, env) => app.fetch(req, env as never);
@@ -126,6 +136,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     persistence.stop();
     await sessions.killAll();
+    stopWorkers();
     rt.bus.close();
     unixServer.stop(true);
     tcpServer.stop(true);
@@ -143,7 +154,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     for (const r of restored) console.error(`restored ${JSON.stringify(r)}`);
   }
   opts.onListening?.({ url, port: rt.port, socket: paths.socket });
-  // Load the tokenizer now, in its own thread: no command waits for it (counts meanwhile are estimates).
+  // Load the tokenizer now, on a worker thread: no command waits for it (counts meanwhile are estimates).
   startTokenizer();
   return { rt, url, stop: (reason = "") => rt.shutdown(reason) };
 }

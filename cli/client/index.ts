@@ -17,6 +17,12 @@ export interface ConnectOptions {
   agent?: string;
   /** Start a server in the background when none answers (default true). */
   autostart?: boolean;
+  /**
+   * Whether that may create the data directory (default false): a directory that does not exist
+   * holds no server and no sessions, so only the commands that make sessions (create, restore,
+   * migrate, mcp) bring one into being; everything else says there is no server there.
+   */
+  createHome?: boolean;
   /** Talk HTTP to this base URL (e.g. http://127.0.0.1:7447) instead of the Unix socket. */
   url?: string;
   token?: string;
@@ -58,7 +64,12 @@ export class AiSessionClient {
         throw unreachable(again);
       }
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw unreachable(err);
+    }
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -154,9 +165,23 @@ function neverReached(err: unknown): boolean {
   return ["ENOENT", "ECONNREFUSED", "ConnectionRefused", "FailedToOpenSocket"].includes(code);
 }
 
+/** What went wrong with a connection, in our words: the runtime's own messages are not for users. */
+const CONNECTION_FAILURES: Record<string, string> = {
+  ConnectionClosed: "the connection closed before the answer came",
+  ECONNRESET: "the connection was reset",
+  EPIPE: "the connection was closed",
+  TimeoutError: "it took too long",
+  AbortError: "the request was cancelled",
+  EACCES: "the socket is not ours to use",
+  EPERM: "the socket is not ours to use",
+  ENOTSOCK: "the socket path is not a socket",
+};
+
 function unreachable(err: unknown): AppError {
   if (neverReached(err)) return new AppError("unavailable", "no ai-session server is running (ai-session serve starts one)");
-  return new AppError("unavailable", `the server stopped answering (${(err as Error).message}); ai-session status tells whether it runs`);
+  const e = err as { code?: string; name?: string };
+  const why = CONNECTION_FAILURES[e.code ?? ""] ?? CONNECTION_FAILURES[e.name ?? ""] ?? `a connection error${e.code ? ` (${e.code})` : ""}`;
+  return new AppError("unavailable", `the server stopped answering: ${why}; ai-session status tells whether it runs`);
 }
 
 /** Connects to the server of a data directory (or a URL), starting it when needed. */
@@ -169,7 +194,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<AiSessionClien
   }
   const paths = pathsFor(dataHome(opts.home));
   // No round trip here: the first request starts the server if nothing answers it.
-  return new AiSessionClient(paths, "http://localhost", { unix: paths.socket, headers }, opts.autostart === false ? undefined : () => startInBackground(paths));
+  return new AiSessionClient(paths, "http://localhost", { unix: paths.socket, headers }, opts.autostart === false ? undefined : () => startInBackground(paths, opts.createHome === true));
 }
 
 export async function answers(socket: string): Promise<boolean> {
@@ -199,9 +224,15 @@ export function selfCommand(): string[] {
  * node:fs and node:child_process are loaded here, not at the top: a command that finds its server
  * running does without their milliseconds of start-up.
  */
-async function startInBackground(paths: Paths): Promise<void> {
+async function startInBackground(paths: Paths, createHome: boolean): Promise<void> {
   const { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } = await import("node:fs");
   const { spawn } = await import("node:child_process");
+  if (!createHome && !existsSync(paths.home)) {
+    throw new AppError(
+      "unavailable",
+      `no ai-session server for ${paths.home}: the directory does not exist (ai-session create --home ${paths.home} starts one there)`,
+    );
+  }
   ensureHome(paths.home);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {

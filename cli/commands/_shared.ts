@@ -24,31 +24,64 @@ export interface GlobalArgs {
 
 /** Runs a command body; a user mistake becomes one line on stderr and the matching exit code. */
 export async function runCommand(fn: () => Promise<number | void> | number | void): Promise<void> {
+  let code = 0;
   try {
-    const code = await fn();
-    if (typeof code === "number") process.exitCode = code;
+    const r = await fn();
+    if (typeof r === "number") code = r;
   } catch (err) {
     const e = toAppError(err);
     if (e.code === "internal" && process.env.AI_SESSION_DEBUG) console.error(err);
-    process.exitCode = exitCodeOf[e.code];
-    await print(`ai-session: ${e.message}\n`, "stderr");
+    code = exitCodeOf[e.code];
+    void print(`ai-session: ${e.message}\n`, "stderr");
   }
+  await printed;
+  // output that could not be written is a failure, whatever the command did
+  if (code === 0 && typeof process.exitCode === "number" && process.exitCode !== 0) code = process.exitCode; // set by the command itself
+  process.exitCode = code === 0 && writeFailed ? 1 : code;
 }
 
 let printed: Promise<void> = Promise.resolve();
+let writeFailed = false;
+
+/** Why a write failed, in our words. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: "no space is left on the device",
+  EIO: "the device gave an I/O error",
+  EBADF: "it is closed",
+  EACCES: "it is not writable",
+  EFBIG: "the file is too large",
+  EDQUOT: "the disk quota is used up",
+};
 
 /**
  * Writes text to stdout (or stderr) after everything printed before it; the process ends once it
- * is written, and a closed stdout is not an error. Bun.write rather than process.stdout, which
- * takes milliseconds to set up.
+ * is written. A reader that went away (`| head`) is not an error; any other failure to write is
+ * one line on stderr and exit 1. Bun.write rather than process.stdout, which takes milliseconds to
+ * set up.
  */
 export function print(text: string, to: "stdout" | "stderr" = "stdout"): Promise<void> {
-  const write = () => Bun.write(to === "stdout" ? Bun.stdout : Bun.stderr, text);
-  printed = printed.then(write).then(
+  const put = () => Bun.write(to === "stdout" ? Bun.stdout : Bun.stderr, text);
+  printed = printed.then(put).then(
     () => {},
-    () => {},
+    (err: { code?: string }) => {
+      if (err?.code === "EPIPE" || writeFailed) return;
+      writeFailed = true;
+      const why = WRITE_FAILURES[err?.code ?? ""] ?? `error ${err?.code ?? "unknown"}`;
+      if (to === "stdout") {
+        try {
+          require("node:fs").writeSync(2, `ai-session: cannot write the output to stdout: ${why}\n`);
+        } catch {
+          // stderr is gone too: the exit code says it
+        }
+      }
+    },
   );
   return printed;
+}
+
+/** `print` for commands that hand it one string at a time (it returns nothing to await). */
+export function write(text: string): void {
+  void print(text);
 }
 
 export function printJson(value: unknown): Promise<void> {

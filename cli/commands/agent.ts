@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 import type { AgentView } from "../client/bus.ts";
 
 async function api(args: { home?: string; agent?: string }) {
@@ -8,7 +8,7 @@ async function api(args: { home?: string; agent?: string }) {
 }
 
 const list = (s: unknown) => (s ? String(s).split(",").map((x) => x.trim()).filter(Boolean) : undefined);
-const out = (json: unknown, text: string) => process.stdout.write(`${json !== undefined ? JSON.stringify(json) : text}\n`);
+const out = (json: unknown, text: string) => write(`${json !== undefined ? JSON.stringify(json) : text}\n`);
 
 function line(a: AgentView): string {
   const status = a.status ? `${a.status.status} (${a.status.source})` : "-";

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 import type { Analysis } from "../../server/output/types.ts";
 
 function printAnalysis(a: Analysis): void {
@@ -15,7 +15,7 @@ function printAnalysis(a: Analysis): void {
   }
   for (const t of a.tests_failed.slice(0, 50)) out.push(`  failed test: ${t}`);
   for (const s of a.suggestions) out.push(`  next: ${s}`);
-  process.stdout.write(`${out.join("\n")}\n`);
+  write(`${out.join("\n")}\n`);
 }
 
 export default defineCommand({
@@ -36,7 +36,7 @@ export default defineCommand({
         const raw = await readInput(args.file as string);
         const exitCode = args["exit-code"] === undefined ? undefined : Number(args["exit-code"]);
         const a = analyzeOutput(renderOutput(raw), { command: args.command as string | undefined, exitCode: Number.isFinite(exitCode) ? exitCode : undefined });
-        if (args.json) process.stdout.write(`${JSON.stringify(a)}\n`);
+        if (args.json) write(`${JSON.stringify(a)}\n`);
         else printAnalysis(a);
         return;
       }
@@ -46,7 +46,7 @@ export default defineCommand({
       const client = await connect({ home: args.home as string | undefined, agent: args.agent as string | undefined, autostart: true });
       const query = args.command ? `?command=${encodeURIComponent(String(args.command))}` : "";
       const a = await client.request<Analysis>("GET", `/api/sessions/${encodeURIComponent(String(args.name))}/analysis${query}`);
-      if (args.json) process.stdout.write(`${JSON.stringify(a)}\n`);
+      if (args.json) write(`${JSON.stringify(a)}\n`);
       else printAnalysis(a);
     }),
 });

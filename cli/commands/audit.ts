@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import type { AuditRecord } from "../../server/audit/log.ts";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 function line(e: AuditRecord): string {
   const who = e.agent ? `${e.actor_name}/${e.agent}` : e.actor_name;
@@ -24,7 +24,7 @@ export default defineCommand({
       if (args.limit) q.set("limit", String(args.limit));
       if (args.action) q.set("action", String(args.action));
       const entries = await c.request<AuditRecord[]>("GET", `/api/audit${q.size ? `?${q}` : ""}`);
-      if (args.json) process.stdout.write(`${JSON.stringify(entries)}\n`);
-      else process.stdout.write(entries.length ? `${entries.map(line).join("\n")}\n` : "the audit log has no entries for that\n");
+      if (args.json) write(`${JSON.stringify(entries)}\n`);
+      else write(entries.length ? `${entries.map(line).join("\n")}\n` : "the audit log has no entries for that\n");
     }),
 });

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 import { AppError } from "../../server/errors.ts";
 import type { BusMessage, MessageType } from "../../server/bus/message.ts";
 import { DEFAULT_LIMITS } from "../../server/bus/limits.ts";
@@ -65,11 +65,11 @@ const send = defineCommand({
       const m = { ...dest, type: String(args.type) as MessageType, payload: payloadOf(String(args.message)), correlation_id: args.correlation ? String(args.correlation) : undefined };
       if (args.wait) {
         const reply = await api.request(m, Math.round(Number(args.wait) * 1000));
-        process.stdout.write(`${args.json ? JSON.stringify(reply) : show(reply)}\n`);
+        write(`${args.json ? JSON.stringify(reply) : show(reply)}\n`);
         return;
       }
       const sent = await api.send(m);
-      process.stdout.write(`${args.json ? JSON.stringify(sent) : sent.id}\n`);
+      write(`${args.json ? JSON.stringify(sent) : sent.id}\n`);
     }),
 });
 
@@ -85,10 +85,10 @@ const inbox = defineCommand({
     runCommand(async () => {
       const { api } = await connectTo(args as never);
       const r = await api.inbox(String(args.name), { ack: !args["no-ack"], limit: args.limit ? Number(args.limit) : undefined });
-      if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      if (args.json) write(`${JSON.stringify(r)}\n`);
       else {
         if (r.dropped) process.stderr.write(`${r.dropped} older message(s) were dropped: the inbox keeps the newest ${r.capacity} (AI_SESSION_BUS_INBOX on the server raises it)\n`);
-        process.stdout.write(r.messages.length ? `${r.messages.map(show).join("\n")}\n` : "");
+        write(r.messages.length ? `${r.messages.map(show).join("\n")}\n` : "");
       }
     }),
 });
@@ -106,7 +106,7 @@ const history = defineCommand({
     runCommand(async () => {
       const { api } = await connectTo(args as never);
       const ms = await api.history({ agent: args.for ? String(args.for) : undefined, topic: args.topic ? String(args.topic) : undefined, type: args.type ? String(args.type) : undefined, limit: Number(args.limit) });
-      process.stdout.write(args.json ? `${JSON.stringify(ms)}\n` : ms.length ? `${ms.map(show).join("\n")}\n` : "");
+      write(args.json ? `${JSON.stringify(ms)}\n` : ms.length ? `${ms.map(show).join("\n")}\n` : "");
     }),
 });
 
@@ -146,7 +146,7 @@ const subscribe = defineCommand({
           if (frame.kind === "dropped") process.stderr.write(`${droppedLine(frame)}\n`);
           if (frame.kind !== "message") return;
           const m = frame.message as BusMessage;
-          process.stdout.write(`${args.json ? JSON.stringify(m) : show(m)}\n`);
+          write(`${args.json ? JSON.stringify(m) : show(m)}\n`);
           if (agent && !args["no-ack"] && (m.to === agent || m.broadcast || m.topic)) ws.send(JSON.stringify({ op: "ack", seqs: [m.seq] }));
           if (++seen >= max) setTimeout(done, 20);
         };

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 /** Reads FILE, or stdin for "-" or no FILE, as bytes. */
 export async function readInput(file: string | undefined): Promise<Uint8Array> {
@@ -37,11 +37,11 @@ export default defineCommand({
       if (args.json) {
         const { compactReport } = await import("../../server/output/report.ts");
         const { text, tokens, analysis } = compactReport(raw, options);
-        process.stdout.write(`${JSON.stringify({ text, tokens, analysis })}\n`);
+        write(`${JSON.stringify({ text, tokens, analysis })}\n`);
         return;
       }
       const { compactOutput } = await import("../../server/output/compact.ts");
       const { text } = compactOutput(raw, options);
-      process.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
+      write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
     }),
 });

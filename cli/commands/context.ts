@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 interface ContextAnswer {
   session: string;
@@ -34,7 +34,7 @@ export default defineCommand({
       const { connect } = await import("../client/index.ts");
       const client = await connect({ home: args.home as string | undefined, agent: args.agent as string | undefined, autostart: true });
       const c = await client.request<ContextAnswer>("GET", `/api/sessions/${encodeURIComponent(String(args.name))}/context?${q}`);
-      if (args.json) process.stdout.write(`${JSON.stringify(c)}\n`);
-      else process.stdout.write(`${c.text}\n`);
+      if (args.json) write(`${JSON.stringify(c)}\n`);
+      else write(`${c.text}\n`);
     }),
 });

@@ -43,7 +43,7 @@ export default defineCommand({
       };
       const { connect } = await import("../client/index.ts");
       const { limitsToBody, parseLimitSpec } = await import("../../server/security/limits.ts");
-      const c = await connect({ home: args.home, agent: agentOf(args) });
+      const c = await connect({ home: args.home, agent: agentOf(args), createHome: true });
       const s = await c.createSession({
         name: args.name,
         // relative to where the user stands, not to where the server runs

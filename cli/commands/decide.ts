@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "decide", description: "Record a decision (record_decision): what, the options weighed, the choice and why" },
@@ -22,6 +22,6 @@ export default defineCommand({
         reasoning: args.reasoning ? String(args.reasoning) : undefined,
         session: args.session ? String(args.session) : undefined,
       });
-      process.stdout.write(`${args.json ? JSON.stringify(d) : `decision ${d.id} recorded`}\n`);
+      write(`${args.json ? JSON.stringify(d) : `decision ${d.id} recorded`}\n`);
     }),
 });

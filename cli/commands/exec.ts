@@ -5,6 +5,8 @@ import { agentOf, defineCommand, globalArgs, print, printJson, runCommand, secon
 /** Exit code when a command is left waiting at a prompt for input (status waiting_for_input). */
 export const EXIT_WAITING_FOR_INPUT = 125;
 export const EXIT_TIMEOUT = 124;
+/** Exit code when the command ended but its exit status is unknown (status unknown, exit_code null). */
+export const EXIT_STATUS_UNKNOWN = 123;
 
 /** Prints an exec-shaped result (exec and wait) and returns the exit code the CLI ends with. */
 export function reportResult(r: ExecResult & { matched?: string }, json: boolean, extra?: Record<string, unknown>): number {
@@ -19,11 +21,17 @@ export function reportResult(r: ExecResult & { matched?: string }, json: boolean
         `ai-session: the command waits for input at ${JSON.stringify(r.prompt ?? "")} (answer: ai-session send ${r.session} TEXT --enter, or --secret; then ai-session wait ${r.session} --command ${r.command_id})\n`,
         "stderr",
       );
+    } else if (r.status === "unknown") {
+      void print(
+        `ai-session: the command ended but its exit status is unknown (the shell reports none; run it as "COMMAND; echo exit=$?" to see it, or use bash or zsh)\n`,
+        "stderr",
+      );
     }
   }
   if (r.status === "timeout") return EXIT_TIMEOUT;
   if (r.status === "waiting_for_input") return EXIT_WAITING_FOR_INPUT;
-  return r.exit_code ?? 0;
+  if (r.exit_code === null) return r.status === "ok" ? 0 : EXIT_STATUS_UNKNOWN; // a pattern match has no exit code
+  return r.exit_code;
 }
 
 export default defineCommand({
@@ -31,7 +39,8 @@ export default defineCommand({
   args: {
     ...globalArgs,
     name: { type: "positional", required: true, description: "session name" },
-    command: { type: "positional", required: true, description: "the command line (quote it), or - to read it from stdin" },
+    // "...": unquoted words after it reach run(), which says to quote them
+    command: { type: "positional", required: true, valueHint: "...", description: "the command line (quote it), or - to read it from stdin" },
     timeout: { type: "string", description: "seconds to wait (default 600); on timeout exit 124 and the command keeps running" },
     raw: { type: "boolean", description: "print the exact output (ANSI removed only by you)" },
     lossless: { type: "boolean", description: "fold only what loses nothing" },

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 import type { Entry } from "../../server/bus/knowledge.ts";
 
 async function api(args: { home?: string; agent?: string }) {
@@ -8,7 +8,7 @@ async function api(args: { home?: string; agent?: string }) {
 }
 
 const show = (e: Entry) => `${e.key}\tv${e.version}\t${typeof e.value === "string" ? e.value : JSON.stringify(e.value)}`;
-const print = (json: boolean, value: unknown, text: string) => process.stdout.write(`${json ? JSON.stringify(value) : text}\n`);
+const print = (json: boolean, value: unknown, text: string) => write(`${json ? JSON.stringify(value) : text}\n`);
 
 function valueOf(text: string): unknown {
   try {

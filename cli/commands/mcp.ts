@@ -44,7 +44,7 @@ export default defineCommand({
       process.exit(2);
     }
     // No round trip yet: the first request starts the server when none answers (and again if it stops).
-    const backend = clientBackend(await connect({ home: args.home as string | undefined, agent, autostart: true }));
+    const backend = clientBackend(await connect({ home: args.home as string | undefined, agent, autostart: true, createHome: true }));
     // Start (or find) the server and make the default session now, while the client is still
     // shaking hands, so the first exec finds a ready shell. Failures here surface on that call.
     void (async () => {

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "metrics", description: "Latency per operation (p50, p95, p99) and tokens per session, agent and tool" },
@@ -10,7 +10,7 @@ export default defineCommand({
       const api = busClient(await connect({ home: args.home as string | undefined, agent: args.agent as string | undefined, autostart: true }));
       const m = await api.metrics(args.session ? String(args.session) : undefined);
       if (args.json) {
-        process.stdout.write(`${JSON.stringify(m)}\n`);
+        write(`${JSON.stringify(m)}\n`);
         return;
       }
       const out: string[] = ["operation\tcount\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors"];
@@ -24,6 +24,6 @@ export default defineCommand({
       tok("agent", m.tokens.by_agent);
       tok("tool", m.tokens.by_tool);
       out.push("", `bus: ${m.bus.published} published, ${m.bus.waiting} waiting in ${m.bus.inboxes} inboxes, ${m.bus.dropped} dropped`);
-      process.stdout.write(`${out.join("\n")}\n`);
+      write(`${out.join("\n")}\n`);
     }),
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import type { MigrationReport } from "../../server/migrate/import.ts";
 import { tmuxServerFromEnv } from "../../server/migrate/tmux.ts";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 function describe(r: MigrationReport): string {
   const lines = r.panes.map((p) => {
@@ -19,6 +19,7 @@ export default defineCommand({
   meta: { name: "migrate", description: "Import tmux sessions: one ai-session session per pane, with its cwd and scrollback" },
   args: {
     ...globalArgs,
+    sessions: { type: "positional", required: false, valueHint: "...", description: "the tmux sessions to import (any number)" },
     all: { type: "boolean", description: "import every tmux session" },
     "dry-run": { type: "boolean", description: "print the plan, change nothing" },
     socket: { type: "string", description: "tmux socket name (tmux -L NAME)" },
@@ -30,7 +31,7 @@ export default defineCommand({
       const opt = (v: unknown) => (typeof v === "string" && v ? v : undefined);
       const server = tmuxServerFromEnv({ socket: opt(args.socket), socketPath: opt(args["socket-path"]) });
       const { connect } = await import("../client/index.ts");
-      const c = await connect({ home: args.home, agent: args.agent, autostart: true });
+      const c = await connect({ home: args.home, agent: args.agent, autostart: true, createHome: true });
       const report = await c.request<MigrationReport>("POST", "/api/migrate", {
         all: !!args.all,
         sessions,
@@ -39,8 +40,8 @@ export default defineCommand({
         socket_path: server.socketPath,
         tmpdir: server.tmpdir,
       });
-      if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-      else process.stdout.write(`${describe(report)}\n`);
+      if (args.json) write(`${JSON.stringify(report)}\n`);
+      else write(`${describe(report)}\n`);
       if (report.panes.some((p) => p.status === "failed")) process.exitCode = 1;
     }),
 });

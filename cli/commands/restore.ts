@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
 import type { RestoreResult } from "../../server/persist/restore.ts";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -36,7 +36,7 @@ export default defineCommand({
     runCommand(async () => {
       const newName = args.name ? String(args.name) : undefined;
       const { connect } = await import("../client/index.ts");
-      const c = await connect({ home: args.home, agent: args.agent, autostart: true });
+      const c = await connect({ home: args.home, agent: args.agent, autostart: true, createHome: true });
       let results: Restored[];
       if (args.all) results = await c.request<Restored[]>("POST", "/api/restore", { all: true });
       else if (args.file) {
@@ -47,8 +47,8 @@ export default defineCommand({
         if (!name) throw new AppError("invalid", "name the session to restore, or pass --file FILE (ai-session snapshot --list shows snapshots)");
         results = [await c.request<Restored>("POST", "/api/restore", { name, new_name: newName })];
       }
-      if (args.json) process.stdout.write(`${JSON.stringify(args.all ? results : results[0])}\n`);
-      else if (!results.length) process.stdout.write("nothing to restore: no session was live when the server stopped\n");
-      else for (const r of results) process.stdout.write(`${describe(r)}\n`);
+      if (args.json) write(`${JSON.stringify(args.all ? results : results[0])}\n`);
+      else if (!results.length) write("nothing to restore: no session was live when the server stopped\n");
+      else for (const r of results) write(`${describe(r)}\n`);
     }),
 });

@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
-import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -19,12 +19,32 @@ interface SnapshotSummary {
   file?: string;
 }
 
-/** Writes next to the target then renames, so a failed write never leaves half a snapshot. */
+/**
+ * Writes a regular file next to the target then renames it over, so a failed write never leaves
+ * half a snapshot. A target that exists and is not a regular file (a device such as /dev/stdout or
+ * /dev/full, a pipe) is written in place: renaming over it would replace the device itself.
+ */
 function writeWhole(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
+  let target = path;
+  try {
+    target = realpathSync(path); // a symlink's file is written, not the link replaced
+    if (!statSync(target).isFile()) {
+      try {
+        writeFileSync(target, text);
+        return;
+      } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw new AppError("invalid", `cannot write the snapshot to ${path} (${why}); choose a writable path`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // does not exist yet: written next to it, then renamed
+  }
+  const tmp = `${target}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, text, { mode: 0o600 });
-    renameSync(tmp, path);
+    renameSync(tmp, target);
   } catch (err) {
     try {
       unlinkSync(tmp);
@@ -51,9 +71,9 @@ export default defineCommand({
       if (args.list) {
         const q = args.name ? `?name=${encodeURIComponent(String(args.name))}` : "";
         const rows = await c.request<SnapshotSummary[]>("GET", `/api/snapshots${q}`);
-        if (args.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-        else if (!rows.length) process.stdout.write("no snapshots yet (ai-session snapshot NAME)\n");
-        else for (const r of rows) process.stdout.write(`${r.id}\t${r.name}\t${r.created_at}\t${r.reason}\t${r.bytes} bytes\n`);
+        if (args.json) write(`${JSON.stringify(rows)}\n`);
+        else if (!rows.length) write("no snapshots yet (ai-session snapshot NAME)\n");
+        else for (const r of rows) write(`${r.id}\t${r.name}\t${r.created_at}\t${r.reason}\t${r.bytes} bytes\n`);
         return;
       }
       if (!args.name) throw new AppError("invalid", "name the session to snapshot (ai-session list shows them)");
@@ -63,9 +83,9 @@ export default defineCommand({
       });
       if (file && s.file_text != null) writeWhole(file, s.file_text);
       const out = { ...s, file_text: undefined, file };
-      if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+      if (args.json) write(`${JSON.stringify(out)}\n`);
       else
-        process.stdout.write(
+        write(
           `snapshot ${s.id} of ${s.name}: ${plural(s.commands ?? 0, "command")}, ${s.scrollback_bytes ?? 0} bytes of scrollback, cwd ${s.cwd}${file ? `, written to ${file}` : ""}\n`,
         );
     }),

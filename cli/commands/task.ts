@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 import type { Task, TaskStatus } from "../../server/bus/tasks.ts";
 
 async function api(args: { home?: string; agent?: string }) {
@@ -12,7 +12,7 @@ function line(t: Task): string {
   return [t.id, t.status, t.assignee ?? "-", `p${t.priority}`, t.title, needs, t.progress != null && t.status !== "done" ? `${t.progress}%` : ""].join("\t").trimEnd();
 }
 
-const print = (json: boolean, value: unknown, text: string) => process.stdout.write(`${json ? JSON.stringify(value) : text}\n`);
+const print = (json: boolean, value: unknown, text: string) => write(`${json ? JSON.stringify(value) : text}\n`);
 
 const add = defineCommand({
   meta: { name: "add", description: "Add a task: it goes to the least-loaded eligible agent, or waits to be claimed" },

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 import type { TokenInfo } from "../../server/security/tokens.ts";
 
 async function client(args: { home?: string; agent?: string }) {
@@ -34,9 +34,9 @@ const create = defineCommand({
         role: args.role,
         agent: args.agent,
       });
-      if (args.json) process.stdout.write(`${JSON.stringify(t)}\n`);
+      if (args.json) write(`${JSON.stringify(t)}\n`);
       else {
-        process.stdout.write(`${t.token}\n`);
+        write(`${t.token}\n`);
         process.stderr.write(`token "${t.name}" (${t.scopes.join(",")}) created; it is shown only this once\n`);
       }
     }),
@@ -49,8 +49,8 @@ const list = defineCommand({
     runCommand(async () => {
       const c = await client(args as never);
       const tokens = await c.request<TokenInfo[]>("GET", "/api/tokens");
-      if (args.json) process.stdout.write(`${JSON.stringify(tokens)}\n`);
-      else process.stdout.write(tokens.length ? `${tokens.map(describe).join("\n")}\n` : "no tokens (ai-session token create --name NAME --scopes read)\n");
+      if (args.json) write(`${JSON.stringify(tokens)}\n`);
+      else write(tokens.length ? `${tokens.map(describe).join("\n")}\n` : "no tokens (ai-session token create --name NAME --scopes read)\n");
     }),
 });
 
@@ -61,8 +61,8 @@ const revoke = defineCommand({
     runCommand(async () => {
       const c = await client(args as never);
       const t = await c.request<TokenInfo>("DELETE", `/api/tokens/${encodeURIComponent(String(args.name))}`);
-      if (args.json) process.stdout.write(`${JSON.stringify(t)}\n`);
-      else process.stdout.write(`revoked ${t.name}\n`);
+      if (args.json) write(`${JSON.stringify(t)}\n`);
+      else write(`revoked ${t.name}\n`);
     }),
 });
 

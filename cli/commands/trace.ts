@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { globalArgs, runCommand } from "./_shared.ts";
+import { globalArgs, runCommand, write } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "trace", description: "Who did what and why: recorded decisions and recent operations, by session or agent" },
@@ -17,12 +17,12 @@ export default defineCommand({
       const api = busClient(await connect({ home: args.home as string | undefined, agent: args.agent as string | undefined, autostart: true }));
       const q = { session: args.session ? String(args.session) : undefined, agent: args.for ? String(args.for) : undefined, op: args.op ? String(args.op) : undefined, limit: Number(args.limit) };
       if (args.otel) {
-        process.stdout.write(`${JSON.stringify(await api.otel(q))}\n`);
+        write(`${JSON.stringify(await api.otel(q))}\n`);
         return;
       }
       const t = await api.trace(q);
       if (args.json) {
-        process.stdout.write(`${JSON.stringify(t)}\n`);
+        write(`${JSON.stringify(t)}\n`);
         return;
       }
       const rows = [
@@ -35,6 +35,6 @@ export default defineCommand({
           text: `${s.op} ${s.duration_ms}ms${s.attrs?.agent ? ` agent=${s.attrs.agent}` : ""}${s.attrs?.session ? ` session=${s.attrs.session}` : ""}${s.ok ? "" : ` FAILED: ${s.error}`}`,
         })),
       ].sort((a, b) => a.time - b.time);
-      process.stdout.write(rows.length ? `${rows.map((r) => `${new Date(r.time).toISOString()} ${r.text}`).join("\n")}\n` : "nothing traced yet\n");
+      write(rows.length ? `${rows.map((r) => `${new Date(r.time).toISOString()} ${r.text}`).join("\n")}\n` : "nothing traced yet\n");
     }),
 });

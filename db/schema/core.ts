@@ -32,7 +32,7 @@ export const commands = sqliteTable(
     command: text("command").notNull(),
     cwd: text("cwd").notNull(),
     agent: text("agent"),
-    status: text("status").$type<"running" | "ok" | "failed" | "timeout" | "waiting_for_input" | "interrupted">().notNull(),
+    status: text("status").$type<"running" | "ok" | "failed" | "unknown" | "timeout" | "waiting_for_input" | "interrupted">().notNull(),
     exitCode: integer("exit_code"),
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at"),

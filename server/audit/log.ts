@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
-import { prepared, type Db } from "../../db/client.ts";
+import { prepared, tickWrite, type Db } from "../../db/client.ts";
 import { audit } from "../../db/schema/audit.ts";
 import { AppError } from "../errors.ts";
 
@@ -48,7 +48,7 @@ export function recordAudit(db: Db, entry: AuditEntry): void {
         })
         .prepare(),
     );
-    stmt.run({
+    tickWrite(db, () => stmt.run({
       time: entry.time ?? Date.now(),
       actorKind: entry.actor.kind,
       actorName: entry.actor.name,
@@ -57,7 +57,7 @@ export function recordAudit(db: Db, entry: AuditEntry): void {
       target: entry.target ?? null,
       outcome: entry.outcome,
       detail,
-    });
+    }));
   } catch (err) {
     console.error(`audit: could not record ${entry.action}: ${err instanceof Error ? err.message : err}`);
   }

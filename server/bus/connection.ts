@@ -1,3 +1,4 @@
+import { assertJsonDepth } from "../security/json-depth.ts";
 import { AppError, toAppError } from "../errors.ts";
 import type { BusService } from "./index.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
@@ -262,6 +263,7 @@ export class BusConnection implements Pumped {
     try {
       if (text.length > MAX_FRAME) throw new AppError("too_large", `a frame of ${text.length} bytes is over the ${MAX_FRAME}-byte limit`);
       let frame: Record<string, unknown>;
+      assertJsonDepth(text, "a frame");
       try {
         frame = JSON.parse(text);
       } catch {

@@ -20,7 +20,7 @@ export type { Task } from "./tasks.ts";
 export type { DenialEvent } from "./guard.ts";
 
 /** The SessionManager (server/session/manager.ts): guards, output events, typing into sessions. */
-export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "addGuard" | "check" | "setDefaultDir">;
+export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "has" | "byId" | "addGuard" | "check" | "setDefaultDir">;
 
 export interface BusServiceOptions {
   db: Db;
@@ -89,7 +89,7 @@ export function createBusService(o: BusServiceOptions): BusService {
     const sessions = o.sessions;
     sessions.addGuard((a) => guard(a));
     sessions.setDefaultDir(defaultWorkDir(agents));
-    const nameOf = (id: string) => sessions.list().find((s) => s.info().id === id)?.info().name;
+    const nameOf = (id: string) => sessions.byId(id)?.name;
     const port: SessionPort = {
       onOutput: (fn) => void sessions.events.on("output", (id, bytes) => fn(id, bytes)),
       onEnded: (fn) => void sessions.events.on("session:ended", (info) => fn(info.id)),
@@ -98,7 +98,7 @@ export function createBusService(o: BusServiceOptions): BusService {
         // before the output that follows them is announced
         const wasBusy = new Map<string, boolean>();
         sessions.events.on("output", (id) => {
-          const s = sessions.list().find((x) => x.id === id);
+          const s = sessions.byId(id);
           if (!s) return;
           const busy = s.commands.busy;
           if (wasBusy.get(id) && !busy) fn(id);
@@ -121,11 +121,11 @@ export function createBusService(o: BusServiceOptions): BusService {
     status = new StatusBoard(port, { quietMs: o.quietMs ?? 700 });
     status.on("change", (st: { session_id: string; status: string; source: string }) => say({ type: "agent:status", session_id: st.session_id, status: st.status, source: st.source }));
     new InboxDelivery(bus, agents, status, {
-      sessionId: (name) => sessions.list().find((s) => s.info().name === name)?.info().id,
+      sessionId: (name) => (sessions.has(name) ? sessions.get(name).id : undefined),
       shellAtPrompt: (name) => {
-        const s = sessions.list().find((x) => x.name === name);
+        const s = sessions.has(name) ? sessions.get(name) : undefined;
         // bash and zsh mark each command they run: not busy means the shell itself reads the keys
-        return !!s && (s.info().integration === "bash" || s.info().integration === "zsh") && !s.commands.busy;
+        return !!s && (s.kind === "bash" || s.kind === "zsh") && !s.commands.busy;
       },
       check: (name, sender, recipient, text) => {
         const from = agents.find(sender);

@@ -1,59 +1,31 @@
 /**
- * Token counts that never block a result. The tokenizer loads in a worker thread; until it is
- * ready a count is an estimate that says so, and `whenExact` hands the exact numbers to whoever
- * keeps a ledger (the commands table) once they exist. Where no worker can start, counting falls
- * back to this thread.
+ * Token counts that never block a result. The tokenizer loads on a worker thread of the server's
+ * pool (server/work/pool.ts), started with the server; until one has it a count is an estimate
+ * that says so, and the exact numbers are handed to whoever keeps a ledger (the commands table)
+ * once they exist. Where no worker can start, the pool counts on this thread.
  */
-import { countTokensLarge } from "./tokens.ts";
-import type { CountAnswer, CountRequest } from "./token-worker.ts";
+import { runJob, tokenizerWarm } from "../work/pool.ts";
 
 export interface Count {
   tokens: number;
-  /** True for an estimate: the tokenizer was still loading, or the text was too long to count whole. */
+  /** True for an estimate: the tokenizer was still loading, or the text was too long or slow to count whole. */
   estimated: boolean;
 }
 
-let worker: Worker | undefined;
-let state: "idle" | "loading" | "ready" | "thread" = "idle";
-let nextId = 1;
-const pending = new Map<number, (a: CountAnswer) => void>();
-const readyWaiters: Array<() => void> = [];
+let warming: Promise<void> | undefined;
 
-/** Starts loading the tokenizer in its worker (idempotent); returns at once. */
+/** Starts loading the tokenizer on a worker (idempotent, and again after the workers were stopped); returns at once. */
 export function startTokenizer(): void {
-  if (state !== "idle") return;
-  state = "loading";
-  try {
-    worker = new Worker(new URL("./token-worker.ts", import.meta.url).href, { type: "module" });
-  } catch {
-    state = "thread";
-    flushReady();
-    return;
-  }
-  worker.onmessage = (e: MessageEvent) => {
-    const m = e.data as CountAnswer & { ready?: boolean };
-    if (m.ready !== undefined) {
-      state = m.ready ? "ready" : "thread";
-      flushReady();
-      return;
-    }
-    pending.get(m.id)?.(m);
-    pending.delete(m.id);
-  };
-  worker.onerror = () => {
-    state = "thread";
-    flushReady();
-  };
-  // The worker must not keep a CLI process or a test alive.
-  (worker as unknown as { unref?: () => void }).unref?.();
-}
-
-function flushReady(): void {
-  for (const w of readyWaiters.splice(0)) w();
-}
-
-export function tokenizerReady(): boolean {
-  return state === "ready" || state === "thread";
+  if (warming || tokenizerWarm()) return;
+  const w: Promise<void> = runJob("warm", {})
+    .then(
+      () => {},
+      () => {}, // a worker that failed: counts run wherever the pool runs them next
+    )
+    .finally(() => {
+      if (warming === w) warming = undefined;
+    });
+  warming = w;
 }
 
 /** A flagged estimate for a text the tokenizer has not seen: about four characters a token. */
@@ -62,16 +34,11 @@ export function estimateTokens(text: string): Count {
 }
 
 /** Exact counts (large texts extrapolated past `exactLimit`, flagged), waiting for the tokenizer if need be. */
-export function countExact(texts: string[], exactLimit?: number): Promise<Count[]> {
+export async function countExact(texts: string[], exactLimit?: number): Promise<Count[]> {
   startTokenizer();
-  if (!tokenizerReady()) return new Promise((resolve) => readyWaiters.push(() => resolve(countExact(texts, exactLimit))));
-  if (state === "thread" || !worker) return Promise.resolve(texts.map((t) => countTokensLarge(t, "o200k_base", exactLimit)));
-  const id = nextId++;
-  const w = worker;
-  return new Promise((resolve, reject) => {
-    pending.set(id, (a) => (a.counts ? resolve(a.counts) : reject(new Error(a.error ?? "the tokenizer failed"))));
-    w.postMessage({ id, texts, exactLimit } satisfies CountRequest);
-  });
+  // counted where the tokenizer is loaded: after the warm-up, on its worker
+  if (warming) await warming;
+  return runJob("count", { texts, exactLimit });
 }
 
 /**
@@ -80,7 +47,7 @@ export function countExact(texts: string[], exactLimit?: number): Promise<Count[
  */
 export async function countOrEstimate(texts: string[], exactLimit?: number, later?: (exact: Count[]) => void): Promise<{ counts: Count[]; deferred: boolean }> {
   startTokenizer();
-  if (tokenizerReady()) return { counts: await countExact(texts, exactLimit), deferred: false };
+  if (tokenizerWarm()) return { counts: await countExact(texts, exactLimit), deferred: false };
   // a late ledger write (the database may be closed by then) must never become an unhandled error
   if (later) void countExact(texts, exactLimit).then((exact) => {
     try {

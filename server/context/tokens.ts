@@ -10,6 +10,7 @@ import wasmFile from "../../node_modules/tiktoken/lite/tiktoken_bg.wasm" with { 
 import o200kFile from "../../node_modules/tiktoken/encoders/o200k_base.json" with { type: "file" };
 import cl100kFile from "../../node_modules/tiktoken/encoders/cl100k_base.json" with { type: "file" };
 import { AppError } from "../errors.ts";
+import { forEachPiece, RUN_LIMIT } from "./token-pieces.ts";
 
 export type Encoding = "o200k_base" | "cl100k_base";
 export const ENCODINGS: readonly Encoding[] = ["o200k_base", "cl100k_base"];
@@ -56,6 +57,11 @@ function encoderFor(encoding: Encoding): TiktokenLike {
   return encoder;
 }
 
+/** Whether this thread has a tokenizer loaded (loading one blocks it for 150 ms to over a second). */
+export function tokenizerLoaded(): boolean {
+  return encoders.size > 0;
+}
+
 /** Checks an encoding name from a user and returns it typed, or throws `invalid`. */
 export function parseEncoding(name: string | undefined): Encoding {
   if (name === undefined || name === "") return "o200k_base";
@@ -63,29 +69,105 @@ export function parseEncoding(name: string | undefined): Encoding {
   throw new AppError("invalid", `unknown encoding "${name}" (use o200k_base or cl100k_base)`);
 }
 
-/** Number of tokens `text` costs a model using `encoding` (special tokens count as plain text). */
-export function countTokens(text: string, encoding: Encoding = "o200k_base"): number {
-  if (text.length === 0) return 0;
-  const encoder = encoderFor(encoding);
-  if (text.length <= CHUNK_CHARS) return encoder.encode_ordinary(text).length;
-  // Large texts are encoded in pieces cut just after a newline (the tokenizer never joins a token
-  // across "\n" followed by a non-space), so the count stays exact while the tokenizer's memory
-  // stays small: one 150 MB encode took over 100 s, the same text in pieces about 2 s.
-  let total = 0;
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(text.length, start + CHUNK_CHARS);
-    if (end < text.length) {
-      const nl = text.lastIndexOf("\n", end);
-      if (nl > start) end = nl + 1;
-    }
-    total += encoder.encode_ordinary(text.slice(start, end)).length;
-    start = end;
-  }
-  return total;
+/** A count, and whether any of it was estimated rather than tokenized exactly. */
+export interface TokenCount {
+  tokens: number;
+  /** True when part of the text was not tokenized exactly: its count is an estimate. */
+  estimated: boolean;
 }
 
-const CHUNK_CHARS = 1 << 20;
+export interface CountOptions {
+  /**
+   * Past this many characters only the first and last halves of it are tokenized and the middle is
+   * extrapolated from their tokens per character (default: no limit).
+   */
+  exactLimit?: number;
+  /** Past this many milliseconds of counting the rest is extrapolated (default: no limit). */
+  budgetMs?: number;
+}
+
+function encodePiece(encoder: TiktokenLike, piece: string): number {
+  try {
+    return encoder.encode_ordinary(piece).length;
+  } catch (err) {
+    throw new AppError(
+      "internal",
+      `the tokenizer failed on a piece of ${piece.length} characters (${err instanceof Error ? err.name : "error"}); the text was not counted`,
+    );
+  }
+}
+
+/** The one character `text[start, end)` repeats, or undefined. */
+function repeatedChar(text: string, start: number, end: number): string | undefined {
+  const c = text.charCodeAt(start);
+  for (let i = start + 1; i < end; i++) if (text.charCodeAt(i) !== c) return undefined;
+  return text[start];
+}
+
+const runRates = new Map<string, number>();
+
+/**
+ * Tokens per character deep inside a long run of one character (one letter, "=", spaces): the
+ * tokens that RUN_LIMIT more characters add to such a run, measured once per character.
+ */
+function runRate(encoder: TiktokenLike, encoding: Encoding, ch: string): number {
+  const key = `${encoding}:${ch}`;
+  let rate = runRates.get(key);
+  if (rate === undefined) {
+    const one = encodePiece(encoder, ch.repeat(RUN_LIMIT * 2));
+    const two = encodePiece(encoder, ch.repeat(RUN_LIMIT * 4));
+    rate = (two - one) / (RUN_LIMIT * 2);
+    runRates.set(key, rate);
+  }
+  return rate;
+}
+
+/** Tokens of text[from, to) in bounded pieces, stopping early (and saying how far it got) past `deadline`. */
+function countRange(encoder: TiktokenLike, encoding: Encoding, text: string, from: number, to: number, deadline: number): { tokens: number; upTo: number; inexact: boolean } {
+  let tokens = 0;
+  let inRuns = 0; // tokens of cut-up runs of one character, from their rate (fractional)
+  let upTo = from;
+  let inexact = false;
+  forEachPiece(text, from, to, (p) => {
+    const ch = p.forced ? repeatedChar(text, p.start, p.end) : undefined;
+    if (ch !== undefined) inRuns += (p.end - p.start) * runRate(encoder, encoding, ch);
+    else tokens += encodePiece(encoder, text.slice(p.start, p.end));
+    upTo = p.end;
+    if (p.forced) inexact = true;
+    return performance.now() < deadline;
+  });
+  return { tokens: tokens + Math.round(inRuns), upTo, inexact };
+}
+
+/**
+ * Tokens of `text` in time linear in its length, whatever the text (see token-pieces.ts): exact,
+ * except across cuts inside words of over 256 characters and past the limits given, which are
+ * estimated and said to be.
+ */
+export function countTokensDetailed(text: string, encoding: Encoding = "o200k_base", opts: CountOptions = {}): TokenCount {
+  if (text.length === 0) return { tokens: 0, estimated: false };
+  const encoder = encoderFor(encoding);
+  const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
+  const limit = opts.exactLimit ?? Infinity;
+  if (text.length <= limit) {
+    const r = countRange(encoder, encoding, text, 0, text.length, deadline);
+    if (r.upTo >= text.length) return { tokens: r.tokens, estimated: r.inexact };
+    return { tokens: r.tokens + Math.round((text.length - r.upTo) * (r.tokens / Math.max(1, r.upTo))), estimated: true };
+  }
+  // Head and tail, each with half the budget left, and the middle from their density.
+  const half = Math.floor(limit / 2);
+  const head = countRange(encoder, encoding, text, 0, half, deadline === Infinity ? Infinity : performance.now() + (deadline - performance.now()) / 2);
+  const tailStart = text.length - half;
+  const tail = countRange(encoder, encoding, text, tailStart, text.length, deadline);
+  const counted = head.upTo + (tail.upTo - tailStart);
+  const density = (head.tokens + tail.tokens) / Math.max(1, counted);
+  return { tokens: head.tokens + tail.tokens + Math.round((text.length - counted) * density), estimated: true };
+}
+
+/** Number of tokens `text` costs a model using `encoding` (special tokens count as plain text). */
+export function countTokens(text: string, encoding: Encoding = "o200k_base"): number {
+  return countTokensDetailed(text, encoding).tokens;
+}
 
 export interface LargeCount {
   tokens: number;
@@ -93,43 +175,13 @@ export interface LargeCount {
   estimated: boolean;
 }
 
-const CHUNK = 1 << 20;
-
-/** Splits at a line break followed by a non-blank character, where tokenizers never merge across. */
-function chunkEnd(text: string, from: number): number {
-  const target = from + CHUNK;
-  if (target >= text.length) return text.length;
-  for (let i = target; i < Math.min(text.length, target + 64 * 1024); i++) {
-    if (text.charCodeAt(i) === 0x0a && i + 1 < text.length && !/\s/.test(text[i + 1]!)) return i + 1;
-  }
-  return target;
-}
-
-function countRange(text: string, from: number, to: number, encoding: Encoding): number {
-  let total = 0;
-  for (let i = from; i < to; ) {
-    const end = Math.min(chunkEnd(text, i), to);
-    total += countTokens(text.slice(i, end), encoding);
-    i = end;
-  }
-  return total;
-}
-
 /**
- * Tokens of a possibly huge text without blocking for long or allocating a giant buffer: counted
- * in 1 MB pieces; past `exactLimit` characters only the first and last halves of the limit are
- * tokenized and the middle is extrapolated from their measured tokens per character, and the
- * result says it is an estimate.
+ * Tokens of a possibly huge text without blocking for long: past `exactLimit` characters (8 MB by
+ * default) only the first and last halves of the limit are tokenized and the middle is
+ * extrapolated from their measured tokens per character, and the result says it is an estimate.
  */
-export function countTokensLarge(text: string, encoding: Encoding = "o200k_base", exactLimit = 8 * CHUNK): LargeCount {
-  if (text.length <= exactLimit) return { tokens: countRange(text, 0, text.length, encoding), estimated: false };
-  const half = Math.floor(exactLimit / 2);
-  const headEnd = chunkEnd(text, half - CHUNK);
-  const tailStart = text.length - half;
-  const head = countRange(text, 0, headEnd, encoding);
-  const tail = countRange(text, tailStart, text.length, encoding);
-  const density = (head + tail) / (headEnd + (text.length - tailStart));
-  return { tokens: head + tail + Math.round((tailStart - headEnd) * density), estimated: true };
+export function countTokensLarge(text: string, encoding: Encoding = "o200k_base", exactLimit = 8 << 20, budgetMs?: number): LargeCount {
+  return countTokensDetailed(text, encoding, { exactLimit, budgetMs });
 }
 
 /** Loads the tokenizer now (about 150-250 ms) so the first command's count does not pay for it. */

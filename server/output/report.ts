@@ -1,19 +1,22 @@
 /**
  * The `compact` result an agent gets: the compacted text, its analysis, and the token counts of
  * what came in and what goes out (tiktoken, loaded lazily on the first count).
- * This is the JSON of `ai-session compact --json`, and the output/tokens/analysis fields of exec.
+ * This is the JSON of `ai-session compact --json` and of POST /api/compact; the work itself is
+ * server/work's compact job, which the server runs on a worker thread for large inputs.
  */
-import { countTokens, countTokensLarge, type Encoding, savedPercent } from "../context/tokens.ts";
-import { type CompactOptions, compactOutput, type Fold } from "./compact.ts";
-import { decodeBytes } from "./render.ts";
+import type { Encoding } from "../context/tokens.ts";
+import { type CompactDone, compactJob } from "../work/jobs.ts";
+import type { CompactMode, Fold } from "./compact.ts";
 import type { Analysis } from "./types.ts";
 
 export interface TokenReport {
   raw: number;
   compacted: number;
   saved_pct: number;
-  /** Present (true) when the raw output was too large to tokenize whole and its count is extrapolated. */
+  /** Present (true) when the raw output was too large (or too long to count) and its count is extrapolated. */
   raw_estimated?: true;
+  /** Present (true) when any count is an estimate (see ExecResult.tokens.estimated). */
+  estimated?: true;
 }
 
 export interface CompactReport {
@@ -23,20 +26,32 @@ export interface CompactReport {
   folds: Fold[];
 }
 
-export function compactReport(raw: Uint8Array | string, options: CompactOptions & { encoding?: Encoding } = {}): CompactReport {
-  const result = compactOutput(raw, options);
-  const encoding = options.encoding ?? "o200k_base";
-  const rawCount = countTokensLarge(decodeBytes(raw), encoding);
-  const compacted = countTokens(result.text, encoding);
+export interface ReportOptions {
+  mode?: CompactMode;
+  exitCode?: number | null;
+  command?: string;
+  cols?: number;
+  encoding?: Encoding;
+}
+
+/** The report shape of a finished compact job. */
+export function reportOf(d: CompactDone): CompactReport {
+  const t = d.tokens;
   return {
-    text: result.text,
+    text: d.text,
     tokens: {
-      raw: rawCount.tokens,
-      compacted,
-      saved_pct: savedPercent(rawCount.tokens, compacted),
-      ...(rawCount.estimated ? { raw_estimated: true as const } : {}),
+      raw: t.raw,
+      compacted: t.compacted,
+      saved_pct: t.saved_pct,
+      ...(t.raw_estimated ? { raw_estimated: true as const } : {}),
+      ...(t.estimated ? { estimated: true as const } : {}),
     },
-    analysis: result.analysis,
-    folds: result.folds,
+    analysis: d.analysis,
+    folds: d.folds,
   };
+}
+
+/** Compacts and counts on the calling thread (the CLI, which needs no server). */
+export function compactReport(raw: Uint8Array | string, options: ReportOptions = {}): CompactReport {
+  return reportOf(compactJob({ raw, ...options, mode: options.mode ?? "compact", budgetMs: Infinity }));
 }

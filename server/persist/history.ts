@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import { tickWrite, type Db } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
 import { decodeOutput } from "./codec.ts";
 
@@ -107,7 +107,7 @@ function dropOldest(db: Db, sessionId: string, over: number): { dropped: number;
       freed += r.size;
       dropped++;
     }
-    if (ids.length) db.update(commands).set({ outputZ: null }).where(inArray(commands.id, ids)).run();
+    if (ids.length) tickWrite(db, () => db.update(commands).set({ outputZ: null }).where(inArray(commands.id, ids)).run());
     after = rows[rows.length - 1]!.id;
   }
   return { dropped, freed_bytes: freed };

@@ -8,6 +8,9 @@ import { captureSession, forgetScreen, retireSnapshots, saveDocument, type Snaps
  * Automatic persistence, wired to the session events:
  * - a snapshot when a session starts, after every command (at most one a second per session),
  *   and every AI_SESSION_SNAPSHOT_INTERVAL seconds (default 30, 0 = off) while output flows;
+ * - automatic snapshots of all sessions together take at most ~2.5% of a core: they are taken one
+ *   at a time, each followed by a pause that grows with its cost, so a hundred busy sessions get
+ *   theirs less often instead of starving the commands they record;
  * - a snapshot of every live session when the server shuts down;
  * - a session that ends by choice (kill, exit) is not brought back by `serve --restore`;
  * - the history retention cap after every command (a running total per session, not a re-sum).
@@ -21,6 +24,8 @@ export interface Persistence {
 const MIN_GAP_MS = 1000;
 /** A session's automatic snapshots use at most ~1% of a core: the gap grows with their cost. */
 const COST_FACTOR = 100;
+/** All sessions' automatic snapshots together use at most ~2.5% of a core (1 / GLOBAL_FACTOR). */
+const GLOBAL_FACTOR = 40;
 
 export function intervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.AI_SESSION_SNAPSHOT_INTERVAL ?? "30");
@@ -35,8 +40,13 @@ export function installPersistence(rt: Runtime): Persistence {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const retention = retentionTracker(rt.db);
   let shuttingDown = false;
+  // Sessions due for an automatic snapshot, oldest first, taken one at a time by `pump`.
+  const due = new Map<string, SnapshotReason>();
+  let snapping = false;
+  let nextSlotAt = 0;
+  let slotTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const byId = (id: string): Session | undefined => rt.sessions.list().find((s) => s.id === id);
+  const byId = (id: string): Session | undefined => rt.sessions.byId(id);
 
   const report = (session: Session, err: unknown) =>
     console.error(`persist: could not snapshot ${session.name}: ${err instanceof Error ? err.message : err}`);
@@ -53,21 +63,51 @@ export function installPersistence(rt: Runtime): Persistence {
     }
   };
 
-  /** Snapshot with a fresh screen capture (automatic snapshots). */
-  const snap = async (id: string, reason: SnapshotReason) => {
+  /** Snapshot with a fresh screen capture (automatic snapshots); returns the milliseconds it cost. */
+  const snap = async (id: string, reason: SnapshotReason): Promise<number> => {
     const session = byId(id);
-    if (!session?.alive) return;
+    if (!session?.alive) return 0;
     lastAt.set(id, Date.now());
     dirty.delete(id);
     try {
       const [screen] = await Promise.all([screenOf(session), envSettled(session, rt.db)]);
-      if (shuttingDown || !session.alive) return;
+      if (shuttingDown || !session.alive) return 0;
       const started = performance.now();
       saveDocument(rt.db, captureSession(rt, session, reason, screen));
-      costMs.set(id, performance.now() - started);
+      const cost = performance.now() - started;
+      costMs.set(id, cost);
+      return cost;
     } catch (err) {
       if (session.alive) report(session, err);
+      return 0;
     }
+  };
+
+  /** Takes the next due snapshot when the global budget allows, one at a time. */
+  const pump = () => {
+    if (snapping || shuttingDown || due.size === 0 || slotTimer) return;
+    const wait = nextSlotAt - Date.now();
+    if (wait > 0) {
+      slotTimer = setTimeout(() => {
+        slotTimer = undefined;
+        pump();
+      }, wait);
+      (slotTimer as { unref?: () => void }).unref?.();
+      return;
+    }
+    const [id, reason] = due.entries().next().value!;
+    due.delete(id);
+    snapping = true;
+    void snap(id, reason).then((cost) => {
+      snapping = false;
+      nextSlotAt = Date.now() + cost * (GLOBAL_FACTOR - 1);
+      pump();
+    });
+  };
+  const enqueue = (id: string, reason: SnapshotReason) => {
+    if (shuttingDown || due.has(id)) return;
+    due.set(id, reason);
+    pump();
   };
 
   /**
@@ -75,12 +115,12 @@ export function installPersistence(rt: Runtime): Persistence {
    * most); a burst of commands ends with one trailing snapshot.
    */
   const soon = (id: string, reason: SnapshotReason) => {
-    if (shuttingDown || pending.has(id)) return;
+    if (shuttingDown || pending.has(id) || due.has(id)) return;
     const gap = Math.max(MIN_GAP_MS, (costMs.get(id) ?? 0) * COST_FACTOR);
     const wait = Math.max(0, (lastAt.get(id) ?? 0) + gap - Date.now());
     const t = setTimeout(() => {
       pending.delete(id);
-      if (!shuttingDown) void snap(id, reason);
+      enqueue(id, reason);
     }, wait);
     (t as { unref?: () => void }).unref?.();
     pending.set(id, t);
@@ -101,6 +141,7 @@ export function installPersistence(rt: Runtime): Persistence {
     const t = pending.get(info.id);
     if (t) clearTimeout(t);
     pending.delete(info.id);
+    due.delete(info.id);
     dirty.delete(info.id);
     forgetScreen(info.id);
     costMs.delete(info.id);
@@ -117,6 +158,8 @@ export function installPersistence(rt: Runtime): Persistence {
     shuttingDown = true;
     for (const t of pending.values()) clearTimeout(t);
     pending.clear();
+    due.clear();
+    if (slotTimer) clearTimeout(slotTimer);
     snapshotAll("shutdown");
   };
 
@@ -128,7 +171,7 @@ export function installPersistence(rt: Runtime): Persistence {
 
   const every = intervalSeconds();
   const timer = every > 0 ? setInterval(() => {
-    for (const id of [...dirty]) if ((lastAt.get(id) ?? 0) + every * 1000 <= Date.now()) void snap(id, "interval");
+    for (const id of [...dirty]) if ((lastAt.get(id) ?? 0) + every * 1000 <= Date.now()) enqueue(id, "interval");
   }, Math.max(250, Math.min(every * 1000, 5000))) : undefined;
   (timer as { unref?: () => void } | undefined)?.unref?.();
 
@@ -136,6 +179,7 @@ export function installPersistence(rt: Runtime): Persistence {
     snapshotAll,
     stop() {
       if (timer) clearInterval(timer);
+      if (slotTimer) clearTimeout(slotTimer);
       for (const t of pending.values()) clearTimeout(t);
       events.off("session:created", onCreated);
       events.off("output", onOutput);

@@ -74,12 +74,15 @@ export function procStat(pid: number): { state: string; pgrp: number; tpgid: num
 }
 
 /**
- * Every process whose environment holds KEY=VALUE. Sessions mark their shell's environment with
- * their id, so this finds what a session started even after it was re-parented away (daemons).
+ * Every process whose environment has KEY set to one of `values`, with the value it carries: one
+ * scan of /proc whatever the number of values (the sweep after a crash asks about every session).
+ * Sessions mark their shell's environment with their id, so this finds what a session started
+ * even after it was re-parented away (daemons).
  */
-export function processesWithEnv(key: string, value: string): number[] {
-  const needle = Buffer.from(`\0${key}=${value}\0`);
-  const out: number[] = [];
+export function processesWithEnvIn(key: string, values: ReadonlySet<string>): Map<number, string> {
+  const out = new Map<number, string>();
+  if (values.size === 0) return out;
+  const needle = Buffer.from(`\0${key}=`);
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -91,7 +94,12 @@ export function processesWithEnv(key: string, value: string): number[] {
     if (!Number.isInteger(p) || p <= 0 || p === process.pid) continue;
     try {
       const env = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${p}/environ`)]);
-      if (env.includes(needle)) out.push(p);
+      const at = env.indexOf(needle);
+      if (at === -1) continue;
+      const from = at + needle.length;
+      const end = env.indexOf(0, from);
+      const value = env.toString("utf8", from, end === -1 ? env.length : end);
+      if (values.has(value)) out.set(p, value);
     } catch {
       // gone, or not ours to read
     }

@@ -1,3 +1,4 @@
+import { jsonDepth, MAX_JSON_DEPTH } from "../security/json-depth.ts";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
@@ -42,7 +43,9 @@ function outcomeOf(status: number): AuditOutcome {
 async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown> | null> {
   if (!c.req.raw.body) return null;
   try {
-    const v = JSON.parse(await c.req.text());
+    const text = await c.req.text();
+    if (jsonDepth(text) > MAX_JSON_DEPTH) return null; // the route refuses it; nothing deep is described
+    const v = JSON.parse(text);
     return v && typeof v === "object" ? (v as Record<string, unknown>) : null;
   } catch {
     return null;

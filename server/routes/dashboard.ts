@@ -43,7 +43,7 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
     const { sessions, bus } = rt;
     const caller = c.get("caller");
     return streamSSE(c, async (stream) => {
-      const nameOf = (id: string) => sessions.list().find((x) => x.id === id)?.name ?? null;
+      const nameOf = (id: string) => sessions.byId(id)?.name ?? null;
       const send = (data: Record<string, unknown>) => {
         // asked at each event: a session shared, or a name reused, since the feed opened
         if (typeof data.session === "string" && !sessionVisibility(rt, caller)(data.session)) return;

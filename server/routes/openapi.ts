@@ -39,7 +39,7 @@ const SessionInfo = z.looseObject({
 });
 const ExecResult = z.looseObject({
   session: z.string(), command_id: z.number().nullable(), command: z.string(), exit_code: z.number().nullable(),
-  status: z.enum(["ok", "failed", "timeout", "waiting_for_input", "interrupted"]), duration_ms: z.number(), output: z.string(), raw_bytes: z.number(),
+  status: z.enum(["ok", "failed", "unknown", "timeout", "waiting_for_input", "interrupted"]), duration_ms: z.number(), output: z.string(), raw_bytes: z.number(),
   tokens: z.object({ raw: z.number(), compacted: z.number(), saved_pct: z.number() }),
   analysis: z.looseObject({ tool: z.string(), kind: z.string(), status: z.string(), errors: z.array(z.looseObject({ file: z.string().nullable(), line: z.number().nullable(), message: z.string() })) }),
   completion: z.looseObject({ method: z.string(), confidence: z.union([z.string(), z.number()]) }),

@@ -3,12 +3,10 @@ import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { ROLES } from "../context/conversation.ts";
-import { countTokens } from "../context/tokens.ts";
 import { AppError } from "../errors.ts";
 import { countOrEstimate } from "../context/background-tokens.ts";
-import { analyzeOutput } from "../output/analyze.ts";
-import { renderOutput } from "../output/render.ts";
-import { compactReport } from "../output/report.ts";
+import { reportOf } from "../output/report.ts";
+import { runJob } from "../work/pool.ts";
 import type { Runtime } from "../runtime.ts";
 import { guardRead } from "../session/operations.ts";
 import { documentRoute } from "./openapi.ts";
@@ -40,7 +38,7 @@ const CountBody = z.strictObject({
   /** several texts counted in one call: the answer has `counts` */
   texts: z.array(Text).max(1000).optional(),
   encoding: Encoding.optional(),
-  /** Count in the tokenizer's worker and, while it still loads, answer an estimate (estimated: true) instead of waiting. */
+  /** Count on the worker that has the tokenizer and, while it still loads, answer an estimate (estimated: true) instead of waiting. */
   background: z.boolean().optional(),
 });
 const SummarizeBody = z.strictObject({
@@ -101,13 +99,14 @@ export function outputRoutes(rt: Runtime) {
   documentRoute({ method: "post", path: "/api/compact", summary: "Compact raw terminal output given as text: {text, tokens:{raw,compacted,saved_pct}, analysis, folds}", scope: "read", body: CompactBody, tags: ["output"] });
   app.post("/compact", computes, async (c) => {
     const b = await jsonBody(c, CompactBody);
-    return c.json(compactReport(b.text, { mode: b.mode, command: b.command, exitCode: b.exit_code, cols: b.cols, encoding: b.encoding }));
+    const done = await runJob("compact", { raw: b.text, mode: b.mode ?? "compact", command: b.command, exitCode: b.exit_code, cols: b.cols, encoding: b.encoding });
+    return c.json(reportOf(done));
   });
 
   documentRoute({ method: "post", path: "/api/analyze", summary: "Analyse raw terminal output given as text", scope: "read", body: AnalyzeBody, tags: ["output"] });
   app.post("/analyze", computes, async (c) => {
     const b = await jsonBody(c, AnalyzeBody);
-    return c.json(analyzeOutput(renderOutput(b.text, { cols: b.cols }), { command: b.command, exitCode: b.exit_code }));
+    return c.json(await runJob("analyze", { text: b.text, command: b.command, exitCode: b.exit_code, cols: b.cols }));
   });
 
   documentRoute({ method: "post", path: "/api/tokens/count", summary: "Count the tokens of a text with tiktoken (o200k_base unless told)", scope: "read", body: CountBody, tags: ["output"] });
@@ -121,8 +120,11 @@ export function outputRoutes(rt: Runtime) {
       if (b.texts) return c.json({ counts: counts.map((n) => n.tokens), encoding, ...estimated });
       return c.json({ tokens: counts[0]!.tokens, encoding, ...estimated });
     }
-    if (b.texts) return c.json({ counts: b.texts.map((t) => countTokens(t, encoding)), encoding });
-    return c.json({ tokens: countTokens(b.text!, encoding), encoding });
+    // counted off the event loop when large, linear in the length, estimated past the time budget
+    const counts = await runJob("count", { texts: b.texts ?? [b.text!], encoding });
+    const estimated = counts.some((n) => n.estimated) ? { estimated: true } : {};
+    if (b.texts) return c.json({ counts: counts.map((n) => n.tokens), encoding, ...estimated });
+    return c.json({ tokens: counts[0]!.tokens, encoding, ...estimated });
   });
 
   return app;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
+import { assertJsonDepth } from "../security/json-depth.ts";
 
 /** One sentence out of a zod error: the first problem with its field path. */
 export function describeZodError(err: z.ZodError): string {
@@ -22,6 +23,7 @@ export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Prom
   const text = await c.req.text();
   if (text.trim() === "") raw = {};
   else {
+    assertJsonDepth(text);
     try {
       raw = JSON.parse(text);
     } catch {

@@ -138,7 +138,13 @@ function positive(name: string, v: number | undefined): void {
   if (!Number.isInteger(v) || v <= 0) throw new AppError("invalid", `the ${name} limit must be a whole number above 0 (got ${v})`);
 }
 
-function sessionCgroupDirs(sessionId: string): { controller: string; dir: string; version: "v1" | "v2" }[] {
+/** Whether this machine lets the server make a cgroup per session. */
+export function cgroupsAvailable(): boolean {
+  return cgroupPlan() !== null;
+}
+
+/** The cgroup directories (one per hierarchy) that belong to a session id or limits key. */
+export function sessionCgroupDirs(sessionId: string): { controller: string; dir: string; version: "v1" | "v2" }[] {
   const plan = cgroupPlan();
   if (!plan) return [];
   const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, "_");
@@ -224,7 +230,7 @@ interface SessionEventsLike {
 }
 
 /** Pids in the cgroups made for this key (the shell keeps its pid through the exec chain). */
-function pidsIn(key: string): number[] {
+export function pidsIn(key: string): number[] {
   const out: number[] = [];
   for (const { dir } of sessionCgroupDirs(key)) {
     try {
@@ -255,9 +261,9 @@ export function limitsWrapper(
   events?: SessionEventsLike,
   sessionName?: string,
   opts: { createdWithinMs?: number } = {},
-): (argv: string[]) => string[] {
+): (argv: string[], sessionId?: string) => string[] {
   wrapWithLimits(["true"], limits); // validates; creates nothing without a session key
-  const key = `s-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  let key = `s-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   let armed = false;
   const arm = () => {
     if (armed || !events || !cgroupPlan()) return;
@@ -299,7 +305,10 @@ export function limitsWrapper(
     }, opts.createdWithinMs ?? CREATED_WITHIN_MS);
     (timer as { unref?: () => void }).unref?.();
   };
-  return (argv) => {
+  // Given the session's id (as the session passes it), the limits go on the session's own cgroup,
+  // the one that also contains everything the session starts (session/containment.ts).
+  return (argv, sessionId) => {
+    if (sessionId && !armed) key = sessionId;
     const out = wrapWithLimits(argv, limits, key);
     arm();
     return out;

@@ -4,9 +4,16 @@ import type { Mark } from "./marker-filter.ts";
 import type { SessionEvents } from "./events.ts";
 import type { Session } from "./session.ts";
 import { finishCommand, insertCommand } from "./store.ts";
+import { encodeOutput } from "../persist/codec.ts";
+import { INLINE_BELOW, runJob, sharedBytes } from "../work/pool.ts";
 import { foregroundReadsTerminal } from "./input-wait.ts";
 
-export type CommandStatus = "running" | "ok" | "failed" | "timeout" | "waiting_for_input" | "interrupted";
+/**
+ * `unknown`: the command ended but its exit status was not reported (a shell without integration,
+ * judged finished by the quiet-and-prompt heuristic): never claimed as a success.
+ * `interrupted`: the session was killed, or the server died, while it ran.
+ */
+export type CommandStatus = "running" | "ok" | "failed" | "unknown" | "timeout" | "waiting_for_input" | "interrupted";
 
 /** How the end of a command was decided, and how sure that is. */
 export interface Completion {
@@ -75,6 +82,8 @@ export class CommandTracker {
   /** A command typed by hand (attach, send) that the shell is running. */
   private manual = false;
   private finished = new Map<number, ExecOutcome>();
+  /** Commands that ended whose large output is being encoded for storage (off the event loop). */
+  private ending = new Map<number, Promise<void>>();
   lastInputOffset = 0;
 
   constructor(
@@ -131,10 +140,11 @@ export class CommandTracker {
     }
   }
 
-  onShellExit(code: number): void {
+  /** The shell ended; `killed` when the session was killed (its running command is interrupted). */
+  onShellExit(code: number, killed = false): void {
     this.manual = false;
     const r = this.running;
-    if (r) this.finish(r, code, { method: "process_exit", confidence: "high" });
+    if (r) this.finish(r, code, { method: "process_exit", confidence: "high" }, killed ? "interrupted" : undefined);
   }
 
   /** Starts `command` in the shell and waits for its end, a prompt for input, or the timeout. */
@@ -175,7 +185,7 @@ export class CommandTracker {
     let resolve!: (o: ExecOutcome) => void;
     const done = new Promise<ExecOutcome>((r) => (resolve = r));
     const plainSh = this.session.kind === "sh" || this.session.kind === "other";
-    const typed = typedForm(command, this.session.kind);
+    const typed = typedForm(command, this.session.kind, this.session.pasteMode);
     this.running = {
       record, typed, writeOffset, startOffset: plainSh ? writeOffset : null,
       chunks: [], bytes: 0, tail: [], tailBytes: 0, omitted: 0, truncated: false, done, resolve,
@@ -190,7 +200,11 @@ export class CommandTracker {
   async waitCommand(id: number | undefined, timeoutMs: number): Promise<ExecOutcome | undefined> {
     const r = this.running;
     if (r && (id === undefined || r.record.id === id)) return this.waitFor(r, timeoutMs);
-    if (id !== undefined) return this.finished.get(id);
+    if (id !== undefined) {
+      await this.ending.get(id);
+      return this.finished.get(id);
+    }
+    await Promise.all(this.ending.values());
     // No command running: the one that finished last (it may have ended just before the call).
     return [...this.finished.values()].pop();
   }
@@ -235,33 +249,50 @@ export class CommandTracker {
     };
   }
 
-  private finish(r: Running, exitCode: number | null, completion: Completion): void {
+  private finish(r: Running, exitCode: number | null, completion: Completion, status?: CommandStatus): void {
     if (this.running !== r) return;
     this.running = null;
-    const outcome = this.partial(r, exitCode === null || exitCode === 0 ? "ok" : "failed", completion);
+    // No exit status is no claim of success: "unknown", never "ok".
+    const outcome = this.partial(r, status ?? (exitCode === null ? "unknown" : exitCode === 0 ? "ok" : "failed"), completion);
     outcome.exitCode = exitCode;
     if (this.session.kind === "other") outcome.raw = stripPromptTail(outcome.raw);
-    finishCommand(this.db, r.record.id, {
-      status: outcome.status,
-      exitCode,
-      endedAt: Date.now(),
-      durationMs: outcome.durationMs,
-      endOffset: outcome.endOffset,
-      raw: outcome.raw,
-      completionMethod: completion.method,
-      completionConfidence: completion.confidence,
-    });
-    // Only what a later `wait` needs to find it; the output itself is in the database.
-    this.finished.set(r.record.id, { ...outcome, raw: new Uint8Array(0), fromHistory: true });
-    if (this.finished.size > 32) this.finished.delete(this.finished.keys().next().value!);
-    this.events.emit("command:end", this.session.id, r.record, outcome);
-    r.resolve(outcome);
+    const id = r.record.id;
+    const store = (outputZ: Uint8Array | null) => {
+      finishCommand(this.db, id, {
+        status: outcome.status,
+        exitCode,
+        endedAt: Date.now(),
+        durationMs: outcome.durationMs,
+        endOffset: outcome.endOffset,
+        rawBytes: outcome.raw.length,
+        outputZ,
+        completionMethod: completion.method,
+        completionConfidence: completion.confidence,
+      });
+      // Only what a later `wait` needs to find it; the output itself is in the database.
+      this.finished.set(id, { ...outcome, raw: new Uint8Array(0), fromHistory: true });
+      if (this.finished.size > 32) this.finished.delete(this.finished.keys().next().value!);
+      this.ending.delete(id);
+      this.events.emit("command:end", this.session.id, r.record, outcome);
+      r.resolve(outcome);
+    };
+    // A small output is encoded here; a large one (redaction, gzip, encryption of up to 128 MB)
+    // on a worker thread, and the command counts as ended once it is stored.
+    if (outcome.raw.length < INLINE_BELOW) return store(encodeOutput(outcome.raw));
+    this.ending.set(
+      id,
+      runJob("encode", { raw: outcome.raw }).then(store, (err) => {
+        console.error(`could not store the output of command ${id}: ${err instanceof Error ? err.message : err}`);
+        store(null);
+      }),
+    );
   }
 }
 
+/** The chunks in one buffer (shared memory when large: the workers that encode and compact it read it in place). */
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
+  const out = sharedBytes(total);
   let o = 0;
   for (const c of chunks) {
     out.set(c, o);
@@ -305,13 +336,31 @@ function captured(r: Running): Uint8Array {
 }
 
 /**
- * What is typed for a command: a bracketed paste for multi-line commands where the shell reads
- * pastes whole; for plain sh (no bracketed paste, and every line would end at its own prompt) one
- * `eval` line that carries the whole script.
+ * What is typed for a command, so that the shell runs exactly its bytes and no byte is taken for
+ * an editing key (readline would run Ctrl-A, Tab or ESC sequences inside the line): one bracketed
+ * paste, which bash and zsh insert literally and keep in their history as is, whenever the line
+ * editor has paste mode on. Otherwise, when the command holds a line break or a control
+ * character: bash and zsh get `eval $'…'` (every byte escaped), plain sh (no line editor, but its
+ * terminal driver would act on ^C, ^U, ^W, and each line would end at its own prompt) one
+ * `eval "$(printf '%b' '…')"` line that carries the whole script. Plain text is typed as is.
  */
-function typedForm(command: string, kind: string): string {
-  if (!command.includes("\n")) return `${command}\r`;
-  if (kind !== "sh") return `\x1b[200~${command}\x1b[201~\r`;
-  const escaped = command.replace(/\\/g, "\\\\").replace(/'/g, "'\\''").replace(/\n/g, "\\n");
+export function typedForm(command: string, kind: string, pasteMode: boolean): string {
+  const PASTE_END = "\x1b[201~";
+  if ((kind === "bash" || kind === "zsh" || kind === "other") && pasteMode && !command.includes(PASTE_END)) {
+    return `\x1b[200~${command}${PASTE_END}\r`;
+  }
+  // biome-ignore lint: control characters are what this looks for
+  if (!/[\x00-\x1f\x7f]/.test(command)) return `${command}\r`;
+  if (kind === "bash" || kind === "zsh") return `eval ${ansiCQuoted(command)}\r`;
+  if (kind !== "sh") return `${command}\r`;
+  const escaped = command.replace(/[\\'\x00-\x1f\x7f]/g, (c) =>
+    c === "\\" ? "\\\\" : c === "'" ? "'\\''" : `\\0${c.charCodeAt(0).toString(8).padStart(3, "0")}`,
+  );
   return `eval "$(printf '%b' '${escaped}')"\r`;
+}
+
+/** `$'…'` quoting (bash, zsh): backslash, quote and every control character as an escape. */
+function ansiCQuoted(text: string): string {
+  // biome-ignore lint: control characters are what this escapes
+  return `$'${text.replace(/[\\'\x00-\x1f\x7f]/g, (c) => (c === "\\" || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`))}'`;
 }

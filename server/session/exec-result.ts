@@ -1,9 +1,10 @@
 import type { Db } from "../../db/client.ts";
 import { countOrEstimate, type Count } from "../context/background-tokens.ts";
 import { savedPercent } from "../context/tokens.ts";
-import { compactOutput } from "../output/compact.ts";
 import { decodeBytes } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
+import { CLI_EXPAND_HINT } from "../work/jobs.ts";
+import { INLINE_BELOW, runJob } from "../work/pool.ts";
 import type { ExecOutcome } from "./command-tracker.ts";
 import { recordCommandTokens } from "./store.ts";
 
@@ -22,7 +23,11 @@ export interface ExecResult {
   output: string;
   raw_bytes: number;
   truncated: boolean;
-  /** `estimated`: the raw count of an output over 1 MB is extrapolated from its exactly counted head and tail, or the tokenizer was still loading. */
+  /**
+   * `estimated`: part of a count was extrapolated rather than tokenized: the raw count of an output
+   * over 1 MB (from its exactly counted head and tail), a run of one character cut into pieces,
+   * counting that passed its time budget, or the tokenizer was still loading.
+   */
   tokens: { raw: number; compacted: number; saved_pct: number; estimated?: boolean };
   analysis: Analysis;
   completion: ExecOutcome["completion"];
@@ -33,18 +38,12 @@ export interface ExecResult {
   offsets: { start: number; end: number };
 }
 
-/** How a CLI user reads lines a fold marker hid; adapters pass their own template (MCP names its tool). */
-export const CLI_EXPAND_HINT = "ai-session read {session} --command {id} --lines {from}-{to}";
-
-/** The fold marker's pointer to lines FROM-TO of command ID, from a template with {session} {id} {from} {to}. */
-export function expandHintFor(session: string, id: number, template = CLI_EXPAND_HINT): (from: number, to: number) => string {
-  const base = template.replaceAll("{session}", session).replaceAll("{id}", String(id));
-  return (from, to) => base.replaceAll("{from}", String(from)).replaceAll("{to}", String(to));
-}
-
 /**
  * Turns a finished (or paused) command into the result an agent reads: the output rendered and
  * compacted (or raw), its analysis, and real token counts of what came in and what is returned.
+ * A large output is compacted and counted on a worker thread (server/work), so the server keeps
+ * answering meanwhile; a small one is compacted here and counted on the worker that has the
+ * tokenizer loaded (while it still loads, the counts are estimates and the ledger is filled later).
  * Token counts and the tool are recorded on the command row for metrics.
  */
 export async function buildExecResult(
@@ -55,28 +54,36 @@ export async function buildExecResult(
 ): Promise<ExecResult> {
   const id = outcome.record.id;
   const raw = outcome.raw;
-  const compacted = compactOutput(raw, {
-    mode: opts.mode === "raw" ? "lossless" : opts.mode,
+  const large = raw.length >= INLINE_BELOW;
+  const done = await runJob("compact", {
+    raw,
+    mode: opts.mode,
     exitCode: outcome.exitCode,
     command: outcome.record.command,
     cols: opts.cols,
-    expandHint: expandHintFor(sessionName, id, opts.expandHint),
+    expandHint: { template: opts.expandHint ?? CLI_EXPAND_HINT, session: sessionName, commandId: id },
+    // Exact up to 1 MB; past that the head and tail are counted and the middle extrapolated.
+    exactRawChars: RAW_EXACT_CHARS,
+    count: large,
   });
-  const output = opts.mode === "raw" ? decodeBytes(raw) : compacted.text;
-  const rawText = decodeBytes(raw);
   const record = opts.record !== false && outcome.status !== "timeout" && outcome.status !== "waiting_for_input";
-  const tool = compacted.analysis.tool ?? null;
-  // Exact up to 1 MB; past that the tokenizer (about 2 MB/s) would take seconds. Counted in the
-  // tokenizer's worker; while it still loads the counts are estimates and the ledger is filled later.
-  const texts = opts.mode === "raw" ? [rawText] : [rawText, output];
-  const { counts, deferred } = await countOrEstimate(texts, RAW_EXACT_CHARS, (exact) => {
-    if (record) recordCommandTokens(db, id, { tool, raw: exact[0]!.tokens, compacted: (exact[1] ?? exact[0])!.tokens });
-  });
-  const [rawCount, outCount = rawCount] = counts as [Count, Count?];
-  const rawTokens = rawCount.tokens;
-  const outTokens = outCount.tokens;
-  const estimated = rawCount.estimated || outCount.estimated;
-  if (record && !deferred) recordCommandTokens(db, id, { tool, raw: rawTokens, compacted: outTokens });
+  const tool = done.analysis.tool ?? null;
+  let t = done.tokens;
+  if (!large) {
+    const texts = opts.mode === "raw" ? [done.text] : [decodeBytes(raw), done.text];
+    const { counts, deferred } = await countOrEstimate(texts, RAW_EXACT_CHARS, (exact) => {
+      if (record) recordCommandTokens(db, id, { tool, raw: exact[0]!.tokens, compacted: (exact[1] ?? exact[0])!.tokens });
+    });
+    const [rawCount, outCount = rawCount] = counts as [Count, Count?];
+    t = {
+      raw: rawCount.tokens,
+      compacted: outCount.tokens,
+      saved_pct: savedPercent(rawCount.tokens, outCount.tokens),
+      estimated: rawCount.estimated || outCount.estimated,
+      raw_estimated: rawCount.estimated,
+    };
+    if (record && !deferred) recordCommandTokens(db, id, { tool, raw: t.raw, compacted: t.compacted });
+  } else if (record) recordCommandTokens(db, id, { tool, raw: t.raw, compacted: t.compacted });
   return {
     session: sessionName,
     command_id: id,
@@ -84,11 +91,11 @@ export async function buildExecResult(
     exit_code: outcome.exitCode,
     status: outcome.status,
     duration_ms: outcome.durationMs,
-    output,
+    output: done.text,
     raw_bytes: raw.length,
     truncated: outcome.truncated,
-    tokens: { raw: rawTokens, compacted: outTokens, saved_pct: savedPercent(rawTokens, outTokens), ...(estimated ? { estimated: true } : {}) },
-    analysis: compacted.analysis,
+    tokens: { raw: t.raw, compacted: t.compacted, saved_pct: t.saved_pct, ...(t.estimated ? { estimated: true } : {}) },
+    analysis: done.analysis,
     completion: outcome.completion,
     cwd: opts.cwd,
     ...(outcome.prompt !== undefined ? { prompt: outcome.prompt } : {}),

@@ -23,8 +23,8 @@ export interface CreateOptions {
   id?: string;
   /** Scrollback shown before the shell's own output (restore, tmux import). */
   seed?: Uint8Array;
-  /** Wraps the shell's argv, e.g. to apply resource limits. */
-  wrapArgv?: (argv: string[]) => string[];
+  /** Wraps the shell's argv, e.g. to apply resource limits; given the session's id. */
+  wrapArgv?: (argv: string[], sessionId: string) => string[];
 }
 
 /** Something a guard is asked about before it reaches a shell. */
@@ -60,6 +60,7 @@ const SESSION_ENV: Record<string, string> = {
 export class SessionManager {
   readonly events = new SessionEvents();
   private byName = new Map<string, Session>();
+  private byIdMap = new Map<string, Session>();
   private guards: Guard[] = [];
   private pickDir?: (who: { agent?: string; role?: string }) => string | undefined;
   private pending = new Set<string>();
@@ -70,6 +71,7 @@ export class SessionManager {
   ) {
     this.events.on("session:ended", (info) => {
       if (this.byName.get(info.name)?.id === info.id) this.byName.delete(info.name);
+      this.byIdMap.delete(info.id);
     });
   }
 
@@ -127,6 +129,7 @@ export class SessionManager {
       }
       updateSession(this.db, id, { pid: session.pid });
       this.byName.set(name, session);
+      this.byIdMap.set(id, session);
       this.events.emit("session:created", session.info());
       return session;
     } finally {
@@ -165,6 +168,11 @@ export class SessionManager {
     return this.byName.has(name);
   }
 
+  /** A live session by id, without a scan (output and status events carry ids). */
+  byId(id: string): Session | undefined {
+    return this.byIdMap.get(id);
+  }
+
   list(): Session[] {
     return [...this.byName.values()].sort((a, b) => a.config.createdAt - b.config.createdAt);
   }
@@ -173,6 +181,7 @@ export class SessionManager {
     const s = this.get(name);
     await s.kill();
     this.byName.delete(name);
+    this.byIdMap.delete(s.id);
     return s.info();
   }
 
@@ -181,6 +190,7 @@ export class SessionManager {
     this.events.emit("shutdown");
     await Promise.all(this.list().map((s) => s.kill().catch(() => {})));
     this.byName.clear();
+    this.byIdMap.clear();
   }
 
   /**

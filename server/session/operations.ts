@@ -7,7 +7,7 @@ import { buildExecResult, type ExecResult, type OutputMode } from "./exec-result
 import type { SessionManager, CreateOptions } from "./manager.ts";
 import type { Session, SessionInfo } from "./session.ts";
 import { commandById, commandOutput, commandsOf, type CommandRow } from "./store.ts";
-import type { Db } from "../../db/client.ts";
+import { committed, type Db } from "../../db/client.ts";
 
 /**
  * The session verbs, written once. REST routes, MCP tools and the CLI (through REST) all call these,
@@ -42,7 +42,10 @@ export async function execCommand(
   const s = sessionFor(ops, caller, name, "exec", req.command);
   const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
   const outcome = await s.commands.exec(req.command, { timeoutMs, agent: caller.agent });
-  return buildExecResult(ops.db, s.name, outcome, { mode: req.mode ?? "compact", cols: s.config.cols, cwd: s.cwd(), expandHint: req.expand_hint });
+  const result = await buildExecResult(ops.db, s.name, outcome, { mode: req.mode ?? "compact", cols: s.config.cols, cwd: s.cwd(), expandHint: req.expand_hint });
+  // The result is given only once the command's row is committed: a crash after the answer loses nothing.
+  await committed(ops.db);
+  return result;
 }
 
 /** Waits for a running command to end, or for output matching a pattern. */

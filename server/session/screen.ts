@@ -1,15 +1,27 @@
 import { Terminal } from "@xterm/headless";
 
-/** A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). */
+/**
+ * A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). Output
+ * is handed to the emulator lazily: it is held until someone looks at the screen, so a command's
+ * bytes cost nothing on their way back to the caller and a look parses what came since in one go.
+ * Of a flood nobody looks at only the newest HELD_BYTES are kept (the screen shows the end; an
+ * alternate-screen switch in what is let go is carried over), so emulating 100 MB of `yes` never
+ * takes seconds of the event loop.
+ */
 /** Bytes queued in the emulator past which a flood is cut to its tail (the screen shows the end). */
 const HIGH_WATER = 1024 * 1024;
 const TAIL_BYTES = 256 * 1024;
+const HELD_BYTES = 1024 * 1024;
+const ALT_ON = new TextEncoder().encode("\x1b[?1049h");
+const ALT_OFF = new TextEncoder().encode("\x1b[?1049l");
 
 export class Screen {
   private term: Terminal;
   private pending = 0;
   private backlog: Uint8Array[] = [];
   private backlogBytes = 0;
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
 
   constructor(cols: number, rows: number, scrollback = 1000) {
     this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
@@ -20,6 +32,43 @@ export class Screen {
    * is kept while the emulator catches up, so memory stays bounded and the screen ends right.
    */
   write(bytes: Uint8Array): void {
+    this.held.push(bytes);
+    this.heldBytes += bytes.length;
+    while (this.held.length > 1 && this.heldBytes - this.held[0]!.length >= HELD_BYTES) {
+      const gone = this.held.shift()!;
+      this.heldBytes -= gone.length;
+      const on = lastIndexOf(gone, ALT_ON);
+      const off = lastIndexOf(gone, ALT_OFF);
+      if (on !== off) this.altScreen = on > off;
+    }
+  }
+
+  /** Whether the bytes let go of left the program on the alternate screen (undefined: no switch in them). */
+  private altScreen: boolean | undefined;
+
+  /** Hands what is held to the emulator. */
+  private release(): void {
+    if (this.altScreen !== undefined) {
+      this.held.unshift(this.altScreen ? ALT_ON : ALT_OFF);
+      this.heldBytes += ALT_ON.length;
+      this.altScreen = undefined;
+    }
+    if (this.heldBytes === 0) return;
+    const parts = this.held;
+    const total = this.heldBytes;
+    this.held = [];
+    this.heldBytes = 0;
+    if (parts.length === 1) return this.enqueue(parts[0]!);
+    const joined = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) {
+      joined.set(p, o);
+      o += p.length;
+    }
+    this.enqueue(joined);
+  }
+
+  private enqueue(bytes: Uint8Array): void {
     if (this.pending > HIGH_WATER) {
       this.backlog.push(bytes.slice());
       this.backlogBytes += bytes.length;
@@ -45,11 +94,13 @@ export class Screen {
   }
 
   resize(cols: number, rows: number): void {
+    this.release();
     this.term.resize(cols, rows);
   }
 
   /** Resolves once every byte written so far has been applied. */
   async settle(): Promise<void> {
+    this.release();
     do await new Promise<void>((resolve) => this.term.write("", resolve));
     while (this.pending > 0 || this.backlog.length > 0);
   }
@@ -75,4 +126,8 @@ export class Screen {
   dispose(): void {
     this.term.dispose();
   }
+}
+
+function lastIndexOf(hay: Uint8Array, needle: Uint8Array): number {
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).lastIndexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength));
 }

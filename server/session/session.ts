@@ -1,11 +1,13 @@
 import { readlinkSync, rmSync } from "node:fs";
 import { AppError } from "../errors.ts";
 import { spawnPty, type Pty } from "../pty/index.ts";
-import { descendantsOf, isAlive, processesWithEnv } from "../pty/process-group.ts";
+import { descendantsOf, isAlive } from "../pty/process-group.ts";
+import { containArgv, endSessionProcesses, SESSION_MARK, sessionProcesses } from "./containment.ts";
+import { pidsIn } from "../security/limits.ts";
 import { MarkerFilter, type Mark } from "./marker-filter.ts";
 import { Scrollback } from "./scrollback.ts";
 import { Screen } from "./screen.ts";
-import { prepareShell, type ShellKind } from "./shell-integration.ts";
+import { prepareShell, removeStateFile, type ShellKind } from "./shell-integration.ts";
 import { CommandTracker } from "./command-tracker.ts";
 import { keyBytes } from "./keys.ts";
 import { readShellEnv, scrubShellEnv } from "./shell-env.ts";
@@ -30,8 +32,8 @@ export interface SessionConfig {
   scrollbackBytes: number;
   /** Directory for this session's generated rc files and state. */
   dir: string;
-  /** Wraps the shell's argv (resource limits), if set. */
-  wrapArgv?: (argv: string[]) => string[];
+  /** Wraps the shell's argv (resource limits), if set; given the session's id. */
+  wrapArgv?: (argv: string[], sessionId: string) => string[];
 }
 
 export type SessionStatus = "starting" | "running" | "exited" | "killed";
@@ -74,6 +76,10 @@ export class Session {
   private bracketedPaste = false;
   private stateFile = "";
   private readCursor = 0;
+  /** The shell's directory as last read from /proc, until the shell may have moved (a mark, input). */
+  private cwdSeen: string | null = null;
+  /** The shell runs in a cgroup of its own (containment.ts). */
+  private contained = false;
   kind: ShellKind = "other";
   /** Commands recorded for this session id (restored sessions keep theirs), kept without a query per call. */
   commandTotal = 0;
@@ -111,14 +117,15 @@ export class Session {
     this.commandTotal = commandCount(this.db, c.id);
     // A restored or imported scrollback comes first; the first plain `read` shows it too.
     if (c.seed?.length) this.ingestFiltered(c.seed);
-    const launch = prepareShell(c.shell, c.dir, this.nonce);
+    const launch = prepareShell(c.shell, c.dir, this.nonce, c.id);
     this.kind = launch.kind;
     this.stateFile = launch.stateFile;
-    const argv = c.wrapArgv ? c.wrapArgv(launch.argv) : launch.argv;
+    const contained = containArgv(c.wrapArgv ? c.wrapArgv(launch.argv, c.id) : launch.argv, c.id);
+    this.contained = contained.contained;
     this.pty = await spawnPty({
-      argv,
+      argv: contained.argv,
       cwd: c.cwd,
-      env: { ...c.env, ...launch.env, AI_SESSION_ID: c.id, AI_SESSION_NONCE: this.nonce },
+      env: { ...c.env, ...launch.env, [SESSION_MARK]: c.id, AI_SESSION_NONCE: this.nonce },
       cols: c.cols,
       rows: c.rows,
       onData: (bytes) => this.onData(bytes),
@@ -169,6 +176,7 @@ export class Session {
   }
 
   private onMark(m: Mark): void {
+    this.cwdSeen = null;
     if (m.kind === "A" || m.kind === "D") this.readyResolve();
     // the shell has just written its environment file: its secrets go before anyone reads it
     if (m.kind === "D" && (this.kind === "bash" || this.kind === "zsh")) scrubShellEnv(this.stateFile);
@@ -180,15 +188,18 @@ export class Session {
     if (this.status !== "killed") this.status = "exited";
     this.exitCode = code;
     this.readyResolve();
-    this.commands.onShellExit(code);
+    this.commands.onShellExit(code, this.status === "killed");
     updateSession(this.db, this.id, { status: this.status === "killed" ? "killed" : "exited", endedAt: Date.now(), exitCode: code });
     this.events.emit("session:ended", this.info());
     this.cleanup();
+    // What the session left running (a disowned job, a daemon) ends with it; kill() waits for this.
+    if (this.status !== "killed") void endSessionProcesses(this.id);
   }
 
   private cleanup(): void {
     this.screen.dispose();
     rmSync(this.config.dir, { recursive: true, force: true });
+    removeStateFile(this.id, this.config.dir);
   }
 
   get alive(): boolean {
@@ -201,11 +212,19 @@ export class Session {
     }
   }
 
-  /** The shell's current directory, read live from /proc (falls back to the start directory). */
+  /**
+   * The shell's current directory, read live from /proc (falls back to the start directory). Only
+   * the shell itself changes it, by running what it was typed, and with integration every such run
+   * ends with a mark: the value read is kept until the next mark or input (a read of /proc costs
+   * tens of microseconds, and an exec asks three times).
+   */
   cwd(): string {
     if (!this.alive) return this.config.cwd;
+    if (this.cwdSeen !== null) return this.cwdSeen;
     try {
-      return readlinkSync(`/proc/${this.pid}/cwd`);
+      const dir = readlinkSync(`/proc/${this.pid}/cwd`);
+      if (this.kind !== "other") this.cwdSeen = dir;
+      return dir;
     } catch {
       return this.config.cwd;
     }
@@ -214,6 +233,11 @@ export class Session {
   /** The shell's exported environment as of its last prompt (shell integration), else its start env. */
   env(): Record<string, string> {
     return readShellEnv(this.stateFile) ?? { ...this.config.env };
+  }
+
+  /** Whether the shell's line editor reads pastes whole (it turned bracketed paste on). */
+  get pasteMode(): boolean {
+    return this.bracketedPaste;
   }
 
   get quietForMs(): number {
@@ -244,6 +268,7 @@ export class Session {
   /** Raw write, no bookkeeping (the dashboard terminal, attach). */
   writeRaw(data: string | Uint8Array): void {
     this.assertAlive();
+    this.cwdSeen = null;
     this.pty.write(data);
   }
 
@@ -255,6 +280,7 @@ export class Session {
     this.assertAlive();
     // Every key name is checked before anything is typed: a bad name types nothing.
     const keys = (opts.keys ?? []).map(keyBytes);
+    this.cwdSeen = null;
     let bytes = 0;
     if (opts.text !== undefined && opts.text !== "") {
       if (opts.secret && this.pty.echoEnabled() === true) {
@@ -322,19 +348,19 @@ export class Session {
 
   /**
    * Ends the shell and everything it started: SIGHUP to the shell and every process of the session
-   * (its descendants, and anything still carrying its AI_SESSION_ID, such as daemons that left),
-   * then SIGKILL to whatever is still there after a grace period. No orphans.
+   * (its cgroup's members, or without one its descendants and anything still carrying its
+   * AI_SESSION_ID, such as daemons that left), then SIGKILL to whatever is still there after a
+   * grace period, and the cgroup goes. No orphans.
    */
   async kill(): Promise<void> {
     if (!this.alive) return;
     this.status = "killed";
-    const members = () => [...new Set([this.pid, ...descendantsOf(this.pid), ...processesWithEnv("AI_SESSION_ID", this.id)])];
-    const first = members();
+    const first = this.contained ? [this.pid, ...pidsIn(this.id)] : [this.pid, ...descendantsOf(this.pid), ...sessionProcesses(this.id)];
     this.pty.kill("SIGHUP");
-    for (const p of first) signal(p, "SIGHUP");
+    for (const p of new Set(first)) signal(p, "SIGHUP");
     const gone = await Promise.race([this.pty.exited.then(() => true), Bun.sleep(1000).then(() => false)]);
-    const rest = [...new Set([...first, ...(gone ? processesWithEnv("AI_SESSION_ID", this.id) : members())])];
-    for (const p of rest) if (isAlive(p)) signal(p, "SIGKILL");
+    if (!gone) for (const p of new Set([...first, ...descendantsOf(this.pid)])) if (isAlive(p)) signal(p, "SIGKILL");
+    await endSessionProcesses(this.id);
     if (!gone) await this.pty.exited;
   }
 

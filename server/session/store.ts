@@ -1,13 +1,16 @@
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
-import { prepared, type Db } from "../../db/client.ts";
+import { prepared, tickWrite, type Db } from "../../db/client.ts";
 import { commands, sessions } from "../../db/schema.ts";
-import { encodeOutput, decodeOutput } from "../persist/codec.ts";
+import { decodeOutput } from "../persist/codec.ts";
 import { redactCommandText, redactEnv } from "../security/redact.ts";
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type CommandRow = typeof commands.$inferSelect;
 
-/** Reads and writes of session and command rows; the rest of the server calls these. */
+/**
+ * Reads and writes of session and command rows; the rest of the server calls these. The writes a
+ * command makes join the event loop turn's transaction (`tickWrite`): one commit for many.
+ */
 // Environment values and command lines are stored redacted of secret shapes (unless
 // AI_SESSION_REDACT=0), like the output itself.
 export function insertSession(db: Db, row: typeof sessions.$inferInsert): void {
@@ -15,7 +18,7 @@ export function insertSession(db: Db, row: typeof sessions.$inferInsert): void {
 }
 
 export function updateSession(db: Db, id: string, patch: Partial<typeof sessions.$inferInsert>): void {
-  db.update(sessions).set(patch.env ? { ...patch, env: redactEnv(patch.env) } : patch).where(eq(sessions.id, id)).run();
+  tickWrite(db, () => db.update(sessions).set(patch.env ? { ...patch, env: redactEnv(patch.env) } : patch).where(eq(sessions.id, id)).run());
 }
 
 export function sessionRowsByName(db: Db, name: string): SessionRow[] {
@@ -29,6 +32,19 @@ export function sessionRowById(db: Db, id: string): SessionRow | undefined {
 /** Sessions the database believes are running: after a crash these are the ones that were lost. */
 export function runningSessionRows(db: Db): SessionRow[] {
   return db.select().from(sessions).where(eq(sessions.status, "running")).all();
+}
+
+/** Ids of sessions that were running when a server died (marked lost at its successor's start). */
+export function lostSessionIds(db: Db): string[] {
+  return db.select({ id: sessions.id }).from(sessions).where(eq(sessions.status, "lost")).all().map((r) => r.id);
+}
+
+/**
+ * Commands still "running" when no shell runs (at start, after a crash) were cut off: they are
+ * marked interrupted, with their exit code unknown. Returns how many.
+ */
+export function interruptRunningCommands(db: Db, endedAt = Date.now()): number {
+  return db.$client.query("UPDATE commands SET status = 'interrupted', ended_at = ? WHERE status = 'running'").run(endedAt).changes;
 }
 
 /** A named parameter of a prepared statement (as SQL, which both insert values and update sets take). */
@@ -61,7 +77,7 @@ export function insertCommand(db: Db, row: CommandStart): number {
       .returning({ id: commands.id })
       .prepare(),
   );
-  const r = stmt.get({ ...row, agent: row.agent ?? null, command: redactCommandText(row.command) });
+  const r = tickWrite(db, () => stmt.get({ ...row, agent: row.agent ?? null, command: redactCommandText(row.command) }));
   return r!.id;
 }
 
@@ -71,7 +87,9 @@ export interface CommandEnd {
   endedAt: number;
   durationMs: number;
   endOffset: number;
-  raw: Uint8Array;
+  rawBytes: number;
+  /** The output as stored (persist/codec.ts encodeOutput), or null when it could not be. */
+  outputZ: Uint8Array | null;
   completionMethod: string;
   completionConfidence: string;
 }
@@ -94,18 +112,18 @@ export function finishCommand(db: Db, id: number, end: CommandEnd): void {
       .where(eq(commands.id, ph("id")))
       .prepare(),
   );
-  stmt.run({
+  tickWrite(db, () => stmt.run({
     id,
     status: end.status,
     exitCode: end.exitCode,
     endedAt: end.endedAt,
     durationMs: end.durationMs,
     endOffset: end.endOffset,
-    rawBytes: end.raw.length,
-    outputZ: Buffer.from(encodeOutput(end.raw)),
+    rawBytes: end.rawBytes,
+    outputZ: end.outputZ ? Buffer.from(end.outputZ.buffer, end.outputZ.byteOffset, end.outputZ.byteLength) : null,
     completionMethod: end.completionMethod,
     completionConfidence: end.completionConfidence,
-  });
+  }));
 }
 
 export function recordCommandTokens(db: Db, id: number, t: { tool: string | null; raw: number; compacted: number }): void {
@@ -116,7 +134,7 @@ export function recordCommandTokens(db: Db, id: number, t: { tool: string | null
       .where(eq(commands.id, ph("id")))
       .prepare(),
   );
-  stmt.run({ id, tool: t.tool, raw: t.raw, compacted: t.compacted });
+  tickWrite(db, () => stmt.run({ id, tool: t.tool, raw: t.raw, compacted: t.compacted }));
 }
 
 /** Commands of one session, oldest first (without their stored output). */

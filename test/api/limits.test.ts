@@ -157,7 +157,7 @@ describe("limits on a real session", () => {
       }
       if (support.cgroup === "v1" && existsSync("/sys/fs/cgroup/pids/ai-session")) {
         await Bun.sleep(200);
-        const left = readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d.startsWith("s-"));
+        const left = readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d === s.id || d.startsWith("s-"));
         expect(left).toEqual([]);
       }
       manager.events.emit("shutdown");
@@ -180,7 +180,7 @@ describe("limits on a real session", () => {
       if (support.cgroup === "v1" && existsSync("/sys/fs/cgroup/pids/ai-session")) {
         // the session's cgroup is gone, which the kernel allows only once no process is left in it
         // (a fork bomb's last children may take a moment to be reaped on a loaded machine)
-        const left = () => readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d.startsWith("s-"));
+        const left = () => readdirSync("/sys/fs/cgroup/pids/ai-session").filter((d) => d === s.id || d.startsWith("s-"));
         for (let i = 0; i < 50 && left().length > 0; i++) await Bun.sleep(100);
         expect(left()).toEqual([]);
       }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { restoreByName } from "../../server/persist/restore.ts";
 import { captureSession, saveDocument, snapshotSession } from "../../server/persist/snapshot.ts";
+import { encodeOutput } from "../../server/persist/codec.ts";
 import { finishCommand, insertCommand } from "../../server/session/store.ts";
 import { startRuntime } from "../persist/runtime-fixture.ts";
 import type { BenchRow } from "./run.ts";
@@ -58,7 +59,8 @@ function writeCommands(db: Parameters<typeof insertCommand>[0], sessionId: strin
       endedAt: startedAt + 5,
       durationMs: 5,
       endOffset: raw.length,
-      raw,
+      rawBytes: raw.length,
+      outputZ: encodeOutput(raw),
       completionMethod: "shell_integration",
       completionConfidence: "high",
     });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { commandsOf } from "../../server/session/store.ts";
 import { coreHarness } from "./harness.ts";
 import { execCommand, readOutput, sendInput, waitFor } from "../../server/session/operations.ts";
 import { ownerCaller } from "../../server/security/auth.ts";
@@ -95,7 +98,8 @@ describe("exec in a live bash", () => {
     expect(r.exit_code).toBe(0);
     expect(r.raw_bytes).toBeGreaterThanOrEqual(100_000_000);
     expect(r.tokens.compacted).toBeLessThan(2000);
-  }, 180_000);
+    // the shell prints it in about 11 s; compacting 134 MB of terminal bytes takes a worker 1 to 3 minutes on a loaded machine
+  }, 420_000);
 
   test("send delivers long multi-line text whole before Enter", async () => {
     const lines = Array.from({ length: 200 }, (_, i) => `line-${i}-${"z".repeat(40)}`);
@@ -156,6 +160,41 @@ describe("sessions", () => {
     await Bun.sleep(200);
     expect(isAlive(shellPid)).toBe(false);
     for (const p of pids) expect(isAlive(p)).toBe(false);
+  });
+
+  test("a shell that exits takes with it the jobs it disowned and the daemons it started", async () => {
+    const s = await h.sessions.create({ name: "leaver", cwd: "/" });
+    await run("leaver", "sleep 310 & disown; (setsid sleep 311 &); true");
+    await Bun.sleep(200);
+    const pids = (await run("leaver", "pgrep -f 'sleep 31[01]'")).output.trim().split(/\s+/).map(Number);
+    expect(pids.length).toBe(2);
+    const ended = new Promise((resolve) => h.sessions.events.once("session:ended", resolve));
+    s.writeRaw("exit\r");
+    await ended;
+    for (let i = 0; i < 50 && pids.some(isAlive); i++) await Bun.sleep(50);
+    for (const p of pids) expect(isAlive(p)).toBe(false);
+  });
+
+  test("exec delivers control characters literally: nothing is taken for an editing key, history holds what ran", async () => {
+    for (const [name, shell] of [["lit-bash", "/bin/bash"], ["lit-sh", "/bin/sh"]] as const) {
+      const s = await h.sessions.create({ name, shell, cwd: "/" });
+      const command = "echo \x01\x02\x1b[31mred; printf '%s|' a\tb";
+      const r = await run(name, command);
+      expect(r.exit_code).toBe(0);
+      expect(r.output).toBe("\x01\x02\x1b[31mred\r\na|b|");
+      expect(commandsOf(h.db, s.id).at(-1)?.command).toBe(command);
+    }
+  });
+
+  test("a shell without integration: an exit status it never reports is unknown, not a success", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ais-other-shell-"));
+    const shell = join(dir, "othersh");
+    symlinkSync("/bin/bash", shell); // bash under another name: no integration, the quiet heuristic decides
+    await h.sessions.create({ name: "other", shell, cwd: "/", env: { PS1: "$ ", HOME: dir } });
+    const r = await execCommand(h.ops, owner, "other", { command: "false", timeout_ms: 20_000 });
+    expect(r.completion.method).toBe("quiet_heuristic");
+    expect(r.status).toBe("unknown");
+    expect(r.exit_code).toBeNull();
   });
 
   test("plain sh runs a multi-line command as one, ending once", async () => {

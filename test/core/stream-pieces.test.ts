@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { MarkerFilter } from "../../server/session/marker-filter.ts";
 import { Scrollback } from "../../server/session/scrollback.ts";
+import { Screen } from "../../server/session/screen.ts";
 import { parseExportListing } from "../../server/session/shell-env.ts";
 import { keyBytes } from "../../server/session/keys.ts";
 
@@ -63,6 +64,40 @@ describe("scrollback", () => {
     expect(dec(sb.read().data)).toBe("6789");
     expect(sb.read(0).dropped).toBe(6);
   });
+
+  test("after many thousands of small pieces every read is the same bytes the stream carried", () => {
+    const cap = 5000;
+    const sb = new Scrollback(cap);
+    let stream = "";
+    for (let i = 0; i < 20_000; i++) {
+      const piece = `${i % 97}:${"x".repeat(i % 7)}\n`;
+      sb.append(enc(piece));
+      stream += piece;
+    }
+    expect(sb.end).toBe(stream.length);
+    expect(stream.length - sb.start).toBeGreaterThanOrEqual(cap); // at least the newest cap bytes, whole pieces
+    expect(stream.length - sb.start).toBeLessThan(cap + 20);
+    for (const from of [0, sb.start, sb.start + 1, sb.end - 1234, sb.end - 1, sb.end]) {
+      const r = sb.read(from);
+      expect(dec(r.data)).toBe(stream.slice(Math.max(from, sb.start)));
+      expect(r.dropped).toBe(Math.max(0, sb.start - from));
+    }
+    expect(dec(sb.read(sb.end - 300, sb.end - 100).data)).toBe(stream.slice(sb.end - 300, sb.end - 100));
+  });
+});
+
+describe("screen", () => {
+  test("after a flood nobody looked at, the screen shows its end, and a switch to the alternate screen is kept", async () => {
+    const screen = new Screen(80, 5);
+    screen.write(enc("\x1b[?1049h")); // a full-screen program starts, then floods
+    for (let i = 0; i < 300_000; i++) screen.write(enc(`flood line ${i}\r\n`));
+    screen.write(enc("the end"));
+    const shot = await screen.capture();
+    expect(shot.alternate).toBe(true);
+    expect(shot.text.split("\n").at(-1)).toBe("the end");
+    expect(shot.text).toContain("flood line 299999");
+    screen.dispose();
+  }, 60_000);
 });
 
 describe("shell environment listing", () => {

@@ -128,7 +128,7 @@ describe("the compiled binary, as a user drives it", () => {
     const usage = await h.run(["exec", "--json"]);
     expect(usage.code).not.toBe(0);
     expect(usage.stdout).toBe("");
-    expect(usage.stderr).toContain("Missing required positional argument: NAME");
+    expect(usage.stderr).toContain("ai-session: missing NAME for exec\nusage: ai-session exec [OPTIONS] NAME COMMAND...");
     // Flags every command takes may come before the command.
     const early = await h.run(["--json", "--home", h.home, "exec", "taken", "echo early"]);
     expect(JSON.parse(early.stdout).output).toBe("early");

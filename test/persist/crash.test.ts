@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeOutput } from "../../server/persist/codec.ts";
 import { cli, freshHome, ok, serverPid, stopServer } from "./cli-harness.ts";
@@ -7,15 +8,7 @@ import { cli, freshHome, ok, serverPid, stopServer } from "./cli-harness.ts";
 const home = freshHome("ais-crash-");
 afterAll(() => stopServer(home), 30_000);
 
-async function api(path: string, body: unknown): Promise<{ status: number; json: any }> {
-  const r = await fetch(`http://localhost${path}`, {
-    unix: join(home, "server.sock"),
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  } as RequestInit);
-  return { status: r.status, json: await r.json() };
-}
+const api = (path: string, body: unknown) => apiIn(home, path, body);
 
 function alive(pid: number): boolean {
   try {
@@ -85,4 +78,65 @@ describe("a server killed with SIGKILL", () => {
     const list = await cli(home, ["list", "--json"]);
     expect(JSON.parse(list.stdout).map((s: { name: string }) => s.name).sort()).toEqual(["flood", "work"]);
   }, 180_000);
+
+  test("with a command running and processes that left the shell: the command is interrupted and the processes are gone after restart", async () => {
+    const crashHome = freshHome("ais-crash-orphans-");
+    const tag = 60000 + Math.floor(Math.random() * 9000);
+    try {
+      await ok(crashHome, ["create", "--name", "s", "--shell", "/bin/bash"]);
+      // a disowned job, one in a new session (setsid) and a double fork: none is the shell's child any more
+      const started = await apiIn(crashHome, "/api/sessions/s/exec", {
+        command: `sleep ${tag}.1 & disown; setsid sleep ${tag}.2 & (sleep ${tag}.3 &); echo started`,
+      });
+      expect(started.json.output).toContain("started");
+      const running = await apiIn(crashHome, "/api/sessions/s/exec", { command: `sleep ${tag}.4`, timeout_ms: 300 });
+      expect(running.json.status).toBe("timeout");
+      for (let i = 0; i < 50 && sleepers(tag).length < 4; i++) await Bun.sleep(50);
+      expect(sleepers(tag).length).toBe(4);
+
+      const pid = serverPid(crashHome)!;
+      process.kill(pid, "SIGKILL");
+      while (alive(pid)) await Bun.sleep(20);
+      await Bun.sleep(200);
+      expect(sleepers(tag).length).toBeGreaterThan(0); // the crash alone leaves them running
+
+      // The next command starts a server, which finds and ends them and marks the command interrupted.
+      await ok(crashHome, ["list"]);
+      for (let i = 0; i < 100 && sleepers(tag).length > 0; i++) await Bun.sleep(50);
+      expect(sleepers(tag)).toEqual([]);
+      const history = JSON.parse(await ok(crashHome, ["history", "s", "--json"])) as { command_id: number; status: string; exit_code: number | null }[];
+      const cut = history.find((h) => h.command_id === running.json.command_id);
+      expect(cut?.status).toBe("interrupted");
+      expect(cut?.exit_code).toBeNull();
+    } finally {
+      for (const p of sleepers(tag)) process.kill(p, "SIGKILL"); // nothing is left behind, whatever failed
+      await stopServer(crashHome);
+    }
+  }, 120_000);
 });
+
+async function apiIn(h: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const r = await fetch(`http://localhost${path}`, {
+    unix: join(h, "server.sock"),
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  } as RequestInit);
+  return { status: r.status, json: await r.json() };
+}
+
+/** Pids of live `sleep TAG.N` processes. */
+function sleepers(tag: number): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${e}/cmdline`, "latin1").split("\0");
+      const state = readFileSync(`/proc/${e}/stat`, "latin1").split(") ")[1]?.[0];
+      if (cmd[0]?.endsWith("sleep") && cmd[1]?.startsWith(`${tag}.`) && state !== "Z") out.push(Number(e));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}

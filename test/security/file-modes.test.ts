@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../db/client.ts";
+import { stateFileOf } from "../../server/session/shell-integration.ts";
 import { aiSessionArgv } from "../mcp/harness.ts";
 import { cli } from "../persist/cli-harness.ts";
 import { until } from "./harness.ts";
@@ -62,15 +63,18 @@ describe("files under umask 000", () => {
       expect(mode(shellDir)).toBe("700");
       for (const f of ["state.db", "state.db-wal", "state.db-shm", "token", "server.sock", "server.json"]) expect([f, mode(join(home, f))]).toEqual([f, "600"]);
       for (const f of readdirSync(shellDir)) expect([f, mode(join(shellDir, f))]).toEqual([f, "600"]);
-      expect(readdirSync(shellDir).sort()).toEqual(["bashrc", "env"]);
+      // the environment file lives in memory (/dev/shm, a 0700 directory of ours) where there is one, else beside the rc file
+      const envFile = stateFileOf(id, shellDir);
+      expect(mode(envFile)).toBe("600");
+      expect(readdirSync(shellDir).sort()).toEqual(envFile === join(shellDir, "env") ? ["bashrc", "env"] : ["bashrc"]);
       expect(mode(snapshot)).toBe("600");
 
       // the environment file the shell rewrites at every prompt holds no secret in plain text
-      const env = readFileSync(join(shellDir, "env"), "utf8");
+      const env = readFileSync(envFile, "utf8");
       expect(env).toContain("GREETING='hello'");
       expect(env).toContain("GITHUB_TOKEN='[redacted:secret]'");
       expect(env).toContain("DB_PASSWORD='[redacted:secret]'");
-      for (const f of [join(shellDir, "env"), join(shellDir, "bashrc"), snapshot]) {
+      for (const f of [envFile, join(shellDir, "bashrc"), snapshot]) {
         const text = readFileSync(f, "latin1");
         expect([f, text.includes(GH) || text.includes(PLAIN)]).toEqual([f, false]);
       }
@@ -81,10 +85,12 @@ describe("files under umask 000", () => {
       server.kill("SIGKILL");
       await server.exited;
       expect(existsSync(shellDir)).toBe(true);
+      expect(existsSync(envFile)).toBe(true);
       const again = serveUnderUmask000(home, shellHome);
       try {
         await until("the server again", async () => (await as(home, shellHome, "status", "--json")).stdout.includes('"running":true'), 30_000);
         expect(existsSync(shellDir)).toBe(false);
+        expect(existsSync(envFile)).toBe(false);
       } finally {
         again.kill("SIGTERM");
         await again.exited;
