@@ -1,4 +1,4 @@
-import { createResource, lazy, Match, Show, Switch } from "solid-js";
+import { createResource, lazy, Match, Switch } from "solid-js";
 import { authLost, forgetToken, token } from "./api/auth.ts";
 import { canExec, caller, controlOn, loadCaller, setControlOn } from "./api/caller.ts";
 import { ApiError } from "./api/client.ts";

@@ -121,11 +121,11 @@ function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: C
   if (!caller || isAdmin(caller)) return asSaved;
   requireSessionAccess(caller, name);
   if (name !== doc.session.name) requireSessionAccess(caller, doc.session.name);
-  const role = (caller as { role?: string }).role ?? asSaved.role;
+  const role = caller.role ?? asSaved.role;
   if (caller.agent && asSaved.agent && asSaved.agent !== caller.agent) {
     // the saved session belongs to another agent: restoring it is touching it
     const saved = { name: doc.session.name, cwd: doc.session.cwd, owner_agent: asSaved.agent, shared: false, role: asSaved.role ?? null };
-    rt.sessions.check({ kind: "attach", agent: caller.agent, role: (caller as { role?: string }).role, session: saved as never });
+    rt.sessions.check({ kind: "attach", agent: caller.agent, role: caller.role, session: saved as never });
   }
   return { agent: caller.agent, role };
 }

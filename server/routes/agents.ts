@@ -3,13 +3,13 @@ import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { checkRegistration, checkRemoval, type Agent, type Registrar } from "../bus/agents.ts";
-import { isAdmin, type Caller } from "../security/auth.ts";
+import { checkRegistration, checkRemoval } from "../bus/agents.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
 import { sessionVisibility } from "../security/access.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
 import { allow } from "./access.ts";
+import { agentView, registrarOf } from "../api/callers.ts";
 
 const registerSchema = z
   .object({
@@ -22,30 +22,6 @@ const registerSchema = z
     delivery: z.enum(["idle", "eager", "none"]).optional(),
   })
   .strict();
-
-/** An agent as the API shows it: its registration, its inbox and the status of the session it runs in. */
-export function agentView(rt: Runtime, a: Agent) {
-  const sessionId = a.session ? safeSessionId(rt, a.session) : undefined;
-  return {
-    ...a,
-    inbox: rt.bus.bus.inboxSize(a.name),
-    tasks: rt.bus.tasks.load(a.name),
-    status: sessionId && rt.bus.status ? rt.bus.status.get(sessionId) : null,
-  };
-}
-
-function safeSessionId(rt: Runtime, name: string): string | undefined {
-  try {
-    return rt.sessions.get(name).info().id;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The caller as the agent registry judges it (server/bus/agents.ts checkRegistration). */
-export function registrarOf(caller: Caller): Registrar {
-  return { name: caller.name, agent: caller.agent, role: (caller as { role?: string }).role, admin: isAdmin(caller) };
-}
 
 /** Agents and roles: register, list, look up, heartbeat, remove; the roles and their policies. */
 export function agentRoutes(rt: Runtime) {

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
-import { AppError, toAppError } from "../errors.ts";
-import { isAdmin, type Caller } from "../security/auth.ts";
+import { toAppError } from "../errors.ts";
+import type { Caller } from "../security/auth.ts";
 import type { Runtime } from "../runtime.ts";
 import { publishSchema, type PublishInput } from "../bus/message.ts";
-import { visibleTo, type Viewer } from "../bus/bus.ts";
+import { visibleTo } from "../bus/bus.ts";
 import { time } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
@@ -15,38 +15,10 @@ import { upgradeNative, type NativeHandlers } from "./websocket.ts";
 import { pump } from "../bus/pump.ts";
 import { requireFrameScope, type Access } from "../security/access.ts";
 import { allow } from "./access.ts";
+import { checkInboxAccess, senderOf, viewerOf } from "../api/callers.ts";
 
 /** The bus WebSocket's frames, each checked like its HTTP twin (publish and ack: exec). */
 const STREAM_ACCESS: Access = { scope: "read", frames: { publish: "exec", ack: "exec", subscribe: "read", unsubscribe: "read", ping: "read" } };
-
-/** Who a message is from: the agent the caller acts as (it must be registered), else the caller's name. */
-export function senderOf(rt: Runtime, caller: Caller): string {
-  if (caller.agent) {
-    const name = rt.bus.agents.get(caller.agent).name;
-    rt.bus.agents.touch(name);
-    return name;
-  }
-  return caller.name;
-}
-
-/** A caller may read only the inbox of the agent it acts as; the owner (and an admin token) any. */
-export function checkInboxAccess(caller: Caller, agent: string): void {
-  if (isAdmin(caller) || caller.agent === agent) return;
-  throw new AppError(
-    "denied",
-    caller.agent ? `agent "${caller.agent}" cannot read the inbox of "${agent}"` : `the token "${caller.name}" can read the inbox of "${agent}" only acting as that agent (X-AI-Session-Agent: ${agent})`,
-  );
-}
-
-/**
- * What a caller may see of the bus traffic: everything for the owner and admin tokens; for anyone
- * else (an agent, a scoped token) its own messages, broadcasts and its topics' messages.
- */
-export function viewerOf(rt: Runtime, caller: Caller, extraTopics: string[] = []): Viewer | undefined {
-  if (isAdmin(caller)) return undefined;
-  const agent = caller.agent ? rt.bus.agents.find(caller.agent) : undefined;
-  return { name: caller.agent ?? caller.name, topics: [...(agent?.topics ?? []), ...extraTopics] };
-}
 
 const historyQuery = z.object({
   agent: z.string().optional(),

@@ -67,7 +67,7 @@ export function sessionStreamRoutes(rt: Runtime) {
 const STREAM_ACCESS: Access = { scope: "read", session: { param: "name" }, frames: { input: "exec", resize: "exec" } };
 
 function roleOf(caller: Caller): string | undefined {
-  return (caller as { role?: string }).role;
+  return caller.role;
 }
 
 /** Why this caller may not type raw keys, or null when it may. */

@@ -13,6 +13,10 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
   /** Agent the caller acts as (`--agent`, `X-AI-Session-Agent`), if any. */
   agent?: string;
+  /** The role a scoped token holds its caller to, if any. */
+  role?: string;
+  /** The only sessions a scoped token may reach, if it names them. */
+  sessions?: readonly string[];
 }
 
 const ALL: ReadonlySet<Scope> = new Set(["read", "exec", "admin"]);
@@ -82,7 +86,7 @@ function checkAgentClaim(caller: Caller & { boundAgent?: string }, claimed: stri
  * agent's policy instead of its own. (An agent not registered yet can only be registered with the
  * token's role: see server/bus/agents.ts.)
  */
-function checkAgentRole(rt: Runtime, caller: Caller & { role?: string }): void {
+function checkAgentRole(rt: Runtime, caller: Caller): void {
   if (!caller.role || !caller.agent) return;
   const agent = rt.bus?.agents.find(caller.agent);
   if (agent && agent.role !== caller.role) {
@@ -98,7 +102,7 @@ function checkAgentRole(rt: Runtime, caller: Caller & { role?: string }): void {
  * no role or sessions (the owner without --agent, or an unrestricted admin token).
  */
 export function isAdmin(caller: Caller): boolean {
-  const c = caller as Caller & { role?: string; sessions?: readonly string[] };
+  const c = caller;
   return caller.scopes.has("admin") && !caller.agent && !c.role && !c.sessions;
 }
 

@@ -9,7 +9,7 @@ import { isLoopbackHost, tokenResolvers, type Caller, type Scope } from "./auth.
 export const SCOPES: readonly Scope[] = ["read", "exec", "admin"];
 
 /** A caller holding a scoped API token: its scopes, and optionally the sessions and role it is limited to. */
-export type ScopedCaller = Caller & { sessions?: readonly string[]; role?: string; boundAgent?: string };
+export type ScopedCaller = Caller & { boundAgent?: string };
 
 export interface TokenInfo {
   id: string;

@@ -1,7 +1,5 @@
 import { AppError } from "../errors.ts";
 import { renderOutput, decodeBytes } from "../output/render.ts";
-import { analyzeOutput } from "../output/analyze.ts";
-import { countTokens } from "../context/tokens.ts";
 import type { Caller } from "../security/auth.ts";
 import { buildExecResult, type ExecResult, type OutputMode } from "./exec-result.ts";
 import type { SessionManager, CreateOptions } from "./manager.ts";
@@ -22,14 +20,14 @@ const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
 
 export async function createSession(ops: Ops, caller: Caller, opts: CreateOptions): Promise<SessionInfo> {
   // The caller's own agent and role win over what the request body says.
-  const s = await ops.sessions.create({ ...opts, agent: caller.agent ?? opts.agent, role: (caller as { role?: string }).role ?? opts.role });
+  const s = await ops.sessions.create({ ...opts, agent: caller.agent ?? opts.agent, role: caller.role ?? opts.role });
   return s.info();
 }
 
 function sessionFor(ops: Ops, caller: Caller, name: string, kind: "exec" | "send" | "kill" | "read" | "attach", command?: string) {
   const s = ops.sessions.get(name);
   const info = s.info(); // reads the shell's directory once, for the policy check too
-  ops.sessions.check({ kind, agent: caller.agent, role: (caller as { role?: string }).role, session: info, command, cwd: info.cwd });
+  ops.sessions.check({ kind, agent: caller.agent, role: caller.role, session: info, command, cwd: info.cwd });
   return s;
 }
 

@@ -1,5 +1,5 @@
 /** Package installs: npm, yarn, pnpm, bun install/add, pip. */
-import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+import { issue, numberOf, type OutputError, type Parser } from "../types.ts";
 
 function installErrors(lines: string[]): OutputError[] {
   const errors: OutputError[] = [];
