@@ -40,6 +40,8 @@ const subCommands = {
  * negated or repeated flags, nested commands and mistakes, which it parses and explains.
  */
 async function main(given: string[]): Promise<void> {
+  // The sandbox launcher a role session's shell starts through (server/sandbox): not a command.
+  if (given[0] === "__sandbox") return (await import("../server/sandbox/launcher.ts")).runLauncher(given.slice(1));
   const argv = globalFlagsLast(given);
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) return console.log(VERSION);
   const [name, ...rawArgs] = argv;

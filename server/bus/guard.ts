@@ -14,11 +14,21 @@ export interface GuardQuestion {
    * stricter wins. A token's role has no workspace of its own, so $WORKSPACE rules grant nothing.
    */
   role?: string;
-  session?: { name: string; cwd?: string; owner_agent?: string | null; shared?: boolean | null; role?: string | null };
+  session?: {
+    name: string;
+    cwd?: string;
+    owner_agent?: string | null;
+    shared?: boolean | null;
+    role?: string | null;
+    /** A sandboxed session: its commands may write in its private TMPDIR, not the machine's. */
+    sandbox?: { kind: string; tmpdir?: string };
+  };
   command?: string;
   cwd?: string;
   text?: string;
   enter?: boolean;
+  /** Keys typed at the shell's prompt that change its line unseen (history, completion, cursor moves). */
+  opaqueKeys?: string[];
   /**
    * A bus message typed into an agent's session (server/bus/delivery.ts): `agent` is the sender,
    * whose role judges the text; the session itself must be usable by the recipient, who invited
@@ -40,6 +50,22 @@ interface Standing {
   agent: string | null;
   role: Role;
   workspace: string | null;
+}
+
+/**
+ * Whom a new session's shell is held to by its kernel sandbox (server/sandbox): the creating
+ * agent's role with its workspace, and the session's own role when it is another (a token's, with
+ * no workspace; or one given at creation without an agent, with the session's directory standing
+ * for $WORKSPACE, as the policy judges later commands in it). Empty for a plain session.
+ */
+export function sandboxStandings(registry: AgentRegistry, q: { agent?: string; role?: string; cwd: string }): Array<{ role: Role; workspace: string | null }> {
+  const out: Array<{ role: Role; workspace: string | null }> = [];
+  const agent = q.agent ? registry.find(q.agent) : undefined;
+  if (agent) out.push({ role: registry.roles.get(agent.role), workspace: agent.workspace });
+  if (q.role && q.role !== agent?.role && registry.roles.has(q.role)) {
+    out.push({ role: registry.roles.get(q.role), workspace: agent ? null : q.cwd });
+  }
+  return out;
 }
 
 /**
@@ -80,6 +106,12 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
       if (d) deny(d);
       return;
     }
+    if (q.kind === "send" && q.opaqueKeys?.length) {
+      deny({
+        rule: "send:keys",
+        message: `role "${role.name}" refuses ${q.opaqueKeys.join(", ")} at the shell's prompt: it changes the command line in ways the policy cannot check (type the whole command as text)`,
+      });
+    }
     const cwd = q.cwd ?? q.session?.cwd ?? process.cwd();
     // typed text is checked like a command: Enter may come with it or in a later send
     const command = q.kind === "exec" ? q.command : q.kind === "send" ? (q.command ?? q.text) : undefined;
@@ -89,7 +121,9 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
         const where = checkDirectory(role, cwd, vars);
         if (where) deny(where);
       }
-      const d = checkCommand(role, command, cwd, vars);
+      // judged against where the kernel sandbox lets the command write: its own TMPDIR, not /tmp
+      const tmpdir = q.session?.sandbox?.tmpdir;
+      const d = checkCommand(role, command, cwd, tmpdir ? { ...vars, tmp: tmpdir } : vars);
       if (d) deny(d);
     }
   }

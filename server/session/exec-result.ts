@@ -5,6 +5,8 @@ import { compactOutput } from "../output/compact.ts";
 import { decodeBytes } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
 import type { ExecOutcome } from "./command-tracker.ts";
+import { sandboxDenial } from "../sandbox/denied.ts";
+import type { SandboxStatement } from "../sandbox/plan.ts";
 import { recordCommandTokens } from "./store.ts";
 
 const RAW_EXACT_CHARS = 1 << 20;
@@ -51,7 +53,7 @@ export async function buildExecResult(
   db: Db,
   sessionName: string,
   outcome: ExecOutcome,
-  opts: { mode: OutputMode; cols: number; cwd: string; record?: boolean; expandHint?: string },
+  opts: { mode: OutputMode; cols: number; cwd: string; record?: boolean; expandHint?: string; sandbox?: SandboxStatement },
 ): Promise<ExecResult> {
   const id = outcome.record.id;
   const raw = outcome.raw;
@@ -77,6 +79,7 @@ export async function buildExecResult(
   const outTokens = outCount.tokens;
   const estimated = rawCount.estimated || outCount.estimated;
   if (record && !deferred) recordCommandTokens(db, id, { tool, raw: rawTokens, compacted: outTokens });
+  const denied = sandboxDenial(rawText, opts.cwd, opts.sandbox);
   return {
     session: sessionName,
     command_id: id,
@@ -88,7 +91,7 @@ export async function buildExecResult(
     raw_bytes: raw.length,
     truncated: outcome.truncated,
     tokens: { raw: rawTokens, compacted: outTokens, saved_pct: savedPercent(rawTokens, outTokens), ...(estimated ? { estimated: true } : {}) },
-    analysis: compacted.analysis,
+    analysis: denied ? { ...compacted.analysis, sandbox_denied: denied } : compacted.analysis,
     completion: outcome.completion,
     cwd: opts.cwd,
     ...(outcome.prompt !== undefined ? { prompt: outcome.prompt } : {}),

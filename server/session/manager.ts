@@ -6,6 +6,11 @@ import { AppError, notFound } from "../errors.ts";
 import type { Paths } from "../paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Session, type SessionInfo } from "./session.ts";
+import { planSandbox, type SandboxPlan, type SandboxStanding } from "../sandbox/plan.ts";
+import { sandboxSupport } from "../sandbox/support.ts";
+import { LAUNCH_FAILED } from "../sandbox/spec.ts";
+import { decodeBytes } from "../output/render.ts";
+import { lastLine } from "./input-wait.ts";
 import { insertSession, sessionRowsByName, updateSession } from "./store.ts";
 import { refuseCodeRunningEnv } from "../security/env-input.ts";
 
@@ -35,10 +40,18 @@ export interface SessionAction {
   command?: string;
   cwd?: string;
   role?: string;
+  /** Keys typed at the shell's prompt whose effect on the command line cannot be known (Up, Tab...). */
+  opaqueKeys?: string[];
 }
 
 /** Refuses an action by throwing AppError("denied", ...). */
 export type Guard = (action: SessionAction) => void;
+
+/**
+ * Whom a new session's shell is held to (server/bus: the agent's role and workspace, the session's
+ * role), and paths besides the data directory it must not reach (a roles file). None: not a role session.
+ */
+export type SandboxStandings = (q: { agent?: string; role?: string; cwd: string }) => { standings: SandboxStanding[]; hidden: string[] };
 
 export const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const DEFAULT_COLS = 200;
@@ -62,6 +75,7 @@ export class SessionManager {
   private byName = new Map<string, Session>();
   private guards: Guard[] = [];
   private pickDir?: (who: { agent?: string; role?: string }) => string | undefined;
+  private standings?: SandboxStandings;
   private pending = new Set<string>();
 
   constructor(
@@ -80,6 +94,33 @@ export class SessionManager {
 
   addGuard(g: Guard): void {
     this.guards.push(g);
+  }
+
+  setSandboxStandings(fn: SandboxStandings): void {
+    this.standings = fn;
+  }
+
+  /**
+   * The kernel sandbox of a new session: none for a session made without a role or agent (a plain
+   * user), none with the reason where the machine has no Landlock, else stacked rulesets, one per
+   * standing, that keep the data directory out of reach.
+   */
+  private sandboxFor(q: { agent?: string; role?: string; cwd: string; dir: string; shell: string; home: string }): SandboxPlan {
+    const who = this.standings?.(q);
+    if (!who?.standings.length) {
+      return { statement: { kind: "none", why: "a session made without a role or agent is not sandboxed (create --role ROLE or --agent NAME sandboxes it)" } };
+    }
+    const support = sandboxSupport();
+    if (support.kind === "none") return { statement: support };
+    return planSandbox({
+      abi: support.abi,
+      standings: who.standings,
+      sessionDir: q.dir,
+      tmpdir: join(q.dir, "tmp"),
+      home: q.home,
+      hidden: [this.paths.home, ...who.hidden],
+      shell: q.shell,
+    });
   }
 
   /** Runs every guard; the first refusal wins. Adapters call this before acting for an agent. */
@@ -108,13 +149,15 @@ export class SessionManager {
     const id = opts.id ?? crypto.randomUUID();
     const env = { ...cleanEnv(process.env), ...SESSION_ENV, ...(opts.env ?? {}), AI_SESSION_SESSION: name };
     const createdAt = Date.now();
+    const dir = join(this.paths.shellDir, id);
     this.pending.add(name);
     try {
+      const sandbox = this.sandboxFor({ agent: opts.agent, role: opts.role, cwd, dir, shell, home: homedir() }); // $HOME as the policy reads it
       insertOrReviveRow(this.db, { id, name, shell, cwd, env: opts.env ?? {}, cols, rows, status: "running", ownerAgent: opts.agent, role: opts.role, shared: opts.shared ?? false, createdAt });
       const session = await Session.start(
         {
           id, name, shell, cwd, env, cols, rows, agent: opts.agent, role: opts.role, shared: opts.shared, createdAt,
-          seed: opts.seed, scrollbackBytes: SCROLLBACK_BYTES, dir: join(this.paths.shellDir, id), wrapArgv: opts.wrapArgv,
+          seed: opts.seed, scrollbackBytes: SCROLLBACK_BYTES, dir, wrapArgv: opts.wrapArgv, sandbox,
         },
         this.db,
         this.events,
@@ -123,6 +166,11 @@ export class SessionManager {
         throw err;
       });
       if (!session.alive) {
+        if (sandbox.layers && session.exitCode === LAUNCH_FAILED) {
+          // the launcher's own sentence: the sandbox could not be built, so no shell was started
+          const said = lastLine(decodeBytes(session.scrollback.read(0).data));
+          throw new AppError("unavailable", said.replace(/^ai-session: /, "") || "the sandbox could not be set up; the shell was not started");
+        }
         throw new AppError("invalid", `the shell ${shell} exited at once (exit ${session.exitCode ?? "?"}); pick a shell that stays up`);
       }
       updateSession(this.db, id, { pid: session.pid });
