@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeOutput } from "../../server/persist/codec.ts";
 import { cli, freshHome, ok, serverPid, stopServer } from "./cli-harness.ts";
@@ -11,7 +12,8 @@ async function api(path: string, body: unknown): Promise<{ status: number; json:
   const r = await fetch(`http://localhost${path}`, {
     unix: join(home, "server.sock"),
     method: "POST",
-    headers: { "content-type": "application/json" },
+    // the socket wants the owner token, as the CLI sends it
+    headers: { "content-type": "application/json", authorization: `Bearer ${readFileSync(join(home, "token"), "utf8").trim()}` },
     body: JSON.stringify(body),
   } as RequestInit);
   return { status: r.status, json: await r.json() };
