@@ -8,8 +8,10 @@ import { dlopen, FFIType, ptr, read } from "bun:ffi";
  */
 const SYS = {
   close: 3,
+  access: 21,
   execve: 59,
   chdir: 80,
+  unlink: 87,
   capset: 126,
   prctl: 157,
   openat: 257,
@@ -156,6 +158,22 @@ export function dropCapabilities(): void {
 /** Marks every descriptor above stderr close-on-exec: the shell inherits its terminal and nothing of the launcher's. */
 export function closeInheritedFds(): void {
   sys("close_range", SYS.close_range, 3, 0xffffffff, CLOSE_RANGE_CLOEXEC);
+}
+
+export function unlink(path: string): void {
+  const name = cstr(path);
+  sys(`unlink ${path}`, SYS.unlink, ptr(name));
+}
+
+/** Whether this process may run the file (access(2) with X_OK). */
+export function executable(path: string): boolean {
+  const name = cstr(path);
+  try {
+    sys("access", SYS.access, ptr(name), 1);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function chdir(dir: string): void {

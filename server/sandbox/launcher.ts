@@ -1,18 +1,18 @@
-import { accessSync, constants, readFileSync, unlinkSync } from "node:fs";
-import { delimiter, join } from "node:path";
-import { chdir, closeInheritedFds, dropCapabilities, execve, landlockAbi, restrictSelf, setNoNewPrivs } from "./landlock.ts";
-import { LAUNCH_FAILED, type LaunchSpec } from "./spec.ts";
+import { chdir, closeInheritedFds, dropCapabilities, executable, execve, landlockAbi, restrictSelf, setNoNewPrivs, unlink } from "./landlock.ts";
+import { LAUNCH_FAILED, SPEC_ENV, type LaunchSpec } from "./spec.ts";
 
 /**
- * `ai-session __sandbox SPEC_FILE -- ARGV...` (internal, never typed by a user): sets
+ * `ai-session __sandbox SPEC_FILE|- -- ARGV...` (internal, never typed by a user; `-`: the spec is
+ * in $AI_SESSION_SANDBOX_SPEC): sets
  * no_new_privs, stacks the Landlock rulesets of the spec, gives up capabilities, then execs ARGV
  * in place, so the shell keeps this process's pid and terminal and everything it starts stays in
  * the sandbox. `__sandbox --abi` prints the kernel's Landlock ABI (for runtimes without bun:ffi).
  * Any failure ends here with exit 126: the shell never runs outside the sandbox it was meant for.
+ * It loads bun:ffi and nothing else (node:fs alone would cost milliseconds of every session start).
  */
-export function runLauncher(args: string[]): void {
+export async function runLauncher(args: string[]): Promise<void> {
   if (args[0] === "--abi") {
-    process.stdout.write(`${landlockAbi()}\n`);
+    await Bun.write(Bun.stdout, `${landlockAbi()}\n`);
     return;
   }
   const sep = args.indexOf("--");
@@ -20,8 +20,10 @@ export function runLauncher(args: string[]): void {
   const argv = sep >= 0 ? args.slice(sep + 1) : [];
   try {
     if (!file || sep !== 1 || argv.length === 0) throw new Error("usage: ai-session __sandbox SPEC_FILE -- PROGRAM [ARGS...]");
-    const spec = JSON.parse(readFileSync(file, "utf8")) as LaunchSpec;
-    unlinkSync(file);
+    const inline = file === "-" ? process.env[SPEC_ENV] : undefined;
+    if (file === "-" && !inline) throw new Error(`no spec in $${SPEC_ENV}`);
+    const spec = JSON.parse(inline ?? (await Bun.file(file).text())) as LaunchSpec;
+    if (!inline) unlink(file);
     const abi = landlockAbi();
     if (abi < spec.abi) throw new Error(`the kernel's Landlock ABI is ${abi}, the sandbox was planned for ${spec.abi}`);
     setNoNewPrivs();
@@ -31,7 +33,7 @@ export function runLauncher(args: string[]): void {
     chdir(spec.cwd);
     execve(which(argv[0]!, spec.env.PATH), argv, spec.env);
   } catch (err) {
-    process.stderr.write(`ai-session: the sandbox could not be set up (${(err as Error).message}); the shell was not started\r\n`);
+    await Bun.write(Bun.stderr, `ai-session: the sandbox could not be set up (${(err as Error).message}); the shell was not started\r\n`);
     process.exit(LAUNCH_FAILED);
   }
 }
@@ -39,12 +41,9 @@ export function runLauncher(args: string[]): void {
 /** A program named without a slash is looked up on PATH, as a shell would. */
 function which(program: string, path = "/usr/local/bin:/usr/bin:/bin"): string {
   if (program.includes("/")) return program;
-  for (const dir of path.split(delimiter)) {
-    const full = join(dir || ".", program);
-    try {
-      accessSync(full, constants.X_OK);
-      return full;
-    } catch {}
+  for (const dir of path.split(":")) {
+    const full = `${dir || "."}/${program}`;
+    if (executable(full)) return full;
   }
   return program;
 }

@@ -14,5 +14,8 @@ export interface LaunchSpec {
   env: Record<string, string>;
 }
 
+/** The environment variable that carries a spec small enough to need no file. */
+export const SPEC_ENV = "AI_SESSION_SANDBOX_SPEC";
+
 /** The exit status of a launcher that could not build the sandbox: the shell never starts unconfined. */
 export const LAUNCH_FAILED = 126;

@@ -15,7 +15,7 @@ import type { SessionEvents } from "./events.ts";
 import type { Db } from "../../db/client.ts";
 import { commandCount, updateSession } from "./store.ts";
 import type { SandboxPlan, SandboxStatement } from "../sandbox/plan.ts";
-import { launcherArgv, launcherEnv } from "../sandbox/launch.ts";
+import { launcherStart } from "../sandbox/launch.ts";
 
 export interface SessionConfig {
   id: string;
@@ -157,7 +157,7 @@ export class Session {
     mkdirSync(plan.tmpdir, { recursive: true, mode: 0o700 });
     writeFileSync(this.stateFile, "", { mode: 0o600, flag: "a" });
     const spec = { abi: plan.abi, layers: plan.layers, cwd: c.cwd, env: { ...env, TMPDIR: plan.tmpdir } };
-    return { argv: launcherArgv(join(c.dir, "sandbox.json"), spec, argv), env: launcherEnv(), cwd: c.dir };
+    return { ...launcherStart(join(c.dir, "sandbox.json"), spec, argv), cwd: c.dir };
   }
 
   private async readyWhenQuiet(): Promise<void> {

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUILTIN_ROLES } from "../../server/bus/roles.ts";
 import { spawnNodePty } from "../../server/pty/node-pty.ts";
-import { launcherArgv, launcherEnv } from "../../server/sandbox/launch.ts";
+import { launcherStart } from "../../server/sandbox/launch.ts";
 import { planSandbox } from "../../server/sandbox/plan.ts";
 
 const { ws, data, session, canary } = JSON.parse(process.argv[2]!) as { ws: string; data: string; session: string; canary: string };
@@ -22,13 +22,13 @@ const plan = planSandbox({
   shell: "/bin/bash",
 });
 const script = `X=${canary}; rm -f $X; cat ${join(data, "token")}; touch inside && echo in:ok; grep NoNewPrivs /proc/self/status`;
-const argv = launcherArgv(join(session, "sandbox.json"), { abi, layers: plan.layers!, cwd: ws, env: { PATH: "/usr/bin:/bin", TMPDIR: tmpdir } }, [
+const start = launcherStart(join(session, "sandbox.json"), { abi, layers: plan.layers!, cwd: ws, env: { PATH: "/usr/bin:/bin", TMPDIR: tmpdir } }, [
   "/bin/bash", "--norc", "--noprofile", "-c", script,
 ]);
 
 (async () => {
   let out = "";
-  const pty = await spawnNodePty({ argv, cwd: session, env: launcherEnv(), cols: 120, rows: 30, onData: (b) => (out += Buffer.from(b).toString()) });
+  const pty = await spawnNodePty({ argv: start.argv, cwd: session, env: start.env, cols: 120, rows: 30, onData: (b) => (out += Buffer.from(b).toString()) });
   const code = await pty.exited;
   await new Promise((r) => setTimeout(r, 100));
   console.log(JSON.stringify({ backend: pty.backend, code, out }));
