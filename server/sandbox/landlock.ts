@@ -45,15 +45,24 @@ function load() {
   }).symbols;
 }
 
-/** One system call; a failure throws an Error naming the call and the errno. */
-function sys(what: string, nr: number, a = 0, b = 0, c = 0, d = 0, e = 0): number {
+/** One system call: its result, or minus its errno (no exception, for calls expected to fail). */
+function attempt(nr: number, a = 0, b = 0, c = 0, d = 0, e = 0): number {
   libc ??= load();
   const r = Number(libc.syscall(nr, a, b, c, d, e, 0));
-  if (r === -1) {
-    const errno = read.i32(libc.__errno_location()!, 0);
-    throw Object.assign(new Error(`${what} failed: ${ERRNO[errno] ?? `errno ${errno}`}`), { errno });
-  }
+  return r === -1 ? -read.i32(libc.__errno_location()!, 0) : r;
+}
+
+/** One system call; a failure throws an Error naming the call and the errno. */
+function sys(what: string, nr: number, a = 0, b = 0, c = 0, d = 0, e = 0): number {
+  const r = attempt(nr, a, b, c, d, e);
+  if (r < 0) throw Object.assign(new Error(`${what} failed: ${ERRNO[-r] ?? `errno ${-r}`}`), { errno: -r });
   return r;
+}
+
+/** A 64-bit field from a number below 2^32 (every right and port fits), without BigInt. */
+function u64(buf: Buffer, value: number, at: number): void {
+  buf.writeUInt32LE(value >>> 0, at);
+  buf.writeUInt32LE(0, at + 4);
 }
 
 function cstr(s: string): Buffer {
@@ -66,11 +75,7 @@ function cstr(s: string): Buffer {
  */
 export function landlockAbi(): number {
   if (process.platform !== "linux" || process.arch !== "x64") return 0;
-  try {
-    return sys("landlock_create_ruleset", SYS.landlock_create_ruleset, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
-  } catch {
-    return 0;
-  }
+  return Math.max(0, attempt(SYS.landlock_create_ruleset, 0, 0, LANDLOCK_CREATE_RULESET_VERSION));
 }
 
 /** One ruleset: the rights it handles (denied unless a rule grants them) and its rules. */
@@ -92,24 +97,20 @@ export function setNoNewPrivs(): void {
 /** Builds one ruleset and restricts this thread (and what it execs) to it. Layers stack: the intersection holds. */
 export function restrictSelf(abi: number, spec: RulesetSpec): void {
   const attr = Buffer.alloc(24);
-  attr.writeBigUInt64LE(BigInt(spec.fs), 0);
-  attr.writeBigUInt64LE(BigInt(spec.net), 8);
-  attr.writeBigUInt64LE(BigInt(spec.scoped), 16);
+  u64(attr, spec.fs, 0);
+  u64(attr, spec.net, 8);
+  u64(attr, spec.scoped, 16);
   const size = abi >= 6 ? 24 : abi >= 4 ? 16 : 8;
   const ruleset = sys("landlock_create_ruleset", SYS.landlock_create_ruleset, ptr(attr), size, 0);
   try {
     const beneath = Buffer.alloc(12); // packed: __u64 allowed_access, __s32 parent_fd
     for (const [path, rights] of spec.paths) {
-      let fd: number;
+      const name = cstr(path);
+      const fd = attempt(SYS.openat, AT_FDCWD, ptr(name), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd === -2) continue; // gone since the plan: nothing to grant
+      if (fd < 0) throw new Error(`open ${path} failed: ${ERRNO[-fd] ?? `errno ${-fd}`}`);
       try {
-        const name = cstr(path);
-        fd = sys(`open ${path}`, SYS.openat, AT_FDCWD, ptr(name), O_PATH | O_NOFOLLOW | O_CLOEXEC);
-      } catch (err) {
-        if ((err as { errno?: number }).errno === 2) continue; // gone since the plan: nothing to grant
-        throw err;
-      }
-      try {
-        beneath.writeBigUInt64LE(BigInt(rights), 0);
+        u64(beneath, rights, 0);
         beneath.writeInt32LE(fd, 8);
         sys(`landlock_add_rule ${path}`, SYS.landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, ptr(beneath), 0);
       } finally {
@@ -118,8 +119,8 @@ export function restrictSelf(abi: number, spec: RulesetSpec): void {
     }
     const port = Buffer.alloc(16); // __u64 allowed_access, __u64 port
     for (const [number, rights] of spec.ports) {
-      port.writeBigUInt64LE(BigInt(rights), 0);
-      port.writeBigUInt64LE(BigInt(number), 8);
+      u64(port, rights, 0);
+      u64(port, number, 8);
       sys(`landlock_add_rule port ${number}`, SYS.landlock_add_rule, ruleset, LANDLOCK_RULE_NET_PORT, ptr(port), 0);
     }
     sys("landlock_restrict_self", SYS.landlock_restrict_self, ruleset, 0);
@@ -135,20 +136,12 @@ export function restrictSelf(abi: number, spec: RulesetSpec): void {
  */
 export function dropCapabilities(): void {
   for (let cap = 0; cap < 64; cap++) {
-    try {
-      sys("prctl(PR_CAPBSET_DROP)", SYS.prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
-    } catch (err) {
-      const errno = (err as { errno?: number }).errno;
-      if (errno === 22) break; // past the last capability this kernel knows
-      if (errno === 1) break; // no CAP_SETPCAP: an unprivileged user has nothing to drop
-      throw err;
-    }
+    const r = attempt(SYS.prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
+    // EINVAL: past the last capability this kernel knows; EPERM: no CAP_SETPCAP, nothing to drop
+    if (r === -22 || r === -1) break;
+    if (r < 0) throw new Error(`prctl(PR_CAPBSET_DROP ${cap}) failed: ${ERRNO[-r] ?? `errno ${-r}`}`);
   }
-  try {
-    sys("prctl(PR_CAP_AMBIENT_CLEAR_ALL)", SYS.prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  } catch {
-    // kernels before 4.3 have no ambient set
-  }
+  attempt(SYS.prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); // kernels before 4.3 have no ambient set
   const header = Buffer.alloc(8);
   header.writeUInt32LE(0x20080522, 0); // _LINUX_CAPABILITY_VERSION_3, pid 0 (this thread)
   const none = Buffer.alloc(24); // effective, permitted, inheritable: all empty
@@ -168,12 +161,7 @@ export function unlink(path: string): void {
 /** Whether this process may run the file (access(2) with X_OK). */
 export function executable(path: string): boolean {
   const name = cstr(path);
-  try {
-    sys("access", SYS.access, ptr(name), 1);
-    return true;
-  } catch {
-    return false;
-  }
+  return attempt(SYS.access, ptr(name), 1) === 0;
 }
 
 export function chdir(dir: string): void {

@@ -103,6 +103,7 @@ describe("send at a role session's prompt is a command line", () => {
     await send("qa", { text: "touch typed-ok", enter: true }, "qa1");
     await until("the typed command", () => existsSync(join(ws, "typed-ok")));
     expect(existsSync(canary)).toBe(true);
+    await until("the prompt again", () => h.sessions.get("qa").shellReadsInput());
   });
 
   test("keys that change the line unseen (history, completion) are refused at the prompt; a program gets them", async () => {
