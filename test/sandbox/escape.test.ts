@@ -2,7 +2,7 @@
 // workspace works in a session there and tries to delete or change a canary outside it in every way
 // we know. The canary survives each one; the same command aimed inside the workspace does its job.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { AppError } from "../../server/errors.ts";
 import type { ExecResult } from "../../server/session/exec-result.ts";
@@ -115,6 +115,12 @@ describe("a qa agent sandboxed to its workspace", () => {
 });
 
 describe("what else the sandbox keeps out of reach", () => {
+  /** An unconfined session of the same user, outside the workspace: what a sandboxed shell must not reach. */
+  const bystander = async () => {
+    if (!h.sessions.has("bystander")) await h.create("bystander", { cwd: outside });
+    return h.sessions.get("bystander");
+  };
+
   test("the owner token, the database and the roles file in the data directory can be neither read nor written", async () => {
     // the paths are hidden from the command-line policy in variables: the kernel answers
     const r = await h.exec("qa", `T=${h.paths.token} D=${h.paths.db} R=${join(h.home, "roles.json")}; cat $T; cp $D ./copy.db; echo '{}' > $R`, "qa1");
@@ -142,6 +148,46 @@ describe("what else the sandbox keeps out of reach", () => {
     expect(r.output).toMatch(/NoNewPrivs:\s+1[\s\S]*NoNewPrivs:\s+1/);
     expect(r.output).toMatch(/CapEff:\s+0+\s/);
     expect(r.output).toMatch(/CapBnd:\s+0+\s/);
+  });
+
+  test("the server's and an unconfined session's environment, memory and open files cannot be read through /proc", async () => {
+    const victims = [process.pid, (await bystander()).pid];
+    // opening another process's memory is a ptrace check: refused across the sandbox's edge
+    const probe = victims
+      .map((p) => `P=${p}; head -c 64 /proc/$P/environ; echo environ:$?; (exec 4</proc/$P/mem); echo mem:$?; readlink /proc/$P/fd/0; echo fd:$?; ls /proc/$P/cwd/ >/dev/null; echo cwd:$?`)
+      .join("; ");
+    const r = await h.exec("qa", probe, "qa1");
+    for (const what of ["environ", "mem", "fd", "cwd"]) expect(r.output.match(new RegExp(`^${what}:[1-9]`, "gm"))).toHaveLength(2);
+    expect(r.output).not.toContain("HOME=");
+    expect(r.output).not.toContain(h.paths.db);
+    // the same from the unconfined session: it reads the server's environment (same user)
+    const free = await h.exec("bystander", `P=${process.pid}; tr '\\0' '\\n' < /proc/$P/environ | grep -c = >/dev/null; echo environ:$?`);
+    expect(free.output).toContain("environ:0");
+  });
+
+  test("a user namespace brings no way out: the canary survives an unshare", async () => {
+    const out = makeTarget(outside, "file", 950);
+    const r = await h.exec("qa", `T=${out.path}; unshare -Ur sh -c 'rm -f $T'; echo unshare:$?; unshare -Urm sh -c 'mount -t tmpfs none /tmp'; echo mount:$?`, "qa1");
+    expect(r.output).toMatch(/unshare:[1-9]/);
+    expect(r.output).toMatch(/mount:[1-9]/);
+    expect(out.untouched()).toBe(true);
+  });
+
+  test("no keystroke can be pushed into an unconfined session's terminal (TIOCSTI)", async () => {
+    const pts = readlinkSync(`/proc/${(await bystander()).pid}/fd/0`);
+    const mark = join(ws, "tiocsti-ran");
+    writeFileSync(
+      join(ws, "push.py"),
+      `import fcntl, os, sys, termios\nfd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)\nfor c in sys.argv[2]:\n    fcntl.ioctl(fd, termios.TIOCSTI, c.encode())\nprint("pushed")\n`,
+    );
+    const r = await h.exec("qa", `T=${pts}; python3 push.py $T 'touch ${mark}\n' 2>&1 | tail -1`, "qa1");
+    // EPERM for another terminal without CAP_SYS_ADMIN; EIO where the kernel turned TIOCSTI off (dev.tty.legacy_tiocsti=0)
+    expect(r.output).toMatch(/Operation not permitted|Input\/output error/);
+    expect(r.output).not.toContain("pushed");
+    // had a keystroke gone in, the bystander's shell would have it: it runs a marked command next
+    const next = await h.exec("bystander", "echo bystander-ok");
+    expect(next.output).toContain("bystander-ok");
+    expect(existsSync(mark)).toBe(false);
   });
 
   test("the private TMPDIR is writable and ends with the session; /tmp is not", async () => {
