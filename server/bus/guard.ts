@@ -25,6 +25,8 @@ export interface GuardQuestion {
   };
   command?: string;
   cwd?: string;
+  /** A new session's private TMPDIR, when the kernel sandbox will hold it: the role's $TMPDIR. */
+  tmp?: string;
   text?: string;
   enter?: boolean;
   /** Keys typed at the shell's prompt that change its line unseen (history, completion, cursor moves). */
@@ -101,8 +103,14 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
       const d = checkSessionAccess({ name: who.agent, role: role.name }, role, q.session, ownerRole);
       if (d) deny(d);
     }
+    // a place is the role's if it is under either reading of $TMPDIR: the machine's, or the
+    // private one of a sandboxed session (then only the kernel knows what may change there)
+    const placeDenial = (dir: string, own?: string) => {
+      const d = checkDirectory(role, dir, vars);
+      return d && own ? checkDirectory(role, dir, { ...vars, tmp: own }) : d;
+    };
     if (q.kind === "create") {
-      const d = checkDirectory(role, q.cwd ?? process.cwd(), vars);
+      const d = placeDenial(q.cwd ?? process.cwd(), q.tmp);
       if (d) deny(d);
       return;
     }
@@ -116,14 +124,15 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
     // typed text is checked like a command: Enter may come with it or in a later send
     const command = q.kind === "exec" ? q.command : q.kind === "send" ? (q.command ?? q.text) : undefined;
     if (command) {
-      // a delivered message is typed where the recipient works, not where the sender does
-      if (!q.delivery) {
-        const where = checkDirectory(role, cwd, vars);
-        if (where) deny(where);
-      }
       // judged against where the kernel sandbox lets the command write: its own TMPDIR, not /tmp
       const tmpdir = q.session?.sandbox?.tmpdir;
-      const d = checkCommand(role, command, cwd, tmpdir ? { ...vars, tmp: tmpdir } : vars);
+      const here = tmpdir ? { ...vars, tmp: tmpdir } : vars;
+      // a delivered message is typed where the recipient works, not where the sender does
+      if (!q.delivery) {
+        const where = placeDenial(cwd, tmpdir);
+        if (where) deny(where);
+      }
+      const d = checkCommand(role, command, cwd, here);
       if (d) deny(d);
     }
   }
@@ -160,9 +169,11 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
  * Where a session starts when its creator names no directory. $HOME when every role that holds the
  * caller allows it; otherwise the agent's workspace, or else the first allowed directory that
  * exists, so a role-bound agent never has to guess a place it may work in. Undefined: no opinion.
+ * `who.tmp` is the session's private $TMPDIR under the sandbox (the manager makes it if picked).
  */
-export function defaultWorkDir(registry: AgentRegistry, home = homedir(), tmp = tmpdir()) {
-  return (who: { agent?: string; role?: string }): string | undefined => {
+export function defaultWorkDir(registry: AgentRegistry, home = homedir(), machineTmp = tmpdir()) {
+  return (who: { agent?: string; role?: string; tmp?: string }): string | undefined => {
+    const tmp = who.tmp ?? machineTmp;
     const held: Array<{ role: Role; workspace: string | null }> = [];
     const agent = who.agent ? registry.find(who.agent) : undefined;
     if (agent && registry.roles.has(agent.role)) held.push({ role: registry.roles.get(agent.role), workspace: agent.workspace });
@@ -172,6 +183,6 @@ export function defaultWorkDir(registry: AgentRegistry, home = homedir(), tmp = 
     const fitsAll = (d: string) => dirsOf.every((dirs) => isInside(d, dirs));
     if (fitsAll(home)) return undefined;
     const candidates = [agent?.workspace, ...dirsOf.flat()].filter((d): d is string => !!d);
-    return candidates.find((d) => fitsAll(d) && existsSync(d));
+    return candidates.find((d) => fitsAll(d) && (d === who.tmp || existsSync(d)));
   };
 }

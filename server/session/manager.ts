@@ -1,4 +1,4 @@
-import { accessSync, constants, readdirSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Db } from "../../db/client.ts";
@@ -40,9 +40,14 @@ export interface SessionAction {
   command?: string;
   cwd?: string;
   role?: string;
+  /** A new session's private TMPDIR, when the kernel sandbox will hold it: the role's $TMPDIR. */
+  tmp?: string;
   /** Keys typed at the shell's prompt whose effect on the command line cannot be known (Up, Tab...). */
   opaqueKeys?: string[];
 }
+
+/** Picks the directory of a session made without one; `tmp` stands for $TMPDIR when it is the session's own. */
+export type DirPicker = (who: { agent?: string; role?: string; tmp?: string }) => string | undefined;
 
 /** Refuses an action by throwing AppError("denied", ...). */
 export type Guard = (action: SessionAction) => void;
@@ -74,7 +79,7 @@ export class SessionManager {
   readonly events = new SessionEvents();
   private byName = new Map<string, Session>();
   private guards: Guard[] = [];
-  private pickDir?: (who: { agent?: string; role?: string }) => string | undefined;
+  private pickDir?: DirPicker;
   private standings?: SandboxStandings;
   private pending = new Set<string>();
 
@@ -88,8 +93,13 @@ export class SessionManager {
   }
 
   /** Who picks the directory of a session created without one (the policy: a role's own place). */
-  setDefaultDir(pick: (who: { agent?: string; role?: string }) => string | undefined): void {
+  setDefaultDir(pick: DirPicker): void {
     this.pickDir = pick;
+  }
+
+  /** Whether a new session will run in the kernel sandbox: it is held to a role, and the machine has Landlock. */
+  private willSandbox(who: { agent?: string; role?: string }): boolean {
+    return !!this.standings?.({ ...who, cwd: process.cwd() }).standings.length && sandboxSupport().kind === "landlock";
   }
 
   addGuard(g: Guard): void {
@@ -134,7 +144,14 @@ export class SessionManager {
     if (this.byName.has(name) || this.pending.has(name)) {
       throw new AppError("conflict", `a session named "${name}" already exists (pick another name, or ai-session kill ${name})`);
     }
-    const cwd = resolve(opts.cwd ?? this.pickDir?.({ agent: opts.agent, role: opts.role }) ?? process.env.HOME ?? homedir());
+    const id = opts.id ?? crypto.randomUUID();
+    const dir = join(this.paths.shellDir, id);
+    const who = { agent: opts.agent, role: opts.role };
+    // under the sandbox the role's $TMPDIR is the session's own (the machine's is out of reach)
+    const privateTmp = this.willSandbox(who) ? join(dir, "tmp") : undefined;
+    // made without a directory: where the policy says its role may work, made now if that is its TMPDIR
+    const cwd = resolve(opts.cwd ?? this.pickDir?.({ ...who, tmp: privateTmp }) ?? process.env.HOME ?? homedir());
+    if (cwd === privateTmp) mkdirSync(privateTmp, { recursive: true, mode: 0o700 });
     checkDirectory(cwd);
     const shell = opts.shell ?? process.env.SHELL ?? "/bin/bash";
     checkShell(shell);
@@ -145,11 +162,9 @@ export class SessionManager {
     }
     // environment is input too: under a role it may not make the shell run code by itself
     if (opts.role || opts.agent) refuseCodeRunningEnv(opts.env, opts.role ? `the role "${opts.role}"` : `agent "${opts.agent}"`);
-    this.check({ kind: "create", agent: opts.agent, cwd, role: opts.role });
-    const id = opts.id ?? crypto.randomUUID();
+    this.check({ kind: "create", agent: opts.agent, cwd, role: opts.role, tmp: privateTmp });
     const env = { ...cleanEnv(process.env), ...SESSION_ENV, ...(opts.env ?? {}), AI_SESSION_SESSION: name };
     const createdAt = Date.now();
-    const dir = join(this.paths.shellDir, id);
     this.pending.add(name);
     try {
       const sandbox = this.sandboxFor({ agent: opts.agent, role: opts.role, cwd, dir, shell, home: homedir() }); // $HOME as the policy reads it

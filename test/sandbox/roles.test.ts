@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AppError } from "../../server/errors.ts";
 import type { SandboxStatement } from "../../server/sandbox/plan.ts";
-import { sandboxHarness } from "./harness.ts";
+import { SYSTEM_PATH, sandboxHarness } from "./harness.ts";
 
 const rolesDir = mkdtempSync(join(tmpdir(), "ais-roles-"));
 const rolesFile = join(rolesDir, "roles.json");
@@ -54,6 +54,14 @@ describe("a role without a workspace", () => {
     expect(r.output).toContain("cwd:refused");
     expect(r.output).toContain("tmp:ok");
     expect(r.analysis.sandbox_denied?.path).toBe(join(h.root, "free", "here"));
+  });
+
+  test("made without a directory, its session starts in that private TMPDIR and works there", async () => {
+    await h.sessions.create({ name: "free-nodir", agent: "free", shell: "/bin/bash", env: { HOME: h.userHome, PATH: SYSTEM_PATH } });
+    expect(h.sessions.get("free-nodir").info().cwd).toBe(landlock("free-nodir").tmpdir);
+    const r = await h.exec("free-nodir", "touch made-here && ls && pwd", "free");
+    expect(r.output).toContain("made-here");
+    expect(r.output).toContain(landlock("free-nodir").tmpdir);
   });
 });
 
