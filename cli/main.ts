@@ -51,6 +51,8 @@ const EXIT_USAGE = 2;
  * asked for goes to stdout. citty is loaded only to render help.
  */
 async function main(given: string[]): Promise<void> {
+  // The sandbox launcher a role session's shell starts through (server/sandbox): not a command.
+  if (given[0] === "__sandbox") return (await import("../server/sandbox/launcher.ts")).runLauncher(given.slice(1));
   const argv = globalFlagsLast(given);
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) return console.log(VERSION);
   const asked = (words: string[]) => {

@@ -52,7 +52,7 @@ export function ownerToken(paths: Paths): string {
 async function socketAnswers(socket: string): Promise<boolean> {
   try {
     const r = await fetch("http://localhost/api/status", { unix: socket, signal: AbortSignal.timeout(1000) });
-    return r.ok;
+    return r.ok || r.status === 401; // a server is there (it asks for the token)
   } catch {
     return false;
   }

@@ -1,11 +1,12 @@
-import { basename, join } from "node:path";
 import { AppError, errorFromAnswer } from "../../server/errors.ts";
 import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
 import type { ExecResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
+import { selfCommand } from "../../server/self.ts";
 
 export type { ExecResult, SessionInfo };
 export { busClient, type BusClient } from "./bus.ts";
+export { selfCommand };
 
 /**
  * The typed client of an ai-session server: what the CLI uses, and what programs import as
@@ -42,10 +43,10 @@ export class AiSessionClient {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { ...this.init.headers };
     if (body !== undefined) headers["content-type"] = "application/json";
-    const send = () =>
+    const send = async () =>
       fetch(this.base + path, {
         method,
-        headers,
+        headers: { ...headers, ...(await this.ownerAuth()) },
         body: body === undefined ? undefined : JSON.stringify(body),
         ...(this.init.unix ? { unix: this.init.unix } : {}),
         // exec and wait may take as long as their own timeout
@@ -80,8 +81,23 @@ export class AiSessionClient {
     return parsed as T;
   }
 
+  private ownerToken?: string;
+
+  /**
+   * The owner token for the Unix socket, read from the data directory (after a server start made
+   * it); nothing when it cannot be read (a sandboxed shell), and the server's answer says so.
+   */
+  async ownerAuth(): Promise<Record<string, string>> {
+    if (!this.init.unix || !this.paths || this.init.headers.authorization) return {};
+    this.ownerToken ??= await ownerTokenOf(this.paths);
+    return this.ownerToken ? { authorization: `Bearer ${this.ownerToken}` } : {};
+  }
+
   status() {
-    return this.request<{ running: boolean; pid: number; port: number; version: string; sessions: number; url: string }>("GET", "/api/status");
+    return this.request<{
+      running: boolean; pid: number; port: number; version: string; sessions: number; url: string;
+      sandbox?: { kind: "landlock"; abi: number } | { kind: "none"; why: string };
+    }>("GET", "/api/status");
   }
   createSession(opts: { name?: string; cwd?: string; shell?: string; env?: Record<string, string>; cols?: number; rows?: number; role?: string; agent?: string; shared?: boolean } = {}) {
     return this.request<SessionInfo>("POST", "/api/sessions", opts);
@@ -160,6 +176,15 @@ export class AiSessionClient {
 
 const enc = encodeURIComponent;
 
+/** The owner token of a data directory (0600, the owner's), or undefined when it is not there or not readable. */
+export async function ownerTokenOf(paths: Paths): Promise<string | undefined> {
+  try {
+    return (await Bun.file(paths.token).text()).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function neverReached(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? "";
   return ["ENOENT", "ECONNREFUSED", "ConnectionRefused", "FailedToOpenSocket"].includes(code);
@@ -202,20 +227,10 @@ export async function answers(socket: string): Promise<boolean> {
   if (!existsSync(socket)) return false;
   try {
     const r = await fetch("http://localhost/api/status", { unix: socket, signal: AbortSignal.timeout(2000) } as RequestInit);
-    return r.ok;
+    return r.ok || r.status === 401; // a server is there (it asks for the token)
   } catch {
     return false;
   }
-}
-
-/** The argv that runs this program's `serve`: the compiled binary itself, or Bun with cli/main.ts. */
-export function selfCommand(): string[] {
-  if (process.env.AI_SESSION_BIN) return [process.env.AI_SESSION_BIN];
-  // The compiled binary is its own runtime; under Bun (or node) we run cli/main.ts with it.
-  if (!/^(bun|bunx|node)(\.exe)?$/.test(basename(process.execPath))) return [process.execPath];
-  const main = join(import.meta.dir, "..", "main.ts");
-  const bun = typeof Bun !== "undefined" ? process.execPath : "bun";
-  return [bun, main];
 }
 
 /**

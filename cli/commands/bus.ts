@@ -128,11 +128,13 @@ const subscribe = defineCommand({
       const topics = args.topic ? String(args.topic).split(",").map((t) => t.trim()).filter(Boolean) : undefined;
       if (!agent && !topics?.length && !args.all) throw new AppError("invalid", "say what to follow: --agent NAME, --topic TOPIC or --all");
       const { dataHome, pathsFor } = await import("../../server/paths.ts");
-      const socket = pathsFor(dataHome(args.home ? String(args.home) : undefined)).socket;
+      const paths = pathsFor(dataHome(args.home ? String(args.home) : undefined));
+      const socket = paths.socket;
+      const token = await (await import("../client/index.ts")).ownerTokenOf(paths);
       const max = args.count ? Number(args.count) : Infinity;
       let seen = 0;
       await new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(busStreamUrl(socket, { agent, topics, all: !!args.all }));
+        const ws = new WebSocket(busStreamUrl(socket, { agent, topics, all: !!args.all }), { headers: token ? { authorization: `Bearer ${token}` } : {} } as never);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const done = () => {
           clearTimeout(timer);

@@ -57,7 +57,7 @@ export default defineCommand({
       } as Parameters<typeof c.createSession>[0]);
       const ctx = args["ai-context"] ? await c.request<{ text: string }>("GET", `/api/sessions/${encodeURIComponent(s.name)}/context`) : undefined;
       if (args.json) {
-        printJson({ name: s.name, id: s.id, pid: s.pid, cwd: s.cwd, shell: s.shell, status: s.status, ...(ctx ? { context: ctx } : {}) });
+        printJson({ name: s.name, id: s.id, pid: s.pid, cwd: s.cwd, shell: s.shell, status: s.status, sandbox: s.sandbox, ...(ctx ? { context: ctx } : {}) });
       } else {
         print(`${s.name}\n`);
         if (ctx) print(`${ctx.text}\n`);

@@ -18,6 +18,9 @@ export default defineCommand({
         return 1;
       }
       if (args.json) printJson(s);
-      else print(`running: pid ${s.pid}, port ${s.port}, version ${s.version}, ${s.sessions} session(s)\ndashboard: ${s.url}\n`);
+      else {
+        const box = s.sandbox?.kind === "landlock" ? `Landlock ABI ${s.sandbox.abi}` : `none (${s.sandbox?.why ?? "unknown"})`;
+        print(`running: pid ${s.pid}, port ${s.port}, version ${s.version}, ${s.sessions} session(s)\ndashboard: ${s.url}\nsandbox for role sessions: ${box}\n`);
+      }
     }),
 });

@@ -6,7 +6,7 @@ import { AgentRegistry } from "./agents.ts";
 import { StatusBoard, type SessionPort } from "./agent-status.ts";
 import { Bus } from "./bus.ts";
 import { InboxDelivery } from "./delivery.ts";
-import { defaultWorkDir, policyGuard, type DenialEvent, type GuardQuestion } from "./guard.ts";
+import { defaultWorkDir, policyGuard, sandboxStandings, type DenialEvent, type GuardQuestion } from "./guard.ts";
 import { KnowledgeStore } from "./knowledge.ts";
 import { RoleBook } from "./roles.ts";
 import { BusStore } from "./store.ts";
@@ -20,7 +20,7 @@ export type { Task } from "./tasks.ts";
 export type { DenialEvent } from "./guard.ts";
 
 /** The SessionManager (server/session/manager.ts): guards, output events, typing into sessions. */
-export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "has" | "byId" | "addGuard" | "check" | "setDefaultDir">;
+export type SessionsLike = Pick<SessionManager, "events" | "list" | "get" | "has" | "byId" | "addGuard" | "check" | "setDefaultDir" | "setSandboxStandings">;
 
 export interface BusServiceOptions {
   db: Db;
@@ -89,6 +89,9 @@ export function createBusService(o: BusServiceOptions): BusService {
     const sessions = o.sessions;
     sessions.addGuard((a) => guard(a));
     sessions.setDefaultDir(defaultWorkDir(agents));
+    // a roles file outside the data directory is kept out of the sandbox's reach too: a role
+    // could otherwise rewrite its own rules
+    sessions.setSandboxStandings((q) => ({ standings: sandboxStandings(agents, q), hidden: roles.file ? [roles.file] : [] }));
     const nameOf = (id: string) => sessions.byId(id)?.name;
     const port: SessionPort = {
       onOutput: (fn) => void sessions.events.on("output", (id, bytes) => fn(id, bytes)),

@@ -18,8 +18,17 @@ export interface Role {
   dirs: string[];
   /** Sessions the agent may touch besides its own and shared ones: none more, its role's, or all. */
   sessions: "own" | "role" | "all";
+  /**
+   * What the kernel sandbox of the role's sessions lets through: directories readable (null: all
+   * but the data directory; a list narrows reading to it and the system directories programs need)
+   * and TCP (any, none, or connect and bind on the listed ports only; Landlock ABI 4 and later).
+   */
+  read: string[] | null;
+  net: NetPolicy;
   builtin: boolean;
 }
+
+export type NetPolicy = "any" | "none" | { ports: number[] };
 
 /** Denied for every built-in role: commands that wreck a machine or escalate privileges. */
 const DANGEROUS = [
@@ -48,6 +57,8 @@ export const BUILTIN_ROLES: Record<string, Role> = {
     deny: [...DANGEROUS, "psql*", "mysql*", "mongo*", "redis-cli*", "docker *", "kubectl *", "terraform *", "ssh *", "npm publish*"],
     dirs: WORK_DIRS,
     sessions: "own",
+    read: null,
+    net: "any",
     builtin: true,
   },
   backend: {
@@ -57,6 +68,8 @@ export const BUILTIN_ROLES: Record<string, Role> = {
     deny: [...DANGEROUS, "kubectl *", "terraform *", "npm publish*"],
     dirs: WORK_DIRS,
     sessions: "own",
+    read: null,
+    net: "any",
     builtin: true,
   },
   devops: {
@@ -66,6 +79,8 @@ export const BUILTIN_ROLES: Record<string, Role> = {
     deny: DANGEROUS,
     dirs: [...WORK_DIRS, "$HOME"],
     sessions: "all",
+    read: null,
+    net: "any",
     builtin: true,
   },
   qa: {
@@ -75,6 +90,8 @@ export const BUILTIN_ROLES: Record<string, Role> = {
     deny: [...DANGEROUS, "git push*", "npm publish*", "docker push*", "kubectl *", "terraform *"],
     dirs: WORK_DIRS,
     sessions: "own",
+    read: null,
+    net: "any",
     builtin: true,
   },
 };
@@ -90,6 +107,13 @@ const roleFileSchema = z.object({
         deny: z.array(z.string().min(1)).optional(),
         dirs: z.array(z.string().min(1)).optional(),
         sessions: z.enum(["own", "role", "all"]).optional(),
+        read: z.array(z.string().min(1)).optional(),
+        net: z
+          .union([
+            z.enum(["any", "none"]),
+            z.strictObject({ ports: z.array(z.number().int().min(1).max(65535)).min(1, "list at least one port, or say \"none\"") }),
+          ], { error: 'net is "any", "none" or {"ports": [443, ...]}' })
+          .optional(),
       })
       .strict(),
   ),
@@ -107,7 +131,7 @@ function patternProblem(p: string): string | null {
 }
 
 /**
- * Parses a roles file: `{"roles": {"name": {"extends"?, "allow"?, "deny"?, "dirs"?, "sessions"?}}}`.
+ * Parses a roles file: `{"roles": {"name": {"extends"?, "allow"?, "deny"?, "dirs"?, "sessions"?, "read"?, "net"?}}}`.
  * Any mistake is one `invalid` error naming the file and the line.
  */
 export function parseRolesFile(text: string, file: string): Record<string, Role> {
@@ -142,6 +166,8 @@ export function parseRolesFile(text: string, file: string): Record<string, Role>
       deny: [...(base?.deny ?? []), ...(def.deny ?? [])],
       dirs: def.dirs ?? base?.dirs ?? WORK_DIRS,
       sessions: def.sessions ?? base?.sessions ?? "own",
+      read: def.read ?? base?.read ?? null,
+      net: def.net ?? base?.net ?? "any",
       builtin: false,
     };
   }

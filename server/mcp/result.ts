@@ -25,6 +25,8 @@ export const CompactAnalysis = z.strictObject({
   errors_total: z.number(),
   errors_cap: z.number(),
   tests_failed: z.array(z.string()).optional(),
+  /** The session's kernel sandbox refused something the command tried (server/sandbox/denied.ts). */
+  sandbox_denied: z.strictObject({ path: z.string().nullable(), message: z.string() }).optional(),
 });
 
 export const RunResult = z.strictObject({
@@ -51,7 +53,7 @@ const MSG_CHARS = 100;
 function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnalysis> | undefined {
   const errors = a.errors ?? [];
   const failed = a.tests_failed ?? [];
-  if (a.tool === "generic" && errors.length === 0 && failed.length === 0) return undefined;
+  if (a.tool === "generic" && errors.length === 0 && failed.length === 0 && !a.sandbox_denied) return undefined;
   const counts = Object.fromEntries(Object.entries(a.counts ?? {}).filter(([, n]) => n > 0));
   const out: z.infer<typeof CompactAnalysis> = {
     tool: a.tool,
@@ -67,6 +69,7 @@ function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnaly
     errors_cap: ERROR_CAP,
   };
   if (failed.length) out.tests_failed = failed.slice(0, TESTS_CAP);
+  if (a.sandbox_denied) out.sandbox_denied = a.sandbox_denied;
   return out;
 }
 

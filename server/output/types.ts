@@ -39,6 +39,11 @@ export interface Analysis {
   tests_failed: string[];
   entities: Entities;
   suggestions: string[];
+  /**
+   * Set by the session layer (server/sandbox/denied.ts), never by the output analysis: the kernel
+   * sandbox of the session refused something the command tried, with the path when the output names it.
+   */
+  sandbox_denied?: { path: string | null; message: string };
 }
 
 /** What a tool recogniser finds; the analyser fills in the rest. */

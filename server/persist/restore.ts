@@ -1,7 +1,6 @@
 import { isRedactedValue } from "../security/redact.ts";
 import { withoutCodeRunningEnv } from "../security/env-input.ts";
 import { existsSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { and, eq, sql } from "drizzle-orm";
 import { commands } from "../../db/schema/core.ts";
 import { recordAudit } from "../audit/log.ts";
@@ -146,11 +145,9 @@ export async function restoreDocument(
     throw new AppError("conflict", `a session named "${name}" is running; kill it first or restore under another name with --name NEW`);
   }
   const notes: string[] = [];
-  let cwd = doc.session.cwd;
-  if (!isDir(cwd)) {
-    notes.push(`${cwd} no longer exists, started in ${homedir()}`);
-    cwd = homedir();
-  }
+  // gone (a sandboxed session's private TMPDIR ends with it): the manager picks, as for a new
+  // session without a directory ($HOME, or where the role lets it work)
+  const cwdGone = !isDir(doc.session.cwd);
   let shell: string | undefined = doc.session.shell;
   if (!existsSync(shell)) {
     notes.push(`${shell} is not installed here, used the default shell`);
@@ -171,7 +168,7 @@ export async function restoreDocument(
   const id = opts.newName ? undefined : reusableId(rt, doc);
   const session = await rt.sessions.create({
     name,
-    cwd,
+    cwd: cwdGone ? undefined : doc.session.cwd,
     shell,
     env,
     cols: doc.session.cols,
@@ -182,6 +179,8 @@ export async function restoreDocument(
     seed,
   });
   const info = session.info();
+  const cwd = cwdGone ? info.cwd : doc.session.cwd;
+  if (cwdGone) notes.push(`${doc.session.cwd} no longer exists, started in ${cwd}`);
   carryHistory(rt, doc, info.id);
   // No snapshot here: the snapshot restored from stays the newest of this name until the
   // persistence hooks take one (within a second of "session:created"), so a crash in between

@@ -1,8 +1,6 @@
 import { constants } from "node:os";
-import type { Pty, PtySpawnOptions } from "./types.ts";
+import { ECHO, ICANON, type Pty, type PtySpawnOptions } from "./types.ts";
 import { killProcessGroup } from "./process-group.ts";
-
-const ECHO = 0o10; // termios c_lflag ECHO on Linux
 
 /** PTY through Bun.spawn's `terminal` option (works inside the compiled binary). */
 export function spawnBunTerminal(opts: PtySpawnOptions): Pty {
@@ -28,9 +26,10 @@ export function spawnBunTerminal(opts: PtySpawnOptions): Pty {
     resize(cols, rows) {
       terminal.resize(cols, rows);
     },
-    echoEnabled() {
+    inputMode() {
       try {
-        return (terminal.localFlags & ECHO) !== 0;
+        const flags = terminal.localFlags;
+        return { echo: (flags & ECHO) !== 0, canonical: (flags & ICANON) !== 0 };
       } catch {
         return undefined;
       }

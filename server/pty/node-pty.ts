@@ -1,4 +1,6 @@
-import type { Pty, PtySpawnOptions } from "./types.ts";
+import { spawnSync } from "node:child_process";
+import { readlinkSync } from "node:fs";
+import { ECHO, ICANON, type InputMode, type Pty, type PtySpawnOptions } from "./types.ts";
 import { killProcessGroup } from "./process-group.ts";
 
 /** PTY through node-pty, for runtimes without Bun.Terminal (Node, Deno). Not usable in the compiled binary. */
@@ -28,12 +30,25 @@ export async function spawnNodePty(opts: PtySpawnOptions): Promise<Pty> {
     resize(cols, rows) {
       child.resize(cols, rows);
     },
-    echoEnabled() {
-      return undefined;
+    inputMode() {
+      return terminalMode(child.pid);
     },
     kill(signal = "SIGHUP") {
       killProcessGroup(child.pid, signal);
     },
     exited,
   };
+}
+
+/** The input mode of the terminal a process reads, through `stty -g` (node-pty does not expose termios). */
+function terminalMode(pid: number): InputMode | undefined {
+  try {
+    const tty = readlinkSync(`/proc/${pid}/fd/0`);
+    const r = spawnSync("stty", ["-F", tty, "-g"], { encoding: "utf8", timeout: 2000 });
+    const lflag = parseInt(r.stdout.split(":")[3] ?? "", 16);
+    if (r.status !== 0 || Number.isNaN(lflag)) return undefined;
+    return { echo: (lflag & ECHO) !== 0, canonical: (lflag & ICANON) !== 0 };
+  } catch {
+    return undefined;
+  }
 }

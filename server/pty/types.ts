@@ -7,11 +7,24 @@ export interface Pty {
   resize(cols: number, rows: number): void;
   /** Sends a signal to the child's whole process group (the shell and what it runs). */
   kill(signal?: NodeJS.Signals): void;
-  /** Whether the terminal echoes input now (false at a password prompt); undefined when unknown. */
-  echoEnabled(): boolean | undefined;
+  /**
+   * The terminal's input mode now: whether it echoes what is typed (not at a password prompt) and
+   * whether it hands the program whole lines (canonical) or raw keys (editors, REPLs, readline,
+   * which echo by themselves). Undefined when it cannot be known.
+   */
+  inputMode(): InputMode | undefined;
   /** Resolves with the exit status once the child has exited (128+n for a signal). */
   readonly exited: Promise<number>;
 }
+
+export interface InputMode {
+  echo: boolean;
+  canonical: boolean;
+}
+
+/** termios c_lflag bits (Linux). */
+export const ECHO = 0o10;
+export const ICANON = 0o2;
 
 export interface PtySpawnOptions {
   argv: string[];

@@ -36,6 +36,10 @@ const SessionInfo = z.looseObject({
   id: z.string(), name: z.string(), pid: z.number(), cwd: z.string(), shell: z.string(), status: z.string(),
   activity: z.enum(["idle", "busy"]), cols: z.number(), rows: z.number(), created_at: z.string(), commands: z.number(),
   owner_agent: z.string().nullable(), role: z.string().nullable(),
+  sandbox: z.union([
+    z.looseObject({ kind: z.literal("landlock"), abi: z.number(), write: z.array(z.string()), tmpdir: z.string() }),
+    z.object({ kind: z.literal("none"), why: z.string() }),
+  ]).describe("the kernel sandbox the shell runs in (role sessions), or why there is none"),
 });
 const ExecResult = z.looseObject({
   session: z.string(), command_id: z.number().nullable(), command: z.string(), exit_code: z.number().nullable(),

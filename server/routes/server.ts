@@ -5,6 +5,7 @@ import { z } from "zod";
 import { jsonBody } from "./validate.ts";
 import { limitSupport } from "../security/limits.ts";
 import { allow } from "./access.ts";
+import { sandboxSupport } from "../sandbox/support.ts";
 
 /** Server-level routes: status and shutdown. */
 export function serverRoutes(rt: Runtime) {
@@ -22,6 +23,8 @@ export function serverRoutes(rt: Runtime) {
       url: `http://127.0.0.1:${rt.port}/`,
       // What per-session resource limits this machine can enforce, in one sentence.
       limits: limitSupport().statement,
+      // The kernel sandbox role sessions get here: {"kind":"landlock","abi":N} or {"kind":"none","why":...}.
+      sandbox: sandboxSupport(),
     });
   });
   app.post("/server/shutdown", allow({ scope: "admin" }), async (c) => {

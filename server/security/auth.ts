@@ -42,13 +42,18 @@ export function tokenFrom(req: Request): string | undefined {
 }
 
 /**
- * Decides who a request comes from. The Unix socket is the owner's alone (mode 0600), so it needs no
- * token; TCP needs the owner token or a scoped API token, unless the server runs with --no-token.
+ * Decides who a request comes from. TCP and the Unix socket both need the owner token or a scoped
+ * API token (unless the server runs with --no-token): the socket is the owner's alone (0600), but a
+ * role session's sandboxed shell runs as the owner too and could connect to it; what it cannot do
+ * is read the token file in the data directory, which its sandbox hides. Clients read that file.
  */
 export function authenticate(rt: Runtime, req: Request, transport: Transport): Caller {
   const agent = req.headers.get("x-ai-session-agent") ?? undefined;
-  if (transport !== "tcp" || rt.noToken) return ownerCaller(agent);
+  if (transport === "internal" || rt.noToken) return ownerCaller(agent);
   const token = tokenFrom(req);
+  if (!token && transport === "unix") {
+    throw new AppError("unauthorized", `a request on the Unix socket needs the owner token too (clients read it from ${rt.paths.token}; a sandboxed session cannot)`);
+  }
   if (!token) throw new AppError("unauthorized", "this request needs a token (the URL printed by `ai-session serve` has one)");
   if (sameSecret(token, rt.ownerToken)) return ownerCaller(agent);
   for (const resolve of tokenResolvers) {

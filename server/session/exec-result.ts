@@ -6,6 +6,8 @@ import type { Analysis } from "../output/types.ts";
 import { CLI_EXPAND_HINT } from "../work/jobs.ts";
 import { INLINE_BELOW, runJob } from "../work/pool.ts";
 import type { ExecOutcome } from "./command-tracker.ts";
+import { sandboxDenial } from "../sandbox/denied.ts";
+import type { SandboxStatement } from "../sandbox/plan.ts";
 import { recordCommandTokens } from "./store.ts";
 
 const RAW_EXACT_CHARS = 1 << 20;
@@ -50,7 +52,7 @@ export async function buildExecResult(
   db: Db,
   sessionName: string,
   outcome: ExecOutcome,
-  opts: { mode: OutputMode; cols: number; cwd: string; record?: boolean; expandHint?: string },
+  opts: { mode: OutputMode; cols: number; cwd: string; record?: boolean; expandHint?: string; sandbox?: SandboxStatement },
 ): Promise<ExecResult> {
   const id = outcome.record.id;
   const raw = outcome.raw;
@@ -84,6 +86,8 @@ export async function buildExecResult(
     };
     if (record && !deferred) recordCommandTokens(db, id, { tool, raw: t.raw, compacted: t.compacted });
   } else if (record) recordCommandTokens(db, id, { tool, raw: t.raw, compacted: t.compacted });
+  // the kernel's refusals are read from what the command printed (a large output: its first 1 MB)
+  const denied = sandboxDenial(decodeBytes(raw.length > RAW_EXACT_CHARS ? raw.subarray(0, RAW_EXACT_CHARS) : raw), opts.cwd, opts.sandbox);
   return {
     session: sessionName,
     command_id: id,
@@ -95,7 +99,7 @@ export async function buildExecResult(
     raw_bytes: raw.length,
     truncated: outcome.truncated,
     tokens: { raw: t.raw, compacted: t.compacted, saved_pct: t.saved_pct, ...(t.estimated ? { estimated: true } : {}) },
-    analysis: done.analysis,
+    analysis: denied ? { ...done.analysis, sandbox_denied: denied } : done.analysis,
     completion: outcome.completion,
     cwd: opts.cwd,
     ...(outcome.prompt !== undefined ? { prompt: outcome.prompt } : {}),

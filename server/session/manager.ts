@@ -1,4 +1,4 @@
-import { accessSync, constants, readdirSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Db } from "../../db/client.ts";
@@ -6,6 +6,12 @@ import { AppError, notFound } from "../errors.ts";
 import type { Paths } from "../paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Session, type SessionInfo } from "./session.ts";
+import { memoryStateDir } from "./shell-integration.ts";
+import { planSandbox, type SandboxPlan, type SandboxStanding } from "../sandbox/plan.ts";
+import { sandboxSupport } from "../sandbox/support.ts";
+import { LAUNCH_FAILED } from "../sandbox/spec.ts";
+import { decodeBytes } from "../output/render.ts";
+import { lastLine } from "./input-wait.ts";
 import { insertSession, sessionRowsByName, updateSession } from "./store.ts";
 import { refuseCodeRunningEnv } from "../security/env-input.ts";
 
@@ -35,10 +41,23 @@ export interface SessionAction {
   command?: string;
   cwd?: string;
   role?: string;
+  /** A new session's private TMPDIR, when the kernel sandbox will hold it: the role's $TMPDIR. */
+  tmp?: string;
+  /** Keys typed at the shell's prompt whose effect on the command line cannot be known (Up, Tab...). */
+  opaqueKeys?: string[];
 }
+
+/** Picks the directory of a session made without one; `tmp` stands for $TMPDIR when it is the session's own. */
+export type DirPicker = (who: { agent?: string; role?: string; tmp?: string }) => string | undefined;
 
 /** Refuses an action by throwing AppError("denied", ...). */
 export type Guard = (action: SessionAction) => void;
+
+/**
+ * Whom a new session's shell is held to (server/bus: the agent's role and workspace, the session's
+ * role), and paths besides the data directory it must not reach (a roles file). None: not a role session.
+ */
+export type SandboxStandings = (q: { agent?: string; role?: string; cwd: string }) => { standings: SandboxStanding[]; hidden: string[] };
 
 export const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const DEFAULT_COLS = 200;
@@ -62,7 +81,8 @@ export class SessionManager {
   private byName = new Map<string, Session>();
   private byIdMap = new Map<string, Session>();
   private guards: Guard[] = [];
-  private pickDir?: (who: { agent?: string; role?: string }) => string | undefined;
+  private pickDir?: DirPicker;
+  private standings?: SandboxStandings;
   private pending = new Set<string>();
 
   constructor(
@@ -76,12 +96,45 @@ export class SessionManager {
   }
 
   /** Who picks the directory of a session created without one (the policy: a role's own place). */
-  setDefaultDir(pick: (who: { agent?: string; role?: string }) => string | undefined): void {
+  setDefaultDir(pick: DirPicker): void {
     this.pickDir = pick;
+  }
+
+  /** Whether a new session will run in the kernel sandbox: it is held to a role, and the machine has Landlock. */
+  private willSandbox(who: { agent?: string; role?: string }): boolean {
+    return !!this.standings?.({ ...who, cwd: process.cwd() }).standings.length && sandboxSupport().kind === "landlock";
   }
 
   addGuard(g: Guard): void {
     this.guards.push(g);
+  }
+
+  setSandboxStandings(fn: SandboxStandings): void {
+    this.standings = fn;
+  }
+
+  /**
+   * The kernel sandbox of a new session: none for a session made without a role or agent (a plain
+   * user), none with the reason where the machine has no Landlock, else stacked rulesets, one per
+   * standing, that keep the data directory out of reach.
+   */
+  private sandboxFor(q: { agent?: string; role?: string; cwd: string; dir: string; shell: string; home: string }): SandboxPlan {
+    const who = this.standings?.(q);
+    if (!who?.standings.length) {
+      return { statement: { kind: "none", why: "a session made without a role or agent is not sandboxed (create --role ROLE or --agent NAME sandboxes it)" } };
+    }
+    const support = sandboxSupport();
+    if (support.kind === "none") return { statement: support };
+    return planSandbox({
+      abi: support.abi,
+      standings: who.standings,
+      sessionDir: q.dir,
+      tmpdir: join(q.dir, "tmp"),
+      home: q.home,
+      // the data directory, and the other sessions' state files in memory
+      hidden: [this.paths.home, ...(memoryStateDir() ? [memoryStateDir()!] : []), ...who.hidden],
+      shell: q.shell,
+    });
   }
 
   /** Runs every guard; the first refusal wins. Adapters call this before acting for an agent. */
@@ -95,7 +148,14 @@ export class SessionManager {
     if (this.byName.has(name) || this.pending.has(name)) {
       throw new AppError("conflict", `a session named "${name}" already exists (pick another name, or ai-session kill ${name})`);
     }
-    const cwd = resolve(opts.cwd ?? this.pickDir?.({ agent: opts.agent, role: opts.role }) ?? process.env.HOME ?? homedir());
+    const id = opts.id ?? crypto.randomUUID();
+    const dir = join(this.paths.shellDir, id);
+    const who = { agent: opts.agent, role: opts.role };
+    // under the sandbox the role's $TMPDIR is the session's own (the machine's is out of reach)
+    const privateTmp = this.willSandbox(who) ? join(dir, "tmp") : undefined;
+    // made without a directory: where the policy says its role may work, made now if that is its TMPDIR
+    const cwd = resolve(opts.cwd ?? this.pickDir?.({ ...who, tmp: privateTmp }) ?? process.env.HOME ?? homedir());
+    if (cwd === privateTmp) mkdirSync(privateTmp, { recursive: true, mode: 0o700 });
     checkDirectory(cwd);
     const shell = opts.shell ?? process.env.SHELL ?? "/bin/bash";
     checkShell(shell);
@@ -106,17 +166,17 @@ export class SessionManager {
     }
     // environment is input too: under a role it may not make the shell run code by itself
     if (opts.role || opts.agent) refuseCodeRunningEnv(opts.env, opts.role ? `the role "${opts.role}"` : `agent "${opts.agent}"`);
-    this.check({ kind: "create", agent: opts.agent, cwd, role: opts.role });
-    const id = opts.id ?? crypto.randomUUID();
+    this.check({ kind: "create", agent: opts.agent, cwd, role: opts.role, tmp: privateTmp });
     const env = { ...cleanEnv(process.env), ...SESSION_ENV, ...(opts.env ?? {}), AI_SESSION_SESSION: name };
     const createdAt = Date.now();
     this.pending.add(name);
     try {
+      const sandbox = this.sandboxFor({ agent: opts.agent, role: opts.role, cwd, dir, shell, home: homedir() }); // $HOME as the policy reads it
       insertOrReviveRow(this.db, { id, name, shell, cwd, env: opts.env ?? {}, cols, rows, status: "running", ownerAgent: opts.agent, role: opts.role, shared: opts.shared ?? false, createdAt });
       const session = await Session.start(
         {
           id, name, shell, cwd, env, cols, rows, agent: opts.agent, role: opts.role, shared: opts.shared, createdAt,
-          seed: opts.seed, scrollbackBytes: SCROLLBACK_BYTES, dir: join(this.paths.shellDir, id), wrapArgv: opts.wrapArgv,
+          seed: opts.seed, scrollbackBytes: SCROLLBACK_BYTES, dir, wrapArgv: opts.wrapArgv, sandbox,
         },
         this.db,
         this.events,
@@ -125,6 +185,11 @@ export class SessionManager {
         throw err;
       });
       if (!session.alive) {
+        if (sandbox.layers && session.exitCode === LAUNCH_FAILED) {
+          // the launcher's own sentence: the sandbox could not be built, so no shell was started
+          const said = lastLine(decodeBytes(session.scrollback.read(0).data));
+          throw new AppError("unavailable", said.replace(/^ai-session: /, "") || "the sandbox could not be set up; the shell was not started");
+        }
         throw new AppError("invalid", `the shell ${shell} exited at once (exit ${session.exitCode ?? "?"}); pick a shell that stays up`);
       }
       updateSession(this.db, id, { pid: session.pid });

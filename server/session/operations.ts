@@ -6,6 +6,7 @@ import type { SessionManager, CreateOptions } from "./manager.ts";
 import type { Session, SessionInfo } from "./session.ts";
 import { commandById, commandOutput, commandsOf, type CommandRow } from "./store.ts";
 import { committed, type Db } from "../../db/client.ts";
+import type { SandboxStatement } from "../sandbox/plan.ts";
 
 /**
  * The session verbs, written once. REST routes, MCP tools and the CLI (through REST) all call these,
@@ -24,10 +25,10 @@ export async function createSession(ops: Ops, caller: Caller, opts: CreateOption
   return s.info();
 }
 
-function sessionFor(ops: Ops, caller: Caller, name: string, kind: "exec" | "send" | "kill" | "read" | "attach", command?: string) {
+function sessionFor(ops: Ops, caller: Caller, name: string, kind: "exec" | "send" | "kill" | "read" | "attach", command?: string, opaqueKeys?: string[]) {
   const s = ops.sessions.get(name);
   const info = s.info(); // reads the shell's directory once, for the policy check too
-  ops.sessions.check({ kind, agent: caller.agent, role: caller.role, session: info, command, cwd: info.cwd });
+  ops.sessions.check({ kind, agent: caller.agent, role: caller.role, session: info, command, cwd: info.cwd, opaqueKeys });
   return s;
 }
 
@@ -40,7 +41,9 @@ export async function execCommand(
   const s = sessionFor(ops, caller, name, "exec", req.command);
   const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
   const outcome = await s.commands.exec(req.command, { timeoutMs, agent: caller.agent });
-  const result = await buildExecResult(ops.db, s.name, outcome, { mode: req.mode ?? "compact", cols: s.config.cols, cwd: s.cwd(), expandHint: req.expand_hint });
+  const result = await buildExecResult(ops.db, s.name, outcome, {
+    mode: req.mode ?? "compact", cols: s.config.cols, cwd: s.cwd(), expandHint: req.expand_hint, sandbox: s.config.sandbox.statement,
+  });
   // The result is given only once the command's row is committed: a crash after the answer loses nothing.
   await committed(ops.db);
   return result;
@@ -61,11 +64,12 @@ export async function waitFor(
   if (req.pattern !== undefined) return waitForPattern(ops, s, req.pattern, timeoutMs, mode, signal, hint);
   const outcome = await s.commands.waitCommand(req.command_id, timeoutMs);
   const id = outcome?.fromHistory ? outcome.record.id : req.command_id;
-  if (outcome && !outcome.fromHistory) return buildExecResult(ops.db, s.name, outcome, { mode, cols: s.config.cols, cwd: s.cwd(), expandHint: hint });
+  const sandbox = s.config.sandbox.statement;
+  if (outcome && !outcome.fromHistory) return buildExecResult(ops.db, s.name, outcome, { mode, cols: s.config.cols, cwd: s.cwd(), expandHint: hint, sandbox });
   if (id !== undefined) {
     const row = commandById(ops.db, s.id, id);
     if (!row) throw new AppError("not_found", `session "${name}" has no command ${id} (ai-session history ${name})`);
-    return resultFromRow(ops, s.name, row, mode, s.config.cols, hint);
+    return resultFromRow(ops, s.name, row, mode, s.config.cols, hint, sandbox);
   }
   throw new AppError("not_found", `session "${name}" has run no command yet (use --for REGEX to wait for output)`);
 }
@@ -120,7 +124,9 @@ async function waitForPattern(ops: Ops, s: Session, pattern: string, timeoutMs: 
   return { ...result, command_id: running?.id ?? null, ...(matched !== undefined ? { matched } : {}) };
 }
 
-export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mode: OutputMode, cols: number, expandHint?: string): Promise<ExecResult> {
+export function resultFromRow(
+  ops: Ops, sessionName: string, row: CommandRow, mode: OutputMode, cols: number, expandHint?: string, sandbox?: SandboxStatement,
+): Promise<ExecResult> {
   const raw = commandOutput(row) ?? new Uint8Array(0);
   return buildExecResult(
     ops.db,
@@ -137,7 +143,7 @@ export function resultFromRow(ops: Ops, sessionName: string, row: CommandRow, mo
       completion: { method: (row.completionMethod ?? "shell_integration") as never, confidence: (row.completionConfidence ?? "high") as never },
     },
     // Reading a stored command back does not rewrite its recorded token counts.
-    { mode, cols, cwd: row.cwd, record: false, expandHint },
+    { mode, cols, cwd: row.cwd, record: false, expandHint, sandbox },
   );
 }
 
@@ -178,14 +184,14 @@ function storedCommand(ops: Ops, caller: Caller, name: string, commandId: number
   guardRead(ops, caller, name);
   const row = commandById(ops.db, ops.sessions.idOf(name), commandId);
   if (!row) throw new AppError("not_found", `session "${name}" has no command ${commandId} (ai-session history ${name})`);
-  const cols = ops.sessions.has(name) ? ops.sessions.get(name).config.cols : 200;
-  return { row, cols };
+  const live = ops.sessions.has(name) ? ops.sessions.get(name) : undefined;
+  return { row, cols: live?.config.cols ?? 200, sandbox: live?.id === row.sessionId ? live.config.sandbox.statement : undefined };
 }
 
 /** A stored command: its result as exec gave it (compacted or lossless) and its raw output. */
 export async function commandDetail(ops: Ops, caller: Caller, name: string, commandId: number, mode: OutputMode) {
-  const { row, cols } = storedCommand(ops, caller, name, commandId);
-  const result = await resultFromRow(ops, name, row, mode, cols);
+  const { row, cols, sandbox } = storedCommand(ops, caller, name, commandId);
+  const result = await resultFromRow(ops, name, row, mode, cols, undefined, sandbox);
   const bytes = commandOutput(row);
   return { ...result, raw_output: bytes ? decodeBytes(bytes) : null };
 }
@@ -208,7 +214,9 @@ export async function sendInput(
   name: string,
   req: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean },
 ): Promise<{ session: string; bytes: number }> {
-  const s = sessionFor(ops, caller, name, "send", req.secret ? undefined : req.text);
+  // Typed at the shell's prompt, text and keys make a command line, judged whole like exec's.
+  const typed = ops.sessions.get(name).typedCommand(req);
+  const s = sessionFor(ops, caller, name, "send", typed.command, typed.opaque);
   const r = await s.send(req);
   ops.sessions.events.emit("input", s.id, { bytes: r.bytes, secret: req.secret ?? false, agent: caller.agent });
   return { session: s.name, bytes: r.bytes };

@@ -1,7 +1,8 @@
-import { readlinkSync, rmSync } from "node:fs";
+import { mkdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { AppError } from "../errors.ts";
 import { spawnPty, type Pty } from "../pty/index.ts";
-import { descendantsOf, isAlive } from "../pty/process-group.ts";
+import { descendantsOf, isAlive, procStat } from "../pty/process-group.ts";
 import { containArgv, endSessionProcesses, SESSION_MARK, sessionProcesses } from "./containment.ts";
 import { pidsIn } from "../security/limits.ts";
 import { MarkerFilter, type Mark } from "./marker-filter.ts";
@@ -10,10 +11,13 @@ import { Screen } from "./screen.ts";
 import { prepareShell, removeStateFile, type ShellKind } from "./shell-integration.ts";
 import { CommandTracker } from "./command-tracker.ts";
 import { keyBytes } from "./keys.ts";
+import { typeInto } from "./typed-line.ts";
 import { readShellEnv, scrubShellEnv } from "./shell-env.ts";
 import type { SessionEvents } from "./events.ts";
 import type { Db } from "../../db/client.ts";
 import { commandCount, updateSession } from "./store.ts";
+import type { SandboxPlan, SandboxStatement } from "../sandbox/plan.ts";
+import { launcherStart } from "../sandbox/launch.ts";
 
 export interface SessionConfig {
   id: string;
@@ -34,6 +38,8 @@ export interface SessionConfig {
   dir: string;
   /** Wraps the shell's argv (resource limits), if set; given the session's id. */
   wrapArgv?: (argv: string[], sessionId: string) => string[];
+  /** The kernel sandbox the shell starts in (role sessions), or why there is none. */
+  sandbox: SandboxPlan;
 }
 
 export type SessionStatus = "starting" | "running" | "exited" | "killed";
@@ -56,6 +62,7 @@ export interface SessionInfo {
   shared: boolean;
   backend: string;
   integration: ShellKind;
+  sandbox: SandboxStatement;
 }
 
 const QUIET_READY_MS = 150;
@@ -80,6 +87,8 @@ export class Session {
   private cwdSeen: string | null = null;
   /** The shell runs in a cgroup of its own (containment.ts). */
   private contained = false;
+  /** Typed at the shell's prompt since it last showed one and not yet submitted (see typed-line.ts). */
+  private typedLine = "";
   kind: ShellKind = "other";
   /** Commands recorded for this session id (restored sessions keep theirs), kept without a query per call. */
   commandTotal = 0;
@@ -117,15 +126,18 @@ export class Session {
     this.commandTotal = commandCount(this.db, c.id);
     // A restored or imported scrollback comes first; the first plain `read` shows it too.
     if (c.seed?.length) this.ingestFiltered(c.seed);
-    const launch = prepareShell(c.shell, c.dir, this.nonce, c.id);
+    const launch = prepareShell(c.shell, c.dir, this.nonce, c.id, !c.sandbox.layers);
     this.kind = launch.kind;
     this.stateFile = launch.stateFile;
-    const contained = containArgv(c.wrapArgv ? c.wrapArgv(launch.argv, c.id) : launch.argv, c.id);
+    const env = { ...c.env, ...launch.env, [SESSION_MARK]: c.id, AI_SESSION_NONCE: this.nonce };
+    const start = this.sandboxed(launch.argv, env);
+    // the cgroup is joined first, outside the sandbox (which may not write to cgroup.procs)
+    const contained = containArgv(c.wrapArgv ? c.wrapArgv(start.argv, c.id) : start.argv, c.id);
     this.contained = contained.contained;
     this.pty = await spawnPty({
       argv: contained.argv,
-      cwd: c.cwd,
-      env: { ...c.env, ...launch.env, [SESSION_MARK]: c.id, AI_SESSION_NONCE: this.nonce },
+      cwd: start.cwd,
+      env: start.env,
       cols: c.cols,
       rows: c.rows,
       onData: (bytes) => this.onData(bytes),
@@ -138,6 +150,22 @@ export class Session {
       throw new AppError("timeout", `the shell ${c.shell} did not show a prompt within 10 s`);
     }
     if (this.status === "starting") this.status = "running";
+  }
+
+  /**
+   * How the shell is started: directly, or (for a role session with a kernel sandbox) through the
+   * launcher, which starts with a bare environment in the session's own directory and execs the
+   * shell in its cwd and environment once the sandbox holds. The shell's private TMPDIR and its
+   * env file exist before, so the rules that grant them have something to point at.
+   */
+  private sandboxed(argv: string[], env: Record<string, string>): { argv: string[]; env: Record<string, string>; cwd: string } {
+    const c = this.config;
+    const plan = c.sandbox;
+    if (!plan.layers || plan.abi === undefined || !plan.tmpdir) return { argv, env, cwd: c.cwd };
+    mkdirSync(plan.tmpdir, { recursive: true, mode: 0o700 });
+    writeFileSync(this.stateFile, "", { mode: 0o600, flag: "a" });
+    const spec = { abi: plan.abi, layers: plan.layers, cwd: c.cwd, env: { ...env, TMPDIR: plan.tmpdir } };
+    return { ...launcherStart(join(c.dir, "sandbox.json"), spec, argv), cwd: c.dir };
   }
 
   private async readyWhenQuiet(): Promise<void> {
@@ -180,6 +208,7 @@ export class Session {
     if (m.kind === "A" || m.kind === "D") this.readyResolve();
     // the shell has just written its environment file: its secrets go before anyone reads it
     if (m.kind === "D" && (this.kind === "bash" || this.kind === "zsh")) scrubShellEnv(this.stateFile);
+    if (m.kind === "A" || m.kind === "C") this.typedLine = "";
     this.commands.onMark(m);
   }
 
@@ -262,6 +291,7 @@ export class Session {
       shared: this.config.shared ?? false,
       backend: this.pty?.backend ?? "none",
       integration: this.kind,
+      sandbox: this.config.sandbox.statement,
     };
   }
 
@@ -273,6 +303,45 @@ export class Session {
   }
 
   /**
+   * Whether the shell itself reads the terminal now (at its prompt), so that what is typed is a
+   * command line. Bash and zsh mark each command they run; for other shells, the shell's own
+   * process group holds the terminal (a builtin such as `read` counts as the prompt there).
+   */
+  shellReadsInput(): boolean {
+    if (this.kind === "bash" || this.kind === "zsh") return !this.commands.busy;
+    const st = procStat(this.pid);
+    return !st || st.tpgid === st.pgrp;
+  }
+
+  /**
+   * What the policy judges before a send: at the shell's prompt, the command line the input makes
+   * with what was typed before it (and the keys whose effect cannot be known); to a program that
+   * reads the terminal, the text alone; for a secret, nothing (it is never a command: see send).
+   */
+  typedCommand(input: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }): { command?: string; opaque: string[] } {
+    if (input.secret) return { opaque: [] };
+    if (!this.shellReadsInput()) return { command: input.text, opaque: [] };
+    const t = typeInto(this.typedLine, input);
+    return { command: t.check || undefined, opaque: t.opaque };
+  }
+
+  /**
+   * A secret is typed only into a password prompt: a program other than the shell's prompt reads
+   * the terminal, which neither echoes (ECHO off) nor hands over raw keys (ICANON on; raw-mode
+   * programs such as REPLs echo by themselves). Anything else would show it, store it in the
+   * scrollback, or run it as a command.
+   */
+  private assertPasswordPrompt(): void {
+    const why = (what: string) =>
+      new AppError("denied", `session "${this.name}" ${what}; a secret is typed only at a prompt that hides input (a password prompt), so nothing was typed`);
+    if (this.shellReadsInput()) throw why("is at the shell's own prompt, where a secret would be typed as a command and kept in its history");
+    const mode = this.pty.inputMode();
+    if (!mode) throw why("has a terminal whose input mode cannot be read");
+    if (mode.echo) throw why("echoes what is typed right now, so a secret would be shown and stored");
+    if (!mode.canonical) throw why("runs a program that reads raw keys (an editor or a REPL) and may show them itself");
+  }
+
+  /**
    * Types into the session. Long or multi-line text goes as one bracketed paste (when the program
    * asked for that mode), in chunks, and Enter is pressed only after the text was echoed.
    */
@@ -281,14 +350,10 @@ export class Session {
     // Every key name is checked before anything is typed: a bad name types nothing.
     const keys = (opts.keys ?? []).map(keyBytes);
     this.cwdSeen = null;
+    if (opts.secret) this.assertPasswordPrompt();
+    else if (this.shellReadsInput()) this.typedLine = typeInto(this.typedLine, opts).rest;
     let bytes = 0;
     if (opts.text !== undefined && opts.text !== "") {
-      if (opts.secret && this.pty.echoEnabled() === true) {
-        throw new AppError(
-          "denied",
-          `session "${this.name}" echoes what is typed right now, so a secret would be shown and stored; send it only at a prompt that hides input (a password prompt)`,
-        );
-      }
       const before = this.scrollback.end;
       const paste = !opts.secret && this.bracketedPaste && (opts.text.includes("\n") || opts.text.length > 256);
       const body = paste ? `\x1b[200~${opts.text}\x1b[201~` : opts.text;

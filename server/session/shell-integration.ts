@@ -46,7 +46,7 @@ let memoryDir: string | null | undefined;
  * file system work per command (0.15 ms in memory): under load, a large part of what a prompt
  * costs. Else (no /dev/shm, or not ours) the session's own directory.
  */
-function stateDir(): string | null {
+export function memoryStateDir(): string | null {
   if (memoryDir !== undefined) return memoryDir;
   memoryDir = null;
   const dir = `/dev/shm/ai-session-${process.getuid?.() ?? "user"}`;
@@ -60,9 +60,12 @@ function stateDir(): string | null {
   return memoryDir;
 }
 
-/** The file a session's shell writes its exported environment to. */
-export function stateFileOf(sessionId: string, sessionDir: string): string {
-  const dir = stateDir();
+/**
+ * The file a session's shell writes its exported environment to. A sandboxed shell keeps its own in
+ * the session's directory (`inMemory` false): the shared one in /dev/shm is out of its reach.
+ */
+export function stateFileOf(sessionId: string, sessionDir: string, inMemory = true): string {
+  const dir = inMemory ? memoryStateDir() : null;
   return dir ? join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, "_")}.env`) : join(sessionDir, "env");
 }
 
@@ -72,11 +75,11 @@ export function removeStateFile(sessionId: string, sessionDir: string): void {
 }
 
 /** Writes the rc files for one session and returns how to start its shell. */
-export function prepareShell(shell: string, sessionDir: string, nonce: string, sessionId: string): ShellLaunch {
+export function prepareShell(shell: string, sessionDir: string, nonce: string, sessionId: string, inMemory = true): ShellLaunch {
   mkdirSync(sessionDir, { recursive: true, mode: 0o700 });
   chmodSync(sessionDir, 0o700);
   const kind = shellKindOf(shell);
-  const stateFile = stateFileOf(sessionId, sessionDir);
+  const stateFile = stateFileOf(sessionId, sessionDir, inMemory);
   if (kind === "bash" || kind === "zsh") {
     // the shells that write it: its mode is kept by every `export -p > file` that follows
     closeSync(openSync(stateFile, "w", 0o600));

@@ -145,6 +145,16 @@ describe("policy guard", () => {
     expect(x.message).toContain("rule dirs");
     expect(() => guard({ kind: "create", role: "qa", cwd: "/tmp/qa-work" })).not.toThrow();
   });
+
+  test("under the kernel sandbox $TMPDIR is the session's own, wherever the data directory is: created, entered and worked in", () => {
+    const { guard } = setup();
+    const own = "/home/u/.local/share/ai-session/shell/abc/tmp"; // not under the machine's /tmp
+    expect(refusal(() => guard({ kind: "create", role: "qa", cwd: own })).message).toContain("rule dirs");
+    expect(() => guard({ kind: "create", role: "qa", cwd: own, tmp: own })).not.toThrow();
+    const session = { name: "s", cwd: own, role: "qa", sandbox: { kind: "landlock", tmpdir: own } };
+    expect(() => guard({ kind: "exec", role: "qa", session, command: "touch f && ls" })).not.toThrow();
+    expect(refusal(() => guard({ kind: "exec", role: "qa", session, command: "touch /tmp/f" })).message).toContain("rule dirs");
+  });
 });
 
 describe("where a session starts when no directory is named", () => {
@@ -166,6 +176,16 @@ describe("where a session starts when no directory is named", () => {
     expect(pick({ agent: "ops" })).toBeUndefined(); // devops may work in $HOME
     expect(pick({})).toBeUndefined();
     expect(pick({ agent: "ghost" })).toBeUndefined(); // the guard names the way out for unknown agents
+  });
+
+  test("a sandboxed session's own TMPDIR stands for $TMPDIR: picked before it exists (the manager makes it)", () => {
+    const { db, home } = freshHome();
+    const agents = new AgentRegistry(db, new RoleBook(home));
+    agents.register({ name: "bare", role: "backend" });
+    const own = join(home, "shell", "not-made-yet", "tmp");
+    const pick = defaultWorkDir(agents, "/home/u", tmpdir());
+    expect(pick({ agent: "bare", tmp: own })).toBe(own);
+    expect(pick({ agent: "bare" })).toBe(tmpdir());
   });
 });
 

@@ -11,7 +11,8 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
   const r = await fetch(`http://localhost${path}`, {
     method,
     unix: socket,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    // the socket wants the owner token, as the CLI sends it
+    headers: { authorization: `Bearer ${server.rt.ownerToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   } as RequestInit);
   return { status: r.status, json: (await r.json()) as T };

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnPty } from "../../server/pty/index.ts";
+import { bundleForNode } from "./node-bundle.ts";
 
 // Both PTY backends behind one interface: Bun.Terminal (the binary, Bun) and node-pty, which is
 // for runtimes without Bun.Terminal. node-pty does not work under Bun itself (no data, the child
@@ -56,18 +57,7 @@ for (const backend of ["bun-terminal"] as const) {
 
 describe("pty backend node-pty, under Node", () => {
   test("output, input, resize, exit status and a signal to the group", async () => {
-    // inside node_modules/.cache, so that node finds the node-pty package from there
-    const cache = resolve(import.meta.dir, "../../node_modules/.cache");
-    mkdirSync(cache, { recursive: true });
-    const dir = mkdtempSync(join(cache, "ais-nodepty-"));
-    const built = await Bun.build({
-      entrypoints: [resolve(import.meta.dir, "../../server/pty/node-pty.ts")],
-      target: "node",
-      format: "cjs",
-      external: ["node-pty"],
-    });
-    expect(built.success).toBe(true);
-    writeFileSync(join(dir, "backend.cjs"), await built.outputs[0]!.text());
+    const { dir } = await bundleForNode(resolve(import.meta.dir, "../../server/pty/node-pty.ts"), "backend.cjs", "ais-nodepty-");
     writeFileSync(
       join(dir, "drive.cjs"),
       `const { spawnNodePty } = require("./backend.cjs");

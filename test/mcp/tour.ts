@@ -52,7 +52,8 @@ export async function tourEveryTool(client: AnyClient, name: string, waitCapS: n
   const listed = await call(client, "list_sessions");
   expect(listed.structuredContent.sessions.map((s: { name: string }) => s.name)).toContain(name);
 
-  const ok = await call(client, "exec", { session: name, command: "cd /tmp && echo hello-from-mcp" });
+  // $TMPDIR: an agent's sandboxed session has its own, the policy's $TMPDIR (the machine's /tmp is out of its reach)
+  const ok = await call(client, "exec", { session: name, command: 'cd "${TMPDIR:-/tmp}" && echo hello-from-mcp' });
   expect(ok.structuredContent).toMatchObject({ exit_code: 0, status: "ok" });
   expect(ok.structuredContent.output).toBeUndefined(); // the output is the text block, not repeated
   expect(ok.structuredContent.tokens.raw).toBeNumber();
@@ -60,8 +61,9 @@ export async function tourEveryTool(client: AnyClient, name: string, waitCapS: n
   expect(textOf(ok)).toContain("hello-from-mcp");
   expect(textOf(ok).split("\n")[0]).toMatch(/^exit 0 · ok · .* · command_id \d+/);
 
-  const kept = await call(client, "exec", { session: name, command: "pwd", include_output: true });
-  expect(kept.structuredContent.output).toContain("/tmp");
+  const kept = await call(client, "exec", { session: name, command: 'pwd; echo "${TMPDIR:-/tmp}"', include_output: true });
+  const [here, tmp] = kept.structuredContent.output.trim().split("\n");
+  expect(here).toBe(tmp);
 
   const failed = await call(client, "exec", { session: name, command: "ls /definitely/not/here" });
   expectOk(failed);

@@ -119,7 +119,8 @@ async function apiIn(h: string, path: string, body: unknown): Promise<{ status: 
   const r = await fetch(`http://localhost${path}`, {
     unix: join(h, "server.sock"),
     method: "POST",
-    headers: { "content-type": "application/json" },
+    // the socket wants the owner token, as the CLI sends it
+    headers: { "content-type": "application/json", authorization: `Bearer ${readFileSync(join(h, "token"), "utf8").trim()}` },
     body: JSON.stringify(body),
   } as RequestInit);
   return { status: r.status, json: await r.json() };
