@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+// biome-ignore-all lint/suspicious/noExplicitAny: citty types each command by its own args; the dispatcher handles any command
 import type { ArgsDef, CommandDef, ParsedArgs, SubCommandsDef } from "citty";
 import { VERSION } from "../server/version.ts";
 import { parseCommandArgs, UsageError, usageLine } from "./args.ts";

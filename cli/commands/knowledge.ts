@@ -10,7 +10,7 @@ async function api(args: { home?: string; agent?: string }) {
 const show = (e: Entry) => `${e.key}\tv${e.version}\t${typeof e.value === "string" ? e.value : JSON.stringify(e.value)}`;
 const print = (json: boolean, value: unknown, text: string) => write(`${json ? JSON.stringify(value) : text}\n`);
 
-function valueOf(text: string): unknown {
+function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -37,7 +37,7 @@ const set = defineCommand({
     scope: { type: "string", description: "all (default), role:NAME[,NAME] or agents:NAME[,NAME]" },
   },
   run: ({ args }) => runCommand(async () => {
-    const e = await (await api(args as never)).knowledgeSet(String(args.key), valueOf(String(args.value)), {
+    const e = await (await api(args as never)).knowledgeSet(String(args.key), parseValue(String(args.value)), {
       expected_version: args.expect !== undefined ? Number(args.expect) : undefined,
       scope: args.scope ? String(args.scope) : undefined,
     });

@@ -84,6 +84,7 @@ export function App() {
               <input
                 type="checkbox"
                 role="switch"
+                aria-checked={controlOn()}
                 checked={controlOn()}
                 disabled={!canExec()}
                 onChange={(e) => setControlOn(e.currentTarget.checked)}

@@ -70,7 +70,7 @@ export class OscScanner {
 
   feed(bytes: Uint8Array): ScanEvent[] {
     const events: ScanEvent[] = [];
-    let s = this.pending + this.decoder.decode(bytes, { stream: true });
+    const s = this.pending + this.decoder.decode(bytes, { stream: true });
     this.pending = "";
     let text = "";
     let i = 0;

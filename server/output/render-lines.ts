@@ -244,7 +244,7 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
         continue;
       }
       case 0x1b:
-        i = escape(text, i, csi, saveCursor, restoreCursor, newline, options.lenient);
+        i = readEscape(text, i, csi, saveCursor, restoreCursor, newline, options.lenient);
         continue;
       default:
         continue; // BEL, NUL, SO/SI and other controls print nothing
@@ -255,7 +255,7 @@ export function renderLines(text: string, options: LineRenderOptions = {}): stri
 }
 
 /** Parses one escape sequence starting after ESC at `i`; returns the index after it. */
-function escape(
+function readEscape(
   text: string,
   i: number,
   csi: (params: string, final: string, raw: string) => void,

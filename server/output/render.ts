@@ -48,7 +48,7 @@ function plainText(text: string): string {
   for (let k = 0; k < lines.length; k++) {
     let line = lines[k]!;
     if (line.indexOf("\t") !== -1) line = expandTabs(line);
-    // biome-ignore lint: control characters other than tab print nothing
+    // control characters other than tab print nothing
     lines[k] = line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "").trimEnd();
   }
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();

@@ -60,7 +60,7 @@ const HUNK = /^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
 /** Decoration around a title: `==== FAILURES ====`, `TASK [x] *****`, `--- title ---`. */
 const BANNER = /^\s*(?:[=*#_~═━─-]{2,}\s*\S.*?\S?\s*[=*#_~═━─-]{1,}|\S.*\S\s+[*=═━─]{3,})\s*$/;
 /** A file named alone on its line: the heading of the rows under it. */
-const FILE_HEADING = /^\s{0,2}(?:[A-Za-z]:)?[\w@.+~\/\\-]*[\w@+~-]\.[A-Za-z][\w-]{0,9}(?::\d+:\d+)?$/;
+const FILE_HEADING = /^\s{0,2}(?:[A-Za-z]:)?[\w@.+~/\\-]*[\w@+~-]\.[A-Za-z][\w-]{0,9}(?::\d+:\d+)?$/;
 /** A row of `line:col  message` under such a heading, maybe after a mark (`  ✖   12:5  msg  rule`). */
 const LINE_COL_ROW = /^\s+(?:[✖✗×⚠!‼ℹ]\s+)?\d+:\d+\s+\S/;
 /** A log line with its level tag and nothing else (`[INFO]`, `[ERROR] `). */

@@ -85,7 +85,7 @@ export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
       if (!target && note.name !== undefined) target = note.name;
     } else if (c.res.status >= 400 || described.action === "exec" || described.action === "create") {
       try {
-        const res = (await c.res.clone().json()) as Record<string, any>;
+        const res = (await c.res.clone().json()) as { error?: { message?: string }; exit_code?: unknown; status?: unknown; name?: unknown } | null;
         if (res?.error?.message) detail.error = res.error.message;
         if (typeof res?.exit_code === "number") detail.exit_code = res.exit_code;
         if (typeof res?.status === "string" && described.action === "exec") detail.status = res.status;

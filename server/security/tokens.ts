@@ -73,7 +73,7 @@ export function createToken(db: Db, spec: NewToken): { token: string; info: Toke
     hash: hashToken(token),
     prefix: token.slice(0, TOKEN_PREFIX.length + 6),
     scopes,
-    sessions: spec.sessions && spec.sessions.length ? [...new Set(spec.sessions)] : null,
+    sessions: spec.sessions?.length ? [...new Set(spec.sessions)] : null,
     role: spec.role ?? null,
     agent: spec.agent ?? null,
     createdAt: Date.now(),

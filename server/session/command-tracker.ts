@@ -278,7 +278,10 @@ export class CommandTracker {
     };
     // A small output is encoded here; a large one (redaction, gzip, encryption of up to 128 MB)
     // on a worker thread, and the command counts as ended once it is stored.
-    if (outcome.raw.length < INLINE_BELOW) return store(encodeOutput(outcome.raw));
+    if (outcome.raw.length < INLINE_BELOW) {
+      store(encodeOutput(outcome.raw));
+      return;
+    }
     this.ending.set(
       id,
       runJob("encode", { raw: outcome.raw }).then(store, (err) => {
@@ -349,7 +352,6 @@ export function typedForm(command: string, kind: string, pasteMode: boolean): st
   if ((kind === "bash" || kind === "zsh" || kind === "other") && pasteMode && !command.includes(PASTE_END)) {
     return `\x1b[200~${command}${PASTE_END}\r`;
   }
-  // biome-ignore lint: control characters are what this looks for
   if (!/[\x00-\x1f\x7f]/.test(command)) return `${command}\r`;
   if (kind === "bash" || kind === "zsh") return `eval ${ansiCQuoted(command)}\r`;
   if (kind !== "sh") return `${command}\r`;
@@ -361,6 +363,5 @@ export function typedForm(command: string, kind: string, pasteMode: boolean): st
 
 /** `$'…'` quoting (bash, zsh): backslash, quote and every control character as an escape. */
 function ansiCQuoted(text: string): string {
-  // biome-ignore lint: control characters are what this escapes
   return `$'${text.replace(/[\\'\x00-\x1f\x7f]/g, (c) => (c === "\\" || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`))}'`;
 }

@@ -58,7 +58,10 @@ export class Screen {
     const total = this.heldBytes;
     this.held = [];
     this.heldBytes = 0;
-    if (parts.length === 1) return this.enqueue(parts[0]!);
+    if (parts.length === 1) {
+      this.enqueue(parts[0]!);
+      return;
+    }
     const joined = new Uint8Array(total);
     let o = 0;
     for (const p of parts) {

@@ -50,7 +50,7 @@ export function loadCorpus(): Fixture[] {
 export const CORPUS_COLS = 120;
 
 /** A location as tools write it: `path:12:5`, `path:12`, `path(12,5)`; or a row's `12:5` under a file heading. */
-const LOCATION = /[\w@.+~\/\\-]+\.[A-Za-z][\w+-]{0,9}(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)|:? line \d+(?:, col \d+)?)|^\s*(?:[✖✗×⚠!‼ℹ]\s+)?\d+:\d+(?=\s)|^\s*\d+(?=\s*\|)/;
+const LOCATION = /[\w@.+~/\\-]+\.[A-Za-z][\w+-]{0,9}(?::\d+(?::\d+)?|\(\d+(?:,\d+)?\)|:? line \d+(?:, col \d+)?)|^\s*(?:[✖✗×⚠!‼ℹ]\s+)?\d+:\d+(?=\s)|^\s*\d+(?=\s*\|)/;
 const CODE = /\b[A-Z]{1,5}\d{2,5}\b|(?:@[\w-]+\/|\b[a-z][\w-]*\/)?\b[a-z]+(?:-[a-z]+)+\s*$|\b[A-Z][a-z]+\/[A-Z]\w+/;
 
 /**

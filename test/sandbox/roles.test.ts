@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AppError } from "../../server/errors.ts";
+import type { AppError } from "../../server/errors.ts";
 import type { SandboxStatement } from "../../server/sandbox/plan.ts";
 import { SYSTEM_PATH, sandboxHarness } from "./harness.ts";
 

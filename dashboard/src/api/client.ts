@@ -34,7 +34,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError(0, "unavailable", "the ai-session server does not answer (is `ai-session serve` still running?)");
   }
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown ;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {

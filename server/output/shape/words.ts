@@ -11,7 +11,7 @@ export type Severity = "error" | "warning" | "note";
  * `test_failure_mode`): the line reports a problem.
  */
 const ERROR_WORDS =
-  /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|Fatal|fail(?:s|ed|ing|ures?)?|FAIL(?:S|ED|ING|URES?)?|Fail(?:s|ed|ing|ures?)?|panic(?:ked|s)?|PANIC|exceptions?|Exceptions?|EXCEPTION|[A-Z]\w*(?:Error|Exception|Failure|Fault)|crash(?:ed|es)?|abort(?:ed|ing)?|Abort(?:ed)?|ABORT(?:ED)?|Segmentation fault|core dumped|Killed|denied|DENIED|refused|not found|No such file|[Cc]annot|[Cc]an't|[Cc]ould not|[Cc]ouldn't|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflicts?|CONFLICT|[Rr]ejected|timed out|[Tt]imeout|TIMEOUT|[Vv]iolations?|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch(?:ed)?|Dubious|UNMET|[Nn]ot (?:ok|allowed|permitted|supported|implemented|defined|a (?:function|constructor|valid))|errno|E[A-Z]{3,9}(?=[:\s]))(?![\w/\\-]|\.\w)|[✗✖✘×✕❌💥🔴]|(?::|\.\.\.)\s+(?:NO|no)\b(?![\w-])|^\W{0,3}\s*(?:Issue|ISSUE|Problem|Finding|Vulnerability|Defect):/;
+  /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|Fatal|fail(?:s|ed|ing|ures?)?|FAIL(?:S|ED|ING|URES?)?|Fail(?:s|ed|ing|ures?)?|panic(?:ked|s)?|PANIC|exceptions?|Exceptions?|EXCEPTION|[A-Z]\w*(?:Error|Exception|Failure|Fault)|crash(?:ed|es)?|abort(?:ed|ing)?|Abort(?:ed)?|ABORT(?:ED)?|Segmentation fault|core dumped|Killed|denied|DENIED|refused|not found|No such file|[Cc]annot|[Cc]an't|[Cc]ould not|[Cc]ouldn't|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflicts?|CONFLICT|[Rr]ejected|timed out|[Tt]imeout|TIMEOUT|[Vv]iolations?|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch(?:ed)?|Dubious|UNMET|[Nn]ot (?:ok|allowed|permitted|supported|implemented|defined|a (?:function|constructor|valid))|errno|E[A-Z]{3,9}(?=[:\s]))(?![\w/\\-]|\.\w)|[✗✖✘×✕❌💥🔴]|(?::|\.\.\.)\s+(?:NO|no)\b(?![\w-])|^\W{0,3}\s*(?:Issue|ISSUE|Problem|Finding|Vulnerability|Defect):/u;
 const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ings?)?|deprecated|Deprecated|DEPRECATED|deprecation|[Dd]eprecations?)(?![\w/\\-]|\.\w)|[⚠]/;
 
 /** How bad the line says something is, or null when it says nothing of the kind. */
@@ -27,7 +27,7 @@ export function severityOf(line: string): Severity | null {
  * symbol or an `EXXXX` code. Most lines hold none.
  */
 const MAY_HAVE_SEVERITY =
-  /[Ee]rr|ERR|[Ff]ail|FAIL|[Ff]atal|FATAL|[Pp]anic|PANIC|[Ee]xcept|EXCEPT|Fault|[Cc]rash|[Aa]bort|ABORT|Segm|dump|Kill|[Dd]enied|DENIED|refused|[Nn]ot |No such|[Cc]an|[Cc]ould|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflict|CONFLICT|[Rr]eject|[Tt]ime|TIMEOUT|[Vv]iolation|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch|Dubious|UNMET|E[A-Z]{3}|[Ww]arn|WARN|[Dd]eprecat|DEPRECATED|Issue|ISSUE|Problem|Finding|Vulnerab|Defect|NO\b|\bno\b|[✗✖✘×✕❌💥🔴⚠]/;
+  /[Ee]rr|ERR|[Ff]ail|FAIL|[Ff]atal|FATAL|[Pp]anic|PANIC|[Ee]xcept|EXCEPT|Fault|[Cc]rash|[Aa]bort|ABORT|Segm|dump|Kill|[Dd]enied|DENIED|refused|[Nn]ot |No such|[Cc]an|[Cc]ould|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflict|CONFLICT|[Rr]eject|[Tt]ime|TIMEOUT|[Vv]iolation|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch|Dubious|UNMET|E[A-Z]{3}|[Ww]arn|WARN|[Dd]eprecat|DEPRECATED|Issue|ISSUE|Problem|Finding|Vulnerab|Defect|NO\b|\bno\b|[✗✖✘×✕❌💥🔴⚠]/u;
 
 /** A leading severity word a linter or compiler prints before its message (`error:`, `W:`, `[warning]`). */
 export const SEVERITY_PREFIX = /^(?:\s*\[?(?:fatal error|error|warning|note|info|hint|help|E|W|C|R|F|I)\]?\s*[:|-]\s)/;
