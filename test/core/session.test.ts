@@ -110,14 +110,16 @@ describe("exec in a live bash", () => {
   });
 
   test("read returns new output since the last read, with offsets", async () => {
-    await readOutput(h.ops, owner, "b", {});
-    await run("b", "echo read-me");
-    const r = readOutput(h.ops, owner, "b", {});
+    // a session of its own: the one above holds 100 MB of scrollback history to catch up on
+    await h.sessions.create({ name: "reads", shell: "/bin/bash", cwd: "/" });
+    await readOutput(h.ops, owner, "reads", {});
+    await run("reads", "echo read-me");
+    const r = readOutput(h.ops, owner, "reads", {});
     expect(r.output).toContain("read-me");
-    const again = readOutput(h.ops, owner, "b", {});
+    const again = readOutput(h.ops, owner, "reads", {});
     expect(again.output).toBe("");
     expect(again.offset).toBe(r.offset);
-    const replay = readOutput(h.ops, owner, "b", { since: r.start });
+    const replay = readOutput(h.ops, owner, "reads", { since: r.start });
     expect(replay.output).toContain("read-me");
   });
 
