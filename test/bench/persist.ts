@@ -13,6 +13,7 @@ import { captureSession, saveDocument, snapshotSession } from "../../server/pers
 import { encodeOutput } from "../../server/persist/codec.ts";
 import { finishCommand, insertCommand } from "../../server/session/store.ts";
 import { startRuntime } from "../persist/runtime-fixture.ts";
+import { committed, type Db } from "../../db/client.ts";
 import type { BenchRow } from "./run.ts";
 
 const enc = new TextEncoder();
@@ -39,7 +40,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function dbBytes(db: { $client: { exec(s: string): void; query(s: string): { get(): unknown } } }): number {
+/** The database's size once the turn's open write transaction has committed and the WAL is folded in. */
+async function dbBytes(db: Db): Promise<number> {
+  await committed(db);
   db.$client.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   const pc = (db.$client.query("PRAGMA page_count").get() as { page_count: number }).page_count;
   const ps = (db.$client.query("PRAGMA page_size").get() as { page_size: number }).page_size;
@@ -80,9 +83,9 @@ export async function run(): Promise<BenchRow[]> {
     const s = await rt.sessions.create({ name: "bench", shell: "/bin/bash", seed, env: { HOME: cleanHome } });
 
     // History write throughput and db size per 1,000 commands (same path exec uses to store).
-    const before = dbBytes(rt.db);
+    const before = await dbBytes(rt.db);
     const ms = writeCommands(rt.db, s.id, 1000);
-    const perThousand = dbBytes(rt.db) - before;
+    const perThousand = (await dbBytes(rt.db)) - before;
     rows.push({ bench: "persist", metric: "history write (insert+finish, gzip)", value: Math.round(1000 / (ms / 1000)), unit: "commands/s" });
     rows.push({ bench: "persist", metric: "db size per 1,000 commands (~1.5 KB output each)", value: Math.round(perThousand / 1024), unit: "KiB" });
 
