@@ -1,6 +1,9 @@
-import { Database } from "bun:sqlite";
 import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
-import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import { SQLiteBunSession } from "drizzle-orm/bun-sqlite/session";
+import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm/relations";
+import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import { platform, type SqliteDatabase as Database } from "../server/platform/index.ts";
 import * as schema from "./schema.ts";
 import { migrations } from "./migrations/index.ts";
 
@@ -27,7 +30,7 @@ function ownerOnly(path: string): void {
 /** Opens (creating if needed) the state database in WAL mode and applies pending migrations. */
 export function openDatabase(path: string): Db {
   ownerOnly(path);
-  const sqlite = new Database(path, { create: true, strict: true });
+  const sqlite = platform.openSqlite(path);
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA busy_timeout = 5000");
@@ -39,7 +42,22 @@ export function openDatabase(path: string): Db {
     commitTickOf(sqlite);
     close(throwOnError);
   };
-  return drizzle(sqlite, { schema }) as Db;
+  return drizzleSync(sqlite);
+}
+
+/**
+ * Drizzle over either runtime's SQLite (server/platform gives both the bun:sqlite shape): Drizzle's
+ * bun-sqlite session, built as its drizzle() builds it, without the driver module that imports
+ * bun:sqlite itself.
+ */
+function drizzleSync(sqlite: Database): Db {
+  const dialect = new SQLiteSyncDialect();
+  const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+  const config = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+  const session = new SQLiteBunSession(sqlite as never, dialect, config);
+  const db = new BaseSQLiteDatabase("sync", dialect, session as never, config) as unknown as Db;
+  db.$client = sqlite;
+  return db;
 }
 
 const preparedCache = new WeakMap<object, Map<string, unknown>>();

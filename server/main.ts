@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { websocket } from "./routes/websocket.ts";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
+import { platform, type Listener } from "./platform/index.ts";
 import { AppError } from "./errors.ts";
 import { ensureHome, pathsFor, type Paths } from "./paths.ts";
 import type { Runtime } from "./runtime.ts";
@@ -51,7 +51,7 @@ export function ownerToken(paths: Paths): string {
 
 async function socketAnswers(socket: string): Promise<boolean> {
   try {
-    const r = await fetch("http://localhost/api/status", { unix: socket, signal: AbortSignal.timeout(1000) });
+    const r = await platform.fetchUnix(socket, "http://localhost/api/status", { signal: AbortSignal.timeout(1000) });
     return r.ok || r.status === 401; // a server is there (it asks for the token)
   } catch {
     return false;
@@ -75,15 +75,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Listen on TCP first: a taken port fails before any state is opened. Requests wait for the app.
   let handler: ((req: Request, server: unknown) => Response | Promise<Response>) | undefined;
   const notReady = () => new Response(JSON.stringify({ error: { code: "unavailable", message: "the server is starting" } }), { status: 503 });
-  let tcpServer: ReturnType<typeof Bun.serve>;
+  let tcpServer: Listener;
   try {
-    tcpServer = Bun.serve({
-      hostname: opts.host,
-      port: opts.port,
-      fetch: (req, server) => (handler ? handler(req, { transport: "tcp", server }) : notReady()),
-      websocket,
-      idleTimeout: 0,
-    });
+    tcpServer = platform.serve({ hostname: opts.host, port: opts.port }, (req, server) =>
+      handler ? handler(req, { transport: "tcp", server }) : notReady(),
+    );
   } catch (err) {
     throw new AppError("unavailable", `cannot listen on ${opts.host}:${opts.port} (${(err as Error).message}); pick another with --port`);
   }
@@ -118,13 +114,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const app = createApp(rt);
   handler = (req, env) => app.fetch(req, env as never);
-  const unixServer = Bun.serve({
-    unix: paths.socket,
-    fetch: (req, server) => app.fetch(req, { transport: "unix", server }),
-    websocket,
-  });
+  const unixServer = platform.serve({ unix: paths.socket }, (req, server) => app.fetch(req, { transport: "unix", server }));
   chmodSync(paths.socket, 0o600);
-  rt.port = tcpServer.port ?? opts.port;
+  rt.port = tcpServer.port;
   writeFileSync(paths.pidFile, JSON.stringify({ pid: process.pid, port: rt.port, host: opts.host, version: VERSION }), { mode: 0o600 });
   const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${rt.port}/${opts.noToken ? "" : `?token=${rt.ownerToken}`}`;
 
@@ -138,8 +130,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     await sessions.killAll();
     stopWorkers();
     rt.bus.close();
-    unixServer.stop(true);
-    tcpServer.stop(true);
+    await unixServer.stop();
+    await tcpServer.stop();
     for (const f of [paths.socket, paths.pidFile]) {
       try {
         unlinkSync(f);

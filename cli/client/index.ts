@@ -1,5 +1,6 @@
 import { AppError, errorFromAnswer } from "../../server/errors.ts";
 import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
+import { platform, sleep } from "../../server/platform/index.ts";
 import type { ExecResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
 import { selfCommand } from "../../server/self.ts";
@@ -39,19 +40,22 @@ export class AiSessionClient {
     private readonly starter?: () => Promise<void>,
   ) {}
 
+  /** fetch() to the server, on its Unix socket or at its URL, with no time limit: exec and wait may take as long as their own timeout. */
+  private fetch(url: string, init: RequestInit): Promise<Response> {
+    if (this.init.unix) return platform.fetchUnix(this.init.unix, url, init);
+    return fetch(url, { ...init, timeout: false } as RequestInit);
+  }
+
   /** One REST call; an error answer becomes the server's AppError (code and sentence). */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { ...this.init.headers };
     if (body !== undefined) headers["content-type"] = "application/json";
     const send = async () =>
-      fetch(this.base + path, {
+      this.fetch(this.base + path, {
         method,
         headers: { ...headers, ...(await this.ownerAuth()) },
         body: body === undefined ? undefined : JSON.stringify(body),
-        ...(this.init.unix ? { unix: this.init.unix } : {}),
-        // exec and wait may take as long as their own timeout
-        timeout: false,
-      } as RequestInit);
+      });
     let res: Response;
     try {
       res = await send();
@@ -179,7 +183,7 @@ const enc = encodeURIComponent;
 /** The owner token of a data directory (0600, the owner's), or undefined when it is not there or not readable. */
 export async function ownerTokenOf(paths: Paths): Promise<string | undefined> {
   try {
-    return (await Bun.file(paths.token).text()).trim() || undefined;
+    return (await platform.readText(paths.token)).trim() || undefined;
   } catch {
     return undefined;
   }
@@ -226,7 +230,7 @@ export async function answers(socket: string): Promise<boolean> {
   const { existsSync } = await import("node:fs");
   if (!existsSync(socket)) return false;
   try {
-    const r = await fetch("http://localhost/api/status", { unix: socket, signal: AbortSignal.timeout(2000) } as RequestInit);
+    const r = await platform.fetchUnix(socket, "http://localhost/api/status", { signal: AbortSignal.timeout(2000) });
     return r.ok || r.status === 401; // a server is there (it asks for the token)
   } catch {
     return false;
@@ -262,7 +266,7 @@ async function startInBackground(paths: Paths, createHome: boolean): Promise<voi
         } catch {}
         continue;
       }
-      await Bun.sleep(50);
+      await sleep(50);
       continue;
     }
     try {
@@ -280,7 +284,7 @@ async function startInBackground(paths: Paths, createHome: boolean): Promise<voi
       while (Date.now() < deadline) {
         if (await answers(paths.socket)) return;
         if (child.exitCode !== null) break;
-        await Bun.sleep(10);
+        await sleep(10);
       }
       break;
     } finally {

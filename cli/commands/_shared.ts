@@ -1,5 +1,6 @@
 import type { ArgsDef, CommandDef } from "citty";
 import { AppError, exitCodeOf, toAppError } from "../../server/errors.ts";
+import { platform } from "../../server/platform/index.ts";
 
 /**
  * citty's defineCommand (it returns its argument, typed), without loading citty: cli/main.ts runs
@@ -56,11 +57,11 @@ const WRITE_FAILURES: Record<string, string> = {
 /**
  * Writes text to stdout (or stderr) after everything printed before it; the process ends once it
  * is written. A reader that went away (`| head`) is not an error; any other failure to write is
- * one line on stderr and exit 1. Bun.write rather than process.stdout, which takes milliseconds to
- * set up.
+ * one line on stderr and exit 1. server/platform writes it (on Bun without process.stdout, which
+ * takes milliseconds to set up).
  */
 export function print(text: string, to: "stdout" | "stderr" = "stdout"): Promise<void> {
-  const put = () => Bun.write(to === "stdout" ? Bun.stdout : Bun.stderr, text);
+  const put = () => platform.write(to, text);
   printed = printed.then(put).then(
     () => {},
     (err: { code?: string }) => {

@@ -1,13 +1,18 @@
 import { defineCommand } from "citty";
+import { platform } from "../../server/platform/index.ts";
 import { globalArgs, runCommand, write } from "./_shared.ts";
 
 /** Reads FILE, or stdin for "-" or no FILE, as bytes. */
 export async function readInput(file: string | undefined): Promise<Uint8Array> {
-  if (!file || file === "-") return new Uint8Array(await new Response(Bun.stdin.stream()).arrayBuffer());
+  if (!file || file === "-") return platform.readStdin();
   const { AppError } = await import("../../server/errors.ts");
-  const f = Bun.file(file);
-  if (!(await f.exists())) throw new AppError("not_found", `no file named "${file}" (pass a path, or - to read stdin)`);
-  return new Uint8Array(await f.arrayBuffer());
+  const { readFile } = await import("node:fs/promises");
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    throw new AppError("not_found", `no file named "${file}" (pass a path, or - to read stdin)`);
+  }
 }
 
 export default defineCommand({

@@ -1,4 +1,5 @@
 import { AppError } from "../../server/errors.ts";
+import { platform } from "../../server/platform/index.ts";
 import type { ExecResult } from "../client/index.ts";
 import { agentOf, defineCommand, globalArgs, print, printJson, runCommand, secondsFlag } from "./_shared.ts";
 
@@ -56,7 +57,7 @@ export default defineCommand({
       }
       let command = String(args.command);
       // `-` reads the command from stdin: scripts too long for an argument list.
-      if (command === "-") command = (await Bun.stdin.text()).replace(/\n$/, "");
+      if (command === "-") command = new TextDecoder().decode(await platform.readStdin()).replace(/\n$/, "");
       if (args.raw && args.lossless) throw new AppError("invalid", "--raw and --lossless cannot be used together");
       const timeout = secondsFlag(args.timeout, "timeout") ?? 600;
       const { connect } = await import("../client/index.ts");

@@ -1,4 +1,5 @@
 import { AppError } from "../../server/errors.ts";
+import { platform } from "../../server/platform/index.ts";
 import { defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 export default defineCommand({
@@ -16,7 +17,7 @@ export default defineCommand({
       let text = args.text === undefined ? undefined : String(args.text);
       if (args.secret) {
         if (text !== undefined) throw new AppError("invalid", "--secret reads the text from stdin; do not put it on the command line");
-        text = (await Bun.stdin.text()).replace(/\r?\n$/, "");
+        text = new TextDecoder().decode(await platform.readStdin()).replace(/\r?\n$/, "");
         if (!text) throw new AppError("invalid", "--secret read nothing from stdin");
       }
       const keys = args.keys ? String(args.keys).split(",").map((k) => k.trim()).filter(Boolean) : undefined;

@@ -1,4 +1,4 @@
-import type { Database, Statement } from "bun:sqlite";
+import type { SqliteDatabase as Database, SqliteStatement as Statement } from "../platform/index.ts";
 import type { BusMessage } from "./message.ts";
 
 /** What the store asks of the inboxes when it writes: is the entry still there, where do they start. */

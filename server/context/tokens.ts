@@ -6,11 +6,9 @@
  * that never count pay nothing at start-up.
  */
 import { readFileSync } from "node:fs";
-import wasmFile from "../../node_modules/tiktoken/lite/tiktoken_bg.wasm" with { type: "file" };
-import o200kFile from "../../node_modules/tiktoken/encoders/o200k_base.json" with { type: "file" };
-import cl100kFile from "../../node_modules/tiktoken/encoders/cl100k_base.json" with { type: "file" };
 import { AppError } from "../errors.ts";
 import { forEachPiece, RUN_LIMIT } from "./token-pieces.ts";
+import { platform } from "../platform/index.ts";
 
 export type Encoding = "o200k_base" | "cl100k_base";
 export const ENCODINGS: readonly Encoding[] = ["o200k_base", "cl100k_base"];
@@ -23,15 +21,15 @@ interface Bindings {
   __wbg_set_wasm(exports: WebAssembly.Exports): void;
 }
 
-// With { type: "file" } each import is the path of the embedded file (TypeScript sees the module's type).
-const wasmPath = wasmFile as unknown as string;
-const rankFiles: Record<Encoding, string> = { o200k_base: o200kFile as unknown as string, cl100k_base: cl100kFile as unknown as string };
+// Embedded in the compiled binary; from source, in node_modules (server/platform knows which).
+const wasmPath = platform.files.tiktokenWasm;
+const rankFiles: Record<Encoding, string> = { o200k_base: platform.files.o200kRanks, cl100k_base: platform.files.cl100kRanks };
 const encoders = new Map<Encoding, TiktokenLike>();
 let bindings: Bindings | undefined;
 
 function loadBindings(): Bindings {
   if (bindings) return bindings;
-  const glue = require("tiktoken/lite/init") as Bindings;
+  const glue = platform.tiktokenGlue() as Bindings;
   const module = new WebAssembly.Module(new Uint8Array(readFileSync(wasmPath)));
   const instance = new WebAssembly.Instance(module, { "./tiktoken_bg.js": glue as never });
   glue.__wbg_set_wasm(instance.exports);

@@ -1,4 +1,5 @@
 import { AppError } from "../errors.ts";
+import { platform } from "../platform/index.ts";
 
 /**
  * Reading a real tmux server: its panes (session, window, pane, cwd, running command, size) and
@@ -45,7 +46,7 @@ function describeServer(s: TmuxServer): string {
 }
 
 function tmuxBinary(): string {
-  const found = Bun.which("tmux", { PATH: process.env.PATH ?? "" });
+  const found = platform.which("tmux", process.env.PATH ?? "");
   if (!found) throw new AppError("unavailable", "tmux is not installed here, so there is nothing to import (install tmux or check PATH)");
   return found;
 }
@@ -59,8 +60,7 @@ export async function runTmux(server: TmuxServer, args: string[]): Promise<strin
   const env = { ...process.env };
   if (server.tmpdir) env.TMUX_TMPDIR = server.tmpdir;
   delete env.TMUX; // never let an enclosing tmux pick the server for us
-  const proc = Bun.spawn([tmuxBinary(), ...sock, ...args], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [out, errText, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const { code: exitCode, stdout: out, stderr: errText } = await platform.capture([tmuxBinary(), ...sock, ...args], env);
   if (exitCode !== 0) {
     const err = errText.trim();
     if (/no server running|error connecting|No such file or directory|server exited/i.test(err)) {

@@ -1,6 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
+import { platform } from "../platform/index.ts";
 import { configuredKey, decryptSync, encryptSync, isEncrypted } from "../security/crypto.ts";
 
 /**
@@ -88,7 +89,7 @@ export function validateDocument(value: unknown, source: string): SnapshotDoc {
 
 /** For the database: JSON, zstd (fast), then AES-GCM when a key is set. Synchronous, so shutdown can wait for it. */
 export function sealDocument(doc: SnapshotDoc): Uint8Array {
-  const packed = Bun.zstdCompressSync(Buffer.from(JSON.stringify(doc)), { level: 3 });
+  const packed = platform.zstdCompressSync(Buffer.from(JSON.stringify(doc)), 3);
   const key = configuredKey();
   return key ? encryptSync(packed, key) : new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength);
 }
@@ -98,7 +99,7 @@ export function openDocument(stored: Uint8Array, source: string): SnapshotDoc {
   let json: unknown;
   try {
     const isZstd = packed[0] === 0x28 && packed[1] === 0xb5 && packed[2] === 0x2f && packed[3] === 0xfd;
-    json = JSON.parse((isZstd ? Bun.zstdDecompressSync(packed) : gunzipSync(packed)).toString("utf8"));
+    json = JSON.parse((isZstd ? Buffer.from(platform.zstdDecompressSync(packed)) : gunzipSync(packed)).toString("utf8"));
   } catch {
     throw new AppError("invalid", `${source} is damaged and cannot be read (take a new snapshot)`);
   }

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import type { Db } from "../../db/client.ts";
 import type { Session } from "../session/session.ts";
 import { lastCommand } from "../session/store.ts";
+import { sleep } from "../platform/index.ts";
 
 /**
  * What a snapshot reads from a live session. Kept in one place so the rest of persistence does
@@ -67,7 +68,7 @@ export async function envSettled(session: Session, db: Db, waitMs = 300): Promis
     } catch {
       return; // no such file: this shell has no integration writing it
     }
-    await Bun.sleep(5);
+    await sleep(5);
   }
 }
 
@@ -94,7 +95,7 @@ export type ScreenState = { text: string; cols: number; rows: number; cursor: { 
 
 /** The visible screen, waiting at most `waitMs` for the emulator to catch up. */
 export async function screenOf(session: Session, waitMs = 200): Promise<ScreenState | null> {
-  const timeout = Bun.sleep(waitMs).then(() => null);
+  const timeout = sleep(waitMs).then(() => null);
   try {
     const s = await Promise.race([session.screen.capture(), timeout]);
     return s ? { text: s.text, cols: s.cols, rows: s.rows, cursor: s.cursor } : null;

@@ -3,8 +3,8 @@ import { readlinkSync } from "node:fs";
 import { ECHO, ICANON, type InputMode, type Pty, type PtySpawnOptions } from "./types.ts";
 import { killProcessGroup } from "./process-group.ts";
 
-/** PTY through node-pty, for runtimes without Bun.Terminal (Node, Deno). Not usable in the compiled binary. */
-export async function spawnNodePty(opts: PtySpawnOptions): Promise<Pty> {
+/** PTY through node-pty, for runtimes without a PTY of their own (Deno, Node). Not usable in the compiled binary. */
+export async function spawnNodePty(opts: PtySpawnOptions, how: { writeThroughSocket?: boolean } = {}): Promise<Pty> {
   const nodePty = await import("node-pty");
   const [file, ...args] = opts.argv;
   const child = nodePty.spawn(file!, args, {
@@ -18,6 +18,7 @@ export async function spawnNodePty(opts: PtySpawnOptions): Promise<Pty> {
   child.onData((d: string | Uint8Array) =>
     opts.onData(typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d)),
   );
+  const socket = how.writeThroughSocket ? (child as unknown as { _socket: { write(d: string | Buffer): void } })._socket : undefined;
   const exited = new Promise<number>((resolve) =>
     child.onExit(({ exitCode, signal }) => resolve(signal ? 128 + signal : exitCode)),
   );
@@ -25,7 +26,10 @@ export async function spawnNodePty(opts: PtySpawnOptions): Promise<Pty> {
     pid: child.pid,
     backend: "node-pty",
     write(data) {
-      child.write(typeof data === "string" ? data : Buffer.from(data));
+      const bytes = typeof data === "string" ? data : Buffer.from(data);
+      // Where fs.write cannot reach node-pty's descriptor (Deno: EBADF), its read socket can write.
+      if (socket) socket.write(bytes);
+      else child.write(bytes);
     },
     resize(cols, rows) {
       child.resize(cols, rows);

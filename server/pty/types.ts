@@ -1,4 +1,4 @@
-/** One pseudo-terminal running one process. Backends: Bun.Terminal (bun-terminal.ts), node-pty (node-pty.ts). */
+/** One pseudo-terminal running one process. Backends: the runtime's own (server/platform/bun-terminal.ts on Bun), node-pty (node-pty.ts). */
 export interface Pty {
   readonly pid: number;
   /** Name of the backend in use, for `status` and tests. */

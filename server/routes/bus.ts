@@ -11,7 +11,7 @@ import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { BusConnection, connectionStats, heldForReaders, type ConnectionParams } from "../bus/connection.ts";
 import { busLimits, MAX_QUEUE, MAX_QUEUE_BYTES } from "../bus/limits.ts";
-import { upgradeNative, type NativeHandlers } from "./websocket.ts";
+import { upgradeNative, type NativeHandlers } from "../platform/index.ts";
 import { pump } from "../bus/pump.ts";
 import { requireFrameScope, type Access } from "../security/access.ts";
 import { allow } from "./access.ts";

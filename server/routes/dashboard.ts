@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { DashboardAsset } from "../../dashboard/asset.ts";
@@ -19,10 +20,10 @@ export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hon
   const gzipped = new Map<string, Uint8Array<ArrayBuffer>>();
 
   async function body(asset: DashboardAsset, gzip: boolean): Promise<Uint8Array<ArrayBuffer>> {
-    const raw = new Uint8Array(await Bun.file(asset.file).arrayBuffer());
+    const raw = new Uint8Array(await readFile(asset.file));
     if (!gzip) return raw;
     let z = gzipped.get(asset.path);
-    if (!z) gzipped.set(asset.path, (z = new Uint8Array(Bun.gzipSync(raw))));
+    if (!z) gzipped.set(asset.path, (z = await gzipBytes(raw)));
     return z;
   }
 
@@ -118,3 +119,9 @@ const NOT_BUILT_PAGE = `<!doctype html>
 or use the CLI: <code>ai-session list</code>.</p>
 </body></html>
 `;
+
+/** Gzip through the web CompressionStream (both runtimes have it); done once per asset. */
+async function gzipBytes(raw: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}

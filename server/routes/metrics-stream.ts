@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { upgradeWebSocket } from "hono/bun";
+import { upgradeWebSocket } from "../platform/index.ts";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import type { Runtime } from "../runtime.ts";

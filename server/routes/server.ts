@@ -6,6 +6,7 @@ import { jsonBody } from "./validate.ts";
 import { limitSupport } from "../security/limits.ts";
 import { allow } from "./access.ts";
 import { sandboxSupport } from "../sandbox/support.ts";
+import { platform } from "../platform/index.ts";
 
 /** Server-level routes: status and shutdown. */
 export function serverRoutes(rt: Runtime) {
@@ -16,6 +17,8 @@ export function serverRoutes(rt: Runtime) {
       pid: process.pid,
       port: rt.port,
       version: rt.version,
+      // The JavaScript runtime the server runs on: {"name":"bun"|"deno","version"}.
+      runtime: platform.runtime,
       sessions: rt.sessions.list().length,
       started_at: new Date(rt.startedAt).toISOString(),
       uptime_ms: Date.now() - rt.startedAt,

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { upgradeWebSocket } from "hono/bun";
+import { upgradeWebSocket } from "../platform/index.ts";
 import type { WSContext } from "hono/ws";
 import type { AppEnv } from "../app.ts";
 import { toAppError } from "../errors.ts";

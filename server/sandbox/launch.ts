@@ -7,7 +7,7 @@ const INLINE_SPEC_BYTES = 96 * 1024;
 
 /**
  * The argv and environment that start `argv` through the launcher, so that either PTY backend
- * (Bun.Terminal, node-pty) starts the shell inside the sandbox. The launcher's own environment is
+ * (Bun's terminal, node-pty) starts the shell inside the sandbox. The launcher's own environment is
  * bare: the shell's travels in the spec. No HOME: Bun running from source would read a
  * ~/.bunfig.toml there before the sandbox is up.
  */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync, accessSy
 import { join } from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
+import { sleep } from "../platform/index.ts";
 
 /**
  * Resource limits for a session's shell and everything it starts. rlimits (through `prlimit`)
@@ -334,7 +335,7 @@ export async function releaseLimits(sessionId: string): Promise<void> {
             // already gone
           }
         }
-        await Bun.sleep(10);
+        await sleep(10);
       }
       rmdirSync(dir);
     } catch {

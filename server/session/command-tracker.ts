@@ -7,6 +7,7 @@ import { finishCommand, insertCommand } from "./store.ts";
 import { encodeOutput } from "../persist/codec.ts";
 import { INLINE_BELOW, runJob, sharedBytes } from "../work/pool.ts";
 import { foregroundReadsTerminal } from "./input-wait.ts";
+import { sleep } from "../platform/index.ts";
 
 /**
  * `unknown`: the command ended but its exit status was not reported (a shell without integration,
@@ -216,7 +217,7 @@ export class CommandTracker {
     while (!settled) {
       const left = deadline - Date.now();
       if (left <= 0) return this.partial(r, "timeout", { method: "timeout", confidence: "high" });
-      await Promise.race([r.done, Bun.sleep(Math.min(left, 50))]);
+      await Promise.race([r.done, sleep(Math.min(left, 50))]);
       if (settled) break;
       const quiet = this.session.quietForMs;
       if (r.startOffset !== null && quiet >= INPUT_QUIET_MS && this.running === r && foregroundReadsTerminal(this.session.pid)) {

@@ -7,6 +7,7 @@ import type { Session, SessionInfo } from "./session.ts";
 import { commandById, commandOutput, commandsOf, type CommandRow } from "./store.ts";
 import { committed, type Db } from "../../db/client.ts";
 import type { SandboxStatement } from "../sandbox/plan.ts";
+import { sleep } from "../platform/index.ts";
 
 /**
  * The session verbs, written once. REST routes, MCP tools and the CLI (through REST) all call these,
@@ -102,7 +103,7 @@ async function waitForPattern(ops: Ops, s: Session, pattern: string, timeoutMs: 
       matched = re.exec(text)?.[0];
       carry = text.slice(-PATTERN_OVERLAP);
     }
-    if (!matched) await Bun.sleep(50);
+    if (!matched) await sleep(50);
   }
   const r = s.scrollback.read(from, scanned);
   const result = await buildExecResult(

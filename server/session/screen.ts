@@ -1,4 +1,4 @@
-import { Terminal } from "@xterm/headless";
+import headless, { type Terminal } from "@xterm/headless"; // CommonJS: Deno sees no named exports in it
 
 /**
  * A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). Output
@@ -24,7 +24,7 @@ export class Screen {
   private heldBytes = 0;
 
   constructor(cols: number, rows: number, scrollback = 1000) {
-    this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+    this.term = new headless.Terminal({ cols, rows, scrollback, allowProposedApi: true });
   }
 
   /**

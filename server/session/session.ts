@@ -18,6 +18,7 @@ import type { Db } from "../../db/client.ts";
 import { commandCount, updateSession } from "./store.ts";
 import type { SandboxPlan, SandboxStatement } from "../sandbox/plan.ts";
 import { launcherStart } from "../sandbox/launch.ts";
+import { sleep } from "../platform/index.ts";
 
 export interface SessionConfig {
   id: string;
@@ -144,7 +145,7 @@ export class Session {
     });
     void this.pty.exited.then((code) => this.onExit(code));
     if (this.kind === "other") void this.readyWhenQuiet();
-    const timeout = Bun.sleep(10_000).then(() => "timeout" as const);
+    const timeout = sleep(10_000).then(() => "timeout" as const);
     if ((await Promise.race([this.ready.then(() => "ready" as const), timeout])) === "timeout") {
       this.pty.kill("SIGKILL");
       throw new AppError("timeout", `the shell ${c.shell} did not show a prompt within 10 s`);
@@ -170,7 +171,7 @@ export class Session {
 
   private async readyWhenQuiet(): Promise<void> {
     while (this.status === "starting") {
-      await Bun.sleep(50);
+      await sleep(50);
       if (this.scrollback.end > 0 && Date.now() - this.lastOutputAt > QUIET_READY_MS) this.readyResolve();
     }
   }
@@ -378,7 +379,7 @@ export class Session {
     if (text.length <= CHUNK) return this.pty.write(text);
     for (let i = 0; i < text.length; i += CHUNK) {
       this.pty.write(text.slice(i, i + CHUNK));
-      await Bun.sleep(1);
+      await sleep(1);
     }
   }
 
@@ -390,7 +391,7 @@ export class Session {
     while (Date.now() < deadline) {
       const seen = new TextDecoder().decode(this.scrollback.read(from).data).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
       if (seen.includes(tail)) return;
-      await Bun.sleep(5);
+      await sleep(5);
     }
   }
 
@@ -423,7 +424,7 @@ export class Session {
     const first = this.contained ? [this.pid, ...pidsIn(this.id)] : [this.pid, ...descendantsOf(this.pid), ...sessionProcesses(this.id)];
     this.pty.kill("SIGHUP");
     for (const p of new Set(first)) signal(p, "SIGHUP");
-    const gone = await Promise.race([this.pty.exited.then(() => true), Bun.sleep(1000).then(() => false)]);
+    const gone = await Promise.race([this.pty.exited.then(() => true), sleep(1000).then(() => false)]);
     if (!gone) for (const p of new Set([...first, ...descendantsOf(this.pid)])) if (isAlive(p)) signal(p, "SIGKILL");
     await endSessionProcesses(this.id);
     if (!gone) await this.pty.exited;

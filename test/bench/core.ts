@@ -2,7 +2,8 @@
 // (a) create until the shell is ready; (b) exec `true` through the CLI vs the tmux way an agent
 // does it; (c) the server's own exec overhead: in-server exec of `true` against typing `true` into
 // a warm bash in a bare PTY and waiting for its next prompt, taken in turn; (d) memory per idle
-// session, the shell included (PSS of the whole process tree), against tmux's.
+// session, the shell included (PSS of the whole process tree), against tmux's; (e) create, exec and
+// memory on Deno beside the Bun binary (_runtimes.ts).
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,6 +14,7 @@ import { spawnPty } from "../../server/pty/index.ts";
 import { descendantsOf } from "../../server/pty/process-group.ts";
 import { median, p99, timeIt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";
+import { runtimeRows } from "./_runtimes.ts";
 
 const BIN = resolve(import.meta.dir, "../../dist/ai-session");
 const N = 40;
@@ -196,5 +198,7 @@ export async function run(): Promise<BenchRow[]> {
     Bun.spawnSync([BIN, "kill-server"], { env });
     rmSync(home, { recursive: true, force: true });
   }
+  // (e) the same on Deno, beside the Bun binary (issue 13)
+  out.push(...(await runtimeRows(CLEAN_HOME, treePssKb)));
   return out.filter((r) => !Number.isNaN(r.value));
 }

@@ -4,7 +4,7 @@
  * (`bun test/bus/ws-harness.ts HOME` prints the port) so client and server do not share a thread.
  */
 import { Hono } from "hono";
-import { websocket } from "../../server/routes/websocket.ts";
+import { websocket } from "../../server/platform/bun-websocket.ts";
 import { join } from "node:path";
 import { openDatabase } from "../../db/client.ts";
 import type { AppEnv } from "../../server/app.ts";

@@ -9,6 +9,20 @@ export function requireBinary(): void {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
 }
 
+/** Which runtime runs the CLI: the compiled Bun binary, or Deno with the same source (npm run deno). */
+export type CliRuntime = "bun" | "deno";
+export const RUNTIMES: readonly CliRuntime[] = ["bun", "deno"];
+
+const DENO = resolve(import.meta.dir, "../../node_modules/.bin/deno");
+const DENO_MAIN = resolve(import.meta.dir, "../../server/platform/deno-main.ts");
+
+/** The argv that runs the CLI on a runtime (for Deno, exactly what `npm run deno --` runs). */
+export function cliCommand(runtime: CliRuntime): string[] {
+  if (runtime === "bun") return [BIN];
+  const { DENO_RUN_FLAGS } = require("../../server/platform/deno-permissions.ts") as typeof import("../../server/platform/deno-permissions.ts");
+  return [DENO, "run", ...DENO_RUN_FLAGS, DENO_MAIN];
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -17,14 +31,17 @@ export interface CliResult {
 
 export class CliHome {
   readonly home = mkdtempSync(join(tmpdir(), "ais-e2e-"));
-  constructor(private readonly extraEnv: Record<string, string> = {}) {}
+  constructor(
+    private readonly extraEnv: Record<string, string> = {},
+    readonly runtime: CliRuntime = "bun",
+  ) {}
 
   env(): Record<string, string> {
     return { ...(process.env as Record<string, string>), AI_SESSION_HOME: this.home, SHELL: "/bin/bash", NO_COLOR: "1", ...this.extraEnv };
   }
 
   async run(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-    const p = Bun.spawn([BIN, ...args], {
+    const p = Bun.spawn([...cliCommand(this.runtime), ...args], {
       env: { ...this.env(), ...(opts.env ?? {}) },
       stdin: opts.stdin !== undefined ? new TextEncoder().encode(opts.stdin) : "ignore",
       stdout: "pipe",

@@ -57,7 +57,7 @@ describe("decisions and token metrics", () => {
   test("tokens add up per session, agent and tool from the commands table", () => {
     const { db } = freshHome();
     const s = db.$client;
-    s.run("INSERT INTO sessions (id, name, shell, cwd, cols, rows, status, created_at) VALUES ('s1','web','/bin/sh','/',80,24,'running',0)");
+    s.exec("INSERT INTO sessions (id, name, shell, cwd, cols, rows, status, created_at) VALUES ('s1','web','/bin/sh','/',80,24,'running',0)");
     const ins = s.prepare("INSERT INTO commands (session_id, command, cwd, agent, status, started_at, start_offset, tool, tokens_raw, tokens_compacted) VALUES ('s1', ?, '/', ?, 'ok', 0, 0, ?, ?, ?)");
     ins.run("npm test", "qa", "jest", 1000, 100);
     ins.run("tsc", "fe", "tsc", 500, 250);

@@ -1,6 +1,6 @@
 import { constants } from "node:os";
-import { ECHO, ICANON, type Pty, type PtySpawnOptions } from "./types.ts";
-import { killProcessGroup } from "./process-group.ts";
+import { ECHO, ICANON, type Pty, type PtySpawnOptions } from "../pty/types.ts";
+import { killProcessGroup } from "../pty/process-group.ts";
 
 /** PTY through Bun.spawn's `terminal` option (works inside the compiled binary). */
 export function spawnBunTerminal(opts: PtySpawnOptions): Pty {

@@ -1,15 +1,10 @@
+// Bun's WebSockets (see types.ts, NativeHandlers): the `websocket` handlers Bun.serve takes, and the
+// native upgrade the bus stream uses.
 import type { Context } from "hono";
 import { websocket as honoWebsocket } from "hono/bun";
 import type { ServerWebSocket } from "bun";
-
-/** A WebSocket served by its own handlers, without Hono's per-frame event and context objects. */
-export interface NativeHandlers {
-  open(ws: ServerWebSocket<unknown>): void;
-  message(ws: ServerWebSocket<unknown>, data: string | Buffer): void;
-  close(ws: ServerWebSocket<unknown>, code: number, reason: string): void;
-  /** The socket took what it held: write more. */
-  drain?(ws: ServerWebSocket<unknown>): void;
-}
+import type { NativeHandlers } from "./types.ts";
+import { notAnUpgrade } from "./upgrade.ts";
 
 type Data = { native?: NativeHandlers } | undefined;
 const nativeOf = (ws: ServerWebSocket<unknown>) => (ws.data as Data)?.native;
@@ -46,5 +41,5 @@ export function upgradeNative(c: Context, handlers: NativeHandlers): Response {
   const env = c.env as { server?: { upgrade(req: Request, o: { data: unknown }): boolean } } | undefined;
   const server = env && "server" in env ? env.server : (env as never);
   if (server?.upgrade?.(c.req.raw, { data: { native: handlers } })) return new Response(null);
-  return c.json({ error: { code: "invalid", message: "this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)" } }, 426);
+  return notAnUpgrade(c);
 }

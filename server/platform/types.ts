@@ -1,0 +1,130 @@
+import type { Context } from "hono";
+import type { UpgradeWebSocket } from "hono/ws";
+import type { Pty, PtySpawnOptions } from "../pty/types.ts";
+
+/** Which JavaScript runtime runs this process, for `status` and the bench tables. */
+export interface RuntimeInfo {
+  name: "bun" | "deno";
+  version: string;
+}
+
+/** Where to listen: a TCP host and port (0 picks one), or a Unix socket path. */
+export type ListenOn = { hostname: string; port: number } | { unix: string };
+
+/** A listening HTTP server. `port` is the TCP port taken (0 on a Unix socket). */
+export interface Listener {
+  readonly port: number;
+  /** Stops listening and closes open connections (WebSockets included). */
+  stop(): Promise<void>;
+}
+
+/** The request handler a server calls: `server` is the runtime's server object, for the WebSocket adapter. */
+export type FetchHandler = (req: Request, server: unknown) => Response | Promise<Response>;
+
+/** A server-side WebSocket as the native handlers see it (Bun's ServerWebSocket has this shape). */
+export interface NativeSocket {
+  send(text: string): unknown;
+  close(code?: number, reason?: string): void;
+  /** Bytes written but not yet taken by the network. */
+  getBufferedAmount(): number;
+  /** Runs fn with its writes batched (a plain call where the runtime cannot batch). */
+  cork(fn: () => void): unknown;
+  /** Stop and start reading the client's frames (a no-op where the runtime cannot). */
+  pause(): void;
+  resume(): void;
+}
+
+/** A WebSocket served by its own handlers, without Hono's per-frame event and context objects. */
+export interface NativeHandlers {
+  open(ws: NativeSocket): void;
+  message(ws: NativeSocket, data: string | Buffer): void;
+  close(ws: NativeSocket, code: number, reason: string): void;
+  /** The socket took what it held: write more (Bun only; elsewhere the bus's poll comes round). */
+  drain?(ws: NativeSocket): void;
+}
+
+/** The part of a prepared SQLite statement the code uses (bun:sqlite's shape). */
+export interface SqliteStatement<R = unknown, P extends unknown[] = unknown[]> {
+  run(...params: P): { changes: number; lastInsertRowid: number | bigint };
+  all(...params: P): R[];
+  /** The first row, or null when there is none. */
+  get(...params: P): R | null;
+  /** Rows as arrays of column values, in column order (for Drizzle's result mapping). */
+  values(...params: P): unknown[][];
+}
+
+export type SqliteTransaction<A extends unknown[], T> = ((...args: A) => T) & {
+  deferred(...args: A): T;
+  immediate(...args: A): T;
+  exclusive(...args: A): T;
+};
+
+/** The part of a SQLite connection the code uses (bun:sqlite's shape; node:sqlite is wrapped to it). */
+export interface SqliteDatabase {
+  readonly filename: string;
+  exec(sql: string): void;
+  prepare<R = unknown, P extends unknown[] = unknown[]>(sql: string): SqliteStatement<R, P>;
+  /** A statement prepared once per SQL text and reused. */
+  query<R = unknown, P extends unknown[] = unknown[]>(sql: string): SqliteStatement<R, P>;
+  transaction<A extends unknown[], T>(fn: (...args: A) => T): SqliteTransaction<A, T>;
+  /** True between BEGIN and COMMIT/ROLLBACK, however the transaction was begun. */
+  readonly inTransaction: boolean;
+  close(throwOnError?: boolean): void;
+}
+
+/** Output of a finished child process. */
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Files the compiled binary carries inside it; from source, their paths in node_modules. */
+export interface EmbeddedFiles {
+  tiktokenWasm: string;
+  o200kRanks: string;
+  cl100kRanks: string;
+}
+
+/**
+ * Everything that differs between Bun and Deno. The rest of the code uses web standards and
+ * `node:` modules both have, and reaches the runtime only through this interface.
+ */
+export interface Platform {
+  readonly runtime: RuntimeInfo;
+  /** Resolves after ms milliseconds (Bun.sleep on Bun: its timing is what the rest was tuned on). */
+  sleep(ms: number): Promise<void>;
+  /** Listens for HTTP (and WebSocket upgrades through `upgradeWebSocket`); throws when it cannot. */
+  serve(on: ListenOn, fetch: FetchHandler): Listener;
+  /** Hono's WebSocket upgrade helper for this runtime. */
+  readonly upgradeWebSocket: UpgradeWebSocket;
+  /** Upgrades the request to a WebSocket served by `handlers`; a 426 answer when it is not an upgrade. */
+  upgradeNative(c: Context, handlers: NativeHandlers): Response;
+  /** fetch() over a Unix socket; no time limit unless init.signal sets one. */
+  fetchUnix(socket: string, url: string, init?: RequestInit): Promise<Response>;
+  /** Opens (creating) a SQLite database file. */
+  openSqlite(path: string): SqliteDatabase;
+  gzipSync(data: Uint8Array, level?: number): Uint8Array;
+  gunzipSync(data: Uint8Array): Uint8Array;
+  zstdCompressSync(data: Uint8Array, level?: number): Uint8Array;
+  zstdDecompressSync(data: Uint8Array): Uint8Array;
+  /** The full path of an executable found on PATH, or null. */
+  which(command: string, path: string): string | null;
+  /** Runs a program to its end with stdin closed, capturing its output. */
+  capture(argv: string[], env: Record<string, string | undefined>): Promise<Captured>;
+  /** The PTY backend this runtime uses unless told otherwise. */
+  readonly ptyBackend: Pty["backend"];
+  /** Spawns a process in a PTY (Bun.Terminal on Bun, node-pty elsewhere). */
+  spawnPty(opts: PtySpawnOptions, backend?: Pty["backend"]): Promise<Pty>;
+  /** Writes text to stdout or stderr; resolves once written. */
+  write(to: "stdout" | "stderr", text: string): Promise<void>;
+  /** A whole text file (on Bun without node:fs, which takes milliseconds to load). */
+  readText(path: string): Promise<string>;
+  /** Everything on stdin up to its end. */
+  readStdin(): Promise<Uint8Array>;
+  /** The argv that starts this program's server (the binary, or the runtime with the CLI's source). */
+  selfCommand(): string[];
+  readonly files: EmbeddedFiles;
+  /** tiktoken's WASM glue module (required so the compiled binary bundles it). */
+  tiktokenGlue(): unknown;
+}
