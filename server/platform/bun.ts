@@ -1,8 +1,6 @@
 // Bun's side of the seam (see types.ts). Loaded only when Bun runs this process.
 import { Database } from "bun:sqlite";
 import { upgradeWebSocket } from "hono/bun";
-import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import wasmFile from "../../node_modules/tiktoken/lite/tiktoken_bg.wasm" with { type: "file" };
 import o200kFile from "../../node_modules/tiktoken/encoders/o200k_base.json" with { type: "file" };
 import cl100kFile from "../../node_modules/tiktoken/encoders/cl100k_base.json" with { type: "file" };
@@ -58,11 +56,6 @@ export const bunPlatform: Platform = {
   readText: (path) => Bun.file(path).text(),
   readStdin: async () => new Uint8Array(await Bun.stdin.arrayBuffer()),
 
-  selfCommand() {
-    // The compiled binary is its own runtime; from source, Bun runs cli/main.ts.
-    if (!/^(bun|bunx|node)(\.exe)?$/.test(basename(process.execPath))) return [process.execPath];
-    return [process.execPath, join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "cli", "main.ts")];
-  },
 
   // With { type: "file" } each import is the path of the embedded file (TypeScript sees the module's type).
   files: {

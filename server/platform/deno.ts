@@ -7,7 +7,6 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync, zstdCompressSync, zstdDecompressSync, constants as z } from "node:zlib";
 import { spawnNodePty } from "../pty/node-pty.ts";
-import { DENO_SERVER_FLAGS } from "./deno-permissions.ts";
 import { upgradeNative } from "./deno-websocket.ts";
 import { openNodeSqlite } from "./node-sqlite.ts";
 import type { Listener, Platform } from "./types.ts";
@@ -110,8 +109,6 @@ export const denoPlatform: Platform = {
   write: (to, text) => writeAll(to === "stdout" ? Deno.stdout : Deno.stderr, text),
   readText: (path) => readFile(path, "utf8"),
   readStdin: async () => new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer()),
-
-  selfCommand: () => [process.execPath, "run", ...DENO_SERVER_FLAGS, join(here, "deno-main.ts")],
 
   files: {
     tiktokenWasm: join(root, "node_modules/tiktoken/lite/tiktoken_bg.wasm"),

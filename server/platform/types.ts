@@ -122,8 +122,6 @@ export interface Platform {
   readText(path: string): Promise<string>;
   /** Everything on stdin up to its end. */
   readStdin(): Promise<Uint8Array>;
-  /** The argv that starts this program's server (the binary, or the runtime with the CLI's source). */
-  selfCommand(): string[];
   readonly files: EmbeddedFiles;
   /** tiktoken's WASM glue module (required so the compiled binary bundles it). */
   tiktokenGlue(): unknown;

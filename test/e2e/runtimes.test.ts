@@ -16,7 +16,7 @@ for (const runtime of RUNTIMES) {
   describe(`the CLI on ${runtime}`, () => {
     let h: CliHome;
     beforeAll(() => {
-      h = new CliHome({ AI_SESSION_PORT: "0" }, runtime);
+      h = new CliHome({ AI_SESSION_PORT: "0", AI_SESSION_BIN: "" }, runtime);
     });
     afterAll(() => h.close());
 
