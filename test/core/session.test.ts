@@ -153,9 +153,11 @@ describe("sessions", () => {
 
   test("kill ends the whole process tree, including background jobs and daemons", async () => {
     const s = await h.sessions.create({ name: "tree", cwd: "/" });
-    await run("tree", "sleep 300 & (setsid sleep 301 &) ; nohup sleep 302 >/dev/null 2>&1 &");
+    // durations no other process on the machine uses, so pgrep finds only these
+    const tag = 70000 + Math.floor(Math.random() * 9000);
+    await run("tree", `sleep ${tag}.0 & (setsid sleep ${tag}.1 &) ; nohup sleep ${tag}.2 >/dev/null 2>&1 &`);
     await Bun.sleep(200);
-    const pids = (await run("tree", "pgrep -f 'sleep 30[012]'")).output.trim().split(/\s+/).map(Number);
+    const pids = (await run("tree", `pgrep -f 'sleep ${tag}\\.[012]'`)).output.trim().split(/\s+/).map(Number);
     expect(pids.length).toBe(3);
     const shellPid = s.pid;
     await h.sessions.kill("tree");
@@ -166,9 +168,10 @@ describe("sessions", () => {
 
   test("a shell that exits takes with it the jobs it disowned and the daemons it started", async () => {
     const s = await h.sessions.create({ name: "leaver", cwd: "/" });
-    await run("leaver", "sleep 310 & disown; (setsid sleep 311 &); true");
+    const tag = 80000 + Math.floor(Math.random() * 9000);
+    await run("leaver", `sleep ${tag}.0 & disown; (setsid sleep ${tag}.1 &); true`);
     await Bun.sleep(200);
-    const pids = (await run("leaver", "pgrep -f 'sleep 31[01]'")).output.trim().split(/\s+/).map(Number);
+    const pids = (await run("leaver", `pgrep -f 'sleep ${tag}\\.[01]'`)).output.trim().split(/\s+/).map(Number);
     expect(pids.length).toBe(2);
     const ended = new Promise((resolve) => h.sessions.events.once("session:ended", resolve));
     s.writeRaw("exit\r");
