@@ -21,3 +21,24 @@ export function rssKb(pid: number): number {
   const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
+
+/**
+ * Starts the built binary's `serve --json` on a free port and waits for the line it prints once it
+ * listens: what a user's `ai-session serve` does, for the benchmarks that drive a real server.
+ */
+export async function serveBuilt(bin: string, home: string, env: Record<string, string>, stderr: "inherit" | "ignore" = "ignore") {
+  const proc = Bun.spawn([bin, "serve", "--port", "0", "--json", "--home", home], {
+    env: { ...(process.env as Record<string, string>), AI_SESSION_HOME: home, ...env },
+    stdout: "pipe",
+    stderr,
+  });
+  const reader = proc.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the server exited before it listened");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return { proc, info: JSON.parse(text) as { url: string; port: number; pid: number } };
+}

@@ -17,7 +17,7 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { median, quantile } from "./_stats.ts";
+import { median, quantile, serveBuilt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";
 
 const BIN = resolve(import.meta.dir, "../../dist/ai-session");
@@ -35,20 +35,7 @@ interface Server {
 async function startServer(env: Record<string, string> = {}): Promise<Server> {
   if (!existsSync(BIN)) throw new Error("dist/ai-session is missing: run `npm run build` first");
   const home = mkdtempSync(join(tmpdir(), "ai-session-bench-bus-"));
-  const proc = Bun.spawn([BIN, "serve", "--port", "0", "--json", "--home", home], {
-    env: { ...(process.env as Record<string, string>), HOME: mkdtempSync(join(tmpdir(), "ais-bench-home-")), AI_SESSION_HOME: home, ...env },
-    stdout: "pipe",
-    stderr: "ignore",
-  });
-  const reader = proc.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the server did not start");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const info = JSON.parse(text) as { url: string; port: number; pid: number };
+  const { proc, info } = await serveBuilt(BIN, home, { HOME: mkdtempSync(join(tmpdir(), "ais-bench-home-")), ...env });
   const token = new URL(info.url).searchParams.get("token")!;
   const s = { home, pid: info.pid, base: `http://127.0.0.1:${info.port}`, ws: `ws://127.0.0.1:${info.port}/api/bus/stream?token=${token}`, token, proc };
   // the server warms its tokenizer after start: measure nothing until it is idle

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { connect } from "../../cli/client/index.ts";
 import { countTokensDetailed } from "../../server/context/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
-import { quantile } from "./_stats.ts";
+import { quantile, serveBuilt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";
 
 const BIN = resolve(import.meta.dir, "../../dist/ai-session");
@@ -33,19 +33,7 @@ function procUsage(pid: number): { cpuMs: number; rssMb: number; peakMb: number 
 }
 
 async function startServer(home: string, cleanHome: string): Promise<{ pid: number; stop(): void }> {
-  const proc = Bun.spawn([BIN, "serve", "--home", home, "--port", "0", "--json"], {
-    env: { ...(process.env as Record<string, string>), HOME: cleanHome, SHELL: "/bin/bash", AI_SESSION_HOME: home },
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = proc.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the server exited before it listened");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
+  const { proc } = await serveBuilt(BIN, home, { HOME: cleanHome, SHELL: "/bin/bash" }, "inherit");
   return { pid: proc.pid, stop: () => proc.kill("SIGTERM") };
 }
 
