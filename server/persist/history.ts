@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { tickWrite, type Db } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
-import { decodeOutput } from "./codec.ts";
+import { decodeOutput } from "../output/codec.ts";
 
 /**
  * Searching a session's command history, and the per-session retention cap on stored output.

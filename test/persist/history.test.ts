@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
-import { encodeOutput } from "../../server/persist/codec.ts";
+import { encodeOutput } from "../../server/output/codec.ts";
 import { applyHistoryFilter, enforceRetention, filterHistory } from "../../server/persist/history.ts";
 
 function dbWithCommands(list: { command: string; exit: number; output: string }[]) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Db } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
-import { encodeOutput } from "../../server/persist/codec.ts";
+import { encodeOutput } from "../../server/output/codec.ts";
 import { filterHistory, retentionTracker, storedOutputBytes } from "../../server/persist/history.ts";
 import { bash, startRuntime, type TestRuntime } from "./runtime-fixture.ts";
 
