@@ -19,14 +19,14 @@ async function refusal(create: Promise<unknown>): Promise<AppError> {
 
 describe("a database that will not take a new session's row", () => {
   test("a refused insert is said as such, and no shell is started (not taken for a row that already exists)", async () => {
-    h.db.$client.run("CREATE TRIGGER refuse_rows BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'rows refused by the test trigger'); END");
+    h.db.$client.exec("CREATE TRIGGER refuse_rows BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'rows refused by the test trigger'); END");
     try {
       const err = await refusal(h.sessions.create({ name: "refused", shell: "/bin/bash", cwd: "/" }));
       expect(err.code).toBe("unavailable");
       expect(err.message).toBe('the session "refused" could not be recorded in the database (rows refused by the test trigger), so no shell was started');
       expect(h.sessions.list().map((s) => s.name)).toEqual([]);
     } finally {
-      h.db.$client.run("DROP TRIGGER refuse_rows");
+      h.db.$client.exec("DROP TRIGGER refuse_rows");
     }
     // the name stays free once the database takes rows again
     const s = await h.sessions.create({ name: "refused", shell: "/bin/bash", cwd: "/" });
@@ -35,14 +35,14 @@ describe("a database that will not take a new session's row", () => {
   });
 
   test("a read-only database gives one sentence with the cause, not an internal error", async () => {
-    h.db.$client.run("PRAGMA query_only = ON");
+    h.db.$client.exec("PRAGMA query_only = ON");
     try {
       const err = await refusal(h.sessions.create({ name: "readonly", shell: "/bin/bash", cwd: "/" }));
       expect(err.code).toBe("unavailable");
       expect(err.message).toMatch(/^the session "readonly" could not be recorded in the database \(.*readonly database\), so no shell was started$/);
       expect(h.sessions.has("readonly")).toBe(false);
     } finally {
-      h.db.$client.run("PRAGMA query_only = OFF");
+      h.db.$client.exec("PRAGMA query_only = OFF");
     }
   });
 });
