@@ -13,7 +13,7 @@ import { sweepSessions } from "./session/containment.ts";
 import { removeStateFile } from "./session/shell-integration.ts";
 import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
-import { startTokenizer } from "./context/background-tokens.ts";
+import { startTokenizer } from "./work/background-tokens.ts";
 import { createBusService } from "./bus/index.ts";
 import { busLimits } from "./bus/limits.ts";
 import { installPersistence } from "./persist/hooks.ts";

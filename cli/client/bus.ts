@@ -3,7 +3,7 @@ import type { Agent } from "../../server/bus/agents.ts";
 import type { SessionStatus } from "../../server/bus/agent-status.ts";
 import type { Entry } from "../../server/bus/knowledge.ts";
 import type { BusMessage, MessageType } from "../../server/bus/message.ts";
-import type { Role } from "../../server/bus/roles.ts";
+import type { Role } from "../../server/roles/roles.ts";
 import type { Task, TaskStatus } from "../../server/bus/tasks.ts";
 import type { Decision, Span, Summary, TokenMetrics } from "../../server/trace/index.ts";
 

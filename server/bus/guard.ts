@@ -2,8 +2,8 @@ import { homedir, tmpdir } from "node:os";
 import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
 import { existsSync } from "node:fs";
-import { allowedDirs, checkCommand, checkDirectory, checkSessionAccess, isInside, type Denial, type PlaceVars } from "./policy.ts";
-import type { Role } from "./roles.ts";
+import { allowedDirs, checkCommand, checkDirectory, checkSessionAccess, isInside, type Denial, type PlaceVars } from "../roles/policy.ts";
+import type { Role } from "../roles/roles.ts";
 
 /** What the SessionManager asks before anything reaches a shell (see server/session/manager.ts). */
 export interface GuardQuestion {

@@ -2,14 +2,14 @@ import { recordAudit, type AuditOutcome } from "../audit/log.ts";
 import { checkRegistration } from "../bus/agents.ts";
 import { parseScope } from "../bus/knowledge.ts";
 import type { PublishInput } from "../bus/message.ts";
-import { countOrEstimate } from "../context/background-tokens.ts";
+import { countOrEstimate } from "../work/background-tokens.ts";
 import type { SessionContexts } from "../context/session-context.ts";
 import { AppError, toAppError } from "../errors.ts";
 import { restoreByName } from "../persist/restore.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { redactText } from "../security/redact.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { requireSessionVisible, sessionVisibility } from "../security/access.ts";
+import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../api/callers.ts";
 import * as ops from "../session/operations.ts";
@@ -24,7 +24,7 @@ import type { McpBackend } from "./backend.ts";
 export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionContexts): McpBackend {
   const need = (scope: Scope, session?: string) => {
     requireScope(caller, scope);
-    // the one ownership check the REST routes make (server/security/access.ts)
+    // the one ownership check the REST routes make (server/access/sessions.ts)
     if (session !== undefined) requireSessionVisible(rt, caller, session);
   };
   const agent = caller.agent ?? undefined;

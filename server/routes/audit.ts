@@ -1,7 +1,7 @@
 import { jsonDepth, MAX_JSON_DEPTH } from "../security/json-depth.ts";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { describeApiRequest, type AuditedAction } from "../audit/actions.ts";
 import { listAudit, parseSince, recordAudit, type AuditOutcome } from "../audit/log.ts";
 import type { Runtime } from "../runtime.ts";

@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { DashboardAsset } from "../../dashboard/asset.ts";
 import { dashboardAssets } from "../../dashboard/assets.gen.ts";
-import type { AppEnv } from "../app.ts";
-import { sessionVisibility } from "../security/access.ts";
+import type { AppEnv } from "./env.ts";
+import { sessionVisibility } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { localhostHostValidation, localhostOriginValidation } from "@modelcontextprotocol/hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";

@@ -3,7 +3,6 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { apiTokens } from "../../db/schema/tokens.ts";
 import { AppError, notFound } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
 import { isLoopbackHost, tokenResolvers, type Caller, type Scope } from "./auth.ts";
 
 export const SCOPES: readonly Scope[] = ["read", "exec", "admin"];
@@ -125,7 +124,7 @@ let installed = false;
 export function installTokenResolver(): void {
   if (installed) return;
   installed = true;
-  tokenResolvers.push((rt: Runtime, token: string) => resolveToken(rt.db, token));
+  tokenResolvers.push((rt, token) => resolveToken(rt.db, token));
 }
 
 /** Whether the caller may see and act on the session with this name (tokens may be limited to some). */

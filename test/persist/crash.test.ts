@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeOutput } from "../../server/persist/codec.ts";
+import { decodeOutput } from "../../server/output/codec.ts";
 import { cli, freshHome, ok, serverPid, stopServer } from "./cli-harness.ts";
 
 const home = freshHome("ais-crash-");

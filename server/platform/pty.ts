@@ -1,7 +1,7 @@
-import { platform } from "../platform/index.ts";
-import type { Pty, PtySpawnOptions } from "./types.ts";
+import { platform } from "./index.ts";
+import type { Pty, PtySpawnOptions } from "../pty/types.ts";
 
-export type { Pty, PtySpawnOptions } from "./types.ts";
+export type { Pty, PtySpawnOptions } from "../pty/types.ts";
 
 /** True where the runtime's own PTY (Bun's terminal option, server/platform) is the default backend. */
 export function hasBunTerminal(): boolean {
