@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { compactReport } from "../../server/output/report.ts";
+import { compactReport } from "../../server/work/report.ts";
 import { presentRun } from "../../server/mcp/result.ts";
 import type { ExecResult } from "../../server/session/exec-result.ts";
 
