@@ -11,7 +11,7 @@ import { redactText } from "../security/redact.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
 import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
-import { agentView, checkInboxAccess, registrarOf, senderOf } from "../api/callers.ts";
+import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";

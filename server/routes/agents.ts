@@ -9,7 +9,7 @@ import { sessionVisibility } from "../access/sessions.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
 import { allow } from "./access.ts";
-import { agentView, registrarOf } from "../api/callers.ts";
+import { agentView, registrarOf } from "../access/callers.ts";
 
 const registerSchema = z
   .object({

@@ -15,7 +15,7 @@ import { upgradeNative, type NativeHandlers } from "../platform/index.ts";
 import { pump } from "../bus/pump.ts";
 import { requireFrameScope, type Access } from "../access/sessions.ts";
 import { allow } from "./access.ts";
-import { checkInboxAccess, senderOf, viewerOf } from "../api/callers.ts";
+import { checkInboxAccess, senderOf, viewerOf } from "../access/callers.ts";
 
 /** The bus WebSocket's frames, each checked like its HTTP twin (publish and ack: exec). */
 const STREAM_ACCESS: Access = { scope: "read", frames: { publish: "exec", ack: "exec", subscribe: "read", unsubscribe: "read", ping: "read" } };
