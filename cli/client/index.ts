@@ -1,11 +1,11 @@
 import { AppError, errorFromAnswer } from "../../server/errors.ts";
 import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
 import { platform, sleep } from "../../server/platform/index.ts";
-import type { ExecResult } from "../../server/session/exec-result.ts";
+import type { ExecResult, WaitResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
 import { selfCommand } from "../../server/self.ts";
 
-export type { ExecResult, SessionInfo };
+export type { ExecResult, SessionInfo, WaitResult };
 export { busClient, type BusClient } from "./bus.ts";
 export { selfCommand };
 
@@ -117,7 +117,7 @@ export class AiSessionClient {
     return this.request<ExecResult>("POST", `/api/sessions/${enc(name)}/exec`, { command, timeout_ms: opts.timeoutMs, mode: opts.mode, expand_hint: opts.expandHint });
   }
   wait(name: string, opts: { commandId?: number; pattern?: string; timeoutMs?: number; mode?: "compact" | "lossless" | "raw"; expandHint?: string } = {}) {
-    return this.request<ExecResult & { matched?: string }>("POST", `/api/sessions/${enc(name)}/wait`, {
+    return this.request<WaitResult>("POST", `/api/sessions/${enc(name)}/wait`, {
       command_id: opts.commandId,
       pattern: opts.pattern,
       timeout_ms: opts.timeoutMs,

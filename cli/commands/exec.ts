@@ -1,6 +1,6 @@
 import { AppError } from "../../server/errors.ts";
 import { platform } from "../../server/platform/index.ts";
-import type { ExecResult } from "../client/index.ts";
+import type { WaitResult } from "../client/index.ts";
 import { agentOf, defineCommand, globalArgs, print, printJson, runCommand, secondsFlag } from "./_shared.ts";
 
 /** Exit code when a command is left waiting at a prompt for input (status waiting_for_input). */
@@ -10,7 +10,7 @@ export const EXIT_TIMEOUT = 124;
 export const EXIT_STATUS_UNKNOWN = 123;
 
 /** Prints an exec-shaped result (exec and wait) and returns the exit code the CLI ends with. */
-export function reportResult(r: ExecResult & { matched?: string }, json: boolean, extra?: Record<string, unknown>): number {
+export function reportResult(r: WaitResult, json: boolean, extra?: Record<string, unknown>): number {
   if (json) void printJson({ ...r, ...extra });
   else {
     if (r.output) void print(r.output.endsWith("\n") ? r.output : `${r.output}\n`);

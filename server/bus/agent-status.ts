@@ -1,19 +1,24 @@
 import { EventEmitter } from "node:events";
+import { z } from "zod";
 import { OscScanner, queryReply, type StatusReport } from "./osc-scan.ts";
 
-export type OccupantStatus = "unknown" | "idle" | "working" | "blocked" | "done" | "error";
-export type StatusSource = "osc7501" | "osc133" | "heuristic" | "none";
+export const OccupantStatusSchema = z.enum(["unknown", "idle", "working", "blocked", "done", "error"]);
+export type OccupantStatus = z.infer<typeof OccupantStatusSchema>;
+export const StatusSourceSchema = z.enum(["osc7501", "osc133", "heuristic", "none"]);
+export type StatusSource = z.infer<typeof StatusSourceSchema>;
 
-export interface SessionStatus {
-  session_id: string;
-  status: OccupantStatus;
-  source: StatusSource;
-  kind?: "permission" | "question" | "auth";
-  app?: string;
-  message?: string;
-  progress?: number;
-  since: number;
-}
+/** What the program in a session (an agent, usually) is doing: the `agent_status` of a session. */
+export const AgentStatusSchema = z.strictObject({
+  session_id: z.string(),
+  status: OccupantStatusSchema,
+  source: StatusSourceSchema.describe("where it was read: the program's OSC 7501 reports, the shell's OSC 133 marks, or the screen"),
+  kind: z.enum(["permission", "question", "auth"]).optional().describe("what a blocked program waits for"),
+  app: z.string().optional(),
+  message: z.string().optional(),
+  progress: z.number().optional(),
+  since: z.number().describe("milliseconds since the epoch"),
+});
+export type SessionStatus = z.infer<typeof AgentStatusSchema>;
 
 /** Last line shapes that mean "waiting for the user": permission, question, password. */
 const BLOCKED: Array<[RegExp, "permission" | "question" | "auth"]> = [

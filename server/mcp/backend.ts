@@ -3,7 +3,7 @@ import type { Entry } from "../bus/knowledge.ts";
 import type { BusMessage, MessageType } from "../bus/message.ts";
 import type { Task, TaskStatus } from "../bus/tasks.ts";
 import type { Decision } from "../trace/decisions.ts";
-import type { ExecResult, OutputMode } from "../session/exec-result.ts";
+import type { ExecResult, OutputMode, WaitResult } from "../session/exec-result.ts";
 import type { SessionInfo } from "../session/session.ts";
 
 export type { ExecResult, SessionInfo };
@@ -20,7 +20,7 @@ export interface McpBackend {
   getSession(name: string): Promise<SessionInfo>;
   killSession(name: string): Promise<SessionInfo>;
   exec(name: string, command: string, o: RunOptions): Promise<ExecResult>;
-  wait(name: string, o: RunOptions & { commandId?: number; pattern?: string }): Promise<ExecResult & { matched?: string }>;
+  wait(name: string, o: RunOptions & { commandId?: number; pattern?: string }): Promise<WaitResult>;
   send(name: string, input: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }): Promise<{ session: string; bytes: number }>;
   read(name: string, o: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }): Promise<ReadAnswer>;
   screen(name: string): Promise<{ session: string; text: string; cols: number; rows: number; cursor?: { x: number; y: number } }>;

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { ExecResult } from "./backend.ts";
+import type { ExecResult, WaitResult } from "../session/exec-result.ts";
+import { SandboxDenialSchema } from "../sandbox/statement.ts";
+import { CommandStatusSchema } from "../session/command-tracker.ts";
 import { clip, MAX_TEXT_CHARS, type ToolEnv } from "./tool.ts";
 
 /**
@@ -7,7 +9,6 @@ import { clip, MAX_TEXT_CHARS, type ToolEnv } from "./tool.ts";
  * under a one-line status header; structuredContent carries what a program needs (status, exit
  * code, ids, counts, the first error rows) and never the output again, unless asked for.
  */
-export const STATUSES = ["ok", "failed", "running", "waiting_for_input", "interrupted", "unknown"] as const;
 
 const ErrorRow = z.strictObject({
   file: z.string().nullable(),
@@ -26,13 +27,14 @@ export const CompactAnalysis = z.strictObject({
   errors_cap: z.number(),
   tests_failed: z.array(z.string()).optional(),
   /** The session's kernel sandbox refused something the command tried (server/sandbox/denied.ts). */
-  sandbox_denied: z.strictObject({ path: z.string().nullable(), message: z.string() }).optional(),
+  sandbox_denied: SandboxDenialSchema.optional(),
 });
 
 export const RunResult = z.strictObject({
   session: z.string(),
   command_id: z.number().nullable(),
-  status: z.enum(STATUSES),
+  // a command past its timeout is still running: exec says so and wait picks it up
+  status: CommandStatusSchema.exclude(["timeout"]),
   exit_code: z.number().nullable(),
   duration_ms: z.number(),
   /** how the end was decided, and how sure: "shell_integration/high" */
@@ -100,9 +102,9 @@ const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed
  * Shapes the server's exec/wait answer: `running` whenever the command has not ended (whatever
  * bounded the call), one header line, the output clipped to a page, and `next` saying what to call.
  */
-export function presentRun(r: ExecResult & { matched?: string }, o: { includeOutput?: boolean; patternWait?: boolean }): { data: RunResult; text: string } {
+export function presentRun(r: WaitResult, o: { includeOutput?: boolean; patternWait?: boolean }): { data: RunResult; text: string } {
   // one word for "not over yet", whatever bounded the call
-  const status: RunResult["status"] = r.status === "timeout" ? "running" : (r.status as RunResult["status"]);
+  const status: RunResult["status"] = r.status === "timeout" ? "running" : r.status;
   const id = r.command_id;
   const out = clip(r.output ?? "", MAX_TEXT_CHARS, `read_output {command_id: ${id}, lines: "1-200"} reads it by lines`);
   let next: string | undefined;

@@ -1,50 +1,55 @@
+import { z } from "zod";
+import { SandboxDenialSchema } from "../sandbox/statement.ts";
 import type { LineInfo, Role } from "./roles.ts";
 
 /** What the analysis of a command's output says: the `analysis` field of `exec --json`. */
-export type OutputKind = "build" | "test" | "lint" | "install" | "vcs" | "listing" | "runtime_error" | "other";
-export type OutputStatus = "success" | "warnings" | "failure" | "unknown";
-export type Severity = "error" | "warning" | "note";
+export const OutputKindSchema = z.enum(["build", "test", "lint", "install", "vcs", "listing", "runtime_error", "other"]);
+export type OutputKind = z.infer<typeof OutputKindSchema>;
+export const OutputStatusSchema = z.enum(["success", "warnings", "failure", "unknown"]);
+export type OutputStatus = z.infer<typeof OutputStatusSchema>;
+export const SeveritySchema = z.enum(["error", "warning", "note"]);
+export type Severity = z.infer<typeof SeveritySchema>;
 
-export interface OutputError {
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  code: string | null;
-  message: string;
-  severity: Severity;
-}
+export const OutputErrorSchema = z.strictObject({
+  file: z.string().nullable(),
+  line: z.number().nullable(),
+  column: z.number().nullable(),
+  code: z.string().nullable(),
+  message: z.string(),
+  severity: SeveritySchema,
+});
+export type OutputError = z.infer<typeof OutputErrorSchema>;
 
-export interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-  warnings: number;
-  errors: number;
-}
+export const CountsSchema = z.strictObject({
+  passed: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+  warnings: z.number(),
+  errors: z.number(),
+});
+export type Counts = z.infer<typeof CountsSchema>;
 
-export interface Entities {
-  paths: string[];
-  locations: string[]; // file:line[:column]
-  urls: string[];
-  codes: string[]; // error codes: E0308, TS2322, SC2250, ETARGET ...
-  versions: string[];
-}
+export const EntitiesSchema = z.strictObject({
+  paths: z.array(z.string()),
+  locations: z.array(z.string()).describe("file:line[:column]"),
+  urls: z.array(z.string()),
+  codes: z.array(z.string()).describe("error codes: E0308, TS2322, SC2250, ETARGET ..."),
+  versions: z.array(z.string()),
+});
+export type Entities = z.infer<typeof EntitiesSchema>;
 
-export interface Analysis {
-  tool: string;
-  kind: OutputKind;
-  status: OutputStatus;
-  counts: Counts;
-  errors: OutputError[];
-  tests_failed: string[];
-  entities: Entities;
-  suggestions: string[];
-  /**
-   * Set by the session layer (server/sandbox/denied.ts), never by the output analysis: the kernel
-   * sandbox of the session refused something the command tried, with the path when the output names it.
-   */
-  sandbox_denied?: { path: string | null; message: string };
-}
+export const AnalysisSchema = z.strictObject({
+  tool: z.string().describe('the tool recognised ("generic" when none)'),
+  kind: OutputKindSchema,
+  status: OutputStatusSchema,
+  counts: CountsSchema,
+  errors: z.array(OutputErrorSchema),
+  tests_failed: z.array(z.string()).describe("names of the failing tests"),
+  entities: EntitiesSchema,
+  suggestions: z.array(z.string()),
+  sandbox_denied: SandboxDenialSchema.optional(),
+});
+export type Analysis = z.infer<typeof AnalysisSchema>;
 
 /** What a tool recogniser finds; the analyser fills in the rest. */
 export interface ParseResult {

@@ -28,7 +28,15 @@ export interface Role {
   builtin: boolean;
 }
 
-export type NetPolicy = "any" | "none" | { ports: number[] };
+/** TCP a role's sessions may use: any, none, or connect and bind on the listed ports only. */
+export const NetPolicySchema = z.union(
+  [
+    z.enum(["any", "none"]),
+    z.strictObject({ ports: z.array(z.number().int().min(1).max(65535)).min(1, "list at least one port, or say \"none\"") }),
+  ],
+  { error: 'net is "any", "none" or {"ports": [443, ...]}' },
+);
+export type NetPolicy = z.infer<typeof NetPolicySchema>;
 
 /** Denied for every built-in role: commands that wreck a machine or escalate privileges. */
 const DANGEROUS = [
@@ -108,12 +116,7 @@ const roleFileSchema = z.object({
         dirs: z.array(z.string().min(1)).optional(),
         sessions: z.enum(["own", "role", "all"]).optional(),
         read: z.array(z.string().min(1)).optional(),
-        net: z
-          .union([
-            z.enum(["any", "none"]),
-            z.strictObject({ ports: z.array(z.number().int().min(1).max(65535)).min(1, "list at least one port, or say \"none\"") }),
-          ], { error: 'net is "any", "none" or {"ports": [443, ...]}' })
-          .optional(),
+        net: NetPolicySchema.optional(),
       })
       .strict(),
   ),

@@ -4,7 +4,9 @@ import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Scope } from "../security/auth.ts";
 import { allow, routeTable, type DeclaredRoute } from "./access.ts";
-import { CreateSessionBody, ExecBody, ReadQuery, ResizeBody, SendBody, WaitBody } from "./sessions.ts";
+import { CommandDetailSchema, ExecResultSchema, WaitResultSchema } from "../session/exec-result.ts";
+import { SessionInfoSchema } from "../session/session.ts";
+import { CreateSessionBody, ExecBody, ReadQuery, ResizeBody, SendBody, SessionViewSchema, WaitBody } from "./sessions.ts";
 
 /**
  * The OpenAPI document is built from the same zod schemas the routes validate with: each route
@@ -31,37 +33,22 @@ export function documentRoute(doc: RouteDoc): void {
   routes.set(`${doc.method} ${doc.path}`, doc);
 }
 
-// The core session routes (server/routes/sessions.ts), documented from the schemas they validate with.
-const SessionInfo = z.looseObject({
-  id: z.string(), name: z.string(), pid: z.number(), cwd: z.string(), shell: z.string(), status: z.string(),
-  activity: z.enum(["idle", "busy"]), cols: z.number(), rows: z.number(), created_at: z.string(), commands: z.number(),
-  owner_agent: z.string().nullable(), role: z.string().nullable(),
-  sandbox: z.union([
-    z.looseObject({ kind: z.literal("landlock"), abi: z.number(), write: z.array(z.string()), tmpdir: z.string() }),
-    z.object({ kind: z.literal("none"), why: z.string() }),
-  ]).describe("the kernel sandbox the shell runs in (role sessions), or why there is none"),
-});
-const ExecResult = z.looseObject({
-  session: z.string(), command_id: z.number().nullable(), command: z.string(), exit_code: z.number().nullable(),
-  status: z.enum(["ok", "failed", "unknown", "timeout", "waiting_for_input", "interrupted"]), duration_ms: z.number(), output: z.string(), raw_bytes: z.number(),
-  tokens: z.object({ raw: z.number(), compacted: z.number(), saved_pct: z.number() }),
-  analysis: z.looseObject({ tool: z.string(), kind: z.string(), status: z.string(), errors: z.array(z.looseObject({ file: z.string().nullable(), line: z.number().nullable(), message: z.string() })) }),
-  completion: z.looseObject({ method: z.string(), confidence: z.union([z.string(), z.number()]) }),
-});
+// The core session routes (server/routes/sessions.ts), documented from the schemas they validate
+// with and the domain's own schemas of what they answer.
 const session = { tags: ["sessions"] };
 for (const doc of [
-  { method: "get", path: "/api/sessions", summary: "List the live sessions", scope: "read", response: z.array(SessionInfo) },
-  { method: "post", path: "/api/sessions", summary: "Create a session (a shell in a PTY)", scope: "exec", body: CreateSessionBody, response: SessionInfo, status: 201 },
-  { method: "get", path: "/api/sessions/{name}", summary: "One session", scope: "read", response: SessionInfo },
-  { method: "delete", path: "/api/sessions/{name}", summary: "Kill a session (its history stays)", scope: "exec", response: SessionInfo },
-  { method: "post", path: "/api/sessions/{name}/exec", summary: "Run a command and wait for its result (exit code, compacted output, analysis)", scope: "exec", body: ExecBody, response: ExecResult },
-  { method: "post", path: "/api/sessions/{name}/wait", summary: "Wait for a running command, or for output matching a pattern", scope: "read", body: WaitBody, response: ExecResult },
+  { method: "get", path: "/api/sessions", summary: "List the live sessions", scope: "read", response: z.array(SessionViewSchema) },
+  { method: "post", path: "/api/sessions", summary: "Create a session (a shell in a PTY)", scope: "exec", body: CreateSessionBody, response: SessionInfoSchema, status: 201 },
+  { method: "get", path: "/api/sessions/{name}", summary: "One session", scope: "read", response: SessionViewSchema },
+  { method: "delete", path: "/api/sessions/{name}", summary: "Kill a session (its history stays)", scope: "exec", response: SessionInfoSchema },
+  { method: "post", path: "/api/sessions/{name}/exec", summary: "Run a command and wait for its result (exit code, compacted output, analysis)", scope: "exec", body: ExecBody, response: ExecResultSchema },
+  { method: "post", path: "/api/sessions/{name}/wait", summary: "Wait for a running command, or for output matching a pattern", scope: "read", body: WaitBody, response: WaitResultSchema },
   { method: "post", path: "/api/sessions/{name}/send", summary: "Type text and keys (secret: never stored)", scope: "exec", body: SendBody, response: z.object({ session: z.string(), bytes: z.number() }) },
   { method: "get", path: "/api/sessions/{name}/read", summary: "Output since an offset (default: since the last read)", scope: "read", query: ReadQuery, response: z.object({ session: z.string(), start: z.number(), offset: z.number(), dropped: z.number(), output: z.string() }) },
   { method: "get", path: "/api/sessions/{name}/screen", summary: "The visible screen as text", scope: "read", response: z.object({ session: z.string(), text: z.string(), cols: z.number(), rows: z.number(), cursor: z.object({ x: z.number(), y: z.number() }) }) },
-  { method: "post", path: "/api/sessions/{name}/resize", summary: "Resize the terminal", scope: "exec", body: ResizeBody, response: SessionInfo },
+  { method: "post", path: "/api/sessions/{name}/resize", summary: "Resize the terminal", scope: "exec", body: ResizeBody, response: SessionInfoSchema },
   { method: "get", path: "/api/sessions/{name}/history", summary: "Commands with exit codes, durations and token counts", scope: "read" },
-  { method: "get", path: "/api/sessions/{name}/commands/{id}", summary: "One command's result; ?lines=A-B for a slice of its output", scope: "read", response: ExecResult },
+  { method: "get", path: "/api/sessions/{name}/commands/{id}", summary: "One command's result; ?lines=A-B for a slice of its output", scope: "read", response: CommandDetailSchema },
 ] as RouteDoc[]) {
   if (!routes.has(`${doc.method} ${doc.path}`)) documentRoute({ ...session, ...doc });
 }

@@ -19,6 +19,9 @@ import {
 } from "../session/operations.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { AppError } from "../errors.ts";
+import { OutputModeSchema } from "../session/exec-result.ts";
+import { SessionInfoSchema, type SessionInfo } from "../session/session.ts";
+import { AgentStatusSchema } from "../bus/agent-status.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
@@ -36,20 +39,19 @@ export const CreateSessionBody = z.strictObject({
   ai_context: z.boolean().optional(),
   limits: LimitsBody.optional(),
 });
-const Mode = z.enum(["compact", "lossless", "raw"]);
 /** How fold markers name the way to read what they hid: {session} {id} {from} {to} are filled in. */
 const ExpandHint = z.string().max(200).optional();
 export const ExecBody = z.strictObject({
   command: z.string(),
   timeout_ms: z.number().int().positive().optional(),
-  mode: Mode.optional(),
+  mode: OutputModeSchema.optional(),
   expand_hint: ExpandHint,
 });
 export const WaitBody = z.strictObject({
   command_id: z.number().int().optional(),
   pattern: z.string().optional(),
   timeout_ms: z.number().int().positive().optional(),
-  mode: Mode.optional(),
+  mode: OutputModeSchema.optional(),
   expand_hint: ExpandHint,
 });
 export const SendBody = z
@@ -74,8 +76,12 @@ export const HistoryQuery = z.object({
 const LinesQuery = z.object({
   lines: z.string().regex(/^\d+-\d+$/, "lines are FROM-TO, e.g. 120-400").optional(),
   raw: z.enum(["1", "true", "0", "false"]).optional(),
-  mode: Mode.optional(),
+  mode: OutputModeSchema.optional(),
 });
+
+/** A session as GET /api/sessions shows it: with what its occupant is doing (idle, working, blocked...) as the bus sees it. */
+export const SessionViewSchema = SessionInfoSchema.extend({ agent_status: AgentStatusSchema.nullable() });
+type SessionView = z.infer<typeof SessionViewSchema>;
 
 /** REST for sessions: thin adapters over server/session/operations.ts. */
 export function sessionRoutes(rt: Runtime) {
@@ -83,8 +89,7 @@ export function sessionRoutes(rt: Runtime) {
   const ops = rt;
   const truthy = (v?: string) => v === "1" || v === "true";
 
-  // Each session with what its occupant is doing (idle, working, blocked...) as the bus sees it.
-  const withStatus = <T extends { id: string }>(info: T) => ({ ...info, agent_status: rt.bus?.status?.get(info.id) ?? null });
+  const withStatus = (info: SessionInfo): SessionView => ({ ...info, agent_status: rt.bus?.status?.get(info.id) ?? null });
   // a session-limited token, or an agent, sees only the sessions it may use
   app.get("/sessions", allow({ scope: "read", across: "filtered" }), (c) => {
     const visible = sessionVisibility(rt, c.get("caller"));

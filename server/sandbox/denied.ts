@@ -1,15 +1,7 @@
 import { accessSync, constants, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isInside } from "../roles/policy.ts";
-import type { SandboxStatement } from "./plan.ts";
-
-/** `analysis.sandbox_denied`: the kernel sandbox refused something the command tried, and where. */
-export interface SandboxDenial {
-  /** The path refused, when the message names one (a refused signal names none). */
-  path: string | null;
-  /** The line of output that says so, as the tool printed it. */
-  message: string;
-}
+import type { SandboxDenial, SandboxStatement } from "./statement.ts";
 
 const REFUSED = /Permission denied|Operation not permitted/;
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)/g;

@@ -4,32 +4,13 @@ import type { NetPolicy, Role } from "../roles/roles.ts";
 import type { RulesetSpec } from "./landlock.ts";
 import { DEVICE_RIGHTS, FS, NET, READ_RIGHTS, WRITE_RIGHTS, fsRightsOf, netRightsOf, scopesOf } from "./rights.ts";
 import { expandGrants, realPath, type Grant } from "./rules.ts";
+import type { SandboxStatement } from "./statement.ts";
 
 /** Someone the session's shell is held to: a role, and the workspace its $WORKSPACE stands for. */
 export interface SandboxStanding {
   role: Role;
   workspace: string | null;
 }
-
-/** What `create --json`, `list --json` and `status --json` say about a session's sandbox. */
-export type SandboxStatement =
-  | {
-      kind: "landlock";
-      abi: number;
-      roles: string[];
-      /** Directories the shell may change (in every layer when several roles apply). */
-      write: string[];
-      /** Readable: "all" (but the hidden paths), or the directories reading is narrowed to. */
-      read: "all" | string[];
-      /** Paths the shell can neither read nor change: the data directory (token, database, other sessions). */
-      hidden: string[];
-      net: NetPolicy;
-      /** Set when the role limits the network and this kernel's Landlock cannot (ABI < 4). */
-      net_enforced?: false;
-      /** The session's private temporary directory, exported as TMPDIR. */
-      tmpdir: string;
-    }
-  | { kind: "none"; why: string };
 
 export interface SandboxPlan {
   statement: SandboxStatement;

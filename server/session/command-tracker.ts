@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AppError } from "../errors.ts";
 import type { Db } from "../../db/client.ts";
 import type { Mark } from "./marker-filter.ts";
@@ -14,13 +15,15 @@ import { sleep } from "../platform/index.ts";
  * judged finished by the quiet-and-prompt heuristic): never claimed as a success.
  * `interrupted`: the session was killed, or the server died, while it ran.
  */
-export type CommandStatus = "running" | "ok" | "failed" | "unknown" | "timeout" | "waiting_for_input" | "interrupted";
+export const CommandStatusSchema = z.enum(["running", "ok", "failed", "unknown", "timeout", "waiting_for_input", "interrupted"]);
+export type CommandStatus = z.infer<typeof CommandStatusSchema>;
 
 /** How the end of a command was decided, and how sure that is. */
-export interface Completion {
-  method: "shell_integration" | "prompt_marker" | "process_exit" | "quiet_heuristic" | "timeout" | "input_prompt" | "pattern_match";
-  confidence: "high" | "medium" | "low";
-}
+export const CompletionSchema = z.strictObject({
+  method: z.enum(["shell_integration", "prompt_marker", "process_exit", "quiet_heuristic", "timeout", "input_prompt", "pattern_match"]),
+  confidence: z.enum(["high", "medium", "low"]),
+});
+export type Completion = z.infer<typeof CompletionSchema>;
 
 export interface CommandRecord {
   id: number;

@@ -1,44 +1,60 @@
+import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { countOrEstimate, type Count } from "../work/background-tokens.ts";
 import { savedPercent } from "../tokens/tokens.ts";
 import { decodeBytes } from "../output/render.ts";
-import type { Analysis } from "../output/types.ts";
+import { AnalysisSchema } from "../output/types.ts";
 import { CLI_EXPAND_HINT } from "../work/jobs.ts";
 import { INLINE_BELOW, runJob } from "../work/pool.ts";
-import type { ExecOutcome } from "./command-tracker.ts";
+import { CommandStatusSchema, CompletionSchema, type ExecOutcome } from "./command-tracker.ts";
 import { sandboxDenial } from "../sandbox/denied.ts";
-import type { SandboxStatement } from "../sandbox/plan.ts";
+import type { SandboxStatement } from "../sandbox/statement.ts";
 import { recordCommandTokens } from "./store.ts";
 
 const RAW_EXACT_CHARS = 1 << 20;
 
-export type OutputMode = "compact" | "lossless" | "raw";
+export const OutputModeSchema = z.enum(["compact", "lossless", "raw"]);
+export type OutputMode = z.infer<typeof OutputModeSchema>;
 
 /** What exec, wait and their API, MCP and CLI faces return (the JSON of `ai-session exec --json`). */
-export interface ExecResult {
-  session: string;
-  command_id: number | null;
-  command: string;
-  exit_code: number | null;
-  status: ExecOutcome["status"];
-  duration_ms: number;
-  output: string;
-  raw_bytes: number;
-  truncated: boolean;
-  /**
-   * `estimated`: part of a count was extrapolated rather than tokenized: the raw count of an output
-   * over 1 MB (from its exactly counted head and tail), a run of one character cut into pieces,
-   * counting that passed its time budget, or the tokenizer was still loading.
-   */
-  tokens: { raw: number; compacted: number; saved_pct: number; estimated?: boolean };
-  analysis: Analysis;
-  completion: ExecOutcome["completion"];
-  cwd: string;
-  /** The prompt the command waits on, when status is waiting_for_input. */
-  prompt?: string;
-  /** Offsets of the output in the session's scrollback (`ai-session read --since`). */
-  offsets: { start: number; end: number };
-}
+export const ExecResultSchema = z.strictObject({
+  session: z.string(),
+  command_id: z.number().nullable(),
+  command: z.string(),
+  exit_code: z.number().nullable(),
+  status: CommandStatusSchema,
+  duration_ms: z.number(),
+  output: z.string().describe("the output as asked for: compacted (the default), lossless or raw"),
+  raw_bytes: z.number().describe("bytes the command printed"),
+  truncated: z.boolean().describe("the output passed the capture cap and its middle was not kept"),
+  tokens: z.strictObject({
+    raw: z.number(),
+    compacted: z.number(),
+    saved_pct: z.number(),
+    estimated: z
+      .boolean()
+      .optional()
+      .describe(
+        "part of a count was extrapolated rather than tokenized: the raw count of an output over 1 MB (from its exactly counted head and tail), a run of one character cut into pieces, counting that passed its time budget, or the tokenizer was still loading",
+      ),
+  }),
+  analysis: AnalysisSchema,
+  completion: CompletionSchema,
+  cwd: z.string(),
+  prompt: z.string().optional().describe("the prompt the command waits on, when status is waiting_for_input"),
+  offsets: z
+    .strictObject({ start: z.number(), end: z.number() })
+    .describe("offsets of the output in the session's scrollback (`ai-session read --since`)"),
+});
+export type ExecResult = z.infer<typeof ExecResultSchema>;
+
+/** What wait returns: an exec result, with the text that matched when it waited for a pattern. */
+export const WaitResultSchema = ExecResultSchema.extend({ matched: z.string().optional().describe("the text that matched the pattern waited for") });
+export type WaitResult = z.infer<typeof WaitResultSchema>;
+
+/** A stored command looked up later: its result as exec gave it, and its raw output while retention keeps it. */
+export const CommandDetailSchema = ExecResultSchema.extend({ raw_output: z.string().nullable().describe("the output as the command printed it; null once retention dropped it") });
+export type CommandDetail = z.infer<typeof CommandDetailSchema>;
 
 /**
  * Turns a finished (or paused) command into the result an agent reads: the output rendered and

@@ -1,12 +1,12 @@
 import { AppError } from "../errors.ts";
 import { renderOutput, decodeBytes } from "../output/render.ts";
 import type { Caller } from "../security/auth.ts";
-import { buildExecResult, type ExecResult, type OutputMode } from "./exec-result.ts";
+import { buildExecResult, type CommandDetail, type ExecResult, type OutputMode, type WaitResult } from "./exec-result.ts";
 import type { SessionManager, CreateOptions } from "./manager.ts";
 import type { Session, SessionInfo } from "./session.ts";
 import { commandById, commandOutput, commandsOf, type CommandRow } from "./store.ts";
 import { committed, type Db } from "../../db/client.ts";
-import type { SandboxStatement } from "../sandbox/plan.ts";
+import type { SandboxStatement } from "../sandbox/statement.ts";
 import { sleep } from "../platform/index.ts";
 
 /**
@@ -57,7 +57,7 @@ export async function waitFor(
   name: string,
   req: { command_id?: number; pattern?: string; timeout_ms?: number; mode?: OutputMode; expand_hint?: string },
   signal?: AbortSignal,
-): Promise<ExecResult & { matched?: string }> {
+): Promise<WaitResult> {
   const s = sessionFor(ops, caller, name, "read");
   const timeoutMs = Math.min(req.timeout_ms ?? 600_000, MAX_TIMEOUT_MS);
   const mode = req.mode ?? "compact";
@@ -190,7 +190,7 @@ function storedCommand(ops: Ops, caller: Caller, name: string, commandId: number
 }
 
 /** A stored command: its result as exec gave it (compacted or lossless) and its raw output. */
-export async function commandDetail(ops: Ops, caller: Caller, name: string, commandId: number, mode: OutputMode) {
+export async function commandDetail(ops: Ops, caller: Caller, name: string, commandId: number, mode: OutputMode): Promise<CommandDetail> {
   const { row, cols, sandbox } = storedCommand(ops, caller, name, commandId);
   const result = await resultFromRow(ops, name, row, mode, cols, undefined, sandbox);
   const bytes = commandOutput(row);

@@ -1,5 +1,6 @@
 import { mkdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import { AppError } from "../errors.ts";
 import { spawnPty, type Pty } from "../platform/pty.ts";
 import { descendantsOf, isAlive, procStat } from "../pty/process-group.ts";
@@ -8,7 +9,7 @@ import { pidsIn } from "../security/limits.ts";
 import { MarkerFilter, type Mark } from "./marker-filter.ts";
 import { Scrollback } from "./scrollback.ts";
 import { Screen } from "./screen.ts";
-import { prepareShell, removeStateFile, type ShellKind } from "./shell-integration.ts";
+import { prepareShell, removeStateFile, SHELL_KINDS, type ShellKind } from "./shell-integration.ts";
 import { CommandTracker } from "./command-tracker.ts";
 import { keyBytes } from "./keys.ts";
 import { typeInto } from "./typed-line.ts";
@@ -16,7 +17,8 @@ import { readShellEnv, scrubShellEnv } from "./shell-env.ts";
 import type { SessionEvents } from "./events.ts";
 import type { Db } from "../../db/client.ts";
 import { commandCount, updateSession } from "./store.ts";
-import type { SandboxPlan, SandboxStatement } from "../sandbox/plan.ts";
+import type { SandboxPlan } from "../sandbox/plan.ts";
+import { SandboxStatementSchema } from "../sandbox/statement.ts";
 import { launcherStart } from "../sandbox/launch.ts";
 import { sleep } from "../platform/index.ts";
 
@@ -43,28 +45,30 @@ export interface SessionConfig {
   sandbox: SandboxPlan;
 }
 
-export type SessionStatus = "starting" | "running" | "exited" | "killed";
+export const SessionStatusSchema = z.enum(["starting", "running", "exited", "killed"]);
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
-export interface SessionInfo {
-  id: string;
-  name: string;
-  pid: number;
-  cwd: string;
-  shell: string;
-  status: SessionStatus;
-  /** What the shell is doing: idle at its prompt, or busy with a command. */
-  activity: "idle" | "busy";
-  cols: number;
-  rows: number;
-  created_at: string;
-  commands: number;
-  owner_agent: string | null;
-  role: string | null;
-  shared: boolean;
-  backend: string;
-  integration: ShellKind;
-  sandbox: SandboxStatement;
-}
+/** A session as create, list, status and kill return it (the JSON of `ai-session list --json`). */
+export const SessionInfoSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  pid: z.number().describe("the shell's process id (0 before it started)"),
+  cwd: z.string(),
+  shell: z.string(),
+  status: SessionStatusSchema,
+  activity: z.enum(["idle", "busy"]).describe("what the shell is doing: idle at its prompt, or busy with a command"),
+  cols: z.number(),
+  rows: z.number(),
+  created_at: z.string().describe("ISO 8601"),
+  commands: z.number().describe("commands recorded for this session"),
+  owner_agent: z.string().nullable(),
+  role: z.string().nullable(),
+  shared: z.boolean(),
+  backend: z.string().describe("the PTY backend the shell runs on"),
+  integration: z.enum(SHELL_KINDS).describe("the shell integration that marks each command's start and end"),
+  sandbox: SandboxStatementSchema,
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 
 const QUIET_READY_MS = 150;
 

@@ -14,7 +14,8 @@ import { basename, join } from "node:path";
  * Every file here is the owner's alone (0600, in a 0700 directory) whatever the umask: the rc files
  * are written so, and the state file exists (0600) before the shell first truncates it.
  */
-export type ShellKind = "bash" | "zsh" | "sh" | "other";
+export const SHELL_KINDS = ["bash", "zsh", "sh", "other"] as const;
+export type ShellKind = (typeof SHELL_KINDS)[number];
 
 export function shellKindOf(shellPath: string): ShellKind {
   const name = basename(shellPath);

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppError } from "../../server/errors.ts";
-import type { SandboxStatement } from "../../server/sandbox/plan.ts";
+import type { SandboxStatement } from "../../server/sandbox/statement.ts";
 import { SYSTEM_PATH, sandboxHarness } from "./harness.ts";
 
 const rolesDir = mkdtempSync(join(tmpdir(), "ais-roles-"));

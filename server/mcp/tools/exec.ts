@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { boundedCall } from "../bounded.ts";
 import { MCP_EXPAND_HINT } from "../hints.ts";
+import { OutputModeSchema } from "../../session/exec-result.ts";
 import { measureResult, presentRun, RunResult } from "../result.ts";
 import { defineTool, sessionArg, sessionOf } from "../tool.ts";
 import description from "./exec.txt" with { type: "text" };
@@ -13,7 +14,7 @@ export default defineTool({
     command: z.string().min(1).max(100_000),
     session: sessionArg,
     timeout_seconds: z.number().positive().max(86_400).optional(),
-    mode: z.enum(["compact", "lossless", "raw"]).optional(),
+    mode: OutputModeSchema.optional(),
     include_output: z.boolean().optional(),
   }),
   output: RunResult,

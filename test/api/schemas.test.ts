@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { z } from "zod";
+import { CommandDetailSchema, ExecResultSchema, WaitResultSchema } from "../../server/session/exec-result.ts";
+import { SessionInfoSchema } from "../../server/session/session.ts";
+import { SessionViewSchema } from "../../server/routes/sessions.ts";
+import { startServer, type RunningServer } from "../mcp/harness.ts";
+
+/**
+ * What a running server sends is what its schemas say, field for field: every object in the answer
+ * is parsed strictly (a field the schema does not name fails), so the schemas, the OpenAPI document
+ * made from them and the types derived from them cannot drift from the wire.
+ */
+let server: RunningServer;
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(server.base + path, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+/** The schema's verdict on an answer, as the list of problems (empty when it fits exactly). */
+function problems(schema: z.ZodType, json: unknown): string[] {
+  const r = schema.safeParse(json);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  expect((await call("POST", "/api/sessions", { name: "shapes" })).status).toBe(201);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("answers match their schemas exactly", () => {
+  test("an exec answer, with a failing compiler-style error in its analysis", async () => {
+    const r = await call("POST", "/api/sessions/shapes/exec", { command: "printf 'src/a.ts(3,7): error TS2322: nope\\n'; false" });
+    expect(r.status).toBe(200);
+    expect(problems(ExecResultSchema, r.json)).toEqual([]);
+    expect((r.json as { exit_code: number }).exit_code).toBe(1);
+  });
+
+  test("a wait for a pattern, and a stored command looked up later", async () => {
+    const w = await call("POST", "/api/sessions/shapes/wait", { pattern: "TS2322", timeout_ms: 5000 });
+    expect(problems(WaitResultSchema, w.json)).toEqual([]);
+    const d = await call("GET", "/api/sessions/shapes/commands/1");
+    expect(d.status).toBe(200);
+    expect(problems(CommandDetailSchema, d.json)).toEqual([]);
+  });
+
+  test("a session as create, list, one session, resize and kill give it", async () => {
+    const created = await call("POST", "/api/sessions", { name: "shapes-2", cols: 100, rows: 30 });
+    expect(problems(SessionInfoSchema, created.json)).toEqual([]);
+    const listed = (await call("GET", "/api/sessions")).json as unknown[];
+    expect(listed.length).toBe(2);
+    for (const s of listed) expect(problems(SessionViewSchema, s)).toEqual([]);
+    expect(problems(SessionViewSchema, (await call("GET", "/api/sessions/shapes")).json)).toEqual([]);
+    expect(problems(SessionInfoSchema, (await call("POST", "/api/sessions/shapes-2/resize", { cols: 90, rows: 20 })).json)).toEqual([]);
+    const killed = await call("DELETE", "/api/sessions/shapes-2");
+    expect(problems(SessionInfoSchema, killed.json)).toEqual([]);
+    expect((killed.json as { status: string }).status).toBe("killed");
+  });
+
+  test("a schema is strict all the way down: an extra field anywhere is refused", () => {
+    const exec = ExecResultSchema.shape;
+    expect(ExecResultSchema.safeParse({}).success).toBe(false);
+    expect(exec.tokens.safeParse({ raw: 1, compacted: 1, saved_pct: 0, raw_estimated: true }).success).toBe(false);
+    expect(exec.analysis.shape.counts.safeParse({ passed: 0, failed: 0, skipped: 0, warnings: 0, errors: 0, todo: 1 }).success).toBe(false);
+  });
+
+  test("the OpenAPI document shows every field an exec answer and a session have", async () => {
+    const doc = (await call("GET", "/api/openapi.json")).json as { paths: Record<string, Record<string, any>> };
+    const body = (path: string, method: string, status = "200") => doc.paths[path]![method].responses[status].content["application/json"].schema;
+    const exec = body("/api/sessions/{name}/exec", "post");
+    expect(Object.keys(exec.properties).sort()).toEqual(Object.keys(ExecResultSchema.shape).sort());
+    expect(exec.additionalProperties).toBe(false);
+    expect(Object.keys(exec.properties.analysis.properties)).toContain("entities");
+    const created = body("/api/sessions", "post", "201");
+    expect(Object.keys(created.properties).sort()).toEqual(Object.keys(SessionInfoSchema.shape).sort());
+    expect(Object.keys(body("/api/sessions", "get").items.properties)).toContain("agent_status");
+  });
+});
