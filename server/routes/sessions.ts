@@ -81,7 +81,7 @@ const LinesQuery = z.object({
 
 /** A session as GET /api/sessions shows it: with what its occupant is doing (idle, working, blocked...) as the bus sees it. */
 export const SessionViewSchema = SessionInfoSchema.extend({ agent_status: AgentStatusSchema.nullable() });
-type SessionView = z.infer<typeof SessionViewSchema>;
+export type SessionView = z.infer<typeof SessionViewSchema>;
 
 /** REST for sessions: thin adapters over server/session/operations.ts. */
 export function sessionRoutes(rt: Runtime) {

@@ -153,6 +153,9 @@ export function guardRead(ops: Ops, caller: Caller, name: string): void {
   if (ops.sessions.has(name)) sessionFor(ops, caller, name, "read");
 }
 
+/** One command of a session's history, as GET /api/sessions/{name}/history lists it (before its filter's flags). */
+export type HistoryRow = ReturnType<typeof historyOf>[number];
+
 export function historyOf(ops: Ops, caller: Caller, name: string) {
   guardRead(ops, caller, name);
   return commandsOf(ops.db, ops.sessions.idOf(name)).map((r) => ({

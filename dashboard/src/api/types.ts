@@ -1,89 +1,31 @@
 /**
- * Shapes of what the server sends, as CLI.md and the core API describe them. Fields that other
- * parts of the server add over time are optional: the views show them when they are there.
+ * Shapes of what the server sends: the server's own types (from its zod schemas), imported as
+ * types only, so the dashboard's build carries none of the server's code.
  */
-export interface SessionInfo {
-  id: string;
-  name: string;
-  status: string;
-  cwd: string;
-  pid?: number;
-  shell?: string;
-  cols?: number;
-  rows?: number;
-  created_at: string | number;
-  ended_at?: string | number | null;
-  commands?: number;
-  /** busy while a command runs, idle at the prompt. */
-  activity?: string;
-  owner_agent?: string | null;
-  role?: string | null;
-  last_command?: { command: string; exit_code: number | null; status?: string } | null;
-  tokens?: { raw: number; compacted: number; saved_pct?: number } | null;
-}
+import type { HistoryFlags } from "../../../server/persist/history.ts";
+import type { SessionView } from "../../../server/routes/sessions.ts";
+import type { CommandDetail, ExecResult } from "../../../server/session/exec-result.ts";
+import type { HistoryRow } from "../../../server/session/operations.ts";
 
-export interface TokenCounts {
-  raw: number;
-  compacted: number;
-  saved_pct?: number;
-}
+export type { Analysis, OutputError } from "../../../server/output/types.ts";
+export type { CommandDetail };
 
-export interface CommandRecord {
-  id?: string | number;
-  command_id?: string | number;
-  command: string;
-  status: string;
-  exit_code: number | null;
-  duration_ms?: number | null;
-  started_at?: string | number;
-  ended_at?: string | number | null;
-  agent?: string | null;
-  tool?: string | null;
-  raw_bytes?: number;
-  tokens?: TokenCounts;
-  tokens_raw?: number | null;
-  tokens_compacted?: number | null;
-}
+/** A session as GET /api/sessions lists it. */
+export type SessionInfo = SessionView;
 
-export interface AnalysisError {
-  file?: string;
-  line?: number;
-  column?: number;
-  code?: string;
-  message?: string;
-  severity?: string;
-}
+/** One row of a session's history (GET /api/sessions/{name}/history). */
+export type CommandRecord = HistoryRow & HistoryFlags;
 
-export interface Analysis {
-  tool?: string;
-  kind?: string;
-  status?: string;
-  summary?: string;
-  counts?: Record<string, number>;
-  errors?: AnalysisError[];
-  warnings?: AnalysisError[];
-  /** Names of the failing tests. */
-  tests_failed?: string[];
-  suggestions?: Array<string | { text?: string; action?: string; command?: string }>;
-}
-
-export interface CommandDetail extends CommandRecord {
-  output?: string;
-  raw?: string;
-  raw_output?: string;
-  compacted?: string;
-  analysis?: Analysis | null;
-}
+export type TokenCounts = ExecResult["tokens"];
 
 /** Running (or starting); "exited" and "killed" sessions are over. */
 export const isLive = (s: { status: string }) => s.status === "running" || s.status === "starting";
 
-/** The id a history row goes by, whichever field name the server uses. */
-export const commandIdOf = (c: CommandRecord) => String(c.command_id ?? c.id ?? "");
+/** The id a history row goes by. */
+export const commandIdOf = (c: { command_id: number | null }) => String(c.command_id ?? "");
 
-/** Raw and compacted token counts of a command, whichever shape the server uses. */
-export function tokensOf(c: CommandRecord): TokenCounts | undefined {
-  if (c.tokens) return c.tokens.raw == null ? undefined : { ...c.tokens, compacted: c.tokens.compacted ?? c.tokens.raw };
-  if (c.tokens_raw == null) return undefined;
-  return { raw: c.tokens_raw, compacted: c.tokens_compacted ?? c.tokens_raw };
+/** Raw and compacted token counts of a command; none for a history row counted before tokens were. */
+export function tokensOf(c: { tokens: { raw: number | null; compacted: number | null } }): { raw: number; compacted: number } | undefined {
+  const { raw, compacted } = c.tokens;
+  return raw == null ? undefined : { raw, compacted: compacted ?? raw };
 }

@@ -4,18 +4,14 @@ import { tokensOf, type Analysis, type CommandDetail } from "../api/types.ts";
 import { ErrorNote } from "../components/notes.tsx";
 import { duration, int, visibleControls } from "../lib/format.ts";
 
-function suggestionText(s: NonNullable<Analysis["suggestions"]>[number]): string {
-  return typeof s === "string" ? s : (s.text ?? s.action ?? s.command ?? JSON.stringify(s));
-}
-
 /** One command: its analysis (errors with file:line, counts, suggestions) and compacted beside raw output. */
 export function CommandDetailPanel(props: { session: string; commandId: string }) {
   const [detail] = createResource(
     () => `/api/sessions/${enc(props.session)}/commands/${enc(props.commandId)}`,
     (p) => get<CommandDetail>(p),
   );
-  const raw = () => detail()?.raw ?? detail()?.raw_output;
-  const compacted = () => detail()?.compacted ?? detail()?.output;
+  const raw = () => detail()?.raw_output;
+  const compacted = () => detail()?.output;
 
   return (
     <section class="card command-detail" aria-labelledby="command-title">
@@ -61,7 +57,6 @@ function AnalysisView(props: { analysis: Analysis | null | undefined }) {
             <strong>{a().tool ?? "generic"}</strong>
             <Show when={a().kind}> · {a().kind}</Show>
             <Show when={a().status}> · {a().status}</Show>
-            <Show when={a().summary}> — {a().summary}</Show>
           </p>
           <Show when={a().counts && Object.keys(a().counts!).length}>
             <ul class="chips" aria-label="Counts">
@@ -105,7 +100,7 @@ function AnalysisView(props: { analysis: Analysis | null | undefined }) {
           <Show when={a().suggestions?.length}>
             <h3>Suggestions</h3>
             <ul>
-              <For each={a().suggestions}>{(s) => <li>{suggestionText(s)}</li>}</For>
+              <For each={a().suggestions}>{(s) => <li>{s}</li>}</For>
             </ul>
           </Show>
         </section>

@@ -134,7 +134,7 @@ export function SessionsView() {
               <LastCommandCell name={s().name} count={s().commands} activity={s().activity} />
               <span role="cell">{age(s().created_at, now())}</span>
               <span role="cell">
-                {savedBy().has(s().name) ? int(savedBy().get(s().name)) : s().tokens ? int(s().tokens!.raw - s().tokens!.compacted) : "—"}
+                {savedBy().has(s().name) ? int(savedBy().get(s().name)) : "—"}
               </span>
               <span role="cell" class="actions">
                 <Show when={controlling() && isLive(s())}>

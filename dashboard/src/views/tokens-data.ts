@@ -17,31 +17,31 @@ export interface TokenPoint {
  * history is fetched again only when a command started or finished since.
  */
 const cache = new Map<string, { version: string; points: TokenPoint[] }>();
-const versionOf = (s: SessionInfo) => `${s.commands ?? "?"}:${s.activity ?? "?"}`;
+const versionOf = (s: SessionInfo) => `${s.commands}:${s.activity}`;
 
 /** Every command with token counts, across all sessions, oldest first (from each session's history). */
 export async function loadTokenPoints(): Promise<{ points: TokenPoint[]; sessions: number }> {
   const sessions = await get<SessionInfo[]>("/api/sessions");
-  const stale = sessions.filter((s) => s.commands === undefined || cache.get(s.name)?.version !== versionOf(s));
+  const stale = sessions.filter((s) => cache.get(s.name)?.version !== versionOf(s));
   async function worker() {
     for (let s = stale.shift(); s; s = stale.shift()) {
       const name = s.name;
-      let h: CommandRecord[] | { commands: CommandRecord[] };
+      let h: CommandRecord[];
       try {
         h = await get(`/api/sessions/${enc(name)}/history`);
       } catch {
         continue; // ended between the two calls
       }
       const points: TokenPoint[] = [];
-      for (const c of Array.isArray(h) ? h : h.commands) {
+      for (const c of h) {
         const t = tokensOf(c);
         if (!t) continue;
         points.push({
-          at: toMs(c.ended_at ?? c.started_at) ?? 0,
+          at: toMs(c.started_at) ?? 0,
           session: name,
           agent: c.agent ?? s.owner_agent ?? "(no agent)",
           command: c.command,
-          commandId: String(c.command_id ?? c.id ?? ""),
+          commandId: String(c.command_id),
           raw: t.raw,
           compacted: t.compacted,
         });
