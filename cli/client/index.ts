@@ -3,6 +3,7 @@ import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.t
 import { platform, sleep } from "../../server/platform/index.ts";
 import type { ExecResult, WaitResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
+import type { CommandLines, ReadAnswer, ScreenAnswer, SendAnswer } from "../../server/session/answers.ts";
 import { selfCommand } from "../../server/self.ts";
 
 export type { ExecResult, SessionInfo, WaitResult };
@@ -126,20 +127,20 @@ export class AiSessionClient {
     });
   }
   send(name: string, input: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }) {
-    return this.request<{ session: string; bytes: number }>("POST", `/api/sessions/${enc(name)}/send`, input);
+    return this.request<SendAnswer>("POST", `/api/sessions/${enc(name)}/send`, input);
   }
   read(name: string, opts: { since?: number; lines?: number; raw?: boolean } = {}) {
     const q = new URLSearchParams();
     if (opts.since !== undefined) q.set("since", String(opts.since));
     if (opts.lines !== undefined) q.set("lines", String(opts.lines));
     if (opts.raw) q.set("raw", "1");
-    return this.request<{ session: string; start: number; offset: number; dropped: number; output: string }>("GET", `/api/sessions/${enc(name)}/read?${q}`);
+    return this.request<ReadAnswer>("GET", `/api/sessions/${enc(name)}/read?${q}`);
   }
   screen(name: string) {
-    return this.request<{ session: string; text: string; cols: number; rows: number; cursor: { x: number; y: number } }>("GET", `/api/sessions/${enc(name)}/screen`);
+    return this.request<ScreenAnswer>("GET", `/api/sessions/${enc(name)}/screen`);
   }
   commandLines(name: string, id: number, from: number, to: number, raw = false) {
-    return this.request<{ output: string; from: number; to: number; total_lines: number }>(
+    return this.request<CommandLines>(
       "GET",
       `/api/sessions/${enc(name)}/commands/${id}?lines=${from}-${to}${raw ? "&raw=1" : ""}`,
     );

@@ -16,7 +16,7 @@ export function clientBackend(client: AiSessionClient): McpBackend {
     send: (name, input) => client.send(name, input),
     read: (name, o) => client.read(name, o),
     screen: (name) => client.screen(name),
-    commandLines: (name, id, from, to, raw) => client.commandLines(name, id, from, to, raw).then((r) => ({ session: name, command_id: id, ...r })),
+    commandLines: (name, id, from, to, raw) => client.commandLines(name, id, from, to, raw),
     analysis: (name, id) => client.analysis(name, id),
     history: (name) => client.history(name) as never,
     context: (name, o) => client.context(name, o),

@@ -5,6 +5,7 @@ import type { Task, TaskStatus } from "../bus/tasks.ts";
 import type { Decision } from "../trace/decisions.ts";
 import type { ExecResult, OutputMode, WaitResult } from "../session/exec-result.ts";
 import type { SessionInfo } from "../session/session.ts";
+import type { CommandLines, ReadAnswer, ScreenAnswer, SendAnswer } from "../session/answers.ts";
 
 export type { ExecResult, SessionInfo };
 
@@ -21,11 +22,11 @@ export interface McpBackend {
   killSession(name: string): Promise<SessionInfo>;
   exec(name: string, command: string, o: RunOptions): Promise<ExecResult>;
   wait(name: string, o: RunOptions & { commandId?: number; pattern?: string }): Promise<WaitResult>;
-  send(name: string, input: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }): Promise<{ session: string; bytes: number }>;
+  send(name: string, input: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean }): Promise<SendAnswer>;
   read(name: string, o: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }): Promise<ReadAnswer>;
-  screen(name: string): Promise<{ session: string; text: string; cols: number; rows: number; cursor?: { x: number; y: number } }>;
+  screen(name: string): Promise<ScreenAnswer>;
   /** Lines FROM..TO (1-based) of one command's rendered (or raw) output. */
-  commandLines(name: string, id: number, from: number, to: number, raw?: boolean): Promise<LinesAnswer>;
+  commandLines(name: string, id: number, from: number, to: number, raw?: boolean): Promise<CommandLines>;
   /** The analysis of the last (or given) finished command. */
   analysis(name: string, commandId?: number): Promise<AnalysisAnswer>;
   history(name: string): Promise<HistoryItem[]>;
@@ -70,23 +71,6 @@ export interface RunOptions {
    * and {to} (MCP: `read_output {command_id: {id}, lines: "{from}-{to}"}`).
    */
   expandHint?: string;
-}
-
-export interface ReadAnswer {
-  session: string;
-  start: number;
-  offset: number;
-  dropped: number;
-  output: string;
-}
-
-export interface LinesAnswer {
-  session: string;
-  command_id: number;
-  from: number;
-  to: number;
-  total_lines: number;
-  output: string;
 }
 
 export type AnalysisAnswer = ExecResult["analysis"] & { session: string; command_id: number; command: string; exit_code: number | null };

@@ -6,6 +6,7 @@ import type { Scope } from "../security/auth.ts";
 import { allow, routeTable, type DeclaredRoute } from "./access.ts";
 import { CommandDetailSchema, ExecResultSchema, WaitResultSchema } from "../session/exec-result.ts";
 import { SessionInfoSchema } from "../session/session.ts";
+import { CommandLinesSchema, ReadAnswerSchema, ScreenAnswerSchema, SendAnswerSchema } from "../session/answers.ts";
 import { CreateSessionBody, ExecBody, ReadQuery, ResizeBody, SendBody, SessionViewSchema, WaitBody } from "./sessions.ts";
 
 /**
@@ -43,12 +44,12 @@ for (const doc of [
   { method: "delete", path: "/api/sessions/{name}", summary: "Kill a session (its history stays)", scope: "exec", response: SessionInfoSchema },
   { method: "post", path: "/api/sessions/{name}/exec", summary: "Run a command and wait for its result (exit code, compacted output, analysis)", scope: "exec", body: ExecBody, response: ExecResultSchema },
   { method: "post", path: "/api/sessions/{name}/wait", summary: "Wait for a running command, or for output matching a pattern", scope: "read", body: WaitBody, response: WaitResultSchema },
-  { method: "post", path: "/api/sessions/{name}/send", summary: "Type text and keys (secret: never stored)", scope: "exec", body: SendBody, response: z.object({ session: z.string(), bytes: z.number() }) },
-  { method: "get", path: "/api/sessions/{name}/read", summary: "Output since an offset (default: since the last read)", scope: "read", query: ReadQuery, response: z.object({ session: z.string(), start: z.number(), offset: z.number(), dropped: z.number(), output: z.string() }) },
-  { method: "get", path: "/api/sessions/{name}/screen", summary: "The visible screen as text", scope: "read", response: z.object({ session: z.string(), text: z.string(), cols: z.number(), rows: z.number(), cursor: z.object({ x: z.number(), y: z.number() }) }) },
+  { method: "post", path: "/api/sessions/{name}/send", summary: "Type text and keys (secret: never stored)", scope: "exec", body: SendBody, response: SendAnswerSchema },
+  { method: "get", path: "/api/sessions/{name}/read", summary: "Output since an offset (default: since the last read)", scope: "read", query: ReadQuery, response: ReadAnswerSchema },
+  { method: "get", path: "/api/sessions/{name}/screen", summary: "The visible screen as text", scope: "read", response: ScreenAnswerSchema },
   { method: "post", path: "/api/sessions/{name}/resize", summary: "Resize the terminal", scope: "exec", body: ResizeBody, response: SessionInfoSchema },
   { method: "get", path: "/api/sessions/{name}/history", summary: "Commands with exit codes, durations and token counts", scope: "read" },
-  { method: "get", path: "/api/sessions/{name}/commands/{id}", summary: "One command's result; ?lines=A-B for a slice of its output", scope: "read", response: CommandDetailSchema },
+  { method: "get", path: "/api/sessions/{name}/commands/{id}", summary: "One command's result; ?lines=A-B for a slice of its output", scope: "read", response: z.union([CommandDetailSchema, CommandLinesSchema]) },
 ] as RouteDoc[]) {
   if (!routes.has(`${doc.method} ${doc.path}`)) documentRoute({ ...session, ...doc });
 }

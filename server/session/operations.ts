@@ -1,6 +1,7 @@
 import { AppError } from "../errors.ts";
 import { renderOutput, decodeBytes } from "../output/render.ts";
 import type { Caller } from "../security/auth.ts";
+import type { CommandLines, ReadAnswer, ScreenAnswer, SendAnswer } from "./answers.ts";
 import { buildExecResult, type CommandDetail, type ExecResult, type OutputMode, type WaitResult } from "./exec-result.ts";
 import type { SessionManager, CreateOptions } from "./manager.ts";
 import type { Session, SessionInfo } from "./session.ts";
@@ -175,7 +176,7 @@ export function historyOf(ops: Ops, caller: Caller, name: string) {
 }
 
 /** New output since an offset (default: since the last read), rendered unless raw is asked. */
-export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }) {
+export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }): ReadAnswer {
   const s = sessionFor(ops, caller, name, "read");
   const r = s.read({ since: req.since, maxBytes: req.maxBytes });
   let output = req.raw ? decodeBytes(r.data) : renderOutput(r.data, { cols: s.config.cols });
@@ -201,7 +202,7 @@ export async function commandDetail(ops: Ops, caller: Caller, name: string, comm
 }
 
 /** Lines A..B (1-based) of one command's rendered output: what a compaction marker points to. */
-export function commandLines(ops: Ops, caller: Caller, name: string, commandId: number, range?: { from: number; to: number }, raw = false) {
+export function commandLines(ops: Ops, caller: Caller, name: string, commandId: number, range?: { from: number; to: number }, raw = false): CommandLines {
   const { row, cols } = storedCommand(ops, caller, name, commandId);
   const bytes = commandOutput(row);
   if (!bytes) throw new AppError("not_found", `the output of command ${commandId} is no longer stored (retention dropped it)`);
@@ -217,7 +218,7 @@ export async function sendInput(
   caller: Caller,
   name: string,
   req: { text?: string; keys?: string[]; enter?: boolean; secret?: boolean },
-): Promise<{ session: string; bytes: number }> {
+): Promise<SendAnswer> {
   // Typed at the shell's prompt, text and keys make a command line, judged whole like exec's.
   const typed = ops.sessions.get(name).typedCommand(req);
   const s = sessionFor(ops, caller, name, "send", typed.command, typed.opaque);
@@ -226,7 +227,7 @@ export async function sendInput(
   return { session: s.name, bytes: r.bytes };
 }
 
-export async function screenOf(ops: Ops, caller: Caller, name: string) {
+export async function screenOf(ops: Ops, caller: Caller, name: string): Promise<ScreenAnswer> {
   const s = sessionFor(ops, caller, name, "read");
   return { session: s.name, ...(await s.screen.capture()) };
 }

@@ -1,4 +1,5 @@
 import headless, { type Terminal } from "@xterm/headless"; // CommonJS: Deno sees no named exports in it
+import type { ScreenCapture } from "./answers.ts";
 
 /**
  * A headless terminal kept in step with the PTY, for `read --screen` (tmux capture-pane). Output
@@ -109,7 +110,7 @@ export class Screen {
   }
 
   /** The visible screen as text, trailing blanks trimmed, plus the cursor position. */
-  async capture(): Promise<{ text: string; cols: number; rows: number; cursor: { x: number; y: number }; alternate: boolean }> {
+  async capture(): Promise<ScreenCapture> {
     await this.settle();
     const buf = this.term.buffer.active;
     const lines: string[] = [];

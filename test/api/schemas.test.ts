@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { z } from "zod";
 import { CommandDetailSchema, ExecResultSchema, WaitResultSchema } from "../../server/session/exec-result.ts";
 import { SessionInfoSchema } from "../../server/session/session.ts";
+import { CommandLinesSchema, ReadAnswerSchema, ScreenAnswerSchema, SendAnswerSchema } from "../../server/session/answers.ts";
 import { SessionViewSchema } from "../../server/routes/sessions.ts";
 import { startServer, type RunningServer } from "../mcp/harness.ts";
 
@@ -49,6 +50,16 @@ describe("answers match their schemas exactly", () => {
     const d = await call("GET", "/api/sessions/shapes/commands/1");
     expect(d.status).toBe(200);
     expect(problems(CommandDetailSchema, d.json)).toEqual([]);
+  });
+
+  test("typing, reading, the screen and a slice of a command's output", async () => {
+    expect(problems(SendAnswerSchema, (await call("POST", "/api/sessions/shapes/send", { text: "echo typed-in", enter: true })).json)).toEqual([]);
+    expect(problems(ReadAnswerSchema, (await call("GET", "/api/sessions/shapes/read?since=0")).json)).toEqual([]);
+    const screen = await call("GET", "/api/sessions/shapes/screen");
+    expect(problems(ScreenAnswerSchema, screen.json)).toEqual([]);
+    const lines = await call("GET", "/api/sessions/shapes/commands/1?lines=1-1");
+    expect(lines.status).toBe(200);
+    expect(problems(CommandLinesSchema, lines.json)).toEqual([]);
   });
 
   test("a session as create, list, one session, resize and kill give it", async () => {

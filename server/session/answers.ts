@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/** What typing into a session answers (send, send_secret). */
+export const SendAnswerSchema = z.strictObject({ session: z.string(), bytes: z.number().describe("bytes written to the terminal") });
+export type SendAnswer = z.infer<typeof SendAnswerSchema>;
+
+/** New output of a session since an offset (`ai-session read`). */
+export const ReadAnswerSchema = z.strictObject({
+  session: z.string(),
+  start: z.number().describe("offset the output starts at (later than asked when the scrollback dropped older bytes)"),
+  offset: z.number().describe("offset to read from next time"),
+  dropped: z.number().describe("bytes asked for that the scrollback no longer holds"),
+  output: z.string(),
+});
+export type ReadAnswer = z.infer<typeof ReadAnswerSchema>;
+
+/** The visible screen of a terminal, as text. */
+export const ScreenCaptureSchema = z.strictObject({
+  text: z.string(),
+  cols: z.number(),
+  rows: z.number(),
+  cursor: z.strictObject({ x: z.number(), y: z.number() }),
+  alternate: z.boolean().describe("a full-screen program (an editor, a pager) shows its own screen"),
+});
+export type ScreenCapture = z.infer<typeof ScreenCaptureSchema>;
+export const ScreenAnswerSchema = ScreenCaptureSchema.extend({ session: z.string() });
+export type ScreenAnswer = z.infer<typeof ScreenAnswerSchema>;
+
+/** Lines FROM..TO (1-based) of one command's rendered (or raw) output: what a compaction marker points to. */
+export const CommandLinesSchema = z.strictObject({
+  session: z.string(),
+  command_id: z.number(),
+  from: z.number(),
+  to: z.number(),
+  total_lines: z.number(),
+  output: z.string(),
+});
+export type CommandLines = z.infer<typeof CommandLinesSchema>;
