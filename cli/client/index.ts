@@ -3,7 +3,8 @@ import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.t
 import { platform, sleep } from "../../server/platform/index.ts";
 import type { ExecResult, WaitResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
-import type { CommandLines, ReadAnswer, ScreenAnswer, SendAnswer } from "../../server/session/answers.ts";
+import type { CommandLines, HistoryRow, ReadAnswer, ScreenAnswer, SendAnswer } from "../../server/session/answers.ts";
+import type { HistoryFlags } from "../../server/persist/history.ts";
 import { selfCommand } from "../../server/self.ts";
 
 export type { ExecResult, SessionInfo, WaitResult };
@@ -146,7 +147,7 @@ export class AiSessionClient {
     );
   }
   history(name: string) {
-    return this.request<Array<Record<string, unknown>>>("GET", `/api/sessions/${enc(name)}/history`);
+    return this.request<Array<HistoryRow & HistoryFlags>>("GET", `/api/sessions/${enc(name)}/history`);
   }
   context(name: string, opts: { maxTokens?: number; lines?: number } = {}) {
     const q = new URLSearchParams();

@@ -18,7 +18,7 @@ export function clientBackend(client: AiSessionClient): McpBackend {
     screen: (name) => client.screen(name),
     commandLines: (name, id, from, to, raw) => client.commandLines(name, id, from, to, raw),
     analysis: (name, id) => client.analysis(name, id),
-    history: (name) => client.history(name) as never,
+    history: (name) => client.history(name),
     context: (name, o) => client.context(name, o),
     snapshot: (name) => client.snapshot(name),
     restore: (name, newName) => client.restore(name, { newName }),

@@ -5,7 +5,7 @@ import type { Task, TaskStatus } from "../bus/tasks.ts";
 import type { Decision } from "../trace/decisions.ts";
 import type { ExecResult, OutputMode, WaitResult } from "../session/exec-result.ts";
 import type { SessionInfo } from "../session/session.ts";
-import type { CommandLines, ReadAnswer, ScreenAnswer, SendAnswer } from "../session/answers.ts";
+import type { CommandLines, HistoryRow, ReadAnswer, ScreenAnswer, SendAnswer } from "../session/answers.ts";
 
 export type { ExecResult, SessionInfo };
 
@@ -29,7 +29,7 @@ export interface McpBackend {
   commandLines(name: string, id: number, from: number, to: number, raw?: boolean): Promise<CommandLines>;
   /** The analysis of the last (or given) finished command. */
   analysis(name: string, commandId?: number): Promise<AnalysisAnswer>;
-  history(name: string): Promise<HistoryItem[]>;
+  history(name: string): Promise<HistoryRow[]>;
   context(name: string, o: { maxTokens?: number; lines?: number }): Promise<{ text: string; tokens: number; truncated?: string[] }>;
   snapshot(name: string): Promise<{ id: number; commands: number; scrollback_bytes: number }>;
   restore(name: string, newName?: string): Promise<{ name: string; cwd: string; pid: number | null; commands: number; notes: string[] }>;
@@ -74,14 +74,5 @@ export interface RunOptions {
 }
 
 export type AnalysisAnswer = ExecResult["analysis"] & { session: string; command_id: number; command: string; exit_code: number | null };
-
-export interface HistoryItem {
-  command_id: number;
-  command: string;
-  status: string;
-  exit_code: number | null;
-  duration_ms: number | null;
-  started_at?: string;
-}
 
 export type AgentView = Agent & { inbox: number; tasks: number };

@@ -1,4 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import { tickWrite, type Db } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
 import { decodeOutput } from "../output/codec.ts";
@@ -163,17 +164,15 @@ function truthyFlag(v: unknown): boolean {
 }
 
 /** What filtering adds to a history entry. */
-export interface HistoryFlags {
-  /** true when retention dropped this command's stored output */
-  output_dropped: boolean;
-  /** for a --grep match in the output, the first line containing the text (null: it matched the command line) */
-  match_line?: string | null;
-  /**
-   * Under --grep, why the stored output could not be read (encrypted with another key, a damaged
-   * row): the command is listed so that it is not silently left out, though its output was not searched.
-   */
-  output_unreadable?: string;
-}
+export const HistoryFlagsSchema = z.object({
+  output_dropped: z.boolean().describe("true when retention dropped this command's stored output"),
+  match_line: z.string().nullable().optional().describe("for a --grep match in the output, the first line containing the text (null: it matched the command line)"),
+  output_unreadable: z
+    .string()
+    .optional()
+    .describe("under --grep, why the stored output could not be read (encrypted with another key, a damaged row): the command is listed so that it is not silently left out, though its output was not searched"),
+});
+export type HistoryFlags = z.infer<typeof HistoryFlagsSchema>;
 
 /**
  * `history NAME --grep TEXT --failed` over the history route's own entries: keeps their shape and

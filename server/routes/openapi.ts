@@ -6,7 +6,8 @@ import type { Scope } from "../security/auth.ts";
 import { allow, routeTable, type DeclaredRoute } from "./access.ts";
 import { CommandDetailSchema, ExecResultSchema, WaitResultSchema } from "../session/exec-result.ts";
 import { SessionInfoSchema } from "../session/session.ts";
-import { CommandLinesSchema, ReadAnswerSchema, ScreenAnswerSchema, SendAnswerSchema } from "../session/answers.ts";
+import { HistoryFlagsSchema } from "../persist/history.ts";
+import { CommandLinesSchema, HistoryRowSchema, ReadAnswerSchema, ScreenAnswerSchema, SendAnswerSchema } from "../session/answers.ts";
 import { CreateSessionBody, ExecBody, ReadQuery, ResizeBody, SendBody, SessionViewSchema, WaitBody } from "./sessions.ts";
 
 /**
@@ -48,7 +49,7 @@ for (const doc of [
   { method: "get", path: "/api/sessions/{name}/read", summary: "Output since an offset (default: since the last read)", scope: "read", query: ReadQuery, response: ReadAnswerSchema },
   { method: "get", path: "/api/sessions/{name}/screen", summary: "The visible screen as text", scope: "read", response: ScreenAnswerSchema },
   { method: "post", path: "/api/sessions/{name}/resize", summary: "Resize the terminal", scope: "exec", body: ResizeBody, response: SessionInfoSchema },
-  { method: "get", path: "/api/sessions/{name}/history", summary: "Commands with exit codes, durations and token counts", scope: "read" },
+  { method: "get", path: "/api/sessions/{name}/history", summary: "Commands with exit codes, durations and token counts", scope: "read", response: z.array(HistoryRowSchema.extend(HistoryFlagsSchema.shape)) },
   { method: "get", path: "/api/sessions/{name}/commands/{id}", summary: "One command's result; ?lines=A-B for a slice of its output", scope: "read", response: z.union([CommandDetailSchema, CommandLinesSchema]) },
 ] as RouteDoc[]) {
   if (!routes.has(`${doc.method} ${doc.path}`)) documentRoute({ ...session, ...doc });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CommandStatusSchema } from "./command-tracker.ts";
 
 /** What typing into a session answers (send, send_secret). */
 export const SendAnswerSchema = z.strictObject({ session: z.string(), bytes: z.number().describe("bytes written to the terminal") });
@@ -36,3 +37,20 @@ export const CommandLinesSchema = z.strictObject({
   output: z.string(),
 });
 export type CommandLines = z.infer<typeof CommandLinesSchema>;
+
+/** One command of a session's history (`ai-session history`), newest last. */
+export const HistoryRowSchema = z.strictObject({
+  command_id: z.number(),
+  command: z.string(),
+  cwd: z.string(),
+  agent: z.string().nullable(),
+  status: CommandStatusSchema,
+  exit_code: z.number().nullable(),
+  started_at: z.string().describe("ISO 8601"),
+  duration_ms: z.number().nullable(),
+  raw_bytes: z.number(),
+  tool: z.string().nullable().describe("the tool the analysis recognised"),
+  tokens: z.strictObject({ raw: z.number().nullable(), compacted: z.number().nullable() }).describe("null until counted"),
+  completion: z.strictObject({ method: z.string().nullable(), confidence: z.string().nullable() }).describe("as an exec result's completion; null for a command still running"),
+});
+export type HistoryRow = z.infer<typeof HistoryRowSchema>;

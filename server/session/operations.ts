@@ -1,7 +1,7 @@
 import { AppError } from "../errors.ts";
 import { renderOutput, decodeBytes } from "../output/render.ts";
 import type { Caller } from "../security/auth.ts";
-import type { CommandLines, ReadAnswer, ScreenAnswer, SendAnswer } from "./answers.ts";
+import type { CommandLines, HistoryRow, ReadAnswer, ScreenAnswer, SendAnswer } from "./answers.ts";
 import { buildExecResult, type CommandDetail, type ExecResult, type OutputMode, type WaitResult } from "./exec-result.ts";
 import type { SessionManager, CreateOptions } from "./manager.ts";
 import type { Session, SessionInfo } from "./session.ts";
@@ -154,10 +154,7 @@ export function guardRead(ops: Ops, caller: Caller, name: string): void {
   if (ops.sessions.has(name)) sessionFor(ops, caller, name, "read");
 }
 
-/** One command of a session's history, as GET /api/sessions/{name}/history lists it (before its filter's flags). */
-export type HistoryRow = ReturnType<typeof historyOf>[number];
-
-export function historyOf(ops: Ops, caller: Caller, name: string) {
+export function historyOf(ops: Ops, caller: Caller, name: string): HistoryRow[] {
   guardRead(ops, caller, name);
   return commandsOf(ops.db, ops.sessions.idOf(name)).map((r) => ({
     command_id: r.id,

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { z } from "zod";
 import { CommandDetailSchema, ExecResultSchema, WaitResultSchema } from "../../server/session/exec-result.ts";
 import { SessionInfoSchema } from "../../server/session/session.ts";
-import { CommandLinesSchema, ReadAnswerSchema, ScreenAnswerSchema, SendAnswerSchema } from "../../server/session/answers.ts";
+import { HistoryFlagsSchema } from "../../server/persist/history.ts";
+import { CommandLinesSchema, HistoryRowSchema, ReadAnswerSchema, ScreenAnswerSchema, SendAnswerSchema } from "../../server/session/answers.ts";
 import { SessionViewSchema } from "../../server/routes/sessions.ts";
 import { startServer, type RunningServer } from "../mcp/harness.ts";
 
@@ -44,9 +45,12 @@ describe("answers match their schemas exactly", () => {
     expect((r.json as { exit_code: number }).exit_code).toBe(1);
   });
 
-  test("a wait for a pattern, and a stored command looked up later", async () => {
+  test("a wait for a pattern, the history, and a stored command looked up later", async () => {
     const w = await call("POST", "/api/sessions/shapes/wait", { pattern: "TS2322", timeout_ms: 5000 });
     expect(problems(WaitResultSchema, w.json)).toEqual([]);
+    const history = (await call("GET", "/api/sessions/shapes/history")).json as unknown[];
+    expect(history.length).toBeGreaterThan(0);
+    for (const row of history) expect(problems(HistoryRowSchema.extend(HistoryFlagsSchema.shape).strict(), row)).toEqual([]);
     const d = await call("GET", "/api/sessions/shapes/commands/1");
     expect(d.status).toBe(200);
     expect(problems(CommandDetailSchema, d.json)).toEqual([]);

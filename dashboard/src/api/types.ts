@@ -5,7 +5,7 @@
 import type { HistoryFlags } from "../../../server/persist/history.ts";
 import type { SessionView } from "../../../server/routes/sessions.ts";
 import type { CommandDetail, ExecResult } from "../../../server/session/exec-result.ts";
-import type { HistoryRow } from "../../../server/session/operations.ts";
+import type { HistoryRow } from "../../../server/session/answers.ts";
 
 export type { Analysis, OutputError } from "../../../server/output/types.ts";
 export type { CommandDetail };
