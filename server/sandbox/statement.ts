@@ -22,11 +22,15 @@ export const SandboxStatementSchema = z
   .describe("the kernel sandbox the shell runs in (role sessions), or why there is none");
 export type SandboxStatement = z.infer<typeof SandboxStatementSchema>;
 
-/** `analysis.sandbox_denied`: the kernel sandbox refused something the command tried, and where. */
-export const SandboxDenialSchema = z
-  .strictObject({
-    path: z.string().nullable().describe("the path refused, when the message names one (a refused signal names none)"),
-    message: z.string().describe("the line of output that says so, as the tool printed it"),
-  })
-  .describe("set by the session layer, never by the output analysis: the session's kernel sandbox refused something the command tried");
+/**
+ * `analysis.sandbox_denied`: set by the session layer, never by the output analysis: the session's
+ * kernel sandbox refused something the command tried, and where. (No `.describe()` here: the MCP
+ * result schemas carry this shape, and tools/list is paid for in tokens.)
+ */
+export const SandboxDenialSchema = z.strictObject({
+  /** The path refused, when the message names one (a refused signal names none). */
+  path: z.string().nullable(),
+  /** The line of output that says so, as the tool printed it. */
+  message: z.string(),
+});
 export type SandboxDenial = z.infer<typeof SandboxDenialSchema>;

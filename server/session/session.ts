@@ -56,7 +56,8 @@ export const SessionInfoSchema = z.strictObject({
   cwd: z.string(),
   shell: z.string(),
   status: SessionStatusSchema,
-  activity: z.enum(["idle", "busy"]).describe("what the shell is doing: idle at its prompt, or busy with a command"),
+  /** What the shell is doing: idle at its prompt, or busy with a command. (A comment: MCP's session rows carry this field.) */
+  activity: z.enum(["idle", "busy"]),
   cols: z.number(),
   rows: z.number(),
   created_at: z.string().describe("ISO 8601"),
