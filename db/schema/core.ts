@@ -1,4 +1,5 @@
 import { sqliteTable, text, integer, blob, index } from "drizzle-orm/sqlite-core";
+import type { CommandStatus } from "../../server/session/command-tracker.ts";
 
 /** Every session ever created. A name is unique among live sessions; killed ones keep their rows. */
 export const sessions = sqliteTable(
@@ -32,7 +33,7 @@ export const commands = sqliteTable(
     command: text("command").notNull(),
     cwd: text("cwd").notNull(),
     agent: text("agent"),
-    status: text("status").$type<"running" | "ok" | "failed" | "unknown" | "timeout" | "waiting_for_input" | "interrupted">().notNull(),
+    status: text("status").$type<CommandStatus>().notNull(),
     exitCode: integer("exit_code"),
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at"),
