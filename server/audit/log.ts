@@ -68,13 +68,16 @@ function rowOf(entry: AuditEntry) {
 export function requireAuditWritable(db: Db, entry: AuditEntry): void {
   const sqlite = db.$client;
   try {
-    sqlite.exec("SAVEPOINT audit_probe");
-    try {
-      insertEntry(db).run(rowOf(entry));
-    } finally {
-      sqlite.exec("ROLLBACK TO audit_probe");
-      sqlite.exec("RELEASE audit_probe");
-    }
+    // inside the turn's transaction (which the action's own writes join): no commit of its own
+    tickWrite(db, () => {
+      sqlite.exec("SAVEPOINT audit_probe");
+      try {
+        insertEntry(db).run(rowOf(entry));
+      } finally {
+        sqlite.exec("ROLLBACK TO audit_probe");
+        sqlite.exec("RELEASE audit_probe");
+      }
+    });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new AppError("unavailable", `the audit log cannot be written (${why}), so "${entry.action}" was refused, as every change is until it can`);
