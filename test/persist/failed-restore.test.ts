@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshHome, ok, serverPid, stopServer } from "./cli-harness.ts";
+import { crashServer, freshHome, ok, stopServer } from "./cli-harness.ts";
 
 const home = freshHome("ais-failed-restore-");
 afterAll(() => stopServer(home), 30_000);
@@ -17,19 +17,6 @@ function flakyBash(): { shell: string; fail: string } {
   return { shell, fail };
 }
 
-async function crash(): Promise<void> {
-  const pid = serverPid(home)!;
-  process.kill(pid, "SIGKILL");
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await Bun.sleep(20);
-  }
-}
-
 type Restored = { name: string; notes: string[] };
 const restoreAll = async (): Promise<Restored[]> => JSON.parse(await ok(home, ["restore", "--all", "--json"]));
 
@@ -40,7 +27,7 @@ describe("restore --all after a restore that failed", () => {
     await ok(home, ["create", "--name", "flood", "--shell", shell]);
     await ok(home, ["snapshot", "work"]);
     await ok(home, ["snapshot", "flood"]);
-    await crash();
+    await crashServer(home);
 
     // The flood session's shell cannot start this time: its restore fails, the other one's does not.
     writeFileSync(fail, "");
@@ -50,7 +37,7 @@ describe("restore --all after a restore that failed", () => {
 
     // A failed start is not a session that ended by choice: after the next crash both come back.
     rmSync(fail);
-    await crash();
+    await crashServer(home);
     const second = await restoreAll();
     expect(second.map((r) => r.name).sort()).toEqual(["flood", "work"]);
     expect(second.flatMap((r) => r.notes)).toEqual([]);
