@@ -132,6 +132,10 @@ export function installPersistence(rt: Runtime): Persistence {
 
   const onCreated = (info: { id: string }) => {
     announced.add(info.id);
+    // restorable from the moment create returns: a crash before the first automatic snapshot (a
+    // session flooding output at once may wait long for its turn) must not lose it
+    const session = byId(info.id);
+    if (session && snapNow(session, "command")) lastAt.set(info.id, Date.now());
     soon(info.id, "command");
   };
   const onOutput = (id: string) => dirty.add(id);
