@@ -19,6 +19,7 @@ import {
 } from "../session/operations.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { AppError } from "../errors.ts";
+import { sessionTarget } from "../cluster/port.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
@@ -109,7 +110,11 @@ export function sessionRoutes(rt: Runtime) {
   app.post("/sessions/:name/exec", acts, async (c) => {
     const caller = c.get("caller");
     const body = await jsonBody(c, ExecBody);
-    const result = await execCommand(ops, caller, c.req.param("name"), body);
+    const to = sessionTarget(rt.cluster, c.req.param("name"));
+    // NAME@NODE: the node runs it through the same execCommand, under its own checks
+    const result = to.node
+      ? ((await rt.cluster!.call(to.node, "exec", caller, { session: to.session, ...body }, Math.min(body.timeout_ms ?? 600_000, 86_400_000) + 15_000)) as Awaited<ReturnType<typeof execCommand>>)
+      : await execCommand(ops, caller, to.session, body);
     c.set("auditNote", { exit_code: result.exit_code, status: result.status });
     return c.json(result);
   });

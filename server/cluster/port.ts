@@ -1,0 +1,56 @@
+import type { Caller } from "../security/auth.ts";
+
+/** One node as the cluster knows it (from its heartbeats). */
+export interface NodeView {
+  name: string;
+  state: "up" | "down";
+  version: string;
+  sessions: number;
+  agents: number;
+  agent_names: string[];
+  started_at: string;
+  last_heartbeat: string;
+  /** This server's own entry. */
+  self: boolean;
+}
+
+/** What `status --json` says of the cluster. */
+export interface ClusterStatus {
+  name: string;
+  node: string;
+  url: string;
+  connected: boolean;
+}
+
+/** The operations a node answers for another node's caller (remote.ts). */
+export type RemoteOp = "exec" | "sessions";
+
+/**
+ * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
+ * domain stay free of it. Implemented by server/cluster/index.ts, loaded only with --cluster.
+ */
+export interface ClusterPort {
+  status(): ClusterStatus;
+  nodes(): NodeView[];
+  /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
+  call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** `dev@build-2` → {session: "dev", node: "build-2"}; a plain name has no node. */
+export function splitAddress(name: string): { session: string; node?: string } {
+  const at = name.lastIndexOf("@");
+  if (at <= 0) return { session: name };
+  return { session: name.slice(0, at), node: name.slice(at + 1) };
+}
+
+/**
+ * Where a session name points: another node (with --cluster and NAME@NODE), or this one. Without a
+ * cluster a name is taken as it is, as on one machine.
+ */
+export function sessionTarget(cluster: ClusterPort | undefined, name: string): { session: string; node?: string } {
+  if (!cluster) return { session: name };
+  const { session, node } = splitAddress(name);
+  if (node === undefined || node === cluster.status().node) return { session };
+  return { session, node };
+}
