@@ -1,6 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient } from "@nats-io/jetstream";
-import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "../bus/agents.ts";
 import { sizeChecked, type BusMessage, type PublishInput } from "../bus/message.ts";
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "../bus/transport.ts";
@@ -15,6 +14,7 @@ interface Envelope {
 
 const SEEN_CAP = 20_000;
 const STREAM_MAX_AGE_NS = 24 * 3600 * 1e9;
+const DUPLICATE_WINDOW_MS = 120_000;
 
 /**
  * The bus across nodes. Each node's LocalTransport stays the store of record for what reaches its
@@ -28,7 +28,9 @@ const STREAM_MAX_AGE_NS = 24 * 3600 * 1e9;
 export class ClusterTransport implements BusTransport {
   private js: JetStreamClient;
   private seen = new Set<string>();
-  private pending = 0;
+  private queue: Array<{ subject: string; e: Envelope }> = [];
+  private draining = false;
+  private inFlight = 0;
   private messages: ConsumerMessages | undefined;
   forwarded = 0;
   received = 0;
@@ -50,7 +52,7 @@ export class ClusterTransport implements BusTransport {
     try {
       await jsm.streams.info(this.n.stream);
     } catch {
-      await jsm.streams.add({ name: this.n.stream, subjects: [this.n.busAll], max_age: STREAM_MAX_AGE_NS, duplicate_window: 120 * 1e9 });
+      await jsm.streams.add({ name: this.n.stream, subjects: [this.n.busAll], max_age: STREAM_MAX_AGE_NS, duplicate_window: DUPLICATE_WINDOW_MS * 1e6 });
     }
     const durable = this.n.durable(this.self);
     try {
@@ -109,18 +111,41 @@ export class ClusterTransport implements BusTransport {
     return m;
   }
 
-  /** Publishes to the stream, retrying while NATS is away (the message id makes a retry harmless). */
-  private send(subject: string, e: Envelope, attempt = 0): void {
-    this.pending++;
-    this.js
-      .publish(subject, JSON.stringify(e), { msgID: e.id, timeout: 5000 })
-      .then(() => this.forwarded++)
-      .catch((err: Error) => {
-        if (attempt >= 20) throw new AppError("unavailable", `a bus message for the cluster was not accepted after 20 tries (${err.message})`);
-        setTimeout(() => this.send(subject, e, attempt + 1), 500);
-      })
-      .catch((err: Error) => console.error(err.message))
-      .finally(() => this.pending--);
+  /** Queues a message for the stream; drain() sends the queue in order. */
+  private send(subject: string, e: Envelope): void {
+    this.queue.push({ subject, e });
+    if (!this.draining) void this.drain();
+  }
+
+  /**
+   * Sends what is queued, in batches, in order. What NATS did not accept (it is away, or
+   * restarting) is sent again before anything newer, every half second for up to the stream's
+   * duplicate window (the message id makes a second copy harmless); then it is given up, loudly.
+   */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    let since = 0;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 256);
+      this.inFlight = batch.length;
+      const results = await Promise.allSettled(batch.map((b) => this.js.publish(b.subject, JSON.stringify(b.e), { msgID: b.e.id, timeout: 5000 })));
+      this.inFlight = 0;
+      const failed = batch.filter((_, i) => results[i]!.status === "rejected");
+      this.forwarded += batch.length - failed.length;
+      if (!failed.length) {
+        since = 0;
+        continue;
+      }
+      since ||= Date.now();
+      if (Date.now() - since > DUPLICATE_WINDOW_MS) {
+        console.error(`cluster bus: ${failed.length} message(s) for other nodes given up: NATS has not taken them for ${DUPLICATE_WINDOW_MS / 1000} s`);
+        since = 0;
+        continue;
+      }
+      this.queue.unshift(...failed);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    this.draining = false;
   }
 
   stop(): void {
@@ -140,7 +165,7 @@ export class ClusterTransport implements BusTransport {
   get inboxCapacity(): number { return this.local.inboxCapacity; }
   history(q: HistoryQuery): BusMessage[] { return this.local.history(q); }
   stats(): TransportStats { return this.local.stats(); }
-  get backlog(): number { return this.local.backlog + this.pending; }
+  get backlog(): number { return this.local.backlog + this.queue.length + this.inFlight; }
   flush(): void { this.local.flush(); }
   close(): void {
     this.stop();

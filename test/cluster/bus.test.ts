@@ -91,3 +91,15 @@ describe("the bus across nodes", () => {
     expect(got.map((m) => m.payload)).toEqual(["one", "two", "three"]);
   }, LONG);
 });
+
+describe("the bus when nats-server restarts", () => {
+  test("nodes reconnect: heartbeats resume and messages sent meanwhile and after arrive", async () => {
+    await nats.restart();
+    const during = await cli(alpha, "bus", "send", "--to", "qa", "sent while NATS came back", "--agent", "fe");
+    expect([during.code, during.stderr]).toEqual([0, ""]);
+    await eventually("alpha connected again", async () => (await json(alpha, "status")).cluster.connected === true);
+    await cli(alpha, "bus", "send", "--to", "qa", "after", "--agent", "fe");
+    expect((await inboxOf(gamma, "qa", 2)).map((m) => m.payload)).toEqual(["sent while NATS came back", "after"]);
+    await eventually("every node up again", async () => (await json<Array<{ state: string }>>(alpha, "nodes")).every((n) => n.state === "up"));
+  }, LONG);
+});

@@ -48,23 +48,29 @@ async function until(what: string, ok: () => boolean, proc: Subprocess, ms = 20_
 export interface Nats {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  restart(): Promise<void>;
 }
 
-/** nats-server -js on 127.0.0.1 with its own store directory. */
-export async function startNats(extra: string[] = []): Promise<Nats> {
+/** nats-server -js on 127.0.0.1 with its own store directory; `restart` brings it back on the same port and store. */
+export async function startNats(): Promise<Nats> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "ais-nats-"));
-  const proc = Bun.spawn(["nats-server", "-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port), ...extra], { stdout: "pipe", stderr: "pipe" });
-  const err = collect(proc.stderr as ReadableStream<Uint8Array>);
-  started.push({ proc, dir });
-  await until("nats-server start", () => err.text.includes("Server is ready"), proc);
+  let proc: Subprocess;
+  const launch = async () => {
+    proc = Bun.spawn(["nats-server", "-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)], { stdout: "pipe", stderr: "pipe" });
+    const err = collect(proc.stderr as ReadableStream<Uint8Array>);
+    started.push({ proc });
+    await until("nats-server start", () => err.text.includes("Server is ready"), proc);
+  };
+  await launch();
+  started.push({ proc: Bun.spawn(["true"]), dir }); // the store goes when everything has stopped
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
-    async stop() {
+    async restart() {
       proc.kill("SIGTERM");
       await proc.exited;
+      await launch();
     },
   };
 }
