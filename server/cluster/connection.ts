@@ -14,6 +14,7 @@ export function names(cluster: string) {
     busFan: (origin: string) => `ais.${cluster}.bus.fan.${origin}`,
     durable: (node: string) => `node-${node}`,
     nodesBucket: `ais-${cluster}-nodes`,
+    tasksBucket: `ais-${cluster}-tasks`,
     call: (node: string) => `ais.${cluster}.node.${node}.call`,
   };
 }

@@ -8,6 +8,7 @@ import { connectCluster, connectedFlag, names } from "./connection.ts";
 import { Membership } from "./membership.ts";
 import type { ClusterPort, RemoteOp } from "./port.ts";
 import { callNode, serveCalls } from "./remote.ts";
+import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";
 
 /** A cluster being joined: connected first, then wired to the bus and the runtime once they exist. */
@@ -42,11 +43,13 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         started_at: rt.startedAt,
       }));
       await transport?.start();
+      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, cfg.node);
       const calls = serveCalls(nc, n, cfg.node, rt);
       const m = membership;
       const port: ClusterPort = {
         status: () => ({ name: cfg.name, node: cfg.node, url: shownUrl(cfg.url), connected: connected() }),
         nodes: () => m.nodes(),
+        tasks,
         call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number) {
           if (!m.has(node)) throw new AppError("not_found", `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)`);
           return callNode(nc, n, cfg.node, node, op, caller, args, timeoutMs);

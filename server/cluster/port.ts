@@ -32,6 +32,8 @@ export type RemoteOp = "exec" | "sessions";
 export interface ClusterPort {
   status(): ClusterStatus;
   nodes(): NodeView[];
+  /** The one task queue of the cluster. */
+  tasks: ClusterTasks;
   /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
   call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
   close(): Promise<void>;
@@ -53,4 +55,32 @@ export function sessionTarget(cluster: ClusterPort | undefined, name: string): {
   const { session, node } = splitAddress(name);
   if (node === undefined || node === cluster.status().node) return { session };
   return { session, node };
+}
+
+/** A task of the cluster-wide queue (tasks.ts): kept in a KV bucket, claimed by compare-and-set. */
+export interface ClusterTask {
+  id: string;
+  title: string;
+  description: string | null;
+  role: string | null;
+  priority: number;
+  status: "queued" | "assigned" | "done" | "failed";
+  assignee: string | null;
+  /** The node of the agent that holds or finished it. */
+  node: string | null;
+  lease_ms: number;
+  lease_expires_at: number | null;
+  attempts: number;
+  result: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ClusterTasks {
+  add(input: { title: string; description?: string; role?: string; priority?: number; lease_ms?: number; created_by?: string }): Promise<ClusterTask>;
+  list(): Promise<ClusterTask[]>;
+  /** The best queued task (or one whose lease lapsed) the agent's role may take, or null. */
+  claim(agent: { name: string; role: string }): Promise<ClusterTask | null>;
+  finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Promise<ClusterTask>;
 }

@@ -7,6 +7,10 @@ import { sessionVisibility } from "../security/access.ts";
 import type { ClusterPort } from "../cluster/port.ts";
 import { allow } from "./access.ts";
 import { documentRoute } from "./openapi.ts";
+import { jsonBody } from "./validate.ts";
+import { actingAgent, addSchema, claimSchema, doneSchema } from "./tasks.ts";
+
+const clusterAddSchema = addSchema.omit({ depends_on: true, capability: true });
 
 const NodeView = z.object({
   name: z.string(), state: z.enum(["up", "down"]), version: z.string(), sessions: z.number(), agents: z.number(),
@@ -41,6 +45,29 @@ export function clusterRoutes(rt: Runtime) {
     });
     if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
     return c.json(rows);
+  });
+  // The cluster's one task queue (server/cluster/tasks.ts): a claim is a compare-and-set in NATS KV.
+  const tags = ["cluster"];
+  documentRoute({ method: "post", path: "/api/cluster/tasks", summary: "Add a task to the cluster's queue; any node's agents may claim it", scope: "exec", body: clusterAddSchema, status: 201, tags });
+  app.post("/cluster/tasks", allow({ scope: "exec" }), async (c) => {
+    const body = await jsonBody(c, clusterAddSchema);
+    if (body.role) rt.bus.agents.roles.get(body.role);
+    return c.json(await clusterOf(rt).tasks.add({ ...body, created_by: c.get("caller").agent ?? undefined }), 201);
+  });
+  documentRoute({ method: "get", path: "/api/cluster/tasks", summary: "The cluster's tasks, highest priority first", scope: "read", tags });
+  app.get("/cluster/tasks", allow({ scope: "read" }), async (c) => c.json(await clusterOf(rt).tasks.list()));
+  documentRoute({ method: "post", path: "/api/cluster/tasks/claim", summary: "Take the best cluster task this node's agent may do (null when none); exactly one claim wins a task", scope: "exec", body: claimSchema, tags });
+  app.post("/cluster/tasks/claim", allow({ scope: "exec" }), async (c) => {
+    const body = await jsonBody(c, claimSchema);
+    const name = actingAgent(c.get("caller"), body.agent);
+    if (!name) throw new AppError("invalid", "say which agent claims (--agent NAME)");
+    const agent = rt.bus.agents.get(name); // registered on this node: its role decides what it may take
+    return c.json({ task: await clusterOf(rt).tasks.claim({ name: agent.name, role: agent.role }) });
+  });
+  documentRoute({ method: "post", path: "/api/cluster/tasks/{id}/done", summary: "Finish a cluster task (its holder only)", scope: "exec", body: doneSchema, tags });
+  app.post("/cluster/tasks/:id/done", allow({ scope: "exec" }), async (c) => {
+    const body = await jsonBody(c, doneSchema);
+    return c.json(await clusterOf(rt).tasks.finish(c.req.param("id"), c.get("caller").agent ?? undefined, body));
   });
   return app;
 }
