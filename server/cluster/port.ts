@@ -23,7 +23,7 @@ export interface ClusterStatus {
 }
 
 /** The operations a node answers for another node's caller (remote.ts). */
-export type RemoteOp = "exec" | "sessions";
+export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "sessions";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
@@ -83,4 +83,22 @@ export interface ClusterTasks {
   /** The best queued task (or one whose lease lapsed) the agent's role may take, or null. */
   claim(agent: { name: string; role: string }): Promise<ClusterTask | null>;
   finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Promise<ClusterTask>;
+}
+
+/**
+ * Runs a session operation where the session lives: here (`local`), or as a request to its node
+ * when the name is NAME@NODE of another node. The answer has the same shape either way.
+ */
+export async function onNode<T>(
+  cluster: ClusterPort | undefined,
+  caller: Caller,
+  name: string,
+  op: RemoteOp,
+  args: Record<string, unknown>,
+  local: (session: string) => T | Promise<T>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const to = sessionTarget(cluster, name);
+  if (!to.node) return local(to.session);
+  return (await cluster!.call(to.node, op, caller, { ...args, session: to.session }, timeoutMs)) as T;
 }

@@ -3,7 +3,7 @@ import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
 import { requireSessionVisible, sessionVisibility } from "../security/access.ts";
-import { execCommand } from "../session/operations.ts";
+import { execCommand, killSession, readOutput, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { Names } from "./connection.ts";
 import type { RemoteOp } from "./port.ts";
 
@@ -43,23 +43,34 @@ function fromWire(w: WireCaller): Caller {
   return c;
 }
 
+type Args = Record<string, unknown>;
+
+/** Each operation a node answers for another node: the scope it needs and the domain function it runs. */
+const OPS: Record<Exclude<RemoteOp, "sessions">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
+  exec: { scope: "exec", run: (rt, c, s, a) => execCommand(rt, c, s, a as Parameters<typeof execCommand>[3]) },
+  wait: { scope: "read", run: (rt, c, s, a) => waitFor(rt, c, s, a as Parameters<typeof waitFor>[3]) },
+  send: { scope: "exec", run: (rt, c, s, a) => sendInput(rt, c, s, a as Parameters<typeof sendInput>[3]) },
+  read: { scope: "read", run: (rt, c, s, a) => readOutput(rt, c, s, a as Parameters<typeof readOutput>[3]) },
+  screen: { scope: "read", run: (rt, c, s) => screenOf(rt, c, s) },
+  kill: { scope: "exec", run: (rt, c, s) => killSession(rt, c, s) },
+};
+
 /** What this node does for a caller from another node: the same domain functions as a local call. */
 async function answer(rt: Runtime, self: string, req: Request): Promise<unknown> {
   const caller = fromWire(req.caller);
-  if (req.op === "exec") {
-    requireScope(caller, "exec");
-    const session = String(req.args.session);
-    requireSessionVisible(rt, caller, session);
-    const { command, timeout_ms, mode } = req.args as { command: string; timeout_ms?: number; mode?: "compact" | "lossless" | "raw" };
-    const r = await execCommand(rt, caller, session, { command, timeout_ms, mode });
-    return { ...r, session: `${r.session}@${self}` };
-  }
   if (req.op === "sessions") {
     requireScope(caller, "read");
     const visible = sessionVisibility(rt, caller);
     return rt.sessions.list().filter((s) => visible(s.name)).map((s) => ({ ...s.info(), node: self }));
   }
-  throw new AppError("invalid", `this node does not know the operation "${String(req.op)}" (is it an older version?)`);
+  const op = OPS[req.op];
+  if (!op) throw new AppError("invalid", `this node does not know the operation "${String(req.op)}" (is it an older version?)`);
+  requireScope(caller, op.scope);
+  const { session, ...args } = req.args as Args & { session: string };
+  requireSessionVisible(rt, caller, String(session));
+  const r = (await op.run(rt, caller, String(session), args)) as Record<string, unknown>;
+  // named as the caller names it: NAME@NODE
+  return r && typeof r === "object" && typeof r.session === "string" ? { ...r, session: `${r.session}@${self}` } : r;
 }
 
 /** Answers requests sent to this node's subject, one at a time per request (they run concurrently). */

@@ -4,7 +4,7 @@
  * the exit codes are those of a local exec.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cli, json, startNats, startNode, stopAll, type Nats, type Node } from "./harness.ts";
+import { cli, eventually, json, startNats, startNode, stopAll, type Nats, type Node } from "./harness.ts";
 
 const LONG = 60_000;
 let nats: Nats;
@@ -14,7 +14,7 @@ let beta: Node;
 beforeAll(async () => {
   nats = await startNats();
   [alpha, beta] = await Promise.all([startNode("alpha", nats.url), startNode("beta", nats.url)]);
-  for (const [node, ...args] of [[beta, "create", "--name", "dev"], [alpha, "create", "--name", "here"], [beta, "agent", "register", "qa", "--role", "qa"]] as const) {
+  for (const [node, ...args] of [[beta, "create", "--name", "dev"], [beta, "create", "--name", "io"], [alpha, "create", "--name", "here"], [beta, "agent", "register", "qa", "--role", "qa"]] as const) {
     const r = await cli(node, ...args);
     expect([r.code, r.stderr]).toEqual([0, ""]);
   }
@@ -64,10 +64,31 @@ describe("exec on another node", () => {
   }, LONG);
 });
 
+describe("send, read, wait and kill on another node", () => {
+  test("typed text reaches beta's shell; read and read --screen show it", async () => {
+    const sent = await cli(alpha, "send", "io@beta", "echo typed-$((40+2))", "--enter");
+    expect([sent.code, sent.stderr]).toEqual([0, ""]);
+    await eventually("the typed command's output", async () => (await json(alpha, "read", "io@beta")).output.includes("typed-42"));
+    expect((await json(alpha, "read", "io@beta", "--screen")).text).toContain("typed-42");
+  }, LONG);
+
+  test("wait io@beta --command ID gives the result of a command that outlived its exec", async () => {
+    const timedOut = await cli(alpha, "exec", "io@beta", "sleep 2.345; echo waited", "--timeout", "1", "--json");
+    expect(timedOut.code).toBe(124);
+    const slow = JSON.parse(timedOut.stdout);
+    expect(slow.status).toBe("timeout");
+    const r = await cli(alpha, "wait", "io@beta", "--command", String(slow.command_id), "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ session: "io@beta", status: "ok", exit_code: 0, output: "waited" });
+  }, LONG);
+});
+
 describe("list --all-nodes", () => {
-  test("lists the sessions of every node, each with its node", async () => {
+  test("lists the sessions of every node, each with its node; kill NAME@NODE ends one there", async () => {
     const rows = await json<Array<{ name: string; node: string; status: string }>>(alpha, "list", "--all-nodes");
-    expect(rows.map((s) => `${s.name}@${s.node}`).sort()).toEqual(["dev@beta", "here@alpha", "qa-shell@beta"]);
+    expect(rows.map((s) => `${s.name}@${s.node}`).sort()).toEqual(["dev@beta", "here@alpha", "io@beta", "qa-shell@beta"]);
+    expect((await cli(alpha, "kill", "io@beta")).code).toBe(0);
+    expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name).sort()).toEqual(["dev", "qa-shell"]);
     // without the flag: this node's own, as before
     expect((await json<Array<{ name: string }>>(alpha, "list")).map((s) => s.name)).toEqual(["here"]);
   }, LONG);
