@@ -1,5 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import type { AgentRegistry } from "../bus/agents.ts";
 import { sizeChecked, type BusMessage, type PublishInput } from "../bus/message.ts";
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "../bus/transport.ts";
@@ -31,6 +31,7 @@ export class ClusterTransport implements BusTransport {
   private queue: Array<{ subject: string; e: Envelope }> = [];
   private draining = false;
   private inFlight = 0;
+  private toAck: JsMsg[] = [];
   private messages: ConsumerMessages | undefined;
   forwarded = 0;
   received = 0;
@@ -63,13 +64,14 @@ export class ClusterTransport implements BusTransport {
     }
     const consumer = await this.js.consumers.get(this.n.stream, durable);
     this.messages = await consumer.consume({
+      max_messages: 1000,
       callback: (m) => {
         try {
           this.receive(m.subject, m.json<Envelope>());
         } catch (err) {
           console.error(`cluster bus: a message from the stream could not be delivered (${(err as Error).message})`);
         }
-        m.ack();
+        this.ackAfterWrite(m);
       },
     });
   }
@@ -81,8 +83,19 @@ export class ClusterTransport implements BusTransport {
     this.remember(e.id);
     if (e.input.to !== undefined && !this.agents.find(e.input.to)) return; // unregistered meanwhile: nobody here to take it
     this.local.publish(e.input);
-    this.local.flush(); // written before the acknowledgement: a crash now redelivers, never loses
     this.received++;
+  }
+
+  /** Acknowledges once what was delivered is written (one write for all that came in this tick): a crash before redelivers, never loses. */
+  private ackAfterWrite(m: JsMsg): void {
+    this.toAck.push(m);
+    if (this.toAck.length > 1) return;
+    setImmediate(() => {
+      const batch = this.toAck;
+      this.toAck = [];
+      this.local.flush();
+      for (const x of batch) x.ack();
+    });
   }
 
   private remember(id: string): void {
@@ -126,9 +139,9 @@ export class ClusterTransport implements BusTransport {
     this.draining = true;
     let since = 0;
     while (this.queue.length) {
-      const batch = this.queue.splice(0, 256);
+      const batch = this.queue.splice(0, 4096);
       this.inFlight = batch.length;
-      const results = await Promise.allSettled(batch.map((b) => this.js.publish(b.subject, JSON.stringify(b.e), { msgID: b.e.id, timeout: 5000 })));
+      const results = await Promise.allSettled(batch.map((b) => this.js.publish(b.subject, JSON.stringify(b.e), { msgID: b.e.id })));
       this.inFlight = 0;
       const failed = batch.filter((_, i) => results[i]!.status === "rejected");
       this.forwarded += batch.length - failed.length;
