@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { AppError, httpStatusOf, toAppError } from "./errors.ts";
 import type { Runtime } from "./runtime.ts";
-import { authenticate, isLoopbackHost, type Caller, type Transport } from "./security/auth.ts";
+import { authenticate, isLoopbackHost } from "./security/auth.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { serverRoutes } from "./routes/server.ts";
 import { sessionStreamRoutes } from "./routes/session-stream.ts";
 import { agentRoutes } from "./routes/agents.ts";
-import { auditMiddleware, auditRoutes, type AuditNote } from "./routes/audit.ts";
+import { auditMiddleware, auditRoutes } from "./routes/audit.ts";
 import { busRoutes } from "./routes/bus.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
@@ -20,12 +20,8 @@ import { metricsStreamRoutes } from "./routes/metrics-stream.ts";
 import { traceRequests, traceRoutes } from "./routes/trace.ts";
 import { outputRoutes } from "./routes/output.ts";
 import { clusterRoutes } from "./routes/cluster.ts";
-import { assertEveryRouteDeclared, everywhere, type Access } from "./routes/access.ts";
-
-export type AppEnv = {
-  Bindings: { transport: Transport };
-  Variables: { caller: Caller; rt: Runtime; auditNote?: AuditNote; access?: Access };
-};
+import { assertEveryRouteDeclared, everywhere } from "./routes/access.ts";
+import type { AppEnv } from "./routes/env.ts";
 
 /**
  * The HTTP face of the server: every route is a thin adapter over a domain function, and declares

@@ -1,6 +1,5 @@
 import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
 import { platform, type Listener } from "./platform/index.ts";
@@ -10,10 +9,10 @@ import type { Runtime } from "./runtime.ts";
 import { SessionManager } from "./session/manager.ts";
 import { interruptRunningCommands, lostSessionIds, runningSessionRows, updateSession } from "./session/store.ts";
 import { sweepSessions } from "./session/containment.ts";
-import { removeStateFile } from "./session/shell-integration.ts";
+import { releaseMemoryState, sweepMemoryState } from "./session/memory-state.ts";
 import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
-import { startTokenizer } from "./context/background-tokens.ts";
+import { startTokenizer } from "./work/background-tokens.ts";
 import { createBusService } from "./bus/index.ts";
 import { busLimits } from "./bus/limits.ts";
 import { installPersistence } from "./persist/hooks.ts";
@@ -122,7 +121,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const interrupted = interruptRunningCommands(db);
   const lost = lostSessionIds(db);
   const swept = await sweepSessions(lost);
-  for (const id of lost) removeStateFile(id, join(paths.shellDir, id));
+  // the state files in memory of this data directory's last server, and of any server that died
+  // (its data directory may be gone), go too
+  sweepMemoryState(paths.shellDir, lost);
   if (orphaned.length) console.error(`recovered from a stop without shutdown: ${orphaned.length} session(s) lost, ${interrupted} command(s) interrupted, ${swept} process(es) they left ended`);
 
   if (joining) rt.cluster = await joining.start(rt);
@@ -142,6 +143,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     persistence.stop();
     await sessions.killAll();
+    releaseMemoryState(paths.shellDir);
     stopWorkers();
     await rt.cluster?.close().catch(() => {});
     rt.bus.close();

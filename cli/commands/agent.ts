@@ -75,7 +75,7 @@ const roles = defineCommand({
     runCommand(async () => {
       if (args.check) {
         const { readFileSync } = await import("node:fs");
-        const { parseRolesFile } = await import("../../server/bus/roles.ts");
+        const { parseRolesFile } = await import("../../server/roles/roles.ts");
         const { AppError } = await import("../../server/errors.ts");
         let text: string;
         try {

@@ -28,7 +28,7 @@ export default defineCommand({
   },
   run: ({ args }) =>
     runCommand(async () => {
-      const { parseEncoding } = await import("../../server/context/tokens.ts");
+      const { parseEncoding } = await import("../../server/tokens/tokens.ts");
       const encoding = parseEncoding(args.encoding as string | undefined);
       const raw = await readInput(args.file as string | undefined);
       const exitCode = args["exit-code"] === undefined ? undefined : Number(args["exit-code"]);
@@ -40,7 +40,7 @@ export default defineCommand({
         encoding,
       };
       if (args.json) {
-        const { compactReport } = await import("../../server/output/report.ts");
+        const { compactReport } = await import("../../server/work/report.ts");
         const { text, tokens, analysis } = compactReport(raw, options);
         write(`${JSON.stringify({ text, tokens, analysis })}\n`);
         return;

@@ -9,6 +9,7 @@ interface Entry {
   tokens: { raw: number | null; compacted: number | null };
   output_dropped?: boolean;
   match_line?: string | null;
+  output_unreadable?: string;
 }
 
 export default defineCommand({
@@ -32,7 +33,11 @@ export default defineCommand({
         const exit = r.exit_code === null ? r.status : `exit ${r.exit_code}`;
         const dur = r.duration_ms === null ? "-" : `${r.duration_ms} ms`;
         const tok = r.tokens.raw === null ? "" : `\t${r.tokens.raw}→${r.tokens.compacted} tokens`;
-        const note = r.output_dropped ? "\t(output dropped by retention)" : "";
+        const note = r.output_dropped
+          ? "\t(output dropped by retention)"
+          : r.output_unreadable
+            ? `\t(output not searched: ${r.output_unreadable})`
+            : "";
         print(`${r.command_id}\t${exit}\t${dur}${tok}\t${r.command.replace(/\n/g, "⏎")}${note}\n`);
         if (r.match_line) print(`\t  ${r.match_line}\n`);
       }

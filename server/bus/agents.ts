@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { agents as agentsTable } from "../../db/schema/bus.ts";
 import { AppError } from "../errors.ts";
-import type { RoleBook } from "./roles.ts";
+import type { RoleBook } from "../roles/roles.ts";
 
 export type Delivery = "idle" | "eager" | "none";
 

@@ -2,8 +2,8 @@ import { homedir, tmpdir } from "node:os";
 import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
 import { existsSync } from "node:fs";
-import { allowedDirs, checkCommand, checkDirectory, checkSessionAccess, isInside, type Denial, type PlaceVars } from "./policy.ts";
-import type { Role } from "./roles.ts";
+import { allowedDirs, checkCommand, checkDirectory, checkSessionAccess, isInside, type Denial, type PlaceVars } from "../roles/policy.ts";
+import type { Role } from "../roles/roles.ts";
 
 /** What the SessionManager asks before anything reaches a shell (see server/session/manager.ts). */
 export interface GuardQuestion {
@@ -95,7 +95,7 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
         command: q.command ?? q.text ?? null,
         time: Date.now(),
       });
-      throw new AppError("denied", `${d.message} (rule ${d.rule})`, { rule: d.rule, role: role.name });
+      throw new AppError("denied", `${d.message} (rule ${d.rule})`);
     };
 
     if (q.session && who.agent && !q.delivery) {
@@ -147,7 +147,7 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
       if (d) {
         const e = { ...d, agent: recipient.name, role: role.name, kind: q.kind, session: q.session.name, command: null, time: Date.now() };
         onDenied(e);
-        throw new AppError("denied", `${d.message} (rule ${d.rule})`, { rule: d.rule, role: role.name });
+        throw new AppError("denied", `${d.message} (rule ${d.rule})`);
       }
     }
     const standings: Standing[] = [];

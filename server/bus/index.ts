@@ -8,7 +8,7 @@ import { Bus } from "./bus.ts";
 import { InboxDelivery } from "./delivery.ts";
 import { defaultWorkDir, policyGuard, sandboxStandings, type DenialEvent, type GuardQuestion } from "./guard.ts";
 import { KnowledgeStore } from "./knowledge.ts";
-import { RoleBook } from "./roles.ts";
+import { RoleBook } from "../roles/roles.ts";
 import { BusStore } from "./store.ts";
 import { busLimits } from "./limits.ts";
 import { TaskQueue } from "./tasks.ts";

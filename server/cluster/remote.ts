@@ -2,7 +2,7 @@ import { errors, type NatsConnection, type Subscription } from "@nats-io/transpo
 import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { requireSessionVisible, sessionVisibility } from "../security/access.ts";
+import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts";
 import { execCommand, killSession, readOutput, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { Names } from "./connection.ts";
 import type { RemoteOp } from "./port.ts";
@@ -24,7 +24,7 @@ interface Request {
   args: Record<string, unknown>;
 }
 
-type Answer = { ok: unknown } | { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
+type Answer = { ok: unknown } | { error: { code: ErrorCode; message: string } };
 
 function toWire(c: Caller, node: string): WireCaller {
   const w: WireCaller = { kind: c.kind, name: c.name, scopes: [...c.scopes], node };
@@ -84,7 +84,7 @@ export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runti
           a = { ok: await answer(rt, self, msg.json<Request>()) };
         } catch (e) {
           const x = toAppError(e);
-          a = { error: { code: x.code, message: x.message, ...(x.details ? { details: x.details } : {}) } };
+          a = { error: { code: x.code, message: x.message } };
         }
         let text = JSON.stringify(a);
         if (text.length > nc.info!.max_payload) {
@@ -110,6 +110,6 @@ export async function callNode(nc: NatsConnection, n: Names, from: string, node:
     if (err instanceof errors.TimeoutError || cause instanceof errors.TimeoutError) throw new AppError("timeout", `node "${node}" did not answer within ${Math.round(timeoutMs / 1000)} s`);
     throw new AppError("unavailable", `the request to node "${node}" failed (${(err as Error).message})`);
   }
-  if ("error" in a) throw new AppError(a.error.code, a.error.message, a.error.details);
+  if ("error" in a) throw new AppError(a.error.code, a.error.message);
   return a.ok;
 }

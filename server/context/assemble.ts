@@ -5,8 +5,8 @@
  * tiktoken once and cached, so assembling again takes well under a millisecond.
  */
 import type { Analysis } from "../output/types.ts";
-import { linesTokens } from "./token-cache.ts";
-import type { Encoding } from "./tokens.ts";
+import { linesTokens } from "../tokens/cache.ts";
+import type { Encoding } from "../tokens/tokens.ts";
 
 export interface SessionFacts {
   name: string;

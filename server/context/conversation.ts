@@ -5,8 +5,8 @@
  */
 import { AppError } from "../errors.ts";
 import type { ConversationStore } from "./conversation-store.ts";
-import { cachedTokens } from "./token-cache.ts";
-import { countTokens, type Encoding } from "./tokens.ts";
+import { cachedTokens } from "../tokens/cache.ts";
+import { countTokens, type Encoding } from "../tokens/tokens.ts";
 
 export type Role = "user" | "assistant" | "system" | "tool" | "summary";
 export const ROLES: readonly Role[] = ["user", "assistant", "system", "tool", "summary"];

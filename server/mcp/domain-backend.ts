@@ -1,15 +1,15 @@
-import { recordAudit, type AuditOutcome } from "../audit/log.ts";
+import { recordAudit, requireAuditWritable, type AuditOutcome } from "../audit/log.ts";
 import { checkRegistration } from "../bus/agents.ts";
 import { parseScope } from "../bus/knowledge.ts";
 import type { PublishInput } from "../bus/message.ts";
-import { countOrEstimate } from "../context/background-tokens.ts";
+import { countOrEstimate } from "../work/background-tokens.ts";
 import type { SessionContexts } from "../context/session-context.ts";
 import { AppError, toAppError } from "../errors.ts";
 import { restoreByName } from "../persist/restore.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { redactText } from "../security/redact.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { requireSessionVisible, sessionVisibility } from "../security/access.ts";
+import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../api/callers.ts";
 import * as ops from "../session/operations.ts";
@@ -24,7 +24,7 @@ import type { McpBackend } from "./backend.ts";
 export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionContexts): McpBackend {
   const need = (scope: Scope, session?: string) => {
     requireScope(caller, scope);
-    // the one ownership check the REST routes make (server/security/access.ts)
+    // the one ownership check the REST routes make (server/access/sessions.ts)
     if (session !== undefined) requireSessionVisible(rt, caller, session);
   };
   const agent = caller.agent ?? undefined;
@@ -32,6 +32,8 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
   async function audited<T>(action: string, target: string | null, detail: Record<string, unknown> | null, fn: () => T | Promise<T>, note?: (r: T) => Record<string, unknown>): Promise<T> {
     let outcome: AuditOutcome = "ok";
     let extra: Record<string, unknown> = {};
+    const actor = { kind: caller.kind, name: caller.name };
+    requireAuditWritable(rt.db, { actor, agent: caller.agent ?? null, action, target, outcome });
     try {
       const r = await fn();
       if (note) extra = note(r);
@@ -43,7 +45,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
       throw err;
     } finally {
       const d = { ...(detail ?? {}), ...extra };
-      recordAudit(rt.db, { actor: { kind: caller.kind, name: caller.name }, agent: caller.agent ?? null, action, target, outcome, detail: Object.keys(d).length ? d : null });
+      recordAudit(rt.db, { actor, agent: caller.agent ?? null, action, target, outcome, detail: Object.keys(d).length ? d : null });
     }
   }
 

@@ -37,7 +37,8 @@ export const RunResult = z.strictObject({
   duration_ms: z.number(),
   /** how the end was decided, and how sure: "shell_integration/high" */
   completion: z.string(),
-  tokens: z.strictObject({ raw: z.number(), output: z.number(), result: z.number(), estimated: z.boolean().optional() }),
+  // raw: of the output as the command printed it; result: of this whole JSON-RPC response
+  tokens: z.strictObject({ raw: z.number(), result: z.number(), estimated: z.boolean().optional() }),
   analysis: CompactAnalysis.optional(),
   prompt: z.string().optional(),
   output: z.string().optional(),
@@ -73,6 +74,26 @@ function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnaly
   return out;
 }
 
+/**
+ * Whether some error's location is not in the text the caller sees (folded or clipped away), so
+ * the text must say where the full list is. An error counts as shown when its file is named and,
+ * on that line or one below it (a linter's file heading its findings), its line number stands as
+ * a location (`:12`, `12:5`, `(12,`, `[12,`, `line 12`) beside its message.
+ */
+function errorsHidden(errors: ExecResult["analysis"]["errors"], text: string): boolean {
+  if (errors.length === 0) return false;
+  const lines = text.split("\n");
+  return errors.some((e) => {
+    const words = e.message.slice(0, 40);
+    if (e.file === null || e.line === null) return !text.includes(words);
+    const file = e.file;
+    const at = new RegExp(`(?:^|[:([\\s])${e.line}(?:[:,)]|\\s|$)`);
+    const first = lines.findIndex((l) => l.includes(file));
+    if (first < 0) return true;
+    return !lines.some((l, i) => i >= first && at.test(l) && (l.includes(file) || l.includes(words) || l.includes(e.code ?? "\u0000")));
+  });
+}
+
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /**
@@ -88,7 +109,7 @@ export function presentRun(r: ExecResult & { matched?: string }, o: { includeOut
   if (status === "running" && id !== null) next = `wait {session: "${r.session}", command_id: ${id}} picks up the result`;
   else if (status === "running") next = o.patternWait ? "the pattern did not appear in time: wait again, or read_output to see what came" : "still running: wait again";
   else if (status === "waiting_for_input") next = `answer with send_input (send_secret for a password), then wait {command_id: ${id}}`;
-  else if (r.analysis?.errors?.length > 1) next = `analyze_output {command_id: ${id}} lists all ${r.analysis.errors.length} errors`;
+  else if (errorsHidden(r.analysis?.errors ?? [], out.text)) next = `analyze_output {command_id: ${id}} lists all ${r.analysis.errors.length} errors`;
   const data: RunResult = {
     session: r.session,
     command_id: id,
@@ -96,7 +117,7 @@ export function presentRun(r: ExecResult & { matched?: string }, o: { includeOut
     exit_code: r.exit_code,
     duration_ms: r.duration_ms,
     completion: `${r.completion.method}/${r.completion.confidence}`,
-    tokens: { raw: r.tokens.raw, output: r.tokens.compacted, result: 0, ...(r.tokens.estimated ? { estimated: true } : {}) },
+    tokens: { raw: r.tokens.raw, result: 0, ...(r.tokens.estimated ? { estimated: true } : {}) },
   };
   const analysis = compactAnalysis(r.analysis);
   if (analysis) data.analysis = analysis;
@@ -107,7 +128,8 @@ export function presentRun(r: ExecResult & { matched?: string }, o: { includeOut
     status === "ok" || status === "failed" ? `exit ${r.exit_code ?? "?"}` : null,
     status,
     status === "running" ? `${seconds(r.duration_ms)} so far` : seconds(r.duration_ms),
-    r.completion.method,
+    // how the end was detected is news only when it was not the shell's own report (structuredContent has it always)
+    r.completion.method === "shell_integration" ? null : r.completion.method,
     id !== null ? `command_id ${id}` : null,
     r.prompt ? `prompt ${JSON.stringify(r.prompt.slice(-80))}` : null,
   ].filter(Boolean).join(" · ");
@@ -120,28 +142,40 @@ export function envelope(env: ToolEnv, data: RunResult, text: string): string {
   return JSON.stringify({ jsonrpc: "2.0", id: env.requestId, result: { content: [{ type: "text", text }], structuredContent: data } });
 }
 
-/** Error rows in structuredContent may cost this share of the text block's tokens. */
-export const ROWS_SHARE = 0.2;
+/**
+ * Error rows in structuredContent may cost this share of the text block's tokens: the text holds
+ * the errors for the model already, the rows are for programs, and analyze_output has them all.
+ */
+export const ROWS_SHARE = 0.1;
 
 /**
  * Sizes structuredContent and fills `tokens.result` with the tokens of the complete JSON-RPC
- * response (text block, structuredContent, envelope), counted by the server's tokenizer. Error
- * rows go in while they cost at most ROWS_SHARE of the text block (at least one when there are
- * errors); `errors_cap` says how many fit, analyze_output has them all.
+ * response (text block, structuredContent, envelope), counted by the server's tokenizer. The text
+ * already shows the model every failing test and error; the lists for programs, failing tests
+ * first, then error rows, go in while together they cost at most ROWS_SHARE of the text block
+ * (none when one alone costs more). `errors_cap` says how many rows fit, `counts.failed` how many
+ * tests failed; analyze_output has them all.
  */
 export async function measureResult(env: ToolEnv, data: RunResult, text: string): Promise<void> {
   const a = data.analysis;
   let estimated = false;
-  if (a && a.errors.length > 1) {
+  if (a && (a.errors.length > 0 || a.tests_failed?.length)) {
+    const tests = a.tests_failed ?? [];
     const rows = a.errors;
-    const r = await env.backend.countTokens([text, ...rows.map((row) => JSON.stringify(row))]);
+    const r = await env.backend.countTokens([text, ...tests.map((t) => JSON.stringify(t)), ...rows.map((row) => JSON.stringify(row))]);
     estimated ||= r.estimated === true;
-    const [textTokens, ...rowTokens] = r.counts as [number, ...number[]];
+    const [textTokens, ...itemTokens] = r.counts as [number, ...number[]];
+    const budget = textTokens * ROWS_SHARE;
     let spent = 0;
     let k = 0;
-    while (k < rows.length && (k === 0 || spent + rowTokens[k]! + 1 <= textTokens * ROWS_SHARE)) spent += rowTokens[k++]! + 1;
-    a.errors = rows.slice(0, k);
-    a.errors_cap = k;
+    while (k < itemTokens.length && spent + itemTokens[k]! + 1 <= budget) spent += itemTokens[k++]! + 1;
+    if (tests.length) {
+      if (k === 0) delete a.tests_failed;
+      else a.tests_failed = tests.slice(0, k);
+    }
+    const keptRows = Math.max(0, k - tests.length);
+    a.errors = rows.slice(0, keptRows);
+    a.errors_cap = keptRows;
   }
   const first = await env.backend.countTokens([envelope(env, { ...data, tokens: { ...data.tokens, result: 0 } }, text)]);
   estimated ||= first.estimated === true;

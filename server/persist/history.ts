@@ -1,30 +1,13 @@
-import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { tickWrite, type Db } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
-import { decodeOutput } from "./codec.ts";
+import { decodeOutput } from "../output/codec.ts";
 
 /**
  * Searching a session's command history, and the per-session retention cap on stored output.
- * The history route calls `filterHistory` when `--grep` or `--failed` is given; the persistence
+ * The history route calls `applyHistoryFilter` when `--grep` or `--failed` is given; the persistence
  * hooks call `enforceRetention` after every command.
  */
-export type CommandRow = typeof commands.$inferSelect;
-
-export interface HistoryFilter {
-  /** case-insensitive text to find in the command line or its output */
-  grep?: string;
-  /** only commands that did not end well (non-zero exit, failed, timeout, interrupted) */
-  failed?: boolean;
-  limit?: number;
-}
-
-export interface HistoryMatch extends CommandRow {
-  /** the first output line containing the grep text, if the match was in the output */
-  match_line: string | null;
-  /** true when retention dropped this command's stored output */
-  output_dropped: boolean;
-}
-
 const FAILED = ["failed", "timeout", "interrupted"] as const;
 
 function firstLineWith(text: string, needle: string): string | null {
@@ -33,40 +16,6 @@ function firstLineWith(text: string, needle: string): string | null {
     if (line.toLowerCase().includes(lower)) return line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").trim().slice(0, 300);
   }
   return null;
-}
-
-/** Commands of one session (oldest first) matching the filter. */
-export function filterHistory(db: Db, sessionId: string, f: HistoryFilter): HistoryMatch[] {
-  const failedCond = f.failed
-    ? or(inArray(commands.status, [...FAILED]), and(isNotNull(commands.exitCode), sql`${commands.exitCode} <> 0`))
-    : undefined;
-  const rows = db
-    .select()
-    .from(commands)
-    .where(and(eq(commands.sessionId, sessionId), failedCond))
-    .orderBy(asc(commands.id))
-    .all();
-  const out: HistoryMatch[] = [];
-  for (const row of rows) {
-    const dropped = row.outputZ == null && row.status !== "running" && row.rawBytes > 0;
-    let matchLine: string | null = null;
-    if (f.grep) {
-      const inCommand = row.command.toLowerCase().includes(f.grep.toLowerCase());
-      if (!inCommand) {
-        if (!row.outputZ) continue;
-        let text: string;
-        try {
-          text = new TextDecoder().decode(decodeOutput(row.outputZ));
-        } catch {
-          continue; // encrypted with another key: it cannot match
-        }
-        matchLine = firstLineWith(text, f.grep);
-        if (matchLine == null) continue;
-      }
-    }
-    out.push({ ...row, match_line: matchLine, output_dropped: dropped });
-  }
-  return f.limit ? out.slice(-f.limit) : out;
 }
 
 export function retentionCapBytes(env: NodeJS.ProcessEnv = process.env): number {
@@ -211,16 +160,28 @@ function truthyFlag(v: unknown): boolean {
   return v === true || v === "1" || v === "true" || v === "";
 }
 
+/** What filtering adds to a history entry. */
+export interface HistoryFlags {
+  /** true when retention dropped this command's stored output */
+  output_dropped: boolean;
+  /** for a --grep match in the output, the first line containing the text (null: it matched the command line) */
+  match_line?: string | null;
+  /**
+   * Under --grep, why the stored output could not be read (encrypted with another key, a damaged
+   * row): the command is listed so that it is not silently left out, though its output was not searched.
+   */
+  output_unreadable?: string;
+}
+
 /**
- * `history NAME --grep TEXT --failed` over the history route's own entries: keeps their shape,
- * adds `output_dropped` (retention removed the stored output) and, for output matches,
- * `match_line`. Wiring in the route: `applyHistoryFilter(rt.db, historyOf(ops, name), c.req.query())`.
+ * `history NAME --grep TEXT --failed` over the history route's own entries: keeps their shape and
+ * adds the HistoryFlags. Wiring in the route: `applyHistoryFilter(rt.db, historyOf(ops, name), c.req.query())`.
  */
 export function applyHistoryFilter<T extends HistoryEntryLike>(
   db: Db,
   entries: T[],
   query: { grep?: string; failed?: string | boolean },
-): (T & { output_dropped: boolean; match_line?: string | null })[] {
+): (T & HistoryFlags)[] {
   const grep = query.grep?.trim() ? query.grep : undefined;
   const failed = query.failed !== undefined && truthyFlag(query.failed);
   const wanted = failed
@@ -238,7 +199,7 @@ export function applyHistoryFilter<T extends HistoryEntryLike>(
           .all();
     for (const r of rows) stored.set(r.id, r.z);
   }
-  const out: (T & { output_dropped: boolean; match_line?: string | null })[] = [];
+  const out: (T & HistoryFlags)[] = [];
   for (const e of wanted) {
     const z = stored.get(e.command_id) ?? null;
     const dropped = z == null && e.status !== "running" && e.raw_bytes > 0;
@@ -251,12 +212,14 @@ export function applyHistoryFilter<T extends HistoryEntryLike>(
       continue;
     }
     if (!z) continue;
-    let line: string | null = null;
+    let text: string;
     try {
-      line = firstLineWith(new TextDecoder().decode(decodeOutput(new Uint8Array(z))), grep);
-    } catch {
-      continue; // encrypted with another key: it cannot match
+      text = new TextDecoder().decode(decodeOutput(new Uint8Array(z)));
+    } catch (err) {
+      out.push({ ...e, output_dropped: dropped, match_line: null, output_unreadable: err instanceof Error ? err.message : String(err) });
+      continue;
     }
+    const line = firstLineWith(text, grep);
     if (line != null) out.push({ ...e, output_dropped: dropped, match_line: line });
   }
   return out;

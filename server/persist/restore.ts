@@ -8,7 +8,7 @@ import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { isAdmin, type Caller } from "../security/auth.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
-import { sessionVisibility } from "../security/access.ts";
+import { sessionVisibility } from "../access/sessions.ts";
 import type { SnapshotDoc } from "./document.ts";
 import { latestSnapshot, restorableNames } from "./snapshot.ts";
 

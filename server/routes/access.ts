@@ -1,8 +1,8 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { AppError } from "../errors.ts";
 import { authenticate, requireScope, type Transport } from "../security/auth.ts";
-import { refuseFeedToHeld, requireNamedSession, requireSessionVisible, type Access } from "../security/access.ts";
+import { refuseFeedToHeld, requireNamedSession, requireSessionVisible, type Access } from "../access/sessions.ts";
 
 export type { Access };
 

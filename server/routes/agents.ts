@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { checkRegistration, checkRemoval } from "../bus/agents.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
-import { sessionVisibility } from "../security/access.ts";
+import { sessionVisibility } from "../access/sessions.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
 import { allow } from "./access.ts";

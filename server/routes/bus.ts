@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { toAppError } from "../errors.ts";
 import type { Caller } from "../security/auth.ts";
 import type { Runtime } from "../runtime.ts";
@@ -13,7 +13,7 @@ import { BusConnection, connectionStats, heldForReaders, type ConnectionParams }
 import { busLimits, MAX_QUEUE, MAX_QUEUE_BYTES } from "../bus/limits.ts";
 import { upgradeNative, type NativeHandlers } from "../platform/index.ts";
 import { pump } from "../bus/pump.ts";
-import { requireFrameScope, type Access } from "../security/access.ts";
+import { requireFrameScope, type Access } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 import { checkInboxAccess, senderOf, viewerOf } from "../api/callers.ts";
 

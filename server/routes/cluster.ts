@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { AppError } from "../errors.ts";
-import { sessionVisibility } from "../security/access.ts";
+import { sessionVisibility } from "../access/sessions.ts";
 import type { ClusterPort } from "../cluster/port.ts";
 import { allow } from "./access.ts";
 import { documentRoute } from "./openapi.ts";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { localhostHostValidation, localhostOriginValidation } from "@modelcontextprotocol/hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
@@ -76,6 +76,7 @@ export function mcpRoutes(rt: Runtime): Hono<AppEnv> {
       retryInterval: RETRY_MS,
       maxRequestBodySize: MAX_BODY,
     });
+    transport.onerror = reportMcpError; // kept by connect, which chains the server's handler after it
     await server.connect(transport);
     const teardown = () => {
       void transport.close().catch(() => {});

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { upgradeWebSocket } from "../platform/index.ts";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { tokenMetrics, tracer } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { migrateTmux } from "../migrate/import.ts";
 import type { Runtime } from "../runtime.ts";
 import { jsonBody } from "./validate.ts";

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { ROLES } from "../context/conversation.ts";
 import { AppError } from "../errors.ts";
-import { countOrEstimate } from "../context/background-tokens.ts";
-import { reportOf } from "../output/report.ts";
+import { countOrEstimate } from "../work/background-tokens.ts";
+import { reportOf } from "../work/report.ts";
 import { runJob } from "../work/pool.ts";
 import type { Runtime } from "../runtime.ts";
 import { guardRead } from "../session/operations.ts";

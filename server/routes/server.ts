@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { z } from "zod";
 import { jsonBody } from "./validate.ts";

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { upgradeWebSocket } from "../platform/index.ts";
 import type { WSContext } from "hono/ws";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { toAppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Caller } from "../security/auth.ts";
-import { requireFrameScope, type Access } from "../security/access.ts";
+import { requireFrameScope, type Access } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 import type { Session } from "../session/session.ts";
 import { redactionEnabled } from "../security/redact.ts";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
-import { sessionVisibility } from "../security/access.ts";
+import { sessionVisibility } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 import {
   commandDetail,

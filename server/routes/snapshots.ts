@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import { AppError } from "../errors.ts";
 import { restoreAll, restoreByName, restoreDocument } from "../persist/restore.ts";
 import { listSnapshots, snapshotFromFile, snapshotSession } from "../persist/snapshot.ts";
 import type { Runtime } from "../runtime.ts";
-import { sessionVisibility } from "../security/access.ts";
+import { sessionVisibility } from "../access/sessions.ts";
 import { isAdmin } from "../security/auth.ts";
 import { sessionRowById } from "../session/store.ts";
 import { jsonBody, queryOf } from "./validate.ts";

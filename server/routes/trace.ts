@@ -1,11 +1,11 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { listDecisions, recordDecision, toOtel, tokenMetrics, tracer } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
-import { sessionVisibility } from "../security/access.ts";
+import { sessionVisibility } from "../access/sessions.ts";
 import type { Caller } from "../security/auth.ts";
 import { allow } from "./access.ts";
 

@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { isInside } from "../bus/policy.ts";
+import { isInside } from "../roles/policy.ts";
 import type { SandboxStatement } from "./plan.ts";
 
 /** `analysis.sandbox_denied`: the kernel sandbox refused something the command tried, and where. */

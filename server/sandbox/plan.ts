@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
-import { allowedDirs, isInside } from "../bus/policy.ts";
-import type { NetPolicy, Role } from "../bus/roles.ts";
+import { allowedDirs, isInside } from "../roles/policy.ts";
+import type { NetPolicy, Role } from "../roles/roles.ts";
 import type { RulesetSpec } from "./landlock.ts";
 import { DEVICE_RIGHTS, FS, NET, READ_RIGHTS, WRITE_RIGHTS, fsRightsOf, netRightsOf, scopesOf } from "./rights.ts";
 import { expandGrants, realPath, type Grant } from "./rules.ts";

@@ -1,6 +1,6 @@
 import { readdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { isInside } from "../bus/policy.ts";
+import { isInside } from "../roles/policy.ts";
 import { FILE_RIGHTS, FS } from "./rights.ts";
 
 /** Rights to grant beneath (or on) a path. `own`: the session's own files, granted even inside a hidden path. */

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { AppError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Db } from "../../db/client.ts";
 
 export type Scope = "read" | "exec" | "admin";
 export type Transport = "unix" | "tcp" | "internal";
@@ -31,8 +31,21 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * What deciding who calls needs of the running server (server/runtime.ts has all of it): the
+ * owner token and where it is kept, whether tokens are off, the database of scoped tokens, and the
+ * registered agents (absent until the bus is up).
+ */
+export interface AuthContext {
+  noToken: boolean;
+  ownerToken: string;
+  paths: { token: string };
+  db: Db;
+  bus?: { agents: { find(name: string): { name: string; role?: string | null } | undefined } };
+}
+
 /** Extra token checkers (scoped API tokens) register here; they return a Caller or undefined. */
-export const tokenResolvers: Array<(rt: Runtime, token: string) => Caller | undefined> = [];
+export const tokenResolvers: Array<(rt: AuthContext, token: string) => Caller | undefined> = [];
 
 export function tokenFrom(req: Request): string | undefined {
   const h = req.headers.get("authorization");
@@ -47,7 +60,7 @@ export function tokenFrom(req: Request): string | undefined {
  * role session's sandboxed shell runs as the owner too and could connect to it; what it cannot do
  * is read the token file in the data directory, which its sandbox hides. Clients read that file.
  */
-export function authenticate(rt: Runtime, req: Request, transport: Transport): Caller {
+export function authenticate(rt: AuthContext, req: Request, transport: Transport): Caller {
   const agent = req.headers.get("x-ai-session-agent") ?? undefined;
   if (transport === "internal" || rt.noToken) return ownerCaller(agent);
   const token = tokenFrom(req);
@@ -91,7 +104,7 @@ function checkAgentClaim(caller: Caller & { boundAgent?: string }, claimed: stri
  * agent's policy instead of its own. (An agent not registered yet can only be registered with the
  * token's role: see server/bus/agents.ts.)
  */
-function checkAgentRole(rt: Runtime, caller: Caller): void {
+function checkAgentRole(rt: AuthContext, caller: Caller): void {
   if (!caller.role || !caller.agent) return;
   const agent = rt.bus?.agents.find(caller.agent);
   if (agent && agent.role !== caller.role) {

@@ -3,7 +3,6 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { apiTokens } from "../../db/schema/tokens.ts";
 import { AppError, notFound } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
 import { isLoopbackHost, tokenResolvers, type Caller, type Scope } from "./auth.ts";
 
 export const SCOPES: readonly Scope[] = ["read", "exec", "admin"];
@@ -125,7 +124,7 @@ let installed = false;
 export function installTokenResolver(): void {
   if (installed) return;
   installed = true;
-  tokenResolvers.push((rt: Runtime, token: string) => resolveToken(rt.db, token));
+  tokenResolvers.push((rt, token) => resolveToken(rt.db, token));
 }
 
 /** Whether the caller may see and act on the session with this name (tokens may be limited to some). */
@@ -137,18 +136,6 @@ export function canTouchSession(caller: Caller, session: string): boolean {
 export function requireSessionAccess(caller: Caller, session: string): void {
   if (canTouchSession(caller, session)) return;
   throw new AppError("denied", `the token "${caller.name}" is not allowed to use the session "${session}"`);
-}
-
-/** Parses "read,exec" (from the CLI or a form) into scopes, naming the first unknown one. */
-export function parseScopes(list: string): Scope[] {
-  const scopes = list
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const s of scopes) {
-    if (!SCOPES.includes(s as Scope)) throw new AppError("invalid", `unknown scope "${s}" (use read, exec or admin)`);
-  }
-  return scopes as Scope[];
 }
 
 /** An Origin header is acceptable when absent (non-browser clients) or naming a loopback host. */

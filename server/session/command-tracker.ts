@@ -4,7 +4,7 @@ import type { Mark } from "./marker-filter.ts";
 import type { SessionEvents } from "./events.ts";
 import type { Session } from "./session.ts";
 import { finishCommand, insertCommand } from "./store.ts";
-import { encodeOutput } from "../persist/codec.ts";
+import { encodeOutput } from "../output/codec.ts";
 import { INLINE_BELOW, runJob, sharedBytes } from "../work/pool.ts";
 import { foregroundReadsTerminal } from "./input-wait.ts";
 import { sleep } from "../platform/index.ts";

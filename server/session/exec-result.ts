@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client.ts";
-import { countOrEstimate, type Count } from "../context/background-tokens.ts";
-import { savedPercent } from "../context/tokens.ts";
+import { countOrEstimate, type Count } from "../work/background-tokens.ts";
+import { savedPercent } from "../tokens/tokens.ts";
 import { decodeBytes } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
 import { CLI_EXPAND_HINT } from "../work/jobs.ts";

@@ -6,13 +6,13 @@ import { AppError, notFound } from "../errors.ts";
 import type { Paths } from "../paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Session, type SessionInfo } from "./session.ts";
-import { memoryStateDir } from "./shell-integration.ts";
+import { memoryStateRoot } from "./memory-state.ts";
 import { planSandbox, type SandboxPlan, type SandboxStanding } from "../sandbox/plan.ts";
 import { sandboxSupport } from "../sandbox/support.ts";
 import { LAUNCH_FAILED } from "../sandbox/spec.ts";
 import { decodeBytes } from "../output/render.ts";
 import { lastLine } from "./input-wait.ts";
-import { insertSession, sessionRowsByName, updateSession } from "./store.ts";
+import { insertSession, sessionRowById, sessionRowsByName, updateSession } from "./store.ts";
 import { refuseCodeRunningEnv } from "../security/env-input.ts";
 
 export interface CreateOptions {
@@ -131,8 +131,8 @@ export class SessionManager {
       sessionDir: q.dir,
       tmpdir: join(q.dir, "tmp"),
       home: q.home,
-      // the data directory, and the other sessions' state files in memory
-      hidden: [this.paths.home, ...(memoryStateDir() ? [memoryStateDir()!] : []), ...who.hidden],
+      // the data directory, and the other sessions' state files in memory (every server's)
+      hidden: [this.paths.home, ...(memoryStateRoot() ? [memoryStateRoot()!] : []), ...who.hidden],
       shell: q.shell,
     });
   }
@@ -318,11 +318,16 @@ function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
+/**
+ * Records a new session's row; restoring under an id that already has one brings that row back to
+ * life. A database that will not take it stops the create before any shell starts.
+ */
 function insertOrReviveRow(db: Db, row: Parameters<typeof insertSession>[1]): void {
   try {
-    insertSession(db, row);
-  } catch {
-    // restoring under the same id: the row exists, bring it back to life
-    updateSession(db, row.id, { ...row, endedAt: null, exitCode: null });
+    if (sessionRowById(db, row.id)) updateSession(db, row.id, { ...row, endedAt: null, exitCode: null });
+    else insertSession(db, row);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AppError("unavailable", `the session "${row.name}" could not be recorded in the database (${why}), so no shell was started`);
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../errors.ts";
-import { spawnPty, type Pty } from "../pty/index.ts";
+import { spawnPty, type Pty } from "../platform/pty.ts";
 import { descendantsOf, isAlive, procStat } from "../pty/process-group.ts";
 import { containArgv, endSessionProcesses, SESSION_MARK, sessionProcesses } from "./containment.ts";
 import { pidsIn } from "../security/limits.ts";

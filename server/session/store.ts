@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { prepared, tickWrite, type Db } from "../../db/client.ts";
 import { commands, sessions } from "../../db/schema.ts";
-import { decodeOutput } from "../persist/codec.ts";
+import { decodeOutput } from "../output/codec.ts";
 import { redactCommandText, redactEnv } from "../security/redact.ts";
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -88,7 +88,7 @@ export interface CommandEnd {
   durationMs: number;
   endOffset: number;
   rawBytes: number;
-  /** The output as stored (persist/codec.ts encodeOutput), or null when it could not be. */
+  /** The output as stored (output/codec.ts encodeOutput), or null when it could not be. */
   outputZ: Uint8Array | null;
   completionMethod: string;
   completionConfidence: string;

@@ -5,12 +5,12 @@
  * event loop that answers `status` and every other session never waits for them, and inline for
  * small ones, where a thread hop would cost more than the work.
  */
-import { countTokensDetailed, type Encoding, savedPercent, type TokenCount, warmTokenizer } from "../context/tokens.ts";
+import { countTokensDetailed, type Encoding, savedPercent, type TokenCount, warmTokenizer } from "../tokens/tokens.ts";
 import { analyzeOutput } from "../output/analyze.ts";
 import { compactOutput, type CompactMode, type Fold } from "../output/compact.ts";
 import { decodeBytes, renderOutput } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
-import { encodeOutput } from "../persist/codec.ts";
+import { encodeOutput } from "../output/codec.ts";
 
 export interface CompactJob {
   raw: Uint8Array | string;
@@ -147,7 +147,7 @@ export function analyzeJob(job: AnalyzeJob): Analysis {
   return analyzeOutput(renderOutput(job.text, { cols: job.cols }), { command: job.command, exitCode: job.exitCode });
 }
 
-/** The bytes stored for a command's output (see persist/codec.ts). */
+/** The bytes stored for a command's output (see output/codec.ts). */
 export function encodeJob(job: { raw: Uint8Array }): Uint8Array {
   return encodeOutput(job.raw);
 }

@@ -11,7 +11,7 @@
  * inline, and that is said once on stderr.
  */
 import { AppError, type ErrorCode } from "../errors.ts";
-import { tokenizerLoaded } from "../context/tokens.ts";
+import { tokenizerLoaded } from "../tokens/tokens.ts";
 import { type JobInput, type JobName, type JobOutput, jobs } from "./jobs.ts";
 import { workerUrl } from "./worker-url.ts";
 

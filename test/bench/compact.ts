@@ -12,7 +12,7 @@
  *   bun test/bench/compact.ts --missing    and each fact lost, in each mode
  *   bun test/bench/compact.ts --quick      speed over one pass only (for working on the rules)
  */
-import { countTokens } from "../../server/context/tokens.ts";
+import { countTokens } from "../../server/tokens/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { decodeBytes, renderOutput } from "../../server/output/render.ts";
 import type { RuleSelection } from "../../server/output/parsers/index.ts";

@@ -6,7 +6,7 @@
  *   bun test/bench/context.ts
  */
 import { assembleContext, type CommandFacts } from "../../server/context/assemble.ts";
-import { countTokens } from "../../server/context/tokens.ts";
+import { countTokens } from "../../server/tokens/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { CORPUS_COLS, loadCorpus } from "../output/corpus.ts";
 import { median as medianOf, timeIt } from "./_stats.ts";

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { coreHarness } from "../core/harness.ts";
 import { execCommand } from "../../server/session/operations.ts";
 import { ownerCaller } from "../../server/security/auth.ts";
-import { spawnPty } from "../../server/pty/index.ts";
+import { spawnPty } from "../../server/platform/pty.ts";
 import { descendantsOf } from "../../server/pty/process-group.ts";
 import { median, p99, timeIt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { connect } from "../../cli/client/index.ts";
-import { countTokensDetailed } from "../../server/context/tokens.ts";
+import { countTokensDetailed } from "../../server/tokens/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { quantile, serveBuilt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { countTokens } from "../../server/context/tokens.ts";
+import { countTokens } from "../../server/tokens/tokens.ts";
 import { renderOutput } from "../../server/output/render.ts";
 import { aiSessionArgv } from "../mcp/harness.ts";
 import { median, quantile } from "./_stats.ts";

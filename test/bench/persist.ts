@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { restoreByName } from "../../server/persist/restore.ts";
 import { captureSession, saveDocument, snapshotSession } from "../../server/persist/snapshot.ts";
-import { encodeOutput } from "../../server/persist/codec.ts";
+import { encodeOutput } from "../../server/output/codec.ts";
 import { finishCommand, insertCommand } from "../../server/session/store.ts";
 import { startRuntime } from "../persist/runtime-fixture.ts";
 import { committed, type Db } from "../../db/client.ts";

@@ -4,7 +4,7 @@ import { AgentRegistry } from "../../server/bus/agents.ts";
 import { Bus } from "../../server/bus/bus.ts";
 import type { BusMessage } from "../../server/bus/message.ts";
 import { Outbox } from "../../server/bus/outbox.ts";
-import { RoleBook } from "../../server/bus/roles.ts";
+import { RoleBook } from "../../server/roles/roles.ts";
 import { BusStore } from "../../server/bus/store.ts";
 import { freshHome } from "./fresh.ts";
 

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AgentRegistry } from "../../server/bus/agents.ts";
 import { defaultWorkDir, policyGuard, type DenialEvent } from "../../server/bus/guard.ts";
-import { checkCommand, checkDirectory } from "../../server/bus/policy.ts";
-import { BUILTIN_ROLES, RoleBook, parseRolesFile } from "../../server/bus/roles.ts";
+import { checkCommand, checkDirectory } from "../../server/roles/policy.ts";
+import { BUILTIN_ROLES, RoleBook, parseRolesFile } from "../../server/roles/roles.ts";
 import { AppError } from "../../server/errors.ts";
 import { freshHome } from "./fresh.ts";
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { AgentRegistry } from "../../server/bus/agents.ts";
 import { Bus } from "../../server/bus/bus.ts";
 import { KnowledgeStore, parseScope } from "../../server/bus/knowledge.ts";
-import { RoleBook } from "../../server/bus/roles.ts";
+import { RoleBook } from "../../server/roles/roles.ts";
 import { BusStore } from "../../server/bus/store.ts";
 import { TaskQueue } from "../../server/bus/tasks.ts";
 import { freshHome } from "./fresh.ts";

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { websocket } from "../../server/platform/bun-websocket.ts";
 import { join } from "node:path";
 import { openDatabase } from "../../db/client.ts";
-import type { AppEnv } from "../../server/app.ts";
+import type { AppEnv } from "../../server/routes/env.ts";
 import { toAppError, httpStatusOf } from "../../server/errors.ts";
 import { createBusService } from "../../server/bus/index.ts";
 import { agentRoutes } from "../../server/routes/agents.ts";

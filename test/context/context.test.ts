@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { assembleContext, type CommandFacts } from "../../server/context/assemble.ts";
 import { Conversation } from "../../server/context/conversation.ts";
-import { countTokens } from "../../server/context/tokens.ts";
+import { countTokens } from "../../server/tokens/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { CORPUS_COLS, loadCorpus } from "../output/corpus.ts";
 
@@ -132,7 +132,7 @@ describe("a conversation kept in SQLite", () => {
 
 describe("counting huge texts", () => {
   test("counts in pieces exactly up to the limit, then says it extrapolated", async () => {
-    const { countTokensLarge } = await import("../../server/context/tokens.ts");
+    const { countTokensLarge } = await import("../../server/tokens/tokens.ts");
     const line = "error[E0308]: mismatched types --> src/main.rs:9:24\n";
     const text = line.repeat(60_000); // ~3 MB, three pieces
     const exact = countTokens(text);

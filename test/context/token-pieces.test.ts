@@ -2,10 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { get_encoding, type TiktokenEncoding } from "tiktoken";
-import { countTokensDetailed, type Encoding } from "../../server/context/tokens.ts";
+import { countTokensDetailed, type Encoding } from "../../server/tokens/tokens.ts";
 
 /**
- * Counting in pieces (server/context/token-pieces.ts) must give tiktoken's own count of the whole
+ * Counting in pieces (server/tokens/pieces.ts) must give tiktoken's own count of the whole
  * text wherever it says the count is exact, and say "estimated" wherever it is not. The reference
  * is the tiktoken package encoding the text in one call.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { spawnPty } from "../../server/pty/index.ts";
+import { spawnPty } from "../../server/platform/pty.ts";
 import { bundleForNode } from "./node-bundle.ts";
 
 // Both PTY backends behind one interface: Bun.Terminal (the binary, Bun) and node-pty, which is

@@ -2,11 +2,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { countTokens } from "../../server/context/tokens.ts";
+import { countTokens } from "../../server/tokens/tokens.ts";
 
 /**
  * The server's worker threads (server/work/pool.ts) and the token counts built on them
- * (server/context/background-tokens.ts), each in a fresh process: the calling thread is the
+ * (server/work/background-tokens.ts), each in a fresh process: the calling thread is the
  * server's event loop, which must never load the tokenizer (150 ms to over a second of a stall).
  */
 const ROOT = resolve(import.meta.dir, "../..");
@@ -18,8 +18,8 @@ async function inFreshProcess(body: string): Promise<any> {
   writeFileSync(
     file,
     `import { runJob, stopWorkers, tokenizerWarm } from ${JSON.stringify(`${ROOT}/server/work/pool.ts`)};
-import { countOrEstimate, countExact } from ${JSON.stringify(`${ROOT}/server/context/background-tokens.ts`)};
-import { tokenizerLoaded } from ${JSON.stringify(`${ROOT}/server/context/tokens.ts`)};
+import { countOrEstimate, countExact } from ${JSON.stringify(`${ROOT}/server/work/background-tokens.ts`)};
+import { tokenizerLoaded } from ${JSON.stringify(`${ROOT}/server/tokens/tokens.ts`)};
 const out: Record<string, unknown> = {};
 ${body}
 stopWorkers();

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import type { DashboardAsset } from "../../dashboard/asset.ts";
 import { renderManifest } from "../../dashboard/embed.ts";
-import type { AppEnv } from "../../server/app.ts";
+import type { AppEnv } from "../../server/routes/env.ts";
 import { ownerCaller } from "../../server/security/auth.ts";
 import { dashboardRoutes } from "../../server/routes/dashboard.ts";
 

@@ -4,7 +4,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { countTokens } from "../../server/context/tokens.ts";
+import { countTokens } from "../../server/tokens/tokens.ts";
 import { allTools, listedTool, parseToolGroups, toolsFor } from "../../server/mcp/server.ts";
 import { aiSessionArgv, freshHome } from "./harness.ts";
 import { call, textOf } from "./tour.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { countTokens } from "../../server/context/tokens.ts";
+import { countTokens } from "../../server/tokens/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
-import { compactReport } from "../../server/output/report.ts";
+import { compactReport } from "../../server/work/report.ts";
 
 describe("compactOutput", () => {
   test("short output comes back unchanged", () => {

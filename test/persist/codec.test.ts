@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { decodeOutput, encodeOutput } from "../../server/persist/codec.ts";
+import { decodeOutput, encodeOutput } from "../../server/output/codec.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

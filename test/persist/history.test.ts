@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
-import { encodeOutput } from "../../server/persist/codec.ts";
-import { applyHistoryFilter, enforceRetention, filterHistory } from "../../server/persist/history.ts";
+import { encodeOutput } from "../../server/output/codec.ts";
+import { applyHistoryFilter, enforceRetention } from "../../server/persist/history.ts";
 
 function dbWithCommands(list: { command: string; exit: number; output: string }[]) {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), "ais-hist-")), "state.db"));
@@ -32,6 +32,17 @@ function dbWithCommands(list: { command: string; exit: number; output: string }[
   return db;
 }
 
+/** The session's commands as the history route lists them (the fields filtering reads). */
+function entriesOf(db: ReturnType<typeof dbWithCommands>) {
+  return db
+    .select()
+    .from(commands)
+    .orderBy(commands.id)
+    .all()
+    .map((r) => ({ command_id: r.id, command: r.command, status: r.status, exit_code: r.exitCode, raw_bytes: r.rawBytes }));
+}
+const search = (db: ReturnType<typeof dbWithCommands>, query: { grep?: string; failed?: string }) => applyHistoryFilter(db, entriesOf(db), query);
+
 describe("history search and retention", () => {
   const db = dbWithCommands([
     { command: "make build", exit: 0, output: "cc -o app main.c\r\n" },
@@ -40,13 +51,13 @@ describe("history search and retention", () => {
   ]);
 
   test("--grep finds the text in a command line or its output, showing the line", () => {
-    expect(filterHistory(db, "s1", { grep: "MAKE" }).map((r) => r.command)).toEqual(["make build", "make test", "ls"]);
-    const hit = filterHistory(db, "s1", { grep: "assertion" });
+    expect(search(db, { grep: "MAKE" }).map((r) => r.command)).toEqual(["make build", "make test", "ls"]);
+    const hit = search(db, { grep: "assertion" });
     expect(hit.map((r) => [r.command, r.match_line])).toEqual([["make test", "main_test.c:12: assertion failed: total == 3"]]);
   });
 
   test("--failed keeps only the commands that did not succeed", () => {
-    expect(filterHistory(db, "s1", { failed: true }).map((r) => r.command)).toEqual(["make test"]);
+    expect(search(db, { failed: "1" }).map((r) => r.command)).toEqual(["make test"]);
   });
 
   test("over the cap, the oldest outputs are dropped first and history says so", () => {
@@ -55,7 +66,7 @@ describe("history search and retention", () => {
     );
     const r = enforceRetention(big, "s1", 8_000);
     expect(r.dropped).toBeGreaterThan(0);
-    const rows = filterHistory(big, "s1", {});
+    const rows = search(big, {});
     expect(rows).toHaveLength(20); // commands stay, with their exit codes
     const flags = rows.map((x) => x.output_dropped);
     expect(flags.slice(0, r.dropped).every(Boolean)).toBe(true);
@@ -65,6 +76,20 @@ describe("history search and retention", () => {
 });
 
 describe("filtering the history route's entries", () => {
+  test("--grep lists a command whose stored output cannot be read, saying why, instead of leaving it out", () => {
+    const db = dbWithCommands([
+      { command: "cargo build", exit: 101, output: "error[E0308]: mismatched types\r\n" },
+      { command: "cargo test", exit: 101, output: "error: test failed\r\n" },
+    ]);
+    // a damaged row: bytes that are neither gzip nor encrypted
+    db.$client.exec("UPDATE commands SET output_z = x'00112233' WHERE command = 'cargo test'");
+    const hit = search(db, { grep: "error" });
+    expect(hit.map((e) => [e.command, e.match_line, e.output_unreadable])).toEqual([
+      ["cargo build", "error[E0308]: mismatched types", undefined],
+      ["cargo test", null, "stored output is neither gzip nor encrypted (the database row is damaged)"],
+    ]);
+  });
+
   test("--grep and --failed keep the route's shape and add what matched", () => {
     const db = dbWithCommands([
       { command: "npm test", exit: 1, output: "FAIL src/sum.test.ts\r\n  expected 3, got 4\r\n" },

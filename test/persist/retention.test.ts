@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Db } from "../../db/client.ts";
 import { commands } from "../../db/schema/core.ts";
-import { encodeOutput } from "../../server/persist/codec.ts";
-import { filterHistory, retentionTracker, storedOutputBytes } from "../../server/persist/history.ts";
+import { encodeOutput } from "../../server/output/codec.ts";
+import { applyHistoryFilter, retentionTracker, storedOutputBytes } from "../../server/persist/history.ts";
 import { bash, startRuntime, type TestRuntime } from "./runtime-fixture.ts";
 
 /** Records every SQL text the database prepares from now on. */
@@ -75,7 +76,13 @@ describe("the retention cap keeps a running total", () => {
       expect(tracker.totalOf("s1")).toBe(total);
     }
     expect(dropped).toBeGreaterThan(0);
-    const flags = filterHistory(db, "s1", {}).map((x) => x.output_dropped);
+    const entries = db
+      .select()
+      .from(commands)
+      .where(eq(commands.sessionId, "s1"))
+      .all()
+      .map((r) => ({ command_id: r.id, command: r.command, status: r.status, exit_code: r.exitCode, raw_bytes: r.rawBytes }));
+    const flags = applyHistoryFilter(db, entries, {}).map((x) => x.output_dropped);
     expect(flags).toHaveLength(40); // the commands stay
     expect(flags.slice(0, dropped).every(Boolean)).toBe(true);
     expect(flags.slice(dropped).some(Boolean)).toBe(false);

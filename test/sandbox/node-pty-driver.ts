@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { BUILTIN_ROLES } from "../../server/bus/roles.ts";
+import { BUILTIN_ROLES } from "../../server/roles/roles.ts";
 import { spawnNodePty } from "../../server/pty/node-pty.ts";
 import { launcherStart } from "../../server/sandbox/launch.ts";
 import { planSandbox } from "../../server/sandbox/plan.ts";

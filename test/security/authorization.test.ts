@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../server/app.ts";
 import { routeTable, type DeclaredRoute } from "../../server/routes/access.ts";
-import type { Access } from "../../server/security/access.ts";
+import type { Access } from "../../server/access/sessions.ts";
 import type { Scope } from "../../server/security/auth.ts";
 import { openSocket, rawRequest, rawUpgrade, securityServer, until, type RawAnswer, type SecurityServer } from "./harness.ts";
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
-import type { AppEnv } from "../../server/app.ts";
+import type { AppEnv } from "../../server/routes/env.ts";
 import { createApp } from "../../server/app.ts";
 import { BUS_OPS } from "../../server/bus/connection.ts";
 import { allow, assertEveryRouteDeclared, routeTable, type DeclaredRoute } from "../../server/routes/access.ts";

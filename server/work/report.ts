@@ -4,10 +4,10 @@
  * This is the JSON of `ai-session compact --json` and of POST /api/compact; the work itself is
  * server/work's compact job, which the server runs on a worker thread for large inputs.
  */
-import type { Encoding } from "../context/tokens.ts";
-import { type CompactDone, compactJob } from "../work/jobs.ts";
-import type { CompactMode, Fold } from "./compact.ts";
-import type { Analysis } from "./types.ts";
+import type { Encoding } from "../tokens/tokens.ts";
+import { type CompactDone, compactJob } from "./jobs.ts";
+import type { CompactMode, Fold } from "../output/compact.ts";
+import type { Analysis } from "../output/types.ts";
 
 export interface TokenReport {
   raw: number;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { AppError } from "../errors.ts";
-import { forEachPiece, RUN_LIMIT } from "./token-pieces.ts";
+import { forEachPiece, RUN_LIMIT } from "./pieces.ts";
 import { platform } from "../platform/index.ts";
 
 export type Encoding = "o200k_base" | "cl100k_base";

@@ -1,8 +1,8 @@
-import { checkSessionAccess } from "../bus/policy.ts";
+import { checkSessionAccess } from "../roles/policy.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { isAdmin, type Caller, type Scope } from "./auth.ts";
-import { canTouchSession, type ScopedCaller } from "./tokens.ts";
+import { isAdmin, type Caller, type Scope } from "../security/auth.ts";
+import { canTouchSession, type ScopedCaller } from "../security/tokens.ts";
 
 /**
  * What a route or a WebSocket operation declares about who may call it. Routes state it where they

@@ -4,7 +4,7 @@
  * that says so, and the exact numbers are handed to whoever keeps a ledger (the commands table)
  * once they exist. Where no worker can start, the pool counts on this thread.
  */
-import { runJob, tokenizerWarm } from "../work/pool.ts";
+import { runJob, tokenizerWarm } from "./pool.ts";
 
 export interface Count {
   tokens: number;
