@@ -12,6 +12,7 @@ const subCommands = {
   "kill-server": () => import("./commands/kill-server.ts").then((m) => m.default),
   create: () => import("./commands/create.ts").then((m) => m.default),
   list: () => import("./commands/list.ts").then((m) => m.default),
+  nodes: () => import("./commands/nodes.ts").then((m) => m.default),
   exec: () => import("./commands/exec.ts").then((m) => m.default),
   wait: () => import("./commands/wait.ts").then((m) => m.default),
   send: () => import("./commands/send.ts").then((m) => m.default),

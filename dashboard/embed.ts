@@ -4,23 +4,15 @@
  * with their URL path and content type for server/routes/dashboard.ts.
  * Run after `vite build --config dashboard/vite.config.ts`.
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { contentTypeOf } from "./content-type.ts";
+import { filesUnder, urlPathOf } from "./disk-assets.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const dist = join(here, "dist");
 const out = join(here, "assets.gen.ts");
-
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = join(dir, name);
-      return statSync(full).isDirectory() ? walk(full) : [full];
-    });
-}
 
 export function renderManifest(files: string[]): string {
   const lines = [
@@ -33,7 +25,7 @@ export function renderManifest(files: string[]): string {
   const entries: string[] = [];
   files.forEach((full, i) => {
     const rel = relative(here, full).split(sep).join("/");
-    const urlPath = "/" + relative(dist, full).split(sep).join("/");
+    const urlPath = urlPathOf(dist, full);
     lines.push(`import f${i} from ${JSON.stringify("./" + rel)} with { type: "file" };`);
     entries.push(`  { path: ${JSON.stringify(urlPath)}, file: f${i}, type: ${JSON.stringify(contentTypeOf(urlPath))} },`);
   });
@@ -46,7 +38,7 @@ export function writeManifest(): number {
   if (!existsSync(join(dist, "index.html"))) {
     throw new Error("dashboard/dist/index.html is missing: run `vite build --config dashboard/vite.config.ts` first");
   }
-  const files = walk(dist);
+  const files = filesUnder(dist);
   writeFileSync(out, renderManifest(files));
   return files.length;
 }

@@ -19,6 +19,7 @@ import { originGuard, tokenRoutes } from "./routes/tokens.ts";
 import { metricsStreamRoutes } from "./routes/metrics-stream.ts";
 import { traceRequests, traceRoutes } from "./routes/trace.ts";
 import { outputRoutes } from "./routes/output.ts";
+import { clusterRoutes } from "./routes/cluster.ts";
 import { assertEveryRouteDeclared, everywhere } from "./routes/access.ts";
 import type { AppEnv } from "./routes/env.ts";
 
@@ -76,6 +77,7 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
   app.route("/api", auditRoutes(rt));
   app.route("/api", tokenRoutes(rt));
   app.route("/api", metricsStreamRoutes(rt));
+  app.route("/api", clusterRoutes(rt));
   app.route("/api", openApiRoutes(rt, app));
   app.route("/", mcpRoutes(rt));
   app.route("/", dashboardRoutes());

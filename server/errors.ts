@@ -18,7 +18,6 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "AppError";

@@ -1,6 +1,5 @@
 import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { openDatabase } from "../db/client.ts";
 import { createApp } from "./app.ts";
 import { platform, type Listener } from "./platform/index.ts";
@@ -10,7 +9,7 @@ import type { Runtime } from "./runtime.ts";
 import { SessionManager } from "./session/manager.ts";
 import { interruptRunningCommands, lostSessionIds, runningSessionRows, updateSession } from "./session/store.ts";
 import { sweepSessions } from "./session/containment.ts";
-import { removeStateFile } from "./session/shell-integration.ts";
+import { releaseMemoryState, sweepMemoryState } from "./session/memory-state.ts";
 import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
 import { startTokenizer } from "./work/background-tokens.ts";
@@ -19,6 +18,7 @@ import { busLimits } from "./bus/limits.ts";
 import { installPersistence } from "./persist/hooks.ts";
 import { restoreAll } from "./persist/restore.ts";
 import { installTokenResolver } from "./security/tokens.ts";
+import type { ClusterConfig } from "./cluster/config.ts";
 
 export interface ServeOptions {
   home: string;
@@ -27,6 +27,8 @@ export interface ServeOptions {
   noToken: boolean;
   /** Bring back every session that was live when the server last stopped. */
   restore: boolean;
+  /** Join a cluster over NATS (server/cluster); null or absent: one machine, NATS never loaded. */
+  cluster?: ClusterConfig | null;
   /** Print a line when listening (foreground `serve`). */
   onListening?(info: { url: string; port: number; socket: string }): void;
 }
@@ -83,6 +85,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   } catch (err) {
     throw new AppError("unavailable", `cannot listen on ${opts.host}:${opts.port} (${(err as Error).message}); pick another with --port`);
   }
+  // Joined before any state is opened: an unreachable NATS stops the start with one sentence.
+  let joining: import("./cluster/index.ts").ClusterJoin | undefined;
+  if (opts.cluster) {
+    try {
+      joining = await (await import("./cluster/index.ts")).joinCluster(opts.cluster);
+    } catch (err) {
+      await tcpServer.stop();
+      throw err;
+    }
+  }
   const db = openDatabase(paths.db);
   const sessions = new SessionManager(db, paths);
   let stopping: Promise<void> | null = null;
@@ -98,7 +110,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     noToken: opts.noToken,
     shutdown: (reason) => (stopping ??= stop(reason)),
   };
-  rt.bus = createBusService({ db, home: paths.home, sessions, inboxCapacity: busBounds.inbox });
+  rt.bus = createBusService({ db, home: paths.home, sessions, inboxCapacity: busBounds.inbox, wrapTransport: joining?.wrapTransport });
   installTokenResolver();
   // Sessions the database still believes are running belong to a server that died: mark them lost.
   const orphaned = runningSessionRows(db);
@@ -109,9 +121,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const interrupted = interruptRunningCommands(db);
   const lost = lostSessionIds(db);
   const swept = await sweepSessions(lost);
-  for (const id of lost) removeStateFile(id, join(paths.shellDir, id));
+  // the state files in memory of this data directory's last server, and of any server that died
+  // (its data directory may be gone), go too
+  sweepMemoryState(paths.shellDir, lost);
   if (orphaned.length) console.error(`recovered from a stop without shutdown: ${orphaned.length} session(s) lost, ${interrupted} command(s) interrupted, ${swept} process(es) they left ended`);
 
+  if (joining) rt.cluster = await joining.start(rt);
   const app = createApp(rt);
   handler = (req, env) => app.fetch(req, env as never);
   const unixServer = platform.serve({ unix: paths.socket }, (req, server) => app.fetch(req, { transport: "unix", server }));
@@ -128,7 +143,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     persistence.stop();
     await sessions.killAll();
+    releaseMemoryState(paths.shellDir);
     stopWorkers();
+    await rt.cluster?.close().catch(() => {});
     rt.bus.close();
     await unixServer.stop();
     await tcpServer.stop();

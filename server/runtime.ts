@@ -19,6 +19,8 @@ export interface Runtime {
   ownerToken: string;
   /** Set by `serve --no-token`: TCP requests need no token. */
   noToken: boolean;
+  /** The cluster this server joined (serve --cluster), absent on one machine. */
+  cluster?: import("./cluster/port.ts").ClusterPort;
   /** Called by shutdown routes: saves sessions, ends shells, stops listening. */
   shutdown(reason: string): Promise<void>;
 }

@@ -94,7 +94,23 @@ export function busClient(c: Requester) {
 
 export type BusClient = ReturnType<typeof busClient>;
 
-/** Where the bus WebSocket lives for a data directory's server (over its Unix socket). */
-export function busStreamUrl(socketPath: string, q: { agent?: string; topics?: string[]; all?: boolean; after?: number; queue?: number }): string {
-  return `ws+unix://${socketPath}:/api/bus/stream${query({ agent: q.agent, topics: q.topics?.join(","), all: q.all ? 1 : undefined, after: q.after, queue: q.queue })}`;
+export interface BusStreamQuery {
+  agent?: string;
+  topics?: string[];
+  all?: boolean;
+  after?: number;
+  queue?: number;
+}
+
+const streamPath = (q: BusStreamQuery, token?: string) =>
+  `/api/bus/stream${query({ agent: q.agent, topics: q.topics?.join(","), all: q.all ? 1 : undefined, after: q.after, queue: q.queue, token })}`;
+
+/**
+ * Where the bus WebSocket lives for a data directory's server: over its Unix socket where the
+ * runtime's WebSocket takes `ws+unix://` (Bun), else over its loopback TCP port with the token in
+ * the query, as the dashboard and attach connect (Deno's WebSocket takes ws: and wss: only).
+ */
+export function busStreamUrl(where: { socket: string; unixWebSocket: boolean; port: number; token: string }, q: BusStreamQuery): string {
+  if (where.unixWebSocket) return `ws+unix://${where.socket}:${streamPath(q)}`;
+  return `ws://127.0.0.1:${where.port}${streamPath(q, where.token)}`;
 }

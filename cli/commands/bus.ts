@@ -122,7 +122,7 @@ const subscribe = defineCommand({
   },
   run: ({ args }) =>
     runCommand(async () => {
-      await connectTo(args as never); // starts the server when none runs
+      const { client } = await connectTo(args as never); // starts the server when none runs
       const { busStreamUrl } = await import("../client/bus.ts");
       const agent = args.agent ? String(args.agent) : undefined;
       const topics = args.topic ? String(args.topic).split(",").map((t) => t.trim()).filter(Boolean) : undefined;
@@ -133,8 +133,10 @@ const subscribe = defineCommand({
       const token = await (await import("../client/index.ts")).ownerTokenOf(paths);
       const max = args.count ? Number(args.count) : Infinity;
       let seen = 0;
+      const { platform } = await import("../../server/platform/index.ts");
+      const where = { socket, unixWebSocket: platform.runtime.name === "bun", port: (await client.status()).port, token: token ?? "" };
       await new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(busStreamUrl(socket, { agent, topics, all: !!args.all }), { headers: token ? { authorization: `Bearer ${token}` } : {} } as never);
+        const ws = new WebSocket(busStreamUrl(where, { agent, topics, all: !!args.all }), { headers: token ? { authorization: `Bearer ${token}` } : {} } as never);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const done = () => {
           clearTimeout(timer);

@@ -7,8 +7,15 @@ async function api(args: { home?: string; agent?: string }) {
   return busClient(await connect({ home: args.home, agent: args.agent, autostart: true }));
 }
 
+/** The cluster's one queue (serve --cluster): the same verbs, through /api/cluster/tasks. */
+async function cluster<T>(args: { home?: string; agent?: string }, method: string, path: string, body?: unknown): Promise<T> {
+  const { connect } = await import("../client/index.ts");
+  return (await connect({ home: args.home, agent: args.agent, autostart: true })).request<T>(method, `/api/cluster/tasks${path}`, body);
+}
+const clusterFlag = { cluster: { type: "boolean", description: "the cluster's queue, shared by every node (serve --cluster)" } } as const;
+
 function line(t: Task): string {
-  const needs = [t.role ? `role ${t.role}` : "", t.capability ? `cap ${t.capability}` : "", t.depends_on.length ? `after ${t.depends_on.join(",")}` : ""].filter(Boolean).join(", ");
+  const needs = [t.role ? `role ${t.role}` : "", t.capability ? `cap ${t.capability}` : "", t.depends_on?.length ? `after ${t.depends_on.join(",")}` : ""].filter(Boolean).join(", ");
   return [t.id, t.status, t.assignee ?? "-", `p${t.priority}`, t.title, needs, t.progress != null && t.status !== "done" ? `${t.progress}%` : ""].join("\t").trimEnd();
 }
 
@@ -25,10 +32,13 @@ const add = defineCommand({
     depends: { type: "string", description: "comma-separated task ids that must be done first" },
     lease: { type: "string", description: "seconds the holder keeps it without progress (default 60)" },
     description: { type: "string", description: "details" },
+    ...clusterFlag,
   },
   run: ({ args }) =>
     runCommand(async () => {
-      const t = await (await api(args as never)).addTask({
+      const bus = args.cluster ? undefined : await api(args as never);
+      const add = (input: Parameters<NonNullable<typeof bus>["addTask"]>[0]) => (bus ? bus.addTask(input) : cluster<Task>(args as never, "POST", "", input));
+      const t = await add({
         title: String(args.title),
         role: args.role ? String(args.role) : undefined,
         capability: args.capability ? String(args.capability) : undefined,
@@ -43,20 +53,21 @@ const add = defineCommand({
 
 const list = defineCommand({
   meta: { name: "list", description: "Tasks, highest priority first" },
-  args: { ...globalArgs, status: { type: "string", description: "queued, assigned, running, done, failed" }, assignee: { type: "string", description: "only this agent's" } },
+  args: { ...globalArgs, status: { type: "string", description: "queued, assigned, running, done, failed" }, assignee: { type: "string", description: "only this agent's" }, ...clusterFlag },
   run: ({ args }) =>
     runCommand(async () => {
-      const ts = await (await api(args as never)).listTasks({ status: args.status as TaskStatus | undefined, assignee: args.assignee ? String(args.assignee) : undefined });
+      const ts = args.cluster ? await cluster<Task[]>(args as never, "GET", "") : await (await api(args as never)).listTasks({ status: args.status as TaskStatus | undefined, assignee: args.assignee ? String(args.assignee) : undefined });
       print(!!args.json, ts, ts.length ? ts.map(line).join("\n") : "no tasks");
     }),
 });
 
 const claim = defineCommand({
   meta: { name: "claim", description: "Take the next task for an agent (one assigned to it, else the best it may do)" },
-  args: { ...globalArgs },
+  args: { ...globalArgs, ...clusterFlag },
   run: ({ args }) =>
     runCommand(async () => {
-      const { task } = await (await api(args as never)).claimTask(args.agent ? String(args.agent) : undefined);
+      const agent = args.agent ? String(args.agent) : undefined;
+      const { task } = args.cluster ? await cluster<{ task: Task | null }>(args as never, "POST", "/claim", { agent }) : await (await api(args as never)).claimTask(agent);
       print(!!args.json, task, task ? `${task.id}\t${task.title}` : "no task to claim");
     }),
 });
@@ -68,10 +79,12 @@ const done = defineCommand({
     id: { type: "positional", required: true, description: "the task id" },
     result: { type: "string", description: "what came of it" },
     failed: { type: "boolean", description: "mark it failed" },
+    ...clusterFlag,
   },
   run: ({ args }) =>
     runCommand(async () => {
-      const t = await (await api(args as never)).finishTask(String(args.id), { result: args.result ? String(args.result) : undefined, failed: !!args.failed });
+      const r = { result: args.result ? String(args.result) : undefined, failed: !!args.failed };
+      const t = args.cluster ? await cluster<Task>(args as never, "POST", `/${encodeURIComponent(String(args.id))}/done`, r) : await (await api(args as never)).finishTask(String(args.id), r);
       print(!!args.json, t, `${t.id} ${t.status}`);
     }),
 });

@@ -28,38 +28,73 @@ export interface AuditRecord {
   detail: string | null;
 }
 
-/** Appends one entry. Never throws into the caller's path: a failed write is reported on stderr. */
-export function recordAudit(db: Db, entry: AuditEntry): void {
-  const detail =
-    entry.detail == null ? null : typeof entry.detail === "string" ? entry.detail : JSON.stringify(entry.detail);
+function insertEntry(db: Db) {
+  return prepared(db, "recordAudit", (d) =>
+    d
+      .insert(audit)
+      .values({
+        time: sql.placeholder("time"),
+        actorKind: sql.placeholder("actorKind"),
+        actorName: sql.placeholder("actorName"),
+        agent: sql.placeholder("agent"),
+        action: sql.placeholder("action"),
+        target: sql.placeholder("target"),
+        outcome: sql.placeholder("outcome"),
+        detail: sql.placeholder("detail"),
+      })
+      .prepare(),
+  );
+}
+
+function rowOf(entry: AuditEntry) {
+  const detail = entry.detail == null ? null : typeof entry.detail === "string" ? entry.detail : JSON.stringify(entry.detail);
+  return {
+    time: entry.time ?? Date.now(),
+    actorKind: entry.actor.kind,
+    actorName: entry.actor.name,
+    agent: entry.agent ?? null,
+    action: entry.action,
+    target: entry.target ?? null,
+    outcome: entry.outcome,
+    detail,
+  };
+}
+
+/**
+ * The audit log fails closed: a state-changing action first makes sure the log can take its entry
+ * (an entry written and rolled back at once), and is refused (`unavailable`) when it cannot, so
+ * nothing is done that the log would miss.
+ */
+export function requireAuditWritable(db: Db, entry: AuditEntry): void {
+  const sqlite = db.$client;
   try {
-    const stmt = prepared(db, "recordAudit", (d) =>
-      d
-        .insert(audit)
-        .values({
-          time: sql.placeholder("time"),
-          actorKind: sql.placeholder("actorKind"),
-          actorName: sql.placeholder("actorName"),
-          agent: sql.placeholder("agent"),
-          action: sql.placeholder("action"),
-          target: sql.placeholder("target"),
-          outcome: sql.placeholder("outcome"),
-          detail: sql.placeholder("detail"),
-        })
-        .prepare(),
-    );
-    tickWrite(db, () => stmt.run({
-      time: entry.time ?? Date.now(),
-      actorKind: entry.actor.kind,
-      actorName: entry.actor.name,
-      agent: entry.agent ?? null,
-      action: entry.action,
-      target: entry.target ?? null,
-      outcome: entry.outcome,
-      detail,
-    }));
+    // inside the turn's transaction (which the action's own writes join): no commit of its own
+    tickWrite(db, () => {
+      sqlite.exec("SAVEPOINT audit_probe");
+      try {
+        insertEntry(db).run(rowOf(entry));
+      } finally {
+        sqlite.exec("ROLLBACK TO audit_probe");
+        sqlite.exec("RELEASE audit_probe");
+      }
+    });
   } catch (err) {
-    console.error(`audit: could not record ${entry.action}: ${err instanceof Error ? err.message : err}`);
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AppError("unavailable", `the audit log cannot be written (${why}), so "${entry.action}" was refused, as every change is until it can`);
+  }
+}
+
+/**
+ * Appends one entry once the action has run (requireAuditWritable checked before that it can).
+ * Never throws into the caller's path, whose action is done: a write that fails even so is
+ * reported on the server's stderr (its log) with what was not recorded.
+ */
+export function recordAudit(db: Db, entry: AuditEntry): void {
+  try {
+    const stmt = insertEntry(db);
+    tickWrite(db, () => stmt.run(rowOf(entry)));
+  } catch (err) {
+    console.error(`audit: could not record ${entry.action} on ${entry.target ?? "the server"} by ${entry.actor.name}: ${err instanceof Error ? err.message : err}`);
   }
 }
 

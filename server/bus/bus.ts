@@ -12,6 +12,8 @@ export interface BusOptions {
   inboxCapacity?: number;
   /** Another transport than the in-process one (a cluster's). */
   transport?: BusTransport;
+  /** Wraps the in-process transport (a cluster sends onwards what other nodes need). */
+  wrapTransport?: (local: BusTransport) => BusTransport;
 }
 
 /** Who reads bus traffic when it may not read everything: its name (agent or token) and its topics. */
@@ -40,7 +42,8 @@ export class Bus {
     store: BusStore | null,
     opts: BusOptions = {},
   ) {
-    this.transport = opts.transport ?? new LocalTransport(agents, store, { inboxCapacity: opts.inboxCapacity });
+    const local = opts.transport ?? new LocalTransport(agents, store, { inboxCapacity: opts.inboxCapacity });
+    this.transport = opts.wrapTransport ? opts.wrapTransport(local) : local;
   }
 
   get inboxCapacity(): number {

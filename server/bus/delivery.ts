@@ -1,4 +1,4 @@
-import { AppError } from "../errors.ts";
+import { AppError, type ErrorCode } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
 import type { StatusBoard, SessionStatus } from "./agent-status.ts";
 import type { Bus } from "./bus.ts";
@@ -18,6 +18,9 @@ export interface PastePort {
   paste(name: string, text: string, bracketed: boolean): Promise<void>;
   enter(name: string): Promise<void>;
 }
+
+/** What typing into a session that is gone or has ended throws (server/session). */
+const SESSION_GONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["not_found", "conflict"]);
 
 /**
  * Every control character: C0 (newlines, ESC, which could end a bracketed paste early or start any
@@ -144,8 +147,13 @@ export class InboxDelivery {
         if (read.dropped) this.bus.transport.takeDrops(agentName, read.dropped);
         n++;
       }
-    } catch {
-      // the session went away or refused input: the message stays in the inbox
+    } catch (err) {
+      // the message stays in the inbox (read_inbox has it; typing is tried again at the next idle).
+      // A session that went away or ended meanwhile is the usual reason and needs no word; any
+      // other failure is told in the server's log, or the inbox would stall without a trace
+      if (!(err instanceof AppError && SESSION_GONE.has(err.code))) {
+        console.error(`bus: could not type agent "${agentName}"'s inbox into its session, the messages stay in the inbox: ${err instanceof Error ? err.message : String(err)}`);
+      }
     } finally {
       this.busy.delete(agentName);
     }

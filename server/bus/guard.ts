@@ -95,7 +95,7 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
         command: q.command ?? q.text ?? null,
         time: Date.now(),
       });
-      throw new AppError("denied", `${d.message} (rule ${d.rule})`, { rule: d.rule, role: role.name });
+      throw new AppError("denied", `${d.message} (rule ${d.rule})`);
     };
 
     if (q.session && who.agent && !q.delivery) {
@@ -147,7 +147,7 @@ export function policyGuard(registry: AgentRegistry, onDenied: (e: DenialEvent) 
       if (d) {
         const e = { ...d, agent: recipient.name, role: role.name, kind: q.kind, session: q.session.name, command: null, time: Date.now() };
         onDenied(e);
-        throw new AppError("denied", `${d.message} (rule ${d.rule})`, { rule: d.rule, role: role.name });
+        throw new AppError("denied", `${d.message} (rule ${d.rule})`);
       }
     }
     const standings: Standing[] = [];

@@ -12,6 +12,7 @@ import { RoleBook } from "../roles/roles.ts";
 import { BusStore } from "./store.ts";
 import { busLimits } from "./limits.ts";
 import { TaskQueue } from "./tasks.ts";
+import type { BusTransport } from "./transport.ts";
 
 export { Bus } from "./bus.ts";
 export type { BusMessage, PublishInput, MessageType } from "./message.ts";
@@ -31,6 +32,8 @@ export interface BusServiceOptions {
   inboxCapacity?: number;
   tasks?: { defaultLeaseMs: number; aliveMs: number; sweepMs: number };
   quietMs?: number;
+  /** Wraps the bus transport (a cluster's bridge, server/cluster); none on one machine. */
+  wrapTransport?: (local: BusTransport, agents: AgentRegistry) => BusTransport;
 }
 
 export interface BusService {
@@ -57,7 +60,10 @@ export interface BusService {
 export function createBusService(o: BusServiceOptions): BusService {
   const roles = new RoleBook(o.home, o.rolesFile);
   const agents = new AgentRegistry(o.db, roles);
-  const bus = new Bus(agents, new BusStore(o.db.$client), { inboxCapacity: o.inboxCapacity ?? busLimits().inbox });
+  const bus = new Bus(agents, new BusStore(o.db.$client), {
+    inboxCapacity: o.inboxCapacity ?? busLimits().inbox,
+    wrapTransport: o.wrapTransport && ((local) => o.wrapTransport!(local, agents)),
+  });
   const tasks = new TaskQueue(o.db, agents, bus, o.tasks);
   const knowledge = new KnowledgeStore(o.db, agents, bus);
   const denials = new EventEmitter();

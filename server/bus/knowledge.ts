@@ -99,7 +99,7 @@ export class KnowledgeStore {
     }
     const curVersion = cur && !cur.deleted ? cur.version : 0;
     if (opts.expectedVersion != null && opts.expectedVersion !== curVersion) {
-      throw new AppError("conflict", `"${key}" is at version ${curVersion}, not ${opts.expectedVersion} (read it again and retry)`, { version: curVersion });
+      throw new AppError("conflict", `"${key}" is at version ${curVersion}, not ${opts.expectedVersion} (read it again and retry)`);
     }
     const scope = opts.scope ?? cur?.scope ?? { kind: "all", names: [] };
     const version = (cur?.version ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { recordAudit, type AuditOutcome } from "../audit/log.ts";
+import { recordAudit, requireAuditWritable, type AuditOutcome } from "../audit/log.ts";
 import { checkRegistration } from "../bus/agents.ts";
 import { parseScope } from "../bus/knowledge.ts";
 import type { PublishInput } from "../bus/message.ts";
@@ -32,6 +32,8 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
   async function audited<T>(action: string, target: string | null, detail: Record<string, unknown> | null, fn: () => T | Promise<T>, note?: (r: T) => Record<string, unknown>): Promise<T> {
     let outcome: AuditOutcome = "ok";
     let extra: Record<string, unknown> = {};
+    const actor = { kind: caller.kind, name: caller.name };
+    requireAuditWritable(rt.db, { actor, agent: caller.agent ?? null, action, target, outcome });
     try {
       const r = await fn();
       if (note) extra = note(r);
@@ -43,7 +45,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
       throw err;
     } finally {
       const d = { ...(detail ?? {}), ...extra };
-      recordAudit(rt.db, { actor: { kind: caller.kind, name: caller.name }, agent: caller.agent ?? null, action, target, outcome, detail: Object.keys(d).length ? d : null });
+      recordAudit(rt.db, { actor, agent: caller.agent ?? null, action, target, outcome, detail: Object.keys(d).length ? d : null });
     }
   }
 

@@ -139,12 +139,6 @@ function stripLaunchers(command: string): string {
   return c;
 }
 
-/** The name of the program a command runs (`pytest` for `python3 -m pytest -q`), or "". */
-export function programOf(command: string): string {
-  const word = programCommand(command).split(/\s+/)[0] ?? "";
-  return word.replace(/^.*\//, "");
-}
-
 export function commandStarts(command: string, ...words: string[]): boolean {
   const c = programCommand(command);
   return words.some((w) => c === w || c.startsWith(`${w} `) || c.startsWith(`./${w} `) || c === `./${w}`);

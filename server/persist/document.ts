@@ -65,7 +65,6 @@ export const SnapshotDocument = z.object({
 });
 
 export type SnapshotDoc = z.infer<typeof SnapshotDocument>;
-export type SnapshotHistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** Checks a parsed document: wrong format, newer version and damaged fields each get their own sentence. */
 export function validateDocument(value: unknown, source: string): SnapshotDoc {

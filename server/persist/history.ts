@@ -9,8 +9,6 @@ import { decodeOutput } from "../output/codec.ts";
  * The history route calls `applyHistoryFilter` when `--grep` or `--failed` is given; the persistence
  * hooks call `enforceRetention` after every command.
  */
-export type CommandRow = typeof commands.$inferSelect;
-
 const FAILED = ["failed", "timeout", "interrupted"] as const;
 
 function firstLineWith(text: string, needle: string): string | null {

@@ -12,7 +12,9 @@ import { captureSession, forgetScreen, retireSnapshots, saveDocument, type Snaps
  *   at a time, each followed by a pause that grows with its cost, so a hundred busy sessions get
  *   theirs less often instead of starving the commands they record;
  * - a snapshot of every live session when the server shuts down;
- * - a session that ends by choice (kill, exit) is not brought back by `serve --restore`;
+ * - a session that ends by choice (kill, exit) is not brought back by `serve --restore`; a shell that
+ *   ended before its session was announced (a start or restore that failed) ended no session, so
+ *   its id's snapshots stay restorable (a restore reuses the snapshot's id);
  * - the history retention cap after every command (a running total per session, not a re-sum).
  */
 export interface Persistence {
@@ -38,6 +40,8 @@ export function installPersistence(rt: Runtime): Persistence {
   const lastAt = new Map<string, number>();
   const costMs = new Map<string, number>();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Sessions announced by "session:created": only these can end by choice. */
+  const announced = new Set<string>();
   const retention = retentionTracker(rt.db);
   let shuttingDown = false;
   // Sessions due for an automatic snapshot, oldest first, taken one at a time by `pump`.
@@ -126,7 +130,14 @@ export function installPersistence(rt: Runtime): Persistence {
     pending.set(id, t);
   };
 
-  const onCreated = (info: { id: string }) => soon(info.id, "command");
+  const onCreated = (info: { id: string }) => {
+    announced.add(info.id);
+    // restorable from the moment create returns: a crash before the first automatic snapshot (a
+    // session flooding output at once may wait long for its turn) must not lose it
+    const session = byId(info.id);
+    if (session && snapNow(session, "command")) lastAt.set(info.id, Date.now());
+    soon(info.id, "command");
+  };
   const onOutput = (id: string) => dirty.add(id);
   const onCommandEnd = (id: string, record: { id: number }) => {
     try {
@@ -147,7 +158,7 @@ export function installPersistence(rt: Runtime): Persistence {
     costMs.delete(info.id);
     lastAt.delete(info.id);
     retention.forget(info.id);
-    retireSnapshots(rt.db, info.id);
+    if (announced.delete(info.id)) retireSnapshots(rt.db, info.id);
   };
   const snapshotAll = (reason: SnapshotReason) => {
     let n = 0;

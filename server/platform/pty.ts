@@ -3,11 +3,6 @@ import type { Pty, PtySpawnOptions } from "../pty/types.ts";
 
 export type { Pty, PtySpawnOptions } from "../pty/types.ts";
 
-/** True where the runtime's own PTY (Bun's terminal option, server/platform) is the default backend. */
-export function hasBunTerminal(): boolean {
-  return platform.ptyBackend === "bun-terminal";
-}
-
 /** Spawns a process in a PTY with the best backend available (server/platform): the runtime's own, else node-pty. */
 export async function spawnPty(opts: PtySpawnOptions, prefer?: Pty["backend"]): Promise<Pty> {
   return platform.spawnPty(opts, prefer);

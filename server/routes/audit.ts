@@ -3,7 +3,7 @@ import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import { describeApiRequest, type AuditedAction } from "../audit/actions.ts";
-import { listAudit, parseSince, recordAudit, type AuditOutcome } from "../audit/log.ts";
+import { listAudit, parseSince, recordAudit, requireAuditWritable, type AuditOutcome } from "../audit/log.ts";
 import type { Runtime } from "../runtime.ts";
 import { queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
@@ -73,9 +73,11 @@ export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
     const method = c.req.method;
     let described: AuditedAction | null = null;
     if (method !== "GET" && path.startsWith("/api/")) described = describeApiRequest(method, path, await bodyOf(c));
+    const caller = c.get("caller");
+    const actor = { kind: caller?.kind ?? "unknown", name: caller?.name ?? "unknown" };
+    if (described) requireAuditWritable(rt.db, { actor, agent: caller?.agent ?? null, action: described.action, target: described.target, outcome: "ok" });
     await next();
     if (!described) return;
-    const caller = c.get("caller");
     const detail: Record<string, unknown> = { ...(described.detail ?? {}) };
     let target = described.target;
     const note = c.get("auditNote");
@@ -95,7 +97,7 @@ export function auditMiddleware(rt: Runtime): MiddlewareHandler<AppEnv> {
       }
     }
     recordAudit(rt.db, {
-      actor: { kind: caller?.kind ?? "unknown", name: caller?.name ?? "unknown" },
+      actor,
       agent: caller?.agent ?? null,
       action: described.action,
       target,

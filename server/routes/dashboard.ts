@@ -1,11 +1,22 @@
 import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { DashboardAsset } from "../../dashboard/asset.ts";
 import { dashboardAssets } from "../../dashboard/assets.gen.ts";
+import { assetsOnDisk } from "../../dashboard/disk-assets.ts";
 import type { AppEnv } from "./env.ts";
 import { sessionVisibility } from "../access/sessions.ts";
 import { allow } from "./access.ts";
+
+/**
+ * The files embedded in the binary; run from source (Deno, or Bun without compiling), the ones
+ * `npm run build` left in dashboard/dist. In the binary that directory does not exist.
+ */
+function builtDashboard(): DashboardAsset[] {
+  if (dashboardAssets.length > 0) return dashboardAssets;
+  return assetsOnDisk(fileURLToPath(new URL("../../dashboard/dist", import.meta.url)));
+}
 
 /**
  * Serves the dashboard's embedded files at /: each file with its content type, gzip when the
@@ -13,7 +24,7 @@ import { allow } from "./access.ts";
  * routes in the browser). When the binary was built without the dashboard, a plain page says so.
  * Mount it after the API routes: /api and /mcp paths are never answered here.
  */
-export function dashboardRoutes(assets: DashboardAsset[] = dashboardAssets): Hono<AppEnv> {
+export function dashboardRoutes(assets: DashboardAsset[] = builtDashboard()): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const byPath = new Map(assets.map((a) => [a.path, a]));
   const index = byPath.get("/index.html");

@@ -76,6 +76,7 @@ export function mcpRoutes(rt: Runtime): Hono<AppEnv> {
       retryInterval: RETRY_MS,
       maxRequestBodySize: MAX_BODY,
     });
+    transport.onerror = reportMcpError; // kept by connect, which chains the server's handler after it
     await server.connect(transport);
     const teardown = () => {
       void transport.close().catch(() => {});

@@ -28,6 +28,8 @@ export function serverRoutes(rt: Runtime) {
       limits: limitSupport().statement,
       // The kernel sandbox role sessions get here: {"kind":"landlock","abi":N} or {"kind":"none","why":...}.
       sandbox: sandboxSupport(),
+      // The cluster this server joined ({name,node,url,connected}; the URL without credentials), or null.
+      cluster: rt.cluster?.status() ?? null,
     });
   });
   app.post("/server/shutdown", allow({ scope: "admin" }), async (c) => {

@@ -22,6 +22,7 @@ import { AppError } from "../errors.ts";
 import { OutputModeSchema } from "../session/exec-result.ts";
 import { SessionInfoSchema, type SessionInfo } from "../session/session.ts";
 import { AgentStatusSchema } from "../bus/agent-status.ts";
+import { onNode } from "../cluster/port.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
@@ -83,7 +84,10 @@ const LinesQuery = z.object({
 export const SessionViewSchema = SessionInfoSchema.extend({ agent_status: AgentStatusSchema.nullable() });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
-/** REST for sessions: thin adapters over server/session/operations.ts. */
+/** How long a request to another node may take: the command's own timeout, and some. */
+const untilTimeout = (timeoutMs = 600_000) => Math.min(timeoutMs, 86_400_000) + 15_000;
+
+/** REST for sessions: thin adapters over server/session/operations.ts (NAME@NODE: on that node, server/cluster). */
 export function sessionRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   const ops = rt;
@@ -109,33 +113,35 @@ export function sessionRoutes(rt: Runtime) {
   app.get("/sessions/:name", reads, (c) => c.json(withStatus(rt.sessions.get(c.req.param("name")).info())));
   app.delete("/sessions/:name", acts, async (c) => {
     const caller = c.get("caller");
-    return c.json(await killSession(ops, caller, c.req.param("name")));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "kill", {}, (name) => killSession(ops, caller, name)));
   });
   app.post("/sessions/:name/exec", acts, async (c) => {
     const caller = c.get("caller");
     const body = await jsonBody(c, ExecBody);
-    const result = await execCommand(ops, caller, c.req.param("name"), body);
+    // NAME@NODE: that node runs it through the same execCommand, under its own checks
+    const result = await onNode(rt.cluster, caller, c.req.param("name"), "exec", body, (name) => execCommand(ops, caller, name, body), untilTimeout(body.timeout_ms));
     c.set("auditNote", { exit_code: result.exit_code, status: result.status });
     return c.json(result);
   });
   app.post("/sessions/:name/wait", reads, async (c) => {
     const caller = c.get("caller");
     const body = await jsonBody(c, WaitBody);
-    return c.json(await waitFor(ops, caller, c.req.param("name"), body, c.req.raw.signal));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "wait", body, (name) => waitFor(ops, caller, name, body, c.req.raw.signal), untilTimeout(body.timeout_ms)));
   });
   app.post("/sessions/:name/send", acts, async (c) => {
     const caller = c.get("caller");
     const body = await jsonBody(c, SendBody);
-    return c.json(await sendInput(ops, caller, c.req.param("name"), body));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "send", body, (name) => sendInput(ops, caller, name, body)));
   });
-  app.get("/sessions/:name/read", reads, (c) => {
+  app.get("/sessions/:name/read", reads, async (c) => {
     const caller = c.get("caller");
     const q = queryOf(c, ReadQuery);
-    return c.json(readOutput(ops, caller, c.req.param("name"), { since: q.since, lines: q.lines, raw: truthy(q.raw), maxBytes: q.max_bytes }));
+    const req = { since: q.since, lines: q.lines, raw: truthy(q.raw), maxBytes: q.max_bytes };
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "read", req, (name) => readOutput(ops, caller, name, req)));
   });
   app.get("/sessions/:name/screen", reads, async (c) => {
     const caller = c.get("caller");
-    return c.json(await screenOf(ops, caller, c.req.param("name")));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "screen", {}, (name) => screenOf(ops, caller, name)));
   });
   app.post("/sessions/:name/resize", acts, async (c) => {
     const caller = c.get("caller");

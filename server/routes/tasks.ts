@@ -9,7 +9,7 @@ import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
 
-const addSchema = z
+export const addSchema = z
   .object({
     title: z.string().min(1).max(500),
     description: z.string().max(20_000).optional(),
@@ -25,12 +25,12 @@ const listQuery = z.object({
   status: z.enum(["queued", "assigned", "running", "done", "failed", "cancelled"]).optional(),
   assignee: z.string().optional(),
 });
-const claimSchema = z.object({ agent: z.string().min(1).optional() }).strict();
+export const claimSchema = z.object({ agent: z.string().min(1).optional() }).strict();
 const progressSchema = z.object({ percent: z.number().min(0).max(100).optional(), note: z.string().max(2000).optional() }).strict();
-const doneSchema = z.object({ result: z.string().max(100_000).optional(), failed: z.boolean().optional() }).strict();
+export const doneSchema = z.object({ result: z.string().max(100_000).optional(), failed: z.boolean().optional() }).strict();
 
 /** The agent a task call is made for: the caller's agent, or the one named (owner only). */
-function actingAgent(caller: Caller, named: string | undefined): string | undefined {
+export function actingAgent(caller: Caller, named: string | undefined): string | undefined {
   if (caller.agent && named && named !== caller.agent) throw new AppError("denied", `agent "${caller.agent}" cannot act for agent "${named}"`);
   return caller.agent ?? named;
 }

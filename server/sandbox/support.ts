@@ -1,3 +1,4 @@
+import { platform } from "../platform/index.ts";
 import { selfCommand } from "../self.ts";
 
 /** What the server can put role sessions in: a Landlock sandbox of this ABI, or nothing (and why). */
@@ -38,6 +39,9 @@ export function sandboxSupport(): SandboxSupport {
   if (process.platform !== "linux") return { kind: "none", why: `Landlock is Linux's and this is ${process.platform}: ${ADVISORY}` };
   if (process.arch !== "x64") return { kind: "none", why: `the sandbox launcher knows the system calls of x86-64 only, not ${process.arch}: ${ADVISORY}` };
   const abi = kernelAbi();
+  if (abi < 1 && platform.runtime.name !== "bun") {
+    return { kind: "none", why: `the sandbox launcher applies Landlock through bun:ffi, which ${platform.runtime.name} lacks (a server run by the Bun binary sandboxes role sessions): ${ADVISORY}` };
+  }
   if (abi < 1) return { kind: "none", why: `this kernel has no Landlock (not built in, or off at boot: lsm=landlock): ${ADVISORY}` };
   return { kind: "landlock", abi };
 }

@@ -57,7 +57,6 @@ export function refuseCodeRunningEnv(env: Record<string, string> | undefined, he
   throw new AppError(
     "denied",
     `a session under ${heldBy} cannot set ${first.name}: ${first.why}, outside the role's policy${others}; leave it out of --env`,
-    { rule: "env" },
   );
 }
 

@@ -138,18 +138,6 @@ export function requireSessionAccess(caller: Caller, session: string): void {
   throw new AppError("denied", `the token "${caller.name}" is not allowed to use the session "${session}"`);
 }
 
-/** Parses "read,exec" (from the CLI or a form) into scopes, naming the first unknown one. */
-export function parseScopes(list: string): Scope[] {
-  const scopes = list
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const s of scopes) {
-    if (!SCOPES.includes(s as Scope)) throw new AppError("invalid", `unknown scope "${s}" (use read, exec or admin)`);
-  }
-  return scopes as Scope[];
-}
-
 /** An Origin header is acceptable when absent (non-browser clients) or naming a loopback host. */
 export function isAllowedOrigin(origin: string | undefined): boolean {
   if (!origin) return true;

@@ -6,7 +6,7 @@ import { AppError, notFound } from "../errors.ts";
 import type { Paths } from "../paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Session, type SessionInfo } from "./session.ts";
-import { memoryStateDir } from "./shell-integration.ts";
+import { memoryStateRoot } from "./memory-state.ts";
 import { planSandbox, type SandboxPlan, type SandboxStanding } from "../sandbox/plan.ts";
 import { sandboxSupport } from "../sandbox/support.ts";
 import { LAUNCH_FAILED } from "../sandbox/spec.ts";
@@ -131,8 +131,8 @@ export class SessionManager {
       sessionDir: q.dir,
       tmpdir: join(q.dir, "tmp"),
       home: q.home,
-      // the data directory, and the other sessions' state files in memory
-      hidden: [this.paths.home, ...(memoryStateDir() ? [memoryStateDir()!] : []), ...who.hidden],
+      // the data directory, and the other sessions' state files in memory (every server's)
+      hidden: [this.paths.home, ...(memoryStateRoot() ? [memoryStateRoot()!] : []), ...who.hidden],
       shell: q.shell,
     });
   }

@@ -1,5 +1,6 @@
 import { AppError } from "../errors.ts";
 import { renderOutput, decodeBytes } from "../output/render.ts";
+import { lastRawLines, renderLastLines } from "../output/render-tail.ts";
 import type { Caller } from "../security/auth.ts";
 import type { CommandLines, HistoryRow, ReadAnswer, ScreenAnswer, SendAnswer } from "./answers.ts";
 import { buildExecResult, type CommandDetail, type ExecResult, type OutputMode, type WaitResult } from "./exec-result.ts";
@@ -176,8 +177,12 @@ export function historyOf(ops: Ops, caller: Caller, name: string): HistoryRow[] 
 export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }): ReadAnswer {
   const s = sessionFor(ops, caller, name, "read");
   const r = s.read({ since: req.since, maxBytes: req.maxBytes });
-  let output = req.raw ? decodeBytes(r.data) : renderOutput(r.data, { cols: s.config.cols });
-  if (req.lines !== undefined && req.lines >= 0) output = output.split("\n").slice(-req.lines).join("\n");
+  const opts = { cols: s.config.cols };
+  const last = req.lines !== undefined && req.lines > 0 ? req.lines : undefined; // 0, as before, is no limit
+  // the last page renders only the end of what is read, however much that is
+  const output = last === undefined
+    ? req.raw ? decodeBytes(r.data) : renderOutput(r.data, opts)
+    : req.raw ? lastRawLines(r.data, last) : renderLastLines(r.data, last, opts);
   return { session: s.name, start: r.start, offset: r.offset, dropped: r.dropped, output };
 }
 

@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { chmodSync, closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { ensureMemoryStateDir, memoryStateDir, stateFileName } from "./memory-state.ts";
 
 /**
  * Shell integration: a generated rc file makes the shell announce, with private OSC 133 marks that
@@ -39,35 +40,13 @@ function writePrivate(file: string, text: string): void {
   chmodSync(file, 0o600);
 }
 
-let memoryDir: string | null | undefined;
-
-/**
- * Where the shells' state files go: a directory of this user's in memory (/dev/shm) when there is
- * one. The shell rewrites its file at every prompt, and on a disk that costs it about 0.5 ms of
- * file system work per command (0.15 ms in memory): under load, a large part of what a prompt
- * costs. Else (no /dev/shm, or not ours) the session's own directory.
- */
-export function memoryStateDir(): string | null {
-  if (memoryDir !== undefined) return memoryDir;
-  memoryDir = null;
-  const dir = `/dev/shm/ai-session-${process.getuid?.() ?? "user"}`;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    if (st.isDirectory() && (st.mode & 0o077) === 0 && st.uid === process.getuid?.()) memoryDir = dir;
-  } catch {
-    // no /dev/shm here
-  }
-  return memoryDir;
-}
-
 /**
  * The file a session's shell writes its exported environment to. A sandboxed shell keeps its own in
  * the session's directory (`inMemory` false): the shared one in /dev/shm is out of its reach.
  */
 export function stateFileOf(sessionId: string, sessionDir: string, inMemory = true): string {
-  const dir = inMemory ? memoryStateDir() : null;
-  return dir ? join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, "_")}.env`) : join(sessionDir, "env");
+  const dir = inMemory ? memoryStateDir(dirname(sessionDir)) : null;
+  return dir ? join(dir, stateFileName(sessionId)) : join(sessionDir, "env");
 }
 
 /** Removes a session's state file (when it lives outside the session's directory). */
@@ -81,6 +60,7 @@ export function prepareShell(shell: string, sessionDir: string, nonce: string, s
   chmodSync(sessionDir, 0o700);
   const kind = shellKindOf(shell);
   const stateFile = stateFileOf(sessionId, sessionDir, inMemory);
+  if (stateFile !== join(sessionDir, "env")) ensureMemoryStateDir(dirname(stateFile));
   if (kind === "bash" || kind === "zsh") {
     // the shells that write it: its mode is kept by every `export -p > file` that follows
     closeSync(openSync(stateFile, "w", 0o600));

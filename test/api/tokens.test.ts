@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Db } from "../../db/client.ts";
-import { createToken, listTokens, resolveToken, revokeToken, canTouchSession, parseScopes } from "../../server/security/tokens.ts";
+import { createToken, listTokens, resolveToken, revokeToken, canTouchSession } from "../../server/security/tokens.ts";
 import { isAllowedOrigin } from "../../server/routes/tokens.ts";
-import { changesServerSettings } from "../../server/security/server-settings.ts";
 
 let db: Db;
 let dbPath: string;
@@ -56,7 +55,6 @@ describe("scoped API tokens", () => {
     expect(() => createToken(db, { name: "ci", scopes: ["read"] })).toThrow(/token revoke ci/);
     expect(() => createToken(db, { name: "x", scopes: ["root" as never] })).toThrow(/unknown scope "root"/);
     expect(() => createToken(db, { name: "x", scopes: [] })).toThrow(/at least one scope/);
-    expect(() => parseScopes("read,write")).toThrow(/unknown scope "write"/);
     expect(() => revokeToken(db, "nope")).toThrow(/no token named "nope"/);
   });
 
@@ -70,16 +68,7 @@ describe("scoped API tokens", () => {
 });
 
 // The scope each route needs is its own declaration: test/security/routes.test.ts lists them.
-describe("what MCP keeps away from, and which origins may call", () => {
-  test("the routes that change the server, in any spelling; counting tokens is not one", () => {
-    for (const [m, p] of [["GET", "/api/tokens"], ["POST", "/api/tokens"], ["DELETE", "/api/tokens/ci"], ["PUT", "/api/config"], ["POST", "/api/policies/reload"], ["POST", "/api/server/shutdown"], ["POST", "/api/%74okens"], ["POST", "/api/x/../server/shutdown"], ["GET", "/api/tokens?x=1"]]) {
-      expect([m, p, changesServerSettings(m!, p!)]).toEqual([m, p, true]);
-    }
-    for (const [m, p] of [["POST", "/api/tokens/count"], ["GET", "/api/sessions"], ["POST", "/api/sessions/dev/exec"], ["GET", "/api/status"]]) {
-      expect([m, p, changesServerSettings(m!, p!)]).toEqual([m, p, false]);
-    }
-  });
-
+describe("which origins may call", () => {
   test("which origins may call", () => {
     expect(isAllowedOrigin(undefined)).toBe(true);
     expect(isAllowedOrigin("http://127.0.0.1:7447")).toBe(true);

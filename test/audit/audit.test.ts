@@ -8,6 +8,9 @@ import { listAudit, parseSince, recordAudit } from "../../server/audit/log.ts";
 import { auditMiddleware } from "../../server/routes/audit.ts";
 import { ownerCaller } from "../../server/security/auth.ts";
 import type { Runtime } from "../../server/runtime.ts";
+import { createApp } from "../../server/app.ts";
+import { createBusService } from "../../server/bus/index.ts";
+import { startRuntime } from "../persist/runtime-fixture.ts";
 
 function freshDb() {
   return openDatabase(join(mkdtempSync(join(tmpdir(), "ais-audit-")), "state.db"));
@@ -111,5 +114,32 @@ describe("audit action names", () => {
     expect(describeApiRequest("POST", "/api/tokens/count", { text: "x" })).toBeNull();
     expect(describeApiRequest("POST", "/api/restore", { name: "dev", new_name: "dev2" })?.target).toBe("dev2");
     expect(describeApiRequest("POST", "/api/server/shutdown", {})?.action).toBe("kill-server");
+  });
+});
+
+describe("an audit log that cannot be written", () => {
+  test("refuses the change with one sentence (503) and does not do it: the log fails closed", async () => {
+    const t = startRuntime();
+    t.rt.bus = createBusService({ db: t.rt.db, home: t.home, sessions: t.rt.sessions });
+    try {
+      const app = createApp(t.rt);
+      const create = () =>
+        app.request("/api/sessions", { method: "POST", body: JSON.stringify({ name: "unrecorded", shell: "/bin/bash", cwd: "/" }), headers: { "content-type": "application/json" } });
+      t.rt.db.$client.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'the audit disk is full'); END");
+      const refused = await create();
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toEqual({
+        error: { code: "unavailable", message: 'the audit log cannot be written (the audit disk is full), so "create" was refused, as every change is until it can' },
+      });
+      expect(t.rt.sessions.has("unrecorded")).toBe(false);
+      // reads go on; once the log takes entries again, so do changes, and they are recorded
+      expect((await app.request("/api/sessions")).status).toBe(200);
+      t.rt.db.$client.exec("DROP TRIGGER refuse_audit");
+      expect((await create()).status).toBe(201);
+      expect(listAudit(t.rt.db).map((e) => [e.action, e.target, e.outcome])).toEqual([["create", "unrecorded", "ok"]]);
+    } finally {
+      t.rt.bus.close();
+      await t.close();
+    }
   });
 });

@@ -5,29 +5,38 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { chromiumMissing, openBrowser, screenshot } from "../dashboard/harness.ts";
+import { pathsFor } from "../../server/paths.ts";
 import { tourEveryTool } from "../mcp/tour.ts";
 import { CliHome, RUNTIMES, cliCommand, requireBinary } from "./cli.ts";
 
 requireBinary();
 
+/** The address the server this home's CLI started listens on, as status --json gives it. */
+const serverUrl = async (h: CliHome) => (await h.json<{ url: string }>(["status"])).url;
+const tokenOf = (h: CliHome) => readFileSync(pathsFor(h.home).token, "utf8").trim();
+
 for (const runtime of RUNTIMES) {
   describe(`the CLI on ${runtime}`, () => {
     let h: CliHome;
     beforeAll(() => {
-      h = new CliHome({ AI_SESSION_PORT: "0", AI_SESSION_BIN: "" }, runtime);
+      // the server the first command starts bounds its MCP calls at 2 s, as the stdio tour's does
+      h = new CliHome({ AI_SESSION_PORT: "0", AI_SESSION_BIN: "", AI_SESSION_MCP_WAIT: "2" }, runtime);
     });
     afterAll(() => h.close());
 
     test("create starts a server on this runtime; status --json names it", async () => {
       const created = await h.json<Record<string, unknown>>(["create", "--name", "dev", "--cwd", "/"]);
       expect(created).toMatchObject({ name: "dev", cwd: "/", shell: "/bin/bash", status: "running" });
-      const status = await h.json<{ running: boolean; runtime: { name: string; version: string }; sessions: number }>(["status"]);
+      const status = await h.json<{ running: boolean; runtime: { name: string; version: string }; sessions: number; sandbox: { kind: string; why?: string } }>(["status"]);
       expect(status.running).toBe(true);
       expect(status.runtime.name).toBe(runtime);
       expect(status.runtime.version).toMatch(/^\d+\.\d+\.\d+/);
       expect(status.sessions).toBe(1);
+      // role sandboxes need the Bun binary's launcher (bun:ffi): a Deno server says so, not that the kernel lacks Landlock
+      if (runtime === "deno") expect(status.sandbox.why).toContain("bun:ffi");
     }, 60_000);
 
     test("exec carries state between calls and passes exit codes through", async () => {
@@ -75,6 +84,55 @@ for (const runtime of RUNTIMES) {
       } finally {
         await client.close();
       }
+    }, 120_000);
+
+    test("MCP over Streamable HTTP: the official client calls every tool", async () => {
+      const client = new Client({ name: `runtimes-http-${runtime}`, version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL("mcp", await serverUrl(h)), { requestInit: { headers: { authorization: `Bearer ${tokenOf(h)}` } } }));
+      try {
+        await tourEveryTool(client, `mcp-http-${runtime}`, 2);
+      } finally {
+        await client.close();
+      }
+    }, 180_000);
+
+    test.skipIf(chromiumMissing())("the dashboard in Chromium lists the session and its live terminal runs what is typed", async () => {
+      const browser = await openBrowser();
+      try {
+        const page = await browser.page();
+        await page.goto(`${await serverUrl(h)}?token=${tokenOf(h)}`);
+        await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
+        await page.getByTestId("control-switch").check(); // the page is read-only until control is switched on
+        await page.getByRole("link", { name: "again" }).click();
+        await page.locator('[data-testid="terminal-status"][data-link="live"]').waitFor();
+        await page.getByTestId("terminal").click();
+        await page.keyboard.type(`echo typed-on-${runtime}\n`);
+        await page.waitForFunction((word) => new RegExp(`^${word}\\s*$`, "m").test((document.querySelector(".xterm-rows") as HTMLElement | null)?.innerText ?? ""), `typed-on-${runtime}`, { timeout: 15_000 });
+        await screenshot(page, `terminal-${runtime}`);
+      } finally {
+        await browser.close();
+      }
+    }, 90_000);
+
+    test("agents exchange messages on the bus, live and through the inbox, and claim a task", async () => {
+      expect((await h.json<any>(["agent", "register", "lead", "--role", "backend"])).name).toBe("lead");
+      expect((await h.json<any>(["agent", "register", "tester", "--role", "qa"])).name).toBe("tester");
+      // a live subscriber (the bus WebSocket) gets what is sent to its agent
+      const live = h.run(["bus", "subscribe", "--agent", "tester", "--json", "--count", "1", "--timeout", "30"]);
+      let got = "";
+      for (let i = 0; i < 60 && !got; i++) {
+        await h.run(["bus", "send", "--to", "tester", "--agent", "lead", `{"try":${i}}`]);
+        got = await Promise.race([live.then((r) => r.stdout), Bun.sleep(500).then(() => "")]);
+      }
+      expect(JSON.parse(got.split("\n")[0]!)).toMatchObject({ sender: "lead", to: "tester" });
+      // a message sent while nobody listens waits in the inbox
+      await h.run(["bus", "send", "--to", "tester", "--agent", "lead", '{"later":true}']);
+      const inbox = await h.json<{ messages: Array<{ payload: unknown }> }>(["bus", "inbox", "tester"]);
+      expect(inbox.messages.map((m) => m.payload)).toContainEqual({ later: true });
+      const task = await h.json<{ id: string }>(["task", "add", "check the login", "--role", "qa"]);
+      const claimed = await h.json<{ id: string; assignee: string }>(["task", "claim", "--agent", "tester"]);
+      expect(claimed).toMatchObject({ id: task.id, assignee: "tester" });
+      expect((await h.run(["task", "done", task.id, "--result", "ok", "--agent", "tester"])).code).toBe(0);
     }, 120_000);
 
     test("a mistake is one clear line on stderr, no stack trace", async () => {

@@ -54,3 +54,18 @@ export function serverPid(home: string): number | null {
 export async function stopServer(home: string): Promise<void> {
   await cli(home, ["kill-server"]).catch(() => {});
 }
+
+/** SIGKILLs the home's server, as a crash would, and returns once it is gone. */
+export async function crashServer(home: string): Promise<void> {
+  const pid = serverPid(home);
+  if (!pid) throw new Error(`no server runs for ${home}`);
+  process.kill(pid, "SIGKILL");
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await Bun.sleep(20);
+  }
+}

@@ -66,15 +66,11 @@ describe("a server killed with SIGKILL", () => {
         db.close();
       }
 
-      // The next command starts a new server; both sessions can be brought back.
-      const restored: string[] = JSON.parse(await ok(home, ["restore", "--all", "--json"])).map((r: { name: string }) => r.name);
-      expect(restored).toContain("work");
-      // Under heavy load --all has twice come back without the flood session (cause not found yet,
-      // see the closing note of issue 15); it must still be restorable by name.
-      if (!restored.includes("flood")) {
-        const live = JSON.parse((await cli(home, ["list", "--json"])).stdout).map((x: { name: string }) => x.name);
-        if (!live.includes("flood")) await ok(home, ["restore", "flood", "--json"]);
-      }
+      // The next command starts a new server, and restore --all brings back both sessions, each
+      // started (a restore that failed is listed with a note saying so).
+      const restored: { name: string; notes: string[] }[] = JSON.parse(await ok(home, ["restore", "--all", "--json"]));
+      expect(restored.map((r) => r.name).sort()).toEqual(["flood", "work"]);
+      expect(restored.flatMap((r) => r.notes)).toEqual([]);
       expect(await ok(home, ["exec", "work", "echo back"])).toContain("back");
       // The command cut off by the kill is marked interrupted, not left running.
       const history = JSON.parse(await ok(home, ["history", "work", "--json"]));

@@ -82,8 +82,3 @@ export function findLocation(line: string): Location | null {
   }
   return best;
 }
-
-/** The location's text as the line wrote it (`src/a.py:12:5`, `a.cs(3,9)`). */
-export function locationText(line: string, at: Location): string {
-  return line.slice(at.start, at.end);
-}

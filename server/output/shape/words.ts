@@ -29,9 +29,6 @@ export function severityOf(line: string): Severity | null {
 const MAY_HAVE_SEVERITY =
   /[Ee]rr|ERR|[Ff]ail|FAIL|[Ff]atal|FATAL|[Pp]anic|PANIC|[Ee]xcept|EXCEPT|Fault|[Cc]rash|[Aa]bort|ABORT|Segm|dump|Kill|[Dd]enied|DENIED|refused|[Nn]ot |No such|[Cc]an|[Cc]ould|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflict|CONFLICT|[Rr]eject|[Tt]ime|TIMEOUT|[Vv]iolation|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch|Dubious|UNMET|E[A-Z]{3}|[Ww]arn|WARN|[Dd]eprecat|DEPRECATED|Issue|ISSUE|Problem|Finding|Vulnerab|Defect|NO\b|\bno\b|[✗✖✘×✕❌💥🔴⚠]/u;
 
-/** A leading severity word a linter or compiler prints before its message (`error:`, `W:`, `[warning]`). */
-export const SEVERITY_PREFIX = /^(?:\s*\[?(?:fatal error|error|warning|note|info|hint|help|E|W|C|R|F|I)\]?\s*[:|-]\s)/;
-
 /**
  * Identifier-like codes of diagnostics: `E0308`, `TS2322`, `CS1002`, `F401`, `SC2086`, `PLR0913`,
  * `C0114`, `[-Wunused-variable]`, `(errcheck)` or `(missing-module-docstring)` ending a line,

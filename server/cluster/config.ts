@@ -1,0 +1,55 @@
+import { hostname } from "node:os";
+import { AppError } from "../errors.ts";
+
+/** How this server joins a cluster: read from `serve` flags or the environment. No NATS here. */
+export interface ClusterConfig {
+  /** nats://[user:pass@|token@]host:port (tls:// for TLS); credentials stay out of what is shown. */
+  url: string;
+  node: string;
+  /** Namespaces every subject, stream and bucket (two clusters can share one NATS). */
+  name: string;
+  /** A NATS .creds file (JWT and nkey seed), from AI_SESSION_CLUSTER_CREDS. */
+  credsFile?: string;
+}
+
+/** Node and cluster names become subject tokens and bucket names: letters, digits, _ and -. */
+export const CLUSTER_WORD = /^[A-Za-z0-9_-]{1,64}$/;
+
+function word(value: string, what: string, flag: string): string {
+  if (!CLUSTER_WORD.test(value)) throw new AppError("invalid", `${what} "${value}" must be letters, digits, _ or - (at most 64); pick another with ${flag}`);
+  return value;
+}
+
+/** The cluster settings, or null when none is asked for (the default: one machine, no NATS). */
+export function clusterConfig(
+  flags: { cluster?: string; node?: string; clusterName?: string },
+  env: Record<string, string | undefined> = process.env,
+): ClusterConfig | null {
+  const url = flags.cluster || env.AI_SESSION_CLUSTER;
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError("invalid", `--cluster takes a NATS URL such as nats://127.0.0.1:4222, not "${url}"`);
+  }
+  if (!["nats:", "tls:"].includes(parsed.protocol) || !parsed.hostname) {
+    throw new AppError("invalid", `--cluster takes a NATS URL such as nats://127.0.0.1:4222, not "${shownUrl(url)}"`);
+  }
+  const node = word(flags.node || env.AI_SESSION_NODE || hostname().split(".")[0]!, "the node name", "--node");
+  const name = word(flags.clusterName || env.AI_SESSION_CLUSTER_NAME || "ai-session", "the cluster name", "--cluster-name");
+  const credsFile = env.AI_SESSION_CLUSTER_CREDS || undefined;
+  return { url, node, name, ...(credsFile ? { credsFile } : {}) };
+}
+
+/** The URL without its user, password or token: what status and logs may show. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "(unreadable URL)";
+  }
+}

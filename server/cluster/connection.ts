@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { AppError } from "../errors.ts";
+import { shownUrl, type ClusterConfig } from "./config.ts";
+
+/** Every subject, stream and bucket name of one cluster, in one place. */
+export function names(cluster: string) {
+  return {
+    stream: `AIS_${cluster}_BUS`,
+    busAll: `ais.${cluster}.bus.>`,
+    /** A message for one agent, addressed to the node it runs on. */
+    busTo: (node: string) => `ais.${cluster}.bus.to.${node}`,
+    /** A topic message or broadcast, from the node that sent it. */
+    busFan: (origin: string) => `ais.${cluster}.bus.fan.${origin}`,
+    durable: (node: string) => `node-${node}`,
+    nodesBucket: `ais-${cluster}-nodes`,
+    tasksBucket: `ais-${cluster}-tasks`,
+    call: (node: string) => `ais.${cluster}.node.${node}.call`,
+  };
+}
+export type Names = ReturnType<typeof names>;
+
+/**
+ * Connects to NATS with the credentials the configuration carries: user:password or a token in
+ * the URL (the client reads them from it), or a .creds file (AI_SESSION_CLUSTER_CREDS).
+ * Reconnects for ever once connected; the first connection fails fast with one sentence.
+ */
+export async function connectCluster(cfg: ClusterConfig): Promise<NatsConnection> {
+  const u = new URL(cfg.url);
+  const server = `${u.hostname}:${u.port || "4222"}`;
+  const auth: Record<string, unknown> = {};
+  if (u.username && u.password) Object.assign(auth, { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) });
+  else if (u.username) auth.token = decodeURIComponent(u.username);
+  if (cfg.credsFile) {
+    let creds: Uint8Array;
+    try {
+      creds = readFileSync(cfg.credsFile);
+    } catch (err) {
+      throw new AppError("invalid", `cannot read the NATS credentials file ${cfg.credsFile} (${(err as Error).message})`);
+    }
+    auth.authenticator = credsAuthenticator(creds);
+  }
+  try {
+    return await connect({
+      servers: [server],
+      name: `ai-session ${cfg.name}/${cfg.node}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      timeout: 5000,
+      ...(u.protocol === "tls:" ? { tls: {} } : {}),
+      ...auth,
+    });
+  } catch (err) {
+    throw new AppError("unavailable", `cannot join the cluster at ${shownUrl(cfg.url)} (${(err as Error).message}); is nats-server running with -js?`);
+  }
+}
+
+/** Whether the connection is up now: follows NATS's disconnect and reconnect events. */
+export function connectedFlag(nc: NatsConnection): () => boolean {
+  let up = true;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect") up = false;
+      else if (s.type === "reconnect") up = true;
+    }
+  })();
+  return () => up && !nc.isClosed();
+}

@@ -1,0 +1,67 @@
+import type { AgentRegistry } from "../bus/agents.ts";
+import type { BusTransport } from "../bus/transport.ts";
+import type { Runtime } from "../runtime.ts";
+import type { Caller } from "../security/auth.ts";
+import { ClusterTransport } from "./bridge.ts";
+import { shownUrl, type ClusterConfig } from "./config.ts";
+import { connectCluster, connectedFlag, names } from "./connection.ts";
+import { Membership } from "./membership.ts";
+import type { ClusterPort, RemoteOp } from "./port.ts";
+import { callNode, serveCalls } from "./remote.ts";
+import { KvTaskBoard } from "./tasks.ts";
+import { AppError } from "../errors.ts";
+
+/** A cluster being joined: connected first, then wired to the bus and the runtime once they exist. */
+export interface ClusterJoin {
+  /** Wraps the bus's local transport (given to createBusService). */
+  wrapTransport(local: BusTransport, agents: AgentRegistry): BusTransport;
+  /** Starts heartbeats, the bus stream and the request subject; gives the port rt.cluster holds. */
+  start(rt: Runtime): Promise<ClusterPort>;
+}
+
+/**
+ * Joins the cluster (server/main.ts imports this module only when --cluster is given, so one
+ * machine never loads NATS). Sessions stay on their node; the bus, membership and remote calls go
+ * through NATS.
+ */
+export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
+  const nc = await connectCluster(cfg);
+  const n = names(cfg.name);
+  const connected = connectedFlag(nc);
+  let membership: Membership | undefined;
+  let transport: ClusterTransport | undefined;
+  return {
+    wrapTransport(local, agents) {
+      transport = new ClusterTransport(local, agents, nc, n, cfg.node, (agent) => membership?.nodeOfAgent(agent));
+      return transport;
+    },
+    async start(rt) {
+      membership = await Membership.join(nc, n, cfg.node, () => ({
+        version: rt.version,
+        sessions: rt.sessions.list().length,
+        agent_names: rt.bus.agents.list().map((a) => a.name),
+        started_at: rt.startedAt,
+      }));
+      await transport?.start();
+      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, cfg.node);
+      const calls = serveCalls(nc, n, cfg.node, rt);
+      const m = membership;
+      const port: ClusterPort = {
+        status: () => ({ name: cfg.name, node: cfg.node, url: shownUrl(cfg.url), connected: connected() }),
+        nodes: () => m.nodes(),
+        tasks,
+        call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number) {
+          if (!m.has(node)) throw new AppError("not_found", `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)`);
+          return callNode(nc, n, cfg.node, node, op, caller, args, timeoutMs);
+        },
+        async close() {
+          calls.unsubscribe();
+          transport?.stop();
+          await m.leave();
+          await nc.drain().catch(() => {});
+        },
+      };
+      return port;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { Caller } from "../security/auth.ts";
+
+/** One node as the cluster knows it (from its heartbeats). */
+export interface NodeView {
+  name: string;
+  state: "up" | "down";
+  version: string;
+  sessions: number;
+  agents: number;
+  agent_names: string[];
+  started_at: string;
+  last_heartbeat: string;
+  /** This server's own entry. */
+  self: boolean;
+}
+
+/** What `status --json` says of the cluster. */
+export interface ClusterStatus {
+  name: string;
+  node: string;
+  url: string;
+  connected: boolean;
+}
+
+/** The operations a node answers for another node's caller (remote.ts). */
+export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "sessions";
+
+/**
+ * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
+ * domain stay free of it. Implemented by server/cluster/index.ts, loaded only with --cluster.
+ */
+export interface ClusterPort {
+  status(): ClusterStatus;
+  nodes(): NodeView[];
+  /** The one task queue of the cluster. */
+  tasks: ClusterTasks;
+  /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
+  call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** `dev@build-2` → {session: "dev", node: "build-2"}; a plain name has no node. */
+export function splitAddress(name: string): { session: string; node?: string } {
+  const at = name.lastIndexOf("@");
+  if (at <= 0) return { session: name };
+  return { session: name.slice(0, at), node: name.slice(at + 1) };
+}
+
+/**
+ * Where a session name points: another node (with --cluster and NAME@NODE), or this one. Without a
+ * cluster a name is taken as it is, as on one machine.
+ */
+export function sessionTarget(cluster: ClusterPort | undefined, name: string): { session: string; node?: string } {
+  if (!cluster) return { session: name };
+  const { session, node } = splitAddress(name);
+  if (node === undefined || node === cluster.status().node) return { session };
+  return { session, node };
+}
+
+/** A task of the cluster-wide queue (tasks.ts): kept in a KV bucket, claimed by compare-and-set. */
+export interface ClusterTask {
+  id: string;
+  title: string;
+  description: string | null;
+  role: string | null;
+  priority: number;
+  status: "queued" | "assigned" | "done" | "failed";
+  assignee: string | null;
+  /** The node of the agent that holds or finished it. */
+  node: string | null;
+  lease_ms: number;
+  lease_expires_at: number | null;
+  attempts: number;
+  result: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ClusterTasks {
+  add(input: { title: string; description?: string; role?: string; priority?: number; lease_ms?: number; created_by?: string }): Promise<ClusterTask>;
+  list(): Promise<ClusterTask[]>;
+  /** The best queued task (or one whose lease lapsed) the agent's role may take, or null. */
+  claim(agent: { name: string; role: string }): Promise<ClusterTask | null>;
+  finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Promise<ClusterTask>;
+}
+
+/**
+ * Runs a session operation where the session lives: here (`local`), or as a request to its node
+ * when the name is NAME@NODE of another node. The answer has the same shape either way.
+ */
+export async function onNode<T>(
+  cluster: ClusterPort | undefined,
+  caller: Caller,
+  name: string,
+  op: RemoteOp,
+  args: Record<string, unknown>,
+  local: (session: string) => T | Promise<T>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const to = sessionTarget(cluster, name);
+  if (!to.node) return local(to.session);
+  return (await cluster!.call(to.node, op, caller, { ...args, session: to.session }, timeoutMs)) as T;
+}

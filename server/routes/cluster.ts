@@ -1,0 +1,73 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "./env.ts";
+import type { Runtime } from "../runtime.ts";
+import { AppError } from "../errors.ts";
+import { sessionVisibility } from "../access/sessions.ts";
+import type { ClusterPort } from "../cluster/port.ts";
+import { allow } from "./access.ts";
+import { documentRoute } from "./openapi.ts";
+import { jsonBody } from "./validate.ts";
+import { actingAgent, addSchema, claimSchema, doneSchema } from "./tasks.ts";
+
+const clusterAddSchema = addSchema.omit({ depends_on: true, capability: true });
+
+const NodeView = z.object({
+  name: z.string(), state: z.enum(["up", "down"]), version: z.string(), sessions: z.number(), agents: z.number(),
+  agent_names: z.array(z.string()), started_at: z.string(), last_heartbeat: z.string(), self: z.boolean(),
+});
+
+function clusterOf(rt: Runtime): ClusterPort {
+  if (!rt.cluster) throw new AppError("not_found", "this server is in no cluster (start it with ai-session serve --cluster nats://HOST:PORT --node NAME)");
+  return rt.cluster;
+}
+
+/** The cluster over HTTP: its nodes, and the sessions of every node. */
+export function clusterRoutes(rt: Runtime) {
+  const app = new Hono<AppEnv>();
+
+  documentRoute({ method: "get", path: "/api/nodes", summary: "Every node of the cluster, up or down, from its heartbeats", scope: "read", response: z.array(NodeView), tags: ["cluster"] });
+  app.get("/nodes", allow({ scope: "read" }), (c) => c.json(clusterOf(rt).nodes()));
+
+  documentRoute({ method: "get", path: "/api/cluster/sessions", summary: "The sessions of every node that is up, each with its node", scope: "read", tags: ["cluster"] });
+  app.get("/cluster/sessions", allow({ scope: "read", across: "filtered" }), async (c) => {
+    const cluster = clusterOf(rt);
+    const caller = c.get("caller");
+    const self = cluster.status().node;
+    const visible = sessionVisibility(rt, caller);
+    const rows: unknown[] = rt.sessions.list().filter((s) => visible(s.name)).map((s) => ({ ...s.info(), node: self }));
+    const others = cluster.nodes().filter((n) => !n.self && n.state === "up");
+    const answers = await Promise.allSettled(others.map((n) => cluster.call(n.name, "sessions", caller, {}, 10_000)));
+    const unreachable: string[] = [];
+    answers.forEach((a, i) => {
+      if (a.status === "fulfilled") rows.push(...(a.value as unknown[]));
+      else unreachable.push(others[i]!.name);
+    });
+    if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
+    return c.json(rows);
+  });
+  // The cluster's one task queue (server/cluster/tasks.ts): a claim is a compare-and-set in NATS KV.
+  const tags = ["cluster"];
+  documentRoute({ method: "post", path: "/api/cluster/tasks", summary: "Add a task to the cluster's queue; any node's agents may claim it", scope: "exec", body: clusterAddSchema, status: 201, tags });
+  app.post("/cluster/tasks", allow({ scope: "exec" }), async (c) => {
+    const body = await jsonBody(c, clusterAddSchema);
+    if (body.role) rt.bus.agents.roles.get(body.role);
+    return c.json(await clusterOf(rt).tasks.add({ ...body, created_by: c.get("caller").agent ?? undefined }), 201);
+  });
+  documentRoute({ method: "get", path: "/api/cluster/tasks", summary: "The cluster's tasks, highest priority first", scope: "read", tags });
+  app.get("/cluster/tasks", allow({ scope: "read" }), async (c) => c.json(await clusterOf(rt).tasks.list()));
+  documentRoute({ method: "post", path: "/api/cluster/tasks/claim", summary: "Take the best cluster task this node's agent may do (null when none); exactly one claim wins a task", scope: "exec", body: claimSchema, tags });
+  app.post("/cluster/tasks/claim", allow({ scope: "exec" }), async (c) => {
+    const body = await jsonBody(c, claimSchema);
+    const name = actingAgent(c.get("caller"), body.agent);
+    if (!name) throw new AppError("invalid", "say which agent claims (--agent NAME)");
+    const agent = rt.bus.agents.get(name); // registered on this node: its role decides what it may take
+    return c.json({ task: await clusterOf(rt).tasks.claim({ name: agent.name, role: agent.role }) });
+  });
+  documentRoute({ method: "post", path: "/api/cluster/tasks/{id}/done", summary: "Finish a cluster task (its holder only)", scope: "exec", body: doneSchema, tags });
+  app.post("/cluster/tasks/:id/done", allow({ scope: "exec" }), async (c) => {
+    const body = await jsonBody(c, doneSchema);
+    return c.json(await clusterOf(rt).tasks.finish(c.req.param("id"), c.get("caller").agent ?? undefined, body));
+  });
+  return app;
+}

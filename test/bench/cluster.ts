@@ -1,0 +1,103 @@
+// `npm run bench -- cluster`: three built servers joined to one real nats-server on loopback.
+// Cross-node bus delivery (published on alpha's bus WebSocket as one agent, read on gamma's as
+// another, acknowledged as read) and remote `exec true` against local `exec true` over REST.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, startNats, startNode, stopAll, type Node } from "../cluster/harness.ts";
+import { median, p99, timeIt } from "./_stats.ts";
+import type { BenchRow } from "./table.ts";
+
+const BIN = join(import.meta.dir, "../../dist/ai-session");
+const ms = (v: number) => Math.round(v * 100) / 100;
+
+function tokenOf(n: Node): string {
+  return readFileSync(join(n.home, "token"), "utf8").trim();
+}
+
+function socket(n: Node, agent: string, onFrame: (t: string) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${n.port}/api/bus/stream?token=${tokenOf(n)}&agent=${agent}`);
+    ws.onmessage = (e) => onFrame(e.data as string);
+    ws.onerror = () => reject(new Error(`cannot open the bus stream of ${n.name}`));
+    ws.onopen = () => resolve(ws);
+  });
+}
+
+async function exec(n: Node, session: string): Promise<void> {
+  const r = await fetch(`http://127.0.0.1:${n.port}/api/sessions/${session}/exec`, {
+    method: "POST", headers: { authorization: `Bearer ${tokenOf(n)}`, "content-type": "application/json" }, body: '{"command":"true"}',
+  });
+  if (!r.ok) throw new Error(`exec ${session}: ${r.status} ${await r.text()}`);
+  await r.arrayBuffer();
+}
+
+export async function run(): Promise<BenchRow[]> {
+  if (!existsSync(BIN)) throw new Error("dist/ai-session is missing: run `npm run build` first");
+  const rows: BenchRow[] = [];
+  try {
+    const nats = await startNats();
+    const [alpha, beta, gamma] = await Promise.all(["alpha", "beta", "gamma"].map((n) => startNode(n, nats.url)));
+    await cli(alpha!, "agent", "register", "fe", "--role", "frontend");
+    await cli(gamma!, "agent", "register", "qa", "--role", "qa");
+    for (let i = 0; i < 100 && !(await cli(alpha!, "nodes", "--json")).stdout.includes('"qa"'); i++) await Bun.sleep(100);
+
+    // cross-node delivery: latency at a paced rate, then throughput back to back
+    const latencies: number[] = [];
+    let received = 0;
+    let lastSeq = 0;
+    let onAll: (() => void) | null = null;
+    let want = 0;
+    const sub = await socket(gamma!, "qa", (t) => {
+      if (!t.startsWith('{"kind":"message"')) return;
+      const sent = Number(/"t":([\d.]+)/.exec(t)?.[1]);
+      latencies.push(performance.now() - sent);
+      lastSeq = Number(/"seq":(\d+)/.exec(t)![1]);
+      if (++received % 100 === 0) sub.send(`{"op":"ack","up_to":${lastSeq}}`);
+      if (received >= want) onAll?.();
+    });
+    const pub = await socket(alpha!, "fe", () => {});
+    const arrived = (n: number) => new Promise<void>((resolve) => {
+      want = n;
+      onAll = resolve;
+      if (received >= n) resolve();
+    });
+    const send = () => pub.send(`{"op":"publish","to":"qa","payload":{"t":${performance.now()}}}`);
+    const PACED = 2000;
+    for (let i = 0; i < PACED; i += 10) {
+      for (let k = 0; k < 10; k++) send();
+      await Bun.sleep(10); // about 1000 msg/s
+    }
+    await arrived(PACED);
+    rows.push({ bench: "cluster", metric: "cross-node message p50 at ~1k msg/s (alpha WS → gamma WS)", value: ms(median(latencies)), unit: "ms" });
+    rows.push({ bench: "cluster", metric: "cross-node message p99 at ~1k msg/s", value: ms(p99(latencies)), unit: "ms", target: "< 5 ms at 10k msg/s", ok: p99(latencies) < 5 });
+    latencies.length = 0;
+    const BURST = 10_000;
+    const t0 = performance.now();
+    for (let i = 0; i < BURST; i++) send();
+    await arrived(PACED + BURST);
+    const rate = BURST / ((performance.now() - t0) / 1000);
+    rows.push({ bench: "cluster", metric: "cross-node messages delivered per second (10k back to back)", value: Math.round(rate), unit: "msg/s", target: "10k msg/s", ok: rate >= 10_000 });
+    rows.push({ bench: "cluster", metric: "cross-node message p99 in that burst", value: ms(p99(latencies)), unit: "ms" });
+    sub.close();
+    pub.close();
+
+    // remote exec against local exec
+    await cli(alpha!, "create", "--name", "here");
+    await cli(beta!, "create", "--name", "there");
+    await timeIt(20, () => exec(alpha!, "here"));
+    await timeIt(20, () => exec(alpha!, "there@beta"));
+    const local: number[] = [];
+    const remote: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      local.push(...(await timeIt(20, () => exec(alpha!, "here"))));
+      remote.push(...(await timeIt(20, () => exec(alpha!, "there@beta"))));
+    }
+    const added = median(remote) - median(local);
+    rows.push({ bench: "cluster", metric: "exec true, local session (REST, median)", value: ms(median(local)), unit: "ms" });
+    rows.push({ bench: "cluster", metric: "exec true, session on another node (NAME@NODE, median)", value: ms(median(remote)), unit: "ms" });
+    rows.push({ bench: "cluster", metric: "remote exec adds (median)", value: ms(added), unit: "ms", target: "< 2 ms", ok: added < 2 });
+  } finally {
+    await stopAll();
+  }
+  return rows;
+}

@@ -1,0 +1,95 @@
+/**
+ * `exec NAME@NODE` and `list --all-nodes` on two ai-session servers joined to a real nats-server:
+ * the other node runs the command through its own exec and its own policy; the result shape and
+ * the exit codes are those of a local exec.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cli, eventually, json, startNats, startNode, stopAll, type Nats, type Node } from "./harness.ts";
+
+const LONG = 60_000;
+let nats: Nats;
+let alpha: Node;
+let beta: Node;
+
+beforeAll(async () => {
+  nats = await startNats();
+  [alpha, beta] = await Promise.all([startNode("alpha", nats.url), startNode("beta", nats.url)]);
+  for (const [node, ...args] of [[beta, "create", "--name", "dev"], [beta, "create", "--name", "io"], [alpha, "create", "--name", "here"], [beta, "agent", "register", "qa", "--role", "qa"]] as const) {
+    const r = await cli(node, ...args);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+  }
+  expect((await cli(beta, "create", "--name", "qa-shell", "--agent", "qa")).code).toBe(0);
+}, LONG);
+afterAll(stopAll, LONG);
+
+describe("exec on another node", () => {
+  test("exec dev@beta runs in beta's session: its output, the same JSON fields, state kept between calls", async () => {
+    const text = await cli(alpha, "exec", "dev@beta", "cd /tmp && echo hello from beta");
+    expect([text.code, text.stdout.trim()]).toEqual([0, "hello from beta"]);
+    const r = await json(alpha, "exec", "dev@beta", "pwd");
+    expect(r).toMatchObject({ session: "dev@beta", command: "pwd", exit_code: 0, status: "ok", output: "/tmp" });
+    for (const field of ["command_id", "duration_ms", "raw_bytes", "tokens", "analysis", "completion"]) expect(r).toHaveProperty(field);
+    // beta's own history has it
+    const history = await json<Array<{ command: string }>>(beta, "history", "dev");
+    expect(history.map((h) => h.command)).toContain("pwd");
+  }, LONG);
+
+  test("the command's exit code and a timeout (124) come back as from a local exec", async () => {
+    expect((await cli(alpha, "exec", "dev@beta", "(exit 3)")).code).toBe(3);
+    const slow = await cli(alpha, "exec", "dev@beta", "sleep 4.321", "--timeout", "1");
+    expect(slow.code).toBe(124);
+    expect(slow.stderr).toContain("still running");
+  }, LONG);
+
+  test("beta's policy refuses a denied command with exit 126, naming the rule", async () => {
+    const r = await cli(alpha, "exec", "qa-shell@beta", "rm -rf /", "--agent", "qa");
+    expect(r.code).toBe(126);
+    expect(r.stderr).toContain("rule dirs");
+    const other = await cli(alpha, "exec", "qa-shell@beta", "echo hi", "--agent", "intruder");
+    expect(other.code).toBe(126);
+  }, LONG);
+
+  test("an unknown node or an unknown session on a known node is one clear sentence", async () => {
+    const node = await cli(alpha, "exec", "dev@nowhere", "true");
+    expect(node.code).not.toBe(0);
+    expect(node.stderr.trim()).toBe('ai-session: no node named "nowhere" in cluster "ai-session" (ai-session nodes lists them)');
+    const session = await cli(alpha, "exec", "ghost@beta", "true");
+    expect(session.code).not.toBe(0);
+    expect(session.stderr).toContain('no session named "ghost"');
+    expect(session.stderr.trim().split("\n")).toHaveLength(1);
+  }, LONG);
+
+  test("NAME@<this node> is the local session", async () => {
+    expect((await json(alpha, "exec", "here@alpha", "echo local")).output).toBe("local");
+  }, LONG);
+});
+
+describe("send, read, wait and kill on another node", () => {
+  test("typed text reaches beta's shell; read and read --screen show it", async () => {
+    const sent = await cli(alpha, "send", "io@beta", "echo typed-$((40+2))", "--enter");
+    expect([sent.code, sent.stderr]).toEqual([0, ""]);
+    await eventually("the typed command's output", async () => (await json(alpha, "read", "io@beta")).output.includes("typed-42"));
+    expect((await json(alpha, "read", "io@beta", "--screen")).text).toContain("typed-42");
+  }, LONG);
+
+  test("wait io@beta --command ID gives the result of a command that outlived its exec", async () => {
+    const timedOut = await cli(alpha, "exec", "io@beta", "sleep 2.345; echo waited", "--timeout", "1", "--json");
+    expect(timedOut.code).toBe(124);
+    const slow = JSON.parse(timedOut.stdout);
+    expect(slow.status).toBe("timeout");
+    const r = await cli(alpha, "wait", "io@beta", "--command", String(slow.command_id), "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ session: "io@beta", status: "ok", exit_code: 0, output: "waited" });
+  }, LONG);
+});
+
+describe("list --all-nodes", () => {
+  test("lists the sessions of every node, each with its node; kill NAME@NODE ends one there", async () => {
+    const rows = await json<Array<{ name: string; node: string; status: string }>>(alpha, "list", "--all-nodes");
+    expect(rows.map((s) => `${s.name}@${s.node}`).sort()).toEqual(["dev@beta", "here@alpha", "io@beta", "qa-shell@beta"]);
+    expect((await cli(alpha, "kill", "io@beta")).code).toBe(0);
+    expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name).sort()).toEqual(["dev", "qa-shell"]);
+    // without the flag: this node's own, as before
+    expect((await json<Array<{ name: string }>>(alpha, "list")).map((s) => s.name)).toEqual(["here"]);
+  }, LONG);
+});
