@@ -19,7 +19,7 @@ import {
 } from "../session/operations.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { AppError } from "../errors.ts";
-import { onNode } from "../cluster/port.ts";
+import { onNode } from "../cluster-port.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
