@@ -20,7 +20,7 @@ export interface Runtime {
   /** Set by `serve --no-token`: TCP requests need no token. */
   noToken: boolean;
   /** The cluster this server joined (serve --cluster), absent on one machine. */
-  cluster?: import("./cluster/port.ts").ClusterPort;
+  cluster?: import("./cluster-port.ts").ClusterPort;
   /** Called by shutdown routes: saves sessions, ends shells, stops listening. */
   shutdown(reason: string): Promise<void>;
 }

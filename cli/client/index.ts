@@ -103,7 +103,7 @@ export class AiSessionClient {
     return this.request<{
       running: boolean; pid: number; port: number; version: string; sessions: number; url: string;
       sandbox?: { kind: "landlock"; abi: number } | { kind: "none"; why: string };
-      cluster?: import("../../server/cluster/port.ts").ClusterStatus | null;
+      cluster?: import("../../server/cluster-port.ts").ClusterStatus | null;
     }>("GET", "/api/status");
   }
   createSession(opts: { name?: string; cwd?: string; shell?: string; env?: Record<string, string>; cols?: number; rows?: number; role?: string; agent?: string; shared?: boolean } = {}) {
@@ -117,7 +117,7 @@ export class AiSessionClient {
     return this.request<Array<SessionInfo & { node: string }>>("GET", "/api/cluster/sessions");
   }
   nodes() {
-    return this.request<import("../../server/cluster/port.ts").NodeView[]>("GET", "/api/nodes");
+    return this.request<import("../../server/cluster-port.ts").NodeView[]>("GET", "/api/nodes");
   }
   getSession(name: string) {
     return this.request<SessionInfo>("GET", `/api/sessions/${enc(name)}`);

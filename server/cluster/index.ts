@@ -6,7 +6,7 @@ import { ClusterTransport } from "./bridge.ts";
 import { shownUrl, type ClusterConfig } from "./config.ts";
 import { connectCluster, connectedFlag, names } from "./connection.ts";
 import { Membership } from "./membership.ts";
-import type { ClusterPort, RemoteOp } from "./port.ts";
+import type { ClusterPort, RemoteOp } from "../cluster-port.ts";
 import { callNode, serveCalls } from "./remote.ts";
 import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";

@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
-import type { NodeView } from "./port.ts";
+import type { NodeView } from "../cluster-port.ts";
 import type { Names } from "./connection.ts";
 
 /** What a node writes into the nodes bucket every heartbeat. */

@@ -5,7 +5,7 @@ import { requireScope, type Caller, type Scope } from "../security/auth.ts";
 import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts";
 import { execCommand, killSession, readOutput, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { Names } from "./connection.ts";
-import type { RemoteOp } from "./port.ts";
+import type { RemoteOp } from "../cluster-port.ts";
 
 /** A caller as it travels: who it is on its own node, which node that is. */
 interface WireCaller {

@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import { AppError } from "../errors.ts";
-import type { ClusterTask, ClusterTasks } from "./port.ts";
+import type { ClusterTask, ClusterTasks } from "../cluster-port.ts";
 
 const DEFAULT_LEASE_MS = 60_000;
 const TRIES = 50;

@@ -4,7 +4,7 @@ import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { AppError } from "../errors.ts";
 import { sessionVisibility } from "../access/sessions.ts";
-import type { ClusterPort } from "../cluster/port.ts";
+import type { ClusterPort } from "../cluster-port.ts";
 import { allow } from "./access.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";

@@ -22,7 +22,7 @@ import { AppError } from "../errors.ts";
 import { OutputModeSchema } from "../session/exec-result.ts";
 import { SessionInfoSchema, type SessionInfo } from "../session/session.ts";
 import { AgentStatusSchema } from "../bus/agent-status.ts";
-import { onNode } from "../cluster/port.ts";
+import { onNode } from "../cluster-port.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 

@@ -1,4 +1,4 @@
-import type { Caller } from "../security/auth.ts";
+import type { Caller } from "./security/auth.ts";
 
 /** One node as the cluster knows it (from its heartbeats). */
 export interface NodeView {
