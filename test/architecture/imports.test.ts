@@ -6,7 +6,7 @@ import { describeCycles, importsUnder, packageGraph } from "./import-graph.ts";
  * CLI. The adapters are the HTTP routes, the MCP tools, the typed API over both, the Hono app and
  * the server's start; server/platform is the runtime seam, which serves that app on Bun or Deno.
  */
-const ADAPTERS = new Set(["routes", "mcp", "api", "app.ts", "main.ts", "platform"]);
+const ADAPTERS = new Set(["routes", "mcp", "app.ts", "main.ts", "platform"]);
 const FRAMEWORKS = /^(hono|@hono\/|@modelcontextprotocol\/|citty$)/;
 const ADAPTER_FILES = /^(server\/(routes|mcp|api)\/|server\/(app|main)\.ts$|cli\/)/;
 
