@@ -89,6 +89,9 @@ export interface ClusterTasks {
  * Runs a session operation where the session lives: here (`local`), or as a request to its node
  * when the name is NAME@NODE of another node. The answer has the same shape either way.
  */
+/** How long a call to another node may take: the command's own bound, and 15 s for the trip. */
+export const remoteWaitMs = (timeoutMs = 600_000) => Math.min(timeoutMs, 86_400_000) + 15_000;
+
 export async function onNode<T>(
   cluster: ClusterPort | undefined,
   caller: Caller,

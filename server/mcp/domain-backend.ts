@@ -13,6 +13,7 @@ import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts"
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
+import { onNode, remoteWaitMs } from "../cluster-port.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";
 
@@ -66,34 +67,37 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async killSession(name) {
       need("exec", name);
-      return audited("kill", name, null, () => ops.killSession(rt, caller, name));
+      return audited("kill", name, null, () => onNode(rt.cluster, caller, name, "kill", {}, (s) => ops.killSession(rt, caller, s)));
     },
     async exec(name, command, o) {
       need("exec", name);
+      const body = { command, timeout_ms: o.timeoutMs, mode: o.mode, expand_hint: o.expandHint };
       return audited(
         "exec",
         name,
         { command: redactText(command).text },
-        () => ops.execCommand(rt, caller, name, { command, timeout_ms: o.timeoutMs, mode: o.mode, expand_hint: o.expandHint }),
+        // NAME@NODE: that node runs it through the same execCommand, under its own checks
+        () => onNode(rt.cluster, caller, name, "exec", body, (s) => ops.execCommand(rt, caller, s, body), remoteWaitMs(o.timeoutMs)),
         (r) => ({ exit_code: r.exit_code, status: r.status }),
       );
     },
     async wait(name, o) {
       need("read", name);
-      return ops.waitFor(rt, caller, name, { command_id: o.commandId, pattern: o.pattern, timeout_ms: o.timeoutMs, mode: o.mode, expand_hint: o.expandHint });
+      const body = { command_id: o.commandId, pattern: o.pattern, timeout_ms: o.timeoutMs, mode: o.mode, expand_hint: o.expandHint };
+      return onNode(rt.cluster, caller, name, "wait", body, (s) => ops.waitFor(rt, caller, s, body), remoteWaitMs(o.timeoutMs));
     },
     async send(name, input) {
       need("exec", name);
       const detail = input.secret ? { secret: true } : { chars: input.text?.length ?? 0, keys: input.keys ?? null };
-      return audited("send", name, detail, () => ops.sendInput(rt, caller, name, input));
+      return audited("send", name, detail, () => onNode(rt.cluster, caller, name, "send", { ...input }, (s) => ops.sendInput(rt, caller, s, input)));
     },
     async read(name, o) {
       need("read", name);
-      return ops.readOutput(rt, caller, name, o);
+      return onNode(rt.cluster, caller, name, "read", { ...o }, (s) => ops.readOutput(rt, caller, s, o));
     },
     async screen(name) {
       need("read", name);
-      return ops.screenOf(rt, caller, name);
+      return onNode(rt.cluster, caller, name, "screen", {}, (s) => ops.screenOf(rt, caller, s));
     },
     async commandLines(name, id, from, to, raw) {
       need("read", name);

@@ -22,7 +22,7 @@ import { AppError } from "../errors.ts";
 import { OutputModeSchema } from "../session/exec-result.ts";
 import { SessionInfoSchema, type SessionInfo } from "../session/session.ts";
 import { AgentStatusSchema } from "../bus/agent-status.ts";
-import { onNode } from "../cluster-port.ts";
+import { onNode, remoteWaitMs } from "../cluster-port.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
@@ -85,8 +85,6 @@ export const SessionViewSchema = SessionInfoSchema.extend({ agent_status: AgentS
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
 /** How long a request to another node may take: the command's own timeout, and some. */
-const untilTimeout = (timeoutMs = 600_000) => Math.min(timeoutMs, 86_400_000) + 15_000;
-
 /** REST for sessions: thin adapters over server/session/operations.ts (NAME@NODE: on that node, server/cluster). */
 export function sessionRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
@@ -119,14 +117,14 @@ export function sessionRoutes(rt: Runtime) {
     const caller = c.get("caller");
     const body = await jsonBody(c, ExecBody);
     // NAME@NODE: that node runs it through the same execCommand, under its own checks
-    const result = await onNode(rt.cluster, caller, c.req.param("name"), "exec", body, (name) => execCommand(ops, caller, name, body), untilTimeout(body.timeout_ms));
+    const result = await onNode(rt.cluster, caller, c.req.param("name"), "exec", body, (name) => execCommand(ops, caller, name, body), remoteWaitMs(body.timeout_ms));
     c.set("auditNote", { exit_code: result.exit_code, status: result.status });
     return c.json(result);
   });
   app.post("/sessions/:name/wait", reads, async (c) => {
     const caller = c.get("caller");
     const body = await jsonBody(c, WaitBody);
-    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "wait", body, (name) => waitFor(ops, caller, name, body, c.req.raw.signal), untilTimeout(body.timeout_ms)));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "wait", body, (name) => waitFor(ops, caller, name, body, c.req.raw.signal), remoteWaitMs(body.timeout_ms)));
   });
   app.post("/sessions/:name/send", acts, async (c) => {
     const caller = c.get("caller");

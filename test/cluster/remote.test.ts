@@ -93,3 +93,43 @@ describe("list --all-nodes", () => {
     expect((await json<Array<{ name: string }>>(alpha, "list")).map((s) => s.name)).toEqual(["here"]);
   }, LONG);
 });
+
+describe("MCP tools on another node", () => {
+  test("over HTTP (the domain backend) and over stdio (the typed client), exec, send, read_output and screen take NAME@NODE", async () => {
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    const { StdioClientTransport } = await import("@modelcontextprotocol/client/stdio");
+    const { aiSessionArgv } = await import("../mcp/harness.ts");
+    const { readFileSync } = await import("node:fs");
+    const { pathsFor } = await import("../../server/paths.ts");
+    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+    const [command, ...args] = aiSessionArgv("mcp");
+    const transports = [
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${alpha.port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+      new StdioClientTransport({ command: command!, args, env: alpha.env, stderr: "pipe" }),
+    ];
+    for (const [i, transport] of transports.entries()) {
+      const client = new Client({ name: `cluster-mcp-${i}`, version: "1" });
+      await client.connect(transport);
+      try {
+        const call = async (name: string, a: Record<string, unknown>) => (await client.callTool({ name, arguments: a })) as { isError?: boolean; content: Array<{ text: string }>; structuredContent: Record<string, any> };
+        const r = await call("exec", { session: "dev@beta", command: `echo mcp-${i}-on-beta; (exit 4)` });
+        expect([r.isError, r.content[0]?.text]).toEqual([undefined, expect.any(String)]);
+        expect(r.structuredContent).toMatchObject({ session: "dev@beta", status: "failed", exit_code: 4 });
+        expect(r.content[0]!.text).toContain(`mcp-${i}-on-beta`);
+        // beta's own history has it: it ran there
+        expect((await json<Array<{ command: string }>>(beta, "history", "dev")).map((h) => h.command)).toContain(`echo mcp-${i}-on-beta; (exit 4)`);
+        const sent = await call("send_input", { session: "dev@beta", text: `echo typed-${i}`, enter: true });
+        expect([sent.isError, sent.content[0]?.text]).toEqual([undefined, expect.any(String)]);
+        await eventually("typed text on beta's screen", async () => (await call("screen", { session: "dev@beta" })).content[0]!.text.includes(`typed-${i}`));
+        const page = await call("read_output", { session: "dev@beta", since: 0 });
+        expect(page.isError).toBeFalsy();
+        expect(page.content.map((c) => c.text).join("\n")).toContain(`mcp-${i}-on-beta`);
+        const unknown = await call("exec", { session: "dev@nowhere", command: "true" });
+        expect(unknown.isError).toBe(true);
+        expect(unknown.content[0]!.text).toContain('no node named "nowhere"');
+      } finally {
+        await client.close();
+      }
+    }
+  }, LONG);
+});
