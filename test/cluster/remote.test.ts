@@ -108,23 +108,25 @@ describe("MCP tools on another node", () => {
       new StdioClientTransport({ command: command!, args, env: alpha.env, stderr: "pipe" }),
     ];
     for (const [i, transport] of transports.entries()) {
+      // a session of its own on beta for each client: the other tests leave commands running in theirs
+      expect((await cli(beta, "create", "--name", `tools${i}`)).code).toBe(0);
       const client = new Client({ name: `cluster-mcp-${i}`, version: "1" });
       await client.connect(transport);
       try {
         const call = async (name: string, a: Record<string, unknown>) => (await client.callTool({ name, arguments: a })) as { isError?: boolean; content: Array<{ text: string }>; structuredContent: Record<string, any> };
-        const r = await call("exec", { session: "dev@beta", command: `echo mcp-${i}-on-beta; (exit 4)` });
+        const r = await call("exec", { session: `tools${i}@beta`, command: `echo mcp-${i}-on-beta; (exit 4)` });
         expect([r.isError, r.content[0]?.text]).toEqual([undefined, expect.any(String)]);
-        expect(r.structuredContent).toMatchObject({ session: "dev@beta", status: "failed", exit_code: 4 });
+        expect(r.structuredContent).toMatchObject({ session: `tools${i}@beta`, status: "failed", exit_code: 4 });
         expect(r.content[0]!.text).toContain(`mcp-${i}-on-beta`);
         // beta's own history has it: it ran there
-        expect((await json<Array<{ command: string }>>(beta, "history", "dev")).map((h) => h.command)).toContain(`echo mcp-${i}-on-beta; (exit 4)`);
-        const sent = await call("send_input", { session: "dev@beta", text: `echo typed-${i}`, enter: true });
+        expect((await json<Array<{ command: string }>>(beta, "history", `tools${i}`)).map((h) => h.command)).toContain(`echo mcp-${i}-on-beta; (exit 4)`);
+        const sent = await call("send_input", { session: `tools${i}@beta`, text: `echo typed-${i}`, enter: true });
         expect([sent.isError, sent.content[0]?.text]).toEqual([undefined, expect.any(String)]);
-        await eventually("typed text on beta's screen", async () => (await call("screen", { session: "dev@beta" })).content[0]!.text.includes(`typed-${i}`));
-        const page = await call("read_output", { session: "dev@beta", since: 0 });
+        await eventually("typed text on beta's screen", async () => (await call("screen", { session: `tools${i}@beta` })).content[0]!.text.includes(`typed-${i}`));
+        const page = await call("read_output", { session: `tools${i}@beta`, since: 0 });
         expect(page.isError).toBeFalsy();
         expect(page.content.map((c) => c.text).join("\n")).toContain(`mcp-${i}-on-beta`);
-        const unknown = await call("exec", { session: "dev@nowhere", command: "true" });
+        const unknown = await call("exec", { session: `tools${i}@nowhere`, command: "true" });
         expect(unknown.isError).toBe(true);
         expect(unknown.content[0]!.text).toContain('no node named "nowhere"');
       } finally {
