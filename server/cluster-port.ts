@@ -1,18 +1,23 @@
+import { z } from "zod";
 import type { Caller } from "./security/auth.ts";
+import type { SessionInfo } from "./session/session.ts";
 
 /** One node as the cluster knows it (from its heartbeats). */
-export interface NodeView {
-  name: string;
-  state: "up" | "down";
-  version: string;
-  sessions: number;
-  agents: number;
-  agent_names: string[];
-  started_at: string;
-  last_heartbeat: string;
-  /** This server's own entry. */
-  self: boolean;
-}
+export const NodeViewSchema = z.object({
+  name: z.string(),
+  state: z.enum(["up", "down"]),
+  version: z.string(),
+  sessions: z.number(),
+  agents: z.number(),
+  agent_names: z.array(z.string()),
+  started_at: z.string(),
+  last_heartbeat: z.string(),
+  self: z.boolean().describe("this server's own entry"),
+});
+export type NodeView = z.infer<typeof NodeViewSchema>;
+
+/** A session as `list --all-nodes` shows it: with the node it runs on. */
+export type NodeSession = SessionInfo & { node: string };
 
 /** What `status --json` says of the cluster. */
 export interface ClusterStatus {
@@ -36,6 +41,8 @@ export interface ClusterPort {
   tasks: ClusterTasks;
   /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
   call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+  /** The sessions the caller may see on every node that is up, and the nodes that did not answer. */
+  sessionsEverywhere(caller: Caller): Promise<{ sessions: NodeSession[]; unreachable: string[] }>;
   close(): Promise<void>;
 }
 

@@ -107,10 +107,10 @@ const streamPath = (q: BusStreamQuery, token?: string) =>
 
 /**
  * Where the bus WebSocket lives for a data directory's server: over its Unix socket where the
- * runtime's WebSocket takes `ws+unix://` (Bun), else over its loopback TCP port with the token in
- * the query, as the dashboard and attach connect (Deno's WebSocket takes ws: and wss: only).
+ * runtime's WebSocket takes `ws+unix://` (platform.unixWebSocket), else over its loopback TCP port
+ * with the token in the query, as the dashboard and attach connect.
  */
-export function busStreamUrl(where: { socket: string; unixWebSocket: boolean; port: number; token: string }, q: BusStreamQuery): string {
-  if (where.unixWebSocket) return `ws+unix://${where.socket}:${streamPath(q)}`;
+export function busStreamUrl(where: { socket: string } | { port: number; token: string }, q: BusStreamQuery): string {
+  if ("socket" in where) return `ws+unix://${where.socket}:${streamPath(q)}`;
   return `ws://127.0.0.1:${where.port}${streamPath(q, where.token)}`;
 }

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { globalArgs, runCommand, write } from "./_shared.ts";
 import { AppError } from "../../server/errors.ts";
+import { platform } from "../../server/platform/index.ts";
 import type { BusMessage, MessageType } from "../../server/bus/message.ts";
 import { DEFAULT_LIMITS } from "../../server/bus/limits.ts";
 
@@ -133,8 +134,7 @@ const subscribe = defineCommand({
       const token = await (await import("../client/index.ts")).ownerTokenOf(paths);
       const max = args.count ? Number(args.count) : Infinity;
       let seen = 0;
-      const { platform } = await import("../../server/platform/index.ts");
-      const where = { socket, unixWebSocket: platform.runtime.name === "bun", port: (await client.status()).port, token: token ?? "" };
+      const where = platform.unixWebSocket ? { socket } : { port: (await client.status()).port, token: token ?? "" };
       await new Promise<void>((resolve, reject) => {
         const ws = new WebSocket(busStreamUrl(where, { agent, topics, all: !!args.all }), { headers: token ? { authorization: `Bearer ${token}` } : {} } as never);
         let timer: ReturnType<typeof setTimeout> | undefined;

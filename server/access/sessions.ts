@@ -1,6 +1,7 @@
 import { checkSessionAccess } from "../roles/policy.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
+import type { Session } from "../session/session.ts";
 import { isAdmin, type Caller, type Scope } from "../security/auth.ts";
 import { canTouchSession, type ScopedCaller } from "../security/tokens.ts";
 
@@ -89,6 +90,12 @@ export function sessionVisibility(rt: Runtime, caller: Caller): (session: Sessio
     if (seen === undefined) known.set(session, (seen = sessionDenial(rt, caller, sessionFacts(rt, session) ?? { name: session }) === null));
     return seen;
   };
+}
+
+/** The live sessions of this server the caller may see (lists over REST, MCP and the cluster). */
+export function visibleSessions(rt: Runtime, caller: Caller): Session[] {
+  const visible = sessionVisibility(rt, caller);
+  return rt.sessions.list().filter((s) => visible(s.name));
 }
 
 /** Whether a token holds the caller to some sessions. */

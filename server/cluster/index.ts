@@ -6,8 +6,8 @@ import { ClusterTransport } from "./bridge.ts";
 import { shownUrl, type ClusterConfig } from "./config.ts";
 import { connectCluster, connectedFlag, names } from "./connection.ts";
 import { Membership } from "./membership.ts";
-import type { ClusterPort, RemoteOp } from "../cluster-port.ts";
-import { callNode, serveCalls } from "./remote.ts";
+import type { ClusterPort, NodeSession, RemoteOp } from "../cluster-port.ts";
+import { callNode, nodeSessions, serveCalls } from "./remote.ts";
 import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";
 
@@ -53,6 +53,17 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number) {
           if (!m.has(node)) throw new AppError("not_found", `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)`);
           return callNode(nc, n, cfg.node, node, op, caller, args, timeoutMs);
+        },
+        async sessionsEverywhere(caller) {
+          const sessions = nodeSessions(rt, caller, cfg.node);
+          const others = m.nodes().filter((node) => !node.self && node.state === "up");
+          const answers = await Promise.allSettled(others.map((node) => callNode(nc, n, cfg.node, node.name, "sessions", caller, {}, 10_000)));
+          const unreachable: string[] = [];
+          answers.forEach((a, i) => {
+            if (a.status === "fulfilled") sessions.push(...(a.value as NodeSession[]));
+            else unreachable.push(others[i]!.name);
+          });
+          return { sessions, unreachable };
         },
         async close() {
           calls.unsubscribe();

@@ -2,10 +2,10 @@ import { errors, type NatsConnection, type Subscription } from "@nats-io/transpo
 import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts";
+import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
 import { execCommand, killSession, readOutput, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { Names } from "./connection.ts";
-import type { RemoteOp } from "../cluster-port.ts";
+import type { NodeSession, RemoteOp } from "../cluster-port.ts";
 
 /** A caller as it travels: who it is on its own node, which node that is. */
 interface WireCaller {
@@ -55,13 +55,17 @@ const OPS: Record<Exclude<RemoteOp, "sessions">, { scope: Scope; run: (rt: Runti
   kill: { scope: "exec", run: (rt, c, s) => killSession(rt, c, s) },
 };
 
+/** This node's sessions the caller may see, each named with its node. */
+export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSession[] {
+  return visibleSessions(rt, caller).map((s) => ({ ...s.info(), node: self }));
+}
+
 /** What this node does for a caller from another node: the same domain functions as a local call. */
 async function answer(rt: Runtime, self: string, req: Request): Promise<unknown> {
   const caller = fromWire(req.caller);
   if (req.op === "sessions") {
     requireScope(caller, "read");
-    const visible = sessionVisibility(rt, caller);
-    return rt.sessions.list().filter((s) => visible(s.name)).map((s) => ({ ...s.info(), node: self }));
+    return nodeSessions(rt, caller, self);
   }
   const op = OPS[req.op];
   if (!op) throw new AppError("invalid", `this node does not know the operation "${String(req.op)}" (is it an older version?)`);

@@ -9,7 +9,7 @@ import { restoreByName } from "../persist/restore.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { redactText } from "../security/redact.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { requireSessionVisible, sessionVisibility } from "../access/sessions.ts";
+import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
@@ -58,8 +58,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async listSessions() {
       need("read");
-      const visible = sessionVisibility(rt, caller);
-      return rt.sessions.list().filter((s) => visible(s.name)).map((s) => s.info());
+      return visibleSessions(rt, caller).map((s) => s.info());
     },
     async getSession(name) {
       need("read", name);

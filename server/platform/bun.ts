@@ -30,6 +30,7 @@ export const bunPlatform: Platform = {
   upgradeNative,
 
   // exec and wait may take as long as their own timeout: Bun's default fetch timeout is off.
+  unixWebSocket: true,
   fetchUnix: (socket, url, init = {}) => fetch(url, { ...init, unix: socket, timeout: false } as RequestInit),
 
   openSqlite: (path) => new Database(path, { create: true, strict: true }) as unknown as SqliteDatabase,
@@ -47,7 +48,6 @@ export const bunPlatform: Platform = {
     return { code, stdout, stderr };
   },
 
-  ptyBackend: hasTerminal ? "bun-terminal" : "node-pty",
   spawnPty: async (opts, backend = hasTerminal ? "bun-terminal" : "node-pty") =>
     backend === "bun-terminal" ? spawnBunTerminal(opts) : spawnNodePty(opts),
 

@@ -63,6 +63,7 @@ export const denoPlatform: Platform = {
   upgradeWebSocket,
   upgradeNative,
 
+  unixWebSocket: false,
   fetchUnix(socket, url, init = {}) {
     let client = clients.get(socket);
     if (!client) clients.set(socket, (client = Deno.createHttpClient({ proxy: { transport: "unix", path: socket } })));
@@ -100,7 +101,6 @@ export const denoPlatform: Platform = {
     return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
   },
 
-  ptyBackend: "node-pty",
   spawnPty: async (opts, backend = "node-pty") => {
     if (backend !== "node-pty") throw new Error(`the ${backend} PTY backend needs Bun; Deno uses node-pty`);
     return spawnNodePty(opts, { writeThroughSocket: true });

@@ -100,6 +100,8 @@ export interface Platform {
   readonly upgradeWebSocket: UpgradeWebSocket;
   /** Upgrades the request to a WebSocket served by `handlers`; a 426 answer when it is not an upgrade. */
   upgradeNative(c: Context, handlers: NativeHandlers): Response;
+  /** Whether the runtime's WebSocket client connects to `ws+unix://SOCKET:/path` (Bun's does; Deno's takes ws: and wss: only). */
+  readonly unixWebSocket: boolean;
   /** fetch() over a Unix socket; no time limit unless init.signal sets one. */
   fetchUnix(socket: string, url: string, init?: RequestInit): Promise<Response>;
   /** Opens (creating) a SQLite database file. */
@@ -112,8 +114,6 @@ export interface Platform {
   which(command: string, path: string): string | null;
   /** Runs a program to its end with stdin closed, capturing its output. */
   capture(argv: string[], env: Record<string, string | undefined>): Promise<Captured>;
-  /** The PTY backend this runtime uses unless told otherwise. */
-  readonly ptyBackend: Pty["backend"];
   /** Spawns a process in a PTY (Bun.Terminal on Bun, node-pty elsewhere). */
   spawnPty(opts: PtySpawnOptions, backend?: Pty["backend"]): Promise<Pty>;
   /** Writes text to stdout or stderr; resolves once written. */

@@ -5,7 +5,7 @@ import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { checkRegistration, checkRemoval } from "../bus/agents.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
-import { sessionVisibility } from "../access/sessions.ts";
+import { visibleSessions } from "../access/sessions.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
 import { allow } from "./access.ts";
@@ -77,9 +77,7 @@ export function agentRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/agent-status", summary: "What each session's occupant is doing (idle, working, blocked, done, error) and the source", scope: "read", tags: ["agents"] });
   app.get("/agent-status", allow({ scope: "read", across: "filtered" }), (c) => {
     const statuses = rt.bus.status?.all() ?? [];
-    const caller = c.get("caller");
-    const visible = sessionVisibility(rt, caller);
-    const names = new Map(rt.sessions.list().filter((s) => visible(s.name)).map((s) => [s.id, s.name]));
+    const names = new Map(visibleSessions(rt, c.get("caller")).map((s) => [s.id, s.name]));
     return c.json(statuses.filter((s) => names.has(s.session_id)).map((s) => ({ session: names.get(s.session_id), ...s })));
   });
 

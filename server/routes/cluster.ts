@@ -3,19 +3,13 @@ import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { AppError } from "../errors.ts";
-import { sessionVisibility } from "../access/sessions.ts";
-import type { ClusterPort } from "../cluster-port.ts";
+import { NodeViewSchema, type ClusterPort } from "../cluster-port.ts";
 import { allow } from "./access.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
 import { actingAgent, addSchema, claimSchema, doneSchema } from "./tasks.ts";
 
 const clusterAddSchema = addSchema.omit({ depends_on: true, capability: true });
-
-const NodeView = z.object({
-  name: z.string(), state: z.enum(["up", "down"]), version: z.string(), sessions: z.number(), agents: z.number(),
-  agent_names: z.array(z.string()), started_at: z.string(), last_heartbeat: z.string(), self: z.boolean(),
-});
 
 function clusterOf(rt: Runtime): ClusterPort {
   if (!rt.cluster) throw new AppError("not_found", "this server is in no cluster (start it with ai-session serve --cluster nats://HOST:PORT --node NAME)");
@@ -26,25 +20,14 @@ function clusterOf(rt: Runtime): ClusterPort {
 export function clusterRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
 
-  documentRoute({ method: "get", path: "/api/nodes", summary: "Every node of the cluster, up or down, from its heartbeats", scope: "read", response: z.array(NodeView), tags: ["cluster"] });
+  documentRoute({ method: "get", path: "/api/nodes", summary: "Every node of the cluster, up or down, from its heartbeats", scope: "read", response: z.array(NodeViewSchema), tags: ["cluster"] });
   app.get("/nodes", allow({ scope: "read" }), (c) => c.json(clusterOf(rt).nodes()));
 
   documentRoute({ method: "get", path: "/api/cluster/sessions", summary: "The sessions of every node that is up, each with its node", scope: "read", tags: ["cluster"] });
   app.get("/cluster/sessions", allow({ scope: "read", across: "filtered" }), async (c) => {
-    const cluster = clusterOf(rt);
-    const caller = c.get("caller");
-    const self = cluster.status().node;
-    const visible = sessionVisibility(rt, caller);
-    const rows: unknown[] = rt.sessions.list().filter((s) => visible(s.name)).map((s) => ({ ...s.info(), node: self }));
-    const others = cluster.nodes().filter((n) => !n.self && n.state === "up");
-    const answers = await Promise.allSettled(others.map((n) => cluster.call(n.name, "sessions", caller, {}, 10_000)));
-    const unreachable: string[] = [];
-    answers.forEach((a, i) => {
-      if (a.status === "fulfilled") rows.push(...(a.value as unknown[]));
-      else unreachable.push(others[i]!.name);
-    });
+    const { sessions, unreachable } = await clusterOf(rt).sessionsEverywhere(c.get("caller"));
     if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
-    return c.json(rows);
+    return c.json(sessions);
   });
   // The cluster's one task queue (server/cluster/tasks.ts): a claim is a compare-and-set in NATS KV.
   const tags = ["cluster"];

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
-import { sessionVisibility } from "../access/sessions.ts";
+import { visibleSessions } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 import {
   commandDetail,
@@ -94,8 +94,7 @@ export function sessionRoutes(rt: Runtime) {
   const withStatus = (info: SessionInfo): SessionView => ({ ...info, agent_status: rt.bus?.status?.get(info.id) ?? null });
   // a session-limited token, or an agent, sees only the sessions it may use
   app.get("/sessions", allow({ scope: "read", across: "filtered" }), (c) => {
-    const visible = sessionVisibility(rt, c.get("caller"));
-    return c.json(rt.sessions.list().filter((s) => visible(s.name)).map((s) => withStatus(s.info())));
+    return c.json(visibleSessions(rt, c.get("caller")).map((s) => withStatus(s.info())));
   });
   // a session-limited token may only create sessions it is allowed to use
   app.post("/sessions", allow({ scope: "exec", session: { body: "name", required: "limited" } }), async (c) => {
