@@ -376,7 +376,7 @@ function markAssertionBlocks(lines: string[], roles: Role[]): void {
           continue;
         }
       }
-      if (r === "blank" || r === "finding" || r === "failure" || r === "summary" || r === "frame" || r === "library-frame") break;
+      if (r === "blank" || r === "finding" || r === "failure" || r === "summary" || r === "frame" || r === "library-frame" || r === "snippet") break;
       const deeper = indentOf(line) > base || (indentOf(line) >= base && base > 0);
       const samePrefix = prefix !== null && line.startsWith(prefix.trimEnd());
       const diff = DIFF_LINE.test(line) || r === "patch-hunk" || r === "patch-line";

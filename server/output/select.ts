@@ -427,7 +427,7 @@ function keepSections(lines: string[], roles: Role[], keep: boolean[], whole = t
       keep[i] = true;
       for (let k = i + 1; k < end; k++) {
         const r = roles[k]!;
-        if (r !== "blank" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && r !== "data") keep[k] = true;
+        if (r !== "blank" && r !== "chatter" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && r !== "data") keep[k] = true;
       }
     }
   }

@@ -253,3 +253,49 @@ describe("decorative rules", () => {
     expect(out).not.toContain("━");
   });
 });
+
+describe("a verbose runner's passing tests grouped under describe blocks", () => {
+  // the shape jest, vitest and mocha print: small groups of ✓/✕ lines, each failure's message and
+  // a code frame of the test's source under it, then a summary that counts everything
+  const groups = ["parser", "printer", "loader", "cache", "router", "store"];
+  const raw = [
+    " FAIL  test/app.test.js",
+    ...groups.flatMap((g, n) => [
+      `  ${g}`,
+      `    ✓ handles empty input for ${g} (2 ms)`,
+      `    ✓ handles unicode for ${g} (1 ms)`,
+      n === 2 ? `    ✕ rejects bad input for ${g} (3 ms)` : `    ✓ rejects bad input for ${g} (1 ms)`,
+    ]),
+    "",
+    "  ● loader › rejects bad input for loader",
+    "",
+    "    expect(received).toBe(expected) // Object.is equality",
+    "",
+    "    Expected: 0",
+    "    Received: 7",
+    "",
+    "      40 | describe(\"loader\", () => {",
+    "      41 |   it(\"handles unicode\", () => expect(load(\"é\")).toBe(1));",
+    "    > 42 |   it(\"rejects bad input\", () => expect(load(\"x\")).toBe(0));",
+    "         |                                                   ^",
+    "      43 | });",
+    "",
+    "      at Object.<anonymous> (test/app.test.js:42:51)",
+    "",
+    "Tests:       1 failed, 17 passed, 18 total",
+  ].join("\n");
+  const out = compactOutput(raw, { command: "npx jest", exitCode: 1, expandHint: hint }).text;
+
+  test("the failure, its message, where it was raised and the summary stay verbatim", () => {
+    for (const kept of ["    ✕ rejects bad input for loader (3 ms)", "  ● loader › rejects bad input for loader", "    Expected: 0", "    Received: 7", "      at Object.<anonymous> (test/app.test.js:42:51)", "Tests:       1 failed, 17 passed, 18 total"]) {
+      expect(out).toContain(kept);
+    }
+  });
+
+  test("the passing tests and the code frame fold behind markers that expand them", () => {
+    expect(out).not.toContain("✓");
+    expect(out).not.toContain("> 42 |");
+    expect(markerFor(out, lineNo(raw, "    ✓ handles unicode for parser (1 ms)"))).toBeDefined();
+    expect(markerFor(out, lineNo(raw, "    > 42 |   it(\"rejects bad input\", () => expect(load(\"x\")).toBe(0));"))).toBeDefined();
+  });
+});
