@@ -110,7 +110,7 @@ export class BusStore {
   /** The message reached these agents' inboxes (an agent not holding it at write time is skipped). */
   inboxAdd(agents: string | readonly string[], m: BusMessage): void {
     if (agents.length === 0) return;
-    this.adds.push({ agents, seq: m.seq, id: m.id, at: Date.now() });
+    this.adds.push({ agents, seq: m.seq, id: m.id, at: m.time });
     if (!this.timer) this.timer = setTimeout(() => this.onTimer(), this.opts.inboxDelayMs);
   }
 
