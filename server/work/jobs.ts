@@ -148,6 +148,11 @@ export function analyzeJob(job: AnalyzeJob): Analysis {
   return analyzeOutput(renderOutput(job.text, { cols: job.cols }), { command: job.command, exitCode: job.exitCode });
 }
 
+/** A session's output as the screen shows it (`read` without --lines: megabytes after a flood). */
+export function renderJob(job: { raw: Uint8Array | string; cols?: number }): string {
+  return renderOutput(job.raw, { cols: job.cols });
+}
+
 /** The bytes stored for a command's output (see output/codec.ts). */
 export function encodeJob(job: { raw: Uint8Array }): Uint8Array {
   return encodeOutput(job.raw);
@@ -177,6 +182,7 @@ export const jobs = {
   count: countJob,
   warm: warmJob,
   analyze: analyzeJob,
+  render: renderJob,
   encode: encodeJob,
   checkpoint: checkpointJob,
 };
