@@ -10,6 +10,7 @@ import { SessionManager } from "./session/manager.ts";
 import { interruptRunningCommands, lostSessionIds, runningSessionRows, updateSession } from "./session/store.ts";
 import { sweepSessions } from "./session/containment.ts";
 import { releaseMemoryState, sweepMemoryState } from "./session/memory-state.ts";
+import { checkpointInWorker } from "./work/checkpoint.ts";
 import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
 import { startTokenizer } from "./work/background-tokens.ts";
@@ -96,6 +97,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
   }
   const db = openDatabase(paths.db);
+  const checkpoints = checkpointInWorker(db.$client, paths.db);
   const sessions = new SessionManager(db, paths);
   let stopping: Promise<void> | null = null;
   const rt: Runtime = {
@@ -144,6 +146,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     persistence.stop();
     await sessions.killAll();
     releaseMemoryState(paths.shellDir);
+    checkpoints.stop();
     stopWorkers();
     await rt.cluster?.close().catch(() => {});
     rt.bus.close();

@@ -111,6 +111,18 @@ export function payloadJson(m: BusMessage, known?: string): string {
 }
 
 /**
+ * A string as JSON: quoted as it is when it needs no escape (ids, agent names and topics, almost
+ * always), which is several times cheaper than JSON.stringify on the frame's hot path.
+ */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+/**
  * The message's WebSocket frame, made once however many readers get it, from its payload's JSON
  * text (not serialized again): the same fields, in the same order, as JSON.stringify(message).
  */
@@ -118,10 +130,10 @@ export function frameOf(m: BusMessage): string {
   const h = m as Held;
   const cached = h[FRAME];
   if (cached !== undefined) return cached;
-  let text = `{"kind":"message","message":{"id":${JSON.stringify(m.id)},"seq":${m.seq},"type":"${m.type}","sender":${JSON.stringify(m.sender)},"payload":${payloadJson(m)},"time":${m.time}`;
-  if (m.correlation_id !== undefined) text += `,"correlation_id":${JSON.stringify(m.correlation_id)}`;
-  if (m.to !== undefined) text += `,"to":${JSON.stringify(m.to)}`;
-  if (m.topic !== undefined) text += `,"topic":${JSON.stringify(m.topic)}`;
+  let text = `{"kind":"message","message":{"id":${jsonString(m.id)},"seq":${m.seq},"type":"${m.type}","sender":${jsonString(m.sender)},"payload":${payloadJson(m)},"time":${m.time}`;
+  if (m.correlation_id !== undefined) text += `,"correlation_id":${jsonString(m.correlation_id)}`;
+  if (m.to !== undefined) text += `,"to":${jsonString(m.to)}`;
+  if (m.topic !== undefined) text += `,"topic":${jsonString(m.topic)}`;
   if (m.broadcast) text += `,"broadcast":true`;
   return (h[FRAME] = `${text}}}`);
 }

@@ -27,6 +27,8 @@ export interface StoreOptions {
   inboxDelayMs: number;
   /** Rows written per transaction at most; the rest go in the next tick's (so no write holds the loop long). */
   rowsPerTransaction: number;
+  /** Milliseconds of inserts per transaction at most (checked between multi-row inserts); the rest go in the next. */
+  transactionMs: number;
   /** Least time between two transactions (a burst's writes gather into one). */
   minGapMs: number;
 }
@@ -73,7 +75,7 @@ export class BusStore {
 
   constructor(
     private sqlite: Database,
-    private opts: StoreOptions = { inboxDelayMs: 1_000, rowsPerTransaction: 5_000, minGapMs: 10 },
+    private opts: StoreOptions = { inboxDelayMs: 1_000, rowsPerTransaction: 5_000, transactionMs: 3, minGapMs: 10 },
   ) {
     const many = (cols: string, n: number) => Array.from({ length: n }, () => cols).join(", ");
     this.insertMessage = sqlite.prepare(`INSERT OR IGNORE INTO bus_messages ${MESSAGE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -108,7 +110,7 @@ export class BusStore {
   /** The message reached these agents' inboxes (an agent not holding it at write time is skipped). */
   inboxAdd(agents: string | readonly string[], m: BusMessage): void {
     if (agents.length === 0) return;
-    this.adds.push({ agents, seq: m.seq, id: m.id, at: Date.now() });
+    this.adds.push({ agents, seq: m.seq, id: m.id, at: m.time });
     if (!this.timer) this.timer = setTimeout(() => this.onTimer(), this.opts.inboxDelayMs);
   }
 
@@ -139,14 +141,16 @@ export class BusStore {
   }
 
   /** At the end of this tick, or when the last transaction is minGapMs old: a burst fills fewer, larger ones. */
-  private soon(): void {
+  private soon(behind = false): void {
     if (this.tickQueued) return;
     this.tickQueued = true;
     const run = () => {
       this.tickQueued = false;
       this.flush();
     };
-    const wait = this.lastFlush + this.opts.minGapMs - performance.now();
+    // a transaction that stopped at its time limit with a full one still waiting: the next one
+    // comes at the next turn of the loop (after whatever else waits), not minGapMs later
+    const wait = behind ? 0 : this.lastFlush + this.opts.minGapMs - performance.now();
     if (wait > 0) setTimeout(run, wait);
     else setImmediate(run);
   }
@@ -166,9 +170,10 @@ export class BusStore {
     this.lastFlush = performance.now();
     const due = all ? Infinity : Date.now() - this.opts.inboxDelayMs;
     let budget = all ? Infinity : this.opts.rowsPerTransaction;
+    const deadline = all ? Infinity : this.lastFlush + this.opts.transactionMs;
     this.sqlite.transaction(() => {
-      budget -= this.writeMessages(budget);
-      budget -= this.writeAdds(due, budget);
+      budget -= this.writeMessages(budget, deadline);
+      budget -= this.writeAdds(due, budget, deadline);
       const floors = [...this.floorDirty];
       this.floorDirty.clear();
       for (const agent of floors) {
@@ -186,30 +191,34 @@ export class BusStore {
     this.transactions++;
     const took = performance.now() - this.lastFlush;
     if (took > this.longestMs) this.longestMs = took;
-    if (this.messages.length || this.removals.length) this.soon();
+    if (this.messages.length || this.removals.length) this.soon(this.messages.length >= ROWS_PER_INSERT * 8);
+    // inbox entries already due wait for the next transaction, not for the timer
+    else if (this.adds.length > this.addsHead && this.adds[this.addsHead]!.at <= due) this.soon();
     if (this.adds.length > this.addsHead && !this.timer) {
       const wait = Math.max(1, this.adds[this.addsHead]!.at + this.opts.inboxDelayMs - Date.now());
       this.timer = setTimeout(() => this.onTimer(), wait);
     }
   }
 
-  private writeMessages(budget: number): number {
-    const n = Math.min(budget, this.messages.length);
+  /** Writes the oldest queued messages, up to `budget` rows or past `deadline`; returns how many. */
+  private writeMessages(budget: number, deadline: number): number {
+    let n = Math.min(budget, this.messages.length);
     if (n === 0) return 0;
     const ms = this.messages;
     const ps = this.payloads;
-    if (ms.length === n) (this.messages = []), (this.payloads = []);
-    else (this.messages = ms.slice(n)), (this.payloads = ps.slice(n));
     const args: unknown[] = new Array(ROWS_PER_INSERT * 10);
     let i = 0;
     for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
       for (let j = 0; j < ROWS_PER_INSERT; j++) fillMessage(args, j * 10, ms[i + j]!, ps[i + j]!);
       this.insertMessages.run(...(args as never[]));
+      if (performance.now() >= deadline) n = i + ROWS_PER_INSERT;
     }
     for (; i < n; i++) {
       fillMessage(args, 0, ms[i]!, ps[i]!);
       this.insertMessage.run(...(args.slice(0, 10) as never[]));
     }
+    if (ms.length === n) (this.messages = []), (this.payloads = []);
+    else (this.messages = ms.slice(n)), (this.payloads = ps.slice(n));
     this.written += n;
     return n;
   }
@@ -221,32 +230,37 @@ export class BusStore {
     if (a.seq > w.maxWritten) w.maxWritten = a.seq;
   }
 
-  private writeAdds(due: number, budget: number): number {
+  /** Writes the inbox entries that are due, up to about `budget` rows or past `deadline`; returns how many. */
+  private writeAdds(due: number, budget: number, deadline: number): number {
     const rows: Array<[string, number, string]> = [];
+    const args: unknown[] = new Array(ROWS_PER_INSERT * 3);
+    let inserted = 0;
     let h = this.addsHead;
+    // rows go in as soon as a multi-row insert is full; the clock is read after each entry (one
+    // entry is a message to as many agents as its topic has)
     while (h < this.adds.length && rows.length < budget) {
       const a = this.adds[h]!;
       if (a.at > due) break;
       h++;
       if (typeof a.agents === "string") this.addRow(rows, a.agents, a);
       else for (const agent of a.agents) this.addRow(rows, agent, a);
+      for (; inserted + ROWS_PER_INSERT <= rows.length; inserted += ROWS_PER_INSERT) {
+        for (let j = 0; j < ROWS_PER_INSERT; j++) {
+          const r = rows[inserted + j]!;
+          (args[j * 3] = r[0]), (args[j * 3 + 1] = r[1]), (args[j * 3 + 2] = r[2]);
+        }
+        this.insertInboxes.run(...(args as never[]));
+      }
+      if (performance.now() >= deadline) break;
     }
     this.addsHead = h;
     if (h === this.adds.length) (this.adds = []), (this.addsHead = 0);
     else if (h > 4096 && h * 2 > this.adds.length) (this.adds = this.adds.slice(h)), (this.addsHead = 0);
-    const args: unknown[] = new Array(ROWS_PER_INSERT * 3);
-    let i = 0;
-    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
-      for (let j = 0; j < ROWS_PER_INSERT; j++) {
-        const r = rows[i + j]!;
-        (args[j * 3] = r[0]), (args[j * 3 + 1] = r[1]), (args[j * 3 + 2] = r[2]);
-      }
-      this.insertInboxes.run(...(args as never[]));
-    }
-    for (; i < rows.length; i++) this.insertInbox.run(...rows[i]!);
+    for (; inserted < rows.length; inserted++) this.insertInbox.run(...rows[inserted]!);
     this.inboxRowsWritten += rows.length;
     return rows.length;
   }
+
 
   maxSeq(): number {
     const r = this.sqlite.query<{ s: number | null }, []>("SELECT MAX(seq) AS s FROM bus_messages").get();

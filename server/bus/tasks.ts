@@ -138,14 +138,31 @@ export class TaskQueue {
     return new Set(this.db.select({ id: tasksTable.id }).from(tasksTable).where(eq(tasksTable.status, "done")).all().map((r) => r.id));
   }
 
-  /** Hands every ready queued task to the least-loaded eligible live agent. */
+  /** Active tasks per assignee, in one query (agents with none are absent). */
+  private loads(): Map<string, number> {
+    const rows = this.db
+      .select({ agent: tasksTable.assignee, n: sql<number>`count(*)` })
+      .from(tasksTable)
+      .where(inArray(tasksTable.status, ACTIVE))
+      .groupBy(tasksTable.assignee)
+      .all();
+    return new Map(rows.filter((r) => r.agent !== null).map((r) => [r.agent!, r.n]));
+  }
+
+  /**
+   * Hands every ready queued task to the least-loaded eligible live agent. Runs every sweep and at
+   * every registration: with nothing queued it costs one query, whatever the number of agents.
+   */
   dispatch(): void {
+    const queued = this.list({ status: "queued" });
+    if (queued.length === 0) return;
     const now = Date.now();
-    const done = this.doneIds();
     const alive = this.agents.list().filter((a) => now - a.last_seen_at <= this.opts.aliveMs || this.bus.isConnected(a.name));
     if (alive.length === 0) return;
-    const loads = new Map(alive.map((a) => [a.name, this.load(a.name)]));
-    for (const t of this.list({ status: "queued" })) {
+    const done = this.doneIds();
+    const active = this.loads();
+    const loads = new Map(alive.map((a) => [a.name, active.get(a.name) ?? 0]));
+    for (const t of queued) {
       if (!this.ready(t, done)) continue;
       const lapsed = this.lapsedBy.get(t.id);
       let candidates = alive.filter((a) => this.eligible(a, t));

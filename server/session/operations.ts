@@ -10,6 +10,7 @@ import { commandById, commandOutput, commandsOf, type CommandRow } from "./store
 import { committed, type Db } from "../../db/client.ts";
 import type { SandboxStatement } from "../sandbox/statement.ts";
 import { sleep } from "../platform/index.ts";
+import { runJob } from "../work/pool.ts";
 
 /**
  * The session verbs, written once. REST routes, MCP tools and the CLI (through REST) all call these,
@@ -173,16 +174,20 @@ export function historyOf(ops: Ops, caller: Caller, name: string): HistoryRow[] 
   }));
 }
 
-/** New output since an offset (default: since the last read), rendered unless raw is asked. */
-export function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }): ReadAnswer {
+/**
+ * New output since an offset (default: since the last read), rendered unless raw is asked. A large
+ * read (all a session keeps after a flood: megabytes) renders on a worker thread, so the event
+ * loop goes on answering other requests meanwhile.
+ */
+export async function readOutput(ops: Ops, caller: Caller, name: string, req: { since?: number; lines?: number; raw?: boolean; maxBytes?: number }): Promise<ReadAnswer> {
   const s = sessionFor(ops, caller, name, "read");
   const r = s.read({ since: req.since, maxBytes: req.maxBytes });
-  const opts = { cols: s.config.cols };
+  const cols = s.config.cols;
   const last = req.lines !== undefined && req.lines > 0 ? req.lines : undefined; // 0, as before, is no limit
   // the last page renders only the end of what is read, however much that is
   const output = last === undefined
-    ? req.raw ? decodeBytes(r.data) : renderOutput(r.data, opts)
-    : req.raw ? lastRawLines(r.data, last) : renderLastLines(r.data, last, opts);
+    ? req.raw ? decodeBytes(r.data) : await runJob("render", { raw: r.data, cols })
+    : req.raw ? lastRawLines(r.data, last) : renderLastLines(r.data, last, { cols });
   return { session: s.name, start: r.start, offset: r.offset, dropped: r.dropped, output };
 }
 

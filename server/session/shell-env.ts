@@ -117,6 +117,21 @@ function quoted(value: string): string {
  * disk only between the shell's write and this rewrite. The file is replaced whole (written 0600
  * beside it, then renamed), so no reader sees half of it. Unchanged when redaction is off.
  */
+/** The last listing each environment file held, and what it was scrubbed to (null: nothing to scrub). */
+const lastScrub = new Map<string, { text: string; listing: string | null }>();
+const SCRUB_MEMO_FILES = 1024;
+
+/** The listing without its secrets, or null when it holds none. */
+function scrubbedListing(text: string): string | null {
+  if (!(secretName(text) || SECRET_HINTS.some((h) => text.includes(h)))) return null;
+  const env = parseExportListing(text);
+  const redacted = redactEnv(env, true);
+  if (redacted === env) return null;
+  let listing = "";
+  for (const [name, value] of Object.entries(redacted)) listing += `export ${name}=${quoted(value)}\n`;
+  return listing;
+}
+
 export function scrubShellEnv(file: string): void {
   if (!redactionEnabled()) return;
   let text: string;
@@ -125,12 +140,15 @@ export function scrubShellEnv(file: string): void {
   } catch {
     return;
   }
-  if (!text.endsWith("\n") || !(secretName(text) || SECRET_HINTS.some((h) => text.includes(h)))) return;
-  const env = parseExportListing(text);
-  const redacted = redactEnv(env, true);
-  if (redacted === env) return;
-  let listing = "";
-  for (const [name, value] of Object.entries(redacted)) listing += `export ${name}=${quoted(value)}\n`;
+  if (!text.endsWith("\n")) return;
+  // the shell writes the same listing at every prompt: parsed and judged once
+  const last = lastScrub.get(file);
+  const listing = last?.text === text ? last.listing : scrubbedListing(text);
+  if (last?.text !== text) {
+    if (lastScrub.size >= SCRUB_MEMO_FILES) lastScrub.delete(lastScrub.keys().next().value!);
+    lastScrub.set(file, { text, listing });
+  }
+  if (listing === null) return;
   const tmp = `${file}.scrub`;
   try {
     const fd = openSync(tmp, "w", 0o600);

@@ -33,12 +33,47 @@ export function estimateTokens(text: string): Count {
   return { tokens: text.length === 0 ? 0 : Math.ceil(text.length / 4), estimated: text.length > 0 };
 }
 
+/**
+ * Exact counts of short texts already counted, kept on this thread: agents run the same commands
+ * over and over (`true`, a clean `git status`), and a count on the worker is a round trip through
+ * a queue that every exec of every session shares (1,000 a second under load).
+ */
+const MEMO_CHARS = 2048;
+const MEMO_ENTRIES = 4096;
+const known = new Map<string, number>();
+
+/** The exact counts of all the texts when each is empty or known; else undefined. */
+function fromMemo(texts: string[], exactLimit?: number): Count[] | undefined {
+  if (exactLimit !== undefined && exactLimit < MEMO_CHARS) return undefined;
+  const counts: Count[] = [];
+  for (const t of texts) {
+    const n = t.length === 0 ? 0 : t.length <= MEMO_CHARS ? known.get(t) : undefined;
+    if (n === undefined) return undefined;
+    counts.push({ tokens: n, estimated: false });
+  }
+  return counts;
+}
+
+function remember(texts: string[], counts: Count[], exactLimit?: number): void {
+  if (exactLimit !== undefined && exactLimit < MEMO_CHARS) return;
+  texts.forEach((t, i) => {
+    const c = counts[i];
+    if (!c || c.estimated || t.length === 0 || t.length > MEMO_CHARS || known.has(t)) return;
+    if (known.size >= MEMO_ENTRIES) known.delete(known.keys().next().value!);
+    known.set(t, c.tokens);
+  });
+}
+
 /** Exact counts (large texts extrapolated past `exactLimit`, flagged), waiting for the tokenizer if need be. */
 export async function countExact(texts: string[], exactLimit?: number): Promise<Count[]> {
+  const memo = fromMemo(texts, exactLimit);
+  if (memo) return memo;
   startTokenizer();
   // counted where the tokenizer is loaded: after the warm-up, on its worker
   if (warming) await warming;
-  return runJob("count", { texts, exactLimit });
+  const counts = await runJob("count", { texts, exactLimit });
+  remember(texts, counts, exactLimit);
+  return counts;
 }
 
 /**
@@ -46,6 +81,8 @@ export async function countExact(texts: string[], exactLimit?: number): Promise<
  * counts to `later` once it has loaded.
  */
 export async function countOrEstimate(texts: string[], exactLimit?: number, later?: (exact: Count[]) => void): Promise<{ counts: Count[]; deferred: boolean }> {
+  const memo = fromMemo(texts, exactLimit);
+  if (memo) return { counts: memo, deferred: false };
   startTokenizer();
   if (tokenizerWarm()) return { counts: await countExact(texts, exactLimit), deferred: false };
   // a late ledger write (the database may be closed by then) must never become an unhandled error

@@ -11,6 +11,7 @@ import { compactOutput, type CompactMode, type Fold } from "../output/compact.ts
 import { decodeBytes, renderOutput } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
 import { encodeOutput } from "../output/codec.ts";
+import { platform, type SqliteDatabase } from "../platform/index.ts";
 
 export interface CompactJob {
   raw: Uint8Array | string;
@@ -147,9 +148,32 @@ export function analyzeJob(job: AnalyzeJob): Analysis {
   return analyzeOutput(renderOutput(job.text, { cols: job.cols }), { command: job.command, exitCode: job.exitCode });
 }
 
+/** A session's output as the screen shows it (`read` without --lines: megabytes after a flood). */
+export function renderJob(job: { raw: Uint8Array | string; cols?: number }): string {
+  return renderOutput(job.raw, { cols: job.cols });
+}
+
 /** The bytes stored for a command's output (see output/codec.ts). */
 export function encodeJob(job: { raw: Uint8Array }): Uint8Array {
   return encodeOutput(job.raw);
+}
+
+/** The worker's own connection to each database it checkpoints (opened once, kept). */
+const checkpointDbs = new Map<string, SqliteDatabase>();
+
+/**
+ * A PASSIVE checkpoint of a WAL database over this thread's connection (see checkpoint.ts): copies
+ * what no reader still needs into the database file, waiting for no reader or writer.
+ */
+export function checkpointJob(job: { path: string }): { log: number; checkpointed: number } {
+  let db = checkpointDbs.get(job.path);
+  if (!db) {
+    db = platform.openSqlite(job.path);
+    db.exec("PRAGMA busy_timeout = 1000");
+    checkpointDbs.set(job.path, db);
+  }
+  const r = db.query<{ log: number; checkpointed: number }, []>("PRAGMA wal_checkpoint(PASSIVE)").get();
+  return { log: r?.log ?? 0, checkpointed: r?.checkpointed ?? 0 };
 }
 
 /** Every job by name, with its input and output types: what the worker and the pool agree on. */
@@ -158,7 +182,9 @@ export const jobs = {
   count: countJob,
   warm: warmJob,
   analyze: analyzeJob,
+  render: renderJob,
   encode: encodeJob,
+  checkpoint: checkpointJob,
 };
 
 export type JobName = keyof typeof jobs;

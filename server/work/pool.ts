@@ -161,6 +161,11 @@ export function runJob<K extends JobName>(name: K, input: JobInput<K>, opts: { i
   });
 }
 
+/** Whether jobs can run on worker threads here (false once a worker could not start or load). */
+export function workersAvailable(): boolean {
+  return unavailable === undefined && typeof Worker !== "undefined";
+}
+
 /**
  * A buffer for bytes that will be handed to workers: shared memory, so a worker reads them where
  * they are (no clone, no copy). Whoever fills it must not change it once handed over.

@@ -12,7 +12,8 @@
  *   `GET /api/status` and `/api/bus/stats` take throughout; the slow ones must be told what they
  *   missed and must not slow the others.
  * - 1,000 idle agents connected: server memory (measured first, on the fresh server).
- * Needs `npm run build` first.
+ * Needs `npm run build` first. BENCH_BIN runs another binary (an earlier build, to compare);
+ * BUS_PART=idle,direct,latency,flood runs only those parts.
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +21,8 @@ import { join, resolve } from "node:path";
 import { median, quantile, serveBuilt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";
 
-const BIN = resolve(import.meta.dir, "../../dist/ai-session");
+const BIN = process.env.BENCH_BIN ? resolve(process.env.BENCH_BIN) : resolve(import.meta.dir, "../../dist/ai-session");
+const PARTS = new Set((process.env.BUS_PART ?? "idle,direct,latency,flood").split(","));
 const WINDOW = 2_000;
 
 interface Server {
@@ -321,38 +323,43 @@ export async function run(): Promise<BenchRow[]> {
   const s = await startServer();
   try {
     // first, on the fresh server: later scenarios leave a heap the collector shrinks meanwhile
-    const idle = await idleAgents(s);
-    rows.push({ bench: "bus", metric: "server memory for 1,000 idle connected agents (RSS growth)", value: idle.rssMb, unit: "MB" });
-    const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await direct(s, i, 200_000));
-    const rate = median(runs.map((r) => r.rate));
-    const cpu = median(runs.map((r) => r.cpu));
-    const all = runs.every((r) => r.received === 200_000);
-    rows.push({ bench: "bus", metric: "direct 1→1 over the WebSocket, persisted, acknowledged (median of 3 × 200k)", value: rate, unit: "msg/s", target: ">= 150,000", ok: all && rate >= 150_000 });
-    rows.push({ bench: "bus", metric: "direct 1→1 server CPU per message (publish in, inbox, SQLite, deliver, ack)", value: r1(cpu), unit: "µs" });
-    rows.push({ bench: "bus", metric: "direct 1→1 one server core can carry (1e6 / CPU per message)", value: Math.round(1e6 / cpu), unit: "msg/s", target: ">= 150,000", ok: 1e6 / cpu >= 150_000 });
-
-    const lat = await latency(s);
-    rows.push({ bench: "bus", metric: "direct latency p99 at 10k msg/s, persisted", value: r1(lat.p99), unit: "ms", target: "< 2", ok: lat.p99 < 2 && lat.count >= 29_000 });
-    rows.push({ bench: "bus", metric: "direct latency p50 at 10k msg/s, persisted", value: r1(lat.p50), unit: "ms" });
-
-    const f = await flood(s);
-    rows.push({ bench: "bus", metric: "topic flood, 100 registered subscribers (5 stop reading): deliveries/s to the 95 readers", value: f.deliveriesPerS, unit: "deliveries/s", target: ">= 200,000", ok: f.deliveriesPerS >= 200_000 });
-    rows.push({ bench: "bus", metric: "topic flood: deliveries per second of server CPU (what one core carries)", value: f.deliveriesPerCpuS, unit: "deliveries/s", target: ">= 200,000", ok: f.deliveriesPerCpuS >= 200_000 });
-    rows.push({ bench: "bus", metric: "topic flood: messages published/s", value: f.publishedPerS, unit: "msg/s" });
-    rows.push({ bench: "bus", metric: "topic flood: server RSS, highest", value: f.maxRssMb, unit: "MB", target: "< 500", ok: f.maxRssMb < 500 });
-    rows.push({ bench: "bus", metric: "topic flood: GET /api/status, slowest (every 50 ms)", value: r1(f.statusMaxMs), unit: "ms", target: "< 100", ok: f.statusMaxMs < 100 });
-    rows.push({ bench: "bus", metric: "topic flood: GET /api/status p99", value: r1(f.statusP99Ms), unit: "ms" });
-    rows.push({ bench: "bus", metric: "same server, bus idle, just before the flood: GET /api/status, slowest (the machine's own noise)", value: r1(f.idleStatusMaxMs), unit: "ms" });
-    rows.push({ bench: "bus", metric: "topic flood: GET /api/bus/stats, slowest", value: r1(f.statsMaxMs), unit: "ms", target: "< 100", ok: f.statsMaxMs < 100 });
-    rows.push({ bench: "bus", metric: "topic flood: longest bus turn on the server's event loop (pump slice + writes to readers)", value: r1(f.longestTurnMs), unit: "ms" });
-    rows.push({ bench: "bus", metric: "topic flood: longest SQLite transaction of the bus", value: r1(f.longestWriteMs), unit: "ms" });
-    rows.push({ bench: "bus", metric: "topic flood: CLI `ai-session status --json`, slowest (process start included)", value: r1(f.cliStatusMaxMs), unit: "ms" });
-    rows.push({ bench: "bus", metric: "topic flood: slow subscribers that missed messages, told in dropped frames (0 while the flood fits in the kernel's socket buffers)", value: f.slowTold, unit: "of 5" });
-    rows.push({ bench: "bus", metric: "topic flood: messages a slow subscriber neither got nor was told it missed (most of one)", value: f.slowUnaccounted, unit: "msg", target: "0", ok: f.slowUnaccounted === 0 });
-    rows.push({ bench: "bus", metric: "topic flood: messages the slow subscribers were told they missed", value: f.slowMissed, unit: "msg" });
-    rows.push({ bench: "bus", metric: "topic flood: messages dropped for the 95 readers", value: f.fastDropped, unit: "msg" });
-
+    if (PARTS.has("idle")) {
+      const idle = await idleAgents(s);
+      rows.push({ bench: "bus", metric: "server memory for 1,000 idle connected agents (RSS growth)", value: idle.rssMb, unit: "MB" });
+    }
+    if (PARTS.has("direct")) {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await direct(s, i, 200_000));
+      const rate = median(runs.map((r) => r.rate));
+      const cpu = median(runs.map((r) => r.cpu));
+      const all = runs.every((r) => r.received === 200_000);
+      rows.push({ bench: "bus", metric: "direct 1→1 over the WebSocket, persisted, acknowledged (median of 3 × 200k)", value: rate, unit: "msg/s", target: ">= 150,000", ok: all && rate >= 150_000 });
+      rows.push({ bench: "bus", metric: "direct 1→1 server CPU per message (publish in, inbox, SQLite, deliver, ack)", value: r1(cpu), unit: "µs" });
+      rows.push({ bench: "bus", metric: "direct 1→1 one server core can carry (1e6 / CPU per message)", value: Math.round(1e6 / cpu), unit: "msg/s", target: ">= 150,000", ok: 1e6 / cpu >= 150_000 });
+    }
+    if (PARTS.has("latency")) {
+      const lat = await latency(s);
+      rows.push({ bench: "bus", metric: "direct latency p99 at 10k msg/s, persisted", value: r1(lat.p99), unit: "ms", target: "< 2", ok: lat.p99 < 2 && lat.count >= 29_000 });
+      rows.push({ bench: "bus", metric: "direct latency p50 at 10k msg/s, persisted", value: r1(lat.p50), unit: "ms" });
+    }
+    if (PARTS.has("flood")) {
+      const f = await flood(s);
+      rows.push({ bench: "bus", metric: "topic flood, 100 registered subscribers (5 stop reading): deliveries/s to the 95 readers", value: f.deliveriesPerS, unit: "deliveries/s", target: ">= 200,000", ok: f.deliveriesPerS >= 200_000 });
+      rows.push({ bench: "bus", metric: "topic flood: deliveries per second of server CPU (what one core carries)", value: f.deliveriesPerCpuS, unit: "deliveries/s", target: ">= 200,000", ok: f.deliveriesPerCpuS >= 200_000 });
+      rows.push({ bench: "bus", metric: "topic flood: messages published/s", value: f.publishedPerS, unit: "msg/s" });
+      rows.push({ bench: "bus", metric: "topic flood: server RSS, highest", value: f.maxRssMb, unit: "MB", target: "< 500", ok: f.maxRssMb < 500 });
+      rows.push({ bench: "bus", metric: "topic flood: GET /api/status, slowest (every 50 ms)", value: r1(f.statusMaxMs), unit: "ms", target: "< 100", ok: f.statusMaxMs < 100 });
+      rows.push({ bench: "bus", metric: "topic flood: GET /api/status p99", value: r1(f.statusP99Ms), unit: "ms" });
+      rows.push({ bench: "bus", metric: "same server, bus idle, just before the flood: GET /api/status, slowest (the machine's own noise)", value: r1(f.idleStatusMaxMs), unit: "ms" });
+      rows.push({ bench: "bus", metric: "topic flood: GET /api/bus/stats, slowest", value: r1(f.statsMaxMs), unit: "ms", target: "< 100", ok: f.statsMaxMs < 100 });
+      rows.push({ bench: "bus", metric: "topic flood: longest bus turn on the server's event loop (pump slice + writes to readers)", value: r1(f.longestTurnMs), unit: "ms" });
+      rows.push({ bench: "bus", metric: "topic flood: longest SQLite transaction of the bus", value: r1(f.longestWriteMs), unit: "ms" });
+      rows.push({ bench: "bus", metric: "topic flood: CLI `ai-session status --json`, slowest (process start included)", value: r1(f.cliStatusMaxMs), unit: "ms" });
+      rows.push({ bench: "bus", metric: "topic flood: slow subscribers that missed messages, told in dropped frames (0 while the flood fits in the kernel's socket buffers)", value: f.slowTold, unit: "of 5" });
+      rows.push({ bench: "bus", metric: "topic flood: messages a slow subscriber neither got nor was told it missed (most of one)", value: f.slowUnaccounted, unit: "msg", target: "0", ok: f.slowUnaccounted === 0 });
+      rows.push({ bench: "bus", metric: "topic flood: messages the slow subscribers were told they missed", value: f.slowMissed, unit: "msg" });
+      rows.push({ bench: "bus", metric: "topic flood: messages dropped for the 95 readers", value: f.fastDropped, unit: "msg" });
+    }
   } finally {
     s.proc.kill();
     await s.proc.exited;

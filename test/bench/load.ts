@@ -6,7 +6,8 @@
 // length for three kinds of input, 10 KB to 10 MB: time per byte should stay flat.
 // LOAD_PART=exec or LOAD_PART=compact runs one half.
 //
-// LOAD_SESSIONS, LOAD_RATE (exec/s per session) and LOAD_SECONDS shorten it for a quick look.
+// LOAD_SESSIONS, LOAD_RATE (exec/s per session) and LOAD_SECONDS shorten it for a quick look;
+// BENCH_BIN runs another binary (an earlier build, to compare).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,7 +17,7 @@ import { compactOutput } from "../../server/output/compact.ts";
 import { quantile, serveBuilt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";
 
-const BIN = resolve(import.meta.dir, "../../dist/ai-session");
+const BIN = process.env.BENCH_BIN ? resolve(process.env.BENCH_BIN) : resolve(import.meta.dir, "../../dist/ai-session");
 const SESSIONS = Number(process.env.LOAD_SESSIONS ?? 100);
 const RATE = Number(process.env.LOAD_RATE ?? 10);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);

@@ -114,12 +114,12 @@ describe("exec in a live bash", () => {
     await h.sessions.create({ name: "reads", shell: "/bin/bash", cwd: "/" });
     await readOutput(h.ops, owner, "reads", {});
     await run("reads", "echo read-me");
-    const r = readOutput(h.ops, owner, "reads", {});
+    const r = await readOutput(h.ops, owner, "reads", {});
     expect(r.output).toContain("read-me");
-    const again = readOutput(h.ops, owner, "reads", {});
+    const again = await readOutput(h.ops, owner, "reads", {});
     expect(again.output).toBe("");
     expect(again.offset).toBe(r.offset);
-    const replay = readOutput(h.ops, owner, "reads", { since: r.start });
+    const replay = await readOutput(h.ops, owner, "reads", { since: r.start });
     expect(replay.output).toContain("read-me");
   });
 
@@ -216,12 +216,25 @@ describe("sessions", () => {
     await h.sessions.create({ name: "dead", cwd: "/" });
   });
 
+  test("a read of megabytes renders off the event loop: timers keep firing while it renders, the text is whole", async () => {
+    await h.sessions.create({ name: "bigread", shell: "/bin/bash", cwd: "/" });
+    await readOutput(h.ops, owner, "bigread", {});
+    await run("bigread", "seq 1 400000", 60_000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = ticks;
+    const r = await readOutput(h.ops, owner, "bigread", {});
+    clearInterval(timer);
+    expect(r.output).toContain("\n399999\n400000");
+    expect(ticks).toBeGreaterThan(started);
+  }, 90_000);
+
   test("reading from past the end returns nothing and loses nothing later", async () => {
     await h.sessions.create({ name: "past", cwd: "/" });
-    const r = readOutput(h.ops, owner, "past", { since: 10_000_000 });
+    const r = await readOutput(h.ops, owner, "past", { since: 10_000_000 });
     expect(r.output).toBe("");
     await run("past", "echo later");
-    expect(readOutput(h.ops, owner, "past", {}).output).toContain("later");
+    expect((await readOutput(h.ops, owner, "past", {})).output).toContain("later");
   });
 
   test("plain sh: exit status through its prompt mark", async () => {

@@ -89,6 +89,23 @@ out.loadedHere = tokenizerLoaded();
     expect(r.loadedHere).toBe(false);
   }, 60_000);
 
+  test("a short text counted once is counted again without a worker; an empty one never needs one", async () => {
+    const r = await inFreshProcess(`
+out.first = await countExact(["ok", ""]);
+stopWorkers(); // no worker has a tokenizer now: an unknown text would be estimated
+out.again = await countOrEstimate(["ok", ""]);
+out.empty = await countOrEstimate([""]);
+out.other = await countOrEstimate(["something never counted"]);
+out.loadedHere = tokenizerLoaded();
+`);
+    const n = countTokens("ok");
+    expect(r.first).toEqual([{ tokens: n, estimated: false }, { tokens: 0, estimated: false }]);
+    expect(r.again).toEqual({ counts: [{ tokens: n, estimated: false }, { tokens: 0, estimated: false }], deferred: false });
+    expect(r.empty).toEqual({ counts: [{ tokens: 0, estimated: false }], deferred: false });
+    expect(r.other.deferred).toBe(true);
+    expect(r.loadedHere).toBe(false);
+  }, 60_000);
+
   test("where no thread can start, the same jobs run on the calling thread", async () => {
     const r = await inFreshProcess(`
 (globalThis as { Worker?: unknown }).Worker = undefined;

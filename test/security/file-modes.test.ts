@@ -80,6 +80,10 @@ describe("files under umask 000", () => {
       }
       // what the session knows of its environment is unchanged where it matters: the shell has it all
       expect((await as(home, shellHome, "exec", "m", 'echo "$GREETING ${#DB_PASSWORD} ${#GITHUB_TOKEN}"')).stdout).toContain(`hello ${PLAIN.length} ${GH.length}`);
+      // ...and at every later prompt, where the shell writes the same listing again
+      expect((await as(home, shellHome, "exec", "m", "true")).code).toBe(0);
+      const later = readFileSync(envFile, "utf8");
+      expect([later.includes(GH) || later.includes(PLAIN), later.includes("DB_PASSWORD='[redacted:secret]'")]).toEqual([false, true]);
 
       // a crash leaves the shell's files behind; the next start removes them
       server.kill("SIGKILL");
