@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ExecResult, WaitResult } from "../session/exec-result.ts";
 import { SandboxDenialSchema } from "../sandbox/statement.ts";
-import { CommandStatusSchema } from "../session/command-tracker.ts";
+import { CommandStatusSchema } from "../session/status.ts";
 import { clip, MAX_TEXT_CHARS, type ToolEnv } from "./tool.ts";
 
 /**

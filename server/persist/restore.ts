@@ -10,6 +10,7 @@ import { isAdmin, type Caller } from "../security/auth.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
 import { sessionVisibility } from "../access/sessions.ts";
 import type { SnapshotDoc } from "./document.ts";
+import { CommandStatusSchema, storedCompletion } from "../session/status.ts";
 import { latestSnapshot, restorableNames } from "./snapshot.ts";
 
 /**
@@ -68,13 +69,15 @@ function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
       return;
     }
     for (const h of doc.history) {
+      // a snapshot from another version may name a status or completion this one does not know: it reads as unknown
+      const completion = h.completion_method == null ? null : storedCompletion(h.completion_method, h.completion_confidence);
       tx.insert(commands)
         .values({
           sessionId: newId,
           command: h.command,
           cwd: h.cwd,
           agent: h.agent,
-          status: (h.status === "running" ? "interrupted" : h.status) as "ok",
+          status: h.status === "running" ? "interrupted" : CommandStatusSchema.catch("unknown").parse(h.status),
           exitCode: h.exit_code,
           startedAt: h.started_at,
           endedAt: h.ended_at,
@@ -82,7 +85,8 @@ function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
           startOffset: 0,
           rawBytes: h.raw_bytes,
           outputZ: h.output_b64 ? Buffer.from(h.output_b64, "base64") : null,
-          completionMethod: h.completion_method ?? null,
+          completionMethod: completion?.method ?? null,
+          completionConfidence: completion?.confidence ?? null,
           tool: h.tool ?? null,
           tokensRaw: h.tokens_raw ?? null,
           tokensCompacted: h.tokens_compacted ?? null,
