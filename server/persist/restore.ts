@@ -2,6 +2,7 @@ import { isRedactedValue } from "../security/redact.ts";
 import { withoutCodeRunningEnv } from "../security/env-input.ts";
 import { existsSync, statSync } from "node:fs";
 import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { commands } from "../../db/schema/core.ts";
 import { recordAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
@@ -23,16 +24,18 @@ export const TERMINAL_RESET =
   // saved position, and the scroll region is reset between a cursor save and restore
   "\x1b[0m\x1b[?1047l\x1b7\x1b[r\x1b8\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?7h";
 
-export interface RestoreResult {
-  name: string;
-  id: string;
-  pid: number | null;
-  cwd: string;
-  from: string;
-  commands: number;
-  scrollback_bytes: number;
-  notes: string[];
-}
+/** A session brought back from a snapshot (`ai-session restore`, POST /api/restore). */
+export const RestoreResultSchema = z.strictObject({
+  name: z.string(),
+  id: z.string(),
+  pid: z.number().nullable(),
+  cwd: z.string(),
+  from: z.string().describe("the snapshot or file it came from"),
+  commands: z.number().describe("commands of its history carried over"),
+  scrollback_bytes: z.number(),
+  notes: z.array(z.string()).describe("what could not be restored as it was, and what was done instead"),
+});
+export type RestoreResult = z.infer<typeof RestoreResultSchema>;
 
 function isDir(p: string): boolean {
   try {

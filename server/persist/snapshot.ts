@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { snapshots } from "../../db/schema/persist.ts";
 import { AppError } from "../errors.ts";
@@ -25,17 +26,27 @@ export const SNAPSHOT_SCROLLBACK_BYTES = 2 * 1024 * 1024;
 
 export type SnapshotReason = "manual" | "command" | "interval" | "shutdown" | "restore";
 
-export interface SnapshotSummary {
-  id: number;
-  name: string;
-  session_id: string;
-  created_at: string;
-  reason: string;
-  bytes: number;
-  cwd: string;
-  commands: number;
-  scrollback_bytes: number;
-}
+/** A stored snapshot as taking one and listing them show it. */
+export const SnapshotSummarySchema = z.strictObject({
+  id: z.number(),
+  name: z.string(),
+  session_id: z.string(),
+  created_at: z.string().describe("ISO 8601"),
+  reason: z.string().describe("manual, command, interval, shutdown or restore"),
+  bytes: z.number().describe("size of the stored document"),
+  cwd: z.string(),
+  commands: z.number(),
+  scrollback_bytes: z.number(),
+});
+export type SnapshotSummary = z.infer<typeof SnapshotSummarySchema>;
+/** What taking a snapshot answers; with `document: true`, the snapshot file's text too. */
+export const SnapshotAnswerSchema = SnapshotSummarySchema.extend({ file_text: z.string().optional() });
+export type SnapshotAnswer = z.infer<typeof SnapshotAnswerSchema>;
+/** A stored snapshot as the listing shows it (GET /api/snapshots), without opening its document. */
+export const StoredSnapshotSchema = SnapshotSummarySchema.pick({ id: true, name: true, session_id: true, created_at: true, reason: true, bytes: true })
+  .extend({ retired: z.boolean().describe("its session ended by choice: not restored automatically") })
+  .strict();
+export type StoredSnapshot = z.infer<typeof StoredSnapshotSchema>;
 
 /** The last screen seen per session, for snapshots that cannot wait for the emulator (shutdown). */
 const lastScreens = new Map<string, ScreenState>();
@@ -171,7 +182,7 @@ export async function snapshotSession(
   rt: Runtime,
   name: string,
   opts: { reason?: SnapshotReason; withFile?: boolean } = {},
-): Promise<SnapshotSummary & { file_text?: string }> {
+): Promise<SnapshotAnswer> {
   const session = rt.sessions.get(name); // throws not_found with the way out
   session.assertAlive();
   const doc = await captureSessionAsync(rt, session, opts.reason ?? "manual");
@@ -190,7 +201,7 @@ export function snapshotFromFile(text: string, file: string): SnapshotDoc {
   return documentFromFileText(text, file);
 }
 
-export function listSnapshots(db: Db, name?: string) {
+export function listSnapshots(db: Db, name?: string): StoredSnapshot[] {
   return db
     .select({
       id: snapshots.id,
