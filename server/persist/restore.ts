@@ -6,10 +6,9 @@ import { z } from "zod";
 import { commands } from "../../db/schema/core.ts";
 import { recordAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import type { PersistServices } from "./services.ts";
 import { isAdmin, type Caller } from "../security/auth.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
-import { sessionVisibility } from "../access/sessions.ts";
 import type { SnapshotDoc } from "./document.ts";
 import { CommandStatusSchema, storedCompletion } from "../session/status.ts";
 import { latestSnapshot, restorableNames } from "./snapshot.ts";
@@ -46,7 +45,7 @@ function isDir(p: string): boolean {
 }
 
 /** Copies the snapshot's command history under the new session id, unless it is already there. */
-function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
+function carryHistory(rt: PersistServices, doc: SnapshotDoc, newId: string): void {
   if (newId === doc.session.id) {
     // Same id, same database: the rows are already the session's. A command still "running" there
     // was cut off by a crash; say so rather than leave it running forever.
@@ -111,7 +110,7 @@ function envDelta(env: Record<string, string>): Record<string, string> {
 }
 
 /** The snapshot's own id is reused unless a live session holds it: the history then stays attached as is. */
-function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
+function reusableId(rt: PersistServices, doc: SnapshotDoc): string | undefined {
   return rt.sessions.list().some((s) => s.id === doc.session.id) ? undefined : doc.session.id;
 }
 
@@ -122,7 +121,7 @@ function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
  * none), never as the agent or without the role the document names. A session-limited token may
  * restore only its sessions, and an agent only a session its role lets it touch.
  */
-function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: Caller): { agent?: string; role?: string } {
+function restoreStanding(rt: PersistServices, doc: SnapshotDoc, name: string, caller?: Caller): { agent?: string; role?: string } {
   const asSaved = { agent: doc.session.owner_agent ?? undefined, role: doc.session.role ?? undefined };
   if (!caller || isAdmin(caller)) return asSaved;
   requireSessionAccess(caller, name);
@@ -131,7 +130,7 @@ function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: C
   if (caller.agent && asSaved.agent && asSaved.agent !== caller.agent) {
     // the saved session belongs to another agent: restoring it is touching it
     const saved = { name: doc.session.name, cwd: doc.session.cwd, owner_agent: asSaved.agent, shared: false, role: asSaved.role ?? null };
-    rt.sessions.check({ kind: "attach", agent: caller.agent, role: caller.role, session: saved as never });
+    rt.sessions.check({ kind: "attach", agent: caller.agent, role: caller.role, session: saved });
   }
   return { agent: caller.agent, role };
 }
@@ -142,7 +141,7 @@ function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: C
  * asks (see restoreStanding); without one it is the server's own restore.
  */
 export async function restoreDocument(
-  rt: Runtime,
+  rt: PersistServices,
   doc: SnapshotDoc,
   opts: { newName?: string; from: string; caller?: Caller },
 ): Promise<RestoreResult> {
@@ -205,7 +204,7 @@ export async function restoreDocument(
 }
 
 /** `ai-session restore NAME`: from the newest snapshot of that name. */
-export async function restoreByName(rt: Runtime, name: string, opts: { newName?: string; caller?: Caller } = {}) {
+export async function restoreByName(rt: PersistServices, name: string, opts: { newName?: string; caller?: Caller } = {}) {
   if (opts.caller) requireSessionAccess(opts.caller, name);
   const { id, doc } = latestSnapshot(rt.db, name);
   return restoreDocument(rt, doc, { ...opts, from: `snapshot ${id}` });
@@ -215,12 +214,16 @@ export async function restoreByName(rt: Runtime, name: string, opts: { newName?:
  * `serve --restore` and `restore --all`: every session that was live when the server stopped (or
  * crashed) and is not live now. One failure does not stop the others; it is reported in `notes`.
  * Each restore is audited as the server's own action unless `audit: false` (the HTTP route, whose
- * request is audited already).
+ * request is audited already). `visible` says which sessions the caller may see (the adapter asks
+ * access/sessions.ts); without it, all.
  */
-export async function restoreAll(rt: Runtime, opts: { audit?: boolean; caller?: Caller } = {}): Promise<RestoreResult[]> {
+export async function restoreAll(
+  rt: PersistServices,
+  opts: { audit?: boolean; caller?: Caller; visible?: (name: string) => boolean } = {},
+): Promise<RestoreResult[]> {
   const live = new Set(rt.sessions.list().map((s) => s.name));
   const results: RestoreResult[] = [];
-  const visible = opts.caller ? sessionVisibility(rt, opts.caller) : () => true;
+  const visible = opts.visible ?? (() => true);
   for (const name of restorableNames(rt.db)) {
     if (live.has(name)) continue;
     // a session-limited caller, or an agent, brings back only the sessions it may see

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { snapshots } from "../../db/schema/persist.ts";
 import { AppError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import type { PersistServices } from "./services.ts";
 import { redactCommandText, redactEnv, redactionEnabled, redactTerminalBytes } from "../security/redact.ts";
 import type { Session } from "../session/session.ts";
 import {
@@ -55,7 +55,7 @@ const lastScreens = new Map<string, ScreenState>();
  * Reads everything a restore needs from a live session. Synchronous, so shutdown can rely on it;
  * the screen is the one given, else the last one captured (`captureSessionAsync` takes a fresh one).
  */
-export function captureSession(rt: Runtime, session: Session, reason: SnapshotReason, screen?: ScreenState | null): SnapshotDoc {
+export function captureSession(rt: PersistServices, session: Session, reason: SnapshotReason, screen?: ScreenState | null): SnapshotDoc {
   const info = session.info();
   const shown = screen ?? lastScreens.get(info.id) ?? { text: "", cols: info.cols, rows: info.rows, cursor: { x: 0, y: 0 } };
   if (screen) lastScreens.set(info.id, screen);
@@ -95,7 +95,7 @@ export function captureSession(rt: Runtime, session: Session, reason: SnapshotRe
   };
 }
 
-export async function captureSessionAsync(rt: Runtime, session: Session, reason: SnapshotReason): Promise<SnapshotDoc> {
+export async function captureSessionAsync(rt: PersistServices, session: Session, reason: SnapshotReason): Promise<SnapshotDoc> {
   const [screen] = await Promise.all([screenOf(session), envSettled(session, rt.db)]);
   return captureSession(rt, session, reason, screen);
 }
@@ -179,7 +179,7 @@ export function saveDocument(db: Db, doc: SnapshotDoc): SnapshotSummary {
 
 /** `ai-session snapshot NAME`: captures and stores the live session; optionally returns the file text. */
 export async function snapshotSession(
-  rt: Runtime,
+  rt: PersistServices,
   name: string,
   opts: { reason?: SnapshotReason; withFile?: boolean } = {},
 ): Promise<SnapshotAnswer> {

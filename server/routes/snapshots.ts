@@ -55,7 +55,7 @@ export function snapshotRoutes(rt: Runtime) {
   app.post("/restore", allow({ scope: "exec", session: { body: "name" } }), async (c) => {
     const b = await jsonBody(c, RestoreBody);
     const caller = c.get("caller");
-    if (b.all) return c.json(await restoreAll(rt, { audit: false, caller }));
+    if (b.all) return c.json(await restoreAll(rt, { audit: false, caller, visible: sessionVisibility(rt, caller) }));
     if (b.file_text != null) {
       const doc = snapshotFromFile(b.file_text, b.file ?? "the snapshot file");
       return c.json(await restoreDocument(rt, doc, { newName: b.new_name, from: b.file ?? "a snapshot file", caller }));
