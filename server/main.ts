@@ -100,11 +100,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const checkpoints = checkpointInWorker(db.$client, paths.db);
   const sessions = new SessionManager(db, paths);
   let stopping: Promise<void> | null = null;
+  const bus = createBusService({ db, home: paths.home, sessions, inboxCapacity: busBounds.inbox, wrapTransport: joining?.wrapTransport });
   const rt: Runtime = {
     paths,
     db,
     sessions,
-    bus: undefined as never,
+    bus,
     version: VERSION,
     startedAt: Date.now(),
     port: 0,
@@ -112,7 +113,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     noToken: opts.noToken,
     shutdown: (reason) => (stopping ??= stop(reason)),
   };
-  rt.bus = createBusService({ db, home: paths.home, sessions, inboxCapacity: busBounds.inbox, wrapTransport: joining?.wrapTransport });
   installTokenResolver();
   // Sessions the database still believes are running belong to a server that died: mark them lost.
   const orphaned = runningSessionRows(db);

@@ -1,25 +1,18 @@
 // Typed client methods for the coordination routes (server/routes/{agents,bus,tasks,knowledge,trace}.ts).
-import type { Agent } from "../../server/bus/agents.ts";
+import type { AgentView } from "../../server/bus/agents.ts";
 import type { SessionStatus } from "../../server/bus/agent-status.ts";
 import type { Entry } from "../../server/bus/knowledge.ts";
 import type { BusMessage, MessageType } from "../../server/bus/message.ts";
 import type { Role } from "../../server/roles/roles.ts";
 import type { Task, TaskStatus } from "../../server/bus/tasks.ts";
+import type { InboxAnswer } from "../../server/bus/transport.ts";
 import type { Decision, Span, Summary, TokenMetrics } from "../../server/trace/index.ts";
 
 export interface Requester {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
-export type AgentView = Agent & { inbox: number; tasks: number; status: SessionStatus | null };
-export interface InboxResult {
-  agent: string;
-  messages: BusMessage[];
-  dropped: number;
-  waiting: number;
-  capacity: number;
-  dropped_total: number;
-}
+export type { AgentView };
 export interface Destination {
   to?: string;
   topic?: string;
@@ -57,7 +50,7 @@ export function busClient(c: Requester) {
       c.request<BusMessage>("POST", "/api/bus/request", { message: m, timeout_ms: timeoutMs }),
     /** What waits for an agent; with ack, what was returned is acknowledged (`waiting` is then what is left). */
     inbox: async (agent: string, o: { ack?: boolean; after?: number; limit?: number } = {}) => {
-      const r = await c.request<InboxResult>("GET", `/api/bus/inbox/${enc(agent)}${query({ after: o.after, limit: o.limit })}`);
+      const r = await c.request<InboxAnswer>("GET", `/api/bus/inbox/${enc(agent)}${query({ after: o.after, limit: o.limit })}`);
       if (o.ack && r.messages.length) {
         const a = await c.request<{ acked: number; waiting: number }>("POST", `/api/bus/inbox/${enc(agent)}/ack`, { seqs: r.messages.map((m) => m.seq) });
         r.waiting = a.waiting;

@@ -5,6 +5,10 @@ import type { ExecResult, WaitResult } from "../../server/session/exec-result.ts
 import type { SessionInfo } from "../../server/session/session.ts";
 import type { CommandLines, HistoryRow, ReadAnswer, ScreenAnswer, SendAnswer } from "../../server/session/answers.ts";
 import type { HistoryFlags } from "../../server/persist/history.ts";
+import type { AnalysisAnswer, ContextAnswer } from "../../server/context/session-context.ts";
+import type { SnapshotAnswer } from "../../server/persist/snapshot.ts";
+import type { RestoreResult } from "../../server/persist/restore.ts";
+import type { TokenCounts } from "../../server/tokens/answers.ts";
 import { selfCommand } from "../../server/self.ts";
 
 export type { ExecResult, SessionInfo, WaitResult };
@@ -161,21 +165,21 @@ export class AiSessionClient {
     const q = new URLSearchParams();
     if (opts.maxTokens !== undefined) q.set("max_tokens", String(opts.maxTokens));
     if (opts.lines !== undefined) q.set("lines", String(opts.lines));
-    return this.request<{ session: string; text: string; tokens: number; max_tokens: number; truncated: string[] }>("GET", `/api/sessions/${enc(name)}/context?${q}`);
+    return this.request<ContextAnswer>("GET", `/api/sessions/${enc(name)}/context?${q}`);
   }
   analysis(name: string, commandId?: number) {
     const q = commandId === undefined ? "" : `?command=${commandId}`;
-    return this.request<ExecResult["analysis"] & { session: string; command_id: number; command: string; exit_code: number | null }>("GET", `/api/sessions/${enc(name)}/analysis${q}`);
+    return this.request<AnalysisAnswer>("GET", `/api/sessions/${enc(name)}/analysis${q}`);
   }
   snapshot(name: string, opts: { document?: boolean } = {}) {
-    return this.request<{ id: number; name: string; commands: number; scrollback_bytes: number; file_text?: string }>("POST", `/api/sessions/${enc(name)}/snapshot`, opts);
+    return this.request<SnapshotAnswer>("POST", `/api/sessions/${enc(name)}/snapshot`, opts);
   }
   restore(name: string, opts: { newName?: string } = {}) {
-    return this.request<{ name: string; id: string; cwd: string; pid: number | null; commands: number; notes: string[] }>("POST", "/api/restore", { name, new_name: opts.newName });
+    return this.request<RestoreResult>("POST", "/api/restore", { name, new_name: opts.newName });
   }
   /** Tokens of several texts in one round trip, counted in the server's tokenizer worker (estimates while it loads). */
   countTokensMany(texts: string[]) {
-    return this.request<{ counts: number[]; encoding: string; estimated?: boolean }>("POST", "/api/tokens/count", { texts, background: true });
+    return this.request<TokenCounts>("POST", "/api/tokens/count", { texts, background: true });
   }
   resize(name: string, cols: number, rows: number) {
     return this.request<SessionInfo>("POST", `/api/sessions/${enc(name)}/resize`, { cols, rows });

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, blob, index } from "drizzle-orm/sqlite-core";
-import type { CommandStatus } from "../../server/session/command-tracker.ts";
+import { COMPLETION_CONFIDENCES, COMPLETION_METHODS, type CommandStatus, type StoredSessionStatus } from "../../server/session/status.ts";
 
 /** Every session ever created. A name is unique among live sessions; killed ones keep their rows. */
 export const sessions = sqliteTable(
@@ -13,7 +13,7 @@ export const sessions = sqliteTable(
     cols: integer("cols").notNull(),
     rows: integer("rows").notNull(),
     pid: integer("pid"),
-    status: text("status").$type<"running" | "exited" | "killed" | "lost">().notNull(),
+    status: text("status").$type<StoredSessionStatus>().notNull(),
     ownerAgent: text("owner_agent"),
     role: text("role"),
     shared: integer("shared", { mode: "boolean" }).notNull().default(false),
@@ -43,8 +43,9 @@ export const commands = sqliteTable(
     rawBytes: integer("raw_bytes").notNull().default(0),
     /** gzip of the raw output bytes (markers removed); null while running or once retention dropped it */
     outputZ: blob("output_z", { mode: "buffer" }),
-    completionMethod: text("completion_method"),
-    completionConfidence: text("completion_confidence"),
+    /** how the end was decided (server/session/status.ts); null while running; read back through storedCompletion */
+    completionMethod: text("completion_method", { enum: COMPLETION_METHODS }),
+    completionConfidence: text("completion_confidence", { enum: COMPLETION_CONFIDENCES }),
     tool: text("tool"),
     tokensRaw: integer("tokens_raw"),
     tokensCompacted: integer("tokens_compacted"),

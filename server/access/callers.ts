@@ -1,13 +1,13 @@
 // What every adapter (REST routes, MCP tools) asks about its caller before it calls the domain:
 // shared here so that neither adapter imports the other.
-import type { Agent, Registrar } from "../bus/agents.ts";
+import type { Agent, AgentView, Registrar } from "../bus/agents.ts";
 import type { Viewer } from "../bus/bus.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { isAdmin, type Caller } from "../security/auth.ts";
 
 /** An agent as the API shows it: its registration, its inbox and the status of the session it runs in. */
-export function agentView(rt: Runtime, a: Agent) {
+export function agentView(rt: Runtime, a: Agent): AgentView {
   const sessionId = a.session ? safeSessionId(rt, a.session) : undefined;
   return {
     ...a,

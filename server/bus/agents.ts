@@ -1,24 +1,38 @@
 import { EventEmitter } from "node:events";
+import { z } from "zod";
 import { resolve } from "node:path";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { agents as agentsTable } from "../../db/schema/bus.ts";
 import { AppError } from "../errors.ts";
 import type { RoleBook } from "../roles/roles.ts";
+import { AgentStatusSchema } from "./agent-status.ts";
 
-export type Delivery = "idle" | "eager" | "none";
+/** How messages reach an agent's session: typed in when it is idle, at once, or never (it reads its inbox). */
+export const DeliverySchema = z.enum(["idle", "eager", "none"]);
+export type Delivery = z.infer<typeof DeliverySchema>;
 
-export interface Agent {
-  name: string;
-  role: string;
-  capabilities: string[];
-  topics: string[];
-  workspace: string | null;
-  session: string | null;
-  delivery: Delivery;
-  registered_at: number;
-  last_seen_at: number;
-}
+/** A registered agent. */
+export const AgentSchema = z.strictObject({
+  name: z.string(),
+  role: z.string(),
+  capabilities: z.array(z.string()),
+  topics: z.array(z.string()),
+  workspace: z.string().nullable(),
+  session: z.string().nullable().describe("the session it runs in, where messages are delivered"),
+  delivery: DeliverySchema,
+  registered_at: z.number(),
+  last_seen_at: z.number(),
+});
+export type Agent = z.infer<typeof AgentSchema>;
+
+/** An agent as the API shows it: its registration, its inbox, its task load and what its session's program does. */
+export const AgentViewSchema = AgentSchema.extend({
+  inbox: z.number().describe("messages waiting in its inbox"),
+  tasks: z.number().describe("tasks it holds"),
+  status: AgentStatusSchema.nullable(),
+});
+export type AgentView = z.infer<typeof AgentViewSchema>;
 
 export interface RegisterInput {
   name: string;

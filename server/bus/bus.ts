@@ -3,7 +3,7 @@ import type { AgentRegistry } from "./agents.ts";
 import { LocalTransport } from "./local.ts";
 import type { BusMessage, PublishInput } from "./message.ts";
 import type { BusStore } from "./store.ts";
-import type { AckInput, BusTransport, Handler, InboxQuery } from "./transport.ts";
+import type { AckInput, BusTransport, Handler, InboxAnswer, InboxQuery } from "./transport.ts";
 
 export type { Handler } from "./transport.ts";
 
@@ -116,7 +116,7 @@ export class Bus {
   }
 
   /** What waits for an agent, oldest first, with the count dropped since it was last told. */
-  readInbox(agent: string, q: InboxQuery = {}) {
+  readInbox(agent: string, q: InboxQuery = {}): InboxAnswer {
     this.agents.get(agent);
     this.agents.touch(agent);
     return { agent, ...this.transport.inbox(agent, q) };

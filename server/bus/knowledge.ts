@@ -1,4 +1,5 @@
 import { desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { knowledge as knowledgeTable } from "../../db/schema/bus.ts";
 import { AppError } from "../errors.ts";
@@ -6,16 +7,20 @@ import type { AgentRegistry } from "./agents.ts";
 import type { Bus } from "./bus.ts";
 import { MAX_PAYLOAD_BYTES } from "./message.ts";
 
-export type Scope = { kind: "all" | "role" | "agents"; names: string[] };
+/** Who may read an entry: everyone, agents of some roles, or some agents by name. */
+export const ScopeSchema = z.strictObject({ kind: z.enum(["all", "role", "agents"]), names: z.array(z.string()) });
+export type Scope = z.infer<typeof ScopeSchema>;
 
-export interface Entry {
-  key: string;
-  version: number;
-  value: unknown;
-  scope: Scope;
-  updated_by: string | null;
-  updated_at: number;
-}
+/** One version of a shared-knowledge entry. */
+export const EntrySchema = z.strictObject({
+  key: z.string(),
+  version: z.number(),
+  value: z.unknown().optional().describe("absent on the version a delete writes"),
+  scope: ScopeSchema,
+  updated_by: z.string().nullable(),
+  updated_at: z.number(),
+});
+export type Entry = z.infer<typeof EntrySchema>;
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 

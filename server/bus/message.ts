@@ -11,23 +11,24 @@ export const MESSAGE_TYPES = [
   "custom",
 ] as const;
 
-export type MessageType = (typeof MESSAGE_TYPES)[number];
+export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
+export type MessageType = z.infer<typeof MessageTypeSchema>;
 
 /** One message on the bus. `seq` orders all messages of a server; `id` names one for replies. */
-export interface BusMessage {
-  id: string;
-  seq: number;
-  type: MessageType;
-  sender: string;
-  /** Exactly one of to / topic / broadcast says where it goes. */
-  to?: string;
-  topic?: string;
-  broadcast?: boolean;
-  /** The id of the message this one answers (request/reply), or a conversation id. */
-  correlation_id?: string;
-  payload: unknown;
-  time: number;
-}
+export const BusMessageSchema = z.strictObject({
+  id: z.string(),
+  seq: z.number(),
+  type: MessageTypeSchema,
+  sender: z.string(),
+  // exactly one of to / topic / broadcast says where it goes
+  to: z.string().optional(),
+  topic: z.string().optional(),
+  broadcast: z.boolean().optional(),
+  correlation_id: z.string().optional().describe("the id of the message this one answers (request/reply), or a conversation id"),
+  payload: z.unknown(),
+  time: z.number().describe("milliseconds since the epoch"),
+});
+export type BusMessage = z.infer<typeof BusMessageSchema>;
 
 export interface PublishInput {
   type?: MessageType;
@@ -49,7 +50,7 @@ export const TOPIC = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 /** The wire form of a publish request (HTTP, WebSocket, MCP): validated at the edge. */
 export const publishSchema = z
   .object({
-    type: z.enum(MESSAGE_TYPES).default("custom"),
+    type: MessageTypeSchema.default("custom"),
     to: z.string().min(1).optional(),
     topic: z.string().regex(TOPIC, "a topic is letters, digits and . _ : / -, at most 128").optional(),
     broadcast: z.boolean().optional(),

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { z } from "zod";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { tasks as tasksTable } from "../../db/schema/bus.ts";
@@ -6,28 +7,31 @@ import { AppError } from "../errors.ts";
 import type { Agent, AgentRegistry } from "./agents.ts";
 import type { Bus } from "./bus.ts";
 
-export type TaskStatus = "queued" | "assigned" | "running" | "done" | "failed" | "cancelled";
+export const TaskStatusSchema = z.enum(["queued", "assigned", "running", "done", "failed", "cancelled"]);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export interface Task {
-  id: string;
-  title: string;
-  description: string | null;
-  role: string | null;
-  capability: string | null;
-  priority: number;
-  depends_on: string[];
-  status: TaskStatus;
-  assignee: string | null;
-  lease_ms: number;
-  lease_expires_at: number | null;
-  attempts: number;
-  progress: number | null;
-  progress_note: string | null;
-  result: string | null;
-  created_by: string | null;
-  created_at: number;
-  updated_at: number;
-}
+/** A task of the queue, as every task route and tool answers it. */
+export const TaskSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  role: z.string().nullable().describe("only agents of this role may take it"),
+  capability: z.string().nullable().describe("only agents with this capability may take it"),
+  priority: z.number(),
+  depends_on: z.array(z.string()).describe("tasks that must be done first"),
+  status: TaskStatusSchema,
+  assignee: z.string().nullable(),
+  lease_ms: z.number(),
+  lease_expires_at: z.number().nullable(),
+  attempts: z.number(),
+  progress: z.number().nullable().describe("percent"),
+  progress_note: z.string().nullable(),
+  result: z.string().nullable(),
+  created_by: z.string().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type Task = z.infer<typeof TaskSchema>;
 
 export interface AddTaskInput {
   title: string;

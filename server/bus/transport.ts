@@ -1,4 +1,5 @@
-import type { BusMessage, PublishInput } from "./message.ts";
+import { z } from "zod";
+import { BusMessageSchema, type BusMessage, type PublishInput } from "./message.ts";
 
 export type Handler = (m: BusMessage) => void;
 
@@ -12,16 +13,18 @@ export interface InboxQuery {
   keepDrops?: boolean;
 }
 
-export interface InboxRead {
-  messages: BusMessage[];
-  /** Messages dropped (never handed out) since the agent was last told. */
-  dropped: number;
-  waiting: number;
-  capacity: number;
-  dropped_total: number;
-  /** Handed out, never acknowledged, pushed out by newer ones (no loss, no more redelivery). */
-  evicted_unacked: number;
-}
+export const InboxReadSchema = z.strictObject({
+  messages: z.array(BusMessageSchema),
+  dropped: z.number().describe("messages dropped (never handed out) since the agent was last told"),
+  waiting: z.number(),
+  capacity: z.number(),
+  dropped_total: z.number(),
+  evicted_unacked: z.number().describe("handed out, never acknowledged, pushed out by newer ones (no loss, no more redelivery)"),
+});
+export type InboxRead = z.infer<typeof InboxReadSchema>;
+/** What reading an agent's inbox answers (GET /api/bus/inbox/{agent}). */
+export const InboxAnswerSchema = InboxReadSchema.extend({ agent: z.string() });
+export type InboxAnswer = z.infer<typeof InboxAnswerSchema>;
 
 export interface AckInput {
   seqs?: number[];

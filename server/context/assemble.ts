@@ -4,6 +4,7 @@
  * commands. Pure: the caller passes the session's facts and commands; lines are counted with
  * tiktoken once and cached, so assembling again takes well under a millisecond.
  */
+import { z } from "zod";
 import type { Analysis } from "../output/types.ts";
 import { linesTokens } from "../tokens/cache.ts";
 import type { Encoding } from "../tokens/tokens.ts";
@@ -47,14 +48,13 @@ export interface ContextOptions {
   encoding?: Encoding;
 }
 
-export interface AssembledContext {
-  text: string;
-  /** Tokens of `text`: the sum of its lines' tiktoken counts, an upper bound within about 2%. */
-  tokens: number;
-  max_tokens: number;
-  /** Sections that had to be cut or left out to fit the budget. */
-  truncated: string[];
-}
+export const AssembledContextSchema = z.strictObject({
+  text: z.string(),
+  tokens: z.number().describe("tokens of text: the sum of its lines' tiktoken counts, an upper bound within about 2%"),
+  max_tokens: z.number(),
+  truncated: z.array(z.string()).describe("sections that had to be cut or left out to fit the budget"),
+});
+export type AssembledContext = z.infer<typeof AssembledContextSchema>;
 
 const seconds = (ms?: number | null) => (ms === undefined || ms === null ? "" : `, ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`);
 

@@ -8,8 +8,8 @@ import type { ConversationStore } from "./conversation-store.ts";
 import { cachedTokens } from "../tokens/cache.ts";
 import { countTokens, type Encoding } from "../tokens/tokens.ts";
 
-export type Role = "user" | "assistant" | "system" | "tool" | "summary";
-export const ROLES: readonly Role[] = ["user", "assistant", "system", "tool", "summary"];
+export const ROLES = ["user", "assistant", "system", "tool", "summary"] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface Message {
   id: number;

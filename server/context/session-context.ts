@@ -9,12 +9,21 @@ import { dirname, join } from "node:path";
 import type { Db } from "../../db/client.ts";
 import { AppError } from "../errors.ts";
 import { compactOutput } from "../output/compact.ts";
-import type { Analysis } from "../output/types.ts";
+import { z } from "zod";
+import { AnalysisSchema, type Analysis } from "../output/types.ts";
 import type { SessionManager } from "../session/manager.ts";
 import { type CommandRow, commandById, commandOutput, commandsOf } from "../session/store.ts";
-import { type AssembledContext, assembleContext, type CommandFacts, type SessionFacts } from "./assemble.ts";
+import { AssembledContextSchema, assembleContext, type CommandFacts, type SessionFacts } from "./assemble.ts";
 import { Conversations } from "./conversation.ts";
 import { sqliteConversationStore } from "./conversation-store.ts";
+
+/** A session's AI context (`ai-session context`, GET /api/sessions/{name}/context). */
+export const ContextAnswerSchema = AssembledContextSchema.extend({ session: z.string() });
+export type ContextAnswer = z.infer<typeof ContextAnswerSchema>;
+
+/** The analysis of one stored command (`ai-session analyze`, GET /api/sessions/{name}/analysis). */
+export const AnalysisAnswerSchema = AnalysisSchema.extend({ session: z.string(), command_id: z.number(), command: z.string(), exit_code: z.number().nullable() });
+export type AnalysisAnswer = z.infer<typeof AnalysisAnswerSchema>;
 
 export interface ContextSource {
   db: Db;
@@ -107,7 +116,7 @@ export class SessionContexts {
   }
 
   /** `ai-session context NAME`: the session's AI context within `maxTokens`. */
-  context(name: string, options: { maxTokens?: number; lines?: number } = {}): AssembledContext & { session: string } {
+  context(name: string, options: { maxTokens?: number; lines?: number } = {}): ContextAnswer {
     const s = this.sessionOf(name);
     const rows = commandsOf(this.src.db, s.id, RECENT);
     const last = rows[rows.length - 1];
@@ -119,7 +128,7 @@ export class SessionContexts {
   }
 
   /** `ai-session analyze NAME [--command ID]`: the analysis of the last (or given) command. */
-  analysis(name: string, commandId?: number): Analysis & { session: string; command_id: number; command: string; exit_code: number | null } {
+  analysis(name: string, commandId?: number): AnalysisAnswer {
     const s = this.sessionOf(name);
     let row: Omit<CommandRow, "outputZ"> | undefined;
     if (commandId !== undefined) {

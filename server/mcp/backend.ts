@@ -1,8 +1,13 @@
-import type { Agent } from "../bus/agents.ts";
+import type { AgentView } from "../bus/agents.ts";
 import type { Entry } from "../bus/knowledge.ts";
 import type { BusMessage, MessageType } from "../bus/message.ts";
 import type { Task, TaskStatus } from "../bus/tasks.ts";
+import type { InboxAnswer } from "../bus/transport.ts";
 import type { Decision } from "../trace/decisions.ts";
+import type { AnalysisAnswer, ContextAnswer } from "../context/session-context.ts";
+import type { SnapshotAnswer } from "../persist/snapshot.ts";
+import type { RestoreResult } from "../persist/restore.ts";
+import type { TokenCounts } from "../tokens/answers.ts";
 import type { ExecResult, OutputMode, WaitResult } from "../session/exec-result.ts";
 import type { SessionInfo } from "../session/session.ts";
 import type { CommandLines, HistoryRow, ReadAnswer, ScreenAnswer, SendAnswer } from "../session/answers.ts";
@@ -30,17 +35,17 @@ export interface McpBackend {
   /** The analysis of the last (or given) finished command. */
   analysis(name: string, commandId?: number): Promise<AnalysisAnswer>;
   history(name: string): Promise<HistoryRow[]>;
-  context(name: string, o: { maxTokens?: number; lines?: number }): Promise<{ text: string; tokens: number; truncated?: string[] }>;
-  snapshot(name: string): Promise<{ id: number; commands: number; scrollback_bytes: number }>;
-  restore(name: string, newName?: string): Promise<{ name: string; cwd: string; pid: number | null; commands: number; notes: string[] }>;
+  context(name: string, o: { maxTokens?: number; lines?: number }): Promise<ContextAnswer>;
+  snapshot(name: string): Promise<SnapshotAnswer>;
+  restore(name: string, newName?: string): Promise<RestoreResult>;
   /** Tokens of each text (o200k_base); estimates, said so, while the tokenizer is still loading. */
-  countTokens(texts: string[]): Promise<{ counts: number[]; estimated?: boolean }>;
+  countTokens(texts: string[]): Promise<Pick<TokenCounts, "counts" | "estimated">>;
 
   registerAgent(a: { name: string; role: string; capabilities?: string[]; topics?: string[]; session?: string }): Promise<AgentView>;
   listAgents(): Promise<AgentView[]>;
   getAgent(name: string): Promise<AgentView>;
   publish(m: { to?: string; topic?: string; broadcast?: boolean; type?: MessageType; payload: unknown; correlation_id?: string }): Promise<BusMessage>;
-  inbox(agent: string, o: { limit?: number }): Promise<{ agent: string; messages: BusMessage[]; waiting: number; dropped?: number }>;
+  inbox(agent: string, o: { limit?: number }): Promise<InboxAnswer>;
   ack(agent: string, seqs: number[]): Promise<{ acked: number; waiting: number }>;
   addTask(t: { title: string; description?: string; role?: string; capability?: string; priority?: number; depends_on?: string[] }): Promise<Task>;
   listTasks(q: { status?: TaskStatus; assignee?: string }): Promise<Task[]>;
@@ -73,6 +78,3 @@ export interface RunOptions {
   expandHint?: string;
 }
 
-export type AnalysisAnswer = ExecResult["analysis"] & { session: string; command_id: number; command: string; exit_code: number | null };
-
-export type AgentView = Agent & { inbox: number; tasks: number };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ExecResult, WaitResult } from "../session/exec-result.ts";
-import { SandboxDenialSchema } from "../sandbox/statement.ts";
-import { CommandStatusSchema } from "../session/command-tracker.ts";
+import { AnalysisSchema, type OutputError } from "../output/types.ts";
+import { CommandStatusSchema } from "../session/status.ts";
 import { clip, MAX_TEXT_CHARS, type ToolEnv } from "./tool.ts";
 
 /**
@@ -10,25 +10,34 @@ import { clip, MAX_TEXT_CHARS, type ToolEnv } from "./tool.ts";
  * code, ids, counts, the first error rows) and never the output again, unless asked for.
  */
 
-const ErrorRow = z.strictObject({
-  file: z.string().nullable(),
-  line: z.number().nullable(),
-  col: z.number().nullable(),
-  code: z.string().nullable(),
-  msg: z.string(),
+/** Error rows in structuredContent: at most this many, fewer when the budget says so (measureResult). */
+const ERROR_CAP = 10;
+const TESTS_CAP = 10;
+const MSG_CHARS = 100;
+
+/**
+ * An error of the analysis (output/types.ts) as a compact row: the same fields under shorter names,
+ * the message clipped; analyze_output gives the whole error.
+ */
+const ERROR = AnalysisSchema.shape.errors.element.shape;
+const ErrorRow = z.strictObject({ file: ERROR.file, line: ERROR.line, col: ERROR.column, code: ERROR.code, msg: ERROR.message.describe(`clipped to ${MSG_CHARS} characters`) });
+type ErrorRow = z.infer<typeof ErrorRow>;
+const errorRow = (e: OutputError): ErrorRow => ({
+  file: e.file,
+  line: e.line,
+  col: e.column,
+  code: e.code,
+  msg: e.message.length > MSG_CHARS ? `${e.message.slice(0, MSG_CHARS)}…` : e.message,
 });
 
-export const CompactAnalysis = z.strictObject({
-  tool: z.string(),
-  // nonzero counts only: passed, failed, skipped, warnings, errors
-  counts: z.record(z.string(), z.number()),
+/** The analysis as exec and wait carry it: what a program branches on, the lists capped (measureResult). */
+export const CompactAnalysis = AnalysisSchema.pick({ tool: true, sandbox_denied: true }).extend({
+  counts: AnalysisSchema.shape.counts.partial().describe("nonzero counts only"),
   errors: z.array(ErrorRow),
   errors_total: z.number(),
   errors_cap: z.number(),
-  tests_failed: z.array(z.string()).optional(),
-  /** The session's kernel sandbox refused something the command tried (server/sandbox/denied.ts). */
-  sandbox_denied: SandboxDenialSchema.optional(),
-});
+  tests_failed: AnalysisSchema.shape.tests_failed.optional(),
+}).strict();
 
 export const RunResult = z.strictObject({
   session: z.string(),
@@ -48,10 +57,6 @@ export const RunResult = z.strictObject({
 });
 export type RunResult = z.infer<typeof RunResult>;
 
-/** Error rows in structuredContent: at most this many, fewer when the budget says so (measureResult). */
-const ERROR_CAP = 10;
-const TESTS_CAP = 10;
-const MSG_CHARS = 100;
 
 function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnalysis> | undefined {
   const errors = a.errors ?? [];
@@ -61,13 +66,7 @@ function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnaly
   const out: z.infer<typeof CompactAnalysis> = {
     tool: a.tool,
     counts,
-    errors: errors.slice(0, ERROR_CAP).map((e) => ({
-      file: e.file,
-      line: e.line,
-      col: e.column,
-      code: e.code,
-      msg: e.message.length > MSG_CHARS ? `${e.message.slice(0, MSG_CHARS)}…` : e.message,
-    })),
+    errors: errors.slice(0, ERROR_CAP).map(errorRow),
     errors_total: errors.length,
     errors_cap: ERROR_CAP,
   };

@@ -27,6 +27,7 @@ const HistoryEntry = z.object({
   tokens_raw: z.number().nullable().optional(),
   tokens_compacted: z.number().nullable().optional(),
   completion_method: z.string().nullable().optional(),
+  completion_confidence: z.string().nullable().optional(),
   /** base64 of the stored (redacted) output, when the snapshot carries outputs */
   output_b64: z.string().nullable().optional(),
 });

@@ -132,6 +132,7 @@ export interface SnapshotCommand {
   tokens_raw: number | null;
   tokens_compacted: number | null;
   completion_method: string | null;
+  completion_confidence: string | null;
 }
 
 /**
@@ -142,7 +143,7 @@ export function recentCommands(db: Db, sessionId: string, limit = 10_000): Snaps
   return db.$client
     .query<SnapshotCommand, [string, number]>(
       `SELECT * FROM (SELECT id AS command_id, command, cwd, agent, status, exit_code, started_at, ended_at, duration_ms,
-         raw_bytes, tool, tokens_raw, tokens_compacted, completion_method
+         raw_bytes, tool, tokens_raw, tokens_compacted, completion_method, completion_confidence
        FROM commands WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY command_id`,
     )
     .all(sessionId, limit);

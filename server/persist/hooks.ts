@@ -1,4 +1,4 @@
-import type { Runtime } from "../runtime.ts";
+import type { PersistServices } from "./services.ts";
 import type { Session } from "../session/session.ts";
 import { retentionTracker } from "./history.ts";
 import { envSettled, screenOf } from "./session-state.ts";
@@ -34,7 +34,7 @@ export function intervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n >= 0 ? n : 30;
 }
 
-export function installPersistence(rt: Runtime): Persistence {
+export function installPersistence(rt: PersistServices): Persistence {
   const events = rt.sessions.events;
   const dirty = new Set<string>();
   const lastAt = new Map<string, number>();

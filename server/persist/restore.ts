@@ -2,14 +2,15 @@ import { isRedactedValue } from "../security/redact.ts";
 import { withoutCodeRunningEnv } from "../security/env-input.ts";
 import { existsSync, statSync } from "node:fs";
 import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { commands } from "../../db/schema/core.ts";
 import { recordAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import type { PersistServices } from "./services.ts";
 import { isAdmin, type Caller } from "../security/auth.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
-import { sessionVisibility } from "../access/sessions.ts";
 import type { SnapshotDoc } from "./document.ts";
+import { CommandStatusSchema, storedCompletion } from "../session/status.ts";
 import { latestSnapshot, restorableNames } from "./snapshot.ts";
 
 /**
@@ -22,16 +23,18 @@ export const TERMINAL_RESET =
   // saved position, and the scroll region is reset between a cursor save and restore
   "\x1b[0m\x1b[?1047l\x1b7\x1b[r\x1b8\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?7h";
 
-export interface RestoreResult {
-  name: string;
-  id: string;
-  pid: number | null;
-  cwd: string;
-  from: string;
-  commands: number;
-  scrollback_bytes: number;
-  notes: string[];
-}
+/** A session brought back from a snapshot (`ai-session restore`, POST /api/restore). */
+export const RestoreResultSchema = z.strictObject({
+  name: z.string(),
+  id: z.string(),
+  pid: z.number().nullable(),
+  cwd: z.string(),
+  from: z.string().describe("the snapshot or file it came from"),
+  commands: z.number().describe("commands of its history carried over"),
+  scrollback_bytes: z.number(),
+  notes: z.array(z.string()).describe("what could not be restored as it was, and what was done instead"),
+});
+export type RestoreResult = z.infer<typeof RestoreResultSchema>;
 
 function isDir(p: string): boolean {
   try {
@@ -42,7 +45,7 @@ function isDir(p: string): boolean {
 }
 
 /** Copies the snapshot's command history under the new session id, unless it is already there. */
-function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
+function carryHistory(rt: PersistServices, doc: SnapshotDoc, newId: string): void {
   if (newId === doc.session.id) {
     // Same id, same database: the rows are already the session's. A command still "running" there
     // was cut off by a crash; say so rather than leave it running forever.
@@ -68,13 +71,15 @@ function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
       return;
     }
     for (const h of doc.history) {
+      // a snapshot from another version may name a status or completion this one does not know: it reads as unknown
+      const completion = h.completion_method == null ? null : storedCompletion(h.completion_method, h.completion_confidence);
       tx.insert(commands)
         .values({
           sessionId: newId,
           command: h.command,
           cwd: h.cwd,
           agent: h.agent,
-          status: (h.status === "running" ? "interrupted" : h.status) as "ok",
+          status: h.status === "running" ? "interrupted" : CommandStatusSchema.catch("unknown").parse(h.status),
           exitCode: h.exit_code,
           startedAt: h.started_at,
           endedAt: h.ended_at,
@@ -82,7 +87,8 @@ function carryHistory(rt: Runtime, doc: SnapshotDoc, newId: string): void {
           startOffset: 0,
           rawBytes: h.raw_bytes,
           outputZ: h.output_b64 ? Buffer.from(h.output_b64, "base64") : null,
-          completionMethod: h.completion_method ?? null,
+          completionMethod: completion?.method ?? null,
+          completionConfidence: completion?.confidence ?? null,
           tool: h.tool ?? null,
           tokensRaw: h.tokens_raw ?? null,
           tokensCompacted: h.tokens_compacted ?? null,
@@ -104,7 +110,7 @@ function envDelta(env: Record<string, string>): Record<string, string> {
 }
 
 /** The snapshot's own id is reused unless a live session holds it: the history then stays attached as is. */
-function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
+function reusableId(rt: PersistServices, doc: SnapshotDoc): string | undefined {
   return rt.sessions.list().some((s) => s.id === doc.session.id) ? undefined : doc.session.id;
 }
 
@@ -115,7 +121,7 @@ function reusableId(rt: Runtime, doc: SnapshotDoc): string | undefined {
  * none), never as the agent or without the role the document names. A session-limited token may
  * restore only its sessions, and an agent only a session its role lets it touch.
  */
-function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: Caller): { agent?: string; role?: string } {
+function restoreStanding(rt: PersistServices, doc: SnapshotDoc, name: string, caller?: Caller): { agent?: string; role?: string } {
   const asSaved = { agent: doc.session.owner_agent ?? undefined, role: doc.session.role ?? undefined };
   if (!caller || isAdmin(caller)) return asSaved;
   requireSessionAccess(caller, name);
@@ -124,7 +130,7 @@ function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: C
   if (caller.agent && asSaved.agent && asSaved.agent !== caller.agent) {
     // the saved session belongs to another agent: restoring it is touching it
     const saved = { name: doc.session.name, cwd: doc.session.cwd, owner_agent: asSaved.agent, shared: false, role: asSaved.role ?? null };
-    rt.sessions.check({ kind: "attach", agent: caller.agent, role: caller.role, session: saved as never });
+    rt.sessions.check({ kind: "attach", agent: caller.agent, role: caller.role, session: saved });
   }
   return { agent: caller.agent, role };
 }
@@ -135,7 +141,7 @@ function restoreStanding(rt: Runtime, doc: SnapshotDoc, name: string, caller?: C
  * asks (see restoreStanding); without one it is the server's own restore.
  */
 export async function restoreDocument(
-  rt: Runtime,
+  rt: PersistServices,
   doc: SnapshotDoc,
   opts: { newName?: string; from: string; caller?: Caller },
 ): Promise<RestoreResult> {
@@ -198,7 +204,7 @@ export async function restoreDocument(
 }
 
 /** `ai-session restore NAME`: from the newest snapshot of that name. */
-export async function restoreByName(rt: Runtime, name: string, opts: { newName?: string; caller?: Caller } = {}) {
+export async function restoreByName(rt: PersistServices, name: string, opts: { newName?: string; caller?: Caller } = {}) {
   if (opts.caller) requireSessionAccess(opts.caller, name);
   const { id, doc } = latestSnapshot(rt.db, name);
   return restoreDocument(rt, doc, { ...opts, from: `snapshot ${id}` });
@@ -208,12 +214,16 @@ export async function restoreByName(rt: Runtime, name: string, opts: { newName?:
  * `serve --restore` and `restore --all`: every session that was live when the server stopped (or
  * crashed) and is not live now. One failure does not stop the others; it is reported in `notes`.
  * Each restore is audited as the server's own action unless `audit: false` (the HTTP route, whose
- * request is audited already).
+ * request is audited already). `visible` says which sessions the caller may see (the adapter asks
+ * access/sessions.ts); without it, all.
  */
-export async function restoreAll(rt: Runtime, opts: { audit?: boolean; caller?: Caller } = {}): Promise<RestoreResult[]> {
+export async function restoreAll(
+  rt: PersistServices,
+  opts: { audit?: boolean; caller?: Caller; visible?: (name: string) => boolean } = {},
+): Promise<RestoreResult[]> {
   const live = new Set(rt.sessions.list().map((s) => s.name));
   const results: RestoreResult[] = [];
-  const visible = opts.caller ? sessionVisibility(rt, opts.caller) : () => true;
+  const visible = opts.visible ?? (() => true);
   for (const name of restorableNames(rt.db)) {
     if (live.has(name)) continue;
     // a session-limited caller, or an agent, brings back only the sessions it may see

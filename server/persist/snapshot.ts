@@ -1,8 +1,9 @@
 import { and, desc, eq, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { snapshots } from "../../db/schema/persist.ts";
 import { AppError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import type { PersistServices } from "./services.ts";
 import { redactCommandText, redactEnv, redactionEnabled, redactTerminalBytes } from "../security/redact.ts";
 import type { Session } from "../session/session.ts";
 import {
@@ -25,17 +26,27 @@ export const SNAPSHOT_SCROLLBACK_BYTES = 2 * 1024 * 1024;
 
 export type SnapshotReason = "manual" | "command" | "interval" | "shutdown" | "restore";
 
-export interface SnapshotSummary {
-  id: number;
-  name: string;
-  session_id: string;
-  created_at: string;
-  reason: string;
-  bytes: number;
-  cwd: string;
-  commands: number;
-  scrollback_bytes: number;
-}
+/** A stored snapshot as taking one and listing them show it. */
+export const SnapshotSummarySchema = z.strictObject({
+  id: z.number(),
+  name: z.string(),
+  session_id: z.string(),
+  created_at: z.string().describe("ISO 8601"),
+  reason: z.string().describe("manual, command, interval, shutdown or restore"),
+  bytes: z.number().describe("size of the stored document"),
+  cwd: z.string(),
+  commands: z.number(),
+  scrollback_bytes: z.number(),
+});
+export type SnapshotSummary = z.infer<typeof SnapshotSummarySchema>;
+/** What taking a snapshot answers; with `document: true`, the snapshot file's text too. */
+export const SnapshotAnswerSchema = SnapshotSummarySchema.extend({ file_text: z.string().optional() });
+export type SnapshotAnswer = z.infer<typeof SnapshotAnswerSchema>;
+/** A stored snapshot as the listing shows it (GET /api/snapshots), without opening its document. */
+export const StoredSnapshotSchema = SnapshotSummarySchema.pick({ id: true, name: true, session_id: true, created_at: true, reason: true, bytes: true })
+  .extend({ retired: z.boolean().describe("its session ended by choice: not restored automatically") })
+  .strict();
+export type StoredSnapshot = z.infer<typeof StoredSnapshotSchema>;
 
 /** The last screen seen per session, for snapshots that cannot wait for the emulator (shutdown). */
 const lastScreens = new Map<string, ScreenState>();
@@ -44,7 +55,7 @@ const lastScreens = new Map<string, ScreenState>();
  * Reads everything a restore needs from a live session. Synchronous, so shutdown can rely on it;
  * the screen is the one given, else the last one captured (`captureSessionAsync` takes a fresh one).
  */
-export function captureSession(rt: Runtime, session: Session, reason: SnapshotReason, screen?: ScreenState | null): SnapshotDoc {
+export function captureSession(rt: PersistServices, session: Session, reason: SnapshotReason, screen?: ScreenState | null): SnapshotDoc {
   const info = session.info();
   const shown = screen ?? lastScreens.get(info.id) ?? { text: "", cols: info.cols, rows: info.rows, cursor: { x: 0, y: 0 } };
   if (screen) lastScreens.set(info.id, screen);
@@ -84,7 +95,7 @@ export function captureSession(rt: Runtime, session: Session, reason: SnapshotRe
   };
 }
 
-export async function captureSessionAsync(rt: Runtime, session: Session, reason: SnapshotReason): Promise<SnapshotDoc> {
+export async function captureSessionAsync(rt: PersistServices, session: Session, reason: SnapshotReason): Promise<SnapshotDoc> {
   const [screen] = await Promise.all([screenOf(session), envSettled(session, rt.db)]);
   return captureSession(rt, session, reason, screen);
 }
@@ -168,10 +179,10 @@ export function saveDocument(db: Db, doc: SnapshotDoc): SnapshotSummary {
 
 /** `ai-session snapshot NAME`: captures and stores the live session; optionally returns the file text. */
 export async function snapshotSession(
-  rt: Runtime,
+  rt: PersistServices,
   name: string,
   opts: { reason?: SnapshotReason; withFile?: boolean } = {},
-): Promise<SnapshotSummary & { file_text?: string }> {
+): Promise<SnapshotAnswer> {
   const session = rt.sessions.get(name); // throws not_found with the way out
   session.assertAlive();
   const doc = await captureSessionAsync(rt, session, opts.reason ?? "manual");
@@ -190,7 +201,7 @@ export function snapshotFromFile(text: string, file: string): SnapshotDoc {
   return documentFromFileText(text, file);
 }
 
-export function listSnapshots(db: Db, name?: string) {
+export function listSnapshots(db: Db, name?: string): StoredSnapshot[] {
   return db
     .select({
       id: snapshots.id,

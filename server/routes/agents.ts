@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { checkRegistration, checkRemoval } from "../bus/agents.ts";
+import { AgentViewSchema, checkRegistration, checkRemoval, DeliverySchema } from "../bus/agents.ts";
 import { requireSessionAccess } from "../security/tokens.ts";
 import { visibleSessions } from "../access/sessions.ts";
 import { documentRoute } from "./openapi.ts";
@@ -19,7 +19,7 @@ const registerSchema = z
     topics: z.array(z.string().min(1).max(128)).max(256).optional(),
     workspace: z.string().min(1).nullable().optional(),
     session: z.string().min(1).nullable().optional(),
-    delivery: z.enum(["idle", "eager", "none"]).optional(),
+    delivery: DeliverySchema.optional(),
   })
   .strict();
 
@@ -28,7 +28,7 @@ export function agentRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   const { agents, tasks } = rt.bus;
 
-  documentRoute({ method: "post", path: "/api/agents", summary: "Register an agent (or update its registration)", scope: "exec", body: registerSchema, tags: ["agents"] });
+  documentRoute({ method: "post", path: "/api/agents", summary: "Register an agent (or update its registration)", scope: "exec", body: registerSchema, response: AgentViewSchema, status: 201, tags: ["agents"] });
   app.post("/agents", allow({ scope: "exec", session: { body: "session" } }), async (c) => {
     const body = await jsonBody(c, registerSchema);
     const caller = c.get("caller");
@@ -44,9 +44,10 @@ export function agentRoutes(rt: Runtime) {
     return c.json(agentView(rt, agents.register(body)), 201);
   });
 
-  documentRoute({ method: "get", path: "/api/agents", summary: "List registered agents with inbox size, load and session status", scope: "read", tags: ["agents"] });
+  documentRoute({ method: "get", path: "/api/agents", summary: "List registered agents with inbox size, load and session status", scope: "read", response: z.array(AgentViewSchema), tags: ["agents"] });
   app.get("/agents", allow({ scope: "read" }), (c) => c.json(agents.list().map((a) => agentView(rt, a))));
 
+  documentRoute({ method: "get", path: "/api/agents/{name}", summary: "One registered agent with its inbox size, load and session status", scope: "read", response: AgentViewSchema, tags: ["agents"] });
   app.get("/agents/:name", allow({ scope: "read" }), (c) => c.json(agentView(rt, agents.get(c.req.param("name")))));
 
   documentRoute({ method: "post", path: "/api/agents/{name}/heartbeat", summary: "Mark the agent alive and renew its task leases", scope: "exec", tags: ["agents"] });

@@ -4,7 +4,8 @@ import type { AppEnv } from "./env.ts";
 import { toAppError } from "../errors.ts";
 import type { Caller } from "../security/auth.ts";
 import type { Runtime } from "../runtime.ts";
-import { publishSchema, type PublishInput } from "../bus/message.ts";
+import { BusMessageSchema, publishSchema, type PublishInput } from "../bus/message.ts";
+import { InboxAnswerSchema } from "../bus/transport.ts";
 import { visibleTo } from "../bus/bus.ts";
 import { time } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
@@ -52,7 +53,7 @@ export function busRoutes(rt: Runtime) {
   const { bus } = rt.bus;
   const limits = busLimits();
 
-  documentRoute({ method: "post", path: "/api/bus/messages", summary: "Publish a message: to an agent, a topic, or broadcast", scope: "exec", body: publishSchema, status: 201, tags: ["bus"] });
+  documentRoute({ method: "post", path: "/api/bus/messages", summary: "Publish a message: to an agent, a topic, or broadcast", scope: "exec", body: publishSchema, response: BusMessageSchema, status: 201, tags: ["bus"] });
   app.post("/bus/messages", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, publishSchema);
     const sender = senderOf(rt, c.get("caller"));
@@ -60,7 +61,7 @@ export function busRoutes(rt: Runtime) {
     return c.json(m, 201);
   });
 
-  documentRoute({ method: "post", path: "/api/bus/request", summary: "Publish a message and wait for its reply (same correlation id)", scope: "exec", body: requestSchema, tags: ["bus"] });
+  documentRoute({ method: "post", path: "/api/bus/request", summary: "Publish a message and wait for its reply (same correlation id)", scope: "exec", body: requestSchema, response: BusMessageSchema, tags: ["bus"] });
   app.post("/bus/request", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, requestSchema);
     const sender = senderOf(rt, c.get("caller"));
@@ -68,7 +69,7 @@ export function busRoutes(rt: Runtime) {
     return c.json(reply);
   });
 
-  documentRoute({ method: "get", path: "/api/bus/messages", summary: "Message history (persisted messages), oldest first", scope: "read", query: historyQuery, tags: ["bus"] });
+  documentRoute({ method: "get", path: "/api/bus/messages", summary: "Message history (persisted messages), oldest first", scope: "read", query: historyQuery, response: z.array(BusMessageSchema), tags: ["bus"] });
   app.get("/bus/messages", allow({ scope: "read" }), (c) => {
     const q = queryOf(c, historyQuery);
     // asking for a topic is subscribing to it: its messages are the caller's to see
@@ -76,7 +77,7 @@ export function busRoutes(rt: Runtime) {
     return c.json(time("bus.history", () => bus.history({ agent: q.agent, topic: q.topic, type: q.type, afterSeq: q.after, limit: q.limit, viewer })));
   });
 
-  documentRoute({ method: "get", path: "/api/bus/inbox/{agent}", summary: "What waits in an agent's inbox, oldest first (acknowledge with POST .../ack)", scope: "read", query: inboxQuery, tags: ["bus"] });
+  documentRoute({ method: "get", path: "/api/bus/inbox/{agent}", summary: "What waits in an agent's inbox, oldest first (acknowledge with POST .../ack)", scope: "read", query: inboxQuery, response: InboxAnswerSchema, tags: ["bus"] });
   app.get("/bus/inbox/:agent", allow({ scope: "read" }), (c) => {
     const agent = c.req.param("agent");
     checkInboxAccess(c.get("caller"), agent);

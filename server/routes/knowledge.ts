@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
-import { parseScope } from "../bus/knowledge.ts";
+import { EntrySchema, parseScope } from "../bus/knowledge.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
@@ -23,20 +23,23 @@ export function knowledgeRoutes(rt: Runtime) {
   const { knowledge } = rt.bus;
   const agentOf = (c: { get(k: "caller"): { agent?: string } }) => c.get("caller").agent ?? undefined;
 
-  documentRoute({ method: "get", path: "/api/knowledge", summary: "Current entries visible to the caller", scope: "read", query: listQuery, tags: ["knowledge"] });
+  documentRoute({ method: "get", path: "/api/knowledge", summary: "Current entries visible to the caller", scope: "read", query: listQuery, response: z.array(EntrySchema), tags: ["knowledge"] });
   app.get("/knowledge", allow({ scope: "read" }), (c) => c.json(knowledge.list(agentOf(c), queryOf(c, listQuery).prefix)));
 
+  documentRoute({ method: "get", path: "/api/knowledge/history/{key}", summary: "Every version of an entry, oldest first", scope: "read", response: z.array(EntrySchema), tags: ["knowledge"] });
   app.get("/knowledge/history/:key{.+}", allow({ scope: "read" }), (c) => c.json(knowledge.history(c.req.param("key"), agentOf(c))));
 
+  documentRoute({ method: "get", path: "/api/knowledge/{key}", summary: "The current version of an entry", scope: "read", response: EntrySchema, tags: ["knowledge"] });
   app.get("/knowledge/:key{.+}", allow({ scope: "read" }), (c) => c.json(knowledge.get(c.req.param("key"), agentOf(c))));
 
-  documentRoute({ method: "put", path: "/api/knowledge/{key}", summary: "Write a new version (expected_version makes it compare-and-set; 0 = only if absent)", scope: "exec", body: putSchema, tags: ["knowledge"] });
+  documentRoute({ method: "put", path: "/api/knowledge/{key}", summary: "Write a new version (expected_version makes it compare-and-set; 0 = only if absent)", scope: "exec", body: putSchema, response: EntrySchema, tags: ["knowledge"] });
   app.put("/knowledge/:key{.+}", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, putSchema);
     const scope = body.scope !== undefined ? parseScope(body.scope) : undefined;
     return c.json(knowledge.set(c.req.param("key"), body.value, { agent: agentOf(c), scope, expectedVersion: body.expected_version }));
   });
 
+  documentRoute({ method: "delete", path: "/api/knowledge/{key}", summary: "Delete an entry (expected_version makes it compare-and-delete); answers the version that marks it deleted (value null)", scope: "exec", query: deleteQuery, response: EntrySchema, tags: ["knowledge"] });
   app.delete("/knowledge/:key{.+}", allow({ scope: "exec" }), (c) => {
     const q = queryOf(c, deleteQuery);
     return c.json(knowledge.delete(c.req.param("key"), { agent: agentOf(c), expectedVersion: q.expected_version }));

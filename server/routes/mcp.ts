@@ -12,6 +12,9 @@ import { createMcpServer, parseToolGroups, type ToolGroup } from "../mcp/server.
 import { TIERS, type Tier } from "../mcp/tool.ts";
 import { allow } from "./access.ts";
 
+/** The caller as the MCP SDK carries it to the tools (token, client id, scopes, and who it forwards). */
+type AuthInfo = NonNullable<NonNullable<Parameters<WebStandardStreamableHTTPServerTransport["handleRequest"]>[1]>["authInfo"]>;
+
 interface Forwarded {
   caller: Caller;
   tier: Tier;
@@ -62,7 +65,7 @@ export function mcpRoutes(rt: Runtime): Hono<AppEnv> {
   );
 
   /** A 2025-era request: one stateless exchange whose SSE stream can be resumed. */
-  async function legacy(req: Request, fwd: Forwarded, authInfo: object): Promise<Response> {
+  async function legacy(req: Request, fwd: Forwarded, authInfo: AuthInfo): Promise<Response> {
     if (req.method === "GET") {
       const last = req.headers.get("last-event-id");
       if (!last) return jsonRpcError(405, -32000, "this stateless server has no standalone stream: send requests with POST");
@@ -89,7 +92,7 @@ export function mcpRoutes(rt: Runtime): Hono<AppEnv> {
       await send(message, options);
       if ("result" in message || "error" in message) setTimeout(teardown, 0);
     };
-    const res = await transport.handleRequest(req, { authInfo: authInfo as never });
+    const res = await transport.handleRequest(req, { authInfo });
     if (res.headers.get("content-type")?.startsWith("text/event-stream") !== true) teardown();
     return res;
   }

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
-import { SessionContexts } from "../context/session-context.ts";
+import { AnalysisAnswerSchema, ContextAnswerSchema, SessionContexts } from "../context/session-context.ts";
+import { TokenCountSchema, TokenCountsSchema } from "../tokens/answers.ts";
 import { ROLES } from "../context/conversation.ts";
 import { AppError } from "../errors.ts";
 import { countOrEstimate } from "../work/background-tokens.ts";
@@ -19,7 +20,7 @@ const ContextQuery = z.object({
   lines: z.coerce.number().int().min(0).max(100_000).optional(),
 });
 const MessageBody = z.strictObject({
-  role: z.enum(ROLES as unknown as [string, ...string[]]),
+  role: z.enum(ROLES),
   content: z.string().max(1_000_000, "a message over 1 MB: summarise it first"),
 });
 const Text = z.string().max(64 * 1024 * 1024, "text over 64 MB: compact it in parts");
@@ -56,14 +57,14 @@ export function outputRoutes(rt: Runtime) {
   const writes = allow({ scope: "exec", session: { param: "name" } });
   const computes = allow({ scope: "read" });
 
-  documentRoute({ method: "get", path: "/api/sessions/{name}/analysis", summary: "Analysis of the last (or ?command=ID) command: tool, status, counts, errors with file:line, failing tests, suggestions", scope: "read", query: AnalysisQuery, tags: ["output"] });
+  documentRoute({ method: "get", path: "/api/sessions/{name}/analysis", summary: "Analysis of the last (or ?command=ID) command: tool, status, counts, errors with file:line, failing tests, suggestions", scope: "read", query: AnalysisQuery, response: AnalysisAnswerSchema, tags: ["output"] });
   app.get("/sessions/:name/analysis", reads, (c) => {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const q = queryOf(c, AnalysisQuery);
     return c.json(contexts.analysis(c.req.param("name"), q.command));
   });
 
-  documentRoute({ method: "get", path: "/api/sessions/{name}/context", summary: "The session's AI context within ?max_tokens (default 4000): facts, last command and output, open errors, next steps, recent commands", scope: "read", query: ContextQuery, tags: ["output"] });
+  documentRoute({ method: "get", path: "/api/sessions/{name}/context", summary: "The session's AI context within ?max_tokens (default 4000): facts, last command and output, open errors, next steps, recent commands", scope: "read", query: ContextQuery, response: ContextAnswerSchema, tags: ["output"] });
   app.get("/sessions/:name/context", reads, (c) => {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const q = queryOf(c, ContextQuery);
@@ -82,7 +83,7 @@ export function outputRoutes(rt: Runtime) {
     guardRead(rt, c.get("caller"), c.req.param("name"));
     const body = await jsonBody(c, MessageBody);
     const conv = conversationOf(c.req.param("name"));
-    const message = conv.add(body.role as never, body.content);
+    const message = conv.add(body.role, body.content);
     const summary = conv.keepWithinBudget();
     return c.json({ message, summary, status: conv.status() }, 201);
   });
@@ -109,7 +110,7 @@ export function outputRoutes(rt: Runtime) {
     return c.json(await runJob("analyze", { text: b.text, command: b.command, exitCode: b.exit_code, cols: b.cols }));
   });
 
-  documentRoute({ method: "post", path: "/api/tokens/count", summary: "Count the tokens of a text with tiktoken (o200k_base unless told)", scope: "read", body: CountBody, tags: ["output"] });
+  documentRoute({ method: "post", path: "/api/tokens/count", summary: "Count the tokens of a text with tiktoken (o200k_base unless told); texts answers counts", scope: "read", body: CountBody, response: z.union([TokenCountSchema, TokenCountsSchema]), tags: ["output"] });
   app.post("/tokens/count", computes, async (c) => {
     const b = await jsonBody(c, CountBody);
     const encoding = b.encoding ?? "o200k_base";

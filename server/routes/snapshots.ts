@@ -2,8 +2,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "../errors.ts";
-import { restoreAll, restoreByName, restoreDocument } from "../persist/restore.ts";
-import { listSnapshots, snapshotFromFile, snapshotSession } from "../persist/snapshot.ts";
+import { restoreAll, restoreByName, restoreDocument, RestoreResultSchema } from "../persist/restore.ts";
+import { listSnapshots, SnapshotAnswerSchema, snapshotFromFile, snapshotSession, StoredSnapshotSchema } from "../persist/snapshot.ts";
+import { documentRoute } from "./openapi.ts";
 import type { Runtime } from "../runtime.ts";
 import { sessionVisibility } from "../access/sessions.ts";
 import { isAdmin } from "../security/auth.ts";
@@ -12,6 +13,7 @@ import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
 
 const SnapshotBody = z.object({ document: z.boolean().optional() });
+const SnapshotsQuery = z.object({ name: z.string().optional() });
 const RestoreBody = z.object({
   name: z.string().min(1).optional(),
   new_name: z.string().min(1).optional(),
@@ -29,12 +31,15 @@ const RestoreBody = z.object({
  */
 export function snapshotRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
+  const tags = ["snapshots"];
+  documentRoute({ method: "post", path: "/api/sessions/{name}/snapshot", summary: "Save a snapshot of the session (document: true also answers the snapshot file's text)", scope: "exec", body: SnapshotBody, response: SnapshotAnswerSchema, tags });
   app.post("/sessions/:name/snapshot", allow({ scope: "exec", session: { param: "name" } }), async (c) => {
     const b = await jsonBody(c, SnapshotBody);
     return c.json(await snapshotSession(rt, c.req.param("name"), { withFile: b.document }));
   });
+  documentRoute({ method: "get", path: "/api/snapshots", summary: "Stored snapshots, newest first (?name= for one session's)", scope: "read", query: SnapshotsQuery, response: z.array(StoredSnapshotSchema), tags });
   app.get("/snapshots", allow({ scope: "read", session: { query: "name" }, across: "filtered" }), (c) => {
-    const q = queryOf(c, z.object({ name: z.string().optional() }));
+    const q = queryOf(c, SnapshotsQuery);
     const caller = c.get("caller");
     const all = listSnapshots(rt.db, q.name);
     if (isAdmin(caller)) return c.json(all);
@@ -46,10 +51,11 @@ export function snapshotRoutes(rt: Runtime) {
     };
     return c.json(all.filter(owned));
   });
+  documentRoute({ method: "post", path: "/api/restore", summary: "Bring a session back from its newest snapshot, a snapshot file, or all of them (all: true answers a list)", scope: "exec", body: RestoreBody, response: z.union([RestoreResultSchema, z.array(RestoreResultSchema)]), tags });
   app.post("/restore", allow({ scope: "exec", session: { body: "name" } }), async (c) => {
     const b = await jsonBody(c, RestoreBody);
     const caller = c.get("caller");
-    if (b.all) return c.json(await restoreAll(rt, { audit: false, caller }));
+    if (b.all) return c.json(await restoreAll(rt, { audit: false, caller, visible: sessionVisibility(rt, caller) }));
     if (b.file_text != null) {
       const doc = snapshotFromFile(b.file_text, b.file ?? "the snapshot file");
       return c.json(await restoreDocument(rt, doc, { newName: b.new_name, from: b.file ?? "a snapshot file", caller }));

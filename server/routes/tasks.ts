@@ -8,6 +8,7 @@ import { time } from "../trace/index.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
+import { TaskSchema, TaskStatusSchema } from "../bus/tasks.ts";
 
 export const addSchema = z
   .object({
@@ -22,11 +23,13 @@ export const addSchema = z
   .strict();
 
 const listQuery = z.object({
-  status: z.enum(["queued", "assigned", "running", "done", "failed", "cancelled"]).optional(),
+  status: TaskStatusSchema.optional(),
   assignee: z.string().optional(),
 });
 export const claimSchema = z.object({ agent: z.string().min(1).optional() }).strict();
 const progressSchema = z.object({ percent: z.number().min(0).max(100).optional(), note: z.string().max(2000).optional() }).strict();
+/** What a claim answers: the task taken, or null when there is none to take. */
+export const ClaimAnswerSchema = z.strictObject({ task: TaskSchema.nullable() });
 export const doneSchema = z.object({ result: z.string().max(100_000).optional(), failed: z.boolean().optional() }).strict();
 
 /** The agent a task call is made for: the caller's agent, or the one named (owner only). */
@@ -40,18 +43,19 @@ export function taskRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   const { tasks } = rt.bus;
 
-  documentRoute({ method: "post", path: "/api/tasks", summary: "Add a task; it goes to the least-loaded eligible live agent, or waits in the queue", scope: "exec", body: addSchema, status: 201, tags: ["tasks"] });
+  documentRoute({ method: "post", path: "/api/tasks", summary: "Add a task; it goes to the least-loaded eligible live agent, or waits in the queue", scope: "exec", body: addSchema, response: TaskSchema, status: 201, tags: ["tasks"] });
   app.post("/tasks", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, addSchema);
     return c.json(time("task.add", () => tasks.add({ ...body, created_by: c.get("caller").agent ?? undefined })), 201);
   });
 
-  documentRoute({ method: "get", path: "/api/tasks", summary: "Tasks, highest priority first", scope: "read", query: listQuery, tags: ["tasks"] });
+  documentRoute({ method: "get", path: "/api/tasks", summary: "Tasks, highest priority first", scope: "read", query: listQuery, response: z.array(TaskSchema), tags: ["tasks"] });
   app.get("/tasks", allow({ scope: "read" }), (c) => c.json(tasks.list(queryOf(c, listQuery))));
 
+  documentRoute({ method: "get", path: "/api/tasks/{id}", summary: "One task", scope: "read", response: TaskSchema, tags: ["tasks"] });
   app.get("/tasks/:id", allow({ scope: "read" }), (c) => c.json(tasks.get(c.req.param("id"))));
 
-  documentRoute({ method: "post", path: "/api/tasks/claim", summary: "Take work for an agent: a task assigned to it, else the best ready one it may do (null when none)", scope: "exec", body: claimSchema, tags: ["tasks"] });
+  documentRoute({ method: "post", path: "/api/tasks/claim", summary: "Take work for an agent: a task assigned to it, else the best ready one it may do (null when none)", scope: "exec", body: claimSchema, response: ClaimAnswerSchema, tags: ["tasks"] });
   app.post("/tasks/claim", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, claimSchema);
     const agent = actingAgent(c.get("caller"), body.agent);
@@ -59,13 +63,13 @@ export function taskRoutes(rt: Runtime) {
     return c.json({ task: time("task.claim", () => tasks.claim(agent), { agent }) });
   });
 
-  documentRoute({ method: "post", path: "/api/tasks/{id}/progress", summary: "Record progress and renew the lease", scope: "exec", body: progressSchema, tags: ["tasks"] });
+  documentRoute({ method: "post", path: "/api/tasks/{id}/progress", summary: "Record progress and renew the lease", scope: "exec", body: progressSchema, response: TaskSchema, tags: ["tasks"] });
   app.post("/tasks/:id/progress", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, progressSchema);
     return c.json(tasks.progress(c.req.param("id"), c.get("caller").agent ?? undefined, body));
   });
 
-  documentRoute({ method: "post", path: "/api/tasks/{id}/done", summary: "Finish a task with its result (failed: true to fail it)", scope: "exec", body: doneSchema, tags: ["tasks"] });
+  documentRoute({ method: "post", path: "/api/tasks/{id}/done", summary: "Finish a task with its result (failed: true to fail it)", scope: "exec", body: doneSchema, response: TaskSchema, tags: ["tasks"] });
   app.post("/tasks/:id/done", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, doneSchema);
     return c.json(time("task.done", () => tasks.finish(c.req.param("id"), c.get("caller").agent ?? undefined, body)));

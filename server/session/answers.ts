@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CommandStatusSchema } from "./command-tracker.ts";
+import { CommandStatusSchema, CompletionSchema } from "./status.ts";
 
 /** What typing into a session answers (send, send_secret). */
 export const SendAnswerSchema = z.strictObject({ session: z.string(), bytes: z.number().describe("bytes written to the terminal") });
@@ -51,6 +51,6 @@ export const HistoryRowSchema = z.strictObject({
   raw_bytes: z.number(),
   tool: z.string().nullable().describe("the tool the analysis recognised"),
   tokens: z.strictObject({ raw: z.number().nullable(), compacted: z.number().nullable() }).describe("null until counted"),
-  completion: z.strictObject({ method: z.string().nullable(), confidence: z.string().nullable() }).describe("as an exec result's completion; null for a command still running"),
+  completion: z.strictObject({ method: CompletionSchema.shape.method.nullable(), confidence: CompletionSchema.shape.confidence.nullable() }).describe("as an exec result's completion; null for a command still running"),
 });
 export type HistoryRow = z.infer<typeof HistoryRowSchema>;

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { AppError } from "../errors.ts";
 import type { Db } from "../../db/client.ts";
 import type { Mark } from "./marker-filter.ts";
@@ -9,21 +8,8 @@ import { encodeOutput } from "../output/codec.ts";
 import { INLINE_BELOW, runJob, sharedBytes } from "../work/pool.ts";
 import { foregroundReadsTerminal } from "./input-wait.ts";
 import { sleep } from "../platform/index.ts";
+import type { CommandStatus, Completion } from "./status.ts";
 
-/**
- * `unknown`: the command ended but its exit status was not reported (a shell without integration,
- * judged finished by the quiet-and-prompt heuristic): never claimed as a success.
- * `interrupted`: the session was killed, or the server died, while it ran.
- */
-export const CommandStatusSchema = z.enum(["running", "ok", "failed", "unknown", "timeout", "waiting_for_input", "interrupted"]);
-export type CommandStatus = z.infer<typeof CommandStatusSchema>;
-
-/** How the end of a command was decided, and how sure that is. */
-export const CompletionSchema = z.strictObject({
-  method: z.enum(["shell_integration", "prompt_marker", "process_exit", "quiet_heuristic", "timeout", "input_prompt", "pattern_match"]),
-  confidence: z.enum(["high", "medium", "low"]),
-});
-export type Completion = z.infer<typeof CompletionSchema>;
 
 export interface CommandRecord {
   id: number;

@@ -33,11 +33,14 @@ export interface CreateOptions {
   wrapArgv?: (argv: string[], sessionId: string) => string[];
 }
 
+/** What a guard reads of the session an action touches (a live session's info, or a saved one's facts). */
+export type GuardedSession = Pick<SessionInfo, "name" | "cwd" | "owner_agent" | "shared" | "role"> & Partial<Pick<SessionInfo, "sandbox">>;
+
 /** Something a guard is asked about before it reaches a shell. */
 export interface SessionAction {
   kind: "create" | "exec" | "send" | "kill" | "read" | "attach";
   agent?: string;
-  session?: SessionInfo;
+  session?: GuardedSession;
   command?: string;
   cwd?: string;
   role?: string;

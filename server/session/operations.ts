@@ -8,6 +8,7 @@ import type { SessionManager, CreateOptions } from "./manager.ts";
 import type { Session, SessionInfo } from "./session.ts";
 import { commandById, commandOutput, commandsOf, type CommandRow } from "./store.ts";
 import { committed, type Db } from "../../db/client.ts";
+import { storedCompletion } from "./status.ts";
 import type { SandboxStatement } from "../sandbox/statement.ts";
 import { sleep } from "../platform/index.ts";
 import { runJob } from "../work/pool.ts";
@@ -144,7 +145,7 @@ export function resultFromRow(
       endOffset: row.endOffset ?? row.startOffset,
       raw,
       truncated: false,
-      completion: { method: (row.completionMethod ?? "shell_integration") as never, confidence: (row.completionConfidence ?? "high") as never },
+      completion: storedCompletion(row.completionMethod, row.completionConfidence),
     },
     // Reading a stored command back does not rewrite its recorded token counts.
     { mode, cols, cwd: row.cwd, record: false, expandHint, sandbox },
@@ -170,7 +171,7 @@ export function historyOf(ops: Ops, caller: Caller, name: string): HistoryRow[] 
     raw_bytes: r.rawBytes,
     tool: r.tool,
     tokens: { raw: r.tokensRaw, compacted: r.tokensCompacted },
-    completion: { method: r.completionMethod, confidence: r.completionConfidence },
+    completion: r.completionMethod === null ? { method: null, confidence: null } : storedCompletion(r.completionMethod, r.completionConfidence),
   }));
 }
 

@@ -21,6 +21,7 @@ import type { SandboxPlan } from "../sandbox/plan.ts";
 import { SandboxStatementSchema } from "../sandbox/statement.ts";
 import { launcherStart } from "../sandbox/launch.ts";
 import { sleep } from "../platform/index.ts";
+import { SessionStatusSchema, type SessionStatus } from "./status.ts";
 
 export interface SessionConfig {
   id: string;
@@ -44,9 +45,6 @@ export interface SessionConfig {
   /** The kernel sandbox the shell starts in (role sessions), or why there is none. */
   sandbox: SandboxPlan;
 }
-
-export const SessionStatusSchema = z.enum(["starting", "running", "exited", "killed"]);
-export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
 /** A session as create, list, status and kill return it (the JSON of `ai-session list --json`). */
 export const SessionInfoSchema = z.strictObject({

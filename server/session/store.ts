@@ -3,6 +3,7 @@ import { prepared, tickWrite, type Db } from "../../db/client.ts";
 import { commands, sessions } from "../../db/schema.ts";
 import { decodeOutput } from "../output/codec.ts";
 import { redactCommandText, redactEnv } from "../security/redact.ts";
+import type { Completion } from "./status.ts";
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type CommandRow = typeof commands.$inferSelect;
@@ -90,8 +91,8 @@ export interface CommandEnd {
   rawBytes: number;
   /** The output as stored (output/codec.ts encodeOutput), or null when it could not be. */
   outputZ: Uint8Array | null;
-  completionMethod: string;
-  completionConfidence: string;
+  completionMethod: Completion["method"];
+  completionConfidence: Completion["confidence"];
 }
 
 export function finishCommand(db: Db, id: number, end: CommandEnd): void {

@@ -10,8 +10,8 @@ import { AppError } from "../errors.ts";
 import { forEachPiece, RUN_LIMIT } from "./pieces.ts";
 import { platform } from "../platform/index.ts";
 
-export type Encoding = "o200k_base" | "cl100k_base";
-export const ENCODINGS: readonly Encoding[] = ["o200k_base", "cl100k_base"];
+export const ENCODINGS = ["o200k_base", "cl100k_base"] as const;
+export type Encoding = (typeof ENCODINGS)[number];
 
 interface TiktokenLike {
   encode_ordinary(text: string): Uint32Array;

@@ -5,6 +5,16 @@ import { SessionInfoSchema } from "../../server/session/session.ts";
 import { HistoryFlagsSchema } from "../../server/persist/history.ts";
 import { CommandLinesSchema, HistoryRowSchema, ReadAnswerSchema, ScreenAnswerSchema, SendAnswerSchema } from "../../server/session/answers.ts";
 import { SessionViewSchema } from "../../server/routes/sessions.ts";
+import { AgentViewSchema } from "../../server/bus/agents.ts";
+import { BusMessageSchema } from "../../server/bus/message.ts";
+import { InboxAnswerSchema } from "../../server/bus/transport.ts";
+import { TaskSchema } from "../../server/bus/tasks.ts";
+import { EntrySchema } from "../../server/bus/knowledge.ts";
+import { ClaimAnswerSchema } from "../../server/routes/tasks.ts";
+import { AnalysisAnswerSchema, ContextAnswerSchema } from "../../server/context/session-context.ts";
+import { SnapshotAnswerSchema, StoredSnapshotSchema } from "../../server/persist/snapshot.ts";
+import { RestoreResultSchema } from "../../server/persist/restore.ts";
+import { TokenCountSchema, TokenCountsSchema } from "../../server/tokens/answers.ts";
 import { startServer, type RunningServer } from "../mcp/harness.ts";
 
 /**
@@ -77,6 +87,58 @@ describe("answers match their schemas exactly", () => {
     const killed = await call("DELETE", "/api/sessions/shapes-2");
     expect(problems(SessionInfoSchema, killed.json)).toEqual([]);
     expect((killed.json as { status: string }).status).toBe("killed");
+  });
+
+  test("the team: an agent, a message and its inbox, a task claimed and finished, a knowledge entry", async () => {
+    const agent = await call("POST", "/api/agents", { name: "ann", role: "qa", session: "shapes", delivery: "none" });
+    expect(agent.status).toBe(201);
+    expect(problems(AgentViewSchema, agent.json)).toEqual([]);
+    for (const a of (await call("GET", "/api/agents")).json as unknown[]) expect(problems(AgentViewSchema, a)).toEqual([]);
+    expect(problems(AgentViewSchema, (await call("GET", "/api/agents/ann")).json)).toEqual([]);
+
+    const sent = await call("POST", "/api/bus/messages", { to: "ann", type: "status_update", payload: { note: "hi" }, correlation_id: "c-1" });
+    expect(sent.status).toBe(201);
+    expect(problems(BusMessageSchema, sent.json)).toEqual([]);
+    const inbox = await call("GET", "/api/bus/inbox/ann");
+    expect(problems(InboxAnswerSchema, inbox.json)).toEqual([]);
+    expect((inbox.json as { messages: unknown[] }).messages.length).toBe(1);
+    for (const m of (await call("GET", "/api/bus/messages")).json as unknown[]) expect(problems(BusMessageSchema, m)).toEqual([]);
+
+    const task = await call("POST", "/api/tasks", { title: "build it", depends_on: [] });
+    expect(task.status).toBe(201);
+    expect(problems(TaskSchema, task.json)).toEqual([]);
+    const claimed = await call("POST", "/api/tasks/claim", { agent: "ann" });
+    expect(problems(ClaimAnswerSchema, claimed.json)).toEqual([]);
+    const id = (task.json as { id: string }).id;
+    expect(problems(TaskSchema, (await call("POST", `/api/tasks/${id}/progress`, { percent: 50, note: "half" })).json)).toEqual([]);
+    expect(problems(TaskSchema, (await call("POST", `/api/tasks/${id}/done`, { result: "built" })).json)).toEqual([]);
+    for (const t of (await call("GET", "/api/tasks")).json as unknown[]) expect(problems(TaskSchema, t)).toEqual([]);
+    expect(problems(ClaimAnswerSchema, (await call("POST", "/api/tasks/claim", { agent: "ann" })).json)).toEqual([]);
+
+    expect(problems(EntrySchema, (await call("PUT", "/api/knowledge/api/base-url", { value: { url: "http://x" }, scope: "role:qa" })).json)).toEqual([]);
+    expect(problems(EntrySchema, (await call("GET", "/api/knowledge/api/base-url")).json)).toEqual([]);
+    for (const e of (await call("GET", "/api/knowledge")).json as unknown[]) expect(problems(EntrySchema, e)).toEqual([]);
+    for (const e of (await call("GET", "/api/knowledge/history/api/base-url")).json as unknown[]) expect(problems(EntrySchema, e)).toEqual([]);
+    expect(problems(EntrySchema, (await call("DELETE", "/api/knowledge/api/base-url")).json)).toEqual([]);
+  });
+
+  test("the context, an analysis, token counts, a snapshot and a restore from it", async () => {
+    const context = await call("GET", "/api/sessions/shapes/context?max_tokens=500");
+    expect(problems(ContextAnswerSchema, context.json)).toEqual([]);
+    expect((context.json as { text: string }).text).toContain("shapes");
+    expect(problems(AnalysisAnswerSchema, (await call("GET", "/api/sessions/shapes/analysis?command=1")).json)).toEqual([]);
+    const one = await call("POST", "/api/tokens/count", { text: "hello world" });
+    expect(problems(TokenCountSchema, one.json)).toEqual([]);
+    expect(problems(TokenCountsSchema, (await call("POST", "/api/tokens/count", { texts: ["a", "b c"], background: true })).json)).toEqual([]);
+
+    const snap = await call("POST", "/api/sessions/shapes/snapshot", { document: true });
+    expect(problems(SnapshotAnswerSchema, snap.json)).toEqual([]);
+    expect(typeof (snap.json as { file_text?: string }).file_text).toBe("string");
+    for (const s of (await call("GET", "/api/snapshots?name=shapes")).json as unknown[]) expect(problems(StoredSnapshotSchema, s)).toEqual([]);
+    const restored = await call("POST", "/api/restore", { name: "shapes", new_name: "shapes-back" });
+    expect(problems(RestoreResultSchema, restored.json)).toEqual([]);
+    expect((restored.json as { name: string }).name).toBe("shapes-back");
+    expect((await call("DELETE", "/api/sessions/shapes-back")).status).toBe(200);
   });
 
   test("a schema is strict all the way down: an extra field anywhere is refused", () => {
