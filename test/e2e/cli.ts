@@ -6,21 +6,31 @@ import { join, resolve } from "node:path";
 export const BIN = resolve(import.meta.dir, "../../dist/ai-session");
 
 export function requireBinary(): void {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+  for (const built of [BIN, resolve(import.meta.dir, "../../dist/deno/deno-main.js")]) {
+    if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
+  }
 }
 
-/** Which runtime runs the CLI: the compiled Bun binary, or Deno with the same source (npm run deno). */
+/**
+ * Which runtime runs the CLI: the compiled Bun binary, or Deno with the same source as `npm run
+ * build` bundles it (dist/deno, through cli/ai-session-deno, what the README tells Deno users to run).
+ */
 export type CliRuntime = "bun" | "deno";
 export const RUNTIMES: readonly CliRuntime[] = ["bun", "deno"];
 
-const DENO = resolve(import.meta.dir, "../../node_modules/.bin/deno");
-const DENO_MAIN = resolve(import.meta.dir, "../../server/platform/deno-main.ts");
+export const DENO = resolve(import.meta.dir, "../../node_modules/.bin/deno");
+const DENO_LAUNCHER = resolve(import.meta.dir, "../../cli/ai-session-deno");
+const DENO_SOURCE_MAIN = resolve(import.meta.dir, "../../server/platform/deno-main.ts");
 
-/** The argv that runs the CLI on a runtime (for Deno, exactly what `npm run deno --` runs). */
+/** The argv that runs the CLI on a runtime. */
 export function cliCommand(runtime: CliRuntime): string[] {
-  if (runtime === "bun") return [BIN];
+  return runtime === "bun" ? [BIN] : [DENO_LAUNCHER];
+}
+
+/** Deno with the TypeScript source: exactly what `npm run deno --` runs. */
+export function denoSourceCommand(): string[] {
   const { DENO_RUN_FLAGS } = require("../../server/platform/deno-permissions.ts") as typeof import("../../server/platform/deno-permissions.ts");
-  return [DENO, "run", ...DENO_RUN_FLAGS, DENO_MAIN];
+  return [DENO, "run", ...DENO_RUN_FLAGS, DENO_SOURCE_MAIN];
 }
 
 export interface CliResult {
