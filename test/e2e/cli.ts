@@ -93,3 +93,30 @@ export function processesOfHome(home: string): number[] {
   }
   return out;
 }
+
+/** A command run in a real PTY (Bun's terminal), with what it has drawn so far. */
+export interface InTerminal {
+  /** Waits (up to 10 s) until the screen shows text, and expects it there. */
+  until(text: string): Promise<void>;
+  type(keys: string): void;
+  readonly screen: string;
+  readonly exited: Promise<number>;
+}
+
+export function inTerminal(argv: string[], env: Record<string, string>): InTerminal {
+  const { expect } = require("bun:test") as typeof import("bun:test");
+  let screen = "";
+  const p = Bun.spawn(argv, { env, terminal: { cols: 100, rows: 30, data: (_t, d) => (screen += new TextDecoder().decode(d)) } });
+  return {
+    async until(text) {
+      for (let i = 0; i < 200 && !screen.includes(text); i++) await Bun.sleep(50);
+      expect(screen).toContain(text);
+    },
+    type: (keys) => p.terminal!.write(keys),
+    get screen() {
+      return screen;
+    },
+    exited: p.exited,
+  };
+}
+
