@@ -1,8 +1,8 @@
 // `npm run build`: the dashboard (vite), its assets embedded through a generated manifest, then one
 // executable with the Bun runtime inside: dist/ai-session. The committed manifest (an empty list,
-// so the server runs from source without a build) is put back afterwards.
+// so the server runs from source without a build) is put back afterwards. Then dist/deno for Deno.
 import { $ } from "bun";
-import { readFileSync, writeFileSync, mkdirSync, statSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, statSync } from "node:fs";
 
 const manifest = "dashboard/assets.gen.ts";
 const committed = readFileSync(manifest, "utf8");
@@ -21,3 +21,12 @@ try {
 }
 const size = statSync("dist/ai-session").size;
 console.log(`built dist/ai-session (${(size / 1e6).toFixed(1)} MB)`);
+
+// dist/deno: the same source as JavaScript bundles for Deno, which cli/ai-session-deno runs. Deno
+// then reads a few chunks instead of transpiling and resolving a hundred TypeScript modules at every
+// start. Built after the manifest is put back: a Deno server serves the dashboard from
+// dashboard/dist. AI_SESSION_BUNDLE_FOR (server/platform/bundle.ts) leaves Bun's side out; node-pty
+// (a native addon) and tiktoken (its WASM) load from node_modules.
+rmSync("dist/deno", { recursive: true, force: true });
+await $`bun build --target=node --format=esm --splitting --minify-syntax --minify-whitespace --define AI_SESSION_BUNDLE_FOR='"deno"' --external node-pty --external tiktoken --entry-naming [name].[ext] --outdir dist/deno server/platform/deno-main.ts server/work/worker.ts`.quiet();
+console.log("built dist/deno (run by cli/ai-session-deno)");

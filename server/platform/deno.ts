@@ -1,15 +1,17 @@
-// Deno's side of the seam (see types.ts). Loaded only when Deno runs this process.
-import { upgradeWebSocket } from "hono/deno";
+// Deno's side of the seam (see types.ts). Loaded only when Deno runs this process. What only the
+// server uses (Hono's Deno adapter, node:zlib, node-pty) is loaded when first used: a CLI command
+// loads none of it.
 import { accessSync, constants } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync, zstdCompressSync, zstdDecompressSync, constants as z } from "node:zlib";
-import { spawnNodePty } from "../pty/node-pty.ts";
 import { upgradeNative } from "./deno-websocket.ts";
 import { openNodeSqlite } from "./node-sqlite.ts";
 import type { Listener, Platform } from "./types.ts";
+
+const load = createRequire(import.meta.url);
+const zlib = () => load("node:zlib") as typeof import("node:zlib");
 
 /** The part of the Deno namespace used here (this project type-checks with Bun's types only). */
 interface DenoApi {
@@ -60,7 +62,9 @@ export const denoPlatform: Platform = {
       stop: () => Promise.race([server.shutdown(), new Promise<void>((r) => setTimeout(r, 1000))]),
     };
   },
-  upgradeWebSocket,
+  get upgradeWebSocket() {
+    return (load("hono/deno") as typeof import("hono/deno")).upgradeWebSocket as Platform["upgradeWebSocket"];
+  },
   upgradeNative,
 
   unixWebSocket: false,
@@ -77,10 +81,10 @@ export const denoPlatform: Platform = {
 
   openSqlite: openNodeSqlite,
 
-  gzipSync: (data, level = 6) => gzipSync(data, { level }),
-  gunzipSync: (data) => gunzipSync(data),
-  zstdCompressSync: (data, level = 3) => zstdCompressSync(data, { params: { [z.ZSTD_c_compressionLevel]: level } }),
-  zstdDecompressSync: (data) => zstdDecompressSync(data),
+  gzipSync: (data, level = 6) => zlib().gzipSync(data, { level }),
+  gunzipSync: (data) => zlib().gunzipSync(data),
+  zstdCompressSync: (data, level = 3) => zlib().zstdCompressSync(data, { params: { [zlib().constants.ZSTD_c_compressionLevel]: level } }),
+  zstdDecompressSync: (data) => zlib().zstdDecompressSync(data),
 
   which(command, path) {
     for (const dir of path.split(delimiter)) {
@@ -103,6 +107,7 @@ export const denoPlatform: Platform = {
 
   spawnPty: async (opts, backend = "node-pty") => {
     if (backend !== "node-pty") throw new Error(`the ${backend} PTY backend needs Bun; Deno uses node-pty`);
+    const { spawnNodePty } = await import("../pty/node-pty.ts");
     return spawnNodePty(opts, { writeThroughSocket: true });
   },
 
@@ -115,5 +120,5 @@ export const denoPlatform: Platform = {
     o200kRanks: join(root, "node_modules/tiktoken/encoders/o200k_base.json"),
     cl100kRanks: join(root, "node_modules/tiktoken/encoders/cl100k_base.json"),
   },
-  tiktokenGlue: () => createRequire(import.meta.url)("tiktoken/lite/init"),
+  tiktokenGlue: () => load("tiktoken/lite/init"),
 };

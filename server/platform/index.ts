@@ -12,11 +12,17 @@ import type { Platform } from "./types.ts";
 
 export type * from "./types.ts";
 
+// In the Deno bundle (bundle.ts) the condition is a constant: Bun's side, with its bun: imports,
+// is left out of it, and Deno's is bundled. Written out here, not as inDenoBundle(), so it folds.
 export const platform: Platform =
-  typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
-    ? (require("./bun.ts") as typeof import("./bun.ts")).bunPlatform
-    : (createRequire(import.meta.url)("./deno.ts") as typeof import("./deno.ts")).denoPlatform;
+  typeof AI_SESSION_BUNDLE_FOR !== "undefined" && AI_SESSION_BUNDLE_FOR === "deno"
+    ? (require("./deno.ts") as typeof import("./deno.ts")).denoPlatform
+    : typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
+      ? (require("./bun.ts") as typeof import("./bun.ts")).bunPlatform
+      : (createRequire(import.meta.url)("./deno.ts") as typeof import("./deno.ts")).denoPlatform;
 
-export const upgradeWebSocket = platform.upgradeWebSocket;
+/** Hono's upgrade helper, looked up when a route is built (Deno's side loads its adapter only then). */
+export const upgradeWebSocket: Platform["upgradeWebSocket"] = ((...args: Parameters<Platform["upgradeWebSocket"]>) =>
+  platform.upgradeWebSocket(...args)) as Platform["upgradeWebSocket"];
 export const sleep = platform.sleep;
 export const upgradeNative = platform.upgradeNative.bind(platform);

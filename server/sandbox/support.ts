@@ -13,7 +13,8 @@ function kernelAbi(): number {
   if (probed !== undefined) return probed;
   if (process.platform !== "linux") return (probed = 0);
   try {
-    if (typeof Bun !== "undefined") {
+    // (Deno's bundle leaves bun:ffi out: the condition folds there, see server/platform/bundle.ts)
+    if (typeof AI_SESSION_BUNDLE_FOR === "undefined" && typeof Bun !== "undefined") {
       probed = (require("./landlock.ts") as typeof import("./landlock.ts")).landlockAbi();
     } else {
       const { spawnSync } = require("node:child_process") as typeof import("node:child_process");

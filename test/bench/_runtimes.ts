@@ -1,11 +1,13 @@
 // The core rows again on each runtime, side by side in one run (issue 13): the compiled Bun binary
-// and Deno running the same source (npm run deno), each with its own server started by its CLI.
+// and Deno running the same source as `npm run build` bundles it (cli/ai-session-deno), each with
+// its own server started by its CLI; and the CLI round trip of Deno running the TypeScript source
+// (npm run deno's entry) against the bundle's server, to show what the bundle saves.
 // Samples are taken in turn, one Bun then one Deno, so a change in the machine's load hits both.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathsFor } from "../../server/paths.ts";
-import { cliCommand, type CliRuntime } from "../e2e/cli.ts";
+import { cliCommand, denoSourceCommand, type CliRuntime } from "../e2e/cli.ts";
 import { median, p99, timeIt } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";
 
@@ -28,7 +30,7 @@ function side(runtime: CliRuntime, cleanHome: string): Side {
   const argv = cliCommand(runtime);
   return {
     runtime,
-    label: runtime === "bun" ? "Bun (binary)" : "Deno (source)",
+    label: runtime === "bun" ? "Bun (binary)" : "Deno (bundle)",
     home,
     env,
     cli: (...args) => {
@@ -82,6 +84,11 @@ export async function runtimeRows(cleanHome: string, treePssKb: (pid: number) =>
     pair("in-server exec `true`, one request on the Unix socket", execB, execD);
     const [cliB, cliD] = await inTurn(N_CLI, () => bun.cli("exec", "b", "true"), () => deno.cli("exec", "b", "true"));
     pair("CLI `exec S true` round trip", cliB, cliD);
+    const fromSource = await timeIt(N_CLI, () => {
+      const r = Bun.spawnSync([...denoSourceCommand(), "exec", "b", "true"], { env: deno.env });
+      if (r.exitCode !== 0) throw new Error(`deno (source) exec failed: ${r.stderr.toString()}`);
+    });
+    out.push({ bench: "runtime", metric: "Deno (source, npm run deno's entry): CLI `exec S true` round trip median", value: median(fromSource), unit: "ms" });
     const perSession: number[] = [];
     for (const s of [bun, deno]) {
       const pid = JSON.parse(s.cli("status", "--json")).pid as number;
@@ -93,7 +100,7 @@ export async function runtimeRows(cleanHome: string, treePssKb: (pid: number) =>
       perSession.push((treePssKb(pid) - before) / 1024 / N_MEMORY);
     }
     out.push({ bench: "runtime", metric: `Bun (binary): memory per idle session, its shell included (PSS, ${N_MEMORY} sessions)`, value: perSession[0]!, unit: "MB" });
-    out.push({ bench: "runtime", metric: `Deno (source): memory per idle session, its shell included (PSS, ${N_MEMORY} sessions)`, value: perSession[1]!, unit: "MB" });
+    out.push({ bench: "runtime", metric: `Deno (bundle): memory per idle session, its shell included (PSS, ${N_MEMORY} sessions)`, value: perSession[1]!, unit: "MB" });
     const ratio = perSession[1]! / perSession[0]!;
     out.push({ bench: "runtime", metric: "Deno / Bun: memory per idle session", value: ratio, unit: "x", target: "<= 2", ok: ratio <= 2 });
   } finally {

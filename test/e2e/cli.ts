@@ -6,21 +6,31 @@ import { join, resolve } from "node:path";
 export const BIN = resolve(import.meta.dir, "../../dist/ai-session");
 
 export function requireBinary(): void {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+  for (const built of [BIN, resolve(import.meta.dir, "../../dist/deno/deno-main.js")]) {
+    if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
+  }
 }
 
-/** Which runtime runs the CLI: the compiled Bun binary, or Deno with the same source (npm run deno). */
+/**
+ * Which runtime runs the CLI: the compiled Bun binary, or Deno with the same source as `npm run
+ * build` bundles it (dist/deno, through cli/ai-session-deno, what the README tells Deno users to run).
+ */
 export type CliRuntime = "bun" | "deno";
 export const RUNTIMES: readonly CliRuntime[] = ["bun", "deno"];
 
-const DENO = resolve(import.meta.dir, "../../node_modules/.bin/deno");
-const DENO_MAIN = resolve(import.meta.dir, "../../server/platform/deno-main.ts");
+export const DENO = resolve(import.meta.dir, "../../node_modules/.bin/deno");
+const DENO_LAUNCHER = resolve(import.meta.dir, "../../cli/ai-session-deno");
+const DENO_SOURCE_MAIN = resolve(import.meta.dir, "../../server/platform/deno-main.ts");
 
-/** The argv that runs the CLI on a runtime (for Deno, exactly what `npm run deno --` runs). */
+/** The argv that runs the CLI on a runtime. */
 export function cliCommand(runtime: CliRuntime): string[] {
-  if (runtime === "bun") return [BIN];
+  return runtime === "bun" ? [BIN] : [DENO_LAUNCHER];
+}
+
+/** Deno with the TypeScript source: exactly what `npm run deno --` runs. */
+export function denoSourceCommand(): string[] {
   const { DENO_RUN_FLAGS } = require("../../server/platform/deno-permissions.ts") as typeof import("../../server/platform/deno-permissions.ts");
-  return [DENO, "run", ...DENO_RUN_FLAGS, DENO_MAIN];
+  return [DENO, "run", ...DENO_RUN_FLAGS, DENO_SOURCE_MAIN];
 }
 
 export interface CliResult {
@@ -83,3 +93,30 @@ export function processesOfHome(home: string): number[] {
   }
   return out;
 }
+
+/** A command run in a real PTY (Bun's terminal), with what it has drawn so far. */
+export interface InTerminal {
+  /** Waits (up to 10 s) until the screen shows text, and expects it there. */
+  until(text: string): Promise<void>;
+  type(keys: string): void;
+  readonly screen: string;
+  readonly exited: Promise<number>;
+}
+
+export function inTerminal(argv: string[], env: Record<string, string>): InTerminal {
+  const { expect } = require("bun:test") as typeof import("bun:test");
+  let screen = "";
+  const p = Bun.spawn(argv, { env, terminal: { cols: 100, rows: 30, data: (_t, d) => (screen += new TextDecoder().decode(d)) } });
+  return {
+    async until(text) {
+      for (let i = 0; i < 200 && !screen.includes(text); i++) await Bun.sleep(50);
+      expect(screen).toContain(text);
+    },
+    type: (keys) => p.terminal!.write(keys),
+    get screen() {
+      return screen;
+    },
+    exited: p.exited,
+  };
+}
+

@@ -10,7 +10,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { chromiumMissing, openBrowser, screenshot } from "../dashboard/harness.ts";
 import { pathsFor } from "../../server/paths.ts";
 import { tourEveryTool } from "../mcp/tour.ts";
-import { CliHome, RUNTIMES, cliCommand, requireBinary } from "./cli.ts";
+import { startTmuxFixture } from "../migrate/tmux-fixture.ts";
+import { CliHome, RUNTIMES, cliCommand, denoSourceCommand, inTerminal, requireBinary } from "./cli.ts";
 
 requireBinary();
 
@@ -135,6 +136,54 @@ for (const runtime of RUNTIMES) {
       expect((await h.run(["task", "done", task.id, "--result", "ok", "--agent", "tester"])).code).toBe(0);
     }, 120_000);
 
+    test("attach in a real terminal replays the session, passes what is typed, Ctrl-] detaches and it keeps running", async () => {
+      await h.run(["create", "--name", "att"]);
+      await h.run(["exec", "att", "echo before-attach"]);
+      const t = inTerminal([...cliCommand(runtime), "attach", "att"], h.env());
+      await t.until("before-attach"); // the recent scrollback is replayed
+      t.type("echo typed-$((40+2))\r");
+      await t.until("typed-42");
+      t.type("\x1d"); // Ctrl-]
+      expect(await t.exited).toBe(0);
+      expect(t.screen).toContain("detached from att");
+      expect((await h.json<{ output: string }>(["exec", "att", "echo still-here"])).output).toBe("still-here");
+      expect((await h.json<{ command: string }[]>(["history", "att"])).map((c) => c.command)).toContain("echo before-attach");
+    }, 60_000);
+
+    test("migrate imports a real tmux session's panes with their cwd and scrollback", async () => {
+      const fx = await startTmuxFixture(20);
+      try {
+        const r = await h.run(["migrate", "alpha", "--socket", fx.socket]);
+        expect(r.stdout).toContain("3 of 3 panes imported");
+        for (const pane of fx.panes.filter((p) => p.name.startsWith("alpha."))) {
+          expect((await h.run(["exec", pane.name, "pwd"])).stdout.trim()).toBe(pane.cwd);
+          expect((await h.run(["read", pane.name, "--since", "0"])).stdout).toContain(`${pane.marker}-20`);
+        }
+        const none = await h.run(["migrate", "gamma", "--socket", fx.socket]);
+        expect(none).toMatchObject({ code: 1, stderr: 'ai-session: no tmux session named "gamma" (tmux has: alpha, beta)\n' });
+      } finally {
+        fx.stop();
+      }
+    }, 90_000);
+
+    test("knowledge keeps versions with compare-and-set; a decision shows in the trace", async () => {
+      const v1 = await h.json<{ version: number }>(["knowledge", "set", "api/base-url", "http://localhost:3000", "--expect", "0", "--agent", "lead"]);
+      expect(v1.version).toBe(1);
+      const stale = await h.run(["knowledge", "set", "api/base-url", "http://x", "--expect", "0", "--agent", "lead"]);
+      expect(stale.code).not.toBe(0);
+      expect(stale.stderr).toContain("at version 1, not 0");
+      await h.run(["knowledge", "set", "api/base-url", "http://localhost:4000", "--expect", "1", "--agent", "lead"]);
+      expect(await h.json<{ value: unknown; version: number }>(["knowledge", "get", "api/base-url", "--agent", "tester"])).toMatchObject({ value: "http://localhost:4000", version: 2 });
+      const listed = await h.json<Array<{ key: string }>>(["knowledge", "list", "--prefix", "api/", "--agent", "tester"]);
+      expect(listed.map((k) => k.key)).toEqual(["api/base-url"]);
+      const history = await h.json<Array<{ version: number }>>(["knowledge", "history", "api/base-url"]);
+      expect(history.map((v) => v.version).sort()).toEqual([1, 2]);
+      await h.json(["decide", "test runner", "--choice", "vitest", "--options", "jest,vitest", "--reasoning", "faster", "--agent", "tester"]);
+      const trace = await h.json<{ decisions: unknown[] }>(["trace", "--for", "tester"]);
+      expect(trace.decisions[0]).toMatchObject({ what: "test runner", choice: "vitest", agent: "tester" });
+      expect((await h.run(["trace"])).stdout).toContain("test runner → vitest");
+    }, 60_000);
+
     test("a mistake is one clear line on stderr, no stack trace", async () => {
       const r = await h.run(["exec", "nosuch", "true"]);
       expect(r.code).toBe(1);
@@ -142,3 +191,21 @@ for (const runtime of RUNTIMES) {
     }, 60_000);
   });
 }
+
+// What users run on Deno is the bundle (cli/ai-session-deno); npm run deno runs the TypeScript
+// source itself, and the server it starts runs the source too.
+describe("the CLI on Deno from source (npm run deno)", () => {
+  const h = new CliHome({ AI_SESSION_PORT: "0", AI_SESSION_BIN: "" }, "deno");
+  afterAll(() => h.close());
+
+  test("create, exec and status run from the source, and the server it starts too", async () => {
+    const [cmd, ...args] = denoSourceCommand();
+    const run = (words: string[]) => Bun.spawnSync([cmd!, ...args, ...words], { env: h.env() });
+    expect(run(["create", "--name", "src"]).exitCode).toBe(0);
+    const r = run(["exec", "src", "echo from-source"]);
+    expect({ code: r.exitCode, out: r.stdout.toString() }).toEqual({ code: 0, out: "from-source\n" });
+    const status = JSON.parse(run(["status", "--json"]).stdout.toString()) as { pid: number; runtime: { name: string } };
+    expect(status.runtime.name).toBe("deno");
+    expect(readFileSync(`/proc/${status.pid}/cmdline`, "utf8").split("\0")).toContain(join(import.meta.dir, "../../server/platform/deno-main.ts"));
+  }, 60_000);
+});

@@ -42,6 +42,11 @@ describe("the runtime seam (server/platform)", () => {
     expect(script).not.toMatch(/\s(-A|--allow-all)\b/);
   });
 
+  test("cli/ai-session-deno runs the bundle with the same permissions", () => {
+    const launcher = readFileSync(join(root, "cli", "ai-session-deno"), "utf8");
+    expect(launcher).toContain(`" run --unstable-lazy-dynamic-imports ${DENO_RUN_FLAGS.join(" ")} "$entry" "$@"`);
+  });
+
   test("under bun test the Bun side is loaded and names its version", () => {
     expect(platform.runtime).toEqual({ name: "bun", version: Bun.version });
   });
