@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Caller } from "./security/auth.ts";
 import type { SessionInfo } from "./session/session.ts";
+import type { Entry, KnowledgeStore, WriteOptions } from "./bus/knowledge.ts";
 
 /** One node as the cluster knows it (from its heartbeats). */
 export const NodeViewSchema = z.object({
@@ -39,6 +40,8 @@ export interface ClusterPort {
   nodes(): NodeView[];
   /** The one task queue of the cluster. */
   tasks: ClusterTasks;
+  /** The cluster's shared knowledge, which replaces each node's own once it joins. */
+  knowledge: KnowledgeBoard;
   /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
   call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
   /** The sessions the caller may see on every node that is up, and the nodes that did not answer. */
@@ -111,4 +114,20 @@ export async function onNode<T>(
   const to = sessionTarget(cluster, name);
   if (!to.node) return local(to.session);
   return (await cluster!.call(to.node, op, caller, { ...args, session: to.session }, timeoutMs)) as T;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+/** Shared knowledge as routes and tools use it: each node's own (KnowledgeStore) or the cluster's (server/cluster/knowledge.ts). */
+export interface KnowledgeBoard {
+  get(key: string, agent?: string): Awaitable<Entry>;
+  list(agent?: string, prefix?: string): Awaitable<Entry[]>;
+  history(key: string, agent?: string): Awaitable<Entry[]>;
+  set(key: string, value: unknown, opts?: WriteOptions): Awaitable<Entry>;
+  delete(key: string, opts?: { agent?: string; expectedVersion?: number }): Awaitable<Entry>;
+}
+
+/** The knowledge a caller of this server shares: the cluster's once the server joined one, else this machine's. */
+export function knowledgeOf(rt: { bus: { knowledge: KnowledgeStore }; cluster?: ClusterPort }): KnowledgeBoard {
+  return rt.cluster?.knowledge ?? rt.bus.knowledge;
 }

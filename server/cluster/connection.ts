@@ -15,6 +15,7 @@ export function names(cluster: string) {
     durable: (node: string) => `node-${node}`,
     nodesBucket: `ais-${cluster}-nodes`,
     tasksBucket: `ais-${cluster}-tasks`,
+    knowledgeBucket: `ais-${cluster}-knowledge`,
     call: (node: string) => `ais.${cluster}.node.${node}.call`,
   };
 }
@@ -65,4 +66,9 @@ export function connectedFlag(nc: NatsConnection): () => boolean {
     }
   })();
   return () => up && !nc.isClosed();
+}
+
+/** Whether a KV write lost its compare-and-set (another node wrote the key first). */
+export function lostRace(err: unknown): boolean {
+  return /wrong last sequence|key exists/i.test((err as Error).message ?? "");
 }

@@ -8,6 +8,7 @@ import { connectCluster, connectedFlag, names } from "./connection.ts";
 import { Membership } from "./membership.ts";
 import type { ClusterPort, NodeSession, RemoteOp } from "../cluster-port.ts";
 import { callNode, nodeSessions, serveCalls } from "./remote.ts";
+import { KvKnowledge } from "./knowledge.ts";
 import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";
 
@@ -44,12 +45,14 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
       }));
       await transport?.start();
       const tasks = await KvTaskBoard.open(nc, n.tasksBucket, cfg.node);
+      const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const calls = serveCalls(nc, n, cfg.node, rt);
       const m = membership;
       const port: ClusterPort = {
         status: () => ({ name: cfg.name, node: cfg.node, url: shownUrl(cfg.url), connected: connected() }),
         nodes: () => m.nodes(),
         tasks,
+        knowledge,
         call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number) {
           if (!m.has(node)) throw new AppError("not_found", `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)`);
           return callNode(nc, n, cfg.node, node, op, caller, args, timeoutMs);

@@ -2,14 +2,11 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import { AppError } from "../errors.ts";
 import type { ClusterTask, ClusterTasks } from "../cluster-port.ts";
+import { lostRace } from "./connection.ts";
 
 const DEFAULT_LEASE_MS = 60_000;
 const TRIES = 50;
 
-/** Whether a KV write lost its compare-and-set (another node wrote the key first). */
-function lostRace(err: unknown): boolean {
-  return /wrong last sequence|key exists/i.test((err as Error).message ?? "");
-}
 
 /**
  * The cluster's task queue in a KV bucket, one key per task. A claim is a compare-and-set on the

@@ -13,7 +13,7 @@ import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
-import { onNode, remoteWaitMs } from "../cluster-port.ts";
+import { knowledgeOf, onNode, remoteWaitMs } from "../cluster-port.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";
 
@@ -193,15 +193,15 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     async knowledgeSet(key, value, o) {
       need("exec");
       const scope = o.scope !== undefined ? parseScope(o.scope) : undefined;
-      return audited("knowledge.update", key, null, () => rt.bus.knowledge.set(key, value, { agent, scope, expectedVersion: o.expected_version }));
+      return audited("knowledge.update", key, null, () => knowledgeOf(rt).set(key, value, { agent, scope, expectedVersion: o.expected_version }));
     },
     async knowledgeGet(key) {
       need("read");
-      return rt.bus.knowledge.get(key, agent);
+      return knowledgeOf(rt).get(key, agent);
     },
     async knowledgeList(prefix) {
       need("read");
-      return rt.bus.knowledge.list(agent, prefix);
+      return knowledgeOf(rt).list(agent, prefix);
     },
     async decide(d) {
       need("exec");
