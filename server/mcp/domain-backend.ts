@@ -109,16 +109,18 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async history(name) {
       need("read", name);
-      return ops.historyOf(rt, caller, name);
+      return onNode(rt.cluster, caller, name, "history", {}, (s) => ops.historyOf(rt, caller, s));
     },
     async context(name, o) {
       need("read", name);
-      ops.guardRead(rt, caller, name);
-      return contexts.context(name, o);
+      return onNode(rt.cluster, caller, name, "context", { ...o }, (s) => {
+        ops.guardRead(rt, caller, s);
+        return contexts.context(s, o);
+      });
     },
     async snapshot(name) {
       need("exec", name);
-      return audited("snapshot", name, null, () => snapshotSession(rt, name));
+      return audited("snapshot", name, null, () => onNode(rt.cluster, caller, name, "snapshot", {}, (s) => snapshotSession(rt, s)));
     },
     async restore(name, newName) {
       need("exec", name);

@@ -143,12 +143,12 @@ export function sessionRoutes(rt: Runtime) {
   app.post("/sessions/:name/resize", acts, async (c) => {
     const caller = c.get("caller");
     const body = await jsonBody(c, ResizeBody);
-    return c.json(resizeSession(ops, caller, c.req.param("name"), body.cols, body.rows));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "resize", body, (name) => resizeSession(ops, caller, name, body.cols, body.rows)));
   });
-  app.get("/sessions/:name/history", reads, (c) => {
+  app.get("/sessions/:name/history", reads, async (c) => {
     const caller = c.get("caller");
     const q = queryOf(c, HistoryQuery);
-    return c.json(applyHistoryFilter(rt.db, historyOf(ops, caller, c.req.param("name")), q));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "history", q, (name) => applyHistoryFilter(rt.db, historyOf(ops, caller, name), q)));
   });
   app.get("/sessions/:name/commands/:id", reads, async (c) => {
     const caller = c.get("caller");

@@ -10,6 +10,7 @@ import { isAdmin } from "../security/auth.ts";
 import { sessionRowById } from "../session/store.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
+import { onNode } from "../cluster-port.ts";
 
 const SnapshotBody = z.object({ document: z.boolean().optional() });
 const RestoreBody = z.object({
@@ -31,7 +32,7 @@ export function snapshotRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   app.post("/sessions/:name/snapshot", allow({ scope: "exec", session: { param: "name" } }), async (c) => {
     const b = await jsonBody(c, SnapshotBody);
-    return c.json(await snapshotSession(rt, c.req.param("name"), { withFile: b.document }));
+    return c.json(await onNode(rt.cluster, c.get("caller"), c.req.param("name"), "snapshot", b, (name) => snapshotSession(rt, name, { withFile: b.document })));
   });
   app.get("/snapshots", allow({ scope: "read", session: { query: "name" }, across: "filtered" }), (c) => {
     const q = queryOf(c, z.object({ name: z.string().optional() }));
