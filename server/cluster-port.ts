@@ -29,7 +29,7 @@ export interface ClusterStatus {
 }
 
 /** The operations a node answers for another node's caller (remote.ts). */
-export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "sessions" | "part";
+export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "info" | "sessions" | "part" | "attach";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
@@ -44,9 +44,24 @@ export interface ClusterPort {
   knowledge: KnowledgeBoard;
   /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
   call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+  /** Opens the live terminal of a session on another node for a viewer here (output to `to`, input through the link). */
+  terminal(node: string, session: string, caller: Caller, to: TerminalSink): TerminalLink;
   /** The sessions the caller may see on every node that is up, and the nodes that did not answer. */
   sessionsEverywhere(caller: Caller): Promise<{ sessions: NodeSession[]; unreachable: string[] }>;
   close(): Promise<void>;
+}
+
+/** Where a remote terminal's frames go: the viewer's WebSocket. */
+export interface TerminalSink {
+  text(json: string): void;
+  bytes(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+/** A viewer's side of a remote terminal: its frames ({type:"input"|"resize"}, as on the WebSocket) go to the session's node. */
+export interface TerminalLink {
+  input(frame: string): void;
+  close(): void;
 }
 
 /** `dev@build-2` → {session: "dev", node: "build-2"}; a plain name has no node. */

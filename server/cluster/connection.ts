@@ -17,6 +17,9 @@ export function names(cluster: string) {
     tasksBucket: `ais-${cluster}-tasks`,
     knowledgeBucket: `ais-${cluster}-knowledge`,
     call: (node: string) => `ais.${cluster}.node.${node}.call`,
+    /** A live terminal relayed to a viewer on another node: output (and events), and input. */
+    termOut: (id: string) => `ais.${cluster}.term.${id}.out`,
+    termIn: (id: string) => `ais.${cluster}.term.${id}.in`,
   };
 }
 export type Names = ReturnType<typeof names>;

@@ -9,6 +9,7 @@ import { Membership } from "./membership.ts";
 import type { ClusterPort, NodeSession, RemoteOp } from "../cluster-port.ts";
 import { callNode, nodeSessions, serveCalls } from "./remote.ts";
 import { KvKnowledge } from "./knowledge.ts";
+import { openTerminal } from "./terminal.ts";
 import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";
 
@@ -56,6 +57,15 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number) {
           if (!m.has(node)) throw new AppError("not_found", `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)`);
           return callNode(nc, n, cfg.node, node, op, caller, args, timeoutMs);
+        },
+        terminal(node, session, caller, to) {
+          const up = () => m.nodes().some((x) => x.name === node && x.state === "up");
+          if (!m.has(node)) {
+            to.text(JSON.stringify({ type: "error", code: "not_found", message: `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)` }));
+            to.close(4000, "not_found");
+            return { input() {}, close() {} };
+          }
+          return openTerminal(nc, n, (id) => callNode(nc, n, cfg.node, node, "attach", caller, { session, id }, 10_000), node, up, to);
         },
         async sessionsEverywhere(caller) {
           const sessions = nodeSessions(rt, caller, cfg.node);

@@ -10,6 +10,8 @@ import { SessionContexts } from "../context/session-context.ts";
 import type { Names } from "./connection.ts";
 import type { NodeSession, RemoteOp } from "../cluster-port.ts";
 import { AnswerParts, fetchParts, type Parted } from "./parts.ts";
+import { serveTerminal } from "./terminal.ts";
+import { sessionView } from "../routes/sessions.ts";
 
 /** A caller as it travels: who it is on its own node, which node that is. */
 interface WireCaller {
@@ -50,13 +52,14 @@ function fromWire(w: WireCaller): Caller {
 type Args = Record<string, unknown>;
 
 /** Each operation a node answers for another node: the scope it needs and the domain function it runs. */
-const OPS: Record<Exclude<RemoteOp, "sessions" | "part">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
+const OPS: Record<Exclude<RemoteOp, "sessions" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
   exec: { scope: "exec", run: (rt, c, s, a) => execCommand(rt, c, s, a as Parameters<typeof execCommand>[3]) },
   wait: { scope: "read", run: (rt, c, s, a) => waitFor(rt, c, s, a as Parameters<typeof waitFor>[3]) },
   send: { scope: "exec", run: (rt, c, s, a) => sendInput(rt, c, s, a as Parameters<typeof sendInput>[3]) },
   read: { scope: "read", run: (rt, c, s, a) => readOutput(rt, c, s, a as Parameters<typeof readOutput>[3]) },
   screen: { scope: "read", run: (rt, c, s) => screenOf(rt, c, s) },
   kill: { scope: "exec", run: (rt, c, s) => killSession(rt, c, s) },
+  info: { scope: "read", run: (rt, _c, s) => sessionView(rt, s) },
   resize: { scope: "exec", run: (rt, c, s, a) => resizeSession(rt, c, s, Number(a.cols), Number(a.rows)) },
   history: { scope: "read", run: (rt, c, s, a) => applyHistoryFilter(rt.db, historyOf(rt, c, s), a as Parameters<typeof applyHistoryFilter>[2]) },
   snapshot: { scope: "exec", run: (rt, _c, s, a) => snapshotSession(rt, s, { withFile: !!a.document }) },
@@ -83,11 +86,16 @@ export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSes
 }
 
 /** What this node does for a caller from another node: the same domain functions as a local call. */
-async function answer(rt: Runtime, self: string, req: Request): Promise<unknown> {
+async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown): Promise<unknown> {
   const caller = fromWire(req.caller);
   if (req.op === "sessions") {
     requireScope(caller, "read");
     return nodeSessions(rt, caller, self);
+  }
+  if (req.op === "attach") {
+    requireScope(caller, "read");
+    requireSessionVisible(rt, caller, String(req.args.session));
+    return terminal(caller, String(req.args.session), String(req.args.id));
   }
   const op = OPS[req.op as keyof typeof OPS];
   if (!op) throw new AppError("invalid", `this node does not know the operation "${String(req.op)}" (is it an older version?)`);
@@ -113,7 +121,7 @@ export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runti
         if (req.op === "part") return void msg.respond(parts.take(String(req.args.id), Number(req.args.index)));
         let a: Answer;
         try {
-          a = { ok: await answer(rt, self, req) };
+          a = { ok: await answer(rt, self, req, (caller, session, id) => serveTerminal(nc, n, rt, caller, session, id)) };
         } catch (e) {
           const x = toAppError(e);
           a = { error: { code: x.code, message: x.message } };

@@ -10,13 +10,14 @@ import { allow } from "./access.ts";
 import type { Session } from "../session/session.ts";
 import { redactionEnabled } from "../security/redact.ts";
 import { StreamRedactor } from "../security/stream-redact.ts";
+import { sessionTarget, type ClusterPort, type TerminalLink } from "../cluster-port.ts";
 
 /**
  * What a viewer is sent: output with known secret shapes redacted (unless AI_SESSION_REDACT=0), as
  * stored output is. The redactor holds back a chunk's tail that may be the start of a secret until
  * the next chunk (or a moment of quiet), so a secret split across two reads is still caught.
  */
-function shownTo(ws: WSContext): { push(bytes: Uint8Array): void; flush(): void; close(): void } {
+function shownTo(ws: ViewerSocket): { push(bytes: Uint8Array): void; flush(): void; close(): void } {
   const send = (bytes: Uint8Array) => ws.send(bytes as Uint8Array<ArrayBuffer>);
   if (!redactionEnabled()) return { push: send, flush() {}, close() {} };
   return new StreamRedactor(send);
@@ -44,10 +45,10 @@ export function sessionStreamRoutes(rt: Runtime) {
     allow(STREAM_ACCESS),
     upgradeWebSocket((c) => {
       const caller = c.get("caller");
-      let session: Session;
+      const to = sessionTarget(rt.cluster, c.req.param("name") ?? "");
+      if (to.node) return remoteViewer(rt.cluster!, to.node, to.session, caller);
       try {
-        session = rt.sessions.get(c.req.param("name") ?? "");
-        rt.sessions.check({ kind: "attach", agent: caller.agent, role: roleOf(caller), session: session.info() });
+        return openViewer(rt, to.session, caller);
       } catch (err) {
         const e = toAppError(err);
         return {
@@ -57,10 +58,43 @@ export function sessionStreamRoutes(rt: Runtime) {
           },
         };
       }
-      return viewer(rt, session, caller);
     }),
   );
   return app;
+}
+
+/** What a viewer writes to: the WebSocket, or (for a viewer on another node) its NATS subjects. */
+export type ViewerSocket = Pick<WSContext, "send" | "close"> & { raw?: unknown };
+
+/** A viewer of a session of this server, after the attach check; throws the AppError that refuses it. */
+export function openViewer(rt: Runtime, name: string, caller: Caller) {
+  const session = rt.sessions.get(name);
+  rt.sessions.check({ kind: "attach", agent: caller.agent, role: roleOf(caller), session: session.info() });
+  return viewer(rt, session, caller);
+}
+
+/** The live terminal of a session on another node, relayed over the cluster (server/cluster/terminal.ts). */
+function remoteViewer(cluster: ClusterPort, node: string, session: string, caller: Caller) {
+  let link: TerminalLink | undefined;
+  return {
+    onOpen(_ev: Event, ws: WSContext) {
+      link = cluster.terminal(node, session, caller, {
+        text: (t) => ws.send(t),
+        bytes(b) {
+          const raw = ws.raw as { getBufferedAmount?: () => number } | undefined;
+          if ((raw?.getBufferedAmount?.() ?? 0) > MAX_BUFFERED) link?.close(), ws.close(4008, "viewer too slow");
+          else ws.send(b as Uint8Array<ArrayBuffer>);
+        },
+        close: (code, reason) => ws.close(code, reason),
+      });
+    },
+    onMessage(ev: MessageEvent) {
+      link?.input(typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer));
+    },
+    onClose() {
+      link?.close();
+    },
+  };
 }
 
 /** Reading the stream needs read; typing and resizing, like POST .../send and .../resize, exec. */
@@ -87,7 +121,7 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
   const canType = refusal === null;
   let off: (() => void) | undefined;
   return {
-    onOpen(_ev: Event, ws: WSContext) {
+    onOpen(_ev: Event | undefined, ws: ViewerSocket) {
       const from = Math.max(session.scrollback.start, session.scrollback.end - REPLAY_BYTES);
       const first = session.scrollback.read(from);
       ws.send(JSON.stringify({ type: "hello", session: session.name, cols: session.config.cols, rows: session.config.rows, writable: canType, offset: first.offset }));
@@ -116,7 +150,7 @@ function viewer(rt: Runtime, session: Session, caller: Caller) {
         rt.sessions.events.off("session:ended", onEnded);
       };
     },
-    onMessage(ev: MessageEvent, ws: WSContext) {
+    onMessage(ev: Pick<MessageEvent, "data">, ws: ViewerSocket) {
       let msg: { type?: string; data?: unknown; cols?: unknown; rows?: unknown };
       try {
         msg = JSON.parse(typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer));

@@ -83,6 +83,11 @@ const LinesQuery = z.object({
 /** A session as GET /api/sessions shows it: with what its occupant is doing (idle, working, blocked...) as the bus sees it. */
 export const SessionViewSchema = SessionInfoSchema.extend({ agent_status: AgentStatusSchema.nullable() });
 export type SessionView = z.infer<typeof SessionViewSchema>;
+/** GET /api/sessions/:name of this server's session (for NAME@NODE, that node answers the same). */
+export const sessionView = (rt: Runtime, name: string): SessionView => {
+  const info = rt.sessions.get(name).info();
+  return { ...info, agent_status: rt.bus?.status?.get(info.id) ?? null };
+};
 
 /** How long a request to another node may take: the command's own timeout, and some. */
 /** REST for sessions: thin adapters over server/session/operations.ts (NAME@NODE: on that node, server/cluster). */
@@ -107,7 +112,7 @@ export function sessionRoutes(rt: Runtime) {
   });
   const reads = allow({ scope: "read", session: { param: "name" } });
   const acts = allow({ scope: "exec", session: { param: "name" } });
-  app.get("/sessions/:name", reads, (c) => c.json(withStatus(rt.sessions.get(c.req.param("name")).info())));
+  app.get("/sessions/:name", reads, async (c) => c.json(await onNode(rt.cluster, c.get("caller"), c.req.param("name"), "info", {}, (name) => sessionView(rt, name))));
   app.delete("/sessions/:name", acts, async (c) => {
     const caller = c.get("caller");
     return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "kill", {}, (name) => killSession(ops, caller, name)));

@@ -111,6 +111,12 @@ export async function startNode(name: string, natsUrl: string, opts: { home?: st
   };
 }
 
+/** A nats-server and ai-session servers of these names joined to it. */
+export async function startCluster(...names: string[]): Promise<{ nats: Nats; nodes: Node[] }> {
+  const nats = await startNats();
+  return { nats, nodes: await Promise.all(names.map((n) => startNode(n, nats.url))) };
+}
+
 /** Runs the real CLI against a node (through its data directory). */
 export async function cli(node: Pick<Node, "env">, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   const proc = Bun.spawn(aiSessionArgv(...args), { env: node.env, stdout: "pipe", stderr: "pipe" });

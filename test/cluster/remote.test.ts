@@ -7,16 +7,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathsFor } from "../../server/paths.ts";
-import { cli, eventually, json, startNats, startNode, stopAll, type Nats, type Node } from "./harness.ts";
+import { cli, eventually, json, startCluster, stopAll, type Node } from "./harness.ts";
 
 const LONG = 60_000;
-let nats: Nats;
 let alpha: Node;
 let beta: Node;
 
 beforeAll(async () => {
-  nats = await startNats();
-  [alpha, beta] = await Promise.all([startNode("alpha", nats.url), startNode("beta", nats.url)]);
+  [alpha, beta] = (await startCluster("alpha", "beta")).nodes as [Node, Node];
   for (const [node, ...args] of [[beta, "create", "--name", "dev"], [beta, "create", "--name", "io"], [beta, "create", "--name", "big"], [alpha, "create", "--name", "here"], [beta, "agent", "register", "qa", "--role", "qa"]] as const) {
     const r = await cli(node, ...args);
     expect([r.code, r.stderr]).toEqual([0, ""]);
