@@ -3,7 +3,8 @@ import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
 import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
-import { execCommand, guardRead, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
+import { commandDetail, commandLines, execCommand, guardRead, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
+import type { OutputMode } from "../session/exec-result.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { SessionContexts } from "../context/session-context.ts";
@@ -60,6 +61,8 @@ const OPS: Record<Exclude<RemoteOp, "sessions" | "part" | "attach">, { scope: Sc
   screen: { scope: "read", run: (rt, c, s) => screenOf(rt, c, s) },
   kill: { scope: "exec", run: (rt, c, s) => killSession(rt, c, s) },
   info: { scope: "read", run: (rt, _c, s) => sessionView(rt, s) },
+  command: { scope: "read", run: (rt, c, s, a) => commandDetail(rt, c, s, Number(a.id), a.mode as OutputMode) },
+  lines: { scope: "read", run: (rt, c, s, a) => commandLines(rt, c, s, Number(a.id), { from: Number(a.from), to: Number(a.to) }, !!a.raw) },
   resize: { scope: "exec", run: (rt, c, s, a) => resizeSession(rt, c, s, Number(a.cols), Number(a.rows)) },
   history: { scope: "read", run: (rt, c, s, a) => applyHistoryFilter(rt.db, historyOf(rt, c, s), a as Parameters<typeof applyHistoryFilter>[2]) },
   snapshot: { scope: "exec", run: (rt, _c, s, a) => snapshotSession(rt, s, { withFile: !!a.document }) },

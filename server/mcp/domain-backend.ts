@@ -100,7 +100,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async commandLines(name, id, from, to, raw) {
       need("read", name);
-      return ops.commandLines(rt, caller, name, id, { from, to }, raw);
+      return onNode(rt.cluster, caller, name, "lines", { id, from, to, raw }, (s) => ops.commandLines(rt, caller, s, id, { from, to }, raw));
     },
     async analysis(name, commandId) {
       need("read", name);

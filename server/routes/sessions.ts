@@ -163,9 +163,11 @@ export function sessionRoutes(rt: Runtime) {
     const q = queryOf(c, LinesQuery);
     if (q.lines) {
       const [from, to] = q.lines.split("-").map(Number) as [number, number];
-      return c.json(commandLines(ops, caller, name, id, { from, to }, truthy(q.raw)));
+      const raw = truthy(q.raw);
+      return c.json(await onNode(rt.cluster, caller, name, "lines", { id, from, to, raw }, (n) => commandLines(ops, caller, n, id, { from, to }, raw)));
     }
-    return c.json(await commandDetail(ops, caller, name, id, q.mode ?? "compact"));
+    const mode = q.mode ?? "compact";
+    return c.json(await onNode(rt.cluster, caller, name, "command", { id, mode }, (n) => commandDetail(ops, caller, n, id, mode)));
   });
   return app;
 }
