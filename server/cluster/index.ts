@@ -28,7 +28,7 @@ export interface ClusterJoin {
  */
 export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
   const nc = await connectCluster(cfg);
-  const n = names(cfg.name);
+  const n = names(cfg.name, cfg.replicas);
   const connected = connectedFlag(nc);
   let membership: Membership | undefined;
   let transport: ClusterTransport | undefined;
@@ -45,8 +45,8 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         started_at: rt.startedAt,
       }));
       await transport?.start();
-      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, cfg.node);
-      const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
+      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, cfg.node);
+      const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const calls = serveCalls(nc, n, cfg.node, rt);
       const m = membership;
       const port: ClusterPort = {

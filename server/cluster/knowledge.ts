@@ -5,7 +5,7 @@ import type { Bus } from "../bus/bus.ts";
 import { announceChange, nextVersion, readable, visibleTo, type Entry, type StoredEntry, type WriteOptions } from "../bus/knowledge.ts";
 import type { KnowledgeBoard } from "../cluster-port.ts";
 import { AppError } from "../errors.ts";
-import { lostRace } from "./connection.ts";
+import { lostRace, settled } from "./connection.ts";
 
 /** Versions of a key the bucket keeps (JetStream's most). */
 const HISTORY = 64;
@@ -31,8 +31,8 @@ export class KvKnowledge implements KnowledgeBoard {
     private nodeOfAgent: (agent: string) => string | undefined,
   ) {}
 
-  static async open(nc: NatsConnection, bucket: string, agents: AgentRegistry, bus: Bus, nodeOfAgent: (agent: string) => string | undefined): Promise<KvKnowledge> {
-    const kv = await new Kvm(nc).create(bucket, { history: HISTORY });
+  static async open(nc: NatsConnection, bucket: string, replicas: number, agents: AgentRegistry, bus: Bus, nodeOfAgent: (agent: string) => string | undefined): Promise<KvKnowledge> {
+    const kv = await settled(() => new Kvm(nc).create(bucket, { history: HISTORY, replicas }));
     return new KvKnowledge(kv, nc.info?.max_payload ?? 1024 * 1024, agents, bus, nodeOfAgent);
   }
 

@@ -2,7 +2,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import { AppError } from "../errors.ts";
 import type { ClusterTask, ClusterTasks } from "../cluster-port.ts";
-import { lostRace } from "./connection.ts";
+import { lostRace, settled } from "./connection.ts";
 
 const DEFAULT_LEASE_MS = 60_000;
 const TRIES = 50;
@@ -17,8 +17,8 @@ const TRIES = 50;
 export class KvTaskBoard implements ClusterTasks {
   private constructor(private kv: KV, private node: string) {}
 
-  static async open(nc: NatsConnection, bucket: string, node: string): Promise<KvTaskBoard> {
-    return new KvTaskBoard(await new Kvm(nc).create(bucket, { history: 1 }), node);
+  static async open(nc: NatsConnection, bucket: string, replicas: number, node: string): Promise<KvTaskBoard> {
+    return new KvTaskBoard(await settled(() => new Kvm(nc).create(bucket, { history: 1, replicas })), node);
   }
 
   private async read(id: string): Promise<{ task: ClusterTask; revision: number } | null> {
