@@ -2,7 +2,7 @@ import { errors, type NatsConnection, type Subscription } from "@nats-io/transpo
 import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
+import { requireSessionVisible, sessionView, visibleSessions } from "../access/sessions.ts";
 import { commandDetail, commandLines, execCommand, guardRead, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { OutputMode } from "../session/exec-result.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
@@ -12,7 +12,6 @@ import type { Names } from "./connection.ts";
 import type { NodeSession, RemoteOp } from "../cluster-port.ts";
 import { AnswerParts, fetchParts, type Parted } from "./parts.ts";
 import { serveTerminal } from "./terminal.ts";
-import { sessionView } from "../routes/sessions.ts";
 
 /** A caller as it travels: who it is on its own node, which node that is. */
 interface WireCaller {

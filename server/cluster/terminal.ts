@@ -2,7 +2,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { toAppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Caller } from "../security/auth.ts";
-import { openViewer, type ViewerSocket } from "../routes/session-stream.ts";
+import { openViewer, type ViewerSocket } from "../access/viewer.ts";
 import type { TerminalLink, TerminalSink } from "../cluster-port.ts";
 import type { Names } from "./connection.ts";
 

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
-import { visibleSessions } from "../access/sessions.ts";
+import { sessionView, visibleSessions } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 import {
   commandDetail,
@@ -83,11 +83,6 @@ const LinesQuery = z.object({
 /** A session as GET /api/sessions shows it: with what its occupant is doing (idle, working, blocked...) as the bus sees it. */
 export const SessionViewSchema = SessionInfoSchema.extend({ agent_status: AgentStatusSchema.nullable() });
 export type SessionView = z.infer<typeof SessionViewSchema>;
-/** GET /api/sessions/:name of this server's session (for NAME@NODE, that node answers the same). */
-export const sessionView = (rt: Runtime, name: string): SessionView => {
-  const info = rt.sessions.get(name).info();
-  return { ...info, agent_status: rt.bus?.status?.get(info.id) ?? null };
-};
 
 /** How long a request to another node may take: the command's own timeout, and some. */
 /** REST for sessions: thin adapters over server/session/operations.ts (NAME@NODE: on that node, server/cluster). */
