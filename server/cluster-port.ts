@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Caller } from "./security/auth.ts";
 import type { SessionInfo } from "./session/session.ts";
+import type { Entry, KnowledgeStore, WriteOptions } from "./bus/knowledge.ts";
 
 /** One node as the cluster knows it (from its heartbeats). */
 export const NodeViewSchema = z.object({
@@ -28,7 +29,7 @@ export interface ClusterStatus {
 }
 
 /** The operations a node answers for another node's caller (remote.ts). */
-export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "sessions";
+export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "info" | "command" | "lines" | "sessions" | "part" | "attach";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
@@ -39,11 +40,28 @@ export interface ClusterPort {
   nodes(): NodeView[];
   /** The one task queue of the cluster. */
   tasks: ClusterTasks;
+  /** The cluster's shared knowledge, which replaces each node's own once it joins. */
+  knowledge: KnowledgeBoard;
   /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
   call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+  /** Opens the live terminal of a session on another node for a viewer here (output to `to`, input through the link). */
+  terminal(node: string, session: string, caller: Caller, to: TerminalSink): TerminalLink;
   /** The sessions the caller may see on every node that is up, and the nodes that did not answer. */
   sessionsEverywhere(caller: Caller): Promise<{ sessions: NodeSession[]; unreachable: string[] }>;
   close(): Promise<void>;
+}
+
+/** Where a remote terminal's frames go: the viewer's WebSocket. */
+export interface TerminalSink {
+  text(json: string): void;
+  bytes(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+/** A viewer's side of a remote terminal: its frames ({type:"input"|"resize"}, as on the WebSocket) go to the session's node. */
+export interface TerminalLink {
+  input(frame: string): void;
+  close(): void;
 }
 
 /** `dev@build-2` → {session: "dev", node: "build-2"}; a plain name has no node. */
@@ -111,4 +129,20 @@ export async function onNode<T>(
   const to = sessionTarget(cluster, name);
   if (!to.node) return local(to.session);
   return (await cluster!.call(to.node, op, caller, { ...args, session: to.session }, timeoutMs)) as T;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+/** Shared knowledge as routes and tools use it: each node's own (KnowledgeStore) or the cluster's (server/cluster/knowledge.ts). */
+export interface KnowledgeBoard {
+  get(key: string, agent?: string): Awaitable<Entry>;
+  list(agent?: string, prefix?: string): Awaitable<Entry[]>;
+  history(key: string, agent?: string): Awaitable<Entry[]>;
+  set(key: string, value: unknown, opts?: WriteOptions): Awaitable<Entry>;
+  delete(key: string, opts?: { agent?: string; expectedVersion?: number }): Awaitable<Entry>;
+}
+
+/** The knowledge a caller of this server shares: the cluster's once the server joined one, else this machine's. */
+export function knowledgeOf(rt: { bus: { knowledge: KnowledgeStore }; cluster?: ClusterPort }): KnowledgeBoard {
+  return rt.cluster?.knowledge ?? rt.bus.knowledge;
 }

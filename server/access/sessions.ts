@@ -1,7 +1,8 @@
 import { checkSessionAccess } from "../roles/policy.ts";
 import { AppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import type { Session } from "../session/session.ts";
+import type { Session, SessionInfo } from "../session/session.ts";
+import type { SessionStatus } from "../bus/agent-status.ts";
 import { isAdmin, type Caller, type Scope } from "../security/auth.ts";
 import { canTouchSession, type ScopedCaller } from "../security/tokens.ts";
 
@@ -122,4 +123,10 @@ export function requireFrameScope(caller: Caller, access: Access | undefined, op
   if (!scope) throw new AppError("denied", `the operation "${op}" is not declared for this WebSocket`);
   if (caller.scopes.has("admin") || caller.scopes.has(scope)) return;
   throw new AppError("denied", `the token "${caller.name}" lacks the ${scope} scope, which the "${op}" operation needs`);
+}
+
+/** A session of this server as GET /api/sessions/:name shows it: with what its occupant is doing (for NAME@NODE, that node answers the same). */
+export function sessionView(rt: Runtime, name: string): SessionInfo & { agent_status: SessionStatus | null } {
+  const info = rt.sessions.get(name).info();
+  return { ...info, agent_status: rt.bus?.status?.get(info.id) ?? null };
 }

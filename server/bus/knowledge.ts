@@ -33,6 +33,65 @@ export function parseScope(text: string | undefined): Scope {
   return { kind: m[1]!.startsWith("role") ? "role" : "agents", names };
 }
 
+/** An entry as stored: the newest version may mark the key deleted. */
+export type StoredEntry = Entry & { deleted: boolean };
+export interface WriteOptions {
+  agent?: string;
+  scope?: Scope;
+  expectedVersion?: number;
+  deleted?: boolean;
+}
+
+/** Whether an agent may see an entry of this scope (no agent: the owner sees everything). */
+export function visibleTo(agents: AgentRegistry, scope: Scope, agent: string | undefined): boolean {
+  if (!agent || scope.kind === "all") return true;
+  if (scope.kind === "agents") return scope.names.includes(agent);
+  const a = agents.find(agent);
+  return !!a && scope.names.includes(a.role);
+}
+
+/** The entry as `agent` may see it; not_found when absent, deleted or outside the agent's scope. */
+export function readable(agents: AgentRegistry, key: string, e: StoredEntry | null, agent?: string): Entry {
+  if (!e || e.deleted || !visibleTo(agents, e.scope, agent)) {
+    throw new AppError("not_found", `no knowledge under the key "${key}"${agent ? ` visible to agent "${agent}"` : ""} (ai-session knowledge list shows the keys)`);
+  }
+  const { deleted: _, ...entry } = e;
+  return entry;
+}
+
+/**
+ * The version a write makes after `cur` (the key's newest version), with every check of a write:
+ * a valid key, a value within bounds, the writer within the entry's scope, and the
+ * compare-and-set (`expectedVersion`, 0 = only if absent). Shared with the cluster's store.
+ */
+export function nextVersion(agents: AgentRegistry, key: string, cur: StoredEntry | null, value: unknown, opts: WriteOptions): StoredEntry {
+  if (!KEY.test(key)) throw new AppError("invalid", `"${key}" is not a valid key (letters, digits and . _ : / -, at most 200)`);
+  const text = JSON.stringify(value ?? null);
+  if (Buffer.byteLength(text) > 4 * MAX_PAYLOAD_BYTES) throw new AppError("too_large", `the value for "${key}" is over ${4 * MAX_PAYLOAD_BYTES} bytes (store a file path instead)`);
+  if (cur && opts.agent && !visibleTo(agents, cur.scope, opts.agent)) {
+    throw new AppError("denied", `agent "${opts.agent}" may not change "${key}": it is outside the entry's scope`);
+  }
+  const curVersion = cur && !cur.deleted ? cur.version : 0;
+  if (opts.expectedVersion != null && opts.expectedVersion !== curVersion) {
+    throw new AppError("conflict", `"${key}" is at version ${curVersion}, not ${opts.expectedVersion} (read it again and retry)`);
+  }
+  return {
+    key, version: (cur?.version ?? 0) + 1, value: opts.deleted ? undefined : value, scope: opts.scope ?? cur?.scope ?? { kind: "all", names: [] },
+    updated_by: opts.agent ?? null, updated_at: Date.now(), deleted: !!opts.deleted,
+  };
+}
+
+/** Announces a change as knowledge_share messages: a broadcast for everyone, else one message to each of `recipients`. */
+export function announceChange(bus: Bus, e: Entry, deleted: boolean, recipients: () => Iterable<string>): void {
+  const payload = { key: e.key, version: e.version, deleted, updated_by: e.updated_by };
+  const sender = e.updated_by ?? "knowledge";
+  if (e.scope.kind === "all") {
+    bus.publish({ type: "knowledge_share", sender, broadcast: true, payload });
+    return;
+  }
+  for (const to of recipients()) if (to !== e.updated_by) bus.publish({ type: "knowledge_share", sender, to, payload });
+}
+
 /**
  * Shared knowledge: a versioned key-value store. Every write makes a new version (old ones stay);
  * `expectedVersion` makes it a compare-and-set (0 means "only if absent"). Each entry is visible
@@ -47,14 +106,11 @@ export class KnowledgeStore {
   ) {}
 
   private visible(scope: Scope, agent: string | undefined): boolean {
-    if (!agent || scope.kind === "all") return true;
-    if (scope.kind === "agents") return scope.names.includes(agent);
-    const a = this.agents.find(agent);
-    return !!a && scope.names.includes(a.role);
+    return visibleTo(this.agents, scope, agent);
   }
 
   /** The newest version of a key, deleted or not. */
-  private current(key: string): (Entry & { deleted: boolean }) | null {
+  private current(key: string): StoredEntry | null {
     const r = this.db.select().from(knowledgeTable).where(eq(knowledgeTable.key, key)).orderBy(desc(knowledgeTable.version)).limit(1).get();
     if (!r) return null;
     return { key: r.key, version: r.version, value: r.value, scope: r.scope, updated_by: r.updatedBy, updated_at: r.updatedAt, deleted: r.deleted };
@@ -62,12 +118,7 @@ export class KnowledgeStore {
 
   /** The entry as `agent` may see it; not_found when absent, deleted or outside the agent's scope. */
   get(key: string, agent?: string): Entry {
-    const e = this.current(key);
-    if (!e || e.deleted || !this.visible(e.scope, agent)) {
-      throw new AppError("not_found", `no knowledge under the key "${key}"${agent ? ` visible to agent "${agent}"` : ""} (ai-session knowledge list shows the keys)`);
-    }
-    const { deleted: _, ...entry } = e;
-    return entry;
+    return readable(this.agents, key, this.current(key), agent);
   }
 
   list(agent?: string, prefix?: string): Entry[] {
@@ -94,45 +145,19 @@ export class KnowledgeStore {
   }
 
   /** Writes a new version. With `expectedVersion`, only if the current version is that one. */
-  set(key: string, value: unknown, opts: { agent?: string; scope?: Scope; expectedVersion?: number; deleted?: boolean } = {}): Entry {
-    if (!KEY.test(key)) throw new AppError("invalid", `"${key}" is not a valid key (letters, digits and . _ : / -, at most 200)`);
-    const text = JSON.stringify(value ?? null);
-    if (Buffer.byteLength(text) > 4 * MAX_PAYLOAD_BYTES) throw new AppError("too_large", `the value for "${key}" is over ${4 * MAX_PAYLOAD_BYTES} bytes (store a file path instead)`);
-    const cur = this.current(key);
-    if (cur && opts.agent && !this.visible(cur.scope, opts.agent)) {
-      throw new AppError("denied", `agent "${opts.agent}" may not change "${key}": it is outside the entry's scope`);
-    }
-    const curVersion = cur && !cur.deleted ? cur.version : 0;
-    if (opts.expectedVersion != null && opts.expectedVersion !== curVersion) {
-      throw new AppError("conflict", `"${key}" is at version ${curVersion}, not ${opts.expectedVersion} (read it again and retry)`);
-    }
-    const scope = opts.scope ?? cur?.scope ?? { kind: "all", names: [] };
-    const version = (cur?.version ?? 0) + 1;
-    const now = Date.now();
+  set(key: string, value: unknown, opts: WriteOptions = {}): Entry {
+    const { deleted, ...entry } = nextVersion(this.agents, key, this.current(key), value, opts);
     this.db
       .insert(knowledgeTable)
-      .values({ key, version, value: opts.deleted ? null : value, deleted: !!opts.deleted, scope, updatedBy: opts.agent ?? null, updatedAt: now })
+      .values({ key, version: entry.version, value: deleted ? null : value, deleted, scope: entry.scope, updatedBy: entry.updated_by, updatedAt: entry.updated_at })
       .run();
-    const entry: Entry = { key, version, value: opts.deleted ? undefined : value, scope, updated_by: opts.agent ?? null, updated_at: now };
-    this.announce(entry, !!opts.deleted);
+    announceChange(this.bus, entry, deleted, () => [...this.agents.values()].filter((a) => this.visible(entry.scope, a.name)).map((a) => a.name));
     return entry;
   }
 
   delete(key: string, opts: { agent?: string; expectedVersion?: number } = {}): Entry {
     this.get(key, opts.agent);
     return this.set(key, null, { ...opts, deleted: true });
-  }
-
-  private announce(e: Entry, deleted: boolean): void {
-    const payload = { key: e.key, version: e.version, deleted, updated_by: e.updated_by };
-    const sender = e.updated_by ?? "knowledge";
-    if (e.scope.kind === "all") {
-      this.bus.publish({ type: "knowledge_share", sender, broadcast: true, payload });
-      return;
-    }
-    for (const a of this.agents.values()) {
-      if (a.name !== e.updated_by && this.visible(e.scope, a.name)) this.bus.publish({ type: "knowledge_share", sender, to: a.name, payload });
-    }
   }
 }
 

@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMes
 import type { AgentRegistry } from "../bus/agents.ts";
 import { sizeChecked, type BusMessage, type PublishInput } from "../bus/message.ts";
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "../bus/transport.ts";
-import type { Names } from "./connection.ts";
+import { settled, type Names } from "./connection.ts";
 
 /** What travels on the bus stream: the publish as its sender made it, and where it was made. */
 interface Envelope {
@@ -50,21 +50,27 @@ export class ClusterTransport implements BusTransport {
   /** Makes the stream and this node's durable consumer (both kept if they exist), then starts reading. */
   async start(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);
-    try {
-      await jsm.streams.info(this.n.stream);
-    } catch {
-      await jsm.streams.add({ name: this.n.stream, subjects: [this.n.busAll], max_age: STREAM_MAX_AGE_NS, duplicate_window: DUPLICATE_WINDOW_MS * 1e6 });
-    }
+    await settled(async () => {
+      try {
+        await jsm.streams.info(this.n.stream);
+      } catch {
+        await jsm.streams.add({ name: this.n.stream, subjects: [this.n.busAll], max_age: STREAM_MAX_AGE_NS, duplicate_window: DUPLICATE_WINDOW_MS * 1e6, num_replicas: this.n.replicas });
+      }
+    });
     const durable = this.n.durable(this.self);
-    try {
-      await jsm.consumers.info(this.n.stream, durable);
-    } catch {
-      // a new node starts with what is sent from now on, not the stream's past
-      await jsm.consumers.add(this.n.stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: this.n.busAll, ack_wait: 30 * 1e9 });
-    }
+    await settled(async () => {
+      try {
+        await jsm.consumers.info(this.n.stream, durable);
+      } catch {
+        // a new node starts with what is sent from now on, not the stream's past
+        await jsm.consumers.add(this.n.stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: this.n.busAll, ack_wait: 30 * 1e9 });
+      }
+    });
     const consumer = await this.js.consumers.get(this.n.stream, durable);
     this.messages = await consumer.consume({
       max_messages: 1000,
+      // short pulls: when the NATS server holding a pull dies, the next pull (or a missed heartbeat) comes within seconds
+      expires: 5000,
       callback: (m) => {
         try {
           this.receive(m.subject, m.json<Envelope>());

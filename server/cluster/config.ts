@@ -8,6 +8,8 @@ export interface ClusterConfig {
   node: string;
   /** Namespaces every subject, stream and bucket (two clusters can share one NATS). */
   name: string;
+  /** Copies JetStream keeps of the bus stream and the buckets (AI_SESSION_CLUSTER_REPLICAS; NATS servers clustered together). */
+  replicas: number;
   /** A NATS .creds file (JWT and nkey seed), from AI_SESSION_CLUSTER_CREDS. */
   credsFile?: string;
 }
@@ -27,23 +29,31 @@ export function clusterConfig(
 ): ClusterConfig | null {
   const url = flags.cluster || env.AI_SESSION_CLUSTER;
   if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AppError("invalid", `--cluster takes a NATS URL such as nats://127.0.0.1:4222, not "${url}"`);
-  }
-  if (!["nats:", "tls:"].includes(parsed.protocol) || !parsed.hostname) {
-    throw new AppError("invalid", `--cluster takes a NATS URL such as nats://127.0.0.1:4222, not "${shownUrl(url)}"`);
+  for (const one of url.split(",")) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(one.trim());
+    } catch {
+      // told below
+    }
+    if (!parsed || !["nats:", "tls:"].includes(parsed.protocol) || !parsed.hostname) {
+      throw new AppError("invalid", `--cluster takes a NATS URL such as nats://127.0.0.1:4222 (several: comma-separated), not "${parsed ? shownUrl(one) : one}"`);
+    }
   }
   const node = word(flags.node || env.AI_SESSION_NODE || hostname().split(".")[0]!, "the node name", "--node");
   const name = word(flags.clusterName || env.AI_SESSION_CLUSTER_NAME || "ai-session", "the cluster name", "--cluster-name");
   const credsFile = env.AI_SESSION_CLUSTER_CREDS || undefined;
-  return { url, node, name, ...(credsFile ? { credsFile } : {}) };
+  const replicas = Number(env.AI_SESSION_CLUSTER_REPLICAS || 1);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new AppError("invalid", `AI_SESSION_CLUSTER_REPLICAS must be 1 to 5 (copies of each stream and bucket), not "${env.AI_SESSION_CLUSTER_REPLICAS}"`);
+  return { url, node, name, replicas, ...(credsFile ? { credsFile } : {}) };
 }
 
-/** The URL without its user, password or token: what status and logs may show. */
+/** The URL (or comma-separated URLs) without user, password or token: what status and logs may show. */
 export function shownUrl(url: string): string {
+  return url.split(",").map((one) => shownOne(one.trim())).join(",");
+}
+
+function shownOne(url: string): string {
   try {
     const u = new URL(url);
     u.username = "";

@@ -4,8 +4,10 @@ import { AppError } from "../errors.ts";
 import { shownUrl, type ClusterConfig } from "./config.ts";
 
 /** Every subject, stream and bucket name of one cluster, in one place. */
-export function names(cluster: string) {
+export function names(cluster: string, replicas = 1) {
   return {
+    /** Copies of the stream and of each bucket (JetStream on clustered NATS servers). */
+    replicas,
     stream: `AIS_${cluster}_BUS`,
     busAll: `ais.${cluster}.bus.>`,
     /** A message for one agent, addressed to the node it runs on. */
@@ -15,7 +17,11 @@ export function names(cluster: string) {
     durable: (node: string) => `node-${node}`,
     nodesBucket: `ais-${cluster}-nodes`,
     tasksBucket: `ais-${cluster}-tasks`,
+    knowledgeBucket: `ais-${cluster}-knowledge`,
     call: (node: string) => `ais.${cluster}.node.${node}.call`,
+    /** A live terminal relayed to a viewer on another node: output (and events), and input. */
+    termOut: (id: string) => `ais.${cluster}.term.${id}.out`,
+    termIn: (id: string) => `ais.${cluster}.term.${id}.in`,
   };
 }
 export type Names = ReturnType<typeof names>;
@@ -26,8 +32,9 @@ export type Names = ReturnType<typeof names>;
  * Reconnects for ever once connected; the first connection fails fast with one sentence.
  */
 export async function connectCluster(cfg: ClusterConfig): Promise<NatsConnection> {
-  const u = new URL(cfg.url);
-  const server = `${u.hostname}:${u.port || "4222"}`;
+  const urls = cfg.url.split(",").map((one) => new URL(one.trim()));
+  const u = urls[0]!; // credentials and TLS: as the first URL says
+  const servers = urls.map((x) => `${x.hostname}:${x.port || "4222"}`);
   const auth: Record<string, unknown> = {};
   if (u.username && u.password) Object.assign(auth, { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) });
   else if (u.username) auth.token = decodeURIComponent(u.username);
@@ -42,7 +49,7 @@ export async function connectCluster(cfg: ClusterConfig): Promise<NatsConnection
   }
   try {
     return await connect({
-      servers: [server],
+      servers,
       name: `ai-session ${cfg.name}/${cfg.node}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
@@ -65,4 +72,24 @@ export function connectedFlag(nc: NatsConnection): () => boolean {
     }
   })();
   return () => up && !nc.isClosed();
+}
+
+/** Whether a KV write lost its compare-and-set (another node wrote the key first). */
+export function lostRace(err: unknown): boolean {
+  return /wrong last sequence|key exists/i.test((err as Error).message ?? "");
+}
+
+/**
+ * Makes a stream or bucket, trying again for a while: JetStream on clustered NATS servers refuses
+ * for a moment while it places a new stream's copies, which is when several nodes start at once.
+ */
+export async function settled<T>(make: () => Promise<T>, tries = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await make();
+    } catch (err) {
+      if (i >= tries) throw err;
+      await new Promise((r) => setTimeout(r, 250 + Math.random() * 500));
+    }
+  }
 }

@@ -8,6 +8,8 @@ import { connectCluster, connectedFlag, names } from "./connection.ts";
 import { Membership } from "./membership.ts";
 import type { ClusterPort, NodeSession, RemoteOp } from "../cluster-port.ts";
 import { callNode, nodeSessions, serveCalls } from "./remote.ts";
+import { KvKnowledge } from "./knowledge.ts";
+import { openTerminal } from "./terminal.ts";
 import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";
 
@@ -26,7 +28,7 @@ export interface ClusterJoin {
  */
 export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
   const nc = await connectCluster(cfg);
-  const n = names(cfg.name);
+  const n = names(cfg.name, cfg.replicas);
   const connected = connectedFlag(nc);
   let membership: Membership | undefined;
   let transport: ClusterTransport | undefined;
@@ -43,16 +45,27 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         started_at: rt.startedAt,
       }));
       await transport?.start();
-      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, cfg.node);
+      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, cfg.node);
+      const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const calls = serveCalls(nc, n, cfg.node, rt);
       const m = membership;
       const port: ClusterPort = {
         status: () => ({ name: cfg.name, node: cfg.node, url: shownUrl(cfg.url), connected: connected() }),
         nodes: () => m.nodes(),
         tasks,
+        knowledge,
         call(node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number) {
           if (!m.has(node)) throw new AppError("not_found", `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)`);
           return callNode(nc, n, cfg.node, node, op, caller, args, timeoutMs);
+        },
+        terminal(node, session, caller, to) {
+          const up = () => m.nodes().some((x) => x.name === node && x.state === "up");
+          if (!m.has(node)) {
+            to.text(JSON.stringify({ type: "error", code: "not_found", message: `no node named "${node}" in cluster "${cfg.name}" (ai-session nodes lists them)` }));
+            to.close(4000, "not_found");
+            return { input() {}, close() {} };
+          }
+          return openTerminal(nc, n, (id) => callNode(nc, n, cfg.node, node, "attach", caller, { session, id }, 10_000), node, up, to);
         },
         async sessionsEverywhere(caller) {
           const sessions = nodeSessions(rt, caller, cfg.node);

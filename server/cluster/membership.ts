@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NodeView } from "../cluster-port.ts";
-import type { Names } from "./connection.ts";
+import { settled, type Names } from "./connection.ts";
 
 /** What a node writes into the nodes bucket every heartbeat. */
 export interface Heartbeat {
@@ -35,9 +35,9 @@ export class Membership {
   ) {}
 
   static async join(nc: NatsConnection, n: Names, self: string, beat: () => Omit<Heartbeat, "name" | "running">): Promise<Membership> {
-    const kv = await new Kvm(nc).create(n.nodesBucket, { history: 1, ttl: 24 * 3600 * 1000 });
+    const kv = await settled(() => new Kvm(nc).create(n.nodesBucket, { history: 1, ttl: 24 * 3600 * 1000, replicas: n.replicas }));
     const m = new Membership(kv, self, beat);
-    await m.put(true);
+    await settled(() => m.put(true)); // a new bucket's copies may still be being placed
     await m.watch();
     m.timer = setInterval(() => void m.put(true).catch(() => {}), HEARTBEAT_MS);
     return m;

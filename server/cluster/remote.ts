@@ -2,10 +2,16 @@ import { errors, type NatsConnection, type Subscription } from "@nats-io/transpo
 import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
-import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
-import { execCommand, killSession, readOutput, screenOf, sendInput, waitFor } from "../session/operations.ts";
+import { requireSessionVisible, sessionView, visibleSessions } from "../access/sessions.ts";
+import { commandDetail, commandLines, execCommand, guardRead, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
+import type { OutputMode } from "../session/exec-result.ts";
+import { applyHistoryFilter } from "../persist/history.ts";
+import { snapshotSession } from "../persist/snapshot.ts";
+import { SessionContexts } from "../context/session-context.ts";
 import type { Names } from "./connection.ts";
 import type { NodeSession, RemoteOp } from "../cluster-port.ts";
+import { AnswerParts, fetchParts, type Parted } from "./parts.ts";
+import { serveTerminal } from "./terminal.ts";
 
 /** A caller as it travels: who it is on its own node, which node that is. */
 interface WireCaller {
@@ -24,7 +30,7 @@ interface Request {
   args: Record<string, unknown>;
 }
 
-type Answer = { ok: unknown } | { error: { code: ErrorCode; message: string } };
+type Answer = { ok: unknown } | { error: { code: ErrorCode; message: string } } | Parted;
 
 function toWire(c: Caller, node: string): WireCaller {
   const w: WireCaller = { kind: c.kind, name: c.name, scopes: [...c.scopes], node };
@@ -46,14 +52,35 @@ function fromWire(w: WireCaller): Caller {
 type Args = Record<string, unknown>;
 
 /** Each operation a node answers for another node: the scope it needs and the domain function it runs. */
-const OPS: Record<Exclude<RemoteOp, "sessions">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
+const OPS: Record<Exclude<RemoteOp, "sessions" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
   exec: { scope: "exec", run: (rt, c, s, a) => execCommand(rt, c, s, a as Parameters<typeof execCommand>[3]) },
   wait: { scope: "read", run: (rt, c, s, a) => waitFor(rt, c, s, a as Parameters<typeof waitFor>[3]) },
   send: { scope: "exec", run: (rt, c, s, a) => sendInput(rt, c, s, a as Parameters<typeof sendInput>[3]) },
   read: { scope: "read", run: (rt, c, s, a) => readOutput(rt, c, s, a as Parameters<typeof readOutput>[3]) },
   screen: { scope: "read", run: (rt, c, s) => screenOf(rt, c, s) },
   kill: { scope: "exec", run: (rt, c, s) => killSession(rt, c, s) },
+  info: { scope: "read", run: (rt, _c, s) => sessionView(rt, s) },
+  command: { scope: "read", run: (rt, c, s, a) => commandDetail(rt, c, s, Number(a.id), a.mode as OutputMode) },
+  lines: { scope: "read", run: (rt, c, s, a) => commandLines(rt, c, s, Number(a.id), { from: Number(a.from), to: Number(a.to) }, !!a.raw) },
+  resize: { scope: "exec", run: (rt, c, s, a) => resizeSession(rt, c, s, Number(a.cols), Number(a.rows)) },
+  history: { scope: "read", run: (rt, c, s, a) => applyHistoryFilter(rt.db, historyOf(rt, c, s), a as Parameters<typeof applyHistoryFilter>[2]) },
+  snapshot: { scope: "exec", run: (rt, _c, s, a) => snapshotSession(rt, s, { withFile: !!a.document }) },
+  context: {
+    scope: "read",
+    run: (rt, c, s, a) => {
+      guardRead(rt, c, s);
+      return contextsOf(rt).context(s, a as Parameters<SessionContexts["context"]>[1]);
+    },
+  },
 };
+
+/** Each runtime's context builder (it keeps per-session facts between calls), made on first use. */
+const contexts = new WeakMap<Runtime, SessionContexts>();
+function contextsOf(rt: Runtime): SessionContexts {
+  let c = contexts.get(rt);
+  if (!c) contexts.set(rt, (c = new SessionContexts(rt)));
+  return c;
+}
 
 /** This node's sessions the caller may see, each named with its node. */
 export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSession[] {
@@ -61,13 +88,18 @@ export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSes
 }
 
 /** What this node does for a caller from another node: the same domain functions as a local call. */
-async function answer(rt: Runtime, self: string, req: Request): Promise<unknown> {
+async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown): Promise<unknown> {
   const caller = fromWire(req.caller);
   if (req.op === "sessions") {
     requireScope(caller, "read");
     return nodeSessions(rt, caller, self);
   }
-  const op = OPS[req.op];
+  if (req.op === "attach") {
+    requireScope(caller, "read");
+    requireSessionVisible(rt, caller, String(req.args.session));
+    return terminal(caller, String(req.args.session), String(req.args.id));
+  }
+  const op = OPS[req.op as keyof typeof OPS];
   if (!op) throw new AppError("invalid", `this node does not know the operation "${String(req.op)}" (is it an older version?)`);
   requireScope(caller, op.scope);
   const { session, ...args } = req.args as Args & { session: string };
@@ -77,24 +109,26 @@ async function answer(rt: Runtime, self: string, req: Request): Promise<unknown>
   return r && typeof r === "object" && typeof r.session === "string" ? { ...r, session: `${r.session}@${self}` } : r;
 }
 
-/** Answers requests sent to this node's subject, one at a time per request (they run concurrently). */
+/**
+ * Answers requests sent to this node's subject (they run concurrently). An answer larger than one
+ * NATS message is kept in parts that the caller fetches with further requests (parts.ts).
+ */
 export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runtime): Subscription {
+  const parts = new AnswerParts(nc.info!.max_payload);
   return nc.subscribe(n.call(self), {
     callback: (err, msg) => {
       if (err) return;
       void (async () => {
+        const req = msg.json<Request>();
+        if (req.op === "part") return void msg.respond(parts.take(String(req.args.id), Number(req.args.index)));
         let a: Answer;
         try {
-          a = { ok: await answer(rt, self, msg.json<Request>()) };
+          a = { ok: await answer(rt, self, req, (caller, session, id) => serveTerminal(nc, n, rt, caller, session, id)) };
         } catch (e) {
           const x = toAppError(e);
           a = { error: { code: x.code, message: x.message } };
         }
-        let text = JSON.stringify(a);
-        if (text.length > nc.info!.max_payload) {
-          text = JSON.stringify({ error: { code: "too_large", message: `the answer (${text.length} bytes) is larger than NATS carries (${nc.info!.max_payload}); use --raw less or read the output in pieces on node ${self}` } });
-        }
-        msg.respond(text);
+        msg.respond(parts.fit(JSON.stringify(a)));
       })();
     },
   });
@@ -103,10 +137,13 @@ export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runti
 /** Sends one request to a node and gives back its answer, or throws the AppError it answered. */
 export async function callNode(nc: NatsConnection, n: Names, from: string, node: string, op: RemoteOp, caller: Caller, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
   const req: Request = { op, caller: toWire(caller, from), args };
-  let a: Answer;
+  let a: Exclude<Answer, Parted>;
   try {
-    a = (await nc.request(n.call(node), JSON.stringify(req), { timeout: timeoutMs })).json<Answer>();
+    const first = (await nc.request(n.call(node), JSON.stringify(req), { timeout: timeoutMs })).json<Answer>();
+    const part = (args: { id: string; index: number }) => nc.request(n.call(node), JSON.stringify({ op: "part", caller: req.caller, args }), { timeout: 30_000 });
+    a = "parts" in first ? ((await fetchParts(first, part, node)) as Exclude<Answer, Parted>) : first;
   } catch (err) {
+    if (err instanceof AppError) throw err;
     const cause = (err as { cause?: unknown }).cause;
     if (err instanceof errors.NoRespondersError || cause instanceof errors.NoRespondersError) {
       throw new AppError("unavailable", `node "${node}" does not answer (it is down or has left; ai-session nodes shows which are up)`);

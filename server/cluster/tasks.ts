@@ -2,14 +2,11 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import { AppError } from "../errors.ts";
 import type { ClusterTask, ClusterTasks } from "../cluster-port.ts";
+import { lostRace, settled } from "./connection.ts";
 
 const DEFAULT_LEASE_MS = 60_000;
 const TRIES = 50;
 
-/** Whether a KV write lost its compare-and-set (another node wrote the key first). */
-function lostRace(err: unknown): boolean {
-  return /wrong last sequence|key exists/i.test((err as Error).message ?? "");
-}
 
 /**
  * The cluster's task queue in a KV bucket, one key per task. A claim is a compare-and-set on the
@@ -20,8 +17,8 @@ function lostRace(err: unknown): boolean {
 export class KvTaskBoard implements ClusterTasks {
   private constructor(private kv: KV, private node: string) {}
 
-  static async open(nc: NatsConnection, bucket: string, node: string): Promise<KvTaskBoard> {
-    return new KvTaskBoard(await new Kvm(nc).create(bucket, { history: 1 }), node);
+  static async open(nc: NatsConnection, bucket: string, replicas: number, node: string): Promise<KvTaskBoard> {
+    return new KvTaskBoard(await settled(() => new Kvm(nc).create(bucket, { history: 1, replicas })), node);
   }
 
   private async read(id: string): Promise<{ task: ClusterTask; revision: number } | null> {

@@ -13,7 +13,7 @@ import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
-import { onNode, remoteWaitMs } from "../cluster-port.ts";
+import { knowledgeOf, onNode, remoteWaitMs } from "../cluster-port.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";
 
@@ -100,7 +100,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async commandLines(name, id, from, to, raw) {
       need("read", name);
-      return ops.commandLines(rt, caller, name, id, { from, to }, raw);
+      return onNode(rt.cluster, caller, name, "lines", { id, from, to, raw }, (s) => ops.commandLines(rt, caller, s, id, { from, to }, raw));
     },
     async analysis(name, commandId) {
       need("read", name);
@@ -109,16 +109,18 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async history(name) {
       need("read", name);
-      return ops.historyOf(rt, caller, name);
+      return onNode(rt.cluster, caller, name, "history", {}, (s) => ops.historyOf(rt, caller, s));
     },
     async context(name, o) {
       need("read", name);
-      ops.guardRead(rt, caller, name);
-      return contexts.context(name, o);
+      return onNode(rt.cluster, caller, name, "context", { ...o }, (s) => {
+        ops.guardRead(rt, caller, s);
+        return contexts.context(s, o);
+      });
     },
     async snapshot(name) {
       need("exec", name);
-      return audited("snapshot", name, null, () => snapshotSession(rt, name));
+      return audited("snapshot", name, null, () => onNode(rt.cluster, caller, name, "snapshot", {}, (s) => snapshotSession(rt, s)));
     },
     async restore(name, newName) {
       need("exec", name);
@@ -193,15 +195,15 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     async knowledgeSet(key, value, o) {
       need("exec");
       const scope = o.scope !== undefined ? parseScope(o.scope) : undefined;
-      return audited("knowledge.update", key, null, () => rt.bus.knowledge.set(key, value, { agent, scope, expectedVersion: o.expected_version }));
+      return audited("knowledge.update", key, null, () => knowledgeOf(rt).set(key, value, { agent, scope, expectedVersion: o.expected_version }));
     },
     async knowledgeGet(key) {
       need("read");
-      return rt.bus.knowledge.get(key, agent);
+      return knowledgeOf(rt).get(key, agent);
     },
     async knowledgeList(prefix) {
       need("read");
-      return rt.bus.knowledge.list(agent, prefix);
+      return knowledgeOf(rt).list(agent, prefix);
     },
     async decide(d) {
       need("exec");

@@ -383,7 +383,7 @@ function markAssertionBlocks(lines: string[], roles: Role[]): void {
       if (!(deeper || samePrefix || diff || r === "assertion")) break;
       // pytest's `>` source line, then its `E` lines: the block goes on with the prefix it now has.
       if (r === "assertion" && !samePrefix) prefix = /^\S\s+/.exec(line)?.[0] ?? prefix;
-      if (r === "plain" || r === "chatter" || r === "snippet" || r === "match" || r === "problem" || r === "warning" || r === "noise" || r === "patch-hunk" || r === "patch-line" || r === "change" || r === "section") roles[j] = "assertion";
+      if (r === "plain" || r === "chatter" || r === "match" || r === "problem" || r === "warning" || r === "noise" || r === "patch-hunk" || r === "patch-line" || r === "change" || r === "section") roles[j] = "assertion";
     }
     i = j - 1;
   }

@@ -13,6 +13,7 @@ import { guardRead } from "../session/operations.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
+import { onNode } from "../cluster-port.ts";
 
 const AnalysisQuery = z.object({ command: z.coerce.number().int().positive().optional() });
 const ContextQuery = z.object({
@@ -65,10 +66,13 @@ export function outputRoutes(rt: Runtime) {
   });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/context", summary: "The session's AI context within ?max_tokens (default 4000): facts, last command and output, open errors, next steps, recent commands", scope: "read", query: ContextQuery, response: ContextAnswerSchema, tags: ["output"] });
-  app.get("/sessions/:name/context", reads, (c) => {
-    guardRead(rt, c.get("caller"), c.req.param("name"));
+  app.get("/sessions/:name/context", reads, async (c) => {
     const q = queryOf(c, ContextQuery);
-    return c.json(contexts.context(c.req.param("name"), { maxTokens: q.max_tokens, lines: q.lines }));
+    const o = { maxTokens: q.max_tokens, lines: q.lines };
+    return c.json(await onNode(rt.cluster, c.get("caller"), c.req.param("name"), "context", o, (name) => {
+      guardRead(rt, c.get("caller"), name);
+      return contexts.context(name, o);
+    }));
   });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/conversation", summary: "The session's conversation history with token counts and approaching_limit", scope: "read", tags: ["output"] });

@@ -5,27 +5,9 @@ import type { AppEnv } from "./env.ts";
 import { toAppError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Caller } from "../security/auth.ts";
-import { requireFrameScope, type Access } from "../access/sessions.ts";
 import { allow } from "./access.ts";
-import type { Session } from "../session/session.ts";
-import { redactionEnabled } from "../security/redact.ts";
-import { StreamRedactor } from "../security/stream-redact.ts";
-
-/**
- * What a viewer is sent: output with known secret shapes redacted (unless AI_SESSION_REDACT=0), as
- * stored output is. The redactor holds back a chunk's tail that may be the start of a secret until
- * the next chunk (or a moment of quiet), so a secret split across two reads is still caught.
- */
-function shownTo(ws: WSContext): { push(bytes: Uint8Array): void; flush(): void; close(): void } {
-  const send = (bytes: Uint8Array) => ws.send(bytes as Uint8Array<ArrayBuffer>);
-  if (!redactionEnabled()) return { push: send, flush() {}, close() {} };
-  return new StreamRedactor(send);
-}
-
-/** Scrollback replayed to a new viewer so the terminal shows what was there. */
-const REPLAY_BYTES = 256 * 1024;
-/** A viewer that stops reading is cut off past this much unsent output. */
-const MAX_BUFFERED = 8 * 1024 * 1024;
+import { MAX_BUFFERED, openViewer, STREAM_ACCESS } from "../access/viewer.ts";
+import { sessionTarget, type ClusterPort, type TerminalLink } from "../cluster-port.ts";
 
 /**
  * WS /api/sessions/:name/stream — the live terminal (attach, the dashboard). Server → client:
@@ -44,10 +26,10 @@ export function sessionStreamRoutes(rt: Runtime) {
     allow(STREAM_ACCESS),
     upgradeWebSocket((c) => {
       const caller = c.get("caller");
-      let session: Session;
+      const to = sessionTarget(rt.cluster, c.req.param("name") ?? "");
+      if (to.node) return remoteViewer(rt.cluster!, to.node, to.session, caller);
       try {
-        session = rt.sessions.get(c.req.param("name") ?? "");
-        rt.sessions.check({ kind: "attach", agent: caller.agent, role: roleOf(caller), session: session.info() });
+        return openViewer(rt, to.session, caller);
       } catch (err) {
         const e = toAppError(err);
         return {
@@ -57,96 +39,31 @@ export function sessionStreamRoutes(rt: Runtime) {
           },
         };
       }
-      return viewer(rt, session, caller);
     }),
   );
   return app;
 }
 
-/** Reading the stream needs read; typing and resizing, like POST .../send and .../resize, exec. */
-const STREAM_ACCESS: Access = { scope: "read", session: { param: "name" }, frames: { input: "exec", resize: "exec" } };
-
-function roleOf(caller: Caller): string | undefined {
-  return caller.role;
-}
-
-/** Why this caller may not type raw keys, or null when it may. */
-function typingRefusal(caller: Caller): string | null {
-  try {
-    requireFrameScope(caller, STREAM_ACCESS, "input");
-  } catch (err) {
-    return `${(err as Error).message}: it is read-only here`;
-  }
-  const held = caller.agent ? `agent "${caller.agent}"` : roleOf(caller) ? `the token "${caller.name}" (role ${roleOf(caller)})` : null;
-  if (held) return `${held} may not type raw keys into a terminal: keystrokes cannot be checked against its role's policy; use exec or send (ai-session exec / send), which are checked`;
-  return null;
-}
-
-function viewer(rt: Runtime, session: Session, caller: Caller) {
-  const refusal = typingRefusal(caller);
-  const canType = refusal === null;
-  let off: (() => void) | undefined;
+/** The live terminal of a session on another node, relayed over the cluster (server/cluster/terminal.ts). */
+function remoteViewer(cluster: ClusterPort, node: string, session: string, caller: Caller) {
+  let link: TerminalLink | undefined;
   return {
     onOpen(_ev: Event, ws: WSContext) {
-      const from = Math.max(session.scrollback.start, session.scrollback.end - REPLAY_BYTES);
-      const first = session.scrollback.read(from);
-      ws.send(JSON.stringify({ type: "hello", session: session.name, cols: session.config.cols, rows: session.config.rows, writable: canType, offset: first.offset }));
-      const shown = shownTo(ws);
-      if (first.data.length) shown.push(first.data);
-      const onOutput = (id: string, bytes: Uint8Array) => {
-        if (id !== session.id) return;
-        const raw = ws.raw as { getBufferedAmount?: () => number } | undefined;
-        if ((raw?.getBufferedAmount?.() ?? 0) > MAX_BUFFERED) {
-          ws.close(4008, "viewer too slow");
-          return;
-        }
-        shown.push(bytes);
-      };
-      const onEnded = (info: { id: string; status: string }) => {
-        if (info.id !== session.id) return;
-        shown.flush();
-        ws.send(JSON.stringify({ type: "exit", status: info.status, exit_code: session.exitCode }));
-        ws.close(1000, "session ended");
-      };
-      rt.sessions.events.on("output", onOutput);
-      rt.sessions.events.on("session:ended", onEnded);
-      off = () => {
-        shown.close();
-        rt.sessions.events.off("output", onOutput);
-        rt.sessions.events.off("session:ended", onEnded);
-      };
+      link = cluster.terminal(node, session, caller, {
+        text: (t) => ws.send(t),
+        bytes(b) {
+          const raw = ws.raw as { getBufferedAmount?: () => number } | undefined;
+          if ((raw?.getBufferedAmount?.() ?? 0) > MAX_BUFFERED) link?.close(), ws.close(4008, "viewer too slow");
+          else ws.send(b as Uint8Array<ArrayBuffer>);
+        },
+        close: (code, reason) => ws.close(code, reason),
+      });
     },
-    onMessage(ev: MessageEvent, ws: WSContext) {
-      let msg: { type?: string; data?: unknown; cols?: unknown; rows?: unknown };
-      try {
-        msg = JSON.parse(typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer));
-      } catch {
-        ws.send(JSON.stringify({ type: "error", code: "invalid", message: "messages are JSON: {type:\"input\",data} or {type:\"resize\",cols,rows}" }));
-        return;
-      }
-      const deny = (message: string) => ws.send(JSON.stringify({ type: "error", code: "denied", message }));
-      try {
-        if (msg.type === "input" && typeof msg.data === "string") {
-          if (!canType) return deny(refusal!);
-          rt.sessions.check({ kind: "send", agent: caller.agent, role: roleOf(caller), session: session.info() });
-          session.writeRaw(msg.data);
-          session.commands.noteInput();
-        } else if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
-          requireFrameScope(caller, STREAM_ACCESS, "resize");
-          rt.sessions.check({ kind: "send", agent: caller.agent, role: roleOf(caller), session: session.info() });
-          const cols = Math.min(1000, Math.max(10, msg.cols as number));
-          const rows = Math.min(500, Math.max(2, msg.rows as number));
-          session.resize(cols, rows);
-        } else {
-          ws.send(JSON.stringify({ type: "error", code: "invalid", message: `unknown message type ${JSON.stringify(msg.type)}` }));
-        }
-      } catch (err) {
-        const e = toAppError(err);
-        ws.send(JSON.stringify({ type: "error", code: e.code, message: e.message }));
-      }
+    onMessage(ev: MessageEvent) {
+      link?.input(typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer));
     },
     onClose() {
-      off?.();
+      link?.close();
     },
   };
 }

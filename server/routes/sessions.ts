@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
-import { visibleSessions } from "../access/sessions.ts";
+import { sessionView, visibleSessions } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 import {
   commandDetail,
@@ -107,7 +107,7 @@ export function sessionRoutes(rt: Runtime) {
   });
   const reads = allow({ scope: "read", session: { param: "name" } });
   const acts = allow({ scope: "exec", session: { param: "name" } });
-  app.get("/sessions/:name", reads, (c) => c.json(withStatus(rt.sessions.get(c.req.param("name")).info())));
+  app.get("/sessions/:name", reads, async (c) => c.json(await onNode(rt.cluster, c.get("caller"), c.req.param("name"), "info", {}, (name) => sessionView(rt, name))));
   app.delete("/sessions/:name", acts, async (c) => {
     const caller = c.get("caller");
     return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "kill", {}, (name) => killSession(ops, caller, name)));
@@ -143,12 +143,12 @@ export function sessionRoutes(rt: Runtime) {
   app.post("/sessions/:name/resize", acts, async (c) => {
     const caller = c.get("caller");
     const body = await jsonBody(c, ResizeBody);
-    return c.json(resizeSession(ops, caller, c.req.param("name"), body.cols, body.rows));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "resize", body, (name) => resizeSession(ops, caller, name, body.cols, body.rows)));
   });
-  app.get("/sessions/:name/history", reads, (c) => {
+  app.get("/sessions/:name/history", reads, async (c) => {
     const caller = c.get("caller");
     const q = queryOf(c, HistoryQuery);
-    return c.json(applyHistoryFilter(rt.db, historyOf(ops, caller, c.req.param("name")), q));
+    return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "history", q, (name) => applyHistoryFilter(rt.db, historyOf(ops, caller, name), q)));
   });
   app.get("/sessions/:name/commands/:id", reads, async (c) => {
     const caller = c.get("caller");
@@ -158,9 +158,11 @@ export function sessionRoutes(rt: Runtime) {
     const q = queryOf(c, LinesQuery);
     if (q.lines) {
       const [from, to] = q.lines.split("-").map(Number) as [number, number];
-      return c.json(commandLines(ops, caller, name, id, { from, to }, truthy(q.raw)));
+      const raw = truthy(q.raw);
+      return c.json(await onNode(rt.cluster, caller, name, "lines", { id, from, to, raw }, (n) => commandLines(ops, caller, n, id, { from, to }, raw)));
     }
-    return c.json(await commandDetail(ops, caller, name, id, q.mode ?? "compact"));
+    const mode = q.mode ?? "compact";
+    return c.json(await onNode(rt.cluster, caller, name, "command", { id, mode }, (n) => commandDetail(ops, caller, n, id, mode)));
   });
   return app;
 }

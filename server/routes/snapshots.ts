@@ -11,6 +11,7 @@ import { isAdmin } from "../security/auth.ts";
 import { sessionRowById } from "../session/store.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
+import { onNode } from "../cluster-port.ts";
 
 const SnapshotBody = z.object({ document: z.boolean().optional() });
 const SnapshotsQuery = z.object({ name: z.string().optional() });
@@ -35,7 +36,7 @@ export function snapshotRoutes(rt: Runtime) {
   documentRoute({ method: "post", path: "/api/sessions/{name}/snapshot", summary: "Save a snapshot of the session (document: true also answers the snapshot file's text)", scope: "exec", body: SnapshotBody, response: SnapshotAnswerSchema, tags });
   app.post("/sessions/:name/snapshot", allow({ scope: "exec", session: { param: "name" } }), async (c) => {
     const b = await jsonBody(c, SnapshotBody);
-    return c.json(await snapshotSession(rt, c.req.param("name"), { withFile: b.document }));
+    return c.json(await onNode(rt.cluster, c.get("caller"), c.req.param("name"), "snapshot", b, (name) => snapshotSession(rt, name, { withFile: b.document })));
   });
   documentRoute({ method: "get", path: "/api/snapshots", summary: "Stored snapshots, newest first (?name= for one session's)", scope: "read", query: SnapshotsQuery, response: z.array(StoredSnapshotSchema), tags });
   app.get("/snapshots", allow({ scope: "read", session: { query: "name" }, across: "filtered" }), (c) => {

@@ -75,6 +75,49 @@ export async function startNats(): Promise<Nats> {
   };
 }
 
+export interface NatsCluster {
+  /** Every server's client URL, comma-separated (what --cluster takes). */
+  url: string;
+  /** SIGKILLs server i (its store stays). */
+  kill(i: number): Promise<void>;
+}
+
+/**
+ * `size` nats-servers with JetStream routed into one NATS cluster on loopback ports, each with its
+ * own store; ready once JetStream has elected its metadata leader.
+ */
+export async function startNatsCluster(size: number): Promise<NatsCluster> {
+  const ports = await Promise.all(Array.from({ length: size * 2 }, freePort));
+  const client = ports.slice(0, size);
+  const route = ports.slice(size);
+  const procs: Subprocess[] = [];
+  const logs: Array<{ text: string }> = [];
+  for (let i = 0; i < size; i++) {
+    const dir = mkdtempSync(join(tmpdir(), `ais-nats${i}-`));
+    const routes = route.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`).join(",");
+    const proc = Bun.spawn(["nats-server", "-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(client[i]), "-n", `n${i}`, "--cluster_name", "ais-test", "--cluster", `nats://127.0.0.1:${route[i]}`, "--routes", routes], { stdout: "pipe", stderr: "pipe" });
+    procs.push(proc);
+    logs.push(collect(proc.stderr as ReadableStream<Uint8Array>));
+    started.push({ proc, dir });
+  }
+  for (const [i, proc] of procs.entries()) await until(`nats-server n${i} start`, () => logs[i]!.text.includes("Server is ready"), proc);
+  // ready once every server answers JetStream requests (the cluster elected its leaders)
+  const { connect } = await import("@nats-io/transport-node");
+  const { jetstreamManager } = await import("@nats-io/jetstream");
+  for (const port of client) {
+    const nc = await connect({ servers: `127.0.0.1:${port}` });
+    await eventually(`JetStream on port ${port}`, async () => !!(await (await jetstreamManager(nc)).getAccountInfo()), 30_000);
+    await nc.close();
+  }
+  return {
+    url: client.map((p) => `nats://127.0.0.1:${p}`).join(","),
+    async kill(i) {
+      procs[i]!.kill("SIGKILL");
+      await procs[i]!.exited;
+    },
+  };
+}
+
 export interface Node {
   name: string;
   home: string;
@@ -87,9 +130,9 @@ export interface Node {
 }
 
 /** `ai-session serve --port 0 --cluster URL --node NAME` in its own data directory (kept across restarts). */
-export async function startNode(name: string, natsUrl: string, opts: { home?: string; args?: string[] } = {}): Promise<Node> {
+export async function startNode(name: string, natsUrl: string, opts: { home?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<Node> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), `ais-node-${name}-`));
-  const env = { ...process.env, AI_SESSION_HOME: home, NO_COLOR: "1" } as Record<string, string>;
+  const env = { ...process.env, AI_SESSION_HOME: home, NO_COLOR: "1", ...opts.env } as Record<string, string>;
   delete env.AI_SESSION_AGENT;
   delete env.AI_SESSION_CLUSTER;
   delete env.AI_SESSION_NODE;
@@ -109,6 +152,12 @@ export async function startNode(name: string, natsUrl: string, opts: { home?: st
       await proc.exited;
     },
   };
+}
+
+/** A nats-server and ai-session servers of these names joined to it. */
+export async function startCluster(...names: string[]): Promise<{ nats: Nats; nodes: Node[] }> {
+  const nats = await startNats();
+  return { nats, nodes: await Promise.all(names.map((n) => startNode(n, nats.url))) };
 }
 
 /** Runs the real CLI against a node (through its data directory). */

@@ -4,17 +4,18 @@
  * the exit codes are those of a local exec.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cli, eventually, json, startNats, startNode, stopAll, type Nats, type Node } from "./harness.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathsFor } from "../../server/paths.ts";
+import { cli, eventually, json, startCluster, stopAll, type Node } from "./harness.ts";
 
 const LONG = 60_000;
-let nats: Nats;
 let alpha: Node;
 let beta: Node;
 
 beforeAll(async () => {
-  nats = await startNats();
-  [alpha, beta] = await Promise.all([startNode("alpha", nats.url), startNode("beta", nats.url)]);
-  for (const [node, ...args] of [[beta, "create", "--name", "dev"], [beta, "create", "--name", "io"], [alpha, "create", "--name", "here"], [beta, "agent", "register", "qa", "--role", "qa"]] as const) {
+  [alpha, beta] = (await startCluster("alpha", "beta")).nodes as [Node, Node];
+  for (const [node, ...args] of [[beta, "create", "--name", "dev"], [beta, "create", "--name", "io"], [beta, "create", "--name", "big"], [alpha, "create", "--name", "here"], [beta, "agent", "register", "qa", "--role", "qa"]] as const) {
     const r = await cli(node, ...args);
     expect([r.code, r.stderr]).toEqual([0, ""]);
   }
@@ -83,24 +84,49 @@ describe("send, read, wait and kill on another node", () => {
   }, LONG);
 });
 
+describe("snapshot, history, context and resize on another node; answers over one NATS message", () => {
+  test("a 2 MB raw exec output, the snapshot file with it, history and context of big@beta, read from alpha", async () => {
+    const r = await json<{ output: string; session: string }>(alpha, "exec", "big@beta", "seq 1 300000", "--raw");
+    const lines = r.output.trim().split("\n");
+    expect([r.session, lines.length, lines.at(-1), r.output.length > 1024 * 1024]).toEqual(["big@beta", 300000, "300000", true]);
+    const file = join(alpha.home, "big.snapshot.json");
+    const snap = await json<{ id: number; name: string; commands: number; scrollback_bytes: number; file: string }>(alpha, "snapshot", "big@beta", "-o", file);
+    expect(snap).toMatchObject({ name: "big", commands: 1, file });
+    const doc = readFileSync(file, "utf8");
+    expect([doc.length > 1024 * 1024, doc.includes("299999")]).toEqual([true, true]);
+    // the snapshot is beta's: stored there
+    expect((await json<Array<{ id: number; name: string }>>(beta, "snapshot", "--list", "big")).find((x) => x.id === snap.id)).toMatchObject({ name: "big" });
+    const history = await json<Array<{ command: string; exit_code: number }>>(alpha, "history", "big@beta");
+    expect(history.map((h) => [h.command, h.exit_code])).toEqual([["seq 1 300000", 0]]);
+    expect((await json<Array<{ command: string }>>(alpha, "history", "big@beta", "--grep", "nothing-like-this"))).toEqual([]);
+    const context = await json<{ text: string }>(alpha, "context", "big@beta");
+    expect(context.text).toContain("seq 1 300000");
+  }, LONG);
+
+  test("resize big@beta through alpha's REST API changes beta's terminal", async () => {
+    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+    const res = await fetch(`http://127.0.0.1:${alpha.port}/api/sessions/big@beta/resize`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ cols: 123, rows: 33 }) });
+    expect([res.status, await res.json()]).toEqual([200, expect.objectContaining({ name: "big", cols: 123, rows: 33 })]);
+    expect((await json<Array<{ name: string; cols: number; rows: number }>>(beta, "list")).find((x) => x.name === "big")).toMatchObject({ cols: 123, rows: 33 });
+  }, LONG);
+});
+
 describe("list --all-nodes", () => {
   test("lists the sessions of every node, each with its node; kill NAME@NODE ends one there", async () => {
     const rows = await json<Array<{ name: string; node: string; status: string }>>(alpha, "list", "--all-nodes");
-    expect(rows.map((s) => `${s.name}@${s.node}`).sort()).toEqual(["dev@beta", "here@alpha", "io@beta", "qa-shell@beta"]);
+    expect(rows.map((s) => `${s.name}@${s.node}`).sort()).toEqual(["big@beta", "dev@beta", "here@alpha", "io@beta", "qa-shell@beta"]);
     expect((await cli(alpha, "kill", "io@beta")).code).toBe(0);
-    expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name).sort()).toEqual(["dev", "qa-shell"]);
+    expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name).sort()).toEqual(["big", "dev", "qa-shell"]);
     // without the flag: this node's own, as before
     expect((await json<Array<{ name: string }>>(alpha, "list")).map((s) => s.name)).toEqual(["here"]);
   }, LONG);
 });
 
 describe("MCP tools on another node", () => {
-  test("over HTTP (the domain backend) and over stdio (the typed client), exec, send, read_output and screen take NAME@NODE", async () => {
+  test("over HTTP (the domain backend) and over stdio (the typed client), exec, send, read_output, screen, history, get_context and snapshot take NAME@NODE", async () => {
     const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
     const { StdioClientTransport } = await import("@modelcontextprotocol/client/stdio");
     const { aiSessionArgv } = await import("../mcp/harness.ts");
-    const { readFileSync } = await import("node:fs");
-    const { pathsFor } = await import("../../server/paths.ts");
     const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
     const [command, ...args] = aiSessionArgv("mcp");
     const transports = [
@@ -126,6 +152,13 @@ describe("MCP tools on another node", () => {
         const page = await call("read_output", { session: `tools${i}@beta`, since: 0 });
         expect(page.isError).toBeFalsy();
         expect(page.content.map((c) => c.text).join("\n")).toContain(`mcp-${i}-on-beta`);
+        const history = await call("history", { session: `tools${i}@beta` });
+        expect([history.isError, history.content.map((c) => c.text).join("\n")]).toEqual([undefined, expect.stringContaining(`echo mcp-${i}-on-beta`)]);
+        const context = await call("get_context", { session: `tools${i}@beta` });
+        expect([context.isError, context.content[0]!.text]).toEqual([undefined, expect.stringContaining(`mcp-${i}-on-beta`)]);
+        const snap = await call("snapshot", { session: `tools${i}@beta` });
+        expect([snap.isError, snap.structuredContent.commands]).toEqual([undefined, 1]);
+        expect((await json<Array<{ id: number }>>(beta, "snapshot", "--list", `tools${i}`)).map((x) => x.id)).toContain(snap.structuredContent.id);
         const unknown = await call("exec", { session: `tools${i}@nowhere`, command: "true" });
         expect(unknown.isError).toBe(true);
         expect(unknown.content[0]!.text).toContain('no node named "nowhere"');

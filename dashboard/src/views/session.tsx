@@ -15,14 +15,16 @@ import { HistoryTable } from "./session-history.tsx";
 /** One session: its live terminal, its command history, and the selected command's analysis and output. */
 export default function SessionView(props: { name: string }) {
   const path = () => `/api/sessions/${enc(props.name)}`;
-  const info = polled(() => get<SessionInfo>(path()), 5000, (e) => /session/.test(e.type));
+  // a session of another node (NAME@NODE) sends no events here: it is polled at the plain interval
+  const here = !props.name.includes("@");
+  const info = polled(() => get<SessionInfo>(path()), 5000, here ? (e) => /session/.test(e.type) : undefined);
   const history = polled(
     async () => {
       const h = await get<CommandRecord[] | { commands: CommandRecord[] }>(`${path()}/history`);
       return Array.isArray(h) ? h : h.commands;
     },
     2000,
-    (e) => /command/.test(e.type),
+    here ? (e) => /command/.test(e.type) : undefined,
   );
   const [selected, setSelected] = createSignal<string>();
   const { note, act } = createActions(() => void info.refresh());

@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, Show } from "solid-js";
+import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { controlling } from "../api/caller.ts";
 import { del, enc, get, post } from "../api/client.ts";
 import { announce } from "../api/events.ts";
@@ -25,9 +25,28 @@ interface OccupantStatus {
   message?: string;
 }
 
-/** Every session with its state; create, kill, snapshot and restore when control is on. */
+/** A session as the list shows it: in a cluster, with the node it runs on. */
+type Row = SessionInfo & { node?: string };
+
+/** The node this server is in a cluster (GET /api/status, asked once), or null on one machine. */
+let asked: Promise<string | null> | undefined;
+const clusterNode = (): Promise<string | null> =>
+  (asked ??= get<{ cluster?: { node: string } | null }>("/api/status").then((st) => st.cluster?.node ?? null, () => ((asked = undefined), null)));
+
+/** How a row is addressed: its name here, NAME@NODE on another node (the REST routes and the stream take both). */
+const addressOf = (s: Row, self: string | null) => (s.node && s.node !== self ? `${s.name}@${s.node}` : s.name);
+
+/** Every session with its state; create, kill, snapshot and restore when control is on. In a cluster, every node's, with a node column and filter. */
 export function SessionsView() {
-  const sessions = polled(() => get<SessionInfo[]>("/api/sessions?detailed=1"), 3000, (e) => /session|command/.test(e.type));
+  const [self] = createResource(clusterNode);
+  const sessions = polled(
+    async () => ((await clusterNode()) ? get<Row[]>("/api/cluster/sessions") : get<Row[]>("/api/sessions?detailed=1")),
+    3000,
+    (e) => /session|command/.test(e.type),
+  );
+  const [nodeFilter, setNodeFilter] = createSignal("");
+  const nodes = () => [...new Set((sessions.data() ?? []).map((s) => s.node ?? ""))].filter(Boolean).sort();
+  const at = (s: Row) => addressOf(s, self() ?? null);
   const { note, act } = createActions(() => sessions.refresh());
   // Tokens saved per session, as the server totals them (GET /api/metrics), when it can.
   const metrics = polled(() => get<{ tokens?: { by_session: Array<{ key: string; saved?: number; raw: number; compacted: number }> } }>("/api/metrics"), 5000, (e) => /command/.test(e.type));
@@ -38,18 +57,18 @@ export function SessionsView() {
   const tick = setInterval(() => setNow(Date.now()), 5000);
   onCleanup(() => clearInterval(tick));
 
-
-  const kill = (s: SessionInfo) => {
-    if (!confirm(`End session ${s.name}? Its shell and whatever runs in it stop (the history stays).`)) return;
-    void act(`Ended session ${s.name}.`, () => del(`/api/sessions/${enc(s.name)}`));
+  const kill = (s: Row) => {
+    if (!confirm(`End session ${at(s)}? Its shell and whatever runs in it stop (the history stays).`)) return;
+    void act(`Ended session ${at(s)}.`, () => del(`/api/sessions/${enc(at(s))}`));
   };
-  const snapshot = (s: SessionInfo) =>
-    act(`Saved a snapshot of ${s.name}.`, async () => {
-      await post(`/api/sessions/${enc(s.name)}/snapshot`, {});
+  const snapshot = (s: Row) =>
+    act(`Saved a snapshot of ${at(s)}.`, async () => {
+      await post(`/api/sessions/${enc(at(s))}/snapshot`, {});
       announce("snapshot:taken");
     });
 
-  const list = () => sessions.data() ?? [];
+  const list = () => (sessions.data() ?? []).filter((s) => !nodeFilter() || s.node === nodeFilter());
+  const grid = () => (self() ? "sessions-grid with-node" : "sessions-grid");
   const live = () => list().filter(isLive).length;
 
   return (
@@ -66,12 +85,21 @@ export function SessionsView() {
           <CreateSessionForm onCreated={(name) => act(`Created session ${name}.`, async () => {})} />
           <RestorePanel
             onRestored={(name) => act(`Restored session ${name}.`, async () => {})}
-            live={list().filter(isLive).map((s) => s.name)}
+            live={list().filter((s) => isLive(s) && at(s) === s.name).map((s) => s.name)}
           />
         </div>
       </Show>
       <ActionNote note={note()} />
       <ErrorNote error={sessions.error()} />
+      <Show when={self()}>
+        <label class="node-filter">
+          Node
+          <select aria-label="Node" data-testid="node-filter" value={nodeFilter()} onChange={(e) => setNodeFilter(e.currentTarget.value)}>
+            <option value="">all nodes</option>
+            <For each={nodes()}>{(n) => <option value={n}>{n}</option>}</For>
+          </select>
+        </label>
+      </Show>
 
       <Show
         when={list().length > 0}
@@ -90,9 +118,12 @@ export function SessionsView() {
           label="Sessions"
           role="table"
           header={
-            <div class="vlist-head sessions-grid" role="row" aria-rowindex={1}>
+            <div class={`vlist-head ${grid()}`} role="row" aria-rowindex={1}>
               <span role="columnheader">Status</span>
               <span role="columnheader">Name</span>
+              <Show when={self()}>
+                <span role="columnheader">Node</span>
+              </Show>
               <span role="columnheader">Agent · role</span>
               <span role="columnheader">Directory</span>
               <span role="columnheader">Last command</span>
@@ -105,13 +136,13 @@ export function SessionsView() {
           }
         >
           {(s) => (
-            <div class="sessions-grid" data-session={s().name}>
+            <div class={grid()} data-session={at(s())} data-node={s().node}>
               <span role="cell">
                 <span class={`badge st-${s().status}`}>{s().status}</span>
-                <Show when={s().status === "running" && s().activity === "busy" && !occupantOf(s().name)}>
+                <Show when={s().status === "running" && s().activity === "busy" && !occupantOf(at(s()))}>
                   <span class="badge ag-working">busy</span>
                 </Show>
-                <Show when={occupantOf(s().name)}>
+                <Show when={occupantOf(at(s()))}>
                   {(o) => (
                     <span class={`badge ag-${o().status}`} title={[o().kind, o().message, o().source && `from ${o().source}`].filter(Boolean).join(" · ")}>
                       {o().status}
@@ -120,10 +151,15 @@ export function SessionsView() {
                 </Show>
               </span>
               <span role="cell" class="name">
-                <a href={`/sessions/${enc(s().name)}`} onClick={linkClick}>
+                <a href={`/sessions/${enc(at(s()))}`} onClick={linkClick}>
                   {s().name}
                 </a>
               </span>
+              <Show when={self()}>
+                <span role="cell" class="mono">
+                  {s().node}
+                </span>
+              </Show>
               <span role="cell">
                 {s().owner_agent ?? "—"}
                 <Show when={s().role}> · {s().role}</Show>
@@ -131,10 +167,10 @@ export function SessionsView() {
               <span role="cell" class="mono ellipsis" title={s().cwd}>
                 {s().cwd}
               </span>
-              <LastCommandCell name={s().name} count={s().commands} activity={s().activity} />
+              <LastCommandCell name={at(s())} count={s().commands} activity={s().activity} />
               <span role="cell">{age(s().created_at, now())}</span>
               <span role="cell">
-                {savedBy().has(s().name) ? int(savedBy().get(s().name)) : "—"}
+                {at(s()) === s().name && savedBy().has(s().name) ? int(savedBy().get(s().name)) : "—"}
               </span>
               <span role="cell" class="actions">
                 <Show when={controlling() && isLive(s())}>

@@ -1,7 +1,9 @@
 /**
- * The cluster's one task queue on a real nats-server and three ai-session servers: a task added on
- * one node is claimed by exactly one of 20 agents racing on three nodes; a lapsed lease lets
- * another agent take it, and the old holder can no longer finish it.
+ * The cluster's task queue and shared knowledge (KV buckets) on a real nats-server and three
+ * ai-session servers: a task added on one node is claimed by exactly one of 20 agents racing on
+ * three nodes; a lapsed lease lets another agent take it, and the old holder can no longer finish
+ * it. Knowledge set on one node is read on the others, and a compare-and-set that lost to another
+ * node is refused as on one machine.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cli, json, startNats, startNode, stopAll, type Nats, type Node } from "./harness.ts";
@@ -53,5 +55,32 @@ describe("the cluster's task queue", () => {
     const late = await cli(nodes[0]!, "task", "done", t.id, "--cluster", "--agent", "dev0");
     expect(late.code).toBe(126);
     expect(late.stderr).toContain('held by agent "dev1"');
+  }, LONG);
+});
+
+type Entry = { key: string; version: number; value: unknown; updated_by: string | null };
+
+describe("the cluster's knowledge (no flag: every node of the cluster shares it)", () => {
+  test("set on alpha, read on beta and gamma; a stale --expect from another node is the local conflict", async () => {
+    expect(await json<Entry>(nodes[0]!, "knowledge", "set", "api.port", "8080")).toMatchObject({ key: "api.port", version: 1, value: 8080 });
+    expect((await cli(nodes[1]!, "knowledge", "get", "api.port")).stdout.trim()).toBe("8080");
+    expect((await json<Entry[]>(nodes[2]!, "knowledge", "list")).map((e) => [e.key, e.version])).toEqual([["api.port", 1]]);
+    // alpha and beta both read version 1; alpha writes first, beta's write is then refused
+    expect(await json<Entry>(nodes[0]!, "knowledge", "set", "api.port", "8081", "--expect", "1")).toMatchObject({ version: 2 });
+    const stale = await cli(nodes[1]!, "knowledge", "set", "api.port", "8082", "--expect", "1");
+    expect([stale.code, stale.stderr.trim()]).toEqual([1, 'ai-session: "api.port" is at version 2, not 1 (read it again and retry)']);
+    expect((await json<Entry[]>(nodes[2]!, "knowledge", "history", "api.port")).map((e) => e.value)).toEqual([8080, 8081]);
+    expect((await cli(nodes[1]!, "knowledge", "delete", "api.port", "--expect", "2")).code).toBe(0);
+    const gone = await cli(nodes[2]!, "knowledge", "get", "api.port");
+    expect([gone.code, gone.stderr]).toEqual([1, expect.stringContaining('no knowledge under the key "api.port"')]);
+  }, LONG);
+
+  test("of 12 writers on three nodes racing to create one key (--expect 0), exactly one wins", async () => {
+    const tries = await Promise.all(Array.from({ length: 12 }, (_, i) => cli(nodes[i % 3]!, "knowledge", "set", "leader", `writer-${i}`, "--expect", "0", "--json")));
+    const won = tries.filter((t) => t.code === 0);
+    expect(won).toHaveLength(1);
+    for (const t of tries.filter((x) => x.code !== 0)) expect([t.code, t.stderr.trim()]).toEqual([1, 'ai-session: "leader" is at version 1, not 0 (read it again and retry)']);
+    const winner = JSON.parse(won[0]!.stdout) as Entry;
+    for (const node of nodes) expect(await json<Entry>(node, "knowledge", "get", "leader")).toMatchObject({ version: 1, value: winner.value });
   }, LONG);
 });
