@@ -32,7 +32,8 @@ const errorRow = (e: OutputError): ErrorRow => ({
 
 /** The analysis as exec and wait carry it: what a program branches on, the lists capped (measureResult). */
 export const CompactAnalysis = AnalysisSchema.pick({ tool: true, sandbox_denied: true }).extend({
-  counts: AnalysisSchema.shape.counts.partial().describe("nonzero counts only"),
+  // nonzero counts only, keyed as the analysis counts
+  counts: z.partialRecord(AnalysisSchema.shape.counts.keyof(), z.number()),
   errors: z.array(ErrorRow),
   errors_total: z.number(),
   errors_cap: z.number(),

@@ -149,7 +149,8 @@ export function listedTool(tool: ToolDef) {
     name: tool.name,
     description: tool.description.trim(),
     inputSchema: compactSchema(z.toJSONSchema(tool.input, { io: "input" })),
-    outputSchema: compactSchema(z.toJSONSchema(tool.output, { io: "output" })),
+    // an output schema is for the program that reads the result: the words about it are in the description
+    outputSchema: compactSchema(z.toJSONSchema(tool.output, { io: "output" }), { descriptions: false }),
     ...(tool.annotations ? { annotations: tool.annotations } : {}),
   };
 }
@@ -161,13 +162,14 @@ const UNLISTED = new Set(["$schema", "minLength", "maxLength", "minimum", "maxim
  * The schema as listed: without the dialect URL, `propertyNames` of string-keyed records and
  * numeric bounds (the full zod schema still validates every call and every result).
  */
-function compactSchema(s: unknown): Record<string, unknown> {
+function compactSchema(s: unknown, o: { descriptions?: boolean } = {}): Record<string, unknown> {
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (!v || typeof v !== "object") return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       if (UNLISTED.has(k) || (k === "propertyNames" && (x as { type?: string }).type === "string")) continue;
+      if (k === "description" && o.descriptions === false && typeof x === "string") continue;
       out[k] = walk(x);
     }
     return out;
