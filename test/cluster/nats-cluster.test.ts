@@ -48,6 +48,8 @@ describe("a three-server NATS cluster loses one server", () => {
     // the bucket may be electing a new leader for a moment (its old one was on the dead server)
     await eventually("knowledge written after the failover", async () => (await cli(alpha, "knowledge", "set", "after.failover", "yes")).code === 0);
     expect((await cli(beta, "knowledge", "get", "after.failover")).stdout.trim()).toBe("yes");
+    // heartbeats go into a bucket that may itself be electing a leader: both nodes are up again once it has one
+    await eventually("both nodes up after the failover", async () => (await json<Array<{ state: string }>>(beta, "nodes")).every((n) => n.state === "up"), 30_000);
     expect((await json<Array<{ state: string }>>(beta, "nodes")).map((n) => n.state)).toEqual(["up", "up"]);
   }, LONG);
 });
