@@ -3,7 +3,7 @@
 // its own server started by its CLI; and the CLI round trip of Deno running the TypeScript source
 // (npm run deno's entry) against the bundle's server, to show what the bundle saves.
 // Samples are taken in turn, one Bun then one Deno, so a change in the machine's load hits both.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathsFor } from "../../server/paths.ts";
@@ -46,7 +46,7 @@ async function socketExec(s: Side): Promise<void> {
   const r = await fetch("http://localhost/api/sessions/b/exec", {
     method: "POST",
     unix: pathsFor(s.home).socket,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${readFileSync(pathsFor(s.home).token, "utf8").trim()}` },
     body: JSON.stringify({ command: "true" }),
   } as RequestInit);
   if (!r.ok) throw new Error(`${s.runtime} exec answered ${r.status}: ${await r.text()}`);
