@@ -27,6 +27,8 @@ export class Membership {
   private seen = new Map<string, { beat: Heartbeat; at: number }>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private stopWatch: (() => void) | undefined;
+  /** When the watch last delivered an entry: our own heartbeat comes every second, so a long silence means the watch died (its NATS server did). */
+  private lastEvent = Date.now();
 
   private constructor(
     private kv: KV,
@@ -39,7 +41,10 @@ export class Membership {
     const m = new Membership(kv, self, beat);
     await settled(() => m.put(true)); // a new bucket's copies may still be being placed
     await m.watch();
-    m.timer = setInterval(() => void m.put(true).catch(() => {}), HEARTBEAT_MS);
+    m.timer = setInterval(() => {
+      void m.put(true).catch(() => {});
+      if (Date.now() - m.lastEvent > DOWN_AFTER_MS) void m.rewatch();
+    }, HEARTBEAT_MS);
     return m;
   }
 
@@ -48,12 +53,20 @@ export class Membership {
     await this.kv.put(this.self, JSON.stringify(b));
   }
 
+  /** A watch whose server went away (a failover) delivers nothing more: start a new one. */
+  private async rewatch(): Promise<void> {
+    this.lastEvent = Date.now(); // one attempt per silence
+    this.stopWatch?.();
+    await this.watch().catch(() => {});
+  }
+
   private async watch(): Promise<void> {
     const it = await this.kv.watch();
     this.stopWatch = () => it.stop();
     let initial = true;
     void (async () => {
       for await (const e of it) {
+        this.lastEvent = Date.now();
         if (e.operation !== "PUT") {
           this.seen.delete(e.key);
           continue;
