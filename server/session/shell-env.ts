@@ -109,14 +109,6 @@ function quoted(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * Redacts the secrets in the shell's environment file: the value of a variable whose name looks
- * secret (`GITHUB_TOKEN`) or whose value has a known secret shape is replaced, as snapshots and the
- * database store it (a restore leaves such a variable unset, so nothing needs the real value).
- * Called when the shell has just written the file (a command's end), so the plain text lives on
- * disk only between the shell's write and this rewrite. The file is replaced whole (written 0600
- * beside it, then renamed), so no reader sees half of it. Unchanged when redaction is off.
- */
 /** The last listing each environment file held, and what it was scrubbed to (null: nothing to scrub). */
 const lastScrub = new Map<string, { text: string; listing: string | null }>();
 const SCRUB_MEMO_FILES = 1024;
@@ -132,6 +124,14 @@ function scrubbedListing(text: string): string | null {
   return listing;
 }
 
+/**
+ * Redacts the secrets in the shell's environment file: the value of a variable whose name looks
+ * secret (`GITHUB_TOKEN`) or whose value has a known secret shape is replaced, as snapshots and the
+ * database store it (a restore leaves such a variable unset, so nothing needs the real value).
+ * Called when the shell has just written the file (a command's end), so the plain text lives on
+ * disk only between the shell's write and this rewrite. The file is replaced whole (written 0600
+ * beside it, then renamed), so no reader sees half of it. Unchanged when redaction is off.
+ */
 export function scrubShellEnv(file: string): void {
   if (!redactionEnabled()) return;
   let text: string;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import type { Db } from "../../db/client.ts";
+import { commitTick, type Db } from "../../db/client.ts";
 import * as schema from "../../db/schema.ts";
 import { documentFromFileText, SNAPSHOT_VERSION } from "../../server/persist/document.ts";
 import { captureSessionAsync, listSnapshots, saveDocument, snapshotSession } from "../../server/persist/snapshot.ts";
@@ -49,6 +49,8 @@ describe("bad snapshot input", () => {
     const s = await t.rt.sessions.create({ name: "ro", shell: bash });
     const doc = await captureSessionAsync(t.rt, s, "manual");
     const before = listSnapshots(t.rt.db, "ro").length;
+    // the runtime's writes of this turn (the shell's output) are committed before another connection writes
+    commitTick(t.rt.db);
 
     const readOnly = drizzle(new Database(t.rt.paths.db, { readonly: true }), { schema }) as unknown as Db;
     expect(() => saveDocument(readOnly, doc)).toThrow(/cannot be written \(SQLITE_READONLY\); check the data directory/);
