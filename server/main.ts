@@ -150,13 +150,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     stopWorkers();
     await rt.cluster?.close().catch(() => {});
     rt.bus.close();
+    // The socket's name goes first: once it stops answering a client may start the next server, which
+    // binds a new socket at that path; unlinking it afterwards would take the new server's away.
+    try {
+      unlinkSync(paths.socket);
+    } catch {}
     await unixServer.stop();
     await tcpServer.stop();
-    for (const f of [paths.socket, paths.pidFile]) {
-      try {
-        unlinkSync(f);
-      } catch {}
-    }
+    removeOwnPidFile(paths.pidFile);
     db.$client.close();
     if (reason) console.error(`ai-session server stopped (${reason})`);
   }
@@ -172,3 +173,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 }
 
 export { pathsFor };
+
+/** Removes the pid file when it still names this process (a next server may have written its own). */
+function removeOwnPidFile(file: string): void {
+  try {
+    if ((JSON.parse(readFileSync(file, "utf8")) as { pid?: number }).pid === process.pid) unlinkSync(file);
+  } catch {}
+}
