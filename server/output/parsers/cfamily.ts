@@ -1,5 +1,6 @@
 /** gcc, clang, make and cmake. */
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
+import { genericIssues, issuesFromRoles } from "./generic.ts";
 
 const GCC = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.+?)(?: \[(-W[\w=-]+|-fpermissive)\])?$/;
 const LINKER = /^(?:\/usr\/bin\/ld|ld|collect2): (?:error: )?(.+)$/;
@@ -59,8 +60,12 @@ export const make: Parser = {
   tool: "make",
   // `make check` and `make test` run a test harness: its output says which.
   matches: (text, command) => (commandStarts(command, "make", "gmake") && !/^g?make\b.*\s(?:check|test|tests)\b/.test(command.trim())) || /^g?make(\[\d+\])?: /m.test(text),
-  parse(lines, _text, command = "") {
+  parse(lines, _text, command = "", info) {
     const errors = parseCompiler(lines);
+    // make runs other tools: a located finding of a shape the compiler rules do not read (GCC's
+    // Fortran, a Pascal or Erlang compiler, a linter) is the run's finding too.
+    const known = new Set(errors.map((e) => `${e.file}:${e.line}`));
+    for (const e of info ? issuesFromRoles(lines, info) : genericIssues(lines)) if (e.file && !known.has(`${e.file}:${e.line}`)) errors.push(e);
     // `make check`: the failures of the test harness it runs, and the test each was in.
     const tests: string[] = [];
     let running: string | null = null;

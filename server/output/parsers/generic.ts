@@ -4,43 +4,97 @@
  * naming a failed test are its failures; the last summary line with counts gives the counts.
  */
 import { isFrame } from "../shape/frames.ts";
-import { findLocation } from "../shape/location.ts";
+import { snippetLines } from "../shape/codeframe.ts";
+import { findLocation, type Location } from "../shape/location.ts";
 import { isSummary, type SummaryCounts, summaryCounts } from "../shape/summary.ts";
 import { codeOf, hasCode, isChatter, severityOf } from "../shape/words.ts";
 import type { LineInfo } from "../roles.ts";
-import { type Counts, issue, type OutputError, type OutputKind, type Parser } from "../types.ts";
+import { type Counts, issue, type OutputError, type OutputKind, type Parser, type Severity } from "../types.ts";
 
 /** `FAIL name`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX (0.00s)`, `FAILED path::test - msg`. */
 const FAILED_TEST = /^\s*(?:--- FAIL:\s+|(?:FAIL(?:ED)?|✗|✖|✘|×|not ok(?: \d+)?(?: -)?)\s+)(\S.*?)(?:\s+\([\d.]+\s*m?s\))?(?: - .*)?$/;
 
-export function genericIssues(lines: string[], limit = 200): OutputError[] {
+/** One line's reading as an issue: its location (if any) and its severity word (if any). */
+interface Candidate {
+  at: Location | null;
+  severity: Severity | null;
+}
+
+/** How far below its location heading a diagnostic's message may come (past blank and code-frame lines). */
+const HEADING_REACH = 6;
+
+/**
+ * A location that heads its diagnostic: the line is the location and a colon, nothing more than a
+ * word beside it (GCC's Fortran `src/grid.f90:20:19:`, OCaml's `File "a.ml", line 17, characters
+ * 12-13:`); the message comes below it, after the code frame.
+ */
+function isHeading(line: string, c: Candidate): boolean {
+  if (!c.at?.leading || c.severity !== null || !/:\s*$/.test(line)) return false;
+  return (line.slice(c.at.end).match(/[A-Za-z]{2,}/g)?.length ?? 0) <= 1;
+}
+
+/**
+ * The issues of some lines: each candidate line is one, and a location heading takes the message of
+ * the severity line under it (`Error: Symbol 'dx' has no IMPLICIT type` three lines below
+ * `src/grid.f90:20:19:` is one error at that place, not two). `skippable` lines (blank, code frame)
+ * may stand between them.
+ */
+function collectIssues(lines: string[], limit: number, candidate: (i: number) => Candidate | null, skippable: (i: number) => boolean): OutputError[] {
   const errors: OutputError[] = [];
-  for (const line of lines) {
-    if (errors.length >= limit) break;
-    if (line.length > 2000 || isFrame(line) || isChatter(line)) continue;
+  const add = (line: string, c: Candidate, at = c.at) =>
+    errors.push(issue(line, c.severity ?? (at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
+  let heading: { i: number; c: Candidate } | null = null;
+  const flush = () => {
+    if (heading) add(lines[heading.i]!, heading.c);
+    heading = null;
+  };
+  for (let i = 0; i < lines.length && errors.length < limit; i++) {
+    if (heading && i - heading.i > HEADING_REACH) flush();
+    if (heading && skippable(i)) continue;
+    const c = candidate(i);
+    if (!c) {
+      flush();
+      continue;
+    }
+    if (heading && !c.at && c.severity) {
+      add(lines[i]!, c, heading.c.at);
+      heading = null;
+      continue;
+    }
+    flush();
+    if (isHeading(lines[i]!, c)) heading = { i, c };
+    else add(lines[i]!, c);
+  }
+  if (errors.length < limit) flush();
+  return errors;
+}
+
+export function genericIssues(lines: string[], limit = 200): OutputError[] {
+  let snippet: Uint8Array | null = null;
+  const skippable = (i: number) => lines[i]!.trim() === "" || (snippet ??= snippetLines(lines))[i] === 1;
+  return collectIssues(lines, limit, (i) => {
+    const line = lines[i]!;
+    if (line.length > 2000 || isChatter(line) || (snippet ??= snippetLines(lines))[i]) return null;
     const severity = severityOf(line);
     const at = findLocation(line);
+    // a trace's frame is no finding, but a location heading may look like one (OCaml's `File "a.ml", line 3, characters 2-5:`)
+    if (isFrame(line) && !(at && isHeading(line, { at, severity }))) return null;
     const finding = at !== null && !/^:\S/.test(line.slice(at.end)) && (at.leading || severity !== null || hasCode(line));
-    if (!finding && severity === null) continue;
-    if (!finding && isSummary(line)) continue;
-    errors.push(issue(line, severity ?? (at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
-  }
-  return errors;
+    if (!finding && severity === null) return null;
+    if (!finding && isSummary(line)) return null;
+    return { at, severity };
+  }, skippable);
 }
 
 /** The same issues, from lines whose roles are read already (compaction reads them anyway). */
 export function issuesFromRoles(lines: string[], info: LineInfo, limit = 200): OutputError[] {
-  const errors: OutputError[] = [];
-  for (let i = 0; i < lines.length && errors.length < limit; i++) {
+  return collectIssues(lines, limit, (i) => {
     const r = info.roles[i]!;
-    if (r !== "finding" && r !== "problem" && r !== "warning" && r !== "failure" && r !== "assertion") continue;
-    const line = lines[i]!;
-    const at = r === "finding" ? info.locations[i] : null;
-    const severity = severityOf(line);
-    if (!at && severity === null) continue;
-    errors.push(issue(line, severity ?? (at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
-  }
-  return errors;
+    if (r !== "finding" && r !== "problem" && r !== "warning" && r !== "failure" && r !== "assertion") return null;
+    const at = r === "finding" ? info.locations[i] ?? null : null;
+    const severity = severityOf(lines[i]!);
+    return at || severity !== null ? { at, severity } : null;
+  }, (i) => info.roles[i] === "blank" || info.roles[i] === "snippet");
 }
 
 function genericTests(lines: string[], info?: LineInfo): string[] {
@@ -85,9 +139,11 @@ export const generic: Parser = {
   tool: "generic",
   matches: () => true,
   parse(lines, text, _command, info) {
-    const errors = info ? issuesFromRoles(lines, info) : genericIssues(lines);
-    const tests = genericTests(lines, info);
     const found = genericCounts(lines, info);
+    let errors = info ? issuesFromRoles(lines, info) : genericIssues(lines);
+    // A summary of warnings and no errors (`Total: 6 warnings / 0 errors`): a finding that does not call itself an error is a warning.
+    if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
+    const tests = genericTests(lines, info);
     const warnings = errors.filter((e) => e.severity === "warning").length;
     const counts: Partial<Counts> = { errors: errors.length - warnings, warnings, ...found };
     const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;

@@ -16,18 +16,26 @@ function isTableRow(line: string): boolean {
   return bars >= 3 || (bars >= 2 && line.trimEnd().endsWith("|"));
 }
 
+/** Erlang's compiler prints its frames as comments (`%   14|     Fee = fee(Amount),`): the frame without its `%`. */
+function uncommented(line: string): string {
+  let p = 0;
+  while (line.charCodeAt(p) === 32) p++;
+  return line.charCodeAt(p) === 37 && line.charCodeAt(p + 1) === 32 ? line.slice(p + 1) : line;
+}
+
 export function snippetLines(lines: string[]): Uint8Array {
   const snippet = new Uint8Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    const framed = uncommented(line);
     let p = 0;
-    while (line.charCodeAt(p) === 32) p++;
-    const c = line.charCodeAt(p);
+    while (framed.charCodeAt(p) === 32) p++;
+    const c = framed.charCodeAt(p);
     if ((c >= 48 && c <= 57) || c === 62) {
       // `  12 | ERROR | message` is a row of a report (phpcs), `  34 | Quinn | FR | 6` a row of a table (psql).
-      if (GUTTER.test(line) && !SEVERITY_CELL.test(line) && !isTableRow(line)) snippet[i] = 1;
+      if (GUTTER.test(framed) && !SEVERITY_CELL.test(framed) && !isTableRow(framed)) snippet[i] = 1;
     } else if (c === 124 || c === 0x2502 || c === 0x2503) {
-      if (BARE_GUTTER.test(line)) snippet[i] = 1;
+      if (BARE_GUTTER.test(framed)) snippet[i] = 1;
     } else if (c === 126 || c === 94) {
       if (CARETS.test(line)) {
         snippet[i] = 1;

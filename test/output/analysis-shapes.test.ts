@@ -1,0 +1,88 @@
+import { describe, expect, test } from "bun:test";
+import { compactOutput } from "../../server/output/compact.ts";
+import { analyzeOutput } from "../../server/output/analyze.ts";
+
+/** The analysis an exec returns (compaction reads the lines' roles first) and the one `analyze` makes from text alone. */
+function bothReadings(text: string, command: string, exitCode: number) {
+  return [compactOutput(new TextEncoder().encode(text), { command, exitCode }).analysis, analyzeOutput(text, { command, exitCode })];
+}
+
+const where = (errors: { file: string | null; line: number | null; severity: string; message: string }[]) =>
+  errors.map((e) => `${e.severity} ${e.file}:${e.line} ${e.message}`);
+
+describe("a location on its own line heads the diagnostic written under its code frame", () => {
+  test("GCC's Fortran shape: one error per location, with the message below it", () => {
+    const out = [
+      "lib/orbit.f90:41:12:",
+      "",
+      "   41 |   v = mass * gravty",
+      "      |            1",
+      "Error: Symbol 'gravty' at (1) has no IMPLICIT type",
+      "lib/orbit.f90:7:5:",
+      "",
+      "    7 |   use consts",
+      "      |     1",
+      "Fatal Error: Cannot open module file 'consts.mod' for reading at (1): No such file or directory",
+      "compilation terminated.",
+    ].join("\n");
+    for (const a of bothReadings(out, "gfortran -c lib/orbit.f90", 1)) {
+      expect(where(a.errors)).toEqual([
+        "error lib/orbit.f90:41 Error: Symbol 'gravty' at (1) has no IMPLICIT type",
+        "error lib/orbit.f90:7 Fatal Error: Cannot open module file 'consts.mod' for reading at (1): No such file or directory",
+      ]);
+      expect(a.counts.errors).toBe(2);
+    }
+  });
+
+  test("OCaml's shape: File \"…\", line N, characters A-B: then the frame, then Error:", () => {
+    const out = ['File "src/parse.ml", line 12, characters 4-9:', "12 |     token", "         ^^^^^", "Error: Unbound value token"].join("\n");
+    for (const a of bothReadings(out, "ocamlfind ocamlopt -c src/parse.ml", 2)) {
+      expect(where(a.errors)).toEqual(["error src/parse.ml:12 Error: Unbound value token"]);
+    }
+  });
+
+  test("a location heading with no message under it is still an issue of its own", () => {
+    const out = ["src/a.f90:3:1:", "", "something unrelated happened here", "src/b.f90:9:2: Error: it broke"].join("\n");
+    const [a] = bothReadings(out, "fc src/a.f90", 1);
+    expect(a!.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["src/a.f90:3", "src/b.f90:9"]);
+  });
+});
+
+test("a code frame printed as a comment (Erlang's `%   14|`) is not an error, however its code reads", () => {
+  const out = [
+    "src/bank.erl:14:34: variable 'Amnt' is unbound",
+    "%   14|     {error, {insufficient_funds, Amnt}}.",
+    "%     |                                  ^",
+    "",
+    "src/bank.erl:9:5: Warning: variable 'Spare' is unused",
+    "%    9|     Spare = 1,",
+    "%     |     ^",
+  ].join("\n");
+  for (const a of bothReadings(out, "erlc src/bank.erl", 1)) {
+    expect(where(a.errors)).toEqual(["error src/bank.erl:14 src/bank.erl:14:34: variable 'Amnt' is unbound", "warning src/bank.erl:9 src/bank.erl:9:5: Warning: variable 'Spare' is unused"]);
+  }
+});
+
+test("make reports the findings of the tools it runs, of shapes its compiler rules do not read", () => {
+  const out = ["fpc -Fu../units app.pas", "app.pas(12,7) Error: Identifier not found \"Totl\"", "make: *** [Makefile:4: app] Error 1"].join("\n");
+  for (const a of bothReadings(out, "make", 2)) {
+    expect(a.tool).toBe("make");
+    expect(a.errors.map((e) => `${e.file}:${e.line}`).sort()).toEqual(["Makefile:4", "app.pas:12"]);
+  }
+});
+
+test("a summary of warnings and no errors makes findings that do not call themselves errors warnings", () => {
+  const out = [
+    "Checking lib/cart.lua                             2 warnings",
+    "",
+    "    lib/cart.lua:3:7: unused variable total",
+    "    lib/cart.lua:9:12: accessing undefined variable itmes",
+    "",
+    "Total: 2 warnings / 0 errors in 1 file",
+  ].join("\n");
+  for (const a of bothReadings(out, "luacheck lib", 1)) {
+    expect(a.errors.map((e) => e.severity)).toEqual(["warning", "warning"]);
+    expect(a.counts.errors).toBe(0);
+    expect(a.counts.warnings).toBe(2);
+  }
+});
