@@ -86,3 +86,12 @@ test("a summary of warnings and no errors makes findings that do not call themse
     expect(a.counts.warnings).toBe(2);
   }
 });
+
+test("a finding labelled a note or a hint after its location is a note, not an error", () => {
+  const out = ['calc.pas(14,9) Warning: Local variable "Acc" does not seem to be initialized', 'calc.pas(3,5) Note: Local variable "Tmp" not used', "calc.pas(8,1) Hint: Value parameter \"S\" is assigned but never used", "1 warning(s) issued"].join("\n");
+  for (const a of bothReadings(out, "pc calc.pas", 0)) {
+    expect(a.errors.map((e) => e.severity)).toEqual(["warning", "note", "note"]);
+    expect(a.counts.errors).toBe(0);
+    expect(a.status).toBe("warnings");
+  }
+});

@@ -20,6 +20,9 @@ interface Candidate {
   severity: Severity | null;
 }
 
+/** A finding labelled a note or a hint right after its location (`a.c:3: note:`, Free Pascal's `a.pas(7,11) Note:`, `Hint:`). */
+const NOTE_AFTER = /^[:)\]]?\s*(?:note|Note|NOTE|hint|Hint|HINT)\b/;
+
 /** How far below its location heading a diagnostic's message may come (past blank and code-frame lines). */
 const HEADING_REACH = 6;
 
@@ -42,7 +45,7 @@ function isHeading(line: string, c: Candidate): boolean {
 function collectIssues(lines: string[], limit: number, candidate: (i: number) => Candidate | null, skippable: (i: number) => boolean): OutputError[] {
   const errors: OutputError[] = [];
   const add = (line: string, c: Candidate, at = c.at) =>
-    errors.push(issue(line, c.severity ?? (at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
+    errors.push(issue(line, c.severity ?? (c.at && NOTE_AFTER.test(line.slice(c.at.end)) ? "note" : at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
   let heading: { i: number; c: Candidate } | null = null;
   const flush = () => {
     if (heading) add(lines[heading.i]!, heading.c);
@@ -145,7 +148,7 @@ export const generic: Parser = {
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
     const tests = genericTests(lines, info);
     const warnings = errors.filter((e) => e.severity === "warning").length;
-    const counts: Partial<Counts> = { errors: errors.length - warnings, warnings, ...found };
+    const counts: Partial<Counts> = { errors: errors.filter((e) => e.severity === "error").length, warnings, ...found };
     const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
     return {
       tool: "generic",
