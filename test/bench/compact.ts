@@ -16,7 +16,7 @@ import { countTokens } from "../../server/tokens/tokens.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { decodeBytes, renderOutput } from "../../server/output/render.ts";
 import type { RuleSelection } from "../../server/output/parsers/index.ts";
-import { CORPUS_COLS, type Fixture, factKept, loadCorpus } from "../output/corpus.ts";
+import { CORPUS_COLS, expectationCount, type Fixture, factKept, loadCorpus, unmetExpectations } from "../output/corpus.ts";
 import type { BenchRow } from "./run.ts";
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -37,14 +37,19 @@ interface Score {
   failingFacts: number;
   failingKept: number;
   missing: string[];
+  /** What the captures' `expect` asks of the analysis (status, kind, failing tests, error locations, counts), and how much of it was found. */
+  expectations: number;
+  met: number;
 }
 
 /** Tokens and facts of the corpus compacted under some rules (`rulesFor` picks them per capture). */
 function score(corpus: Fixture[], rawTokens: Map<string, number>, rulesFor: (f: Fixture) => RuleSelection): Score {
-  const s: Score = { raw: 0, compacted: 0, facts: 0, kept: 0, failingFacts: 0, failingKept: 0, missing: [] };
+  const s: Score = { raw: 0, compacted: 0, facts: 0, kept: 0, failingFacts: 0, failingKept: 0, missing: [], expectations: 0, met: 0 };
   for (const f of corpus) {
     const opts = { command: f.facts.command, exitCode: f.facts.exit_code, cwd: f.facts.cwd, cols: CORPUS_COLS, rules: rulesFor(f), expandHint: (a: number, b: number) => `ai-session read s --command 1 --lines ${a}-${b}` };
-    const out = compactOutput(f.raw, opts).text;
+    const { text: out, analysis } = compactOutput(f.raw, opts);
+    s.expectations += expectationCount(f.facts);
+    s.met += expectationCount(f.facts) - unmetExpectations(analysis, f.facts).length;
     s.raw += rawTokens.get(f.name)!;
     s.compacted += countTokens(out);
     for (const fact of f.facts.must_keep) {
@@ -69,6 +74,7 @@ function modeRows(mode: string, s: Score): BenchRow[] {
     { bench: "compact", metric: `${mode}: saved vs raw`, value: round(saved), unit: "%", target: ">= 90", ok: saved >= 90 },
     { bench: "compact", metric: `${mode}: fact retention`, value: round(retention, 2), unit: "%", target: ">= 98", ok: retention >= 98 },
     { bench: "compact", metric: `${mode}: fact retention in failing runs`, value: round(failing, 2), unit: "%", target: "100", ok: s.failingKept === s.failingFacts },
+    { bench: "compact", metric: `${mode}: analysis, expectations met`, value: round((s.met / s.expectations) * 100, 1), unit: "%" },
   ];
 }
 
@@ -83,13 +89,17 @@ export async function run(): Promise<BenchRow[]> {
   let lossless = 0;
   let facts = 0;
   let kept = 0;
+  let expectations = 0;
+  let met = 0;
   const rawTokens = new Map<string, number>();
   for (const k of Object.keys(missing)) delete missing[k];
   const perFixture: number[] = [];
   table.length = 0;
   for (const f of corpus) {
     const opts = { command: f.facts.command, exitCode: f.facts.exit_code, cwd: f.facts.cwd, cols: CORPUS_COLS, expandHint: (a: number, b: number) => `ai-session read s --command 1 --lines ${a}-${b}` };
-    const out = compactOutput(f.raw, opts).text;
+    const { text: out, analysis } = compactOutput(f.raw, opts);
+    expectations += expectationCount(f.facts);
+    met += expectationCount(f.facts) - unmetExpectations(analysis, f.facts).length;
     const r = countTokens(decodeBytes(f.raw));
     const c = countTokens(out);
     raw += r;
@@ -147,6 +157,7 @@ export async function run(): Promise<BenchRow[]> {
     { bench: "compact", metric: "saved overall vs raw, --lossless", value: round((1 - lossless / raw) * 100), unit: "%" },
     { bench: "compact", metric: "median saved per fixture vs raw", value: round(median(perFixture)), unit: "%" },
     { bench: "compact", metric: "fact retention", value: round(retention, 2), unit: "%", target: "100", ok: kept === facts },
+    { bench: "compact", metric: "analysis, expectations met", value: round((met / expectations) * 100, 1), unit: "%" },
     ...modeRows("generic mode", generic),
     ...modeRows("leave-one-family-out", leaveOut),
     { bench: "compact", metric: "speed, corpus fixture by fixture", value: round(smallSpeed), unit: "MB/s", target: ">= 20", ok: smallSpeed >= 20 },

@@ -95,3 +95,36 @@ test("a finding labelled a note or a hint after its location is a note, not an e
     expect(a.status).toBe("warnings");
   }
 });
+
+describe("counts from a run's summary, whatever the runner", () => {
+  const countsOf = (out: string, command: string, exitCode = 0) => bothReadings(out, command, exitCode).map((a) => [a.counts.passed, a.counts.failed, a.counts.skipped]);
+  test("a total of tests less its failures, errors and skips is what passed", () => {
+    expect(countsOf("....F..\n\n31 examples, 2 failures, 1 pending", "spec-runner", 1)).toEqual([[28, 2, 1], [28, 2, 1]]);
+    expect(countsOf("Finished in 0.01s\n12 runs, 30 assertions, 1 failures, 1 errors, 0 skips", "rb-test", 1)).toEqual([[10, 1, 0], [10, 1, 0]]);
+    expect(countsOf("OK (9 tests, 20 assertions)", "php-test")).toEqual([[9, 0, 0], [9, 0, 0]]);
+  });
+  test("outcomes in capitals before their counts, and a summary written one count per line", () => {
+    expect(countsOf("══ Results ══\n[ FAIL 1 | WARN 0 | SKIP 2 | PASS 7 ]", "r-tests", 1)).toEqual([[7, 1, 2], [7, 1, 2]]);
+    const perLine = ["Ok:                 8", "Expected Fail:      1", "Fail:               3", "Unexpected Pass:    0", "Skipped:            2", "Timeout:            0"].join("\n");
+    expect(countsOf(perLine, "suite-runner", 1)).toEqual([[8, 3, 2], [8, 3, 2]]);
+  });
+});
+
+test("findings grouped under their file heading take the file from it, the place from their row", () => {
+  const out = [
+    "",
+    "web/theme.css",
+    "   3:9   ✖  Expected \"#FFFFFF\" to be \"#FFF\"      color-hex-length",
+    "  14:1   ✖  Expected selector \"th\" to come before   no-descending-specificity",
+    "            selector \"table th\", at line 9",
+    "  20:5   ✖  Unexpected unknown property \"colr\"     property-no-unknown",
+    "",
+    "  lib/util.js:2:1",
+    "  ✖    2:1    Do not use \"require\".    unicorn/prefer-module",
+    "",
+    "3 problems",
+  ].join("\n");
+  for (const a of bothReadings(out, "csscheck", 2)) {
+    expect(a.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(["web/theme.css:3:9", "web/theme.css:14:1", "web/theme.css:20:5", "lib/util.js:2:1"]);
+  }
+});

@@ -23,6 +23,11 @@ interface Candidate {
 /** A finding labelled a note or a hint right after its location (`a.c:3: note:`, Free Pascal's `a.pas(7,11) Note:`, `Hint:`). */
 const NOTE_AFTER = /^[:)\]]?\s*(?:note|Note|NOTE|hint|Hint|HINT)\b/;
 
+/** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
+const FILE_HEADING = /^\s*((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?\s*$/;
+/** A finding's row under its file heading: `  12:5  error  msg  rule`, `  ✖  4:12  msg`, `   4:12  ✖  msg`. */
+const ROW = /^\s+(?:[✖✗×⚠!‼ℹ]\s+)?(\d+):(\d+)\s+\S/;
+
 /** How far below its location heading a diagnostic's message may come (past blank and code-frame lines). */
 const HEADING_REACH = 6;
 
@@ -51,7 +56,24 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     if (heading) add(lines[heading.i]!, heading.c);
     heading = null;
   };
+  let group: string | null = null;
   for (let i = 0; i < lines.length && errors.length < limit; i++) {
+    const line = lines[i]!;
+    // Findings grouped under their file (eslint's stylish, stylelint, xo, yamllint): the heading names the file, each row its place.
+    const file: string | undefined = group === null || !ROW.test(line) ? FILE_HEADING.exec(line)?.[1] : undefined;
+    if (file && ROW.test(lines[i + 1] ?? "")) {
+      flush();
+      group = file;
+      continue;
+    }
+    const row = group === null ? null : ROW.exec(line);
+    if (row) {
+      add(line, { at: null, severity: severityOf(line) }, { file: group!, line: Number(row[1]), column: Number(row[2]), start: 0, end: 0, leading: true });
+      continue;
+    }
+    // a row's message wrapped onto an indented line of its own
+    if (group !== null && /^\s+\S/.test(line) && !isSummary(line)) continue;
+    group = null;
     if (heading && i - heading.i > HEADING_REACH) flush();
     if (heading && skippable(i)) continue;
     const c = candidate(i);
@@ -111,12 +133,19 @@ function genericTests(lines: string[], info?: LineInfo): string[] {
   return failed;
 }
 
+/**
+ * The counts of the last summary: its line, and the summary lines right above it, for a summary
+ * written one count per line (meson's `Ok: 10` / `Fail: 2` / `Skipped: 0`); the lowest line that
+ * names a count gives it.
+ */
 function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
+  const summary = (i: number) => (info ? info.roles[i] === "summary" : isSummary(lines[i]!));
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 400); i--) {
-    const line = lines[i]!;
-    if (info ? info.roles[i] !== "summary" : !isSummary(line)) continue;
-    const c = summaryCounts(line);
-    if (Object.keys(c).length) return c;
+    if (!summary(i)) continue;
+    const c = summaryCounts(lines[i]!);
+    if (!Object.keys(c).length) continue;
+    for (let j = i - 1; j >= 0 && isSummary(lines[j]!); j--) for (const [k, v] of Object.entries(summaryCounts(lines[j]!))) c[k as keyof SummaryCounts] ??= v;
+    return c;
   }
   return {};
 }

@@ -10,6 +10,8 @@ const RESULT =
   String.raw`(?:pass(?:ed|es|ing)?|fail(?:ed|s|ing|ures?)?|errors?|warnings?|skip(?:ped|s)?|pending|todo|ignored|xfailed|xpassed|deselected|rerun|flaky|broken|disabled|excluded|tests?|examples?|assertions?|specs?|suites?|cases?|checks?|scenarios?|steps?|problems?|issues?|offen[cs]es?|findings?|violations?|notices?|hints?|infos?|suggestions?|vulnerabilit(?:y|ies)|files?|lines?|insertions?|deletions?|changes?|changed|unchanged|ok|added|removed|updated|destroyed|created|deleted|replaced|succeeded|successful|completed|total|unreachable|rescued|reformatted|packages?|dependencies|modules?|targets?|tasks?|jobs?|hosts?|resources?|outputs?|benchmarks?|leaks?|bytes? (?:in \d+ blocks?)?|blocks?|to (?:add|change|destroy|import))`;
 const COUNT_THEN_WORD = new RegExp(String.raw`(?<![\w.:-])\d+(?:\.\d+)?%?\s+(?:\w+\s+){0,2}${RESULT}\b`, "gi");
 const WORD_THEN_COUNT = new RegExp(String.raw`\b${RESULT}\s*(?::|=)\s*\d+\b`, "gi");
+/** Outcomes in capitals before their counts, in cells: testthat's `[ FAIL 0 | WARN 0 | SKIP 0 | PASS 6 ]`. */
+const CAPS_THEN_COUNT = /\b(?:PASS|FAIL|SKIP|WARN|ERROR)\s+\d+\b/g;
 /** Strong result words: one count of them is a summary on its own. */
 const STRONG = /pass|fail|error|warning|skip|pending|test|example|assertion|spec|problem|issue|offen|finding|violation|vulnerab|to (?:add|change|destroy)|succeeded|leak|unreachable|changed|ok\b/i;
 const VERDICT =
@@ -40,23 +42,42 @@ export function isSummary(line: string): boolean {
     pairs++;
     strong ||= STRONG.test(m[0]);
   }
+  CAPS_THEN_COUNT.lastIndex = 0;
+  for (let m = CAPS_THEN_COUNT.exec(line); m; m = CAPS_THEN_COUNT.exec(line)) {
+    pairs++;
+    strong = true;
+  }
   return pairs >= 2 || (pairs === 1 && strong && line.trim().length <= 120);
 }
 
+/** `Unexpected Pass: 0`, `Expected Fail: 0` (meson, automake's harness): outcomes that are not plain passes or failures. */
+const QUALIFIED = String.raw`(?<!(?:[Uu]nexpected|[Ee]xpected)\s+)`;
 const PICK: Array<[keyof SummaryCounts, RegExp]> = [
-  ["passed", /(\d+)\s+(?:tests?\s+)?(?:pass(?:ed|es|ing)?|ok|succeeded|successful)\b|\b(?:pass(?:ed)?|ok)\s*[:=]\s*(\d+)/i],
-  ["failed", /(\d+)\s+(?:tests?\s+)?(?:fail(?:ed|s|ing|ures?)?)\b|\bfail(?:ed|ures?)\s*[:=]\s*(\d+)/i],
-  ["skipped", /(\d+)\s+(?:tests?\s+)?(?:skip(?:ped|s)?|pending|ignored)\b|\b(?:skip(?:ped)?|pending|ignored)\s*[:=]\s*(\d+)/i],
+  ["passed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:pass(?:ed|es|ing)?|ok|succeeded|successful|successes)\b|${QUALIFIED}\b(?:pass(?:ed)?|ok)\s*[:=]\s*(\d+)|\bPASS\s+(\d+)\b`, "i")],
+  ["failed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:fail(?:ed|s|ing|ures?)?)\b|${QUALIFIED}\bfail(?:ed|ures?)?\s*[:=]\s*(\d+)|\bFAIL\s+(\d+)\b`, "i")],
+  ["skipped", /(\d+)\s+(?:tests?\s+)?(?:skip(?:ped|s)?|pending|ignored)\b|\b(?:skip(?:ped)?|pending|ignored)\s*[:=]\s*(\d+)|\bSKIP\s+(\d+)\b/i],
   ["errors", /(\d+)\s+errors?\b|\berrors?\s*[:=]\s*(\d+)/i],
-  ["warnings", /(\d+)\s+warnings?\b|\bwarnings?\s*[:=]\s*(\d+)/i],
+  ["warnings", /(\d+)\s+warnings?\b|\bwarnings?\s*[:=]\s*(\d+)|\bWARN\s+(\d+)\b/i],
 ];
+
+/**
+ * A run's total of tests, not followed by an outcome (`22 examples, 1 failure`, `15 runs, …`,
+ * `OK (13 tests, 20 assertions)`, `Tests: 65, …`, prove's `Tests=61`): what passed is what the
+ * total leaves after failures, errors and skips, when the line does not say it.
+ */
+const TOTAL = /(?<![\w.])(\d+)\s+(?:tests?|examples?|runs|specs?|test cases|scenarios)\b(?!\s+(?:pass|fail|skip|ok\b|error|succeed|run\b|were|are|have|in \d))|\b(?:Tests|Specs)\s*[:=]\s*(\d+)/;
 
 /** The counts a summary line states (those it names). */
 export function summaryCounts(line: string): SummaryCounts {
   const out: SummaryCounts = {};
   for (const [key, re] of PICK) {
     const m = re.exec(line);
-    if (m) out[key] = Number(m[1] ?? m[2]);
+    if (m) out[key] = Number(m[1] ?? m[2] ?? m[3]);
+  }
+  if (out.passed === undefined) {
+    const t = TOTAL.exec(line);
+    const passed = t ? Number(t[1] ?? t[2]) - (out.failed ?? 0) - (out.errors ?? 0) - (out.skipped ?? 0) : -1;
+    if (passed >= 0) out.passed = passed;
   }
   return out;
 }
