@@ -128,3 +128,35 @@ test("findings grouped under their file heading take the file from it, the place
     expect(a.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(["web/theme.css:3:9", "web/theme.css:14:1", "web/theme.css:20:5", "lib/util.js:2:1"]);
   }
 });
+
+describe("a failing run's numbered list of failures names the failed tests", () => {
+  const failedOf = (out: string, exitCode = 1) => bothReadings(out, "test-runner", exitCode).map((a) => a.tests_failed);
+  test("each list counts from 1; a new list starts again; a kind-only item takes the name below it", () => {
+    const out = [
+      "..F.E",
+      "There was 1 error:",
+      "",
+      "1) Billing\\InvoiceTest::testTotals",
+      "Undefined index: net",
+      "",
+      "There were 2 failures:",
+      "",
+      "1) Billing\\TaxTest::testRounding",
+      "Failed asserting that 0.3 is identical to 0.29.",
+      "2) Billing\\TaxTest::testZeroRate with data set \"none\" (0)",
+      "",
+      "  1) Failure:",
+      "TestSlug#test_accents [test/slug_test.rb:9]:",
+      "",
+      "FAILURES! Tests: 5, Assertions: 9, Errors: 1, Failures: 2.",
+    ].join("\n");
+    for (const failed of failedOf(out)) {
+      expect(failed).toEqual(["Billing\\InvoiceTest::testTotals", "Billing\\TaxTest::testRounding", 'Billing\\TaxTest::testZeroRate with data set "none" (0)', "TestSlug#test_accents"]);
+    }
+  });
+  test("a list under Pending: is not of failures, and a numbered list in a run without failures is none", () => {
+    const pendingFirst = ["Pending: (Failures listed here are expected)", "", "  1) Cart applies coupons", "", "Failures:", "", "  1) Cart totals per line", "", "4 examples, 1 failure, 1 pending"].join("\n");
+    for (const failed of failedOf(pendingFirst)) expect(failed).toEqual(["Cart totals per line"]);
+    for (const failed of failedOf("Steps:\n1) install\n2) run\n3 tests passed", 0)) expect(failed).toEqual([]);
+  });
+});

@@ -122,8 +122,39 @@ export function issuesFromRoles(lines: string[], info: LineInfo, limit = 200): O
   }, (i) => info.roles[i] === "blank" || info.roles[i] === "snippet");
 }
 
-function genericTests(lines: string[], info?: LineInfo): string[] {
+/** An item of a numbered list of failures (`  1) Ledger::Book totals per day`, `2) Suite::testX`), and a rule drawn after it. */
+const NUMBERED = /^\s{0,4}(\d{1,4})\) (\S.*?)\s*(?:─+)?$/;
+const NOT_FAILED_HEADING = /^(?:Pending|Skipped|Todo|Ignored):/i;
+const FAILURE_WORD = /\b(?:[Ff]ail(?:ed|ures?|ing|s)?|FAIL(?:ED|URES?|S)?)\b/;
+/** A numbered item that only says what kind of failure it is (minitest): the test's name is on the next line. */
+const KIND_ONLY = /^(?:Failure|Error):$/;
+
+/**
+ * The failures of a run that lists them numbered from 1 (rspec, hspec, jasmine, ExUnit, phpunit,
+ * minitest, Playwright): each list counts up by one from 1, a new list (errors, then failures)
+ * starts at 1 again. Only in a failing run that reads as a test run.
+ */
+function numberedFailures(lines: string[]): string[] {
   const failed: string[] = [];
+  let next = 1;
+  let pending = false;
+  for (let i = 0; i < lines.length && failed.length < 200; i++) {
+    // a list under `Pending:` or `Skipped:` (rspec) is of tests that did not fail; another heading ends it
+    if (NOT_FAILED_HEADING.test(lines[i]!)) pending = true;
+    else if (/^\S.*:\s*$/.test(lines[i]!)) pending = false;
+    const m = NUMBERED.exec(lines[i]!);
+    if (!m || pending) continue;
+    const n = Number(m[1]);
+    if (n !== 1 && n !== next) continue;
+    next = n + 1;
+    const name = KIND_ONLY.test(m[2]!) ? /^\s*(\S.*?)(?: \[|:$|$)/.exec(lines[i + 1] ?? "")?.[1] : m[2];
+    if (name && !failed.includes(name)) failed.push(name);
+  }
+  return failed;
+}
+
+function genericTests(lines: string[], info?: LineInfo, numbered = false): string[] {
+  const failed: string[] = numbered ? numberedFailures(lines) : [];
   for (let i = 0; i < lines.length; i++) {
     if (info && info.roles[i] !== "failure" && info.roles[i] !== "summary") continue;
     const line = lines[i]!;
@@ -175,10 +206,10 @@ export const generic: Parser = {
     let errors = info ? issuesFromRoles(lines, info) : genericIssues(lines);
     // A summary of warnings and no errors (`Total: 6 warnings / 0 errors`): a finding that does not call itself an error is a warning.
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
-    const tests = genericTests(lines, info);
+    const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
+    const tests = genericTests(lines, info, TEST_WORDS.test(text) && FAILURE_WORD.test(text));
     const warnings = errors.filter((e) => e.severity === "warning").length;
     const counts: Partial<Counts> = { errors: errors.filter((e) => e.severity === "error").length, warnings, ...found };
-    const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
     return {
       tool: "generic",
       kind: kindOf(lines, errors, tests, text),
