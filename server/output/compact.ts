@@ -62,7 +62,7 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
   const plan: EmitPlan = short
     ? selectShort(info)
-    : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: parser.locate?.(lines) ?? null });
+    : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing" && parser.tool !== "generic", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: parser.locate?.(lines) ?? null });
   const { out, folds } = emitWithFolds(lines, plan, hint);
   return finish(rendered, out.map(shortenRules), folds, analysis);
 }

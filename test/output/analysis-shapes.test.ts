@@ -160,3 +160,27 @@ describe("a failing run's numbered list of failures names the failed tests", () 
     for (const failed of failedOf("Steps:\n1) install\n2) run\n3 tests passed", 0)) expect(failed).toEqual([]);
   });
 });
+
+describe("what kind of run it was, from shapes", () => {
+  const kindOf = (out: string, command: string, exitCode = 0) => bothReadings(out, command, exitCode).map((a) => a.kind);
+  test("a table under a header of columns is a listing", () => {
+    const table = ["NAME      STATUS    RESTARTS   AGE", "web-1     Running   0          3d", "web-2     Running   2          3d", "worker-1  Pending   0          5m"].join("\n");
+    expect(kindOf(table, "fleetctl pods")).toEqual(["listing", "listing"]);
+    const sql = [" id |  name  | email", "----+--------+------------------", "  1 | Ada    | ada@example.org", "  2 | Grace  | grace@example.org", "(2 rows)"].join("\n");
+    expect(kindOf(sql, "sqlclient -c 'select * from users'")).toEqual(["listing", "listing"]);
+  });
+  test("prose is no table", () => {
+    const prose = ["Resolving dependencies for the workspace", "Fetched 12 packages in 1.2s", "Linked 12 packages into node_modules"].join("\n");
+    expect(kindOf(prose, "pkgtool sync")).toEqual(["other", "other"]);
+  });
+  test("a program named a checker, or run in its check mode, lints", () => {
+    expect(kindOf("src/a.lua:3:7: unused variable x", "stylecheck src", 1)).toEqual(["lint", "lint"]);
+    expect(kindOf("Would reformat src/a.py", "pyfmt --check src", 1)).toEqual(["lint", "lint"]);
+  });
+  test("a cross in a build marks an error, not a failed test", () => {
+    for (const a of bothReadings(['✘ [ERROR] Could not resolve "./lib/metrics"', "", "    src/index.ts:3:24:", "1 error"].join("\n"), "bundler src/index.ts", 1)) {
+      expect(a.tests_failed).toEqual([]);
+      expect(a.kind).not.toBe("test");
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { findLocation, type Location } from "../shape/location.ts";
 import { isSummary, type SummaryCounts, summaryCounts } from "../shape/summary.ts";
 import { codeOf, hasCode, isChatter, severityOf } from "../shape/words.ts";
 import type { LineInfo } from "../roles.ts";
-import { type Counts, issue, type OutputError, type OutputKind, type Parser, type Severity } from "../types.ts";
+import { type Counts, issue, type OutputError, type OutputKind, type Parser, programCommand, type Severity } from "../types.ts";
 
 /** `FAIL name`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX (0.00s)`, `FAILED path::test - msg`. */
 const FAILED_TEST = /^\s*(?:--- FAIL:\s+|(?:FAIL(?:ED)?|✗|✖|✘|×|not ok(?: \d+)?(?: -)?)\s+)(\S.*?)(?:\s+\([\d.]+\s*m?s\))?(?: - .*)?$/;
@@ -153,16 +153,23 @@ function numberedFailures(lines: string[]): string[] {
   return failed;
 }
 
-function genericTests(lines: string[], info?: LineInfo, numbered = false): string[] {
+/**
+ * The failed tests a run names. A cross (`✗ name`) names a failed test only in a test run; in a
+ * build it marks an error (`✘ [ERROR] Could not resolve`, `✗ Build failed`).
+ */
+function genericTests(lines: string[], info: LineInfo | undefined, testRun: boolean, numbered: boolean): string[] {
   const failed: string[] = numbered ? numberedFailures(lines) : [];
   for (let i = 0; i < lines.length; i++) {
     if (info && info.roles[i] !== "failure" && info.roles[i] !== "summary") continue;
     const line = lines[i]!;
     const m = FAILED_TEST.exec(line);
-    if (m && !isSummary(line) && !failed.includes(m[1]!) && failed.length < 200) failed.push(m[1]!);
+    // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
+    if (!m || (!testRun && CROSS.test(line)) || m[1]!.startsWith("|")) continue;
+    if (!isSummary(line) && !failed.includes(m[1]!) && failed.length < 200) failed.push(m[1]!);
   }
   return failed;
 }
+const CROSS = /^\s*[✗✖✘×]/;
 
 /**
  * The counts of the last summary: its line, and the summary lines right above it, for a summary
@@ -181,38 +188,70 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
   return {};
 }
 
-const TEST_WORDS = /\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|passed|passing)\b|\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass):\s*\d|^\s*(?:not )?ok \d+\b/im;
+const TEST_COUNTS = /\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b/im;
+/** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
+const TEST_FIELDS = /\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass)\s*[:=]\s*\d|\b(?:PASS|FAIL) \d+\b.*\b(?:PASS|FAIL) \d+\b/m;
+const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(text);
 const LINT_WORDS = /\b\d+ (?:offen[cs]es?|problems?|issues?|findings?|violations?|smells?|suggestions?|hints?)\b|\bno (?:offen[cs]es|problems|issues|findings|violations)\b|\bfiles? (?:inspected|checked|linted|scanned|would be reformatted|would reformat)|\bwould reformat\b|\blint(?:ing|er)?\b/i;
 const BUILD_WORDS = /\b(?:compil(?:e|ed|ing|ation)|linking|linker|undefined reference|ld returned|build (?:failed|stopped|succeeded)|ninja: |make(?:\[\d+\])?: |cc1|\bgcc\b|\bg\+\+|clang(?!-tidy|-format)|javac|rustc|msbuild|xcodebuild)\b/i;
 
 /** What kind of run this was, from the words of its summaries and the shapes of its findings. */
-function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string): OutputKind {
-  if (tests.length || TEST_WORDS.test(text)) return "test";
+/** Columns set apart by two spaces or more, or by bars: `USER   PID %CPU`, ` id | name`. */
+const COLUMNS = / {2,}\S| \| /g;
+const columnCount = (line: string) => line.trim().match(COLUMNS)?.length ?? 0;
+/** A header of column names: words, `%CPU`, `MAJ:MIN`, `Recv-Q`, `buff/cache`; no sentence. */
+const HEADER = /^\s*[A-Za-z%#][\w%#:/.-]*(?:\s+\|?\s*[A-Za-z%#(][\w%#:/.()-]*)+\s*$/;
+
+/**
+ * A table (ps, df, free, lsblk, ss, a SQL client's result, a package manager's outdated list):
+ * a header of three or more column names set apart as columns, and rows under it set apart the
+ * same way; or a list of paths alone (tar -v, find).
+ */
+function isTable(lines: string[]): boolean {
+  const shown = lines.filter((l) => l.trim() !== "");
+  if (shown.length < 3) return false;
+  const h = shown.findIndex((l) => columnCount(l) >= 2 && HEADER.test(l));
+  if (h !== -1 && h <= 2) {
+    const rows = shown.slice(h + 1).filter((l) => !/^[\s+|=-]+$/.test(l));
+    const columnar = rows.findIndex((l) => columnCount(l) < 2);
+    if ((columnar === -1 ? rows.length : columnar) >= 2) return true;
+  }
+  return shown.filter((l) => /^\S*\/\S*$/.test(l.trim())).length >= shown.length * 0.8;
+}
+
+/** A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), or one run in its check mode (`--check`). */
+const CHECKER = /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b/;
+
+function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string, command: string): OutputKind {
+  if (tests.length || isTestRun(text)) return "test";
   let frames = 0;
   for (const line of lines) if (isFrame(line) && ++frames >= 2) break;
   if (frames >= 2 && errors.length) return "runtime_error";
   const located = errors.some((e) => e.file);
+  if (CHECKER.test(programCommand(command))) return "lint";
   if (BUILD_WORDS.test(text) && (located || errors.length)) return "build";
   if (LINT_WORDS.test(text) || errors.some((e) => e.code && e.file)) return "lint";
   if (located) return "build";
+  if (errors.length === 0 && isTable(lines)) return "listing";
   return "other";
 }
 
 export const generic: Parser = {
   tool: "generic",
   matches: () => true,
-  parse(lines, text, _command, info) {
+  parse(lines, text, command = "", info) {
     const found = genericCounts(lines, info);
     let errors = info ? issuesFromRoles(lines, info) : genericIssues(lines);
     // A summary of warnings and no errors (`Total: 6 warnings / 0 errors`): a finding that does not call itself an error is a warning.
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
     const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
-    const tests = genericTests(lines, info, TEST_WORDS.test(text) && FAILURE_WORD.test(text));
+    const testRun = isTestRun(text);
+    const tests = genericTests(lines, info, testRun, testRun && FAILURE_WORD.test(text));
     const warnings = errors.filter((e) => e.severity === "warning").length;
     const counts: Partial<Counts> = { errors: errors.filter((e) => e.severity === "error").length, warnings, ...found };
     return {
       tool: "generic",
-      kind: kindOf(lines, errors, tests, text),
+      kind: kindOf(lines, errors, tests, text, command),
       errors,
       tests_failed: tests,
       counts,
