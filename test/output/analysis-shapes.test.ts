@@ -184,3 +184,10 @@ describe("what kind of run it was, from shapes", () => {
     }
   });
 });
+
+test("a test's line that ends with its verdict names it, and mocha's suite and title make one name", () => {
+  const trailing = ["running 3 tests", "test store::tests::evicts_oldest ... ok", "test store::tests::keeps_order ... FAILED", "Suite > handles empty input FAILED", "parses headers ... FAILED (3ms)", "", "test result: FAILED. 1 passed; 3 failed"].join("\n");
+  for (const a of bothReadings(trailing, "runner", 101)) expect(a.tests_failed).toEqual(["store::tests::keeps_order", "Suite > handles empty input", "parses headers"]);
+  const mocha = ["  queue", "    1) drains all jobs", "", "  0 passing (9ms)", "  1 failing", "", "  1) queue", "       drains all jobs:", "     AssertionError: expected 0 to equal 3"].join("\n");
+  for (const a of bothReadings(mocha, "js-runner", 1)) expect(a.tests_failed).toEqual(["queue drains all jobs"]);
+});

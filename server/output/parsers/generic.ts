@@ -147,11 +147,20 @@ function numberedFailures(lines: string[]): string[] {
     const n = Number(m[1]);
     if (n !== 1 && n !== next) continue;
     next = n + 1;
-    const name = KIND_ONLY.test(m[2]!) ? /^\s*(\S.*?)(?: \[|:$|$)/.exec(lines[i + 1] ?? "")?.[1] : m[2];
-    if (name && !failed.includes(name)) failed.push(name);
+    let name = KIND_ONLY.test(m[2]!) ? /^\s*(\S.*?)(?: \[|:$|$)/.exec(lines[i + 1] ?? "")?.[1] : m[2];
+    // mocha: the suite on the numbered line, the test's title under it, further in, ending with ':'
+    const title = /^(\s*)(\S.*):$/.exec(lines[i + 1] ?? "");
+    if (name && title && title[1]!.length > indentOf(lines[i]!) + 2) name = `${name} ${title[2]}`;
+    if (!name || failed.includes(name)) continue;
+    // the same test listed again with its suite (`1) runs on Mondays` in the run, `1) cron.next runs on Mondays` below)
+    const shorter = failed.findIndex((f) => name!.endsWith(` ${f}`));
+    if (shorter !== -1) failed.splice(shorter, 1);
+    failed.push(name);
   }
   return failed;
 }
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
 
 /**
  * The failed tests a run names. A cross (`✗ name`) names a failed test only in a test run; in a
@@ -160,16 +169,21 @@ function numberedFailures(lines: string[]): string[] {
 function genericTests(lines: string[], info: LineInfo | undefined, testRun: boolean, numbered: boolean): string[] {
   const failed: string[] = numbered ? numberedFailures(lines) : [];
   for (let i = 0; i < lines.length; i++) {
-    if (info && info.roles[i] !== "failure" && info.roles[i] !== "summary") continue;
+    if (info && !TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
     const m = FAILED_TEST.exec(line);
+    const name = m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? TRAILING_FAILED.exec(line)?.[1] : undefined;
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
-    if (!m || (!testRun && CROSS.test(line)) || m[1]!.startsWith("|")) continue;
-    if (!isSummary(line) && !failed.includes(m[1]!) && failed.length < 200) failed.push(m[1]!);
+    if (!name || name.startsWith("|") || isSummary(line)) continue;
+    if (!failed.includes(name) && failed.length < 200) failed.push(name);
   }
   return failed;
 }
 const CROSS = /^\s*[✗✖✘×]/;
+/** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`. */
+const TRAILING_FAILED = /^\s*(?:test\s+)?(\S.*?)\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
+/** The roles a line naming a failed test may have been read as (`FAILED a.py::t - AssertionError` reads as a problem too). */
+const TEST_ROLES = new Set(["failure", "summary", "problem", "finding", "assertion"]);
 
 /**
  * The counts of the last summary: its line, and the summary lines right above it, for a summary
