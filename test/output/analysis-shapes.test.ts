@@ -191,3 +191,24 @@ test("a test's line that ends with its verdict names it, and mocha's suite and t
   const mocha = ["  queue", "    1) drains all jobs", "", "  0 passing (9ms)", "  1 failing", "", "  1) queue", "       drains all jobs:", "     AssertionError: expected 0 to equal 3"].join("\n");
   for (const a of bothReadings(mocha, "js-runner", 1)) expect(a.tests_failed).toEqual(["queue drains all jobs"]);
 });
+
+test("each failure of a test run is placed at the first frame in the project's own files below it", () => {
+  const out = [
+    "FAIL test/cart.test.js",
+    "  ● cart › totals include shipping",
+    "",
+    "    expect(received).toBe(expected)",
+    "",
+    "      at Object.<anonymous> (test/cart.test.js:14:22)",
+    "      at Promise.then.completed (node_modules/jest-circus/build/utils.js:298:28)",
+    "",
+    "  ● cart › rejects negative quantities",
+    "",
+    "      at Object.<anonymous> (test/cart.test.js:30:5)",
+    "",
+    "Tests:       2 failed, 5 passed, 7 total",
+  ].join("\n");
+  const [a] = bothReadings(out, "js-runner", 1);
+  expect(a!.errors.filter((e) => e.line !== null).map((e) => `${e.file}:${e.line}`)).toEqual(["test/cart.test.js:14", "test/cart.test.js:30"]);
+  expect(a!.tests_failed).toContain("cart › rejects negative quantities");
+});

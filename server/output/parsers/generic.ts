@@ -12,7 +12,7 @@ import type { LineInfo } from "../roles.ts";
 import { type Counts, issue, type OutputError, type OutputKind, type Parser, programCommand, type Severity } from "../types.ts";
 
 /** `FAIL name`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX (0.00s)`, `FAILED path::test - msg`. */
-const FAILED_TEST = /^\s*(?:--- FAIL:\s+|(?:FAIL(?:ED)?|✗|✖|✘|×|not ok(?: \d+)?(?: -)?)\s+)(\S.*?)(?:\s+\([\d.]+\s*m?s\))?(?: - .*)?$/;
+const FAILED_TEST = /^\s*(?:--- FAIL:\s+|(?:FAIL(?:ED)?|✗|✖|✘|×|●(?! Console$| Test suite failed to run$)|not ok(?: \d+)?(?: -)?)\s+)(\S.*?)(?:\s+\([\d.]+\s*m?s\))?(?: - .*)?$/;
 
 /** One line's reading as an issue: its location (if any) and its severity word (if any). */
 interface Candidate {
@@ -160,6 +160,29 @@ function numberedFailures(lines: string[]): string[] {
   return failed;
 }
 
+/**
+ * Where each failure of a test run happened: the first frame in the project's own files below each
+ * failure (`at Object.<anonymous> (test/cart.test.js:9:22)`, rspec's `# ./spec/book_spec.rb:72`),
+ * one per failure, where the errors do not name that place already.
+ */
+function failurePlaces(lines: string[], info: LineInfo, known: OutputError[]): OutputError[] {
+  const seen = new Set(known.map((e) => `${e.file}:${e.line}`));
+  const out: OutputError[] = [];
+  let open = false;
+  for (let i = 0; i < lines.length && out.length < 200; i++) {
+    const r = info.roles[i];
+    if (r === "failure" || r === "assertion" || NUMBERED.test(lines[i]!)) open = true;
+    if (!open || r !== "frame") continue;
+    const at = findLocation(lines[i]!);
+    if (!at) continue;
+    open = false;
+    if (seen.has(`${at.file}:${at.line}`)) continue;
+    seen.add(`${at.file}:${at.line}`);
+    out.push(issue(lines[i]!, "error", at.file, at.line, at.column));
+  }
+  return out;
+}
+
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
 /**
@@ -179,7 +202,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
   }
   return failed;
 }
-const CROSS = /^\s*[✗✖✘×]/;
+const CROSS = /^\s*[✗✖✘×●]/;
 /** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`. */
 const TRAILING_FAILED = /^\s*(?:test\s+)?(\S.*?)\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** The roles a line naming a failed test may have been read as (`FAILED a.py::t - AssertionError` reads as a problem too). */
@@ -261,6 +284,7 @@ export const generic: Parser = {
     const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
     const testRun = isTestRun(text);
     const tests = genericTests(lines, info, testRun, testRun && FAILURE_WORD.test(text));
+    if (tests.length && info) errors = [...errors, ...failurePlaces(lines, info, errors)];
     const warnings = errors.filter((e) => e.severity === "warning").length;
     const counts: Partial<Counts> = { errors: errors.filter((e) => e.severity === "error").length, warnings, ...found };
     return {
