@@ -225,6 +225,9 @@ const LABELS: Array<[string, string]> = [
   ["idle", "idle processes (0.0 %CPU and %MEM)"],
 ];
 
+/** `1 progress line`, `1 library stack frame`, `1 idle process (…)`. */
+const singular = (label: string) => label.replace(/^(more commit|[\w -]*?(?:line|frame|row|repeat))s\b|^(idle process)es\b/, "$1$2");
+
 function describe(lines: string[], plan: EmitPlan, ranges: Array<{ from: number; to: number }>): string {
   const counts = new Map<string, number>();
   let total = 0;
@@ -248,7 +251,7 @@ function describe(lines: string[], plan: EmitPlan, ranges: Array<{ from: number;
   for (const [key, label] of LABELS) {
     const c = counts.get(key);
     if (!c) continue;
-    parts.push(`${c} ${label}`);
+    parts.push(`${c} ${c === 1 ? singular(label) : label}`);
     told += c;
   }
   const other = total - told;

@@ -268,6 +268,13 @@ describe("code frames in a short output", () => {
     expect(r.text).toContain(hint(r.folds[0]!.from, r.folds[0]!.to));
   });
 
+  test("the marker counts the lines it folds without the blank ones, each kind in its own number", () => {
+    const marker = r.text.split("\n").find((l) => l.startsWith("… "))!;
+    const [, total, parts] = /^… (\d+) lines folded \((.+)\) · /.exec(marker)!;
+    expect(parts).toMatch(/^1 progress line, \d+ code-frame lines, 2 other$/);
+    expect(parts!.match(/\d+/g)!.map(Number).reduce((a, b) => a + b)).toBe(Number(total));
+  });
+
   test("rustc's closing advice (the codes are in each error's header) folds with them", () => {
     expect(r.text).not.toContain("Some errors have detailed explanations");
     expect(r.text).not.toContain("rustc --explain");
