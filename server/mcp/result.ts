@@ -34,9 +34,10 @@ const errorRow = (e: OutputError): ErrorRow => ({
 export const CompactAnalysis = AnalysisSchema.pick({ tool: true, sandbox_denied: true }).extend({
   // nonzero counts only, keyed as the analysis counts
   counts: z.partialRecord(AnalysisSchema.shape.counts.keyof(), z.number()),
-  errors: z.array(ErrorRow),
-  errors_total: z.number(),
-  errors_cap: z.number(),
+  // rows only when some fit the budget (measureResult): errors_total and counts say the rest
+  errors: z.array(ErrorRow).optional(),
+  errors_total: z.number().optional(),
+  errors_cap: z.number().optional(),
   tests_failed: AnalysisSchema.shape.tests_failed.optional(),
 }).strict();
 
@@ -67,10 +68,12 @@ function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnaly
   const out: z.infer<typeof CompactAnalysis> = {
     tool: a.tool,
     counts,
-    errors: errors.slice(0, ERROR_CAP).map(errorRow),
     errors_total: errors.length,
-    errors_cap: ERROR_CAP,
   };
+  if (errors.length) {
+    out.errors = errors.slice(0, ERROR_CAP).map(errorRow);
+    out.errors_cap = ERROR_CAP;
+  }
   if (failed.length) out.tests_failed = failed.slice(0, TESTS_CAP);
   if (a.sandbox_denied) out.sandbox_denied = a.sandbox_denied;
   return out;
@@ -106,7 +109,8 @@ export function presentRun(r: WaitResult, o: { includeOutput?: boolean; patternW
   // one word for "not over yet", whatever bounded the call
   const status: RunResult["status"] = r.status === "timeout" ? "running" : r.status;
   const id = r.command_id;
-  const out = clip(r.output ?? "", MAX_TEXT_CHARS, `read_output {command_id: ${id}, lines: "1-200"} reads it by lines`);
+  // blank lines around the output say nothing under the header
+  const out = clip((r.output ?? "").replace(/^(?:[ \t]*\n)+/, "").trimEnd(), MAX_TEXT_CHARS, `read_output {command_id: ${id}, lines: "1-200"} reads it by lines`);
   let next: string | undefined;
   if (status === "running" && id !== null) next = `wait {session: "${r.session}", command_id: ${id}} picks up the result`;
   else if (status === "running") next = o.patternWait ? "the pattern did not appear in time: wait again, or read_output to see what came" : "still running: wait again";
@@ -161,9 +165,9 @@ export const ROWS_SHARE = 0.1;
 export async function measureResult(env: ToolEnv, data: RunResult, text: string): Promise<void> {
   const a = data.analysis;
   let estimated = false;
-  if (a && (a.errors.length > 0 || a.tests_failed?.length)) {
+  if (a && (a.errors?.length || a.tests_failed?.length)) {
     const tests = a.tests_failed ?? [];
-    const rows = a.errors;
+    const rows = a.errors ?? [];
     const r = await env.backend.countTokens([text, ...tests.map((t) => JSON.stringify(t)), ...rows.map((row) => JSON.stringify(row))]);
     estimated ||= r.estimated === true;
     const [textTokens, ...itemTokens] = r.counts as [number, ...number[]];
@@ -176,8 +180,15 @@ export async function measureResult(env: ToolEnv, data: RunResult, text: string)
       else a.tests_failed = tests.slice(0, k);
     }
     const keptRows = Math.max(0, k - tests.length);
-    a.errors = rows.slice(0, keptRows);
-    a.errors_cap = keptRows;
+    if (keptRows > 0) {
+      a.errors = rows.slice(0, keptRows);
+      a.errors_cap = keptRows;
+    } else {
+      // no row fits: counts says how many there are, analyze_output lists them
+      delete a.errors;
+      delete a.errors_cap;
+      delete a.errors_total;
+    }
   }
   const first = await env.backend.countTokens([envelope(env, { ...data, tokens: { ...data.tokens, result: 0 } }, text)]);
   estimated ||= first.estimated === true;

@@ -104,7 +104,9 @@ export function emitWithFolds(lines: string[], plan: EmitPlan, hint: ExpandHint)
       const region = gaps.slice(g, gap.last + 1).filter((x) => x.kind === "fold");
       const from = gap.from + 1;
       const to = gaps[gap.last]!.to;
-      const folded = region.reduce((sum, x) => sum + x.to - x.from, 0);
+      // the lines it stands for, without the blank ones between them
+      let folded = 0;
+      for (const x of region) for (let k = x.from; k < x.to; k++) if (roles[k] !== "blank") folded++;
       const reason = describe(lines, plan, region);
       folds.push({ from, to, reason: region.length > 1 ? `${folded} lines in ${region.length} stretches: ${reason}` : reason });
       out.push(marker(folded, reason, hint(from, to)));
@@ -223,14 +225,19 @@ const LABELS: Array<[string, string]> = [
   ["idle", "idle processes (0.0 %CPU and %MEM)"],
 ];
 
+/** `1 progress line`, `1 library stack frame`, `1 idle process (…)`. */
+const singular = (label: string) => label.replace(/^(more commit|[\w -]*?(?:line|frame|row|repeat))s\b|^(idle process)es\b/, "$1$2");
+
 function describe(lines: string[], plan: EmitPlan, ranges: Array<{ from: number; to: number }>): string {
   const counts = new Map<string, number>();
   let total = 0;
   const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
   for (const { from, to } of ranges) {
-    total += to - from;
     for (let k = from; k < to; k++) {
       const role: Role = plan.roles[k]!;
+      // blank lines between the folded ones are no kind of line worth telling
+      if (role === "blank") continue;
+      total++;
       if (plan.similar?.[k]) bump("similar");
       else if (plan.quiet?.[k]) bump("quiet");
       else if (plan.idle?.[k]) bump("idle");
@@ -244,7 +251,7 @@ function describe(lines: string[], plan: EmitPlan, ranges: Array<{ from: number;
   for (const [key, label] of LABELS) {
     const c = counts.get(key);
     if (!c) continue;
-    parts.push(`${c} ${label}`);
+    parts.push(`${c} ${c === 1 ? singular(label) : label}`);
     told += c;
   }
   const other = total - told;

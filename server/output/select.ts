@@ -104,7 +104,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   for (let i = 0; i < n; i++) {
     const r = roles[i]!;
     if (FACT_ROLES.has(r) || (odd[i] && (r === "plain" || r === "match" || r === "chatter"))) keep[i] = true;
-    else if (needleRe && r !== "blank" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
+    else if (needleRe && r !== "blank" && r !== "noise" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
   }
   // In a listing, names are entries: `error-ex@1.3.4` or `errors.go` make no fact.
   if (options.listing) for (let i = 0; i < n; i++) if (keep[i] && (roles[i] === "problem" || roles[i] === "warning" || roles[i] === "finding")) keep[i] = !routineAt(templates, i);
@@ -114,7 +114,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   thinRoutineSummaries(roles, templates, keep, lines);
   const files = keepCountedFiles(lines, roles, templates, keep);
   keepFrames(roles, trace, keep);
-  if (!options.listing) keepBlockContext(lines, roles, snippet, keep);
+  if (!options.listing) keepBlockContext(lines, roles, snippet, keep, locatedFrames(lines, roles, snippet));
   const sections = keepSections(lines, roles, keep, !options.listing);
   keepCommits(lines, roles, keep);
   keepPatch(lines, roles, keep);
@@ -334,7 +334,7 @@ function keepFrames(roles: Role[], trace: Int32Array, keep: boolean[]): void {
  * A failing test, a finding or a problem opens a block: the lines under it (up to a blank line or
  * the next fact) explain it and stay, for the first few blocks; code frames only for the first three.
  */
-function keepBlockContext(lines: string[], roles: Role[], snippet: Uint8Array, keep: boolean[]): void {
+function keepBlockContext(lines: string[], roles: Role[], snippet: Uint8Array, keep: boolean[], located: Uint8Array): void {
   let blocks = 0;
   for (let i = 0; i < lines.length && blocks < BLOCKS_WITH_CONTEXT; i++) {
     const r = roles[i]!;
@@ -348,16 +348,44 @@ function keepBlockContext(lines: string[], roles: Role[], snippet: Uint8Array, k
       if (rk === "blank" || FACT_ROLES.has(rk) || rk === "section") break;
       if (rk === "library-frame" || rk === "chatter" || rk === "noise" || rk === "patch-line") continue;
       if (indentOf(lines[k]!) < base) break;
-      if (snippet[k] && blocks > BLOCKS_WITH_SNIPPET) continue;
+      if ((snippet[k] || rk === "snippet") && (blocks > BLOCKS_WITH_SNIPPET || located[k])) continue;
       keep[k] = true;
     }
   }
 }
 
+/** Lines a frame's block may hold between its location and its code: a blank line, rustc's `help:`/`note:`, `= note: …`. */
+const FRAME_NOTE = /^\s*(?:=\s*)?(?:help|note|hint|suggestion)(?:\[\w+\])?:\s/i;
+
+/**
+ * Code frames (a gutter `  12 | code`, the `^~~~` markers under it, fix-it lines) hung under a
+ * diagnostic whose line names the location `file:line:col` (rustc's `--> file:line:col`, gcc's,
+ * clang's and tsc's `file:line:col: error`): the location says where, the message says what, and
+ * the file itself shows the code, so such a frame folds. A frame under a diagnostic without a
+ * location (an assertion in a test's body) is the only place its code is shown, and stays.
+ */
+export function locatedFrames(lines: string[], roles: Role[], snippet: Uint8Array): Uint8Array {
+  const out = new Uint8Array(lines.length);
+  const isFrame = (k: number) => snippet[k] === 1 || roles[k] === "snippet";
+  let located = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (!isFrame(i)) {
+      const r = roles[i]!;
+      // a blank line or a note inside the frame's block leaves it as it was; any other line starts anew
+      if (r === "blank" || (FRAME_NOTE.test(lines[i]!) && r !== "finding")) continue;
+      located = r === "finding";
+      continue;
+    }
+    if (located) out[i] = 1;
+  }
+  return out;
+}
+
 /**
  * A short output is read whole but for its noise: passing tests, progress and download chatter,
  * library stack frames, the idle rows of a process table, and the many lines of one template
- * (a verbose runner's passing tests) outside a small section, when a summary line accounts for them.
+ * (a verbose runner's passing tests) outside a small section, when a summary line accounts for them,
+ * and code frames under a diagnostic that names its location (locatedFrames).
  */
 export function selectShort(info: LineInfo): Selection {
   const { roles, snippet } = info;
@@ -377,7 +405,12 @@ export function selectShort(info: LineInfo): Selection {
   const firstFrame = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (info.trace[i]! >= 0 && (i === 0 || info.trace[i - 1] !== info.trace[i])) firstFrame[i] = 1;
   const verdicts = fileVerdicts(lines, roles);
-  const keep = roles.map((r, i) => (r !== "chatter" || verdicts?.[i] === 1) && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
+  const located = locatedFrames(lines, roles, snippet);
+  const keep = roles.map((r, i) => !located[i] && (r !== "chatter" || verdicts?.[i] === 1) && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
+  // the last line says how it ended (`Finished dev profile in 0.4s`), progress-shaped or not
+  let last = n - 1;
+  while (last >= 0 && roles[last] === "blank") last--;
+  if (last >= 0 && roles[last] === "chatter") keep[last] = true;
   return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
 }
 

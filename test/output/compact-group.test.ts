@@ -125,10 +125,10 @@ describe("code frames", () => {
   const raw = [...Array.from({ length: 10 }, (_, i) => frame(i + 1)).flat(), "10 errors generated."].join("\n");
   const r = compactOutput(raw, { command: "cc -c src/m.c", exitCode: 1, expandHint: hint });
 
-  test("the first few errors keep their code frame, the later ones fold behind a marker", () => {
-    expect(r.text).toContain("   1 |     v1 = 1;");
-    expect(r.text).toContain("   3 |     v3 = 1;");
+  test("under errors that name their file:line:col, the code frames fold behind one marker", () => {
+    expect(r.text).not.toContain("   1 |     v1 = 1;");
     expect(r.text).not.toContain("   7 |     v7 = 1;");
+    expect(r.folds.length).toBe(1);
     expect(r.folds.length).toBeGreaterThan(0);
     for (const f of r.folds) expect(r.text).toContain(hint(f.from, f.to));
     expect(r.text).toContain("code-frame lines");
@@ -222,5 +222,105 @@ describe("listings", () => {
     // Authors and dates fold but for the last commit's, among the last lines.
     expect(r.text.split("Author: A <a@b.c>").length - 1).toBeLessThanOrEqual(2);
     expect(r.text).toContain("24 more commits");
+  });
+});
+
+describe("code frames in a short output", () => {
+  // made-up diagnostics in rustc's format: `-->` location, gutter, carets with labels, a suggestion
+  const rustc = [
+    "   Compiling shelf v0.3.1 (/home/u/shelf)",
+    "error[E0599]: no method named `lenght` found for struct `Shelf` in the current scope",
+    "  --> src/shelf.rs:41:14",
+    "   |",
+    "41 |     if self.lenght() > MAX {",
+    "   |             ^^^^^^ help: there is a method with a similar name: `length`",
+    "",
+    "error[E0277]: the trait bound `Book: Ord` is not satisfied",
+    " --> src/sort.rs:7:10",
+    "  |",
+    "7 |     list.sort();",
+    "  |          ^^^^ the trait `Ord` is not implemented for `Book`",
+    "  |",
+    "help: consider annotating `Book` with `#[derive(Ord)]`",
+    "  |",
+    "3 + #[derive(Ord)]",
+    "4 | pub struct Book {",
+    "  |",
+    "",
+    "Some errors have detailed explanations: E0277, E0599.",
+    "For more information about an error, try `rustc --explain E0277`.",
+    "error: could not compile `shelf` (lib) due to 2 previous errors",
+  ].join("\n");
+  const r = compactOutput(rustc, { command: "cargo build", exitCode: 101, expandHint: hint });
+
+  test("every error, its location and its help stay; gutter, carets and the suggested lines fold behind one marker", () => {
+    for (const kept of [
+      "error[E0599]: no method named `lenght` found for struct `Shelf` in the current scope",
+      "  --> src/shelf.rs:41:14",
+      "error[E0277]: the trait bound `Book: Ord` is not satisfied",
+      " --> src/sort.rs:7:10",
+      "help: consider annotating `Book` with `#[derive(Ord)]`",
+      "error: could not compile `shelf` (lib) due to 2 previous errors",
+    ])
+      expect(r.text).toContain(kept);
+    for (const folded of ["41 |     if self.lenght() > MAX {", "^^^^", "3 + #[derive(Ord)]", "4 | pub struct Book {"]) expect(r.text).not.toContain(folded);
+    expect(r.folds.length).toBe(1);
+    expect(r.text).toContain(hint(r.folds[0]!.from, r.folds[0]!.to));
+  });
+
+  test("the marker counts the lines it folds without the blank ones, each kind in its own number", () => {
+    const marker = r.text.split("\n").find((l) => l.startsWith("… "))!;
+    const [, total, parts] = /^… (\d+) lines folded \((.+)\) · /.exec(marker)!;
+    expect(parts).toMatch(/^1 progress line, \d+ code-frame lines, 2 other$/);
+    expect(parts!.match(/\d+/g)!.map(Number).reduce((a, b) => a + b)).toBe(Number(total));
+  });
+
+  test("rustc's closing advice (the codes are in each error's header) folds with them", () => {
+    expect(r.text).not.toContain("Some errors have detailed explanations");
+    expect(r.text).not.toContain("rustc --explain");
+  });
+
+  test("gcc's and clang's frames under `file:line:col: error` fold too", () => {
+    const cc = [
+      "lib/pool.c: In function ‘pool_take’:",
+      ...[18, 22, 27, 33, 38, 44].flatMap((n) => [
+        `lib/pool.c:${n}:12: error: ‘struct pool’ has no member named ‘used${n}’`,
+        `   ${n} |     if (p->used${n} >= p->cap)`,
+        "      |            ^~~~~~",
+      ]),
+      "lib/pool.c:25:5: warning: unused variable ‘spare’ [-Wunused-variable]",
+      "   25 |     int spare = 0;",
+      "      |     ^~~~~~~~~",
+      "lib/pool.c:51:1: error: expected ‘;’ before ‘}’ token",
+      "   51 | }",
+      "      | ^",
+    ].join("\n");
+    const out = compactOutput(cc, { command: "cc -c lib/pool.c", exitCode: 1, expandHint: hint }).text;
+    for (const line of cc.split("\n").filter((l) => /^lib\//.test(l))) expect(out).toContain(line);
+    expect(out).not.toContain("   18 |     if (p->used18 >= p->cap)");
+    expect(out).not.toContain("   25 |     int spare = 0;");
+  });
+
+  test("a frame under a line that names no location is the only place its code shows: it stays", () => {
+    const raw = ["Error: config value out of range", "   3 | port = 99999", "     |        ^^^^^ must be below 65536", "Aborted."].join("\n");
+    const out = compactOutput(raw, { command: "svc check", exitCode: 1, expandHint: hint }).text;
+    expect(out).toContain("   3 | port = 99999");
+  });
+
+  test("the last line of a short output stays when frames fold, progress-shaped or not", () => {
+    const raw = [
+      ...["spare", "extra", "unused", "other"].flatMap((name, k) => [
+        `warning: unused variable: \`${name}\``,
+        `  --> src/pool.rs:${10 + k}:9`,
+        "   |",
+        `${10 + k} |     let ${name} = 0;`,
+        `   |         ^^^^^ help: if this is intentional, prefix it with an underscore: \`_${name}\``,
+        "",
+      ]),
+      "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.41s",
+    ].join("\n");
+    const out = compactOutput(raw, { command: "cargo build", exitCode: 0, expandHint: hint }).text;
+    expect(out).not.toContain("10 |     let spare = 0;");
+    expect(out).toContain("    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.41s");
   });
 });

@@ -7,8 +7,18 @@ const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
 const TEST_LINE = /^test (.+?)(?: - should panic)? \.\.\. (ok|FAILED|ignored)/;
 const PANIC = /^thread '([^']+)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$/;
 
+/**
+ * rustc's closing advice after its diagnostics: `Some errors have detailed explanations: E0308, E0425.`
+ * and `For more information about an error, try \`rustc --explain E0308\`.` (the codes are in each
+ * error's own header).
+ */
+const EXPLAIN_ADVICE = /^(?:Some errors have detailed explanations: (?:E\d{4}(?:, |\.$))+|For more information about (?:this|an) error, try `rustc --explain E\d{4}`\.)$/;
+
 export const rust: Parser = {
   tool: "cargo",
+  roles(lines, roles) {
+    for (let i = 0; i < lines.length; i++) if (EXPLAIN_ADVICE.test(lines[i]!)) roles[i] = "noise";
+  },
   matches: (text, command) =>
     commandStarts(command, "cargo", "rustc") ||
     /^ {3,}(?:Compiling \S+ v\d|Finished .*target\(s\) in |Running (?:unittests |tests\/|`))/m.test(text) ||

@@ -1,13 +1,16 @@
 /**
  * Code frames: source lines a compiler or test runner echoes under a diagnostic, with their
  * line-number gutter (`  12 | code`, `> 3 │ code`, `     9| code`), the `^~~~` markers under them and
- * the source line above such markers, and fix-it lines in a bare gutter. The file itself shows them.
+ * the source line above such markers, fix-it lines in a bare gutter, and suggested changes
+ * (`17 - old`, `17 + new`) inside the gutter. The file itself shows them.
  */
 
 const GUTTER = /^ *(?:> *)?\d+ ?[|│┃](?: |$)/;
 const SEVERITY_CELL = /\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info|Error|Warning)\s*\|/;
 const CARETS = /^ *[~^][~^ ]*$/;
 const BARE_GUTTER = /^ *[|│┃](?: +[~^+-]*[^\s~^+-]{0,30})?$/;
+/** A suggested change in a frame, as rustc shows it: `17 -     old line`, `17 +     new line`, `17 ~     changed`. */
+const SUGGESTION = /^ *\d+ [-+~] /;
 
 /** Cells between bars, three or more: a row of a table, not a gutter. */
 function isTableRow(line: string): boolean {
@@ -34,6 +37,8 @@ export function snippetLines(lines: string[]): Uint8Array {
     if ((c >= 48 && c <= 57) || c === 62) {
       // `  12 | ERROR | message` is a row of a report (phpcs), `  34 | Quinn | FR | 6` a row of a table (psql).
       if (GUTTER.test(framed) && !SEVERITY_CELL.test(framed) && !isTableRow(framed)) snippet[i] = 1;
+      // a suggestion's lines follow the frame's gutter
+      else if (i > 0 && snippet[i - 1] && SUGGESTION.test(line)) snippet[i] = 1;
     } else if (c === 124 || c === 0x2502 || c === 0x2503) {
       if (BARE_GUTTER.test(framed)) snippet[i] = 1;
     } else if (c === 126 || c === 94) {
