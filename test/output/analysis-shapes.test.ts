@@ -212,3 +212,17 @@ test("each failure of a test run is placed at the first frame in the project's o
   expect(a!.errors.filter((e) => e.line !== null).map((e) => `${e.file}:${e.line}`)).toEqual(["test/cart.test.js:14", "test/cart.test.js:30"]);
   expect(a!.tests_failed).toContain("cart › rejects negative quantities");
 });
+
+test("an error with a stack trace under it is placed at the trace's first frame in the project, and a summary of errors fails a run that exits 0", () => {
+  const out = [
+    "==41== Invalid write of size 4",
+    "==41==    at 0x1091AB: free (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)",
+    "==41==    by 0x10A3EB: list_push (src/list.c:41)",
+    "==41==    by 0x10A573: main (src/main.c:12)",
+    "==41==",
+    "==41== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)",
+  ].join("\n");
+  const a = compactOutput(new TextEncoder().encode(out), { command: "memcheck ./app", exitCode: 0, cwd: "/tmp/app" }).analysis;
+  expect(a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual(["src/list.c:41 ==41== Invalid write of size 4"]);
+  expect(a.status).toBe("failure");
+});

@@ -116,10 +116,26 @@ export function issuesFromRoles(lines: string[], info: LineInfo, limit = 200): O
   return collectIssues(lines, limit, (i) => {
     const r = info.roles[i]!;
     if (r !== "finding" && r !== "problem" && r !== "warning" && r !== "failure" && r !== "assertion") return null;
-    const at = r === "finding" ? info.locations[i] ?? null : null;
     const severity = severityOf(lines[i]!);
+    const at = r === "finding" ? info.locations[i] ?? null : severity === "error" ? tracePlace(lines, info, i) : null;
     return at || severity !== null ? { at, severity } : null;
   }, (i) => info.roles[i] === "blank" || info.roles[i] === "snippet");
+}
+
+/**
+ * An error whose stack trace follows it (valgrind's `Invalid read of size 8`, a Java or .NET
+ * exception, a Ruby error): its place is the trace's first frame in the project's own files. The
+ * trace starts on the next line or the one after.
+ */
+function tracePlace(lines: string[], info: LineInfo, i: number): Location | null {
+  let j = i + 1;
+  if (info.roles[j] !== "frame" && info.roles[j] !== "library-frame") j++;
+  for (; j < lines.length && (info.roles[j] === "frame" || info.roles[j] === "library-frame"); j++) {
+    if (info.roles[j] !== "frame") continue;
+    const at = findLocation(lines[j]!);
+    if (at) return { ...at, leading: true };
+  }
+  return null;
 }
 
 /** An item of a numbered list of failures (`  1) Ledger::Book totals per day`, `2) Suite::testX`), and a rule drawn after it. */
@@ -214,7 +230,8 @@ const TEST_ROLES = new Set(["failure", "summary", "problem", "finding", "asserti
  * names a count gives it.
  */
 function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
-  const summary = (i: number) => (info ? info.roles[i] === "summary" : isSummary(lines[i]!));
+  // a summary of failures may read as a failure (valgrind's `ERROR SUMMARY: 9 errors from 6 contexts`)
+  const summary = (i: number) => (info && info.roles[i] !== "failure" ? info.roles[i] === "summary" : isSummary(lines[i]!));
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 400); i--) {
     if (!summary(i)) continue;
     const c = summaryCounts(lines[i]!);
