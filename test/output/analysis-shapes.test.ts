@@ -117,7 +117,8 @@ test("findings grouped under their file heading take the file from it, the place
     "   3:9   ✖  Expected \"#FFFFFF\" to be \"#FFF\"      color-hex-length",
     "  14:1   ✖  Expected selector \"th\" to come before   no-descending-specificity",
     "            selector \"table th\", at line 9",
-    "  20:5   ✖  Unexpected unknown property \"colr\"     property-no-unknown",
+    "  20:5   ⚠  Unexpected unknown property \"colr\"     property-no-unknown",
+    "  22:1   warning  missing document start  (document-start)",
     "",
     "  lib/util.js:2:1",
     "  ✖    2:1    Do not use \"require\".    unicorn/prefer-module",
@@ -125,7 +126,7 @@ test("findings grouped under their file heading take the file from it, the place
     "3 problems",
   ].join("\n");
   for (const a of bothReadings(out, "csscheck", 2)) {
-    expect(a.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(["web/theme.css:3:9", "web/theme.css:14:1", "web/theme.css:20:5", "lib/util.js:2:1"]);
+    expect(a.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.severity}`)).toEqual(["web/theme.css:3:9 error", "web/theme.css:14:1 error", "web/theme.css:20:5 warning", "web/theme.css:22:1 warning", "lib/util.js:2:1 error"]);
   }
 });
 

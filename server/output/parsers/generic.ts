@@ -28,6 +28,16 @@ const FILE_HEADING = /^\s*((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-
 /** A finding's row under its file heading: `  12:5  error  msg  rule`, `  ✖  4:12  msg`, `   4:12  ✖  msg`. */
 const ROW = /^\s+(?:[✖✗×⚠!‼ℹ]\s+)?(\d+):(\d+)\s+\S/;
 
+/** A row's severity: its severity column (`12:5  warning  …`) or mark (`⚠`, `✖`) when it has one, else the words of its message. */
+function rowSeverity(line: string): Severity | null {
+  const col = /^\s+(?:([✖✗×⚠‼!ℹ])\s+)?\d+:\d+\s+(?:([✖✗×⚠‼!ℹ])\s+)?(error|warning|warn|info|note)?\b/i.exec(line);
+  const mark = col?.[1] ?? col?.[2];
+  const word = col?.[3]?.toLowerCase();
+  if (word) return word === "error" ? "error" : word === "info" || word === "note" ? "note" : "warning";
+  if (mark) return mark === "⚠" || mark === "!" ? "warning" : mark === "ℹ" ? "note" : "error";
+  return severityOf(line);
+}
+
 /** How far below its location heading a diagnostic's message may come (past blank and code-frame lines). */
 const HEADING_REACH = 6;
 
@@ -68,7 +78,7 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     }
     const row = group === null ? null : ROW.exec(line);
     if (row) {
-      add(line, { at: null, severity: severityOf(line) }, { file: group!, line: Number(row[1]), column: Number(row[2]), start: 0, end: 0, leading: true });
+      add(line, { at: null, severity: rowSeverity(line) }, { file: group!, line: Number(row[1]), column: Number(row[2]), start: 0, end: 0, leading: true });
       continue;
     }
     // a row's message wrapped onto an indented line of its own
