@@ -1,10 +1,12 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES } from "./corpus.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "cli", "main.ts");
+// each test starts the CLI from source and loads a tokenizer: seconds on a loaded machine
+setDefaultTimeout(30_000);
 
 async function cli(args: string[], stdin?: Uint8Array | string) {
   const home = mkdtempSync(join(tmpdir(), "ais-cli-output-"));
