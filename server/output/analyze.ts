@@ -40,9 +40,10 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   }
   const counts = { ...emptyCounts(), ...parsed.counts };
   const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
-  counts.warnings = Math.max(counts.warnings, warnings);
+  const stated = new Set(parsed.stated);
+  if (!stated.has("warnings")) counts.warnings = Math.max(counts.warnings, warnings);
   // A test run's failures are its errors already: only other tools count error lines as errors.
-  if (parsed.kind !== "test") counts.errors = Math.max(counts.errors, parsed.errors.length - warnings - parsed.errors.filter((e) => e.severity === "note").length);
+  if (parsed.kind !== "test" && !stated.has("errors")) counts.errors = Math.max(counts.errors, parsed.errors.length - warnings - parsed.errors.filter((e) => e.severity === "note").length);
   if (parsed.counts.failed === undefined) counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
   const analysis: Analysis = {
     tool: parsed.tool,

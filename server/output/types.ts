@@ -60,6 +60,8 @@ export interface ParseResult {
   counts: Partial<Counts>;
   /** The tool's own verdict when it states one (a summary line), before the exit code is considered. */
   verdict?: "passed" | "failed";
+  /** The counts the tool states itself in its summary (`5 errors, 1 warning`): they stand as stated. */
+  stated?: Array<"errors" | "warnings">;
   suggestions?: string[];
 }
 

@@ -227,3 +227,11 @@ test("an error with a stack trace under it is placed at the trace's first frame 
   expect(a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual(["src/list.c:41 ==41== Invalid write of size 4"]);
   expect(a.status).toBe("failure");
 });
+
+test("the counts a tool states in its summary stand, however many lines read as errors", () => {
+  const out = ["src/a.kt:3:9: error: unresolved reference: foo", "src/a.kt:3:9: error: unresolved reference: foo (again, from another pass)", "compilation failed with error", "1 error, 2 warnings"].join("\n");
+  for (const a of bothReadings(out, "ktc src", 1)) {
+    expect(a.counts.errors).toBe(1);
+    expect(a.counts.warnings).toBe(2);
+  }
+});

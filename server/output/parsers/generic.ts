@@ -321,6 +321,7 @@ export const generic: Parser = {
       tests_failed: tests,
       counts,
       verdict: failedSaid || tests.length ? "failed" : found.passed !== undefined ? "passed" : undefined,
+      stated: (["errors", "warnings"] as const).filter((k) => found[k] !== undefined),
     };
   },
 };
