@@ -235,3 +235,13 @@ test("the counts a tool states in its summary stand, however many lines read as 
     expect(a.counts.warnings).toBe(2);
   }
 });
+
+test("a one-letter severity after the location says what a finding is, and errors past 200 warnings are still reported", () => {
+  const warnings = Array.from({ length: 250 }, (_, i) => `pkg/mod.py:${i + 1}:0: C0301: Line too long (120/100) (line-too-long)`);
+  const out = [...warnings, "pkg/mod.py:300:4: E1101: Instance of 'Cart' has no 'totl' member (no-member)", "lib/a.rb:3:5: W: Lint/UselessAssignment: Useless assignment to variable - x."].join("\n");
+  for (const a of bothReadings(out, "pycheck pkg", 2)) {
+    expect(a.errors.length).toBe(200);
+    expect(a.errors[0]).toMatchObject({ file: "pkg/mod.py", line: 300, severity: "error" });
+    expect(a.errors.filter((e) => e.severity === "error").length).toBe(1);
+  }
+});

@@ -14,10 +14,24 @@ import { type Counts, issue, type OutputError, type OutputKind, type Parser, pro
 /** `FAIL name`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX (0.00s)`, `FAILED path::test - msg`. */
 const FAILED_TEST = /^\s*(?:--- FAIL:\s+|(?:FAIL(?:ED)?|✗|✖|✘|×|●(?! Console$| Test suite failed to run$)|not ok(?: \d+)?(?: -)?)\s+)(\S.*?)(?:\s+\([\d.]+\s*m?s\))?(?: - .*)?$/;
 
+/** Issues read before the analysis keeps its 200: errors past the first 200 warnings still make it (it keeps errors first). */
+const COLLECTED = 2000;
+
 /** One line's reading as an issue: its location (if any) and its severity word (if any). */
 interface Candidate {
   at: Location | null;
   severity: Severity | null;
+}
+
+/**
+ * A one-letter severity right after the location, alone or starting the code (rubocop's `: C:`,
+ * `: W:`, pylint's `: C0413:`, `: E1101:`): C(onvention), R(efactor) and W(arning) are warnings,
+ * E(rror) and F(atal) errors, I(nfo) notes. It says more than the words of the message.
+ */
+function letterSeverity(after: string): Severity | null {
+  const m = /^:?\s*([CRWEFI])(?:\d{3,4})?:\s/.exec(after);
+  if (!m) return null;
+  return m[1] === "E" || m[1] === "F" ? "error" : m[1] === "I" ? "note" : "warning";
 }
 
 /** A finding labelled a note or a hint right after its location (`a.c:3: note:`, Free Pascal's `a.pas(7,11) Note:`, `Hint:`). */
@@ -60,7 +74,7 @@ function isHeading(line: string, c: Candidate): boolean {
 function collectIssues(lines: string[], limit: number, candidate: (i: number) => Candidate | null, skippable: (i: number) => boolean): OutputError[] {
   const errors: OutputError[] = [];
   const add = (line: string, c: Candidate, at = c.at) =>
-    errors.push(issue(line, c.severity ?? (c.at && NOTE_AFTER.test(line.slice(c.at.end)) ? "note" : at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
+    errors.push(issue(line, (c.at && letterSeverity(line.slice(c.at.end))) ?? c.severity ?? (c.at && NOTE_AFTER.test(line.slice(c.at.end)) ? "note" : at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
   let heading: { i: number; c: Candidate } | null = null;
   const flush = () => {
     if (heading) add(lines[heading.i]!, heading.c);
@@ -104,7 +118,7 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   return errors;
 }
 
-export function genericIssues(lines: string[], limit = 200): OutputError[] {
+export function genericIssues(lines: string[], limit = COLLECTED): OutputError[] {
   let snippet: Uint8Array | null = null;
   const skippable = (i: number) => lines[i]!.trim() === "" || (snippet ??= snippetLines(lines))[i] === 1;
   return collectIssues(lines, limit, (i) => {
@@ -122,7 +136,7 @@ export function genericIssues(lines: string[], limit = 200): OutputError[] {
 }
 
 /** The same issues, from lines whose roles are read already (compaction reads them anyway). */
-export function issuesFromRoles(lines: string[], info: LineInfo, limit = 200): OutputError[] {
+export function issuesFromRoles(lines: string[], info: LineInfo, limit = COLLECTED): OutputError[] {
   return collectIssues(lines, limit, (i) => {
     const r = info.roles[i]!;
     if (r !== "finding" && r !== "problem" && r !== "warning" && r !== "failure" && r !== "assertion") return null;
