@@ -286,16 +286,20 @@ const HEADER = /^\s*[A-Za-z%#][\w%#:/.-]*(?:\s+\|?\s*[A-Za-z%#(][\w%#:/.()-]*)+\
  * same way; or a list of paths alone (tar -v, find).
  */
 function isTable(lines: string[]): boolean {
-  const shown = lines.filter((l) => l.trim() !== "");
+  const shown: string[] = [];
+  for (let i = 0; i < lines.length && shown.length < TABLE_SAMPLE; i++) if (lines[i]!.trim() !== "") shown.push(lines[i]!);
   if (shown.length < 3) return false;
-  const h = shown.findIndex((l) => columnCount(l) >= 2 && HEADER.test(l));
-  if (h !== -1 && h <= 2) {
+  const h = shown.slice(0, 3).findIndex((l) => columnCount(l) >= 2 && HEADER.test(l));
+  if (h !== -1) {
     const rows = shown.slice(h + 1).filter((l) => !/^[\s+|=-]+$/.test(l));
     const columnar = rows.findIndex((l) => columnCount(l) < 2);
     if ((columnar === -1 ? rows.length : columnar) >= 2) return true;
   }
   return shown.filter((l) => /^\S*\/\S*$/.test(l.trim())).length >= shown.length * 0.8;
 }
+
+/** The lines a table is judged by: its header is among the first three, its rows follow. */
+const TABLE_SAMPLE = 400;
 
 /** A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), or one run in its check mode (`--check`). */
 const CHECKER = /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b/;
