@@ -35,7 +35,7 @@ export interface StoreOptions {
 
 const ROWS_PER_INSERT = 32;
 /** Inbox rows one range delete removes at most (the rest in the next statement or transaction). */
-const DELETE_CHUNK = 2_048;
+const DELETE_CHUNK = 1_024;
 const MESSAGE_COLUMNS = "(seq, id, type, sender, to_agent, topic, broadcast, correlation_id, payload, created_at)";
 
 /**
