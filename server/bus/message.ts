@@ -111,16 +111,33 @@ export function payloadJson(m: BusMessage, known?: string): string {
   return (h[PAYLOAD_JSON] ??= JSON.stringify(m.payload ?? null));
 }
 
+/** Names (senders, recipients, topics) already known to need no escape: a frame checks each once. */
+const plainNames = new Set<string>();
+
 /**
- * A string as JSON: quoted as it is when it needs no escape (ids, agent names and topics, almost
- * always), which is several times cheaper than JSON.stringify on the frame's hot path.
+ * A string as JSON: quoted as it is when it needs no escape (agent names and topics, almost
+ * always), which is several times cheaper than JSON.stringify on the frame's hot path. The few
+ * names a server sees are checked once and remembered (up to 10,000 of them; not `remember`:
+ * a value seldom seen twice, like a correlation id).
  */
-function jsonString(s: string): string {
+function jsonString(s: string, remember = true): string {
+  if (plainNames.has(s)) return `"${s}"`;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
   }
+  if (!remember) return `"${s}"`;
+  if (plainNames.size >= 10_000) plainNames.clear();
+  plainNames.add(s);
   return `"${s}"`;
+}
+
+/** A message id as the servers make them: "<boot>-<seq>", base 36 and digits (nothing to escape). */
+const SERVER_ID = /^[0-9a-z]+-[0-9]+$/;
+
+/** A message id as JSON: the usual one quoted as it is, any other checked (ids are unique: not remembered). */
+function idJson(id: string): string {
+  return SERVER_ID.test(id) ? `"${id}"` : JSON.stringify(id);
 }
 
 /**
@@ -131,8 +148,8 @@ export function frameOf(m: BusMessage): string {
   const h = m as Held;
   const cached = h[FRAME];
   if (cached !== undefined) return cached;
-  let text = `{"kind":"message","message":{"id":${jsonString(m.id)},"seq":${m.seq},"type":"${m.type}","sender":${jsonString(m.sender)},"payload":${payloadJson(m)},"time":${m.time}`;
-  if (m.correlation_id !== undefined) text += `,"correlation_id":${jsonString(m.correlation_id)}`;
+  let text = `{"kind":"message","message":{"id":${idJson(m.id)},"seq":${m.seq},"type":"${m.type}","sender":${jsonString(m.sender)},"payload":${payloadJson(m)},"time":${m.time}`;
+  if (m.correlation_id !== undefined) text += `,"correlation_id":${jsonString(m.correlation_id, false)}`;
   if (m.to !== undefined) text += `,"to":${jsonString(m.to)}`;
   if (m.topic !== undefined) text += `,"topic":${jsonString(m.topic)}`;
   if (m.broadcast) text += `,"broadcast":true`;

@@ -34,6 +34,8 @@ export interface StoreOptions {
 }
 
 const ROWS_PER_INSERT = 32;
+/** Inbox rows one range delete removes at most (the rest in the next statement or transaction). */
+const DELETE_CHUNK = 1_024;
 const MESSAGE_COLUMNS = "(seq, id, type, sender, to_agent, topic, broadcast, correlation_id, payload, created_at)";
 
 /**
@@ -83,7 +85,7 @@ export class BusStore {
     this.insertInbox = sqlite.prepare("INSERT OR IGNORE INTO bus_inbox (agent, seq, message_id) VALUES (?, ?, ?)");
     this.insertInboxes = sqlite.prepare(`INSERT OR IGNORE INTO bus_inbox (agent, seq, message_id) VALUES ${many("(?, ?, ?)", ROWS_PER_INSERT)}`);
     this.deleteInbox = sqlite.prepare("DELETE FROM bus_inbox WHERE agent = ? AND seq = ?");
-    this.deleteBelow = sqlite.prepare("DELETE FROM bus_inbox WHERE agent = ? AND seq < ?");
+    this.deleteBelow = sqlite.prepare("DELETE FROM bus_inbox WHERE rowid IN (SELECT rowid FROM bus_inbox WHERE agent = ? AND seq < ? LIMIT ?)");
   }
 
   /** The inboxes the store writes for (set by the transport that owns them). */
@@ -174,16 +176,7 @@ export class BusStore {
     this.sqlite.transaction(() => {
       budget -= this.writeMessages(budget, deadline);
       budget -= this.writeAdds(due, budget, deadline);
-      const floors = [...this.floorDirty];
-      this.floorDirty.clear();
-      for (const agent of floors) {
-        const w = this.rows.get(agent);
-        const floor = this.view.floor(agent);
-        if (!w || floor <= w.deletedBelow) continue;
-        // rows exist only between deletedBelow and maxWritten: no statement when none can be below the floor
-        if (w.maxWritten >= w.deletedBelow) this.deleteBelow.run(agent, floor);
-        w.deletedBelow = floor;
-      }
+      this.writeFloors(deadline);
       const removals = this.removals;
       this.removals = [];
       for (const r of removals) if (r.seq >= (this.rows.get(r.agent)?.deletedBelow ?? 0)) this.deleteInbox.run(r.agent, r.seq);
@@ -191,12 +184,35 @@ export class BusStore {
     this.transactions++;
     const took = performance.now() - this.lastFlush;
     if (took > this.longestMs) this.longestMs = took;
-    if (this.messages.length || this.removals.length) this.soon(this.messages.length >= ROWS_PER_INSERT * 8);
+    if (this.messages.length || this.removals.length || this.floorDirty.size) this.soon(this.messages.length >= ROWS_PER_INSERT * 8 || this.floorDirty.size > 0);
     // inbox entries already due wait for the next transaction, not for the timer
     else if (this.adds.length > this.addsHead && this.adds[this.addsHead]!.at <= due) this.soon();
     if (this.adds.length > this.addsHead && !this.timer) {
       const wait = Math.max(1, this.adds[this.addsHead]!.at + this.opts.inboxDelayMs - Date.now());
       this.timer = setTimeout(() => this.onTimer(), wait);
+    }
+  }
+
+  /**
+   * Range deletes of inbox starts (acknowledged up to, pushed out), at most DELETE_CHUNK rows a
+   * statement and no new statement past `deadline`: a hundred readers acknowledging a flood they
+   * read late move their floors past tens of thousands of written rows, which in one go held a
+   * transaction, and the event loop, for most of a second. What is left waits for the next one.
+   */
+  private writeFloors(deadline: number): void {
+    let statements = 0;
+    for (const agent of this.floorDirty) {
+      const w = this.rows.get(agent);
+      const floor = this.view.floor(agent);
+      // rows exist only between deletedBelow and maxWritten: no statement when none can be below the floor
+      let more = !!w && floor > w.deletedBelow && w.maxWritten >= w.deletedBelow;
+      while (more && (statements === 0 || performance.now() < deadline)) {
+        statements++;
+        more = this.deleteBelow.run(agent, floor, DELETE_CHUNK).changes >= DELETE_CHUNK;
+      }
+      if (more) return; // out of time: this agent and the rest go in the next transaction
+      if (w && floor > w.deletedBelow) w.deletedBelow = floor;
+      this.floorDirty.delete(agent);
     }
   }
 

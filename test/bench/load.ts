@@ -2,14 +2,18 @@
 // 100 sessions × 10 exec/s for 60 s through the typed client over the Unix socket, against the
 // built binary's server (a process of its own, measured from /proc: CPU and RSS). Shells start with
 // an empty HOME. Each session runs `true` on a 100 ms schedule (a late exec starts as soon as the
-// previous one ends; latency is measured from the request). Then `compact` time against input
+// previous one ends). Latency is measured twice: from the request, and from the time the schedule
+// meant the exec to start (free of coordinated omission: a server that falls behind shows it there,
+// not in fewer samples); the target is on the second. Each exec's own `duration_ms` (from the server
+// writing the command to the shell until the shell's end mark) splits the time between the shell
+// and the rest (request, server, answer). Then `compact` time against input
 // length for three kinds of input, 10 KB to 10 MB: time per byte should stay flat.
 // LOAD_PART=exec or LOAD_PART=compact runs one half.
 //
 // LOAD_SESSIONS, LOAD_RATE (exec/s per session) and LOAD_SECONDS shorten it for a quick look;
 // BENCH_BIN runs another binary (an earlier build, to compare).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { connect } from "../../cli/client/index.ts";
 import { countTokensDetailed } from "../../server/tokens/tokens.ts";
@@ -49,6 +53,8 @@ async function execLoad(): Promise<BenchRow[]> {
     for (const name of names) await client.createSession({ name, shell: "/bin/bash", cwd: cleanHome, env: { HOME: cleanHome } });
     for (const name of names) await client.exec(name, "true");
     const latencies: number[] = [];
+    const fromSchedule: number[] = [];
+    const inShell: number[] = [];
     let errors = 0;
     let firstError = "";
     const before = procUsage(server.pid);
@@ -66,7 +72,10 @@ async function execLoad(): Promise<BenchRow[]> {
           try {
             const r = await client.exec(name, "true");
             if (r.exit_code !== 0) throw new Error(`exit ${r.exit_code} (${r.status})`);
-            latencies.push(performance.now() - t);
+            const now = performance.now();
+            latencies.push(now - t);
+            fromSchedule.push(now - next);
+            inShell.push(r.duration_ms);
           } catch (err) {
             errors++;
             firstError ||= (err as Error).message;
@@ -79,16 +88,20 @@ async function execLoad(): Promise<BenchRow[]> {
     const after = procUsage(server.pid);
     const achieved = latencies.length / elapsed;
     const wanted = SESSIONS * RATE;
-    const p99 = quantile(latencies, 0.99);
+    const p99 = quantile(fromSchedule, 0.99);
     if (firstError) console.error(`load: first error: ${firstError}`);
     const label = `${SESSIONS} sessions × ${RATE} exec/s, ${SECONDS} s`;
     return [
       { bench: "load", metric: `${label}: errors`, value: errors, unit: "", target: "0", ok: errors === 0 },
       { bench: "load", metric: `${label}: achieved exec/s`, value: achieved, unit: "/s", target: `>= ${Math.round(wanted * 0.95)}`, ok: achieved >= wanted * 0.95 },
-      { bench: "load", metric: `${label}: latency p50`, value: quantile(latencies, 0.5), unit: "ms" },
-      { bench: "load", metric: `${label}: latency p99`, value: p99, unit: "ms", target: "< 100 ms", ok: p99 < 100 },
-      { bench: "load", metric: `${label}: latency max`, value: Math.max(...latencies), unit: "ms" },
+      { bench: "load", metric: `${label}: latency from the scheduled start p50`, value: quantile(fromSchedule, 0.5), unit: "ms" },
+      { bench: "load", metric: `${label}: latency from the scheduled start p99 (coordinated-omission-free)`, value: p99, unit: "ms", target: "< 100 ms", ok: p99 < 100 },
+      { bench: "load", metric: `${label}: latency from the request p50`, value: quantile(latencies, 0.5), unit: "ms" },
+      { bench: "load", metric: `${label}: latency from the request p99`, value: quantile(latencies, 0.99), unit: "ms" },
+      { bench: "load", metric: `${label}: latency from the request max`, value: Math.max(...latencies), unit: "ms" },
+      { bench: "load", metric: `${label}: of it in the shell (duration_ms: command written → end mark) p50 / p99`, value: quantile(inShell, 0.5), unit: `ms / ${quantile(inShell, 0.99).toFixed(0)} ms` },
       { bench: "load", metric: `${label}: server CPU`, value: ((after.cpuMs - before.cpuMs) / (elapsed * 1000)) * 100, unit: "% of a core" },
+      { bench: "load", metric: `${label}: the machine's load average (1 min) at the end, for ${cpus().length} CPUs`, value: loadavg()[0]!, unit: "" },
       { bench: "load", metric: `${label}: server RSS at the end (peak)`, value: after.rssMb, unit: `MB (${after.peakMb.toFixed(0)})` },
     ];
   } finally {

@@ -104,6 +104,38 @@ describe("message bus", () => {
   });
 });
 
+describe("bus store", () => {
+  test("acknowledging a long written inbox deletes its rows in bounded steps, each transaction short, none left behind", () => {
+    const f = freshHome();
+    const agents = new AgentRegistry(f.db, new RoleBook(f.home));
+    // entries are written at once (no delay); with no time per transaction each does one statement
+    const store = new BusStore(f.db.$client, { inboxDelayMs: 0, rowsPerTransaction: 100_000, transactionMs: 0, minGapMs: 0 });
+    const bus = new Bus(agents, store, { inboxCapacity: 20_000 });
+    agents.register({ name: "fe", role: "frontend" });
+    agents.register({ name: "be", role: "backend" });
+    let last = 0;
+    for (let i = 0; i < 3_000; i++) last = bus.publish({ sender: "fe", to: "be", payload: i }).seq;
+    while (store.pending) store.flush();
+    const rows = () => f.db.$client.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM bus_inbox WHERE agent = 'be'").get()!.n;
+    expect(rows()).toBe(3_000);
+    // one acknowledgement moves the floor past all of them
+    expect(bus.ack("be", { upTo: last })).toBe(3_000);
+    store.flush();
+    expect(rows()).toBe(3_000 - 1_024);
+    expect(store.pending).toBe(1);
+    store.flush();
+    expect(rows()).toBe(3_000 - 2_048);
+    store.flush();
+    expect(rows()).toBe(0);
+    expect(store.pending).toBe(0);
+    // later messages are kept as before
+    bus.publish({ sender: "fe", to: "be", payload: "after" });
+    while (store.pending) store.flush();
+    expect(rows()).toBe(1);
+    bus.close();
+  });
+});
+
 describe("outbox for slow subscribers", () => {
   test("a reader that never reads keeps at most `maxMessages` frames and is told what it missed", () => {
     const box = new Outbox(100, 1 << 30, (seq) => seq % 2 === 0);

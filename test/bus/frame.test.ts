@@ -12,3 +12,12 @@ test("message frames are the message's JSON, names with quotes, backslashes, con
     expect(frameOf(t)).toBe(JSON.stringify({ kind: "message", message: t }));
   }
 });
+
+test("frames stay exact when names come again (remembered as plain) and for ids another server made", () => {
+  const names = ["alice", 'say "hi"', "naïve", "alice", 'say "hi"', "naïve"];
+  const ids = ["mk1abc-7", 'peer"x-8', "peer\\y-9", "naïve-10", "MK1ABC-11", "plain"];
+  names.forEach((name, i) => {
+    const m: BusMessage = { id: ids[i]!, seq: i + 7, type: "custom", sender: name, payload: [name], time: 5, to: name };
+    expect(frameOf(m)).toBe(JSON.stringify({ kind: "message", message: m }));
+  });
+});

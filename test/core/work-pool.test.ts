@@ -118,3 +118,20 @@ out.loadedHere = tokenizerLoaded();
     expect(r.loadedHere).toBe(true);
   }, 60_000);
 });
+
+describe("the compaction memo (small outputs)", () => {
+  test("a repeated small output gets the same result as a fresh one, as its own copy", async () => {
+    const { compactJob } = await import("../../server/work/jobs.ts");
+    const job = () => ({ raw: new TextEncoder().encode(`src/a.ts:3:5 - error TS2322: Type 'x' is not assignable \n`), mode: "compact" as const, command: "tsc --noEmit", exitCode: 2, cols: 120, count: false });
+    const first = compactJob(job());
+    const again = compactJob(job());
+    expect(again).toEqual(first);
+    expect(again.analysis.errors.length).toBeGreaterThan(0);
+    // the caller may change what it got: the next hit is untouched
+    again.analysis.errors.length = 0;
+    again.text = "changed";
+    const third = compactJob(job());
+    expect(third).toEqual(first);
+    expect(third).not.toBe(again);
+  });
+});
