@@ -245,3 +245,11 @@ test("a one-letter severity after the location says what a finding is, and error
     expect(a.errors.filter((e) => e.severity === "error").length).toBe(1);
   }
 });
+
+test("TAP's closing comments give the counts, one per line", () => {
+  const out = ["TAP version 13", "# sums", "ok 1 should be equal", "not ok 2 rounds down", "  ---", "    expected: 2", "    actual:   1", "  ...", "", "1..2", "# tests 2", "# pass  1", "# fail  1"].join("\n");
+  for (const a of bothReadings(out, "tap-runner", 1)) {
+    expect([a.counts.passed, a.counts.failed]).toEqual([1, 1]);
+    expect(a.tests_failed).toEqual(["rounds down"]);
+  }
+});
