@@ -44,7 +44,7 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         agent_names: rt.bus.agents.list().map((a) => a.name),
         started_at: rt.startedAt,
       }));
-      await transport?.start();
+      await transport?.start((input) => rt.bus.bus.publish(input));
       const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, cfg.node);
       const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const calls = serveCalls(nc, n, cfg.node, rt);
