@@ -29,7 +29,9 @@ export interface ClusterStatus {
 }
 
 /** The operations a node answers for another node's caller (remote.ts). */
-export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "info" | "command" | "lines" | "sessions" | "part" | "attach";
+export type RemoteOp =
+  | "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "analysis" | "conversation" | "converse" | "summarize"
+  | "info" | "command" | "lines" | "sessions" | "part" | "attach";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the

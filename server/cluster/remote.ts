@@ -3,11 +3,12 @@ import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
 import { requireSessionVisible, sessionView, visibleSessions } from "../access/sessions.ts";
-import { commandDetail, commandLines, execCommand, guardRead, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
+import { commandDetail, commandLines, execCommand, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { OutputMode } from "../session/exec-result.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { SessionContexts } from "../context/session-context.ts";
+import { localAnalysis, localContext, localConversation, localConverse, localSummarize } from "../anywhere.ts";
 import type { Names } from "./connection.ts";
 import type { NodeSession, RemoteOp } from "../cluster-port.ts";
 import { AnswerParts, fetchParts, type Parted } from "./parts.ts";
@@ -65,13 +66,11 @@ const OPS: Record<Exclude<RemoteOp, "sessions" | "part" | "attach">, { scope: Sc
   resize: { scope: "exec", run: (rt, c, s, a) => resizeSession(rt, c, s, Number(a.cols), Number(a.rows)) },
   history: { scope: "read", run: (rt, c, s, a) => applyHistoryFilter(rt.db, historyOf(rt, c, s), a as Parameters<typeof applyHistoryFilter>[2]) },
   snapshot: { scope: "exec", run: (rt, _c, s, a) => snapshotSession(rt, s, { withFile: !!a.document }) },
-  context: {
-    scope: "read",
-    run: (rt, c, s, a) => {
-      guardRead(rt, c, s);
-      return contextsOf(rt).context(s, a as Parameters<SessionContexts["context"]>[1]);
-    },
-  },
+  context: { scope: "read", run: (rt, c, s, a) => localContext(rt, c, contextsOf(rt), s, a as Parameters<typeof localContext>[4]) },
+  analysis: { scope: "read", run: (rt, c, s, a) => localAnalysis(rt, c, contextsOf(rt), s, a.command_id === undefined ? undefined : Number(a.command_id)) },
+  conversation: { scope: "read", run: (rt, c, s) => localConversation(rt, c, contextsOf(rt), s) },
+  converse: { scope: "exec", run: (rt, c, s, a) => localConverse(rt, c, contextsOf(rt), s, a as Parameters<typeof localConverse>[4]) },
+  summarize: { scope: "exec", run: (rt, c, s, a) => localSummarize(rt, c, contextsOf(rt), s, a as Parameters<typeof localSummarize>[4]) },
 };
 
 /** Each runtime's context builder (it keeps per-session facts between calls), made on first use. */

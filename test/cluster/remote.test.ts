@@ -111,6 +111,52 @@ describe("snapshot, history, context and resize on another node; answers over on
   }, LONG);
 });
 
+describe("analyze, the conversation and a session's details on another node (CLI, REST and MCP alike)", () => {
+  test("analyze ana@beta from alpha is beta's own analysis; the conversation of ana@beta is kept on beta", async () => {
+    expect((await cli(beta, "create", "--name", "ana")).code).toBe(0);
+    const failing = "printf 'src/m.ts:3:7 - error TS2304: Cannot find name bar.\\n'; (exit 2)";
+    expect((await cli(alpha, "exec", "ana@beta", failing)).code).toBe(2);
+    const there = await json<{ session: string; errors: Array<{ file: string; line: number }> }>(beta, "analyze", "ana");
+    const remote = await json(alpha, "analyze", "ana@beta");
+    expect(remote).toEqual({ ...there, session: "ana@beta" });
+    expect(there.errors).toEqual([expect.objectContaining({ file: "src/m.ts", line: 3 })]);
+    expect((await cli(alpha, "analyze", "ghost@beta")).stderr).toContain('no session named "ghost"');
+
+    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+    const api = (node: Node, path: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${node.port}/api/sessions/${path}`, {
+        method: body ? "POST" : "GET",
+        headers: { authorization: `Bearer ${node === alpha ? token : readFileSync(pathsFor(beta.home).token, "utf8").trim()}`, "content-type": "application/json" },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    const added = await api(alpha, "ana@beta/conversation", { role: "user", content: "fix the missing bar" });
+    expect([added.status, ((await added.json()) as { message: { content: string } }).message.content]).toEqual([201, "fix the missing bar"]);
+    const onBeta = (await (await api(beta, "ana/conversation")).json()) as { messages: Array<{ content: string }> };
+    expect(onBeta.messages.map((m) => m.content)).toEqual(["fix the missing bar"]);
+    expect(await (await api(alpha, "ana@beta/conversation")).json()).toEqual(onBeta);
+    const summarized = await api(alpha, "ana@beta/conversation/summarize", { keep_recent: 0 });
+    expect(summarized.status).toBe(200);
+  }, LONG);
+
+  test("MCP over HTTP: analyze_output and kill_session take NAME@NODE", async () => {
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+    const client = new Client({ name: "cluster-mcp-analysis", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${alpha.port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      const call = async (name: string, a: Record<string, unknown>) => (await client.callTool({ name, arguments: a })) as { isError?: boolean; content: Array<{ text: string }>; structuredContent: Record<string, any> };
+      const a = await call("analyze_output", { session: "ana@beta" });
+      expect([a.isError, a.content[0]!.text]).toEqual([undefined, expect.stringContaining("src/m.ts:3:7")]);
+      expect(a.structuredContent).toMatchObject({ session: "ana@beta", exit_code: 2, errors_total: 1 });
+      const k = await call("kill_session", { session: "ana@beta" });
+      expect([k.isError, k.structuredContent]).toEqual([undefined, { session: "ana", killed: true }]);
+      expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).not.toContain("ana");
+    } finally {
+      await client.close();
+    }
+  }, LONG);
+});
+
 describe("list --all-nodes", () => {
   test("lists the sessions of every node, each with its node; kill NAME@NODE ends one there", async () => {
     const rows = await json<Array<{ name: string; node: string; status: string }>>(alpha, "list", "--all-nodes");
