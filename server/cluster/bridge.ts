@@ -41,6 +41,8 @@ export class ClusterTransport implements BusTransport {
   private incoming: PublishInput | undefined;
   /** Ids given here to messages from other nodes → their ids on the node that sent them. */
   private origins = new Map<string, string>();
+  /** Ids given here to topic messages and broadcasts from other nodes: their sender's node shows them in the cluster's traffic. */
+  private copies = new Set<string>();
   forwarded = 0;
   received = 0;
 
@@ -110,7 +112,13 @@ export class ClusterTransport implements BusTransport {
       this.incoming = undefined;
     }
     if (e.mid !== undefined) this.rememberOrigin(m.id, e.mid);
+    if (e.input.to === undefined) capped(this.copies, m.id);
     this.received++;
+  }
+
+  /** Whether this node's message is its copy of a topic message or broadcast that another node sent (since this node started). */
+  isCopy(id: string): boolean {
+    return this.copies.has(id);
   }
 
   private rememberOrigin(local: string, origin: string): void {
@@ -142,8 +150,7 @@ export class ClusterTransport implements BusTransport {
   }
 
   private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_CAP) for (const old of this.seen) { this.seen.delete(old); if (this.seen.size <= SEEN_CAP / 2) break; }
+    capped(this.seen, id);
   }
 
   publish(input: PublishInput): BusMessage {
@@ -228,6 +235,12 @@ export class ClusterTransport implements BusTransport {
     this.stop();
     this.local.close();
   }
+}
+
+/** Adds to a set of recent ids, forgetting the older half past SEEN_CAP. */
+function capped(set: Set<string>, id: string): void {
+  set.add(id);
+  if (set.size > SEEN_CAP) for (const old of set) { set.delete(old); if (set.size <= SEEN_CAP / 2) break; }
 }
 
 /** What another node needs to publish the message again there. */

@@ -10,7 +10,8 @@ import { snapshotSession } from "../persist/snapshot.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { localAnalysis, localContext, localConversation, localConverse, localSummarize } from "../anywhere.ts";
 import type { Names } from "./connection.ts";
-import type { NodeSession, RemoteOp } from "../cluster-port.ts";
+import { TRAFFIC_LIMIT, type NodeMessage, type NodeSession, type RemoteOp } from "../cluster-port.ts";
+import { viewerOf } from "../access/callers.ts";
 import { AnswerParts, fetchParts, type Parted } from "./parts.ts";
 import { serveTerminal } from "./terminal.ts";
 
@@ -53,7 +54,7 @@ function fromWire(w: WireCaller): Caller {
 type Args = Record<string, unknown>;
 
 /** Each operation a node answers for another node: the scope it needs and the domain function it runs. */
-const OPS: Record<Exclude<RemoteOp, "sessions" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
+const OPS: Record<Exclude<RemoteOp, "sessions" | "traffic" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
   exec: { scope: "exec", run: (rt, c, s, a) => execCommand(rt, c, s, a as Parameters<typeof execCommand>[3]) },
   wait: { scope: "read", run: (rt, c, s, a) => waitFor(rt, c, s, a as Parameters<typeof waitFor>[3]) },
   send: { scope: "exec", run: (rt, c, s, a) => sendInput(rt, c, s, a as Parameters<typeof sendInput>[3]) },
@@ -86,12 +87,27 @@ export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSes
   return visibleSessions(rt, caller).map((s) => ({ ...s.info(), node: self }));
 }
 
+/**
+ * This node's bus messages the caller may see (as GET /api/bus/messages shows them), after `after`,
+ * each with this node's name; without the copies of other nodes' topic messages and broadcasts
+ * (`isCopy`), which their sender's node shows.
+ */
+export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { after?: number; limit?: number }, isCopy: (id: string) => boolean): NodeMessage[] {
+  const limit = Math.min(q.limit ?? TRAFFIC_LIMIT, TRAFFIC_LIMIT);
+  const all = rt.bus.bus.history({ afterSeq: q.after, limit, viewer: viewerOf(rt, caller) });
+  return all.filter((m) => m.to !== undefined || !isCopy(m.id)).map((m) => ({ ...m, node: self }));
+}
+
 /** What this node does for a caller from another node: the same domain functions as a local call. */
-async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown): Promise<unknown> {
+async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown, isCopy: (id: string) => boolean): Promise<unknown> {
   const caller = fromWire(req.caller);
   if (req.op === "sessions") {
     requireScope(caller, "read");
     return nodeSessions(rt, caller, self);
+  }
+  if (req.op === "traffic") {
+    requireScope(caller, "read");
+    return nodeTraffic(rt, caller, self, req.args as { after?: number; limit?: number }, isCopy);
   }
   if (req.op === "attach") {
     requireScope(caller, "read");
@@ -112,7 +128,7 @@ async function answer(rt: Runtime, self: string, req: Request, terminal: (caller
  * Answers requests sent to this node's subject (they run concurrently). An answer larger than one
  * NATS message is kept in parts that the caller fetches with further requests (parts.ts).
  */
-export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runtime): Subscription {
+export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runtime, isCopy: (id: string) => boolean): Subscription {
   const parts = new AnswerParts(nc.info!.max_payload);
   return nc.subscribe(n.call(self), {
     callback: (err, msg) => {
@@ -122,7 +138,7 @@ export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runti
         if (req.op === "part") return void msg.respond(parts.take(String(req.args.id), Number(req.args.index)));
         let a: Answer;
         try {
-          a = { ok: await answer(rt, self, req, (caller, session, id) => serveTerminal(nc, n, rt, caller, session, id)) };
+          a = { ok: await answer(rt, self, req, (caller, session, id) => serveTerminal(nc, n, rt, caller, session, id), isCopy) };
         } catch (e) {
           const x = toAppError(e);
           a = { error: { code: x.code, message: x.message } };

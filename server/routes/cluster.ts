@@ -3,13 +3,24 @@ import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { AppError } from "../errors.ts";
-import { NodeViewSchema, type ClusterPort } from "../cluster-port.ts";
+import { NodeViewSchema, TRAFFIC_LIMIT, type ClusterPort } from "../cluster-port.ts";
 import { allow } from "./access.ts";
 import { documentRoute } from "./openapi.ts";
-import { jsonBody } from "./validate.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+import { BusMessageSchema } from "../bus/message.ts";
 import { actingAgent, addSchema, claimSchema, doneSchema } from "./tasks.ts";
 
 const clusterAddSchema = addSchema.omit({ depends_on: true, capability: true });
+
+/** `after=alpha:12,beta:40`: the last seq read of each node. */
+const trafficQuery = z.object({
+  after: z
+    .string()
+    .regex(/^([A-Za-z0-9_-]+:\d+)(,[A-Za-z0-9_-]+:\d+)*$/, "after is NODE:SEQ, comma-separated (alpha:12,beta:40)")
+    .transform((s) => Object.fromEntries(s.split(",").map((p) => [p.slice(0, p.lastIndexOf(":")), Number(p.slice(p.lastIndexOf(":") + 1))])))
+    .optional(),
+  limit: z.coerce.number().int().positive().max(TRAFFIC_LIMIT).optional(),
+});
 
 function clusterOf(rt: Runtime): ClusterPort {
   if (!rt.cluster) throw new AppError("not_found", "this server is in no cluster (start it with ai-session serve --cluster nats://HOST:PORT --node NAME)");
@@ -28,6 +39,13 @@ export function clusterRoutes(rt: Runtime) {
     const { sessions, unreachable } = await clusterOf(rt).sessionsEverywhere(c.get("caller"));
     if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
     return c.json(sessions);
+  });
+  documentRoute({ method: "get", path: "/api/cluster/bus/messages", summary: "The bus messages of every node that is up, oldest first, each once with the node that keeps it (?after=NODE:SEQ,…)", scope: "read", query: trafficQuery, response: z.array(BusMessageSchema.extend({ node: z.string() })), tags: ["cluster"] });
+  app.get("/cluster/bus/messages", allow({ scope: "read" }), async (c) => {
+    const q = queryOf(c, trafficQuery);
+    const { messages, unreachable } = await clusterOf(rt).trafficEverywhere(c.get("caller"), q);
+    if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
+    return c.json(messages);
   });
   // The cluster's one task queue (server/cluster/tasks.ts): a claim is a compare-and-set in NATS KV.
   const tags = ["cluster"];

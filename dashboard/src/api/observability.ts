@@ -37,6 +37,8 @@ export interface BusMessage {
   correlation_id?: string | null;
   payload: unknown;
   time: number;
+  /** In a cluster's traffic: the node that keeps it (its seq is that node's). */
+  node?: string;
 }
 
 export interface Task {
