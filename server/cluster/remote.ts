@@ -1,4 +1,4 @@
-import { errors, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { errors, type NatsConnection } from "@nats-io/transport-node";
 import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
@@ -12,7 +12,7 @@ import { localAnalysis, localContext, localConversation, localConverse, localSum
 import type { Names } from "./connection.ts";
 import { TRAFFIC_LIMIT, type NodeMessage, type NodeSession, type RemoteOp } from "../cluster-port.ts";
 import { viewerOf } from "../access/callers.ts";
-import { AnswerParts, fetchParts, type Parted } from "./parts.ts";
+import { AnswerParts, fetchParts, fits, RequestParts, sendParts, type Parted, type PartedRequest } from "./parts.ts";
 import { serveTerminal } from "./terminal.ts";
 
 /** A caller as it travels: who it is on its own node, which node that is. */
@@ -128,13 +128,26 @@ async function answer(rt: Runtime, self: string, req: Request, terminal: (caller
  * Answers requests sent to this node's subject (they run concurrently). An answer larger than one
  * NATS message is kept in parts that the caller fetches with further requests (parts.ts).
  */
-export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runtime, isCopy: (id: string) => boolean): Subscription {
+export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runtime, isCopy: (id: string) => boolean): { unsubscribe(): void } {
   const parts = new AnswerParts(nc.info!.max_payload);
-  return nc.subscribe(n.call(self), {
+  const requests = new RequestParts();
+  const puts = nc.subscribe(`${n.put(self)}.>`, {
+    callback: (err, msg) => {
+      if (err) return;
+      const [id, index, count, bytes] = msg.subject.split(".").slice(-4);
+      msg.respond(requests.put(id!, Number(index), Number(count), Number(bytes), msg.data) ?? "");
+    },
+  });
+  const calls = nc.subscribe(n.call(self), {
     callback: (err, msg) => {
       if (err) return;
       void (async () => {
-        const req = msg.json<Request>();
+        let req = msg.json<Request | PartedRequest>();
+        if ("parted" in req) {
+          const whole = requests.take(req.parted);
+          if (!whole) return void msg.respond(JSON.stringify({ error: { code: "unavailable", message: `the parts of a large request did not all reach node "${self}" within a minute; send it again` } }));
+          req = JSON.parse(new TextDecoder().decode(whole)) as Request;
+        }
         if (req.op === "part") return void msg.respond(parts.take(String(req.args.id), Number(req.args.index)));
         let a: Answer;
         try {
@@ -147,6 +160,12 @@ export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runti
       })();
     },
   });
+  return {
+    unsubscribe() {
+      calls.unsubscribe();
+      puts.unsubscribe();
+    },
+  };
 }
 
 /** Sends one request to a node and gives back its answer, or throws the AppError it answered. */
@@ -154,7 +173,13 @@ export async function callNode(nc: NatsConnection, n: Names, from: string, node:
   const req: Request = { op, caller: toWire(caller, from), args };
   let a: Exclude<Answer, Parted>;
   try {
-    const first = (await nc.request(n.call(node), JSON.stringify(req), { timeout: timeoutMs })).json<Answer>();
+    let body: Uint8Array | string = new TextEncoder().encode(JSON.stringify(req));
+    // larger than one NATS message: its parts go first (a `send` of a few MB, a long conversation message)
+    if (!fits(body, nc.info!.max_payload)) {
+      const put = async (id: string, index: number, count: number, data: Uint8Array) => (await nc.request(`${n.put(node)}.${id}.${index}.${count}.${body.length}`, data, { timeout: 30_000 })).string();
+      body = JSON.stringify(await sendParts(body, nc.info!.max_payload, put, node));
+    }
+    const first = (await nc.request(n.call(node), body, { timeout: timeoutMs })).json<Answer>();
     const part = (args: { id: string; index: number }) => nc.request(n.call(node), JSON.stringify({ op: "part", caller: req.caller, args }), { timeout: 30_000 });
     a = "parts" in first ? ((await fetchParts(first, part, node)) as Exclude<Answer, Parted>) : first;
   } catch (err) {

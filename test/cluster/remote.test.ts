@@ -136,6 +136,12 @@ describe("analyze, the conversation and a session's details on another node (CLI
     expect(await (await api(alpha, "ana@beta/conversation")).json()).toEqual(onBeta);
     const summarized = await api(alpha, "ana@beta/conversation/summarize", { keep_recent: 0 });
     expect(summarized.status).toBe(200);
+    // a request larger than one NATS message (1 MB here): its parts go first
+    const long = "é".repeat(700_000); // 1.4 MB of UTF-8
+    const big = await api(alpha, "ana@beta/conversation", { role: "tool", content: long });
+    // beta's answer, the message as beta stored it (in parts too, on the way back)
+    const stored = (await big.json()) as { message: { role: string; content: string } };
+    expect([big.status, stored.message.role, stored.message.content === long]).toEqual([201, "tool", true]);
   }, LONG);
 
   test("MCP over HTTP: analyze_output and kill_session take NAME@NODE", async () => {
