@@ -3,6 +3,7 @@ import type { Caller } from "./security/auth.ts";
 import type { SessionInfo } from "./session/session.ts";
 import type { Entry, KnowledgeStore, WriteOptions } from "./bus/knowledge.ts";
 import type { BusMessage } from "./bus/message.ts";
+import type { AgentView } from "./bus/agents.ts";
 
 /** One node as the cluster knows it (from its heartbeats). */
 export const NodeViewSchema = z.object({
@@ -44,7 +45,7 @@ export interface ClusterStatus {
 /** The operations a node answers for another node's caller (remote.ts). */
 export type RemoteOp =
   | "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "analysis" | "conversation" | "converse" | "summarize"
-  | "info" | "command" | "lines" | "sessions" | "traffic" | "part" | "attach";
+  | "info" | "command" | "lines" | "sessions" | "traffic" | "agents" | "part" | "attach";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
@@ -68,6 +69,8 @@ export interface ClusterPort {
    * the node that keeps it (a direct message: its recipient's; a topic message or broadcast: its sender's).
    */
   trafficEverywhere(caller: Caller, q: TrafficQuery): Promise<{ messages: NodeMessage[]; unreachable: string[] }>;
+  /** The agents registered on every node that is up (as GET /api/agents shows them), each with its node. */
+  agentsEverywhere(caller: Caller): Promise<{ agents: Array<AgentView & { node: string }>; unreachable: string[] }>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ import { shownUrl, type ClusterConfig } from "./config.ts";
 import { connectCluster, connectedFlag, names } from "./connection.ts";
 import { Membership } from "./membership.ts";
 import type { ClusterPort, NodeMessage, NodeSession, RemoteOp } from "../cluster-port.ts";
-import { callNode, nodeSessions, nodeTraffic, serveCalls } from "./remote.ts";
+import { callNode, nodeAgents, nodeSessions, nodeTraffic, serveCalls } from "./remote.ts";
 import { KvKnowledge } from "./knowledge.ts";
 import { openTerminal } from "./terminal.ts";
 import { KvTaskBoard } from "./tasks.ts";
@@ -83,6 +83,10 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         async sessionsEverywhere(caller) {
           const { rows, unreachable } = await everyOtherNode<NodeSession>(caller, "sessions", () => ({}));
           return { sessions: [...nodeSessions(rt, caller, cfg.node), ...rows], unreachable };
+        },
+        async agentsEverywhere(caller) {
+          const { rows, unreachable } = await everyOtherNode<ReturnType<typeof nodeAgents>[number]>(caller, "agents", () => ({}));
+          return { agents: [...nodeAgents(rt, cfg.node), ...rows], unreachable };
         },
         async trafficEverywhere(caller, q) {
           const args = (node: string) => ({ after: q.after?.[node], limit: q.limit });

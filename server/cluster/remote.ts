@@ -11,7 +11,7 @@ import { SessionContexts } from "../context/session-context.ts";
 import { localAnalysis, localContext, localConversation, localConverse, localSummarize } from "../anywhere.ts";
 import type { Names } from "./connection.ts";
 import { TRAFFIC_LIMIT, type NodeMessage, type NodeSession, type RemoteOp } from "../cluster-port.ts";
-import { viewerOf } from "../access/callers.ts";
+import { agentView, viewerOf } from "../access/callers.ts";
 import { AnswerParts, fetchParts, fits, RequestParts, sendParts, type Parted, type PartedRequest } from "./parts.ts";
 import { serveTerminal } from "./terminal.ts";
 
@@ -54,7 +54,7 @@ function fromWire(w: WireCaller): Caller {
 type Args = Record<string, unknown>;
 
 /** Each operation a node answers for another node: the scope it needs and the domain function it runs. */
-const OPS: Record<Exclude<RemoteOp, "sessions" | "traffic" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
+const OPS: Record<Exclude<RemoteOp, "sessions" | "traffic" | "agents" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
   exec: { scope: "exec", run: (rt, c, s, a) => execCommand(rt, c, s, a as Parameters<typeof execCommand>[3]) },
   wait: { scope: "read", run: (rt, c, s, a) => waitFor(rt, c, s, a as Parameters<typeof waitFor>[3]) },
   send: { scope: "exec", run: (rt, c, s, a) => sendInput(rt, c, s, a as Parameters<typeof sendInput>[3]) },
@@ -98,12 +98,21 @@ export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { afte
   return all.filter((m) => m.to !== undefined || !isCopy(m.id)).map((m) => ({ ...m, node: self }));
 }
 
+/** The agents registered on this node, each with this node's name. */
+export function nodeAgents(rt: Runtime, self: string) {
+  return rt.bus.agents.list().map((a) => ({ ...agentView(rt, a), node: self }));
+}
+
 /** What this node does for a caller from another node: the same domain functions as a local call. */
 async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown, isCopy: (id: string) => boolean): Promise<unknown> {
   const caller = fromWire(req.caller);
   if (req.op === "sessions") {
     requireScope(caller, "read");
     return nodeSessions(rt, caller, self);
+  }
+  if (req.op === "agents") {
+    requireScope(caller, "read");
+    return nodeAgents(rt, self);
   }
   if (req.op === "traffic") {
     requireScope(caller, "read");

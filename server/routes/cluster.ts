@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
@@ -27,6 +27,12 @@ function clusterOf(rt: Runtime): ClusterPort {
   return rt.cluster;
 }
 
+/** A list gathered from every node that is up; the nodes that did not answer are named in a header. */
+function gathered(c: Context<AppEnv>, rows: unknown[], unreachable: string[]) {
+  if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
+  return c.json(rows);
+}
+
 /** The cluster over HTTP: its nodes, and the sessions of every node. */
 export function clusterRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
@@ -37,15 +43,18 @@ export function clusterRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/cluster/sessions", summary: "The sessions of every node that is up, each with its node", scope: "read", tags: ["cluster"] });
   app.get("/cluster/sessions", allow({ scope: "read", across: "filtered" }), async (c) => {
     const { sessions, unreachable } = await clusterOf(rt).sessionsEverywhere(c.get("caller"));
-    if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
-    return c.json(sessions);
+    return gathered(c, sessions, unreachable);
   });
   documentRoute({ method: "get", path: "/api/cluster/bus/messages", summary: "The bus messages of every node that is up, oldest first, each once with the node that keeps it (?after=NODE:SEQ,…)", scope: "read", query: trafficQuery, response: z.array(BusMessageSchema.extend({ node: z.string() })), tags: ["cluster"] });
   app.get("/cluster/bus/messages", allow({ scope: "read" }), async (c) => {
     const q = queryOf(c, trafficQuery);
     const { messages, unreachable } = await clusterOf(rt).trafficEverywhere(c.get("caller"), q);
-    if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
-    return c.json(messages);
+    return gathered(c, messages, unreachable);
+  });
+  documentRoute({ method: "get", path: "/api/cluster/agents", summary: "The agents registered on every node that is up, each with its node", scope: "read", tags: ["cluster"] });
+  app.get("/cluster/agents", allow({ scope: "read" }), async (c) => {
+    const { agents, unreachable } = await clusterOf(rt).agentsEverywhere(c.get("caller"));
+    return gathered(c, agents, unreachable);
   });
   // The cluster's one task queue (server/cluster/tasks.ts): a claim is a compare-and-set in NATS KV.
   const tags = ["cluster"];

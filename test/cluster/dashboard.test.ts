@@ -60,7 +60,7 @@ describe.skipIf(skip)("the dashboard of a cluster", () => {
     await screenshot(page, "cluster-remote-session");
   }, LONG);
 
-  test("alpha's traffic view shows the bus messages of the whole cluster, each once, with the node that keeps it", async () => {
+  test("alpha's Agents view lists the agents and the bus messages of the whole cluster, each message once, with the node that keeps it", async () => {
     for (const [node, name] of [[alpha, "fe"], [beta, "qa"], [beta, "ops"]] as const) expect((await cli(node, "agent", "register", name, "--role", "backend")).code).toBe(0);
     await eventually("qa and ops in alpha's view of the heartbeats", async () => {
       const names = (await json<Array<{ agent_names: string[] }>>(alpha, "nodes")).flatMap((n) => n.agent_names);
@@ -71,6 +71,10 @@ describe.skipIf(skip)("the dashboard of a cluster", () => {
     await send(alpha, "--to", "qa", "fe-to-qa-across", "--agent", "fe"); // kept on beta, the recipient's node
     await send(beta, "--broadcast", "standup-from-beta", "--agent", "qa"); // a copy on alpha too
     await page.getByRole("link", { name: "Agents" }).click();
+    // the registered agents of both nodes, each with its node
+    const agent = (name: string) => page.getByTestId("agents").locator("tr", { has: page.getByRole("rowheader", { name, exact: true }) });
+    await agent("ops").waitFor({ timeout: 10_000 });
+    expect([await agent("fe").getByTestId("agent-node").innerText(), await agent("qa").getByTestId("agent-node").innerText()]).toEqual(["alpha", "beta"]);
     const row = (text: string) => page.getByTestId("bus-message").filter({ hasText: text });
     for (const text of ["qa-to-ops-on-beta", "fe-to-qa-across", "standup-from-beta"]) await row(text).waitFor({ timeout: 10_000 });
     expect(await row("qa-to-ops-on-beta").getByTestId("message-node").innerText()).toContain("beta");

@@ -5,6 +5,8 @@
 export interface Agent {
   name: string;
   role: string;
+  /** In a cluster: the node it is registered on. */
+  node?: string;
   capabilities?: string[];
   topics?: string[];
   session?: string | null;
