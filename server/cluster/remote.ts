@@ -42,12 +42,16 @@ function toWire(c: Caller, node: string): WireCaller {
   return w;
 }
 
-/** The caller again, named after its node for the audit trail; this node's own checks apply to it. */
-function fromWire(w: WireCaller): Caller {
+/**
+ * The caller again, named after its node for the audit trail; this node's own checks apply to it.
+ * A token held to some sessions reaches here those it names NAME@THIS-NODE (a plain name is a
+ * session of the token's own node).
+ */
+function fromWire(w: WireCaller, self: string): Caller {
   const c: Caller & { boundAgent?: string } = { kind: w.kind, name: w.kind === "owner" ? "owner" : `${w.name}@${w.node}`, scopes: new Set(w.scopes) };
   if (w.agent !== undefined) c.agent = w.agent;
   if (w.role !== undefined) c.role = w.role;
-  if (w.sessions !== undefined) c.sessions = w.sessions;
+  if (w.sessions !== undefined) c.sessions = w.sessions.filter((s) => s.endsWith(`@${self}`)).map((s) => s.slice(0, -self.length - 1));
   return c;
 }
 
@@ -105,7 +109,7 @@ export function nodeAgents(rt: Runtime, self: string) {
 
 /** What this node does for a caller from another node: the same domain functions as a local call. */
 async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown, isCopy: (id: string) => boolean): Promise<unknown> {
-  const caller = fromWire(req.caller);
+  const caller = fromWire(req.caller, self);
   if (req.op === "sessions") {
     requireScope(caller, "read");
     return nodeSessions(rt, caller, self);

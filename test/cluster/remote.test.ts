@@ -60,6 +60,17 @@ describe("exec on another node", () => {
     expect(session.stderr.trim().split("\n")).toHaveLength(1);
   }, LONG);
 
+  test("a token held to dev@beta runs there, and nowhere else on beta", async () => {
+    const t = await json<{ token: string }>(alpha, "token", "create", "--name", "held", "--scopes", "exec,read", "--sessions", "dev@beta");
+    const run = (session: string) =>
+      fetch(`http://127.0.0.1:${alpha.port}/api/sessions/${session}/exec`, { method: "POST", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body: JSON.stringify({ command: "echo held" }) });
+    const ok = await run("dev@beta");
+    expect([ok.status, ((await ok.json()) as { output: string }).output]).toEqual([200, "held"]);
+    const other = await run("big@beta");
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { error: { message: string } }).error.message).toContain('not allowed to use the session "big@beta"');
+  }, LONG);
+
   test("NAME@<this node> is the local session", async () => {
     expect((await json(alpha, "exec", "here@alpha", "echo local")).output).toBe("local");
   }, LONG);
