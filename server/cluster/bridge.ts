@@ -123,7 +123,7 @@ export class ClusterTransport implements BusTransport {
 
   private rememberOrigin(local: string, origin: string): void {
     this.origins.set(local, origin);
-    if (this.origins.size > SEEN_CAP) for (const old of this.origins.keys()) { this.origins.delete(old); if (this.origins.size <= SEEN_CAP / 2) break; }
+    trimmed(this.origins);
   }
 
   /**
@@ -240,7 +240,12 @@ export class ClusterTransport implements BusTransport {
 /** Adds to a set of recent ids, forgetting the older half past SEEN_CAP. */
 function capped(set: Set<string>, id: string): void {
   set.add(id);
-  if (set.size > SEEN_CAP) for (const old of set) { set.delete(old); if (set.size <= SEEN_CAP / 2) break; }
+  trimmed(set);
+}
+
+/** Forgets the older half of recent ids (a set, or a map keyed by them) past SEEN_CAP. */
+function trimmed(recent: Set<string> | Map<string, string>): void {
+  if (recent.size > SEEN_CAP) for (const old of recent.keys()) { recent.delete(old); if (recent.size <= SEEN_CAP / 2) break; }
 }
 
 /** What another node needs to publish the message again there. */

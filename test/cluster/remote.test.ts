@@ -60,15 +60,17 @@ describe("exec on another node", () => {
     expect(session.stderr.trim().split("\n")).toHaveLength(1);
   }, LONG);
 
-  test("a token held to dev@beta runs there, and nowhere else on beta", async () => {
-    const t = await json<{ token: string }>(alpha, "token", "create", "--name", "held", "--scopes", "exec,read", "--sessions", "dev@beta");
+  test("a token held to kept@beta runs there, and nowhere else on beta", async () => {
+    expect((await cli(beta, "create", "--name", "kept")).code).toBe(0);
+    const t = await json<{ token: string }>(alpha, "token", "create", "--name", "held", "--scopes", "exec,read", "--sessions", "kept@beta");
     const run = (session: string) =>
       fetch(`http://127.0.0.1:${alpha.port}/api/sessions/${session}/exec`, { method: "POST", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body: JSON.stringify({ command: "echo held" }) });
-    const ok = await run("dev@beta");
+    const ok = await run("kept@beta");
     expect([ok.status, ((await ok.json()) as { output: string }).output]).toEqual([200, "held"]);
-    const other = await run("big@beta");
+    const other = await run("dev@beta");
     expect(other.status).toBe(403);
-    expect(((await other.json()) as { error: { message: string } }).error.message).toContain('not allowed to use the session "big@beta"');
+    expect(((await other.json()) as { error: { message: string } }).error.message).toContain('not allowed to use the session "dev@beta"');
+    expect((await cli(alpha, "kill", "kept@beta")).code).toBe(0);
   }, LONG);
 
   test("NAME@<this node> is the local session", async () => {
