@@ -97,6 +97,23 @@ describe("send, read, wait and kill on another node", () => {
   }, LONG);
 });
 
+describe("a prompt on another node", () => {
+  test("exec ask@beta stopped at a prompt exits 125 (waiting_for_input); send answers it; wait gives the result, and send --secret is refused at the shell's own prompt", async () => {
+    expect((await cli(beta, "create", "--name", "ask")).code).toBe(0);
+    const asked = await cli(alpha, "exec", "ask@beta", 'read -r -p "Name: " N; echo "hi $N"', "--json");
+    expect(asked.code).toBe(125);
+    const id = (JSON.parse(asked.stdout) as { command_id: number; status: string }).command_id;
+    expect((await cli(alpha, "send", "ask@beta", "bob", "--enter")).code).toBe(0);
+    const done = await json<{ output: string; exit_code: number; session: string }>(alpha, "wait", "ask@beta", "--command", String(id));
+    expect(done).toMatchObject({ session: "ask@beta", exit_code: 0, output: "Name: bob\nhi bob" });
+    const { aiSessionArgv } = await import("../mcp/harness.ts");
+    const proc = Bun.spawn(aiSessionArgv("send", "ask@beta", "--secret"), { env: alpha.env, stdin: new Blob(["touch /tmp/never\n"]), stdout: "pipe", stderr: "pipe" });
+    const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+    expect([code, stderr]).toEqual([126, expect.stringContaining("shell's own prompt")]);
+    expect((await cli(alpha, "kill", "ask@beta")).code).toBe(0);
+  }, LONG);
+});
+
 describe("snapshot, history, context and resize on another node; answers over one NATS message", () => {
   test("a 2 MB raw exec output, the snapshot file with it, history and context of big@beta, read from alpha", async () => {
     const r = await json<{ output: string; session: string }>(alpha, "exec", "big@beta", "seq 1 300000", "--raw");
