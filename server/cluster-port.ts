@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { Caller } from "./security/auth.ts";
 import type { SessionInfo } from "./session/session.ts";
 import type { Entry, KnowledgeStore, WriteOptions } from "./bus/knowledge.ts";
+import type { BusMessage } from "./bus/message.ts";
+import type { AgentView } from "./bus/agents.ts";
 
 /** One node as the cluster knows it (from its heartbeats). */
 export const NodeViewSchema = z.object({
@@ -17,6 +19,18 @@ export const NodeViewSchema = z.object({
 });
 export type NodeView = z.infer<typeof NodeViewSchema>;
 
+/** A bus message as the cluster's traffic shows it: with the node that keeps it (`seq` is that node's). */
+export type NodeMessage = BusMessage & { node: string };
+
+/** The most messages one node gives for one read of the cluster's traffic. */
+export const TRAFFIC_LIMIT = 2000;
+
+/** What the cluster's traffic is read after: the last seq seen of each node, and how many at most. */
+export interface TrafficQuery {
+  after?: Record<string, number>;
+  limit?: number;
+}
+
 /** A session as `list --all-nodes` shows it: with the node it runs on. */
 export type NodeSession = SessionInfo & { node: string };
 
@@ -29,7 +43,9 @@ export interface ClusterStatus {
 }
 
 /** The operations a node answers for another node's caller (remote.ts). */
-export type RemoteOp = "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "info" | "command" | "lines" | "sessions" | "part" | "attach";
+export type RemoteOp =
+  | "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "analysis" | "conversation" | "converse" | "summarize"
+  | "info" | "command" | "lines" | "sessions" | "traffic" | "agents" | "part" | "attach";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
@@ -48,6 +64,13 @@ export interface ClusterPort {
   terminal(node: string, session: string, caller: Caller, to: TerminalSink): TerminalLink;
   /** The sessions the caller may see on every node that is up, and the nodes that did not answer. */
   sessionsEverywhere(caller: Caller): Promise<{ sessions: NodeSession[]; unreachable: string[] }>;
+  /**
+   * The bus messages of every node that is up that the caller may see, oldest first: each once, from
+   * the node that keeps it (a direct message: its recipient's; a topic message or broadcast: its sender's).
+   */
+  trafficEverywhere(caller: Caller, q: TrafficQuery): Promise<{ messages: NodeMessage[]; unreachable: string[] }>;
+  /** The agents registered on every node that is up (as GET /api/agents shows them), each with its node. */
+  agentsEverywhere(caller: Caller): Promise<{ agents: Array<AgentView & { node: string }>; unreachable: string[] }>;
   close(): Promise<void>;
 }
 

@@ -71,14 +71,20 @@ export class Bus {
   request(input: PublishInput, timeoutMs = 30_000): Promise<BusMessage> {
     return new Promise((resolve, reject) => {
       // registered before publishing: a subscriber may answer synchronously, inside publish
-      const id = this.transport.nextId();
+      let id = this.transport.nextId();
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new AppError("timeout", `no reply to message ${id} within ${timeoutMs} ms (the recipient may be away; its inbox keeps the request)`));
       }, timeoutMs);
-      this.pending.set(id, { resolve, timer });
+      const waiter = { resolve, timer };
+      this.pending.set(id, waiter);
       try {
-        this.publish(input);
+        const m = this.publish(input);
+        // a cluster's transport names a message for an agent on another node itself: wait under that name
+        if (m.id !== id && this.pending.get(id) === waiter) {
+          this.pending.delete(id);
+          this.pending.set((id = m.id), waiter);
+        }
       } catch (err) {
         clearTimeout(timer);
         this.pending.delete(id);

@@ -10,6 +10,8 @@ interface Envelope {
   origin: string;
   id: string;
   input: PublishInput;
+  /** The message's id as its sender was told it (what a reply's correlation_id names there). */
+  mid?: string;
 }
 
 const SEEN_CAP = 20_000;
@@ -33,6 +35,14 @@ export class ClusterTransport implements BusTransport {
   private inFlight = 0;
   private toAck: JsMsg[] = [];
   private messages: ConsumerMessages | undefined;
+  /** Publishes what came from another node here, through the Bus (which settles a request it answers). */
+  private deliver: (input: PublishInput) => BusMessage;
+  /** The publish now being delivered from the stream: it goes to the local transport only. */
+  private incoming: PublishInput | undefined;
+  /** Ids given here to messages from other nodes → their ids on the node that sent them. */
+  private origins = new Map<string, string>();
+  /** Ids given here to topic messages and broadcasts from other nodes: their sender's node shows them in the cluster's traffic. */
+  private copies = new Set<string>();
   forwarded = 0;
   received = 0;
 
@@ -45,10 +55,16 @@ export class ClusterTransport implements BusTransport {
     private nodeOfAgent: (agent: string) => string | undefined,
   ) {
     this.js = jetstream(nc);
+    this.deliver = (input) => this.local.publish(input);
   }
 
-  /** Makes the stream and this node's durable consumer (both kept if they exist), then starts reading. */
-  async start(): Promise<void> {
+  /**
+   * Makes the stream and this node's durable consumer (both kept if they exist), then starts
+   * reading. `deliver` is the Bus's publish: a reply from another node settles the request waiting
+   * for it here, as a local reply does.
+   */
+  async start(deliver?: (input: PublishInput) => BusMessage): Promise<void> {
+    if (deliver) this.deliver = deliver;
     const jsm = await jetstreamManager(this.nc);
     await settled(async () => {
       try {
@@ -88,8 +104,37 @@ export class ClusterTransport implements BusTransport {
     if (this.seen.has(e.id)) return;
     this.remember(e.id);
     if (e.input.to !== undefined && !this.agents.find(e.input.to)) return; // unregistered meanwhile: nobody here to take it
-    this.local.publish(e.input);
+    this.incoming = e.input;
+    let m: BusMessage;
+    try {
+      m = this.deliver(e.input);
+    } finally {
+      this.incoming = undefined;
+    }
+    if (e.mid !== undefined) this.rememberOrigin(m.id, e.mid);
+    if (e.input.to === undefined) capped(this.copies, m.id);
     this.received++;
+  }
+
+  /** Whether this node's message is its copy of a topic message or broadcast that another node sent (since this node started). */
+  isCopy(id: string): boolean {
+    return this.copies.has(id);
+  }
+
+  private rememberOrigin(local: string, origin: string): void {
+    this.origins.set(local, origin);
+    trimmed(this.origins);
+  }
+
+  /**
+   * The publish as another node reads it: a reply names the request by the id its sender was told
+   * (this node gave the request an id of its own when it arrived).
+   */
+  private outward(input: PublishInput): PublishInput {
+    const out = strip(input);
+    const origin = input.correlation_id !== undefined ? this.origins.get(input.correlation_id) : undefined;
+    if (origin !== undefined) out.correlation_id = origin;
+    return out;
   }
 
   /** Acknowledges once what was delivered is written (one write for all that came in this tick): a crash before redelivers, never loses. */
@@ -105,18 +150,18 @@ export class ClusterTransport implements BusTransport {
   }
 
   private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_CAP) for (const old of this.seen) { this.seen.delete(old); if (this.seen.size <= SEEN_CAP / 2) break; }
+    capped(this.seen, id);
   }
 
   publish(input: PublishInput): BusMessage {
+    if (input === this.incoming) return this.local.publish(input); // from the stream: delivered here, sent nowhere
     if (input.to !== undefined && !this.agents.find(input.to)) {
       const node = this.nodeOfAgent(input.to);
       if (!node) this.agents.get(input.to); // unknown everywhere: the same not_found as on one machine
       return this.forwardDirect(input, node!);
     }
     const m = this.local.publish(input);
-    if (input.to === undefined) this.send(this.n.busFan(this.self), { origin: this.self, id: `${this.self}:${m.id}`, input: strip(input) });
+    if (input.to === undefined) this.send(this.n.busFan(this.self), { origin: this.self, id: `${this.self}:${m.id}`, mid: m.id, input: this.outward(input) });
     return m;
   }
 
@@ -126,7 +171,7 @@ export class ClusterTransport implements BusTransport {
     const id = `${this.self}:${crypto.randomUUID()}`;
     const m: BusMessage = { id, seq: 0, type: input.type ?? "custom", sender: input.sender, to: input.to, payload: input.payload, time: Date.now() };
     if (input.correlation_id !== undefined) m.correlation_id = input.correlation_id;
-    this.send(this.n.busTo(node), { origin: this.self, id, input: strip(input) });
+    this.send(this.n.busTo(node), { origin: this.self, id, mid: id, input: this.outward(input) });
     return m;
   }
 
@@ -190,6 +235,17 @@ export class ClusterTransport implements BusTransport {
     this.stop();
     this.local.close();
   }
+}
+
+/** Adds to a set of recent ids, forgetting the older half past SEEN_CAP. */
+function capped(set: Set<string>, id: string): void {
+  set.add(id);
+  trimmed(set);
+}
+
+/** Forgets the older half of recent ids (a set, or a map keyed by them) past SEEN_CAP. */
+function trimmed(recent: Set<string> | Map<string, string>): void {
+  if (recent.size > SEEN_CAP) for (const old of recent.keys()) { recent.delete(old); if (recent.size <= SEEN_CAP / 2) break; }
 }
 
 /** What another node needs to publish the message again there. */

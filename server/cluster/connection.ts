@@ -19,6 +19,8 @@ export function names(cluster: string, replicas = 1) {
     tasksBucket: `ais-${cluster}-tasks`,
     knowledgeBucket: `ais-${cluster}-knowledge`,
     call: (node: string) => `ais.${cluster}.node.${node}.call`,
+    /** One part of a request too large for one message: `…put.ID.INDEX.COUNT.BYTES` (parts.ts). */
+    put: (node: string) => `ais.${cluster}.node.${node}.put`,
     /** A live terminal relayed to a viewer on another node: output (and events), and input. */
     termOut: (id: string) => `ais.${cluster}.term.${id}.out`,
     termIn: (id: string) => `ais.${cluster}.term.${id}.in`,

@@ -6,8 +6,8 @@ import { ClusterTransport } from "./bridge.ts";
 import { shownUrl, type ClusterConfig } from "./config.ts";
 import { connectCluster, connectedFlag, names } from "./connection.ts";
 import { Membership } from "./membership.ts";
-import type { ClusterPort, NodeSession, RemoteOp } from "../cluster-port.ts";
-import { callNode, nodeSessions, serveCalls } from "./remote.ts";
+import type { ClusterPort, NodeMessage, NodeSession, RemoteOp } from "../cluster-port.ts";
+import { callNode, nodeAgents, nodeSessions, nodeTraffic, serveCalls } from "./remote.ts";
 import { KvKnowledge } from "./knowledge.ts";
 import { openTerminal } from "./terminal.ts";
 import { KvTaskBoard } from "./tasks.ts";
@@ -44,11 +44,24 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         agent_names: rt.bus.agents.list().map((a) => a.name),
         started_at: rt.startedAt,
       }));
-      await transport?.start();
+      await transport?.start((input) => rt.bus.bus.publish(input));
       const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, cfg.node);
       const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
-      const calls = serveCalls(nc, n, cfg.node, rt);
+      const isCopy = (id: string) => transport?.isCopy(id) ?? false;
+      const calls = serveCalls(nc, n, cfg.node, rt, isCopy);
       const m = membership;
+      /** Asks every other node that is up, at once; what they answer (lists, joined) and which did not. */
+      const everyOtherNode = async <T,>(caller: Caller, op: RemoteOp, args: (node: string) => Record<string, unknown>) => {
+        const others = m.nodes().filter((node) => !node.self && node.state === "up");
+        const answers = await Promise.allSettled(others.map((node) => callNode(nc, n, cfg.node, node.name, op, caller, args(node.name), 10_000)));
+        const rows: T[] = [];
+        const unreachable: string[] = [];
+        answers.forEach((a, i) => {
+          if (a.status === "fulfilled") rows.push(...(a.value as T[]));
+          else unreachable.push(others[i]!.name);
+        });
+        return { rows, unreachable };
+      };
       const port: ClusterPort = {
         status: () => ({ name: cfg.name, node: cfg.node, url: shownUrl(cfg.url), connected: connected() }),
         nodes: () => m.nodes(),
@@ -68,15 +81,19 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
           return openTerminal(nc, n, (id) => callNode(nc, n, cfg.node, node, "attach", caller, { session, id }, 10_000), node, up, to);
         },
         async sessionsEverywhere(caller) {
-          const sessions = nodeSessions(rt, caller, cfg.node);
-          const others = m.nodes().filter((node) => !node.self && node.state === "up");
-          const answers = await Promise.allSettled(others.map((node) => callNode(nc, n, cfg.node, node.name, "sessions", caller, {}, 10_000)));
-          const unreachable: string[] = [];
-          answers.forEach((a, i) => {
-            if (a.status === "fulfilled") sessions.push(...(a.value as NodeSession[]));
-            else unreachable.push(others[i]!.name);
-          });
-          return { sessions, unreachable };
+          const { rows, unreachable } = await everyOtherNode<NodeSession>(caller, "sessions", () => ({}));
+          return { sessions: [...nodeSessions(rt, caller, cfg.node), ...rows], unreachable };
+        },
+        async agentsEverywhere(caller) {
+          const { rows, unreachable } = await everyOtherNode<ReturnType<typeof nodeAgents>[number]>(caller, "agents", () => ({}));
+          return { agents: [...nodeAgents(rt, cfg.node), ...rows], unreachable };
+        },
+        async trafficEverywhere(caller, q) {
+          const args = (node: string) => ({ after: q.after?.[node], limit: q.limit });
+          const { rows, unreachable } = await everyOtherNode<NodeMessage>(caller, "traffic", args);
+          const messages = [...nodeTraffic(rt, caller, cfg.node, args(cfg.node), isCopy), ...rows];
+          messages.sort((a, b) => a.time - b.time || a.node.localeCompare(b.node) || a.seq - b.seq);
+          return { messages, unreachable };
         },
         async close() {
           calls.unsubscribe();

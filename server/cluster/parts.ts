@@ -58,3 +58,78 @@ export async function fetchParts(note: Parted, fetch: (part: { id: string; index
   }
   return JSON.parse(new TextDecoder().decode(whole));
 }
+
+/** The largest request sent in parts, and the most that the parts of unfinished requests may hold. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+const MAX_HELD_BYTES = 64 * 1024 * 1024;
+
+/** A request too large for one NATS message, as it goes once its parts were sent. */
+export interface PartedRequest {
+  parted: { id: string; count: number; bytes: number };
+}
+
+/**
+ * The parts of requests too large for one NATS message, as a node receives them (each part its
+ * own message, acknowledged), until the request that names them comes (or for a minute).
+ */
+export class RequestParts {
+  private held = new Map<string, { parts: Array<Uint8Array | undefined>; bytes: number }>();
+  private heldBytes = 0;
+
+  /** Keeps one part; answers an error sentence when it cannot. */
+  put(id: string, index: number, count: number, bytes: number, data: Uint8Array): string | undefined {
+    if (bytes > MAX_REQUEST_BYTES) return `a request of ${bytes} bytes is over the ${MAX_REQUEST_BYTES / 1024 / 1024} MB a node takes from another`;
+    if (this.heldBytes + data.length > MAX_HELD_BYTES) return "this node holds too many unfinished large requests; try again in a minute";
+    let h = this.held.get(id);
+    if (!h) {
+      this.held.set(id, (h = { parts: new Array(count), bytes }));
+      setTimeout(() => this.drop(id), KEEP_MS).unref?.();
+    }
+    if (!(index >= 0 && index < h.parts.length) || h.parts[index]) return `part ${index} of request ${id} is out of place`;
+    h.parts[index] = data.slice();
+    this.heldBytes += data.length;
+    return undefined;
+  }
+
+  /** The whole request, once every part came; undefined otherwise (the caller is told to send again). */
+  take(note: PartedRequest["parted"]): Uint8Array | undefined {
+    const h = this.held.get(note.id);
+    if (!h || h.bytes !== note.bytes || h.parts.some((p) => !p)) return undefined;
+    this.drop(note.id);
+    const whole = new Uint8Array(note.bytes);
+    let at = 0;
+    for (const p of h.parts as Uint8Array[]) {
+      if (at + p.length > whole.length) return undefined;
+      whole.set(p, at);
+      at += p.length;
+    }
+    return at === whole.length ? whole : undefined;
+  }
+
+  private drop(id: string): void {
+    const h = this.held.get(id);
+    if (!h) return;
+    this.held.delete(id);
+    for (const p of h.parts) this.heldBytes -= p?.length ?? 0;
+  }
+}
+
+/**
+ * Sends a request that does not fit in one NATS message: its parts first (each acknowledged by
+ * the node), then a small note that names them. Gives back the note to send as the request.
+ */
+export async function sendParts(bytes: Uint8Array, maxPayload: number, put: (id: string, index: number, count: number, data: Uint8Array) => Promise<string>, node: string): Promise<PartedRequest> {
+  if (bytes.length > MAX_REQUEST_BYTES) throw new AppError("invalid", `the request is ${bytes.length} bytes: over the ${MAX_REQUEST_BYTES / 1024 / 1024} MB that goes to another node (node "${node}")`);
+  const room = maxPayload - MARGIN;
+  const id = crypto.randomUUID();
+  const count = Math.ceil(bytes.length / room);
+  const refusals = await Promise.all(Array.from({ length: count }, (_, i) => put(id, i, count, bytes.subarray(i * room, (i + 1) * room))));
+  const refused = refusals.find((r) => r !== "");
+  if (refused) throw new AppError("unavailable", `node "${node}" did not take the request: ${refused}`);
+  return { parted: { id, count, bytes: bytes.length } };
+}
+
+/** Whether a request fits in one NATS message. */
+export function fits(bytes: Uint8Array, maxPayload: number): boolean {
+  return bytes.length <= maxPayload - MARGIN;
+}

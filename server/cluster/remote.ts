@@ -1,16 +1,18 @@
-import { errors, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { errors, type NatsConnection } from "@nats-io/transport-node";
 import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
 import { requireSessionVisible, sessionView, visibleSessions } from "../access/sessions.ts";
-import { commandDetail, commandLines, execCommand, guardRead, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
+import { commandDetail, commandLines, execCommand, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { OutputMode } from "../session/exec-result.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { SessionContexts } from "../context/session-context.ts";
+import { localAnalysis, localContext, localConversation, localConverse, localSummarize } from "../anywhere.ts";
 import type { Names } from "./connection.ts";
-import type { NodeSession, RemoteOp } from "../cluster-port.ts";
-import { AnswerParts, fetchParts, type Parted } from "./parts.ts";
+import { TRAFFIC_LIMIT, type NodeMessage, type NodeSession, type RemoteOp } from "../cluster-port.ts";
+import { agentView, viewerOf } from "../access/callers.ts";
+import { AnswerParts, fetchParts, fits, RequestParts, sendParts, type Parted, type PartedRequest } from "./parts.ts";
 import { serveTerminal } from "./terminal.ts";
 
 /** A caller as it travels: who it is on its own node, which node that is. */
@@ -40,19 +42,23 @@ function toWire(c: Caller, node: string): WireCaller {
   return w;
 }
 
-/** The caller again, named after its node for the audit trail; this node's own checks apply to it. */
-function fromWire(w: WireCaller): Caller {
+/**
+ * The caller again, named after its node for the audit trail; this node's own checks apply to it.
+ * A token held to some sessions reaches here those it names NAME@THIS-NODE (a plain name is a
+ * session of the token's own node).
+ */
+function fromWire(w: WireCaller, self: string): Caller {
   const c: Caller & { boundAgent?: string } = { kind: w.kind, name: w.kind === "owner" ? "owner" : `${w.name}@${w.node}`, scopes: new Set(w.scopes) };
   if (w.agent !== undefined) c.agent = w.agent;
   if (w.role !== undefined) c.role = w.role;
-  if (w.sessions !== undefined) c.sessions = w.sessions;
+  if (w.sessions !== undefined) c.sessions = w.sessions.filter((s) => s.endsWith(`@${self}`)).map((s) => s.slice(0, -self.length - 1));
   return c;
 }
 
 type Args = Record<string, unknown>;
 
 /** Each operation a node answers for another node: the scope it needs and the domain function it runs. */
-const OPS: Record<Exclude<RemoteOp, "sessions" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
+const OPS: Record<Exclude<RemoteOp, "sessions" | "traffic" | "agents" | "part" | "attach">, { scope: Scope; run: (rt: Runtime, c: Caller, session: string, a: Args) => unknown }> = {
   exec: { scope: "exec", run: (rt, c, s, a) => execCommand(rt, c, s, a as Parameters<typeof execCommand>[3]) },
   wait: { scope: "read", run: (rt, c, s, a) => waitFor(rt, c, s, a as Parameters<typeof waitFor>[3]) },
   send: { scope: "exec", run: (rt, c, s, a) => sendInput(rt, c, s, a as Parameters<typeof sendInput>[3]) },
@@ -65,13 +71,11 @@ const OPS: Record<Exclude<RemoteOp, "sessions" | "part" | "attach">, { scope: Sc
   resize: { scope: "exec", run: (rt, c, s, a) => resizeSession(rt, c, s, Number(a.cols), Number(a.rows)) },
   history: { scope: "read", run: (rt, c, s, a) => applyHistoryFilter(rt.db, historyOf(rt, c, s), a as Parameters<typeof applyHistoryFilter>[2]) },
   snapshot: { scope: "exec", run: (rt, _c, s, a) => snapshotSession(rt, s, { withFile: !!a.document }) },
-  context: {
-    scope: "read",
-    run: (rt, c, s, a) => {
-      guardRead(rt, c, s);
-      return contextsOf(rt).context(s, a as Parameters<SessionContexts["context"]>[1]);
-    },
-  },
+  context: { scope: "read", run: (rt, c, s, a) => localContext(rt, c, contextsOf(rt), s, a as Parameters<typeof localContext>[4]) },
+  analysis: { scope: "read", run: (rt, c, s, a) => localAnalysis(rt, c, contextsOf(rt), s, a.command_id === undefined ? undefined : Number(a.command_id)) },
+  conversation: { scope: "read", run: (rt, c, s) => localConversation(rt, c, contextsOf(rt), s) },
+  converse: { scope: "exec", run: (rt, c, s, a) => localConverse(rt, c, contextsOf(rt), s, a as Parameters<typeof localConverse>[4]) },
+  summarize: { scope: "exec", run: (rt, c, s, a) => localSummarize(rt, c, contextsOf(rt), s, a as Parameters<typeof localSummarize>[4]) },
 };
 
 /** Each runtime's context builder (it keeps per-session facts between calls), made on first use. */
@@ -87,12 +91,36 @@ export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSes
   return visibleSessions(rt, caller).map((s) => ({ ...s.info(), node: self }));
 }
 
+/**
+ * This node's bus messages the caller may see (as GET /api/bus/messages shows them), after `after`,
+ * each with this node's name; without the copies of other nodes' topic messages and broadcasts
+ * (`isCopy`), which their sender's node shows.
+ */
+export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { after?: number; limit?: number }, isCopy: (id: string) => boolean): NodeMessage[] {
+  const limit = Math.min(q.limit ?? TRAFFIC_LIMIT, TRAFFIC_LIMIT);
+  const all = rt.bus.bus.history({ afterSeq: q.after, limit, viewer: viewerOf(rt, caller) });
+  return all.filter((m) => m.to !== undefined || !isCopy(m.id)).map((m) => ({ ...m, node: self }));
+}
+
+/** The agents registered on this node, each with this node's name. */
+export function nodeAgents(rt: Runtime, self: string) {
+  return rt.bus.agents.list().map((a) => ({ ...agentView(rt, a), node: self }));
+}
+
 /** What this node does for a caller from another node: the same domain functions as a local call. */
-async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown): Promise<unknown> {
-  const caller = fromWire(req.caller);
+async function answer(rt: Runtime, self: string, req: Request, terminal: (caller: Caller, session: string, id: string) => unknown, isCopy: (id: string) => boolean): Promise<unknown> {
+  const caller = fromWire(req.caller, self);
   if (req.op === "sessions") {
     requireScope(caller, "read");
     return nodeSessions(rt, caller, self);
+  }
+  if (req.op === "agents") {
+    requireScope(caller, "read");
+    return nodeAgents(rt, self);
+  }
+  if (req.op === "traffic") {
+    requireScope(caller, "read");
+    return nodeTraffic(rt, caller, self, req.args as { after?: number; limit?: number }, isCopy);
   }
   if (req.op === "attach") {
     requireScope(caller, "read");
@@ -113,17 +141,30 @@ async function answer(rt: Runtime, self: string, req: Request, terminal: (caller
  * Answers requests sent to this node's subject (they run concurrently). An answer larger than one
  * NATS message is kept in parts that the caller fetches with further requests (parts.ts).
  */
-export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runtime): Subscription {
+export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runtime, isCopy: (id: string) => boolean): { unsubscribe(): void } {
   const parts = new AnswerParts(nc.info!.max_payload);
-  return nc.subscribe(n.call(self), {
+  const requests = new RequestParts();
+  const puts = nc.subscribe(`${n.put(self)}.>`, {
+    callback: (err, msg) => {
+      if (err) return;
+      const [id, index, count, bytes] = msg.subject.split(".").slice(-4);
+      msg.respond(requests.put(id!, Number(index), Number(count), Number(bytes), msg.data) ?? "");
+    },
+  });
+  const calls = nc.subscribe(n.call(self), {
     callback: (err, msg) => {
       if (err) return;
       void (async () => {
-        const req = msg.json<Request>();
+        let req = msg.json<Request | PartedRequest>();
+        if ("parted" in req) {
+          const whole = requests.take(req.parted);
+          if (!whole) return void msg.respond(JSON.stringify({ error: { code: "unavailable", message: `the parts of a large request did not all reach node "${self}" within a minute; send it again` } }));
+          req = JSON.parse(new TextDecoder().decode(whole)) as Request;
+        }
         if (req.op === "part") return void msg.respond(parts.take(String(req.args.id), Number(req.args.index)));
         let a: Answer;
         try {
-          a = { ok: await answer(rt, self, req, (caller, session, id) => serveTerminal(nc, n, rt, caller, session, id)) };
+          a = { ok: await answer(rt, self, req, (caller, session, id) => serveTerminal(nc, n, rt, caller, session, id), isCopy) };
         } catch (e) {
           const x = toAppError(e);
           a = { error: { code: x.code, message: x.message } };
@@ -132,6 +173,12 @@ export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runti
       })();
     },
   });
+  return {
+    unsubscribe() {
+      calls.unsubscribe();
+      puts.unsubscribe();
+    },
+  };
 }
 
 /** Sends one request to a node and gives back its answer, or throws the AppError it answered. */
@@ -139,7 +186,13 @@ export async function callNode(nc: NatsConnection, n: Names, from: string, node:
   const req: Request = { op, caller: toWire(caller, from), args };
   let a: Exclude<Answer, Parted>;
   try {
-    const first = (await nc.request(n.call(node), JSON.stringify(req), { timeout: timeoutMs })).json<Answer>();
+    let body: Uint8Array | string = new TextEncoder().encode(JSON.stringify(req));
+    // larger than one NATS message: its parts go first (a `send` of a few MB, a long conversation message)
+    if (!fits(body, nc.info!.max_payload)) {
+      const put = async (id: string, index: number, count: number, data: Uint8Array) => (await nc.request(`${n.put(node)}.${id}.${index}.${count}.${body.length}`, data, { timeout: 30_000 })).string();
+      body = JSON.stringify(await sendParts(body, nc.info!.max_payload, put, node));
+    }
+    const first = (await nc.request(n.call(node), body, { timeout: timeoutMs })).json<Answer>();
     const part = (args: { id: string; index: number }) => nc.request(n.call(node), JSON.stringify({ op: "part", caller: req.caller, args }), { timeout: 30_000 });
     a = "parts" in first ? ((await fetchParts(first, part, node)) as Exclude<Answer, Parted>) : first;
   } catch (err) {

@@ -14,6 +14,7 @@ import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
 import { knowledgeOf, onNode, remoteWaitMs } from "../cluster-port.ts";
+import { analysisOf, contextOf, sessionDetails } from "../anywhere.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";
 
@@ -62,7 +63,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async getSession(name) {
       need("read", name);
-      return rt.sessions.get(name).info();
+      return sessionDetails(rt, caller, name);
     },
     async killSession(name) {
       need("exec", name);
@@ -104,8 +105,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async analysis(name, commandId) {
       need("read", name);
-      ops.guardRead(rt, caller, name);
-      return contexts.analysis(name, commandId);
+      return analysisOf(rt, caller, contexts, name, commandId);
     },
     async history(name) {
       need("read", name);
@@ -113,10 +113,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async context(name, o) {
       need("read", name);
-      return onNode(rt.cluster, caller, name, "context", { ...o }, (s) => {
-        ops.guardRead(rt, caller, s);
-        return contexts.context(s, o);
-      });
+      return contextOf(rt, caller, contexts, name, o);
     },
     async snapshot(name) {
       need("exec", name);

@@ -1,19 +1,36 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { AppError } from "../errors.ts";
-import { NodeViewSchema, type ClusterPort } from "../cluster-port.ts";
+import { NodeViewSchema, TRAFFIC_LIMIT, type ClusterPort } from "../cluster-port.ts";
 import { allow } from "./access.ts";
 import { documentRoute } from "./openapi.ts";
-import { jsonBody } from "./validate.ts";
+import { jsonBody, queryOf } from "./validate.ts";
+import { BusMessageSchema } from "../bus/message.ts";
 import { actingAgent, addSchema, claimSchema, doneSchema } from "./tasks.ts";
 
 const clusterAddSchema = addSchema.omit({ depends_on: true, capability: true });
 
+/** `after=alpha:12,beta:40`: the last seq read of each node. */
+const trafficQuery = z.object({
+  after: z
+    .string()
+    .regex(/^([A-Za-z0-9_-]+:\d+)(,[A-Za-z0-9_-]+:\d+)*$/, "after is NODE:SEQ, comma-separated (alpha:12,beta:40)")
+    .transform((s) => Object.fromEntries(s.split(",").map((p) => [p.slice(0, p.lastIndexOf(":")), Number(p.slice(p.lastIndexOf(":") + 1))])))
+    .optional(),
+  limit: z.coerce.number().int().positive().max(TRAFFIC_LIMIT).optional(),
+});
+
 function clusterOf(rt: Runtime): ClusterPort {
   if (!rt.cluster) throw new AppError("not_found", "this server is in no cluster (start it with ai-session serve --cluster nats://HOST:PORT --node NAME)");
   return rt.cluster;
+}
+
+/** A list gathered from every node that is up; the nodes that did not answer are named in a header. */
+function gathered(c: Context<AppEnv>, rows: unknown[], unreachable: string[]) {
+  if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
+  return c.json(rows);
 }
 
 /** The cluster over HTTP: its nodes, and the sessions of every node. */
@@ -26,8 +43,18 @@ export function clusterRoutes(rt: Runtime) {
   documentRoute({ method: "get", path: "/api/cluster/sessions", summary: "The sessions of every node that is up, each with its node", scope: "read", tags: ["cluster"] });
   app.get("/cluster/sessions", allow({ scope: "read", across: "filtered" }), async (c) => {
     const { sessions, unreachable } = await clusterOf(rt).sessionsEverywhere(c.get("caller"));
-    if (unreachable.length) c.header("x-ai-session-unreachable", unreachable.join(","));
-    return c.json(sessions);
+    return gathered(c, sessions, unreachable);
+  });
+  documentRoute({ method: "get", path: "/api/cluster/bus/messages", summary: "The bus messages of every node that is up, oldest first, each once with the node that keeps it (?after=NODE:SEQ,…)", scope: "read", query: trafficQuery, response: z.array(BusMessageSchema.extend({ node: z.string() })), tags: ["cluster"] });
+  app.get("/cluster/bus/messages", allow({ scope: "read" }), async (c) => {
+    const q = queryOf(c, trafficQuery);
+    const { messages, unreachable } = await clusterOf(rt).trafficEverywhere(c.get("caller"), q);
+    return gathered(c, messages, unreachable);
+  });
+  documentRoute({ method: "get", path: "/api/cluster/agents", summary: "The agents registered on every node that is up, each with its node", scope: "read", tags: ["cluster"] });
+  app.get("/cluster/agents", allow({ scope: "read" }), async (c) => {
+    const { agents, unreachable } = await clusterOf(rt).agentsEverywhere(c.get("caller"));
+    return gathered(c, agents, unreachable);
   });
   // The cluster's one task queue (server/cluster/tasks.ts): a claim is a compare-and-set in NATS KV.
   const tags = ["cluster"];

@@ -9,11 +9,10 @@ import { countOrEstimate } from "../work/background-tokens.ts";
 import { reportOf } from "../work/report.ts";
 import { runJob } from "../work/pool.ts";
 import type { Runtime } from "../runtime.ts";
-import { guardRead } from "../session/operations.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
-import { onNode } from "../cluster-port.ts";
+import { analysisOf, contextOf, conversationOf, converse, summarizeConversation } from "../anywhere.ts";
 
 const AnalysisQuery = z.object({ command: z.coerce.number().int().positive().optional() });
 const ContextQuery = z.object({
@@ -52,53 +51,36 @@ const SummarizeBody = z.strictObject({
 export function outputRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
   const contexts = new SessionContexts(rt);
-  const conversationOf = (name: string) => contexts.conversations.of(rt.sessions.idOf(name));
   // a session's content: the ownership check applies to live and ended sessions alike
   const reads = allow({ scope: "read", session: { param: "name" } });
   const writes = allow({ scope: "exec", session: { param: "name" } });
   const computes = allow({ scope: "read" });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/analysis", summary: "Analysis of the last (or ?command=ID) command: tool, status, counts, errors with file:line, failing tests, suggestions", scope: "read", query: AnalysisQuery, response: AnalysisAnswerSchema, tags: ["output"] });
-  app.get("/sessions/:name/analysis", reads, (c) => {
-    guardRead(rt, c.get("caller"), c.req.param("name"));
+  app.get("/sessions/:name/analysis", reads, async (c) => {
     const q = queryOf(c, AnalysisQuery);
-    return c.json(contexts.analysis(c.req.param("name"), q.command));
+    return c.json(await analysisOf(rt, c.get("caller"), contexts, c.req.param("name"), q.command));
   });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/context", summary: "The session's AI context within ?max_tokens (default 4000): facts, last command and output, open errors, next steps, recent commands", scope: "read", query: ContextQuery, response: ContextAnswerSchema, tags: ["output"] });
   app.get("/sessions/:name/context", reads, async (c) => {
     const q = queryOf(c, ContextQuery);
-    const o = { maxTokens: q.max_tokens, lines: q.lines };
-    return c.json(await onNode(rt.cluster, c.get("caller"), c.req.param("name"), "context", o, (name) => {
-      guardRead(rt, c.get("caller"), name);
-      return contexts.context(name, o);
-    }));
+    return c.json(await contextOf(rt, c.get("caller"), contexts, c.req.param("name"), { maxTokens: q.max_tokens, lines: q.lines }));
   });
 
   documentRoute({ method: "get", path: "/api/sessions/{name}/conversation", summary: "The session's conversation history with token counts and approaching_limit", scope: "read", tags: ["output"] });
-  app.get("/sessions/:name/conversation", reads, (c) => {
-    guardRead(rt, c.get("caller"), c.req.param("name"));
-    const conv = conversationOf(c.req.param("name"));
-    return c.json({ status: conv.status(), messages: conv.messages() });
-  });
+  app.get("/sessions/:name/conversation", reads, async (c) => c.json(await conversationOf(rt, c.get("caller"), contexts, c.req.param("name"))));
 
   documentRoute({ method: "post", path: "/api/sessions/{name}/conversation", summary: "Add a message to the session's conversation; the oldest turns are summarised when it approaches its limit", scope: "exec", body: MessageBody, status: 201, tags: ["output"] });
   app.post("/sessions/:name/conversation", writes, async (c) => {
-    guardRead(rt, c.get("caller"), c.req.param("name"));
     const body = await jsonBody(c, MessageBody);
-    const conv = conversationOf(c.req.param("name"));
-    const message = conv.add(body.role, body.content);
-    const summary = conv.keepWithinBudget();
-    return c.json({ message, summary, status: conv.status() }, 201);
+    return c.json(await converse(rt, c.get("caller"), contexts, c.req.param("name"), body), 201);
   });
 
   documentRoute({ method: "post", path: "/api/sessions/{name}/conversation/summarize", summary: "Summarise the oldest turns extractively (no model), keeping the newest keep_recent messages", scope: "exec", body: SummarizeBody, tags: ["output"] });
   app.post("/sessions/:name/conversation/summarize", writes, async (c) => {
-    guardRead(rt, c.get("caller"), c.req.param("name"));
     const body = await jsonBody(c, SummarizeBody);
-    const conv = conversationOf(c.req.param("name"));
-    const summary = conv.summarizeOldest({ keepRecent: body.keep_recent, targetTokens: body.target_tokens });
-    return c.json({ summary, status: conv.status() });
+    return c.json(await summarizeConversation(rt, c.get("caller"), contexts, c.req.param("name"), { keepRecent: body.keep_recent, targetTokens: body.target_tokens }));
   });
 
   documentRoute({ method: "post", path: "/api/compact", summary: "Compact raw terminal output given as text: {text, tokens:{raw,compacted,saved_pct}, analysis, folds}", scope: "read", body: CompactBody, tags: ["output"] });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
-import { sessionView, visibleSessions } from "../access/sessions.ts";
+import { visibleSessions } from "../access/sessions.ts";
 import { allow } from "./access.ts";
 import {
   commandDetail,
@@ -23,6 +23,7 @@ import { OutputModeSchema } from "../session/exec-result.ts";
 import { SessionInfoSchema, type SessionInfo } from "../session/session.ts";
 import { AgentStatusSchema } from "../bus/agent-status.ts";
 import { onNode, remoteWaitMs } from "../cluster-port.ts";
+import { sessionDetails } from "../anywhere.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
@@ -107,7 +108,7 @@ export function sessionRoutes(rt: Runtime) {
   });
   const reads = allow({ scope: "read", session: { param: "name" } });
   const acts = allow({ scope: "exec", session: { param: "name" } });
-  app.get("/sessions/:name", reads, async (c) => c.json(await onNode(rt.cluster, c.get("caller"), c.req.param("name"), "info", {}, (name) => sessionView(rt, name))));
+  app.get("/sessions/:name", reads, async (c) => c.json(await sessionDetails(rt, c.get("caller"), c.req.param("name"))));
   app.delete("/sessions/:name", acts, async (c) => {
     const caller = c.get("caller");
     return c.json(await onNode(rt.cluster, caller, c.req.param("name"), "kill", {}, (name) => killSession(ops, caller, name)));

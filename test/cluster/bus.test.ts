@@ -73,6 +73,26 @@ describe("the bus across nodes", () => {
     expect((await json<Inbox>(gamma, "bus", "inbox", "qa")).messages).toEqual([]);
   }, LONG);
 
+  test("a request from alpha to qa on gamma gets the reply qa sends there (bus send --wait); a topic request too", async () => {
+    const asking = cli(alpha, "bus", "send", "--to", "qa", '{"q":"port?"}', "--wait", "20", "--agent", "fe", "--json");
+    const [request] = await inboxOf(gamma, "qa", 1);
+    const id = (request as unknown as { id: string }).id;
+    const answered = await cli(gamma, "bus", "send", "--to", "fe", "--correlation", id, "8443", "--agent", "qa");
+    expect([answered.code, answered.stderr]).toEqual([0, ""]);
+    const r = await asking;
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ payload: 8443, sender: "qa", to: "fe" });
+    // the requester had its answer: it does not wait in fe's inbox as well
+    expect((await json<Inbox>(alpha, "bus", "inbox", "fe")).messages).toEqual([]);
+
+    const onTopic = cli(gamma, "bus", "send", "--topic", "deploys", "who deploys?", "--wait", "20", "--agent", "qa", "--json");
+    const [asked] = await inboxOf(alpha, "fe", 1);
+    await cli(alpha, "bus", "send", "--to", "qa", "--correlation", (asked as unknown as { id: string }).id, "fe does", "--agent", "fe");
+    const t = await onTopic;
+    expect([t.code, t.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(t.stdout)).toMatchObject({ payload: "fe does", sender: "fe" });
+  }, LONG);
+
   test("an agent known on no node is refused as on one machine", async () => {
     const r = await cli(alpha, "bus", "send", "--to", "ghost", "hello", "--agent", "fe");
     expect(r.code).not.toBe(0);

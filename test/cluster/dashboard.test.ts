@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { pathsFor } from "../../server/paths.ts";
 import { chromiumMissing, openBrowser, screenshot, terminalText, type Browser } from "../dashboard/harness.ts";
-import { cli, json, startCluster, stopAll, type Node } from "./harness.ts";
+import { cli, eventually, json, startCluster, stopAll, type Node } from "./harness.ts";
 
 const LONG = 60_000;
 const skip = chromiumMissing();
@@ -58,5 +58,34 @@ describe.skipIf(skip)("the dashboard of a cluster", () => {
     await row.getByRole("button").click();
     await page.getByTestId("analysis").getByText("No such file or directory").first().waitFor();
     await screenshot(page, "cluster-remote-session");
+  }, LONG);
+
+  test("alpha's Agents view lists the agents and the bus messages of the whole cluster, each message once, with the node that keeps it", async () => {
+    for (const [node, name] of [[alpha, "fe"], [beta, "qa"], [beta, "ops"]] as const) expect((await cli(node, "agent", "register", name, "--role", "backend")).code).toBe(0);
+    await eventually("qa and ops in alpha's view of the heartbeats", async () => {
+      const names = (await json<Array<{ agent_names: string[] }>>(alpha, "nodes")).flatMap((n) => n.agent_names);
+      return names.includes("qa") && names.includes("ops");
+    });
+    const send = async (node: Node, ...args: string[]) => expect((await cli(node, "bus", "send", ...args)).code).toBe(0);
+    await send(beta, "--to", "ops", "qa-to-ops-on-beta", "--agent", "qa"); // kept on beta only
+    await send(alpha, "--to", "qa", "fe-to-qa-across", "--agent", "fe"); // kept on beta, the recipient's node
+    await send(beta, "--broadcast", "standup-from-beta", "--agent", "qa"); // a copy on alpha too
+    await page.getByRole("link", { name: "Agents" }).click();
+    // the registered agents of both nodes, each with its node
+    const agent = (name: string) => page.getByTestId("agents").locator("tr", { has: page.getByRole("rowheader", { name, exact: true }) });
+    await agent("ops").waitFor({ timeout: 10_000 });
+    expect([await agent("fe").getByTestId("agent-node").innerText(), await agent("qa").getByTestId("agent-node").innerText()]).toEqual(["alpha", "beta"]);
+    const row = (text: string) => page.getByTestId("bus-message").filter({ hasText: text });
+    for (const text of ["qa-to-ops-on-beta", "fe-to-qa-across", "standup-from-beta"]) await row(text).waitFor({ timeout: 10_000 });
+    expect(await row("qa-to-ops-on-beta").getByTestId("message-node").innerText()).toContain("beta");
+    expect(await row("fe-to-qa-across").getByTestId("message-node").innerText()).toContain("beta");
+    // the polled view has read every node at least twice by now: a copy would show
+    await Bun.sleep(2500);
+    expect(await row("standup-from-beta").count()).toBe(1);
+    // what is sent now appears without reloading
+    await send(alpha, "--topic", "deploys", "v3-from-alpha", "--agent", "fe");
+    await row("v3-from-alpha").waitFor({ timeout: 10_000 });
+    expect(await row("v3-from-alpha").getByTestId("message-node").innerText()).toContain("alpha");
+    await screenshot(page, "cluster-traffic");
   }, LONG);
 });

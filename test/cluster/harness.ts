@@ -48,6 +48,8 @@ async function until(what: string, ok: () => boolean, proc: Subprocess, ms = 20_
 export interface Nats {
   url: string;
   port: number;
+  /** The running nats-server's process id. */
+  pid(): number;
   restart(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startNats(): Promise<Nats> {
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    pid: () => proc.pid,
     async restart() {
       proc.kill("SIGTERM");
       await proc.exited;
@@ -122,6 +125,7 @@ export interface Node {
   name: string;
   home: string;
   port: number;
+  pid: number;
   env: Record<string, string>;
   /** The server's stderr so far. */
   log(): string;
@@ -145,7 +149,7 @@ export async function startNode(name: string, natsUrl: string, opts: { home?: st
   });
   const port = (JSON.parse(out.text.split("\n")[0]!) as { port: number }).port;
   return {
-    name, home, port, env,
+    name, home, port, env, pid: proc.pid,
     log: () => err.text,
     async stop(signal = "SIGTERM") {
       proc.kill(signal);

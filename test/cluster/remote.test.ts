@@ -60,6 +60,19 @@ describe("exec on another node", () => {
     expect(session.stderr.trim().split("\n")).toHaveLength(1);
   }, LONG);
 
+  test("a token held to kept@beta runs there, and nowhere else on beta", async () => {
+    expect((await cli(beta, "create", "--name", "kept")).code).toBe(0);
+    const t = await json<{ token: string }>(alpha, "token", "create", "--name", "held", "--scopes", "exec,read", "--sessions", "kept@beta");
+    const run = (session: string) =>
+      fetch(`http://127.0.0.1:${alpha.port}/api/sessions/${session}/exec`, { method: "POST", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body: JSON.stringify({ command: "echo held" }) });
+    const ok = await run("kept@beta");
+    expect([ok.status, ((await ok.json()) as { output: string }).output]).toEqual([200, "held"]);
+    const other = await run("dev@beta");
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { error: { message: string } }).error.message).toContain('not allowed to use the session "dev@beta"');
+    expect((await cli(alpha, "kill", "kept@beta")).code).toBe(0);
+  }, LONG);
+
   test("NAME@<this node> is the local session", async () => {
     expect((await json(alpha, "exec", "here@alpha", "echo local")).output).toBe("local");
   }, LONG);
@@ -81,6 +94,23 @@ describe("send, read, wait and kill on another node", () => {
     const r = await cli(alpha, "wait", "io@beta", "--command", String(slow.command_id), "--json");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ session: "io@beta", status: "ok", exit_code: 0, output: "waited" });
+  }, LONG);
+});
+
+describe("a prompt on another node", () => {
+  test("exec ask@beta stopped at a prompt exits 125 (waiting_for_input); send answers it; wait gives the result, and send --secret is refused at the shell's own prompt", async () => {
+    expect((await cli(beta, "create", "--name", "ask")).code).toBe(0);
+    const asked = await cli(alpha, "exec", "ask@beta", 'read -r -p "Name: " N; echo "hi $N"', "--json");
+    expect(asked.code).toBe(125);
+    const id = (JSON.parse(asked.stdout) as { command_id: number; status: string }).command_id;
+    expect((await cli(alpha, "send", "ask@beta", "bob", "--enter")).code).toBe(0);
+    const done = await json<{ output: string; exit_code: number; session: string }>(alpha, "wait", "ask@beta", "--command", String(id));
+    expect(done).toMatchObject({ session: "ask@beta", exit_code: 0, output: "Name: bob\nhi bob" });
+    const { aiSessionArgv } = await import("../mcp/harness.ts");
+    const proc = Bun.spawn(aiSessionArgv("send", "ask@beta", "--secret"), { env: alpha.env, stdin: new Blob(["touch /tmp/never\n"]), stdout: "pipe", stderr: "pipe" });
+    const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+    expect([code, stderr]).toEqual([126, expect.stringContaining("shell's own prompt")]);
+    expect((await cli(alpha, "kill", "ask@beta")).code).toBe(0);
   }, LONG);
 });
 
@@ -108,6 +138,58 @@ describe("snapshot, history, context and resize on another node; answers over on
     const res = await fetch(`http://127.0.0.1:${alpha.port}/api/sessions/big@beta/resize`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ cols: 123, rows: 33 }) });
     expect([res.status, await res.json()]).toEqual([200, expect.objectContaining({ name: "big", cols: 123, rows: 33 })]);
     expect((await json<Array<{ name: string; cols: number; rows: number }>>(beta, "list")).find((x) => x.name === "big")).toMatchObject({ cols: 123, rows: 33 });
+  }, LONG);
+});
+
+describe("analyze, the conversation and a session's details on another node (CLI, REST and MCP alike)", () => {
+  test("analyze ana@beta from alpha is beta's own analysis; the conversation of ana@beta is kept on beta", async () => {
+    expect((await cli(beta, "create", "--name", "ana")).code).toBe(0);
+    const failing = "printf 'src/m.ts:3:7 - error TS2304: Cannot find name bar.\\n'; (exit 2)";
+    expect((await cli(alpha, "exec", "ana@beta", failing)).code).toBe(2);
+    const there = await json<{ session: string; errors: Array<{ file: string; line: number }> }>(beta, "analyze", "ana");
+    const remote = await json(alpha, "analyze", "ana@beta");
+    expect(remote).toEqual({ ...there, session: "ana@beta" });
+    expect(there.errors).toEqual([expect.objectContaining({ file: "src/m.ts", line: 3 })]);
+    expect((await cli(alpha, "analyze", "ghost@beta")).stderr).toContain('no session named "ghost"');
+
+    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+    const api = (node: Node, path: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${node.port}/api/sessions/${path}`, {
+        method: body ? "POST" : "GET",
+        headers: { authorization: `Bearer ${node === alpha ? token : readFileSync(pathsFor(beta.home).token, "utf8").trim()}`, "content-type": "application/json" },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    const added = await api(alpha, "ana@beta/conversation", { role: "user", content: "fix the missing bar" });
+    expect([added.status, ((await added.json()) as { message: { content: string } }).message.content]).toEqual([201, "fix the missing bar"]);
+    const onBeta = (await (await api(beta, "ana/conversation")).json()) as { messages: Array<{ content: string }> };
+    expect(onBeta.messages.map((m) => m.content)).toEqual(["fix the missing bar"]);
+    expect(await (await api(alpha, "ana@beta/conversation")).json()).toEqual(onBeta);
+    const summarized = await api(alpha, "ana@beta/conversation/summarize", { keep_recent: 0 });
+    expect(summarized.status).toBe(200);
+    // a request larger than one NATS message (1 MB here): its parts go first
+    const long = "é".repeat(700_000); // 1.4 MB of UTF-8
+    const big = await api(alpha, "ana@beta/conversation", { role: "tool", content: long });
+    // beta's answer, the message as beta stored it (in parts too, on the way back)
+    const stored = (await big.json()) as { message: { role: string; content: string } };
+    expect([big.status, stored.message.role, stored.message.content === long]).toEqual([201, "tool", true]);
+  }, LONG);
+
+  test("MCP over HTTP: analyze_output and kill_session take NAME@NODE", async () => {
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+    const client = new Client({ name: "cluster-mcp-analysis", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${alpha.port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      const call = async (name: string, a: Record<string, unknown>) => (await client.callTool({ name, arguments: a })) as { isError?: boolean; content: Array<{ text: string }>; structuredContent: Record<string, any> };
+      const a = await call("analyze_output", { session: "ana@beta" });
+      expect([a.isError, a.content[0]!.text]).toEqual([undefined, expect.stringContaining("src/m.ts:3:7")]);
+      expect(a.structuredContent).toMatchObject({ session: "ana@beta", exit_code: 2, errors_total: 1 });
+      const k = await call("kill_session", { session: "ana@beta" });
+      expect([k.isError, k.structuredContent]).toEqual([undefined, { session: "ana", killed: true }]);
+      expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).not.toContain("ana");
+    } finally {
+      await client.close();
+    }
   }, LONG);
 });
 

@@ -5,6 +5,8 @@
 export interface Agent {
   name: string;
   role: string;
+  /** In a cluster: the node it is registered on. */
+  node?: string;
   capabilities?: string[];
   topics?: string[];
   session?: string | null;
@@ -37,6 +39,8 @@ export interface BusMessage {
   correlation_id?: string | null;
   payload: unknown;
   time: number;
+  /** In a cluster's traffic: the node that keeps it (its seq is that node's). */
+  node?: string;
 }
 
 export interface Task {

@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, onCleanup, Show } from "solid-js";
 import { ApiError, get, wsUrl } from "../api/client.ts";
 import { onServerEvent } from "../api/events.ts";
+import { clusterNode } from "../api/cluster.ts";
 import { destination, listOf, payloadText, type BusMessage } from "../api/observability.ts";
 import { Empty, ErrorNote, NotAvailable } from "../components/notes.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
@@ -11,7 +12,15 @@ import { TalkGraph } from "./agents-graph.tsx";
 export const KEEP = 10_000;
 const ROW = 30;
 
-/** Bus messages as a live stream, filtered by agent, topic and type, with a picture of who talks to whom. */
+/** A message's key on this page: its seq, and in a cluster the node whose seq it is. */
+const keyOf = (m: BusMessage) => (m.node ? `${m.node}:${m.seq}` : String(m.seq));
+/** Oldest first: by seq on one server; by time across a cluster's nodes (each has its own seqs). */
+const order = (a: BusMessage, b: BusMessage) => (a.node || b.node ? a.time - b.time || keyOf(a).localeCompare(keyOf(b)) : a.seq - b.seq);
+
+/**
+ * Bus messages as a live stream, filtered by agent, topic and type, with a picture of who talks to
+ * whom. In a cluster: every node's messages (GET /api/cluster/bus/messages), polled each second.
+ */
 export function Traffic() {
   const [messages, setMessages] = createSignal<BusMessage[]>([]);
   const [dropped, setDropped] = createSignal(0);
@@ -21,21 +30,28 @@ export function Traffic() {
   const [type, setType] = createSignal("");
   const [live, setLive] = createSignal(false);
   let lastSeq = -1;
+  /** In a cluster: the last seq read of each node. */
+  const lastOf = new Map<string, number>();
+  let cluster = false;
   let busy = false;
   let pending: BusMessage[] = [];
 
-  const seen = new Set<number>();
+  const seen = new Set<string>();
 
-  /** Adds new messages (no repeats; the live stream and the history may both bring one), in seq order, keeping the latest KEEP. */
+  /** Adds new messages (no repeats; the live stream and the history may both bring one), oldest first, keeping the latest KEEP. */
   function append(fresh: BusMessage[]) {
-    const add = fresh.filter((m) => !seen.has(m.seq)).sort((a, b) => a.seq - b.seq);
+    const add = fresh.filter((m) => !seen.has(keyOf(m))).sort(order);
     if (!add.length) return;
-    for (const m of add) seen.add(m.seq);
-    const inOrder = add[0]!.seq > lastSeq;
+    for (const m of add) {
+      seen.add(keyOf(m));
+      if (m.node) lastOf.set(m.node, Math.max(lastOf.get(m.node) ?? 0, m.seq));
+    }
+    const last = messages().at(-1);
+    const inOrder = !last || order(last, add[0]!) < 0;
     lastSeq = Math.max(lastSeq, add[add.length - 1]!.seq);
-    const all = inOrder ? [...messages(), ...add] : [...messages(), ...add].sort((a, b) => a.seq - b.seq);
+    const all = inOrder ? [...messages(), ...add] : [...messages(), ...add].sort(order);
     if (all.length > KEEP) {
-      for (const m of all.slice(0, all.length - KEEP)) seen.delete(m.seq);
+      for (const m of all.slice(0, all.length - KEEP)) seen.delete(keyOf(m));
       setDropped((d) => d + all.length - KEEP);
       all.splice(0, all.length - KEEP);
     }
@@ -47,8 +63,13 @@ export function Traffic() {
     if (busy) return;
     busy = true;
     try {
-      const q = lastSeq < 0 ? `limit=${KEEP}` : `after=${lastSeq}&limit=${KEEP}`;
-      append(listOf<BusMessage>(await get(`/api/bus/messages?${q}`), "messages"));
+      if (cluster) {
+        const after = [...lastOf].map(([node, seq]) => `${node}:${seq}`).join(",");
+        append(await get<BusMessage[]>(`/api/cluster/bus/messages?limit=2000${after ? `&after=${after}` : ""}`));
+      } else {
+        const q = lastSeq < 0 ? `limit=${KEEP}` : `after=${lastSeq}&limit=${KEEP}`;
+        append(listOf<BusMessage>(await get(`/api/bus/messages?${q}`), "messages"));
+      }
       setError(undefined);
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, "internal", String(e)));
@@ -86,7 +107,11 @@ export function Traffic() {
     append(batch);
   }, 200);
 
-  void pull().then(connect);
+  // a cluster's other nodes send no live stream here: their messages are polled
+  void clusterNode()
+    .then((node) => (cluster = node !== null))
+    .then(pull)
+    .then(() => !cluster && !stopped && connect());
   const timer = setInterval(() => !live() && document.visibilityState === "visible" && void pull(), 1000);
   const off = onServerEvent((e) => !live() && /bus|message/.test(e.type) && void pull());
   onCleanup(() => {
@@ -144,6 +169,7 @@ export function Traffic() {
                   <span class="badge">{m().type}</span>
                   <span class="ellipsis">
                     <strong>{m().sender}</strong> → {destination(m())}
+                    <Show when={m().node}>{(node) => <span class="muted" data-testid="message-node"> · {node()}</span>}</Show>
                   </span>
                   <span class="mono ellipsis" title={`${payloadText(m().payload)}${m().correlation_id ? `\ncorrelation ${m().correlation_id}` : ""}`}>
                     {payloadText(m().payload)}

@@ -1,5 +1,6 @@
-import { createMemo, For, Show } from "solid-js";
+import { createMemo, createResource, For, Show } from "solid-js";
 import { get } from "../api/client.ts";
+import { clusterNode } from "../api/cluster.ts";
 import { agentStatusText, listOf, type Agent, type Task } from "../api/observability.ts";
 import { Empty, ErrorNote, NotAvailable } from "../components/notes.tsx";
 import { age } from "../lib/format.ts";
@@ -11,7 +12,9 @@ const BUSY = new Set(["assigned", "claimed", "running"]);
 
 /** Registered agents with role and load, the task board, and the bus traffic. */
 export default function AgentsView() {
-  const agents = polled(async () => listOf<Agent>(await get("/api/agents"), "agents"), 3000, (e) => /agent/.test(e.type));
+  const [self] = createResource(clusterNode);
+  // in a cluster: every node's agents, each with its node
+  const agents = polled(async () => ((await clusterNode()) ? get<Agent[]>("/api/cluster/agents") : listOf<Agent>(await get("/api/agents"), "agents")), 3000, (e) => /agent/.test(e.type));
   const tasks = polled(async () => listOf<Task>(await get("/api/tasks"), "tasks"), 3000, (e) => /task/.test(e.type));
 
   // Load: the tasks each agent holds now (from the task board), unless the server reports it.
@@ -46,6 +49,9 @@ export default function AgentsView() {
                   <tr>
                     <th scope="col">Agent</th>
                     <th scope="col">Role</th>
+                    <Show when={self()}>
+                      <th scope="col">Node</th>
+                    </Show>
                     <th scope="col">Load</th>
                     <th scope="col">Status</th>
                     <th scope="col">Session</th>
@@ -58,6 +64,9 @@ export default function AgentsView() {
                       <tr>
                         <th scope="row">{a.name}</th>
                         <td>{a.role}</td>
+                        <Show when={self()}>
+                          <td data-testid="agent-node">{a.node}</td>
+                        </Show>
                         <td>
                           {held(a)} task{held(a) === 1 ? "" : "s"}
                           <Show when={a.inbox}>

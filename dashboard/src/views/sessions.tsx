@@ -2,6 +2,7 @@ import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { controlling } from "../api/caller.ts";
 import { del, enc, get, post } from "../api/client.ts";
 import { announce } from "../api/events.ts";
+import { clusterNode } from "../api/cluster.ts";
 import { isLive, type SessionInfo } from "../api/types.ts";
 import { ActionNote, createActions, Empty, ErrorNote } from "../components/notes.tsx";
 import { VirtualList } from "../components/virtual-list.tsx";
@@ -28,10 +29,6 @@ interface OccupantStatus {
 /** A session as the list shows it: in a cluster, with the node it runs on. */
 type Row = SessionInfo & { node?: string };
 
-/** The node this server is in a cluster (GET /api/status, asked once), or null on one machine. */
-let asked: Promise<string | null> | undefined;
-const clusterNode = (): Promise<string | null> =>
-  (asked ??= get<{ cluster?: { node: string } | null }>("/api/status").then((st) => st.cluster?.node ?? null, () => ((asked = undefined), null)));
 
 /** How a row is addressed: its name here, NAME@NODE on another node (the REST routes and the stream take both). */
 const addressOf = (s: Row, self: string | null) => (s.node && s.node !== self ? `${s.name}@${s.node}` : s.name);
