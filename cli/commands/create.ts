@@ -1,10 +1,11 @@
-import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
+import { platform } from "../../server/platform/index.ts";
+import { resolve } from "../../server/posix-path.ts";
 import { print, defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 /** Every value of a repeatable flag (`--env A=1 --env B=2`): citty keeps only the last one. */
 function repeated(flag: string): string[] {
-  const argv = process.argv;
+  const argv = platform.proc.args;
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === flag && i + 1 < argv.length) out.push(argv[++i]!);
@@ -47,7 +48,7 @@ export default defineCommand({
       const s = await c.createSession({
         name: args.name,
         // relative to where the user stands, not to where the server runs
-        cwd: resolve(args.cwd ?? "."),
+        cwd: resolve(platform.proc.cwd(), args.cwd ?? "."),
         shell: args.shell,
         env,
         cols: num(args.cols, "cols"),
