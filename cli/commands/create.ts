@@ -43,7 +43,8 @@ export default defineCommand({
         return n;
       };
       const { connect } = await import("../client/index.ts");
-      const { limitsToBody, parseLimitSpec } = await import("../../server/security/limits.ts");
+      // only with --limits: the module brings zod, node:fs and node:path (tens of ms on Deno)
+      const limits = args.limits ? await import("../../server/security/limits.ts").then((m) => m.limitsToBody(m.parseLimitSpec(String(args.limits)))) : undefined;
       const c = await connect({ home: args.home, agent: agentOf(args), createHome: true });
       const s = await c.createSession({
         name: args.name,
@@ -54,7 +55,7 @@ export default defineCommand({
         cols: num(args.cols, "cols"),
         rows: num(args.rows, "rows"),
         role: args.role,
-        ...(args.limits ? { limits: limitsToBody(parseLimitSpec(String(args.limits))) } : {}),
+        ...(limits ? { limits } : {}),
       } as Parameters<typeof c.createSession>[0]);
       const ctx = args["ai-context"] ? await c.request<{ text: string }>("GET", `/api/sessions/${encodeURIComponent(s.name)}/context`) : undefined;
       if (args.json) {

@@ -5,9 +5,15 @@ import { parseResponse } from "../../server/platform/deno-unix-http.ts";
 import { requireBinary } from "../e2e/cli.ts";
 
 const DIST = resolve(import.meta.dir, "../../dist/deno");
+/** Chunks a command imports only when a flag asks for them: create --limits (server/security/limits.ts). */
+const ON_A_FLAG = /^limits-[a-z0-9]+\.js$/;
 
-/** The chunks Deno reads before a command's code runs: static imports only (dynamic ones load when they run). */
-function staticGraph(entries: string[]): { chunks: Set<string>; builtins: Map<string, string> } {
+/**
+ * The chunks a command reads: static imports, and the dynamic imports of chunks outside `shared`
+ * (the command's own, which it makes on its way to the server; the start's chunks import every
+ * command and the server's parts lazily). Returns each node: module or package imported statically.
+ */
+function staticGraph(entries: string[], shared?: Set<string>): { chunks: Set<string>; builtins: Map<string, string> } {
   const chunks = new Set<string>();
   const builtins = new Map<string, string>();
   const visit = (name: string) => {
@@ -19,6 +25,7 @@ function staticGraph(entries: string[]): { chunks: Set<string>; builtins: Map<st
       if (spec.startsWith("./")) visit(spec.slice(2));
       else builtins.set(spec, name);
     }
+    if (shared && !shared.has(name)) for (const m of text.matchAll(/\bimport\("\.\/([^"]+)"\)/g)) if (!ON_A_FLAG.test(m[1]!)) visit(m[1]!);
   };
   for (const e of entries) visit(e);
   return { chunks, builtins };
@@ -35,14 +42,15 @@ function commandChunk(main: string, command: string): string {
 describe("the Deno bundle (dist/deno)", () => {
   // Deno sets up its Node layer at the first node: module a program loads, 40 to 90 ms; a command
   // that only talks to its server loads none (server/platform/node-builtin.ts).
-  test("exec and create load no node: module and no npm package before they talk to the server", () => {
+  test("exec, create and the other session commands load no node: module and no npm package on their way to the server", () => {
     requireBinary();
-    const entry = staticGraph(["deno-main.js"]);
     const entryText = readFileSync(join(DIST, "deno-main.js"), "utf8");
     const main = /import\("\.\/(main-[^"]+)"\)/.exec(entryText)?.[1];
     expect(main).toBeDefined();
-    for (const command of ["exec", "create", "send", "read", "list"]) {
-      const { chunks, builtins } = staticGraph(["deno-main.js", main!, commandChunk(main!, command)]);
+    const entry = staticGraph(["deno-main.js", main!]);
+    expect(Object.fromEntries(entry.builtins)).toEqual({});
+    for (const command of ["exec", "create", "send", "read", "list", "wait", "kill"]) {
+      const { chunks, builtins } = staticGraph(["deno-main.js", main!, commandChunk(main!, command)], entry.chunks);
       expect(chunks.size).toBeGreaterThan(entry.chunks.size);
       expect([command, Object.fromEntries(builtins)]).toEqual([command, {}]);
     }
