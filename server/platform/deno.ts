@@ -114,6 +114,10 @@ export const denoPlatform: Platform = {
 
   spawnPty: async (opts, backend = "node-pty") => {
     if (backend !== "node-pty") throw new Error(`the ${backend} PTY backend needs Bun; Deno uses node-pty`);
+    // without fork where this machine has what that needs (deno-pty.ts), else node-pty's own spawn
+    const { spawnWithoutFork } = await import("./deno-pty.ts");
+    const pty = spawnWithoutFork(opts, Deno.env.get("PATH") ?? "/usr/bin:/bin");
+    if (pty) return pty;
     const { spawnNodePty } = await import("../pty/node-pty.ts");
     return spawnNodePty(opts, { writeThroughSocket: true });
   },
