@@ -2,7 +2,8 @@
 // executable with the Bun runtime inside: dist/ai-session. The committed manifest (an empty list,
 // so the server runs from source without a build) is put back afterwards. Then dist/deno for Deno.
 import { $ } from "bun";
-import { readFileSync, writeFileSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 const manifest = "dashboard/assets.gen.ts";
 const committed = readFileSync(manifest, "utf8");
@@ -29,4 +30,28 @@ console.log(`built dist/ai-session (${(size / 1e6).toFixed(1)} MB)`);
 // (a native addon) and tiktoken (its WASM) load from node_modules.
 rmSync("dist/deno", { recursive: true, force: true });
 await $`bun build --target=node --format=esm --splitting --minify-syntax --minify-whitespace --define AI_SESSION_BUNDLE_FOR='"deno"' --external node-pty --external tiktoken --entry-naming [name].[ext] --outdir dist/deno server/platform/deno-main.ts server/work/worker.ts`.quiet();
+lazyBundleRequire("dist/deno");
+
+/**
+ * Bun gives the chunk of its helpers `import { createRequire } from "node:module"` and a require
+ * made at load: on Deno that import alone sets up the Node layer, ~40 ms of every CLI command
+ * (server/platform/node-builtin.ts). Made on the first require() instead; all chunks sit in one
+ * folder, so it resolves as Bun's did. A Bun that writes the helper otherwise fails the build here.
+ */
+function lazyBundleRequire(dir: string): void {
+  const importLine = 'import{createRequire}from"node:module";';
+  const made = "var __require=createRequire(import.meta.url);";
+  const lazy = 'var __requireMade,__require=(id)=>(__requireMade??=process.getBuiltinModule("node:module").createRequire(import.meta.url))(id);';
+  let rewritten = 0;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith(".js")) continue;
+    const file = join(dir, name);
+    const text = readFileSync(file, "utf8");
+    if (!text.includes(made)) continue;
+    if (!text.startsWith(importLine)) throw new Error(`${file}: Bun's require helper without its import line first; update build.ts`);
+    writeFileSync(file, text.slice(importLine.length).replace(made, lazy));
+    rewritten++;
+  }
+  if (rewritten !== 1) throw new Error(`dist/deno: expected Bun's require helper in one chunk, found it in ${rewritten}; update build.ts`);
+}
 console.log("built dist/deno (run by cli/ai-session-deno)");

@@ -4,6 +4,7 @@ import type { ArgsDef, CommandDef, ParsedArgs, SubCommandsDef } from "citty";
 import { VERSION } from "../server/version.ts";
 import { parseCommandArgs, UsageError, usageLine } from "./args.ts";
 import { print } from "./commands/_shared.ts";
+import { platform } from "../server/platform/index.ts";
 
 /** Every command of ai-session, one file each in cli/commands/, loaded only when it runs. */
 const subCommands = {
@@ -137,4 +138,4 @@ function globalFlagsLast(argv: string[]): string[] {
   return lead.length && i < argv.length ? [...argv.slice(i), ...lead] : argv;
 }
 
-void main(process.argv.slice(2));
+void main(platform.proc.args);

@@ -1,14 +1,19 @@
-import { join } from "node:path";
+import { platform } from "./platform/index.ts";
+import { join } from "./posix-path.ts";
 
-// node:os and node:fs are loaded only where needed: every CLI command reads this module, and
-// loading them costs about 2 ms of each start.
+// No node: module and no `process` at the top: every CLI command reads this module, and on Deno
+// the first of either costs tens of milliseconds (platform/node-builtin.ts). node:os and node:fs
+// are loaded only where needed.
 
 /** The data directory: $AI_SESSION_HOME, else $XDG_DATA_HOME/ai-session, else ~/.local/share/ai-session. */
 export function dataHome(explicit?: string): string {
   if (explicit) return explicit;
-  if (process.env.AI_SESSION_HOME) return process.env.AI_SESSION_HOME;
-  if (process.env.XDG_DATA_HOME) return join(process.env.XDG_DATA_HOME, "ai-session");
-  const home = process.env.HOME || (require("node:os") as typeof import("node:os")).homedir();
+  const env = platform.proc.env;
+  const own = env("AI_SESSION_HOME");
+  if (own) return own;
+  const xdg = env("XDG_DATA_HOME");
+  if (xdg) return join(xdg, "ai-session");
+  const home = env("HOME") || (require("node:os") as typeof import("node:os")).homedir();
   return join(home, ".local", "share", "ai-session");
 }
 

@@ -1,6 +1,6 @@
 import { AppError, errorFromAnswer } from "../../server/errors.ts";
 import { dataHome, ensureHome, pathsFor, type Paths } from "../../server/paths.ts";
-import { platform, sleep } from "../../server/platform/index.ts";
+import { platform, sleep, type UnixRequest, type UnixResponse } from "../../server/platform/index.ts";
 import type { ExecResult, WaitResult } from "../../server/session/exec-result.ts";
 import type { SessionInfo } from "../../server/session/session.ts";
 import type { CommandLines, HistoryRow, ReadAnswer, ScreenAnswer, SendAnswer } from "../../server/session/answers.ts";
@@ -47,7 +47,7 @@ export class AiSessionClient {
   ) {}
 
   /** fetch() to the server, on its Unix socket or at its URL, with no time limit: exec and wait may take as long as their own timeout. */
-  private fetch(url: string, init: RequestInit): Promise<Response> {
+  private fetch(url: string, init: UnixRequest): Promise<UnixResponse> {
     if (this.init.unix) return platform.fetchUnix(this.init.unix, url, init);
     return fetch(url, { ...init, timeout: false } as RequestInit);
   }
@@ -62,7 +62,7 @@ export class AiSessionClient {
         headers: { ...headers, ...(await this.ownerAuth()) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-    let res: Response;
+    let res: UnixResponse;
     try {
       res = await send();
     } catch (err) {
@@ -229,7 +229,7 @@ function unreachable(err: unknown): AppError {
 
 /** Connects to the server of a data directory (or a URL), starting it when needed. */
 export async function connect(opts: ConnectOptions = {}): Promise<AiSessionClient> {
-  const agent = opts.agent ?? process.env.AI_SESSION_AGENT;
+  const agent = opts.agent ?? platform.proc.env("AI_SESSION_AGENT");
   const headers: Record<string, string> = agent ? { "x-ai-session-agent": agent } : {};
   if (opts.url) {
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

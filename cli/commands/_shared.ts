@@ -31,14 +31,15 @@ export async function runCommand(fn: () => Promise<number | void> | number | voi
     if (typeof r === "number") code = r;
   } catch (err) {
     const e = toAppError(err);
-    if (e.code === "internal" && process.env.AI_SESSION_DEBUG) console.error(err);
+    if (e.code === "internal" && platform.proc.env("AI_SESSION_DEBUG")) console.error(err);
     code = exitCodeOf[e.code];
     void print(`ai-session: ${e.message}\n`, "stderr");
   }
   await printed;
   // output that could not be written is a failure, whatever the command did
-  if (code === 0 && typeof process.exitCode === "number" && process.exitCode !== 0) code = process.exitCode; // set by the command itself
-  process.exitCode = code === 0 && writeFailed ? 1 : code;
+  const set = platform.proc.exitCode; // set by the command itself
+  if (code === 0 && set) code = set;
+  platform.proc.exitCode = code === 0 && writeFailed ? 1 : code;
 }
 
 let printed: Promise<void> = Promise.resolve();
@@ -90,7 +91,7 @@ export function printJson(value: unknown): Promise<void> {
 }
 
 export function agentOf(args: GlobalArgs): string | undefined {
-  return args.agent ?? process.env.AI_SESSION_AGENT ?? undefined;
+  return args.agent ?? platform.proc.env("AI_SESSION_AGENT") ?? undefined;
 }
 
 /** Seconds from a flag, validated. */

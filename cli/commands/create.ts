@@ -1,10 +1,11 @@
-import { resolve } from "node:path";
 import { AppError } from "../../server/errors.ts";
+import { platform } from "../../server/platform/index.ts";
+import { resolve } from "../../server/posix-path.ts";
 import { print, defineCommand, agentOf, globalArgs, printJson, runCommand } from "./_shared.ts";
 
 /** Every value of a repeatable flag (`--env A=1 --env B=2`): citty keeps only the last one. */
 function repeated(flag: string): string[] {
-  const argv = process.argv;
+  const argv = platform.proc.args;
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === flag && i + 1 < argv.length) out.push(argv[++i]!);
@@ -42,18 +43,19 @@ export default defineCommand({
         return n;
       };
       const { connect } = await import("../client/index.ts");
-      const { limitsToBody, parseLimitSpec } = await import("../../server/security/limits.ts");
+      // only with --limits: the module brings zod, node:fs and node:path (tens of ms on Deno)
+      const limits = args.limits ? await import("../../server/security/limits.ts").then((m) => m.limitsToBody(m.parseLimitSpec(String(args.limits)))) : undefined;
       const c = await connect({ home: args.home, agent: agentOf(args), createHome: true });
       const s = await c.createSession({
         name: args.name,
         // relative to where the user stands, not to where the server runs
-        cwd: resolve(args.cwd ?? "."),
+        cwd: resolve(platform.proc.cwd(), args.cwd ?? "."),
         shell: args.shell,
         env,
         cols: num(args.cols, "cols"),
         rows: num(args.rows, "rows"),
         role: args.role,
-        ...(args.limits ? { limits: limitsToBody(parseLimitSpec(String(args.limits))) } : {}),
+        ...(limits ? { limits } : {}),
       } as Parameters<typeof c.createSession>[0]);
       const ctx = args["ai-context"] ? await c.request<{ text: string }>("GET", `/api/sessions/${encodeURIComponent(s.name)}/context`) : undefined;
       if (args.json) {

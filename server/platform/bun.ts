@@ -14,6 +14,18 @@ const hasTerminal = typeof Bun.Terminal === "function" && process.platform !== "
 
 export const bunPlatform: Platform = {
   runtime: { name: "bun", version: Bun.version },
+  // Bun's process object costs nothing to reach.
+  proc: {
+    args: process.argv.slice(2),
+    env: (name) => process.env[name],
+    cwd: () => process.cwd(),
+    get exitCode() {
+      return typeof process.exitCode === "number" ? process.exitCode : undefined;
+    },
+    set exitCode(code) {
+      process.exitCode = code;
+    },
+  },
   sleep: (ms) => Bun.sleep(ms),
 
   serve(on, fetch): Listener {

@@ -1,26 +1,28 @@
-// Deno's side of the seam (see types.ts). Loaded only when Deno runs this process. What only the
-// server uses (Hono's Deno adapter, node:zlib, node-pty) is loaded when first used: a CLI command
-// loads none of it.
-import { accessSync, constants } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { delimiter, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Deno's side of the seam (see types.ts). Loaded only when Deno runs this process. It imports no
+// node: module and never touches `process`: the first of either makes Deno set up its Node layer,
+// 40 to 90 ms of a CLI command's start (measured on Deno 2.9). What only the server uses (node:sqlite,
+// Hono's Deno adapter, node:zlib, node-pty) is loaded when first used.
+import { unixRequest } from "./deno-unix-http.ts";
 import { upgradeNative } from "./deno-websocket.ts";
+import { nodeBuiltin, nodeRequire } from "./node-builtin.ts";
 import { openNodeSqlite } from "./node-sqlite.ts";
 import type { Listener, Platform } from "./types.ts";
 
-const load = createRequire(import.meta.url);
-const zlib = () => load("node:zlib") as typeof import("node:zlib");
+const load = (id: string) => nodeRequire(import.meta.url)(id);
+const zlib = () => nodeBuiltin<typeof import("node:zlib")>("node:zlib");
 
 /** The part of the Deno namespace used here (this project type-checks with Bun's types only). */
 interface DenoApi {
   version: { deno: string };
+  readonly args: string[];
+  env: { get(name: string): string | undefined };
+  cwd(): string;
+  exitCode: number;
+  readTextFile(path: string): Promise<string>;
   serve(
     options: { hostname?: string; port?: number; path?: string; transport?: "unix"; onListen?(): void },
     handler: (req: Request, info: unknown) => Response | Promise<Response>,
   ): { addr: { port?: number }; shutdown(): Promise<void> };
-  createHttpClient(options: { proxy: { transport: "unix"; path: string } }): unknown;
   Command: new (
     cmd: string,
     options: { args: string[]; env: Record<string, string>; clearEnv: boolean; stdin: "null"; stdout: "piped"; stderr: "piped" },
@@ -31,9 +33,8 @@ interface DenoApi {
 }
 const Deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const root = join(here, "..", "..");
-const clients = new Map<string, unknown>();
+/** A file of this checkout by its path from the root (two folders up: server/platform/ or dist/deno/). */
+const fromRoot = (path: string) => decodeURIComponent(new URL(`../../${path}`, import.meta.url).pathname);
 
 async function writeAll(out: { write(p: Uint8Array): Promise<number> }, text: string): Promise<void> {
   let bytes = new TextEncoder().encode(text);
@@ -49,6 +50,19 @@ async function writeAll(out: { write(p: Uint8Array): Promise<number> }, text: st
 
 export const denoPlatform: Platform = {
   runtime: { name: "deno", version: Deno.version.deno },
+  proc: {
+    args: Deno.args,
+    // Deno asks no permission for what --allow-env granted; a name it refuses reads as unset
+    env: (name) => Deno.env.get(name),
+    cwd: () => Deno.cwd(),
+    // process.exitCode = n sets Deno.exitCode too (not the other way round), so this reads both
+    get exitCode() {
+      return Deno.exitCode;
+    },
+    set exitCode(code) {
+      Deno.exitCode = code ?? 0;
+    },
+  },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 
   serve(on, fetch): Listener {
@@ -68,16 +82,8 @@ export const denoPlatform: Platform = {
   upgradeNative,
 
   unixWebSocket: false,
-  fetchUnix(socket, url, init = {}) {
-    let client = clients.get(socket);
-    if (!client) clients.set(socket, (client = Deno.createHttpClient({ proxy: { transport: "unix", path: socket } })));
-    return fetch(url, { ...init, client } as RequestInit).catch((err: Error) => {
-      // Name "nobody there" as Node and Bun do, so the client knows it may start a server.
-      const why = String((err.cause as Error | undefined)?.message ?? err.message);
-      const code = /No such file|os error 2\b/.test(why) ? "ENOENT" : /refused|os error 111\b/i.test(why) ? "ECONNREFUSED" : undefined;
-      throw code ? Object.assign(new Error(why), { code }) : err;
-    });
-  },
+  // Deno.connect and HTTP/1.1 by hand, not fetch: see deno-unix-http.ts
+  fetchUnix: unixRequest,
 
   openSqlite: openNodeSqlite,
 
@@ -87,9 +93,10 @@ export const denoPlatform: Platform = {
   zstdDecompressSync: (data) => zlib().zstdDecompressSync(data),
 
   which(command, path) {
-    for (const dir of path.split(delimiter)) {
+    const { accessSync, constants } = nodeBuiltin<typeof import("node:fs")>("node:fs");
+    for (const dir of path.split(":")) {
       if (!dir) continue;
-      const file = join(dir, command);
+      const file = `${dir.replace(/\/+$/, "")}/${command}`;
       try {
         accessSync(file, constants.X_OK);
         return file;
@@ -107,18 +114,22 @@ export const denoPlatform: Platform = {
 
   spawnPty: async (opts, backend = "node-pty") => {
     if (backend !== "node-pty") throw new Error(`the ${backend} PTY backend needs Bun; Deno uses node-pty`);
+    // without fork where this machine has what that needs (deno-pty.ts), else node-pty's own spawn
+    const { spawnWithoutFork } = await import("./deno-pty.ts");
+    const pty = spawnWithoutFork(opts, Deno.env.get("PATH") ?? "/usr/bin:/bin");
+    if (pty) return pty;
     const { spawnNodePty } = await import("../pty/node-pty.ts");
     return spawnNodePty(opts, { writeThroughSocket: true });
   },
 
   write: (to, text) => writeAll(to === "stdout" ? Deno.stdout : Deno.stderr, text),
-  readText: (path) => readFile(path, "utf8"),
+  readText: (path) => Deno.readTextFile(path),
   readStdin: async () => new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer()),
 
   files: {
-    tiktokenWasm: join(root, "node_modules/tiktoken/lite/tiktoken_bg.wasm"),
-    o200kRanks: join(root, "node_modules/tiktoken/encoders/o200k_base.json"),
-    cl100kRanks: join(root, "node_modules/tiktoken/encoders/cl100k_base.json"),
+    tiktokenWasm: fromRoot("node_modules/tiktoken/lite/tiktoken_bg.wasm"),
+    o200kRanks: fromRoot("node_modules/tiktoken/encoders/o200k_base.json"),
+    cl100kRanks: fromRoot("node_modules/tiktoken/encoders/cl100k_base.json"),
   },
   tiktokenGlue: () => load("tiktoken/lite/init"),
 };

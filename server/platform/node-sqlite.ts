@@ -1,6 +1,7 @@
 // SQLite through node:sqlite (Deno), wrapped to the bun:sqlite shape the code and Drizzle's
 // bun-sqlite session use: prepare/query/exec/transaction, statements with run/all/get/values.
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { nodeBuiltin } from "./node-builtin.ts";
 import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from "./types.ts";
 
 type Bindable = null | number | bigint | string | Uint8Array;
@@ -36,7 +37,8 @@ function wrap<R, P extends unknown[]>(stmt: StatementSync): SqliteStatement<R, P
 }
 
 export function openNodeSqlite(path: string): SqliteDatabase {
-  const db = new DatabaseSync(path);
+  // loaded here, not imported: a CLI command on Deno opens no database and skips its Node layer
+  const db: DatabaseSync = new (nodeBuiltin<typeof import("node:sqlite")>("node:sqlite").DatabaseSync)(path);
   const cache = new Map<string, SqliteStatement>();
   let depth = 0;
   function transaction<A extends unknown[], T>(fn: (...args: A) => T): SqliteTransaction<A, T> {

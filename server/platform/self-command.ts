@@ -1,5 +1,4 @@
-import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "../posix-path.ts";
 import { inDenoBundle } from "./bundle.ts";
 import { DENO_SERVER_FLAGS } from "./deno-permissions.ts";
 
@@ -10,10 +9,11 @@ import { DENO_SERVER_FLAGS } from "./deno-permissions.ts";
  * seam: the sandbox launcher path and node-pty's Node driver use it without loading a runtime's side.
  */
 export function runtimeSelfCommand(): string[] {
-  const root = () => join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
+  const here = () => decodeURIComponent(new URL(".", import.meta.url).pathname);
+  const root = () => join(here(), "..", "..");
   if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined") {
     // the bundle starts its server from the bundle (its entry sits beside this chunk), the source from the source
-    const entry = inDenoBundle() ? join(fileURLToPath(new URL(".", import.meta.url)), "deno-main.js") : join(root(), "server", "platform", "deno-main.ts");
+    const entry = inDenoBundle() ? join(here(), "deno-main.js") : join(root(), "server", "platform", "deno-main.ts");
     return [process.execPath, "run", ...DENO_SERVER_FLAGS, entry];
   }
   if (!/^(bun|bunx|node)(\.exe)?$/.test(basename(process.execPath))) return [process.execPath];

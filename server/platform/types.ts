@@ -72,6 +72,33 @@ export interface SqliteDatabase {
   close(throwOnError?: boolean): void;
 }
 
+/** A request on a Unix socket (fetchUnix): what the CLI and the server's start-up send. */
+export interface UnixRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/** Its answer, read whole (a fetch Response has this shape). */
+export interface UnixResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  text(): Promise<string>;
+}
+
+/** The CLI's view of its own process (see Platform.proc). */
+export interface ProcessView {
+  /** The command line's words after the program (and the script it runs). */
+  readonly args: string[];
+  /** An environment variable; undefined when unset. */
+  env(name: string): string | undefined;
+  /** The working directory. */
+  cwd(): string;
+  /** The code the process ends with (process.exitCode); 0 or undefined until something sets it. */
+  exitCode: number | undefined;
+}
+
 /** Output of a finished child process. */
 export interface Captured {
   code: number;
@@ -92,6 +119,11 @@ export interface EmbeddedFiles {
  */
 export interface Platform {
   readonly runtime: RuntimeInfo;
+  /**
+   * What the CLI reads of its own process, without Node's `process` object: Deno builds that (and
+   * loads its Node layer) on first use, ~35 ms of every command's start. Elsewhere use process.
+   */
+  readonly proc: ProcessView;
   /** Resolves after ms milliseconds (Bun.sleep on Bun: its timing is what the rest was tuned on). */
   sleep(ms: number): Promise<void>;
   /** Listens for HTTP (and WebSocket upgrades through `upgradeWebSocket`); throws when it cannot. */
@@ -102,8 +134,8 @@ export interface Platform {
   upgradeNative(c: Context, handlers: NativeHandlers): Response;
   /** Whether the runtime's WebSocket client connects to `ws+unix://SOCKET:/path` (Bun's does; Deno's takes ws: and wss: only). */
   readonly unixWebSocket: boolean;
-  /** fetch() over a Unix socket; no time limit unless init.signal sets one. */
-  fetchUnix(socket: string, url: string, init?: RequestInit): Promise<Response>;
+  /** One HTTP request over a Unix socket, its answer read whole; no time limit unless init.signal sets one. */
+  fetchUnix(socket: string, url: string, init?: UnixRequest): Promise<UnixResponse>;
   /** Opens (creating) a SQLite database file. */
   openSqlite(path: string): SqliteDatabase;
   gzipSync(data: Uint8Array, level?: number): Uint8Array;

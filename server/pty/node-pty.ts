@@ -45,7 +45,7 @@ export async function spawnNodePty(opts: PtySpawnOptions, how: { writeThroughSoc
 }
 
 /** The input mode of the terminal a process reads, through `stty -g` (node-pty does not expose termios). */
-function terminalMode(pid: number): InputMode | undefined {
+export function terminalMode(pid: number): InputMode | undefined {
   try {
     const tty = readlinkSync(`/proc/${pid}/fd/0`);
     const r = spawnSync("stty", ["-F", tty, "-g"], { encoding: "utf8", timeout: 2000 });
