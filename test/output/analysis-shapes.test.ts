@@ -253,3 +253,13 @@ test("TAP's closing comments give the counts, one per line", () => {
     expect(a.tests_failed).toEqual(["rounds down"]);
   }
 });
+
+test("PHP's 'in FILE on line N' is a place, cppcheck's style findings are notes, and a located error fails a run that exits 0", () => {
+  const php = "PHP Parse error:  syntax error, unexpected token \"}\" in src/Cart.php on line 40";
+  for (const a of bothReadings(php, "php -l src/Cart.php", 255)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("src/Cart.php:40");
+  const check = ["src/buf.c:12:5: error: Array 'b[4]' accessed at index 4, which is out of bounds. [arrayIndexOutOfBounds]", "src/buf.c:3:0: style: The function 'unused' is never used. [unusedFunction]"].join("\n");
+  for (const a of bothReadings(check, "cchecker src", 0)) {
+    expect(a.errors.map((e) => e.severity)).toEqual(["error", "note"]);
+    expect(a.status).toBe("failure");
+  }
+});

@@ -29,10 +29,15 @@ interface Candidate {
  * E(rror) and F(atal) errors, I(nfo) notes. It says more than the words of the message.
  */
 function letterSeverity(after: string): Severity | null {
-  const m = /^:?\s*([CRWEFI])(?:\d{3,4})?:\s/.exec(after);
+  const m = /^:?\s*(?:([CRWEFI])(?:\d{3,4})?|(style|performance|portability|information)):\s/.exec(after);
   if (!m) return null;
+  // cppcheck's kinds of finding below a warning (style, performance, portability, information): notes
+  if (m[2]) return "note";
   return m[1] === "E" || m[1] === "F" ? "error" : m[1] === "I" ? "note" : "warning";
 }
+
+/** A located finding that calls itself an error (`a.cc:80:3: error: …`, `[error]`): the run found an error, whatever its exit code. */
+const labelledError = (e: OutputError) => e.severity === "error" && e.file !== null && /(?:^|[\s:[(])(?:error|ERROR|Error)(?:[:\]]|\s*$)/.test(e.message);
 
 /** A finding labelled a note or a hint right after its location (`a.c:3: note:`, Free Pascal's `a.pas(7,11) Note:`, `Hint:`). */
 const NOTE_AFTER = /^[:)\]]?\s*(?:note|Note|NOTE|hint|Hint|HINT)\b/;
@@ -338,7 +343,7 @@ export const generic: Parser = {
       errors,
       tests_failed: tests,
       counts,
-      verdict: failedSaid || tests.length ? "failed" : found.passed !== undefined ? "passed" : undefined,
+      verdict: failedSaid || tests.length || errors.some(labelledError) ? "failed" : found.passed !== undefined ? "passed" : undefined,
       stated: (["errors", "warnings"] as const).filter((k) => found[k] !== undefined),
     };
   },

@@ -1,7 +1,7 @@
 /**
  * Locations in a line of output, whatever the tool: the shapes compilers, linters, test runners and
  * stack traces use to say where (GNU `path:line[:col]`, MSBuild/tsc `path(line,col)`, Maven
- * `path:[line,col]`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`,
+ * `path:[line,col]`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
  * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`).
  */
 
@@ -28,7 +28,7 @@ const COLON = new RegExp(`${BEFORE}(?:file:\\/\\/)?(${PATH}):(\\d+)(?::(\\d+))?(
 const PAREN = new RegExp(`${BEFORE}(${PATH})\\((\\d+)(?:,(\\d+))?\\)`, "g");
 const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
 const PYTHON = /File "([^"]+)", line (\d+)/g;
-const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
+const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]?(?: on)? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
 /** A host and port, a time or a ratio are no locations. */
 const NOT_A_FILE = /^(?:localhost|[\d.]+|(?:[\w-]+\.)+(?:com|org|net|io|dev|local|internal|svc|cluster|lan))$/i;
 /** What a location's line may start with before it: indentation, `at`, `-->`, `#3`, `in`, `from`, `File`, a severity word and colon. */
