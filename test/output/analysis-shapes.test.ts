@@ -263,3 +263,10 @@ test("PHP's 'in FILE on line N' is a place, cppcheck's style findings are notes,
     expect(a.status).toBe("failure");
   }
 });
+
+test("a failure word with the test's place in parentheses, and a tagged 'Testcase: name … FAILED', name failed tests", () => {
+  const placed = ["══ Failed tests ══", "Failure (test-stats.R:12:3): median of an even count", "Error (test-stats.R:30): trimmed mean", "", "[ FAIL 2 | WARN 0 | SKIP 0 | PASS 9 ]"].join("\n");
+  for (const a of bothReadings(placed, "r-tests", 1)) expect(a.tests_failed).toEqual(["median of an even count", "trimmed mean"]);
+  const tagged = ["    [junit] Tests run: 3, Failures: 1, Errors: 0", "    [junit] Testcase: parsesDates(com.example.DateTest):        FAILED"].join("\n");
+  for (const a of bothReadings(tagged, "build-tool test", 1)) expect(a.tests_failed).toEqual(["parsesDates(com.example.DateTest)"]);
+});

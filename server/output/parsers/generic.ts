@@ -240,7 +240,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     if (info && !TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
     const m = FAILED_TEST.exec(line);
-    const name = m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? TRAILING_FAILED.exec(line)?.[1] : undefined;
+    const name = m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2]) : undefined;
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || isSummary(line)) continue;
     if (!failed.includes(name) && failed.length < 200) failed.push(name);
@@ -249,7 +249,9 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
 }
 const CROSS = /^\s*[✗✖✘×●]/;
 /** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`. */
-const TRAILING_FAILED = /^\s*(?:test\s+)?(\S.*?)\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
+const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
+/** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
+const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
 /** The roles a line naming a failed test may have been read as (`FAILED a.py::t - AssertionError` reads as a problem too). */
 const TEST_ROLES = new Set(["failure", "summary", "problem", "finding", "assertion"]);
 
