@@ -270,3 +270,22 @@ test("a failure word with the test's place in parentheses, and a tagged 'Testcas
   const tagged = ["    [junit] Tests run: 3, Failures: 1, Errors: 0", "    [junit] Testcase: parsesDates(com.example.DateTest):        FAILED"].join("\n");
   for (const a of bothReadings(tagged, "build-tool test", 1)) expect(a.tests_failed).toEqual(["parsesDates(com.example.DateTest)"]);
 });
+
+test("a compiler's one 'at file:line' under each error, past its code frame, is the error's place and no stack trace", () => {
+  const out = [
+    "TS2322 [ERROR]: Type 'string' is not assignable to type 'number'.",
+    '  retries: "3",',
+    "  ~~~~~~~",
+    "    at file:///home/me/app/src/config.ts:15:3",
+    "",
+    "TS2304 [ERROR]: Cannot find name 'fetchAll'.",
+    "  await fetchAll(urls);",
+    "        ~~~~~~~~",
+    "    at file:///home/me/app/src/main.ts:9:9",
+    "",
+    "Found 2 errors.",
+  ].join("\n");
+  const a = compactOutput(new TextEncoder().encode(out), { command: "tscheck src/main.ts", exitCode: 1, cwd: "/home/me/app" }).analysis;
+  expect(a.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["/home/me/app/src/config.ts:15", "/home/me/app/src/main.ts:9"]);
+  expect(a.kind).not.toBe("runtime_error");
+});

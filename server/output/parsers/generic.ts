@@ -153,11 +153,13 @@ export function issuesFromRoles(lines: string[], info: LineInfo, limit = COLLECT
 
 /**
  * An error whose stack trace follows it (valgrind's `Invalid read of size 8`, a Java or .NET
- * exception, a Ruby error): its place is the trace's first frame in the project's own files. The
- * trace starts on the next line or the one after.
+ * exception, a Ruby error, Deno's type error): its place is the trace's first frame in the project's
+ * own files. The trace starts on the next line or the one after, past a code frame.
  */
 function tracePlace(lines: string[], info: LineInfo, i: number): Location | null {
   let j = i + 1;
+  // past the code frame a compiler may print between (Deno's `TS2322 [ERROR]: …`, its code, then `at file:///…`)
+  while (j < lines.length && j - i <= HEADING_REACH && info.roles[j] === "snippet") j++;
   if (info.roles[j] !== "frame" && info.roles[j] !== "library-frame") j++;
   for (; j < lines.length && (info.roles[j] === "frame" || info.roles[j] === "library-frame"); j++) {
     if (info.roles[j] !== "frame") continue;
@@ -313,9 +315,15 @@ const CHECKER = /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only
 
 function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string, command: string): OutputKind {
   if (tests.length || isTestRun(text)) return "test";
-  let frames = 0;
-  for (const line of lines) if (isFrame(line) && ++frames >= 2) break;
-  if (frames >= 2 && errors.length) return "runtime_error";
+  // a stack trace is frames close together (a Python or Go frame has its code or function line between);
+  // one `at file:line` under each of a compiler's errors is its place, not a trace
+  let trace = false;
+  for (let i = 0, last = -9; i < lines.length && !trace; i++) {
+    if (!isFrame(lines[i]!)) continue;
+    trace = i - last <= 2;
+    last = i;
+  }
+  if (trace && errors.length) return "runtime_error";
   const located = errors.some((e) => e.file);
   if (CHECKER.test(programCommand(command))) return "lint";
   if (BUILD_WORDS.test(text) && (located || errors.length)) return "build";
