@@ -289,3 +289,8 @@ test("a compiler's one 'at file:line' under each error, past its code frame, is 
   expect(a.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["/home/me/app/src/config.ts:15", "/home/me/app/src/main.ts:9"]);
   expect(a.kind).not.toBe("runtime_error");
 });
+
+test("findings coded as a compiler codes them (a warning flag, TS2322, E0308) are a build's, not a linter's", () => {
+  const out = ["src/a.c:3:9: warning: unused variable 'n' [-Wunused-variable]", "src/b.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'."].join("\n");
+  for (const a of bothReadings(out, "cc-wrapper", 1)) expect(a.kind).toBe("build");
+});

@@ -282,6 +282,9 @@ const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(t
 const LINT_WORDS = /\b\d+ (?:offen[cs]es?|problems?|issues?|findings?|violations?|smells?|suggestions?|hints?)\b|\bno (?:offen[cs]es|problems|issues|findings|violations)\b|\bfiles? (?:inspected|checked|linted|scanned|would be reformatted|would reformat)|\bwould reformat\b|\blint(?:ing|er)?\b/i;
 const BUILD_WORDS = /\b(?:compil(?:e|ed|ing|ation)|linking|linker|undefined reference|ld returned|build (?:failed|stopped|succeeded)|ninja: |make(?:\[\d+\])?: |cc1|\bgcc\b|\bg\+\+|clang(?!-tidy|-format)|javac|rustc|msbuild|xcodebuild)\b/i;
 
+/** Codes compilers give their diagnostics (a warning flag, tsc's, rustc's, the C#, MSVC and MSBuild ones), not a linter's rules. */
+const COMPILER_CODE = /^(?:\[?-W[\w=+-]*\]?|TS\d{4,5}|E\d{4}|CS\d{4}|C\d{4}|LNK\d{4}|MSB\d{4})$/;
+
 /** What kind of run this was, from the words of its summaries and the shapes of its findings. */
 /** Columns set apart by two spaces or more, or by bars: `USER   PID %CPU`, ` id | name`. */
 const COLUMNS = / {2,}\S| \| /g;
@@ -326,7 +329,7 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   if (trace && errors.length) return "runtime_error";
   const located = errors.some((e) => e.file);
   if (CHECKER.test(programCommand(command))) return "lint";
-  if (BUILD_WORDS.test(text) && (located || errors.length)) return "build";
+  if ((BUILD_WORDS.test(text) || errors.some((e) => e.code !== null && COMPILER_CODE.test(e.code))) && (located || errors.length)) return "build";
   if (LINT_WORDS.test(text) || errors.some((e) => e.code && e.file)) return "lint";
   if (located) return "build";
   if (errors.length === 0 && isTable(lines)) return "listing";
