@@ -246,6 +246,14 @@ test("a one-letter severity after the location says what a finding is, and error
   }
 });
 
+test("node --test's closing counts (ℹ pass N) make a test run and give its counts", () => {
+  const out = ["✔ sums (0.5ms)", "✖ rounds down (1.2ms)", "ℹ tests 2", "ℹ suites 0", "ℹ pass 1", "ℹ fail 1", "ℹ duration_ms 40.1"].join("\n");
+  for (const a of bothReadings(out, "js-runner", 1)) {
+    expect([a.kind, a.counts.passed, a.counts.failed]).toEqual(["test", 1, 1]);
+    expect(a.tests_failed).toEqual(["rounds down"]);
+  }
+});
+
 test("TAP's closing comments give the counts, one per line", () => {
   const out = ["TAP version 13", "# sums", "ok 1 should be equal", "not ok 2 rounds down", "  ---", "    expected: 2", "    actual:   1", "  ...", "", "1..2", "# tests 2", "# pass  1", "# fail  1"].join("\n");
   for (const a of bothReadings(out, "tap-runner", 1)) {

@@ -10,8 +10,8 @@ const RESULT =
   String.raw`(?:pass(?:ed|es|ing)?|fail(?:ed|s|ing|ures?)?|errors?|warnings?|skip(?:ped|s)?|pending|todo|ignored|xfailed|xpassed|deselected|rerun|flaky|broken|disabled|excluded|tests?|examples?|assertions?|specs?|suites?|cases?|checks?|scenarios?|steps?|problems?|issues?|offen[cs]es?|findings?|violations?|notices?|hints?|infos?|suggestions?|vulnerabilit(?:y|ies)|files?|lines?|insertions?|deletions?|changes?|changed|unchanged|ok|added|removed|updated|destroyed|created|deleted|replaced|succeeded|successful|completed|total|unreachable|rescued|reformatted|packages?|dependencies|modules?|targets?|tasks?|jobs?|hosts?|resources?|outputs?|benchmarks?|leaks?|bytes? (?:in \d+ blocks?)?|blocks?|to (?:add|change|destroy|import))`;
 const COUNT_THEN_WORD = new RegExp(String.raw`(?<![\w.:-])\d+(?:\.\d+)?%?\s+(?:\w+\s+){0,2}${RESULT}\b`, "gi");
 const WORD_THEN_COUNT = new RegExp(String.raw`\b${RESULT}\s*(?::|=)\s*\d+\b`, "gi");
-/** TAP's closing comments, a count per line: `# tests 6`, `# pass  4`, `# fail  2`. */
-const TAP_COUNT = /^\s*#\s+(?:tests|pass|fail|skip|todo)\s+\d+\s*$/;
+/** TAP's closing comments, a count per line: `# tests 6`, `# pass  4`, `# fail  2` (node --test's reporter: `ℹ pass 4`). */
+const TAP_COUNT = /^\s*[#ℹ]\s+(?:tests|suites|pass|fail|cancelled|skipped|skip|todo)\s+\d+\s*$/;
 /** Outcomes in capitals before their counts, in cells: testthat's `[ FAIL 0 | WARN 0 | SKIP 0 | PASS 6 ]`. */
 const CAPS_THEN_COUNT = /\b(?:PASS|FAIL|SKIP|WARN|ERROR)\s+\d+\b/g;
 /** Strong result words: one count of them is a summary on its own. */
@@ -56,8 +56,8 @@ export function isSummary(line: string): boolean {
 /** `Unexpected Pass: 0`, `Expected Fail: 0` (meson, automake's harness): outcomes that are not plain passes or failures. */
 const QUALIFIED = String.raw`(?<!(?:[Uu]nexpected|[Ee]xpected)\s+)`;
 const PICK: Array<[keyof SummaryCounts, RegExp]> = [
-  ["passed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:pass(?:ed|es|ing)?|ok|succeeded|successful|successes)\b|${QUALIFIED}\b(?:pass(?:ed)?|ok)\s*[:=]\s*(\d+)|\bPASS\s+(\d+)\b|^\s*#\s+pass\s+(\d+)\s*$`, "i")],
-  ["failed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:fail(?:ed|s|ing|ures?)?)\b|${QUALIFIED}\bfail(?:ed|ures?)?\s*[:=]\s*(\d+)|\bFAIL\s+(\d+)\b|^\s*#\s+fail\s+(\d+)\s*$`, "i")],
+  ["passed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:pass(?:ed|es|ing)?|ok|succeeded|successful|successes)\b|${QUALIFIED}\b(?:pass(?:ed)?|ok)\s*[:=]\s*(\d+)|\bPASS\s+(\d+)\b|^\s*[#ℹ]\s+pass\s+(\d+)\s*$`, "i")],
+  ["failed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:fail(?:ed|s|ing|ures?)?)\b|${QUALIFIED}\bfail(?:ed|ures?)?\s*[:=]\s*(\d+)|\bFAIL\s+(\d+)\b|^\s*[#ℹ]\s+fail\s+(\d+)\s*$`, "i")],
   ["skipped", /(\d+)\s+(?:tests?\s+)?(?:skip(?:ped|s)?|pending|ignored)\b|\b(?:skip(?:ped)?|pending|ignored)\s*[:=]\s*(\d+)|\bSKIP\s+(\d+)\b/i],
   ["errors", /(\d+)\s+errors?\b|\berrors?\s*[:=]\s*(\d+)/i],
   ["warnings", /(\d+)\s+warnings?\b|\bwarnings?\s*[:=]\s*(\d+)|\bWARN\s+(\d+)\b/i],
