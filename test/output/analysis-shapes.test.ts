@@ -302,3 +302,26 @@ test("findings coded as a compiler codes them (a warning flag, TS2322, E0308) ar
   const out = ["src/a.c:3:9: warning: unused variable 'n' [-Wunused-variable]", "src/b.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'."].join("\n");
   for (const a of bothReadings(out, "cc-wrapper", 1)) expect(a.kind).toBe("build");
 });
+
+test("a failure's place and name are read through a snapshot diff that looks like a patch", () => {
+  const out = [
+    "FAIL test/page.test.js",
+    "  ● page › renders the header",
+    "    - Snapshot  - 1",
+    "    + Received  + 1",
+    "    @@ -1,2 +1,2 @@",
+    "    - <h1>Shop</h1>",
+    "    + <h1>shop</h1>",
+    "      at Object.toMatchSnapshot (test/page.test.js:6:33)",
+    "      at Promise.then.completed (node_modules/jest-circus/build/utils.js:298:28)",
+    "  ● page › renders the footer",
+    "    @@ -1 +1 @@",
+    "    - <footer/>",
+    "    + <footer>x</footer>",
+    "      at Object.toMatchSnapshot (test/page.test.js:10:33)",
+    "Tests:       2 failed, 1 passed, 3 total",
+  ].join("\n");
+  const [a] = bothReadings(out, "js-runner", 1);
+  expect(a!.tests_failed).toEqual(expect.arrayContaining(["page › renders the header", "page › renders the footer"]));
+  expect(a!.errors.filter((e) => e.line !== null).map((e) => `${e.file}:${e.line}`)).toEqual(["test/page.test.js:6", "test/page.test.js:10"]);
+});

@@ -218,8 +218,10 @@ function failurePlaces(lines: string[], info: LineInfo, known: OutputError[]): O
   let open = false;
   for (let i = 0; i < lines.length && out.length < 200; i++) {
     const r = info.roles[i];
-    if (r === "failure" || r === "assertion" || NUMBERED.test(lines[i]!)) open = true;
-    if (!open || r !== "frame") continue;
+    // a frame inside an assertion's block reads as part of it: the frame's shape says what it is
+    const frame = r === "frame" || (r !== "library-frame" && isFrame(lines[i]!) && !LIBRARY_PATH.test(lines[i]!));
+    if (!frame && (r === "failure" || r === "assertion" || NUMBERED.test(lines[i]!))) open = true;
+    if (!open || !frame) continue;
     const at = findLocation(lines[i]!);
     if (!at) continue;
     open = false;
@@ -230,6 +232,9 @@ function failurePlaces(lines: string[], info: LineInfo, known: OutputError[]): O
   return out;
 }
 
+/** Frames in installed code or the runtime, not the project's. */
+const LIBRARY_PATH = /node_modules|node:internal|site-packages|dist-packages|\/usr\/lib\//;
+
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
 /**
@@ -239,7 +244,7 @@ const indentOf = (line: string) => line.length - line.trimStart().length;
 function genericTests(lines: string[], info: LineInfo | undefined, testRun: boolean, numbered: boolean): string[] {
   const failed: string[] = numbered ? numberedFailures(lines) : [];
   for (let i = 0; i < lines.length; i++) {
-    if (info && !TEST_ROLES.has(info.roles[i]!)) continue;
+    if (info && NOT_TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
     const m = FAILED_TEST.exec(line);
     const name = m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2]) : undefined;
@@ -254,8 +259,12 @@ const CROSS = /^\s*[✗✖✘×●]/;
 const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
 const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
-/** The roles a line naming a failed test may have been read as (`FAILED a.py::t - AssertionError` reads as a problem too). */
-const TEST_ROLES = new Set(["failure", "summary", "problem", "finding", "assertion"]);
+/**
+ * The roles of lines that cannot name a failed test (a passing test's line, echoed code, a frame);
+ * any other may (`FAILED a.py::t - AssertionError` reads as a problem, jest's `● Suite › t` after a
+ * snapshot diff as a line of the diff).
+ */
+const NOT_TEST_ROLES = new Set(["chatter", "snippet", "frame", "library-frame", "blank", "noise"]);
 
 /**
  * The counts of the last summary: its line, and the summary lines right above it, for a summary
