@@ -325,3 +325,11 @@ test("a failure's place and name are read through a snapshot diff that looks lik
   expect(a!.tests_failed).toEqual(expect.arrayContaining(["page › renders the header", "page › renders the footer"]));
   expect(a!.errors.filter((e) => e.line !== null).map((e) => `${e.file}:${e.line}`)).toEqual(["test/page.test.js:6", "test/page.test.js:10"]);
 });
+
+test("the tests listed under a failures heading (Maven Surefire) are the failed ones, and 'Tests run: N' is the total", () => {
+  const out = ["[ERROR] Failures: ", "[ERROR]   CalcTest.average:9 expected: <2.5> but was: <2.0>", "[ERROR] Errors: ", "[ERROR]   ParserTest.empty:21 » NullPointer", "[INFO] ", "[ERROR] Tests run: 12, Failures: 1, Errors: 1, Skipped: 0"].join("\n");
+  for (const a of bothReadings(out, "build-tool test", 1)) {
+    expect(a.tests_failed).toEqual(["CalcTest.average", "ParserTest.empty"]);
+    expect(a.counts.passed).toBe(10);
+  }
+});

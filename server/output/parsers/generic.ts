@@ -241,8 +241,29 @@ const indentOf = (line: string) => line.length - line.trimStart().length;
  * The failed tests a run names. A cross (`✗ name`) names a failed test only in a test run; in a
  * build it marks an error (`✘ [ERROR] Could not resolve`, `✗ Build failed`).
  */
+/** A heading over the list of a run's failed tests (Maven Surefire's `[ERROR] Failures:`, `[ERROR] Errors:`). */
+const FAILURES_HEADING = /^(?:\[\w+\]\s+)?(?:Failures|Errors|Failed tests|Tests in error):\s*$/;
+/** An item of such a list, further in: `[ERROR]   CalcTest.averageOfTwo:9 expected …`, `Suite.t:56 » Boom`. */
+const LISTED_FAILURE = /^(?:\[\w+\])?\s{2,}([\w$.#/[\]-]+?)(?::\d+)?(?:\s|$)/;
+
+/** The tests listed under a failures heading. */
+function listedFailures(lines: string[]): string[] {
+  const failed: string[] = [];
+  for (let i = 0, under = false; i < lines.length && failed.length < 200; i++) {
+    const line = lines[i]!;
+    if (FAILURES_HEADING.test(line)) {
+      under = true;
+      continue;
+    }
+    const m = under ? LISTED_FAILURE.exec(line) : null;
+    if (!m) under = false;
+    else if (!failed.includes(m[1]!)) failed.push(m[1]!);
+  }
+  return failed;
+}
+
 function genericTests(lines: string[], info: LineInfo | undefined, testRun: boolean, numbered: boolean): string[] {
-  const failed: string[] = numbered ? numberedFailures(lines) : [];
+  const failed: string[] = numbered ? [...numberedFailures(lines), ...listedFailures(lines)] : [];
   for (let i = 0; i < lines.length; i++) {
     if (info && NOT_TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;

@@ -68,7 +68,7 @@ const PICK: Array<[keyof SummaryCounts, RegExp]> = [
  * `OK (13 tests, 20 assertions)`, `Tests: 65, …`, prove's `Tests=61`): what passed is what the
  * total leaves after failures, errors and skips, when the line does not say it.
  */
-const TOTAL = /(?<![\w.])(\d+)\s+(?:tests?|examples?|runs|specs?|test cases|scenarios)\b(?!\s+(?:pass|fail|skip|ok\b|error|succeed|run\b|were|are|have|in \d))|\b(?:Tests|Specs)\s*[:=]\s*(\d+)/;
+const TOTAL = /(?<![\w.])(\d+)\s+(?:tests?|examples?|runs|specs?|test cases|scenarios)\b(?!\s+(?:pass|fail|skip|ok\b|error|succeed|run\b|were|are|have|in \d))|\b(?:Tests(?: run)?|Specs)\s*[:=]\s*(\d+)/;
 
 /** The counts a summary line states (those it names). */
 export function summaryCounts(line: string): SummaryCounts {
