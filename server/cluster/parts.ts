@@ -73,20 +73,22 @@ export interface PartedRequest {
  * own message, acknowledged), until the request that names them comes (or for a minute).
  */
 export class RequestParts {
-  private held = new Map<string, { parts: Array<Uint8Array | undefined>; bytes: number }>();
+  private held = new Map<string, { parts: Array<Uint8Array | undefined>; got: number; bytes: number }>();
   private heldBytes = 0;
 
   /** Keeps one part; answers an error sentence when it cannot. */
   put(id: string, index: number, count: number, bytes: number, data: Uint8Array): string | undefined {
+    if (!Number.isInteger(bytes) || bytes < 0 || !Number.isInteger(count) || count < 1 || count > bytes + 1) return `the parts of request ${id} are numbered wrongly`;
     if (bytes > MAX_REQUEST_BYTES) return `a request of ${bytes} bytes is over the ${MAX_REQUEST_BYTES / 1024 / 1024} MB a node takes from another`;
     if (this.heldBytes + data.length > MAX_HELD_BYTES) return "this node holds too many unfinished large requests; try again in a minute";
     let h = this.held.get(id);
     if (!h) {
-      this.held.set(id, (h = { parts: new Array(count), bytes }));
+      this.held.set(id, (h = { parts: new Array(count), got: 0, bytes }));
       setTimeout(() => this.drop(id), KEEP_MS).unref?.();
     }
-    if (!(index >= 0 && index < h.parts.length) || h.parts[index]) return `part ${index} of request ${id} is out of place`;
+    if (!(Number.isInteger(index) && index >= 0 && index < h.parts.length) || h.parts[index]) return `part ${index} of request ${id} is out of place`;
     h.parts[index] = data.slice();
+    h.got++;
     this.heldBytes += data.length;
     return undefined;
   }
@@ -94,7 +96,8 @@ export class RequestParts {
   /** The whole request, once every part came; undefined otherwise (the caller is told to send again). */
   take(note: PartedRequest["parted"]): Uint8Array | undefined {
     const h = this.held.get(note.id);
-    if (!h || h.bytes !== note.bytes || h.parts.some((p) => !p)) return undefined;
+    // a hole of `new Array(count)` is no element: `some` would pass over a part that never came
+    if (!h || h.bytes !== note.bytes || h.got !== h.parts.length) return undefined;
     this.drop(note.id);
     const whole = new Uint8Array(note.bytes);
     let at = 0;

@@ -97,8 +97,10 @@ export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSes
  * (`isCopy`), which their sender's node shows.
  */
 export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { after?: number; limit?: number }, isCopy: (id: string) => boolean): NodeMessage[] {
-  const limit = Math.min(q.limit ?? TRAFFIC_LIMIT, TRAFFIC_LIMIT);
-  const all = rt.bus.bus.history({ afterSeq: q.after, limit, viewer: viewerOf(rt, caller) });
+  // the calling node parsed these, but this node does not lean on that: a page is 1 to TRAFFIC_LIMIT messages
+  const limit = Math.max(1, Math.min(Math.trunc(Number(q.limit)) || TRAFFIC_LIMIT, TRAFFIC_LIMIT));
+  const after = Number.isInteger(q.after) ? q.after : undefined;
+  const all = rt.bus.bus.history({ afterSeq: after, limit, viewer: viewerOf(rt, caller) });
   return all.filter((m) => m.to !== undefined || !isCopy(m.id)).map((m) => ({ ...m, node: self }));
 }
 
@@ -155,11 +157,16 @@ export function serveCalls(nc: NatsConnection, n: Names, self: string, rt: Runti
     callback: (err, msg) => {
       if (err) return;
       void (async () => {
-        let req = msg.json<Request | PartedRequest>();
-        if ("parted" in req) {
-          const whole = requests.take(req.parted);
-          if (!whole) return void msg.respond(JSON.stringify({ error: { code: "unavailable", message: `the parts of a large request did not all reach node "${self}" within a minute; send it again` } }));
-          req = JSON.parse(new TextDecoder().decode(whole)) as Request;
+        let req: Request | PartedRequest;
+        try {
+          req = msg.json<Request | PartedRequest>();
+          if ("parted" in req) {
+            const whole = requests.take(req.parted);
+            if (!whole) return void msg.respond(JSON.stringify({ error: { code: "unavailable", message: `the parts of a large request did not all reach node "${self}" within a minute; send it again` } }));
+            req = JSON.parse(new TextDecoder().decode(whole)) as Request;
+          }
+        } catch (e) {
+          return void msg.respond(JSON.stringify({ error: { code: "invalid", message: `node "${self}" could not read the request: ${(e as Error).message}` } }));
         }
         if (req.op === "part") return void msg.respond(parts.take(String(req.args.id), Number(req.args.index)));
         let a: Answer;

@@ -34,7 +34,7 @@ const errorRow = (e: OutputError): ErrorRow => ({
 export const CompactAnalysis = AnalysisSchema.pick({ tool: true, sandbox_denied: true }).extend({
   // nonzero counts only, keyed as the analysis counts
   counts: z.partialRecord(AnalysisSchema.shape.counts.keyof(), z.number()),
-  // rows only when some fit the budget (measureResult): errors_total and counts say the rest
+  // rows only when some fit the budget (measureResult), with errors_total and errors_cap; with none, counts say how many
   errors: z.array(ErrorRow).optional(),
   errors_total: z.number().optional(),
   errors_cap: z.number().optional(),

@@ -36,6 +36,11 @@ export async function unixRequest(socket: string, url: string, init: UnixRequest
   const request = concat([encoder.encode(`${head}\r\n`), ...(body ? [body] : [])]);
 
   const conn = await Deno.connect({ transport: "unix", path: socket });
+  // aborted while connecting: a listener added now would never hear it
+  if (signal?.aborted) {
+    conn.close();
+    throw signal.reason;
+  }
   const abort = () => conn.close();
   signal?.addEventListener("abort", abort, { once: true });
   try {

@@ -185,7 +185,7 @@ describe("analyze, the conversation and a session's details on another node (CLI
       expect([a.isError, a.content[0]!.text]).toEqual([undefined, expect.stringContaining("src/m.ts:3:7")]);
       expect(a.structuredContent).toMatchObject({ session: "ana@beta", exit_code: 2, errors_total: 1 });
       const k = await call("kill_session", { session: "ana@beta" });
-      expect([k.isError, k.structuredContent]).toEqual([undefined, { session: "ana", killed: true }]);
+      expect([k.isError, k.structuredContent]).toEqual([undefined, { session: "ana@beta", killed: true }]);
       expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).not.toContain("ana");
     } finally {
       await client.close();
