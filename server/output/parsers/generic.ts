@@ -44,6 +44,8 @@ const NOTE_AFTER = /^[:)\]]?\s*(?:note|Note|NOTE|hint|Hint|HINT)\b/;
 
 /** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
 const FILE_HEADING = /^\s*((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?\s*$/;
+/** A file heading is a path, not a paragraph: longer lines are not tried. */
+const MAX_HEADING = 500;
 /** A finding's row under its file heading: `  12:5  error  msg  rule`, `  ✖  4:12  msg`, `   4:12  ✖  msg`. */
 const ROW = /^\s+(?:[✖✗×⚠!‼ℹ]\s+)?(\d+):(\d+)\s+\S/;
 
@@ -55,6 +57,19 @@ function rowSeverity(line: string): Severity | null {
   if (word) return word === "error" ? "error" : word === "info" || word === "note" ? "note" : "warning";
   if (mark) return mark === "⚠" || mark === "!" ? "warning" : mark === "ℹ" ? "note" : "error";
   return severityOf(line);
+}
+
+/**
+ * How bad a finding is: a one-letter or cppcheck label after its location, else its words, else a
+ * `Note:`/`Hint:` label after the location, else an error when its location leads the line.
+ */
+function severityFor(line: string, c: Candidate, at: Location | null): Severity {
+  const after = c.at ? line.slice(c.at.end) : null;
+  const labelled = after === null ? null : letterSeverity(after);
+  if (labelled) return labelled;
+  if (c.severity) return c.severity;
+  if (after !== null && NOTE_AFTER.test(after)) return "note";
+  return at?.leading ? "error" : "warning";
 }
 
 /** How far below its location heading a diagnostic's message may come (past blank and code-frame lines). */
@@ -78,8 +93,7 @@ function isHeading(line: string, c: Candidate): boolean {
  */
 function collectIssues(lines: string[], limit: number, candidate: (i: number) => Candidate | null, skippable: (i: number) => boolean): OutputError[] {
   const errors: OutputError[] = [];
-  const add = (line: string, c: Candidate, at = c.at) =>
-    errors.push(issue(line, (c.at && letterSeverity(line.slice(c.at.end))) ?? c.severity ?? (c.at && NOTE_AFTER.test(line.slice(c.at.end)) ? "note" : at?.leading ? "error" : "warning"), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
+  const add = (line: string, c: Candidate, at = c.at) => errors.push(issue(line, severityFor(line, c, at), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
   let heading: { i: number; c: Candidate } | null = null;
   const flush = () => {
     if (heading) add(lines[heading.i]!, heading.c);
@@ -89,15 +103,15 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   for (let i = 0; i < lines.length && errors.length < limit; i++) {
     const line = lines[i]!;
     // Findings grouped under their file (eslint's stylish, stylelint, xo, yamllint): the heading names the file, each row its place.
-    const file: string | undefined = group === null || !ROW.test(line) ? FILE_HEADING.exec(line)?.[1] : undefined;
-    if (file && ROW.test(lines[i + 1] ?? "")) {
-      flush();
-      group = file;
-      continue;
-    }
     const row = group === null ? null : ROW.exec(line);
     if (row) {
       add(line, { at: null, severity: rowSeverity(line) }, { file: group!, line: Number(row[1]), column: Number(row[2]), start: 0, end: 0, leading: true });
+      continue;
+    }
+    const file = line.length <= MAX_HEADING ? FILE_HEADING.exec(line)?.[1] : undefined;
+    if (file && ROW.test(lines[i + 1] ?? "")) {
+      flush();
+      group = file;
       continue;
     }
     // a row's message wrapped onto an indented line of its own
@@ -237,10 +251,6 @@ const LIBRARY_PATH = /node_modules|node:internal|site-packages|dist-packages|\/u
 
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
-/**
- * The failed tests a run names. A cross (`✗ name`) names a failed test only in a test run; in a
- * build it marks an error (`✘ [ERROR] Could not resolve`, `✗ Build failed`).
- */
 /** A heading over the list of a run's failed tests (Maven Surefire's `[ERROR] Failures:`, `[ERROR] Errors:`). */
 const FAILURES_HEADING = /^(?:\[\w+\]\s+)?(?:Failures|Errors|Failed tests|Tests in error):\s*$/;
 /** An item of such a list, further in: `[ERROR]   CalcTest.averageOfTwo:9 expected …`, `Suite.t:56 » Boom`. */
@@ -262,6 +272,10 @@ function listedFailures(lines: string[]): string[] {
   return failed;
 }
 
+/**
+ * The failed tests a run names. A cross (`✗ name`) names a failed test only in a test run; in a
+ * build it marks an error (`✘ [ERROR] Could not resolve`, `✗ Build failed`).
+ */
 function genericTests(lines: string[], info: LineInfo | undefined, testRun: boolean, numbered: boolean): string[] {
   const failed: string[] = numbered ? [...numberedFailures(lines), ...listedFailures(lines)] : [];
   for (let i = 0; i < lines.length; i++) {
@@ -315,7 +329,6 @@ const BUILD_WORDS = /\b(?:compil(?:e|ed|ing|ation)|linking|linker|undefined refe
 /** Codes compilers give their diagnostics (a warning flag, tsc's, rustc's, the C#, MSVC and MSBuild ones), not a linter's rules. */
 const COMPILER_CODE = /^(?:\[?-W[\w=+-]*\]?|TS\d{4,5}|E\d{4}|CS\d{4}|C\d{4}|LNK\d{4}|MSB\d{4})$/;
 
-/** What kind of run this was, from the words of its summaries and the shapes of its findings. */
 /** Columns set apart by two spaces or more, or by bars: `USER   PID %CPU`, ` id | name`. */
 const COLUMNS = / {2,}\S| \| /g;
 const columnCount = (line: string) => line.trim().match(COLUMNS)?.length ?? 0;
@@ -346,8 +359,9 @@ const TABLE_SAMPLE = 400;
 /** A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), or one run in its check mode (`--check`). */
 const CHECKER = /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b/;
 
-function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string, command: string): OutputKind {
-  if (tests.length || isTestRun(text)) return "test";
+/** What kind of run this was, from the words of its summaries and the shapes of its findings. */
+function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string, command: string, testRun: boolean): OutputKind {
+  if (tests.length || testRun) return "test";
   // a stack trace is frames close together (a Python or Go frame has its code or function line between);
   // one `at file:line` under each of a compiler's errors is its place, not a trace
   let trace = false;
@@ -382,7 +396,7 @@ export const generic: Parser = {
     const counts: Partial<Counts> = { errors: errors.filter((e) => e.severity === "error").length, warnings, ...found };
     return {
       tool: "generic",
-      kind: kindOf(lines, errors, tests, text, command),
+      kind: kindOf(lines, errors, tests, text, command, testRun),
       errors,
       tests_failed: tests,
       counts,
