@@ -36,7 +36,7 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   // A program no recogniser knows is named as the command names it.
   if (program) parsed = { ...parsed, tool: program };
   if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {
-    parsed = { ...parsed, errors: info ? issuesFromRoles(lines, info, 200) : genericIssues(lines, 200) };
+    parsed = { ...parsed, errors: info ? issuesFromRoles(lines, info, ERRORS_KEPT) : genericIssues(lines, ERRORS_KEPT) };
   }
   const counts = { ...emptyCounts(), ...parsed.counts };
   const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
@@ -51,13 +51,16 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
     status: statusOf(parsed, counts, options.exitCode),
     counts,
     // Past the cap, errors before warnings and notes.
-    errors: parsed.errors.length > 200 ? [...parsed.errors].sort((a, b) => rank(a.severity) - rank(b.severity)).slice(0, 200) : parsed.errors,
+    errors: parsed.errors.length > ERRORS_KEPT ? [...parsed.errors].sort((a, b) => rank(a.severity) - rank(b.severity)).slice(0, ERRORS_KEPT) : parsed.errors,
     tests_failed: parsed.tests_failed.slice(0, 200),
     entities: extractEntities(window),
     suggestions: suggestionsFor(parsed, window, options.exitCode),
   };
   return { analysis, parser };
 }
+
+/** The findings an analysis keeps (a lint run of 460 findings lists them all; MCP results show fewer and page the rest). */
+export const ERRORS_KEPT = 1000;
 
 const rank = (s: string) => (s === "error" ? 0 : s === "warning" ? 1 : 2);
 

@@ -228,6 +228,48 @@ test("an error with a stack trace under it is placed at the trace's first frame 
   expect(a.status).toBe("failure");
 });
 
+describe("an error is placed where its trace says it happened", () => {
+  const places = (text: string, command: string) =>
+    compactOutput(new TextEncoder().encode(text), { command, exitCode: 1, cwd: "/srv/app" }).analysis.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}`);
+
+  test("each exception a JVM trace chains with Caused by: is an error at its own first frame in the project", () => {
+    const out = [
+      'Exception in thread "main" java.lang.IllegalStateException: cannot load plan',
+      "\tat org.acme.plan.Loader.load(Loader.java:40)",
+      "\tat org.acme.plan.Main.main(Main.java:12)",
+      "Caused by: org.acme.plan.PlanSyntaxException: unknown step 'deplyo'",
+      "\tat org.acme.plan.Parser.step(Parser.java:88)",
+      "\t... 2 more",
+      "Caused by: java.lang.IllegalArgumentException: No enum constant org.acme.plan.Step.DEPLYO",
+      "\tat java.base/java.lang.Enum.valueOf(Enum.java:273)",
+      "\tat org.acme.plan.Step.valueOf(Step.java:3)",
+      "\t... 3 more",
+    ].join("\n");
+    expect(places(out, "java -jar plan.jar")).toEqual(["Loader.java:40", "Parser.java:88", "Step.java:3"]);
+  });
+
+  test("an error under a trace printed innermost call last is at that trace's last frame in the project", () => {
+    const out = [
+      "Traceback (most recent call last):",
+      '  File "/srv/app/tool/main.py", line 30, in <module>',
+      "    run()",
+      '  File "/srv/app/tool/steps.py", line 12, in run',
+      "    total += row['qty']",
+      '  File "/usr/lib/python3.11/csv.py", line 111, in __next__',
+      "    row = next(self.reader)",
+      "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0",
+    ].join("\n");
+    expect(places(out, "tool/main.py import data.csv")).toEqual(["/srv/app/tool/steps.py:12"]);
+  });
+
+  test("an error that starts with its own place is there, not at the frame under it; a search's match is no place", () => {
+    const out = ["/srv/app/lib/money.rb:12:in `parse': not an amount: \"1O\" (ArgumentError)", "\tfrom /srv/app/lib/importer.rb:37:in `row'", "\tfrom bin/import:9:in `<main>'"].join("\n");
+    expect(places(out, "bin/import")).toEqual(["/srv/app/lib/money.rb:12"]);
+    const grep = ["./net/client.go:169:func (c *Client) send() (err error) {", "./net/client.go:474:func (c *Client) Get() (resp *Response, err error) {"].join("\n");
+    expect(compactOutput(new TextEncoder().encode(grep), { command: "rg -n 'err error' .", exitCode: 0 }).analysis.errors.filter((e) => e.file)).toEqual([]);
+  });
+});
+
 test("the counts a tool states in its summary stand, however many lines read as errors", () => {
   const out = ["src/a.kt:3:9: error: unresolved reference: foo", "src/a.kt:3:9: error: unresolved reference: foo (again, from another pass)", "compilation failed with error", "1 error, 2 warnings"].join("\n");
   for (const a of bothReadings(out, "ktc src", 1)) {
@@ -236,12 +278,14 @@ test("the counts a tool states in its summary stand, however many lines read as 
   }
 });
 
-test("a one-letter severity after the location says what a finding is, and errors past 200 warnings are still reported", () => {
-  const warnings = Array.from({ length: 250 }, (_, i) => `pkg/mod.py:${i + 1}:0: C0301: Line too long (120/100) (line-too-long)`);
-  const out = [...warnings, "pkg/mod.py:300:4: E1101: Instance of 'Cart' has no 'totl' member (no-member)", "lib/a.rb:3:5: W: Lint/UselessAssignment: Useless assignment to variable - x."].join("\n");
+test("a one-letter severity after the location says what a finding is; 460 findings are all kept, and errors past 1,000 warnings are still reported", () => {
+  const many = Array.from({ length: 460 }, (_, i) => `src/m${i % 7}.js:${i + 1}:3: W: no-unused-vars: 'x${i}' is assigned a value but never used.`).join("\n");
+  for (const a of bothReadings(many, "jscheck src", 1)) expect(new Set(a.errors.map((e) => `${e.file}:${e.line}`)).size).toBe(460);
+  const warnings = Array.from({ length: 1100 }, (_, i) => `pkg/mod.py:${i + 1}:0: C0301: Line too long (120/100) (line-too-long)`);
+  const out = [...warnings, "pkg/mod.py:1300:4: E1101: Instance of 'Cart' has no 'totl' member (no-member)", "lib/a.rb:3:5: W: Lint/UselessAssignment: Useless assignment to variable - x."].join("\n");
   for (const a of bothReadings(out, "pycheck pkg", 2)) {
-    expect(a.errors.length).toBe(200);
-    expect(a.errors[0]).toMatchObject({ file: "pkg/mod.py", line: 300, severity: "error" });
+    expect(a.errors.length).toBe(1000);
+    expect(a.errors[0]).toMatchObject({ file: "pkg/mod.py", line: 1300, severity: "error" });
     expect(a.errors.filter((e) => e.severity === "error").length).toBe(1);
   }
 });

@@ -14,7 +14,7 @@ import { type Counts, issue, type OutputError, type OutputKind, type Parser, pro
 /** `FAIL name`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX (0.00s)`, `FAILED path::test - msg`. */
 const FAILED_TEST = /^\s*(?:--- FAIL:\s+|(?:FAIL(?:ED)?|✗|✖|✘|×|●(?! Console$| Test suite failed to run$)|not ok(?: \d+)?(?: -)?)\s+)(\S.*?)(?:\s+\([\d.]+\s*m?s\))?(?: - .*)?$/;
 
-/** Issues read before the analysis keeps its 200: errors past the first 200 warnings still make it (it keeps errors first). */
+/** Issues read before the analysis keeps its 1,000 (ERRORS_KEPT): errors past the first 1,000 warnings still make it (it keeps errors first). */
 const COLLECTED = 2000;
 
 /** One line's reading as an issue: its location (if any) and its severity word (if any). */
@@ -167,17 +167,32 @@ export function issuesFromRoles(lines: string[], info: LineInfo, limit = COLLECT
 
 /**
  * An error whose stack trace follows it (valgrind's `Invalid read of size 8`, a Java or .NET
- * exception, a Ruby error, Deno's type error): its place is the trace's first frame in the project's
- * own files. The trace starts on the next line or the one after, past a code frame.
+ * exception and each `Caused by:`, a Ruby error, Deno's type error): its place is the trace's first
+ * frame in the project's own files. The trace starts on the next line or the one after, past a code
+ * frame. An error with no trace below it and one right above (innermost call last) is at that
+ * trace's last frame in the project's files; an error that starts with its own place is there.
  */
 function tracePlace(lines: string[], info: LineInfo, i: number): Location | null {
+  // an error that starts with its own place (Ruby's `lib/a.rb:44:in 'parse': not an amount (ArgumentError)`) is there
+  // (`path:12:text` is a search's match, not a place, but for Ruby's `:in 'method'`)
+  const own = findLocation(lines[i]!);
+  if (own?.leading && (!/^:\S/.test(lines[i]!.slice(own.end)) || /^:in [`'‘]/.test(lines[i]!.slice(own.end)))) return own;
   let j = i + 1;
   // past the code frame a compiler may print between (Deno's `TS2322 [ERROR]: …`, its code, then `at file:///…`)
   while (j < lines.length && j - i <= HEADING_REACH && info.roles[j] === "snippet") j++;
   if (info.roles[j] !== "frame" && info.roles[j] !== "library-frame") j++;
-  for (; j < lines.length && (info.roles[j] === "frame" || info.roles[j] === "library-frame"); j++) {
-    if (info.roles[j] !== "frame") continue;
-    const at = findLocation(lines[j]!);
+  const inTrace = (k: number) => info.roles[k] === "frame" || info.roles[k] === "library-frame";
+  if (inTrace(j)) {
+    for (; j < lines.length && inTrace(j); j++) {
+      if (info.roles[j] !== "frame") continue;
+      const at = findLocation(lines[j]!);
+      if (at) return { ...at, leading: true };
+    }
+    return null;
+  }
+  // no trace below, one right above (Python's `Traceback (most recent call last):`, innermost call last): its last frame in the project's files
+  for (let k = i - 1; k >= 0 && inTrace(k); k--) {
+    const at = info.roles[k] === "frame" ? findLocation(lines[k]!) : null;
     if (at) return { ...at, leading: true };
   }
   return null;

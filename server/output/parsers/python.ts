@@ -4,7 +4,10 @@ import { commandStarts, issue, numberOf, type OutputError, type Parser } from ".
 const PY_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
 const EXCEPTION = /^(\w+(?:\.\w+)*(?:Error|Exception|Exit|Interrupt|Warning)|AssertionError|KeyError|StopIteration)(?:: (.*))?$/;
 
-/** The exception at the end of each traceback, located at its innermost frame. */
+/** Installed code and the interpreter's own (`/usr/lib/python3.11/csv.py`, `site-packages`, `<frozen runpy>`). */
+const LIBRARY_FILE = /site-packages|dist-packages|\/lib\/python\d|^<frozen /;
+
+/** The exception at the end of each traceback, located at its innermost frame in the project's files (else its innermost). */
 export function pythonTracebacks(lines: string[]): OutputError[] {
   const errors: OutputError[] = [];
   let frame: RegExpExecArray | null = null;
@@ -18,7 +21,8 @@ export function pythonTracebacks(lines: string[]): OutputError[] {
     if (!inTrace) continue;
     const f = PY_FRAME.exec(line);
     if (f) {
-      frame = f;
+      // the innermost call in the project's own files, past the library's frames under it
+      if (!frame || !LIBRARY_FILE.test(f[1]!)) frame = f;
       continue;
     }
     // The first line at the left edge after the frames is the exception (`ImportFailed: …` too).
