@@ -270,6 +270,31 @@ describe("an error is placed where its trace says it happened", () => {
   });
 });
 
+test("a failed test named in quotes in a diagnostic comment, and a summary giving only the total: the rest passed", () => {
+  const out = [
+    "t/dates.t ...... 1/?",
+    "#   Failed test 'parses ISO weeks'",
+    "#   at t/dates.t line 31.",
+    "#          got: '2024-W01'",
+    "#     expected: '2024-W1'",
+    "# Looks like you failed 1 test of 12.",
+    "t/dates.t ...... Dubious, test returned 1 (wstat 256, 0x100)",
+    "t/zones.t ...... ok",
+    "",
+    "Test Summary Report",
+    "-------------------",
+    "t/dates.t (Wstat: 256 (exited 1) Tests: 12 Failed: 1)",
+    "  Failed test:  7",
+    "  Non-zero exit status: 1",
+    "Files=2, Tests=30,  0 wallclock secs ( 0.02 usr  0.00 sys +  0.09 cusr  0.01 csys =  0.12 CPU)",
+    "Result: FAIL",
+  ].join("\n");
+  for (const a of bothReadings(out, "tap-harness t", 1)) {
+    expect(a.tests_failed).toEqual(["parses ISO weeks"]);
+    expect(a.counts).toMatchObject({ passed: 29, failed: 1 });
+  }
+});
+
 test("the counts a tool states in its summary stand, however many lines read as errors", () => {
   const out = ["src/a.kt:3:9: error: unresolved reference: foo", "src/a.kt:3:9: error: unresolved reference: foo (again, from another pass)", "compilation failed with error", "1 error, 2 warnings"].join("\n");
   for (const a of bothReadings(out, "ktc src", 1)) {

@@ -297,7 +297,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     if (info && NOT_TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
     const m = FAILED_TEST.exec(line);
-    const name = m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2]) : undefined;
+    const name = m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2]) : undefined;
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || isSummary(line)) continue;
     if (!failed.includes(name) && failed.length < 200) failed.push(name);
@@ -309,6 +309,8 @@ const CROSS = /^\s*[✗✖✘×●]/;
 const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
 const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
+/** A failed test named in quotes after the words, as a diagnostic comment may say it (Perl's Test::More `#   Failed test 'parses dates'`). */
+const QUOTED_FAILED = /^[\s#]*Failed test\s+(['"‘])(.+)(?:\1|’)\s*$/;
 /**
  * The roles of lines that cannot name a failed test (a passing test's line, echoed code, a frame);
  * any other may (`FAILED a.py::t - AssertionError` reads as a problem, jest's `● Suite › t` after a
@@ -399,7 +401,7 @@ export const generic: Parser = {
   tool: "generic",
   matches: () => true,
   parse(lines, text, command = "", info) {
-    const found = genericCounts(lines, info);
+    const { total, ...found } = genericCounts(lines, info);
     let errors = info ? issuesFromRoles(lines, info) : genericIssues(lines);
     // A summary of warnings and no errors (`Total: 6 warnings / 0 errors`): a finding that does not call itself an error is a warning.
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
@@ -407,6 +409,11 @@ export const generic: Parser = {
     const testRun = isTestRun(text);
     const tests = genericTests(lines, info, testRun, testRun && FAILURE_WORD.test(text));
     if (tests.length && info) errors = [...errors, ...failurePlaces(lines, info, errors)];
+    // a summary of the total alone (prove's `Tests=83`) and the failed tests named above it: what passed is the rest
+    if (total !== undefined && found.failed === undefined && tests.length && total >= tests.length) {
+      found.failed = tests.length;
+      found.passed = Math.max(0, total - tests.length - (found.errors ?? 0) - (found.skipped ?? 0));
+    }
     const warnings = errors.filter((e) => e.severity === "warning").length;
     const counts: Partial<Counts> = { errors: errors.filter((e) => e.severity === "error").length, warnings, ...found };
     return {

@@ -25,6 +25,8 @@ export interface SummaryCounts {
   skipped?: number;
   errors?: number;
   warnings?: number;
+  /** The run's total of tests, when the line gives it and not what passed (prove's `Files=5, Tests=83`). */
+  total?: number;
 }
 
 /** Is this line a summary (counts of results) or a verdict? */
@@ -81,6 +83,7 @@ export function summaryCounts(line: string): SummaryCounts {
     const t = TOTAL.exec(line);
     const passed = t ? Number(t[1] ?? t[2]) - (out.failed ?? 0) - (out.errors ?? 0) - (out.skipped ?? 0) : -1;
     if (passed >= 0) out.passed = passed;
+    if (t && out.failed === undefined) out.total = Number(t[1] ?? t[2]);
   }
   return out;
 }
