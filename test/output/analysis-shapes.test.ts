@@ -295,6 +295,13 @@ test("a failed test named in quotes in a diagnostic comment, and a summary givin
   }
 });
 
+test("a run that counts its tests (N/M) names each one whose verdict column says it failed", () => {
+  const rows = [" 1/4 sine_rms                OK              0.20s", " 2/4 peak_neg                FAIL            0.10s   exit status 1", " 3/4 clip                    TIMEOUT        30.01s   killed by signal 15", " 4/4 dc                      OK              0.25s", "", "Ok:                 2", "Fail:               1", "Timeout:            1"];
+  for (const a of bothReadings(rows.join("\n"), "runtests build", 1)) expect(a.tests_failed).toEqual(["peak_neg", "clip"]);
+  const ctest = ["    Start 1: parse_dates", "1/3 Test #1: parse_dates ......................   Passed    0.01 sec", "2/3 Test #2: parse_zones ......................***Failed    0.02 sec", "3/3 Test #3: round_trip .......................   Passed    0.01 sec", "", "67% tests passed, 1 tests failed out of 3"];
+  for (const a of bothReadings(ctest.join("\n"), "run-suite", 8)) expect(a.tests_failed).toEqual(["parse_zones"]);
+});
+
 test("the counts a tool states in its summary stand, however many lines read as errors", () => {
   const out = ["src/a.kt:3:9: error: unresolved reference: foo", "src/a.kt:3:9: error: unresolved reference: foo (again, from another pass)", "compilation failed with error", "1 error, 2 warnings"].join("\n");
   for (const a of bothReadings(out, "ktc src", 1)) {

@@ -297,9 +297,10 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     if (info && NOT_TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
     const m = FAILED_TEST.exec(line);
-    const name = m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2]) : undefined;
+    const counted = testRun ? COUNTED_FAILED.exec(line)?.[1] : undefined;
+    const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2]) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
-    if (!name || name.startsWith("|") || isSummary(line)) continue;
+    if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
     if (!failed.includes(name) && failed.length < 200) failed.push(name);
   }
   return failed;
@@ -309,6 +310,11 @@ const CROSS = /^\s*[✗✖✘×●]/;
 const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
 const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
+/**
+ * A test's row in a run that counts its tests (`N/M`), its verdict in a column after its name:
+ * meson's ` 4/12 peak_negative      FAIL     0.10s`, CTest's ` 2/5 Test #2: parse ....***Failed  0.01 sec`.
+ */
+const COUNTED_FAILED = /^\s*\d+\/\d+\s+(?:Test\s+#\d+:\s+)?(\S(?:.*?\S)?)(?:\s*\.{3,}\s*|\s{2,})(?:\*{3})?(?:FAIL(?:ED)?|Failed|ERROR|Error|TIMEOUT|Timeout)\b/;
 /** A failed test named in quotes after the words, as a diagnostic comment may say it (Perl's Test::More `#   Failed test 'parses dates'`). */
 const QUOTED_FAILED = /^[\s#]*Failed test\s+(['"‘])(.+)(?:\1|’)\s*$/;
 /**
