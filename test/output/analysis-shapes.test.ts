@@ -172,12 +172,27 @@ describe("what kind of run it was, from shapes", () => {
   });
   test("prose is no table", () => {
     const prose = ["Resolving dependencies for the workspace", "Fetched 12 packages in 1.2s", "Linked 12 packages into node_modules"].join("\n");
-    expect(kindOf(prose, "pkgtool sync")).toEqual(["other", "other"]);
+    expect(kindOf(prose, "pkgtool resolve")).toEqual(["other", "other"]);
   });
   test("a program named a checker, or run in its check mode, lints", () => {
     expect(kindOf("src/a.lua:3:7: unused variable x", "stylecheck src", 1)).toEqual(["lint", "lint"]);
     expect(kindOf("Would reformat src/a.py", "pyfmt --check src", 1)).toEqual(["lint", "lint"]);
   });
+  test("a command's verb says it installs or builds, whatever the program", () => {
+    const kind = (command: string, text = "done in 2.1s\n") => analyzeOutput(text, { command, exitCode: 0 }).kind;
+    expect(kind("gem install rails")).toBe("install");
+    expect(kind("composer require monolog/monolog")).toBe("install");
+    expect(kind("uv sync --frozen")).toBe("install");
+    expect(kind("sbt -batch compile")).toBe("build");
+    expect(kind("zig build -Doptimize=ReleaseFast")).toBe("build");
+    expect(kind("pnpm run build")).toBe("build");
+    expect(kind("cmake --build out")).toBe("build");
+    expect(kind("make -j4")).toBe("build");
+    // a verb that is neither, and an option's value that looks like one, say nothing
+    expect(kind("kubectl get pods")).toBe("other");
+    expect(kind("shellcheck -o all run.sh")).toBe("lint");
+  });
+
   test("a cross in a build marks an error, not a failed test", () => {
     for (const a of bothReadings(['✘ [ERROR] Could not resolve "./lib/metrics"', "", "    src/index.ts:3:24:", "1 error"].join("\n"), "bundler src/index.ts", 1)) {
       expect(a.tests_failed).toEqual([]);

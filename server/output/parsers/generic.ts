@@ -382,6 +382,30 @@ const TABLE_SAMPLE = 400;
 /** A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), or one run in its check mode (`--check`). */
 const CHECKER = /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b/;
 
+/**
+ * The verbs a command gives its program (`gem install rails`, `mvn -q clean package`, `npm run build`
+ * names its script): its first two words after the program that are no option.
+ */
+function verbsOf(command: string): string[] {
+  const words = programCommand(command).split(/\s+/).slice(1);
+  const verbs = words.filter((w) => !w.startsWith("-")).slice(0, 2);
+  return verbs[0] === "run" ? verbs.slice(1) : verbs;
+}
+/** Verbs that install packages, whatever the package manager (`install`, `add`, `npm ci`, `uv sync`, `dotnet restore`, `composer require`, `mix deps.get`). */
+const INSTALL_VERB = /^(?:install|add|i|ci|sync|restore|require|deps\.get)$/;
+/** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`), or a build tool run with no target or its default one. */
+const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist)$/;
+const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
+
+/** What a command's verb says it does, when it says: installs or builds. */
+function kindByVerb(command: string): OutputKind | null {
+  const verbs = verbsOf(command);
+  if (verbs.some((v) => INSTALL_VERB.test(v))) return "install";
+  const program = programCommand(command);
+  if (verbs.some((v) => BUILD_VERB.test(v)) || /\s--build\b/.test(program) || (BUILD_TOOL.test(program) && verbs.every((v) => v === "all"))) return "build";
+  return null;
+}
+
 /** What kind of run this was, from the words of its summaries and the shapes of its findings. */
 function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string, command: string, testRun: boolean): OutputKind {
   if (tests.length || testRun) return "test";
@@ -394,8 +418,10 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
     last = i;
   }
   if (trace && errors.length) return "runtime_error";
-  const located = errors.some((e) => e.file);
   if (CHECKER.test(programCommand(command))) return "lint";
+  const byVerb = kindByVerb(command);
+  if (byVerb) return byVerb;
+  const located = errors.some((e) => e.file);
   if ((BUILD_WORDS.test(text) || errors.some((e) => e.code !== null && COMPILER_CODE.test(e.code))) && (located || errors.length)) return "build";
   if (LINT_WORDS.test(text) || errors.some((e) => e.code && e.file)) return "lint";
   if (located) return "build";
