@@ -170,6 +170,14 @@ describe("what kind of run it was, from shapes", () => {
     const sql = [" id |  name  | email", "----+--------+------------------", "  1 | Ada    | ada@example.org", "  2 | Grace  | grace@example.org", "(2 rows)"].join("\n");
     expect(kindOf(sql, "sqlclient -c 'select * from users'")).toEqual(["listing", "listing"]);
   });
+  test("a drawn tree, a long listing's rows and sizes beside names are listings", () => {
+    const tree = ["pkg", "├── api", "│   ├── routes.go", "│   └── routes_test.go", "└── main.go", "", "2 directories, 3 files"].join("\n");
+    expect(kindOf(tree, "dirtree pkg")).toEqual(["listing", "listing"]);
+    const long = ["conf:", "total 12", "drwxr-xr-x  2 app app 4096 Jan  3 10:01 .", "-rw-r--r--  1 app app  220 Jan  3 10:01 app.toml", "lrwxrwxrwx  1 app app    9 Jan  3 10:01 current -> app.toml"].join("\n");
+    expect(kindOf(long, "lsx -la conf")).toEqual(["listing", "listing"]);
+    const sizes = ["4.0K\tdocs", "1.2M\tsrc", "310M\tnode_modules", "312M\t."].join("\n");
+    expect(kindOf(sizes, "diskuse -h --max-depth=1")).toEqual(["listing", "listing"]);
+  });
   test("prose is no table", () => {
     const prose = ["Resolving dependencies for the workspace", "Fetched 12 packages in 1.2s", "Linked 12 packages into node_modules"].join("\n");
     expect(kindOf(prose, "pkgtool resolve")).toEqual(["other", "other"]);

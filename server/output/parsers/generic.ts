@@ -361,7 +361,8 @@ const HEADER = /^\s*[A-Za-z%#][\w%#:/.-]*(?:\s+\|?\s*[A-Za-z%#(][\w%#:/.()-]*)+\
 /**
  * A table (ps, df, free, lsblk, ss, a SQL client's result, a package manager's outdated list):
  * a header of three or more column names set apart as columns, and rows under it set apart the
- * same way; or a list of paths alone (tar -v, find).
+ * same way; or a list of paths alone (tar -v, find), a drawn tree, a long listing's rows, or sizes
+ * beside names (du).
  */
 function isTable(lines: string[]): boolean {
   const shown: string[] = [];
@@ -373,8 +374,18 @@ function isTable(lines: string[]): boolean {
     const columnar = rows.findIndex((l) => columnCount(l) < 2);
     if ((columnar === -1 ? rows.length : columnar) >= 2) return true;
   }
-  return shown.filter((l) => /^\S*\/\S*$/.test(l.trim())).length >= shown.length * 0.8;
+  const share = (re: RegExp) => shown.filter((l) => re.test(l)).length / shown.length;
+  return share(PATH_ALONE) >= 0.8 || share(TREE_BRANCH) >= 0.5 || share(LONG_LISTING) >= 0.5 || share(SIZE_ROW) >= 0.8;
 }
+
+/** A path alone on its line (tar -v, find). */
+const PATH_ALONE = /^\s*\S*\/\S*\s*$/;
+/** A branch of a drawn tree (tree, npm ls, cargo tree, pstree): `├── a.go`, `│   └── b`, `|-- c`, `` `-- d``. */
+const TREE_BRANCH = /^[\s│|]*(?:[├└]──|[|`]--)/;
+/** A long listing's row, its mode first (ls -l, tar -tv, find -ls): `drwxr-xr-x  20 root root 4096 …`. */
+const LONG_LISTING = /^\s*(?:\d+\s+\d+\s+)?[-dlcbpsD][rwxsStT-]{9}[.+@]?\s/;
+/** A size and a name (du, a sorted count): `7.2M    R`, `  1520 src/app.ts`. */
+const SIZE_ROW = /^\s*\d[\d.,]*[KMGTPkB]?i?B?\s+\S/;
 
 /** The lines a table is judged by: its header is among the first three, its rows follow. */
 const TABLE_SAMPLE = 400;
