@@ -103,6 +103,14 @@ describe("counts from a run's summary, whatever the runner", () => {
     expect(countsOf("Finished in 0.01s\n12 runs, 30 assertions, 1 failures, 1 errors, 0 skips", "rb-test", 1)).toEqual([[10, 1, 0], [10, 1, 0]]);
     expect(countsOf("OK (9 tests, 20 assertions)", "php-test")).toEqual([[9, 0, 0], [9, 0, 0]]);
   });
+  test("the same summary once per part of the run is summed; one printed twice in a row counts once", () => {
+    const parts = ["running 4 tests", "test result: FAILED. 3 passed; 1 failed; 0 ignored; finished in 0.21s", "running 6 tests", "test result: ok. 6 passed; 0 failed; 0 ignored; finished in 0.02s"].join("\n");
+    for (const a of bothReadings(parts, "unitrun --all", 1)) expect(a.counts).toMatchObject({ passed: 9, failed: 1 });
+    const echoed = ["Testsuite: a.ATest", "Tests run: 5, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.6 sec", "Tests run: 5, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.6 sec", "Testsuite: a.BTest", "Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 sec", "Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 sec"].join("\n");
+    for (const a of bothReadings(echoed, "antlike test", 1)) expect(a.counts).toMatchObject({ passed: 7, failed: 1 });
+    const files = ["FILE: src/A.php", "FOUND 3 ERRORS AFFECTING 1 LINE", "FILE: src/B.php", "FOUND 2 ERRORS AND 1 WARNING AFFECTING 2 LINES"].join("\n");
+    for (const a of bothReadings(files, "stylecheck src", 2)) expect(a.counts).toMatchObject({ errors: 5, warnings: 1 });
+  });
   test("outcomes in capitals before their counts, and a summary written one count per line", () => {
     expect(countsOf("══ Results ══\n[ FAIL 1 | WARN 0 | SKIP 2 | PASS 7 ]", "r-tests", 1)).toEqual([[7, 1, 2], [7, 1, 2]]);
     const perLine = ["Ok:                 8", "Expected Fail:      1", "Fail:               3", "Unexpected Pass:    0", "Skipped:            2", "Timeout:            0"].join("\n");

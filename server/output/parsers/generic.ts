@@ -336,11 +336,31 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
     if (!summary(i)) continue;
     const c = summaryCounts(lines[i]!);
     if (!Object.keys(c).length) continue;
+    // the same summary once per part of the run (cargo's `test result:` per test binary, one per assembly or module): their sum
+    const shape = summaryShape(lines[i]!);
+    for (let j = 0; j < i; j++) {
+      // a summary printed twice in a row (Ant's junit task and its formatter) is one
+      if (!summary(j) || lines[j] === lines[j + 1] || summaryShape(lines[j]!) !== shape) continue;
+      for (const [k, v] of Object.entries(summaryCounts(lines[j]!))) c[k as keyof SummaryCounts] = (c[k as keyof SummaryCounts] ?? 0) + v;
+    }
     for (let j = i - 1; j >= 0 && isSummary(lines[j]!); j--) for (const [k, v] of Object.entries(summaryCounts(lines[j]!))) c[k as keyof SummaryCounts] ??= v;
     return c;
   }
   return {};
 }
+
+/**
+ * A summary line with its counts (a number and the word it counts), its verdict and its `and`s
+ * taken out: the same summary of another part of the run has the same shape (`FOUND 3 ERRORS
+ * AFFECTING 1 LINE` and `FOUND 6 ERRORS AND 1 WARNING AFFECTING 5 LINES`; `test result: ok. 6
+ * passed; …` and `test result: FAILED. 3 passed; 1 failed; …`).
+ */
+const summaryShape = (line: string) =>
+  line
+    .toLowerCase()
+    .replace(/\d[\d.,]*\s*[a-z]*|\b(?:and|ok|passed|failed|failure|success)\b/g, "")
+    .replace(/[\s,;.]+/g, " ")
+    .trim();
 
 const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b/im;
 /** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
