@@ -301,6 +301,11 @@ describe("an error is placed where its trace says it happened", () => {
   });
 });
 
+test("a failure's header that gives only its kind and place names the test on the line under it", () => {
+  const out = ["●●●◼●●", "5 successes / 1 failure / 1 error / 0 pending : 0.01 seconds", "", "Failure → spec/queue_spec.lua @ 14", "queue pops in order", "spec/queue_spec.lua:17: Expected objects to be the same.", "", "Error → spec/queue_spec.lua @ 30", "queue grows past its size", "spec/queue_spec.lua:31: attempt to index a nil value"].join("\n");
+  for (const a of bothReadings(out, "specrun", 1)) expect(a.tests_failed).toEqual(["queue pops in order", "queue grows past its size"]);
+});
+
 test("a failed test named in quotes in a diagnostic comment, and a summary giving only the total: the rest passed", () => {
   const out = [
     "t/dates.t ...... 1/?",

@@ -297,6 +297,12 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     if (info && NOT_TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
     const m = FAILED_TEST.exec(line);
+    // a failure's header that gives only its kind and place (busted's `Failure → spec/a_spec.lua @ 96`): the name is the next line
+    if (testRun && PLACE_ONLY_FAILURE.test(line)) {
+      const next = lines[i + 1]?.trim() ?? "";
+      if (next && !findLocation(next) && !failed.includes(next) && failed.length < 200) failed.push(next);
+      continue;
+    }
     const counted = testRun ? COUNTED_FAILED.exec(line)?.[1] : undefined;
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2]) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
@@ -310,6 +316,8 @@ const CROSS = /^\s*[✗✖✘×●]/;
 const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
 const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
+/** A failure word and a place, nothing else: `Failure → spec/a_spec.lua @ 96`, `Error -> t/b.lua:12`. */
+const PLACE_ONLY_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*(?:→|->|:|-|in)\s*(?:\.{0,2}\/)?(?:[\w@+~.-]+\/)*[\w@+~-][\w@+~.-]*\.[A-Za-z]\w{0,9}(?:\s*@\s*\d+|:\d+(?::\d+)?)?\s*$/;
 /**
  * A test's row in a run that counts its tests (`N/M`), its verdict in a column after its name:
  * meson's ` 4/12 peak_negative      FAIL     0.10s`, CTest's ` 2/5 Test #2: parse ....***Failed  0.01 sec`.
