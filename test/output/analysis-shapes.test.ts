@@ -366,6 +366,11 @@ test("node --test's closing counts (ℹ pass N) make a test run and give its cou
   }
 });
 
+test("a TAP stream without closing comments is counted from its ok and not ok lines", () => {
+  const out = ["ok 1 - parses", "not ok 2 - rounds half up", "# Failure message: spec/round.lua:9: Expected 3", "ok 3 - formats # SKIP no locale", "not ok 4 - localises # TODO later", "ok 5 - trims", "1..5"].join("\n");
+  for (const a of bothReadings(out, "specrun -o TAP", 1)) expect(a.counts).toMatchObject({ passed: 2, failed: 1, skipped: 2 });
+});
+
 test("TAP's closing comments give the counts, one per line", () => {
   const out = ["TAP version 13", "# sums", "ok 1 should be equal", "not ok 2 rounds down", "  ---", "    expected: 2", "    actual:   1", "  ...", "", "1..2", "# tests 2", "# pass  1", "# fail  1"].join("\n");
   for (const a of bothReadings(out, "tap-runner", 1)) {

@@ -316,6 +316,24 @@ const CROSS = /^\s*[✗✖✘×●]/;
 const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
 const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
+/**
+ * The counts of a TAP stream with no summary of its own: its top-level `ok N` and `not ok N` lines,
+ * those marked `# SKIP` (and failing ones marked `# TODO`) skipped, once its plan (`1..N`) says it is TAP.
+ */
+function tapCounts(lines: string[]): SummaryCounts {
+  if (!lines.some((l) => /^1\.\.\d+\s*$/.test(l))) return {};
+  const c = { passed: 0, failed: 0, skipped: 0 };
+  for (const l of lines) {
+    const m = /^(not )?ok\b(?: \d+)?[^#]*(?:#\s*(SKIP|TODO)\b)?/i.exec(l);
+    if (!m) continue;
+    const directive = m[2]?.toUpperCase();
+    if (directive === "SKIP" || (m[1] && directive === "TODO")) c.skipped++;
+    else if (m[1]) c.failed++;
+    else c.passed++;
+  }
+  return c.passed + c.failed + c.skipped ? c : {};
+}
+
 /** A failure word and a place, nothing else: `Failure → spec/a_spec.lua @ 96`, `Error -> t/b.lua:12`. */
 const PLACE_ONLY_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*(?:→|->|:|-|in)\s*(?:\.{0,2}\/)?(?:[\w@+~.-]+\/)*[\w@+~-][\w@+~.-]*\.[A-Za-z]\w{0,9}(?:\s*@\s*\d+|:\d+(?::\d+)?)?\s*$/;
 /**
@@ -480,6 +498,7 @@ export const generic: Parser = {
     const testRun = isTestRun(text);
     const tests = genericTests(lines, info, testRun, testRun && FAILURE_WORD.test(text));
     if (tests.length && info) errors = [...errors, ...failurePlaces(lines, info, errors)];
+    if (found.passed === undefined) Object.assign(found, tapCounts(lines));
     // a summary of the total alone (prove's `Tests=83`) and the failed tests named above it: what passed is the rest
     if (total !== undefined && found.failed === undefined && tests.length && total >= tests.length) {
       found.failed = tests.length;
