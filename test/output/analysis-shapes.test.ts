@@ -293,6 +293,13 @@ describe("an error is placed where its trace says it happened", () => {
     expect(places(out, "tool/main.py import data.csv")).toEqual(["/srv/app/tool/steps.py:12"]);
   });
 
+  test("a line after a blank with a trace right under it reports an error, whatever its words; a goroutine's heading does not", () => {
+    const out = ["==9== Memcheck, a memory error detector", "==9==", "==9== Conditional jump or move depends on uninitialised value(s)", "==9==    at 0x10A427: render (src/view.c:37)", "==9==    by 0x10A573: main (src/main.c:57)", "==9==", "==9== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)"].join("\n");
+    expect(places(out, "memcheck ./app")).toContain("src/view.c:37");
+    const go = ["panic: boom", "", "goroutine 7 [chan receive]:", "main.worker(0xc000012345)", "\t/srv/app/worker.go:21 +0x45", "created by main.main in goroutine 1", "\t/srv/app/main.go:9 +0x2a"].join("\n");
+    expect(places(go, "./app")).not.toContain("/srv/app/worker.go:21");
+  });
+
   test("an error that starts with its own place is there, not at the frame under it; a search's match is no place", () => {
     const out = ["/srv/app/lib/money.rb:12:in `parse': not an amount: \"1O\" (ArgumentError)", "\tfrom /srv/app/lib/importer.rb:37:in `row'", "\tfrom bin/import:9:in `<main>'"].join("\n");
     expect(places(out, "bin/import")).toEqual(["/srv/app/lib/money.rb:12"]);

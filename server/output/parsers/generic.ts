@@ -158,11 +158,27 @@ export function genericIssues(lines: string[], limit = COLLECTED): OutputError[]
 export function issuesFromRoles(lines: string[], info: LineInfo, limit = COLLECTED): OutputError[] {
   return collectIssues(lines, limit, (i) => {
     const r = info.roles[i]!;
+    if (r === "plain" && headsTrace(lines, info, i)) return { at: tracePlace(lines, info, i), severity: "error" };
     if (r !== "finding" && r !== "problem" && r !== "warning" && r !== "failure" && r !== "assertion") return null;
     const severity = severityOf(lines[i]!);
     const at = r === "finding" ? info.locations[i] ?? null : severity === "error" ? tracePlace(lines, info, i) : null;
     return at || severity !== null ? { at, severity } : null;
   }, (i) => info.roles[i] === "blank" || info.roles[i] === "snippet");
+}
+
+/**
+ * A line that opens a report of its own, a stack trace right under it, whatever its words
+ * (valgrind's `Conditional jump or move depends on uninitialised value(s)`): after a blank line or
+ * at the start, not a heading ending in a colon (Go's `goroutine 7 [chan receive]:` lists a
+ * goroutine, not an error), two frames under it, one in the project's files.
+ */
+function headsTrace(lines: string[], info: LineInfo, i: number): boolean {
+  if (i > 0 && info.roles[i - 1] !== "blank") return false;
+  if (/:\s*$/.test(lines[i]!)) return false;
+  const inTrace = (k: number) => info.roles[k] === "frame" || info.roles[k] === "library-frame";
+  if (!inTrace(i + 1) || !inTrace(i + 2)) return false;
+  for (let k = i + 1; k < lines.length && inTrace(k); k++) if (info.roles[k] === "frame") return true;
+  return false;
 }
 
 /**
