@@ -386,6 +386,16 @@ test("TAP's closing comments give the counts, one per line", () => {
   }
 });
 
+test("a program's name right before a location (psql:FILE:LINE:) leaves the place to the file, and a located error fails a run that exits 0", () => {
+  const out = ["CREATE TABLE", "dbclient:sql/02_orders.sql:14: ERROR:  column \"tier\" does not exist", "LINE 1: SELECT tier FROM customers;", "INSERT 0 3"].join("\n");
+  for (const a of bothReadings(out, "dbclient -f sql/02_orders.sql", 0)) {
+    expect(a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line}`)).toEqual(["sql/02_orders.sql:14"]);
+    expect(a.status).toBe("failure");
+  }
+  const urls = ["GET http://localhost:8080/health 200", "proxy:http://cache.internal:3128/x"].join("\n");
+  for (const a of bothReadings(urls, "probe", 0)) expect(a.errors.filter((e) => e.file)).toEqual([]);
+});
+
 test("PHP's 'in FILE on line N' is a place, cppcheck's style findings are notes, and a located error fails a run that exits 0", () => {
   const php = "PHP Parse error:  syntax error, unexpected token \"}\" in src/Cart.php on line 40";
   for (const a of bothReadings(php, "php -l src/Cart.php", 255)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("src/Cart.php:40");

@@ -2,7 +2,7 @@
  * Locations in a line of output, whatever the tool: the shapes compilers, linters, test runners and
  * stack traces use to say where (GNU `path:line[:col]`, MSBuild/tsc `path(line,col)`, Maven
  * `path:[line,col]`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
- * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`).
+ * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`), a program's name right before one (`psql:a.sql:25:`).
  */
 
 export interface Location {
@@ -16,13 +16,16 @@ export interface Location {
   leading: boolean;
 }
 
+/** A program's name leading its message, no space after (`psql:sql/a.sql:25: ERROR: …`). */
+const PROGRAM_PREFIX = String.raw`[a-z][\w.+-]*:`;
+
 /**
  * A file name: a path with an extension (`src/a.py`, `./x.test.js`, `C:\x\y.cs`, `Cart.java`), or a
  * well-known extensionless build file (`Makefile`, `Dockerfile`...).
  */
 const PATH = String.raw`(?:[A-Za-z]:[\\/])?(?:[\w@+~.$-]*[\\/])*(?:[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9}|[A-Z][a-z]*file|[\w.-]+\/[\w.-]+)`;
 /** What may stand before a location: start, space, bracket, quote, `=`. Not `//` (a URL) nor `@` (user@host). */
-const BEFORE = String.raw`(?:^|(?<=[\s(\[{<'"\`=,|]))`;
+const BEFORE = String.raw`(?:^|(?<=[\s(\[{<'"\`=,|])|(?<=^${PROGRAM_PREFIX})(?!\/))`;
 
 const COLON = new RegExp(`${BEFORE}(?:file:\\/\\/)?(${PATH}):(\\d+)(?::(\\d+))?(?=$|[\\s:,;)\\]}>'"\`]|-\\d)`, "g");
 const PAREN = new RegExp(`${BEFORE}(${PATH})\\((\\d+)(?:,(\\d+))?\\)`, "g");
@@ -32,7 +35,7 @@ const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]?(?: on)? line (\\d+)(?:, col(?
 /** A host and port, a time or a ratio are no locations. */
 const NOT_A_FILE = /^(?:localhost|[\d.]+|(?:[\w-]+\.)+(?:com|org|net|io|dev|local|internal|svc|cluster|lan))$/i;
 /** What a location's line may start with before it: indentation, `at`, `-->`, `#3`, `in`, `from`, `File`, a severity word and colon. */
-const LEADER = /^(?:\s*(?:at |-->|==>|->|from |in |In |on |File |#\d+ |\d+[:.)] |[-*•›>|]\s|\[\w+\]\s|(?:error|warning|note|info|E|W|C|R|F)\s*[:-]\s*)?)*\s*['"]?$/;
+const LEADER = /^(?:[a-z][\w.+-]*:(?=$))?(?:\s*(?:at |-->|==>|->|from |in |In |on |File |#\d+ |\d+[:.)] |[-*•›>|]\s|\[\w+\]\s|(?:error|warning|note|info|E|W|C|R|F)\s*[:-]\s*)?)*\s*['"]?$/;
 
 /** The quick test: can this line hold a location at all? */
 function mayHold(line: string): boolean {
