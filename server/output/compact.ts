@@ -86,10 +86,12 @@ function shortenRules(line: string): string {
   if (line.length < 16 || !hasRule(line)) return line;
   // A title drawn between rules (`══ Failed ════`) keeps a rule's mark on each side.
   line = line.replace(TRAILING_BOX_RULE, (m, last: string) => (/^\s*[━─═⎯]/.test(line) ? `${last} ${m.trim().at(-1)}` : last));
-  // A run that opens a title (`************* Module app.cli`) is part of how the title reads: it stays.
-  return line.replace(/([⎯━─═=_~*#-])\1{7,}|(?:([_-]) ){6,}\2?/g, (run, ch: string | undefined, spaced: string | undefined, at: number) =>
-    at === 0 && /\S/.test(line.slice(run.length)) ? run : (ch ?? spaced ?? "").repeat(3),
-  );
+  // A run that opens a title (`************* Module app.cli`), or a bracketed tag before the text
+  // (GoogleTest's `[==========] 11 tests ran.`), is part of how the line reads: it stays.
+  return line.replace(/([⎯━─═=_~*#-])\1{7,}|(?:([_-]) ){6,}\2?/g, (run, ch: string | undefined, spaced: string | undefined, at: number) => {
+    const tag = at === 1 && line[0] === "[" && line[run.length + 1] === "]";
+    return (at === 0 || tag) && /\S/.test(line.slice(run.length + (tag ? 2 : 0))) ? run : (ch ?? spaced ?? "").repeat(3);
+  });
 }
 
 function finish(rendered: string, out: string[], folds: Fold[], analysis: Analysis): CompactResult {

@@ -244,6 +244,7 @@ export function lineRoles(lines: string[], cwd?: string): LineInfo {
   markTraces(roles, trace);
   markAssertionBlocks(lines, roles);
   markAssertionDiffs(lines, roles);
+  markFailureBodies(lines, roles);
   markSections(lines, roles);
   return { roles, bodies, trace, snippet, locations };
 }
@@ -386,6 +387,44 @@ function markAssertionBlocks(lines: string[], roles: Role[]): void {
       if (r === "plain" || r === "chatter" || r === "match" || r === "problem" || r === "warning" || r === "noise" || r === "patch-hunk" || r === "patch-line" || r === "change" || r === "section") roles[j] = "assertion";
     }
     i = j - 1;
+  }
+}
+
+/** How far a failure's body reaches, and how long a labelled value in it may be. */
+const FAILURE_BODY = 30;
+const LABELLED_VALUE = 2;
+/** A label over a value: a few words, capitalised, and a colon (`---- Result was:`, `Got:`, `Result should have been (exact matching):`), not code. */
+const VALUE_LABEL = /^\s*(?:[-=*#>]+\s*)?[A-Z][\w' ()-]{0,58}:\s*$/;
+
+/**
+ * What a failing test prints between its failure and its verdict is the failure's own account:
+ * a value under a label ending in a colon (tcltest's `---- Result was:` then `hello-world-`, a
+ * `Got:` / `Want:` pair), and a message of a line or two right before the verdict (GoogleTest's
+ * own text after `Expected: true`, then `[  FAILED  ] Suite.Name`). They read as assertion lines.
+ */
+function markFailureBodies(lines: string[], roles: Role[]): void {
+  const opens = (r: Role) => r === "failure" || r === "problem" || r === "assertion";
+  for (let i = 0; i < lines.length; i++) {
+    if (!opens(roles[i]!)) continue;
+    let j = i + 1;
+    for (; j < lines.length && j - i <= FAILURE_BODY && roles[j] !== "blank"; j++) {
+      const r = roles[j]!;
+      if (r === "failure" || (r === "problem" && roles[i] !== "assertion")) break;
+      if ((r === "section" || r === "plain") && VALUE_LABEL.test(lines[j]!)) {
+        let k = j + 1;
+        while (k < lines.length && k - j <= LABELLED_VALUE && roles[k] === "plain" && !VALUE_LABEL.test(lines[k]!)) k++;
+        const closed = k >= lines.length || roles[k] !== "plain" || VALUE_LABEL.test(lines[k]!);
+        if (closed && k > j + 1) for (let m = j; m < k; m++) roles[m] = "assertion";
+        j = k - 1;
+      }
+    }
+    // the message right before the verdict, after an assertion
+    if (roles[j] === "failure") {
+      let k = j - 1;
+      while (k > i && j - k <= LABELLED_VALUE && roles[k] === "plain") k--;
+      if (k < j - 1 && roles[k] === "assertion") for (let m = k + 1; m < j; m++) roles[m] = "assertion";
+    }
+    i = Math.max(i, j - 1);
   }
 }
 

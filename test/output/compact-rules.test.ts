@@ -299,3 +299,27 @@ describe("a verbose runner's passing tests grouped under describe blocks", () =>
     expect(markerFor(out, lineNo(raw, "    > 42 |   it(\"rejects bad input\", () => expect(load(\"x\")).toBe(0));"))).toBeDefined();
   });
 });
+
+describe("a failing test's own account between its failure and its verdict is kept", () => {
+  const ok = (s: string) => [`[ RUN      ] ${s}`, `[       OK ] ${s} (0 ms)`];
+  const gtest = ["Running main() from ./googletest/src/gtest_main.cc", "[==========] Running 9 tests from 2 test suites.", "[----------] Global test environment set-up.", "[----------] 5 tests from Queue", ...ok("Queue.StartsEmpty"), ...ok("Queue.Pops"),
+   "[ RUN      ] Queue.Describe", "/src/q/test/queue_test.cpp:27: Failure", "Expected equality of these values:", "  describe(q)", "    Which is: \"Queue(1/4)\"", "  \"Queue(1 of 4)\"", "[  FAILED  ] Queue.Describe (3 ms)", "[----------] 5 tests from Queue (4 ms total)", "",
+   "[----------] 4 tests from Stats", ...ok("Stats.Empty"),
+   "[ RUN      ] Stats.MedianOfEven", "/src/q/test/stats_test.cpp:13: Failure", "Value of: median({1, 2, 3, 4}) == 2", "  Actual: false", "Expected: true", "even-length median should be the lower middle", "[  FAILED  ] Stats.MedianOfEven (0 ms)", ...ok("Stats.Odd"), ...ok("Stats.Mean"), "[----------] 4 tests from Stats (0 ms total)", "",
+   "[----------] Global test environment tear-down", "[==========] 9 tests from 2 test suites ran. (4 ms total)", "[  PASSED  ] 7 tests.", "[  FAILED  ] 2 tests, listed below:", "[  FAILED  ] Queue.Describe", "[  FAILED  ] Stats.MedianOfEven", "", " 2 FAILED TESTS"].join("\n");
+  const tclFailure = (name: string, got: string, want: string) => ["", "", `==== ${name} FAILED`, "==== Contents of test case:", ` slug::make {${want}}`, "---- Result was:", got, "---- Result should have been (exact matching):", want, `==== ${name.split(" ")[0]} FAILED`];
+  const tcl = ["Tests running in interp:  /usr/bin/tclsh", "Tests located in:  /src/slug/tests", "Tests located in:  /src/slug/tests", "Temporary files stored in /src/slug/tests", "Test files run in separate interpreters", "Running tests that match:  *", "Skipping test files that match:  l.*.test", "Only running test files that match:  *.test", "Tests began at Wed Dec 02 16:46:42 UTC 2026", "slug.test",
+   ...tclFailure("slug-1.2 drops trailing dots", "a-b-", "a-b"), ...tclFailure("slug-1.3 lowers case", "A-B", "a-b2"), ...tclFailure("slug-1.4 keeps digits", "x-", "x-9"),
+   "", "", "Tests ended at Wed Dec 02 16:46:42 UTC 2026", "all.tcl:\tTotal\t8\tPassed\t5\tSkipped\t0\tFailed\t3", "Sourced 1 Test Files.", "Files with failing tests: slug.test"].join("\n");
+  const compacted = (raw: string, command: string, exitCode: number) => compactOutput(new TextEncoder().encode(raw), { command, exitCode }).text.split("\n");
+
+  test("the message a test gives after its assertion, right before its verdict, and a bracketed rule tagging a summary", () => {
+    const out = compacted(gtest, "./build/q_test", 1);
+    expect(out).toContain("even-length median should be the lower middle");
+    expect(out).toContain("[==========] 9 tests from 2 test suites ran. (4 ms total)");
+  });
+  test("a value under a label in the failure's block: what the result was, what it should have been", () => {
+    const out = compacted(tcl, "tclsh tests/all.tcl", 0);
+    for (const v of ["a-b-", "A-B", "x-", "a-b2", "x-9"]) expect(out).toContain(v);
+  });
+});
