@@ -3,11 +3,13 @@
 // which makes it a session leader whose controlling terminal is the PTY, as forkpty would. node-pty's
 // own spawn forks the whole server, and a fork costs with the process's memory (measured in Deno:
 // 10-19 ms at 52 MB resident, 27-59 ms at 263 MB; Deno.Command 1-5 ms at any size), on every
-// session's create. node-pty leaves its descriptors inheritable; they are marked close-on-exec
-// through libc (FFI) first, so no shell holds them. Where setsid, sh or libc is missing, node-pty spawns.
+// session's create. The spawn closes nothing in the child, so every descriptor of the server is
+// marked close-on-exec through libc (FFI) first (deno-libc.ts): the shell gets its terminal on 0, 1
+// and 2 and nothing else. Where setsid, sh or libc is missing, node-pty spawns.
 import { terminalMode } from "../pty/node-pty.ts";
 import { killProcessGroup } from "../pty/process-group.ts";
 import type { Pty, PtySpawnOptions } from "../pty/types.ts";
+import { closeOnExecAbove2, libc as openLibc, type Libc } from "./deno-libc.ts";
 import { nodeBuiltin, nodeRequire } from "./node-builtin.ts";
 
 interface Child {
@@ -19,7 +21,6 @@ interface DenoSpawn {
     cmd: string,
     options: { args: string[]; cwd: string; env: Record<string, string>; clearEnv: boolean; stdin: "null"; stdout: "null"; stderr: "null" },
   ) => { spawn(): Child };
-  dlopen(path: string, symbols: Record<string, { parameters: string[]; result: string }>): { symbols: Record<string, (...a: number[]) => number> };
 }
 const Deno = (globalThis as unknown as { Deno: DenoSpawn }).Deno;
 
@@ -34,12 +35,10 @@ interface MasterStream {
   destroy(): void;
 }
 
-const F_SETFD = 2;
-const FD_CLOEXEC = 1;
 /** The shell's line: stdin, stdout and stderr on the terminal ($0), opened by the session leader, so it becomes the controlling terminal. */
 const ON_THE_TERMINAL = 'exec "$@" <>"$0" >&0 2>&0';
 
-let ready: { native: NativePty; libc: { fcntl(fd: number, cmd: number, arg: number): number; close(fd: number): number }; setsid: string } | null | undefined;
+let ready: { native: NativePty; libc: Libc; setsid: string } | null | undefined;
 
 /** What the spawn needs, looked up once; null where one part is missing (node-pty's own spawn then). */
 function parts(path: string) {
@@ -56,12 +55,9 @@ function parts(path: string) {
       return null;
     };
     const setsid = which("setsid");
-    const lib = Deno.dlopen("libc.so.6", {
-      fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
-      close: { parameters: ["i32"], result: "i32" },
-    }).symbols;
+    const libc = openLibc();
     const native = nodeRequire(import.meta.url)("node-pty/build/Release/pty.node") as NativePty;
-    ready = setsid && which("sh") ? { native, libc: { fcntl: lib.fcntl!, close: lib.close! }, setsid } : null;
+    ready = setsid && libc && which("sh") ? { native, libc, setsid } : null;
   } catch {
     ready = null;
   }
@@ -80,9 +76,8 @@ export function spawnWithoutFork(opts: PtySpawnOptions, serverPath: string): Pty
   };
   let child: Child;
   try {
-    for (const fd of [term.master, term.slave]) {
-      if (libc.fcntl(fd, F_SETFD, FD_CLOEXEC) !== 0) throw new Error("fcntl(FD_CLOEXEC) failed on the PTY");
-    }
+    // the new terminal pair among them: the shell opens the terminal again by its name
+    if (!closeOnExecAbove2()) throw new Error("could not mark the server's descriptors close-on-exec");
     const [file, ...args] = opts.argv;
     // as node-pty sets them
     const env = { ...opts.env, PWD: opts.cwd, TERM: opts.env.TERM ?? "xterm-256color" };

@@ -2,6 +2,7 @@
 // node: module and never touches `process`: the first of either makes Deno set up its Node layer,
 // 40 to 90 ms of a CLI command's start (measured on Deno 2.9). What only the server uses (node:sqlite,
 // Hono's Deno adapter, node:zlib, node-pty) is loaded when first used.
+import { closeOnExecAbove2 } from "./deno-libc.ts";
 import { unixRequest } from "./deno-unix-http.ts";
 import { upgradeNative } from "./deno-websocket.ts";
 import { nodeBuiltin, nodeRequire } from "./node-builtin.ts";
@@ -107,6 +108,8 @@ export const denoPlatform: Platform = {
   async capture(argv, env) {
     const clean = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
     const [cmd, ...args] = argv;
+    // Deno's spawn closes nothing in the child: none of the server's descriptors reach it (deno-libc.ts)
+    closeOnExecAbove2();
     const out = await new Deno.Command(cmd!, { args, env: clean, clearEnv: true, stdin: "null", stdout: "piped", stderr: "piped" }).output();
     const text = new TextDecoder();
     return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
@@ -118,6 +121,7 @@ export const denoPlatform: Platform = {
     const { spawnWithoutFork } = await import("./deno-pty.ts");
     const pty = spawnWithoutFork(opts, Deno.env.get("PATH") ?? "/usr/bin:/bin");
     if (pty) return pty;
+    closeOnExecAbove2();
     const { spawnNodePty } = await import("../pty/node-pty.ts");
     return spawnNodePty(opts, { writeThroughSocket: true });
   },

@@ -1,0 +1,44 @@
+// A session's shell holds its terminal on 0, 1 and 2 and nothing else: none of the server's files,
+// sockets or pipes, and none of the descriptors the client that started the server was given. On
+// each runtime (the Bun binary, the Deno bundle), with a server started by a CLI that has an extra
+// descriptor open, as a client started by a build tool or an editor often has.
+import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CliHome, RUNTIMES, cliCommand, requireBinary } from "./cli.ts";
+
+requireBinary();
+
+/** `ls -l /proc/self/fd` as fd → target, without the directory ls reads it through. */
+function descriptors(listing: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of listing.matchAll(/ (\d+) -> (.+)$/gm)) {
+    if (!/^\/proc\/\d+\/fd$/.test(m[2]!)) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+for (const runtime of RUNTIMES) {
+  describe(`a shell on ${runtime}`, () => {
+    const h = new CliHome({ AI_SESSION_PORT: "0", AI_SESSION_BIN: "" }, runtime);
+    afterAll(() => h.close());
+
+    test("a shell holds only its terminal on 0, 1 and 2, none of the server's descriptors", async () => {
+      const extra = openSync(join(mkdtempSync(join(tmpdir(), "ais-fd-")), "held-by-the-client"), "w");
+      try {
+        // the first command starts the server; it runs with a descriptor 3 its caller left open
+        const p = Bun.spawn([...cliCommand(runtime), "create", "--name", "fd"], { env: h.env(), stdio: ["ignore", "pipe", "pipe", extra] });
+        expect(await p.exited).toBe(0);
+      } finally {
+        closeSync(extra);
+      }
+      const r = await h.run(["exec", "fd", "ls -l /proc/self/fd"]);
+      expect(r.code).toBe(0);
+      const fds = descriptors(r.stdout);
+      const tty = fds["0"];
+      expect(tty).toMatch(/^\/dev\/pts\/\d+$/);
+      expect(fds).toEqual({ "0": tty!, "1": tty!, "2": tty! });
+    }, 60_000);
+  });
+}
