@@ -63,6 +63,19 @@ test("a code frame printed as a comment (Erlang's `%   14|`) is not an error, ho
   }
 });
 
+test("a test runner that make runs, or CTest, is read as the test run it is", () => {
+  const viaMake = ["erlc -o ebin src/*.erl test/*.erl", "erl -noshell -pa ebin -eval 'eunit:test(cart, [verbose])' -s init stop", "======================== EUnit ========================", "module 'cart_tests'", "  cart_tests: total_test...ok", "  cart_tests: coupon_test...*failed*", "=======================================================", "  Failed: 1.  Skipped: 0.  Passed: 1.", "make: *** [Makefile:9: test] Error 1"].join("\n");
+  for (const a of bothReadings(viaMake, "make unit", 2)) {
+    expect(a.kind).toBe("test");
+    expect(a.counts).toMatchObject({ passed: 1, failed: 1 });
+  }
+  const ctest = ["Test project /src/conv/build", "    Start 1: celsius", "1/2 Test #1: celsius ..........................   Passed    0.01 sec", "    Start 2: kelvin", "2/2 Test #2: kelvin ...........................***Failed    0.01 sec", "", "50% tests passed, 1 tests failed out of 2"].join("\n");
+  for (const a of bothReadings(ctest, "ctest --test-dir build", 8)) {
+    expect(a.kind).toBe("test");
+    expect(a.tests_failed).toEqual(["kelvin"]);
+  }
+});
+
 test("make reports the findings of the tools it runs, of shapes its compiler rules do not read", () => {
   const out = ["fpc -Fu../units app.pas", "app.pas(12,7) Error: Identifier not found \"Totl\"", "make: *** [Makefile:4: app] Error 1"].join("\n");
   for (const a of bothReadings(out, "make", 2)) {

@@ -1,6 +1,6 @@
 /** gcc, clang, make and cmake. */
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
-import { genericIssues, issuesFromRoles } from "./generic.ts";
+import { generic, genericIssues, issuesFromRoles } from "./generic.ts";
 
 const GCC = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.+?)(?: \[(-W[\w=-]+|-fpermissive)\])?$/;
 const LINKER = /^(?:\/usr\/bin\/ld|ld|collect2): (?:error: )?(.+)$/;
@@ -79,6 +79,12 @@ export const make: Parser = {
       if (name && !tests.includes(name)) tests.push(name);
     }
     const c = counts(errors);
+    // a test runner make ran (EUnit, a D unittest build, any harness): its run, as the shapes read it
+    if (tests.length === 0) {
+      const run = generic.parse(lines, _text, command, info);
+      const seen = new Set(errors.map((e) => `${e.file}:${e.line}:${e.message}`));
+      if (run.kind === "test") return { ...run, tool: "make", errors: [...errors, ...run.errors.filter((e) => !seen.has(`${e.file}:${e.line}:${e.message}`))] };
+    }
     const isTest = tests.length > 0 || (/\s(?:check|test|tests)\b/.test(command) && errors.length === 0);
     return { tool: "make", kind: isTest ? "test" : "build", errors, tests_failed: tests, counts: c, verdict: c.errors > 0 ? "failed" : undefined };
   },
@@ -86,7 +92,8 @@ export const make: Parser = {
 
 export const cmake: Parser = {
   tool: "cmake",
-  matches: (text, command) => commandStarts(command, "cmake", "ctest") || /^-- (?:Configuring done|The C(?:XX)? compiler identification)/m.test(text),
+  // CTest runs tests and prints a test run, not a build: it is read as one (its shapes are general)
+  matches: (text, command) => commandStarts(command, "cmake") || /^-- (?:Configuring done|The C(?:XX)? compiler identification)/m.test(text),
   parse(lines, text) {
     const errors = parseCompiler(lines);
     const c = counts(errors);
