@@ -45,7 +45,15 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         started_at: rt.startedAt,
       }));
       await transport?.start((input) => rt.bus.bus.publish(input));
-      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, cfg.node);
+      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, {
+        name: cfg.node,
+        agents: rt.bus.agents,
+        alive: () => rt.bus.tasks.alive(),
+        publish: (m) => rt.bus.bus.publish(m),
+        knows: (agent) => rt.bus.agents.find(agent) !== undefined || membership?.nodeOfAgent(agent) !== undefined,
+        defaultLeaseMs: rt.bus.tasks.opts.defaultLeaseMs,
+        sweepMs: rt.bus.tasks.opts.sweepMs,
+      });
       const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const isCopy = (id: string) => transport?.isCopy(id) ?? false;
       const calls = serveCalls(nc, n, cfg.node, rt, isCopy);
@@ -97,6 +105,7 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         },
         async close() {
           calls.unsubscribe();
+          tasks.stop();
           transport?.stop();
           await m.leave();
           await nc.drain().catch(() => {});

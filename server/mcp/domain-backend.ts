@@ -13,7 +13,7 @@ import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
-import { knowledgeOf, onNode, remoteWaitMs } from "../cluster-port.ts";
+import { knowledgeOf, onNode, remoteWaitMs, tasksOf } from "../cluster-port.ts";
 import { analysisOf, contextOf, sessionDetails } from "../anywhere.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";
@@ -169,25 +169,25 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async addTask(t) {
       need("exec");
-      return audited("tasks.create", t.title, null, () => time("task.add", () => rt.bus.tasks.add({ ...t, created_by: agent })));
+      return audited("tasks.create", t.title, null, () => time("task.add", () => tasksOf(rt).add({ ...t, created_by: agent })));
     },
     async listTasks(q) {
       need("read");
-      return rt.bus.tasks.list(q);
+      return tasksOf(rt).list(q);
     },
     async claimTask(who) {
       need("exec");
       if (agent && who !== agent) throw new AppError("denied", `agent "${agent}" cannot act for agent "${who}"`);
       const name = who;
-      return audited("tasks.claim", name, null, () => ({ task: time("task.claim", () => rt.bus.tasks.claim(name), { agent: name }) }));
+      return audited("tasks.claim", name, null, async () => ({ task: await time("task.claim", () => tasksOf(rt).claim(name), { agent: name }) }));
     },
     async taskProgress(id, p) {
       need("exec");
-      return audited("tasks.progress", id, null, () => rt.bus.tasks.progress(id, agent, p));
+      return audited("tasks.progress", id, null, () => tasksOf(rt).progress(id, agent, p));
     },
     async finishTask(id, r) {
       need("exec");
-      return audited("tasks.done", id, r.failed ? { failed: true } : null, () => time("task.done", () => rt.bus.tasks.finish(id, agent, r)));
+      return audited("tasks.done", id, r.failed ? { failed: true } : null, () => time("task.done", () => tasksOf(rt).finish(id, agent, r)));
     },
     async knowledgeSet(key, value, o) {
       need("exec");
