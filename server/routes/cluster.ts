@@ -44,7 +44,7 @@ export function clusterRoutes(rt: Runtime) {
     const { sessions, unreachable } = await clusterOf(rt).sessionsEverywhere(c.get("caller"));
     return gathered(c, sessions, unreachable);
   });
-  documentRoute({ method: "get", path: "/api/cluster/bus/messages", summary: "The bus messages of every node that is up, oldest first, each once with the node that keeps it (?after=NODE:SEQ,…)", scope: "read", query: trafficQuery, response: z.array(BusMessageSchema.extend({ node: z.string() })), tags: ["cluster"] });
+  documentRoute({ method: "get", path: "/api/cluster/bus/messages", summary: "The bus messages of every node that is up, oldest first, each once with the node that keeps it (?after=NODE:SEQ,…: that node's next messages after SEQ)", scope: "read", query: trafficQuery, response: z.array(BusMessageSchema.extend({ node: z.string() })), tags: ["cluster"] });
   app.get("/cluster/bus/messages", allow({ scope: "read" }), async (c) => {
     const q = queryOf(c, trafficQuery);
     const { messages, unreachable } = await clusterOf(rt).trafficEverywhere(c.get("caller"), q);

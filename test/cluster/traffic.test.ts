@@ -1,0 +1,51 @@
+/**
+ * The cluster's message traffic (GET /api/cluster/bus/messages, what the dashboard's Agents view
+ * polls) on a real nats-server and two ai-session servers: a page after a seq is the messages
+ * that come next, so a poller that falls behind by more than a page reads them all.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { pathsFor } from "../../server/paths.ts";
+import { cli, startCluster, stopAll, type Node } from "./harness.ts";
+
+const LONG = 60_000;
+let alpha: Node;
+let beta: Node;
+
+type Row = { node: string; seq: number; payload: unknown; sender: string };
+
+async function traffic(node: Node, query: string): Promise<Row[]> {
+  const token = readFileSync(pathsFor(node.home).token, "utf8").trim();
+  const res = await fetch(`http://127.0.0.1:${node.port}/api/cluster/bus/messages${query}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Row[];
+}
+
+beforeAll(async () => {
+  const { nodes } = await startCluster("alpha", "beta");
+  [alpha, beta] = [nodes[0]!, nodes[1]!];
+  for (const [node, name] of [[alpha, "fe"], [beta, "be"]] as const) {
+    const r = await cli(node, "agent", "register", name, "--role", "backend", "--topics", "deploys");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+  }
+}, LONG);
+afterAll(stopAll, LONG);
+
+describe("the cluster's traffic, page by page", () => {
+  test("a page after a seq holds the next messages, not the newest", async () => {
+    for (let i = 0; i < 8; i++) {
+      const r = await cli(alpha, "bus", "send", "--broadcast", JSON.stringify({ page: i }), "--agent", "fe");
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+    }
+    const mine = (rows: Row[]) => rows.filter((m) => m.node === "alpha" && m.sender === "fe").map((m) => m.payload);
+    const all = (await traffic(beta, "")).filter((m) => m.node === "alpha" && m.sender === "fe");
+    expect(all.map((m) => m.payload)).toEqual(Array.from({ length: 8 }, (_, i) => ({ page: i })));
+    const first = all[0]!.seq;
+    expect(mine(await traffic(beta, `?after=alpha:${first}&limit=3`))).toEqual([{ page: 1 }, { page: 2 }, { page: 3 }]);
+    expect(mine(await traffic(beta, `?after=alpha:${all[3]!.seq}&limit=3`))).toEqual([{ page: 4 }, { page: 5 }, { page: 6 }]);
+    // the same on one node's own history
+    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+    const res = await fetch(`http://127.0.0.1:${alpha.port}/api/bus/messages?after=${first}&limit=2`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await res.json()) as Row[]).map((m) => m.payload)).toEqual([{ page: 1 }, { page: 2 }]);
+  }, LONG);
+});
