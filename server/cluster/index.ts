@@ -12,6 +12,7 @@ import { KvKnowledge } from "./knowledge.ts";
 import { openTerminal } from "./terminal.ts";
 import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";
+import { viewerOf } from "../access/callers.ts";
 
 /** A cluster being joined: connected first, then wired to the bus and the runtime once they exist. */
 export interface ClusterJoin {
@@ -98,7 +99,9 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         },
         async trafficEverywhere(caller, q) {
           const args = (node: string) => ({ after: q.after?.[node], limit: q.limit });
-          const { rows, unreachable } = await everyOtherNode<NodeMessage>(caller, "traffic", args);
+          // the caller's agent is registered here: the other nodes are told its topics
+          const topics = viewerOf(rt, caller)?.topics;
+          const { rows, unreachable } = await everyOtherNode<NodeMessage>(caller, "traffic", (node) => ({ ...args(node), topics }));
           const messages = [...nodeTraffic(rt, caller, cfg.node, args(cfg.node), isCopy), ...rows];
           messages.sort((a, b) => a.time - b.time || a.node.localeCompare(b.node) || a.seq - b.seq);
           return { messages, unreachable };

@@ -96,11 +96,13 @@ export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSes
  * each with this node's name; without the copies of other nodes' topic messages and broadcasts
  * (`isCopy`), which their sender's node shows.
  */
-export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { after?: number; limit?: number }, isCopy: (id: string) => boolean): NodeMessage[] {
+export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { after?: number; limit?: number; topics?: unknown }, isCopy: (id: string) => boolean): NodeMessage[] {
   // the calling node parsed these, but this node does not lean on that: a page is 1 to TRAFFIC_LIMIT messages
   const limit = Math.max(1, Math.min(Math.trunc(Number(q.limit)) || TRAFFIC_LIMIT, TRAFFIC_LIMIT));
   const after = Number.isInteger(q.after) ? q.after : undefined;
-  const all = rt.bus.bus.history({ afterSeq: after, limit, viewer: viewerOf(rt, caller) });
+  // an agent registered on the calling node: its topics are known there, not here
+  const topics = Array.isArray(q.topics) ? q.topics.filter((t): t is string => typeof t === "string").slice(0, 1000) : [];
+  const all = rt.bus.bus.history({ afterSeq: after, limit, viewer: viewerOf(rt, caller, topics) });
   return all.filter((m) => m.to !== undefined || !isCopy(m.id)).map((m) => ({ ...m, node: self }));
 }
 
@@ -122,7 +124,7 @@ async function answer(rt: Runtime, self: string, req: Request, terminal: (caller
   }
   if (req.op === "traffic") {
     requireScope(caller, "read");
-    return nodeTraffic(rt, caller, self, req.args as { after?: number; limit?: number }, isCopy);
+    return nodeTraffic(rt, caller, self, req.args as { after?: number; limit?: number; topics?: unknown }, isCopy);
   }
   if (req.op === "attach") {
     requireScope(caller, "read");

@@ -12,10 +12,9 @@ const LONG = 60_000;
 let alpha: Node;
 let beta: Node;
 
-type Row = { node: string; seq: number; payload: unknown; sender: string };
+type Row = { node: string; seq: number; payload: unknown; sender: string; topic?: string };
 
-async function traffic(node: Node, query: string): Promise<Row[]> {
-  const token = readFileSync(pathsFor(node.home).token, "utf8").trim();
+async function traffic(node: Node, query: string, token = readFileSync(pathsFor(node.home).token, "utf8").trim()): Promise<Row[]> {
   const res = await fetch(`http://127.0.0.1:${node.port}/api/cluster/bus/messages${query}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   return (await res.json()) as Row[];
@@ -47,5 +46,14 @@ describe("the cluster's traffic, page by page", () => {
     const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
     const res = await fetch(`http://127.0.0.1:${alpha.port}/api/bus/messages?after=${first}&limit=2`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await res.json()) as Row[]).map((m) => m.payload)).toEqual([{ page: 1 }, { page: 2 }]);
+  }, LONG);
+
+  test("an agent's view on alpha shows the messages on its topics sent on beta", async () => {
+    const r = await cli(beta, "bus", "send", "--topic", "deploys", JSON.stringify({ shipped: 1 }), "--agent", "be");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const { token } = await (await import("./harness.ts")).json<{ token: string }>(alpha, "token", "create", "--name", "fe-view", "--scopes", "read", "--agent", "fe");
+    const seen = (await traffic(alpha, "", token)).filter((m) => m.topic === "deploys");
+    // once, from the node that keeps it (its sender's), though beta does not know fe's topics
+    expect(seen.map((m) => [m.node, m.sender, m.payload])).toEqual([["beta", "be", { shipped: 1 }]]);
   }, LONG);
 });
