@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { pathsFor } from "../../server/paths.ts";
-import { cli, startCluster, stopAll, type Node } from "./harness.ts";
+import { cli, eventually, startCluster, startNode, stopAll, type Nats, type Node } from "./harness.ts";
 
 const LONG = 60_000;
 let alpha: Node;
 let beta: Node;
+let nats: Nats;
 
 type Row = { node: string; seq: number; payload: unknown; sender: string; topic?: string };
 
@@ -21,7 +22,8 @@ async function traffic(node: Node, query: string, token = readFileSync(pathsFor(
 }
 
 beforeAll(async () => {
-  const { nodes } = await startCluster("alpha", "beta");
+  const { nodes, nats: started } = await startCluster("alpha", "beta");
+  nats = started;
   [alpha, beta] = [nodes[0]!, nodes[1]!];
   for (const [node, name] of [[alpha, "fe"], [beta, "be"]] as const) {
     const r = await cli(node, "agent", "register", name, "--role", "backend", "--topics", "deploys");
@@ -55,5 +57,16 @@ describe("the cluster's traffic, page by page", () => {
     const seen = (await traffic(alpha, "", token)).filter((m) => m.topic === "deploys");
     // once, from the node that keeps it (its sender's), though beta does not know fe's topics
     expect(seen.map((m) => [m.node, m.sender, m.payload])).toEqual([["beta", "be", { shipped: 1 }]]);
+  }, LONG);
+
+  test("after beta restarts, alpha's broadcasts it holds copies of are still shown once", async () => {
+    await beta.stop();
+    beta = await startNode("beta", nats.url, { home: beta.home });
+    const rows = await eventually("beta answering alpha's traffic read again", async () => {
+      const r = await traffic(alpha, "");
+      return r.some((m) => m.node === "beta" && m.topic === "deploys") && r;
+    });
+    const broadcasts = rows.filter((m) => m.sender === "fe");
+    expect(broadcasts.map((m) => [m.node, m.payload])).toEqual(Array.from({ length: 8 }, (_, i) => ["alpha", { page: i }]));
   }, LONG);
 });
