@@ -46,7 +46,7 @@ export interface ClusterStatus {
 /** The operations a node answers for another node's caller (remote.ts). */
 export type RemoteOp =
   | "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "analysis" | "conversation" | "converse" | "summarize"
-  | "info" | "command" | "lines" | "sessions" | "traffic" | "agents" | "part" | "attach";
+  | "info" | "command" | "lines" | "sessions" | "traffic" | "agents" | "part" | "attach" | "create" | "restore";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
