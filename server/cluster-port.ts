@@ -4,6 +4,7 @@ import type { SessionInfo } from "./session/session.ts";
 import type { Entry, KnowledgeStore, WriteOptions } from "./bus/knowledge.ts";
 import type { BusMessage } from "./bus/message.ts";
 import type { AgentView } from "./bus/agents.ts";
+import type { AddTaskInput, Task, TaskStatus } from "./bus/tasks.ts";
 
 /** One node as the cluster knows it (from its heartbeats). */
 export const NodeViewSchema = z.object({
@@ -45,7 +46,7 @@ export interface ClusterStatus {
 /** The operations a node answers for another node's caller (remote.ts). */
 export type RemoteOp =
   | "exec" | "wait" | "send" | "read" | "screen" | "kill" | "resize" | "history" | "snapshot" | "context" | "analysis" | "conversation" | "converse" | "summarize"
-  | "info" | "command" | "lines" | "sessions" | "traffic" | "agents" | "part" | "attach";
+  | "info" | "command" | "lines" | "sessions" | "traffic" | "agents" | "part" | "attach" | "create" | "restore";
 
 /**
  * The cluster as the rest of the server sees it (rt.cluster): no NATS types, so routes and the
@@ -55,7 +56,7 @@ export interface ClusterPort {
   status(): ClusterStatus;
   nodes(): NodeView[];
   /** The one task queue of the cluster. */
-  tasks: ClusterTasks;
+  tasks: TaskBoard;
   /** The cluster's shared knowledge, which replaces each node's own once it joins. */
   knowledge: KnowledgeBoard;
   /** Sends a request to a node on behalf of a caller; resolves to its answer or throws its AppError. */
@@ -105,32 +106,28 @@ export function sessionTarget(cluster: ClusterPort | undefined, name: string): {
   return { session, node };
 }
 
-/** A task of the cluster-wide queue (tasks.ts): kept in a KV bucket, claimed by compare-and-set. */
-export interface ClusterTask {
-  id: string;
-  title: string;
-  description: string | null;
-  role: string | null;
-  priority: number;
-  status: "queued" | "assigned" | "done" | "failed";
-  assignee: string | null;
-  /** The node of the agent that holds or finished it. */
-  node: string | null;
-  lease_ms: number;
-  lease_expires_at: number | null;
-  attempts: number;
-  result: string | null;
-  created_by: string | null;
-  created_at: number;
-  updated_at: number;
+/** A task of the cluster-wide queue (server/cluster/tasks.ts): a local task's fields, and the node of its holder. */
+export type ClusterTask = Task & { node: string | null };
+
+/**
+ * The task queue as routes and tools use it: this node's own (TaskQueue, SQLite) or the cluster's
+ * one queue (server/cluster/tasks.ts, a KV bucket), with the same verbs and the same answers.
+ */
+export interface TaskBoard {
+  add(input: AddTaskInput): Awaitable<Task>;
+  get(id: string): Awaitable<Task>;
+  list(q?: { status?: TaskStatus; assignee?: string }): Awaitable<Task[]>;
+  /** The agent (registered on this node) takes work: a task handed to it, else the best ready one it may do. */
+  claim(agent: string): Awaitable<Task | null>;
+  progress(id: string, agent: string | undefined, p: { percent?: number; note?: string }): Awaitable<Task>;
+  /** Renews the leases of what the agent holds; how many. */
+  heartbeat(agent: string): Awaitable<number>;
+  finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Awaitable<Task>;
 }
 
-export interface ClusterTasks {
-  add(input: { title: string; description?: string; role?: string; priority?: number; lease_ms?: number; created_by?: string }): Promise<ClusterTask>;
-  list(): Promise<ClusterTask[]>;
-  /** The best queued task (or one whose lease lapsed) the agent's role may take, or null. */
-  claim(agent: { name: string; role: string }): Promise<ClusterTask | null>;
-  finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Promise<ClusterTask>;
+/** The tasks a caller of this server shares: the cluster's one queue once the server joined one, else this machine's. */
+export function tasksOf(rt: { bus: { tasks: TaskBoard }; cluster?: ClusterPort }): TaskBoard {
+  return rt.cluster?.tasks ?? rt.bus.tasks;
 }
 
 /**

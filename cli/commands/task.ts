@@ -12,7 +12,7 @@ async function cluster<T>(args: { home?: string; agent?: string }, method: strin
   const { connect } = await import("../client/index.ts");
   return (await connect({ home: args.home, agent: args.agent, autostart: true })).request<T>(method, `/api/cluster/tasks${path}`, body);
 }
-const clusterFlag = { cluster: { type: "boolean", description: "the cluster's queue, shared by every node (serve --cluster)" } } as const;
+const clusterFlag = { cluster: { type: "boolean", description: "the cluster's queue (the default on a node in a cluster; an error on a node in none)" } } as const;
 
 function line(t: Task): string {
   const needs = [t.role ? `role ${t.role}` : "", t.capability ? `cap ${t.capability}` : "", t.depends_on?.length ? `after ${t.depends_on.join(",")}` : ""].filter(Boolean).join(", ");
@@ -105,6 +105,9 @@ const progress = defineCommand({
 });
 
 export default defineCommand({
-  meta: { name: "task", description: "The shared task queue: add, list, claim, progress, done" },
+  meta: {
+    name: "task",
+    description: "The shared task queue: add, list, claim, progress, done. On a server in a cluster (serve --cluster) it is the cluster's one queue: every node's agents share it, each task held by one agent at a time",
+  },
   subCommands: { add, list, claim, progress, done },
 });

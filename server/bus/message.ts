@@ -40,7 +40,17 @@ export interface PublishInput {
   payload: unknown;
   /** false: delivered but never written to the database (high-rate progress ticks). Default true. */
   persist?: boolean;
+  /**
+   * Set by the cluster's bridge only (never read from a client): this topic message or broadcast is
+   * this node's copy of one the named node sent. Its id says so (see isCopyId), in the database too.
+   */
+  copyOf?: string;
 }
+
+/** A copy's id: the local id and the node it came from. */
+export const copyId = (local: string, node: string) => `${local}.from-${node}`;
+/** Whether a message id is a node's copy of another node's topic message or broadcast (copyId). */
+export const isCopyId = (id: string) => id.includes(".from-");
 
 /** Largest payload accepted, as JSON text. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;

@@ -308,7 +308,11 @@ export class BusStore {
     if (q.topic) where.push("topic = ?"), args.push(q.topic);
     if (q.type) where.push("type = ?"), args.push(q.type);
     if (q.afterSeq != null) where.push("seq > ?"), args.push(q.afterSeq);
-    const sql = `SELECT * FROM (SELECT * FROM bus_messages ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?) ORDER BY seq`;
+    const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    // after a seq: the next `limit` (a poller that fell behind pages forward); else the newest `limit`
+    const sql = q.afterSeq != null
+      ? `SELECT * FROM bus_messages ${filter} ORDER BY seq LIMIT ?`
+      : `SELECT * FROM (SELECT * FROM bus_messages ${filter} ORDER BY seq DESC LIMIT ?) ORDER BY seq`;
     return this.sqlite.query<Row, (string | number)[]>(sql).all(...args, q.limit).map(rowToMessage);
   }
 

@@ -75,7 +75,7 @@ export class TaskQueue {
     private db: Db,
     private agents: AgentRegistry,
     private bus: Bus,
-    private opts: { defaultLeaseMs: number; aliveMs: number; sweepMs: number } = { defaultLeaseMs: 60_000, aliveMs: 120_000, sweepMs: 1000 },
+    readonly opts: { defaultLeaseMs: number; aliveMs: number; sweepMs: number } = { defaultLeaseMs: 60_000, aliveMs: 120_000, sweepMs: 1000 },
   ) {
     const r = db.select({ n: sql<number>`count(*)` }).from(tasksTable).get();
     this.counter = r?.n ?? 0;
@@ -153,6 +153,11 @@ export class TaskQueue {
     return new Map(rows.filter((r) => r.agent !== null).map((r) => [r.agent!, r.n]));
   }
 
+  /** The agents of this node a task may be handed to: seen within `aliveMs`, or connected to the bus. */
+  alive(now = Date.now()): Agent[] {
+    return this.agents.list().filter((a) => now - a.last_seen_at <= this.opts.aliveMs || this.bus.isConnected(a.name));
+  }
+
   /**
    * Hands every ready queued task to the least-loaded eligible live agent. Runs every sweep and at
    * every registration: with nothing queued it costs one query, whatever the number of agents.
@@ -160,8 +165,7 @@ export class TaskQueue {
   dispatch(): void {
     const queued = this.list({ status: "queued" });
     if (queued.length === 0) return;
-    const now = Date.now();
-    const alive = this.agents.list().filter((a) => now - a.last_seen_at <= this.opts.aliveMs || this.bus.isConnected(a.name));
+    const alive = this.alive();
     if (alive.length === 0) return;
     const done = this.doneIds();
     const active = this.loads();

@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import type { AgentRegistry } from "../bus/agents.ts";
-import { sizeChecked, type BusMessage, type PublishInput } from "../bus/message.ts";
+import { isCopyId, sizeChecked, type BusMessage, type PublishInput } from "../bus/message.ts";
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "../bus/transport.ts";
 import { settled, type Names } from "./connection.ts";
 
@@ -41,8 +41,6 @@ export class ClusterTransport implements BusTransport {
   private incoming: PublishInput | undefined;
   /** Ids given here to messages from other nodes → their ids on the node that sent them. */
   private origins = new Map<string, string>();
-  /** Ids given here to topic messages and broadcasts from other nodes: their sender's node shows them in the cluster's traffic. */
-  private copies = new Set<string>();
   forwarded = 0;
   received = 0;
 
@@ -104,6 +102,8 @@ export class ClusterTransport implements BusTransport {
     if (this.seen.has(e.id)) return;
     this.remember(e.id);
     if (e.input.to !== undefined && !this.agents.find(e.input.to)) return; // unregistered meanwhile: nobody here to take it
+    if (e.input.to === undefined) e.input.copyOf = e.origin; // its sender's node shows it in the cluster's traffic
+    else delete e.input.copyOf;
     this.incoming = e.input;
     let m: BusMessage;
     try {
@@ -112,13 +112,12 @@ export class ClusterTransport implements BusTransport {
       this.incoming = undefined;
     }
     if (e.mid !== undefined) this.rememberOrigin(m.id, e.mid);
-    if (e.input.to === undefined) capped(this.copies, m.id);
     this.received++;
   }
 
-  /** Whether this node's message is its copy of a topic message or broadcast that another node sent (since this node started). */
+  /** Whether this node's message is its copy of a topic message or broadcast that another node sent (its id says so, across restarts). */
   isCopy(id: string): boolean {
-    return this.copies.has(id);
+    return isCopyId(id);
   }
 
   private rememberOrigin(local: string, origin: string): void {

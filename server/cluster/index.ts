@@ -12,6 +12,7 @@ import { KvKnowledge } from "./knowledge.ts";
 import { openTerminal } from "./terminal.ts";
 import { KvTaskBoard } from "./tasks.ts";
 import { AppError } from "../errors.ts";
+import { viewerOf } from "../access/callers.ts";
 
 /** A cluster being joined: connected first, then wired to the bus and the runtime once they exist. */
 export interface ClusterJoin {
@@ -45,7 +46,15 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         started_at: rt.startedAt,
       }));
       await transport?.start((input) => rt.bus.bus.publish(input));
-      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, cfg.node);
+      const tasks = await KvTaskBoard.open(nc, n.tasksBucket, n.replicas, {
+        name: cfg.node,
+        agents: rt.bus.agents,
+        alive: () => rt.bus.tasks.alive(),
+        publish: (m) => rt.bus.bus.publish(m),
+        knows: (agent) => rt.bus.agents.find(agent) !== undefined || membership?.nodeOfAgent(agent) !== undefined,
+        defaultLeaseMs: rt.bus.tasks.opts.defaultLeaseMs,
+        sweepMs: rt.bus.tasks.opts.sweepMs,
+      });
       const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const isCopy = (id: string) => transport?.isCopy(id) ?? false;
       const calls = serveCalls(nc, n, cfg.node, rt, isCopy);
@@ -90,13 +99,16 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         },
         async trafficEverywhere(caller, q) {
           const args = (node: string) => ({ after: q.after?.[node], limit: q.limit });
-          const { rows, unreachable } = await everyOtherNode<NodeMessage>(caller, "traffic", args);
+          // the caller's agent is registered here: the other nodes are told its topics
+          const topics = viewerOf(rt, caller)?.topics;
+          const { rows, unreachable } = await everyOtherNode<NodeMessage>(caller, "traffic", (node) => ({ ...args(node), topics }));
           const messages = [...nodeTraffic(rt, caller, cfg.node, args(cfg.node), isCopy), ...rows];
           messages.sort((a, b) => a.time - b.time || a.node.localeCompare(b.node) || a.seq - b.seq);
           return { messages, unreachable };
         },
         async close() {
           calls.unsubscribe();
+          tasks.stop();
           transport?.stop();
           await m.leave();
           await nc.drain().catch(() => {});

@@ -3,10 +3,11 @@ import { AppError, toAppError, type ErrorCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
 import { requireSessionVisible, sessionView, visibleSessions } from "../access/sessions.ts";
-import { commandDetail, commandLines, execCommand, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
+import { commandDetail, commandLines, createSession, execCommand, historyOf, killSession, readOutput, resizeSession, screenOf, sendInput, waitFor } from "../session/operations.ts";
 import type { OutputMode } from "../session/exec-result.ts";
 import { applyHistoryFilter } from "../persist/history.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
+import { restoreByName } from "../persist/restore.ts";
 import { SessionContexts } from "../context/session-context.ts";
 import { localAnalysis, localContext, localConversation, localConverse, localSummarize } from "../anywhere.ts";
 import type { Names } from "./connection.ts";
@@ -76,7 +77,17 @@ const OPS: Record<Exclude<RemoteOp, "sessions" | "traffic" | "agents" | "part" |
   conversation: { scope: "read", run: (rt, c, s) => localConversation(rt, c, contextsOf(rt), s) },
   converse: { scope: "exec", run: (rt, c, s, a) => localConverse(rt, c, contextsOf(rt), s, a as Parameters<typeof localConverse>[4]) },
   summarize: { scope: "exec", run: (rt, c, s, a) => localSummarize(rt, c, contextsOf(rt), s, a as Parameters<typeof localSummarize>[4]) },
+  create: { scope: "exec", run: (rt, c, s, a) => createSession(rt, c, { ...createArgs(a), name: s }) },
+  restore: { scope: "exec", run: (rt, c, s, a) => restoreByName(rt, s, { newName: typeof a.new_name === "string" ? a.new_name : undefined, caller: c }) },
 };
+
+/** What a session is created with, as another node asked: only these fields, each of its type. */
+function createArgs(a: Args): { cwd?: string; shell?: string; env?: Record<string, string>; cols?: number; rows?: number; role?: string } {
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const num = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
+  const env = a.env && typeof a.env === "object" ? Object.fromEntries(Object.entries(a.env).filter((e): e is [string, string] => typeof e[1] === "string")) : undefined;
+  return { cwd: str(a.cwd), shell: str(a.shell), env, cols: num(a.cols), rows: num(a.rows), role: str(a.role) };
+}
 
 /** Each runtime's context builder (it keeps per-session facts between calls), made on first use. */
 const contexts = new WeakMap<Runtime, SessionContexts>();
@@ -96,11 +107,13 @@ export function nodeSessions(rt: Runtime, caller: Caller, self: string): NodeSes
  * each with this node's name; without the copies of other nodes' topic messages and broadcasts
  * (`isCopy`), which their sender's node shows.
  */
-export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { after?: number; limit?: number }, isCopy: (id: string) => boolean): NodeMessage[] {
+export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { after?: number; limit?: number; topics?: unknown }, isCopy: (id: string) => boolean): NodeMessage[] {
   // the calling node parsed these, but this node does not lean on that: a page is 1 to TRAFFIC_LIMIT messages
   const limit = Math.max(1, Math.min(Math.trunc(Number(q.limit)) || TRAFFIC_LIMIT, TRAFFIC_LIMIT));
   const after = Number.isInteger(q.after) ? q.after : undefined;
-  const all = rt.bus.bus.history({ afterSeq: after, limit, viewer: viewerOf(rt, caller) });
+  // an agent registered on the calling node: its topics are known there, not here
+  const topics = Array.isArray(q.topics) ? q.topics.filter((t): t is string => typeof t === "string").slice(0, 1000) : [];
+  const all = rt.bus.bus.history({ afterSeq: after, limit, viewer: viewerOf(rt, caller, topics) });
   return all.filter((m) => m.to !== undefined || !isCopy(m.id)).map((m) => ({ ...m, node: self }));
 }
 
@@ -122,7 +135,7 @@ async function answer(rt: Runtime, self: string, req: Request, terminal: (caller
   }
   if (req.op === "traffic") {
     requireScope(caller, "read");
-    return nodeTraffic(rt, caller, self, req.args as { after?: number; limit?: number }, isCopy);
+    return nodeTraffic(rt, caller, self, req.args as { after?: number; limit?: number; topics?: unknown }, isCopy);
   }
   if (req.op === "attach") {
     requireScope(caller, "read");

@@ -1,97 +1,225 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import { AppError } from "../errors.ts";
-import type { ClusterTask, ClusterTasks } from "../cluster-port.ts";
+import type { Agent, AgentRegistry } from "../bus/agents.ts";
+import type { PublishInput } from "../bus/message.ts";
+import type { AddTaskInput, Task, TaskStatus } from "../bus/tasks.ts";
+import type { ClusterTask, TaskBoard } from "../cluster-port.ts";
 import { lostRace, settled } from "./connection.ts";
+import { byPriority, eligible, held, isOpen, isReady, lapsed, passOver, type Row } from "./task-rules.ts";
 
-const DEFAULT_LEASE_MS = 60_000;
 const TRIES = 50;
 
+/** What the board needs of the node it runs on. */
+export interface TaskBoardNode {
+  name: string;
+  agents: AgentRegistry;
+  /** This node's agents a task may be pushed to (TaskQueue.alive). */
+  alive(): Agent[];
+  publish(m: PublishInput): unknown;
+  /** Whether an agent is registered on some node (a completion goes to a task's creator only then). */
+  knows(agent: string): boolean;
+  defaultLeaseMs: number;
+  /** How often this node hands out queued and lapsed tasks to its live agents (0: only on add, finish and registration). */
+  sweepMs: number;
+}
+
+/** A task written by an earlier version (role and priority only) read with today's fields. */
+const normalized = (t: Partial<ClusterTask>): ClusterTask =>
+  ({ capability: null, depends_on: [], progress: null, progress_note: null, ...t }) as ClusterTask;
 
 /**
- * The cluster's task queue in a KV bucket, one key per task. A claim is a compare-and-set on the
- * task's revision: of several agents (on any nodes) racing for one task, one write wins and the
- * others see the conflict and move on, so a task is never held twice. A holder whose lease lapses
- * loses the task to the next claim. Finishing is a compare-and-set too, by the holder only.
+ * The cluster's one task queue in a KV bucket, one key per task, with the local queue's verbs:
+ * roles, capabilities, dependencies, priorities, leases, progress. Every change is a
+ * compare-and-set on the task's revision, so of several claims or pushes (on any nodes) racing for
+ * one task one write wins and a task is never held twice. Each node pushes ready tasks to its own
+ * least-loaded live agent (a task_assignment in its inbox) on add, finish, registration and every
+ * sweep; a lapsed lease makes the task open again, to another agent when there is one.
  */
-export class KvTaskBoard implements ClusterTasks {
-  private constructor(private kv: KV, private node: string) {}
+export class KvTaskBoard implements TaskBoard {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | null = null;
 
-  static async open(nc: NatsConnection, bucket: string, replicas: number, node: string): Promise<KvTaskBoard> {
+  private constructor(private kv: KV, private node: TaskBoardNode) {
+    node.agents.events.on("registered", () => void this.dispatch());
+    if (node.sweepMs > 0) {
+      this.timer = setInterval(() => void this.dispatch(), node.sweepMs);
+      this.timer.unref?.();
+    }
+  }
+
+  static async open(nc: NatsConnection, bucket: string, replicas: number, node: TaskBoardNode): Promise<KvTaskBoard> {
     return new KvTaskBoard(await settled(() => new Kvm(nc).create(bucket, { history: 1, replicas })), node);
   }
 
-  private async read(id: string): Promise<{ task: ClusterTask; revision: number } | null> {
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async read(id: string): Promise<Row | null> {
     const e = await this.kv.get(id);
     if (e?.operation !== "PUT") return null;
-    return { task: e.json<ClusterTask>(), revision: e.revision };
+    return { task: normalized(e.json<ClusterTask>()), revision: e.revision };
   }
 
-  async add(input: Parameters<ClusterTasks["add"]>[0]): Promise<ClusterTask> {
-    if (!input.title.trim()) throw new AppError("invalid", "a task needs a title");
-    const now = Date.now();
-    const task: ClusterTask = {
-      id: `ct-${now.toString(36)}-${crypto.randomUUID().slice(0, 8)}`, title: input.title, description: input.description ?? null,
-      role: input.role ?? null, priority: input.priority ?? 0, status: "queued", assignee: null, node: null,
-      lease_ms: input.lease_ms ?? DEFAULT_LEASE_MS, lease_expires_at: null, attempts: 0, result: null,
-      created_by: input.created_by ?? null, created_at: now, updated_at: now,
-    };
-    await this.kv.create(task.id, JSON.stringify(task));
-    return task;
+  private async row(id: string): Promise<Row> {
+    const r = await this.read(id);
+    if (!r) throw new AppError("not_found", `no task with id "${id}" (ai-session task list shows them)`);
+    return r;
   }
 
-  private async all(): Promise<Array<{ task: ClusterTask; revision: number }>> {
+  private async all(): Promise<Row[]> {
     const keys: string[] = [];
     for await (const k of await this.kv.keys()) keys.push(k);
     const rows = await Promise.all(keys.map((k) => this.read(k)));
-    return rows.filter((r): r is { task: ClusterTask; revision: number } => r !== null)
-      .sort((a, b) => b.task.priority - a.task.priority || a.task.created_at - b.task.created_at);
+    return rows.filter((r): r is Row => r !== null).sort((a, b) => byPriority(a.task, b.task));
   }
 
-  async list(): Promise<ClusterTask[]> {
-    return (await this.all()).map((r) => r.task);
+  /** Writes the task's next state if nobody changed it since it was read; false when another write won. */
+  private async write(r: Row, next: ClusterTask): Promise<boolean> {
+    try {
+      await this.kv.update(next.id, JSON.stringify(next), r.revision);
+      return true;
+    } catch (err) {
+      if (lostRace(err)) return false;
+      throw err;
+    }
   }
 
-  async claim(agent: { name: string; role: string }): Promise<ClusterTask | null> {
+  /** The task handed to `agent` (pushed: assigned; claimed: running), counted as one more attempt. */
+  private async take(r: Row, agent: string, status: "assigned" | "running", now: number): Promise<ClusterTask | null> {
+    const t = r.task;
+    const next: ClusterTask = { ...t, status, assignee: agent, node: this.node.name, lease_expires_at: now + t.lease_ms, attempts: t.attempts + 1, updated_at: now };
+    if (!(await this.write(r, next))) return null;
+    if (lapsed(t, now)) this.node.publish({ type: "status_update", sender: "tasks", topic: "tasks", payload: { task: t.id, event: "lease_lapsed", agent: t.assignee } });
+    if (status === "assigned") this.node.publish({ type: "task_assignment", sender: "tasks", to: agent, payload: next });
+    return next;
+  }
+
+  async add(input: AddTaskInput): Promise<Task> {
+    if (!input.title.trim()) throw new AppError("invalid", "a task needs a title");
+    if (input.role) this.node.agents.roles.get(input.role);
+    for (const dep of input.depends_on ?? []) await this.row(dep);
+    const now = Date.now();
+    const task: ClusterTask = {
+      id: `ct-${now.toString(36)}-${crypto.randomUUID().slice(0, 8)}`, title: input.title, description: input.description ?? null,
+      role: input.role ?? null, capability: input.capability ?? null, priority: input.priority ?? 0, depends_on: input.depends_on ?? [],
+      status: "queued", assignee: null, node: null, lease_ms: input.lease_ms ?? this.node.defaultLeaseMs, lease_expires_at: null,
+      attempts: 0, progress: null, progress_note: null, result: null, created_by: input.created_by ?? null, created_at: now, updated_at: now,
+    };
+    await this.kv.create(task.id, JSON.stringify(task));
+    await this.dispatch();
+    return (await this.row(task.id)).task;
+  }
+
+  async get(id: string): Promise<Task> {
+    return (await this.row(id)).task;
+  }
+
+  async list(q: { status?: TaskStatus; assignee?: string } = {}): Promise<Task[]> {
+    return (await this.all()).map((r) => r.task).filter((t) => (!q.status || t.status === q.status) && (!q.assignee || t.assignee === q.assignee));
+  }
+
+  async claim(name: string): Promise<Task | null> {
+    const agent = this.node.agents.get(name); // registered on this node: its role and capabilities decide
+    this.node.agents.touch(name);
     for (let i = 0; i < TRIES; i++) {
       const now = Date.now();
-      const open = (await this.all()).filter(({ task: t }) =>
-        (t.role === null || t.role === agent.role) &&
-        (t.status === "queued" || (t.status === "assigned" && (t.assignee === agent.name || (t.lease_expires_at ?? 0) < now))),
-      );
-      const mine = open.find((r) => r.task.status === "assigned" && r.task.assignee === agent.name);
-      if (mine) return mine.task;
-      if (!open.length) return null;
-      let raced = false;
-      for (const { task, revision } of open) {
-        const taken: ClusterTask = { ...task, status: "assigned", assignee: agent.name, node: this.node, lease_expires_at: now + task.lease_ms, attempts: task.attempts + 1, updated_at: now };
-        try {
-          await this.kv.update(task.id, JSON.stringify(taken), revision);
-          return taken;
-        } catch (err) {
-          if (!lostRace(err)) throw err;
-          raced = true; // another claim won this one: try the next
-        }
+      const rows = await this.all();
+      const mine = rows.find((r) => r.task.status === "assigned" && r.task.assignee === name && !lapsed(r.task, now));
+      if (mine) {
+        const next: ClusterTask = { ...mine.task, status: "running", lease_expires_at: now + mine.task.lease_ms, updated_at: now };
+        if (await this.write(mine, next)) return next;
+        continue;
       }
-      if (!raced) return null;
+      const done = new Set(rows.filter((r) => r.task.status === "done").map((r) => r.task.id));
+      const open = rows.filter((r) => isOpen(r.task, now) && isReady(r.task, done) && eligible(agent, r.task));
+      if (!open.length) return null;
+      for (const r of open) {
+        const taken = await this.take(r, name, "running", now);
+        if (taken) return taken;
+      }
+      // every open task went to another claim meanwhile: read again
     }
     throw new AppError("conflict", `no task could be claimed after ${TRIES} tries: too many claims at once (try again)`);
   }
 
-  async finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Promise<ClusterTask> {
-    const got = await this.read(id);
-    if (!got) throw new AppError("not_found", `no cluster task named "${id}" (ai-session task list --cluster)`);
-    const { task, revision } = got;
-    if (task.status !== "assigned") throw new AppError("conflict", `task ${id} is ${task.status}, not held by anyone`);
-    if (agent !== undefined && task.assignee !== agent) throw new AppError("denied", `task ${id} is held by agent "${task.assignee}", not "${agent}"`);
-    const now = Date.now();
-    const done: ClusterTask = { ...task, status: r.failed ? "failed" : "done", result: r.result ?? null, lease_expires_at: null, updated_at: now };
-    try {
-      await this.kv.update(id, JSON.stringify(done), revision);
-    } catch (err) {
-      if (lostRace(err)) throw new AppError("conflict", `task ${id} changed meanwhile (its lease may have lapsed and another agent claimed it)`);
-      throw err;
+  /** Reads, checks and writes a task until the write wins (or the check refuses). */
+  private async change(id: string, next: (t: ClusterTask, now: number) => ClusterTask, lost: string): Promise<ClusterTask> {
+    for (let i = 0; i < TRIES; i++) {
+      const r = await this.row(id);
+      const t = next(r.task, Date.now());
+      if (await this.write(r, t)) return t;
     }
-    return done;
+    throw new AppError("conflict", lost);
+  }
+
+  async progress(id: string, agent: string | undefined, p: { percent?: number; note?: string }): Promise<Task> {
+    const task = await this.change(id, (t, now) => {
+      held(t, agent);
+      if (t.status !== "assigned" && t.status !== "running") throw new AppError("conflict", `task ${id} is ${t.status}; progress is for a task in hand`);
+      return { ...t, status: "running", progress: p.percent ?? t.progress, progress_note: p.note ?? t.progress_note, lease_expires_at: now + t.lease_ms, updated_at: now };
+    }, `task ${id} changed meanwhile too often (try again)`);
+    this.node.publish({ type: "progress", sender: task.assignee ?? "tasks", topic: "tasks", payload: { task: id, percent: task.progress, note: task.progress_note } });
+    return task;
+  }
+
+  async heartbeat(name: string): Promise<number> {
+    this.node.agents.get(name);
+    this.node.agents.touch(name);
+    const now = Date.now();
+    const mine = (await this.all()).filter((r) => r.task.assignee === name && (r.task.status === "assigned" || r.task.status === "running"));
+    const renewed = await Promise.all(mine.map((r) => this.write(r, { ...r.task, lease_expires_at: now + r.task.lease_ms })));
+    return renewed.filter(Boolean).length;
+  }
+
+  async finish(id: string, agent: string | undefined, r: { result?: string; failed?: boolean }): Promise<Task> {
+    let before: ClusterTask | undefined;
+    const task = await this.change(id, (t, now) => {
+      held(t, agent);
+      if (t.status === "done" || t.status === "failed" || t.status === "cancelled") throw new AppError("conflict", `task ${id} is already ${t.status}`);
+      before = t;
+      return { ...t, status: r.failed ? "failed" : "done", result: r.result ?? null, lease_expires_at: null, progress: r.failed ? t.progress : 100, updated_at: now };
+    }, `task ${id} changed meanwhile (its lease may have lapsed and another agent claimed it)`);
+    const sender = before?.assignee ?? agent ?? "tasks";
+    this.node.publish({ type: "completion", sender, topic: "tasks", payload: task });
+    if (task.created_by && task.created_by !== sender && this.node.knows(task.created_by)) {
+      this.node.publish({ type: "completion", sender, to: task.created_by, correlation_id: id, payload: task });
+    }
+    await this.dispatch();
+    return task;
+  }
+
+  /** Runs a dispatch after the one under way; calls that come while one waits share it. */
+  dispatch(): Promise<void> {
+    if (this.queued) return this.queued;
+    const next = this.running.then(() => {
+      this.queued = null;
+      return this.dispatchOnce();
+    }).catch(() => {}); // a NATS hiccup: the next sweep tries again
+    this.queued = next;
+    this.running = next;
+    return next;
+  }
+
+  /** Hands every open ready task to the least-loaded eligible live agent of this node. */
+  private async dispatchOnce(): Promise<void> {
+    const alive = this.node.alive();
+    if (!alive.length) return;
+    const now = Date.now();
+    const rows = await this.all();
+    const done = new Set(rows.filter((r) => r.task.status === "done").map((r) => r.task.id));
+    const loads = new Map(alive.map((a) => [a.name, 0]));
+    for (const { task: t } of rows) {
+      if ((t.status === "assigned" || t.status === "running") && !lapsed(t, now) && t.assignee && loads.has(t.assignee)) loads.set(t.assignee, loads.get(t.assignee)! + 1);
+    }
+    for (const r of rows) {
+      if (!isOpen(r.task, now) || !isReady(r.task, done)) continue;
+      const candidates = passOver(alive.filter((a) => eligible(a, r.task)), r.task, now);
+      if (!candidates.length) continue;
+      const pick = candidates.reduce((best, a) => (loads.get(a.name)! < loads.get(best.name)! ? a : best));
+      if (await this.take(r, pick.name, "assigned", now)) loads.set(pick.name, loads.get(pick.name)! + 1);
+    }
   }
 }

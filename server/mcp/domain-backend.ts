@@ -13,7 +13,7 @@ import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
-import { knowledgeOf, onNode, remoteWaitMs } from "../cluster-port.ts";
+import { knowledgeOf, onNode, remoteWaitMs, sessionTarget, tasksOf } from "../cluster-port.ts";
 import { analysisOf, contextOf, sessionDetails } from "../anywhere.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";
@@ -31,6 +31,13 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
   };
   const agent = caller.agent ?? undefined;
   /** Runs a state-changing action and writes its audit entry, whatever the outcome. */
+  /** A session made or brought back on another node (NAME@NODE) is named so in the answer. */
+  async function addressed<T extends { name: string }>(asked: string, r: Promise<T>): Promise<T> {
+    const { node } = sessionTarget(rt.cluster, asked);
+    const got = await r;
+    return node ? { ...got, name: `${got.name}@${node}` } : got;
+  }
+
   async function audited<T>(action: string, target: string | null, detail: Record<string, unknown> | null, fn: () => T | Promise<T>, note?: (r: T) => Record<string, unknown>): Promise<T> {
     let outcome: AuditOutcome = "ok";
     let extra: Record<string, unknown> = {};
@@ -55,7 +62,11 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     async createSession(o) {
       need("exec", o.name);
       if (o.name === undefined && "sessions" in caller) throw new AppError("denied", `the token "${caller.name}" is limited to some sessions: name the session to create`);
-      return audited("create", o.name ?? null, o.cwd ? { cwd: o.cwd } : null, () => ops.createSession(rt, caller, o), (s) => ({ name: s.name }));
+      const create = () =>
+        o.name === undefined
+          ? ops.createSession(rt, caller, o)
+          : addressed(o.name, onNode(rt.cluster, caller, o.name, "create", { ...o, name: undefined }, (s) => ops.createSession(rt, caller, { ...o, name: s })));
+      return audited("create", o.name ?? null, o.cwd ? { cwd: o.cwd } : null, create, (s) => ({ name: s.name }));
     },
     async listSessions() {
       need("read");
@@ -122,7 +133,13 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     async restore(name, newName) {
       need("exec", name);
       if (newName !== undefined) need("exec", newName);
-      return audited("restore", newName ?? name, null, () => restoreByName(rt, name, { newName, caller }));
+      // the new name is on the snapshot's node (NAME or NAME@THAT-NODE)
+      const node = sessionTarget(rt.cluster, name).node;
+      const to = newName === undefined ? undefined : sessionTarget(rt.cluster, newName);
+      if (to?.node !== undefined && to.node !== node) throw new AppError("invalid", `"${name}" is restored on ${node ? `node ${node}` : "this node"}: its new name cannot be on node ${to.node}`);
+      const plainNew = to?.session;
+      const restore = () => onNode(rt.cluster, caller, name, "restore", { new_name: plainNew }, (s) => restoreByName(rt, s, { newName: plainNew, caller }));
+      return audited("restore", newName ?? name, null, () => addressed(name, restore()));
     },
     async countTokens(texts) {
       need("read");
@@ -169,25 +186,25 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     },
     async addTask(t) {
       need("exec");
-      return audited("tasks.create", t.title, null, () => time("task.add", () => rt.bus.tasks.add({ ...t, created_by: agent })));
+      return audited("tasks.create", t.title, null, () => time("task.add", () => tasksOf(rt).add({ ...t, created_by: agent })));
     },
     async listTasks(q) {
       need("read");
-      return rt.bus.tasks.list(q);
+      return tasksOf(rt).list(q);
     },
     async claimTask(who) {
       need("exec");
       if (agent && who !== agent) throw new AppError("denied", `agent "${agent}" cannot act for agent "${who}"`);
       const name = who;
-      return audited("tasks.claim", name, null, () => ({ task: time("task.claim", () => rt.bus.tasks.claim(name), { agent: name }) }));
+      return audited("tasks.claim", name, null, async () => ({ task: await time("task.claim", () => tasksOf(rt).claim(name), { agent: name }) }));
     },
     async taskProgress(id, p) {
       need("exec");
-      return audited("tasks.progress", id, null, () => rt.bus.tasks.progress(id, agent, p));
+      return audited("tasks.progress", id, null, () => tasksOf(rt).progress(id, agent, p));
     },
     async finishTask(id, r) {
       need("exec");
-      return audited("tasks.done", id, r.failed ? { failed: true } : null, () => time("task.done", () => rt.bus.tasks.finish(id, agent, r)));
+      return audited("tasks.done", id, r.failed ? { failed: true } : null, () => time("task.done", () => tasksOf(rt).finish(id, agent, r)));
     },
     async knowledgeSet(key, value, o) {
       need("exec");

@@ -9,6 +9,7 @@ import { visibleSessions } from "../access/sessions.ts";
 import { documentRoute } from "./openapi.ts";
 import { jsonBody } from "./validate.ts";
 import { allow } from "./access.ts";
+import { tasksOf } from "../cluster-port.ts";
 import { agentView, registrarOf } from "../access/callers.ts";
 
 const registerSchema = z
@@ -26,7 +27,7 @@ const registerSchema = z
 /** Agents and roles: register, list, look up, heartbeat, remove; the roles and their policies. */
 export function agentRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
-  const { agents, tasks } = rt.bus;
+  const { agents } = rt.bus;
 
   documentRoute({ method: "post", path: "/api/agents", summary: "Register an agent (or update its registration)", scope: "exec", body: registerSchema, response: AgentViewSchema, status: 201, tags: ["agents"] });
   app.post("/agents", allow({ scope: "exec", session: { body: "session" } }), async (c) => {
@@ -51,11 +52,11 @@ export function agentRoutes(rt: Runtime) {
   app.get("/agents/:name", allow({ scope: "read" }), (c) => c.json(agentView(rt, agents.get(c.req.param("name")))));
 
   documentRoute({ method: "post", path: "/api/agents/{name}/heartbeat", summary: "Mark the agent alive and renew its task leases", scope: "exec", tags: ["agents"] });
-  app.post("/agents/:name/heartbeat", allow({ scope: "exec" }), (c) => {
+  app.post("/agents/:name/heartbeat", allow({ scope: "exec" }), async (c) => {
     const name = c.req.param("name");
     const caller = c.get("caller");
     if (caller.agent && caller.agent !== name) throw new AppError("denied", `agent "${caller.agent}" cannot send a heartbeat for "${name}"`);
-    return c.json({ agent: name, leases_renewed: tasks.heartbeat(name) });
+    return c.json({ agent: name, leases_renewed: await tasksOf(rt).heartbeat(name) });
   });
 
   app.delete("/agents/:name", allow({ scope: "exec" }), (c) => {

@@ -69,7 +69,7 @@ export function busRoutes(rt: Runtime) {
     return c.json(reply);
   });
 
-  documentRoute({ method: "get", path: "/api/bus/messages", summary: "Message history (persisted messages), oldest first", scope: "read", query: historyQuery, response: z.array(BusMessageSchema), tags: ["bus"] });
+  documentRoute({ method: "get", path: "/api/bus/messages", summary: "Message history (persisted messages), oldest first: the newest `limit`, or after a seq the next `limit`", scope: "read", query: historyQuery, response: z.array(BusMessageSchema), tags: ["bus"] });
   app.get("/bus/messages", allow({ scope: "read" }), (c) => {
     const q = queryOf(c, historyQuery);
     // asking for a topic is subscribing to it: its messages are the caller's to see

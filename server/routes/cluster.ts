@@ -10,7 +10,6 @@ import { jsonBody, queryOf } from "./validate.ts";
 import { BusMessageSchema } from "../bus/message.ts";
 import { actingAgent, addSchema, claimSchema, doneSchema } from "./tasks.ts";
 
-const clusterAddSchema = addSchema.omit({ depends_on: true, capability: true });
 
 /** `after=alpha:12,beta:40`: the last seq read of each node. */
 const trafficQuery = z.object({
@@ -45,7 +44,7 @@ export function clusterRoutes(rt: Runtime) {
     const { sessions, unreachable } = await clusterOf(rt).sessionsEverywhere(c.get("caller"));
     return gathered(c, sessions, unreachable);
   });
-  documentRoute({ method: "get", path: "/api/cluster/bus/messages", summary: "The bus messages of every node that is up, oldest first, each once with the node that keeps it (?after=NODE:SEQ,…)", scope: "read", query: trafficQuery, response: z.array(BusMessageSchema.extend({ node: z.string() })), tags: ["cluster"] });
+  documentRoute({ method: "get", path: "/api/cluster/bus/messages", summary: "The bus messages of every node that is up, oldest first, each once with the node that keeps it (?after=NODE:SEQ,…: that node's next messages after SEQ)", scope: "read", query: trafficQuery, response: z.array(BusMessageSchema.extend({ node: z.string() })), tags: ["cluster"] });
   app.get("/cluster/bus/messages", allow({ scope: "read" }), async (c) => {
     const q = queryOf(c, trafficQuery);
     const { messages, unreachable } = await clusterOf(rt).trafficEverywhere(c.get("caller"), q);
@@ -56,28 +55,28 @@ export function clusterRoutes(rt: Runtime) {
     const { agents, unreachable } = await clusterOf(rt).agentsEverywhere(c.get("caller"));
     return gathered(c, agents, unreachable);
   });
-  // The cluster's one task queue (server/cluster/tasks.ts): a claim is a compare-and-set in NATS KV.
+  // The cluster's one task queue (server/cluster/tasks.ts), as GET/POST /api/tasks answer it on a node in a cluster;
+  // kept for `task ... --cluster` and other callers of these paths.
   const tags = ["cluster"];
-  documentRoute({ method: "post", path: "/api/cluster/tasks", summary: "Add a task to the cluster's queue; any node's agents may claim it", scope: "exec", body: clusterAddSchema, status: 201, tags });
+  const board = () => clusterOf(rt).tasks;
+  documentRoute({ method: "post", path: "/api/cluster/tasks", summary: "Add a task to the cluster's queue (as POST /api/tasks on a node in a cluster)", scope: "exec", body: addSchema, status: 201, tags });
   app.post("/cluster/tasks", allow({ scope: "exec" }), async (c) => {
-    const body = await jsonBody(c, clusterAddSchema);
-    if (body.role) rt.bus.agents.roles.get(body.role);
-    return c.json(await clusterOf(rt).tasks.add({ ...body, created_by: c.get("caller").agent ?? undefined }), 201);
+    const body = await jsonBody(c, addSchema);
+    return c.json(await board().add({ ...body, created_by: c.get("caller").agent ?? undefined }), 201);
   });
   documentRoute({ method: "get", path: "/api/cluster/tasks", summary: "The cluster's tasks, highest priority first", scope: "read", tags });
-  app.get("/cluster/tasks", allow({ scope: "read" }), async (c) => c.json(await clusterOf(rt).tasks.list()));
+  app.get("/cluster/tasks", allow({ scope: "read" }), async (c) => c.json(await board().list()));
   documentRoute({ method: "post", path: "/api/cluster/tasks/claim", summary: "Take the best cluster task this node's agent may do (null when none); exactly one claim wins a task", scope: "exec", body: claimSchema, tags });
   app.post("/cluster/tasks/claim", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, claimSchema);
     const name = actingAgent(c.get("caller"), body.agent);
     if (!name) throw new AppError("invalid", "say which agent claims (--agent NAME)");
-    const agent = rt.bus.agents.get(name); // registered on this node: its role decides what it may take
-    return c.json({ task: await clusterOf(rt).tasks.claim({ name: agent.name, role: agent.role }) });
+    return c.json({ task: await board().claim(name) });
   });
   documentRoute({ method: "post", path: "/api/cluster/tasks/{id}/done", summary: "Finish a cluster task (its holder only)", scope: "exec", body: doneSchema, tags });
   app.post("/cluster/tasks/:id/done", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, doneSchema);
-    return c.json(await clusterOf(rt).tasks.finish(c.req.param("id"), c.get("caller").agent ?? undefined, body));
+    return c.json(await board().finish(c.req.param("id"), c.get("caller").agent ?? undefined, body));
   });
   return app;
 }

@@ -9,6 +9,7 @@ import { documentRoute } from "./openapi.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
 import { TaskSchema, TaskStatusSchema } from "../bus/tasks.ts";
+import { tasksOf } from "../cluster-port.ts";
 
 export const addSchema = z
   .object({
@@ -38,41 +39,41 @@ export function actingAgent(caller: Caller, named: string | undefined): string |
   return caller.agent ?? named;
 }
 
-/** The task queue over HTTP. */
+/** The task queue over HTTP: the cluster's one queue once the server joined a cluster, else this machine's. */
 export function taskRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
-  const { tasks } = rt.bus;
+  const tasks = () => tasksOf(rt); // rt.cluster is set once the server has joined
 
   documentRoute({ method: "post", path: "/api/tasks", summary: "Add a task; it goes to the least-loaded eligible live agent, or waits in the queue", scope: "exec", body: addSchema, response: TaskSchema, status: 201, tags: ["tasks"] });
   app.post("/tasks", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, addSchema);
-    return c.json(time("task.add", () => tasks.add({ ...body, created_by: c.get("caller").agent ?? undefined })), 201);
+    return c.json(await time("task.add", () => tasks().add({ ...body, created_by: c.get("caller").agent ?? undefined })), 201);
   });
 
   documentRoute({ method: "get", path: "/api/tasks", summary: "Tasks, highest priority first", scope: "read", query: listQuery, response: z.array(TaskSchema), tags: ["tasks"] });
-  app.get("/tasks", allow({ scope: "read" }), (c) => c.json(tasks.list(queryOf(c, listQuery))));
+  app.get("/tasks", allow({ scope: "read" }), async (c) => c.json(await tasks().list(queryOf(c, listQuery))));
 
   documentRoute({ method: "get", path: "/api/tasks/{id}", summary: "One task", scope: "read", response: TaskSchema, tags: ["tasks"] });
-  app.get("/tasks/:id", allow({ scope: "read" }), (c) => c.json(tasks.get(c.req.param("id"))));
+  app.get("/tasks/:id", allow({ scope: "read" }), async (c) => c.json(await tasks().get(c.req.param("id"))));
 
   documentRoute({ method: "post", path: "/api/tasks/claim", summary: "Take work for an agent: a task assigned to it, else the best ready one it may do (null when none)", scope: "exec", body: claimSchema, response: ClaimAnswerSchema, tags: ["tasks"] });
   app.post("/tasks/claim", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, claimSchema);
     const agent = actingAgent(c.get("caller"), body.agent);
     if (!agent) throw new AppError("invalid", "say which agent claims (--agent NAME)");
-    return c.json({ task: time("task.claim", () => tasks.claim(agent), { agent }) });
+    return c.json({ task: await time("task.claim", () => tasks().claim(agent), { agent }) });
   });
 
   documentRoute({ method: "post", path: "/api/tasks/{id}/progress", summary: "Record progress and renew the lease", scope: "exec", body: progressSchema, response: TaskSchema, tags: ["tasks"] });
   app.post("/tasks/:id/progress", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, progressSchema);
-    return c.json(tasks.progress(c.req.param("id"), c.get("caller").agent ?? undefined, body));
+    return c.json(await tasks().progress(c.req.param("id"), c.get("caller").agent ?? undefined, body));
   });
 
   documentRoute({ method: "post", path: "/api/tasks/{id}/done", summary: "Finish a task with its result (failed: true to fail it)", scope: "exec", body: doneSchema, response: TaskSchema, tags: ["tasks"] });
   app.post("/tasks/:id/done", allow({ scope: "exec" }), async (c) => {
     const body = await jsonBody(c, doneSchema);
-    return c.json(time("task.done", () => tasks.finish(c.req.param("id"), c.get("caller").agent ?? undefined, body)));
+    return c.json(await time("task.done", () => tasks().finish(c.req.param("id"), c.get("caller").agent ?? undefined, body)));
   });
 
   return app;

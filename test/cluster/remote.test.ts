@@ -13,6 +13,21 @@ const LONG = 60_000;
 let alpha: Node;
 let beta: Node;
 
+type ToolAnswer = { isError?: boolean; content: Array<{ text: string }>; structuredContent: Record<string, any> };
+
+/** An MCP client over HTTP on alpha (the owner's token) for the length of `fn`. */
+async function withMcp(fn: (call: (name: string, a: Record<string, unknown>) => Promise<ToolAnswer>) => Promise<void>): Promise<void> {
+  const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+  const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
+  const client = new Client({ name: "cluster-mcp", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${alpha.port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  try {
+    await fn(async (name, a) => (await client.callTool({ name, arguments: a })) as ToolAnswer);
+  } finally {
+    await client.close();
+  }
+}
+
 beforeAll(async () => {
   [alpha, beta] = (await startCluster("alpha", "beta")).nodes as [Node, Node];
   for (const [node, ...args] of [[beta, "create", "--name", "dev"], [beta, "create", "--name", "io"], [beta, "create", "--name", "big"], [alpha, "create", "--name", "here"], [beta, "agent", "register", "qa", "--role", "qa"]] as const) {
@@ -175,21 +190,31 @@ describe("analyze, the conversation and a session's details on another node (CLI
   }, LONG);
 
   test("MCP over HTTP: analyze_output and kill_session take NAME@NODE", async () => {
-    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
-    const token = readFileSync(pathsFor(alpha.home).token, "utf8").trim();
-    const client = new Client({ name: "cluster-mcp-analysis", version: "1" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${alpha.port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-    try {
-      const call = async (name: string, a: Record<string, unknown>) => (await client.callTool({ name, arguments: a })) as { isError?: boolean; content: Array<{ text: string }>; structuredContent: Record<string, any> };
+    await withMcp(async (call) => {
       const a = await call("analyze_output", { session: "ana@beta" });
       expect([a.isError, a.content[0]!.text]).toEqual([undefined, expect.stringContaining("src/m.ts:3:7")]);
       expect(a.structuredContent).toMatchObject({ session: "ana@beta", exit_code: 2, errors_total: 1 });
       const k = await call("kill_session", { session: "ana@beta" });
       expect([k.isError, k.structuredContent]).toEqual([undefined, { session: "ana@beta", killed: true }]);
       expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).not.toContain("ana");
-    } finally {
-      await client.close();
-    }
+    });
+  }, LONG);
+});
+
+describe("MCP create_session and restore on NAME@NODE", () => {
+  test("a session made as made@beta runs on beta; its snapshot comes back there under a new name", async () => {
+    await withMcp(async (call) => {
+      const made = await call("create_session", { name: "made@beta", cwd: "/tmp" });
+      expect([made.isError, made.structuredContent.name]).toEqual([undefined, "made@beta"]);
+      expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).toContain("made");
+      expect((await json<Array<{ name: string }>>(alpha, "list")).map((s) => s.name)).not.toContain("made");
+      expect((await call("snapshot", { session: "made@beta" })).isError).toBeUndefined();
+      expect((await call("kill_session", { session: "made@beta" })).isError).toBeUndefined();
+      const back = await call("restore", { session: "made@beta", name: "again" });
+      expect([back.isError, back.structuredContent]).toEqual([undefined, expect.objectContaining({ name: "again@beta", cwd: "/tmp" })]);
+      expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).toContain("again");
+      await call("kill_session", { session: "again@beta" });
+    });
   }, LONG);
 });
 

@@ -10,6 +10,8 @@ import { TalkGraph } from "./agents-graph.tsx";
 
 /** The page keeps the latest messages; older ones stay in `ai-session bus history`. */
 export const KEEP = 10_000;
+/** The most messages one node gives for one read of the cluster's traffic (TRAFFIC_LIMIT on the server). */
+const PAGE = 2000;
 const ROW = 30;
 
 /** A message's key on this page: its seq, and in a cluster the node whose seq it is. */
@@ -64,8 +66,15 @@ export function Traffic() {
     busy = true;
     try {
       if (cluster) {
-        const after = [...lastOf].map(([node, seq]) => `${node}:${seq}`).join(",");
-        append(await get<BusMessage[]>(`/api/cluster/bus/messages?limit=2000${after ? `&after=${after}` : ""}`));
+        // a page after each node's last seq is that node's next 2,000: a node that gave a full page has more
+        for (let turn = 0; turn < 10; turn++) {
+          const after = [...lastOf].map(([node, seq]) => `${node}:${seq}`).join(",");
+          const page = await get<BusMessage[]>(`/api/cluster/bus/messages?limit=${PAGE}${after ? `&after=${after}` : ""}`);
+          append(page);
+          const perNode = new Map<string, number>();
+          for (const m of page) perNode.set(m.node!, (perNode.get(m.node!) ?? 0) + 1);
+          if (!after || ![...perNode.values()].some((n) => n >= PAGE)) break;
+        }
       } else {
         const q = lastSeq < 0 ? `limit=${KEEP}` : `after=${lastSeq}&limit=${KEEP}`;
         append(listOf<BusMessage>(await get(`/api/bus/messages?${q}`), "messages"));

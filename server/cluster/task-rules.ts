@@ -1,0 +1,36 @@
+import { AppError } from "../errors.ts";
+import type { Agent } from "../bus/agents.ts";
+import type { ClusterTask } from "../cluster-port.ts";
+
+/** A task as read from the bucket, with the revision a compare-and-set of it names. */
+export type Row = { task: ClusterTask; revision: number };
+
+const active = (t: ClusterTask) => t.status === "assigned" || t.status === "running";
+
+/** Held, but its holder let the lease run out: the task is open again. */
+export const lapsed = (t: ClusterTask, now: number) => active(t) && (t.lease_expires_at ?? 0) < now;
+
+/** Waiting for an agent: queued, or held with a lapsed lease. */
+export const isOpen = (t: ClusterTask, now: number) => t.status === "queued" || lapsed(t, now);
+
+/** Every task it depends on is done. */
+export const isReady = (t: ClusterTask, done: Set<string>) => t.depends_on.every((d) => done.has(d));
+
+/** The agent's role and capabilities let it take the task (as TaskQueue.eligible). */
+export const eligible = (a: Pick<Agent, "role" | "capabilities">, t: ClusterTask) =>
+  (!t.role || a.role === t.role) && (!t.capability || a.capabilities.includes(t.capability));
+
+/** Of the agents that could take a lapsed task, its last holder only when nobody else can. */
+export function passOver<A extends { name: string }>(candidates: A[], t: ClusterTask, now: number): A[] {
+  if (candidates.length < 2 || !lapsed(t, now)) return candidates;
+  return candidates.filter((a) => a.name !== t.assignee);
+}
+
+/** Refuses a change by an agent that does not hold the task (the local queue's sentence). */
+export function held(t: ClusterTask, agent: string | undefined): void {
+  if (agent && t.assignee !== agent) {
+    throw new AppError("conflict", `task ${t.id} is ${t.assignee ? `held by agent "${t.assignee}"` : t.status}, not by "${agent}" (claim it first: ai-session task claim --agent ${agent})`);
+  }
+}
+
+export const byPriority = (a: ClusterTask, b: ClusterTask) => b.priority - a.priority || a.created_at - b.created_at || a.id.localeCompare(b.id);
