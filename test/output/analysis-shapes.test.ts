@@ -326,6 +326,32 @@ test("a failure's header that gives only its kind and place names the test on th
   for (const a of bothReadings(out, "specrun", 1)) expect(a.tests_failed).toEqual(["queue pops in order", "queue grows past its size"]);
 });
 
+describe("each test's own verdict line, in the shapes runners print it", () => {
+  test("a verdict in brackets before the name; the passing ones counted when no summary says", () => {
+    const out = ["[Suite] words", "  [OK] splits on spaces", "  [FAILED] strips punctuation", "    /src/t/test_words.nim(20, 19): Check failed: strip(\"a,\") == \"a\"", "  [OK] lowers case", "  [FAILED] keeps digits"].join("\n");
+    for (const a of bothReadings(out, "./tests/test_words", 1)) {
+      expect(a.kind).toBe("test");
+      expect(a.tests_failed).toEqual(["strips punctuation", "keeps digits"]);
+      expect(a.counts).toMatchObject({ passed: 2, failed: 2 });
+    }
+    const gtest = ["[ RUN      ] Ring.Pops", "[       OK ] Ring.Pops (0 ms)", "[ RUN      ] Ring.Describe", "/src/ring_test.cpp:27: Failure", "[  FAILED  ] Ring.Describe (3 ms)", "[==========] 2 tests from 1 test suite ran. (4 ms total)", "[  PASSED  ] 1 test.", "[  FAILED  ] 1 test, listed below:", "[  FAILED  ] Ring.Describe"].join("\n");
+    for (const a of bothReadings(gtest, "./build/ring_test", 1)) expect(a.tests_failed).toEqual(["Ring.Describe"]);
+  });
+  test("a verdict in stars after the name's dots (EUnit), and CTest's ***Exception", () => {
+    const eunit = ["module 'cart_tests'", "  cart_tests: total_test...ok", "  cart_tests: coupon_test...[0.002 s] *failed*", "  Failed: 1.  Skipped: 0.  Passed: 1."].join("\n");
+    for (const a of bothReadings(eunit, "erl -noshell -s eunit_runner", 1)) expect(a.tests_failed).toEqual(["cart_tests: coupon_test"]);
+    const ctest = ["1/2 Test #1: parse ............................   Passed    0.03 sec", "2/2 Test #2: round ............................Subprocess aborted***Exception:   0.02 sec", "", "50% tests passed, 1 tests failed out of 2", "", "Label Time Summary:", "slow    =   0.02 sec*proc (1 test)"].join("\n");
+    for (const a of bothReadings(ctest, "ctest", 8)) {
+      expect(a.tests_failed).toEqual(["round"]);
+      expect(a.counts).toMatchObject({ passed: 1, failed: 1 });
+    }
+  });
+  test("a summary of labels each before its count is read label by label", () => {
+    const out = ["==== slug-1.2 FAILED", "all.tcl:\tTotal\t8\tPassed\t5\tSkipped\t0\tFailed\t3", "Sourced 1 Test Files."].join("\n");
+    for (const a of bothReadings(out, "tclsh all.tcl", 0)) expect(a.counts).toMatchObject({ passed: 5, failed: 3, skipped: 0 });
+  });
+});
+
 test("a failed test named in quotes in a diagnostic comment, and a summary giving only the total: the rest passed", () => {
   const out = [
     "t/dates.t ...... 1/?",

@@ -319,7 +319,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
       if (next && !findLocation(next) && !failed.includes(next) && failed.length < 200) failed.push(next);
       continue;
     }
-    const counted = testRun ? COUNTED_FAILED.exec(line)?.[1] : undefined;
+    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1]) : undefined;
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2]) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
@@ -328,8 +328,8 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
   return failed;
 }
 const CROSS = /^\s*[✗✖✘×●]/;
-/** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`. */
-const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?\s+(?:\.{3}\s+)?(?:FAILED|FAIL)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
+/** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`, EUnit's `mod: name...*failed*`. */
+const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?(?:\s+(?:\.{3}\s+)?(?:FAILED|FAIL)|\.{3}\s*(?:\[[\d.]+\s*m?s\]\s*)?\*(?:failed|FAILED)\*)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
 const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
 /**
@@ -356,7 +356,11 @@ const PLACE_ONLY_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*(?:→|->|:|
  * A test's row in a run that counts its tests (`N/M`), its verdict in a column after its name:
  * meson's ` 4/12 peak_negative      FAIL     0.10s`, CTest's ` 2/5 Test #2: parse ....***Failed  0.01 sec`.
  */
-const COUNTED_FAILED = /^\s*\d+\/\d+\s+(?:Test\s+#\d+:\s+)?(\S(?:.*?\S)?)(?:\s*\.{3,}\s*|\s{2,})(?:\*{3})?(?:FAIL(?:ED)?|Failed|ERROR|Error|TIMEOUT|Timeout)\b/;
+const COUNTED_FAILED = /^\s*\d+\/\d+\s+(?:Test\s+#\d+:\s+)?(\S(?:.*?\S)?)(?:\s*\.{3,}\s*|\s{2,})(?:[\w ]*\*{3}[A-Z]\w*|(?:\*{3})?(?:FAIL(?:ED)?|Failed|ERROR|Error|TIMEOUT|Timeout)\b)/;
+/** A test's verdict in brackets before its name (GoogleTest's `[  FAILED  ] Suite.Name (3 ms)`, `[FAILED] name`), not a count (`[  FAILED  ] 3 tests, listed below:`). */
+const BRACKETED_FAILED = /^\s*\[\s*FAIL(?:ED|URE)?\s*\]\s+(?!\d+ tests?\b)(\S(?:.*?\S)?)(?:\s+\([\d.]+\s*m?s\))?\s*$/;
+/** A passing test's verdict in brackets before its name (`[       OK ] Suite.Name (0 ms)`, `[OK] name`, `[PASS] name`). */
+const BRACKETED_PASSED = /^\s*\[\s*(?:OK|PASS(?:ED)?)\s*\]\s+(?!\d+ tests?\b)\S/;
 /** A failed test named in quotes after the words, as a diagnostic comment may say it (Perl's Test::More `#   Failed test 'parses dates'`). */
 const QUOTED_FAILED = /^[\s#]*Failed test\s+(['"‘])(.+)(?:\1|’)\s*$/;
 /**
@@ -378,6 +382,8 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
     if (!summary(i)) continue;
     const c = summaryCounts(lines[i]!);
     if (!Object.keys(c).length) continue;
+    // a total smaller than what an earlier summary counts is a part's (CTest's label times `slow = 0.02 sec*proc (1 test)`), not the run's
+    if (c.total !== undefined && earlierCountsMore(lines, i, c.total, summary)) continue;
     // the same summary once per part of the run (cargo's `test result:` per test binary, one per assembly or module): their sum
     const shape = summaryShape(lines[i]!);
     for (let j = 0; j < i; j++) {
@@ -389,6 +395,16 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
     return c;
   }
   return {};
+}
+
+/** Does a summary above line `i` state outcomes (passed, failed) that add up to more than `total`? */
+function earlierCountsMore(lines: string[], i: number, total: number, summary: (k: number) => boolean): boolean {
+  for (let j = i - 1; j >= Math.max(0, i - 400); j--) {
+    if (!summary(j)) continue;
+    const c = summaryCounts(lines[j]!);
+    if (c.total === undefined && (c.passed ?? 0) + (c.failed ?? 0) > total) return true;
+  }
+  return false;
 }
 
 /**
@@ -511,10 +527,19 @@ export const generic: Parser = {
     // A summary of warnings and no errors (`Total: 6 warnings / 0 errors`): a finding that does not call itself an error is a warning.
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
     const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
-    const testRun = isTestRun(text);
+    // a run whose tests each print a bracketed verdict, some passed and some failed, is a test run without a summary (Nim's unittest)
+    const testRun = isTestRun(text) || (lines.some((l) => BRACKETED_PASSED.test(l)) && lines.some((l) => BRACKETED_FAILED.test(l)));
     const tests = genericTests(lines, info, testRun, testRun && FAILURE_WORD.test(text));
     if (tests.length && info) errors = [...errors, ...failurePlaces(lines, info, errors)];
     if (found.passed === undefined) Object.assign(found, tapCounts(lines));
+    // no summary says what passed: the tests whose own line says they did (`[       OK ] Suite.Name`, `[OK] name`)
+    if (found.passed === undefined && testRun) {
+      const passed = lines.filter((l) => BRACKETED_PASSED.test(l)).length;
+      if (passed) {
+        found.passed = passed;
+        found.failed ??= tests.length;
+      }
+    }
     // a summary of the total alone (prove's `Tests=83`) and the failed tests named above it: what passed is the rest
     if (total !== undefined && found.failed === undefined && tests.length && total >= tests.length) {
       found.failed = tests.length;

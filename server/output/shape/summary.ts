@@ -70,10 +70,25 @@ const PICK: Array<[keyof SummaryCounts, RegExp]> = [
  * `OK (13 tests, 20 assertions)`, `Tests: 65, …`, prove's `Tests=61`): what passed is what the
  * total leaves after failures, errors and skips, when the line does not say it.
  */
-const TOTAL = /(?<![\w.])(\d+)\s+(?:tests?|examples?|runs|specs?|test cases|scenarios)\b(?!\s+(?:pass|fail|skip|ok\b|error|succeed|run\b|were|are|have|in \d))|\b(?:Tests(?: run)?|Specs)\s*[:=]\s*(\d+)/;
+const TOTAL = /(?<![\w.])(\d+)\s+(?:tests?|examples?|runs|specs?|test cases|scenarios)\b(?!\s+(?:pass|fail|skip|ok\b|error|succeed|run\b|were|are|have|in \d))|\b(?:Tests(?: run)?|Specs)\s*[:=]\s*(\d+)|\btests? failed out of (\d+)\b/;
+
+/**
+ * A summary of labels each before its count, set apart by tabs or wide spaces (tcltest's
+ * `all.tcl:  Total 8  Passed 5  Skipped 0  Failed 3`): read label by label, not number then word.
+ */
+const LABELS_FIRST = /^(?:\S+:)?(?:[\t ]+(?:Total|Passed|Failed|Skipped|Errors?|Warnings?)[\t ]+\d+){3,}\s*$/;
+const LABEL_KEYS: Record<string, keyof SummaryCounts> = { total: "total", passed: "passed", failed: "failed", skipped: "skipped", error: "errors", errors: "errors", warning: "warnings", warnings: "warnings" };
+
+function labelledCounts(line: string): SummaryCounts {
+  const out: SummaryCounts = {};
+  for (const m of line.matchAll(/(Total|Passed|Failed|Skipped|Errors?|Warnings?)[\t ]+(\d+)/g)) out[LABEL_KEYS[m[1]!.toLowerCase()]!] = Number(m[2]);
+  if (out.failed !== undefined) delete out.total;
+  return out;
+}
 
 /** The counts a summary line states (those it names). */
 export function summaryCounts(line: string): SummaryCounts {
+  if (LABELS_FIRST.test(line)) return labelledCounts(line);
   const out: SummaryCounts = {};
   for (const [key, re] of PICK) {
     const m = re.exec(line);
@@ -81,9 +96,10 @@ export function summaryCounts(line: string): SummaryCounts {
   }
   if (out.passed === undefined) {
     const t = TOTAL.exec(line);
-    const passed = t ? Number(t[1] ?? t[2]) - (out.failed ?? 0) - (out.errors ?? 0) - (out.skipped ?? 0) : -1;
+    const total = t ? Number(t[1] ?? t[2] ?? t[3]) : -1;
+    const passed = t ? total - (out.failed ?? 0) - (out.errors ?? 0) - (out.skipped ?? 0) : -1;
     if (passed >= 0) out.passed = passed;
-    if (t && out.failed === undefined) out.total = Number(t[1] ?? t[2]);
+    if (t && out.failed === undefined) out.total = total;
   }
   return out;
 }
