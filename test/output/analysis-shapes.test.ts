@@ -435,6 +435,13 @@ test("a program's name right before a location (psql:FILE:LINE:) leaves the plac
   for (const a of bothReadings(urls, "probe", 0)) expect(a.errors.filter((e) => e.file)).toEqual([]);
 });
 
+test("a place in parentheses with a space after the comma (Nim), after the type thrown (D); a call on a name is none", () => {
+  const nim = ["/src/app/report.nim(13, 14) Error: type mismatch: got <int, string>", "    t.top(2) was @[(\"b\", 2)]"].join("\n");
+  for (const a of bothReadings(nim, "nim c src/report.nim", 1)) expect(a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(["/src/app/report.nim:13:14"]);
+  const d = "core.exception.AssertError@source/heap.d(53): heap did not pop in order";
+  for (const a of bothReadings(d, "./heap-test", 1)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["source/heap.d:53"]);
+});
+
 test("PHP's 'in FILE on line N' is a place, cppcheck's style findings are notes, and a located error fails a run that exits 0", () => {
   const php = "PHP Parse error:  syntax error, unexpected token \"}\" in src/Cart.php on line 40";
   for (const a of bothReadings(php, "php -l src/Cart.php", 255)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("src/Cart.php:40");

@@ -28,7 +28,12 @@ const PATH = String.raw`(?:[A-Za-z]:[\\/])?(?:[\w@+~.$-]*[\\/])*(?:[\w@+~$-][\w@
 const BEFORE = String.raw`(?:^|(?<=[\s(\[{<'"\`=,|])|(?<=^${PROGRAM_PREFIX})(?!\/))`;
 
 const COLON = new RegExp(`${BEFORE}(?:file:\\/\\/)?(${PATH}):(\\d+)(?::(\\d+))?(?=$|[\\s:,;)\\]}>'"\`]|-\\d)`, "g");
-const PAREN = new RegExp(`${BEFORE}(${PATH})\\((\\d+)(?:,(\\d+))?\\)`, "g");
+/**
+ * `path(line,col)` (MSBuild, tsc), `path(line, col):` (Nim), D's `Type@path(line)`. A bare
+ * `name.ext(2)` with no directory, column or colon after is a call (`t.top(2) was …`), not a place.
+ */
+const PAREN = new RegExp(`(?:${BEFORE}|(?<=\\w@))(${PATH})\\((\\d+)(?:,\\s?(\\d+))?\\)`, "g");
+
 const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
 const PYTHON = /File "([^"]+)", line (\d+)/g;
 const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]?(?: on)? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
@@ -55,21 +60,26 @@ function plausible(file: string): boolean {
   return file.length <= 300 && !NOT_A_FILE.test(file) && !/^\d/.test(file.replace(/^\.\//, ""));
 }
 
+/** A type's name and `@` before a path (`core.exception.AssertError@`). */
+const THROWN_AT = /^(?:[\w$]+\.)*[A-Z][\w$]*@(?=[^@]*[\\/.])/;
+
 /** The first location in the line, or null. */
 export function findLocation(line: string): Location | null {
   if (line.length > 2000 || !mayHold(line)) return null;
   let best: Location | null = null;
-  const consider = (re: RegExp, fileAt = 1) => {
+  const consider = (re: RegExp, fileAt = 1, place?: (m: RegExpExecArray) => boolean) => {
     re.lastIndex = 0;
     for (let m = re.exec(line); m; m = re.exec(line)) {
       const file = m[fileAt]!;
-      if (!plausible(file)) continue;
+      if (!plausible(file) || (place && !place(m))) continue;
       if (best && best.start <= m.index) return;
+      // D's `core.exception.AssertError@source/a.d(53)`: the type thrown, then the place
+      const thrown = THROWN_AT.exec(file)?.[0].length ?? 0;
       best = {
-        file,
+        file: file.slice(thrown),
         line: Number(m[fileAt + 1]),
         column: m[fileAt + 2] !== undefined ? Number(m[fileAt + 2]) : null,
-        start: m.index,
+        start: m.index + thrown,
         end: m.index + m[0].length,
         leading: LEADER.test(line.slice(0, m.index)),
       };
@@ -77,7 +87,7 @@ export function findLocation(line: string): Location | null {
     }
   };
   if (line.includes(":")) consider(COLON);
-  if (/\(\d/.test(line)) consider(PAREN);
+  if (/\(\d/.test(line)) consider(PAREN, 1, (m) => /[\\/]/.test(m[1]!) || m[3] !== undefined || line[m.index + m[0].length] === ":");
   if (line.includes(":[")) consider(BRACKET);
   if (line.includes(" line ")) {
     consider(PYTHON);
