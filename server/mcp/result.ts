@@ -41,15 +41,19 @@ export const CompactAnalysis = AnalysisSchema.pick({ tool: true, sandbox_denied:
   tests_failed: AnalysisSchema.shape.tests_failed.optional(),
 }).strict();
 
+/** The usual way a command's end is known, left out of results (RunResult.completion). */
+const DEFAULT_COMPLETION = "shell_integration/high";
+
 export const RunResult = z.strictObject({
-  session: z.string(),
+  // the session a call names; a call that names none works in the connection's own (ToolEnv.defaultSession)
+  session: z.string().optional().describe("absent: your default session"),
   command_id: z.number().nullable(),
   // a command past its timeout is still running: exec says so and wait picks it up
   status: CommandStatusSchema.exclude(["timeout"]),
   exit_code: z.number().nullable(),
   duration_ms: z.number(),
-  /** how the end was decided, and how sure: "shell_integration/high" */
-  completion: z.string(),
+  // how the end was decided, and how sure ("quiet_heuristic/medium"); absent when the shell reported it
+  completion: z.string().optional().describe(`absent: ${DEFAULT_COMPLETION}`),
   // raw: of the output as the command printed it; result: of this whole JSON-RPC response
   tokens: z.strictObject({ raw: z.number(), result: z.number(), estimated: z.boolean().optional() }),
   analysis: CompactAnalysis.optional(),
@@ -105,7 +109,7 @@ const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed
  * Shapes the server's exec/wait answer: `running` whenever the command has not ended (whatever
  * bounded the call), one header line, the output clipped to a page, and `next` saying what to call.
  */
-export function presentRun(r: WaitResult, o: { includeOutput?: boolean; patternWait?: boolean }): { data: RunResult; text: string } {
+export function presentRun(r: WaitResult, o: { includeOutput?: boolean; patternWait?: boolean; defaultSession?: string }): { data: RunResult; text: string } {
   // one word for "not over yet", whatever bounded the call
   const status: RunResult["status"] = r.status === "timeout" ? "running" : r.status;
   const id = r.command_id;
@@ -117,24 +121,29 @@ export function presentRun(r: WaitResult, o: { includeOutput?: boolean; patternW
   else if (status === "waiting_for_input") next = `answer with send_input (send_secret for a password), then wait {command_id: ${id}}`;
   else if (errorsHidden(r.analysis?.errors ?? [], out.text)) next = `analyze_output {command_id: ${id}} lists all ${r.analysis.errors.length} errors`;
   const data: RunResult = {
-    session: r.session,
+    ...(r.session === o.defaultSession ? {} : { session: r.session }),
     command_id: id,
     status,
     exit_code: r.exit_code,
     duration_ms: r.duration_ms,
-    completion: `${r.completion.method}/${r.completion.confidence}`,
     tokens: { raw: r.tokens.raw, result: 0, ...(r.tokens.estimated ? { estimated: true } : {}) },
   };
+  const completion = `${r.completion.method}/${r.completion.confidence}`;
+  if (completion !== DEFAULT_COMPLETION) data.completion = completion;
   const analysis = compactAnalysis(r.analysis);
   if (analysis) data.analysis = analysis;
   if (r.prompt !== undefined) data.prompt = r.prompt;
   if (o.includeOutput) data.output = r.output;
   if (next && status !== "ok" && status !== "failed") data.next = next; // for errors, errors_total vs errors_cap says it
+  // the exit code says ok or failed; the word is news only when it does not (a failure that exits 0)
+  const ended = status === "ok" || status === "failed";
+  const usual = (status === "ok" && r.exit_code === 0) || (status === "failed" && r.exit_code !== 0 && r.exit_code !== null);
   const head = [
-    status === "ok" || status === "failed" ? `exit ${r.exit_code ?? "?"}` : null,
-    status,
-    status === "running" ? `${seconds(r.duration_ms)} so far` : seconds(r.duration_ms),
-    // how the end was detected is news only when it was not the shell's own report (structuredContent has it always)
+    ended ? `exit ${r.exit_code ?? "?"}` : null,
+    usual ? null : status,
+    // how long a command ran is news from a second on (structuredContent has duration_ms always)
+    status === "running" ? `${seconds(r.duration_ms)} so far` : r.duration_ms >= 1000 ? seconds(r.duration_ms) : null,
+    // how the end was detected is news only when it was not the shell's own report (structuredContent has it then)
     r.completion.method === "shell_integration" ? null : r.completion.method,
     id !== null ? `command_id ${id}` : null,
     r.prompt ? `prompt ${JSON.stringify(r.prompt.slice(-80))}` : null,

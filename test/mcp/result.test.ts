@@ -44,7 +44,7 @@ describe("exec's text block over MCP", () => {
     for (const capture of ["tsc-type-errors", "eslint-stylish-errors", "mvn-compile-errors", "gcc-compile-errors"]) {
       const r = resultOf(capture);
       expect(r.analysis.errors.length).toBeGreaterThan(1);
-      expect(header(r)).toBe("exit 1 · failed · 1.2 s · command_id 7");
+      expect(header(r)).toBe("exit 1 · 1.2 s · command_id 7");
     }
   });
 
@@ -53,14 +53,36 @@ describe("exec's text block over MCP", () => {
     const last = r.analysis.errors.at(-1)!;
     // the output as a client would get it with the last error's line folded away
     const shown = { ...r, output: r.output.split("\n").filter((l) => !l.includes(`${last.file}:${last.line}:`)).join("\n") };
-    expect(header(shown)).toBe(`exit 1 · failed · 1.2 s · command_id 7 — analyze_output {command_id: 7} lists all ${r.analysis.errors.length} errors`);
+    expect(header(shown)).toBe(`exit 1 · 1.2 s · command_id 7 — analyze_output {command_id: 7} lists all ${r.analysis.errors.length} errors`);
   });
 
   test("how the end was found is in the header only when it was not the shell's own report", () => {
     const r = resultOf("tsc-type-errors", { completion: { method: "quiet_heuristic", confidence: "medium" }, status: "unknown", exit_code: null });
     expect(header(r)).toBe("unknown · 1.2 s · quiet_heuristic · command_id 7");
     expect(presentRun(r, {}).data.completion).toBe("quiet_heuristic/medium");
-    expect(presentRun(resultOf("tsc-type-errors"), {}).data.completion).toBe("shell_integration/high");
+    // the shell's own report is the stated default: structuredContent leaves it out
+    expect("completion" in presentRun(resultOf("tsc-type-errors"), {}).data).toBe(false);
+    expect(RunResult.shape.completion.description).toBe("absent: shell_integration/high");
+  });
+
+  test("the header names the status only when the exit code does not say it", () => {
+    expect(header(resultOf("tsc-type-errors", { status: "ok", exit_code: 0 }))).toBe("exit 0 · 1.2 s · command_id 7");
+    // a failure that exits 0 (a build that printed errors but returned 0) says so
+    expect(header(resultOf("tsc-type-errors", { status: "failed", exit_code: 0 }))).toBe("exit 0 · failed · 1.2 s · command_id 7");
+    expect(header(resultOf("tsc-type-errors", { status: "waiting_for_input", exit_code: null, prompt: "Password: " }))).toStartWith("waiting_for_input · 1.2 s · command_id 7 · prompt");
+  });
+
+  test("structuredContent names the session only when it is not the connection's default", () => {
+    expect(presentRun(resultOf("tsc-type-errors"), { defaultSession: "s" }).data.session).toBeUndefined();
+    expect(presentRun(resultOf("tsc-type-errors"), { defaultSession: "other" }).data.session).toBe("s");
+    expect(RunResult.shape.session.description).toBe("absent: your default session");
+  });
+
+  test("the header says how long a command ran from a second on; structuredContent always", () => {
+    const quick = presentRun(resultOf("tsc-type-errors", { duration_ms: 340 }), {});
+    expect(quick.text.split("\n")[0]).toBe("exit 1 · command_id 7");
+    expect(quick.data.duration_ms).toBe(340);
+    expect(header(resultOf("tsc-type-errors", { status: "timeout", exit_code: null, duration_ms: 400 }))).toStartWith("running · 400 ms so far · command_id 7");
   });
 });
 
@@ -96,6 +118,6 @@ describe("exec's structuredContent over MCP", () => {
 
   test("the text block has no blank lines between the header and the output, nor after it", () => {
     const lines = presentRun(made("\n\n/src/x.js\n  1:1  error  Unexpected var  no-var\n\n", 0), {}).text.split("\n");
-    expect(lines).toEqual(["exit 1 · failed · 1.2 s · command_id 7", "/src/x.js", "  1:1  error  Unexpected var  no-var"]);
+    expect(lines).toEqual(["exit 1 · 1.2 s · command_id 7", "/src/x.js", "  1:1  error  Unexpected var  no-var"]);
   });
 });

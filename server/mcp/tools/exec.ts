@@ -24,7 +24,7 @@ export default defineTool({
     const r = await boundedCall(env, args.timeout_seconds, args.command.slice(0, 60), (timeoutMs) =>
       env.backend.exec(session, args.command, { timeoutMs, mode: args.mode, expandHint: MCP_EXPAND_HINT }),
     );
-    const shaped = presentRun(r, { includeOutput: args.include_output });
+    const shaped = presentRun(r, { includeOutput: args.include_output, defaultSession: env.defaultSession });
     await measureResult(env, shaped.data, shaped.text);
     return shaped;
   },

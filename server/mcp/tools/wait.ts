@@ -30,7 +30,7 @@ export default defineTool({
     const r = await boundedCall(env, args.timeout_seconds, "wait", (timeoutMs) =>
       env.backend.wait(session, { commandId: args.command_id, pattern: args.pattern, timeoutMs, expandHint: MCP_EXPAND_HINT }),
     );
-    const shaped = presentRun(r, { patternWait: args.pattern !== undefined });
+    const shaped = presentRun(r, { patternWait: args.pattern !== undefined, defaultSession: env.defaultSession });
     await measureResult(env, shaped.data, shaped.text);
     return shaped;
   },
