@@ -199,6 +199,10 @@ describe("what kind of run it was, from shapes", () => {
     const sizes = ["4.0K\tdocs", "1.2M\tsrc", "310M\tnode_modules", "312M\t."].join("\n");
     expect(kindOf(sizes, "diskuse -h --max-depth=1")).toEqual(["listing", "listing"]);
   });
+  test("the D runtime's closing line of its unittests makes a test run", () => {
+    const out = ["core.exception.AssertError@source/heap.d(53): unittest failure", "----------------", "??:? _d_unittestp [0x55d0c1a4]", "1/2 modules FAILED unittests"].join("\n");
+    expect(kindOf(out, "./heap-test", 1)).toEqual(["test", "test"]);
+  });
   test("prose is no table", () => {
     const prose = ["Resolving dependencies for the workspace", "Fetched 12 packages in 1.2s", "Linked 12 packages into node_modules"].join("\n");
     expect(kindOf(prose, "pkgtool resolve")).toEqual(["other", "other"]);
