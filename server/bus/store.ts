@@ -34,8 +34,8 @@ export interface StoreOptions {
   /** Least time between two transactions (a burst's writes gather into one). */
   minGapMs: number;
   /**
-   * Write on a thread of its own with its own connection (the default where the database is a
-   * file and threads run): the event loop only gathers rows. Off, every write runs on the loop.
+   * Write on a thread of its own with its own connection (where the database is a file and threads
+   * run): the event loop only gathers rows. Off (the default), every write runs on the loop.
    */
   thread?: boolean;
 }
@@ -52,6 +52,9 @@ export interface StoreOptions {
  * A crash loses at most the last few milliseconds of messages and the last `inboxDelayMs` of inbox
  * entries (their messages stay in the history); a clean stop writes everything.
  */
+/** How the server's store writes (the writer thread only when asked: see busWriterThread in limits.ts). */
+export const DEFAULT_STORE_OPTIONS: StoreOptions = { inboxDelayMs: 1_000, rowsPerTransaction: 5_000, transactionMs: 3, minGapMs: 10, thread: false };
+
 export class BusStore {
   private messages: BusMessage[] = [];
   private payloads: string[] = [];
@@ -87,7 +90,7 @@ export class BusStore {
 
   constructor(
     private sqlite: Database,
-    private opts: StoreOptions = { inboxDelayMs: 1_000, rowsPerTransaction: 5_000, transactionMs: 3, minGapMs: 10, thread: true },
+    private opts: StoreOptions = DEFAULT_STORE_OPTIONS,
   ) {
     const st = prepareBatch(sqlite);
     this.insertMessage = st.insertMessage;
