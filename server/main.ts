@@ -15,7 +15,7 @@ import { stopWorkers } from "./work/pool.ts";
 import { VERSION } from "./version.ts";
 import { startTokenizer } from "./work/background-tokens.ts";
 import { createBusService } from "./bus/index.ts";
-import { busLimits } from "./bus/limits.ts";
+import { busLimits, busWriterThread } from "./bus/limits.ts";
 import { installPersistence } from "./persist/hooks.ts";
 import { restoreAll } from "./persist/restore.ts";
 import { installTokenResolver } from "./security/tokens.ts";
@@ -68,6 +68,7 @@ async function socketAnswers(socket: string): Promise<boolean> {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   ensureHome(opts.home);
   const busBounds = busLimits(); // a bad AI_SESSION_BUS_* setting stops the start before anything listens
+  busWriterThread();
   const paths = pathsFor(opts.home);
   if (existsSync(paths.socket)) {
     if (await socketAnswers(paths.socket)) {

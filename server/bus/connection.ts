@@ -276,7 +276,13 @@ export class BusConnection implements Pumped {
       if (op === "publish") {
         const input = readPublishFrame(frame, this.sender) ?? this.explainBadPublish(frame);
         const m = this.svc.bus.publish(input);
-        if (ref !== undefined) this.emit({ kind: "published", ref, id: m.id, seq: m.seq });
+        // `published` means on disk: a crash of the server after it cannot lose the message
+        if (ref !== undefined) {
+          const t = this.svc.bus.transport;
+          const reply = () => !this.closed && this.emit({ kind: "published", ref, id: m.id, seq: m.seq });
+          if (t.whenDurable) t.whenDurable(m.seq, reply);
+          else reply();
+        }
       } else {
         const { op: _op, ref: _ref, ...rest } = frame;
         this.command(op, rest, ref);

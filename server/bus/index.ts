@@ -9,8 +9,8 @@ import { InboxDelivery } from "./delivery.ts";
 import { defaultWorkDir, policyGuard, sandboxStandings, type DenialEvent, type GuardQuestion } from "./guard.ts";
 import { KnowledgeStore } from "./knowledge.ts";
 import { RoleBook } from "../roles/roles.ts";
-import { BusStore } from "./store.ts";
-import { busLimits } from "./limits.ts";
+import { BusStore, DEFAULT_STORE_OPTIONS } from "./store.ts";
+import { busLimits, busWriterThread } from "./limits.ts";
 import { TaskQueue } from "./tasks.ts";
 import type { BusTransport } from "./transport.ts";
 
@@ -60,7 +60,7 @@ export interface BusService {
 export function createBusService(o: BusServiceOptions): BusService {
   const roles = new RoleBook(o.home, o.rolesFile);
   const agents = new AgentRegistry(o.db, roles);
-  const bus = new Bus(agents, new BusStore(o.db.$client), {
+  const bus = new Bus(agents, new BusStore(o.db.$client, { ...DEFAULT_STORE_OPTIONS, thread: busWriterThread() }), {
     inboxCapacity: o.inboxCapacity ?? busLimits().inbox,
     wrapTransport: o.wrapTransport && ((local) => o.wrapTransport!(local, agents)),
   });

@@ -184,6 +184,11 @@ export class LocalTransport implements BusTransport {
     return this.store?.history(q) ?? [];
   }
 
+  whenDurable(seq: number, fn: () => void): void {
+    if (this.store) this.store.whenDurable(seq, fn);
+    else fn();
+  }
+
   get backlog(): number {
     return this.store?.backlog ?? 0;
   }
@@ -206,6 +211,7 @@ export class LocalTransport implements BusTransport {
       inbox_rows_written: this.store?.inboxRowsWritten ?? 0,
       transactions: this.store?.transactions ?? 0,
       longest_write_ms: Math.round((this.store?.longestMs ?? 0) * 10) / 10,
+      writer_thread: this.store?.threaded ?? false,
     };
   }
 

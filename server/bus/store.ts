@@ -1,5 +1,7 @@
 import type { SqliteDatabase as Database, SqliteStatement as Statement } from "../platform/index.ts";
 import type { BusMessage } from "./message.ts";
+import { StoreThread, type Committed } from "./store-thread.ts";
+import { applyBatch, DELETE_CHUNK, prepareBatch, ROWS_PER_INSERT, type WriteBatch } from "./store-write.ts";
 
 /** What the store asks of the inboxes when it writes: is the entry still there, where do they start. */
 export interface InboxView {
@@ -31,12 +33,13 @@ export interface StoreOptions {
   transactionMs: number;
   /** Least time between two transactions (a burst's writes gather into one). */
   minGapMs: number;
+  /**
+   * Write on a thread of its own with its own connection (where the database is a file and threads
+   * run): the event loop only gathers rows. Off (the default), every write runs on the loop.
+   */
+  thread?: boolean;
 }
 
-const ROWS_PER_INSERT = 32;
-/** Inbox rows one range delete removes at most (the rest in the next statement or transaction). */
-const DELETE_CHUNK = 1_024;
-const MESSAGE_COLUMNS = "(seq, id, type, sender, to_agent, topic, broadcast, correlation_id, payload, created_at)";
 
 /**
  * Write-behind persistence for the bus. Publishing only appends to a queue; what a tick queued is
@@ -49,6 +52,9 @@ const MESSAGE_COLUMNS = "(seq, id, type, sender, to_agent, topic, broadcast, cor
  * A crash loses at most the last few milliseconds of messages and the last `inboxDelayMs` of inbox
  * entries (their messages stay in the history); a clean stop writes everything.
  */
+/** How the server's store writes (the writer thread only when asked: see busWriterThread in limits.ts). */
+export const DEFAULT_STORE_OPTIONS: StoreOptions = { inboxDelayMs: 1_000, rowsPerTransaction: 5_000, transactionMs: 3, minGapMs: 10, thread: false };
+
 export class BusStore {
   private messages: BusMessage[] = [];
   private payloads: string[] = [];
@@ -69,6 +75,13 @@ export class BusStore {
   private insertInboxes: Statement;
   private deleteInbox: Statement;
   private deleteBelow: Statement;
+  private thread: StoreThread | null = null;
+  /** Highest seq of a message committed to the database (every lower persisted one is too). */
+  private durableSeq = 0;
+  /** Highest seq handed to the database (posted or written). */
+  private queuedSeq = 0;
+  /** Waiters for a message to be on disk, in seq order. */
+  private durableWaiters: Array<{ seq: number; fn: () => void }> = [];
   written = 0;
   inboxRowsWritten = 0;
   transactions = 0;
@@ -77,15 +90,56 @@ export class BusStore {
 
   constructor(
     private sqlite: Database,
-    private opts: StoreOptions = { inboxDelayMs: 1_000, rowsPerTransaction: 5_000, transactionMs: 3, minGapMs: 10 },
+    private opts: StoreOptions = DEFAULT_STORE_OPTIONS,
   ) {
-    const many = (cols: string, n: number) => Array.from({ length: n }, () => cols).join(", ");
-    this.insertMessage = sqlite.prepare(`INSERT OR IGNORE INTO bus_messages ${MESSAGE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertMessages = sqlite.prepare(`INSERT OR IGNORE INTO bus_messages ${MESSAGE_COLUMNS} VALUES ${many("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ROWS_PER_INSERT)}`);
-    this.insertInbox = sqlite.prepare("INSERT OR IGNORE INTO bus_inbox (agent, seq, message_id) VALUES (?, ?, ?)");
-    this.insertInboxes = sqlite.prepare(`INSERT OR IGNORE INTO bus_inbox (agent, seq, message_id) VALUES ${many("(?, ?, ?)", ROWS_PER_INSERT)}`);
-    this.deleteInbox = sqlite.prepare("DELETE FROM bus_inbox WHERE agent = ? AND seq = ?");
-    this.deleteBelow = sqlite.prepare("DELETE FROM bus_inbox WHERE rowid IN (SELECT rowid FROM bus_inbox WHERE agent = ? AND seq < ? LIMIT ?)");
+    const st = prepareBatch(sqlite);
+    this.insertMessage = st.insertMessage;
+    this.insertMessages = st.insertMessages;
+    this.insertInbox = st.insertInbox;
+    this.insertInboxes = st.insertInboxes;
+    this.deleteInbox = st.deleteInbox;
+    this.deleteBelow = st.deleteBelow;
+    this.durableSeq = this.maxSeq();
+    if (opts.thread) {
+      this.thread = StoreThread.start(
+        sqlite.filename,
+        (c) => this.onCommitted(c),
+        (b) => applyBatch(sqlite, st, b),
+      );
+    }
+  }
+
+  /** Whether writes run on the writer thread (false: on the event loop). */
+  get threaded(): boolean {
+    return this.thread?.running ?? false;
+  }
+
+  /**
+   * Calls fn once the message with this seq is committed to the database (at once if it is, or if
+   * it was never to be written). A commit in WAL mode with synchronous=NORMAL survives the server's
+   * crash (SIGKILL, OOM); a power loss may undo the last ones.
+   */
+  whenDurable(seq: number, fn: () => void): void {
+    if (seq <= this.durableSeq || seq > this.queuedSeq) fn();
+    else this.durableWaiters.push({ seq, fn });
+  }
+
+  private markDurable(seq: number): void {
+    if (seq <= this.durableSeq) return;
+    this.durableSeq = seq;
+    const w = this.durableWaiters;
+    let i = 0;
+    while (i < w.length && w[i]!.seq <= seq) i++;
+    if (i === 0) return;
+    const due = i === w.length ? w : w.slice(0, i);
+    this.durableWaiters = i === w.length ? [] : w.slice(i);
+    for (const d of due) d.fn();
+  }
+
+  private onCommitted(c: Committed): void {
+    this.transactions++;
+    if (c.ms > this.longestMs) this.longestMs = c.ms;
+    if (c.maxSeq) this.markDurable(c.maxSeq);
   }
 
   /** The inboxes the store writes for (set by the transport that owns them). */
@@ -100,10 +154,11 @@ export class BusStore {
 
   /** Whether the writer is behind: publishers should wait (see pump.ts). */
   get backlog(): number {
-    return this.messages.length + this.removals.length;
+    return this.messages.length + this.removals.length + (this.thread ? this.thread.inFlightRows : 0);
   }
 
   message(m: BusMessage, payload: string): void {
+    this.queuedSeq = m.seq;
     this.messages.push(m);
     this.payloads.push(payload);
     this.soon();
@@ -169,6 +224,10 @@ export class BusStore {
    */
   flush(all = false): void {
     if (this.pending === 0) return;
+    if (this.thread?.running) {
+      this.post(all);
+      return;
+    }
     this.lastFlush = performance.now();
     const due = all ? Infinity : Date.now() - this.opts.inboxDelayMs;
     let budget = all ? Infinity : this.opts.rowsPerTransaction;
@@ -184,6 +243,15 @@ export class BusStore {
     this.transactions++;
     const took = performance.now() - this.lastFlush;
     if (took > this.longestMs) this.longestMs = took;
+    this.markDurable(this.writtenSeq);
+    this.reschedule(due);
+  }
+
+  /** Highest seq the inline writer has written (committed once its transaction ends). */
+  private writtenSeq = 0;
+
+  /** What is left after a transaction: the next one soon, or the timer of the next inbox entries due. */
+  private reschedule(due: number): void {
     if (this.messages.length || this.removals.length || this.floorDirty.size) this.soon(this.messages.length >= ROWS_PER_INSERT * 8 || this.floorDirty.size > 0);
     // inbox entries already due wait for the next transaction, not for the timer
     else if (this.adds.length > this.addsHead && this.adds[this.addsHead]!.at <= due) this.soon();
@@ -233,10 +301,71 @@ export class BusStore {
       fillMessage(args, 0, ms[i]!, ps[i]!);
       this.insertMessage.run(...(args.slice(0, 10) as never[]));
     }
+    if (n) this.writtenSeq = ms[n - 1]!.seq;
     if (ms.length === n) (this.messages = []), (this.payloads = []);
     else (this.messages = ms.slice(n)), (this.payloads = ps.slice(n));
     this.written += n;
     return n;
+  }
+
+  /**
+   * The threaded flush: gathers what is due (as the inline one chooses it) into flat rows and posts
+   * them to the writer thread as one transaction; the loop never waits for SQLite.
+   */
+  private post(all: boolean): void {
+    this.lastFlush = performance.now();
+    const due = all ? Infinity : Date.now() - this.opts.inboxDelayMs;
+    let budget = all ? Infinity : this.opts.rowsPerTransaction;
+    const b: WriteBatch = { id: this.thread!.nextId(), messages: [], inbox: [], floors: [], removals: [], maxSeq: 0 };
+    // messages
+    const n = Math.min(budget, this.messages.length);
+    for (let i = 0; i < n; i++) {
+      const o = b.messages.length;
+      b.messages.length = o + 10;
+      fillMessage(b.messages, o, this.messages[i]!, this.payloads[i]!);
+    }
+    if (n) b.maxSeq = this.messages[n - 1]!.seq;
+    if (this.messages.length === n) (this.messages = []), (this.payloads = []);
+    else (this.messages = this.messages.slice(n)), (this.payloads = this.payloads.slice(n));
+    this.written += n;
+    budget -= n;
+    // inbox entries that waited long enough
+    const rows: Array<[string, number, string]> = [];
+    let h = this.addsHead;
+    while (h < this.adds.length && rows.length < budget) {
+      const a = this.adds[h]!;
+      if (a.at > due) break;
+      h++;
+      this.addRows(rows, a);
+    }
+    this.advanceAdds(h);
+    for (const r of rows) b.inbox.push(r[0], r[1], r[2]);
+    this.inboxRowsWritten += rows.length;
+    // range deletes: whole, on the thread
+    for (const agent of this.floorDirty) {
+      const w = this.rows.get(agent);
+      const floor = this.view.floor(agent);
+      if (w && floor > w.deletedBelow && w.maxWritten >= w.deletedBelow) b.floors.push(agent, floor);
+      if (w && floor > w.deletedBelow) w.deletedBelow = floor;
+    }
+    this.floorDirty.clear();
+    for (const r of this.removals) if (r.seq >= (this.rows.get(r.agent)?.deletedBelow ?? 0)) b.removals.push(r.agent, r.seq);
+    this.removals = [];
+    if (b.messages.length || b.inbox.length || b.floors.length || b.removals.length) this.thread!.post(b);
+    this.reschedule(due);
+  }
+
+  /** The rows of one entry: each agent it reached that still holds it. */
+  private addRows(rows: Array<[string, number, string]>, a: PendingAdd): void {
+    if (typeof a.agents === "string") this.addRow(rows, a.agents, a);
+    else for (const agent of a.agents) this.addRow(rows, agent, a);
+  }
+
+  /** Entries before h are written: the queue lets go of them (of its dead start now and then). */
+  private advanceAdds(h: number): void {
+    this.addsHead = h;
+    if (h === this.adds.length) (this.adds = []), (this.addsHead = 0);
+    else if (h > 4096 && h * 2 > this.adds.length) (this.adds = this.adds.slice(h)), (this.addsHead = 0);
   }
 
   private addRow(rows: Array<[string, number, string]>, agent: string, a: PendingAdd): void {
@@ -258,8 +387,7 @@ export class BusStore {
       const a = this.adds[h]!;
       if (a.at > due) break;
       h++;
-      if (typeof a.agents === "string") this.addRow(rows, a.agents, a);
-      else for (const agent of a.agents) this.addRow(rows, agent, a);
+      this.addRows(rows, a);
       for (; inserted + ROWS_PER_INSERT <= rows.length; inserted += ROWS_PER_INSERT) {
         for (let j = 0; j < ROWS_PER_INSERT; j++) {
           const r = rows[inserted + j]!;
@@ -269,9 +397,7 @@ export class BusStore {
       }
       if (performance.now() >= deadline) break;
     }
-    this.addsHead = h;
-    if (h === this.adds.length) (this.adds = []), (this.addsHead = 0);
-    else if (h > 4096 && h * 2 > this.adds.length) (this.adds = this.adds.slice(h)), (this.addsHead = 0);
+    this.advanceAdds(h);
     for (; inserted < rows.length; inserted++) this.insertInbox.run(...rows[inserted]!);
     this.inboxRowsWritten += rows.length;
     return rows.length;
@@ -293,6 +419,7 @@ export class BusStore {
 
   history(q: { agent?: string; topic?: string; type?: string; afterSeq?: number; limit: number; viewer?: { name: string; topics: readonly string[] } }): BusMessage[] {
     while (this.messages.length) this.flush();
+    this.thread?.sync();
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.viewer) {
@@ -320,6 +447,9 @@ export class BusStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     while (this.pending) this.flush(true);
+    this.thread?.close();
+    this.thread = null;
+    this.markDurable(this.queuedSeq);
   }
 }
 

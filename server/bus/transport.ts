@@ -54,6 +54,8 @@ export interface TransportStats {
   transactions: number;
   /** The longest write transaction so far (ms): what storing held the event loop for. */
   longest_write_ms: number;
+  /** Whether the bus writes SQLite on a thread of its own (off the event loop). */
+  writer_thread?: boolean;
 }
 
 /**
@@ -89,6 +91,11 @@ export interface BusTransport {
   history(q: HistoryQuery): BusMessage[];
   stats(): TransportStats;
   readonly backlog: number;
+  /**
+   * Calls fn once the message with this seq is on disk (committed; a crash of the server cannot
+   * lose it). At once for a message never to be written. Absent: the transport says nothing of it.
+   */
+  whenDurable?(seq: number, fn: () => void): void;
   flush(): void;
   close(): void;
 }

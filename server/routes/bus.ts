@@ -58,6 +58,9 @@ export function busRoutes(rt: Runtime) {
     const body = await jsonBody(c, publishSchema);
     const sender = senderOf(rt, c.get("caller"));
     const m = time("bus.publish", () => bus.publish({ ...(body as Omit<PublishInput, "sender">), sender }), { agent: sender });
+    // answered once the message is on disk: a crash of the server after the answer cannot lose it
+    const t = bus.transport;
+    if (t.whenDurable) await new Promise<void>((resolve) => t.whenDurable!(m.seq, resolve));
     return c.json(m, 201);
   });
 
