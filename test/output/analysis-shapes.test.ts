@@ -48,6 +48,16 @@ describe("a location on its own line heads the diagnostic written under its code
   });
 });
 
+test("lines indented under a located finding explain it; a location ending in a colon takes the message indented under it", () => {
+  const nim = ["/src/app/report.nim(13, 14) Error: type mismatch: got <Tally, string>", "but expected one of:", "proc render(t: Tally; n: int): string", "  first type mismatch at position: 2", "  but expression '\"10\"' is of type: string", "", "expression: render(t, \"10\")"].join("\n");
+  for (const a of bothReadings(nim, "nimc src/report.nim", 1)) expect(a.counts.errors).toBe(1);
+  const doc = ["app/export.py:5 in public function `to_csv`:", "        D103: Missing docstring in public function", "app/export.py:10 in public function `to_json`:", "        D103: Missing docstring in public function"].join("\n");
+  for (const a of bothReadings(doc, "docstyle app", 1)) {
+    expect(a.errors.map((e) => `${e.file}:${e.line} ${e.code}`)).toEqual(["app/export.py:5 D103", "app/export.py:10 D103"]);
+    expect(a.kind).toBe("lint");
+  }
+});
+
 test("a code frame printed as a comment (Erlang's `%   14|`) is not an error, however its code reads", () => {
   const out = [
     "src/bank.erl:14:34: variable 'Amnt' is unbound",

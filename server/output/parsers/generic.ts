@@ -72,6 +72,15 @@ function severityFor(line: string, c: Candidate, at: Location | null): Severity 
   return at?.leading ? "error" : "warning";
 }
 
+/**
+ * A location ending in a colon over its message indented under it (pydocstyle's
+ * `a.py:5 in public function \`f\`:` over `        D103: Missing docstring …`): one finding.
+ */
+function headsIndented(lines: string[], i: number, c: Candidate): boolean {
+  const next = lines[i + 1] ?? "";
+  return c.at?.leading === true && /:\s*$/.test(lines[i]!) && next.trim() !== "" && indentOf(next) > indentOf(lines[i]!) && findLocation(next) === null;
+}
+
 /** How far below its location heading a diagnostic's message may come (past blank and code-frame lines). */
 const HEADING_REACH = 6;
 
@@ -93,7 +102,12 @@ function isHeading(line: string, c: Candidate): boolean {
  */
 function collectIssues(lines: string[], limit: number, candidate: (i: number) => Candidate | null, skippable: (i: number) => boolean): OutputError[] {
   const errors: OutputError[] = [];
-  const add = (line: string, c: Candidate, at = c.at) => errors.push(issue(line, severityFor(line, c, at), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
+  // the indentation of the located finding whose block this is (-1: none): lines indented under it, up to a blank line, explain it
+  let block = -1;
+  const add = (line: string, c: Candidate, at = c.at) => {
+    errors.push(issue(line, severityFor(line, c, at), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
+    block = at ? indentOf(line) : -1;
+  };
   let heading: { i: number; c: Candidate } | null = null;
   const flush = () => {
     if (heading) add(lines[heading.i]!, heading.c);
@@ -118,6 +132,7 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     if (group !== null && /^\s+\S/.test(line) && !isSummary(line)) continue;
     group = null;
     if (heading && i - heading.i > HEADING_REACH) flush();
+    if (line.trim() === "") block = -1;
     if (heading && skippable(i)) continue;
     const c = candidate(i);
     if (!c) {
@@ -129,8 +144,10 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
       heading = null;
       continue;
     }
+    // Nim's `  first type mismatch at position: 2` under `a.nim(13, 14) Error: type mismatch`: part of that error
+    if (!heading && !c.at && block >= 0 && indentOf(line) > block) continue;
     flush();
-    if (isHeading(lines[i]!, c)) heading = { i, c };
+    if (isHeading(lines[i]!, c) || headsIndented(lines, i, c)) heading = { i, c };
     else add(lines[i]!, c);
   }
   if (errors.length < limit) flush();
