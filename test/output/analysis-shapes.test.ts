@@ -351,6 +351,17 @@ describe("each test's own verdict line, in the shapes runners print it", () => {
     const gtest = ["[ RUN      ] Ring.Pops", "[       OK ] Ring.Pops (0 ms)", "[ RUN      ] Ring.Describe", "/src/ring_test.cpp:27: Failure", "[  FAILED  ] Ring.Describe (3 ms)", "[==========] 2 tests from 1 test suite ran. (4 ms total)", "[  PASSED  ] 1 test.", "[  FAILED  ] 1 test, listed below:", "[  FAILED  ] Ring.Describe"].join("\n");
     for (const a of bothReadings(gtest, "./build/ring_test", 1)) expect(a.tests_failed).toEqual(["Ring.Describe"]);
   });
+  test("boot or check lines with bracketed verdicts and no suite heading are no test run", () => {
+    const boot = ["[  OK  ] Started Journal Service.", "[FAILED] Failed to start nginx.service.", "[  OK  ] Reached target Network."].join("\n");
+    for (const a of bothReadings(boot, "journalctl -b", 0)) {
+      expect(a.kind).not.toBe("test");
+      expect(a.tests_failed).toEqual([]);
+    }
+  });
+  test("a line of over 1,000 characters is not tried as a test's line (the name patterns backtrack on long runs of spaces)", () => {
+    const out = ["Tests: 3 passed, 1 failed", `1/4 ${"x".repeat(1200)}   FAIL   0.10s`, "2/4 short_one   FAIL   0.10s"].join("\n");
+    for (const a of bothReadings(out, "runner", 1)) expect(a.tests_failed).toEqual(["short_one"]);
+  });
   test("a verdict in stars after the name's dots (EUnit), and CTest's ***Exception", () => {
     const eunit = ["module 'cart_tests'", "  cart_tests: total_test...ok", "  cart_tests: coupon_test...[0.002 s] *failed*", "  Failed: 1.  Skipped: 0.  Passed: 1."].join("\n");
     for (const a of bothReadings(eunit, "erl -noshell -s eunit_runner", 1)) expect(a.tests_failed).toEqual(["cart_tests: coupon_test"]);
@@ -364,6 +375,12 @@ describe("each test's own verdict line, in the shapes runners print it", () => {
     const out = ["==== slug-1.2 FAILED", "all.tcl:\tTotal\t8\tPassed\t5\tSkipped\t0\tFailed\t3", "Sourced 1 Test Files."].join("\n");
     for (const a of bothReadings(out, "tclsh all.tcl", 0)) expect(a.counts).toMatchObject({ passed: 5, failed: 3, skipped: 0 });
   });
+});
+
+test("Test::More's 'failed N tests of M' is no total of N; a TAP plan counts the run, and D's passing line makes a test run", () => {
+  const out = ["1..3", "ok 1 - a", "not ok 2 - b", "#   Failed test 'b'", "not ok 3 - c", "#   Failed test 'c'", "# Looks like you failed 2 tests of 3."].join("\n");
+  for (const a of bothReadings(out, "perl t/x.t", 2)) expect(a.counts).toMatchObject({ passed: 1, failed: 2 });
+  for (const a of bothReadings("2 modules passed unittests", "./heap-test", 0)) expect(a.kind).toBe("test");
 });
 
 test("a failed test named in quotes in a diagnostic comment, and a summary giving only the total: the rest passed", () => {

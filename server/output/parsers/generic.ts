@@ -329,6 +329,8 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
   for (let i = 0; i < lines.length; i++) {
     if (info && NOT_TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
+    // a test's line is short; the name patterns below backtrack on a long run of spaces
+    if (line.length > MAX_TEST_LINE) continue;
     const m = FAILED_TEST.exec(line);
     // a failure's header that gives only its kind and place (busted's `Failure → spec/a_spec.lua @ 96`): the name is the next line
     if (testRun && PLACE_ONLY_FAILURE.test(line)) {
@@ -345,6 +347,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
   return failed;
 }
 const CROSS = /^\s*[✗✖✘×●]/;
+const MAX_TEST_LINE = 1000;
 /** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`, EUnit's `mod: name...*failed*`. */
 const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?(?:\s+(?:\.{3}\s+)?(?:FAILED|FAIL)|\.{3}\s*(?:\[[\d.]+\s*m?s\]\s*)?\*(?:failed|FAILED)\*)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
@@ -376,6 +379,25 @@ const PLACE_ONLY_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*(?:→|->|:|
 const COUNTED_FAILED = /^\s*\d+\/\d+\s+(?:Test\s+#\d+:\s+)?(\S(?:.*?\S)?)(?:\s*\.{3,}\s*|\s{2,})(?:[\w ]*\*{3}[A-Z]\w*|(?:\*{3})?(?:FAIL(?:ED)?|Failed|ERROR|Error|TIMEOUT|Timeout)\b)/;
 /** A test's verdict in brackets before its name (GoogleTest's `[  FAILED  ] Suite.Name (3 ms)`, `[FAILED] name`), not a count (`[  FAILED  ] 3 tests, listed below:`). */
 const BRACKETED_FAILED = /^\s*\[\s*FAIL(?:ED|URE)?\s*\]\s+(?!\d+ tests?\b)(\S(?:.*?\S)?)(?:\s+\([\d.]+\s*m?s\))?\s*$/;
+/**
+ * A run whose tests each print a bracketed verdict, some passed and some failed, under a heading of
+ * their suite (Nim's `[Suite] tally`, GoogleTest's `[ RUN      ] …`, `[----------]`): a test run
+ * without a summary. Boot or check lines (`[  OK  ] Started Journal Service.`, `[FAILED] Failed to
+ * start nginx.service.`) have the verdicts and no such heading.
+ */
+function bracketedRun(lines: string[]): boolean {
+  let passed = false;
+  let failed = false;
+  let suite = false;
+  for (const l of lines) {
+    if (l.length > MAX_TEST_LINE) continue;
+    passed ||= BRACKETED_PASSED.test(l);
+    failed ||= BRACKETED_FAILED.test(l);
+    suite ||= /^\s*\[\s*(?:Suite|RUN|-{3,}|={3,})\s*\]/.test(l);
+  }
+  return passed && failed && suite;
+}
+
 /** A passing test's verdict in brackets before its name (`[       OK ] Suite.Name (0 ms)`, `[OK] name`, `[PASS] name`). */
 const BRACKETED_PASSED = /^\s*\[\s*(?:OK|PASS(?:ED)?)\s*\]\s+(?!\d+ tests?\b)\S/;
 /** A failed test named in quotes after the words, as a diagnostic comment may say it (Perl's Test::More `#   Failed test 'parses dates'`). */
@@ -437,7 +459,7 @@ const summaryShape = (line: string) =>
     .replace(/[\s,;.]+/g, " ")
     .trim();
 
-const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\d+\/\d+ modules? (?:FAILED|passed) unittests\b/im;
+const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
 /** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
 const TEST_FIELDS = /\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass)\s*[:=]\s*\d|\b(?:PASS|FAIL) \d+\b.*\b(?:PASS|FAIL) \d+\b/m;
 const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(text);
@@ -545,7 +567,7 @@ export const generic: Parser = {
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
     const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
     // a run whose tests each print a bracketed verdict, some passed and some failed, is a test run without a summary (Nim's unittest)
-    const testRun = isTestRun(text) || (lines.some((l) => BRACKETED_PASSED.test(l)) && lines.some((l) => BRACKETED_FAILED.test(l)));
+    const testRun = isTestRun(text) || bracketedRun(lines);
     const tests = genericTests(lines, info, testRun, testRun && FAILURE_WORD.test(text));
     if (tests.length && info) errors = [...errors, ...failurePlaces(lines, info, errors)];
     if (found.passed === undefined) Object.assign(found, tapCounts(lines));

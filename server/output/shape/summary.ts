@@ -70,7 +70,7 @@ const PICK: Array<[keyof SummaryCounts, RegExp]> = [
  * `OK (13 tests, 20 assertions)`, `Tests: 65, …`, prove's `Tests=61`): what passed is what the
  * total leaves after failures, errors and skips, when the line does not say it.
  */
-const TOTAL = /(?<![\w.])(\d+)\s+(?:tests?|examples?|runs|specs?|test cases|scenarios)\b(?!\s+(?:pass|fail|skip|ok\b|error|succeed|run\b|were|are|have|in \d))|\b(?:Tests(?: run)?|Specs)\s*[:=]\s*(\d+)|\btests? failed out of (\d+)\b/;
+const TOTAL = /(?<![\w.])(\d+)\s+(?:tests?|examples?|runs|specs?|test cases|scenarios)\b(?!\s+(?:pass|fail|skip|ok\b|error|succeed|run\b|were|are|have|in \d|of \d))|\b(?:Tests(?: run)?|Specs)\s*[:=]\s*(\d+)|\btests? failed out of (\d+)\b/;
 
 /**
  * A summary of labels each before its count, set apart by tabs or wide spaces (tcltest's
