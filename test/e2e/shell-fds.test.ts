@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CliHome, RUNTIMES, cliCommand, requireBinary } from "./cli.ts";
+import { CliHome, RUNTIMES, cliCommand, denoSourceCommand, requireBinary } from "./cli.ts";
 
 requireBinary();
 
@@ -42,3 +42,35 @@ for (const runtime of RUNTIMES) {
     }, 60_000);
   });
 }
+
+// `npm run deno -- serve` runs the server in the foreground under the CLI's named permissions, which
+// do not let Deno read /proc/self/fd: the descriptors are marked all the same.
+describe("a shell of a foreground Deno server under npm run deno's permissions", () => {
+  const h = new CliHome({ AI_SESSION_PORT: "0", AI_SESSION_BIN: "" }, "bun");
+  let server: ReturnType<typeof Bun.spawn> | null = null;
+  afterAll(() => {
+    server?.kill();
+    h.close();
+  });
+
+  test("holds only its terminal on 0, 1 and 2", async () => {
+    server = Bun.spawn([...denoSourceCommand(), "serve"], { env: h.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    // serve says where it listens once it does
+    const reader = (server.stdout as ReadableStream<Uint8Array>).getReader();
+    let said = "";
+    while (!/https?:\/\//.test(said)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`serve ended before it listened: ${said}`);
+      said += new TextDecoder().decode(value);
+    }
+    const status = await h.json<{ runtime: { name: string } }>(["status"]);
+    expect(status.runtime.name).toBe("deno");
+    expect((await h.run(["create", "--name", "fg"])).code).toBe(0);
+    const r = await h.run(["exec", "fg", "ls -l /proc/self/fd"]);
+    expect(r.code).toBe(0);
+    const fds = descriptors(r.stdout);
+    const tty = fds["0"];
+    expect(tty).toMatch(/^\/dev\/pts\/\d+$/);
+    expect(fds).toEqual({ "0": tty!, "1": tty!, "2": tty! });
+  }, 60_000);
+});
