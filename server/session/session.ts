@@ -248,15 +248,16 @@ export class Session {
   /**
    * The shell's current directory, read live from /proc (falls back to the start directory). Only
    * the shell itself changes it, by running what it was typed, and with integration every such run
-   * ends with a mark: the value read is kept until the next mark or input (a read of /proc costs
-   * tens of microseconds, and an exec asks three times).
+   * ends with a mark: a value read while the shell waits at its prompt is kept until the next mark
+   * or input (a read of /proc costs tens of microseconds, and an exec asks three times). While a
+   * command runs it may move the shell at any moment (`sleep 1; cd /tmp`), so nothing is kept.
    */
   cwd(): string {
     if (!this.alive) return this.config.cwd;
     if (this.cwdSeen !== null) return this.cwdSeen;
     try {
       const dir = readlinkSync(`/proc/${this.pid}/cwd`);
-      if (this.kind !== "other") this.cwdSeen = dir;
+      if (this.kind !== "other" && !this.commands.busy) this.cwdSeen = dir;
       return dir;
     } catch {
       return this.config.cwd;
