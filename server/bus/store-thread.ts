@@ -1,5 +1,5 @@
-import { workerUrl } from "../work/worker-url.ts";
-import type { WriteBatch } from "./store-write.ts";
+import { workerUrl } from "../platform/worker-url.ts";
+import type { WriteBatch } from "../work/bus-writes.ts";
 
 /** What the writer thread says after each transaction. */
 export interface Committed {
@@ -11,7 +11,7 @@ export interface Committed {
 
 /**
  * The bus store's writer thread (a Worker with its own SQLite connection; its side is
- * store-write.ts, reached through server/work/worker.ts). `post` hands it a batch and returns at
+ * server/work/bus-writes.ts, run by server/work/worker.ts). `post` hands it a batch and returns at
  * once; `committed` is called when the batch's transaction has committed. `sync` blocks until
  * everything posted is committed (a history read, a clean stop). A batch the thread could not
  * write, or that was in flight when the thread died, goes to `fallback` (written on the caller's

@@ -1,7 +1,7 @@
 import type { SqliteDatabase as Database, SqliteStatement as Statement } from "../platform/index.ts";
 import type { BusMessage } from "./message.ts";
 import { StoreThread, type Committed } from "./store-thread.ts";
-import { applyBatch, DELETE_CHUNK, prepareBatch, ROWS_PER_INSERT, type WriteBatch } from "./store-write.ts";
+import { applyBatch, DELETE_CHUNK, prepareBatch, ROWS_PER_INSERT, type WriteBatch } from "../work/bus-writes.ts";
 
 /** What the store asks of the inboxes when it writes: is the entry still there, where do they start. */
 export interface InboxView {

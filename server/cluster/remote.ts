@@ -12,6 +12,7 @@ import { SessionContexts } from "../context/session-context.ts";
 import { localAnalysis, localContext, localConversation, localConverse, localSummarize } from "../anywhere.ts";
 import type { Names } from "./connection.ts";
 import { TRAFFIC_LIMIT, type NodeMessage, type NodeSession, type RemoteOp } from "../cluster-port.ts";
+import type { BusMessage } from "../bus/message.ts";
 import { agentView, viewerOf } from "../access/callers.ts";
 import { AnswerParts, fetchParts, fits, RequestParts, sendParts, type Parted, type PartedRequest } from "./parts.ts";
 import { serveTerminal } from "./terminal.ts";
@@ -113,9 +114,24 @@ export function nodeTraffic(rt: Runtime, caller: Caller, self: string, q: { afte
   const after = Number.isInteger(q.after) ? q.after : undefined;
   // an agent registered on the calling node: its topics are known there, not here
   const topics = Array.isArray(q.topics) ? q.topics.filter((t): t is string => typeof t === "string").slice(0, 1000) : [];
-  const all = rt.bus.bus.history({ afterSeq: after, limit, viewer: viewerOf(rt, caller, topics) });
-  return all.filter((m) => m.to !== undefined || !isCopy(m.id)).map((m) => ({ ...m, node: self }));
+  const viewer = viewerOf(rt, caller, topics);
+  const own = (m: BusMessage) => m.to !== undefined || !isCopy(m.id);
+  // without a seq: the newest page. After one, paging forward, a page of copies alone would hold the
+  // poller's place for ever: read on past them (up to TRAFFIC_SCAN pages) to this node's next own messages
+  if (after === undefined) return rt.bus.bus.history({ limit, viewer }).filter(own).map((m) => ({ ...m, node: self }));
+  const out: BusMessage[] = [];
+  let scanned = after;
+  for (let page = 0; out.length < limit && page < TRAFFIC_SCAN; page++) {
+    const rows = rt.bus.bus.history({ afterSeq: scanned, limit, viewer });
+    out.push(...rows.filter(own));
+    if (rows.length < limit) break;
+    scanned = rows.at(-1)!.seq;
+  }
+  return out.slice(0, limit).map((m) => ({ ...m, node: self }));
 }
+
+/** How many pages of another node's copies a traffic page reads past before it answers. */
+const TRAFFIC_SCAN = 50;
 
 /** The agents registered on this node, each with this node's name. */
 export function nodeAgents(rt: Runtime, self: string) {

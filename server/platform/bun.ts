@@ -31,7 +31,9 @@ export const bunPlatform: Platform = {
   serve(on, fetch): Listener {
     const server =
       "unix" in on
-        ? Bun.serve({ unix: on.unix, fetch, websocket })
+        ? // Bun's types refuse idleTimeout beside unix, but Bun honours it: without it a request whose
+          // answer takes over 10 s to make (the first context of a large output under load) is reset
+          Bun.serve({ unix: on.unix, fetch, websocket, idleTimeout: 0 } as unknown as Parameters<typeof Bun.serve>[0])
         : Bun.serve({ hostname: on.hostname, port: on.port, fetch, websocket, idleTimeout: 0 });
     return {
       port: "unix" in on ? 0 : (server.port ?? on.port),

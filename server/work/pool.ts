@@ -13,7 +13,7 @@
 import { AppError, type ErrorCode } from "../errors.ts";
 import { tokenizerLoaded } from "../tokens/tokens.ts";
 import { type JobInput, type JobName, type JobOutput, jobs } from "./jobs.ts";
-import { workerUrl } from "./worker-url.ts";
+import { workerUrl } from "../platform/worker-url.ts";
 
 /** Inputs below this many bytes (or characters) run inline. */
 export const INLINE_BELOW = 64 * 1024;

@@ -3,7 +3,7 @@
  * or with the error's code and sentence. Added to the compiled binary as an entrypoint (build.ts).
  */
 import { AppError } from "../errors.ts";
-import { batchWriter, type WriteBatch } from "../bus/store-write.ts";
+import { batchWriter, type WriteBatch } from "./bus-writes.ts";
 import { platform } from "../platform/index.ts";
 import { type JobName, jobs } from "./jobs.ts";
 

@@ -69,4 +69,26 @@ describe("the cluster's traffic, page by page", () => {
     const broadcasts = rows.filter((m) => m.sender === "fe");
     expect(broadcasts.map((m) => [m.node, m.payload])).toEqual(Array.from({ length: 8 }, (_, i) => ["alpha", { page: i }]));
   }, LONG);
+
+  test("a page of a node's copies of other nodes' messages does not hold a poller's place: the next own message comes", async () => {
+    const send = async (node: Node, agent: string, payload: unknown) => {
+      const r = await cli(node, "bus", "send", "--broadcast", JSON.stringify(payload), "--agent", agent);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+    };
+    await send(beta, "be", { before: 1 });
+    const start = await eventually("beta's broadcast in the traffic", async () => (await traffic(alpha, "")).find((m) => m.node === "beta" && m.sender === "be" && JSON.stringify(m.payload) === '{"before":1}'));
+    // four of alpha's broadcasts: beta keeps a copy of each, right after its own
+    for (let i = 0; i < 4; i++) await send(alpha, "fe", { copied: i });
+    await eventually("beta holding its copies", async () => {
+      const token = readFileSync(pathsFor(beta.home).token, "utf8").trim();
+      const res = await fetch(`http://127.0.0.1:${beta.port}/api/bus/messages?after=${start.seq}&limit=10`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as Row[]).length >= 4;
+    });
+    await send(beta, "be", { after: 1 });
+    const next = await eventually("beta's next own message paged", async () => {
+      const rows = (await traffic(alpha, `?after=beta:${start.seq}&limit=3`)).filter((m) => m.node === "beta");
+      return rows.length > 0 && rows;
+    });
+    expect(next.map((m) => m.payload)).toEqual([{ after: 1 }]);
+  }, LONG);
 });

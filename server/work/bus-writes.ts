@@ -1,3 +1,5 @@
+// The bus store's batched SQLite writes, run on the main thread (server/bus/store.ts) or on the writer
+// thread (server/work/worker.ts). They live here, beside the worker, so that work/ depends on nothing of bus/.
 import type { SqliteDatabase as Database, SqliteStatement as Statement } from "../platform/index.ts";
 
 /**

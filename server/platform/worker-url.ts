@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { inDenoBundle } from "../platform/bundle.ts";
+import { inDenoBundle } from "./bundle.ts";
 
 /**
  * The specifier that starts a worker thread from a module's own directory: from source, a file URL
