@@ -116,6 +116,8 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   found.at = at;
   if (at) {
     const after = line.slice(at.end);
+    // Ruby's frame at the left edge, nothing after it (test-unit's backtrace: `test/a_test.rb:19:in 'test_x'`)
+    if (at.leading && RUBY_FRAME_END.test(after)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
     // `path:12:text` right after the location (grep -n) is a match of a search, not a diagnostic.
     const matchLine = /^:\S/.test(after) && !/^:\s*(?:error|warning|note)/i.test(after);
     if (!matchLine) return "finding";
@@ -137,6 +139,7 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
 }
 
 const HEX = /[0-9a-f]/;
+const RUBY_FRAME_END = /^:in [`'‘][^`'’]*['’]\s*$/;
 
 /** A report's row: the line, its severity and the message (`  12 | ERROR   | [x] Opening brace …`). */
 const REPORT_ROW = /^\s*\d+\s*\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info)\s*\|/;
@@ -354,8 +357,8 @@ function markTraces(roles: Role[], trace: Int32Array): void {
  * as deep or deeper (or carry the same prefix, such as pytest's `E `), and the `+`/`-` lines of a
  * diff-style assertion, up to a blank line. None of it is thinned as a near-repeat.
  */
-/** A line of a diff: `- expected`, `+ actual`, `-2025-09-01`, `┊ +····'total'`. */
-const DIFF_LINE = /^\s*(?:[│├└┊┐┘╵|]\s*)?(?:[-+](?:\s|\S)|@@ )/;
+/** A line of a diff: `- expected`, `+ actual`, `-2025-09-01`, `┊ +····'total'`; not a rule of dashes. */
+const DIFF_LINE = /^(?!\s*([-+])\1{5,}\s*$)\s*(?:[│├└┊┐┘╵|]\s*)?(?:[-+](?:\s|\S)|@@ )/;
 
 function markAssertionBlocks(lines: string[], roles: Role[]): void {
   for (let i = 0; i < lines.length; i++) {
@@ -393,8 +396,11 @@ function markAssertionBlocks(lines: string[], roles: Role[]): void {
 /** How far a failure's body reaches, and how long a labelled value in it may be. */
 const FAILURE_BODY = 30;
 const LABELLED_VALUE = 2;
-/** A label over a value: a few words, capitalised, and a colon (`---- Result was:`, `Got:`, `Result should have been (exact matching):`), not code. */
-const VALUE_LABEL = /^\s*(?:[-=*#>]+\s*)?[A-Z][\w' ()-]{0,58}:\s*$/;
+/**
+ * A label over a value: a few words, capitalised, and a colon (`---- Result was:`, `Got:`, `Result
+ * should have been (exact matching):`), not code; or test-unit's `<expected> expected but was` over the actual.
+ */
+const VALUE_LABEL = /^\s*(?:[-=*#>]+\s*)?(?:[A-Z][\w' ()-]{0,58}:|<.*> expected but was)\s*$/;
 
 /**
  * What a failing test prints between its failure and its verdict is the failure's own account:
@@ -444,6 +450,8 @@ function markAssertionDiffs(lines: string[], roles: Role[]): void {
   }
 }
 
+const RULE_LINE = /^\s*([-=~*_─━═])\1{9,}\s*$/;
+
 /**
  * A section header: a line ending in `:` (not a location) that opens an indented block, such as
  * git's `Changes not staged for commit:` or a race detector's `Previous write at 0x… by goroutine 7:`,
@@ -462,6 +470,11 @@ function markSections(lines: string[], roles: Role[]): void {
     const line = lines[i]!;
     // A title underlined (`Test Summary Report` over `-------------------`).
     if (r === "plain" && /^\s*[-=~^]{3,}\s*$/.test(lines[i + 1] ?? "") && Math.abs(lines[i + 1]!.trim().length - line.trim().length) <= 2) {
+      roles[i] = "section";
+      continue;
+    }
+    // A title boxed between two rules (Catch2's test case: a rule, its name, a rule, then its place).
+    if ((r === "plain" || r === "problem") && roles[i - 1] === "noise" && roles[i + 1] === "noise" && RULE_LINE.test(lines[i - 1] ?? "") && RULE_LINE.test(lines[i + 1] ?? "") && line.length <= 200) {
       roles[i] = "section";
       continue;
     }

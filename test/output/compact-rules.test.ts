@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { compactOutput } from "../../server/output/compact.ts";
+import { lineRoles } from "../../server/output/roles.ts";
 import { groupedLocations } from "./corpus.ts";
 
 const hint = (a: number, b: number) => `ai-session read dev --command 4 --lines ${a}-${b}`;
@@ -323,3 +324,21 @@ describe("a failing test's own account between its failure and its verdict is ke
     for (const v of ["a-b-", "A-B", "x-", "a-b2", "x-9"]) expect(out).toContain(v);
   });
 });
+
+describe("a test case's title boxed between two rules is kept; a rule of dashes is no diff line", () => {
+  const rule = "-".repeat(79), dots = ".".repeat(79);
+  const catchCase = (title: string, at: number, check: string, got: string) => [rule, title, rule, `test/queue_test.cpp:${at}`, dots, "", `test/queue_test.cpp:${at + 3}: FAILED:`, `  CHECK( ${check} )`, "with expansion:", `  ${got}`, ""];
+  const catch2 = ["", "~".repeat(79), "queue_test is a Catch v2.13.10 host application.", "Run with -? for options", "", ...catchCase("drains in order", 18, "q.drain() == 3", "2 == 3"), ...catchCase("grows past its cap", 30, "q.cap() == 8", "4 == 8"), ...catchCase("clears to empty", 44, "q.size() == 0", "1 == 0"), "=".repeat(79), "test cases: 6 | 3 passed | 3 failed", "assertions: 9 | 6 passed | 3 failed", ""].join("\n");
+  test("each failing case keeps its title, however many there are", () => {
+    const out = compactOutput(new TextEncoder().encode(catch2), { command: "./build/queue_test", exitCode: 1 }).text.split("\n");
+    for (const title of ["drains in order", "grows past its cap", "clears to empty"]) expect(out).toContain(title);
+  });
+});
+
+test("Ruby's frame at the left edge with nothing after it is a frame; the error line that starts with a place is not", () => {
+  const lines = ["Failure: test_order(TestQueue)", "test/test_queue.rb:19:in `test_order'", "/src/lib/money.rb:12:in `parse': not an amount (ArgumentError)"];
+  const roles = lineRoles(lines, "/src").roles;
+  expect(roles[1]).toBe("frame");
+  expect(roles[2]).not.toBe("frame");
+});
+
