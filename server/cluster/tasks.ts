@@ -41,8 +41,10 @@ export class KvTaskBoard implements TaskBoard {
   private running: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
 
+  private readonly onRegistered = () => void this.dispatch();
+
   private constructor(private kv: KV, private node: TaskBoardNode) {
-    node.agents.events.on("registered", () => void this.dispatch());
+    node.agents.events.on("registered", this.onRegistered);
     if (node.sweepMs > 0) {
       this.timer = setInterval(() => void this.dispatch(), node.sweepMs);
       this.timer.unref?.();
@@ -55,6 +57,8 @@ export class KvTaskBoard implements TaskBoard {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.node.agents.events.off("registered", this.onRegistered);
   }
 
   private async read(id: string): Promise<Row | null> {
