@@ -110,6 +110,14 @@ test("a summary of warnings and no errors makes findings that do not call themse
   }
 });
 
+test("a finding that labels itself a warning is one, whatever error words its message holds", () => {
+  const out = ["line 8 column 5 - Warning: missing </a> before </p>", "src/a.c:3:9: warning: missing braces around initializer [-Wmissing-braces]", "src/b.kt:9:13: warning: variable 'count' is never used", "src/c.c:4:1: error: unknown type name 'strin'"].join("\n");
+  for (const a of bothReadings(out, "checker src", 1)) {
+    expect(a.errors.map((e) => e.severity)).toEqual(["warning", "warning", "warning", "error"]);
+    expect(a.counts).toMatchObject({ errors: 1, warnings: 3 });
+  }
+});
+
 test("a finding labelled a note or a hint after its location is a note, not an error", () => {
   const out = ['calc.pas(14,9) Warning: Local variable "Acc" does not seem to be initialized', 'calc.pas(3,5) Note: Local variable "Tmp" not used', "calc.pas(8,1) Hint: Value parameter \"S\" is assigned but never used", "1 warning(s) issued"].join("\n");
   for (const a of bothReadings(out, "pc calc.pas", 0)) {

@@ -17,10 +17,17 @@ const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ing
 /** How bad the line says something is, or null when it says nothing of the kind. */
 export function severityOf(line: string): Severity | null {
   if (!MAY_HAVE_SEVERITY.test(line)) return null;
+  // a warning that labels itself one (`a.c:3: warning: missing braces`, `line 8 - Warning: missing </a>`)
+  // is one, whatever words its message holds; an error label comes first where there is one
+  const label = SEVERITY_LABEL.exec(line);
+  if (label) return /^w/i.test(label[1]!) ? "warning" : "error";
   if (ERROR_WORDS.test(line)) return "error";
   if (WARNING_WORDS.test(line)) return "warning";
   return null;
 }
+
+/** The first severity label of a line: the word alone, then a colon (or its code in brackets, then a colon). */
+const SEVERITY_LABEL = /(?:^|[\s:\]-])(warning|Warning|WARNING|error|Error|ERROR|fatal error|Fatal error|FATAL)(?:\[[\w-]+\])?:(?:\s|$)/;
 
 /**
  * The quick test before the word lists: a fragment that every error or warning word holds, or a
