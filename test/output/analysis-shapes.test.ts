@@ -481,6 +481,11 @@ test("a place in parentheses with a space after the comma (Nim), after the type 
   for (const a of bothReadings(d, "./heap-test", 1)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["source/heap.d:53"]);
 });
 
+test("a file that heads its message with the place in prose at the end is located there", () => {
+  const out = ["lib/Shop/Cart.pm: Code before strictures are enabled at line 3, column 1.  See page 429 of PBP.  (Severity: 5)", "lib/Shop/Cart.pm: Subroutine \"total\" does not end with \"return\" at line 14, column 1.  See page 197 of PBP.  (Severity: 4)"].join("\n");
+  for (const a of bothReadings(out, "critic lib", 2)) expect(a.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(["lib/Shop/Cart.pm:3:1", "lib/Shop/Cart.pm:14:1"]);
+});
+
 test("PHP's 'in FILE on line N' is a place, cppcheck's style findings are notes, and a located error fails a run that exits 0", () => {
   const php = "PHP Parse error:  syntax error, unexpected token \"}\" in src/Cart.php on line 40";
   for (const a of bothReadings(php, "php -l src/Cart.php", 255)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("src/Cart.php:40");

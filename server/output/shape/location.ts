@@ -36,6 +36,8 @@ const PAREN = new RegExp(`(?:${BEFORE}|(?<=\\w@))(${PATH})\\((\\d+)(?:,\\s?(\\d+
 
 const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
 const PYTHON = /File "([^"]+)", line (\d+)/g;
+/** A file that heads its message and a place in prose at the end (Perl::Critic's `lib/A.pm: Code before strictures are enabled at line 3, column 1.`). */
+const PROSE = new RegExp(`^(${PATH}): \\S.*?\\bat line (\\d+)(?:, column (\\d+))?`, "g");
 const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]?(?: on)? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
 /** A host and port, a time or a ratio are no locations. */
 const NOT_A_FILE = /^(?:localhost|[\d.]+|(?:[\w-]+\.)+(?:com|org|net|io|dev|local|internal|svc|cluster|lan))$/i;
@@ -92,6 +94,7 @@ export function findLocation(line: string): Location | null {
   if (line.includes(" line ")) {
     consider(PYTHON);
     consider(WORDED);
+    if (!best && line.includes(" at line ")) consider(PROSE);
   }
   return best;
 }
