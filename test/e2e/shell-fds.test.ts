@@ -19,6 +19,14 @@ function descriptors(listing: string): Record<string, string> {
   return out;
 }
 
+/** The shell's descriptors are its terminal on 0, 1 and 2, and nothing else. */
+function expectOnlyTerminal(listing: string): void {
+  const fds = descriptors(listing);
+  const tty = fds["0"];
+  expect(tty).toMatch(/^\/dev\/pts\/\d+$/);
+  expect(fds).toEqual({ "0": tty!, "1": tty!, "2": tty! });
+}
+
 for (const runtime of RUNTIMES) {
   describe(`a shell on ${runtime}`, () => {
     const h = new CliHome({ AI_SESSION_PORT: "0", AI_SESSION_BIN: "" }, runtime);
@@ -35,10 +43,7 @@ for (const runtime of RUNTIMES) {
       }
       const r = await h.run(["exec", "fd", "ls -l /proc/self/fd"]);
       expect(r.code).toBe(0);
-      const fds = descriptors(r.stdout);
-      const tty = fds["0"];
-      expect(tty).toMatch(/^\/dev\/pts\/\d+$/);
-      expect(fds).toEqual({ "0": tty!, "1": tty!, "2": tty! });
+      expectOnlyTerminal(r.stdout);
     }, 60_000);
   });
 }
@@ -68,9 +73,6 @@ describe("a shell of a foreground Deno server under npm run deno's permissions",
     expect((await h.run(["create", "--name", "fg"])).code).toBe(0);
     const r = await h.run(["exec", "fg", "ls -l /proc/self/fd"]);
     expect(r.code).toBe(0);
-    const fds = descriptors(r.stdout);
-    const tty = fds["0"];
-    expect(tty).toMatch(/^\/dev\/pts\/\d+$/);
-    expect(fds).toEqual({ "0": tty!, "1": tty!, "2": tty! });
+    expectOnlyTerminal(r.stdout);
   }, 60_000);
 });
