@@ -379,6 +379,12 @@ describe("each test's own verdict line, in the shapes runners print it", () => {
       expect(a.counts).toMatchObject({ passed: 1, failed: 1 });
     }
   });
+  test("an xUnit failure header names the method with its class in parentheses: the full id when it ends with the method", () => {
+    const ruby = ["Started", "F", "=====", "Failure: test_drain_order(TestJobQueue)", "test/test_queue.rb:12:in `test_drain_order'", "<[1, 2]> expected but was", "<[2, 1]>", "=====", "Error: test_stats(TestJobQueue): NoMethodError: undefined method `stats'", "2 tests, 2 assertions, 1 failures, 1 errors, 0 pendings, 0 omissions, 0 notifications"].join("\n");
+    for (const a of bothReadings(ruby, "./run-tests", 1)) expect(a.tests_failed).toContain("TestJobQueue.test_drain_order");
+    const python = ["ERROR: test_remove_unknown (tests.test_unit.InventoryTest.test_remove_unknown)", "----------------------------------------------------------------------", "Traceback (most recent call last):", "KeyError: 'x'", "", "FAIL: test_total (tests.test_unit.InventoryTest)", "AssertionError: 3 != 2", "", "Ran 6 tests in 0.001s", "", "FAILED (failures=1, errors=1)"].join("\n");
+    for (const a of bothReadings(python, "./run-tests", 1)) expect(a.tests_failed).toEqual(["tests.test_unit.InventoryTest.test_remove_unknown", "tests.test_unit.InventoryTest.test_total"]);
+  });
   test("a summary of labels each before its count is read label by label", () => {
     const out = ["==== slug-1.2 FAILED", "all.tcl:\tTotal\t8\tPassed\t5\tSkipped\t0\tFailed\t3", "Sourced 1 Test Files."].join("\n");
     for (const a of bothReadings(out, "tclsh all.tcl", 0)) expect(a.counts).toMatchObject({ passed: 5, failed: 3, skipped: 0 });

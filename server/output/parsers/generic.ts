@@ -339,7 +339,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
       continue;
     }
     const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1]) : undefined;
-    const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2]) : undefined);
+    const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2] ?? headedFailure(line)) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
     if (!failed.includes(name) && failed.length < 200) failed.push(name);
@@ -400,6 +400,18 @@ function bracketedRun(lines: string[]): boolean {
 
 /** A passing test's verdict in brackets before its name (`[       OK ] Suite.Name (0 ms)`, `[OK] name`, `[PASS] name`). */
 const BRACKETED_PASSED = /^\s*\[\s*(?:OK|PASS(?:ED)?)\s*\]\s+(?!\d+ tests?\b)\S/;
+/**
+ * A failure's header: its verdict, a colon, the test method and its class in parentheses (xUnit's
+ * way: Python unittest's `FAIL: test_x (pkg.mod.Case.test_x)`, Ruby test-unit's `Failure: test_x(Case)`).
+ * The test is its full id: what the parentheses hold when it ends with the method, else the class and the method.
+ */
+export const testId = (method: string, owner: string): string => (owner.endsWith(`.${method}`) ? owner : `${owner}.${method}`);
+const HEADED_FAILURE = /^\s*(?:Failure|Error|FAIL|ERROR):\s+(\w+)\s?\(([\w.:$]+)\):?\s*$/;
+function headedFailure(line: string): string | undefined {
+  const m = HEADED_FAILURE.exec(line);
+  if (!m) return undefined;
+  return testId(m[1]!, m[2]!);
+}
 /** A failed test named in quotes after the words, as a diagnostic comment may say it (Perl's Test::More `#   Failed test 'parses dates'`). */
 const QUOTED_FAILED = /^[\s#]*Failed test\s+(['"‘])(.+)(?:\1|’)\s*$/;
 /**

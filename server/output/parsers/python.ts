@@ -1,5 +1,6 @@
 /** pytest, unittest and Python tracebacks. */
 import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+import { testId } from "./generic.ts";
 
 const PY_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
 const EXCEPTION = /^(\w+(?:\.\w+)*(?:Error|Exception|Exit|Interrupt|Warning)|AssertionError|KeyError|StopIteration)(?:: (.*))?$/;
@@ -104,7 +105,8 @@ export const unittest: Parser = {
         else if (r[3]!.startsWith("skipped")) skipped++;
       }
       const h = UNITTEST_HEADER.exec(line);
-      if (h && !failed.includes(h[3]!)) failed.push(h[3]!);
+      const id = h && testId(h[2]!, h[3]!);
+      if (id && !failed.includes(id)) failed.push(id);
     }
     const total = numberOf(text, /^Ran (\d+) tests?/m) ?? 0;
     const failures = numberOf(text, /FAILED \((?:.*?)failures=(\d+)/) ?? 0;
