@@ -229,6 +229,14 @@ describe("what kind of run it was, from shapes", () => {
     expect(kindOf("src/a.lua:3:7: unused variable x", "stylecheck src", 1)).toEqual(["lint", "lint"]);
     expect(kindOf("Would reformat src/a.py", "pyfmt --check src", 1)).toEqual(["lint", "lint"]);
   });
+  test("findings only in files nothing compiles (scripts, markup, configuration) are a checker's; the same in C sources a build's", () => {
+    const py = ["lib/inv/stock.py:3:1: 'os' imported but unused", "lib/inv/stock.py:17:5: local variable 'total' is assigned to but never used"].join("\n");
+    expect(kindOf(py, "./scan lib", 1)).toEqual(["lint", "lint"]);
+    // a banner that names compiling does not make a checker of TeX a build
+    const tex = ["Texcheck v1.0 - Compiled with PCRE regex support.", "thesis.tex:8:12: Interword spacing should perhaps be used"].join("\n");
+    expect(kindOf(tex, "./scan thesis.tex", 2)).toEqual(["lint", "lint"]);
+    expect(kindOf("src/stock.c:3:1: 'total' undeclared", "./scan src", 1)).toEqual(["build", "build"]);
+  });
   test("a command's verb says it installs or builds, whatever the program", () => {
     const kind = (command: string, text = "done in 2.1s\n") => analyzeOutput(text, { command, exitCode: 0 }).kind;
     expect(kind("gem install rails")).toBe("install");

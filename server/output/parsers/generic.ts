@@ -478,6 +478,13 @@ const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(t
 const LINT_WORDS = /\b\d+ (?:offen[cs]es?|problems?|issues?|findings?|violations?|smells?|suggestions?|hints?)\b|\bno (?:offen[cs]es|problems|issues|findings|violations)\b|\bfiles? (?:inspected|checked|linted|scanned|would be reformatted|would reformat)|\bwould reformat\b|\blint(?:ing|er)?\b/i;
 const BUILD_WORDS = /\b(?:compil(?:e|ed|ing|ation)|linking|linker|undefined reference|ld returned|build (?:failed|stopped|succeeded)|ninja: |make(?:\[\d+\])?: |cc1|\bgcc\b|\bg\+\+|clang(?!-tidy|-format)|javac|rustc|msbuild|xcodebuild)\b/i;
 
+/**
+ * Files of languages that are run or read as they are, not built: scripts (Python, Ruby, Perl, PHP,
+ * Lua, shell), markup and documents (HTML, XML, Markdown, reStructuredText, TeX) and configuration
+ * (YAML, TOML, INI, Terraform, `.conf`). A finding placed in one, outside a trace, is a checker's.
+ */
+const UNCOMPILED_FILE = /\.(?:pyi?|rb|rake|pm|pl|t|php|lua|sh|bash|zsh|ksh|html?|xml|xsd|md|markdown|rst|tex|sty|ya?ml|toml|ini|cfg|conf|tf|tfvars)$/i;
+
 /** Codes compilers give their diagnostics (a warning flag, tsc's, rustc's, the C#, MSVC and MSBuild ones), not a linter's rules. */
 const COMPILER_CODE = /^(?:\[?-W[\w=+-]*\]?|TS\d{4,5}|E\d{4}|CS\d{4}|C\d{4}|LNK\d{4}|MSB\d{4})$/;
 
@@ -562,6 +569,8 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;
   const located = errors.some((e) => e.file);
+  // findings only in files nothing compiles (scripts, markup, configuration) come from a checker
+  if (located && errors.every((e) => !e.file || UNCOMPILED_FILE.test(e.file))) return "lint";
   if ((BUILD_WORDS.test(text) || errors.some((e) => e.code !== null && COMPILER_CODE.test(e.code))) && (located || errors.length)) return "build";
   if (LINT_WORDS.test(text) || errors.some((e) => e.code && e.file)) return "lint";
   if (located) return "build";
