@@ -8,6 +8,7 @@ import { missingModules } from "./parsers/install.ts";
 import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
 import { genericIssues, issuesFromRoles } from "./parsers/generic.ts";
 import type { LineInfo } from "./roles.ts";
+import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -38,6 +39,7 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {
     parsed = { ...parsed, errors: info ? issuesFromRoles(lines, info, ERRORS_KEPT) : genericIssues(lines, ERRORS_KEPT) };
   }
+  parsed = placedInCommandFile(parsed, options.command ?? "");
   const counts = { ...emptyCounts(), ...parsed.counts };
   const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
   const stated = new Set(parsed.stated);
@@ -57,6 +59,18 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
     suggestions: suggestionsFor(parsed, window, options.exitCode),
   };
   return { analysis, parser };
+}
+
+/** Findings that start with a line and name no file are in the one file the command names, if it names one. */
+function placedInCommandFile(parsed: ParseResult, command: string): ParseResult {
+  if (!parsed.errors.some((e) => e.file === null)) return parsed;
+  const file = commandFile(command);
+  if (!file) return parsed;
+  const errors = parsed.errors.map((e) => {
+    const place = e.file === null ? filelessPlace(e.message) : null;
+    return place ? { ...e, file, line: place.line, column: place.column } : e;
+  });
+  return { ...parsed, errors };
 }
 
 /** The findings an analysis keeps (a lint run of 460 findings lists them all; MCP results show fewer and page the rest). */

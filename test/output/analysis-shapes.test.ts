@@ -302,6 +302,15 @@ test("an error with a stack trace under it is placed at the trace's first frame 
   expect(a.status).toBe("failure");
 });
 
+test("a finding that starts with its line and names no file is in the one file the command names, and only then", () => {
+  const out = ["line 12 column 9 - Warning: missing </a>", "line 8 column 1 - Warning: missing </div>", "Line 3: unexpected token"].join("\n");
+  for (const a of bothReadings(out, "htmlcheck -q -e site/index.html", 1)) {
+    expect(a.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(["site/index.html:12:9", "site/index.html:8:1", "site/index.html:3:null"]);
+  }
+  for (const a of bothReadings(out, "htmlcheck -q a.html b.html", 1)) expect(a.errors.every((e) => e.file === null)).toBe(true);
+  for (const a of bothReadings(out, "htmlcheck < site/index.html", 1)) expect(a.errors.every((e) => e.file === null)).toBe(true);
+});
+
 describe("an error is placed where its trace says it happened", () => {
   const places = (text: string, command: string) =>
     compactOutput(new TextEncoder().encode(text), { command, exitCode: 1, cwd: "/srv/app" }).analysis.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}`);
