@@ -402,6 +402,21 @@ describe("each test's own verdict line, in the shapes runners print it", () => {
     const python = ["ERROR: test_remove_unknown (tests.test_unit.InventoryTest.test_remove_unknown)", "----------------------------------------------------------------------", "Traceback (most recent call last):", "KeyError: 'x'", "", "FAIL: test_total (tests.test_unit.InventoryTest)", "AssertionError: 3 != 2", "", "Ran 6 tests in 0.001s", "", "FAILED (failures=1, errors=1)"].join("\n");
     for (const a of bothReadings(python, "./run-tests", 1)) expect(a.tests_failed).toEqual(["tests.test_unit.InventoryTest.test_remove_unknown", "tests.test_unit.InventoryTest.test_total"]);
   });
+  test("Check's verdict as a field after the place (file:line:P|F|E:case:test:iteration: message) names each test, and the failures are located there", () => {
+    const out = [
+      "Running suite(s): ring",
+      "33%: Checks: 3, Failures: 1, Errors: 1",
+      "tests/check_ring.c:9:P:core:test_push:0: Passed",
+      "tests/check_ring.c:17:F:core:test_wraps:0: Assertion 'r.head == 0' failed: r.head == 4, 0 == 0",
+      "tests/check_ring.c:30:E:edge:test_null_push:0: (after this point) Received signal 11 (Segmentation fault)",
+    ].join("\n");
+    for (const a of bothReadings(out, "./check_ring", 1)) {
+      expect(a.kind).toBe("test");
+      expect(a.tests_failed).toEqual(["test_wraps", "test_null_push"]);
+      expect(a.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["tests/check_ring.c:17", "tests/check_ring.c:30"]);
+      expect(a.counts).toMatchObject({ passed: 1, failed: 1, errors: 1 });
+    }
+  });
   test("a summary of labels each before its count is read label by label", () => {
     const out = ["==== slug-1.2 FAILED", "all.tcl:\tTotal\t8\tPassed\t5\tSkipped\t0\tFailed\t3", "Sourced 1 Test Files."].join("\n");
     for (const a of bothReadings(out, "tclsh all.tcl", 0)) expect(a.counts).toMatchObject({ passed: 5, failed: 3, skipped: 0 });

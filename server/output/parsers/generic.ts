@@ -178,7 +178,9 @@ export function issuesFromRoles(lines: string[], info: LineInfo, limit = COLLECT
     if (r === "plain" && headsTrace(lines, info, i)) return { at: tracePlace(lines, info, i), severity: "error" };
     if (r !== "finding" && r !== "problem" && r !== "warning" && r !== "failure" && r !== "assertion") return null;
     const severity = severityOf(lines[i]!);
-    const at = r === "finding" ? info.locations[i] ?? null : severity === "error" ? tracePlace(lines, info, i) : null;
+    // a search's match that reports a problem (`a.c:17:F:suite:test:0: Assertion failed`) is at its place
+    const own = r !== "finding" && info.locations[i]?.leading ? info.locations[i]! : null;
+    const at = r === "finding" ? info.locations[i] ?? null : severity === "error" ? own ?? tracePlace(lines, info, i) : null;
     return at || severity !== null ? { at, severity } : null;
   }, (i) => info.roles[i] === "blank" || info.roles[i] === "snippet");
 }
@@ -338,7 +340,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
       if (next && !findLocation(next) && !failed.includes(next) && failed.length < 200) failed.push(next);
       continue;
     }
-    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1]) : undefined;
+    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? placedFailure(line)) : undefined;
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2] ?? headedFailure(line)) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
@@ -398,6 +400,15 @@ function bracketedRun(lines: string[]): boolean {
   return passed && failed && suite;
 }
 
+/**
+ * A test's verdict as a field after its place, in Check's documented format
+ * `file:line:P|F|E:test case:test name:iteration: message` (P passed, F failed, E error).
+ */
+const PLACED_VERDICT = /^\s*[\w@+~./-]+\.\w+:\d+:([PFE]):[^:\s][^:]*:(\w+):\d+:\s/;
+function placedFailure(line: string): string | undefined {
+  const m = PLACED_VERDICT.exec(line);
+  return m && m[1] !== "P" ? m[2] : undefined;
+}
 /** A passing test's verdict in brackets before its name (`[       OK ] Suite.Name (0 ms)`, `[OK] name`, `[PASS] name`). */
 const BRACKETED_PASSED = /^\s*\[\s*(?:OK|PASS(?:ED)?)\s*\]\s+(?!\d+ tests?\b)\S/;
 /**
@@ -588,13 +599,13 @@ export const generic: Parser = {
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
     const failedSaid = (found.failed ?? 0) > 0 || (found.errors ?? 0) > 0;
     // a run whose tests each print a bracketed verdict, some passed and some failed, is a test run without a summary (Nim's unittest)
-    const testRun = isTestRun(text) || bracketedRun(lines);
+    const testRun = isTestRun(text) || bracketedRun(lines) || lines.some((l) => l.length <= MAX_TEST_LINE && PLACED_VERDICT.test(l));
     const tests = genericTests(lines, info, testRun, testRun && FAILURE_WORD.test(text));
     if (tests.length && info) errors = [...errors, ...failurePlaces(lines, info, errors)];
     if (found.passed === undefined) Object.assign(found, tapCounts(lines));
     // no summary says what passed: the tests whose own line says they did (`[       OK ] Suite.Name`, `[OK] name`)
     if (found.passed === undefined && testRun) {
-      const passed = lines.filter((l) => BRACKETED_PASSED.test(l)).length;
+      const passed = lines.filter((l) => BRACKETED_PASSED.test(l) || PLACED_VERDICT.exec(l)?.[1] === "P").length;
       if (passed) {
         found.passed = passed;
         found.failed ??= tests.length;
