@@ -417,6 +417,18 @@ describe("each test's own verdict line, in the shapes runners print it", () => {
       expect(a.counts).toMatchObject({ passed: 1, failed: 1, errors: 1 });
     }
   });
+  test("a title boxed between two rules names the test whose block reports a failure; a passing one's block does not", () => {
+    const rule = "-".repeat(79);
+    const out = [
+      rule, "parses an empty line", rule, "test/csv_test.cpp:10", ".".repeat(79), "", "test/csv_test.cpp:12: PASSED:", "  CHECK( parse(\"\").empty() )", "",
+      rule, "splits quoted fields", "  with an embedded comma", rule, "test/csv_test.cpp:20", ".".repeat(79), "", "test/csv_test.cpp:23: FAILED:", "  CHECK( f.size() == 2 )", "with expansion:", "  3 == 2", "",
+      "=".repeat(79), "test cases: 2 | 1 passed | 1 failed", "assertions: 2 | 1 passed | 1 failed",
+    ].join("\n");
+    for (const a of bothReadings(out, "./build/csv_test -s", 1)) {
+      expect(a.tests_failed).toEqual(["splits quoted fields"]);
+      expect(a.counts).toMatchObject({ passed: 1, failed: 1 });
+    }
+  });
   test("a summary of labels each before its count is read label by label", () => {
     const out = ["==== slug-1.2 FAILED", "all.tcl:\tTotal\t8\tPassed\t5\tSkipped\t0\tFailed\t3", "Sourced 1 Test Files."].join("\n");
     for (const a of bothReadings(out, "tclsh all.tcl", 0)) expect(a.counts).toMatchObject({ passed: 5, failed: 3, skipped: 0 });

@@ -327,7 +327,7 @@ function listedFailures(lines: string[]): string[] {
  * build it marks an error (`✘ [ERROR] Could not resolve`, `✗ Build failed`).
  */
 function genericTests(lines: string[], info: LineInfo | undefined, testRun: boolean, numbered: boolean): string[] {
-  const failed: string[] = numbered ? [...numberedFailures(lines), ...listedFailures(lines)] : [];
+  const failed: string[] = numbered ? [...numberedFailures(lines), ...listedFailures(lines), ...boxedFailures(lines)] : [];
   for (let i = 0; i < lines.length; i++) {
     if (info && NOT_TEST_ROLES.has(info.roles[i]!)) continue;
     const line = lines[i]!;
@@ -348,6 +348,44 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
   }
   return failed;
 }
+/** A rule of one character drawn across the line (`-----`, `=====`); the character is its group. */
+const DRAWN_RULE = /^\s*([=\-~*#_─━═])\1{19,}\s*$/;
+/** A title that is a verdict and a name already (`FAIL: test_x (Case)`), read by the line readers. */
+const VERDICT_TITLE = /^\s*(?:FAIL(?:ED|URE)?|ERROR|Failure|Error)\b/;
+/**
+ * Tests named by a title boxed between two rules (Catch2's `-----` / `name` / `-----`), whose block,
+ * up to the next box or the summary, reports a failure (`test/a.cpp:21: FAILED:`).
+ */
+function boxedFailures(lines: string[]): string[] {
+  const boxes: { title: string; at: number; rule: string }[] = [];
+  for (let i = 0; i + 2 < lines.length; i++) {
+    const top = DRAWN_RULE.exec(lines[i]!);
+    if (!top) continue;
+    // one to three lines of title (a test case, then its sections), closed by the same rule
+    for (let k = i + 2; k <= i + 4 && k < lines.length; k++) {
+      const bottom = DRAWN_RULE.exec(lines[k]!);
+      if (!bottom) continue;
+      const title = lines[i + 1]!.trim();
+      const titled = lines.slice(i + 1, k).every((l) => l.trim() !== "" && !DRAWN_RULE.test(l));
+      if (bottom[1] === top[1] && titled && !VERDICT_TITLE.test(title) && !isSummary(title)) boxes.push({ title, at: k, rule: top[1]! });
+      break;
+    }
+  }
+  const failed: string[] = [];
+  boxes.forEach((box, n) => {
+    const end = boxes[n + 1] ? boxes[n + 1]!.at - 2 : lines.length;
+    for (let j = box.at + 1; j < end; j++) {
+      if (isSummary(lines[j]!)) break;
+      if (BOX_FAILURE.test(lines[j]!)) {
+        if (!failed.includes(box.title)) failed.push(box.title);
+        break;
+      }
+    }
+  });
+  return failed;
+}
+/** A failure reported in a test's block: `FAILED:`, `failed`, `FAILURE`. */
+const BOX_FAILURE = /\b(?:FAIL(?:ED|URE)?|[Ff]ailed)\b/;
 const CROSS = /^\s*[✗✖✘×●]/;
 const MAX_TEST_LINE = 1000;
 /** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`, EUnit's `mod: name...*failed*`. */
