@@ -429,6 +429,14 @@ describe("each test's own verdict line, in the shapes runners print it", () => {
       expect(a.counts).toMatchObject({ passed: 1, failed: 1 });
     }
   });
+  test("doctest's closing list of the items that had failures names each failed test and makes a test run", () => {
+    const stars = "*".repeat(70);
+    const out = [stars, 'File "shop/cart.py", line 12, in cart.Cart.total', "Failed example:", "    Cart([1, 2]).total()", "Expected:", "    3", "Got:", "    4", stars, "1 items had failures:", "   1 of   3 in cart.Cart.total", "***Test Failed*** 1 failures."].join("\n");
+    for (const a of bothReadings(out, "./doccheck shop/cart.py", 1)) {
+      expect(a.kind).toBe("test");
+      expect(a.tests_failed).toEqual(["cart.Cart.total"]);
+    }
+  });
   test("a summary of labels each before its count is read label by label", () => {
     const out = ["==== slug-1.2 FAILED", "all.tcl:\tTotal\t8\tPassed\t5\tSkipped\t0\tFailed\t3", "Sourced 1 Test Files."].join("\n");
     for (const a of bothReadings(out, "tclsh all.tcl", 0)) expect(a.counts).toMatchObject({ passed: 5, failed: 3, skipped: 0 });

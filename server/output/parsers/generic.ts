@@ -301,8 +301,10 @@ const LIBRARY_PATH = /node_modules|node:internal|site-packages|dist-packages|\/u
 
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
-/** A heading over the list of a run's failed tests (Maven Surefire's `[ERROR] Failures:`, `[ERROR] Errors:`). */
-const FAILURES_HEADING = /^(?:\[\w+\]\s+)?(?:Failures|Errors|Failed tests|Tests in error):\s*$/;
+/** A heading over the list of a run's failed tests (Maven Surefire's `[ERROR] Failures:`, `[ERROR] Errors:`, doctest's `2 items had failures:`). */
+const FAILURES_HEADING = /^(?:\[\w+\]\s+)?(?:Failures|Errors|Failed tests|Tests in error|\d+ items? had failures):\s*$/;
+/** An item that counts the failures of one test: Python doctest's `   2 of   3 in money.Money.parse`. */
+const COUNTED_ITEM = /^\s+\d+ of\s+\d+ in ([\w$.<>-]+)\s*$/;
 /** An item of such a list, further in: `[ERROR]   CalcTest.averageOfTwo:9 expected …`, `Suite.t:56 » Boom`. */
 const LISTED_FAILURE = /^(?:\[\w+\])?\s{2,}([\w$.#/[\]-]+?)(?::\d+)?(?:\s|$)/;
 
@@ -315,7 +317,7 @@ function listedFailures(lines: string[]): string[] {
       under = true;
       continue;
     }
-    const m = under ? LISTED_FAILURE.exec(line) : null;
+    const m = under ? (COUNTED_ITEM.exec(line) ?? LISTED_FAILURE.exec(line)) : null;
     if (!m) under = false;
     else if (!failed.includes(m[1]!)) failed.push(m[1]!);
   }
@@ -520,7 +522,7 @@ const summaryShape = (line: string) =>
     .replace(/[\s,;.]+/g, " ")
     .trim();
 
-const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
+const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
 /** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
 const TEST_FIELDS = /\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass)\s*[:=]\s*\d|\b(?:PASS|FAIL) \d+\b.*\b(?:PASS|FAIL) \d+\b/m;
 const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(text);
