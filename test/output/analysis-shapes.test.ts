@@ -615,3 +615,19 @@ test("the tests listed under a failures heading (Maven Surefire) are the failed 
     expect(a.counts.passed).toBe(10);
   }
 });
+
+test("what a line says there is none of is no error, and a line naming the file of the error placed right above it is that error again", () => {
+  const out = [
+    "No syntax errors detected in src/Cart.php",
+    "PHP Parse error:  syntax error, unexpected token \"}\" in src/Report.php on line 19",
+    "Errors parsing src/Report.php",
+    "No syntax errors detected in src/Stock.php",
+  ].join("\n");
+  for (const a of bothReadings(out, "./phpcheck src", 255)) {
+    expect(where(a.errors)).toEqual(['error src/Report.php:19 PHP Parse error:  syntax error, unexpected token "}" in src/Report.php on line 19']);
+    expect(a.counts.errors).toBe(1);
+  }
+  // an error placed elsewhere is still one of its own
+  const other = ["PHP Parse error:  syntax error, unexpected end of file in src/Report.php on line 19", "Errors parsing src/Other.php"].join("\n");
+  for (const a of bothReadings(other, "./phpcheck src", 255)) expect(a.errors).toHaveLength(2);
+});

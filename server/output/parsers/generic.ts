@@ -104,9 +104,12 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   const errors: OutputError[] = [];
   // the indentation of the located finding whose block this is (-1: none): lines indented under it, up to a blank line, explain it
   let block = -1;
-  const add = (line: string, c: Candidate, at = c.at) => {
+  // the last error placed in a file, and the line it was read from
+  let placed: { file: string; i: number } | null = null;
+  const add = (line: string, c: Candidate, at = c.at, i = -1) => {
     errors.push(issue(line, severityFor(line, c, at), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
     block = at ? indentOf(line) : -1;
+    placed = at && i >= 0 ? { file: at.file, i } : null;
   };
   let heading: { i: number; c: Candidate } | null = null;
   const flush = () => {
@@ -146,9 +149,12 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     }
     // Nim's `  first type mismatch at position: 2` under `a.nim(13, 14) Error: type mismatch`: part of that error
     if (!heading && !c.at && block >= 0 && indentOf(line) > block) continue;
+    // php -l's `Errors parsing src/a.php` right under the error it placed in src/a.php: the same error again
+    const last = placed as { file: string; i: number } | null;
+    if (!heading && !c.at && last && last.i === i - 1 && line.includes(last.file)) continue;
     flush();
     if (isHeading(lines[i]!, c) || headsIndented(lines, i, c)) heading = { i, c };
-    else add(lines[i]!, c);
+    else add(lines[i]!, c, c.at, i);
   }
   if (errors.length < limit) flush();
   return errors;

@@ -21,10 +21,17 @@ export function severityOf(line: string): Severity | null {
   // is one, whatever words its message holds; an error label comes first where there is one
   const label = SEVERITY_LABEL.exec(line);
   if (label) return /^w/i.test(label[1]!) ? "warning" : "error";
-  if (ERROR_WORDS.test(line)) return "error";
-  if (WARNING_WORDS.test(line)) return "warning";
+  // what a line says there is none of does not count (`No syntax errors detected in a.php`, `0 warnings`)
+  const said = NEGATED.test(line) ? line.replace(NEGATED_ALL, " ") : line;
+  if (ERROR_WORDS.test(said)) return "error";
+  if (WARNING_WORDS.test(said)) return "warning";
   return null;
 }
+
+/** Problems a line says there are none of: `no errors`, `No syntax errors`, `0 warnings`, `without failures`. */
+const NEGATED_PHRASE = String.raw`(?<![\w-])(?:[Nn]o|NO|0|[Zz]ero|[Ww]ithout)\s+(?:[a-z][\w-]*\s+)?(?:errors?|ERRORS?|failures?|problems?|issues?|warnings?|WARNINGS?)(?![\w-])`;
+const NEGATED = new RegExp(NEGATED_PHRASE);
+const NEGATED_ALL = new RegExp(NEGATED_PHRASE, "g");
 
 /** The first severity label of a line: the word alone, then a colon (or its code in brackets, then a colon). */
 const SEVERITY_LABEL = /(?:^|[\s:\]-])(warning|Warning|WARNING|error|Error|ERROR|fatal error|Fatal error|FATAL)(?:\[[\w-]+\])?:(?:\s|$)/;
