@@ -631,3 +631,21 @@ test("what a line says there is none of is no error, and a line naming the file 
   const other = ["PHP Parse error:  syntax error, unexpected end of file in src/Report.php on line 19", "Errors parsing src/Other.php"].join("\n");
   for (const a of bothReadings(other, "./phpcheck src", 255)) expect(a.errors).toHaveLength(2);
 });
+
+test("places on the way to an error (an include chain, an instantiation) and labelled notes are notes, whatever their words", () => {
+  const out = [
+    "In file included from /usr/include/c++/12/map:61,",
+    "                 from src/ledger.hpp:3,",
+    "                 from src/report.cpp:1:",
+    "/usr/include/c++/12/bits/stl_function.h:408:20: error: no match for 'operator<'",
+    "src/ledger.hpp:26:15:   required from 'std::map<Key, long> ledger::sum_by(const C&)'",
+    "src/report.cpp:13:38:   required from here",
+    "/usr/include/c++/12/bits/stl_iterator.h:451:5: note:   template argument deduction/substitution failed:",
+  ].join("\n");
+  // with every recogniser off: the shapes alone (the C family's rules read GCC already)
+  const generic = [compactOutput(new TextEncoder().encode(out), { command: "./cxx-build", exitCode: 1, rules: "generic" }).analysis, analyzeOutput(out, { command: "./cxx-build", exitCode: 1, rules: "generic" })];
+  for (const a of generic) {
+    expect(a.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}`)).toEqual(["/usr/include/c++/12/bits/stl_function.h:408"]);
+    expect(a.counts).toMatchObject({ errors: 1, warnings: 0 });
+  }
+});

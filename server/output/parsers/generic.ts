@@ -42,6 +42,11 @@ const labelledError = (e: OutputError) => e.severity === "error" && e.file !== n
 /** A finding labelled a note or a hint right after its location (`a.c:3: note:`, Free Pascal's `a.pas(7,11) Note:`, `Hint:`). */
 const NOTE_AFTER = /^[:)\]]?\s*(?:note|Note|NOTE|hint|Hint|HINT)\b/;
 
+/** Words before a place on the way to an error: GCC's and Clang's `In file included from a.h:3,` and its `                 from b.cc:1:`. */
+const CONTEXT_BEFORE = /(?:^|\s)(?:[Ii]ncluded from|from)\s+$/;
+/** Words after such a place: `a.cc:13:38:   required from here`, `In instantiation of …`, `In function 'f':`. */
+const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In (?:member |static member )?function\b|In constructor\b|In destructor\b|At global scope\b|In lambda function\b)/;
+
 /** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
 const FILE_HEADING = /^\s*((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?\s*$/;
 /** A file heading is a path, not a paragraph: longer lines are not tried. */
@@ -67,8 +72,11 @@ function severityFor(line: string, c: Candidate, at: Location | null): Severity 
   const after = c.at ? line.slice(c.at.end) : null;
   const labelled = after === null ? null : letterSeverity(after);
   if (labelled) return labelled;
-  if (c.severity) return c.severity;
+  // a note labelled as one is a note, whatever its words (GCC's `a.h:9:5: note:   template argument deduction/substitution failed:`)
   if (after !== null && NOTE_AFTER.test(after)) return "note";
+  // a place on the way to an error (an include chain, an instantiation), not an error of its own
+  if (c.at && (CONTEXT_BEFORE.test(line.slice(0, c.at.start)) || (after !== null && CONTEXT_AFTER.test(after)))) return "note";
+  if (c.severity) return c.severity;
   return at?.leading ? "error" : "warning";
 }
 
