@@ -6,7 +6,7 @@
 import { extractEntities } from "./entities.ts";
 import { missingModules } from "./parsers/install.ts";
 import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
-import { genericIssues, issuesFromRoles } from "./parsers/generic.ts";
+import { errorCount, genericIssues, issuesFromRoles } from "./parsers/generic.ts";
 import type { LineInfo } from "./roles.ts";
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult } from "./types.ts";
@@ -45,7 +45,7 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   const stated = new Set(parsed.stated);
   if (!stated.has("warnings")) counts.warnings = Math.max(counts.warnings, warnings);
   // A test run's failures are its errors already: only other tools count error lines as errors.
-  if (parsed.kind !== "test" && !stated.has("errors")) counts.errors = Math.max(counts.errors, parsed.errors.length - warnings - parsed.errors.filter((e) => e.severity === "note").length);
+  if (parsed.kind !== "test" && !stated.has("errors")) counts.errors = Math.max(counts.errors, errorCount(parsed.errors));
   if (parsed.counts.failed === undefined) counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
   const analysis: Analysis = {
     tool: parsed.tool,

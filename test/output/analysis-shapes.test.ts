@@ -649,3 +649,22 @@ test("places on the way to an error (an include chain, an instantiation) and lab
     expect(a.counts).toMatchObject({ errors: 1, warnings: 0 });
   }
 });
+
+test("a run that places its errors counts the placed ones: a build tool's lines about them and help lines are no more errors", () => {
+  const out = [
+    "[1/2] Compiling C object libwav.a.p/src_resample.c.o",
+    "FAILED: libwav.a.p/src_resample.c.o",
+    "../src/resample.c:6:25: error: incompatible types when initializing type 'const float'",
+    "../src/resample.c:16:40: error: 'frac_pos' undeclared (first use in this function)",
+    "../src/resample.c:14:16: warning: unused variable 'frac' [-Wunused-variable]",
+    "ninja: build stopped: subcommand failed.",
+  ].join("\n");
+  const generic = [compactOutput(new TextEncoder().encode(out), { command: "./build.sh", exitCode: 1, rules: "generic" }).analysis, analyzeOutput(out, { command: "./build.sh", exitCode: 1, rules: "generic" })];
+  for (const a of generic) {
+    expect(a.counts).toMatchObject({ errors: 2, warnings: 1 });
+    // every error line is still listed
+    expect(a.errors.filter((e) => e.severity === "error").length).toBeGreaterThan(2);
+  }
+  // with no error placed, each error line counts
+  for (const a of bothReadings(["ERROR: cannot reach the registry", "ERROR: lock file is stale"].join("\n"), "./deploy", 1)) expect(a.counts.errors).toBe(2);
+});

@@ -643,6 +643,16 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   return "other";
 }
 
+/**
+ * How many errors a run found: its placed errors when it placed some (a build tool's `FAILED: a.o`
+ * and `build stopped` under the compiler's errors are not more errors), else every error line.
+ */
+export function errorCount(errors: OutputError[]): number {
+  const all = errors.filter((e) => e.severity === "error");
+  const placed = all.filter((e) => e.file !== null).length;
+  return placed > 0 ? placed : all.length;
+}
+
 export const generic: Parser = {
   tool: "generic",
   matches: () => true,
@@ -671,7 +681,7 @@ export const generic: Parser = {
       found.passed = Math.max(0, total - tests.length - (found.errors ?? 0) - (found.skipped ?? 0));
     }
     const warnings = errors.filter((e) => e.severity === "warning").length;
-    const counts: Partial<Counts> = { errors: errors.filter((e) => e.severity === "error").length, warnings, ...found };
+    const counts: Partial<Counts> = { errors: errorCount(errors), warnings, ...found };
     return {
       tool: "generic",
       kind: kindOf(lines, errors, tests, text, command, testRun),
