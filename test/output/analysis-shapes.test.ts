@@ -668,3 +668,13 @@ test("a run that places its errors counts the placed ones: a build tool's lines 
   // with no error placed, each error line counts
   for (const a of bothReadings(["ERROR: cannot reach the registry", "ERROR: lock file is stale"].join("\n"), "./deploy", 1)) expect(a.counts.errors).toBe(2);
 });
+
+test("go test -v's verdict lines (=== RUN, --- PASS:) make a test run and count the passed tests when no summary does", () => {
+  const out = ["=== RUN   TestSlug", "=== RUN   TestSlug/spaces", "--- PASS: TestSlug (0.00s)", "    --- PASS: TestSlug/spaces (0.00s)", "=== RUN   TestTrim", "--- PASS: TestTrim (0.00s)", "PASS", "ok  \texample.com/strs\t0.004s"].join("\n");
+  const generic = [compactOutput(new TextEncoder().encode(out), { command: "./run-tests", exitCode: 0, rules: "generic" }).analysis, analyzeOutput(out, { command: "./run-tests", exitCode: 0, rules: "generic" })];
+  for (const a of generic) {
+    expect(a.kind).toBe("test");
+    expect(a.status).toBe("success");
+    expect(a.counts).toMatchObject({ passed: 3, failed: 0 });
+  }
+});

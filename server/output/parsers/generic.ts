@@ -464,6 +464,8 @@ function placedFailure(line: string): string | undefined {
   return m && m[1] !== "P" ? m[2] : undefined;
 }
 /** A passing test's verdict in brackets before its name (`[       OK ] Suite.Name (0 ms)`, `[OK] name`, `[PASS] name`). */
+/** A passing test's verdict line in `go test -v`'s documented format: `--- PASS: TestName (0.00s)`, subtests indented. */
+const GO_PASSED = /^\s*--- PASS: \S/;
 const BRACKETED_PASSED = /^\s*\[\s*(?:OK|PASS(?:ED)?)\s*\]\s+(?!\d+ tests?\b)\S/;
 /**
  * A failure's header: its verdict, a colon, the test method and its class in parentheses (xUnit's
@@ -536,7 +538,7 @@ const summaryShape = (line: string) =>
     .replace(/[\s,;.]+/g, " ")
     .trim();
 
-const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
+const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\s*--- (?:PASS|FAIL|SKIP): \S|^=== RUN\s+\S|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
 /** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
 const TEST_FIELDS = /\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass)\s*[:=]\s*\d|\b(?:PASS|FAIL) \d+\b.*\b(?:PASS|FAIL) \d+\b/m;
 const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(text);
@@ -669,7 +671,7 @@ export const generic: Parser = {
     if (found.passed === undefined) Object.assign(found, tapCounts(lines));
     // no summary says what passed: the tests whose own line says they did (`[       OK ] Suite.Name`, `[OK] name`)
     if (found.passed === undefined && testRun) {
-      const passed = lines.filter((l) => BRACKETED_PASSED.test(l) || PLACED_VERDICT.exec(l)?.[1] === "P").length;
+      const passed = lines.filter((l) => BRACKETED_PASSED.test(l) || GO_PASSED.test(l) || PLACED_VERDICT.exec(l)?.[1] === "P").length;
       if (passed) {
         found.passed = passed;
         found.failed ??= tests.length;
