@@ -7,7 +7,7 @@ import { extractEntities } from "./entities.ts";
 import { missingModules } from "./parsers/install.ts";
 import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
 import { errorCount, genericIssues, issuesFromRoles } from "./parsers/generic.ts";
-import type { LineInfo } from "./roles.ts";
+import { type LineInfo, lineBodies } from "./roles.ts";
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult } from "./types.ts";
 
@@ -33,11 +33,14 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   const lines = window.split("\n");
   const { parser, program } = pickParser(window, options.command ?? "", options.rules);
   const info = window === text ? options.info : undefined;
-  let parsed: ParseResult = parser.parse(lines, window, options.command ?? "", info);
+  // the shapes alone are read from the lines' bodies: without the prefix most lines carry (`[lint] `, a time), JSON lines by their text
+  const bodies = parser === generic ? (info?.bodies ?? lineBodies(lines)) : lines;
+  let parsed: ParseResult = parser.parse(bodies, bodies === lines ? window : bodies.join("\n"), options.command ?? "", info);
   // A program no recogniser knows is named as the command names it.
   if (program) parsed = { ...parsed, tool: program };
   if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {
-    parsed = { ...parsed, errors: info ? issuesFromRoles(lines, info, ERRORS_KEPT) : genericIssues(lines, ERRORS_KEPT) };
+    const bodies = info?.bodies ?? lineBodies(lines);
+    parsed = { ...parsed, errors: info ? issuesFromRoles(bodies, info, ERRORS_KEPT) : genericIssues(bodies, ERRORS_KEPT) };
   }
   parsed = placedInCommandFile(parsed, options.command ?? "");
   const counts = { ...emptyCounts(), ...parsed.counts };

@@ -298,7 +298,8 @@ test("an error with a stack trace under it is placed at the trace's first frame 
     "==41== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)",
   ].join("\n");
   const a = compactOutput(new TextEncoder().encode(out), { command: "memcheck ./app", exitCode: 0, cwd: "/tmp/app" }).analysis;
-  expect(a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual(["src/list.c:41 ==41== Invalid write of size 4"]);
+  // the message is read without the prefix every line carries (`==41== `)
+  expect(a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual(["src/list.c:41 Invalid write of size 4"]);
   expect(a.status).toBe("failure");
 });
 
@@ -676,5 +677,19 @@ test("go test -v's verdict lines (=== RUN, --- PASS:) make a test run and count 
     expect(a.kind).toBe("test");
     expect(a.status).toBe("success");
     expect(a.counts).toMatchObject({ passed: 3, failed: 0 });
+  }
+});
+
+test("lines that each carry a task's prefix ([test] , [lint] ) are read without it; JSON lines by the text they carry", () => {
+  const out = ["[test] TAP version 13", "[test] not ok 1 - next returns the highest priority task", "[test] ok 2 - adds a task", "[test] not ok 3 - remaining counts open tasks", "[test] ok 4 - clears", "[test] 1..4", "[test] # pass 2", "[test] # fail 2", "[test] npm run test exited with code 1"].join("\n");
+  for (const a of bothReadings(out, "concurrently-like 'npm:lint' 'npm:test'", 1)) {
+    expect(a.tests_failed).toEqual(["next returns the highest priority task", "remaining counts open tasks"]);
+    expect(a.counts).toMatchObject({ passed: 2, failed: 2 });
+  }
+  const json = ['{"Action":"run","Test":"TestSplit"}', '{"Action":"output","Test":"TestSplit","Output":"--- FAIL: TestSplit (0.00s)\\n"}', '{"Action":"fail","Test":"TestSplit"}', '{"Action":"pass","Test":"TestJoin"}'].join("\n");
+  const generic = [compactOutput(new TextEncoder().encode(json), { command: "./run-tests", exitCode: 1, rules: "generic" }).analysis, analyzeOutput(json, { command: "./run-tests", exitCode: 1, rules: "generic" })];
+  for (const a of generic) {
+    expect(a.kind).toBe("test");
+    expect(a.tests_failed).toContain("TestSplit");
   }
 });

@@ -370,7 +370,7 @@ const DRAWN_RULE = /^\s*([=\-~*#_─━═])\1{19,}\s*$/;
 const VERDICT_TITLE = /^\s*(?:FAIL(?:ED|URE)?|ERROR|Failure|Error)\b/;
 /**
  * Tests named by a title boxed between two rules (Catch2's `-----` / `name` / `-----`), whose block,
- * up to the next box or the summary, reports a failure (`test/a.cpp:21: FAILED:`).
+ * up to the next box or the summary, reports a failure at a place (`test/a.cpp:21: FAILED:`).
  */
 function boxedFailures(lines: string[]): string[] {
   const boxes: { title: string; at: number; rule: string }[] = [];
@@ -392,7 +392,7 @@ function boxedFailures(lines: string[]): string[] {
     const end = boxes[n + 1] ? boxes[n + 1]!.at - 2 : lines.length;
     for (let j = box.at + 1; j < end; j++) {
       if (isSummary(lines[j]!)) break;
-      if (BOX_FAILURE.test(lines[j]!)) {
+      if (BOX_FAILURE.test(lines[j]!) && findLocation(lines[j]!)) {
         if (!failed.includes(box.title)) failed.push(box.title);
         break;
       }
@@ -400,7 +400,7 @@ function boxedFailures(lines: string[]): string[] {
   });
   return failed;
 }
-/** A failure reported in a test's block: `FAILED:`, `failed`, `FAILURE`. */
+/** A failure word in a test's block (on a line that also gives its place): `FAILED:`, `failed`, `FAILURE`. */
 const BOX_FAILURE = /\b(?:FAIL(?:ED|URE)?|[Ff]ailed)\b/;
 const CROSS = /^\s*[✗✖✘×●]/;
 const MAX_TEST_LINE = 1000;
