@@ -132,6 +132,8 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   const severity = severityOf(line);
   if (severity === "error") return "problem";
   if (severity === "warning" || NOTE.test(line)) return "warning";
+  // a task's verdict: `npm run lint exited with code 1`, `process exited with status 2`
+  if (EXITED_NONZERO.test(line)) return "problem";
   if (at) return "match";
   if (BANNER.test(line) || LEADING_DECORATION.test(line) || LABELLED_FILE.test(line)) return "section";
   if ((HEX.test(c) || c === "=") && isData(line)) return "data";
@@ -238,10 +240,12 @@ export function lineRoles(lines: string[], cwd?: string): LineInfo {
   for (let i = 0; i < n; i++) {
     const role = roles[i]!;
     // Echoed source in a code frame is no fact, whatever words it holds.
-    if (snippet[i] && role !== "finding" && role !== "summary" && role !== "patch-line") roles[i] = "snippet";
+    // A side of a comparison labelled as one (uvu's `--actual    (Actual)` over its caret) is no echoed source.
+    if (snippet[i] && role !== "finding" && role !== "summary" && role !== "patch-line") roles[i] = SIDE_LABEL.test(lines[i]!) ? "assertion" : "snippet";
   }
   markFramePairs(lines, roles);
   markRowContinuations(lines, roles);
+  markNumberedRows(lines, roles, locations);
   markChangeBlocks(lines, roles);
   markDiffHeaderPairs(lines, roles);
   markTraces(roles, trace);
@@ -251,6 +255,44 @@ export function lineRoles(lines: string[], cwd?: string): LineInfo {
   markSections(lines, roles);
   return { roles, bodies, trace, snippet, locations };
 }
+
+/**
+ * A file's path alone over rows of its source, each numbered (`L14 |    <div id="app">`, `14 | code`)
+ * with a caret line under it that points at the place and says what is wrong (`^ The id value
+ * [ app ] must be unique. (id-unique)`; htmlhint's default report): each row is a finding at that
+ * line of the file, and its caret line is the finding's message.
+ */
+function markNumberedRows(lines: string[], roles: Role[], locations: Array<Location | null>): void {
+  let file: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heading = PATH_ALONE.exec(line);
+    if (heading) {
+      file = heading[1]!;
+      continue;
+    }
+    if (roles[i] === "blank") continue;
+    const row = NUMBERED_ROW.exec(line);
+    if (row && file !== null && CARET_MESSAGE.test(lines[i + 1] ?? "")) {
+      roles[i] = "finding";
+      locations[i] = { file, line: Number(row[1]), column: null, start: 0, end: 0, leading: true };
+      roles[i + 1] = "assertion";
+      i++;
+      continue;
+    }
+    if (!row) file = null;
+  }
+}
+/** A line that ends with the name of the side of a comparison it shows: `++want    (Expected)`, `--got    (Actual)`. */
+const SIDE_LABEL = /\S\s+\((?:[Ee]xpected|[Aa]ctual|[Rr]eceived)\)\s*$/;
+/** A process's or task's end with a failing status, in words. */
+const EXITED_NONZERO = /\bexit(?:ed)? with (?:exit )?(?:code|status) [1-9]\d*\b/;
+/** A path alone on its line, indented or not: the file the rows under it are of. */
+const PATH_ALONE = /^\s*((?:\.{0,2}\/)?(?:[\w@+~.-]+\/)*[\w@+~-][\w@+~.-]*\.[A-Za-z]\w{0,9})\s*$/;
+/** A source row numbered in a gutter: `L14 |    <div>`, `  14 | code`. */
+const NUMBERED_ROW = /^\s*L?(\d{1,6})\s*\|/;
+/** A caret and the words of what is wrong there: `        ^ The id value must be unique.` */
+const CARET_MESSAGE = /^\s*(?:\|\s*)?\^+\s+\S+\s+\S/;
 
 /** A row continued on the next line with its first cells empty (`     |         |  (Sniff.Code)`) is part of that row. */
 function markRowContinuations(lines: string[], roles: Role[]): void {

@@ -342,3 +342,35 @@ test("Ruby's frame at the left edge with nothing after it is a frame; the error 
   expect(roles[2]).not.toBe("frame");
 });
 
+
+describe("a lint report of numbered source rows under their file, with a caret line saying what is wrong, in a long run", () => {
+  const chatter = Array.from({ length: 60 }, (_, i) => `[test] # Subtest: case ${i}\n[test] ok ${i + 1} - case ${i}`).join("\n");
+  const report = [
+    "[lint]    /srv/site/index.html",
+    '[lint]       L14 |    <div id="app"></div>',
+    "[lint]                    ^ The id value [ app ] must be unique. (id-unique)",
+    "[lint]",
+    "[lint]    /srv/site/about.html",
+    "[lint]       L9 |  <a href=/index.html>Back</a>",
+    "[lint]               ^ The value of attribute [ href ] must be in double quotes. (attr-value-double-quotes)",
+    "[lint]",
+    "[lint] Scanned 2 files, found 2 errors in 2 files (25 ms)",
+    "[lint] npm run lint exited with code 1",
+  ].join("\n");
+  const raw = `${report}\n${chatter}\n[test] 1..60\n[test] # pass 60\n[test] # fail 0`;
+  const { text, analysis } = compactOutput(new TextEncoder().encode(raw), { command: "npm run check", exitCode: 1, rules: "generic" });
+  test("each row and its message are kept, and the task's failing end", () => {
+    for (const line of report.split("\n").filter((l) => l !== "[lint]")) expect(text).toContain(line);
+  });
+  test("each row is a finding at that line of the file heading it", () => {
+    expect(analysis.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line}`)).toEqual(["/srv/site/index.html:14", "/srv/site/about.html:9"]);
+  });
+});
+
+test("the labelled sides of a comparison (uvu's ++expected (Expected) / --actual (Actual) over a caret) are both kept", () => {
+  const frames = Array.from({ length: 30 }, (_, i) => `    at step${i} (/app/node_modules/uvu/dist/index.js:${i + 1}:3)`).join("\n");
+  const raw = ['   FAIL  "slugs umlauts"', "    Expected values to be strictly equal:  (is)", "", "        ++gruesse-aus-koeln    (Expected)", "        --gruese-aus-koeln     (Actual)", "               ^", frames, "", "  Total:     5", "  Passed:    4"].join("\n");
+  const text = compactOutput(new TextEncoder().encode(raw), { command: "./run-tests", exitCode: 1, rules: "generic" }).text;
+  expect(text).toContain("--gruese-aus-koeln     (Actual)");
+  expect(text).toContain("++gruesse-aus-koeln    (Expected)");
+});
