@@ -693,3 +693,10 @@ test("lines that each carry a task's prefix ([test] , [lint] ) are read without 
     expect(a.tests_failed).toContain("TestSplit");
   }
 });
+
+test("the GNU range place (path:line.col-line.col:) is where the range starts, and a quoted test name is the name inside the quotes", () => {
+  const vala = ["src/store.vala:26.5-26.20: error: Assignment: Cannot convert from `string' to `int'", "src/store.vala:31.9-31.14: error: The name `cuont' does not exist", "Compilation failed: 2 error(s), 0 warning(s)"].join("\n");
+  for (const a of bothReadings(vala, "./build-all", 1)) expect(a.errors.map((e) => `${e.file}:${e.line}:${e.column}`)).toEqual(["src/store.vala:26:5", "src/store.vala:31:9"]);
+  const uvu = ["slugify.js", '   FAIL  "transliterates umlauts"', "    Expected values to be strictly equal:  (is)", "", "  Total:     5", "  Passed:    4", "  Skipped:   0"].join("\n");
+  for (const a of bothReadings(uvu, "./run-tests", 1)) expect(a.tests_failed).toEqual(["transliterates umlauts"]);
+});

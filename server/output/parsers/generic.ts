@@ -360,7 +360,9 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2] ?? headedFailure(line)) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
-    if (!failed.includes(name) && failed.length < 200) failed.push(name);
+    // a name the runner quotes (uvu's `FAIL  "slugs umlauts"`) is the name inside the quotes
+    const bare = unquoted(name);
+    if (!failed.includes(bare) && failed.length < 200) failed.push(bare);
   }
   return failed;
 }
@@ -402,6 +404,7 @@ function boxedFailures(lines: string[]): string[] {
 }
 /** A failure word in a test's block (on a line that also gives its place): `FAILED:`, `failed`, `FAILURE`. */
 const BOX_FAILURE = /\b(?:FAIL(?:ED|URE)?|[Ff]ailed)\b/;
+const unquoted = (name: string) => /^(["'“‘])[^"'“”‘’]+["'”’]$/.test(name) ? name.slice(1, -1) : name;
 const CROSS = /^\s*[✗✖✘×●]/;
 const MAX_TEST_LINE = 1000;
 /** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`, EUnit's `mod: name...*failed*`. */

@@ -1,6 +1,6 @@
 /**
  * Locations in a line of output, whatever the tool: the shapes compilers, linters, test runners and
- * stack traces use to say where (GNU `path:line[:col]`, MSBuild/tsc `path(line,col)`, Maven
+ * stack traces use to say where (GNU `path:line[:col]` and `path:line.col-line.col`, MSBuild/tsc `path(line,col)`, Maven
  * `path:[line,col]`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
  * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`), a program's name right before one (`psql:a.sql:25:`).
  */
@@ -34,6 +34,8 @@ const COLON = new RegExp(`${BEFORE}(?:file:\\/\\/)?(${PATH}):(\\d+)(?::(\\d+))?(
  */
 const PAREN = new RegExp(`(?:${BEFORE}|(?<=\\w@))(${PATH})\\((\\d+)(?:,\\s?(\\d+))?\\)`, "g");
 
+/** The GNU Coding Standards' range `path:line.col-line.col:` (valac, bison): the place is where it starts. */
+const GNU_RANGE = new RegExp(`${BEFORE}(${PATH}):(\\d+)\\.(\\d+)(?:-(?:\\d+\\.)?\\d+)?(?=:)`, "g");
 const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
 const PYTHON = /File "([^"]+)", line (\d+)/g;
 /** A file that heads its message and a place in prose at the end (Perl::Critic's `lib/A.pm: Code before strictures are enabled at line 3, column 1.`). */
@@ -88,7 +90,10 @@ export function findLocation(line: string): Location | null {
       return;
     }
   };
-  if (line.includes(":")) consider(COLON);
+  if (line.includes(":")) {
+    consider(COLON);
+    if (/:\d+\.\d/.test(line)) consider(GNU_RANGE);
+  }
   if (/\(\d/.test(line)) consider(PAREN, 1, (m) => /[\\/]/.test(m[1]!) || m[3] !== undefined || line[m.index + m[0].length] === ":");
   if (line.includes(":[")) consider(BRACKET);
   if (line.includes(" line ")) {
