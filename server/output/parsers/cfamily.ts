@@ -27,17 +27,21 @@ function parseCompiler(lines: string[]): OutputError[] {
     if (linked) errors.push(issue(linked[3]!, "error", linked[1]!, linked[2]!));
     else if (l && /undefined reference|cannot find|ld returned/.test(l[1]!)) errors.push(issue(l[1]!, "error"));
     const mk = MAKE_ERROR.exec(line);
-    if (mk) errors.push(issue(`make target ${mk[3]} failed (Error ${mk[4]})`, "error", mk[1]!, mk[2]!, null, null));
+    if (mk) errors.push(issue(`${MAKE_FAILED}${mk[3]} failed (Error ${mk[4]})`, "error", mk[1]!, mk[2]!, null, null));
     const cm = CMAKE_ERROR.exec(line);
     if (cm) errors.push(issue((lines[i + 1] ?? "").trim() || `CMake ${cm[1]}`, cm[1] === "Error" ? "error" : "warning", cm[2]!, cm[3]!));
   }
   return errors;
 }
 
+/** The errors and warnings; make's `*** [target] Error N` under the compiler's errors is the same failure again, counted only when nothing else failed. */
 function counts(errors: OutputError[]) {
   const warnings = errors.filter((e) => e.severity === "warning").length;
-  return { warnings, errors: errors.filter((e) => e.severity === "error").length };
+  const failed = errors.filter((e) => e.severity === "error");
+  const own = failed.filter((e) => !e.message.startsWith(MAKE_FAILED));
+  return { warnings, errors: own.length > 0 ? own.length : failed.length };
 }
+const MAKE_FAILED = "make target ";
 
 export const cfamily: Parser = {
   tool: "gcc",
@@ -86,7 +90,8 @@ export const make: Parser = {
       if (run.kind === "test") return { ...run, tool: "make", errors: [...errors, ...run.errors.filter((e) => !seen.has(`${e.file}:${e.line}:${e.message}`))] };
     }
     const isTest = tests.length > 0 || (/\s(?:check|test|tests)\b/.test(command) && errors.length === 0);
-    return { tool: "make", kind: isTest ? "test" : "build", errors, tests_failed: tests, counts: c, verdict: c.errors > 0 ? "failed" : undefined };
+    // the errors counted above stand: make's own `***` lines about them are placed too, but no more errors
+    return { tool: "make", kind: isTest ? "test" : "build", errors, tests_failed: tests, counts: c, verdict: c.errors > 0 ? "failed" : undefined, stated: c.errors > 0 ? ["errors"] : [] };
   },
 };
 

@@ -112,12 +112,15 @@ export const unittest: Parser = {
     const failures = numberOf(text, /FAILED \((?:.*?)failures=(\d+)/) ?? 0;
     const errs = numberOf(text, /FAILED \((?:.*?)errors=(\d+)/) ?? 0;
     const skips = numberOf(text, /skipped=(\d+)/) ?? skipped;
+    const odd = (numberOf(text, /expected failures=(\d+)/) ?? 0) + (numberOf(text, /unexpected successes=(\d+)/) ?? 0);
     return {
       tool: "unittest",
       kind: "test",
       errors: pythonTracebacks(lines),
       tests_failed: failed,
-      counts: { passed: Math.max(passed, total - failures - errs - skips), failed: failures + errs, skipped: skips },
+      // unittest's own words: failures (an assertion failed) apart from errors (the test raised); an
+      // expected failure or an unexpected success is neither a pass nor a failure
+      counts: { passed: Math.max(passed, total - failures - errs - skips - odd), failed: failures, errors: errs, skipped: skips },
       verdict: /^FAILED \(/m.test(text) ? "failed" : /^OK\b/m.test(text) ? "passed" : undefined,
       suggestions: failed.slice(0, 3).map((name) => `run \`python -m unittest ${name}\` alone`),
     };
@@ -127,8 +130,10 @@ export const unittest: Parser = {
 export const pythonTraceback: Parser = {
   tool: "python",
   matches: (text, command) => /Traceback \(most recent call last\)/.test(text) || commandStarts(command, "python", "python3"),
-  parse(lines) {
+  parse(lines, text) {
     const errors = pythonTracebacks(lines);
-    return { tool: "python", kind: errors.length > 0 ? "runtime_error" : "other", errors, tests_failed: [], counts: { errors: errors.length }, verdict: errors.length ? "failed" : undefined };
+    // a traceback is a crash, however it is drawn (an ExceptionGroup's sub-tracebacks behind `  | ` margins)
+    const crashed = errors.length > 0 || /Traceback \(most recent call last\)/.test(text);
+    return { tool: "python", kind: crashed ? "runtime_error" : "other", errors, tests_failed: [], counts: { errors: errors.length }, verdict: errors.length ? "failed" : undefined };
   },
 };
