@@ -55,11 +55,11 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     const legend = factored.legend.length ? [`[paths: ${factored.legend.join(" · ")}]`] : [];
     return finish(rendered, [...legend, ...factored.lines], [], analysis);
   }
-  const info = lineRoles(lines, options.cwd);
+  const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
+  const info = lineRoles(lines, options.cwd, !short);
   const { analysis, parser } = analyzeWith(rendered, { command: options.command, exitCode: options.exitCode, rules: options.rules, info });
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
   parser.roles?.(lines, info.roles);
-  const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
   const plan: EmitPlan = short
     ? selectShort(info)
     : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing" && parser.tool !== "generic", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: parser.locate?.(lines) ?? null });

@@ -222,7 +222,11 @@ export function stripLogPrefix(lines: string[]): string[] {
   return lines;
 }
 
-export function lineRoles(lines: string[], cwd?: string): LineInfo {
+/**
+ * `frameLabels`: a code frame's labels (rustc's `   |   ----- returning this value requires …`) are
+ * facts, kept when the frame folds; a short output folds its frames whole instead.
+ */
+export function lineRoles(lines: string[], cwd?: string, frameLabels = false): LineInfo {
   const n = lines.length;
   const roles: Role[] = new Array(n);
   // Shapes are read from at most the first LONGEST characters of a line (a minified bundle, a blob).
@@ -245,6 +249,7 @@ export function lineRoles(lines: string[], cwd?: string): LineInfo {
   }
   markFramePairs(lines, roles);
   markRowContinuations(lines, roles);
+  if (frameLabels) for (let i = 0; i < n; i++) if (roles[i] === "snippet" && FRAME_LABEL.test(lines[i]!)) roles[i] = "assertion";
   markNumberedRows(lines, roles, locations);
   markChangeBlocks(lines, roles);
   markDiffHeaderPairs(lines, roles);
@@ -283,6 +288,8 @@ function markNumberedRows(lines: string[], roles: Role[], locations: Array<Locat
     if (!row) file = null;
   }
 }
+/** A code frame's label: the gutter, markers under the code (`^^^`, `---`, `~~~`), then words saying what happens there. */
+const FRAME_LABEL = /^\s*\d*\s*\|[\s|]*[\^~-]+\s+[A-Za-z\x60'"(]\S*\s+\S/;
 /** A line that ends with the name of the side of a comparison it shows: `++want    (Expected)`, `--got    (Actual)`. */
 const SIDE_LABEL = /\S\s+\((?:[Ee]xpected|[Aa]ctual|[Rr]eceived)\)\s*$/;
 /** A process's or task's end with a failing status, in words. */

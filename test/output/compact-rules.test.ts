@@ -374,3 +374,24 @@ test("the labelled sides of a comparison (uvu's ++expected (Expected) / --actual
   expect(text).toContain("--gruese-aus-koeln     (Actual)");
   expect(text).toContain("++gruesse-aus-koeln    (Expected)");
 });
+
+test("a code frame's labels (what happens at each marked place) stay when the frame folds in a long output", () => {
+  const frame = (n: number) => [
+    "error[E0502]: cannot borrow `*self` as mutable because it is also borrowed as immutable",
+    `  --> src/lib${n}.rs:18:13`,
+    "   |",
+    "16 |         let value = self.map.get(key);",
+    "   |                     -------- immutable borrow occurs here",
+    "17 |         if value.is_some() {",
+    "18 |             self.touch(key);",
+    "   |             ^^^^^^^^^^^^^^^ mutable borrow occurs here",
+    "19 |         }",
+    "20 |         value",
+    "   |         ----- returning this value requires that `self.map` is borrowed",
+    "",
+  ];
+  const raw = [...Array.from({ length: 4 }, (_, n) => frame(n)).flat(), "error: could not compile `lru` (lib) due to 4 previous errors"].join("\n");
+  const text = compactOutput(new TextEncoder().encode(raw), { command: "cargo build", exitCode: 101 }).text;
+  for (const label of ["immutable borrow occurs here", "^^^^^^^^^^^^^^^ mutable borrow occurs here", "----- returning this value requires that `self.map` is borrowed"]) expect(text).toContain(label);
+  expect(text).not.toContain("17 |         if value.is_some() {");
+});
