@@ -7,7 +7,7 @@
  */
 import { snippetLines } from "./shape/codeframe.ts";
 import { frameKind, isFrame, isGoFunctionLine } from "./shape/frames.ts";
-import { findLocation, type Location } from "./shape/location.ts";
+import { findLocation, isPlacedProgress, type Location } from "./shape/location.ts";
 import { isSummary } from "./shape/summary.ts";
 import { isChatter, severityOf } from "./shape/words.ts";
 
@@ -116,6 +116,8 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   found.at = at;
   if (at) {
     const after = line.slice(at.end);
+    // a step of a run at its place (Boost.Test's `a.cpp(12): Entering test case "x"`) reports nothing
+    if (isPlacedProgress(after)) return "chatter";
     // Ruby's frame at the left edge, nothing after it (test-unit's backtrace: `test/a_test.rb:19:in 'test_x'`)
     if (at.leading && RUBY_FRAME_END.test(after)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
     // `path:12:text` right after the location (grep -n) is a match of a search, not a diagnostic.

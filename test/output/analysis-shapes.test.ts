@@ -700,3 +700,23 @@ test("the GNU range place (path:line.col-line.col:) is where the range starts, a
   const uvu = ["slugify.js", '   FAIL  "transliterates umlauts"', "    Expected values to be strictly equal:  (is)", "", "  Total:     5", "  Passed:    4", "  Skipped:   0"].join("\n");
   for (const a of bothReadings(uvu, "./run-tests", 1)) expect(a.tests_failed).toEqual(["transliterates umlauts"]);
 });
+
+test("an error that names its test case in quotes (Boost.Test), a test's verdict under an error's place (plunit); a run's steps at a place are no errors", () => {
+  const boost = [
+    "Running 3 test cases...",
+    'test/rates_test.cpp(12): Entering test case "euro_to_dollar"',
+    'test/rates_test.cpp(12): Leaving test case "euro_to_dollar"; testing time: 207us',
+    'test/rates_test.cpp(16): Entering test case "dollar_to_pound"',
+    'test/rates_test.cpp(17): error: in "conversion/dollar_to_pound": check round2(x) == 39.82 has failed [39.81 != 39.82]',
+    'test/rates_test.cpp(16): Leaving test case "dollar_to_pound"; testing time: 256us',
+    'unknown location(0): fatal error: in "conversion/unknown_code_throws": std::out_of_range: unknown currency CHF',
+    "",
+    '*** 2 failures are detected in the test module "ratebook"',
+  ].join("\n");
+  for (const a of bothReadings(boost, "./build/rates_test --log_level=test_suite", 201)) {
+    expect(a.tests_failed).toEqual(["conversion/dollar_to_pound", "conversion/unknown_code_throws"]);
+    expect(a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line}`)).toEqual(["test/rates_test.cpp:17"]);
+  }
+  const plunit = ["% PL-Unit: route .", "ERROR: /src/test_graph.pl:15:", "        test hops_counts_edges: wrong answer (compared using ==)", "ERROR:     Expected: 2", "ERROR:     Got:      3", "**FAILED 0.010 sec", "% 1 tests failed", "% 3 tests passed"].join("\n");
+  for (const a of bothReadings(plunit, "swipl -g run_tests -t halt test_graph.pl", 1)) expect(a.tests_failed).toEqual(["hops_counts_edges"]);
+});

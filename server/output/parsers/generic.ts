@@ -5,7 +5,7 @@
  */
 import { isFrame } from "../shape/frames.ts";
 import { snippetLines } from "../shape/codeframe.ts";
-import { findLocation, type Location } from "../shape/location.ts";
+import { findLocation, isPlacedProgress, type Location } from "../shape/location.ts";
 import { isSummary, type SummaryCounts, summaryCounts } from "../shape/summary.ts";
 import { codeOf, hasCode, isChatter, severityOf } from "../shape/words.ts";
 import type { LineInfo } from "../roles.ts";
@@ -178,6 +178,7 @@ export function genericIssues(lines: string[], limit = COLLECTED): OutputError[]
     const at = findLocation(line);
     // a trace's frame is no finding, but a location heading may look like one (OCaml's `File "a.ml", line 3, characters 2-5:`)
     if (isFrame(line) && !(at && isHeading(line, { at, severity }))) return null;
+    if (at && isPlacedProgress(line.slice(at.end))) return null;
     const finding = at !== null && !/^:\S/.test(line.slice(at.end)) && (at.leading || severity !== null || hasCode(line));
     if (!finding && severity === null) return null;
     if (!finding && isSummary(line)) return null;
@@ -356,7 +357,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
       if (next && !findLocation(next) && !failed.includes(next) && failed.length < 200) failed.push(next);
       continue;
     }
-    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? placedFailure(line)) : undefined;
+    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? placedFailure(line) ?? QUOTED_CASE.exec(line)?.[1] ?? caseUnderError(lines, i)) : undefined;
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2] ?? headedFailure(line)) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
@@ -404,6 +405,16 @@ function boxedFailures(lines: string[]): string[] {
 }
 /** A failure word in a test's block (on a line that also gives its place): `FAILED:`, `failed`, `FAILURE`. */
 const BOX_FAILURE = /\b(?:FAIL(?:ED|URE)?|[Ff]ailed)\b/;
+/** An error that names the test case it happened in, in quotes (Boost.Test's `a.cpp(17): error: in "suite/case": check … has failed`). */
+const QUOTED_CASE = /(?:^|\s)(?:fatal )?error: in "([^"]+)":/;
+/** A test's verdict under an error's place: SWI-Prolog plunit's `ERROR: a.pl:15:` over `        test hops: wrong answer`. */
+const CASE_VERDICT = /^\s+test (\w+): \S/;
+function caseUnderError(lines: string[], i: number): string | undefined {
+  const m = CASE_VERDICT.exec(lines[i]!);
+  if (!m || i === 0) return undefined;
+  const above = lines[i - 1]!;
+  return severityOf(above) === "error" && findLocation(above) ? m[1] : undefined;
+}
 const unquoted = (name: string) => /^(["'“‘])[^"'“”‘’]+["'”’]$/.test(name) ? name.slice(1, -1) : name;
 const CROSS = /^\s*[✗✖✘×●]/;
 const MAX_TEST_LINE = 1000;

@@ -103,3 +103,7 @@ export function findLocation(line: string): Location | null {
   }
   return best;
 }
+
+/** A run's step after a place, no finding: `: Entering test case "x"`, `: Leaving test suite "s"; testing time: 9us` (Boost.Test). */
+const PLACED_PROGRESS = /^:\s+(?:Entering|Leaving) test (?:case|suite|module)\b/;
+export const isPlacedProgress = (afterPlace: string): boolean => PLACED_PROGRESS.test(afterPlace);
