@@ -720,3 +720,13 @@ test("an error that names its test case in quotes (Boost.Test), a test's verdict
   const plunit = ["% PL-Unit: route .", "ERROR: /src/test_graph.pl:15:", "        test hops_counts_edges: wrong answer (compared using ==)", "ERROR:     Expected: 2", "ERROR:     Got:      3", "**FAILED 0.010 sec", "% 1 tests failed", "% 3 tests passed"].join("\n");
   for (const a of bothReadings(plunit, "swipl -g run_tests -t halt test_graph.pl", 1)) expect(a.tests_failed).toEqual(["hops_counts_edges"]);
 });
+
+test("a run whose last words say it succeeded is not failed by an error line it reported along the way; a program named a build builds", () => {
+  const out = ["Running Sphinx v5.3.0", "docs/gulls.rst:11: ERROR: Unknown directive type \"gallery\".", "docs/terns.rst:4: WARNING: duplicate label terns", "docs/index.rst:9: WARNING: toctree contains reference to nonexisting document 'auks'", "build succeeded, 3 warnings."].join("\n");
+  for (const a of bothReadings(out, "sphinx-build -b html docs docs/_build/html", 0)) {
+    expect(a.status).toBe("warnings");
+    expect(a.kind).toBe("build");
+  }
+  // without those words the error fails the run, exit 0 or not
+  for (const a of bothReadings(out.replace("build succeeded, 3 warnings.", "done"), "docgen docs", 0)) expect(a.status).toBe("failure");
+});

@@ -624,13 +624,15 @@ const INSTALL_VERB = /^(?:install|add|i|ci|sync|restore|require|deps\.get)$/;
 /** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`), or a build tool run with no target or its default one. */
 const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist)$/;
 const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
+/** A program named a build, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`). */
+const BUILD_PROGRAM = /^(?:\S*\/)?[\w.]+-?build(?:\s|$)/;
 
 /** What a command's verb says it does, when it says: installs or builds. */
 function kindByVerb(command: string): OutputKind | null {
   const verbs = verbsOf(command);
   if (verbs.some((v) => INSTALL_VERB.test(v))) return "install";
   const program = programCommand(command);
-  if (verbs.some((v) => BUILD_VERB.test(v)) || /\s--build\b/.test(program) || (BUILD_TOOL.test(program) && verbs.every((v) => v === "all"))) return "build";
+  if (verbs.some((v) => BUILD_VERB.test(v)) || /\s--build\b/.test(program) || BUILD_PROGRAM.test(program) || (BUILD_TOOL.test(program) && verbs.every((v) => v === "all"))) return "build";
   return null;
 }
 
@@ -669,6 +671,17 @@ export function errorCount(errors: OutputError[]): number {
   return placed > 0 ? placed : all.length;
 }
 
+/** The run's last lines say it succeeded: `build succeeded, 9 warnings.`, `BUILD SUCCESSFUL in 3s`. */
+function saysSucceeded(lines: string[]): boolean {
+  for (let i = lines.length - 1, seen = 0; i >= 0 && seen < 5; i--) {
+    if (lines[i]!.trim() === "") continue;
+    seen++;
+    if (SUCCEEDED.test(lines[i]!)) return true;
+  }
+  return false;
+}
+const SUCCEEDED = /\b(?:[Bb]uild succeeded|BUILD SUCCESS(?:FUL)?)\b/;
+
 export const generic: Parser = {
   tool: "generic",
   matches: () => true,
@@ -704,7 +717,8 @@ export const generic: Parser = {
       errors,
       tests_failed: tests,
       counts,
-      verdict: failedSaid || tests.length || errors.some(labelledError) ? "failed" : found.passed !== undefined ? "passed" : undefined,
+      // a run whose own last words say it succeeded (Sphinx's `build succeeded, 9 warnings.`) is not failed by an error line it reported along the way
+      verdict: failedSaid || tests.length || (errors.some(labelledError) && !saysSucceeded(lines)) ? "failed" : found.passed !== undefined ? "passed" : undefined,
       stated: (["errors", "warnings"] as const).filter((k) => found[k] !== undefined),
     };
   },
