@@ -28,13 +28,13 @@ test("a screen bigger than the cap comes back in pages of rows", async () => {
   const s = first.structuredContent;
   expect(s.cap).toBe(4_000);
   expect(textOf(first).length).toBeLessThan(4_200);
-  expect(s.to).toBeGreaterThanOrEqual(59);
-  expect(s.from).toBeGreaterThan(1);
+  const from = Number(textOf(first).match(/^rows (\d+)-\d+ of \d+ \(cap 4000 chars\)/)?.[1]);
+  expect(from).toBeGreaterThan(1);
   expect(textOf(first)).toContain("row59");
   expect(textOf(first)).not.toContain("row01");
-  expect(s.next).toBe(`screen {rows: "1-${s.from - 1}"}`);
+  expect(s.next).toBe(`screen {rows: "1-${from - 1}"}`);
   // follow next until the top row is shown
-  let rows = `1-${s.from - 1}`;
+  let rows = `1-${from - 1}`;
   let seenTop = false;
   for (let i = 0; i < 10 && rows; i++) {
     const page = await call(client, "screen", { session: "wide", rows });

@@ -33,8 +33,6 @@ export default defineTool({
     rows: z.number(),
     cursor: z.strictObject({ x: z.number(), y: z.number() }).optional(),
     cap: z.number(),
-    from: z.number().optional(),
-    to: z.number().optional(),
     next: z.string().optional(),
   }),
   annotations: { readOnlyHint: true },
@@ -53,7 +51,6 @@ export default defineTool({
       rows: r.rows,
       ...(r.cursor ? { cursor: { x: r.cursor.x, y: r.cursor.y } } : {}),
       cap: SCREEN_CAP,
-      ...(cut || args.rows ? { from: page.from, to: page.to } : {}),
       ...(next ? { next } : {}),
     };
     const head = cut ? `rows ${page.from}-${page.to} of ${lines.length} (cap ${SCREEN_CAP} chars)${next ? ` — above: ${next}` : ""}\n` : "";
