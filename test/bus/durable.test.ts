@@ -37,8 +37,9 @@ async function killedMidBurst(env: Record<string, string>, threaded: boolean) {
           for (let i = 0; i < N; i++) ws.send(JSON.stringify({ op: "publish", to: "sink", type: "custom", payload: { i }, ref: i }));
         } else if (f.kind === "published") {
           published.push(f.seq);
-          // killed while most of the burst is still coming in: writes are in flight
-          if (published.length === 2_000 && !killed) {
+          // killed at the first answers, while most of the burst is still coming in: writes are in flight
+          // (killed later, a fast server can have answered the whole burst before the signal lands)
+          if (published.length === 200 && !killed) {
             killed = true;
             process.kill(pid, "SIGKILL");
             setTimeout(resolve, 300);
@@ -47,7 +48,7 @@ async function killedMidBurst(env: Record<string, string>, threaded: boolean) {
       };
       ws.onclose = () => killed && setTimeout(resolve, 50);
     });
-    expect(published.length).toBeGreaterThanOrEqual(2_000);
+    expect(published.length).toBeGreaterThanOrEqual(200);
     expect(published.length).toBeLessThan(N); // the kill came in the middle
 
     const second = await startServer({ home, env });
