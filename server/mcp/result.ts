@@ -17,21 +17,29 @@ const MSG_CHARS = 100;
 
 /**
  * An error of the analysis (output/types.ts) as a compact row: the same fields under shorter names,
- * the message clipped; analyze_output gives the whole error.
+ * each left out when the tool did not say it, the message clipped (analyze_output gives it whole).
  */
-const ERROR = AnalysisSchema.shape.errors.element.shape;
-const ErrorRow = z.strictObject({ file: ERROR.file, line: ERROR.line, col: ERROR.column, code: ERROR.code, msg: ERROR.message.describe(`clipped to ${MSG_CHARS} characters`) });
-type ErrorRow = z.infer<typeof ErrorRow>;
-const errorRow = (e: OutputError): ErrorRow => ({
-  file: e.file,
-  line: e.line,
-  col: e.column,
-  code: e.code,
-  msg: e.message.length > MSG_CHARS ? `${e.message.slice(0, MSG_CHARS)}…` : e.message,
+export const ErrorRow = z.strictObject({
+  file: z.string().optional(),
+  line: z.number().optional(),
+  col: z.number().optional(),
+  code: z.string().optional(),
+  msg: z.string(),
 });
+export type ErrorRow = z.infer<typeof ErrorRow>;
+export function errorRow(e: OutputError, msgChars = Number.POSITIVE_INFINITY): ErrorRow {
+  const row: Partial<ErrorRow> = {};
+  if (e.file != null) row.file = e.file;
+  if (e.line != null) row.line = e.line;
+  if (e.column != null) row.col = e.column;
+  if (e.code != null) row.code = e.code;
+  return { ...row, msg: e.message.length > msgChars ? `${e.message.slice(0, msgChars)}…` : e.message };
+}
 
 /** The analysis as exec and wait carry it: what a program branches on, the lists capped (measureResult). */
-export const CompactAnalysis = AnalysisSchema.pick({ tool: true, sandbox_denied: true }).extend({
+export const CompactAnalysis = AnalysisSchema.pick({ tool: true }).extend({
+  // the refused path, absent when the shell's message names none
+  sandbox_denied: z.strictObject({ path: z.string().optional(), message: z.string() }).optional(),
   // nonzero counts only, keyed as the analysis counts
   counts: z.partialRecord(AnalysisSchema.shape.counts.keyof(), z.number()),
   // rows only when some fit the budget (measureResult), with errors_total and errors_cap; with none, counts say how many
@@ -75,11 +83,11 @@ function compactAnalysis(a: ExecResult["analysis"]): z.infer<typeof CompactAnaly
     errors_total: errors.length,
   };
   if (errors.length) {
-    out.errors = errors.slice(0, ERROR_CAP).map(errorRow);
+    out.errors = errors.slice(0, ERROR_CAP).map((e) => errorRow(e, MSG_CHARS));
     out.errors_cap = ERROR_CAP;
   }
   if (failed.length) out.tests_failed = failed.slice(0, TESTS_CAP);
-  if (a.sandbox_denied) out.sandbox_denied = a.sandbox_denied;
+  if (a.sandbox_denied) out.sandbox_denied = a.sandbox_denied.path === null ? { message: a.sandbox_denied.message } : { path: a.sandbox_denied.path, message: a.sandbox_denied.message };
   return out;
 }
 

@@ -4,7 +4,8 @@ import { AppError, toAppError } from "../errors.ts";
 import type { Scope } from "../security/auth.ts";
 import type { McpBackend } from "./backend.ts";
 import { toolError } from "./hints.ts";
-import { forgetSession, tierAllows, type Tier, type ToolDef, type ToolEnv } from "./tool.ts";
+import { forgetSession, MAX_TEXT_CHARS, tierAllows, type Tier, type ToolDef, type ToolEnv } from "./tool.ts";
+import { screenText, SCREEN_CAP } from "./tools/screen.ts";
 import { sessionTools, teamTools } from "./tools/index.ts";
 import instructions from "./instructions.txt" with { type: "text" };
 
@@ -155,8 +156,8 @@ export function listedTool(tool: ToolDef) {
   };
 }
 
-/** Bounds the server checks on every call anyway: listed, they cost every agent context and say little. */
-const UNLISTED = new Set(["$schema", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "maxItems"]);
+/** Bounds and formats the server checks on every call anyway: listed, they cost every agent context and say little (the descriptions show the format by example). */
+const UNLISTED = new Set(["$schema", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "maxItems", "pattern"]);
 
 /**
  * The schema as listed: without the dialect URL, `propertyNames` of string-keyed records and
@@ -177,6 +178,12 @@ function compactSchema(s: unknown, o: { descriptions?: boolean } = {}): Record<s
   return walk(s) as Record<string, unknown>;
 }
 
+/** The end of a text of at most MAX_TEXT_CHARS, saying how much came before and how to read it. */
+function tail(text: string, hint: string): string {
+  if (text.length <= MAX_TEXT_CHARS) return text;
+  return `… ${text.length - MAX_TEXT_CHARS} characters above (${hint}) …\n${text.slice(-MAX_TEXT_CHARS)}`;
+}
+
 /** Each session's recent output and screen as resources: session://NAME/output, session://NAME/screen. */
 function registerSessionResources(server: McpServer, backend: McpBackend): void {
   const list = async () => {
@@ -191,7 +198,11 @@ function registerSessionResources(server: McpServer, backend: McpBackend): void 
   const read = (kind: "output" | "screen") => async (uri: URL, vars: Record<string, string | string[]>) => {
     const name = decodeURIComponent(String(vars.name));
     try {
-      const text = kind === "screen" ? (await backend.screen(name)).text : (await backend.read(name, { since: 0, lines: 200 })).output;
+      // capped as the screen and read_output tools cap them, saying which call reads the rest
+      const text =
+        kind === "screen"
+          ? screenText((await backend.screen(name)).text).text
+          : tail((await backend.read(name, { since: 0, lines: 200 })).output, `read_output {session: "${name}"} pages through the output`);
       return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
     } catch (err) {
       const e = toAppError(err);
@@ -201,13 +212,13 @@ function registerSessionResources(server: McpServer, backend: McpBackend): void 
   server.registerResource(
     "session-output",
     new ResourceTemplate("session://{name}/output", { list }),
-    { description: "The last 200 lines of a session's output", mimeType: "text/plain" },
+    { description: `The last 200 lines of a session's output, at most ${MAX_TEXT_CHARS} characters`, mimeType: "text/plain" },
     read("output") as never,
   );
   server.registerResource(
     "session-screen",
     new ResourceTemplate("session://{name}/screen", { list: undefined }),
-    { description: "A session's visible screen", mimeType: "text/plain" },
+    { description: `A session's visible screen, its bottom rows within ${SCREEN_CAP} characters`, mimeType: "text/plain" },
     read("screen") as never,
   );
 }

@@ -41,6 +41,21 @@ describe("MCP guards", () => {
     }
   });
 
+  test("every tool's words show a call by example, and each example is arguments the named tool accepts", () => {
+    const byName = new Map(allTools.map((t) => [t.name, t]));
+    for (const t of allTools) {
+      // `{"…": …}` objects, each for the tool named just before it (`wait {"command_id": 12}`) or else for this tool
+      const examples = [...t.description.matchAll(/(?:(\w+) )?(\{"[^{}]*(?:\[[^\]]*\][^{}]*)*\})/g)];
+      expect([t.name, examples.length > 0]).toEqual([t.name, true]);
+      for (const [, named, json] of examples) {
+        const target = named && byName.has(named) ? byName.get(named)! : t;
+        const args = JSON.parse(json!);
+        const parsed = target.input.strict().safeParse(args);
+        expect([t.name, json, parsed.success]).toEqual([t.name, json, true]);
+      }
+    }
+  });
+
   test("listed output schemas forbid fields they do not name", () => {
     const open: string[] = [];
     const walk = (s: any, where: string) => {

@@ -116,6 +116,19 @@ describe("exec's structuredContent over MCP", () => {
     expect(a.errors_total).toBe(80);
   });
 
+  test("an error row names only what the tool said: no null file, line, column or code", async () => {
+    const r = resultOf("tsc-type-errors");
+    const e = r.analysis.errors[0]!;
+    const placeless = { ...e, file: null, line: null, column: null, code: null, message: "out of memory" };
+    const long = Array.from({ length: 40 }, (_, i) => `src/a.ts:${i + 1}:1 - error TS2322: Type 'string' is not assignable to type 'number'.`).join("\n");
+    const shaped = presentRun({ ...r, output: long, analysis: { ...r.analysis, errors: [placeless, e] } }, {});
+    await measureResult(env, shaped.data, shaped.text);
+    const rows = shaped.data.analysis!.errors!;
+    expect(rows[0]).toEqual({ msg: "out of memory" });
+    expect(rows[1]).toEqual({ file: e.file!, line: e.line!, col: e.column!, code: e.code!, msg: e.message });
+    expect(JSON.stringify(shaped.data)).not.toContain("null,");
+  });
+
   test("the text block has no blank lines between the header and the output, nor after it", () => {
     const lines = presentRun(made("\n\n/src/x.js\n  1:1  error  Unexpected var  no-var\n\n", 0), {}).text.split("\n");
     expect(lines).toEqual(["exit 1 · 1.2 s · command_id 7", "/src/x.js", "  1:1  error  Unexpected var  no-var"]);

@@ -44,6 +44,11 @@ test("a screen bigger than the cap comes back in pages of rows", async () => {
     rows = page.structuredContent.next ? (page.structuredContent.next.match(/"(\d+-\d+)"/)?.[1] ?? "") : "";
   }
   expect(seenTop).toBe(true);
+  // the session's screen resource is capped the same way and names the call for the rows above
+  const resource = ((await client.readResource({ uri: "session://wide/screen" })).contents[0] as { text: string }).text;
+  expect(resource.length).toBeLessThan(4_200);
+  expect(resource).toContain("row59");
+  expect(resource).toStartWith(textOf(first).split("\n")[0]!);
   // a small screen is whole, with the cap stated and no paging fields
   expectOk(await call(client, "exec", { session: "wide", command: "clear; echo small-screen" }));
   const small = await call(client, "screen", { session: "wide" });

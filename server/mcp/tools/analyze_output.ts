@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { commandIdArg, defineTool, oneLine, sessionArg, sessionOf } from "../tool.ts";
+import { ErrorRow, errorRow } from "../result.ts";
 import description from "./analyze_output.txt" with { type: "text" };
 
 const CAP = 50;
-const Row = z.strictObject({ file: z.string().nullable(), line: z.number().nullable(), col: z.number().nullable(), code: z.string().nullable(), msg: z.string() });
 
 export default defineTool({
   name: "analyze_output",
@@ -20,7 +20,7 @@ export default defineTool({
     exit_code: z.number().nullable(),
     tool: z.string(),
     status: z.string(),
-    errors: z.array(Row),
+    errors: z.array(ErrorRow),
     errors_total: z.number(),
     cap: z.number(),
   }),
@@ -29,14 +29,14 @@ export default defineTool({
     const session = await sessionOf(env, args.session);
     const a = await env.backend.analysis(session, args.command_id);
     const offset = args.offset ?? 0;
-    const errors = a.errors.slice(offset, offset + CAP).map((e) => ({ file: e.file, line: e.line, col: e.column, code: e.code, msg: e.message, severity: e.severity }));
-    const rows = errors.map(({ severity: _s, ...row }) => row);
+    const page = a.errors.slice(offset, offset + CAP);
+    const rows = page.map((e) => errorRow(e));
     const counts = Object.fromEntries(Object.entries(a.counts).filter(([, n]) => n > 0));
-    const where = (e: (typeof errors)[number]) => `${e.file ?? ""}${e.line ? `:${e.line}` : ""}${e.col ? `:${e.col}` : ""}`;
+    const where = (e: (typeof page)[number]) => `${e.file ?? ""}${e.line ? `:${e.line}` : ""}${e.column ? `:${e.column}` : ""}`;
     const more = a.errors.length > offset + CAP ? `… ${a.errors.length - offset - CAP} more: analyze_output {command_id: ${a.command_id}, offset: ${offset + CAP}}` : "";
     const text = [
       `#${a.command_id} ${oneLine(a.command, 80)} → exit ${a.exit_code ?? "?"}: ${a.tool} ${a.kind} ${a.status} ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ")}`.trimEnd(),
-      ...errors.map((e) => `${e.severity} ${where(e)}${e.code ? ` ${e.code}` : ""} ${e.msg}`.replace(/ +/g, " ")),
+      ...page.map((e) => `${e.severity} ${where(e)}${e.code ? ` ${e.code}` : ""} ${e.message}`.replace(/ +/g, " ")),
       ...a.tests_failed.slice(0, 20).map((t) => `failed test ${t}`),
       ...a.suggestions.slice(0, 3).map((s) => `next: ${s}`),
       more,

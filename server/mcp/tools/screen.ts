@@ -23,6 +23,23 @@ export function screenPage(lines: string[], from: number, to: number, cap = SCRE
   return { from: start, to: end, text: lines.slice(start - 1, end).join("\n").slice(-cap) };
 }
 
+/**
+ * A screen as the caller sees it: blank rows at the bottom dropped (they cost tokens and say
+ * nothing), the rows asked for (all by default) cut to the cap, and when cut, a first line saying
+ * which rows are shown and the call that shows those above.
+ */
+export function screenText(screen: string, rows?: string): { text: string; next?: string } {
+  const lines = screen.replace(/\s+$/, "").split("\n");
+  const [a, b] = rows ? (rows.split("-").map(Number) as [number, number]) : [1, lines.length];
+  if (b < a) throw new AppError("invalid", `the row range "${rows}" ends before it starts`);
+  const top = Math.max(1, a);
+  const page = screenPage(lines, top, b);
+  const cut = page.from > top || page.text.length < lines.slice(page.from - 1, page.to).join("\n").length;
+  const next = page.from > top ? `screen {rows: "${top}-${page.from - 1}"}` : undefined;
+  const head = cut ? `rows ${page.from}-${page.to} of ${lines.length} (cap ${SCREEN_CAP} chars)${next ? ` — above: ${next}` : ""}\n` : "";
+  return { text: head + (page.text || "(the screen is blank)"), ...(next ? { next } : {}) };
+}
+
 export default defineTool({
   name: "screen",
   description,
@@ -39,21 +56,14 @@ export default defineTool({
   async run(args, env) {
     const session = await sessionOf(env, args.session);
     const r = await env.backend.screen(session);
-    // the screen is the text block; blank rows at the bottom cost tokens and say nothing
-    const lines = r.text.replace(/\s+$/, "").split("\n");
-    const [a, b] = args.rows ? (args.rows.split("-").map(Number) as [number, number]) : [1, lines.length];
-    if (b < a) throw new AppError("invalid", `the row range "${args.rows}" ends before it starts`);
-    const page = screenPage(lines, Math.max(1, a), b);
-    const cut = page.from > Math.max(1, a) || page.text.length < lines.slice(page.from - 1, page.to).join("\n").length;
-    const next = page.from > Math.max(1, a) ? `screen {rows: "${Math.max(1, a)}-${page.from - 1}"}` : undefined;
+    const shown = screenText(r.text, args.rows);
     const data = {
       cols: r.cols,
       rows: r.rows,
       ...(r.cursor ? { cursor: { x: r.cursor.x, y: r.cursor.y } } : {}),
       cap: SCREEN_CAP,
-      ...(next ? { next } : {}),
+      ...(shown.next ? { next: shown.next } : {}),
     };
-    const head = cut ? `rows ${page.from}-${page.to} of ${lines.length} (cap ${SCREEN_CAP} chars)${next ? ` — above: ${next}` : ""}\n` : "";
-    return { data, text: head + (page.text || "(the screen is blank)") };
+    return { data, text: shown.text };
   },
 });
