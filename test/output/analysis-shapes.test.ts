@@ -730,3 +730,31 @@ test("a run whose last words say it succeeded is not failed by an error line it 
   // without those words the error fails the run, exit 0 or not
   for (const a of bothReadings(out.replace("build succeeded, 3 warnings.", "done"), "docgen docs", 0)) expect(a.status).toBe("failure");
 });
+
+describe("pytest's fixture lookup error is placed where pytest says", () => {
+  test("`file PATH, line N` above `E fixture 'x' not found` is that error's location", () => {
+    const out = [
+      "============================= test session starts ==============================",
+      "collected 2 items",
+      "",
+      "tests/test_api.py .E                                                     [100%]",
+      "",
+      "==================================== ERRORS ====================================",
+      "_________________________ ERROR at setup of test_login _________________________",
+      "file /srv/app/tests/test_api.py, line 14",
+      "  def test_login(clinet):",
+      "E       fixture 'clinet' not found",
+      ">       available fixtures: cache, capfd, client, monkeypatch, tmp_path",
+      ">       use 'pytest --fixtures [testpath]' for help on them.",
+      "",
+      "/srv/app/tests/test_api.py:14",
+      "=========================== short test summary info ============================",
+      "ERROR tests/test_api.py::test_login",
+      "========================== 1 passed, 1 error in 0.02s ==========================",
+    ].join("\n");
+    for (const a of bothReadings(out, "pytest", 1)) {
+      expect(where(a.errors)).toEqual(["error /srv/app/tests/test_api.py:14 fixture 'clinet' not found"]);
+      expect(a.tests_failed).toEqual(["tests/test_api.py::test_login"]);
+    }
+  });
+});

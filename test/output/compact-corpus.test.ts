@@ -16,8 +16,6 @@ const SHARED_FORMATS = new Set(["gcc", "node", "eslint"]);
  * fixing one fails its test until its entry goes. The project README lists them as known limits.
  */
 const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
-  // pytest's fixture-not-found block gives its place as `file PATH, line N`, which the pytest rule drops
-  "pytest-fixture-setup-teardown-errors": { unmet: ["error at tests/test_lend.py:23 not found"] },
   // verbose rows of passing, skipped and xfailed tests fold with the passing rows; pytest's warnings summary makes the status `warnings`
   "pytest-verbose-ids-warnings-passing": {
     lost: [

@@ -41,6 +41,8 @@ const PYTEST_SUMMARY = /^(?:=+ )?((?:\d+ (?:passed|failed|errors?|skipped|desele
 const PYTEST_FAILED = /^(FAILED|ERROR) (\S+?(?:\[[^\]]*\])?)(?: - (.*))?$/;
 const PYTEST_LOCATION = /^(\S+\.py):(\d+): (\w+)$/;
 const PYTEST_VERBOSE = /^(\S+\.py::\S+) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)/;
+/** Where a fixture lookup failed, as pytest's FixtureLookupError prints it: `file PATH, line N`, then `E   fixture 'x' not found`. */
+const PYTEST_FIXTURE_AT = /^file (\S+\.py), line (\d+)$/;
 
 export const pytest: Parser = {
   tool: "pytest",
@@ -50,7 +52,16 @@ export const pytest: Parser = {
     const failed: string[] = [];
     let exception: string | null = null;
     let collecting: string | null = null;
+    let fixtureAt: RegExpExecArray | null = null;
     for (const line of lines) {
+      const at = PYTEST_FIXTURE_AT.exec(line);
+      if (at) fixtureAt = at;
+      if (fixtureAt && line.startsWith("E ")) {
+        errors.push(issue(line.slice(1).trim(), "error", fixtureAt[1]!, fixtureAt[2]!, null, "fixture"));
+        fixtureAt = null;
+        exception = null;
+        continue;
+      }
       // A module that fails to import during collection: its own `path:N: in <module>` line says
       // where, or `E     File "…/test_x.py", line 6` for a syntax error.
       const header = /^_+ ERROR collecting (\S+) _+$/.exec(line);
@@ -68,7 +79,7 @@ export const pytest: Parser = {
         errors.push(issue(exception ?? loc[3]!, "error", loc[1]!, loc[2]!, null, loc[3]!));
         exception = null;
       }
-      if (/^_{3,} .+ _{3,}$/.test(line)) exception = null;
+      if (/^_{3,} .+ _{3,}$/.test(line)) exception = fixtureAt = null;
       const f = PYTEST_FAILED.exec(line);
       if (f && !failed.includes(f[2]!)) failed.push(f[2]!);
       const v = PYTEST_VERBOSE.exec(line);
