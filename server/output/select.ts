@@ -124,6 +124,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   keepLargest(lines, roles, keep);
   if (failed) keepLeadIn(lines, roles, keep);
   if (!options.listing) keepSettings(lines, roles, keep);
+  keepNotRunReasons(lines, roles, keep);
 
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   const before = keep.slice();
@@ -549,6 +550,17 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
   }
   if (routineLines * 2 < lines || rare.length > Math.max(RARE_LINES, lines / 40)) return;
   for (const i of rare) keep[i] = true;
+}
+
+/**
+ * A test row that says why a test did not run or was not held to its result, in the runners'
+ * own formats: pytest's verbose `SKIPPED (reason)`, `XFAIL (reason)`, `XPASS (reason)`, TAP's
+ * `ok 3 - x # SKIP reason` / `# TODO reason`, libtest's `... ignored, reason`. The reason is
+ * news a pass row does not carry; the bare outcome without a reason folds with the passes.
+ */
+const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
+function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): void {
+  for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "plain" || roles[i] === "chatter") && NOT_RUN_REASON.test(lines[i]!)) keep[i] = true;
 }
 
 /**

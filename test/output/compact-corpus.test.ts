@@ -16,14 +16,11 @@ const SHARED_FORMATS = new Set(["gcc", "node", "eslint"]);
  * fixing one fails its test until its entry goes. The project README lists them as known limits.
  */
 const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
-  // verbose rows of passing, skipped and xfailed tests fold with the passing rows; pytest's warnings summary makes the status `warnings`
+  // verbose rows of passing tests fold (this capture's writer kept two); pytest's warnings summary makes the status `warnings`
   "pytest-verbose-ids-warnings-passing": {
     lost: [
       "tests/test_distance.py::test_haversine_known_routes[Paris to London] PASSED",
       "tests/test_distance.py::test_parse_point_rejects_bad_latitude[south of the pole] PASSED",
-      "tests/test_distance.py::test_geodesic_backend SKIPPED (geodesic backend only on macOS)",
-      "tests/test_distance.py::test_antimeridian XFAIL (antimeridian wrap not handled yet)",
-      "tests/test_distance.py::test_tile_lookup SKIPPED (needs network tiles)",
     ],
     unmet: ["status warnings, not success"],
   },

@@ -395,3 +395,27 @@ test("a code frame's labels (what happens at each marked place) stay when the fr
   for (const label of ["immutable borrow occurs here", "^^^^^^^^^^^^^^^ mutable borrow occurs here", "----- returning this value requires that `self.map` is borrowed"]) expect(text).toContain(label);
   expect(text).not.toContain("17 |         if value.is_some() {");
 });
+
+describe("a green test run keeps the rows that say why a test did not run", () => {
+  test("pytest -v, TAP and libtest: skip and xfail reasons stay, the passing rows fold", () => {
+    const passes = (k: number, make: (i: number) => string) => Array.from({ length: k }, (_, i) => make(i));
+    const pytestRows = [
+      ...passes(30, (i) => `tests/test_geo.py::test_route_${i} PASSED                                  [ ${String(i * 3).padStart(2)}%]`),
+      "tests/test_geo.py::test_tiles SKIPPED (tile server unreachable)                 [ 95%]",
+      "tests/test_geo.py::test_wrap XFAIL (wrap-around not implemented)                [100%]",
+      "",
+      "======================== 30 passed, 1 skipped, 1 xfailed in 0.31s ========================",
+    ];
+    const tap = ["TAP version 13", ...passes(30, (i) => `ok ${i + 1} - parses case ${i}`), "ok 31 - reads the locale # SKIP no locale data", "ok 32 - formats dates # TODO not written yet", "1..32"];
+    const libtest = ["running 31 tests", ...passes(30, (i) => `test tests::case_${i} ... ok`), "test tests::big_input ... ignored, takes ten minutes", "", "test result: ok. 30 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"];
+    for (const [command, rows, reasons] of [
+      ["pytest -v", pytestRows, ["SKIPPED (tile server unreachable)", "XFAIL (wrap-around not implemented)"]],
+      ["node --test", tap, ["# SKIP no locale data", "# TODO not written yet"]],
+      ["cargo test", libtest, ["ignored, takes ten minutes"]],
+    ] as const) {
+      const out = compactOutput(rows.join("\n"), { command, exitCode: 0, expandHint: hint }).text;
+      for (const reason of reasons) expect([command, out.includes(reason)]).toEqual([command, true]);
+      expect([command, out.includes("case_7") || out.includes("case 7") || out.includes("test_route_7 ")]).toEqual([command, false]);
+    }
+  });
+});
