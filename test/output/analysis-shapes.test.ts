@@ -758,3 +758,41 @@ describe("pytest's fixture lookup error is placed where pytest says", () => {
     }
   });
 });
+
+describe("an exception group is told by its sub-exceptions, each at its own place", () => {
+  test("Python 3.11's margins (`  + `, `  | `, `+-+---- 1 ----`) around nested groups", () => {
+    const out = [
+      "  + Exception Group Traceback (most recent call last):",
+      '  |   File "/srv/sync/main.py", line 40, in <module>',
+      "  |     asyncio.run(sync_all())",
+      '  |   File "/usr/lib/python3.12/asyncio/runners.py", line 194, in run',
+      "  |     return runner.run(main)",
+      '  |   File "/srv/sync/main.py", line 31, in sync_all',
+      "  |     async with asyncio.TaskGroup() as tg:",
+      "  | ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)",
+      "  +-+---------------- 1 ----------------",
+      "    | Traceback (most recent call last):",
+      '    |   File "/srv/sync/fetch.py", line 12, in fetch',
+      "    |     raise TimeoutError(url)",
+      "    | TimeoutError: https://mirror.example/a.tar",
+      "    +---------------- 2 ----------------",
+      "    | Exception Group Traceback (most recent call last):",
+      '    |   File "/srv/sync/store.py", line 50, in save_all',
+      "    |     raise ExceptionGroup('writes failed', errs)",
+      "    | ExceptionGroup: writes failed (1 sub-exception)",
+      "    +-+---------------- 1 ----------------",
+      "      | Traceback (most recent call last):",
+      '      |   File "/srv/sync/store.py", line 44, in save',
+      "      |     os.replace(tmp, dest)",
+      "      | PermissionError: [Errno 13] Permission denied: '/var/cache/a.tar'",
+      "      +------------------------------------",
+    ].join("\n");
+    for (const a of bothReadings(out, "python3 main.py", 1)) {
+      expect(a.kind).toBe("runtime_error");
+      expect(where(a.errors)).toEqual([
+        "error /srv/sync/fetch.py:12 TimeoutError: https://mirror.example/a.tar",
+        "error /srv/sync/store.py:44 PermissionError: [Errno 13] Permission denied: '/var/cache/a.tar'",
+      ]);
+    }
+  });
+});

@@ -8,13 +8,31 @@ const EXCEPTION = /^(\w+(?:\.\w+)*(?:Error|Exception|Exit|Interrupt|Warning)|Ass
 /** Installed code and the interpreter's own (`/usr/lib/python3.11/csv.py`, `site-packages`, `<frozen runpy>`). */
 const LIBRARY_FILE = /site-packages|dist-packages|\/lib\/python\d|^<frozen /;
 
-/** The exception at the end of each traceback, located at its innermost frame in the project's files (else its innermost). */
+/**
+ * An exception group's tracebacks (Python 3.11+) are drawn inside margins: `  + Exception Group
+ * Traceback …`, `  | ` before each line of a level, `  +-+---- 1 ----` between sub-exceptions.
+ * The line without them, or null for a separator.
+ */
+const GROUP_SEPARATOR = /^[\s|]*\+[-+]*(?: (?:\d+|\.\.\.)(?: more exceptions)? -*)?-*\s*$/;
+function withoutGroupMargin(line: string): string | null {
+  if (GROUP_SEPARATOR.test(line)) return null;
+  return line.replace(/^\s*\+ (?=Exception Group Traceback)/, "").replace(/^(?:\s*\|(?: |$))+/, "");
+}
+
+/**
+ * The exception at the end of each traceback, located at its innermost frame in the project's
+ * files (else its innermost). An exception group is told by its sub-exceptions, each with its own
+ * traceback; the group's own line says only that they happened together.
+ */
 export function pythonTracebacks(lines: string[]): OutputError[] {
   const errors: OutputError[] = [];
   let frame: RegExpExecArray | null = null;
   let inTrace = false;
-  for (const line of lines) {
-    if (line.startsWith("Traceback (most recent call last)")) {
+  const grouped = lines.some((l) => l.includes("Exception Group Traceback (most recent call last)"));
+  for (const raw of lines) {
+    const line = grouped ? withoutGroupMargin(raw) : raw;
+    if (line === null) continue;
+    if (line.startsWith("Traceback (most recent call last)") || line.startsWith("Exception Group Traceback (most recent call last)")) {
       inTrace = true;
       frame = null;
       continue;
@@ -29,7 +47,7 @@ export function pythonTracebacks(lines: string[]): OutputError[] {
     // The first line at the left edge after the frames is the exception (`ImportFailed: …` too).
     const e = EXCEPTION.exec(line) ?? (frame && /^[A-Za-z_][\w.]*(?::|$)/.test(line) ? /^([\w.]+)/.exec(line) : null);
     if (e && !line.startsWith(" ")) {
-      errors.push(issue(line, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, e[1]!));
+      if (!/^(?:Base)?ExceptionGroup$/.test(e[1]!)) errors.push(issue(line, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, e[1]!));
       inTrace = false;
     }
   }
