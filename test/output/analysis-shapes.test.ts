@@ -796,3 +796,13 @@ describe("an exception group is told by its sub-exceptions, each at its own plac
     }
   });
 });
+
+describe("a test's bare name over an assertion's failure names a failed test", () => {
+  test("shUnit2's shape: each test's name as it runs, `ASSERT:` under the ones that failed", () => {
+    const out = ["testParsesEmpty", "testParsesList", "ASSERT:expected:<3> but was:<2>", "testTrimsSpaces", "testRejectsTabs", "ASSERT:tab must be refused", "ASSERT:exit code expected:<1> but was:<0>", "", "Ran 4 tests.", "", "FAILED (failures=3)"].join("\n");
+    for (const a of bothReadings(out, "sh tests/test_parse.sh", 1)) {
+      expect(a.kind).toBe("test");
+      expect(a.tests_failed).toEqual(["testParsesList", "testRejectsTabs"]);
+    }
+  });
+});

@@ -357,7 +357,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
       if (next && !findLocation(next) && !failed.includes(next) && failed.length < 200) failed.push(next);
       continue;
     }
-    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? placedFailure(line) ?? QUOTED_CASE.exec(line)?.[1] ?? caseUnderError(lines, i)) : undefined;
+    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? placedFailure(line) ?? QUOTED_CASE.exec(line)?.[1] ?? caseUnderError(lines, i) ?? nameOverAssertion(lines, i)) : undefined;
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2] ?? headedFailure(line)) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
@@ -414,6 +414,18 @@ function caseUnderError(lines: string[], i: number): string | undefined {
   if (!m || i === 0) return undefined;
   const above = lines[i - 1]!;
   return severityOf(above) === "error" && findLocation(above) ? m[1] : undefined;
+}
+/**
+ * A test's bare name on its own line with an assertion's failure right under it, as runners that
+ * print each test's name before running it write a failure (shUnit2's `testBumpPatch` over
+ * `ASSERT:expected:<1> but was:<2>`): the name is a failed test's.
+ */
+const BARE_NAME = /^\s*([A-Za-z_][\w.:]*)\s*$/;
+const ASSERTION_FAILURE = /^\s*(?:ASSERT(?:ION)?(?: FAILED)?:|Assertion failed\b|AssertionError\b)/i;
+function nameOverAssertion(lines: string[], i: number): string | undefined {
+  const m = BARE_NAME.exec(lines[i]!);
+  if (!m || VERDICT_TITLE.test(m[1]!) || !ASSERTION_FAILURE.test(lines[i + 1] ?? "")) return undefined;
+  return m[1];
 }
 const unquoted = (name: string) => /^(["'“‘])[^"'“”‘’]+["'”’]$/.test(name) ? name.slice(1, -1) : name;
 const CROSS = /^\s*[✗✖✘×●]/;
