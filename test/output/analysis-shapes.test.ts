@@ -806,3 +806,20 @@ describe("a test's bare name over an assertion's failure names a failed test", (
     }
   });
 });
+
+describe("a run that announces how many tests it starts and then tells only the failures", () => {
+  test("what passed is the rest: Boost.Test's `Running N test cases...` over its failures", () => {
+    const out = [
+      "Running 5 test cases...",
+      'test/parse_test.cpp(22): error: in "parse/empty_input": check p.ok() has failed',
+      'test/parse_test.cpp(40): error: in "parse/nested": check depth == 3 has failed [2 != 3]',
+      'test/parse_test.cpp(41): error: in "parse/nested": check kids.size() == 2 has failed [1 != 2]',
+      "",
+      '*** 3 failures are detected in the test module "parser"',
+    ].join("\n");
+    for (const a of bothReadings(out, "./build/parser_test", 201)) {
+      expect(a.tests_failed).toEqual(["parse/empty_input", "parse/nested"]);
+      expect(a.counts.passed).toBe(3);
+    }
+  });
+});

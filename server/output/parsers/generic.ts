@@ -541,6 +541,20 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
   return {};
 }
 
+/**
+ * How many tests a run says it starts: `Running 6 test cases...`, `Executing 4 specs`; a run of
+ * several parts that announces each (libtest's `running 12 tests` per test binary) starts their sum.
+ */
+const ANNOUNCED = /^\s*(?:Running|running|Executing|Starting)\s+(\d+)\s+(?:tests?|test cases?|specs?|test suites?)\b(?!.*\b(?:passed|failed)\b)/;
+function announcedTotal(lines: string[]): number | undefined {
+  let total: number | undefined;
+  for (const line of lines) {
+    const m = ANNOUNCED.exec(line);
+    if (m) total = (total ?? 0) + Number(m[1]);
+  }
+  return total;
+}
+
 /** Does a summary above line `i` state outcomes (passed, failed) that add up to more than `total`? */
 function earlierCountsMore(lines: string[], i: number, total: number, summary: (k: number) => boolean): boolean {
   for (let j = i - 1; j >= Math.max(0, i - 400); j--) {
@@ -720,6 +734,13 @@ export const generic: Parser = {
     if (total !== undefined && found.failed === undefined && tests.length && total >= tests.length) {
       found.failed = tests.length;
       found.passed = Math.max(0, total - tests.length - (found.errors ?? 0) - (found.skipped ?? 0));
+    }
+    // a run that says at its start how many tests it runs (Boost.Test's `Running 6 test cases...`) and
+    // then only what failed: what passed is the rest, the failed counted by name where they are named
+    const announced = testRun && found.passed === undefined ? announcedTotal(lines) : undefined;
+    if (announced !== undefined) {
+      const failedTests = tests.length || found.failed || 0;
+      if (failedTests <= announced) found.passed = announced - failedTests - (found.skipped ?? 0);
     }
     const warnings = errors.filter((e) => e.severity === "warning").length;
     const counts: Partial<Counts> = { errors: errorCount(errors), warnings, ...found };
