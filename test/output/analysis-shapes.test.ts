@@ -823,3 +823,24 @@ describe("a run that announces how many tests it starts and then tells only the 
     }
   });
 });
+
+describe("warnings a run says it suppressed are not counted as found", () => {
+  test("clang-tidy: `N warnings generated.` counts the headers' too; the ones shown are the findings", () => {
+    const out = [
+      "2210 warnings generated.",
+      "4405 warnings generated.",
+      "/src/app/main.c:14:9: warning: 'strcpy' is insecure [clang-analyzer-security.insecureAPI.strcpy]",
+      "   14 |         strcpy(buf, argv[1]);",
+      "      |         ^~~~~~",
+      "/src/app/util.c:30:5: warning: variable 'n' is not initialized [cppcoreguidelines-init-variables]",
+      "   30 |     int n;",
+      "      |     ^",
+      "Suppressed 4403 warnings (4403 in non-user code).",
+      "Use -header-filter=.* to display errors from all non-system headers. Use -system-headers to display errors from system headers as well.",
+    ].join("\n");
+    for (const a of bothReadings(out, "clang-tidy src/main.c src/util.c --", 0)) {
+      expect(a.counts.warnings).toBe(2);
+      expect(a.status).toBe("warnings");
+    }
+  });
+});

@@ -555,6 +555,8 @@ function announcedTotal(lines: string[]): number | undefined {
   return total;
 }
 
+const SUPPRESSED = /^\s*Suppressed \d+ warnings?\b|\b\d+ warnings? (?:suppressed|hidden|not shown)\b/i;
+
 /** Does a summary above line `i` state outcomes (passed, failed) that add up to more than `total`? */
 function earlierCountsMore(lines: string[], i: number, total: number, summary: (k: number) => boolean): boolean {
   for (let j = i - 1; j >= Math.max(0, i - 400); j--) {
@@ -713,6 +715,9 @@ export const generic: Parser = {
   matches: () => true,
   parse(lines, text, command = "", info) {
     const { total, ...found } = genericCounts(lines, info);
+    // warnings stated with some suppressed (clang-tidy's `N warnings generated.` and `Suppressed M
+    // warnings (M in non-user code)`): what the run reports are the warnings it shows
+    if (found.warnings !== undefined && lines.some((l) => SUPPRESSED.test(l))) delete found.warnings;
     let errors = info ? issuesFromRoles(lines, info) : genericIssues(lines);
     // A summary of warnings and no errors (`Total: 6 warnings / 0 errors`): a finding that does not call itself an error is a warning.
     if (found.errors === 0 && (found.warnings ?? 0) > 0) errors = errors.map((e) => (e.severity === "error" && !/\berror/i.test(e.message) ? { ...e, severity: "warning" } : e));
