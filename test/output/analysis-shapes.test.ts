@@ -844,3 +844,24 @@ describe("warnings a run says it suppressed are not counted as found", () => {
     }
   });
 });
+
+describe("a bundler's error: Rollup's `path (line:col)` place and its own stack under it", () => {
+  test("the place is read, and a trace all in node_modules makes it a build failure, not a crash", () => {
+    const out = [
+      "src/index.js → dist/app.js...",
+      "[!] RollupError: src/cart/total.js (12:31): Unexpected token (Note that you need plugins to import files that are not JavaScript)",
+      "src/cart/total.js (12:31)",
+      "10: export function total(items) {",
+      "11:   return items",
+      "12:     .reduce((sum, i) => sum + i.price * i.qty, 0",
+      "                                   ^",
+      "    at getRollupError (/home/dev/shop/node_modules/rollup/dist/shared/parseAst.js:285:41)",
+      "    at convertProgram (/home/dev/shop/node_modules/rollup/dist/shared/rollup.js:1005:26)",
+      "    at Module.setSource (/home/dev/shop/node_modules/rollup/dist/shared/rollup.js:16004:24)",
+    ].join("\n");
+    for (const a of bothReadings(out, "npx rollup -c", 1)) {
+      expect(a.kind).toBe("build");
+      expect(a.errors.some((e) => e.file === "src/cart/total.js" && e.line === 12 && e.column === 31)).toBe(true);
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * severity or a code, or a compiler's `path:line: message`) and error lines are its errors; lines
  * naming a failed test are its failures; the last summary line with counts gives the counts.
  */
-import { isFrame } from "../shape/frames.ts";
+import { frameKind, isFrame } from "../shape/frames.ts";
 import { snippetLines } from "../shape/codeframe.ts";
 import { findLocation, isPlacedProgress, type Location } from "../shape/location.ts";
 import { isSummary, type SummaryCounts, summaryCounts } from "../shape/summary.ts";
@@ -675,7 +675,7 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
     trace = i - last <= 2;
     last = i;
   }
-  if (trace && errors.length) return "runtime_error";
+  if (trace && errors.length && !toolsOwnTrace(lines, errors)) return "runtime_error";
   if (CHECKER.test(programCommand(command))) return "lint";
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;
@@ -687,6 +687,17 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   if (located) return "build";
   if (errors.length === 0 && isTable(lines)) return "listing";
   return "other";
+}
+
+/**
+ * A trace all in installed code under an error placed in the project's files is the tool's own
+ * stack, printed with its report (Rollup's and Vite's `at getRollupError (…/node_modules/rollup/…)`
+ * under `src/a.js (18:94)`): the project's code did not run, the tool found a fault in it.
+ */
+function toolsOwnTrace(lines: string[], errors: OutputError[]): boolean {
+  const frames = lines.filter((l) => isFrame(l));
+  if (!frames.every((l) => frameKind(l) === "library")) return false;
+  return errors.some((e) => e.file !== null && e.line !== null && frameKind(`at ${e.file}:${e.line}`) === "project");
 }
 
 /**
