@@ -865,3 +865,36 @@ describe("a bundler's error: Rollup's `path (line:col)` place and its own stack 
     }
   });
 });
+
+describe("a failure raised in the code under test is placed there and at the test's own line", () => {
+  const out = [
+    "Failures:",
+    "",
+    "  1) Cart totals an order with a discount",
+    "     Failure/Error:",
+    "       expect(cart.total).to eq(90)",
+    "",
+    "     NoMethodError:",
+    "       undefined method `rate' for nil",
+    "     # ./lib/shop/discount.rb:12:in `apply'",
+    "     # ./lib/shop/cart.rb:30:in `total'",
+    "     # ./spec/cart_spec.rb:44:in `block (2 levels) in <top (required)>'",
+    "",
+    "  2) Cart rejects a negative quantity",
+    "     Failure/Error: expect { cart.add(:pen, -1) }.to raise_error(ArgumentError)",
+    "       expected ArgumentError but nothing was raised",
+    "     # ./spec/cart_spec.rb:51:in `block (2 levels) in <top (required)>'",
+    "",
+    "Finished in 0.02 seconds (files took 0.1 seconds to load)",
+    "12 examples, 2 failures",
+  ].join("\n");
+  test("rspec: the first project frame, the spec's line, and the test's name without the `Failure/Error:` label", () => {
+    const a = compactOutput(new TextEncoder().encode(out), { command: "rspec", exitCode: 1 }).analysis;
+    const places = a.errors.filter((e) => e.file).map((e) => `${e.file}:${e.line}`);
+    expect(places).toContain("./lib/shop/discount.rb:12");
+    expect(places).toContain("./spec/cart_spec.rb:44");
+    expect(places).toContain("./spec/cart_spec.rb:51");
+    expect(places).not.toContain("./lib/shop/cart.rb:30");
+    expect(a.tests_failed).toEqual(["Cart totals an order with a discount", "Cart rejects a negative quantity"]);
+  });
+});

@@ -276,7 +276,8 @@ function numberedFailures(lines: string[]): string[] {
     let name = KIND_ONLY.test(m[2]!) ? /^\s*(\S.*?)(?: \[|:$|$)/.exec(lines[i + 1] ?? "")?.[1] : m[2];
     // mocha: the suite on the numbered line, the test's title under it, further in, ending with ':'
     const title = /^(\s*)(\S.*):$/.exec(lines[i + 1] ?? "");
-    if (name && title && title[1]!.length > indentOf(lines[i]!) + 2) name = `${name} ${title[2]}`;
+    // (not a failure's label under the name: rspec's `Failure/Error:`)
+    if (name && title && title[1]!.length > indentOf(lines[i]!) + 2 && !VERDICT_TITLE.test(title[2]!)) name = `${name} ${title[2]}`;
     if (!name || failed.includes(name)) continue;
     // the same test listed again with its suite (`1) runs on Mondays` in the run, `1) cron.next runs on Mondays` below)
     const shorter = failed.findIndex((f) => name!.endsWith(` ${f}`));
@@ -289,25 +290,49 @@ function numberedFailures(lines: string[]): string[] {
 /**
  * Where each failure of a test run happened: the first frame in the project's own files below each
  * failure (`at Object.<anonymous> (test/cart.test.js:9:22)`, rspec's `# ./spec/book_spec.rb:72`),
- * one per failure, where the errors do not name that place already.
+ * one per failure, where the errors do not name that place already; and when that frame is in
+ * another file than the failure's last project frame (an exception raised in the code under test),
+ * that last one too: the test's own line, where the failing call was made.
  */
 function failurePlaces(lines: string[], info: LineInfo, known: OutputError[]): OutputError[] {
   const seen = new Set(known.map((e) => `${e.file}:${e.line}`));
   const out: OutputError[] = [];
+  const add = (i: number, at: Location) => {
+    if (seen.has(`${at.file}:${at.line}`)) return;
+    seen.add(`${at.file}:${at.line}`);
+    out.push(issue(lines[i]!, "error", at.file, at.line, at.column));
+  };
   let open = false;
+  // the failure's first project frame, and its latest one since
+  let first: Location | null = null;
+  let last: { i: number; at: Location } | null = null;
+  const close = () => {
+    if (first && last && last.at.file !== first.file) add(last.i, last.at);
+    first = last = null;
+  };
   for (let i = 0; i < lines.length && out.length < 200; i++) {
     const r = info.roles[i];
     // a frame inside an assertion's block reads as part of it: the frame's shape says what it is
     const frame = r === "frame" || (r !== "library-frame" && isFrame(lines[i]!) && !LIBRARY_PATH.test(lines[i]!));
-    if (!frame && (r === "failure" || r === "assertion" || NUMBERED.test(lines[i]!))) open = true;
-    if (!open || !frame) continue;
+    if (!frame && (r === "failure" || r === "assertion" || NUMBERED.test(lines[i]!))) {
+      if (!open) close();
+      open = true;
+    }
+    if (!frame) {
+      if (r === "summary") close();
+      continue;
+    }
     const at = findLocation(lines[i]!);
     if (!at) continue;
+    if (!open) {
+      if (first) last = { i, at };
+      continue;
+    }
     open = false;
-    if (seen.has(`${at.file}:${at.line}`)) continue;
-    seen.add(`${at.file}:${at.line}`);
-    out.push(issue(lines[i]!, "error", at.file, at.line, at.column));
+    first = at;
+    add(i, at);
   }
+  close();
   return out;
 }
 
