@@ -898,3 +898,25 @@ describe("a failure raised in the code under test is placed there and at the tes
     expect(a.tests_failed).toEqual(["Cart totals an order with a discount", "Cart rejects a negative quantity"]);
   });
 });
+
+describe("findings under an `== path ==` heading, each led by its one-letter severity", () => {
+  test("RuboCop's simple format: C, R and W are warnings, E and F errors, each at the heading's file", () => {
+    const out = [
+      "== app/models/user.rb ==",
+      "C:  3:  5: Style/Documentation: Missing top-level documentation comment for class User.",
+      "W: 12: 11: Lint/UselessAssignment: Useless assignment to variable - token.",
+      "== lib/tasks/sync.rake ==",
+      "E:  7:  1: Lint/Syntax: unexpected token kEND",
+      "",
+      "4 files inspected, 3 offenses detected",
+    ].join("\n");
+    for (const a of bothReadings(out, "bundle exec rubocop --format simple", 1)) {
+      expect(where(a.errors)).toEqual([
+        "warning app/models/user.rb:3 C:  3:  5: Style/Documentation: Missing top-level documentation comment for class User.",
+        "warning app/models/user.rb:12 W: 12: 11: Lint/UselessAssignment: Useless assignment to variable - token.",
+        "error lib/tasks/sync.rake:7 E:  7:  1: Lint/Syntax: unexpected token kEND",
+      ]);
+      expect(a.kind).toBe("lint");
+    }
+  });
+});

@@ -48,11 +48,20 @@ const CONTEXT_BEFORE = /(?:^|\s)(?:[Ii]ncluded from|from)\s+$/;
 const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In (?:member |static member )?function\b|In constructor\b|In destructor\b|At global scope\b|In lambda function\b)/;
 
 /** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
-const FILE_HEADING = /^\s*((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?\s*$/;
+const FILE_HEADING = /^\s*(?:== )?((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?(?: ==)?\s*$/;
 /** A file heading is a path, not a paragraph: longer lines are not tried. */
 const MAX_HEADING = 500;
 /** A finding's row under its file heading: `  12:5  error  msg  rule`, `  ✖  4:12  msg`, `   4:12  ✖  msg`. */
 const ROW = /^\s+(?:[✖✗×⚠!‼ℹ]\s+)?(\d+):(\d+)\s+\S/;
+/** A row led by its one-letter severity under an `== path ==` heading (RuboCop's simple format): `C: 51: 20: Cop: msg`. */
+const LETTER_ROW = /^([CRWEFI]):\s*(\d+):\s*(\d+):\s/;
+/** The place and severity of a row under a file heading, or null for another line. */
+function groupRow(line: string): { line: number; column: number; severity: Severity | null } | null {
+  const row = ROW.exec(line);
+  if (row) return { line: Number(row[1]), column: Number(row[2]), severity: rowSeverity(line) };
+  const lettered = LETTER_ROW.exec(line);
+  return lettered ? { line: Number(lettered[2]), column: Number(lettered[3]), severity: letterSeverity(`${lettered[1]}: `) } : null;
+}
 
 /** A row's severity: its severity column (`12:5  warning  …`) or mark (`⚠`, `✖`) when it has one, else the words of its message. */
 function rowSeverity(line: string): Severity | null {
@@ -128,13 +137,13 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   for (let i = 0; i < lines.length && errors.length < limit; i++) {
     const line = lines[i]!;
     // Findings grouped under their file (eslint's stylish, stylelint, xo, yamllint): the heading names the file, each row its place.
-    const row = group === null ? null : ROW.exec(line);
+    const row = group === null ? null : groupRow(line);
     if (row) {
-      add(line, { at: null, severity: rowSeverity(line) }, { file: group!, line: Number(row[1]), column: Number(row[2]), start: 0, end: 0, leading: true });
+      add(line, { at: null, severity: row.severity }, { file: group!, line: row.line, column: row.column, start: 0, end: 0, leading: true });
       continue;
     }
     const file = line.length <= MAX_HEADING ? FILE_HEADING.exec(line)?.[1] : undefined;
-    if (file && ROW.test(lines[i + 1] ?? "")) {
+    if (file && groupRow(lines[i + 1] ?? "")) {
       flush();
       group = file;
       continue;
