@@ -920,3 +920,27 @@ describe("findings under an `== path ==` heading, each led by its one-letter sev
     }
   });
 });
+
+describe("webpack's `ERROR in MODULE line:col-col` places the error; ` @ MODULE` lines under it are the import chain", () => {
+  test("the module's range is the place; the importing modules are notes, not more errors", () => {
+    const out = [
+      "asset main.js 1.2 KiB [emitted] [minimized] (name: main)",
+      "",
+      "ERROR in ./src/app.js 3:0-34",
+      "Module not found: Error: Can't resolve './format' in '/home/dev/site/src'",
+      " @ ./src/index.js 1:0-24",
+      "",
+      "ERROR in ./src/theme.css (./node_modules/css-loader/dist/cjs.js!./src/theme.css) 12:36-70",
+      "Module not found: Error: Can't resolve './img/bg.png' in '/home/dev/site/src'",
+      " @ ./src/index.js 2:0-22",
+      "",
+      "webpack 5.97.1 compiled with 2 errors in 402 ms",
+    ].join("\n");
+    for (const a of bothReadings(out, "npx webpack", 1)) {
+      const errors = a.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}`);
+      expect(errors).toEqual(["./src/app.js:3", "./src/theme.css:12"]);
+      expect(a.counts.errors).toBe(2);
+      expect(a.counts.warnings).toBe(0);
+    }
+  });
+});

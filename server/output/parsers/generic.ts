@@ -42,10 +42,16 @@ const labelledError = (e: OutputError) => e.severity === "error" && e.file !== n
 /** A finding labelled a note or a hint right after its location (`a.c:3: note:`, Free Pascal's `a.pas(7,11) Note:`, `Hint:`). */
 const NOTE_AFTER = /^[:)\]]?\s*(?:note|Note|NOTE|hint|Hint|HINT)\b/;
 
-/** Words before a place on the way to an error: GCC's and Clang's `In file included from a.h:3,` and its `                 from b.cc:1:`. */
-const CONTEXT_BEFORE = /(?:^|\s)(?:[Ii]ncluded from|from)\s+$/;
+/**
+ * Words before a place on the way to an error: GCC's and Clang's `In file included from a.h:3,` and
+ * its `                 from b.cc:1:`; webpack's ` @ ./src/index.ts 1:0-27` (the module that imports it).
+ */
+const CONTEXT_BEFORE = /(?:^|\s)(?:[Ii]ncluded from|from)\s+$|^\s*@\s+$/;
 /** Words after such a place: `a.cc:13:38:   required from here`, `In instantiation of …`, `In function 'f':`. */
 const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In (?:member |static member )?function\b|In constructor\b|In destructor\b|At global scope\b|In lambda function\b)/;
+
+/** A severity word and `in` before a module and its place, nothing else (webpack's stats: `ERROR in ./src/a.js 3:0-34`, `WARNING in ./b.css`). */
+const PLACE_ONLY_HEADER = /^\s*(?:ERROR|WARNING)\s+in\s+\S+(?: \([^()]*\))?(?: \d+:\d+-(?:\d+:)?\d+)?\s*$/;
 
 /** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
 const FILE_HEADING = /^\s*(?:== )?((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?(?: ==)?\s*$/;
@@ -166,8 +172,13 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     }
     // Nim's `  first type mismatch at position: 2` under `a.nim(13, 14) Error: type mismatch`: part of that error
     if (!heading && !c.at && block >= 0 && indentOf(line) > block) continue;
-    // php -l's `Errors parsing src/a.php` right under the error it placed in src/a.php: the same error again
+    // the message under a place-only header (webpack's `ERROR in ./src/a.js 3:0-34`, then `Module not found: …`): that error's words
     const last = placed as { file: string; i: number } | null;
+    if (!heading && !c.at && c.severity && last && last.i === i - 1 && PLACE_ONLY_HEADER.test(lines[i - 1]!)) {
+      errors[errors.length - 1]!.message = line.trim();
+      continue;
+    }
+    // php -l's `Errors parsing src/a.php` right under the error it placed in src/a.php: the same error again
     if (!heading && !c.at && last && last.i === i - 1 && line.includes(last.file)) continue;
     flush();
     if (isHeading(lines[i]!, c) || headsIndented(lines, i, c)) heading = { i, c };

@@ -1,7 +1,7 @@
 /**
  * Locations in a line of output, whatever the tool: the shapes compilers, linters, test runners and
  * stack traces use to say where (GNU `path:line[:col]` and `path:line.col-line.col`, MSBuild/tsc `path(line,col)`, Maven
- * `path:[line,col]`, Rollup `path (line:col)`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
+ * `path:[line,col]`, Rollup `path (line:col)`, webpack `path line:col-col`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
  * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`), a program's name right before one (`psql:a.sql:25:`).
  */
 
@@ -36,6 +36,12 @@ const PAREN = new RegExp(`(?:${BEFORE}|(?<=\\w@))(${PATH})\\((\\d+)(?:,\\s?(\\d+
 
 /** Rollup's `path (line:col)` (and so Vite's build errors): a space, then line and column in parentheses. */
 const SPACED_PAREN = new RegExp(`${BEFORE}(${PATH}) \\((\\d+):(\\d+)\\)`, "g");
+
+/**
+ * webpack's module and range, `./src/a.ts 6:0-47` (`line:col-col` or `line:col-line:col`), the
+ * module's loader chain in parentheses between them: the place is where the range starts.
+ */
+const MODULE_RANGE = new RegExp(`${BEFORE}(${PATH})(?: \\([^()]*\\))? (\\d+):(\\d+)-(?:\\d+:)?\\d+(?=$|\\s)`, "g");
 
 /** The GNU Coding Standards' range `path:line.col-line.col:` (valac, bison): the place is where it starts. */
 const GNU_RANGE = new RegExp(`${BEFORE}(${PATH}):(\\d+)\\.(\\d+)(?:-(?:\\d+\\.)?\\d+)?(?=:)`, "g");
@@ -98,6 +104,7 @@ export function findLocation(line: string): Location | null {
     if (/:\d+\.\d/.test(line)) consider(GNU_RANGE);
   }
   if (/ \(\d+:\d/.test(line)) consider(SPACED_PAREN);
+  if (/ \d+:\d+-\d/.test(line)) consider(MODULE_RANGE);
   if (/\(\d/.test(line)) consider(PAREN, 1, (m) => /[\\/]/.test(m[1]!) || m[3] !== undefined || line[m.index + m[0].length] === ":");
   if (line.includes(":[")) consider(BRACKET);
   if (line.includes(" line ")) {
