@@ -944,3 +944,26 @@ describe("webpack's `ERROR in MODULE line:col-col` places the error; ` @ MODULE`
     }
   });
 });
+
+describe("an error's indented elaboration stands between it and the frame that places it", () => {
+  test("Deno's type errors: `TS2322 [ERROR]: …`, its elaboration, the code, then `at file:///…`", () => {
+    const out = [
+      "Check file:///home/dev/api/main.ts",
+      "TS2322 [ERROR]: Type '{ port: string; }' is not assignable to type 'Config'.",
+      "  Types of property 'port' are incompatible.",
+      "    Type 'string' is not assignable to type 'number'.",
+      "  return { port: Deno.env.get(\"PORT\") ?? \"8000\" };",
+      "  ~~~~~~",
+      "    at file:///home/dev/api/config.ts:12:3",
+      "",
+      "TS2304 [ERROR]: Cannot find name 'serve'.",
+      "serve(handler);",
+      "~~~~~",
+      "    at file:///home/dev/api/main.ts:4:1",
+      "",
+      "Found 2 errors.",
+    ].join("\n");
+    const a = compactOutput(new TextEncoder().encode(out), { command: "deno check main.ts", exitCode: 1 }).analysis;
+    expect(a.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}`)).toEqual(["/home/dev/api/config.ts:12", "/home/dev/api/main.ts:4"]);
+  });
+});

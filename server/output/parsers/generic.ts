@@ -129,9 +129,11 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   let block = -1;
   // the last error placed in a file, and the line it was read from
   let placed: { file: string; i: number } | null = null;
+  let lastAt: Location | null = null;
   const add = (line: string, c: Candidate, at = c.at, i = -1) => {
     errors.push(issue(line, severityFor(line, c, at), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
     block = at ? indentOf(line) : -1;
+    lastAt = at;
     placed = at && i >= 0 ? { file: at.file, i } : null;
   };
   let heading: { i: number; c: Candidate } | null = null;
@@ -171,7 +173,8 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
       continue;
     }
     // Nim's `  first type mismatch at position: 2` under `a.nim(13, 14) Error: type mismatch`: part of that error
-    if (!heading && !c.at && block >= 0 && indentOf(line) > block) continue;
+    // (and a line indented under it that reads its place from the same frame)
+    if (!heading && block >= 0 && indentOf(line) > block && (!c.at || (c.at.file === lastAt?.file && c.at.line === lastAt.line))) continue;
     // the message under a place-only header (webpack's `ERROR in ./src/a.js 3:0-34`, then `Module not found: …`): that error's words
     const last = placed as { file: string; i: number } | null;
     if (!heading && !c.at && c.severity && last && last.i === i - 1 && PLACE_ONLY_HEADER.test(lines[i - 1]!)) {
@@ -249,7 +252,9 @@ function tracePlace(lines: string[], info: LineInfo, i: number): Location | null
   if (own?.leading && (!/^:\S/.test(lines[i]!.slice(own.end)) || /^:in [`'‘]/.test(lines[i]!.slice(own.end)))) return own;
   let j = i + 1;
   // past the code frame a compiler may print between (Deno's `TS2322 [ERROR]: …`, its code, then `at file:///…`)
-  while (j < lines.length && j - i <= HEADING_REACH && info.roles[j] === "snippet") j++;
+  // and the message's indented elaboration above that frame (tsc's `  Types of property 'root' are incompatible.`)
+  const indent = indentOf(lines[i]!);
+  while (j < lines.length && j - i <= HEADING_REACH && (info.roles[j] === "snippet" || (info.roles[j] !== "frame" && info.roles[j] !== "library-frame" && info.roles[j] !== "blank" && indentOf(lines[j]!) > indent))) j++;
   if (info.roles[j] !== "frame" && info.roles[j] !== "library-frame") j++;
   const inTrace = (k: number) => info.roles[k] === "frame" || info.roles[k] === "library-frame";
   if (inTrace(j)) {
