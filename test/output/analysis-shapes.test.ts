@@ -967,3 +967,25 @@ describe("an error's indented elaboration stands between it and the frame that p
     expect(a.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}`)).toEqual(["/home/dev/api/config.ts:12", "/home/dev/api/main.ts:4"]);
   });
 });
+
+describe("a finding's own label decides its severity, and the JVM's notice is none of the tool's", () => {
+  test("yamllint's parsable `[warning]` beats an error word in the message", () => {
+    const out = ["./deploy.yml:1:1: [warning] missing document start \"---\" (document-start)", "./deploy.yml:7:3: [error] wrong indentation: expected 4 but found 2 (indentation)"].join("\n");
+    for (const a of bothReadings(out, "yamllint -f parsable .", 1)) {
+      expect(a.errors.map((e) => `${e.severity} ${e.line}`)).toEqual(["warning 1", "error 7"]);
+      expect([a.counts.errors, a.counts.warnings]).toEqual([1, 1]);
+    }
+  });
+  test("`OpenJDK 64-Bit Server VM warning: …` before a Java tool's output is not one of its warnings", () => {
+    const out = [
+      "OpenJDK 64-Bit Server VM warning: Options -Xverify:none and -noverify were deprecated in JDK 13 and will likely be removed in a future release.",
+      "src/Shop.kt:4:9: warning: variable 'x' is never used",
+      "    val x = 1",
+      "        ^",
+    ].join("\n");
+    for (const a of bothReadings(out, "kotlinc src/Shop.kt -d out", 0)) {
+      expect(a.counts.warnings).toBe(1);
+      expect(a.errors.map((e) => e.file)).toEqual(["src/Shop.kt"]);
+    }
+  });
+});

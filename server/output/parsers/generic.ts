@@ -29,6 +29,9 @@ interface Candidate {
  * E(rror) and F(atal) errors, I(nfo) notes. It says more than the words of the message.
  */
 function letterSeverity(after: string): Severity | null {
+  // a label in brackets right after the place (yamllint's parsable `a.yml:1:1: [warning] missing …`): its word, whatever the message's
+  const bracketed = /^:?\s*\[(error|warning|warn|info|note)\]\s/i.exec(after)?.[1]?.toLowerCase();
+  if (bracketed) return bracketed === "error" ? "error" : bracketed === "info" || bracketed === "note" ? "note" : "warning";
   const m = /^:?\s*(?:([CRWEFI])(?:\d{3,4})?|(style|performance|portability|information)):\s/.exec(after);
   if (!m) return null;
   // cppcheck's kinds of finding below a warning (style, performance, portability, information): notes

@@ -17,6 +17,8 @@ const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ing
 /** How bad the line says something is, or null when it says nothing of the kind. */
 export function severityOf(line: string): Severity | null {
   if (!MAY_HAVE_SEVERITY.test(line)) return null;
+  // the JVM's notice about its own options, printed before any Java tool runs: no finding of the tool's
+  if (JVM_NOTICE.test(line)) return null;
   // a warning that labels itself one (`a.c:3: warning: missing braces`, `line 8 - Warning: missing </a>`)
   // is one, whatever words its message holds; an error label comes first where there is one
   const label = SEVERITY_LABEL.exec(line);
@@ -27,6 +29,9 @@ export function severityOf(line: string): Severity | null {
   if (WARNING_WORDS.test(said)) return "warning";
   return null;
 }
+
+/** `OpenJDK 64-Bit Server VM warning: Options -Xverify:none … were deprecated`, `Java HotSpot(TM) 64-Bit Server VM warning: …`. */
+const JVM_NOTICE = /^\s*(?:OpenJDK|Java HotSpot\(TM\)) (?:64-Bit )?(?:Server|Client) VM warning:/;
 
 /** Problems a line says there are none of: `no errors`, `No syntax errors`, `0 warnings`, `without failures`. */
 const NEGATED_PHRASE = String.raw`(?<![\w-])(?:[Nn]o|NO|0|[Zz]ero|[Ww]ithout)\s+(?:[a-z][\w-]*\s+)?(?:errors?|ERRORS?|failures?|problems?|issues?|warnings?|WARNINGS?)(?![\w-])`;
