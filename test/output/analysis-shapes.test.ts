@@ -989,3 +989,10 @@ describe("a finding's own label decides its severity, and the JVM's notice is no
     }
   });
 });
+
+describe("a count of what a fix option would fix is no total of the run", () => {
+  test("stylelint's and ESLint's `N errors potentially fixable with the --fix option` under the total", () => {
+    const out = ["", "src/a.css", "  3:5  ✖  Unexpected unknown property \"colr\"  property-no-unknown", "  9:1  ✖  Expected empty line before rule  rule-empty-line-before", "", "✖ 2 problems (2 errors, 0 warnings)", "  1 error potentially fixable with the \"--fix\" option."].join("\n");
+    for (const a of bothReadings(out, "npx stylelint src/a.css", 2)) expect(a.counts.errors).toBe(2);
+  });
+});

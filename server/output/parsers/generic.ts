@@ -576,7 +576,8 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
   // a summary of failures may read as a failure (valgrind's `ERROR SUMMARY: 9 errors from 6 contexts`)
   const summary = (i: number) => (info && info.roles[i] !== "failure" ? info.roles[i] === "summary" : isSummary(lines[i]!));
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 400); i--) {
-    if (!summary(i)) continue;
+    // how many of them a fix option would fix (`27 errors potentially fixable with the "--fix" option.`) is no total
+    if (!summary(i) || FIXABLE.test(lines[i]!)) continue;
     const c = summaryCounts(lines[i]!);
     if (!Object.keys(c).length) continue;
     // a total smaller than what an earlier summary counts is a part's (CTest's label times `slow = 0.02 sec*proc (1 test)`), not the run's
@@ -609,6 +610,8 @@ function announcedTotal(lines: string[]): number | undefined {
 }
 
 const SUPPRESSED = /^\s*Suppressed \d+ warnings?\b|\b\d+ warnings? (?:suppressed|hidden|not shown)\b/i;
+
+const FIXABLE = /\b(?:potentially fixable|fixable with|can be fixed (?:automatically|with))\b/i;
 
 /** Does a summary above line `i` state outcomes (passed, failed) that add up to more than `total`? */
 function earlierCountsMore(lines: string[], i: number, total: number, summary: (k: number) => boolean): boolean {
