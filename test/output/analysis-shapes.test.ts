@@ -996,3 +996,25 @@ describe("a count of what a fix option would fix is no total of the run", () => 
     for (const a of bothReadings(out, "npx stylelint src/a.css", 2)) expect(a.counts.errors).toBe(2);
   });
 });
+
+describe("a numbered failure's nested suites and title, each on a line further in", () => {
+  test("mocha's `2) Job` / `serialization` / `round-trips through JSON:` is one test's full name", () => {
+    const out = [
+      "  40 passing (1s)",
+      "  2 failing",
+      "",
+      "  1) Cart",
+      "       adds an item:",
+      "     AssertionError: expected 1 to equal 2",
+      "      at Context.<anonymous> (test/cart.test.js:9:22)",
+      "",
+      "  2) Job",
+      "       serialization",
+      "         round-trips through JSON:",
+      "     AssertionError [ERR_ASSERTION]: Expected values to be strictly deep-equal",
+      "      at Context.<anonymous> (test/job.test.js:40:12)",
+    ].join("\n");
+    const a = compactOutput(new TextEncoder().encode(out), { command: "npx mocha", exitCode: 2, rules: "generic" }).analysis;
+    expect(a.tests_failed).toEqual(["Cart adds an item", "Job serialization round-trips through JSON"]);
+  });
+});

@@ -283,6 +283,20 @@ const FAILURE_WORD = /\b(?:[Ff]ail(?:ed|ures?|ing|s)?|FAIL(?:ED|URES?|S)?)\b/;
 /** A numbered item that only says what kind of failure it is (minitest): the test's name is on the next line. */
 const KIND_ONLY = /^(?:Failure|Error):$/;
 
+/** The nested suites and title under a numbered failure, each line further in, the last ending with ':'. */
+function titleUnder(lines: string[], i: number): string | undefined {
+  const parts: string[] = [];
+  let indent = indentOf(lines[i]!) + 2;
+  for (let k = i + 1; k < lines.length && k <= i + 6; k++) {
+    const t = /^(\s*)(\S.*?)\s*$/.exec(lines[k]!);
+    if (!t || t[1]!.length <= indent || VERDICT_TITLE.test(t[2]!)) return undefined;
+    indent = t[1]!.length;
+    if (t[2]!.endsWith(":")) return [...parts, t[2]!.slice(0, -1)].join(" ");
+    parts.push(t[2]!);
+  }
+  return undefined;
+}
+
 /**
  * The failures of a run that lists them numbered from 1 (rspec, hspec, jasmine, ExUnit, phpunit,
  * minitest, Playwright): each list counts up by one from 1, a new list (errors, then failures)
@@ -302,10 +316,10 @@ function numberedFailures(lines: string[]): string[] {
     if (n !== 1 && n !== next) continue;
     next = n + 1;
     let name = KIND_ONLY.test(m[2]!) ? /^\s*(\S.*?)(?: \[|:$|$)/.exec(lines[i + 1] ?? "")?.[1] : m[2];
-    // mocha: the suite on the numbered line, the test's title under it, further in, ending with ':'
-    const title = /^(\s*)(\S.*):$/.exec(lines[i + 1] ?? "");
-    // (not a failure's label under the name: rspec's `Failure/Error:`)
-    if (name && title && title[1]!.length > indentOf(lines[i]!) + 2 && !VERDICT_TITLE.test(title[2]!)) name = `${name} ${title[2]}`;
+    // mocha: the suite on the numbered line, nested suites under it, each further in, the test's title
+    // last, ending with ':' (not a failure's label under the name: rspec's `Failure/Error:`)
+    const title = titleUnder(lines, i);
+    if (name && title) name = `${name} ${title}`;
     if (!name || failed.includes(name)) continue;
     // the same test listed again with its suite (`1) runs on Mondays` in the run, `1) cron.next runs on Mondays` below)
     const shorter = failed.findIndex((f) => name!.endsWith(` ${f}`));
