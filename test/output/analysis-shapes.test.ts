@@ -1018,3 +1018,13 @@ describe("a numbered failure's nested suites and title, each on a line further i
     expect(a.tests_failed).toEqual(["Cart adds an item", "Job serialization round-trips through JSON"]);
   });
 });
+
+describe("Dart Sass's place: `path line:col  member` under its code frame", () => {
+  test("the frame line places the error and makes it a build's", () => {
+    const out = ["Error: Undefined variable.", "  ╷", "3 │   color: $brand-primray;", "  │          ^^^^^^^^^^^^^^^", "  ╵", "  src/styles/_buttons.scss 3:10  @use", "  src/styles/app.scss 2:1        root stylesheet"].join("\n");
+    for (const a of bothReadings(out, "npx sass src/styles/app.scss out/app.css", 65)) {
+      expect(a.kind).toBe("build");
+      expect(a.errors.some((e) => e.file === "src/styles/_buttons.scss" && e.line === 3)).toBe(true);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Locations in a line of output, whatever the tool: the shapes compilers, linters, test runners and
  * stack traces use to say where (GNU `path:line[:col]` and `path:line.col-line.col`, MSBuild/tsc `path(line,col)`, Maven
- * `path:[line,col]`, Rollup `path (line:col)`, webpack `path line:col-col`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
+ * `path:[line,col]`, Rollup `path (line:col)`, webpack `path line:col-col`, Dart Sass `path line:col  member`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
  * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`), a program's name right before one (`psql:a.sql:25:`).
  */
 
@@ -42,6 +42,9 @@ const SPACED_PAREN = new RegExp(`${BEFORE}(${PATH}) \\((\\d+):(\\d+)\\)`, "g");
  * module's loader chain in parentheses between them: the place is where the range starts.
  */
 const MODULE_RANGE = new RegExp(`${BEFORE}(${PATH})(?: \\([^()]*\\))? (\\d+):(\\d+)-(?:\\d+:)?\\d+(?=$|\\s)`, "g");
+
+/** Dart Sass's frames, `  scss/main.scss 8:13  root stylesheet`: a path leading the line, a space, line and column, then two spaces or the end. */
+const SPACED_PLACE = new RegExp(`^\\s*(${PATH}) (\\d+):(\\d+)(?=\\s{2}|\\s*$)`, "g");
 
 /** The GNU Coding Standards' range `path:line.col-line.col:` (valac, bison): the place is where it starts. */
 const GNU_RANGE = new RegExp(`${BEFORE}(${PATH}):(\\d+)\\.(\\d+)(?:-(?:\\d+\\.)?\\d+)?(?=:)`, "g");
@@ -105,6 +108,7 @@ export function findLocation(line: string): Location | null {
   }
   if (/ \(\d+:\d/.test(line)) consider(SPACED_PAREN);
   if (/ \d+:\d+-\d/.test(line)) consider(MODULE_RANGE);
+  if (/ \d+:\d+(?:\s{2}|\s*$)/.test(line)) consider(SPACED_PLACE);
   if (/\(\d/.test(line)) consider(PAREN, 1, (m) => /[\\/]/.test(m[1]!) || m[3] !== undefined || line[m.index + m[0].length] === ":");
   if (line.includes(":[")) consider(BRACKET);
   if (line.includes(" line ")) {
