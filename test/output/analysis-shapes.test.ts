@@ -1028,3 +1028,21 @@ describe("Dart Sass's place: `path line:col  member` under its code frame", () =
     }
   });
 });
+
+describe("a native stack's frames in the C library are the library's, so the error is placed in the program", () => {
+  test("valgrind: under `printf`, `__vfprintf_internal` and `_itoa_word`, the program's own frame is the place", () => {
+    const out = [
+      "==41== Memcheck, a memory error detector",
+      "==41== Conditional jump or move depends on uninitialised value(s)",
+      "==41==    at 0x48BA027: __vfprintf_internal (vfprintf-process-arg.c:58)",
+      "==41==    by 0x48AF65A: printf (printf.c:33)",
+      "==41==    by 0x10A427: report (report.c:21)",
+      "==41==    by 0x10A573: main (main.c:12)",
+      "==41==",
+      "==41== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)",
+    ].join("\n");
+    const a = compactOutput(new TextEncoder().encode(out), { command: "valgrind ./build/report", exitCode: 0 }).analysis;
+    expect(a.errors.some((e) => e.file === "report.c" && e.line === 21)).toBe(true);
+    expect(a.errors.some((e) => e.file === "vfprintf-process-arg.c" || e.file === "printf.c")).toBe(false);
+  });
+});

@@ -52,6 +52,20 @@ export function isGoFunctionLine(line: string, next: string | undefined): boolea
   return next !== undefined && /^\s+\S+\.go:\d+/.test(next) && GO_FUNC.test(line.trim());
 }
 
+/** A native frame's function (valgrind's `at 0x10967D: kv_remove (hashmap.c:88)`, gdb's and ASan's `#2 0x5555 in main (…)`). */
+const NATIVE_FRAME_FUNCTION = /^\s*(?:at|by) 0x[0-9A-Fa-f]+: (\w+)\b|^\s*#\d+\s+(?:0x[0-9A-Fa-f]+ in )?(\w+) \(/;
+/** The C standard library's functions a program calls into (its frames under them are the library's). */
+const C_STANDARD_FUNCTION = /^(?:v?[fs]?n?printf|puts|fputs|putchar|fputc|v?[fs]?scanf|fgets|fread|fwrite|fopen|fclose|fflush|malloc|calloc|realloc|free|mem(?:cpy|move|set|cmp|chr)|str(?:len|n?cpy|n?cat|n?cmp|dup|chr|rchr|str|tok|tol|toul|tod)|ato[il]|qsort|bsearch|exit|abort|raise|getenv|setlocale)$/;
+/**
+ * A native frame in the C library: its function a name the C standard reserves for the
+ * implementation (`__vfprintf_internal`, `_itoa_word`, `_IO_file_write`), or a standard function.
+ */
+function inCLibrary(line: string): boolean {
+  const m = NATIVE_FRAME_FUNCTION.exec(line);
+  const fn = m?.[1] ?? m?.[2];
+  return fn !== undefined && (/^_[A-Z_a-z]/.test(fn) || C_STANDARD_FUNCTION.test(fn));
+}
+
 /**
  * Is a frame in a library or the runtime? `cwd` (the directory the command ran in) marks the
  * project: an absolute path under it is the project's unless it is a dependency folder.
@@ -62,5 +76,6 @@ export function frameKind(line: string, cwd?: string): FrameKind {
     return "library";
   }
   if (LIBRARY_SYMBOL.test(line) || RUNTIME_ENTRY.test(line)) return "library";
+  if (inCLibrary(line)) return "library";
   return "project";
 }
