@@ -1046,3 +1046,10 @@ describe("a native stack's frames in the C library are the library's, so the err
     expect(a.errors.some((e) => e.file === "vfprintf-process-arg.c" || e.file === "printf.c")).toBe(false);
   });
 });
+
+describe("a program that crashed on a fatal signal failed, whatever the debugger's exit code", () => {
+  test("gdb --batch exits 0 after `Program received signal SIGSEGV`: the run is a failure", () => {
+    const out = ["Program received signal SIGSEGV, Segmentation fault.", "0x0000555555555189 in parse (s=0x0) at src/parse.c:14", "14\t  while (*s) {", "#0  0x0000555555555189 in parse (s=0x0) at src/parse.c:14", "#1  0x00005555555551d2 in main () at src/main.c:9"].join("\n");
+    for (const a of bothReadings(out, "gdb --batch -ex run -ex bt ./build/app", 0)) expect(a.status).toBe("failure");
+  });
+});

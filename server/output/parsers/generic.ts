@@ -780,6 +780,9 @@ export function errorCount(errors: OutputError[]): number {
   return placed > 0 ? placed : all.length;
 }
 
+/** A program that crashed on a fatal signal, as a debugger or the shell says it: gdb's `Program received signal SIGSEGV, Segmentation fault.`, `Segmentation fault (core dumped)`. */
+const CRASHED = /^(?:Program (?:received|terminated with) signal SIG(?:SEGV|ABRT|BUS|FPE|ILL)\b|(?:Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction) \(core dumped\)\s*$)/m;
+
 /** The run's last lines say it succeeded: `build succeeded, 9 warnings.`, `BUILD SUCCESSFUL in 3s`. */
 function saysSucceeded(lines: string[]): boolean {
   for (let i = lines.length - 1, seen = 0; i >= 0 && seen < 5; i--) {
@@ -837,7 +840,7 @@ export const generic: Parser = {
       tests_failed: tests,
       counts,
       // a run whose own last words say it succeeded (Sphinx's `build succeeded, 9 warnings.`) is not failed by an error line it reported along the way
-      verdict: failedSaid || tests.length || (errors.some(labelledError) && !saysSucceeded(lines)) ? "failed" : found.passed !== undefined ? "passed" : undefined,
+      verdict: failedSaid || tests.length || (errors.some(labelledError) && !saysSucceeded(lines)) || CRASHED.test(text) ? "failed" : found.passed !== undefined ? "passed" : undefined,
       stated: (["errors", "warnings"] as const).filter((k) => found[k] !== undefined),
     };
   },
