@@ -52,7 +52,8 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   if (parsed.counts.failed === undefined) counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
   const analysis: Analysis = {
     tool: parsed.tool,
-    kind: parsed.kind,
+    // a build run with the program after it (`make && ./app`) whose program a sanitizer stopped: the run crashed
+    kind: parsed.kind !== "test" && SANITIZER_REPORT.test(window) ? "runtime_error" : parsed.kind,
     status: statusOf(parsed, counts, options.exitCode),
     counts,
     // Past the cap, errors before warnings and notes.
@@ -63,6 +64,9 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   };
   return { analysis, parser };
 }
+
+/** A sanitizer's report header: `==4709==ERROR: AddressSanitizer: heap-use-after-free …` (Leak, Memory, Thread, UndefinedBehavior too). */
+const SANITIZER_REPORT = /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|UndefinedBehavior|HWAddress)Sanitizer:/m;
 
 /** Findings that start with a line and name no file are in the one file the command names, if it names one. */
 function placedInCommandFile(parsed: ParseResult, command: string): ParseResult {

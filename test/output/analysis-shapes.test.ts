@@ -1053,3 +1053,21 @@ describe("a program that crashed on a fatal signal failed, whatever the debugger
     for (const a of bothReadings(out, "gdb --batch -ex run -ex bt ./build/app", 0)) expect(a.status).toBe("failure");
   });
 });
+
+describe("a program a sanitizer stopped crashed, even after the build that made it", () => {
+  test("`make && ./app` with AddressSanitizer's report: a runtime error at the program's frame", () => {
+    const out = [
+      "cc -g -fsanitize=address -o build/app src/app.c",
+      "=================================================================",
+      "==811==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000015 at pc 0x5600 bp 0x7ffc sp 0x7ffc",
+      "WRITE of size 1 at 0x602000000015 thread T0",
+      "    #0 0x55d1 in copy_name src/app.c:22",
+      "    #1 0x55d2 in main src/app.c:40",
+      "SUMMARY: AddressSanitizer: heap-buffer-overflow src/app.c:22 in copy_name",
+    ].join("\n");
+    const [exec, text] = bothReadings(out, "make && ./build/app", 1);
+    for (const a of [exec!, text!]) expect(a.kind).toBe("runtime_error");
+    // the exec's reading places it at the program's frame (the roles of the lines say which are frames)
+    expect(exec!.errors.some((e) => e.file === "src/app.c" && e.line === 22)).toBe(true);
+  });
+});
