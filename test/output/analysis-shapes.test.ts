@@ -1071,3 +1071,20 @@ describe("a program a sanitizer stopped crashed, even after the build that made 
     expect(exec!.errors.some((e) => e.file === "src/app.c" && e.line === 22)).toBe(true);
   });
 });
+
+describe("a message whose place is the indented line under it", () => {
+  test("Elixir's `warning: …` over `  lib/a.ex:26: Mod.fun/2`: one warning at that place, not a warning and an error", () => {
+    const out = [
+      "Compiling 2 files (.ex)",
+      'warning: variable "opts" is unused (if the variable is not meant to be used, prefix it with an underscore)',
+      "  lib/shop/cart.ex:14: Shop.Cart.add/3",
+      "",
+      "== Compilation error in file lib/shop/order.ex ==",
+      "** (CompileError) lib/shop/order.ex:9: undefined function totl/1",
+    ].join("\n");
+    for (const a of bothReadings(out, "mix compile", 1)) {
+      expect(a.errors.filter((e) => e.file).map((e) => `${e.severity} ${e.file}:${e.line}`)).toEqual(["warning lib/shop/cart.ex:14", "error lib/shop/order.ex:9"]);
+      expect([a.counts.errors, a.counts.warnings]).toEqual([1, 1]);
+    }
+  });
+});

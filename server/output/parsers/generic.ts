@@ -120,6 +120,16 @@ function isHeading(line: string, c: Candidate): boolean {
   return (line.slice(c.at.end).match(/[A-Za-z]{2,}/g)?.length ?? 0) <= 1;
 }
 
+/** The place on the line under a message, indented further, that is the place and its context alone (`  lib/a.ex:26: A.f/2`). */
+function placeBelow(lines: string[], i: number): Location | null {
+  const next = lines[i + 1];
+  if (next === undefined || indentOf(next) <= indentOf(lines[i]!) || next.length > MAX_HEADING) return null;
+  const at = findLocation(next);
+  if (!at?.leading || severityOf(next) !== null) return null;
+  // the place and a colon, then at most a function's name (`A.f/2`, `Mod.fun`), no words of a message
+  return /^:(?:\s+[\w.$:/<>-]+)?\s*$/.test(next.slice(at.end)) ? at : null;
+}
+
 /**
  * The issues of some lines: each candidate line is one, and a location heading takes the message of
  * the severity line under it (`Error: Symbol 'dx' has no IMPLICIT type` three lines below
@@ -187,6 +197,13 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     // php -l's `Errors parsing src/a.php` right under the error it placed in src/a.php: the same error again
     if (!heading && !c.at && last && last.i === i - 1 && line.includes(last.file)) continue;
     flush();
+    // a message whose place is the indented line under it (Elixir's `warning: variable "x" is unused` over `  lib/a.ex:26: A.f/2`)
+    const below = !c.at && c.severity ? placeBelow(lines, i) : null;
+    if (below) {
+      add(lines[i]!, c, below, i + 1);
+      i++;
+      continue;
+    }
     if (isHeading(lines[i]!, c) || headsIndented(lines, i, c)) heading = { i, c };
     else add(lines[i]!, c, c.at, i);
   }
