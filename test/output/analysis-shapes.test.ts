@@ -1088,3 +1088,12 @@ describe("a message whose place is the indented line under it", () => {
     }
   });
 });
+
+describe("a summary that gives its few counts in words", () => {
+  test("scalac's `one warning found`, `two errors found` count as their digits would", () => {
+    const warned = ["src/A.scala:3: warning: a pure expression does nothing in statement position", "    1", "    ^", "one warning found"].join("\n");
+    for (const a of bothReadings(warned, "scalac -d out src/A.scala", 0)) expect(a.counts.warnings).toBe(1);
+    const failed = ["src/A.scala:3: error: not found: value x", "  x", "  ^", "src/A.scala:9: error: type mismatch;", "two errors found"].join("\n");
+    for (const a of bothReadings(failed, "scalac -d out src/A.scala", 1)) expect(a.counts.errors).toBe(2);
+  });
+});

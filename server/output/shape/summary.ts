@@ -30,7 +30,18 @@ export interface SummaryCounts {
 }
 
 /** Is this line a summary (counts of results) or a verdict? */
-export function isSummary(line: string): boolean {
+/** Counts of few in words, a whole line of them (scalac's `one warning found`, `two errors found`, `one error and two warnings found`). */
+const NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+const NUMBER_WORD = String.raw`(?:${NUMBER_WORDS.join("|")}|\d+)`;
+const WORDED_COUNTS = new RegExp(String.raw`^\s*${NUMBER_WORD} (?:warnings?|errors?|failures?)(?:,? and ${NUMBER_WORD} (?:warnings?|errors?|failures?))?(?: found| generated| detected| reported)?\.?\s*$`, "i");
+/** Such a line with digits for its words; any other line as it is. */
+function withDigits(line: string): string {
+  if (!WORDED_COUNTS.test(line)) return line;
+  return line.replace(new RegExp(String.raw`\b(${NUMBER_WORDS.join("|")})\b`, "gi"), (w) => String(NUMBER_WORDS.indexOf(w.toLowerCase()) + 1));
+}
+
+export function isSummary(raw: string): boolean {
+  const line = withDigits(raw);
   if (line.length > 400) return false;
   if (VERDICT.test(line)) return true;
   if (!/\d/.test(line)) return false;
@@ -87,7 +98,8 @@ function labelledCounts(line: string): SummaryCounts {
 }
 
 /** The counts a summary line states (those it names). */
-export function summaryCounts(line: string): SummaryCounts {
+export function summaryCounts(raw: string): SummaryCounts {
+  const line = withDigits(raw);
   if (LABELS_FIRST.test(line)) return labelledCounts(line);
   const out: SummaryCounts = {};
   for (const [key, re] of PICK) {
