@@ -1097,3 +1097,19 @@ describe("a summary that gives its few counts in words", () => {
     for (const a of bothReadings(failed, "scalac -d out src/A.scala", 1)) expect(a.counts.errors).toBe(2);
   });
 });
+
+describe("JUnit's plain report names a test that raised as failed too", () => {
+  test("`Testcase: t(C):\tCaused an ERROR` beside `Testcase: t(C):\tFAILED`", () => {
+    const out = [
+      "    [junit] Tests run: 4, Failures: 1, Errors: 1, Skipped: 0, Time elapsed: 0.05 sec",
+      "    [junit] Testcase: addsTax(com.shop.PriceTest):\tFAILED",
+      "    [junit] expected:<10.7> but was:<10.0>",
+      "    [junit] Testcase: parsesEmpty(com.shop.ParserTest):\tCaused an ERROR",
+      "    [junit] java.lang.NullPointerException",
+    ].join("\n");
+    for (const a of bothReadings(out, "ant test", 1)) {
+      expect(a.tests_failed.some((t) => t.startsWith("addsTax"))).toBe(true);
+      expect(a.tests_failed.some((t) => t.startsWith("parsesEmpty"))).toBe(true);
+    }
+  });
+});

@@ -514,8 +514,8 @@ function nameOverAssertion(lines: string[], i: number): string | undefined {
 const unquoted = (name: string) => /^(["'“‘])[^"'“”‘’]+["'”’]$/.test(name) ? name.slice(1, -1) : name;
 const CROSS = /^\s*[✗✖✘×●]/;
 const MAX_TEST_LINE = 1000;
-/** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`, EUnit's `mod: name...*failed*`. */
-const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?(?:\s+(?:\.{3}\s+)?(?:FAILED|FAIL)|\.{3}\s*(?:\[[\d.]+\s*m?s\]\s*)?\*(?:failed|FAILED)\*)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
+/** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, JUnit's plain `Testcase: t(C):	Caused an ERROR`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`, EUnit's `mod: name...*failed*`. */
+const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?(?:\s+(?:\.{3}\s+)?(?:FAILED|FAIL|Caused an ERROR)|\.{3}\s*(?:\[[\d.]+\s*m?s\]\s*)?\*(?:failed|FAILED)\*)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */
 const PLACED_FAILURE = /^\s*(?:Failure|Error|FAIL(?:URE|ED)?)\s*\(([^()]+:\d+(?::\d+)?)\):\s+(\S.*?)\s*$/;
 /**
