@@ -1113,3 +1113,26 @@ describe("JUnit's plain report names a test that raised as failed too", () => {
     }
   });
 });
+
+describe("a report's table of findings under its `FILE: path` heading", () => {
+  test("PHP_CodeSniffer's full report: rules and the file's counts between the heading and its ` N | ERROR | msg` rows", () => {
+    const out = [
+      "",
+      "FILE: /srv/shop/src/Cart.php",
+      "----------------------------------------------------------------------",
+      "FOUND 2 ERRORS AND 1 WARNING AFFECTING 3 LINES",
+      "----------------------------------------------------------------------",
+      "  1 | ERROR   | [x] Header blocks must be separated by a single blank line",
+      " 14 | WARNING | [ ] Line exceeds 120 characters; contains 131 characters",
+      " 30 | ERROR   | [x] Expected 1 space after FUNCTION keyword; 0 found",
+      "    |         |     (continued)",
+      "----------------------------------------------------------------------",
+      "PHPCBF CAN FIX THE 2 MARKED SNIFF VIOLATIONS AUTOMATICALLY",
+      "----------------------------------------------------------------------",
+    ].join("\n");
+    for (const a of bothReadings(out, "phpcs --standard=PSR12 src", 2)) {
+      expect(a.errors.map((e) => `${e.severity} ${e.file}:${e.line}`)).toEqual(["error /srv/shop/src/Cart.php:1", "warning /srv/shop/src/Cart.php:14", "error /srv/shop/src/Cart.php:30"]);
+      expect(a.kind).toBe("lint");
+    }
+  });
+});

@@ -57,17 +57,32 @@ const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In 
 const PLACE_ONLY_HEADER = /^\s*(?:ERROR|WARNING)\s+in\s+\S+(?: \([^()]*\))?(?: \d+:\d+-(?:\d+:)?\d+)?\s*$/;
 
 /** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
-const FILE_HEADING = /^\s*(?:== )?((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?(?: ==)?\s*$/;
+const FILE_HEADING = /^\s*(?:== |FILE: )?((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?(?: ==)?\s*$/;
 /** A file heading is a path, not a paragraph: longer lines are not tried. */
 const MAX_HEADING = 500;
 /** A finding's row under its file heading: `  12:5  error  msg  rule`, `  ✖  4:12  msg`, `   4:12  ✖  msg`. */
 const ROW = /^\s+(?:[✖✗×⚠!‼ℹ]\s+)?(\d+):(\d+)\s+\S/;
+/** A row of cells under a `FILE: path` heading, its line and severity first (PHP_CodeSniffer's full report: ` 12 | ERROR   | [x] msg`). */
+const PIPE_ROW = /^\s*(\d+)\s*\|\s*(ERROR|WARNING)\s*\|/;
+/** Lines a report may draw between a file's heading and its rows: rules and the file's own counts (`FOUND 3 ERRORS AFFECTING 1 LINE`). */
+const ABOVE_ROWS = /^\s*-{5,}\s*$|^\s*FOUND \d+ /;
+/** The first row under a file heading at `i`, past what a report draws between them, or -1. */
+function firstRowUnder(lines: string[], i: number): number {
+  for (let k = i + 1; k < lines.length && k <= i + 4; k++) {
+    if (groupRow(lines[k]!)) return k;
+    if (!ABOVE_ROWS.test(lines[k]!)) return -1;
+  }
+  return -1;
+}
+
 /** A row led by its one-letter severity under an `== path ==` heading (RuboCop's simple format): `C: 51: 20: Cop: msg`. */
 const LETTER_ROW = /^([CRWEFI]):\s*(\d+):\s*(\d+):\s/;
 /** The place and severity of a row under a file heading, or null for another line. */
-function groupRow(line: string): { line: number; column: number; severity: Severity | null } | null {
+function groupRow(line: string): { line: number; column: number | null; severity: Severity | null } | null {
   const row = ROW.exec(line);
   if (row) return { line: Number(row[1]), column: Number(row[2]), severity: rowSeverity(line) };
+  const cells = PIPE_ROW.exec(line);
+  if (cells) return { line: Number(cells[1]), column: null, severity: /^e/i.test(cells[2]!) ? "error" : "warning" };
   const lettered = LETTER_ROW.exec(line);
   return lettered ? { line: Number(lettered[2]), column: Number(lettered[3]), severity: letterSeverity(`${lettered[1]}: `) } : null;
 }
@@ -164,9 +179,11 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
       continue;
     }
     const file = line.length <= MAX_HEADING ? FILE_HEADING.exec(line)?.[1] : undefined;
-    if (file && groupRow(lines[i + 1] ?? "")) {
+    const rows = file ? firstRowUnder(lines, i) : -1;
+    if (rows >= 0) {
       flush();
-      group = file;
+      group = file!;
+      i = rows - 1;
       continue;
     }
     // a row's message wrapped onto an indented line of its own
