@@ -1136,3 +1136,10 @@ describe("a report's table of findings under its `FILE: path` heading", () => {
     }
   });
 });
+
+describe("a verdict in brackets before a failed test's title is no part of its name", () => {
+  test("AVA's `✘ [fail]: suite › title`", () => {
+    const out = ["  ✔ cart › adds an item", "  ✘ [fail]: cart › totals with tax", "  ✘ [fail]: cart › empties", "  ─", "", "  2 tests failed"].join("\n");
+    for (const a of bothReadings(out, "npx ava", 1)) expect(a.tests_failed).toEqual(["cart › totals with tax", "cart › empties"]);
+  });
+});

@@ -463,7 +463,8 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
     // a name the runner quotes (uvu's `FAIL  "slugs umlauts"`) is the name inside the quotes
-    const bare = unquoted(name);
+    // a verdict in brackets before the title (AVA's `✘ [fail]: lru › expires entries`) is no part of the name
+    const bare = unquoted(name.replace(/^\[(?:fail(?:ed)?|FAIL(?:ED)?|error|ERROR)\]:?\s+/, ""));
     if (!failed.includes(bare) && failed.length < 200) failed.push(bare);
   }
   return failed;
