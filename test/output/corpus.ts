@@ -145,7 +145,8 @@ export function unmetExpectations(a: Analysis, facts: Facts): string[] {
   for (const name of want.tests_failed ?? []) {
     if (!a.tests_failed.some((n) => n === name || n.startsWith(name) || n.endsWith(name))) out.push(`failed test ${name} not found`);
   }
-  const locations = a.errors.map((e) => (e.line === null ? `${e.file}` : `${e.file}:${e.line}`));
+  // an expected place may give its column too (`db/a.cc:800:32`): then the column is checked as well
+  const locations = a.errors.flatMap((e) => (e.line === null ? [`${e.file}`] : e.column === null ? [`${e.file}:${e.line}`] : [`${e.file}:${e.line}`, `${e.file}:${e.line}:${e.column}`]));
   for (const loc of want.error_locations ?? []) {
     if (!locations.some((l) => l === loc || l.endsWith(`/${loc}`) || loc.endsWith(`/${l}`) || l.replace(/^\.\//, "") === loc)) out.push(`error at ${loc} not found`);
   }
