@@ -1143,3 +1143,10 @@ describe("a verdict in brackets before a failed test's title is no part of its n
     for (const a of bothReadings(out, "npx ava", 1)) expect(a.tests_failed).toEqual(["cart › totals with tax", "cart › empties"]);
   });
 });
+
+describe("a count is the count of the word after it, not the value of the field before it", () => {
+  test("Ansible's recap `unreachable=0    failed=1    skipped=2`", () => {
+    const out = ["PLAY RECAP *********************************************************************", "web1                       : ok=7    changed=2    unreachable=0    failed=1    skipped=2    rescued=0    ignored=0"].join("\n");
+    for (const a of bothReadings(out, "ansible-playbook site.yml", 2)) expect([a.counts.passed, a.counts.failed, a.counts.skipped]).toEqual([7, 1, 2]);
+  });
+});

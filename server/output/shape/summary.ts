@@ -68,12 +68,13 @@ export function isSummary(raw: string): boolean {
 
 /** `Unexpected Pass: 0`, `Expected Fail: 0` (meson, automake's harness): outcomes that are not plain passes or failures. */
 const QUALIFIED = String.raw`(?<!(?:[Uu]nexpected|[Ee]xpected)\s+)`;
+/** A count is a count of the word after it, not the value of the field before it (Ansible's recap: `unreachable=0    failed=1`). */
 const PICK: Array<[keyof SummaryCounts, RegExp]> = [
-  ["passed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:pass(?:ed|es|ing)?|ok|succeeded|successful|successes)\b|${QUALIFIED}\b(?:pass(?:ed)?|ok)\s*[:=]\s*(\d+)|\bPASS\s+(\d+)\b|^\s*[#ℹ]\s+pass\s+(\d+)\s*$`, "i")],
-  ["failed", new RegExp(String.raw`(\d+)\s+(?:tests?\s+)?(?:fail(?:ed|s|ing|ures?)?)\b|${QUALIFIED}\bfail(?:ed|ures?)?\s*[:=]\s*(\d+)|\bFAIL\s+(\d+)\b|^\s*[#ℹ]\s+fail\s+(\d+)\s*$`, "i")],
-  ["skipped", /(\d+)\s+(?:tests?\s+)?(?:skip(?:ped|s)?|pending|ignored)\b|\b(?:skip(?:ped)?|pending|ignored)\s*[:=]\s*(\d+)|\bSKIP\s+(\d+)\b/i],
-  ["errors", /(\d+)\s+errors?\b|\berrors?\s*[:=]\s*(\d+)/i],
-  ["warnings", /(\d+)\s+warnings?\b|\bwarnings?\s*[:=]\s*(\d+)|\bWARN\s+(\d+)\b/i],
+  ["passed", new RegExp(String.raw`(?<!\w=)(\d+)\s+(?:tests?\s+)?(?:pass(?:ed|es|ing)?|ok|succeeded|successful|successes)\b|${QUALIFIED}\b(?:pass(?:ed)?|ok)\s*[:=]\s*(\d+)|\bPASS\s+(\d+)\b|^\s*[#ℹ]\s+pass\s+(\d+)\s*$`, "i")],
+  ["failed", new RegExp(String.raw`(?<!\w=)(\d+)\s+(?:tests?\s+)?(?:fail(?:ed|s|ing|ures?)?)\b|${QUALIFIED}\bfail(?:ed|ures?)?\s*[:=]\s*(\d+)|\bFAIL\s+(\d+)\b|^\s*[#ℹ]\s+fail\s+(\d+)\s*$`, "i")],
+  ["skipped", /(?<!\w=)(\d+)\s+(?:tests?\s+)?(?:skip(?:ped|s)?|pending|ignored)\b|\b(?:skip(?:ped)?|pending|ignored)\s*[:=]\s*(\d+)|\bSKIP\s+(\d+)\b/i],
+  ["errors", /(?<!\w=)(\d+)\s+errors?\b|\berrors?\s*[:=]\s*(\d+)/i],
+  ["warnings", /(?<!\w=)(\d+)\s+warnings?\b|\bwarnings?\s*[:=]\s*(\d+)|\bWARN\s+(\d+)\b/i],
 ];
 
 /**
