@@ -98,6 +98,9 @@ function indentOf(line: string): number {
   return line.charCodeAt(0) === 9 ? i * 8 : i;
 }
 
+/** A pass mark before a test's place: `✓`, `✔`, `√`, then its number or nothing. */
+const PASS_MARK = /^\s*[✓✔√☑✅]\s+(?:\d+\s+)?(?:\[[^\]]*\]\s+)?$/;
+
 /** A line's own role, before the passes that look at its neighbours; `found` gets its location. */
 function roleOf(line: string, cwd: string | undefined, found: { at: Location | null }): Role {
   found.at = null;
@@ -118,6 +121,8 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
     const after = line.slice(at.end);
     // a step of a run at its place (Boost.Test's `a.cpp(12): Entering test case "x"`) reports nothing
     if (isPlacedProgress(after)) return "chatter";
+    // a test that passed, at its place (Playwright's `  ✓  3 tests/a.spec.ts:27:1 › title (2.0s)`): a pass, no finding
+    if (PASS_MARK.test(line.slice(0, at.start))) return "chatter";
     // Ruby's frame at the left edge, nothing after it (test-unit's backtrace: `test/a_test.rb:19:in 'test_x'`)
     if (at.leading && RUBY_FRAME_END.test(after)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
     // `path:12:text` right after the location (grep -n) is a match of a search, not a diagnostic.

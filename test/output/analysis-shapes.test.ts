@@ -1150,3 +1150,14 @@ describe("a count is the count of the word after it, not the value of the field 
     for (const a of bothReadings(out, "ansible-playbook site.yml", 2)) expect([a.counts.passed, a.counts.failed, a.counts.skipped]).toEqual([7, 1, 2]);
   });
 });
+
+describe("a passed test at its place is a pass, not a finding", () => {
+  test("Playwright's `  ✓  3 tests/a.spec.ts:27:1 › title (2.0s)` rows: a green run with no warnings", () => {
+    const out = ["Running 2 tests using 1 worker", "", "  ✓  1 tests/cart.spec.ts:5:1 › adds an item (1.2s)", "  ✓  2 tests/cart.spec.ts:14:1 › removes an item (0.9s)", "", "  2 passed (3.1s)"].join("\n");
+    for (const a of bothReadings(out, "npx playwright test", 0)) {
+      expect(a.status).toBe("success");
+      expect(a.errors).toEqual([]);
+      expect(a.counts.passed).toBe(2);
+    }
+  });
+});
