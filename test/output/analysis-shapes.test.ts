@@ -1161,3 +1161,13 @@ describe("a passed test at its place is a pass, not a finding", () => {
     }
   });
 });
+
+describe("HashiCorp's diagnostic: the `on FILE line N` under an `Error:` is its place", () => {
+  test("terraform validate: one error per box, placed, no warnings", () => {
+    const out = ["╷", "│ Error: Unsupported argument", "│", '│   on main.tf line 3, in resource "aws_s3_bucket" "b":', '│    3:   bucket_name = "x"', "│", '│ An argument named "bucket_name" is not expected here.', "╵"].join("\n");
+    for (const a of bothReadings(out, "terraform validate", 1)) {
+      expect(a.errors.map((e) => `${e.severity} ${e.file}:${e.line}`)).toEqual(["error main.tf:3"]);
+      expect([a.counts.errors, a.counts.warnings]).toEqual([1, 0]);
+    }
+  });
+});

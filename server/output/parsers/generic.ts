@@ -136,13 +136,27 @@ function isHeading(line: string, c: Candidate): boolean {
 }
 
 /** The place on the line under a message, indented further, that is the place and its context alone (`  lib/a.ex:26: A.f/2`). */
-function placeBelow(lines: string[], i: number): Location | null {
+function placeBelow(lines: string[], i: number): { at: Location; line: number } | null {
   const next = lines[i + 1];
   if (next === undefined || indentOf(next) <= indentOf(lines[i]!) || next.length > MAX_HEADING) return null;
   const at = findLocation(next);
   if (!at?.leading || severityOf(next) !== null) return null;
   // the place and a colon, then at most a function's name (`A.f/2`, `Mod.fun`), no words of a message
-  return /^:(?:\s+[\w.$:/<>-]+)?\s*$/.test(next.slice(at.end)) ? at : null;
+  return /^:(?:\s+[\w.$:/<>-]+)?\s*$/.test(next.slice(at.end)) ? { at, line: i + 1 } : null;
+}
+
+/**
+ * HashiCorp's diagnostics (Terraform, Packer): `Error: Unsupported argument`, a blank line, then
+ * `  on main.tf line 36, in resource "x" "y":` (inside the `│` box they draw): that is its place.
+ */
+const HCL_ON = /^[\s│|]*on (\S+) line (\d+)(?:, in .*)?:\s*$/;
+function hclPlace(lines: string[], i: number): { at: Location; line: number } | null {
+  for (let k = i + 1; k < lines.length && k <= i + 3; k++) {
+    const m = HCL_ON.exec(lines[k]!);
+    if (m) return { at: { file: m[1]!, line: Number(m[2]), column: null, start: 0, end: 0, leading: true }, line: k };
+    if (!/^[\s│|]*$/.test(lines[k]!)) return null;
+  }
+  return null;
 }
 
 /**
@@ -215,10 +229,10 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     if (!heading && !c.at && last && last.i === i - 1 && line.includes(last.file)) continue;
     flush();
     // a message whose place is the indented line under it (Elixir's `warning: variable "x" is unused` over `  lib/a.ex:26: A.f/2`)
-    const below = !c.at && c.severity ? placeBelow(lines, i) : null;
+    const below = !c.at && c.severity ? (placeBelow(lines, i) ?? hclPlace(lines, i)) : null;
     if (below) {
-      add(lines[i]!, c, below, i + 1);
-      i++;
+      add(lines[i]!, c, below.at, below.line);
+      i = below.line;
       continue;
     }
     if (isHeading(lines[i]!, c) || headsIndented(lines, i, c)) heading = { i, c };
