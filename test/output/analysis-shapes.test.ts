@@ -1171,3 +1171,23 @@ describe("HashiCorp's diagnostic: the `on FILE line N` under an `Error:` is its 
     }
   });
 });
+
+describe("the VSTest console's report (`dotnet test`)", () => {
+  test("`Failed NAME [12 ms]` names the failed test; `in PATH:line N` in its stack trace is its place", () => {
+    const out = [
+      "  Failed Calc.Tests.AddTests.AddsNegatives [12 ms]",
+      "  Error Message:",
+      "   Assert.Equal() Failure",
+      "Expected: -3",
+      "Actual:   3",
+      "  Stack Trace:",
+      "     at Calc.Tests.AddTests.AddsNegatives() in /src/Calc.Tests/AddTests.cs:line 14",
+      "",
+      "Failed!  - Failed:     1, Passed:    11, Skipped:     0, Total:    12, Duration: 40 ms - Calc.Tests.dll (net8.0)",
+    ].join("\n");
+    const a = compactOutput(new TextEncoder().encode(out), { command: "dotnet test", exitCode: 1 }).analysis;
+    expect(a.tests_failed).toEqual(["Calc.Tests.AddTests.AddsNegatives"]);
+    expect(a.errors.some((e) => e.file === "/src/Calc.Tests/AddTests.cs" && e.line === 14)).toBe(true);
+    expect([a.counts.passed, a.counts.failed]).toEqual([11, 1]);
+  });
+});

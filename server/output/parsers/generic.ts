@@ -472,7 +472,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
       if (next && !findLocation(next) && !failed.includes(next) && failed.length < 200) failed.push(next);
       continue;
     }
-    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? placedFailure(line) ?? QUOTED_CASE.exec(line)?.[1] ?? caseUnderError(lines, i) ?? nameOverAssertion(lines, i)) : undefined;
+    const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? VSTEST_FAILED.exec(line)?.[1] ?? placedFailure(line) ?? QUOTED_CASE.exec(line)?.[1] ?? caseUnderError(lines, i) ?? nameOverAssertion(lines, i)) : undefined;
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2] ?? headedFailure(line)) : undefined);
     // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
     if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
@@ -546,6 +546,8 @@ function nameOverAssertion(lines: string[], i: number): string | undefined {
 const unquoted = (name: string) => /^(["'“‘])[^"'“”‘’]+["'”’]$/.test(name) ? name.slice(1, -1) : name;
 const CROSS = /^\s*[✗✖✘×●]/;
 const MAX_TEST_LINE = 1000;
+/** The VSTest console's failed test: `  Failed Calc.Tests.AddTests.AddsNegatives [12 ms]` (`dotnet test`). */
+const VSTEST_FAILED = /^\s*Failed (\S+) \[[\d.]+ m?s\]\s*$/;
 /** A test's line that ends with its verdict: cargo's `test a::b ... FAILED`, JUnit's plain `Testcase: t(C):	Caused an ERROR`, deno's `name ... FAILED (2ms)`, Gradle's `Suite > name FAILED`, EUnit's `mod: name...*failed*`. */
 const TRAILING_FAILED = /^\s*(?:\[\w+\]\s+)?(?:test\s+|Testcase:\s+)?(\S.*?):?(?:\s+(?:\.{3}\s+)?(?:FAILED|FAIL|Caused an ERROR)|\.{3}\s*(?:\[[\d.]+\s*m?s\]\s*)?\*(?:failed|FAILED)\*)(?:\s*\([\d.]+\s*[µm]?s\))?\s*$/;
 /** A failure word, the test's place in parentheses, then its name: testthat's `Failure (test-x.R:31): name`. */

@@ -1,7 +1,7 @@
 /**
  * Locations in a line of output, whatever the tool: the shapes compilers, linters, test runners and
  * stack traces use to say where (GNU `path:line[:col]` and `path:line.col-line.col`, MSBuild/tsc `path(line,col)`, Maven
- * `path:[line,col]`, Rollup `path (line:col)`, webpack `path line:col-col`, Dart Sass `path line:col  member`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
+ * `path:[line,col]`, .NET `path:line N`, Rollup `path (line:col)`, webpack `path line:col-col`, Dart Sass `path line:col  member`, Python `File "path", line N`, Perl/shellcheck/terraform `path line N`, PHP `path on line N`,
  * `[path:line]`, `--> path:line:col`, `path:line:in 'fn'`), a program's name right before one (`psql:a.sql:25:`).
  */
 
@@ -46,6 +46,9 @@ const MODULE_RANGE = new RegExp(`${BEFORE}(${PATH})(?: \\([^()]*\\))? (\\d+):(\\
 /** Dart Sass's frames, `  scss/main.scss 8:13  root stylesheet`: a path leading the line, a space, line and column, then two spaces or the end. */
 const SPACED_PLACE = new RegExp(`^\\s*(${PATH}) (\\d+):(\\d+)(?=\\s{2}|\\s*$)`, "g");
 
+/** .NET's stack frames and test reports: `at Ns.C.M() in /src/A.cs:line 14`. */
+const DOTNET_LINE = new RegExp(`${BEFORE}(${PATH}):line (\\d+)\\b`, "g");
+
 /** The GNU Coding Standards' range `path:line.col-line.col:` (valac, bison): the place is where it starts. */
 const GNU_RANGE = new RegExp(`${BEFORE}(${PATH}):(\\d+)\\.(\\d+)(?:-(?:\\d+\\.)?\\d+)?(?=:)`, "g");
 const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
@@ -69,7 +72,7 @@ function mayHold(line: string): boolean {
     const c = line.charCodeAt(i + 1);
     if (c >= 48 && c <= 57) return true;
   }
-  return line.includes(" line ");
+  return line.includes(" line ") || line.includes(":line ");
 }
 
 function plausible(file: string): boolean {
@@ -106,6 +109,7 @@ export function findLocation(line: string): Location | null {
     consider(COLON);
     if (/:\d+\.\d/.test(line)) consider(GNU_RANGE);
   }
+  if (line.includes(":line ")) consider(DOTNET_LINE);
   if (/ \(\d+:\d/.test(line)) consider(SPACED_PAREN);
   if (/ \d+:\d+-\d/.test(line)) consider(MODULE_RANGE);
   if (/ \d+:\d+(?:\s{2}|\s*$)/.test(line)) consider(SPACED_PLACE);
