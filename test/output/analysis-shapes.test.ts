@@ -1191,3 +1191,12 @@ describe("the VSTest console's report (`dotnet test`)", () => {
     expect([a.counts.passed, a.counts.failed]).toEqual([11, 1]);
   });
 });
+
+describe("a finding about a whole file names that file", () => {
+  test("Prettier's `--check`: each `[warn] PATH` is a warning about that file", () => {
+    const out = ["Checking formatting...", "[warn] src/app.js", "[warn] src/util/date.ts", "[warn] Code style issues found in 2 files. Run Prettier with --write to fix."].join("\n");
+    for (const a of bothReadings(out, "npx prettier --check .", 1)) {
+      expect(a.errors.filter((e) => e.file).map((e) => `${e.severity} ${e.file}`)).toEqual(["warning src/app.js", "warning src/util/date.ts"]);
+    }
+  });
+});

@@ -56,6 +56,9 @@ const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In 
 /** A severity word and `in` before a module and its place, nothing else (webpack's stats: `ERROR in ./src/a.js 3:0-34`, `WARNING in ./b.css`). */
 const PLACE_ONLY_HEADER = /^\s*(?:ERROR|WARNING)\s+in\s+\S+(?: \([^()]*\))?(?: \d+:\d+-(?:\d+:)?\d+)?\s*$/;
 
+/** A severity label in brackets and a path, nothing else: Prettier's `--check` (`[warn] src/app.js`), `[error] a.yml`. */
+const LABELLED_FILE_ONLY = /^\s*\[(?:warn|warning|error)\]\s+((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})\s*$/i;
+
 /** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
 const FILE_HEADING = /^\s*(?:== |FILE: )?((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?(?: ==)?\s*$/;
 /** A file heading is a path, not a paragraph: longer lines are not tried. */
@@ -173,7 +176,9 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   let placed: { file: string; i: number } | null = null;
   let lastAt: Location | null = null;
   const add = (line: string, c: Candidate, at = c.at, i = -1) => {
-    errors.push(issue(line, severityFor(line, c, at), at?.file ?? null, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
+    // a finding about a whole file, its path alone after a label (Prettier's `[warn] src/app.js`): that file, no line
+    const whole = at ? null : (LABELLED_FILE_ONLY.exec(line)?.[1] ?? null);
+    errors.push(issue(line, severityFor(line, c, at), at?.file ?? whole, at?.line ?? null, at?.column ?? null, codeOf(line) || null));
     block = at ? indentOf(line) : -1;
     lastAt = at;
     placed = at && i >= 0 ? { file: at.file, i } : null;
