@@ -1200,3 +1200,20 @@ describe("a finding about a whole file names that file", () => {
     }
   });
 });
+
+describe("BuildKit's place of the failing instruction, on a line of its own above its code frame", () => {
+  test("`Dockerfile:4` over `>>> RUN npm ci` is where `failed to solve` happened", () => {
+    const out = [
+      "#5 [2/4] RUN npm ci",
+      '#5 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 254',
+      "------",
+      "Dockerfile:4",
+      "--------------------",
+      "   3 |     COPY package.json .",
+      "   4 | >>> RUN npm ci",
+      "--------------------",
+      'ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 254',
+    ].join("\n");
+    for (const a of bothReadings(out, "docker build .", 1)) expect(a.errors.some((e) => e.file === "Dockerfile" && e.line === 4)).toBe(true);
+  });
+});

@@ -2,6 +2,8 @@
 import type { Role } from "../roles.ts";
 import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
 
+const BUILDKIT_PLACE = /^((?:\S*\/)?(?:Dockerfile|Containerfile)(?:\.[\w-]+)?|\S+\.(?:Dockerfile|Containerfile)):(\d+)\s*$/;
+
 export const docker: Parser = {
   tool: "docker",
   matches: (text, command) => commandStarts(command, "docker", "podman", "docker-compose") || /^(?:#\d+ \[|Step \d+\/\d+ : |Sending build context|Cannot connect to the Docker daemon|DEPRECATED: The legacy builder)/m.test(text),
@@ -9,6 +11,14 @@ export const docker: Parser = {
     const errors: OutputError[] = lines
       .filter((l) => /^(?:ERROR|error|Cannot connect to the Docker daemon|#\d+ ERROR:|failed to solve|unable to prepare context)/.test(l) || /level=error/.test(l))
       .map((l) => issue(l, "error", /Dockerfile:(\d+)/.test(l) ? "Dockerfile" : null, numberOf(l, /Dockerfile:(\d+)/) ?? null));
+    // BuildKit gives the failing instruction's place on a line of its own above its code frame (`Dockerfile:4`,
+    // `docker/api.Dockerfile:12`): the place of the build's error that names none
+    const place = lines.map((l) => BUILDKIT_PLACE.exec(l)).filter((m) => m !== null).at(-1);
+    const unplaced = errors.findLast((e) => e.file === null);
+    if (place && unplaced) {
+      unplaced.file = place[1]!;
+      unplaced.line = Number(place[2]);
+    }
     return {
       tool: "docker",
       kind: "build",
