@@ -1199,6 +1199,10 @@ describe("a finding about a whole file names that file", () => {
       expect(a.errors.filter((e) => e.file).map((e) => `${e.severity} ${e.file}`)).toEqual(["warning src/app.js", "warning src/util/date.ts"]);
     }
   });
+  test("helm lint's `[ERROR] templates/a.yaml: unable to parse YAML …` is an error about that file", () => {
+    const out = ["==> Linting ./chart", "[INFO] Chart.yaml: icon is recommended", "[ERROR] templates/deployment.yaml: unable to parse YAML: error converting YAML to JSON: yaml: line 12: did not find expected key", "", "Error: 1 chart(s) linted, 1 chart(s) failed"].join("\n");
+    for (const a of bothReadings(out, "helm lint ./chart", 1)) expect(a.errors.some((e) => e.severity === "error" && e.file === "templates/deployment.yaml")).toBe(true);
+  });
 });
 
 describe("BuildKit's place of the failing instruction, on a line of its own above its code frame", () => {

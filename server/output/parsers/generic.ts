@@ -56,8 +56,8 @@ const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In 
 /** A severity word and `in` before a module and its place, nothing else (webpack's stats: `ERROR in ./src/a.js 3:0-34`, `WARNING in ./b.css`). */
 const PLACE_ONLY_HEADER = /^\s*(?:ERROR|WARNING)\s+in\s+\S+(?: \([^()]*\))?(?: \d+:\d+-(?:\d+:)?\d+)?\s*$/;
 
-/** A severity label in brackets and a path, nothing else: Prettier's `--check` (`[warn] src/app.js`), `[error] a.yml`. */
-const LABELLED_FILE_ONLY = /^\s*\[(?:warn|warning|error)\]\s+((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})\s*$/i;
+/** A severity label in brackets and a path, alone or before its message: Prettier's `--check` (`[warn] src/app.js`), helm lint's `[ERROR] templates/a.yaml: unable to parse YAML`. */
+const LABELLED_FILE_ONLY = /^\s*\[(?:warn|warning|error)\]\s+((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?:\s*$|: \S)/i;
 
 /** A line that is a file's path alone (a path with an extension, `./a/b.yml`, or `src/a.js:1:1`), heading the rows of its findings. */
 const FILE_HEADING = /^\s*(?:== |FILE: )?((?:\.{1,2}\/|\/)?(?:[\w@+~.$-]+\/)*[\w@+~$-][\w@+~.$-]*\.[A-Za-z][\w+-]{0,9})(?::\d+(?::\d+)?)?(?: ==)?\s*$/;
