@@ -59,7 +59,8 @@ describe("a shell of a foreground Deno server under npm run deno's permissions",
   });
 
   test("holds only its terminal on 0, 1 and 2", async () => {
-    server = Bun.spawn([...denoSourceCommand(), "serve"], { env: h.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    // a free port: the foreground server does not read AI_SESSION_PORT, and 7447 may be taken on a shared machine
+    server = Bun.spawn([...denoSourceCommand(), "serve", "--port", "0"], { env: h.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     // serve says where it listens once it does
     const reader = (server.stdout as ReadableStream<Uint8Array>).getReader();
     let said = "";

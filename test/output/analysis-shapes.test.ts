@@ -1221,3 +1221,54 @@ describe("BuildKit's place of the failing instruction, on a line of its own abov
     for (const a of bothReadings(out, "docker build .", 1)) expect(a.errors.some((e) => e.file === "Dockerfile" && e.line === 4)).toBe(true);
   });
 });
+
+describe("a Go panic in a test is placed in the program, and at the test's own line", () => {
+  test("past GOROOT's frames (`/usr/lib/go-1.19/src/testing/testing.go`): the code's frame and the _test.go frame", () => {
+    const out = [
+      "--- FAIL: TestJoin (0.00s)",
+      "    --- FAIL: TestJoin/missing (0.00s)",
+      "panic: runtime error: index out of range [1] with length 1 [recovered]",
+      "\tpanic: runtime error: index out of range [1] with length 1",
+      "",
+      "goroutine 7 [running]:",
+      "testing.tRunner.func1.2({0x51e420, 0xc0000d0030})",
+      "\t/usr/lib/go-1.19/src/testing/testing.go:1396 +0x24e",
+      "example.com/app/merge.Join(...)",
+      "\t/home/dev/app/merge/merge.go:24 +0x316",
+      "example.com/app/merge.TestJoin.func1(0xc000096ea0)",
+      "\t/home/dev/app/merge/merge_test.go:27 +0x49",
+      "FAIL\texample.com/app/merge\t0.012s",
+    ].join("\n");
+    for (const a of bothReadings(out, "go test ./...", 1)) {
+      const places = a.errors.map((e) => `${e.file}:${e.line}`);
+      expect(places).toContain("/home/dev/app/merge/merge.go:24");
+      expect(places).toContain("/home/dev/app/merge/merge_test.go:27");
+      expect(places.some((p) => p.includes("/usr/lib/go"))).toBe(false);
+    }
+  });
+});
+
+describe("a JS test failure thrown in the code under test is placed there and at the test's own line", () => {
+  test("jest: `at readFileSync (src/store.js:5:18)` … `at Object.openStore (test/store.test.js:13:13)`", () => {
+    const out = [
+      " FAIL  test/store.test.js",
+      "  ● openStore › loads the seeded tickets",
+      "",
+      "    ENOENT: no such file or directory, open '/tmp/t/tickets.json'",
+      "",
+      "      at readFileSync (src/store.js:5:18)",
+      "      at loadTickets (src/store.js:11:27)",
+      "      at Object.openStore (test/store.test.js:13:13)",
+      "",
+      "Tests:       1 failed, 2 passed, 3 total",
+    ].join("\n");
+    for (const a of bothReadings(out, "npx jest", 1)) {
+      const places = a.errors.map((e) => `${e.file}:${e.line}`);
+      expect(places).toContain("src/store.js:5");
+      expect(places).toContain("test/store.test.js:13");
+    }
+  });
+  test("shellcheck's gcc format is recognised by its codes, without the command", () => {
+    expect(analyzeOutput("scripts/a.sh:8:9: note: Use $(...) notation instead of legacy backticks `...`. [SC2006]\nscripts/a.sh:42:3: error: Couldn't parse this function. [SC1073]").tool).toBe("shellcheck");
+  });
+});

@@ -2,6 +2,9 @@
 import { lineBodies } from "../roles.ts";
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
 
+/** Go's own sources (GOROOT), not the program's: `/usr/lib/go-1.19/src/testing/testing.go`, `/usr/local/go/src/runtime/panic.go`. */
+const GOROOT = /\/go\/src\/|\/usr\/(?:local\/)?(?:lib\/)?go(?:-[\d.]+)?\/|\/go-[\d.]+\/src\//;
+
 const COMPILE = /^(?:vet: )?(\.{0,2}\/?[\w./-]+\.go):(\d+):(\d+): (.+)$/;
 const TEST_MESSAGE = /^\s+([\w./-]+_test\.go):(\d+): (.+)$/;
 const RESULT = /^\s*--- (PASS|FAIL|SKIP): (\S+)/;
@@ -42,11 +45,16 @@ export const go: Parser = {
       }
     }
     // A panic or a data race: the first frame in the program's own files says where.
-    const ownFrame = (from: number) =>
-      lines.slice(from, from + 200).map((l) => /^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(l)).find((m) => m && !/\/go\/src\/|\/usr\/(?:local\/)?(?:lib\/)?go\//.test(m[1]!));
+    // (GOROOT is not the program's: `/usr/lib/go-1.19/src/testing/testing.go`, `/usr/local/go/src/runtime/panic.go`)
+    const ownFrames = (from: number) =>
+      lines.slice(from, from + 200).map((l) => /^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(l)).filter((m) => m !== null && !GOROOT.test(m[1]!)) as RegExpExecArray[];
+    const ownFrame = (from: number) => ownFrames(from)[0];
     const panicAt = lines.findIndex((l) => /^panic: /.test(l));
     if (panicAt >= 0) {
       const frame = ownFrame(panicAt);
+      // a panic in the code under test is also at the test's own line, the first frame in a _test.go file
+      const test = ownFrames(panicAt).find((m) => m[1]!.endsWith("_test.go"));
+      if (test && frame && test[1] !== frame[1]) errors.unshift(issue(lines[panicAt]!, "error", test[1]!, test[2]!, null, "panic"));
       errors.unshift(issue(lines[panicAt]!, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, "panic"));
     }
     lines.forEach((l, i) => {

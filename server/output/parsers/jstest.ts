@@ -16,6 +16,19 @@ export function firstUserFrame(lines: string[], from: number, to: number): RegEx
   return null;
 }
 
+/** A test file by its name or folder: `a.test.js`, `b.spec.ts`, `test/c.js`, `__tests__/d.js`. */
+const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$|(?:^|\/)(?:tests?|__tests__|spec)\//;
+
+/** The last frame in a test file among lines `from`..`to` (the outermost call the test made). */
+function lastTestFrame(lines: string[], from: number, to: number): RegExpExecArray | null {
+  let found: RegExpExecArray | null = null;
+  for (let i = from; i < Math.min(to, lines.length); i++) {
+    const m = JS_FRAME.exec(lines[i]!);
+    if (m && TEST_FILE.test(m[1]!) && !m[1]!.includes("node_modules")) found = m;
+  }
+  return found;
+}
+
 function result(tool: string, failed: string[], errors: OutputError[], passed: number, failedCount: number, skipped: number, verdict: ParseResult["verdict"]): ParseResult {
   return {
     tool,
@@ -42,6 +55,9 @@ function failureBlocks(lines: string[], header: RegExp, tool: string): { failed:
     const message = lines.slice(start + 1, end).find((l) => /\S/.test(l) && !/^\s*[-+]?\s*$/.test(l))?.trim() ?? "test failed";
     const at = firstUserFrame(lines, start, end);
     errors.push(issue(`${name}: ${message}`, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, tool));
+    // thrown in the code under test: the test's own line too, where it made the failing call
+    const own = at && !TEST_FILE.test(at[1]!) ? lastTestFrame(lines, start, end) : null;
+    if (own && own[1] !== at![1]) errors.push(issue(`${name}: ${message}`, "error", own[1]!, own[2]!, own[3]!, tool));
   });
   return { failed, errors };
 }

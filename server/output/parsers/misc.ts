@@ -113,7 +113,8 @@ export const jvm: Parser = {
 
 export const shellcheck: Parser = {
   tool: "shellcheck",
-  matches: (text, command) => commandStarts(command, "shellcheck") || /\^-+\^? SC\d{4} \(/.test(text),
+  // its tty format's caret lines, or its gcc format's codes (`a.sh:8:9: note: Use $(...) … [SC2006]`)
+  matches: (text, command) => commandStarts(command, "shellcheck") || /\^-+\^? SC\d{4} \(/.test(text) || /^\S+:\d+:\d+: (?:error|warning|note): .* \[SC\d{4}\]\s*$/m.test(text),
   parse(lines) {
     const errors: OutputError[] = [];
     let file: string | null = null;
