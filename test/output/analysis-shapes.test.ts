@@ -1272,3 +1272,54 @@ describe("a JS test failure thrown in the code under test is placed there and at
     expect(analyzeOutput("scripts/a.sh:8:9: note: Use $(...) notation instead of legacy backticks `...`. [SC2006]\nscripts/a.sh:42:3: error: Couldn't parse this function. [SC1073]").tool).toBe("shellcheck");
   });
 });
+
+describe("unittest and vitest failures outside a test body", () => {
+  test("unittest: an error in setUpClass is an E but no test run (the dots are the passes), placed at the test's line too", () => {
+    const out = [
+      "..E.F",
+      "======================================================================",
+      "ERROR: setUpClass (tests.test_db.StoreTest)",
+      "----------------------------------------------------------------------",
+      "Traceback (most recent call last):",
+      '  File "/srv/app/tests/test_db.py", line 10, in setUpClass',
+      "    cls.store.load(seed())",
+      '  File "/srv/app/app/db.py", line 12, in load',
+      "    with open(path) as fh:",
+      "FileNotFoundError: [Errno 2] No such file or directory: 'seed.json'",
+      "",
+      "======================================================================",
+      "FAIL: test_row (tests.test_report.ReportTest.test_row)",
+      "----------------------------------------------------------------------",
+      "Traceback (most recent call last):",
+      '  File "/srv/app/tests/test_report.py", line 21, in test_row',
+      "AssertionError: 'a' != 'b'",
+      "",
+      "----------------------------------------------------------------------",
+      "Ran 4 tests in 0.004s",
+      "",
+      "FAILED (failures=1, errors=1)",
+    ].join("\n");
+    for (const a of bothReadings(out, "python3 -m unittest", 1)) {
+      expect(a.counts.passed).toBe(3);
+      const places = a.errors.map((e) => `${e.file}:${e.line}`);
+      expect(places).toContain("/srv/app/app/db.py:12");
+      expect(places).toContain("/srv/app/tests/test_db.py:10");
+    }
+  });
+  test("vitest: a file whose suite failed to load (`FAIL  test/a.test.ts [ test/a.test.ts ]`) is named, and is no failed test in the count", () => {
+    const out = [
+      " FAIL  test/aliases.test.ts [ test/aliases.test.ts ]",
+      "TypeError: Cannot read properties of undefined (reading 'symbol')",
+      " ❯ src/aliases.ts:18:66",
+      " ❯ test/aliases.test.ts:2:1",
+      "",
+      " Test Files  1 failed | 1 passed (2)",
+      "      Tests  4 passed (4)",
+    ].join("\n");
+    for (const a of bothReadings(out, "npx vitest run", 1)) {
+      expect(a.tests_failed).toEqual(["test/aliases.test.ts"]);
+      expect(a.errors.some((e) => e.file === "src/aliases.ts" && e.line === 18)).toBe(true);
+      expect(a.counts.failed).toBe(0);
+    }
+  });
+});

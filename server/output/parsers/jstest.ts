@@ -29,13 +29,14 @@ function lastTestFrame(lines: string[], from: number, to: number): RegExpExecArr
   return found;
 }
 
-function result(tool: string, failed: string[], errors: OutputError[], passed: number, failedCount: number, skipped: number, verdict: ParseResult["verdict"]): ParseResult {
+function result(tool: string, failed: string[], errors: OutputError[], passed: number, failedCount: number, skipped: number, verdict: ParseResult["verdict"], namedTests = failed.length): ParseResult {
   return {
     tool,
     kind: "test",
     errors,
     tests_failed: failed,
-    counts: { passed, failed: Math.max(failedCount, failed.length), skipped },
+    // `namedTests`: the failed names that are tests (a file whose suite failed to load is none)
+    counts: { passed, failed: Math.max(failedCount, namedTests), skipped },
     verdict: failedCount > 0 || failed.length > 0 ? "failed" : verdict,
   };
 }
@@ -76,9 +77,11 @@ export const vitest: Parser = {
   tool: "vitest",
   matches: (text, command) => commandStarts(command, "vitest") || /^\s+Test Files\s+/m.test(text),
   parse(lines, text) {
-    const { failed, errors } = failureBlocks(lines, /^\s*FAIL\s+(.+ > .+)$/, "vitest");
+    // a failed test (`FAIL  test/a.test.ts > suite > test`), or a file whose suite failed to load (`FAIL  test/a.test.ts [ test/a.test.ts ]`)
+    const { failed, errors } = failureBlocks(lines, /^\s*FAIL\s+(.+ > .+$|\S+(?= \[ [^\]]+ \]\s*$))/, "vitest");
     const tests = /^\s+Tests\s+(.*)$/m.exec(text)?.[1] ?? "";
-    return result("vitest", failed, errors, numberOf(tests, /(\d+) passed/) ?? 0, numberOf(tests, /(\d+) failed/) ?? 0, numberOf(tests, /(\d+) skipped/) ?? 0, tests ? "passed" : undefined);
+    const namedTests = failed.filter((name) => name.includes(" > ")).length;
+    return result("vitest", failed, errors, numberOf(tests, /(\d+) passed/) ?? 0, numberOf(tests, /(\d+) failed/) ?? 0, numberOf(tests, /(\d+) skipped/) ?? 0, tests ? "passed" : undefined, namedTests);
   },
 };
 

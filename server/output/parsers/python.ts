@@ -5,6 +5,9 @@ import { testId } from "./generic.ts";
 const PY_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
 const EXCEPTION = /^(\w+(?:\.\w+)*(?:Error|Exception|Exit|Interrupt|Warning)|AssertionError|KeyError|StopIteration)(?:: (.*))?$/;
 
+/** A test module: `tests/test_db.py`, `test_x.py`, `x_test.py`. */
+const PY_TEST_FILE = /(?:^|\/)tests?\/|(?:^|\/)test_[^/]*\.py$|_test\.py$/;
+
 /** Installed code and the interpreter's own (`/usr/lib/python3.11/csv.py`, `site-packages`, `<frozen runpy>`). */
 const LIBRARY_FILE = /site-packages|dist-packages|\/lib\/python\d|^<frozen /;
 
@@ -27,6 +30,8 @@ function withoutGroupMargin(line: string): string | null {
 export function pythonTracebacks(lines: string[]): OutputError[] {
   const errors: OutputError[] = [];
   let frame: RegExpExecArray | null = null;
+  // the outermost frame in a test file: the test's own line, where it made the call that failed
+  let testFrame: RegExpExecArray | null = null;
   let inTrace = false;
   const grouped = lines.some((l) => l.includes("Exception Group Traceback (most recent call last)"));
   for (const raw of lines) {
@@ -34,7 +39,7 @@ export function pythonTracebacks(lines: string[]): OutputError[] {
     if (line === null) continue;
     if (line.startsWith("Traceback (most recent call last)") || line.startsWith("Exception Group Traceback (most recent call last)")) {
       inTrace = true;
-      frame = null;
+      frame = testFrame = null;
       continue;
     }
     if (!inTrace) continue;
@@ -42,12 +47,17 @@ export function pythonTracebacks(lines: string[]): OutputError[] {
     if (f) {
       // the innermost call in the project's own files, past the library's frames under it
       if (!frame || !LIBRARY_FILE.test(f[1]!)) frame = f;
+      if (!testFrame && PY_TEST_FILE.test(f[1]!)) testFrame = f;
       continue;
     }
     // The first line at the left edge after the frames is the exception (`ImportFailed: …` too).
     const e = EXCEPTION.exec(line) ?? (frame && /^[A-Za-z_][\w.]*(?::|$)/.test(line) ? /^([\w.]+)/.exec(line) : null);
     if (e && !line.startsWith(" ")) {
-      if (!/^(?:Base)?ExceptionGroup$/.test(e[1]!)) errors.push(issue(line, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, e[1]!));
+      if (!/^(?:Base)?ExceptionGroup$/.test(e[1]!)) {
+        errors.push(issue(line, "error", frame?.[1] ?? null, frame?.[2] ?? null, null, e[1]!));
+        // raised in the code under test: the test's own line too
+        if (testFrame && frame && testFrame[1] !== frame[1]) errors.push(issue(line, "error", testFrame[1]!, testFrame[2]!, null, e[1]!));
+      }
       inTrace = false;
     }
   }
@@ -138,6 +148,9 @@ export const unittest: Parser = {
       if (id && !failed.includes(id)) failed.push(id);
     }
     const total = numberOf(text, /^Ran (\d+) tests?/m) ?? 0;
+    // the progress line, one mark a test (`...E.F.`): its dots are the passes (an error in setUpClass is an E but no test run)
+    const progress = lines.find((l) => /^[.FEsxu]{2,}$/.test(l.trim()));
+    const dots = progress ? [...progress.trim()].filter((ch) => ch === ".").length : undefined;
     const failures = numberOf(text, /FAILED \((?:.*?)failures=(\d+)/) ?? 0;
     const errs = numberOf(text, /FAILED \((?:.*?)errors=(\d+)/) ?? 0;
     const skips = numberOf(text, /skipped=(\d+)/) ?? skipped;
@@ -149,7 +162,7 @@ export const unittest: Parser = {
       tests_failed: failed,
       // unittest's own words: failures (an assertion failed) apart from errors (the test raised); an
       // expected failure or an unexpected success is neither a pass nor a failure
-      counts: { passed: Math.max(passed, total - failures - errs - skips - odd), failed: failures, errors: errs, skipped: skips },
+      counts: { passed: dots ?? Math.max(passed, total - failures - errs - skips - odd), failed: failures, errors: errs, skipped: skips },
       verdict: /^FAILED \(/m.test(text) ? "failed" : /^OK\b/m.test(text) ? "passed" : undefined,
       suggestions: failed.slice(0, 3).map((name) => `run \`python -m unittest ${name}\` alone`),
     };
