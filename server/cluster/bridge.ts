@@ -17,6 +17,17 @@ interface Envelope {
 }
 
 const SEEN_CAP = 20_000;
+/** Envelopes in one stream message at most, and the room left in it for headers and subject. */
+const BATCH_MAX = 512;
+const BATCH_MARGIN = 8192;
+
+/** Envelopes for one subject, gathered during one turn of the event loop. */
+interface Batch {
+  texts: string[];
+  bytes: number;
+  /** The first envelope's id. */
+  id: string;
+}
 const STREAM_MAX_AGE_NS = 24 * 3600 * 1e9;
 const DUPLICATE_WINDOW_MS = 120_000;
 
@@ -34,6 +45,10 @@ export class ClusterTransport implements BusTransport {
   private js: JetStreamClient;
   private seen = new Set<string>();
   private publisher: StreamPublisher;
+  /** Envelopes of this turn, by subject (send()). */
+  private batches = new Map<string, Batch>();
+  private batchQueued = false;
+  private readonly batchBytes: number;
   private toAck: JsMsg[] = [];
   private readers: ConsumerMessages[] = [];
   private readonly fanPrefix: string;
@@ -49,6 +64,8 @@ export class ClusterTransport implements BusTransport {
     return this.publisher.acknowledged;
   }
   received = 0;
+  /** The highest local seq given to a message from the stream (what its acknowledgement waits for). */
+  private lastDelivered = 0;
 
   constructor(
     private local: BusTransport,
@@ -67,6 +84,7 @@ export class ClusterTransport implements BusTransport {
     this.fanPrefix = n.busFan("");
     this.ownFan = n.busFan(self);
     this.ownTo = n.busTo(self);
+    this.batchBytes = (nc.info?.max_payload ?? 1024 * 1024) - BATCH_MARGIN;
   }
 
   /**
@@ -92,10 +110,15 @@ export class ClusterTransport implements BusTransport {
         // short pulls: when the NATS server holding a pull dies, the next pull (or a missed heartbeat) comes within seconds
         expires: 5000,
         callback: (m) => {
-          try {
-            if (this.wanted(m.subject)) this.receive(m.json<Envelope>());
-          } catch (err) {
-            console.error(`cluster bus: a message from the stream could not be delivered (${(err as Error).message})`);
+          if (this.wanted(m.subject)) {
+            let body: Envelope | Envelope[] | undefined;
+            try {
+              body = m.json<Envelope | Envelope[]>();
+            } catch (err) {
+              console.error(`cluster bus: a message from the stream is not JSON (${(err as Error).message})`);
+            }
+            if (Array.isArray(body)) for (const e of body) this.receiveSafely(e);
+            else if (body) this.receiveSafely(body);
           }
           this.ackAfterWrite(m);
         },
@@ -107,6 +130,14 @@ export class ClusterTransport implements BusTransport {
   private wanted(subject: string): boolean {
     if (subject.startsWith(this.fanPrefix)) return subject !== this.ownFan;
     return subject === this.ownTo;
+  }
+
+  private receiveSafely(e: Envelope): void {
+    try {
+      this.receive(e);
+    } catch (err) {
+      console.error(`cluster bus: a message from the stream could not be delivered (${(err as Error).message})`);
+    }
   }
 
   private receive(e: Envelope): void {
@@ -124,6 +155,7 @@ export class ClusterTransport implements BusTransport {
       this.incoming = undefined;
     }
     if (e.mid !== undefined) this.rememberOrigin(m.id, e.mid);
+    if (m.seq > this.lastDelivered) this.lastDelivered = m.seq;
     this.received++;
   }
 
@@ -148,7 +180,11 @@ export class ClusterTransport implements BusTransport {
     return out;
   }
 
-  /** Acknowledges once what was delivered is written (one write for all that came in this tick): a crash before redelivers, never loses. */
+  /**
+   * Acknowledges once what was delivered is committed (one write for all that came in this tick;
+   * with the bus's writer thread, when that thread says the transaction is done): a crash before
+   * redelivers, never loses.
+   */
   private ackAfterWrite(m: JsMsg): void {
     this.toAck.push(m);
     if (this.toAck.length > 1) return;
@@ -156,7 +192,11 @@ export class ClusterTransport implements BusTransport {
       const batch = this.toAck;
       this.toAck = [];
       this.local.flush();
-      for (const x of batch) x.ack();
+      const ack = () => {
+        for (const x of batch) x.ack();
+      };
+      if (this.local.whenDurable && this.lastDelivered) this.local.whenDurable(this.lastDelivered, ack);
+      else ack();
     });
   }
 
@@ -186,12 +226,43 @@ export class ClusterTransport implements BusTransport {
     return m;
   }
 
-  /** Sends a message to the stream, in order (publisher.ts: pipelined, sent again until taken). */
+  /**
+   * Sends a message to the stream, in order (publisher.ts: pipelined, sent again until taken).
+   * What one turn of the event loop sends to a subject goes as one stream message: the envelope
+   * itself when it is alone, else a JSON array of them (up to BATCH_MAX, within NATS's payload).
+   */
   private send(subject: string, e: Envelope): void {
-    this.publisher.send(subject, JSON.stringify(e), e.id);
+    const text = JSON.stringify(e);
+    const bytes = Buffer.byteLength(text);
+    let b = this.batches.get(subject);
+    if (b && (b.texts.length >= BATCH_MAX || b.bytes + bytes + 1 > this.batchBytes)) {
+      this.batches.delete(subject);
+      this.sendBatch(subject, b);
+      b = undefined;
+    }
+    if (!b) this.batches.set(subject, (b = { texts: [], bytes: 2, id: e.id }));
+    b.texts.push(text);
+    b.bytes += bytes + 1;
+    if (this.batchQueued) return;
+    this.batchQueued = true;
+    queueMicrotask(() => this.flushBatches());
+  }
+
+  private flushBatches(): void {
+    this.batchQueued = false;
+    const all = this.batches;
+    this.batches = new Map();
+    for (const [subject, b] of all) this.sendBatch(subject, b);
+  }
+
+  /** One stream message; its id (the first envelope's, and how many) makes a resent copy harmless. */
+  private sendBatch(subject: string, b: Batch): void {
+    if (b.texts.length === 1) this.publisher.send(subject, b.texts[0]!, b.id);
+    else this.publisher.send(subject, `[${b.texts.join(",")}]`, `${b.id}+${b.texts.length}`, b.texts.length);
   }
 
   stop(): void {
+    this.flushBatches();
     this.publisher.close();
     for (const r of this.readers) void r.close();
   }

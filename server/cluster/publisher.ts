@@ -5,6 +5,8 @@ interface Item {
   subject: string;
   data: string;
   msgId: string;
+  /** How many messages of the caller's it carries (the backlog counts them). */
+  weight: number;
   /** Its place in the order of sending (what is sent again goes in this order). */
   order: number;
   sentAt: number;
@@ -51,8 +53,10 @@ export class StreamPublisher {
   private readonly window: number;
   private readonly ackTimeoutMs: number;
   private readonly retryMs: number;
-  /** Messages JetStream acknowledged. */
+  /** Messages JetStream acknowledged (by weight). */
   acknowledged = 0;
+  /** The weight of everything queued, in flight or waiting to be sent again. */
+  private pending = 0;
 
   constructor(private nc: NatsConnection, private opts: PublisherOptions) {
     this.window = opts.window ?? 8192;
@@ -84,16 +88,17 @@ export class StreamPublisher {
     }
   }
 
-  /** Queues a message; it leaves at once when the window has room. */
-  send(subject: string, data: string, msgId: string): void {
+  /** Queues a message (carrying `weight` of the caller's); it leaves at once when the window has room. */
+  send(subject: string, data: string, msgId: string, weight = 1): void {
     if (this.closed) return;
-    this.queue.push({ subject, data, msgId, order: this.order++, sentAt: 0 });
+    this.queue.push({ subject, data, msgId, weight, order: this.order++, sentAt: 0 });
+    this.pending += weight;
     this.pump();
   }
 
-  /** Messages queued, in flight or waiting to be sent again. */
+  /** Messages (by weight) queued, in flight or waiting to be sent again. */
   get backlog(): number {
-    return this.queue.length - this.queueHead + this.inFlight.size + this.failed.length;
+    return this.pending;
   }
 
   private pump(): void {
@@ -129,7 +134,8 @@ export class StreamPublisher {
     this.inFlight.delete(m.subject.slice(this.prefix.length));
     if (refused(m)) this.fail(item);
     else {
-      this.acknowledged++;
+      this.acknowledged += item.weight;
+      this.pending -= item.weight;
       if (!this.holding) this.failingSince = 0;
     }
     if (this.holding) this.settleIfDone();
@@ -147,7 +153,9 @@ export class StreamPublisher {
     if (this.inFlight.size || !this.holding || this.closed) return;
     this.clearTimer();
     if (Date.now() - this.failingSince > this.opts.giveUpMs) {
-      const count = this.failed.length;
+      let count = 0;
+      for (const item of this.failed) count += item.weight;
+      this.pending -= count;
       this.failed = [];
       this.failingSince = 0;
       this.holding = false;
@@ -205,6 +213,7 @@ export class StreamPublisher {
     this.queue = [];
     this.queueHead = 0;
     this.failed = [];
+    this.pending = 0;
     this.closed = true;
     this.clearTimer();
     this.sub.unsubscribe();
