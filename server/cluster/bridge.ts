@@ -1,9 +1,11 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import type { AgentRegistry } from "../bus/agents.ts";
 import { isCopyId, sizeChecked, type BusMessage, type PublishInput } from "../bus/message.ts";
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "../bus/transport.ts";
 import { settled, type Names } from "./connection.ts";
+import { StreamPublisher } from "./publisher.ts";
+import { busConsumers, MAX_ACK_PENDING } from "./bus-consumers.ts";
 
 /** What travels on the bus stream: the publish as its sender made it, and where it was made. */
 interface Envelope {
@@ -15,6 +17,17 @@ interface Envelope {
 }
 
 const SEEN_CAP = 20_000;
+/** Envelopes in one stream message at most, and the room left in it for headers and subject. */
+const BATCH_MAX = 512;
+const BATCH_MARGIN = 8192;
+
+/** Envelopes for one subject, gathered during one turn of the event loop. */
+interface Batch {
+  texts: string[];
+  bytes: number;
+  /** The first envelope's id. */
+  id: string;
+}
 const STREAM_MAX_AGE_NS = 24 * 3600 * 1e9;
 const DUPLICATE_WINDOW_MS = 120_000;
 
@@ -23,26 +36,36 @@ const DUPLICATE_WINDOW_MS = 120_000;
  * own agents; this wrapper sends onwards what other nodes need, through one JetStream stream:
  * a message for an agent registered on another node goes to that node's subject (and only there),
  * a topic message or a broadcast is delivered here and goes to every other node as well.
- * Each node reads the stream through its own durable consumer, so what is sent while a node is
- * down waits for it, and hands each message to its LocalTransport once (acknowledged after it is
- * written; redeliveries are dropped by message id).
+ * Each node reads the stream through durable consumers of its own (bus-consumers.ts: what is
+ * addressed to it, and every node's topic messages), so what is sent while a node is down waits
+ * for it, and hands each message to its LocalTransport once (acknowledged after it is written;
+ * redeliveries are dropped by message id). Publishing is pipelined (publisher.ts).
  */
 export class ClusterTransport implements BusTransport {
   private js: JetStreamClient;
   private seen = new Set<string>();
-  private queue: Array<{ subject: string; e: Envelope }> = [];
-  private draining = false;
-  private inFlight = 0;
+  private publisher: StreamPublisher;
+  /** Envelopes of this turn, by subject (send()). */
+  private batches = new Map<string, Batch>();
+  private batchQueued = false;
+  private readonly batchBytes: number;
   private toAck: JsMsg[] = [];
-  private messages: ConsumerMessages | undefined;
+  private readers: ConsumerMessages[] = [];
+  private readonly fanPrefix: string;
+  private readonly ownFan: string;
+  private readonly ownTo: string;
   /** Publishes what came from another node here, through the Bus (which settles a request it answers). */
   private deliver: (input: PublishInput) => BusMessage;
   /** The publish now being delivered from the stream: it goes to the local transport only. */
   private incoming: PublishInput | undefined;
   /** Ids given here to messages from other nodes → their ids on the node that sent them. */
   private origins = new Map<string, string>();
-  forwarded = 0;
+  get forwarded(): number {
+    return this.publisher.acknowledged;
+  }
   received = 0;
+  /** The highest local seq given to a message from the stream (what its acknowledgement waits for). */
+  private lastDelivered = 0;
 
   constructor(
     private local: BusTransport,
@@ -53,11 +76,19 @@ export class ClusterTransport implements BusTransport {
     private nodeOfAgent: (agent: string) => string | undefined,
   ) {
     this.js = jetstream(nc);
+    this.publisher = new StreamPublisher(nc, {
+      giveUpMs: DUPLICATE_WINDOW_MS,
+      onGiveUp: (count) => console.error(`cluster bus: ${count} message(s) for other nodes given up: NATS has not taken them for ${DUPLICATE_WINDOW_MS / 1000} s`),
+    });
     this.deliver = (input) => this.local.publish(input);
+    this.fanPrefix = n.busFan("");
+    this.ownFan = n.busFan(self);
+    this.ownTo = n.busTo(self);
+    this.batchBytes = (nc.info?.max_payload ?? 1024 * 1024) - BATCH_MARGIN;
   }
 
   /**
-   * Makes the stream and this node's durable consumer (both kept if they exist), then starts
+   * Makes the stream and this node's durable consumers (kept if they exist), then starts
    * reading. `deliver` is the Bus's publish: a reply from another node settles the request waiting
    * for it here, as a local reply does.
    */
@@ -71,34 +102,46 @@ export class ClusterTransport implements BusTransport {
         await jsm.streams.add({ name: this.n.stream, subjects: [this.n.busAll], max_age: STREAM_MAX_AGE_NS, duplicate_window: DUPLICATE_WINDOW_MS * 1e6, num_replicas: this.n.replicas });
       }
     });
-    const durable = this.n.durable(this.self);
-    await settled(async () => {
-      try {
-        await jsm.consumers.info(this.n.stream, durable);
-      } catch {
-        // a new node starts with what is sent from now on, not the stream's past
-        await jsm.consumers.add(this.n.stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: this.n.busAll, ack_wait: 30 * 1e9 });
-      }
-    });
-    const consumer = await this.js.consumers.get(this.n.stream, durable);
-    this.messages = await consumer.consume({
-      max_messages: 1000,
-      // short pulls: when the NATS server holding a pull dies, the next pull (or a missed heartbeat) comes within seconds
-      expires: 5000,
-      callback: (m) => {
-        try {
-          this.receive(m.subject, m.json<Envelope>());
-        } catch (err) {
-          console.error(`cluster bus: a message from the stream could not be delivered (${(err as Error).message})`);
-        }
-        this.ackAfterWrite(m);
-      },
-    });
+    for (const durable of await busConsumers(jsm, this.n, this.self)) {
+      const consumer = await this.js.consumers.get(this.n.stream, durable);
+      this.readers.push(await consumer.consume({
+        // a whole burst in one pull: the next pull goes when half of it came
+        max_messages: MAX_ACK_PENDING / 2,
+        // short pulls: when the NATS server holding a pull dies, the next pull (or a missed heartbeat) comes within seconds
+        expires: 5000,
+        callback: (m) => {
+          if (this.wanted(m.subject)) {
+            let body: Envelope | Envelope[] | undefined;
+            try {
+              body = m.json<Envelope | Envelope[]>();
+            } catch (err) {
+              console.error(`cluster bus: a message from the stream is not JSON (${(err as Error).message})`);
+            }
+            if (Array.isArray(body)) for (const e of body) this.receiveSafely(e);
+            else if (body) this.receiveSafely(body);
+          }
+          this.ackAfterWrite(m);
+        },
+      }));
+    }
   }
 
-  private receive(subject: string, e: Envelope): void {
+  /** Whether a message of the stream is for this node: a topic message or broadcast of another node, or one addressed here. */
+  private wanted(subject: string): boolean {
+    if (subject.startsWith(this.fanPrefix)) return subject !== this.ownFan;
+    return subject === this.ownTo;
+  }
+
+  private receiveSafely(e: Envelope): void {
+    try {
+      this.receive(e);
+    } catch (err) {
+      console.error(`cluster bus: a message from the stream could not be delivered (${(err as Error).message})`);
+    }
+  }
+
+  private receive(e: Envelope): void {
     if (e.origin === this.self) return;
-    if (subject.startsWith(this.n.busTo("")) && subject !== this.n.busTo(this.self)) return; // for another node
     if (this.seen.has(e.id)) return;
     this.remember(e.id);
     if (e.input.to !== undefined && !this.agents.find(e.input.to)) return; // unregistered meanwhile: nobody here to take it
@@ -112,6 +155,7 @@ export class ClusterTransport implements BusTransport {
       this.incoming = undefined;
     }
     if (e.mid !== undefined) this.rememberOrigin(m.id, e.mid);
+    if (m.seq > this.lastDelivered) this.lastDelivered = m.seq;
     this.received++;
   }
 
@@ -136,7 +180,11 @@ export class ClusterTransport implements BusTransport {
     return out;
   }
 
-  /** Acknowledges once what was delivered is written (one write for all that came in this tick): a crash before redelivers, never loses. */
+  /**
+   * Acknowledges once what was delivered is committed (one write for all that came in this tick;
+   * with the bus's writer thread, when that thread says the transaction is done): a crash before
+   * redelivers, never loses.
+   */
   private ackAfterWrite(m: JsMsg): void {
     this.toAck.push(m);
     if (this.toAck.length > 1) return;
@@ -144,7 +192,11 @@ export class ClusterTransport implements BusTransport {
       const batch = this.toAck;
       this.toAck = [];
       this.local.flush();
-      for (const x of batch) x.ack();
+      const ack = () => {
+        for (const x of batch) x.ack();
+      };
+      if (this.local.whenDurable && this.lastDelivered) this.local.whenDurable(this.lastDelivered, ack);
+      else ack();
     });
   }
 
@@ -174,45 +226,45 @@ export class ClusterTransport implements BusTransport {
     return m;
   }
 
-  /** Queues a message for the stream; drain() sends the queue in order. */
+  /**
+   * Sends a message to the stream, in order (publisher.ts: pipelined, sent again until taken).
+   * What one turn of the event loop sends to a subject goes as one stream message: the envelope
+   * itself when it is alone, else a JSON array of them (up to BATCH_MAX, within NATS's payload).
+   */
   private send(subject: string, e: Envelope): void {
-    this.queue.push({ subject, e });
-    if (!this.draining) void this.drain();
+    const text = JSON.stringify(e);
+    const bytes = Buffer.byteLength(text);
+    let b = this.batches.get(subject);
+    if (b && (b.texts.length >= BATCH_MAX || b.bytes + bytes + 1 > this.batchBytes)) {
+      this.batches.delete(subject);
+      this.sendBatch(subject, b);
+      b = undefined;
+    }
+    if (!b) this.batches.set(subject, (b = { texts: [], bytes: 2, id: e.id }));
+    b.texts.push(text);
+    b.bytes += bytes + 1;
+    if (this.batchQueued) return;
+    this.batchQueued = true;
+    queueMicrotask(() => this.flushBatches());
   }
 
-  /**
-   * Sends what is queued, in batches, in order. What NATS did not accept (it is away, or
-   * restarting) is sent again before anything newer, every half second for up to the stream's
-   * duplicate window (the message id makes a second copy harmless); then it is given up, loudly.
-   */
-  private async drain(): Promise<void> {
-    this.draining = true;
-    let since = 0;
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, 4096);
-      this.inFlight = batch.length;
-      const results = await Promise.allSettled(batch.map((b) => this.js.publish(b.subject, JSON.stringify(b.e), { msgID: b.e.id })));
-      this.inFlight = 0;
-      const failed = batch.filter((_, i) => results[i]!.status === "rejected");
-      this.forwarded += batch.length - failed.length;
-      if (!failed.length) {
-        since = 0;
-        continue;
-      }
-      since ||= Date.now();
-      if (Date.now() - since > DUPLICATE_WINDOW_MS) {
-        console.error(`cluster bus: ${failed.length} message(s) for other nodes given up: NATS has not taken them for ${DUPLICATE_WINDOW_MS / 1000} s`);
-        since = 0;
-        continue;
-      }
-      this.queue.unshift(...failed);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    this.draining = false;
+  private flushBatches(): void {
+    this.batchQueued = false;
+    const all = this.batches;
+    this.batches = new Map();
+    for (const [subject, b] of all) this.sendBatch(subject, b);
+  }
+
+  /** One stream message; its id (the first envelope's, and how many) makes a resent copy harmless. */
+  private sendBatch(subject: string, b: Batch): void {
+    if (b.texts.length === 1) this.publisher.send(subject, b.texts[0]!, b.id);
+    else this.publisher.send(subject, `[${b.texts.join(",")}]`, `${b.id}+${b.texts.length}`, b.texts.length);
   }
 
   stop(): void {
-    void this.messages?.close();
+    this.flushBatches();
+    this.publisher.close();
+    for (const r of this.readers) void r.close();
   }
 
   nextId(): string { return this.local.nextId(); }
@@ -228,7 +280,7 @@ export class ClusterTransport implements BusTransport {
   get inboxCapacity(): number { return this.local.inboxCapacity; }
   history(q: HistoryQuery): BusMessage[] { return this.local.history(q); }
   stats(): TransportStats { return this.local.stats(); }
-  get backlog(): number { return this.local.backlog + this.queue.length + this.inFlight; }
+  get backlog(): number { return this.local.backlog + this.publisher.backlog; }
   flush(): void { this.local.flush(); }
   close(): void {
     this.stop();

@@ -12,7 +12,11 @@ export interface ClusterConfig {
   replicas: number;
   /** A NATS .creds file (JWT and nkey seed), from AI_SESSION_CLUSTER_CREDS. */
   credsFile?: string;
+  /** How long a finished cluster task stays in the bucket (AI_SESSION_CLUSTER_TASK_KEEP, seconds; default a week). */
+  taskKeepMs: number;
 }
+
+const WEEK_S = 7 * 24 * 3600;
 
 /** Node and cluster names become subject tokens and bucket names: letters, digits, _ and -. */
 export const CLUSTER_WORD = /^[A-Za-z0-9_-]{1,64}$/;
@@ -45,7 +49,9 @@ export function clusterConfig(
   const credsFile = env.AI_SESSION_CLUSTER_CREDS || undefined;
   const replicas = Number(env.AI_SESSION_CLUSTER_REPLICAS || 1);
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new AppError("invalid", `AI_SESSION_CLUSTER_REPLICAS must be 1 to 5 (copies of each stream and bucket), not "${env.AI_SESSION_CLUSTER_REPLICAS}"`);
-  return { url, node, name, replicas, ...(credsFile ? { credsFile } : {}) };
+  const keep = Number(env.AI_SESSION_CLUSTER_TASK_KEEP || WEEK_S);
+  if (!Number.isFinite(keep) || keep <= 0) throw new AppError("invalid", `AI_SESSION_CLUSTER_TASK_KEEP must be a number of seconds above 0 (how long a finished task stays), not "${env.AI_SESSION_CLUSTER_TASK_KEEP}"`);
+  return { url, node, name, replicas, taskKeepMs: keep * 1000, ...(credsFile ? { credsFile } : {}) };
 }
 
 /** The URL (or comma-separated URLs) without user, password or token: what status and logs may show. */

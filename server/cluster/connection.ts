@@ -14,7 +14,11 @@ export function names(cluster: string, replicas = 1) {
     busTo: (node: string) => `ais.${cluster}.bus.to.${node}`,
     /** A topic message or broadcast, from the node that sent it. */
     busFan: (origin: string) => `ais.${cluster}.bus.fan.${origin}`,
+    busFanAll: `ais.${cluster}.bus.fan.>`,
+    /** The durable consumer of what is addressed to a node's agents (bus.to.NODE). */
     durable: (node: string) => `node-${node}`,
+    /** The durable consumer of every node's topic messages and broadcasts, for one node. */
+    fanDurable: (node: string) => `fan-${node}`,
     nodesBucket: `ais-${cluster}-nodes`,
     tasksBucket: `ais-${cluster}-tasks`,
     knowledgeBucket: `ais-${cluster}-knowledge`,

@@ -54,6 +54,7 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         knows: (agent) => rt.bus.agents.find(agent) !== undefined || membership?.nodeOfAgent(agent) !== undefined,
         defaultLeaseMs: rt.bus.tasks.opts.defaultLeaseMs,
         sweepMs: rt.bus.tasks.opts.sweepMs,
+        keepFinishedMs: cfg.taskKeepMs,
       });
       const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const isCopy = (id: string) => transport?.isCopy(id) ?? false;

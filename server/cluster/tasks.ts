@@ -6,6 +6,7 @@ import type { PublishInput } from "../bus/message.ts";
 import type { AddTaskInput, Task, TaskStatus } from "../bus/tasks.ts";
 import type { ClusterTask, TaskBoard } from "../cluster-port.ts";
 import { lostRace, settled } from "./connection.ts";
+import { TaskMirror } from "./task-mirror.ts";
 import { byPriority, eligible, held, isOpen, isReady, lapsed, passOver, type Row } from "./task-rules.ts";
 
 const TRIES = 50;
@@ -22,7 +23,11 @@ export interface TaskBoardNode {
   defaultLeaseMs: number;
   /** How often this node hands out queued and lapsed tasks to its live agents (0: only on add, finish and registration). */
   sweepMs: number;
+  /** How long a finished task (done, failed, cancelled) stays in the bucket after its last change. */
+  keepFinishedMs: number;
 }
+
+const finished = (t: ClusterTask) => t.status === "done" || t.status === "failed" || t.status === "cancelled";
 
 /** A task written by an earlier version (role and priority only) read with today's fields. */
 const normalized = (t: Partial<ClusterTask>): ClusterTask =>
@@ -35,6 +40,9 @@ const normalized = (t: Partial<ClusterTask>): ClusterTask =>
  * one task one write wins and a task is never held twice. Each node pushes ready tasks to its own
  * least-loaded live agent (a task_assignment in its inbox) on add, finish, registration and every
  * sweep; a lapsed lease makes the task open again, to another agent when there is one.
+ * What the board reads it reads from a mirror of the bucket kept by a watch (task-mirror.ts), not
+ * from the bucket; a finished task is deleted keepFinishedMs after its last change (a
+ * compare-and-set too), unless a task not yet finished depends on it.
  */
 export class KvTaskBoard implements TaskBoard {
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -43,22 +51,28 @@ export class KvTaskBoard implements TaskBoard {
 
   private readonly onRegistered = () => void this.dispatch();
 
-  private constructor(private kv: KV, private node: TaskBoardNode) {
+  private constructor(private kv: KV, private mirror: TaskMirror, private node: TaskBoardNode) {
     node.agents.events.on("registered", this.onRegistered);
     if (node.sweepMs > 0) {
-      this.timer = setInterval(() => void this.dispatch(), node.sweepMs);
+      this.timer = setInterval(() => {
+        void this.dispatch();
+        void this.expire().catch(() => {}); // a NATS hiccup: the next sweep tries again
+      }, node.sweepMs);
       this.timer.unref?.();
     }
   }
 
   static async open(nc: NatsConnection, bucket: string, replicas: number, node: TaskBoardNode): Promise<KvTaskBoard> {
-    return new KvTaskBoard(await settled(() => new Kvm(nc).create(bucket, { history: 1, replicas })), node);
+    const kv = await settled(() => new Kvm(nc).create(bucket, { history: 1, replicas }));
+    const mirror = await TaskMirror.open(nc, kv, (e) => normalized(e.json<ClusterTask>()));
+    return new KvTaskBoard(kv, mirror, node);
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.node.agents.events.off("registered", this.onRegistered);
+    this.mirror.close();
   }
 
   private async read(id: string): Promise<Row | null> {
@@ -73,22 +87,36 @@ export class KvTaskBoard implements TaskBoard {
     return r;
   }
 
+  /** Every task, by priority, from the mirror. */
   private async all(): Promise<Row[]> {
-    const keys: string[] = [];
-    for await (const k of await this.kv.keys()) keys.push(k);
-    const rows = await Promise.all(keys.map((k) => this.read(k)));
-    return rows.filter((r): r is Row => r !== null).sort((a, b) => byPriority(a.task, b.task));
+    return this.mirror.values().sort((a, b) => byPriority(a.task, b.task));
   }
 
-  /** Writes the task's next state if nobody changed it since it was read; false when another write won. */
+  /** Writes the task's next state if nobody changed it since it was read; false when another write won (its key is read again). */
   private async write(r: Row, next: ClusterTask): Promise<boolean> {
     try {
-      await this.kv.update(next.id, JSON.stringify(next), r.revision);
+      this.mirror.put({ task: next, revision: await this.kv.update(next.id, JSON.stringify(next), r.revision) });
       return true;
     } catch (err) {
-      if (lostRace(err)) return false;
-      throw err;
+      if (!lostRace(err)) throw err;
+      await this.mirror.refresh(next.id);
+      return false;
     }
+  }
+
+  /** Deletes finished tasks kept past keepFinishedMs that no unfinished task depends on. */
+  private async expire(now = Date.now()): Promise<void> {
+    const rows = this.mirror.values();
+    const needed = new Set(rows.filter((r) => !finished(r.task)).flatMap((r) => r.task.depends_on));
+    const due = rows.filter((r) => finished(r.task) && r.task.updated_at + this.node.keepFinishedMs < now && !needed.has(r.task.id));
+    await Promise.all(due.map(async (r) => {
+      try {
+        await this.kv.delete(r.task.id, { previousSeq: r.revision });
+      } catch (err) {
+        if (!lostRace(err)) throw err; // changed meanwhile, or another node deleted it first
+      }
+      await this.mirror.refresh(r.task.id);
+    }));
   }
 
   /** The task handed to `agent` (pushed: assigned; claimed: running), counted as one more attempt. */
@@ -112,7 +140,7 @@ export class KvTaskBoard implements TaskBoard {
       status: "queued", assignee: null, node: null, lease_ms: input.lease_ms ?? this.node.defaultLeaseMs, lease_expires_at: null,
       attempts: 0, progress: null, progress_note: null, result: null, created_by: input.created_by ?? null, created_at: now, updated_at: now,
     };
-    await this.kv.create(task.id, JSON.stringify(task));
+    this.mirror.put({ task, revision: await this.kv.create(task.id, JSON.stringify(task)) });
     await this.dispatch();
     return (await this.row(task.id)).task;
   }

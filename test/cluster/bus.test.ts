@@ -4,6 +4,10 @@
  * node comes back; one machine's rules (unknown agent) hold in the cluster too.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { cli, eventually, json, startNats, startNode, stopAll, type Nats, type Node } from "./harness.ts";
 
 const LONG = 60_000;
@@ -22,6 +26,27 @@ async function inboxOf(node: Node, agent: string, n: number): Promise<Inbox["mes
     return got.length >= n;
   });
   return got;
+}
+
+/** A bus WebSocket of a node, as an agent; frames go to onFrame. */
+function busSocket(node: Node, agent: string, onFrame: (frame: Record<string, unknown>) => void): Promise<WebSocket> {
+  const token = readFileSync(join(node.home, "token"), "utf8").trim();
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${node.port}/api/bus/stream?token=${token}&agent=${agent}`);
+    ws.onmessage = (e) => onFrame(JSON.parse(e.data as string));
+    ws.onerror = () => reject(new Error(`cannot open the bus stream of ${node.name}`));
+    ws.onopen = () => resolve(ws);
+  });
+}
+
+/** How many messages the cluster's bus stream holds. */
+async function streamMessages(): Promise<number> {
+  const nc = await connect({ servers: nats.url.replace("nats://", "") });
+  try {
+    return (await (await jetstreamManager(nc)).streams.info("AIS_ai-session_BUS")).state.messages;
+  } finally {
+    await nc.close();
+  }
 }
 
 async function agentsSeen(from: Node, names: string[]) {
@@ -97,6 +122,30 @@ describe("the bus across nodes", () => {
     const r = await cli(alpha, "bus", "send", "--to", "ghost", "hello", "--agent", "fe");
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('no agent named "ghost"');
+  }, LONG);
+
+  test("a burst of 3,000 direct messages on alpha's WebSocket reaches qa's on gamma once each, in order, in far fewer stream messages", async () => {
+    const got: number[] = [];
+    let acked = false;
+    const sub = await busSocket(gamma, "qa", (f) => {
+      // (what earlier tests left in qa's inbox comes first: not counted, acknowledged at the end)
+      const i = (f.message as { payload?: { i?: unknown } } | undefined)?.payload?.i;
+      if (f.kind === "message" && typeof i === "number") got.push(i);
+      if (f.kind === "acked") acked = true;
+    });
+    const pub = await busSocket(alpha, "fe", () => {});
+    const before = await streamMessages();
+    for (let i = 0; i < 3000; i++) pub.send(JSON.stringify({ op: "publish", to: "qa", payload: { i } }));
+    await eventually("3,000 messages on qa's WebSocket", async () => got.length >= 3000);
+    await Bun.sleep(300); // a duplicate would have come by now
+    expect(got).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    // what one turn of alpha's loop sent went as one stream message
+    expect(await streamMessages() - before).toBeLessThan(300);
+    sub.send(JSON.stringify({ op: "ack", up_to: Number.MAX_SAFE_INTEGER, ref: 1 }));
+    await eventually("acknowledged", async () => acked);
+    sub.close();
+    pub.close();
+    expect((await json<Inbox>(gamma, "bus", "inbox", "qa")).messages).toEqual([]);
   }, LONG);
 
   test("messages sent to qa while gamma is down are delivered when gamma comes back", async () => {

@@ -6,15 +6,16 @@
  * own node is named. A real nats-server and two ai-session servers.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cli, eventually, json, startCluster, stopAll, type Node } from "./harness.ts";
+import { cli, eventually, json, startCluster, startNode, stopAll, type Nats, type Node } from "./harness.ts";
 
 const LONG = 90_000;
 let nodes: Node[];
+let nats: Nats;
 
 type Task = { id: string; status: string; assignee: string | null; node: string | null; depends_on: string[]; capability: string | null; progress: number | null };
 
 beforeAll(async () => {
-  ({ nodes } = await startCluster("alpha", "beta"));
+  ({ nats, nodes } = await startCluster("alpha", "beta"));
   for (const [node, args] of [[nodes[0]!, ["web1", "--role", "backend"]], [nodes[1]!, ["gpu1", "--role", "backend", "--capabilities", "gpu"]]] as const) {
     const r = await cli(node, "agent", "register", ...args);
     expect([r.code, r.stderr]).toEqual([0, ""]);
@@ -54,5 +55,33 @@ describe("task commands on a node in a cluster use the cluster's queue", () => {
     expect(next.node).toBe(next.assignee === "web1" ? "alpha" : "beta");
     const orphan = await cli(nodes[1]!, "task", "add", "orphan", "--depends", "ct-nope");
     expect([orphan.code, orphan.stderr.trim()]).toEqual([1, 'ai-session: no task with id "ct-nope" (ai-session task list shows them)']);
+  }, LONG);
+});
+
+describe("finished tasks leave the bucket after AI_SESSION_CLUSTER_TASK_KEEP", () => {
+  test("a finished task is gone a second after it finished; one that an unfinished task depends on stays until that one finishes", async () => {
+    const gamma = await startNode("gamma", nats.url, { env: { AI_SESSION_CLUSTER_TASK_KEEP: "1" } });
+    expect((await cli(gamma, "agent", "register", "ops1", "--role", "backend", "--capabilities", "ops")).code).toBe(0);
+    const ids = async () => (await json<Task[]>(nodes[0]!, "task", "list")).map((t) => t.id);
+    const add = (title: string, depends?: string) => json<Task>(nodes[0]!, "task", "add", title, "--capability", "ops", ...(depends ? ["--depends", depends] : []));
+    const short = await add("short");
+    expect(await json<Task>(gamma, "task", "claim", "--agent", "ops1")).toMatchObject({ id: short.id });
+    expect((await cli(gamma, "task", "done", short.id, "--agent", "ops1")).code).toBe(0);
+    const base = await add("base");
+    expect(await json<Task>(gamma, "task", "claim", "--agent", "ops1")).toMatchObject({ id: base.id });
+    const after = await add("after", base.id);
+    expect((await cli(gamma, "task", "done", base.id, "--agent", "ops1")).code).toBe(0);
+    await eventually("short gone", async () => !(await ids()).includes(short.id));
+    await Bun.sleep(2500); // past the second base is kept for: after, not finished, depends on it
+    expect(await ids()).toEqual(expect.arrayContaining([base.id, after.id]));
+    expect(await json<Task>(gamma, "task", "claim", "--agent", "ops1")).toMatchObject({ id: after.id });
+    expect((await cli(gamma, "task", "done", after.id, "--agent", "ops1")).code).toBe(0);
+    await eventually("base and after gone", async () => {
+      const now = await ids();
+      return !now.includes(base.id) && !now.includes(after.id);
+    });
+    const gone = await cli(nodes[1]!, "task", "done", base.id, "--agent", "ops1");
+    expect([gone.code, gone.stderr.trim()]).toEqual([1, `ai-session: no task with id "${base.id}" (ai-session task list shows them)`]);
+    await gamma.stop();
   }, LONG);
 });
