@@ -125,6 +125,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   if (failed) keepLeadIn(lines, roles, keep);
   if (!options.listing) keepSettings(lines, roles, keep);
   keepNotRunReasons(lines, roles, keep);
+  keepFailingPartHeads(lines, roles, keep);
 
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   const before = keep.slice();
@@ -561,6 +562,29 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
 const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
 function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "plain" || roles[i] === "chatter") && NOT_RUN_REASON.test(lines[i]!)) keep[i] = true;
+}
+
+/**
+ * The step that heads a part of the run in which something failed (cargo's `Running unittests
+ * src/lib.rs (target/debug/deps/geo_core-…)` before each test binary, a `Running tests/x.rs` of
+ * another crate): it says whose failure follows. The heads of parts that passed fold as progress.
+ */
+const PART_HEAD = /^\s*(?:Running|Testing|Checking|Compiling|Building)\s+\S/;
+const FAILED_ROLES = new Set<Role>(["failure", "problem", "assertion"]);
+function keepFailingPartHeads(lines: string[], roles: Role[], keep: boolean[]): void {
+  const heads: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (roles[i] === "chatter" && PART_HEAD.test(lines[i]!)) heads.push(i);
+  // only a run of several parts: one head says nothing the rest does not
+  if (heads.length < 2) return;
+  heads.forEach((h, k) => {
+    const end = heads[k + 1] ?? lines.length;
+    for (let j = h + 1; j < end; j++) {
+      if (FAILED_ROLES.has(roles[j]!)) {
+        keep[h] = true;
+        return;
+      }
+    }
+  });
 }
 
 /**

@@ -419,3 +419,23 @@ describe("a green test run keeps the rows that say why a test did not run", () =
     }
   });
 });
+
+describe("the step that heads a failing part of a run of several parts stays", () => {
+  test("cargo test across crates: the failing crate's `Running …` line stays, the passing crate's folds", () => {
+    const part = (name: string, ok: boolean) => [
+      `     Running unittests src/lib.rs (target/debug/deps/${name}-0123456789abcdef)`,
+      "",
+      "running 31 tests",
+      ...Array.from({ length: 30 }, (_, i) => `test tests::case_${i} ... ok`),
+      ok ? "test tests::three ... ok" : "test tests::three ... FAILED",
+      ...(ok ? [] : ["", "failures:", "", "---- tests::three stdout ----", `thread 'tests::three' panicked at crates/${name}/src/lib.rs:9:5:`, "assertion `left == right` failed", "  left: 1", " right: 2"]),
+      "",
+      `test result: ${ok ? "ok" : "FAILED"}. ${ok ? 31 : 30} passed; ${ok ? 0 : 1} failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s`,
+      "",
+    ];
+    const raw = [...part("geo_core", true), ...part("geo_parse", false)].join("\n");
+    const out = compactOutput(raw, { command: "cargo test --workspace --no-fail-fast", exitCode: 101, expandHint: hint }).text;
+    expect(out).toContain("Running unittests src/lib.rs (target/debug/deps/geo_parse-0123456789abcdef)");
+    expect(out).not.toContain("geo_core-0123456789abcdef");
+  });
+});
