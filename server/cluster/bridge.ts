@@ -5,7 +5,7 @@ import { isCopyId, sizeChecked, type BusMessage, type PublishInput } from "../bu
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "../bus/transport.ts";
 import { settled, type Names } from "./connection.ts";
 import { StreamPublisher } from "./publisher.ts";
-import { busConsumers, MAX_ACK_PENDING } from "./bus-consumers.ts";
+import { busConsumers } from "./bus-consumers.ts";
 
 /** What travels on the bus stream: the publish as its sender made it, and where it was made. */
 interface Envelope {
@@ -17,9 +17,12 @@ interface Envelope {
 }
 
 const SEEN_CAP = 20_000;
-/** Envelopes in one stream message at most, and the room left in it for headers and subject. */
+/** Envelopes in one stream message at most, its size at most, and the room left in it for headers and subject. */
 const BATCH_MAX = 512;
 const BATCH_MARGIN = 8192;
+const BATCH_BYTES = 256 * 1024;
+/** Stream messages one pull asks for. */
+const PULL_MESSAGES = 256;
 
 /** Envelopes for one subject, gathered during one turn of the event loop. */
 interface Batch {
@@ -84,7 +87,7 @@ export class ClusterTransport implements BusTransport {
     this.fanPrefix = n.busFan("");
     this.ownFan = n.busFan(self);
     this.ownTo = n.busTo(self);
-    this.batchBytes = (nc.info?.max_payload ?? 1024 * 1024) - BATCH_MARGIN;
+    this.batchBytes = Math.min(BATCH_BYTES, (nc.info?.max_payload ?? 1024 * 1024) - BATCH_MARGIN);
   }
 
   /**
@@ -105,8 +108,9 @@ export class ClusterTransport implements BusTransport {
     for (const durable of await busConsumers(jsm, this.n, this.self)) {
       const consumer = await this.js.consumers.get(this.n.stream, durable);
       this.readers.push(await consumer.consume({
-        // a whole burst in one pull: the next pull goes when half of it came
-        max_messages: MAX_ACK_PENDING / 2,
+        // a stream message carries up to BATCH_BYTES of a turn's messages (send()): a pull of
+        // PULL_MESSAGES brings at most 64 MB, what a node that comes back to a long backlog takes at once
+        max_messages: PULL_MESSAGES,
         // short pulls: when the NATS server holding a pull dies, the next pull (or a missed heartbeat) comes within seconds
         expires: 5000,
         callback: (m) => {
