@@ -126,6 +126,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   if (!options.listing) keepSettings(lines, roles, keep);
   keepNotRunReasons(lines, roles, keep);
   keepFailingPartHeads(lines, roles, keep);
+  keepSuggestedFixes(lines, roles, snippet, keep);
 
   // Runs of near-identical facts (retry warnings, repeated notices) keep their first and last line.
   const before = keep.slice();
@@ -562,6 +563,29 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
 const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
 function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "plain" || roles[i] === "chatter") && NOT_RUN_REASON.test(lines[i]!)) keep[i] = true;
+}
+
+/**
+ * A compiler's suggested fix: `help: consider cloning the value …` and the frame under it that
+ * shows the changed code (rustc's `26 |  *out.entry(e.account.clone())` over `++++++++`, its
+ * `22 + pub fn total_line(total: i64) -> String {`). The file holds the code as it is, not the fix,
+ * so unlike the frame of the error itself this one stays, for the first few suggestions.
+ */
+const SUGGESTION = /^\s*(?:=\s*)?(?:help|suggestion)(?:\[\w+\])?:\s/i;
+const SUGGESTIONS_KEPT = 12;
+const SUGGESTION_LINES = 8;
+function keepSuggestedFixes(lines: string[], roles: Role[], snippet: Uint8Array, keep: boolean[]): void {
+  let kept = 0;
+  for (let i = 0; i < lines.length && kept < SUGGESTIONS_KEPT; i++) {
+    if (!SUGGESTION.test(lines[i]!) || (roles[i] !== "plain" && roles[i] !== "warning")) continue;
+    const frame: number[] = [];
+    for (let k = i + 1; k < lines.length && k <= i + SUGGESTION_LINES && (snippet[k] === 1 || roles[k] === "snippet"); k++) frame.push(k);
+    // only a suggestion that shows code: a changed line (`22 + …`, `26 | …` over `+++`/`~~~`)
+    if (!frame.some((k) => /^\s*\d+\s*[+~|-]\s/.test(lines[k]!))) continue;
+    keep[i] = true;
+    for (const k of frame) if (lines[k]!.trim() !== "|") keep[k] = true;
+    kept++;
+  }
 }
 
 /**

@@ -16,8 +16,6 @@ const SHARED_FORMATS = new Set(["gcc", "node", "eslint"]);
  * fixing one fails its test until its entry goes. The project README lists them as known limits.
  */
 const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
-  // g11, captured after this stop's rules: past the first code frames of a long build, the frame lines (rustc's `+` suggestion, the `|` source line) fold
-  "cargo-workspace-two-crates-errors": { lost: ["22 + pub fn total_line(total: i64) -> String {", "26 |             *out.entry(e.account.clone()).or_insert(0) += e.cents;"] },
   // verbose rows of passing tests fold (this capture's writer kept two); pytest's warnings summary makes the status `warnings`
   "pytest-verbose-ids-warnings-passing": {
     lost: [

@@ -439,3 +439,29 @@ describe("the step that heads a failing part of a run of several parts stays", (
     expect(out).not.toContain("geo_core-0123456789abcdef");
   });
 });
+
+describe("a compiler's suggested fix stays, though the error's own code frame folds", () => {
+  test("rustc: `help: consider cloning …` and the changed line under it", () => {
+    const filler = Array.from({ length: 30 }, (_, i) => `   Compiling dep${i} v0.1.0`);
+    const raw = [
+      ...filler,
+      "error[E0507]: cannot move out of `e.account` which is behind a shared reference",
+      "  --> crates/core/src/lib.rs:26:24",
+      "   |",
+      "26 |             *out.entry(e.account).or_insert(0) += e.cents;",
+      "   |                        ^^^^^^^^^ move occurs because `e.account` has type `String`",
+      "   |",
+      "help: consider cloning the value if the performance cost is acceptable",
+      "   |",
+      "26 |             *out.entry(e.account.clone()).or_insert(0) += e.cents;",
+      "   |                                 ++++++++",
+      "",
+      "error: could not compile `core` (lib) due to 1 previous error",
+    ].join("\n");
+    const out = compactOutput(raw, { command: "cargo build", exitCode: 101, expandHint: hint }).text;
+    expect(out).toContain("help: consider cloning the value if the performance cost is acceptable");
+    expect(out).toContain("*out.entry(e.account.clone()).or_insert(0) += e.cents;");
+    // the error's own frame is in the file already: it folds
+    expect(out).not.toContain("*out.entry(e.account).or_insert(0) += e.cents;");
+  });
+});
