@@ -1323,3 +1323,10 @@ describe("unittest and vitest failures outside a test body", () => {
     }
   });
 });
+
+describe("Node's report of an error while loading a script starts with its place", () => {
+  test("`/srv/server.js:4` over the code and a caret, then `SyntaxError: …`: the error is there", () => {
+    const out = ["/srv/server.js:4", "  app.listen(port", "            ^", "", "SyntaxError: missing ) after argument list", "    at internalCompileFunction (node:internal/vm:76:18)", "", "Node.js v20.11.0"].join("\n");
+    for (const a of bothReadings(out, "node server.js", 1)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["/srv/server.js:4"]);
+  });
+});

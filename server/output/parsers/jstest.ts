@@ -151,6 +151,16 @@ export const mocha: Parser = {
   },
 };
 
+/** Node's report of an uncaught error starts with its place alone (`/srv/app.js:4`), then the code line and a caret. */
+const PLACE_HEADER = /^((?:\/|\.{0,2}\/?)[^\s:]+\.[cm]?[jt]sx?):(\d+)$/;
+function placeHeaderAbove(lines: string[], i: number): { file: string; line: string } | null {
+  for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
+    const m = PLACE_HEADER.exec(lines[k]!);
+    if (m) return { file: m[1]!, line: m[2]! };
+  }
+  return null;
+}
+
 export const nodeError: Parser = {
   tool: "node",
   // A script run by a JavaScript runtime; not the runtime's own test runner, linter or checker.
@@ -163,7 +173,9 @@ export const nodeError: Parser = {
       if (!m) return;
       const at = firstUserFrame(lines, i + 1, i + 20);
       const code = m[2] ?? /code: '(\w+)'/.exec(lines.slice(i, i + 20).join("\n"))?.[1] ?? m[1]!;
-      errors.push(issue(line, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, code));
+      // no frame of the program's (a SyntaxError while loading): Node's header above the code it shows, `/srv/app.js:4`
+      const header = at ? null : placeHeaderAbove(lines, i);
+      errors.push(issue(line, "error", at?.[1] ?? header?.file ?? null, at?.[2] ?? header?.line ?? null, at?.[3] ?? null, code));
       // The other frames in the program's own files, as notes: the way the error came.
       for (let j = i + 1; j < Math.min(lines.length, i + 20) && isJsFrame(lines[j]!); j++) {
         const f = JS_FRAME.exec(lines[j]!);
