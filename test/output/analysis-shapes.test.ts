@@ -1330,3 +1330,14 @@ describe("Node's report of an error while loading a script starts with its place
     for (const a of bothReadings(out, "node server.js", 1)) expect(a.errors.map((e) => `${e.file}:${e.line}`)).toEqual(["/srv/server.js:4"]);
   });
 });
+
+describe("xUnit's progress line and `Ran N tests` say what passed when no recogniser knows the runner", () => {
+  test("`..E.F` first: its dots; else `Ran 6 tests in …` less the failures and errors", () => {
+    const marked = ["..E.F", "======", "FAIL: test_b (t.T.test_b)", "----------------------------------------------------------------------", "Ran 5 tests in 0.01s", "", "FAILED (failures=1, errors=1)"].join("\n");
+    const a = compactOutput(new TextEncoder().encode(marked), { command: "./run-tests", exitCode: 1, rules: "generic" }).analysis;
+    expect(a.counts.passed).toBe(3);
+    const verbose = ["test_a (t.T.test_a) ... ok", "test_b (t.T.test_b) ... FAIL", "test_c (t.T.test_c) ... ok", "", "----------------------------------------------------------------------", "Ran 3 tests in 0.01s", "", "FAILED (failures=1)"].join("\n");
+    const b = compactOutput(new TextEncoder().encode(verbose), { command: "./run-tests -v", exitCode: 1, rules: "generic" }).analysis;
+    expect(b.counts.passed).toBe(2);
+  });
+});

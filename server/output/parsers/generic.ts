@@ -9,7 +9,7 @@ import { findLocation, isPlacedProgress, type Location } from "../shape/location
 import { isSummary, type SummaryCounts, summaryCounts } from "../shape/summary.ts";
 import { codeOf, hasCode, isChatter, severityOf } from "../shape/words.ts";
 import type { LineInfo } from "../roles.ts";
-import { type Counts, issue, type OutputError, type OutputKind, type Parser, programCommand, type Severity } from "../types.ts";
+import { type Counts, issue, numberOf, type OutputError, type OutputKind, type Parser, programCommand, type Severity } from "../types.ts";
 
 /** `FAIL name`, `✗ name`, `not ok 3 - name`, `--- FAIL: TestX (0.00s)`, `FAILED path::test - msg`. */
 const FAILED_TEST = /^\s*(?:--- FAIL:\s+|(?:FAIL(?:ED)?|✗|✖|✘|×|●(?! Console$| Test suite failed to run$)|not ok(?: \d+)?(?: -)?)\s+)(\S.*?)(?:\s+\([\d.]+\s*m?s\))?(?: - .*)?$/;
@@ -879,6 +879,15 @@ export const generic: Parser = {
     if (total !== undefined && found.failed === undefined && tests.length && total >= tests.length) {
       found.failed = tests.length;
       found.passed = Math.max(0, total - tests.length - (found.errors ?? 0) - (found.skipped ?? 0));
+    }
+    // xUnit's progress line, one mark a test (`...E.F.`): its dots are the passes; else `Ran 6 tests` less what failed
+    if (found.passed === undefined && testRun) {
+      // (the run's first line: a doctest's `...` further down is an ellipsis, not three passes)
+      const first = lines.find((l) => l.trim() !== "")?.trim() ?? "";
+      const marks = /^[.FEsxu]{2,}$/.test(first) && first.includes(".") ? first : undefined;
+      const ran = numberOf(text, /^Ran (\d+) tests? in /m);
+      if (marks) found.passed = [...marks.trim()].filter((ch) => ch === ".").length;
+      else if (ran !== null && ran !== undefined && (found.failed !== undefined || found.errors !== undefined)) found.passed = Math.max(0, ran - (found.failed ?? 0) - (found.errors ?? 0) - (found.skipped ?? 0));
     }
     // a run that says at its start how many tests it runs (Boost.Test's `Running 6 test cases...`) and
     // then only what failed: what passed is the rest, the failed counted by name where they are named
