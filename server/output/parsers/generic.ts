@@ -174,7 +174,7 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   let block = -1;
   // the last error placed in a file, and the line it was read from
   let placed: { file: string; i: number } | null = null;
-  let lastAt: Location | null = null;
+  let lastAt = null as Location | null;
   const add = (line: string, c: Candidate, at = c.at, i = -1) => {
     // a finding about a whole file, its path alone after a label (Prettier's `[warn] src/app.js`): that file, no line
     const whole = at ? null : (LABELLED_FILE_ONLY.exec(line)?.[1] ?? null);
