@@ -134,6 +134,29 @@ describe("bus store", () => {
     expect(rows()).toBe(1);
     bus.close();
   });
+
+  test("inbox entries coming due under steady traffic are written with the other writes, a transaction per minGapMs at most", async () => {
+    const f = freshHome();
+    const agents = new AgentRegistry(f.db, new RoleBook(f.home));
+    const store = new BusStore(f.db.$client, { inboxDelayMs: 50, rowsPerTransaction: 100_000, transactionMs: 100, minGapMs: 25 });
+    const bus = new Bus(agents, store, { inboxCapacity: 20_000 });
+    agents.register({ name: "fe", role: "frontend" });
+    agents.register({ name: "be", role: "backend" });
+    // one unacknowledged message every millisecond or so for 400 ms: an entry comes due as often
+    const start = performance.now();
+    let sent = 0;
+    while (performance.now() - start < 400) {
+      bus.publish({ sender: "fe", to: "be", payload: sent++ });
+      await Bun.sleep(1);
+    }
+    const ms = performance.now() - start;
+    const transactions = store.transactions;
+    // one every 25 ms, and the first one at once: about 17; a transaction for each entry due would be hundreds
+    expect(transactions).toBeLessThanOrEqual(Math.ceil(ms / 25) + 3);
+    bus.close();
+    const rows = f.db.$client.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM bus_inbox WHERE agent = 'be'").get()!.n;
+    expect(rows).toBe(sent);
+  });
 });
 
 describe("outbox for slow subscribers", () => {
