@@ -2,7 +2,7 @@ import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
 import { Inbox } from "./inbox.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
-import { copyId, payloadJson, sizeChecked, TOPIC, type BusMessage, type PublishInput } from "./message.ts";
+import { copyId, madeHere, payloadJson, sizeChecked, TOPIC, type BusMessage, type PublishInput } from "./message.ts";
 import type { BusStore } from "./store.ts";
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "./transport.ts";
 
@@ -91,6 +91,7 @@ export class LocalTransport implements BusTransport {
     const seq = ++this.seq;
     const id = input.copyOf === undefined ? `${this.boot}-${seq}` : copyId(`${this.boot}-${seq}`, input.copyOf);
     const m: BusMessage = { id, seq, type: input.type ?? "custom", sender: input.sender, payload: input.payload, time: Date.now() };
+    if (input.copyOf === undefined) madeHere(m);
     if (input.correlation_id !== undefined) m.correlation_id = input.correlation_id;
     const persist = input.persist !== false && this.store !== null;
     // written first: what the subscribers do next (acknowledge, reply) comes after it in the queue
