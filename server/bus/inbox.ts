@@ -169,6 +169,13 @@ export class Inbox {
     return this.indexOf(seq) >= 0;
   }
 
+  /** The waiting message with this seq (undefined: acknowledged, pushed out, or never here). */
+  get(seq: number): BusMessage | undefined {
+    if (seq < this.floor()) return undefined; // the usual case of an old one: gone with the head
+    const i = this.indexOf(seq);
+    return i < 0 ? undefined : this.msgs[i]!;
+  }
+
   /** Every seq below this one is gone from the inbox (the database may forget them). */
   floor(): number {
     return this.head < this.seqs.length ? this.seqs[this.head]! : this.lastSeq + 1;

@@ -2,7 +2,7 @@ import { AppError } from "../errors.ts";
 import type { AgentRegistry } from "./agents.ts";
 import { Inbox } from "./inbox.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
-import { copyId, payloadJson, sizeChecked, TOPIC, type BusMessage, type PublishInput } from "./message.ts";
+import { copyId, madeHere, payloadJson, sizeChecked, TOPIC, type BusMessage, type PublishInput } from "./message.ts";
 import type { BusStore } from "./store.ts";
 import type { AckInput, BusTransport, Handler, HistoryQuery, InboxQuery, InboxRead, Target, TransportStats } from "./transport.ts";
 
@@ -34,7 +34,7 @@ export class LocalTransport implements BusTransport {
   ) {
     this.inboxCapacity = opts.inboxCapacity ?? DEFAULT_LIMITS.inbox;
     this.seq = store?.maxSeq() ?? 0;
-    store?.attach({ waiting: (a, s) => this.inboxes.get(a)?.has(s) ?? false, floor: (a) => this.inboxes.get(a)?.floor() ?? Number.MAX_SAFE_INTEGER });
+    store?.attach({ held: (a, s) => this.inboxes.get(a)?.get(s), floor: (a) => this.inboxes.get(a)?.floor() ?? Number.MAX_SAFE_INTEGER });
     if (store) {
       for (const { agent, m } of store.loadInboxes()) {
         this.boxOf(agent).restore(m);
@@ -80,13 +80,18 @@ export class LocalTransport implements BusTransport {
 
   publish(input: PublishInput): BusMessage {
     const payloadText = sizeChecked(input.payload);
-    if (input.to !== undefined) this.agents.get(input.to); // unknown agent: not_found, nothing delivered
-    else if (input.topic !== undefined) {
-      if (!TOPIC.test(input.topic)) throw new AppError("invalid", `"${input.topic}" is not a valid topic (letters, digits and . _ : / -)`);
-    } else if (!input.broadcast) throw new AppError("invalid", "say where the message goes: to an agent, a topic, or broadcast");
+    // unknown agent: not_found, nothing delivered. Its registered name is the string kept from here
+    // on (the store's queue, the inbox): not the one each frame's parse makes anew
+    const recipient = input.to !== undefined ? this.agents.get(input.to).name : undefined;
+    if (recipient === undefined) {
+      if (input.topic !== undefined) {
+        if (!TOPIC.test(input.topic)) throw new AppError("invalid", `"${input.topic}" is not a valid topic (letters, digits and . _ : / -)`);
+      } else if (!input.broadcast) throw new AppError("invalid", "say where the message goes: to an agent, a topic, or broadcast");
+    }
     const seq = ++this.seq;
     const id = input.copyOf === undefined ? `${this.boot}-${seq}` : copyId(`${this.boot}-${seq}`, input.copyOf);
     const m: BusMessage = { id, seq, type: input.type ?? "custom", sender: input.sender, payload: input.payload, time: Date.now() };
+    if (input.copyOf === undefined) madeHere(m);
     if (input.correlation_id !== undefined) m.correlation_id = input.correlation_id;
     const persist = input.persist !== false && this.store !== null;
     // written first: what the subscribers do next (acknowledge, reply) comes after it in the queue
@@ -95,10 +100,10 @@ export class LocalTransport implements BusTransport {
 
     // who gets it in their inbox: one list however many (the store skips whoever no longer holds it)
     let to: string | readonly string[];
-    if (input.to !== undefined) {
-      m.to = input.to;
-      to = input.to;
-      this.deliverToAgent(input.to, m);
+    if (recipient !== undefined) {
+      m.to = recipient;
+      to = recipient;
+      this.deliverToAgent(recipient, m);
     } else if (input.topic !== undefined) {
       m.topic = input.topic;
       const subs = this.topicSubs.get(input.topic);

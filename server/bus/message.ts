@@ -112,7 +112,17 @@ export function readPublishFrame(f: Record<string, unknown>, sender = ""): Publi
 
 const PAYLOAD_JSON = Symbol("payload json");
 const FRAME = Symbol("frame");
-type Held = BusMessage & { [PAYLOAD_JSON]?: string; [FRAME]?: string };
+const PLAIN_ID = Symbol("plain id");
+type Held = BusMessage & { [PAYLOAD_JSON]?: string; [FRAME]?: string; [PLAIN_ID]?: true };
+
+/**
+ * Says the message's id is one this server made ("<boot>-<seq>", base 36 and digits): its frame
+ * quotes it as it is, without the check (a regular expression over a freshly built string, which
+ * was a twentieth of a direct message's cost on the server).
+ */
+export function madeHere(m: BusMessage): void {
+  (m as Held)[PLAIN_ID] = true;
+}
 
 /** The payload as JSON text, made once (publishing keeps what measuring its size made). */
 export function payloadJson(m: BusMessage, known?: string): string {
@@ -158,7 +168,7 @@ export function frameOf(m: BusMessage): string {
   const h = m as Held;
   const cached = h[FRAME];
   if (cached !== undefined) return cached;
-  let text = `{"kind":"message","message":{"id":${idJson(m.id)},"seq":${m.seq},"type":"${m.type}","sender":${jsonString(m.sender)},"payload":${payloadJson(m)},"time":${m.time}`;
+  let text = `{"kind":"message","message":{"id":${h[PLAIN_ID] ? `"${m.id}"` : idJson(m.id)},"seq":${m.seq},"type":"${m.type}","sender":${jsonString(m.sender)},"payload":${payloadJson(m)},"time":${m.time}`;
   if (m.correlation_id !== undefined) text += `,"correlation_id":${jsonString(m.correlation_id, false)}`;
   if (m.to !== undefined) text += `,"to":${jsonString(m.to)}`;
   if (m.topic !== undefined) text += `,"topic":${jsonString(m.topic)}`;

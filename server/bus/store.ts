@@ -1,21 +1,15 @@
 import type { SqliteDatabase as Database, SqliteStatement as Statement } from "../platform/index.ts";
 import type { BusMessage } from "./message.ts";
+import { AddQueue } from "./add-queue.ts";
 import { StoreThread, type Committed } from "./store-thread.ts";
 import { applyBatch, DELETE_CHUNK, prepareBatch, ROWS_PER_INSERT, type WriteBatch } from "../work/bus-writes.ts";
 
 /** What the store asks of the inboxes when it writes: is the entry still there, where do they start. */
 export interface InboxView {
-  waiting(agent: string, seq: number): boolean;
+  /** The message with this seq while it still waits in the agent's inbox. */
+  held(agent: string, seq: number): BusMessage | undefined;
   /** Every seq of the agent's inbox below this one is gone. */
   floor(agent: string): number;
-}
-
-/** A message that reached some inboxes: one entry however many agents it reached. */
-interface PendingAdd {
-  agents: string | readonly string[];
-  seq: number;
-  id: string;
-  at: number;
 }
 
 /** What the database holds of one agent's inbox: rows with seq in [deletedBelow, maxWritten] may exist. */
@@ -58,8 +52,8 @@ export const DEFAULT_STORE_OPTIONS: StoreOptions = { inboxDelayMs: 1_000, rowsPe
 export class BusStore {
   private messages: BusMessage[] = [];
   private payloads: string[] = [];
-  private adds: PendingAdd[] = [];
-  private addsHead = 0;
+  /** Inbox entries to write once they have waited inboxDelayMs (the message id is taken from the inbox then). */
+  private adds = new AddQueue();
   private rows = new Map<string, Written>();
   /** Agents whose inbox lost entries from its start (acks up to, evictions): one range delete each. */
   private floorDirty = new Set<string>();
@@ -68,7 +62,7 @@ export class BusStore {
   private tickQueued = false;
   private lastFlush = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private view: InboxView = { waiting: () => true, floor: () => 0 };
+  private view: InboxView = { held: () => undefined, floor: () => 0 };
   private insertMessage: Statement;
   private insertMessages: Statement;
   private insertInbox: Statement;
@@ -149,7 +143,7 @@ export class BusStore {
 
   /** Rows waiting to be written. */
   get pending(): number {
-    return this.messages.length + (this.adds.length - this.addsHead) + this.removals.length + this.floorDirty.size;
+    return this.messages.length + this.adds.size + this.removals.length + this.floorDirty.size;
   }
 
   /** Whether the writer is behind: publishers should wait (see pump.ts). */
@@ -167,7 +161,7 @@ export class BusStore {
   /** The message reached these agents' inboxes (an agent not holding it at write time is skipped). */
   inboxAdd(agents: string | readonly string[], m: BusMessage): void {
     if (agents.length === 0) return;
-    this.adds.push({ agents, seq: m.seq, id: m.id, at: m.time });
+    this.adds.push(agents, m.seq, m.time);
     if (!this.timer) this.timer = setTimeout(() => this.onTimer(), this.opts.inboxDelayMs);
   }
 
@@ -212,9 +206,14 @@ export class BusStore {
     else setImmediate(run);
   }
 
+  /**
+   * Inbox entries came due: written with the next transaction, which keeps to minGapMs like any
+   * other (under steady traffic one comes due every few microseconds; a transaction for each, as a
+   * timer of its own would make, costs a commit apiece).
+   */
   private onTimer(): void {
     this.timer = null;
-    this.flush();
+    this.soon();
   }
 
   /**
@@ -254,9 +253,9 @@ export class BusStore {
   private reschedule(due: number): void {
     if (this.messages.length || this.removals.length || this.floorDirty.size) this.soon(this.messages.length >= ROWS_PER_INSERT * 8 || this.floorDirty.size > 0);
     // inbox entries already due wait for the next transaction, not for the timer
-    else if (this.adds.length > this.addsHead && this.adds[this.addsHead]!.at <= due) this.soon();
-    if (this.adds.length > this.addsHead && !this.timer) {
-      const wait = Math.max(1, this.adds[this.addsHead]!.at + this.opts.inboxDelayMs - Date.now());
+    else if (this.adds.size && this.adds.firstAt() <= due) this.soon();
+    if (this.adds.size && !this.timer) {
+      const wait = Math.max(this.opts.minGapMs, this.adds.firstAt() + this.opts.inboxDelayMs - Date.now());
       this.timer = setTimeout(() => this.onTimer(), wait);
     }
   }
@@ -331,14 +330,12 @@ export class BusStore {
     budget -= n;
     // inbox entries that waited long enough
     const rows: Array<[string, number, string]> = [];
-    let h = this.addsHead;
-    while (h < this.adds.length && rows.length < budget) {
-      const a = this.adds[h]!;
-      if (a.at > due) break;
-      h++;
-      this.addRows(rows, a);
+    let k = 0;
+    for (const n = this.adds.size; k < n && rows.length < budget; ) {
+      if (this.adds.atOf(k) > due) break;
+      this.addRows(rows, k++);
     }
-    this.advanceAdds(h);
+    this.adds.drop(k);
     for (const r of rows) b.inbox.push(r[0], r[1], r[2]);
     this.inboxRowsWritten += rows.length;
     // range deletes: whole, on the thread
@@ -355,24 +352,20 @@ export class BusStore {
     this.reschedule(due);
   }
 
-  /** The rows of one entry: each agent it reached that still holds it. */
-  private addRows(rows: Array<[string, number, string]>, a: PendingAdd): void {
-    if (typeof a.agents === "string") this.addRow(rows, a.agents, a);
-    else for (const agent of a.agents) this.addRow(rows, agent, a);
+  /** The rows of the k-th oldest entry: each agent it reached that still holds it. */
+  private addRows(rows: Array<[string, number, string]>, k: number): void {
+    const agents = this.adds.agentsOf(k);
+    const seq = this.adds.seqOf(k);
+    if (typeof agents === "string") this.addRow(rows, agents, seq);
+    else for (const agent of agents) this.addRow(rows, agent, seq);
   }
 
-  /** Entries before h are written: the queue lets go of them (of its dead start now and then). */
-  private advanceAdds(h: number): void {
-    this.addsHead = h;
-    if (h === this.adds.length) (this.adds = []), (this.addsHead = 0);
-    else if (h > 4096 && h * 2 > this.adds.length) (this.adds = this.adds.slice(h)), (this.addsHead = 0);
-  }
-
-  private addRow(rows: Array<[string, number, string]>, agent: string, a: PendingAdd): void {
-    if (!this.view.waiting(agent, a.seq)) return;
-    rows.push([agent, a.seq, a.id]);
+  private addRow(rows: Array<[string, number, string]>, agent: string, seq: number): void {
+    const m = this.view.held(agent, seq);
+    if (!m) return;
+    rows.push([agent, seq, m.id]);
     const w = this.writtenOf(agent);
-    if (a.seq > w.maxWritten) w.maxWritten = a.seq;
+    if (seq > w.maxWritten) w.maxWritten = seq;
   }
 
   /** Writes the inbox entries that are due, up to about `budget` rows or past `deadline`; returns how many. */
@@ -380,14 +373,14 @@ export class BusStore {
     const rows: Array<[string, number, string]> = [];
     const args: unknown[] = new Array(ROWS_PER_INSERT * 3);
     let inserted = 0;
-    let h = this.addsHead;
-    // rows go in as soon as a multi-row insert is full; the clock is read after each entry (one
-    // entry is a message to as many agents as its topic has)
-    while (h < this.adds.length && rows.length < budget) {
-      const a = this.adds[h]!;
-      if (a.at > due) break;
-      h++;
-      this.addRows(rows, a);
+    let k = 0;
+    // rows go in as soon as a multi-row insert is full; the clock is read after each insert and
+    // every 64 entries (one entry is a message to as many agents as its topic has; most entries
+    // of a reader that keeps up are acknowledged already and make no row)
+    for (const n = this.adds.size; k < n && rows.length < budget; ) {
+      if (this.adds.atOf(k) > due) break;
+      this.addRows(rows, k++);
+      const full = inserted + ROWS_PER_INSERT <= rows.length;
       for (; inserted + ROWS_PER_INSERT <= rows.length; inserted += ROWS_PER_INSERT) {
         for (let j = 0; j < ROWS_PER_INSERT; j++) {
           const r = rows[inserted + j]!;
@@ -395,9 +388,9 @@ export class BusStore {
         }
         this.insertInboxes.run(...(args as never[]));
       }
-      if (performance.now() >= deadline) break;
+      if ((full || (k & 63) === 0) && performance.now() >= deadline) break;
     }
-    this.advanceAdds(h);
+    this.adds.drop(k);
     for (; inserted < rows.length; inserted++) this.insertInbox.run(...rows[inserted]!);
     this.inboxRowsWritten += rows.length;
     return rows.length;

@@ -134,6 +134,65 @@ describe("bus store", () => {
     expect(rows()).toBe(1);
     bus.close();
   });
+
+  test("inbox entries coming due under steady traffic are written with the other writes, a transaction per minGapMs at most", async () => {
+    const f = freshHome();
+    const agents = new AgentRegistry(f.db, new RoleBook(f.home));
+    const store = new BusStore(f.db.$client, { inboxDelayMs: 50, rowsPerTransaction: 100_000, transactionMs: 100, minGapMs: 25 });
+    const bus = new Bus(agents, store, { inboxCapacity: 20_000 });
+    agents.register({ name: "fe", role: "frontend" });
+    agents.register({ name: "be", role: "backend" });
+    // one unacknowledged message every millisecond or so for 400 ms: an entry comes due as often
+    const start = performance.now();
+    let sent = 0;
+    while (performance.now() - start < 400) {
+      bus.publish({ sender: "fe", to: "be", payload: sent++ });
+      await Bun.sleep(1);
+    }
+    const ms = performance.now() - start;
+    const transactions = store.transactions;
+    // one every 25 ms, and the first one at once: about 17; a transaction for each entry due would be hundreds
+    expect(transactions).toBeLessThanOrEqual(Math.ceil(ms / 25) + 3);
+    bus.close();
+    const rows = f.db.$client.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM bus_inbox WHERE agent = 'be'").get()!.n;
+    expect(rows).toBe(sent);
+  });
+
+  test("inbox rows written in several transactions, the queue growing and wrapping meanwhile: exactly the entries still waiting, for direct and topic messages", () => {
+    const f = freshHome();
+    const agents = new AgentRegistry(f.db, new RoleBook(f.home));
+    // every entry due at once; 500 rows a transaction, so the queue is drained in steps while it grows
+    const store = new BusStore(f.db.$client, { inboxDelayMs: 0, rowsPerTransaction: 500, transactionMs: 1_000, minGapMs: 0 });
+    const bus = new Bus(agents, store, { inboxCapacity: 100_000 });
+    agents.register({ name: "fe", role: "frontend" });
+    agents.register({ name: "a", role: "backend", topics: ["t"] });
+    agents.register({ name: "b", role: "backend", topics: ["t"] });
+    const waiting = { a: 0, b: 0 };
+    for (let round = 0; round < 6; round++) {
+      let lastA = 0;
+      for (let i = 0; i < 1_500; i++) {
+        lastA = bus.publish({ sender: "fe", to: "a", payload: i }).seq;
+        bus.publish({ sender: "fe", topic: "t", payload: i });
+      }
+      // a acknowledges everything so far every other round (its entries must not be written then)
+      if (round % 2 === 0) bus.ack("a", { upTo: lastA });
+      store.flush();
+      store.flush();
+    }
+    while (store.pending) store.flush();
+    waiting.a = bus.inboxSize("a");
+    waiting.b = bus.inboxSize("b");
+    const rows = (agent: string) => f.db.$client.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM bus_inbox WHERE agent = ?").get(agent)!.n;
+    expect(waiting.b).toBe(6 * 1_500);
+    // acknowledged up to round 4's last direct message: round 4's last topic message and round 5 wait
+    expect(waiting.a).toBe(1 + 3_000);
+    expect(rows("b")).toBe(waiting.b);
+    expect(rows("a")).toBe(waiting.a);
+    // each row names its message
+    const wrong = f.db.$client.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM bus_inbox i LEFT JOIN bus_messages m ON m.seq = i.seq AND m.id = i.message_id WHERE m.seq IS NULL").get()!.n;
+    expect(wrong).toBe(0);
+    bus.close();
+  });
 });
 
 describe("outbox for slow subscribers", () => {
