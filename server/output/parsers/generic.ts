@@ -536,6 +536,12 @@ function caseUnderError(lines: string[], i: number): string | undefined {
   const above = lines[i - 1]!;
   return severityOf(above) === "error" && findLocation(above) ? m[1] : undefined;
 }
+/** xUnit's progress line, one mark a test (`..E.F`: pass, error, failure, skip, expected failure, unexpected success): its passes, or undefined for another line. */
+export function progressPasses(line: string): number | undefined {
+  const marks = line.trim();
+  return /^[.FEsxu]{2,}$/.test(marks) ? [...marks].filter((ch) => ch === ".").length : undefined;
+}
+
 /**
  * A test's bare name on its own line with an assertion's failure right under it, as runners that
  * print each test's name before running it write a failure (shUnit2's `testBumpPatch` over
@@ -883,10 +889,10 @@ export const generic: Parser = {
     // xUnit's progress line, one mark a test (`...E.F.`): its dots are the passes; else `Ran 6 tests` less what failed
     if (found.passed === undefined && testRun) {
       // (the run's first line: a doctest's `...` further down is an ellipsis, not three passes)
-      const first = lines.find((l) => l.trim() !== "")?.trim() ?? "";
-      const marks = /^[.FEsxu]{2,}$/.test(first) && first.includes(".") ? first : undefined;
+      const first = lines.find((l) => l.trim() !== "") ?? "";
+      const dots = first.includes(".") ? progressPasses(first) : undefined;
       const ran = numberOf(text, /^Ran (\d+) tests? in /m);
-      if (marks) found.passed = [...marks.trim()].filter((ch) => ch === ".").length;
+      if (dots !== undefined) found.passed = dots;
       else if (ran !== null && ran !== undefined && (found.failed !== undefined || found.errors !== undefined)) found.passed = Math.max(0, ran - (found.failed ?? 0) - (found.errors ?? 0) - (found.skipped ?? 0));
     }
     // a run that says at its start how many tests it runs (Boost.Test's `Running 6 test cases...`) and

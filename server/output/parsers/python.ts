@@ -1,6 +1,6 @@
 /** pytest, unittest and Python tracebacks. */
 import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
-import { testId } from "./generic.ts";
+import { progressPasses, testId } from "./generic.ts";
 
 const PY_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
 const EXCEPTION = /^(\w+(?:\.\w+)*(?:Error|Exception|Exit|Interrupt|Warning)|AssertionError|KeyError|StopIteration)(?:: (.*))?$/;
@@ -149,8 +149,7 @@ export const unittest: Parser = {
     }
     const total = numberOf(text, /^Ran (\d+) tests?/m) ?? 0;
     // the progress line, one mark a test (`...E.F.`): its dots are the passes (an error in setUpClass is an E but no test run)
-    const progress = lines.find((l) => /^[.FEsxu]{2,}$/.test(l.trim()));
-    const dots = progress ? [...progress.trim()].filter((ch) => ch === ".").length : undefined;
+    const dots = lines.map(progressPasses).find((n) => n !== undefined);
     const failures = numberOf(text, /FAILED \((?:.*?)failures=(\d+)/) ?? 0;
     const errs = numberOf(text, /FAILED \((?:.*?)errors=(\d+)/) ?? 0;
     const skips = numberOf(text, /skipped=(\d+)/) ?? skipped;

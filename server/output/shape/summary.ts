@@ -34,10 +34,11 @@ export interface SummaryCounts {
 const NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
 const NUMBER_WORD = String.raw`(?:${NUMBER_WORDS.join("|")}|\d+)`;
 const WORDED_COUNTS = new RegExp(String.raw`^\s*${NUMBER_WORD} (?:warnings?|errors?|failures?)(?:,? and ${NUMBER_WORD} (?:warnings?|errors?|failures?))?(?: found| generated| detected| reported)?\.?\s*$`, "i");
+const A_NUMBER_WORD = new RegExp(String.raw`\b(?:${NUMBER_WORDS.join("|")})\b`, "gi");
 /** Such a line with digits for its words; any other line as it is. */
 function withDigits(line: string): string {
   if (!WORDED_COUNTS.test(line)) return line;
-  return line.replace(new RegExp(String.raw`\b(${NUMBER_WORDS.join("|")})\b`, "gi"), (w) => String(NUMBER_WORDS.indexOf(w.toLowerCase()) + 1));
+  return line.replace(A_NUMBER_WORD, (w) => String(NUMBER_WORDS.indexOf(w.toLowerCase()) + 1));
 }
 
 export function isSummary(raw: string): boolean {
