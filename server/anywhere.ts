@@ -1,10 +1,12 @@
-import { onNode } from "./cluster-port.ts";
+import { onNode, sessionTarget, splitAddress } from "./cluster-port.ts";
+import { AppError } from "./errors.ts";
+import { restoreByName } from "./persist/restore.ts";
 import type { ROLES } from "./context/conversation.ts";
 import type { SessionContexts } from "./context/session-context.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Caller } from "./security/auth.ts";
 import { sessionView } from "./access/sessions.ts";
-import { guardRead } from "./session/operations.ts";
+import { createSession, guardRead } from "./session/operations.ts";
 
 /**
  * A session's analysis, context, conversation and details wherever it runs: here, or on its node
@@ -77,4 +79,46 @@ export function summarizeConversation(rt: Runtime, caller: Caller, contexts: Con
 /** A session's details (as GET /api/sessions/NAME answers). */
 export function sessionDetails(rt: Runtime, caller: Caller, name: string) {
   return onNode(rt.cluster, caller, name, "info", {}, (s) => sessionView(rt, s));
+}
+
+/** A session made or brought back on another node (NAME@NODE) is named so in the answer. */
+async function addressed<T extends { name: string }>(rt: Runtime, asked: string, r: Promise<T>): Promise<T> {
+  const { node } = sessionTarget(rt.cluster, asked);
+  const got = await r;
+  return node ? { ...got, name: `${got.name}@${node}` } : got;
+}
+
+type CreateOptions = Parameters<typeof createSession>[2];
+/** What a session is created with that belongs to this node alone and cannot travel to another. */
+const LOCAL_ONLY = ["wrapArgv", "agent", "shared"] as const;
+
+/**
+ * Creates a session here or, named NAME@NODE, on that node (its directory, shell and role there;
+ * its policy decides). Options that hold to this node (resource limits, the occupant agent, sharing)
+ * are refused for another node with a sentence saying so, never dropped.
+ */
+export function createAnywhere(rt: Runtime, caller: Caller, o: CreateOptions) {
+  const name = o.name;
+  if (name === undefined) return createSession(rt, caller, o);
+  const to = sessionTarget(rt.cluster, name);
+  if (to.node) {
+    const held = LOCAL_ONLY.filter((k) => o[k] !== undefined && o[k] !== false);
+    if (held.length) throw new AppError("invalid", `${held.map((k) => (k === "wrapArgv" ? "limits" : k)).join(", ")} cannot be set for a session on node ${to.node}: create it without, or from that node`);
+  }
+  const { name: _n, wrapArgv: _w, agent: _a, shared: _s, ...args } = o;
+  return addressed(rt, name, onNode(rt.cluster, caller, name, "create", args, (s) => createSession(rt, caller, { ...o, name: s })));
+}
+
+/**
+ * Brings a session back from its newest snapshot, here or on its node (NAME@NODE); the new name,
+ * if any, is on the same node (NAME or NAME@THAT-NODE).
+ */
+export function restoreAnywhere(rt: Runtime, caller: Caller, name: string, newName?: string) {
+  const node = sessionTarget(rt.cluster, name).node;
+  const to = newName === undefined || !rt.cluster ? undefined : splitAddress(newName);
+  // NAME@THIS-NODE names this node: as wrong for a snapshot of another node as any other node
+  const where = node ?? rt.cluster?.status().node;
+  if (to?.node !== undefined && to.node !== where) throw new AppError("invalid", `"${name}" is restored on ${node ? `node ${node}` : "this node"}: its new name cannot be on node ${to.node}`);
+  const plainNew = to ? to.session : newName;
+  return addressed(rt, name, onNode(rt.cluster, caller, name, "restore", { new_name: plainNew }, (s) => restoreByName(rt, s, { newName: plainNew, caller })));
 }

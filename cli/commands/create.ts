@@ -18,7 +18,7 @@ export default defineCommand({
   meta: { name: "create", description: "Create a session: a shell that lives in the server" },
   args: {
     ...globalArgs,
-    name: { type: "string", description: "session name (default: the next free number)" },
+    name: { type: "string", description: "session name (default: the next free number); NAME@NODE creates it on that node of the cluster" },
     cwd: { type: "string", description: "start directory (default: this directory)" },
     shell: { type: "string", description: "shell to run (default $SHELL, else bash)" },
     env: { type: "string", description: "K=V for the shell's environment (repeatable)" },
@@ -42,14 +42,16 @@ export default defineCommand({
         if (!Number.isInteger(n)) throw new AppError("invalid", `--${flag} takes a whole number, not "${v}"`);
         return n;
       };
+      const onAnotherNode = typeof args.name === "string" && args.name.includes("@");
       const { connect } = await import("../client/index.ts");
       // only with --limits: the module brings zod, node:fs and node:path (tens of ms on Deno)
       const limits = args.limits ? await import("../../server/security/limits.ts").then((m) => m.limitsToBody(m.parseLimitSpec(String(args.limits)))) : undefined;
       const c = await connect({ home: args.home, agent: agentOf(args), createHome: true });
       const s = await c.createSession({
         name: args.name,
-        // relative to where the user stands, not to where the server runs
-        cwd: resolve(platform.proc.cwd(), args.cwd ?? "."),
+        // relative to where the user stands, not to where the server runs; on another node
+        // (NAME@NODE) this directory may not exist: there it is the given one or that node's default
+        cwd: args.cwd === undefined && onAnotherNode ? undefined : resolve(platform.proc.cwd(), args.cwd ?? "."),
         shell: args.shell,
         env,
         cols: num(args.cols, "cols"),

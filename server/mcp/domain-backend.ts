@@ -5,7 +5,6 @@ import type { PublishInput } from "../bus/message.ts";
 import { countOrEstimate } from "../work/background-tokens.ts";
 import type { SessionContexts } from "../context/session-context.ts";
 import { AppError, toAppError } from "../errors.ts";
-import { restoreByName } from "../persist/restore.ts";
 import { snapshotSession } from "../persist/snapshot.ts";
 import { redactText } from "../security/redact.ts";
 import { requireScope, type Caller, type Scope } from "../security/auth.ts";
@@ -13,8 +12,8 @@ import { requireSessionVisible, visibleSessions } from "../access/sessions.ts";
 import type { Runtime } from "../runtime.ts";
 import { agentView, checkInboxAccess, registrarOf, senderOf } from "../access/callers.ts";
 import * as ops from "../session/operations.ts";
-import { knowledgeOf, onNode, remoteWaitMs, sessionTarget, tasksOf } from "../cluster-port.ts";
-import { analysisOf, contextOf, sessionDetails } from "../anywhere.ts";
+import { knowledgeOf, onNode, remoteWaitMs, tasksOf } from "../cluster-port.ts";
+import { analysisOf, contextOf, createAnywhere, restoreAnywhere, sessionDetails } from "../anywhere.ts";
 import { recordDecision, time } from "../trace/index.ts";
 import type { McpBackend } from "./backend.ts";
 
@@ -31,12 +30,6 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
   };
   const agent = caller.agent ?? undefined;
   /** Runs a state-changing action and writes its audit entry, whatever the outcome. */
-  /** A session made or brought back on another node (NAME@NODE) is named so in the answer. */
-  async function addressed<T extends { name: string }>(asked: string, r: Promise<T>): Promise<T> {
-    const { node } = sessionTarget(rt.cluster, asked);
-    const got = await r;
-    return node ? { ...got, name: `${got.name}@${node}` } : got;
-  }
 
   async function audited<T>(action: string, target: string | null, detail: Record<string, unknown> | null, fn: () => T | Promise<T>, note?: (r: T) => Record<string, unknown>): Promise<T> {
     let outcome: AuditOutcome = "ok";
@@ -62,11 +55,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     async createSession(o) {
       need("exec", o.name);
       if (o.name === undefined && "sessions" in caller) throw new AppError("denied", `the token "${caller.name}" is limited to some sessions: name the session to create`);
-      const create = () =>
-        o.name === undefined
-          ? ops.createSession(rt, caller, o)
-          : addressed(o.name, onNode(rt.cluster, caller, o.name, "create", { ...o, name: undefined }, (s) => ops.createSession(rt, caller, { ...o, name: s })));
-      return audited("create", o.name ?? null, o.cwd ? { cwd: o.cwd } : null, create, (s) => ({ name: s.name }));
+      return audited("create", o.name ?? null, o.cwd ? { cwd: o.cwd } : null, () => createAnywhere(rt, caller, o), (s) => ({ name: s.name }));
     },
     async listSessions() {
       need("read");
@@ -133,13 +122,7 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     async restore(name, newName) {
       need("exec", name);
       if (newName !== undefined) need("exec", newName);
-      // the new name is on the snapshot's node (NAME or NAME@THAT-NODE)
-      const node = sessionTarget(rt.cluster, name).node;
-      const to = newName === undefined ? undefined : sessionTarget(rt.cluster, newName);
-      if (to?.node !== undefined && to.node !== node) throw new AppError("invalid", `"${name}" is restored on ${node ? `node ${node}` : "this node"}: its new name cannot be on node ${to.node}`);
-      const plainNew = to?.session;
-      const restore = () => onNode(rt.cluster, caller, name, "restore", { new_name: plainNew }, (s) => restoreByName(rt, s, { newName: plainNew, caller }));
-      return audited("restore", newName ?? name, null, () => addressed(name, restore()));
+      return audited("restore", newName ?? name, null, () => restoreAnywhere(rt, caller, name, newName));
     },
     async countTokens(texts) {
       need("read");

@@ -9,7 +9,6 @@ import {
   commandLines,
   resizeSession,
   screenOf,
-  createSession,
   execCommand,
   historyOf,
   killSession,
@@ -23,7 +22,7 @@ import { OutputModeSchema } from "../session/exec-result.ts";
 import { SessionInfoSchema, type SessionInfo } from "../session/session.ts";
 import { AgentStatusSchema } from "../bus/agent-status.ts";
 import { onNode, remoteWaitMs } from "../cluster-port.ts";
-import { sessionDetails } from "../anywhere.ts";
+import { createAnywhere, sessionDetails } from "../anywhere.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { LimitsBody, limitsFromBody, limitsWrapper } from "../security/limits.ts";
 
@@ -102,7 +101,8 @@ export function sessionRoutes(rt: Runtime) {
     const caller = c.get("caller");
     const { limits, ai_context: _ctx, ...body } = await jsonBody(c, CreateSessionBody);
     const wrapArgv = limits ? limitsWrapper(limitsFromBody(limits), rt.sessions.events, body.name) : undefined;
-    const info = await createSession(ops, caller, { ...body, wrapArgv });
+    // NAME@NODE: made on that node (server/anywhere.ts), named so in the answer
+    const info = await createAnywhere(ops, caller, { ...body, wrapArgv });
     c.set("auditNote", { name: info.name });
     return c.json(info, 201);
   });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "../errors.ts";
-import { restoreAll, restoreByName, restoreDocument, RestoreResultSchema } from "../persist/restore.ts";
+import { restoreAll, restoreDocument, RestoreResultSchema } from "../persist/restore.ts";
 import { listSnapshots, SnapshotAnswerSchema, snapshotFromFile, snapshotSession, StoredSnapshotSchema } from "../persist/snapshot.ts";
 import { documentRoute } from "./openapi.ts";
 import type { Runtime } from "../runtime.ts";
@@ -12,6 +12,7 @@ import { sessionRowById } from "../session/store.ts";
 import { jsonBody, queryOf } from "./validate.ts";
 import { allow } from "./access.ts";
 import { onNode } from "../cluster-port.ts";
+import { restoreAnywhere } from "../anywhere.ts";
 
 const SnapshotBody = z.object({ document: z.boolean().optional() });
 const SnapshotsQuery = z.object({ name: z.string().optional() });
@@ -62,7 +63,7 @@ export function snapshotRoutes(rt: Runtime) {
       return c.json(await restoreDocument(rt, doc, { newName: b.new_name, from: b.file ?? "a snapshot file", caller }));
     }
     if (!b.name) throw new AppError("invalid", "name the session to restore, or give a snapshot file");
-    return c.json(await restoreByName(rt, b.name, { newName: b.new_name, caller }));
+    return c.json(await restoreAnywhere(rt, caller, b.name, b.new_name));
   });
   return app;
 }

@@ -218,6 +218,35 @@ describe("MCP create_session and restore on NAME@NODE", () => {
   }, LONG);
 });
 
+describe("CLI create and restore on NAME@NODE", () => {
+  test("create --name cli@beta makes it on beta in beta's default directory; restore cli@beta --name back brings it back there", async () => {
+    const made = await json<{ name: string; cwd: string }>(alpha, "create", "--name", "cli@beta");
+    expect(made.name).toBe("cli@beta");
+    expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).toContain("cli");
+    expect((await json<Array<{ name: string }>>(alpha, "list")).map((s) => s.name)).not.toContain("cli");
+    expect((await cli(alpha, "exec", "cli@beta", "cd /tmp")).code).toBe(0);
+    expect((await cli(alpha, "snapshot", "cli@beta")).code).toBe(0);
+    expect((await cli(alpha, "kill", "cli@beta")).code).toBe(0);
+    const back = await json<{ name: string; cwd: string }>(alpha, "restore", "cli@beta", "--name", "back");
+    expect([back.name, back.cwd]).toEqual(["back@beta", "/tmp"]);
+    expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).toContain("back");
+    expect((await cli(alpha, "kill", "back@beta")).code).toBe(0);
+  }, LONG);
+
+  test("what cannot travel to another node is refused in one sentence, and nothing is made", async () => {
+    const limited = await cli(alpha, "create", "--name", "lim@beta", "--limits", "procs=50");
+    expect(limited.code).not.toBe(0);
+    expect(limited.stderr).toContain("limits cannot be set for a session on node beta");
+    const badNew = await cli(alpha, "restore", "dev@beta", "--name", "x@alpha");
+    expect(badNew.code).not.toBe(0);
+    expect(badNew.stderr).toContain("its new name cannot be on node alpha");
+    expect((await json<Array<{ name: string }>>(beta, "list")).map((s) => s.name)).not.toContain("lim");
+    const ghost = await cli(alpha, "create", "--name", "x@gamma");
+    expect(ghost.code).not.toBe(0);
+    expect(ghost.stderr).toContain('no node named "gamma"');
+  }, LONG);
+});
+
 describe("list --all-nodes", () => {
   test("lists the sessions of every node, each with its node; kill NAME@NODE ends one there", async () => {
     const rows = await json<Array<{ name: string; node: string; status: string }>>(alpha, "list", "--all-nodes");
