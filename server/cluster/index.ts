@@ -55,6 +55,7 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         defaultLeaseMs: rt.bus.tasks.opts.defaultLeaseMs,
         sweepMs: rt.bus.tasks.opts.sweepMs,
         keepFinishedMs: cfg.taskKeepMs,
+        nodeDown: (node) => membership?.isDown(node) === true,
       });
       const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const isCopy = (id: string) => transport?.isCopy(id) ?? false;

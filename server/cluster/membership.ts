@@ -107,6 +107,12 @@ export class Membership {
     return undefined;
   }
 
+  /** A node seen in the bucket whose heartbeats stopped (or that left): not one never seen. */
+  isDown(node: string, now = Date.now()): boolean {
+    const e = this.seen.get(node);
+    return e !== undefined && !(e.beat.running && now - e.at < DOWN_AFTER_MS);
+  }
+
   has(node: string): boolean {
     return this.seen.has(node);
   }

@@ -7,7 +7,7 @@ import type { AddTaskInput, Task, TaskStatus } from "../bus/tasks.ts";
 import type { ClusterTask, TaskBoard } from "../cluster-port.ts";
 import { lostRace, settled } from "./connection.ts";
 import { TaskMirror } from "./task-mirror.ts";
-import { byPriority, eligible, held, isOpen, isReady, lapsed, passOver, type Row } from "./task-rules.ts";
+import { byPriority, eligible, held, holderDown, isOpen, isReady, lapsed, type NodeDown, passOver, type Row } from "./task-rules.ts";
 
 const TRIES = 50;
 
@@ -25,6 +25,8 @@ export interface TaskBoardNode {
   sweepMs: number;
   /** How long a finished task (done, failed, cancelled) stays in the bucket after its last change. */
   keepFinishedMs: number;
+  /** Whether another node is down: a task its agents hold is open again at once (else at its lease's end). */
+  nodeDown?: NodeDown;
 }
 
 const finished = (t: ClusterTask) => t.status === "done" || t.status === "failed" || t.status === "cancelled";
@@ -50,6 +52,8 @@ export class KvTaskBoard implements TaskBoard {
   private queued: Promise<void> | null = null;
 
   private readonly onRegistered = () => void this.dispatch();
+  /** Another node that is down (this node never is, to itself). */
+  private readonly down: NodeDown = (node) => node !== this.node.name && this.node.nodeDown?.(node) === true;
 
   private constructor(private kv: KV, private mirror: TaskMirror, private node: TaskBoardNode) {
     node.agents.events.on("registered", this.onRegistered);
@@ -124,7 +128,10 @@ export class KvTaskBoard implements TaskBoard {
     const t = r.task;
     const next: ClusterTask = { ...t, status, assignee: agent, node: this.node.name, lease_expires_at: now + t.lease_ms, attempts: t.attempts + 1, updated_at: now };
     if (!(await this.write(r, next))) return null;
-    if (lapsed(t, now)) this.node.publish({ type: "status_update", sender: "tasks", topic: "tasks", payload: { task: t.id, event: "lease_lapsed", agent: t.assignee } });
+    if (lapsed(t, now, this.down)) {
+      const nodeDown = holderDown(t, this.down) ? { node_down: t.node } : {};
+      this.node.publish({ type: "status_update", sender: "tasks", topic: "tasks", payload: { task: t.id, event: "lease_lapsed", agent: t.assignee, ...nodeDown } });
+    }
     if (status === "assigned") this.node.publish({ type: "task_assignment", sender: "tasks", to: agent, payload: next });
     return next;
   }
@@ -159,14 +166,14 @@ export class KvTaskBoard implements TaskBoard {
     for (let i = 0; i < TRIES; i++) {
       const now = Date.now();
       const rows = await this.all();
-      const mine = rows.find((r) => r.task.status === "assigned" && r.task.assignee === name && !lapsed(r.task, now));
+      const mine = rows.find((r) => r.task.status === "assigned" && r.task.assignee === name && !lapsed(r.task, now, this.down));
       if (mine) {
         const next: ClusterTask = { ...mine.task, status: "running", lease_expires_at: now + mine.task.lease_ms, updated_at: now };
         if (await this.write(mine, next)) return next;
         continue;
       }
       const done = new Set(rows.filter((r) => r.task.status === "done").map((r) => r.task.id));
-      const open = rows.filter((r) => isOpen(r.task, now) && isReady(r.task, done) && eligible(agent, r.task));
+      const open = rows.filter((r) => isOpen(r.task, now, this.down) && isReady(r.task, done) && eligible(agent, r.task));
       if (!open.length) return null;
       for (const r of open) {
         const taken = await this.take(r, name, "running", now);
@@ -244,11 +251,11 @@ export class KvTaskBoard implements TaskBoard {
     const done = new Set(rows.filter((r) => r.task.status === "done").map((r) => r.task.id));
     const loads = new Map(alive.map((a) => [a.name, 0]));
     for (const { task: t } of rows) {
-      if ((t.status === "assigned" || t.status === "running") && !lapsed(t, now) && t.assignee && loads.has(t.assignee)) loads.set(t.assignee, loads.get(t.assignee)! + 1);
+      if ((t.status === "assigned" || t.status === "running") && !lapsed(t, now, this.down) && t.assignee && loads.has(t.assignee)) loads.set(t.assignee, loads.get(t.assignee)! + 1);
     }
     for (const r of rows) {
-      if (!isOpen(r.task, now) || !isReady(r.task, done)) continue;
-      const candidates = passOver(alive.filter((a) => eligible(a, r.task)), r.task, now);
+      if (!isOpen(r.task, now, this.down) || !isReady(r.task, done)) continue;
+      const candidates = passOver(alive.filter((a) => eligible(a, r.task)), r.task, now, this.down);
       if (!candidates.length) continue;
       const pick = candidates.reduce((best, a) => (loads.get(a.name)! < loads.get(best.name)! ? a : best));
       if (await this.take(r, pick.name, "assigned", now)) loads.set(pick.name, loads.get(pick.name)! + 1);

@@ -61,6 +61,26 @@ describe("the cluster's task queue", () => {
     expect(late.code).toBe(1);
     expect(late.stderr).toContain(`held by agent "${again.assignee}"`);
   }, LONG);
+
+  test("a node SIGKILLed while its agent holds a task: the task goes to another node's agent within seconds, not at the end of its 60 s lease", async () => {
+    const delta = await startNode("delta", nats.url);
+    for (const [node, agent] of [[delta, "ops-delta"], [nodes[1]!, "ops-beta"]] as const) {
+      const r = await cli(node, "agent", "register", agent, "--role", "devops");
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+    }
+    // delta pushes it to its own devops agent, which claims it; the lease is the default 60 s
+    const t = await json<Task>(delta, "task", "add", "rotate logs", "--role", "devops", "--cluster");
+    expect(t).toMatchObject({ assignee: "ops-delta", node: "delta" });
+    expect(await json<Task>(delta, "task", "claim", "--cluster", "--agent", "ops-delta")).toMatchObject({ id: t.id, status: "running" });
+    const killed = Date.now();
+    await delta.stop("SIGKILL");
+    const again = await eventually("the dead node's task handed to beta's agent", async () => {
+      const x = (await json<Task[]>(nodes[1]!, "task", "list", "--cluster")).find((y) => y.id === t.id);
+      return x && x.assignee === "ops-beta" && x;
+    }, 20_000);
+    expect(again).toMatchObject({ status: "assigned", node: "beta", attempts: 2 });
+    expect(Date.now() - killed).toBeLessThan(30_000); // half the lease: it did not wait the lease out
+  }, LONG);
 });
 
 type Entry = { key: string; version: number; value: unknown; updated_by: string | null };
