@@ -18,6 +18,9 @@ export const HEARTBEAT_MS = 1000;
 /** A node whose last heartbeat is older than this is shown down. */
 export const DOWN_AFTER_MS = 3500;
 
+/** A node is up while it says it runs and its last heartbeat is fresher than DOWN_AFTER_MS. */
+const isUp = (e: { beat: Heartbeat; at: number }, now: number) => e.beat.running && now - e.at < DOWN_AFTER_MS;
+
 /**
  * Membership in a KV bucket: each node puts its heartbeat under its name every second; every node
  * watches the bucket and notes when it last saw each entry change (its own clock, so clocks of
@@ -89,7 +92,7 @@ export class Membership {
     return [...this.seen.values()]
       .map(({ beat, at }) => ({
         name: beat.name,
-        state: beat.running && now - at < DOWN_AFTER_MS ? ("up" as const) : ("down" as const),
+        state: isUp({ beat, at }, now) ? ("up" as const) : ("down" as const),
         version: beat.version,
         sessions: beat.sessions,
         agents: beat.agent_names.length,
@@ -110,7 +113,7 @@ export class Membership {
   /** A node seen in the bucket whose heartbeats stopped (or that left): not one never seen. */
   isDown(node: string, now = Date.now()): boolean {
     const e = this.seen.get(node);
-    return e !== undefined && !(e.beat.running && now - e.at < DOWN_AFTER_MS);
+    return e !== undefined && !isUp(e, now);
   }
 
   has(node: string): boolean {

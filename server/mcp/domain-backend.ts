@@ -29,8 +29,8 @@ export function domainBackend(rt: Runtime, caller: Caller, contexts: SessionCont
     if (session !== undefined) requireSessionVisible(rt, caller, session);
   };
   const agent = caller.agent ?? undefined;
-  /** Runs a state-changing action and writes its audit entry, whatever the outcome. */
 
+  /** Runs a state-changing action and writes its audit entry, whatever the outcome. */
   async function audited<T>(action: string, target: string | null, detail: Record<string, unknown> | null, fn: () => T | Promise<T>, note?: (r: T) => Record<string, unknown>): Promise<T> {
     let outcome: AuditOutcome = "ok";
     let extra: Record<string, unknown> = {};
