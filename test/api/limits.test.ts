@@ -79,9 +79,10 @@ describe("per-session resource limits", () => {
     "a fork bomb under a process limit stays bounded and the machine keeps answering",
     async () => {
       const id = `bomb-${process.pid}`;
-      // the shell starts the bomb and answers at once with a builtin: a fork after the bomb would
-      // wait in bash's fork retry for a free slot, which is the limit working, not the shell failing
-      const argv = wrapWithLimits(["/bin/bash", "-c", "bomb(){ bomb | bomb & }; bomb; echo survived"], { processes: 30 }, id);
+      // the shell starts the bomb with one fork, made before any bomb process exists, and answers at once
+      // with a builtin: any later fork of its own would wait in bash's fork retry for a free slot (the limit
+      // working, not the shell failing), and on a loaded machine the bomb's children can take every slot first
+      const argv = wrapWithLimits(["/bin/bash", "-c", "bomb(){ bomb | bomb & }; bomb & echo survived"], { processes: 30 }, id);
       const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", env: { ...process.env, BOMB_MARK: id } });
       const out = new Response(proc.stdout).text();
       const err = new Response(proc.stderr).text();
