@@ -9,7 +9,7 @@ import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
 import { errorCount, genericIssues, issuesFromRoles } from "./parsers/generic.ts";
 import { type LineInfo, lineBodies } from "./roles.ts";
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
-import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult } from "./types.ts";
+import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
   command?: string;
@@ -31,11 +31,14 @@ export function analyzeOutput(text: string, options: AnalyzeOptions = {}): Analy
 export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analysis: Analysis; parser: Parser } {
   const window = text.length > WINDOW ? `${text.slice(0, WINDOW / 2)}\n${text.slice(-WINDOW / 2)}` : text;
   const lines = window.split("\n");
-  const { parser, program } = pickParser(window, options.command ?? "", options.rules);
+  // `npm run lint` is read as what its script ran (`eslint src`), named in the output's banner
+  const command = scriptCommand(options.command ?? "", window);
+  const { parser, program } = pickParser(window, command, options.rules);
   const info = window === text ? options.info : undefined;
   // the shapes alone are read from the lines' bodies: without the prefix most lines carry (`[lint] `, a time), JSON lines by their text
   const bodies = parser === generic ? (info?.bodies ?? lineBodies(lines)) : lines;
-  let parsed: ParseResult = parser.parse(bodies, bodies === lines ? window : bodies.join("\n"), options.command ?? "", info);
+  // the shapes alone read the kind of run from the words of the command as typed (`npm run build`)
+  let parsed: ParseResult = parser.parse(bodies, bodies === lines ? window : bodies.join("\n"), parser === generic ? (options.command ?? "") : command, info);
   // A program no recogniser knows is named as the command names it.
   if (program) parsed = { ...parsed, tool: program };
   if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {

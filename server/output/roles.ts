@@ -256,7 +256,7 @@ export function lineRoles(lines: string[], cwd?: string, frameLabels = false): L
   }
   markFramePairs(lines, roles);
   markRowContinuations(lines, roles);
-  if (frameLabels) for (let i = 0; i < n; i++) if (roles[i] === "snippet" && FRAME_LABEL.test(lines[i]!)) roles[i] = "assertion";
+  if (frameLabels) for (let i = 0; i < n; i++) if (roles[i] === "snippet" && (FRAME_LABEL.test(lines[i]!) || hangsFromConnector(lines, i))) roles[i] = "assertion";
   markNumberedRows(lines, roles, locations);
   markChangeBlocks(lines, roles);
   markDiffHeaderPairs(lines, roles);
@@ -297,6 +297,18 @@ function markNumberedRows(lines: string[], roles: Role[], locations: Array<Locat
 }
 /** A code frame's label: the gutter, markers under the code (`^^^`, `---`, `~~~`), then words saying what happens there. */
 const FRAME_LABEL = /^\s*\d*\s*\|[\s|]*[\^~-]+\s+[A-Za-z\x60'"(]\S*\s+\S/;
+/**
+ * A label hung from a connector (rustc's layout when labels of one line would overlap: `   |     |   help:
+ * use …` under a `|` drawn down from the markers): in the frame's bare gutter, its words start at the
+ * column where the line above has its connector `|` or a marker.
+ */
+function hangsFromConnector(lines: string[], i: number): boolean {
+  const line = lines[i]!;
+  const m = /^(\s*\|[\s|]*?)([A-Za-z\x60'"(])\S*\s+\S/.exec(line);
+  if (!m || i === 0) return false;
+  const above = lines[i - 1]!.charAt(m[1]!.length);
+  return above === "|" || above === "^" || above === "-" || above === "~";
+}
 /** A line that ends with the name of the side of a comparison it shows: `++want    (Expected)`, `--got    (Actual)`. */
 const SIDE_LABEL = /\S\s+\((?:[Ee]xpected|[Aa]ctual|[Rr]eceived)\)\s*$/;
 /** A process's or task's end with a failing status, in words. */

@@ -12,6 +12,7 @@ import { summaryCounts } from "./shape/summary.ts";
 import { mineTemplates, oddInstances, type TemplateMining } from "./shape/templates.ts";
 import { statusRows } from "./shape/table.ts";
 import { BUSY, dropRepeatedBlocks, IDLE, processRows, thinNearDuplicates, thinRecurringNotices } from "./thin.ts";
+import { SCRIPT_BANNER } from "./types.ts";
 
 export interface Selection {
   keep: boolean[];
@@ -125,6 +126,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   if (failed) keepLeadIn(lines, roles, keep);
   if (!options.listing) keepSettings(lines, roles, keep);
   keepNotRunReasons(lines, roles, keep);
+  if (failed) keepPlannedCount(lines, roles, keep);
   keepFailingPartHeads(lines, roles, keep);
   keepSuggestedFixes(lines, roles, snippet, keep);
 
@@ -566,6 +568,19 @@ function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): voi
 }
 
 /**
+ * How many tests a run set out to run: pytest's `collected 10 items` (`… / 2 deselected / 8 selected`),
+ * TAP's plan `1..10`. Beside a failed run's summary it says how many never ran (`-x`, a bail, a crash).
+ */
+const PLANNED_COUNT = /^\s*(?:collecting \.\.\. )?collected \d+ items?\b|^1\.\.\d+\s*$/;
+function keepPlannedCount(lines: string[], roles: Role[], keep: boolean[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    if (keep[i] || (roles[i] !== "plain" && roles[i] !== "chatter") || !PLANNED_COUNT.test(lines[i]!)) continue;
+    keep[i] = true;
+    return;
+  }
+}
+
+/**
  * A compiler's suggested fix: `help: consider cloning the value …` and the frame under it that
  * shows the changed code (rustc's `26 |  *out.entry(e.account.clone())` over `++++++++`, its
  * `22 + pub fn total_line(total: i64) -> String {`). The file holds the code as it is, not the fix,
@@ -595,7 +610,24 @@ function keepSuggestedFixes(lines: string[], roles: Role[], snippet: Uint8Array,
  */
 const PART_HEAD = /^\s*(?:Running|Testing|Checking|Compiling|Building)\s+\S/;
 const FAILED_ROLES = new Set<Role>(["failure", "problem", "assertion"]);
+/**
+ * The banner npm, pnpm and bun print before a package script runs: `> pkg@1.0.0 test`, then the
+ * script's command `> node --test test/`. In a chain (`npm run lint && npm test`) or a run over
+ * workspaces it heads each script's part.
+ */
+const SCRIPT_COMMAND = /^> \S/;
 function keepFailingPartHeads(lines: string[], roles: Role[], keep: boolean[]): void {
+  const banners: number[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) if (SCRIPT_BANNER.test(lines[i]!) && SCRIPT_COMMAND.test(lines[i + 1]!)) banners.push(i);
+  banners.forEach((h, k) => {
+    const end = banners[k + 1] ?? lines.length;
+    for (let j = h + 2; j < end; j++) {
+      if (FAILED_ROLES.has(roles[j]!)) {
+        keep[h] = keep[h + 1] = true;
+        return;
+      }
+    }
+  });
   const heads: number[] = [];
   for (let i = 0; i < lines.length; i++) if (roles[i] === "chatter" && PART_HEAD.test(lines[i]!)) heads.push(i);
   // only a run of several parts: one head says nothing the rest does not

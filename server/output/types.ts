@@ -125,10 +125,17 @@ export function programCommand(command: string): string {
   return lastProgram;
 }
 
+/**
+ * `printf '…' | commitlint`, `echo … | tool`, `cat file | tool`: a first stage that only makes the
+ * input; the program whose output and exit status these are is the one it feeds.
+ */
+const INPUT_STAGE = /^(?:printf|echo|cat|yes|seq)\b(?:[^|'"]|'[^']*'|"(?:[^"\\]|\\.)*")*\|(?!\|)\s*/;
+
 function stripLaunchers(command: string): string {
   let c = command.trim();
   for (let k = 0; k < 6; k++) {
     const next = c
+      .replace(INPUT_STAGE, "")
       .replace(/^(?:\w+=\S*\s+)+/, "")
       .replace(/^cd\s+\S+\s*(?:&&|;)\s*/, "")
       .replace(/^(?:sudo|env|time|nice|nohup|command|exec)\s+(?:-\S+\s+)*/, "")
@@ -140,6 +147,26 @@ function stripLaunchers(command: string): string {
   }
   return c;
 }
+
+/**
+ * The command a package script ran, as npm, pnpm and bun print it in the banner before it
+ * (`> pkg@1.0.0 lint` over `> eslint src`): what `npm run lint` or `npm test` really ran is read
+ * from its output. The last banner's command (the part a chain stopped in), or the command as it
+ * was when it runs no package script, the output shows none, or the script runs a file of the project.
+ */
+const PACKAGE_SCRIPT = /^(?:npm|pnpm|yarn|bun)\s+(?!(?:install|i|ci|add|remove|uninstall|update|upgrade|exec|dlx|x|pack|publish|audit|outdated|ls|list|why|init|create|link)\b)\S/;
+/** npm's, pnpm's and bun's line before a package script: `> pkg@1.0.0 test` (the script's command on the next line, after `> `). */
+export const SCRIPT_BANNER = /^> \S+@\S+ \S+/;
+const BANNER_AND_COMMAND = new RegExp(`${SCRIPT_BANNER.source}.*\\n> (\\S.*)$`, "gm");
+export function scriptCommand(command: string, text: string): string {
+  if (!PACKAGE_SCRIPT.test(programCommand(command))) return command;
+  let last: string | null = null;
+  BANNER_AND_COMMAND.lastIndex = 0;
+  for (let m = BANNER_AND_COMMAND.exec(text); m; m = BANNER_AND_COMMAND.exec(text)) last = m[1]!.trim();
+  // a project's own script (`node scripts/build.mjs`) names no tool: the script's name says more
+  return last === null || PROJECT_SCRIPT.test(last) ? command : last;
+}
+const PROJECT_SCRIPT = /^(?:node|bun|deno(?: run)?|tsx|ts-node|python[\d.]*|ruby|perl|php|sh|bash)\s+(?:-\S+\s+)*[\w./-]+\.\w+(?:\s|$)|^\.{0,2}\//;
 
 export function commandStarts(command: string, ...words: string[]): boolean {
   const c = programCommand(command);

@@ -665,11 +665,19 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
       if (!summary(j) || lines[j] === lines[j + 1] || summaryShape(lines[j]!) !== shape) continue;
       for (const [k, v] of Object.entries(summaryCounts(lines[j]!))) c[k as keyof SummaryCounts] = (c[k as keyof SummaryCounts] ?? 0) + v;
     }
-    for (let j = i - 1; j >= 0 && isSummary(lines[j]!); j--) for (const [k, v] of Object.entries(summaryCounts(lines[j]!))) c[k as keyof SummaryCounts] ??= v;
-    return c;
+    let top = i;
+    while (top > 0 && isSummary(lines[top - 1]!)) top--;
+    // a block of summaries, each labelled with what it counts (jest's `Test Suites:`, `Tests:`, `Snapshots:`): the tests' line says how many tests failed
+    const tests = lines.slice(top, i).findIndex((l) => TESTS_LABEL.test(l));
+    const first = tests >= 0 && !TESTS_LABEL.test(lines[i]!) ? { ...summaryCounts(lines[top + tests]!) } : c;
+    for (const [k, v] of Object.entries(c)) first[k as keyof SummaryCounts] ??= v;
+    for (let j = i - 1; j >= top; j--) for (const [k, v] of Object.entries(summaryCounts(lines[j]!))) first[k as keyof SummaryCounts] ??= v;
+    return first;
   }
   return {};
 }
+
+const TESTS_LABEL = /^\s*Tests\s*:\s+\d/;
 
 /**
  * How many tests a run says it starts: `Running 6 test cases...`, `Executing 4 specs`; a run of
@@ -768,6 +776,8 @@ const SIZE_ROW = /^\s*\d[\d.,]*[KMGTPkB]?i?B?\s+\S/;
 const TABLE_SAMPLE = 400;
 
 /** A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), or one run in its check mode (`--check`). */
+/** A package script named for a check of style (`lint`, `lint:css`, `format:check`, `spellcheck`). */
+const CHECK_SCRIPT = /^lint(?::[\w-]+)?$|^[\w-]+:lint$|^(?:format|fmt|style|prettier|spell)[:-]check$|^spellcheck$/;
 const CHECKER = /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b/;
 
 /**
@@ -808,7 +818,7 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
     last = i;
   }
   if (trace && errors.length && !toolsOwnTrace(lines, errors)) return "runtime_error";
-  if (CHECKER.test(programCommand(command))) return "lint";
+  if (CHECKER.test(programCommand(command)) || verbsOf(command).some((v) => CHECK_SCRIPT.test(v))) return "lint";
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;
   const located = errors.some((e) => e.file);

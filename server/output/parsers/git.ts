@@ -13,7 +13,9 @@ export const git: Parser = {
   tool: "git",
   matches: (text, command) =>
     commandStarts(command, "git") ||
-    /^(?:On branch \S+|Cloning into '|CONFLICT \(|diff --git a\/|commit [0-9a-f]{40}$)/m.test(text),
+    /^(?:On branch \S+|Cloning into '|CONFLICT \(|diff --git a\/|commit [0-9a-f]{40}$)/m.test(text) ||
+    // a push's report (`To origin` over ` ! [rejected]  main -> main (fetch first)`), a rebase's stop at a failed `--exec`
+    /^(?: ! \[(?:rejected|remote rejected)\] +\S+ -> \S+|error: failed to push some refs to |warning: execution failed: |Successfully rebased and updated )/m.test(text),
   parse(lines, text) {
     const errors: OutputError[] = [];
     const suggestions: string[] = [];

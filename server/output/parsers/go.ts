@@ -17,7 +17,8 @@ export const go: Parser = {
   },
   matches: (text, command) =>
     commandStarts(command, "go", "gotestsum") ||
-    /^(?:--- FAIL|=== RUN|ok\s+\S+\s+[\d.]+s|FAIL\s+\S+)/m.test(text) ||
+    // a package's verdict: `ok  pkg 0.01s`, `FAIL pkg 0.02s`, `FAIL pkg [build failed]` (not any line that starts with FAIL)
+    /^(?:--- FAIL|=== RUN|ok\s+\S+\s+(?:[\d.]+s|\(cached\))|FAIL\s+\S+\s+(?:[\d.]+s|\[[\w ]+\])\s*$)/m.test(text) ||
     /^# [\w./-]+\r?\n(?:vet: )?\.{0,2}\/?[\w./-]+\.go:\d+:\d+: /m.test(text),
   parse(source, raw, command = "") {
     // `go test -json`: the events' output is the text `go test` prints.

@@ -112,8 +112,10 @@ export const nodeTest: Parser = {
   parse(lines, text) {
     const failed: string[] = [];
     const errors: OutputError[] = [];
-    lines.forEach((line, i) => {
-      const m = /^(\s+)✖ (.+?) \([\d.]+m?s\)$/.exec(line);
+    // the spec reporter repeats each failure under `✖ failing tests:` at the end; a top-level test has no indent
+    const repeated = lines.findIndex((l) => /^✖ failing tests:$/.test(l));
+    (repeated > 0 ? lines.slice(0, repeated) : lines).forEach((line, i) => {
+      const m = /^(\s*)✖ (.+?) \([\d.]+m?s\)$/.exec(line);
       if (!m || !lines[i + 1]?.startsWith(`${m[1]}  `)) return; // suites repeat at the end; tests have a body
       failed.push(m[2]!);
       const at = firstUserFrame(lines, i, i + 30);

@@ -99,6 +99,8 @@ function labelledCounts(line: string): SummaryCounts {
   return out;
 }
 
+const PROBLEMS = /(?<!\w=)(\d+)\s+problems?\b/i;
+
 /** The counts a summary line states (those it names). */
 export function summaryCounts(raw: string): SummaryCounts {
   const line = withDigits(raw);
@@ -107,6 +109,11 @@ export function summaryCounts(raw: string): SummaryCounts {
   for (const [key, re] of PICK) {
     const m = re.exec(line);
     if (m) out[key] = Number(m[1] ?? m[2] ?? m[3] ?? m[4]);
+  }
+  // problems counted beside the warnings among them (commitlint's `found 4 problems, 0 warnings`): the rest are errors
+  if (out.errors === undefined && out.warnings !== undefined) {
+    const problems = PROBLEMS.exec(line);
+    if (problems && Number(problems[1]) >= out.warnings) out.errors = Number(problems[1]) - out.warnings;
   }
   if (out.passed === undefined) {
     const t = TOTAL.exec(line);
