@@ -44,6 +44,12 @@ export function renderOutput(raw: Uint8Array | string, options: RenderOptions = 
 
 /** Text without escapes or carriage returns: only tabs and trailing blanks to settle. */
 function plainText(text: string): string {
+  // Nothing to settle in any line (no tab, no control character, no trailing blank): only the blank lines at the end go.
+  if (!SETTLES.test(text)) {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+    return text.slice(0, end);
+  }
   const lines = text.split("\n");
   for (let k = 0; k < lines.length; k++) {
     let line = lines[k]!;
@@ -54,6 +60,9 @@ function plainText(text: string): string {
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines.join("\n");
 }
+
+/** A tab, a control character other than a newline, or a blank at the end of a line (what trimEnd takes). */
+const SETTLES = /[\x00-\x09\x0b-\x1f\x7f]|[^\S\n](?:\n|$)/;
 
 function expandTabs(line: string): string {
   let out = "";
