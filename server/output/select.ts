@@ -117,7 +117,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   if (!options.listing) keepBlockContext(lines, roles, snippet, keep, locatedFrames(lines, roles, snippet));
   const sections = keepSections(lines, roles, keep, !options.listing);
   keepCommits(lines, roles, keep);
-  keepPatch(lines, roles, keep);
+  keepPatch(lines, roles, keep, info.weight);
   const { quiet, idle } = keepTables(lines, roles, keep);
   if (!options.listing) keepRare(roles, snippet, templates, routine, keep);
   keepRunStarts(lines, roles, keep, info.weight);
@@ -508,13 +508,13 @@ function keepCommits(lines: string[], roles: Role[], keep: boolean[]): void {
  * A patch keeps its file and hunk headers and its changed lines; context lines stay in a small
  * patch only. A very large patch keeps the first changed lines of each hunk.
  */
-function keepPatch(lines: string[], roles: Role[], keep: boolean[]): void {
+function keepPatch(lines: string[], roles: Role[], keep: boolean[], weight?: Uint32Array): void {
   let total = 0;
   let changed = 0;
   for (let i = 0; i < roles.length; i++) {
     if (roles[i] !== "patch-line") continue;
-    total++;
-    if (isChange(lines[i]!)) changed++;
+    total += weight?.[i] ?? 1;
+    if (isChange(lines[i]!)) changed += weight?.[i] ?? 1;
   }
   if (total === 0) return;
   let inHunk = 0;

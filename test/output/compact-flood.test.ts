@@ -60,4 +60,10 @@ describe("floods of identical lines", () => {
     expect(r.text).toBe("y\ny\n… 199997 lines folded · ai-session read s --command 1 --lines 3-199999\ny");
     expect(r.folds).toEqual([{ from: 3, to: 199999, reason: "output" }]);
   });
+
+  test("a patch that adds one line 500 times counts its 500 changes: the hunk keeps its first few, as line by line", () => {
+    const patch = ["diff --git a/data.txt b/data.txt", "index 1111111..2222222 100644", "--- a/data.txt", "+++ b/data.txt", "@@ -1,2 +1,502 @@", " first", ...Array<string>(500).fill("+0"), " last"];
+    const r = compactOutput(patch.join("\n"), { exitCode: 0, command: "git diff", expandHint: hint });
+    expect(r.text).toBe([...patch.slice(0, 5), "… 495 patch lines folded · ai-session read s --command 1 --lines 6-506", ...Array<string>(6).fill("+0"), " last"].join("\n"));
+  });
 });
