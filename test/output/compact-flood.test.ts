@@ -3,6 +3,7 @@ import { analyzeWith } from "../../server/output/analyze.ts";
 import { compactOutput } from "../../server/output/compact.ts";
 import { lineRoles } from "../../server/output/roles.ts";
 import { expandInfo, foldRuns } from "../../server/output/runs.ts";
+import { mineTemplates } from "../../server/output/shape/templates.ts";
 
 // A flood of identical lines (a retry loop, `yes`, a summary printed per round) around the facts.
 const lines = [
@@ -65,5 +66,15 @@ describe("floods of identical lines", () => {
     const patch = ["diff --git a/data.txt b/data.txt", "index 1111111..2222222 100644", "--- a/data.txt", "+++ b/data.txt", "@@ -1,2 +1,502 @@", " first", ...Array<string>(500).fill("+0"), " last"];
     const r = compactOutput(patch.join("\n"), { exitCode: 0, command: "git diff", expandHint: hint });
     expect(r.text).toBe([...patch.slice(0, 5), "… 495 patch lines folded · ai-session read s --command 1 --lines 6-506", ...Array<string>(6).fill("+0"), " last"].join("\n"));
+  });
+
+  test("a line's template counts its repeats as line by line: a giant word shares no template, not even with its own repeats", () => {
+    const rule = "-".repeat(52);
+    const flood = ["collected 31 items", ...Array<string>(300).fill(rule), "tests/a.py ....", ...Array<string>(200).fill("Compiling app v1.2.3"), rule, "done"];
+    const runs = foldRuns(flood)!;
+    const each = mineTemplates(flood);
+    const once = mineTemplates(runs.lines, runs.weight);
+    const count = (m: ReturnType<typeof mineTemplates>, i: number) => (m.ids[i]! < 0 ? 0 : m.counts[m.ids[i]!]!);
+    for (let k = 0; k < runs.lines.length; k++) expect([k, count(once, k)]).toEqual([k, count(each, runs.start[k]!)]);
   });
 });

@@ -172,7 +172,10 @@ export function mineTemplates(lines: string[], weight: Uint32Array | null = null
       continue;
     }
     const id = counts.length;
-    counts.push(weight?.[i] ?? 1);
+    // a line stands for its repeats only where they would share its template (a giant word differs from every line, its own repeats too)
+    let wild = 0;
+    if (weight) for (const w of words) if (w === WILD) wild++;
+    counts.push(wild > allowed ? 1 : (weight?.[i] ?? 1));
     const template = words.slice();
     all.push(template);
     if (group.length < MAX_PER_GROUP) group.push({ id, words: template });
