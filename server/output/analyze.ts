@@ -22,6 +22,8 @@ export interface AnalyzeOptions {
 
 /** Analysis works on at most this much of the text: its start and end, where the facts are. */
 const WINDOW = 4 * 1024 * 1024;
+/** Text longer than this is analysed by its start and end alone (and reads no roles it is given). */
+export const ANALYSIS_WINDOW = WINDOW;
 
 export function analyzeOutput(text: string, options: AnalyzeOptions = {}): Analysis {
   return analyzeWith(text, options).analysis;

@@ -5,12 +5,13 @@
  * tool recognisers refine it, the facts and what explains them are kept verbatim (select.ts), and
  * the rest folds into one-line markers that name the exact command to read the folded lines back.
  */
-import { analyzeWith } from "./analyze.ts";
+import { ANALYSIS_WINDOW, analyzeWith } from "./analyze.ts";
 import { type EmitPlan, emitWithFolds, type ExpandHint, type Fold, pushRepeats } from "./emit.ts";
 import type { RuleSelection } from "./parsers/index.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
 import { lineRoles } from "./roles.ts";
+import { expandInfo, foldRuns } from "./runs.ts";
 import { selectLines, selectShort } from "./select.ts";
 import type { Analysis } from "./types.ts";
 
@@ -56,14 +57,19 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
     return finish(rendered, [...legend, ...factored.lines], [], analysis);
   }
   const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
-  const info = lineRoles(lines, options.cwd, !short);
-  const { analysis, parser } = analyzeWith(rendered, { command: options.command, exitCode: options.exitCode, rules: options.rules, info });
+  // A flood of one line (`yes`, a spinner, a repeated warning) is read once per run, not once per line (runs.ts).
+  const runs = short ? null : foldRuns(lines);
+  const read = runs?.lines ?? lines;
+  const info = lineRoles(read, options.cwd, !short, lines);
+  if (runs) info.weight = runs.weight;
+  const { analysis, parser } = analyzeWith(rendered, { command: options.command, exitCode: options.exitCode, rules: options.rules, info: !runs ? info : rendered.length <= ANALYSIS_WINDOW ? expandInfo(info, runs) : undefined });
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
-  parser.roles?.(lines, info.roles);
+  parser.roles?.(read, info.roles);
+  const located = parser.locate?.(lines) ?? null;
   const plan: EmitPlan = short
     ? selectShort(info)
-    : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing" && parser.tool !== "generic", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: parser.locate?.(lines) ?? null });
-  const { out, folds } = emitWithFolds(lines, plan, hint);
+    : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing" && parser.tool !== "generic", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: runs && located ? Array.from(runs.start, (i) => located[i]!) : located });
+  const { out, folds } = emitWithFolds(read, plan, hint, runs);
   return finish(rendered, out.map(shortenRules), folds, analysis);
 }
 

@@ -4,6 +4,7 @@
  * that shows those lines again. Folds close to each other share one marker for their region.
  */
 import type { Role } from "./roles.ts";
+import type { LineRuns } from "./runs.ts";
 import type { Selection } from "./select.ts";
 import { isPassing } from "./shape/words.ts";
 
@@ -43,11 +44,14 @@ interface Gap {
  * for their whole region instead of a marker each: it sits where the first of them was and names
  * the range that holds them all.
  */
-export function emitWithFolds(lines: string[], plan: EmitPlan, hint: ExpandHint): { out: string[]; folds: Fold[] } {
+export function emitWithFolds(lines: string[], plan: EmitPlan, hint: ExpandHint, runs: LineRuns | null = null): { out: string[]; folds: Fold[] } {
   const { keep, roles, hidden, after } = plan;
   const out: string[] = [];
   const folds: Fold[] = [];
   const n = lines.length;
+  // `lines` may be the output's runs folded (runs.ts): counts are of the lines each stands for, line numbers the output's own
+  const w = (k: number) => runs?.weight[k] ?? 1;
+  const at = (k: number) => (runs ? (k < n ? runs.start[k]! : runs.total) : k);
   const gaps: Gap[] = [];
   for (let i = 0; i < n; ) {
     if (keep[i]) {
@@ -58,10 +62,10 @@ export function emitWithFolds(lines: string[], plan: EmitPlan, hint: ExpandHint)
     let chars = 0;
     let nonBlank = 0;
     for (; j < n && !keep[j]; j++) {
-      chars += lines[j]!.length + 1;
-      if (roles[j] !== "blank") nonBlank++;
+      chars += (lines[j]!.length + 1) * w(j);
+      if (roles[j] !== "blank") nonBlank += w(j);
     }
-    const kind = nonBlank === 0 ? "blank" : j - i < MIN_FOLD_LINES && chars < 160 ? "tiny" : "fold";
+    const kind = nonBlank === 0 ? "blank" : at(j) - at(i) < MIN_FOLD_LINES && chars < 160 ? "tiny" : "fold";
     gaps.push({ from: i, to: j, kind, chars, last: -1 });
     i = j;
   }
@@ -73,7 +77,7 @@ export function emitWithFolds(lines: string[], plan: EmitPlan, hint: ExpandHint)
     let last = g;
     let chars = gaps[g]!.chars;
     let big = gaps[g]!.kind === "fold";
-    for (let h = g + 1; h < gaps.length && gaps[h]!.from - gaps[last]!.to <= MERGE_KEPT; h++) {
+    for (let h = g + 1; h < gaps.length && at(gaps[h]!.from) - at(gaps[last]!.to) <= MERGE_KEPT; h++) {
       if (!foldable(gaps[h]!)) continue;
       last = h;
       chars += gaps[h]!.chars;
@@ -90,7 +94,7 @@ export function emitWithFolds(lines: string[], plan: EmitPlan, hint: ExpandHint)
   let g = 0;
   for (let i = 0; i < n; ) {
     if (keep[i]) {
-      const j = hidden?.[i] ? i + 1 : emitKept(lines, i, keep, out, folds, hint);
+      const j = hidden?.[i] ? i + 1 : emitKept(lines, i, keep, out, folds, hint, w, at);
       if (after.size) for (let k = i; k < j; k++) if (after.has(k)) out.push(after.get(k)!);
       i = j;
       continue;
@@ -102,12 +106,12 @@ export function emitWithFolds(lines: string[], plan: EmitPlan, hint: ExpandHint)
       for (let k = gap.from; k < gap.to; k++) out.push(lines[k]!);
     } else if (gap.last >= 0) {
       const region = gaps.slice(g, gap.last + 1).filter((x) => x.kind === "fold");
-      const from = gap.from + 1;
-      const to = gaps[gap.last]!.to;
+      const from = at(gap.from) + 1;
+      const to = at(gaps[gap.last]!.to);
       // the lines it stands for, without the blank ones between them
       let folded = 0;
-      for (const x of region) for (let k = x.from; k < x.to; k++) if (roles[k] !== "blank") folded++;
-      const reason = describe(lines, plan, region);
+      for (const x of region) for (let k = x.from; k < x.to; k++) if (roles[k] !== "blank") folded += w(k);
+      const reason = describe(lines, plan, region, w);
       folds.push({ from, to, reason: region.length > 1 ? `${folded} lines in ${region.length} stretches: ${reason}` : reason });
       out.push(marker(folded, reason, hint(from, to)));
     }
@@ -128,13 +132,14 @@ export function pushRepeats(out: string[], line: string, count: number): void {
 }
 
 /** Emits a kept line, folding exact repeats of it losslessly; returns the next index. */
-function emitKept(lines: string[], i: number, keep: boolean[], out: string[], folds: Fold[], hint: ExpandHint): number {
+function emitKept(lines: string[], i: number, keep: boolean[], out: string[], folds: Fold[], hint: ExpandHint, w: (k: number) => number, at: (k: number) => number): number {
   let j = i + 1;
-  while (j < lines.length && keep[j] && lines[j] === lines[i]) j++;
+  let count = w(i);
+  for (; j < lines.length && keep[j] && lines[j] === lines[i]; j++) count += w(j);
   let line = lines[i]!;
   if (line.trim() === "" && out.length > 0 && out[out.length - 1]!.trim() === "") return j;
-  line = clipLong(line, i, folds, hint);
-  pushRepeats(out, line, j - i);
+  line = clipLong(line, at(i), folds, hint);
+  pushRepeats(out, line, count);
   return j;
 }
 
@@ -228,16 +233,18 @@ const LABELS: Array<[string, string]> = [
 /** `1 progress line`, `1 library stack frame`, `1 idle process (…)`. */
 const singular = (label: string) => label.replace(/^(more commit|[\w -]*?(?:line|frame|row|repeat))s\b|^(idle process)es\b/, "$1$2");
 
-function describe(lines: string[], plan: EmitPlan, ranges: Array<{ from: number; to: number }>): string {
+function describe(lines: string[], plan: EmitPlan, ranges: Array<{ from: number; to: number }>, w: (k: number) => number): string {
   const counts = new Map<string, number>();
   let total = 0;
-  const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
+  let weight = 1;
+  const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + weight);
   for (const { from, to } of ranges) {
     for (let k = from; k < to; k++) {
       const role: Role = plan.roles[k]!;
       // blank lines between the folded ones are no kind of line worth telling
       if (role === "blank") continue;
-      total++;
+      weight = w(k);
+      total += weight;
       if (plan.similar?.[k]) bump("similar");
       else if (plan.quiet?.[k]) bump("quiet");
       else if (plan.idle?.[k]) bump("idle");

@@ -17,6 +17,8 @@ export interface RenderOptions {
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
+/** A carriage return not before a newline, or a control character other than tab, newline and CR. */
+const CR_ALONE_OR_CONTROL = /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 const ALT_SCREEN = /\x1b\[\?(?:1049|1047|47)([hl])/g;
 
 /** Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD. */
@@ -26,8 +28,10 @@ export function decodeBytes(raw: Uint8Array | string): string {
 
 export function renderOutput(raw: Uint8Array | string, options: RenderOptions = {}): string {
   const text = reduceAlternateScreens(decodeBytes(raw), options);
-  if (text.indexOf("\x1b") === -1 && text.indexOf("\r") === -1 && text.indexOf("\b") === -1) {
-    return plainText(text);
+  if (text.indexOf("\x1b") === -1 && text.indexOf("\b") === -1) {
+    if (text.indexOf("\r") === -1) return plainText(text);
+    // Lines ended by CR LF (how a terminal ends each line) with nothing else to apply: the text the line model gives
+    if (text.indexOf("\t") === -1 && !CR_ALONE_OR_CONTROL.test(text)) return plainText(text.replaceAll("\r\n", "\n"));
   }
   try {
     return renderLines(text, { cols: options.cols, rows: options.rows });
@@ -44,6 +48,12 @@ export function renderOutput(raw: Uint8Array | string, options: RenderOptions = 
 
 /** Text without escapes or carriage returns: only tabs and trailing blanks to settle. */
 function plainText(text: string): string {
+  // Nothing to settle in any line (no tab, no control character, no trailing blank): only the blank lines at the end go.
+  if (!SETTLES.test(text)) {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+    return text.slice(0, end);
+  }
   const lines = text.split("\n");
   for (let k = 0; k < lines.length; k++) {
     let line = lines[k]!;
@@ -54,6 +64,9 @@ function plainText(text: string): string {
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines.join("\n");
 }
+
+/** A tab, a control character other than a newline, or a blank at the end of a line (what trimEnd takes). */
+const SETTLES = /[\x00-\x09\x0b-\x1f\x7f]|[^\S\n](?:\n|$)/;
 
 function expandTabs(line: string): string {
   let out = "";

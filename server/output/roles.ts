@@ -90,6 +90,8 @@ export interface LineInfo {
   snippet: Uint8Array;
   /** The location each line holds, if any. */
   locations: Array<Location | null>;
+  /** How many lines of the output each line stands for, when runs of identical lines were folded (runs.ts). */
+  weight?: Uint32Array;
 }
 
 function indentOf(line: string): number {
@@ -203,23 +205,26 @@ function jsonBody(line: string): string | null {
   return [level.toUpperCase(), text(["Test", "test", "name", "Package", "package"])].filter(Boolean).join(" ");
 }
 
-/** The lines as shapes are read from: JSON lines by the text they carry, prefixed lines without the prefix. */
-export function lineBodies(lines: string[]): string[] {
+/**
+ * The lines as shapes are read from: JSON lines by the text they carry, prefixed lines without the
+ * prefix. `all` is the whole output when `lines` are its runs folded (the first lines decide).
+ */
+export function lineBodies(lines: string[], all = lines): string[] {
   let json = 0;
   let nonBlank = 0;
-  for (let i = 0; i < lines.length && nonBlank < PREFIX_SAMPLE; i++) {
-    if (!lines[i]!.trim()) continue;
+  for (let i = 0; i < all.length && nonBlank < PREFIX_SAMPLE; i++) {
+    if (!all[i]!.trim()) continue;
     nonBlank++;
-    if (lines[i]!.charCodeAt(0) === 123 && lines[i]!.endsWith("}")) json++;
+    if (all[i]!.charCodeAt(0) === 123 && all[i]!.endsWith("}")) json++;
   }
   if (nonBlank >= 3 && json * 10 >= nonBlank * 4) return lines.map((l) => jsonBody(l) ?? l);
-  return stripLogPrefix(lines);
+  return stripLogPrefix(lines, all);
 }
 
 /** The lines without the log prefix most of them carry (or the lines themselves). */
-export function stripLogPrefix(lines: string[]): string[] {
+export function stripLogPrefix(lines: string[], all = lines): string[] {
   const sample: string[] = [];
-  for (let i = 0; i < lines.length && sample.length < PREFIX_SAMPLE; i++) if (lines[i]!.length > 0 && lines[i]!.trim()) sample.push(lines[i]!);
+  for (let i = 0; i < all.length && sample.length < PREFIX_SAMPLE; i++) if (all[i]!.length > 0 && all[i]!.trim()) sample.push(all[i]!);
   if (sample.length < 3) return lines;
   for (const re of LOG_PREFIXES) {
     let hits = 0;
@@ -233,11 +238,11 @@ export function stripLogPrefix(lines: string[]): string[] {
  * `frameLabels`: a code frame's labels (rustc's `   |   ----- returning this value requires …`) are
  * facts, kept when the frame folds; a short output folds its frames whole instead.
  */
-export function lineRoles(lines: string[], cwd?: string, frameLabels = false): LineInfo {
+export function lineRoles(lines: string[], cwd?: string, frameLabels = false, all = lines): LineInfo {
   const n = lines.length;
   const roles: Role[] = new Array(n);
   // Shapes are read from at most the first LONGEST characters of a line (a minified bundle, a blob).
-  const bodies = lineBodies(lines).map((l) => (l.length > LONGEST ? l.slice(0, LONGEST) : l));
+  const bodies = lineBodies(lines, all).map((l) => (l.length > LONGEST ? l.slice(0, LONGEST) : l));
   lines = bodies;
   const locations: Array<Location | null> = new Array(n);
   const found: { at: Location | null } = { at: null };

@@ -93,7 +93,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   const keep = new Array<boolean>(n).fill(false);
   const failed = options.exitCode !== undefined && options.exitCode !== null && options.exitCode !== 0;
   const needleRe = options.needles?.length ? new RegExp(options.needles.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")) : null;
-  const templates = mineTemplates(lines);
+  const templates = mineTemplates(lines, info.weight ?? null);
   const routine = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const id = templates.ids[i]!;
@@ -118,11 +118,11 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   if (!options.listing) keepBlockContext(lines, roles, snippet, keep, locatedFrames(lines, roles, snippet));
   const sections = keepSections(lines, roles, keep, !options.listing);
   keepCommits(lines, roles, keep);
-  keepPatch(lines, roles, keep);
+  keepPatch(lines, roles, keep, info.weight);
   const { quiet, idle } = keepTables(lines, roles, keep);
   if (!options.listing) keepRare(roles, snippet, templates, routine, keep);
-  keepRunStarts(lines, roles, keep);
-  keepLargest(lines, roles, keep);
+  keepRunStarts(lines, roles, keep, info.weight);
+  keepLargest(lines, roles, keep, info.weight);
   if (failed) keepLeadIn(lines, roles, keep);
   if (!options.listing) keepSettings(lines, roles, keep);
   keepNotRunReasons(lines, roles, keep);
@@ -510,13 +510,13 @@ function keepCommits(lines: string[], roles: Role[], keep: boolean[]): void {
  * A patch keeps its file and hunk headers and its changed lines; context lines stay in a small
  * patch only. A very large patch keeps the first changed lines of each hunk.
  */
-function keepPatch(lines: string[], roles: Role[], keep: boolean[]): void {
+function keepPatch(lines: string[], roles: Role[], keep: boolean[], weight?: Uint32Array): void {
   let total = 0;
   let changed = 0;
   for (let i = 0; i < roles.length; i++) {
     if (roles[i] !== "patch-line") continue;
-    total++;
-    if (isChange(lines[i]!)) changed++;
+    total += weight?.[i] ?? 1;
+    if (isChange(lines[i]!)) changed += weight?.[i] ?? 1;
   }
   if (total === 0) return;
   let inHunk = 0;
@@ -548,8 +548,9 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
   for (let i = 0; i < roles.length; i++) {
     const r = roles[i]!;
     if (r === "blank") continue;
-    lines++;
-    if (routine[i]) routineLines++;
+    const w = templates.weight?.[i] ?? 1;
+    lines += w;
+    if (routine[i]) routineLines += w;
     else if (!keep[i] && !snippet[i] && (r === "plain" || r === "match" || r === "section") && templates.counts[templates.ids[i]!]! <= RARE_INSTANCES && templates.loose(i) < LOOSE_ROUTINE) rare.push(i);
   }
   if (routineLines * 2 < lines || rare.length > Math.max(RARE_LINES, lines / 40)) return;
@@ -647,14 +648,14 @@ function keepFailingPartHeads(lines: string[], roles: Role[], keep: boolean[]): 
  * Lines that begin with an id repeated in runs (`git blame`'s commit, an annotated listing): the
  * first line of each run says where the next stretch comes from.
  */
-function keepRunStarts(lines: string[], roles: Role[], keep: boolean[]): void {
+function keepRunStarts(lines: string[], roles: Role[], keep: boolean[], weight?: Uint32Array): void {
   const id = (l: string) => /^\^?([0-9a-f]{7,40})\b/.exec(l)?.[1] ?? null;
   let withId = 0;
   let nonBlank = 0;
   for (let i = 0; i < lines.length; i++) {
     if (roles[i] === "blank") continue;
-    nonBlank++;
-    if (id(lines[i]!)) withId++;
+    nonBlank += weight?.[i] ?? 1;
+    if (id(lines[i]!)) withId += weight?.[i] ?? 1;
   }
   if (nonBlank < 10 || withId * 10 < nonBlank * 8) return;
   // A run's first line that holds text (blame's `abc123 (who date 45)` may be an empty line).
@@ -672,18 +673,21 @@ function keepRunStarts(lines: string[], roles: Role[], keep: boolean[]): void {
 }
 
 /** Sizes a listing leads with (`441M    java`, `7.2K  notes`): the largest say where the space goes. */
-function keepLargest(lines: string[], roles: Role[], keep: boolean[]): void {
+function keepLargest(lines: string[], roles: Role[], keep: boolean[], weight?: Uint32Array): void {
   const SIZE = /^\s*(\d+(?:[.,]\d+)?)([KMGTP]i?B?|B)?\s+\S/;
   const unit: Record<string, number> = { "": 1, B: 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
   const sized: Array<[number, number]> = [];
+  let sizedLines = 0;
   for (let i = 0; i < lines.length; i++) {
     if (roles[i] === "blank") continue;
     const m = SIZE.exec(lines[i]!);
     if (!m) continue;
     sized.push([i, Number(m[1]!.replace(",", ".")) * (unit[m[2]?.[0] ?? ""] ?? 1)]);
+    sizedLines += weight?.[i] ?? 1;
   }
-  const nonBlank = roles.filter((r) => r !== "blank").length;
-  if (sized.length < 10 || sized.length * 10 < nonBlank * 8) return;
+  let nonBlank = 0;
+  for (let i = 0; i < roles.length; i++) if (roles[i] !== "blank") nonBlank += weight?.[i] ?? 1;
+  if (sizedLines < 10 || sizedLines * 10 < nonBlank * 8) return;
   for (const [i] of sized.sort((a, b) => b[1] - a[1]).slice(0, LARGEST)) keep[i] = true;
 }
 

@@ -20,6 +20,8 @@ export interface TemplateMining {
    * `i` (whatever their length): lines alike but for names of any length in the middle.
    */
   loose(i: number): number;
+  /** How many lines of the output each line stands for (runs.ts), or null when each is one. */
+  weight: Uint32Array | null;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface TemplateMining {
  */
 export function oddInstances(mining: TemplateMining, minCount: number): Uint8Array {
   const odd = new Uint8Array(mining.ids.length);
+  const w = (i: number) => mining.weight?.[i] ?? 1;
   const byTemplate = new Map<number, number[]>();
   for (let i = 0; i < mining.ids.length; i++) {
     const id = mining.ids[i]!;
@@ -39,17 +42,19 @@ export function oddInstances(mining: TemplateMining, minCount: number): Uint8Arr
   }
   for (const [id, lines] of byTemplate) {
     const words = mining.words(id);
+    let total = 0;
+    for (const i of lines) total += w(i);
     for (let k = 0; k < words.length; k++) {
       if (words[k] !== WILD) continue;
       const freq = new Map<string, number>();
       for (const i of lines) {
-        const w = mining.lineWords[i]![k]!;
-        freq.set(w, (freq.get(w) ?? 0) + 1);
+        const word = mining.lineWords[i]![k]!;
+        freq.set(word, (freq.get(word) ?? 0) + w(i));
       }
       if (freq.size < 2 || freq.size > 4) continue;
       const top = Math.max(...freq.values());
-      if (top * 2 < lines.length) continue;
-      for (const i of lines) if (freq.get(mining.lineWords[i]![k]!)! * 5 <= lines.length && freq.get(mining.lineWords[i]![k]!)! <= 2) odd[i] = 1;
+      if (top * 2 < total) continue;
+      for (const i of lines) if (freq.get(mining.lineWords[i]![k]!)! * 5 <= total && freq.get(mining.lineWords[i]![k]!)! <= 2) odd[i] = 1;
     }
   }
   return odd;
@@ -123,7 +128,8 @@ function wordShape(word: string): string {
   return out;
 }
 
-export function mineTemplates(lines: string[]): TemplateMining {
+/** `weight`: how many lines of the output each line stands for, when runs of identical lines were folded (runs.ts). */
+export function mineTemplates(lines: string[], weight: Uint32Array | null = null): TemplateMining {
   const ids = new Int32Array(lines.length).fill(-1);
   const counts: number[] = [];
   const all: string[][] = [];
@@ -162,11 +168,14 @@ export function mineTemplates(lines: string[]): TemplateMining {
     if (found) {
       for (let k = 0; k < words.length; k++) if (found.words[k] !== words[k]) found.words[k] = WILD;
       ids[i] = found.id;
-      counts[found.id]!++;
+      counts[found.id]! += weight?.[i] ?? 1;
       continue;
     }
     const id = counts.length;
-    counts.push(1);
+    // a line stands for its repeats only where they would share its template (a giant word differs from every line, its own repeats too)
+    let wild = 0;
+    if (weight) for (const w of words) if (w === WILD) wild++;
+    counts.push(wild > allowed ? 1 : (weight?.[i] ?? 1));
     const template = words.slice();
     all.push(template);
     if (group.length < MAX_PER_GROUP) group.push({ id, words: template });
@@ -182,7 +191,7 @@ export function mineTemplates(lines: string[]): TemplateMining {
   for (let i = 0; i < lines.length; i++) {
     const k = looseKey(i);
     looseKeys[i] = k;
-    if (k) looseCounts.set(k, (looseCounts.get(k) ?? 0) + 1);
+    if (k) looseCounts.set(k, (looseCounts.get(k) ?? 0) + (weight?.[i] ?? 1));
   }
-  return { ids, counts, words: (id) => all[id] ?? [], lineWords, loose: (i) => (looseKeys[i] ? looseCounts.get(looseKeys[i]!)! : 0) };
+  return { ids, counts, words: (id) => all[id] ?? [], lineWords, loose: (i) => (looseKeys[i] ? looseCounts.get(looseKeys[i]!)! : 0), weight };
 }
