@@ -226,6 +226,7 @@ const LABELS: Array<[string, string]> = [
   ["snippet", "code-frame lines"],
   ["patch-line", "patch lines"],
   ["similar", "near-repeats of kept lines"],
+  ["help", "help-text lines"],
   ["quiet", "table rows of the common status"],
   ["idle", "idle processes (0.0 %CPU and %MEM)"],
 ];
@@ -249,7 +250,7 @@ function describe(lines: string[], plan: EmitPlan, ranges: Array<{ from: number;
       else if (plan.quiet?.[k]) bump("quiet");
       else if (plan.idle?.[k]) bump("idle");
       else if (role === "chatter") bump(isPassing(lines[k]!) ? "passing" : "chatter");
-      else if (role === "library-frame" || role === "snippet" || role === "patch-line" || role === "commit") bump(role);
+      else if (role === "library-frame" || role === "snippet" || role === "patch-line" || role === "commit" || role === "help") bump(role);
       else if (plan.snippet[k]) bump("snippet");
     }
   }

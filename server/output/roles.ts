@@ -33,6 +33,7 @@ export type Role =
   | "data"
   | "chatter"
   | "noise"
+  | "help"
   | "plain";
 
 /** Roles that are facts: kept verbatim (thinned only where they repeat). */
@@ -270,6 +271,8 @@ export function lineRoles(lines: string[], cwd?: string, frameLabels = false, al
   markAssertionDiffs(lines, roles);
   markFailureBodies(lines, roles);
   markSections(lines, roles);
+  markHelpText(lines, roles);
+  markSystemHeaderContext(lines, roles, cwd);
   return { roles, bodies, trace, snippet, locations };
 }
 
@@ -569,3 +572,61 @@ function markSections(lines: string[], roles: Role[]): void {
 }
 
 export { indentOf };
+
+/**
+ * The help a tool prints after a usage error (npm's `Usage:`, its synopsis and every option with its
+ * description; argparse's and most CLIs' `usage:` block), under the prefix its lines share (`npm
+ * error `): the tool's manual, not news of this run. Its `Usage:` line stays to say it was printed.
+ */
+const USAGE_HEAD = /^(.{0,24}?)(?:Usage|USAGE|usage):(?:\s+\S.*)?$/;
+const HELP_SHAPES = [
+  /^\s*\[-/, // a synopsis of options: `[--omit <dev|optional>] [--dry-run]`
+  /^\s*-{1,2}[\w?][\w-]*(?:[\s=,|[<]|$)/, // an option: `--install-strategy`, `-w|--workspace`, `-h, --help`
+  /^\s{2,}\S/, // its description, indented
+  /^[A-Z][\w ]{0,30}:\s*$/, // a part of the help: `Options:`, `Commands:`
+  /^aliases?: \S/i,
+];
+const HELP_MIN_LINES = 6;
+function markHelpText(lines: string[], roles: Role[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const head = USAGE_HEAD.exec(lines[i]!);
+    if (!head || (head[1] !== "" && !head[1]!.endsWith(" "))) continue;
+    // only help printed after an error: the help a user asked for (`tool --help`) is the output
+    if (!roles.slice(Math.max(0, i - 40), i).some((r) => r === "problem" || r === "failure")) continue;
+    const prefix = head[1]!;
+    let k = i + 1;
+    for (; k < lines.length; k++) {
+      const line = lines[k]!;
+      if (line.trim() === prefix.trim()) continue; // a blank line of the help, with or without its prefix
+      if (!line.startsWith(prefix)) break;
+      const body = line.slice(prefix.length);
+      // the synopsis right under `Usage:` (`npm ci`, `prog <file> [options]`)
+      if (k <= i + 2 && body.length <= 100 && /^\S/.test(body) && !/[.!?]$/.test(body)) continue;
+      if (!HELP_SHAPES.some((re) => re.test(body))) break;
+    }
+    if (k - i - 1 < HELP_MIN_LINES) continue;
+    for (let j = i + 1; j < k; j++) if (!FACT_ROLES.has(roles[j]!) || roles[j] === "problem") roles[j] = "help";
+    i = k - 1;
+  }
+}
+
+/**
+ * GCC's and Clang's context for a diagnostic, in the system's headers (`/usr/include/c++/12/bits/
+ * stl_algo.h:1849:25:   required from ‘…’`, `In file included from /usr/include/…`, a `note:` under a
+ * template's failed deduction): the library's side of an instantiation, like a library's frames in a
+ * stack trace. The head of each (`…: In instantiation of ‘…’:`, which template failed), the project's
+ * own `required from here`, its files' notes and every `error:` stay.
+ */
+const COMPILER_CONTEXT = /^(?:In file included from |\s+from |)(\/[^\s:]+)(?::\d+(?::\d+)?)?(?::|,)(?:\s+(?:required from\b|required by substitution of\b|recursively required from\b|note:)|\s*$)/;
+const SYSTEM_DIR = /^\/(?:usr|opt|lib|lib64|nix|Library|Applications)\//;
+function markSystemHeaderContext(lines: string[], roles: Role[], cwd?: string): void {
+  for (let i = 0; i < lines.length; i++) {
+    const r = roles[i]!;
+    if (r !== "finding" && r !== "section" && r !== "plain" && r !== "problem") continue;
+    const m = COMPILER_CONTEXT.exec(lines[i]!);
+    if (!m) continue;
+    const file = m[1]!;
+    if (!SYSTEM_DIR.test(file) || (cwd && file.startsWith(`${cwd.replace(/\/$/, "")}/`))) continue;
+    roles[i] = "library-frame";
+  }
+}

@@ -105,7 +105,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   for (let i = 0; i < n; i++) {
     const r = roles[i]!;
     if (FACT_ROLES.has(r) || (odd[i] && (r === "plain" || r === "match" || r === "chatter"))) keep[i] = true;
-    else if (needleRe && r !== "blank" && r !== "noise" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
+    else if (needleRe && r !== "blank" && r !== "noise" && r !== "help" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
   }
   // In a listing, names are entries: `error-ex@1.3.4` or `errors.go` make no fact.
   if (options.listing) for (let i = 0; i < n; i++) if (keep[i] && (roles[i] === "problem" || roles[i] === "warning" || roles[i] === "finding")) keep[i] = !routineAt(templates, i);
@@ -142,7 +142,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   const head = options.listing ? LISTING_HEAD : HEAD_LINES;
   for (let i = 0, seen = 0; i < n && seen < head; i++) {
     const r = roles[i]!;
-    if (r === "blank" || r === "chatter" || r === "snippet" || r === "noise" || r === "library-frame" || similar[i]) continue;
+    if (r === "blank" || r === "chatter" || r === "snippet" || r === "noise" || r === "help" || r === "library-frame" || similar[i]) continue;
     keep[i] = true;
     seen++;
   }
@@ -153,7 +153,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
     if (r === "blank") continue;
     tailFrom = i;
     // The very last line always; before it, progress and routine lines are no ending.
-    if (r !== "library-frame" && r !== "snippet" && r !== "noise" && (seen === 0 || (r !== "chatter" && !routine[i]) || FACT_ROLES.has(r))) keep[i] = true;
+    if (r !== "library-frame" && r !== "snippet" && r !== "noise" && r !== "help" && (seen === 0 || (r !== "chatter" && !routine[i]) || FACT_ROLES.has(r))) keep[i] = true;
     seen++;
   }
 
@@ -351,7 +351,7 @@ function keepBlockContext(lines: string[], roles: Role[], snippet: Uint8Array, k
     for (let k = i + 1; k < Math.min(lines.length, i + 1 + CONTEXT_AFTER); k++) {
       const rk = roles[k]!;
       if (rk === "blank" || FACT_ROLES.has(rk) || rk === "section") break;
-      if (rk === "library-frame" || rk === "chatter" || rk === "noise" || rk === "patch-line") continue;
+      if (rk === "library-frame" || rk === "chatter" || rk === "noise" || rk === "help" || rk === "patch-line") continue;
       if (indentOf(lines[k]!) < base) break;
       if ((snippet[k] || rk === "snippet") && (blocks > BLOCKS_WITH_SNIPPET || located[k])) continue;
       keep[k] = true;
@@ -411,7 +411,7 @@ export function selectShort(info: LineInfo): Selection {
   for (let i = 0; i < n; i++) if (info.trace[i]! >= 0 && (i === 0 || info.trace[i - 1] !== info.trace[i])) firstFrame[i] = 1;
   const verdicts = fileVerdicts(lines, roles);
   const located = locatedFrames(lines, roles, snippet);
-  const keep = roles.map((r, i) => !located[i] && (r !== "chatter" || verdicts?.[i] === 1) && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
+  const keep = roles.map((r, i) => !located[i] && (r !== "chatter" || verdicts?.[i] === 1) && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && r !== "help" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
   // the last line says how it ended (`Finished dev profile in 0.4s`), progress-shaped or not
   let last = n - 1;
   while (last >= 0 && roles[last] === "blank") last--;

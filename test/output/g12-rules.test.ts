@@ -253,3 +253,68 @@ describe("a block of labelled summaries", () => {
     expect(a.counts.passed).toBe(21);
   });
 });
+
+describe("the help a tool prints after a usage error folds, under its shared prefix", () => {
+  const options = Array.from({ length: 10 }, (_, i) => [`npm error   --flag-${i}`, `npm error     What flag ${i} changes about the run, in one line.`, "npm error"]).flat();
+  const raw = [
+    "npm error code EUSAGE",
+    "npm error",
+    "npm error Unknown command: \"instal\"",
+    "npm error",
+    "npm error Usage:",
+    "npm error npm install [<package-spec> ...]",
+    "npm error",
+    "npm error Options:",
+    "npm error [-S|--save|--no-save] [--dry-run] [-w|--workspace <workspace-name>]",
+    "npm error",
+    ...options,
+    "npm error aliases: add, i, in, ins",
+    "npm error",
+    "npm error Run \"npm help install\" for more info",
+  ].join("\n");
+
+  test("the error and the pointer to the help stay; the options fold, counted as help", () => {
+    const out = compactOutput(raw, { command: "npm instal left-pad", exitCode: 1, expandHint: hint }).text;
+    expect(out).toContain('npm error Unknown command: "instal"');
+    expect(out).toContain("npm error Usage:");
+    expect(out).toContain('npm error Run "npm help install" for more info');
+    expect(out).not.toContain("--flag-3");
+    expect(out).toMatch(/\d+ help-text lines/);
+  });
+
+  test("help the user asked for, with no error before it, is the output, not help to fold", () => {
+    const asked = raw.split("\n").slice(4).join("\n").replaceAll("npm error ", "").replaceAll("npm error", "");
+    const out = compactOutput(asked, { command: "npm help install", exitCode: 0, expandHint: hint }).text;
+    expect(out).not.toContain("help-text");
+  });
+});
+
+describe("a compiler's context inside the system's headers folds like a library's stack frames", () => {
+  const chain = (n: number) => Array.from({ length: 4 }, (_, k) => `/usr/include/c++/13/bits/stl_algo.h:${1800 + n * 10 + k}:7:   required from ‘void std::__sort_step${k}(_It, _It) [with _It = __gnu_cxx::__normal_iterator<const Item*, std::vector<Item> >]’`);
+  const raw = [
+    "g++ -std=c++20 -c -o build/index.o src/index.cpp",
+    ...[0, 1, 2].flatMap((n) => [
+      `/usr/include/c++/13/bits/stl_algo.h: In instantiation of ‘void std::__unguarded_step${n}(_It) [with _It = __gnu_cxx::__normal_iterator<const Item*, std::vector<Item> >]’:`,
+      ...chain(n),
+      "src/index.cpp:42:16:   required from here",
+      `/usr/include/c++/13/bits/stl_algo.h:${1700 + n}:13: error: passing ‘const Item’ as ‘this’ argument discards qualifiers [-fpermissive]`,
+      `/usr/include/c++/13/bits/move.h:${190 + n}:5: note: candidate: ‘template<class _Tp> void std::swap(_Tp&, _Tp&)’`,
+      `/usr/include/c++/13/bits/move.h:${190 + n}:5: note:   template argument deduction/substitution failed:`,
+    ]),
+    "make: *** [Makefile:12: build/index.o] Error 1",
+  ].join("\n");
+  const out = compactOutput(raw, { command: "make", exitCode: 2, cwd: "/home/dev/catalog", expandHint: hint }).text;
+
+  test("the chain and the notes in /usr/include fold as library frames", () => {
+    expect(out).not.toContain("required from ‘void std::__sort_step1");
+    expect(out).not.toContain("note:   template argument deduction/substitution failed:");
+    expect(out).toMatch(/\d+ library stack frames/);
+  });
+
+  test("which template failed, the project's line and every error stay", () => {
+    expect(out).toContain("In instantiation of ‘void std::__unguarded_step0");
+    expect(out).toContain("src/index.cpp:42:16:   required from here");
+    expect(out).toContain("/usr/include/c++/13/bits/stl_algo.h:1700:13: error: passing ‘const Item’ as ‘this’ argument discards qualifiers [-fpermissive]");
+    expect(out).toContain("make: *** [Makefile:12: build/index.o] Error 1");
+  });
+});
