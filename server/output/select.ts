@@ -127,6 +127,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   if (!options.listing) keepSettings(lines, roles, keep);
   keepNotRunReasons(lines, roles, keep);
   if (failed) keepPlannedCount(lines, roles, keep);
+  keepFailedProgressRows(lines, roles, keep);
   keepFailingPartHeads(lines, roles, keep);
   keepSuggestedFixes(lines, roles, snippet, keep);
 
@@ -566,6 +567,15 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
 const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
 function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "plain" || roles[i] === "chatter") && NOT_RUN_REASON.test(lines[i]!)) keep[i] = true;
+}
+
+/**
+ * A file's row of progress marks with a failure among them (pytest's `tests/test_queue.py ..F   [100%]`,
+ * an `E` for an error): it says which file failed, where a row of dots alone is passes.
+ */
+const FAILED_PROGRESS_ROW = /^\S+\.\w+ [.sxX]*[FE][.sxXFE]*\s+\[\s*\d+%\]\s*$/;
+function keepFailedProgressRows(lines: string[], roles: Role[], keep: boolean[]): void {
+  for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "chatter" || roles[i] === "plain") && FAILED_PROGRESS_ROW.test(lines[i]!)) keep[i] = true;
 }
 
 /**

@@ -628,7 +628,7 @@ const BRACKETED_PASSED = /^\s*\[\s*(?:OK|PASS(?:ED)?)\s*\]\s+(?!\d+ tests?\b)\S/
  * The test is its full id: what the parentheses hold when it ends with the method, else the class and the method.
  */
 export const testId = (method: string, owner: string): string => (owner.endsWith(`.${method}`) ? owner : `${owner}.${method}`);
-const HEADED_FAILURE = /^\s*(?:Failure|Error|FAIL|ERROR):\s+(\w+)\s?\(([\w.:$]+)\):?\s*$/;
+const HEADED_FAILURE = /^\s*(?:Failure|Error|FAIL|ERROR):\s+(\w[\w.]*)\s?\(([\w.:$]+)\):?\s*$/;
 function headedFailure(line: string): string | undefined {
   const m = HEADED_FAILURE.exec(line);
   if (!m) return undefined;
@@ -720,11 +720,12 @@ const summaryShape = (line: string) =>
     .replace(/[\s,;.]+/g, " ")
     .trim();
 
-const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\s*--- (?:PASS|FAIL|SKIP): \S|^=== RUN\s+\S|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
+const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ errors? during collection\b|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\s*--- (?:PASS|FAIL|SKIP): \S|^=== RUN\s+\S|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
 /** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
 const TEST_FIELDS = /\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass)\s*[:=]\s*\d|\b(?:PASS|FAIL) \d+\b.*\b(?:PASS|FAIL) \d+\b/m;
 const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(text);
-const LINT_WORDS = /\b\d+ (?:offen[cs]es?|problems?|issues?|findings?|violations?|smells?|suggestions?|hints?)\b|\bno (?:offen[cs]es|problems|issues|findings|violations)\b|\bfiles? (?:inspected|checked|linted|scanned|would be reformatted|would reformat)|\bwould reformat\b|\blint(?:ing|er)?\b/i;
+const LINT_WORDS = /\b\d+ (?:offen[cs]es?|problems?|issues?|findings?|violations?|smells?|suggestions?|hints?)\b|\bno (?:offen[cs]es|problems|issues|findings|violations)\b|\bfiles? (?:inspected|checked|linted|scanned|would be reformatted|would reformat)|\bwould reformat\b|\blint(?:ing|er)?\b|^Unused (?:files|exports|dependencies|devDependencies|exported types|types|class members|enum members)\b/im;
+const MAKE_STOP = /^\S*make(?:\[\d+\])?: \*\*\* /m;
 const BUILD_WORDS = /\b(?:compil(?:e|ed|ing|ation)|linking|linker|undefined reference|ld returned|build (?:failed|stopped|succeeded)|ninja: |make(?:\[\d+\])?: |cc1|\bgcc\b|\bg\+\+|clang(?!-tidy|-format)|javac|rustc|msbuild|xcodebuild)\b/i;
 
 /**
@@ -827,6 +828,8 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   if ((BUILD_WORDS.test(text) || errors.some((e) => e.code !== null && COMPILER_CODE.test(e.code))) && (located || errors.length)) return "build";
   if (LINT_WORDS.test(text) || errors.some((e) => e.code && e.file)) return "lint";
   if (located) return "build";
+  // make's own stop (`make: *** No rule to make target 'x'.  Stop.`, `make: *** [Makefile:6: x] Error 127`) ends a build
+  if (MAKE_STOP.test(text)) return "build";
   if (errors.length === 0 && isTable(lines)) return "listing";
   return "other";
 }

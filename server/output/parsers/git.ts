@@ -15,7 +15,9 @@ export const git: Parser = {
     commandStarts(command, "git") ||
     /^(?:On branch \S+|Cloning into '|CONFLICT \(|diff --git a\/|commit [0-9a-f]{40}$)/m.test(text) ||
     // a push's report (`To origin` over ` ! [rejected]  main -> main (fetch first)`), a rebase's stop at a failed `--exec`
-    /^(?: ! \[(?:rejected|remote rejected)\] +\S+ -> \S+|error: failed to push some refs to |warning: execution failed: |Successfully rebased and updated )/m.test(text),
+    /^(?: ! \[(?:rejected|remote rejected)\] +\S+ -> \S+|error: failed to push some refs to |warning: execution failed: |Successfully rebased and updated )/m.test(text) ||
+    // a fetch's report: `From URL` over `   fa7065e..4c35c5b  main  -> origin/main` (or ` * [new branch]`)
+    /^From \S+\n(?: {3}[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}| \* \[new (?:branch|tag)\]| \+ [0-9a-f]{7,}\.\.\.[0-9a-f]{7,}) +\S+ +-> \S+/m.test(text),
   parse(lines, text) {
     const errors: OutputError[] = [];
     const suggestions: string[] = [];

@@ -74,12 +74,15 @@ const PYTEST_FIXTURE_AT = /^file (\S+\.py), line (\d+)$/;
 
 export const pytest: Parser = {
   tool: "pytest",
-  matches: (text, command) => commandStarts(command, "pytest", "py.test") || /^=+ test session starts =+$/m.test(text),
+  // `-q` prints no session header: its collection errors and its summary line of `=` still say pytest
+  matches: (text, command) => commandStarts(command, "pytest", "py.test") || /^=+ test session starts =+$|^_+ ERROR collecting \S+ _+$|^!+ Interrupted: \d+ errors? during collection !+$/m.test(text),
   parse(lines, text) {
     const errors: OutputError[] = [];
     const failed: string[] = [];
     let exception: string | null = null;
     let collecting: string | null = null;
+    let importedFrom: string | null = null;
+    let deeper: RegExpExecArray | null = null;
     let fixtureAt: RegExpExecArray | null = null;
     for (const line of lines) {
       const at = PYTEST_FIXTURE_AT.exec(line);
@@ -92,12 +95,22 @@ export const pytest: Parser = {
       }
       // A module that fails to import during collection: its own `path:N: in <module>` line says
       // where, or `E     File "…/test_x.py", line 6` for a syntax error.
+      // The import may fail deeper, in the project's code the test imports (`mailq/render.py:3: in
+      // <module>` under the test's own line): the innermost frame of the project says where too.
       const header = /^_+ ERROR collecting (\S+) _+$/.exec(line);
-      if (header) collecting = header[1]!;
-      const inModule: RegExpExecArray | null = collecting ? /^(\S+\.py):(\d+): in /.exec(line) : null;
+      if (header) {
+        collecting = header[1]!;
+        importedFrom = null;
+      }
+      const inModule: RegExpExecArray | null = collecting || importedFrom ? /^(\S+\.py):(\d+): in /.exec(line) : null;
       if (inModule && inModule[1] === collecting) {
         errors.push(issue(`cannot import ${collecting}`, "error", inModule[1]!, inModule[2]!, null, "collection"));
+        importedFrom = collecting;
         collecting = null;
+      } else if (inModule && importedFrom && !inModule[1]!.startsWith("/")) deeper = inModule;
+      if (importedFrom && line.startsWith("E ")) {
+        if (deeper) errors.push(issue(line.slice(1).trim(), "error", deeper[1]!, deeper[2]!, null, "collection"));
+        importedFrom = deeper = null;
       }
       const collected = /^E\s+File "(.+?)", line (\d+)/.exec(line);
       if (collected) errors.push(issue(line.slice(1).trim(), "error", collected[1]!, collected[2]!, null, "collection"));
@@ -127,8 +140,8 @@ export const pytest: Parser = {
   },
 };
 
-const UNITTEST_RESULT = /^(\w+) \(([\w.]+)\)(?:\n.*)? \.\.\. (ok|FAIL|ERROR|skipped.*|expected failure)$/;
-const UNITTEST_HEADER = /^(FAIL|ERROR): (\w+) \(([\w.]+)\)/;
+const UNITTEST_RESULT = /^(\w[\w.]*) \(([\w.]+)\)(?:\n.*)? \.\.\. (ok|FAIL|ERROR|skipped.*|expected failure)$/;
+const UNITTEST_HEADER = /^(FAIL|ERROR): (\w[\w.]*) \(([\w.]+)\)/;
 
 export const unittest: Parser = {
   tool: "unittest",

@@ -14,6 +14,25 @@ const PANIC = /^thread '([^']+)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$/;
  */
 const EXPLAIN_ADVICE = /^(?:Some errors have detailed explanations: (?:E\d{4}(?:, |\.$))+|For more information about (?:this|an) error, try `rustc --explain E\d{4}`\.)$/;
 
+/**
+ * In a panic's backtrace (`RUST_BACKTRACE=1`), the frame of the test the thread is named after
+ * (`  7: unicode::truncates_on_char_boundary` over `at ./tests/unicode.rs:10:16`).
+ */
+const BACKTRACE_FN = /^\s*\d+: (\S+)$/;
+const BACKTRACE_AT = /^\s+at (\.?\/?[^\s/][^\s:]*):(\d+):(\d+)$/;
+function testFrame(lines: string[], from: number, thread: string): { file: string; line: string; column: string } | null {
+  if (!/^[\w:]+$/.test(thread) || thread === "main") return null;
+  for (let k = from + 1; k < Math.min(lines.length, from + 80); k++) {
+    const line = lines[k]!;
+    if (line.startsWith("failures:") || line.startsWith("---- ")) break;
+    const f = BACKTRACE_FN.exec(line);
+    if (!f || !(f[1] === thread || f[1]!.endsWith(`::${thread}`))) continue;
+    const at = BACKTRACE_AT.exec(lines[k + 1] ?? "");
+    return at ? { file: at[1]!, line: at[2]!, column: at[3]! } : null;
+  }
+  return null;
+}
+
 export const rust: Parser = {
   tool: "cargo",
   roles(lines, roles) {
@@ -53,6 +72,9 @@ export const rust: Parser = {
       if (p) {
         errors.push(issue(`${p[1]} panicked: ${lines[i + 1] ?? ""}`, "error", p[2]!, p[3]!, p[4]!, null));
         panicked = true;
+        // a panic raised in the code under test: the backtrace's frame of the test itself says where the test is
+        const own = testFrame(lines, i, p[1]!);
+        if (own && (own.file.replace(/^\.\//, "") !== p[2]!.replace(/^\.\//, "") || own.line !== p[3])) errors.push(issue(`${p[1]} failed here`, "error", own.file, own.line, own.column, null));
       }
       const np = /^note: test did not panic as expected at (.+?):(\d+):(\d+)$/.exec(line);
       if (np) errors.push(issue("test did not panic as expected", "error", np[1]!, np[2]!, np[3]!, null));
