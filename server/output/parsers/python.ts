@@ -1,5 +1,5 @@
 /** pytest, unittest and Python tracebacks. */
-import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+import { commandStarts, issue, numberOf, type OutputError, type Parser, programCommand } from "../types.ts";
 import { progressPasses, testId } from "./generic.ts";
 
 const PY_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
@@ -183,7 +183,11 @@ export const unittest: Parser = {
 
 export const pythonTraceback: Parser = {
   tool: "python",
-  matches: (text, command) => /Traceback \(most recent call last\)/.test(text) || commandStarts(command, "python", "python3"),
+  // a traceback in a test runner's report (xUnit's `Ran 5 tests in 0.02s`) is a test's failure, not a
+  // crash, and so is one from a program run with a `test` verb (`python manage.py test`)
+  matches: (text, command) =>
+    (/Traceback \(most recent call last\)/.test(text) && !/^Ran \d+ tests? in [\d.]+s$/m.test(text)) ||
+    (commandStarts(command, "python", "python3") && !/\stest(?:\s|$)/.test(programCommand(command))),
   parse(lines, text) {
     const errors = pythonTracebacks(lines);
     // a traceback is a crash, however it is drawn (an ExceptionGroup's sub-tracebacks behind `  | ` margins)

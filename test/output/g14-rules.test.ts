@@ -1,0 +1,38 @@
+/** Rules that came from corpus group g14 (captured before them), checked on output written in the tool's format. */
+import { describe, expect, test } from "bun:test";
+import { analyzeOutput } from "../../server/output/analyze.ts";
+
+describe("a traceback inside an xUnit runner's report", () => {
+  // Django's runner, nose2, green: unittest's report shape under another runner's name
+  const raw = [
+    "Creating test database for alias 'default'...",
+    "..E",
+    "======================================================================",
+    "ERROR: test_checkout_total (orders.tests.CheckoutTests.test_checkout_total)",
+    "----------------------------------------------------------------------",
+    "Traceback (most recent call last):",
+    '  File "/srv/shop/orders/tests.py", line 21, in test_checkout_total',
+    "    self.assertEqual(order.total(), 30)",
+    '  File "/srv/shop/orders/models.py", line 12, in total',
+    "    return sum(l.price for l in self.lines)",
+    "TypeError: 'NoneType' object is not iterable",
+    "",
+    "----------------------------------------------------------------------",
+    "Ran 3 tests in 0.041s",
+    "",
+    "FAILED (errors=1)",
+    "Destroying test database for alias 'default'...",
+  ].join("\n");
+
+  test("is a test's failure, not a crash, without unittest's own rules", () => {
+    const a = analyzeOutput(raw, { command: "python manage.py test", exitCode: 1, rules: { without: ["unittest"] } });
+    expect(a.kind).toBe("test");
+    expect(a.counts.passed).toBe(2);
+    expect(a.counts.errors).toBe(1);
+  });
+
+  test("a traceback with no runner's report is still a crash", () => {
+    const crash = raw.split("\n").slice(5, 11).join("\n");
+    expect(analyzeOutput(crash, { command: "python app.py", exitCode: 1 }).kind).toBe("runtime_error");
+  });
+});
