@@ -8,6 +8,15 @@
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { afterAll, expect, test } from "bun:test";
+import { connect } from "@nats-io/transport-node";
+import { AgentRegistry } from "../../server/bus/agents.ts";
+import { Bus } from "../../server/bus/bus.ts";
+import { BusStore } from "../../server/bus/store.ts";
+import { TaskQueue } from "../../server/bus/tasks.ts";
+import { moveLocalTasks } from "../../server/cluster/task-join.ts";
+import { KvTaskBoard } from "../../server/cluster/tasks.ts";
+import { RoleBook } from "../../server/roles/roles.ts";
+import { freshHome } from "../bus/fresh.ts";
 import { cli, eventually, json, startNats, startNode, stopAll } from "./harness.ts";
 
 const LONG = 120_000;
@@ -82,4 +91,57 @@ test("a node's own queue moves into the cluster's once when it joins; another no
   expect(history.get(deploy.id)).toMatchObject({ status: "cancelled", result: `moved into the cluster's queue as ${cDeploy.id} when node alpha joined` });
   expect(history.get(render.id)?.result).toBe(`moved into the cluster's queue as ${cRender.id} when node alpha joined`);
   await Promise.all([alpha.stop(), beta.stop()]);
+}, LONG);
+
+/** A node's own queue in its SQLite and its board on the cluster's bucket, in this process. */
+async function nodeParts(name: string, natsUrl: string, bucket: string) {
+  const f = freshHome();
+  const agents = new AgentRegistry(f.db, new RoleBook(f.home));
+  const bus = new Bus(agents, new BusStore(f.db.$client));
+  const queue = new TaskQueue(f.db, agents, bus, { defaultLeaseMs: 60_000, aliveMs: 60_000, sweepMs: 0 });
+  const nc = await connect({ servers: natsUrl.replace("nats://", "") });
+  const board = await KvTaskBoard.open(nc, bucket, 1, {
+    name, agents, alive: () => [], publish: (m) => bus.publish(m), knows: () => false, defaultLeaseMs: 60_000, sweepMs: 0, keepFinishedMs: 3_600_000,
+  });
+  const lines: string[] = [];
+  const move = () => moveLocalTasks(queue, board, { name, agents, publish: (m) => bus.publish(m), log: (l) => lines.push(l) });
+  return { f, queue, board, move, lines, close: async () => { board.stop(); await nc.close(); } };
+}
+
+test("two nodes joining at once, one of them moving twice at once: each open task once in the bucket; bad rows stay, each told in one sentence", async () => {
+  const nats = await startNats();
+  const [a, b] = await Promise.all([nodeParts("n1", nats.url, "ais-join-tasks"), nodeParts("n2", nats.url, "ais-join-tasks")]);
+  for (const n of [a!, b!]) {
+    const base = n.queue.add({ title: "base" });
+    n.queue.add({ title: "next", depends_on: [base.id], priority: 4 });
+  }
+  // bad data a newer or broken version could leave: a role this node does not know, two tasks that depend on each other
+  const ghost = a!.queue.add({ title: "ghost role" });
+  const [c1, c2] = [a!.queue.add({ title: "loop 1" }), a!.queue.add({ title: "loop 2" })];
+  const sql = a!.f.db.$client;
+  sql.prepare<unknown, [string, string]>("update tasks set role = ? where id = ?").run("ghost", ghost.id);
+  const depends = sql.prepare<unknown, [string, string]>("update tasks set depends_on = ? where id = ?");
+  depends.run(JSON.stringify([c2.id]), c1.id);
+  depends.run(JSON.stringify([c1.id]), c2.id);
+
+  const [r1, r2, r3] = await Promise.all([a!.move(), a!.move(), b!.move()]);
+  expect(r1!.moved.size + r2!.moved.size).toBe(2); // one of the two tries marked each task
+  expect(r3!.moved.size).toBe(2);
+  const all = await a!.board.list();
+  expect(all).toHaveLength(4);
+  expect(new Set(all.map((t) => t.id)).size).toBe(4);
+  for (const n of [a!, b!]) {
+    const mapping = n.queue.movedTo();
+    const [base, next] = [n.queue.list().find((t) => t.title === "base")!, n.queue.list().find((t) => t.title === "next")!];
+    expect(all.find((t) => t.id === mapping.get(next.id))).toMatchObject({ title: "next", priority: 4, depends_on: [mapping.get(base.id)], status: "queued" });
+  }
+  expect(a!.lines.filter((l) => l.startsWith("task "))).toEqual(expect.arrayContaining([
+    `task ${ghost.id} stays in node n1's own queue and is not shown in the cluster's: its role "ghost" is not a role this node knows`,
+    `task ${c1.id} stays in node n1's own queue and is not shown in the cluster's: its dependencies form a cycle`,
+    `task ${c2.id} stays in node n1's own queue and is not shown in the cluster's: its dependencies form a cycle`,
+  ]));
+  expect([ghost, c1, c2].map((t) => a!.queue.get(t.id).status)).toEqual(["queued", "queued", "queued"]);
+  expect((await a!.move()).moved.size).toBe(0); // nothing moves twice
+  expect(await a!.board.list()).toHaveLength(4);
+  await Promise.all([a!.close(), b!.close()]);
 }, LONG);
