@@ -43,6 +43,9 @@ export function clusterIdOf(node: string, t: Pick<Task, "id" | "created_at">): s
   return `ct-${t.created_at.toString(36)}-${h}`;
 }
 
+/** What the log and `status` say of a task that stays in its node's own queue. */
+export const keptSentence = (node: string, id: string, why: string) => `task ${id} stays in node ${node}'s own queue and is not shown in the cluster's: ${why}`;
+
 /** Why a task cannot be a cluster task as it is (bad data), or null. */
 function badData(t: Task, agents: AgentRegistry): string | null {
   if (typeof t.title !== "string" || !t.title.trim()) return "it has no title";
@@ -149,7 +152,7 @@ export async function moveLocalTasks(local: LocalQueue, cluster: ClusterQueue, n
   }
   for (const [id, why] of reasons) {
     report.kept.set(id, why);
-    node.log(`task ${id} stays in node ${node.name}'s own queue and is not shown in the cluster's: ${why}`);
+    node.log(keptSentence(node.name, id, why));
     node.publish({ type: "status_update", sender: "tasks", topic: "tasks", payload: { task: id, event: "not_moved_into_cluster", node: node.name, reason: why } });
   }
   if (report.moved.size) await cluster.dispatch();

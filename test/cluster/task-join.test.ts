@@ -63,6 +63,9 @@ test("a node's own queue moves into the cluster's once when it joins; another no
   const line = alpha.log().split("\n").find((l) => l.startsWith("moved 3 task(s) queued on node alpha before it joined into the cluster's queue: "));
   for (const [from, to] of [[build, cBuild], [deploy, cDeploy], [render, cRender]] as const) expect(line).toContain(`${from.id} -> ${to.id}`);
   expect(alpha.log()).toContain(`task ${retry.id} stays in node alpha's own queue and is not shown in the cluster's: it depends on ${flaky.id}, which failed`);
+  const status = await json<{ cluster: { tasks_not_moved: string[] } }>(alpha, "status");
+  expect(status.cluster.tasks_not_moved).toEqual([`task ${retry.id} stays in node alpha's own queue and is not shown in the cluster's: it depends on ${flaky.id}, which failed`]);
+  expect((await cli(alpha, "status")).stdout).toContain(`task ${retry.id} stays in node alpha's own queue`);
   const messages = await json<Array<{ payload: { task?: string; event?: string; from?: string } }>>(alpha, "bus", "history", "--topic", "tasks", "--type", "status_update");
   expect(messages.filter((m) => m.payload.event === "moved_into_cluster").map((m) => m.payload.from).sort()).toEqual([build.id, deploy.id, render.id].sort());
 
