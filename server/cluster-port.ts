@@ -41,6 +41,8 @@ export interface ClusterStatus {
   node: string;
   url: string;
   connected: boolean;
+  /** Tasks of this node's own queue that could not move into the cluster's when it joined: one sentence each. */
+  tasks_not_moved: string[];
 }
 
 /** The operations a node answers for another node's caller (remote.ts). */

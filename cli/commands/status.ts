@@ -22,6 +22,7 @@ export default defineCommand({
         const box = s.sandbox?.kind === "landlock" ? `Landlock ABI ${s.sandbox.abi}` : `none (${s.sandbox?.why ?? "unknown"})`;
         print(`running: pid ${s.pid}, port ${s.port}, version ${s.version}, ${s.sessions} session(s)\ndashboard: ${s.url}\nsandbox for role sessions: ${box}\n`);
         if (s.cluster) print(`cluster: ${s.cluster.name} at ${s.cluster.url}, node ${s.cluster.node} (${s.cluster.connected ? "connected" : "not connected"})\n`);
+        for (const line of s.cluster?.tasks_not_moved ?? []) print(`${line}\n`);
       }
     }),
 });

@@ -7,6 +7,7 @@ import m4 from "./0004_loving_jack_murdock.sql" with { type: "text" };
 import m5 from "./0005_fearless_moonstone.sql" with { type: "text" };
 import m6 from "./0006_solid_tag.sql" with { type: "text" };
 import m7 from "./0007_yielding_ultimo.sql" with { type: "text" };
+import m8 from "./0008_illegal_carnage.sql" with { type: "text" };
 
 export const migrations: { tag: string; sql: string }[] = [
   { tag: "0000_dazzling_salo", sql: m0 },
@@ -17,4 +18,5 @@ export const migrations: { tag: string; sql: string }[] = [
   { tag: "0005_fearless_moonstone", sql: m5 },
   { tag: "0006_solid_tag", sql: m6 },
   { tag: "0007_yielding_ultimo", sql: m7 },
+  { tag: "0008_illegal_carnage", sql: m8 },
 ];

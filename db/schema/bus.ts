@@ -73,6 +73,8 @@ export const tasks = sqliteTable(
     createdBy: text("created_by"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** The cluster task this one became when its node joined a cluster (it is cancelled here then). */
+    movedTo: text("moved_to"),
   },
   (t) => [index("tasks_status_idx").on(t.status, t.priority)],
 );

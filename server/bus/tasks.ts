@@ -55,6 +55,9 @@ function toTask(r: Row): Task {
   };
 }
 
+/** Statuses of a task still to do (queued, or held by an agent). */
+export const OPEN_STATUSES: TaskStatus[] = ["queued", "assigned", "running"];
+
 const ACTIVE: TaskStatus[] = ["assigned", "running"];
 
 /**
@@ -243,6 +246,30 @@ export class TaskQueue {
       n++;
     }
     return n;
+  }
+
+  /** Every task of this node's queue and, for those moved into a cluster, the cluster task each became. */
+  movedTo(): Map<string, string> {
+    const rows = this.db.select({ id: tasksTable.id, to: tasksTable.movedTo }).from(tasksTable).where(sql`${tasksTable.movedTo} is not null`).all();
+    return new Map(rows.map((r) => [r.id, r.to!]));
+  }
+
+  /**
+   * Marks a task still open here as moved into a cluster's queue as `to`: cancelled here, its result
+   * saying where it went, so this queue neither hands it out nor moves it again. False when it was
+   * not open any more (finished or moved meanwhile).
+   */
+  markMoved(id: string, to: string, result: string): boolean {
+    const r = this.db.select().from(tasksTable).where(eq(tasksTable.id, id)).get();
+    if (!r || r.movedTo !== null || !OPEN_STATUSES.includes(r.status)) return false;
+    this.db
+      .update(tasksTable)
+      .set({ status: "cancelled", movedTo: to, result, leaseExpiresAt: null, updatedAt: Date.now() })
+      .where(eq(tasksTable.id, id))
+      .run();
+    this.lapsedBy.delete(id);
+    this.events.emit("changed", this.get(id));
+    return true;
   }
 
   /** Finishes a task (done, or failed) with its result; dependents become ready. */

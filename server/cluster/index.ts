@@ -11,6 +11,7 @@ import { callNode, nodeAgents, nodeSessions, nodeTraffic, serveCalls } from "./r
 import { KvKnowledge } from "./knowledge.ts";
 import { openTerminal } from "./terminal.ts";
 import { KvTaskBoard } from "./tasks.ts";
+import { keptSentence, moveLocalTasks } from "./task-join.ts";
 import { AppError } from "../errors.ts";
 import { viewerOf } from "../access/callers.ts";
 
@@ -57,6 +58,14 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         keepFinishedMs: cfg.taskKeepMs,
         nodeDown: (node) => membership?.isDown(node) === true,
       });
+      const log = (line: string) => console.error(line);
+      let notMoved: string[] = [];
+      try {
+        const { kept } = await moveLocalTasks(rt.bus.tasks, tasks, { name: cfg.node, agents: rt.bus.agents, publish: (m) => rt.bus.bus.publish(m), log });
+        notMoved = [...kept].map(([id, why]) => keptSentence(cfg.node, id, why));
+      } catch (err) {
+        log(`could not move the tasks queued on node ${cfg.node} before it joined into the cluster's queue (tried again at the next start): ${(err as Error).message}`);
+      }
       const knowledge = await KvKnowledge.open(nc, n.knowledgeBucket, n.replicas, rt.bus.agents, rt.bus.bus, (agent) => membership?.nodeOfAgent(agent));
       const isCopy = (id: string) => transport?.isCopy(id) ?? false;
       const calls = serveCalls(nc, n, cfg.node, rt, isCopy);
@@ -74,7 +83,7 @@ export async function joinCluster(cfg: ClusterConfig): Promise<ClusterJoin> {
         return { rows, unreachable };
       };
       const port: ClusterPort = {
-        status: () => ({ name: cfg.name, node: cfg.node, url: shownUrl(cfg.url), connected: connected() }),
+        status: () => ({ name: cfg.name, node: cfg.node, url: shownUrl(cfg.url), connected: connected(), tasks_not_moved: notMoved }),
         nodes: () => m.nodes(),
         tasks,
         knowledge,

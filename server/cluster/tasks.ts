@@ -152,6 +152,21 @@ export class KvTaskBoard implements TaskBoard {
     return (await this.row(task.id)).task;
   }
 
+  /**
+   * Puts a task made elsewhere (a node's own queue, moved in when it joined) under its id, only if
+   * the key holds no task yet: "exists" when it does (an earlier try of the same move got there).
+   */
+  async adopt(task: ClusterTask): Promise<"created" | "exists"> {
+    try {
+      this.mirror.put({ task, revision: await this.kv.create(task.id, JSON.stringify(task)) });
+      return "created";
+    } catch (err) {
+      if (!lostRace(err)) throw err;
+      await this.mirror.refresh(task.id);
+      return "exists";
+    }
+  }
+
   async get(id: string): Promise<Task> {
     return (await this.row(id)).task;
   }

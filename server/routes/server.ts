@@ -28,7 +28,7 @@ export function serverRoutes(rt: Runtime) {
       limits: limitSupport().statement,
       // The kernel sandbox role sessions get here: {"kind":"landlock","abi":N} or {"kind":"none","why":...}.
       sandbox: sandboxSupport(),
-      // The cluster this server joined ({name,node,url,connected}; the URL without credentials), or null.
+      // The cluster this server joined ({name,node,url,connected,tasks_not_moved}; the URL without credentials), or null.
       cluster: rt.cluster?.status() ?? null,
     });
   });

@@ -133,14 +133,17 @@ export interface Node {
   stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
-/** `ai-session serve --port 0 --cluster URL --node NAME` in its own data directory (kept across restarts). */
-export async function startNode(name: string, natsUrl: string, opts: { home?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<Node> {
+/**
+ * `ai-session serve --port 0 --cluster URL --node NAME` in its own data directory (kept across
+ * restarts); with no URL (null) the server runs alone, outside any cluster.
+ */
+export async function startNode(name: string, natsUrl: string | null, opts: { home?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<Node> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), `ais-node-${name}-`));
   const env = { ...process.env, AI_SESSION_HOME: home, NO_COLOR: "1", ...opts.env } as Record<string, string>;
   delete env.AI_SESSION_AGENT;
   delete env.AI_SESSION_CLUSTER;
   delete env.AI_SESSION_NODE;
-  const proc = Bun.spawn(aiSessionArgv("serve", "--port", "0", "--json", "--cluster", natsUrl, "--node", name, ...(opts.args ?? [])), { env, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(aiSessionArgv("serve", "--port", "0", "--json", ...(natsUrl === null ? [] : ["--cluster", natsUrl, "--node", name]), ...(opts.args ?? [])), { env, stdout: "pipe", stderr: "pipe" });
   const out = collect(proc.stdout as ReadableStream<Uint8Array>);
   const err = collect(proc.stderr as ReadableStream<Uint8Array>);
   started.push({ proc, dir: opts.home ? undefined : home });

@@ -22,7 +22,7 @@ type NodeRow = { name: string; state: string; sessions: number; agents: number; 
 describe("cluster membership", () => {
   test("status --json names the cluster and node, connected, without credentials in the URL", async () => {
     const s = await json(a, "status");
-    expect(s.cluster).toEqual({ name: "ai-session", node: "alpha", url: nats.url, connected: true });
+    expect(s.cluster).toEqual({ name: "ai-session", node: "alpha", url: nats.url, connected: true, tasks_not_moved: [] });
   }, LONG);
 
   test("nodes --json lists every node up, with its sessions and agents counted", async () => {
