@@ -36,3 +36,23 @@ describe("a traceback inside an xUnit runner's report", () => {
     expect(analyzeOutput(crash, { command: "python app.py", exitCode: 1 }).kind).toBe("runtime_error");
   });
 });
+
+describe("go: a package whose tests do not build", () => {
+  test("its `FAIL pkg [build failed]` verdict is no failed test, also when read from shapes alone", () => {
+    const raw = [
+      "# example.com/shop/cart [example.com/shop/cart.test]",
+      "cart/cart_test.go:9:2: undefined: NewBasket",
+      "--- FAIL: TestTax (0.00s)",
+      "    tax_test.go:12: Tax(100) = 19, want 20",
+      "FAIL",
+      "FAIL\texample.com/shop/tax\t0.003s",
+      "FAIL\texample.com/shop/cart [build failed]",
+      "FAIL",
+    ].join("\n");
+    for (const rules of ["all", "generic"] as const) {
+      const a = analyzeOutput(raw, { command: "go test ./...", exitCode: 2, rules });
+      expect(a.tests_failed).toEqual(["TestTax"]);
+      expect(a.counts.failed).toBe(1);
+    }
+  });
+});

@@ -479,8 +479,9 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     }
     const counted = testRun ? (COUNTED_FAILED.exec(line)?.[1] ?? BRACKETED_FAILED.exec(line)?.[1] ?? VSTEST_FAILED.exec(line)?.[1] ?? placedFailure(line) ?? QUOTED_CASE.exec(line)?.[1] ?? caseUnderError(lines, i) ?? nameOverAssertion(lines, i)) : undefined;
     const name = counted ?? (m ? (testRun || !CROSS.test(line) ? m[1] : undefined) : testRun ? (TRAILING_FAILED.exec(line)?.[1] ?? PLACED_FAILURE.exec(line)?.[2] ?? QUOTED_FAILED.exec(line)?.[2] ?? headedFailure(line)) : undefined);
-    // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name
-    if (!name || name.startsWith("|") || (!counted && isSummary(line))) continue;
+    // `✖ | 3   1  13 | summaries`: a row of a progress table, not a test's name; `FAIL  pkg [build failed]`:
+    // a package's verdict (go's `[build failed]`, `[setup failed]`), which failed to build, not a test
+    if (!name || name.startsWith("|") || (!counted && isSummary(line)) || PART_VERDICT.test(name)) continue;
     // a name the runner quotes (uvu's `FAIL  "slugs umlauts"`) is the name inside the quotes
     // a verdict in brackets before the title (AVA's `✘ [fail]: lru › expires entries`) is no part of the name
     const bare = unquoted(name.replace(/^\[(?:fail(?:ed)?|FAIL(?:ED)?|error|ERROR)\]:?\s+/, ""));
@@ -488,6 +489,7 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
   }
   return failed;
 }
+const PART_VERDICT = /^\S+\s+\[(?:build|setup) failed\]$/;
 /** A rule of one character drawn across the line (`-----`, `=====`); the character is its group. */
 const DRAWN_RULE = /^\s*([=\-~*#_─━═])\1{19,}\s*$/;
 /** A title that is a verdict and a name already (`FAIL: test_x (Case)`), read by the line readers. */

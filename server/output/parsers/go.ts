@@ -19,7 +19,9 @@ export const go: Parser = {
     commandStarts(command, "go", "gotestsum") ||
     // a package's verdict: `ok  pkg 0.01s`, `FAIL pkg 0.02s`, `FAIL pkg [build failed]` (not any line that starts with FAIL)
     /^(?:--- FAIL|=== RUN|ok\s+\S+\s+(?:[\d.]+s|\(cached\))|FAIL\s+\S+\s+(?:[\d.]+s|\[[\w ]+\])\s*$)/m.test(text) ||
-    /^# [\w./-]+\r?\n(?:vet: )?\.{0,2}\/?[\w./-]+\.go:\d+:\d+: /m.test(text),
+    /^# [\w./-]+\r?\n(?:vet: )?\.{0,2}\/?[\w./-]+\.go:\d+:\d+: /m.test(text) ||
+    // the go command's own module steps: `go: finding module for package …`, `go: downloading …`
+    /^go: (?:finding module for package|downloading|added|upgraded|creating new go\.mod|to add module requirements) /m.test(text),
   parse(source, raw, command = "") {
     // `go test -json`: the events' output is the text `go test` prints.
     const lines = lineBodies(source);
