@@ -56,3 +56,17 @@ describe("go: a package whose tests do not build", () => {
     }
   });
 });
+
+describe("the kind of run, from the program a user knows by name", () => {
+  test("a well-known checker whose name says nothing of checking is a lint run, clean or not", () => {
+    for (const command of ["flake8 src", "npx pyright app/main.py", "phpcs --standard=PSR12 lib", "npx jshint js", "npx madge --circular src", "nginx -t -c conf/nginx.conf"]) {
+      expect(analyzeOutput("0 errors, 0 warnings", { command, exitCode: 0 }).kind).toBe("lint");
+    }
+  });
+
+  test("a bundler's run is a build", () => {
+    for (const command of ["npx webpack --mode production", "npx rollup -c", "esbuild src/app.ts --bundle --outfile=dist/app.js"]) {
+      expect(analyzeOutput("asset main.js 1.2 KiB [emitted]\ncompiled successfully in 80 ms", { command, exitCode: 0 }).kind).toBe("build");
+    }
+  });
+});

@@ -778,10 +778,15 @@ const SIZE_ROW = /^\s*\d[\d.,]*[KMGTPkB]?i?B?\s+\S/;
 /** The lines a table is judged by: its header is among the first three, its rows follow. */
 const TABLE_SAMPLE = 400;
 
-/** A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), or one run in its check mode (`--check`). */
 /** A package script named for a check of style (`lint`, `lint:css`, `format:check`, `spellcheck`). */
 const CHECK_SCRIPT = /^lint(?::[\w-]+)?$|^[\w-]+:lint$|^(?:format|fmt|style|prettier|spell)[:-]check$|^spellcheck$/;
-const CHECKER = /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b/;
+/**
+ * A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), one run in its
+ * check mode (`--check`), a well-known linter, type checker or analyser whose name says none of that
+ * (flake8, pyright, phpcs, jshint, flawfinder, madge …), or a server's configuration test (`nginx -t`).
+ */
+const CHECKER =
+  /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b|^(?:\S*\/)?(?:flake8|pyflakes|pycodestyle|pydocstyle|pyright|mypy|bandit|vulture|ruff|jshint|jscs|standard|xo|phpcs|phpstan|psalm|phpmd|rubocop|reek|flawfinder|cppcheck|splint|madge|knip|depcheck|hadolint|tflint|checkov|semgrep|sqlfluff|detekt|checkstyle|pmd)(?:\s|$)|^(?:\S*\/)?(?:nginx|sshd|haproxy)\s+(?:.*\s)?-[tc](?:\s|$)|^(?:\S*\/)?apachectl\s+configtest\b/;
 
 /**
  * The verbs a command gives its program (`gem install rails`, `mvn -q clean package`, `npm run build`
@@ -797,6 +802,8 @@ const INSTALL_VERB = /^(?:install|add|i|ci|sync|restore|require|deps\.get)$/;
 /** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`), or a build tool run with no target or its default one. */
 const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist)$/;
 const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
+/** A bundler, which builds whatever it is asked (`webpack --mode production`, `rollup -c`, `esbuild src/a.ts --bundle`). */
+const BUNDLER = /^(?:\S*\/)?(?:webpack|rollup|esbuild|parcel|tsup|rspack|rolldown)(?:\s|$)/;
 /** A program named a build, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`). */
 const BUILD_PROGRAM = /^(?:\S*\/)?[\w.]+-?build(?:\s|$)/;
 
@@ -805,7 +812,7 @@ function kindByVerb(command: string): OutputKind | null {
   const verbs = verbsOf(command);
   if (verbs.some((v) => INSTALL_VERB.test(v))) return "install";
   const program = programCommand(command);
-  if (verbs.some((v) => BUILD_VERB.test(v)) || /\s--build\b/.test(program) || BUILD_PROGRAM.test(program) || (BUILD_TOOL.test(program) && verbs.every((v) => v === "all"))) return "build";
+  if (verbs.some((v) => BUILD_VERB.test(v)) || /\s--build\b/.test(program) || BUILD_PROGRAM.test(program) || BUNDLER.test(program) || (BUILD_TOOL.test(program) && verbs.every((v) => v === "all"))) return "build";
   return null;
 }
 
