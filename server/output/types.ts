@@ -138,6 +138,10 @@ function stripLaunchers(command: string): string {
       .replace(INPUT_STAGE, "")
       .replace(/^(?:\w+=\S*\s+)+/, "")
       .replace(/^cd\s+\S+\s*(?:&&|;)\s*/, "")
+      // options that take a value: `sudo -u deploy cmd`, `runuser -u nobody -- cmd`, `nice -n 10 cmd`, `timeout 30 cmd`
+      .replace(/^(?:sudo|runuser|doas)\s+(?:-[ugCDh]\s+\S+\s+|--(?:user|group)=\S+\s+|-\S+\s+)*(?:--\s+)?/, "")
+      .replace(/^nice\s+-n\s+-?\d+\s+/, "")
+      .replace(/^timeout\s+(?:-\S+\s+)*\d+[smhd]?\s+/, "")
       .replace(/^(?:sudo|env|time|nice|nohup|command|exec)\s+(?:-\S+\s+)*/, "")
       .replace(/^(?:npx|bunx|pnpx|pnpm exec|pnpm dlx|yarn dlx|yarn exec|bundle exec|poetry run|uv run|pipenv run|pdm run|hatch run|dotnet tool run)\s+/, "")
       .replace(/^(?:\S*\/)?python[\d.]*\s+-m\s+/, "")

@@ -70,3 +70,16 @@ describe("the kind of run, from the program a user knows by name", () => {
     }
   });
 });
+
+describe("launchers whose options take a value", () => {
+  test("sudo -u, runuser -u … --, nice -n, timeout N are seen through to the program they run", () => {
+    expect(analyzeOutput("x", { command: "timeout 60 pytest -x", exitCode: 1 }).tool).toBe("pytest");
+    expect(analyzeOutput("x", { command: "sudo -u deploy mytool --sync", exitCode: 1 }).tool).toBe("mytool");
+    expect(analyzeOutput("/etc/a.conf\nfind: '/etc/ssl/private': Permission denied", { command: "runuser -u nobody -- find /etc -name '*.conf'", exitCode: 1 }).kind).toBe("listing");
+  });
+
+  test("a program that lists what the system has is a listing", () => {
+    const raw = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n    inet 127.0.0.1/8 scope host lo";
+    expect(analyzeOutput(raw, { command: "ip addr", exitCode: 0, rules: "generic" }).kind).toBe("listing");
+  });
+});

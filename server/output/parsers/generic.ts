@@ -802,6 +802,7 @@ const INSTALL_VERB = /^(?:install|add|i|ci|sync|restore|require|deps\.get)$/;
 /** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`), or a build tool run with no target or its default one. */
 const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist)$/;
 const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
+const LISTING_PROGRAM = /^(?:\S*\/)?(?:ip\s+(?:-\S+\s+)*(?:a|addr|address|l|link|r|route|n|neigh)\b|ss|lsblk|lsof|lsusb|lspci|df|free|ps|mount|findmnt|printenv)(?:\s|$)/;
 /** A bundler, which builds whatever it is asked (`webpack --mode production`, `rollup -c`, `esbuild src/a.ts --bundle`). */
 const BUNDLER = /^(?:\S*\/)?(?:webpack|rollup|esbuild|parcel|tsup|rspack|rolldown)(?:\s|$)/;
 /** A program named a build, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`). */
@@ -831,6 +832,8 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   if (CHECKER.test(programCommand(command)) || verbsOf(command).some((v) => CHECK_SCRIPT.test(v))) return "lint";
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;
+  // a program that lists what the system has (`ip addr`, `ss -tln`, `lsblk`, `df -h`, `ps aux`)
+  if (LISTING_PROGRAM.test(programCommand(command))) return "listing";
   const located = errors.some((e) => e.file);
   // findings only in files nothing compiles (scripts, markup, configuration) come from a checker
   if (located && errors.every((e) => !e.file || UNCOMPILED_FILE.test(e.file))) return "lint";
