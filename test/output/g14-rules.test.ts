@@ -83,3 +83,46 @@ describe("launchers whose options take a value", () => {
     expect(analyzeOutput(raw, { command: "ip addr", exitCode: 0, rules: "generic" }).kind).toBe("listing");
   });
 });
+
+describe("corpus g16's shapes", () => {
+  test("a commit stopped by a hook is read as what the hook ran (here a linter), with its findings", () => {
+    const raw = [
+      "✔ Preparing lint-staged...",
+      "❯ Running tasks for staged files...",
+      "  ✖ eslint --fix [FAILED]",
+      "",
+      "✖ eslint --fix:",
+      "",
+      "/home/dev/site/src/form.js",
+      "  12:5  error  'value' is not defined  no-undef",
+      "",
+      "✖ 1 problem (1 error, 0 warnings)",
+      "",
+      "husky - pre-commit script failed (code 1)",
+    ].join("\n");
+    const a = analyzeOutput(raw, { command: "git commit -m wip", exitCode: 1 });
+    expect(a.kind).toBe("lint");
+    expect(a.status).toBe("failure");
+    expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("/home/dev/site/src/form.js:12");
+  });
+
+  test("a CMake error raised in one of its modules is placed at the project's line in the call stack too", () => {
+    const raw = [
+      "CMake Error at /usr/share/cmake-3.28/Modules/FindPackageHandleStandardArgs.cmake:230 (message):",
+      "  Could NOT find ZLIB (missing: ZLIB_LIBRARY ZLIB_INCLUDE_DIR)",
+      "Call Stack (most recent call first):",
+      "  /usr/share/cmake-3.28/Modules/FindPackageHandleStandardArgs.cmake:600 (_FPHSA_FAILURE_MESSAGE)",
+      "  /usr/share/cmake-3.28/Modules/FindZLIB.cmake:199 (FIND_PACKAGE_HANDLE_STANDARD_ARGS)",
+      "  src/CMakeLists.txt:12 (find_package)",
+      "",
+      "-- Configuring incomplete, errors occurred!",
+    ].join("\n");
+    const a = analyzeOutput(raw, { command: "cmake -B build", exitCode: 1 });
+    expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("src/CMakeLists.txt:12");
+  });
+
+  test("a formatter run in its dry-run mode is a lint run", () => {
+    const raw = "src/a.cc:3:10: error: code should be clang-formatted [-Wclang-format-violations]\nint f(){\n         ^";
+    expect(analyzeOutput(raw, { command: "clang-format --dry-run -Werror src/a.cc", exitCode: 1 }).kind).toBe("lint");
+  });
+});

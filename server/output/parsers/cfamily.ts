@@ -6,6 +6,18 @@ const GCC = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.+?)(?: \[(-
 const LINKER = /^(?:\/usr\/bin\/ld|ld|collect2): (?:error: )?(.+)$/;
 const MAKE_ERROR = /^g?make(?:\[\d+\])?: \*\*\* \[(.+?):(\d+): (.+?)\] Error (\d+)/;
 const CMAKE_ERROR = /^CMake (Error|Warning)(?: \(dev\))? at (.+?):(\d+)/;
+/** A frame of CMake's `Call Stack (most recent call first):`, indented: `  CMakeLists.txt:3 (find_package)`. */
+const CMAKE_FRAME = /^\s+(\S+?):(\d+) \(\w+\)\s*$/;
+function projectCallFrame(lines: string[], from: number): { file: string; line: string } | null {
+  let k = from + 1;
+  while (k < lines.length && k < from + 40 && !/^Call Stack \(most recent call first\):/.test(lines[k]!)) k++;
+  for (k++; k < lines.length && k < from + 60; k++) {
+    const f = CMAKE_FRAME.exec(lines[k]!);
+    if (!f) break;
+    if (!f[1]!.startsWith("/")) return { file: f[1]!, line: f[2]! };
+  }
+  return null;
+}
 
 function parseCompiler(lines: string[]): OutputError[] {
   const errors: OutputError[] = [];
@@ -29,7 +41,17 @@ function parseCompiler(lines: string[]): OutputError[] {
     const mk = MAKE_ERROR.exec(line);
     if (mk) errors.push(issue(`${MAKE_FAILED}${mk[3]} failed (Error ${mk[4]})`, "error", mk[1]!, mk[2]!, null, null));
     const cm = CMAKE_ERROR.exec(line);
-    if (cm) errors.push(issue((lines[i + 1] ?? "").trim() || `CMake ${cm[1]}`, cm[1] === "Error" ? "error" : "warning", cm[2]!, cm[3]!));
+    if (cm) {
+      const message = (lines[i + 1] ?? "").trim() || `CMake ${cm[1]}`;
+      const severity = cm[1] === "Error" ? "error" : "warning";
+      errors.push(issue(message, severity, cm[2]!, cm[3]!));
+      // raised inside one of CMake's own modules (`/usr/share/cmake-3.25/Modules/Find….cmake`): its call
+      // stack's first frame outside them is the project's line that asked (`CMakeLists.txt:3 (find_package)`)
+      if (cm[2]!.startsWith("/")) {
+        const own = projectCallFrame(lines, i);
+        if (own) errors.push(issue(message, severity, own.file, own.line));
+      }
+    }
   }
   return errors;
 }

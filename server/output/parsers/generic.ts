@@ -786,7 +786,7 @@ const CHECK_SCRIPT = /^lint(?::[\w-]+)?$|^[\w-]+:lint$|^(?:format|fmt|style|pret
  * (flake8, pyright, phpcs, jshint, flawfinder, madge …), or a server's configuration test (`nginx -t`).
  */
 const CHECKER =
-  /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b|^(?:\S*\/)?(?:flake8|pyflakes|pycodestyle|pydocstyle|pyright|mypy|bandit|vulture|ruff|jshint|jscs|standard|xo|phpcs|phpstan|psalm|phpmd|rubocop|reek|flawfinder|cppcheck|splint|madge|knip|depcheck|hadolint|tflint|checkov|semgrep|sqlfluff|detekt|checkstyle|pmd)(?:\s|$)|^(?:\S*\/)?(?:nginx|sshd|haproxy)\s+(?:.*\s)?-[tc](?:\s|$)|^(?:\S*\/)?apachectl\s+configtest\b/;
+  /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b|^(?:\S*\/)?(?:flake8|pyflakes|pycodestyle|pydocstyle|pyright|mypy|bandit|vulture|ruff|jshint|jscs|standard|xo|phpcs|phpstan|psalm|phpmd|rubocop|reek|flawfinder|cppcheck|splint|madge|knip|depcheck|hadolint|tflint|checkov|semgrep|sqlfluff|detekt|checkstyle|pmd)(?:\s|$)|^(?:\S*\/)?(?:nginx|sshd|haproxy)\s+(?:.*\s)?-[tc](?:\s|$)|^(?:\S*\/)?apachectl\s+configtest\b|^(?:\S*\/)?\S*format\S*\s+(?:.*\s)?(?:--dry-run|--verify-no-changes)(?:\s|$)/;
 
 /**
  * The verbs a command gives its program (`gem install rails`, `mvn -q clean package`, `npm run build`

@@ -1,9 +1,13 @@
 /** git: status, log, diff, clone/fetch/pull and merge conflicts. */
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
+import { generic } from "./generic.ts";
 import { pythonTracebacks } from "./python.ts";
 
 /** A file in git's status: `modified:   a.ts` (long format), ` M a.ts` / `R  a -> b` (short format). */
 const STATUS_LINE = /^\s+(?:modified|deleted|new file|renamed|copied|typechange|both modified|both added|both deleted|added by us|added by them|deleted by us|deleted by them):\s+\S|^(?:[ MTADRCU?!][ MTADRCU?!]) \S/;
+
+/** A commit hook that failed: husky's `husky - pre-commit script failed (code 1)`, a lint-staged task's `✖ eslint [FAILED]`. */
+const HOOK_FAILED = /^husky - \S+ (?:script|hook) failed\b|^\s*✖ .+ \[FAILED\]$/m;
 
 export const git: Parser = {
   // Each file of a status is a fact: which file, and how it changed.
@@ -18,7 +22,10 @@ export const git: Parser = {
     /^(?: ! \[(?:rejected|remote rejected)\] +\S+ -> \S+|error: failed to push some refs to |warning: execution failed: |Successfully rebased and updated )/m.test(text) ||
     // a fetch's report: `From URL` over `   fa7065e..4c35c5b  main  -> origin/main` (or ` * [new branch]`)
     /^From \S+\n(?: {3}[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}| \* \[new (?:branch|tag)\]| \+ [0-9a-f]{7,}\.\.\.[0-9a-f]{7,}) +\S+ +-> \S+/m.test(text),
-  parse(lines, text) {
+  parse(lines, text, _command, info) {
+    // a hook that failed (`husky - pre-commit script failed`, lint-staged's `[FAILED]`) stopped the
+    // commit: what it printed is the run to read (a linter's findings, a test run), by its shapes
+    if (HOOK_FAILED.test(text)) return { ...generic.parse(lines, text, "", info), tool: "git", verdict: "failed" };
     const errors: OutputError[] = [];
     const suggestions: string[] = [];
     const conflicted: string[] = [];
