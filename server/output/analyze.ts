@@ -7,7 +7,7 @@ import { extractEntities } from "./entities.ts";
 import { missingModules } from "./parsers/install.ts";
 import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
 import { errorCount, genericIssues, issuesFromRoles } from "./parsers/generic.ts";
-import { type LineInfo, lineBodies } from "./roles.ts";
+import { type LineInfo, lineBodies, lineRoles } from "./roles.ts";
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult, scriptCommand } from "./types.ts";
 
@@ -36,7 +36,10 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   // `npm run lint` is read as what its script ran (`eslint src`), named in the output's banner
   const command = scriptCommand(options.command ?? "", window);
   const { parser, program } = pickParser(window, command, options.rules);
-  const info = window === text ? options.info : undefined;
+  // the lines' roles (read by the shapes) as compaction found them, or read here: text analysed on
+  // its own (`ai-session analyze`, the REST and MCP analyse calls) is read as well as compacted output
+  // (a text past the window keeps its shapes unread: reading 4 MB of roles again would cost seconds)
+  const info = window === text ? (options.info ?? lineRoles(lines)) : undefined;
   // the shapes alone are read from the lines' bodies: without the prefix most lines carry (`[lint] `, a time), JSON lines by their text
   const bodies = parser === generic ? (info?.bodies ?? lineBodies(lines)) : lines;
   // the shapes alone read the kind of run from the words of the command as typed (`npm run build`)

@@ -1,6 +1,7 @@
 /** Rules that came from corpus group g14 (captured before them), checked on output written in the tool's format. */
 import { describe, expect, test } from "bun:test";
 import { analyzeOutput } from "../../server/output/analyze.ts";
+import { compactOutput } from "../../server/output/compact.ts";
 
 describe("a traceback inside an xUnit runner's report", () => {
   // Django's runner, nose2, green: unittest's report shape under another runner's name
@@ -124,5 +125,40 @@ describe("corpus g16's shapes", () => {
   test("a formatter run in its dry-run mode is a lint run", () => {
     const raw = "src/a.cc:3:10: error: code should be clang-formatted [-Wclang-format-violations]\nint f(){\n         ^";
     expect(analyzeOutput(raw, { command: "clang-format --dry-run -Werror src/a.cc", exitCode: 1 }).kind).toBe("lint");
+  });
+});
+
+describe("corpus g17's shapes", () => {
+  test("node's test runner with its TAP reporter is read as the TAP stream it prints", () => {
+    const raw = [
+      "TAP version 13",
+      "# Subtest: adds",
+      "ok 1 - adds",
+      "  ---",
+      "  duration_ms: 0.4",
+      "  ...",
+      "# Subtest: divides by zero",
+      "not ok 2 - divides by zero",
+      "  ---",
+      "  duration_ms: 0.9",
+      "  location: '/srv/calc/test/calc.test.js:9:1'",
+      "  failureType: 'testCodeFailure'",
+      "  error: 'Expected values to be strictly equal'",
+      "  stack: |-",
+      "    TestContext.<anonymous> (file:///srv/calc/test/calc.test.js:10:10)",
+      "  ...",
+      "1..2",
+      "# tests 2",
+      "# pass 1",
+      "# fail 1",
+    ].join("\n");
+    const a = analyzeOutput(raw, { command: "node --test --test-reporter=tap", exitCode: 1 });
+    expect(a.tests_failed).toContain("divides by zero");
+    expect(a.counts.passed).toBe(1);
+    expect(a.counts.failed).toBe(1);
+    // text analysed on its own (`ai-session analyze`) is read as well as the same text compacted
+    const compacted = compactOutput(raw, { command: "node --test --test-reporter=tap", exitCode: 1 }).analysis;
+    expect(a.errors).toEqual(compacted.errors);
+    expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("/srv/calc/test/calc.test.js:10");
   });
 });

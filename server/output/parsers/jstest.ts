@@ -1,5 +1,6 @@
 /** JavaScript test runners: jest, vitest, bun test, node --test and mocha. */
 import { commandStarts, programCommand, issue, numberOf, type OutputError, type Parser, type ParseResult } from "../types.ts";
+import { generic } from "./generic.ts";
 
 /** `at fn (file:line:col)` frames outside node_modules and node internals: where a failure happened in the user's code. */
 const JS_FRAME = /(?:at |❯ )(?:async )?(?:.*? \()?(?:file:\/\/)?((?:\/|\.{0,2}\/?)[^\s():]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?/;
@@ -109,7 +110,9 @@ export const bunTest: Parser = {
 export const nodeTest: Parser = {
   tool: "node --test",
   matches: (text, command) => /node\b.*--test/.test(command) || /^ℹ tests \d+$/m.test(text),
-  parse(lines, text) {
+  parse(lines, text, command, info) {
+    // `--test-reporter=tap`: a TAP stream (`not ok 1 - name` with a YAML block), read by TAP's shapes
+    if (/^TAP version \d+$/m.test(text)) return { ...generic.parse(lines, text, command, info), tool: "node --test" };
     const failed: string[] = [];
     const errors: OutputError[] = [];
     // the spec reporter repeats each failure under `✖ failing tests:` at the end; a top-level test has no indent
