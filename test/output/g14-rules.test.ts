@@ -162,3 +162,14 @@ describe("corpus g17's shapes", () => {
     expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("/srv/calc/test/calc.test.js:10");
   });
 });
+
+describe("corpus g18's shapes", () => {
+  test("a POSIX shell's error in a script is placed at the script's line (dash: `script: line: message`)", () => {
+    const a = analyzeOutput("building\n./scripts/build.sh: 14: jq: not found", { command: "./scripts/build.sh", exitCode: 127 });
+    expect(a.errors.map((e) => `${e.file}:${e.line}`)).toContain("./scripts/build.sh:14");
+  });
+
+  test("a word and a number are no script place (`time: 12: 30`, `sh: 1: x: not found` from sh -c)", () => {
+    expect(analyzeOutput("sh: 1: foo: not found", { command: "sh -c foo", exitCode: 127 }).errors.some((e) => e.file === "sh")).toBe(false);
+  });
+});

@@ -53,6 +53,9 @@ const DOTNET_LINE = new RegExp(`${BEFORE}(${PATH}):line (\\d+)\\b`, "g");
 const GNU_RANGE = new RegExp(`${BEFORE}(${PATH}):(\\d+)\\.(\\d+)(?:-(?:\\d+\\.)?\\d+)?(?=:)`, "g");
 const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
 const PYTHON = /File "([^"]+)", line (\d+)/g;
+/** A POSIX shell's error in a script (dash, busybox sh, ksh): `./release.sh: 6: gh: not found`, the script leading the line. */
+const SHELL_PLACE = new RegExp(`^(${PATH}): (\\d+): (?=\\S)`, "g");
+const SHELL_PLACE_START = /^\S+: \d+: \S/;
 /** A file that heads its message and a place in prose at the end (Perl::Critic's `lib/A.pm: Code before strictures are enabled at line 3, column 1.`). */
 const PROSE = new RegExp(`^(${PATH}): \\S.*?\\bat line (\\d+)(?:, column (\\d+))?`, "g");
 const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]?(?: on)? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
@@ -72,7 +75,7 @@ function mayHold(line: string): boolean {
     const c = line.charCodeAt(i + 1);
     if (c >= 48 && c <= 57) return true;
   }
-  return line.includes(" line ") || line.includes(":line ");
+  return line.includes(" line ") || line.includes(":line ") || SHELL_PLACE_START.test(line);
 }
 
 function plausible(file: string): boolean {
@@ -115,6 +118,7 @@ export function findLocation(line: string): Location | null {
   if (/ \d+:\d+(?:\s{2}|\s*$)/.test(line)) consider(SPACED_PLACE);
   if (/\(\d/.test(line)) consider(PAREN, 1, (m) => /[\\/]/.test(m[1]!) || m[3] !== undefined || line[m.index + m[0].length] === ":");
   if (line.includes(":[")) consider(BRACKET);
+  if (SHELL_PLACE_START.test(line)) consider(SHELL_PLACE);
   if (line.includes(" line ")) {
     consider(PYTHON);
     consider(WORDED);
