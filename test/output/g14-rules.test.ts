@@ -173,3 +173,11 @@ describe("corpus g18's shapes", () => {
     expect(analyzeOutput("sh: 1: foo: not found", { command: "sh -c foo", exitCode: 127 }).errors.some((e) => e.file === "sh")).toBe(false);
   });
 });
+
+describe("corpus g19's shapes", () => {
+  test("a unittest subTest's failure header, its parameters after the name, names the test in generic mode too", () => {
+    const raw = ["FAIL: test_parse (tests.test_dates.DateTest.test_parse) (text='31/02/2024')", "----------------------------------------------------------------------", "Traceback (most recent call last):", '  File "/srv/app/tests/test_dates.py", line 9, in test_parse', "    self.assertIsNone(parse(text))", "AssertionError: datetime.date(2024, 3, 2) is not None", "", "Ran 1 test in 0.001s", "", "FAILED (failures=1)"].join("\n");
+    const a = analyzeOutput(raw, { command: "python -m unittest", exitCode: 1, rules: "generic" });
+    expect(a.tests_failed.some((t) => t.endsWith("tests.test_dates.DateTest.test_parse"))).toBe(true);
+  });
+});

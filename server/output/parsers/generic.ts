@@ -630,7 +630,7 @@ const BRACKETED_PASSED = /^\s*\[\s*(?:OK|PASS(?:ED)?)\s*\]\s+(?!\d+ tests?\b)\S/
  * The test is its full id: what the parentheses hold when it ends with the method, else the class and the method.
  */
 export const testId = (method: string, owner: string): string => (owner.endsWith(`.${method}`) ? owner : `${owner}.${method}`);
-const HEADED_FAILURE = /^\s*(?:Failure|Error|FAIL|ERROR):\s+(\w[\w.]*)\s?\(([\w.:$]+)\):?\s*$/;
+const HEADED_FAILURE = /^\s*(?:Failure|Error|FAIL|ERROR):\s+(\w[\w.]*)\s?\(([\w.:$]+)\)(?: \(.*\))?:?\s*$/;
 function headedFailure(line: string): string | undefined {
   const m = HEADED_FAILURE.exec(line);
   if (!m) return undefined;
