@@ -27,8 +27,12 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
     unmet: ["status warnings, not success"],
   },
 };
-/** grep's file:line:text lines look like any tool's locations; only the command says it is grep. */
-const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches"]);
+/**
+ * Outputs that carry no mark of their tool, only the command says which: grep's file:line:text lines
+ * look like any tool's locations; `git log --oneline` is hashes and subjects; a make run that only
+ * echoes its recipes' compiler lines is the compiler's lines.
+ */
+const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success"]);
 
 describe("the corpus of real tool output", () => {
   test("holds at least 150 captures of 50 tools, passing and failing runs", () => {
