@@ -181,3 +181,13 @@ describe("corpus g19's shapes", () => {
     expect(a.tests_failed.some((t) => t.endsWith("tests.test_dates.DateTest.test_parse"))).toBe(true);
   });
 });
+
+describe("corpus g21's shapes", () => {
+  test("jest: a file whose suite failed to run is a failed file, though none of its tests ran", () => {
+    const raw = [" PASS  test/a.test.ts", " FAIL  test/b.test.ts", "  ● Test suite failed to run", "", "    Cannot find module '../src/missing' from 'test/b.test.ts'", "", "Test Suites: 1 failed, 1 passed, 2 total", "Tests:       3 passed, 3 total"].join("\n");
+    const a = analyzeOutput(raw, { command: "npx jest", exitCode: 1 });
+    expect(a.tests_failed).toContain("test/b.test.ts");
+    expect(a.counts.passed).toBe(3);
+    expect(a.status).toBe("failure");
+  });
+});

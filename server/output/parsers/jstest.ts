@@ -69,6 +69,12 @@ export const jest: Parser = {
   matches: (text, command) => commandStarts(command, "jest") || /^Tests:\s+.*\d+ total/m.test(text),
   parse(lines, text) {
     const { failed, errors } = failureBlocks(lines, /^\s+● (.+ › .+|(?!Test suite failed).+)$/, "jest");
+    // a file whose suite failed to run (` FAIL  test/a.test.ts` over `  ● Test suite failed to run`: a
+    // syntax or type error, a failed import) is a failed file, though none of its tests ran
+    lines.forEach((line, i) => {
+      const file = /^\s*FAIL\s+(\S+)\s*$/.exec(line)?.[1];
+      if (file && !failed.includes(file) && lines.slice(i + 1, i + 4).some((l) => /^\s+● Test suite failed to run\s*$/.test(l))) failed.push(file);
+    });
     const tests = /^Tests:\s+(.*)$/m.exec(text)?.[1] ?? "";
     return result("jest", failed, errors, numberOf(tests, /(\d+) passed/) ?? 0, numberOf(tests, /(\d+) failed/) ?? 0, numberOf(tests, /(\d+) skipped/) ?? 0, tests ? "passed" : undefined);
   },
