@@ -191,3 +191,10 @@ describe("corpus g21's shapes", () => {
     expect(a.status).toBe("failure");
   });
 });
+
+describe("corpus g22's shapes", () => {
+  test("a runtime's bundler or compiler (bun build, deno compile) is a build, not a script run", () => {
+    const raw = '1 | import x from "./nowhere.ts";\n                  ^\nerror: Could not resolve: "./nowhere.ts"\n    at /srv/app/src/main.ts:1:15';
+    expect(analyzeOutput(raw, { command: "bun build src/main.ts --outdir dist", exitCode: 1 }).kind).toBe("build");
+  });
+});

@@ -176,7 +176,7 @@ export const nodeError: Parser = {
   tool: "node",
   // A script run by a JavaScript runtime; not the runtime's own test runner, linter or checker.
   matches: (text, command) =>
-    (commandStarts(command, "node", "bun", "deno", "tsx", "ts-node") && !/^(?:bun|deno)\s+(?:test|lint|check|fmt|task|install|add)\b/.test(programCommand(command))) || /^Node\.js v\d+/m.test(text) || /^\s+at .+ \((?:file:\/\/|node:)/m.test(text),
+    (commandStarts(command, "node", "bun", "deno", "tsx", "ts-node") && !/^(?:bun|deno)\s+(?:test|lint|check|fmt|task|install|add|build|compile|bundle)\b/.test(programCommand(command))) || /^Node\.js v\d+/m.test(text) || /^\s+at .+ \((?:file:\/\/|node:)/m.test(text),
   parse(lines) {
     const errors: OutputError[] = [];
     lines.forEach((line, i) => {
