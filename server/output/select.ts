@@ -9,6 +9,7 @@
 import { groupFileLines, groupFindings, mergeGroupings } from "./group.ts";
 import { FACT_ROLES, indentOf, type LineInfo, type Role } from "./roles.ts";
 import { summaryCounts } from "./shape/summary.ts";
+import { isPassing } from "./shape/words.ts";
 import { mineTemplates, oddInstances, type TemplateMining } from "./shape/templates.ts";
 import { statusRows } from "./shape/table.ts";
 import { BUSY, dropRepeatedBlocks, IDLE, processRows, thinNearDuplicates, thinRecurringNotices } from "./thin.ts";
@@ -128,6 +129,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   keepNotRunReasons(lines, roles, keep);
   if (failed) keepPlannedCount(lines, roles, keep);
   keepFailedProgressRows(lines, roles, keep);
+  keepFewPasses(lines, roles, keep);
   keepFailingPartHeads(lines, roles, keep);
   keepSuggestedFixes(lines, roles, snippet, keep);
 
@@ -417,6 +419,7 @@ export function selectShort(info: LineInfo): Selection {
   let last = n - 1;
   while (last >= 0 && roles[last] === "blank") last--;
   if (last >= 0 && roles[last] === "chatter") keep[last] = true;
+  keepFewPasses(lines, roles, keep);
   return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
 }
 
@@ -567,6 +570,22 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
 const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
 function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "plain" || roles[i] === "chatter") && NOT_RUN_REASON.test(lines[i]!)) keep[i] = true;
+}
+
+/**
+ * The pass lines of a run that names few tests at its top level (`--- PASS: TestFormat (0.00s)`, a
+ * `test x ... ok`, `tests/a.py::test_b PASSED`): they say which tests ran, for the price of a line
+ * each (a run of many folds them with the other passes).
+ */
+const FEW_PASSES = 3;
+const NOT_A_TEST_PASS = /^(?:=== |RUN\b|PAUSE\b|CONT\b|PASS\s*$|ok\s*$|OK\b)/;
+function keepFewPasses(lines: string[], roles: Role[], keep: boolean[]): void {
+  const passes: number[] = [];
+  for (let i = 0; i < lines.length && passes.length <= FEW_PASSES; i++) {
+    const line = lines[i]!;
+    if (roles[i] === "chatter" && line.length > 0 && line.charCodeAt(0) !== 32 && isPassing(line) && !NOT_A_TEST_PASS.test(line)) passes.push(i);
+  }
+  if (passes.length <= FEW_PASSES) for (const i of passes) keep[i] = true;
 }
 
 /**

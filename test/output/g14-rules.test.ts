@@ -198,3 +198,13 @@ describe("corpus g22's shapes", () => {
     expect(analyzeOutput(raw, { command: "bun build src/main.ts --outdir dist", exitCode: 1 }).kind).toBe("build");
   });
 });
+
+describe("corpus g23's shapes", () => {
+  test("a passing run that names at most three tests at its top level keeps their pass lines; many fold", () => {
+    const subtests = ["empty", "spaces", "unicode", "long"];
+    const few = ["=== RUN   TestParse", ...subtests.map((t) => `=== RUN   TestParse/${t}`), "--- PASS: TestParse (0.00s)", ...subtests.map((t) => `    --- PASS: TestParse/${t} (0.00s)`), "PASS", "ok  \texample.com/p\t0.002s"].join("\n");
+    expect(compactOutput(few, { command: "go test -run TestParse -v", exitCode: 0 }).text).toContain("--- PASS: TestParse (0.00s)");
+    const many = [...Array.from({ length: 12 }, (_, i) => `--- PASS: TestCase${i} (0.00s)`), "PASS", "ok  \texample.com/p\t0.002s"].join("\n");
+    expect(compactOutput(many, { command: "go test -v", exitCode: 0 }).text).not.toContain("--- PASS: TestCase7 (0.00s)");
+  });
+});
