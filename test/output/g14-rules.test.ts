@@ -208,3 +208,10 @@ describe("corpus g23's shapes", () => {
     expect(compactOutput(many, { command: "go test -v", exitCode: 0 }).text).not.toContain("--- PASS: TestCase7 (0.00s)");
   });
 });
+
+describe("corpus g24's shapes", () => {
+  test("a caret with a dashed label (sqlite3's `^--- error here`) points under the line above: no error of its own", () => {
+    const raw = ["Parse error near line 4: no such column: amount", "  SELECT id, amount FROM payments;", "             ^--- error here"].join("\n");
+    expect(analyzeOutput(raw, { command: "sqlite3 pay.db < q.sql", exitCode: 1 }).counts.errors).toBe(1);
+  });
+});

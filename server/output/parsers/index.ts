@@ -28,7 +28,7 @@ const FAMILIES = new Map<Parser, string[]>([
   [eslint, ["eslint"]], [biome, ["biome"]], [go, ["go"]], [jvm, ["maven", "mvn", "gradle", "javac"]],
   [shellcheck, ["shellcheck"]], [jsInstall, ["npm", "yarn", "pnpm", "bun"]], [pip, ["pip"]], [apt, ["apt"]],
   [docker, ["docker"]], [git, ["git"]], [cmake, ["cmake"]], [make, ["make"]], [cfamily, ["gcc", "clang", "g++", "c++", "cc"]],
-  [pythonTraceback, ["python"]], [nodeError, ["node", "tsx", "ts-node", "deno"]], [listing, ["ls", "tree", "grep", "find", "du", "npm"]],
+  [pythonTraceback, ["python"]], [nodeError, ["node", "tsx", "ts-node", "deno"]], [listing, ["ls", "tree", "grep", "rg", "fd", "find", "du", "npm"]],
 ]);
 
 /**

@@ -8,6 +8,8 @@
 const GUTTER = /^ *(?:> *)?\d+ ?[|│┃](?: |$)/;
 const SEVERITY_CELL = /\|\s*(?:ERROR|WARNING|INFO|NOTICE|error|warning|info|Error|Warning)\s*\|/;
 const CARETS = /^ *[~^][~^ ]*$/;
+/** A caret that points under the line above and labels the place: sqlite3's `^--- error here`. */
+const CARET_LABEL = /^ *\^-+ \S/;
 const BARE_GUTTER = /^ *[|│┃](?: +[~^+-]*[^\s~^+-]{0,30})?$/;
 /** A suggested change in a frame, as rustc shows it: `17 -     old line`, `17 +     new line`, `17 ~     changed`. */
 const SUGGESTION = /^ *\d+ [-+~] /;
@@ -42,7 +44,7 @@ export function snippetLines(lines: string[]): Uint8Array {
     } else if (c === 124 || c === 0x2502 || c === 0x2503) {
       if (BARE_GUTTER.test(framed)) snippet[i] = 1;
     } else if (c === 126 || c === 94) {
-      if (CARETS.test(line)) {
+      if (CARETS.test(line) || CARET_LABEL.test(line)) {
         snippet[i] = 1;
         if (i > 0 && lines[i - 1]!.trim() !== "" && !lines[i - 1]!.startsWith(">")) snippet[i - 1] = 1;
       }
