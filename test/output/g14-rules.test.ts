@@ -215,3 +215,10 @@ describe("corpus g24's shapes", () => {
     expect(analyzeOutput(raw, { command: "sqlite3 pay.db < q.sql", exitCode: 1 }).counts.errors).toBe(1);
   });
 });
+
+describe("corpus g25's shapes", () => {
+  test("ESLint's banner when it cannot run at all is ESLint's, from the output alone", () => {
+    const raw = "\nOops! Something went wrong! :(\n\nESLint: 9.12.0\n\nTypeError: Key \"rules\": Key \"semi\": Expected an array or a number.";
+    expect(analyzeOutput(raw).tool).toBe("eslint");
+  });
+});

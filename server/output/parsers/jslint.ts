@@ -11,7 +11,8 @@ const UNIX_ROW = /^(\S+?):(\d+):(\d+): (.+) \[(Error|Warning)\/([@\w/-]+)\]$/;
 
 export const eslint: Parser = {
   tool: "eslint",
-  matches: (text, command) => commandStarts(command, "eslint") || /^✖ \d+ problems? \(/m.test(text),
+  // its summary, or the banner it prints when it cannot run at all (a configuration it cannot load)
+  matches: (text, command) => commandStarts(command, "eslint") || /^✖ \d+ problems? \(|^Oops! Something went wrong! :\(\n\nESLint: \d/m.test(text),
   parse(lines, text) {
     const errors: OutputError[] = [];
     let file: string | null = null;
