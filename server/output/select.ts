@@ -15,6 +15,9 @@ import { statusRows } from "./shape/table.ts";
 import { BUSY, dropRepeatedBlocks, IDLE, processRows, thinNearDuplicates, thinRecurringNotices } from "./thin.ts";
 import { SCRIPT_BANNER } from "./types.ts";
 
+/** Lines that never stay where the rules choose: rules, bare log tags, a tool's help text after a usage error. */
+const isNoise = (r: Role) => r === "noise" || r === "help";
+
 export interface Selection {
   keep: boolean[];
   roles: Role[];
@@ -106,7 +109,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   for (let i = 0; i < n; i++) {
     const r = roles[i]!;
     if (FACT_ROLES.has(r) || (odd[i] && (r === "plain" || r === "match" || r === "chatter"))) keep[i] = true;
-    else if (needleRe && r !== "blank" && r !== "noise" && r !== "help" && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
+    else if (needleRe && r !== "blank" && !isNoise(r) && r !== "library-frame" && r !== "snippet" && r !== "patch-line" && needleRe.test(lines[i]!)) keep[i] = true;
   }
   // In a listing, names are entries: `error-ex@1.3.4` or `errors.go` make no fact.
   if (options.listing) for (let i = 0; i < n; i++) if (keep[i] && (roles[i] === "problem" || roles[i] === "warning" || roles[i] === "finding")) keep[i] = !routineAt(templates, i);
@@ -145,7 +148,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   const head = options.listing ? LISTING_HEAD : HEAD_LINES;
   for (let i = 0, seen = 0; i < n && seen < head; i++) {
     const r = roles[i]!;
-    if (r === "blank" || r === "chatter" || r === "snippet" || r === "noise" || r === "help" || r === "library-frame" || similar[i]) continue;
+    if (r === "blank" || r === "chatter" || r === "snippet" || isNoise(r) || r === "library-frame" || similar[i]) continue;
     keep[i] = true;
     seen++;
   }
@@ -156,7 +159,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
     if (r === "blank") continue;
     tailFrom = i;
     // The very last line always; before it, progress and routine lines are no ending.
-    if (r !== "library-frame" && r !== "snippet" && r !== "noise" && r !== "help" && (seen === 0 || (r !== "chatter" && !routine[i]) || FACT_ROLES.has(r))) keep[i] = true;
+    if (r !== "library-frame" && r !== "snippet" && !isNoise(r) && (seen === 0 || (r !== "chatter" && !routine[i]) || FACT_ROLES.has(r))) keep[i] = true;
     seen++;
   }
 
@@ -354,7 +357,7 @@ function keepBlockContext(lines: string[], roles: Role[], snippet: Uint8Array, k
     for (let k = i + 1; k < Math.min(lines.length, i + 1 + CONTEXT_AFTER); k++) {
       const rk = roles[k]!;
       if (rk === "blank" || FACT_ROLES.has(rk) || rk === "section") break;
-      if (rk === "library-frame" || rk === "chatter" || rk === "noise" || rk === "help" || rk === "patch-line") continue;
+      if (rk === "library-frame" || rk === "chatter" || isNoise(rk) || rk === "patch-line") continue;
       if (indentOf(lines[k]!) < base) break;
       if ((snippet[k] || rk === "snippet") && (blocks > BLOCKS_WITH_SNIPPET || located[k])) continue;
       keep[k] = true;
@@ -414,7 +417,7 @@ export function selectShort(info: LineInfo): Selection {
   for (let i = 0; i < n; i++) if (info.trace[i]! >= 0 && (i === 0 || info.trace[i - 1] !== info.trace[i])) firstFrame[i] = 1;
   const verdicts = fileVerdicts(lines, roles);
   const located = locatedFrames(lines, roles, snippet);
-  const keep = roles.map((r, i) => !located[i] && (r !== "chatter" || verdicts?.[i] === 1) && (r !== "library-frame" || firstFrame[i] === 1) && r !== "noise" && r !== "help" && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
+  const keep = roles.map((r, i) => !located[i] && (r !== "chatter" || verdicts?.[i] === 1) && (r !== "library-frame" || firstFrame[i] === 1) && !isNoise(r) && !idle?.[i] && (processes?.[i] === BUSY || table?.odd[i] === 1 || !(summed && routine[i] && r === "plain" && !inSection[i])));
   // the last line says how it ended (`Finished dev profile in 0.4s`), progress-shaped or not
   let last = n - 1;
   while (last >= 0 && roles[last] === "blank") last--;
@@ -649,26 +652,21 @@ const SCRIPT_COMMAND = /^> \S/;
 function keepFailingPartHeads(lines: string[], roles: Role[], keep: boolean[]): void {
   const banners: number[] = [];
   for (let i = 0; i + 1 < lines.length; i++) if (SCRIPT_BANNER.test(lines[i]!) && SCRIPT_COMMAND.test(lines[i + 1]!)) banners.push(i);
-  banners.forEach((h, k) => {
-    const end = banners[k + 1] ?? lines.length;
-    for (let j = h + 2; j < end; j++) {
-      if (FAILED_ROLES.has(roles[j]!)) {
-        keep[h] = keep[h + 1] = true;
-        return;
-      }
-    }
-  });
+  keepHeadsOfFailedParts(banners, 2, roles, keep);
   const heads: number[] = [];
   for (let i = 0; i < lines.length; i++) if (roles[i] === "chatter" && PART_HEAD.test(lines[i]!)) heads.push(i);
   // only a run of several parts: one head says nothing the rest does not
-  if (heads.length < 2) return;
+  if (heads.length >= 2) keepHeadsOfFailedParts(heads, 1, roles, keep);
+}
+
+/** Each head (of `size` lines) whose part, up to the next head, holds a failure, stays. */
+function keepHeadsOfFailedParts(heads: number[], size: number, roles: Role[], keep: boolean[]): void {
   heads.forEach((h, k) => {
-    const end = heads[k + 1] ?? lines.length;
-    for (let j = h + 1; j < end; j++) {
-      if (FAILED_ROLES.has(roles[j]!)) {
-        keep[h] = true;
-        return;
-      }
+    const end = heads[k + 1] ?? roles.length;
+    for (let j = h + size; j < end; j++) {
+      if (!FAILED_ROLES.has(roles[j]!)) continue;
+      for (let i = h; i < h + size; i++) keep[i] = true;
+      return;
     }
   });
 }
