@@ -158,6 +158,7 @@ export class CommandTracker {
     if (this.manual) {
       throw new AppError("conflict", `session "${this.session.name}" is busy with a command typed into it (ai-session read ${this.session.name} --screen)`);
     }
+    const clearLine = this.session.lineClearBeforeCommand();
     const cwd = this.session.cwd();
     const startedAt = Date.now();
     const writeOffset = this.session.scrollback.end;
@@ -181,7 +182,7 @@ export class CommandTracker {
       chunks: [], bytes: 0, tail: [], tailBytes: 0, omitted: 0, truncated: false, done, resolve,
     };
     this.events.emit("command:start", this.session.id, record);
-    this.session.writeRaw(typed);
+    this.session.typeCommand(clearLine + typed);
     this.lastInputOffset = writeOffset;
     return this.waitFor(this.running, opts.timeoutMs);
   }

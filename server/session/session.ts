@@ -93,6 +93,8 @@ export class Session {
   private contained = false;
   /** Typed at the shell's prompt since it last showed one and not yet submitted (see typed-line.ts). */
   private typedLine = "";
+  /** Raw input (a viewer's terminal, attach, typed messages) reached the shell since it last ran a command: its line may hold text. */
+  private lineTouched = false;
   kind: ShellKind = "other";
   /** Commands recorded for this session id (restored sessions keep theirs), kept without a query per call. */
   commandTotal = 0;
@@ -213,6 +215,7 @@ export class Session {
     // the shell has just written its environment file: its secrets go before anyone reads it
     if (m.kind === "D" && (this.kind === "bash" || this.kind === "zsh")) scrubShellEnv(this.stateFile);
     if (m.kind === "A" || m.kind === "C") this.typedLine = "";
+    if (m.kind === "C") this.lineTouched = false;
     this.commands.onMark(m);
   }
 
@@ -300,11 +303,34 @@ export class Session {
     };
   }
 
-  /** Raw write, no bookkeeping (the dashboard terminal, attach). */
+  /** Raw write (the dashboard terminal, attach, typed messages): what it leaves on the shell's line is not known. */
   writeRaw(data: string | Uint8Array): void {
+    this.typeCommand(data);
+    this.lineTouched = true;
+  }
+
+  /** Writes what exec types for a command (see lineClearBeforeCommand). */
+  typeCommand(data: string | Uint8Array): void {
     this.assertAlive();
     this.cwdSeen = null;
     this.pty.write(data);
+  }
+
+  /**
+   * The keys exec types before a command so that the shell runs exactly that command, not the
+   * command appended to text left on its line (typed by send without Enter, or into a viewer's
+   * terminal): End then Ctrl-U, which bash's readline and zsh's line editor read as "empty the
+   * line" (the text goes to their kill ring, where Ctrl-Y brings it back). Plain sh has no line
+   * editor to ask: text known to be there is refused with the keys that clear it.
+   */
+  lineClearBeforeCommand(): string {
+    if (!this.typedLine && !this.lineTouched) return "";
+    if (this.kind === "bash" || this.kind === "zsh") return "\x05\x15";
+    if (!this.typedLine) return "";
+    throw new AppError(
+      "conflict",
+      `session "${this.name}" has text typed at its prompt without Enter (${JSON.stringify(this.typedLine)}); send Enter to run it or C-u to clear it, then exec`,
+    );
   }
 
   /**

@@ -196,6 +196,27 @@ describe("sessions", () => {
     }
   });
 
+  test("exec runs exactly its command when text typed without Enter (send, or a terminal) sits on the prompt", async () => {
+    for (const [name, shell] of [["pending-bash", "/bin/bash"], ["pending-zsh", "/usr/bin/zsh"]] as const) {
+      const s = await h.sessions.create({ name, shell, cwd: "/" });
+      await sendInput(h.ops, owner, name, { text: "echo LEFTOVER" });
+      const r = await run(name, "echo ran-$((6*7))");
+      expect(r.output.trim()).toBe("ran-42");
+      expect(r.exit_code).toBe(0);
+      // text a viewer typed into the terminal (the dashboard, attach) is not tracked, and is cleared too
+      s.writeRaw("echo TYPED-IN-TERMINAL");
+      const again = await run(name, "echo second");
+      expect(again.output.trim()).toBe("second");
+      expect((await run(name, "echo third")).output.trim()).toBe("third");
+    }
+    // plain sh has no line editor to clear: known pending text is refused, and nothing runs
+    await h.sessions.create({ name: "pending-sh", shell: "/bin/sh", cwd: "/" });
+    await sendInput(h.ops, owner, "pending-sh", { text: "echo LEFTOVER" });
+    await expect(run("pending-sh", "echo nope")).rejects.toThrow(/typed at its prompt without Enter.*C-u/);
+    await sendInput(h.ops, owner, "pending-sh", { keys: ["C-u"] });
+    expect((await run("pending-sh", "echo after")).output.trim()).toBe("after");
+  });
+
   test("a shell without integration: an exit status it never reports is unknown, not a success", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ais-other-shell-"));
     const shell = join(dir, "othersh");
