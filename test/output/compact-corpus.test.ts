@@ -30,9 +30,11 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
 /**
  * Outputs that carry no mark of their tool, only the command says which: grep's file:line:text lines
  * look like any tool's locations; `git log --oneline` is hashes and subjects; a make run that only
- * echoes its recipes' compiler lines is the compiler's lines.
+ * echoes its recipes' compiler lines is the compiler's lines; OCaml's `File "a.ml", line 7,
+ * characters 28-34:` is printed alike by ocamlc, ocamlopt and dune; jq 1.6's `parse error: … at
+ * line 5, column 19` carries no name.
  */
-const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success"]);
+const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma"]);
 
 describe("the corpus of real tool output", () => {
   test("holds at least 150 captures of 50 tools, passing and failing runs", () => {

@@ -271,12 +271,36 @@ export function issuesFromRoles(lines: string[], info: LineInfo, limit = COLLECT
     const r = info.roles[i]!;
     if (r === "plain" && headsTrace(lines, info, i)) return { at: tracePlace(lines, info, i), severity: "error" };
     if (r !== "finding" && r !== "problem" && r !== "warning" && r !== "failure" && r !== "assertion") return null;
+    if (r === "problem" && headsExceptionBelow(lines, info, i)) return null;
     const severity = severityOf(lines[i]!);
     // a search's match that reports a problem (`a.c:17:F:suite:test:0: Assertion failed`) is at its place
     const own = r !== "finding" && info.locations[i]?.leading ? info.locations[i]! : null;
     const at = r === "finding" ? info.locations[i] ?? null : severity === "error" ? own ?? tracePlace(lines, info, i) : null;
     return at || severity !== null ? { at, severity } : null;
   }, (i) => info.roles[i] === "blank" || info.roles[i] === "snippet");
+}
+
+/** The last line of a Python traceback: the exception's name, then its message (`SyntaxError: expected ':'`). */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception)(?::\s|$)/;
+
+/**
+ * A problem line over a traceback that ends in its exception (compileall's `*** Error compiling
+ * 'a.py'...`, then `File "a.py", line 2`, the code, `SyntaxError: …`): one error, told by the
+ * exception line, which reads its place from the frames above it; the line on top only names it.
+ */
+function headsExceptionBelow(lines: string[], info: LineInfo, i: number): boolean {
+  if (info.locations[i]?.leading) return false;
+  let k = i + 1;
+  let frames = 0;
+  for (; k < lines.length; k++) {
+    const r = info.roles[k];
+    if (r === "frame" || r === "library-frame") frames++;
+    else if (r !== "snippet") break;
+  }
+  if (!frames || k >= lines.length || info.roles[k] !== "problem" || !EXCEPTION_LINE.test(lines[k]!.trim())) return false;
+  // an exception with a trace of its own below (Java's `Caused by: …`) is another error
+  const next = info.roles[k + 1];
+  return next !== "frame" && next !== "library-frame" && next !== "snippet";
 }
 
 /**
@@ -805,8 +829,8 @@ const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
 const LISTING_PROGRAM = /^(?:\S*\/)?(?:ip\s+(?:-\S+\s+)*(?:a|addr|address|l|link|r|route|n|neigh)\b|ss|lsblk|lsof|lsusb|lspci|df|free|ps|mount|findmnt|printenv)(?:\s|$)/;
 /** A bundler, which builds whatever it is asked (`webpack --mode production`, `rollup -c`, `esbuild src/a.ts --bundle`). */
 const BUNDLER = /^(?:\S*\/)?(?:webpack|rollup|esbuild|parcel|tsup|rspack|rolldown)(?:\s|$)/;
-/** A program named a build, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`). */
-const BUILD_PROGRAM = /^(?:\S*\/)?[\w.]+-?build(?:\s|$)/;
+/** A program named a build or a compiler, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`, `python3 -m compileall src`). */
+const BUILD_PROGRAM = /^(?:\S*\/)?(?:[\w.]+-?build|\w*compile\w*)(?:\s|$)/;
 
 /** What a command's verb says it does, when it says: installs or builds. */
 function kindByVerb(command: string): OutputKind | null {

@@ -15,6 +15,7 @@ import { docker, jvm, listing, shellcheck } from "./misc.ts";
 import { pytest, pythonTraceback, unittest } from "./python.ts";
 import { rust } from "./rust.ts";
 import { tsc } from "./typescript.ts";
+import { toolByShape } from "./named-by-shape.ts";
 
 export const parsers: Parser[] = [
   jest, vitest, bunTest, nodeTest, mocha, pytest, unittest, rust, tsc, eslint, biome, go, jvm, shellcheck,
@@ -52,7 +53,7 @@ const LAUNCHERS = /^(?:sh|bash|zsh|dash|fish|npm|pnpm|yarn|bun|deno|just|task|ma
 
 export interface Pick {
   parser: Parser;
-  /** The program the command names, when it is no launcher. */
+  /** The program the command names, when it is no launcher (or, with no command to say, the one the output names: named-by-shape.ts). */
   program?: string;
   /** How it was picked: by the command line, by the output's own text, or neither (the generic reading). */
   by: "command" | "text" | "none";
@@ -74,7 +75,9 @@ export function pickParser(text: string, command: string, rules: RuleSelection =
     if (program && !LAUNCHERS.test(program) && !module) return { parser: generic, by: "none", program };
   }
   const byText = candidates.find((p) => p.matches(text, ""));
-  return byText ? { parser: byText, by: "text" } : { parser: generic, by: "none" };
+  if (byText) return { parser: byText, by: "text" };
+  const named = toolByShape(text);
+  return named ? { parser: generic, by: "text", program: named } : { parser: generic, by: "none" };
 }
 
 export { generic };
