@@ -9,7 +9,9 @@ import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
 import { errorCount, genericIssues, issuesFromRoles } from "./parsers/generic.ts";
 import { type LineInfo, lineBodies, lineRoles } from "./roles.ts";
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
-import { type Analysis, emptyCounts, type OutputStatus, type Parser, type ParseResult, scriptCommand } from "./types.ts";
+import { findLocation } from "./shape/location.ts";
+import { severityOf } from "./shape/words.ts";
+import { type Analysis, emptyCounts, issue, type OutputStatus, type Parser, type ParseResult, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
   command?: string;
@@ -50,6 +52,7 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
     const bodies = info?.bodies ?? lineBodies(lines);
     parsed = { ...parsed, errors: info ? issuesFromRoles(bodies, info, ERRORS_KEPT) : genericIssues(bodies, ERRORS_KEPT) };
   }
+  parsed = lastWordsError(parsed, lines, options.exitCode, options.command ?? "");
   parsed = placedInCommandFile(parsed, options.command ?? "");
   const counts = { ...emptyCounts(), ...parsed.counts };
   const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
@@ -75,6 +78,31 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
 
 /** A sanitizer's report header: `==4709==ERROR: AddressSanitizer: heap-use-after-free …` (Leak, Memory, Thread, UndefinedBehavior too). */
 const SANITIZER_REPORT = /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|UndefinedBehavior|HWAddress)Sanitizer:/m;
+
+/**
+ * A failed run in which nothing reads as an error: what it said last, when that names a place, is
+ * why it stopped (a script's `die`, `unknown currency 'GBP' at report.pl line 14.`, after warnings
+ * of the same shape; a decoder's `Expecting value: line 4 column 33 (char 68)` about the command's file).
+ */
+function lastWordsError(parsed: ParseResult, lines: string[], exitCode: number | null | undefined, command: string): ParseResult {
+  if (exitCode === undefined || exitCode === null || exitCode === 0 || parsed.kind === "test") return parsed;
+  if (parsed.errors.some((e) => e.severity === "error")) return parsed;
+  let k = lines.length - 1;
+  while (k >= 0 && lines[k]!.trim() === "") k--;
+  const last = k >= 0 ? lines[k]!.trim() : "";
+  // a line that calls itself a warning stays one (HTML Tidy exits 1 on warnings alone)
+  if (!last || severityOf(last) === "warning") return parsed;
+  const at = findLocation(last);
+  if (!at && !(filelessPlace(last) && commandFile(command))) return parsed;
+  const said = parsed.errors.findIndex((e) => e.message === last);
+  const errors = [...parsed.errors];
+  if (said === -1) return { ...parsed, errors: [...errors, issue(last, "error", at?.file ?? null, at?.line ?? null, at?.column ?? null)] };
+  const was = errors[said]!.severity;
+  errors[said] = { ...errors[said]!, severity: "error" };
+  // the warning it was read as is one fewer (unless the tool stated its count)
+  const counts = was === "warning" && parsed.counts.warnings && !parsed.stated?.includes("warnings") ? { ...parsed.counts, warnings: parsed.counts.warnings - 1 } : parsed.counts;
+  return { ...parsed, errors, counts };
+}
 
 /** Findings that start with a line and name no file are in the one file the command names, if it names one. */
 function placedInCommandFile(parsed: ParseResult, command: string): ParseResult {

@@ -168,6 +168,9 @@ function hclPlace(lines: string[], i: number): { at: Location; line: number } | 
  * `src/grid.f90:20:19:` is one error at that place, not two). `skippable` lines (blank, code frame)
  * may stand between them.
  */
+/** What follows a place when a line only quotes the source there: `` : `done'``, `: 'x = 1'`. */
+const QUOTED_ONLY = /^:?\s*[`'‘"].*['’"]\s*$/;
+
 function collectIssues(lines: string[], limit: number, candidate: (i: number) => Candidate | null, skippable: (i: number) => boolean): OutputError[] {
   const errors: OutputError[] = [];
   // the indentation of the located finding whose block this is (-1: none): lines indented under it, up to a blank line, explain it
@@ -230,6 +233,8 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
       errors[errors.length - 1]!.message = line.trim();
       continue;
     }
+    // bash's `a.sh: line 10: `done'` right under its syntax error at that line: the source it quotes, no second error
+    if (!heading && c.at && lastAt && last && last.i === i - 1 && c.at.file === lastAt.file && c.at.line === lastAt.line && QUOTED_ONLY.test(line.slice(c.at.end))) continue;
     // php -l's `Errors parsing src/a.php` right under the error it placed in src/a.php: the same error again
     if (!heading && !c.at && last && last.i === i - 1 && line.includes(last.file)) continue;
     flush();

@@ -22,8 +22,11 @@ export function commandFile(command: string): string | null {
   return files.length === 1 ? files[0]! : null;
 }
 
-/** The line and column a finding's message starts with when it names no file, or null. */
+/** A JSON decoder's place after its message (Python's json, simplejson): `Expecting value: line 4 column 33 (char 68)`. */
+const DECODER_PLACE = /:\s+line (\d+) column (\d+) \(char \d+\)\s*$/;
+
+/** The line and column a finding's message starts with (or a JSON decoder's ends with) when it names no file, or null. */
 export function filelessPlace(message: string): { line: number; column: number | null } | null {
-  const m = FILELESS_PLACE.exec(message);
+  const m = FILELESS_PLACE.exec(message) ?? DECODER_PLACE.exec(message);
   return m ? { line: Number(m[1]), column: m[2] !== undefined ? Number(m[2]) : null } : null;
 }

@@ -27,6 +27,7 @@ const FRAME = new RegExp(
     String.raw`^#\d+\s+(?:0x[0-9a-f]+ in )?\S+ \(.*\)(?: at \S+:\d+| from \S+)?$`, // gdb
     String.raw`^(?:==\d+==)?\s+(?:at|by) 0x[0-9A-Fa-f]+: `, // valgrind
     String.raw`^\s+#\d+ 0x[0-9a-f]+ (?:in |\()`, // sanitizers
+    String.raw`^\s+#\d+ \S+ \S+ \([\w.+-]+\+0x[0-9a-f]+\)$`, // ThreadSanitizer: `#0 worker /src/a.c:41 (app+0x12ab)`, `#1 <null> <null> (libtsan.so.2+0x3c)`
     String.raw`^\s+\(\w[\w.-]* [\d.]+[\w.-]*\) \S+:\d+: `, // Elixir
     String.raw`^\s+\S+, called at \S+:\d+:\d+ in `, // Haskell
     String.raw`^\s+\.\.\. \d+ (?:more|common frames omitted)$`, // JVM

@@ -19,6 +19,8 @@ export function severityOf(line: string): Severity | null {
   if (!MAY_HAVE_SEVERITY.test(line)) return null;
   // the JVM's notice about its own options, printed before any Java tool runs: no finding of the tool's
   if (JVM_NOTICE.test(line)) return null;
+  // a race detector's report is an error, though its title says WARNING (Go's `WARNING: DATA RACE`, ThreadSanitizer's)
+  if (RACE_REPORT.test(line)) return "error";
   // a warning that labels itself one (`a.c:3: warning: missing braces`, `line 8 - Warning: missing </a>`)
   // is one, whatever words its message holds; an error label comes first where there is one
   const label = SEVERITY_LABEL.exec(line);
@@ -29,6 +31,9 @@ export function severityOf(line: string): Severity | null {
   if (WARNING_WORDS.test(said)) return "warning";
   return null;
 }
+
+/** The title of a race detector's report: Go's `WARNING: DATA RACE`, `WARNING: ThreadSanitizer: data race (pid=12)`. */
+const RACE_REPORT = /^\s*WARNING: (?:DATA RACE\s*$|ThreadSanitizer: data race\b)/;
 
 /** `OpenJDK 64-Bit Server VM warning: Options -Xverify:none … were deprecated`, `Java HotSpot(TM) 64-Bit Server VM warning: …`. */
 const JVM_NOTICE = /^\s*(?:OpenJDK|Java HotSpot\(TM\)) (?:64-Bit )?(?:Server|Client) VM warning:/;
