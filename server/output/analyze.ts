@@ -7,7 +7,7 @@ import { extractEntities } from "./entities.ts";
 import { missingModules } from "./parsers/install.ts";
 import { generic, pickParser, type RuleSelection } from "./parsers/index.ts";
 import { errorCount, genericIssues, issuesFromRoles } from "./parsers/generic.ts";
-import { type LineInfo, lineBodies, lineRoles } from "./roles.ts";
+import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts";
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
@@ -43,7 +43,8 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   // (a text past the window keeps its shapes unread: reading 4 MB of roles again would cost seconds)
   const info = window === text ? (options.info ?? lineRoles(lines)) : undefined;
   // the shapes alone are read from the lines' bodies: without the prefix most lines carry (`[lint] `, a time), JSON lines by their text
-  const bodies = parser === generic ? (info?.bodies ?? lineBodies(lines)) : lines;
+  // (a tool's own recogniser reads its lines without a task runner's or a logger's prefix, as they were printed)
+  const bodies = parser === generic ? (info?.bodies ?? lineBodies(lines)) : stripLogPrefix(lines);
   // the shapes alone read the kind of run from the words of the command as typed (`npm run build`)
   let parsed: ParseResult = parser.parse(bodies, bodies === lines ? window : bodies.join("\n"), parser === generic ? (options.command ?? "") : command, info);
   // A program no recogniser knows is named as the command names it.

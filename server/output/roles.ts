@@ -173,6 +173,8 @@ const LOG_PREFIXES = [
   /^\[?\d\d:\d\d:\d\d(?:[.,]\d+)?\]?\s+/,
   /^#\d+ \d+\.\d+ /,
   /^[\w.-]+[-_]\d+\s+\|\s/,
+  // a task runner's `package:task: ` before each line of a task's output (Turborepo: `@shop/api:build: `)
+  /^(?:@[\w.-]+\/)?[\w.-]+:[A-Za-z][\w-]*(?::[\w-]+)*:(?: |$)/,
   // A build tool's task or level tag that says nothing of severity (`[javac] `, `[INFO] `).
   /^\s*\[(?:INFO|DEBUG|TRACE|(?!(?:warn|warning|error|err|fatal|fail|failed|crit|critical|alert|emerg|notice)\])[a-z][\w-]*)\] /,
 ];

@@ -266,21 +266,29 @@ function fileVerdicts(lines: string[], roles: Role[]): Uint8Array | null {
   return marked;
 }
 
+/** The words of a line made of letters alone (`ok`, `tests`, `files changed`): what a summary counts. */
+function countedWords(line: string): string {
+  return line.split(/\s+/).map((w) => w.replace(/[,;:.()]+$/, "")).filter((w) => /^[A-Za-z]+$/.test(w)).join(" ");
+}
+
 /**
  * A summary printed for every unit (`2 files changed, 3 insertions(+)` under each commit, `ok pkg
  * 0.1s` for each package) is routine: the first and the last of its template stay, and every one
  * that counts a failure or an error.
  */
 function thinRoutineSummaries(roles: Role[], templates: TemplateMining, keep: boolean[], lines: string[]): void {
-  const byTemplate = new Map<number, number[]>();
+  const byTemplate = new Map<string, number[]>();
   for (let i = 0; i < roles.length; i++) {
     if (roles[i] !== "summary") continue;
     const id = templates.ids[i]!;
     if (templates.counts[id]! < ROUTINE_SUMMARY) continue;
-    const at = byTemplate.get(id);
+    // the words a summary counts by are its own: node's `ℹ tests 1` and `ℹ pass 1` under each package are two summaries, not one
+    const key = `${id} ${countedWords(lines[i]!)}`;
+    const at = byTemplate.get(key);
     if (at) at.push(i);
-    else byTemplate.set(id, [i]);
+    else byTemplate.set(key, [i]);
   }
+  for (const [key, at] of byTemplate) if (at.length < ROUTINE_SUMMARY) byTemplate.delete(key);
   for (const at of byTemplate.values()) {
     for (const i of at.slice(1, -1)) {
       const c = summaryCounts(lines[i]!);

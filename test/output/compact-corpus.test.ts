@@ -9,7 +9,7 @@ import { familiesOf } from "../../server/output/parsers/index.ts";
 import { CORPUS_COLS, FIXTURES, factKept, loadCorpus, unmetExpectations } from "./corpus.ts";
 
 const corpus = loadCorpus();
-const SHARED_FORMATS = new Set(["gcc", "node", "eslint"]);
+const SHARED_FORMATS = new Set(["gcc", "node", "eslint", "tsc"]);
 /**
  * What compaction and the recognisers still get wrong on captures made after their rules (g9, g11:
  * popular tools in situations the corpus lacked), pinned here so that a change either way shows:
@@ -113,9 +113,10 @@ describe.each(corpus.map((f) => [f.name, f] as const))("%s", (_name, fixture) =>
     // A recogniser may claim the capture's own family, or a tool its command line runs (a make
     // target, the unittest run of a git bisect). Some formats are shared by many tools: from the
     // output alone, GNU's diagnostics (`file:line:col: error:`) read as gcc's, a JavaScript stack
-    // trace as node's, eslint's stylish rows (stylelint prints them too) as eslint's.
-    // a package script's banner (`> pkg@1.0.0 test` over `> node --test`) names what the script ran
-    const scripts = [...rendered.matchAll(/^> \S+@\S+ \S+.*\n> (.+)$/gm)].map((m) => m[1]!);
+    // trace as node's, eslint's stylish rows (stylelint prints them too) as eslint's, tsc's
+    // diagnostics (ts-node throws them in its TSError) as tsc's.
+    // a package script's banner (`> pkg@1.0.0 test` over `> node --test`, under a task runner's `pkg:task: ` too) names what the script ran
+    const scripts = [...rendered.matchAll(/^(?:\S+: )?> \S+@\S+ \S+.*\n(?:\S+: )?> (.+)$/gm)].map((m) => m[1]!);
     const ran = [facts.command, ...scripts].join(" ").split(/[\s'"();|&=]+/).filter(Boolean);
     for (const command of [facts.command, ""]) {
       const { parser } = analyzeWith(rendered, { command, exitCode: facts.exit_code });

@@ -685,6 +685,8 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 400); i--) {
     // how many of them a fix option would fix (`27 errors potentially fixable with the "--fix" option.`) is no total
     if (!summary(i) || FIXABLE.test(lines[i]!)) continue;
+    // a task runner's count of its tasks (Turborepo's `Tasks: 4 successful, 4 total`) is no count of tests
+    if (UNITS_LABEL.test(lines[i]!)) continue;
     const c = summaryCounts(lines[i]!);
     if (!Object.keys(c).length) continue;
     // a total smaller than what an earlier summary counts is a part's (CTest's label times `slow = 0.02 sec*proc (1 test)`), not the run's
@@ -698,17 +700,30 @@ function genericCounts(lines: string[], info?: LineInfo): SummaryCounts {
     }
     let top = i;
     while (top > 0 && isSummary(lines[top - 1]!)) top--;
+    // a block of summaries printed once per part (node --test's `ℹ pass 1` … under each package of a
+    // monorepo run): each of its lines counts with the lines of its shape in the blocks above
+    const ofParts = (k: number): SummaryCounts => {
+      const sum = summaryCounts(lines[k]!);
+      const shape = summaryShape(lines[k]!);
+      for (let j = 0; j < top; j++) {
+        if (!summary(j) || lines[j] === lines[j + 1] || summaryShape(lines[j]!) !== shape) continue;
+        for (const [key, v] of Object.entries(summaryCounts(lines[j]!))) sum[key as keyof SummaryCounts] = (sum[key as keyof SummaryCounts] ?? 0) + v;
+      }
+      return sum;
+    };
     // a block of summaries, each labelled with what it counts (jest's `Test Suites:`, `Tests:`, `Snapshots:`): the tests' line says how many tests failed
     const tests = lines.slice(top, i).findIndex((l) => TESTS_LABEL.test(l));
-    const first = tests >= 0 && !TESTS_LABEL.test(lines[i]!) ? { ...summaryCounts(lines[top + tests]!) } : c;
+    const first = tests >= 0 && !TESTS_LABEL.test(lines[i]!) ? { ...ofParts(top + tests) } : c;
     for (const [k, v] of Object.entries(c)) first[k as keyof SummaryCounts] ??= v;
-    for (let j = i - 1; j >= top; j--) for (const [k, v] of Object.entries(summaryCounts(lines[j]!))) first[k as keyof SummaryCounts] ??= v;
+    for (let j = i - 1; j >= top; j--) for (const [k, v] of Object.entries(ofParts(j))) first[k as keyof SummaryCounts] ??= v;
     return first;
   }
   return {};
 }
 
 const TESTS_LABEL = /^\s*Tests\s*:\s+\d/;
+/** A summary labelled with units that are not tests: a task runner's tasks, jobs, packages, projects. */
+const UNITS_LABEL = /^\s*(?:Tasks|Jobs|Packages|Projects|Workspaces)\s*:\s+\d/;
 
 /**
  * How many tests a run says it starts: `Running 6 test cases...`, `Executing 4 specs`; a run of
@@ -892,8 +907,10 @@ function toolsOwnTrace(lines: string[], errors: OutputError[]): boolean {
  */
 export function errorCount(errors: OutputError[]): number {
   const all = errors.filter((e) => e.severity === "error");
-  const placed = all.filter((e) => e.file !== null).length;
-  return placed > 0 ? placed : all.length;
+  const placed = all.filter((e) => e.file !== null);
+  // a place inside installed code (the throw in node_modules that carries a diagnostic of the project's) counts only when no error is in the project's files
+  const own = placed.filter((e) => !LIBRARY_PATH.test(e.file!)).length;
+  return own > 0 ? own : placed.length > 0 ? placed.length : all.length;
 }
 
 /** A program that crashed on a fatal signal, as a debugger or the shell says it: gdb's `Program received signal SIGSEGV, Segmentation fault.`, `Segmentation fault (core dumped)`. */

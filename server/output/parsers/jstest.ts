@@ -1,6 +1,8 @@
 /** JavaScript test runners: jest, vitest, bun test, node --test and mocha. */
 import { commandStarts, programCommand, issue, numberOf, type OutputError, type Parser, type ParseResult } from "../types.ts";
 import { generic } from "./generic.ts";
+import { findLocation } from "../shape/location.ts";
+import { severityOf } from "../shape/words.ts";
 
 /** `at fn (file:line:col)` frames outside node_modules and node internals: where a failure happened in the user's code. */
 const JS_FRAME = /(?:at |❯ )(?:async )?(?:.*? \()?(?:file:\/\/)?((?:\/|\.{0,2}\/?)[^\s():]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?/;
@@ -172,6 +174,17 @@ function placeHeaderAbove(lines: string[], i: number): { file: string; line: str
   return null;
 }
 
+/** Diagnostics placed in the project's files between an error's line and its stack. */
+function carriedDiagnostics(lines: string[], i: number): OutputError[] {
+  const out: OutputError[] = [];
+  for (let j = i + 1; j < lines.length && j - i <= 200 && !isJsFrame(lines[j]!); j++) {
+    const at = findLocation(lines[j]!);
+    if (!at?.leading || at.file.includes("node_modules") || severityOf(lines[j]!) !== "error") continue;
+    out.push(issue(lines[j]!, "error", at.file, at.line, at.column, /\b(TS\d+)\b/.exec(lines[j]!)?.[1] ?? null));
+  }
+  return out;
+}
+
 export const nodeError: Parser = {
   tool: "node",
   // A script run by a JavaScript runtime; not the runtime's own test runner, linter or checker.
@@ -182,6 +195,13 @@ export const nodeError: Parser = {
     lines.forEach((line, i) => {
       const m = /^(?:Uncaught )?((?:\w+)?Error|TypeError|RangeError|SyntaxError|ReferenceError)(?: \[(\w+)\])?: (.+)$/.exec(line);
       if (!m) return;
+      // an error that carries a compiler's diagnostics in its message (ts-node's `TSError: ⨯ Unable to
+      // compile TypeScript:` over `src/a.ts:4:72 - error TS2339: …`): those are the errors, not the throw
+      const carried = carriedDiagnostics(lines, i);
+      if (carried.length) {
+        errors.push(...carried);
+        return;
+      }
       const at = firstUserFrame(lines, i + 1, i + 20);
       const code = m[2] ?? /code: '(\w+)'/.exec(lines.slice(i, i + 20).join("\n"))?.[1] ?? m[1]!;
       // no frame of the program's (a SyntaxError while loading): Node's header above the code it shows, `/srv/app.js:4`
