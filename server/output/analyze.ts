@@ -11,7 +11,7 @@ import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
-import { type Analysis, emptyCounts, issue, type OutputStatus, type Parser, type ParseResult, scriptCommand } from "./types.ts";
+import { type Analysis, emptyCounts, issue, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
   command?: string;
@@ -81,8 +81,8 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
 const SANITIZER_REPORT = /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|UndefinedBehavior|HWAddress)Sanitizer:/m;
 
 /**
- * A failed run in which nothing reads as an error: what it said last, when that names a place, is
- * why it stopped (a script's `die`, `unknown currency 'GBP' at report.pl line 14.`, after warnings
+ * A failed run in which nothing reads as an error: what it said last, when that names a place or
+ * is the program's own `name: message`, is why it stopped (a script's `die`, `unknown currency 'GBP' at report.pl line 14.`, after warnings
  * of the same shape; a decoder's `Expecting value: line 4 column 33 (char 68)` about the command's file).
  */
 function lastWordsError(parsed: ParseResult, lines: string[], exitCode: number | null | undefined, command: string): ParseResult {
@@ -94,7 +94,10 @@ function lastWordsError(parsed: ParseResult, lines: string[], exitCode: number |
   // a line that calls itself a warning stays one (HTML Tidy exits 1 on warnings alone)
   if (!last || severityOf(last) === "warning") return parsed;
   const at = findLocation(last);
-  if (!at && !(filelessPlace(last) && commandFile(command))) return parsed;
+  // the program's own `name: message`, as POSIX utilities report (`sed: -e expression #1, char 11: unterminated `s' command`)
+  const program = programCommand(command).split(/\s+/)[0]?.split("/").pop();
+  const ownWords = !!program && last.startsWith(`${program}: `);
+  if (!at && !ownWords && !(filelessPlace(last) && commandFile(command))) return parsed;
   const said = parsed.errors.findIndex((e) => e.message === last);
   const errors = [...parsed.errors];
   if (said === -1) return { ...parsed, errors: [...errors, issue(last, "error", at?.file ?? null, at?.line ?? null, at?.column ?? null)] };

@@ -1,8 +1,9 @@
 /**
  * The tool named by its output alone when no recogniser claims the text (`ai-session analyze` of
  * pasted output, a script that ran it): a program that prefixes its own diagnostics with its name,
- * as POSIX utilities and GNU programs do (`jq: error (at users.json:8): …`, `sed: -e expression #1,
- * char 3: …` is not one: only the words error, fatal and warning after the name count), and
+ * as POSIX utilities and GNU programs do (`jq: error (at users.json:8): …`, then any sentence after a
+ * lower-case name that is no common label: `cp: cannot stat 'a': No such file or directory`), a
+ * summary that names its checker (`svelte-check found 2 errors and 1 warning`), and
  * documented formats that carry no name: an output that is all a unified diff (`--- a`, `+++ b`,
  * `@@ -1,3 +1,4 @@`, then its lines; a diff inside a formatter's or a test's report is theirs) and
  * pre-commit's hook report (`name....Failed` over `- hook id: x`), Perl's warn and die (`MESSAGE at
@@ -15,8 +16,14 @@ const PRE_COMMIT = /^\S.*?\.{3,}(?:Passed|Failed|Skipped)\n- hook id: [\w.-]+$/m
 const PERL_DIAGNOSTIC = /^[^#\s].* at \S+ line \d+(?:, <[^>]+> (?:line|chunk) \d+)?\.$/m;
 const WGET_FETCH = /^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d-- {2}\S+\n(?:Resolving|Connecting to|Reusing) /m;
 const OPENSSL_ERROR_STACK = /^[0-9A-F]{8,}:error:[0-9A-F]{8}:[^:\n]+:/m;
+/** A sentence after a lower-case name (`tar: Exiting with failure status due to previous errors`). */
+const NAMED_SENTENCE = /^([a-z][a-z0-9+-]{1,30}): (\S[^\n]*? [^\n]*)$/gm;
+const NAMES_ITSELF = /^([a-z][\w-]{1,30}) found \d+ (?:errors?|warnings?|problems?|issues?)\b/m;
 /** Words that open many programs' messages without naming a program (`error: …`, `note: …`). */
 const NOT_A_PROGRAM = /^(?:error|warning|fatal|note|hint|info|debug|trace|help|usage|caused|reason|details?|message|exception)$/;
+/** Labels of a report's fields and of key-value output, never a program (`expected: 3`, `description: The app`). */
+const LABEL =
+  /^(?:error|errors|warning|warnings|warn|err|fatal|note|notes|hint|info|debug|trace|help|usage|caused|cause|reason|details?|message|exception|expected|actual|received|got|found|at|in|from|see|try|example|remote|location|required|context|source|stack|file|line|column|path|url|status|code|type|value|name|version|id|key|total|time|date|user|host|port|summary|result|results|output|input|description|default|options?|commands?|arguments?|tip|todo|fixme|ok|pass|fail|failed|passed|skipped|subject|author|commit|merge|branch|tag|origin|title|comment|suggestion|solution|fix|problem|issue|severity|rule|category|module|package|function|method|class|test|suite|step|task|job|stage|target|env|config|reminder|changed|unreachable|skipping|included|assertions?|expressions?|panic|goroutine|thread|signal|runtime|warning-[\w-]+)$/;
 
 /** A line a diff program prints: its headers, a hunk's lines, its notes (`\ No newline at end of file`, `Only in a: x`). */
 const DIFF_LINE = /^(?:[-+ ]|@@ |diff |index |\\ |Only in |Binary files |$)/;
@@ -28,5 +35,9 @@ export function toolByShape(text: string): string | undefined {
   if (WGET_FETCH.test(text)) return "wget";
   const named = SELF_NAMED.exec(text)?.[1];
   if (named && !NOT_A_PROGRAM.test(named)) return named;
-  return PERL_DIAGNOSTIC.test(text) ? "perl" : undefined;
+  if (PERL_DIAGNOSTIC.test(text)) return "perl";
+  const summarised = NAMES_ITSELF.exec(text)?.[1];
+  if (summarised && !LABEL.test(summarised)) return summarised;
+  for (const m of text.matchAll(NAMED_SENTENCE)) if (!LABEL.test(m[1]!)) return m[1]!;
+  return undefined;
 }

@@ -42,7 +42,9 @@ export const rust: Parser = {
     commandStarts(command, "cargo", "rustc") ||
     /^ {3,}(?:Compiling \S+ v\d|Finished .*target\(s\) in |Running (?:unittests |tests\/|`))/m.test(text) ||
     /^error\[E\d{4}\]/m.test(text) ||
-    /^test result: /m.test(text),
+    /^test result: /m.test(text) ||
+    // cargo's dependency resolution: `error: no matching package named `rand` found` over `required by package `app v0.1.0 (…)``
+    /^required by package `[\w-]+ v\d/m.test(text),
   parse(lines, _text, command = "") {
     const errors: OutputError[] = [];
     const failed: string[] = [];
@@ -85,7 +87,7 @@ export const rust: Parser = {
     }
     const warnings = errors.filter((e) => e.severity === "warning").length;
     return {
-      tool: lines.some((l) => /^\s+(?:Compiling|Checking|Finished|Running) /.test(l)) ? "cargo" : "rustc",
+      tool: commandStarts(command, "cargo") || (!commandStarts(command, "rustc") && lines.some((l) => /^\s+(?:Compiling|Checking|Finished|Running) |^required by package `/.test(l))) ? "cargo" : "rustc",
       kind: isTest ? "test" : lines.some((l) => /clippy/.test(l)) || commandStarts(command, "cargo fmt", "cargo clippy", "rustfmt") || lines.some((l) => /^Diff in /.test(l)) ? "lint" : panicked ? "runtime_error" : "build",
       errors,
       tests_failed: failed,
