@@ -766,7 +766,7 @@ const summaryShape = (line: string) =>
     .replace(/[\s,;.]+/g, " ")
     .trim();
 
-const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ errors? during collection\b|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\s*--- (?:PASS|FAIL|SKIP): \S|^=== RUN\s+\S|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b/im;
+const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ errors? during collection\b|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\s*--- (?:PASS|FAIL|SKIP): \S|^=== RUN\s+\S|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b|^ok\s+\S+\s+(?:[\d.]+s|\(cached\))(?:\s|$)/im;
 /** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
 const TEST_FIELDS = /\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass)\s*[:=]\s*\d|\b(?:PASS|FAIL) \d+\b.*\b(?:PASS|FAIL) \d+\b/m;
 const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(text);
