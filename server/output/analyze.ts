@@ -82,8 +82,9 @@ const SANITIZER_REPORT = /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|Undefined
 
 /**
  * A failed run in which nothing reads as an error: what it said last, when that names a place or
- * is the program's own `name: message`, is why it stopped (a script's `die`, `unknown currency 'GBP' at report.pl line 14.`, after warnings
- * of the same shape; a decoder's `Expecting value: line 4 column 33 (char 68)` about the command's file).
+ * is the program's own `name: message`, is why it stopped (a script's `die`, `unknown currency
+ * 'GBP' at report.pl line 14.`, after warnings of the same shape; a decoder's `Expecting value:
+ * line 4 column 33 (char 68)` about the command's file; sed's `sed: -e expression #1, …`).
  */
 function lastWordsError(parsed: ParseResult, lines: string[], exitCode: number | null | undefined, command: string): ParseResult {
   if (exitCode === undefined || exitCode === null || exitCode === 0 || parsed.kind === "test") return parsed;

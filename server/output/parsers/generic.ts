@@ -162,15 +162,15 @@ function hclPlace(lines: string[], i: number): { at: Location; line: number } | 
   return null;
 }
 
+/** What follows a place when a line only quotes the source there: `` : `done'``, `: 'x = 1'`. */
+const QUOTED_ONLY = /^:?\s*[`'‘"].*['’"]\s*$/;
+
 /**
  * The issues of some lines: each candidate line is one, and a location heading takes the message of
  * the severity line under it (`Error: Symbol 'dx' has no IMPLICIT type` three lines below
  * `src/grid.f90:20:19:` is one error at that place, not two). `skippable` lines (blank, code frame)
  * may stand between them.
  */
-/** What follows a place when a line only quotes the source there: `` : `done'``, `: 'x = 1'`. */
-const QUOTED_ONLY = /^:?\s*[`'‘"].*['’"]\s*$/;
-
 function collectIssues(lines: string[], limit: number, candidate: (i: number) => Candidate | null, skippable: (i: number) => boolean): OutputError[] {
   const errors: OutputError[] = [];
   // the indentation of the located finding whose block this is (-1: none): lines indented under it, up to a blank line, explain it

@@ -19,9 +19,7 @@ const OPENSSL_ERROR_STACK = /^[0-9A-F]{8,}:error:[0-9A-F]{8}:[^:\n]+:/m;
 /** A sentence after a lower-case name (`tar: Exiting with failure status due to previous errors`). */
 const NAMED_SENTENCE = /^([a-z][a-z0-9+-]{1,30}): (\S[^\n]*? [^\n]*)$/gm;
 const NAMES_ITSELF = /^([a-z][\w-]{1,30}) found \d+ (?:errors?|warnings?|problems?|issues?)\b/m;
-/** Words that open many programs' messages without naming a program (`error: …`, `note: …`). */
-const NOT_A_PROGRAM = /^(?:error|warning|fatal|note|hint|info|debug|trace|help|usage|caused|reason|details?|message|exception)$/;
-/** Labels of a report's fields and of key-value output, never a program (`expected: 3`, `description: The app`). */
+/** Words that open many programs' messages, labels of a report's fields and of key-value output: never a program (`error: …`, `expected: 3`, `description: The app`). */
 const LABEL =
   /^(?:error|errors|warning|warnings|warn|err|fatal|note|notes|hint|info|debug|trace|help|usage|caused|cause|reason|details?|message|exception|expected|actual|received|got|found|at|in|from|see|try|example|remote|location|required|context|source|stack|file|line|column|path|url|status|code|type|value|name|version|id|key|total|time|date|user|host|port|summary|result|results|output|input|description|default|options?|commands?|arguments?|tip|todo|fixme|ok|pass|fail|failed|passed|skipped|subject|author|commit|merge|branch|tag|origin|title|comment|suggestion|solution|fix|problem|issue|severity|rule|category|module|package|function|method|class|test|suite|step|task|job|stage|target|env|config|reminder|changed|unreachable|skipping|included|assertions?|expressions?|panic|goroutine|thread|signal|runtime|warning-[\w-]+)$/;
 
@@ -34,7 +32,7 @@ export function toolByShape(text: string): string | undefined {
   if (OPENSSL_ERROR_STACK.test(text)) return "openssl";
   if (WGET_FETCH.test(text)) return "wget";
   const named = SELF_NAMED.exec(text)?.[1];
-  if (named && !NOT_A_PROGRAM.test(named)) return named;
+  if (named && !LABEL.test(named)) return named;
   if (PERL_DIAGNOSTIC.test(text)) return "perl";
   const summarised = NAMES_ITSELF.exec(text)?.[1];
   if (summarised && !LABEL.test(summarised)) return summarised;
