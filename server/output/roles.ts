@@ -260,7 +260,8 @@ export function lineRoles(lines: string[], cwd?: string, frameLabels = false, al
     const role = roles[i]!;
     // Echoed source in a code frame is no fact, whatever words it holds.
     // A side of a comparison labelled as one (uvu's `--actual    (Actual)` over its caret) is no echoed source.
-    if (snippet[i] && role !== "finding" && role !== "summary" && role !== "patch-line") roles[i] = SIDE_LABEL.test(lines[i]!) ? "assertion" : "snippet";
+    // So is the other side of a `+ actual - expected` diff right under the first (node's assert, over its caret).
+    if (snippet[i] && role !== "finding" && role !== "summary" && role !== "patch-line") roles[i] = SIDE_LABEL.test(lines[i]!) || otherSide(lines, snippet, i) ? "assertion" : "snippet";
   }
   markFramePairs(lines, roles);
   markRowContinuations(lines, roles);
@@ -318,6 +319,12 @@ function hangsFromConnector(lines: string[], i: number): boolean {
   if (!m || i === 0) return false;
   const above = lines[i - 1]!.charAt(m[1]!.length);
   return above === "|" || above === "^" || above === "-" || above === "~";
+}
+/** A `- expected` line right under a `+ actual` one that is no echoed source (or the other way round): the comparison's other side. */
+function otherSide(lines: string[], snippet: ArrayLike<number | boolean>, i: number): boolean {
+  const side = /^\s*([-+]) \S/.exec(lines[i]!);
+  const above = i > 0 && !snippet[i - 1] ? /^\s*([-+]) \S/.exec(lines[i - 1]!) : null;
+  return !!side && !!above && side[1] !== above[1];
 }
 /** A line that ends with the name of the side of a comparison it shows: `++want    (Expected)`, `--got    (Actual)`. */
 const SIDE_LABEL = /\S\s+\((?:[Ee]xpected|[Aa]ctual|[Rr]eceived)\)\s*$/;

@@ -567,10 +567,10 @@ function caseUnderError(lines: string[], i: number): string | undefined {
   const above = lines[i - 1]!;
   return severityOf(above) === "error" && findLocation(above) ? m[1] : undefined;
 }
-/** xUnit's progress line, one mark a test (`..E.F`: pass, error, failure, skip, expected failure, unexpected success): its passes, or undefined for another line. */
+/** xUnit's progress line, one mark a test (`..E.F`: pass, error, failure, skip, expected failure, unexpected success; node's dot reporter's `X`, a failure): its passes, or undefined for another line. */
 export function progressPasses(line: string): number | undefined {
   const marks = line.trim();
-  return /^[.FEsxu]{2,}$/.test(marks) ? [...marks].filter((ch) => ch === ".").length : undefined;
+  return /^[.FEsxuX]{2,}$/.test(marks) ? [...marks].filter((ch) => ch === ".").length : undefined;
 }
 
 /**

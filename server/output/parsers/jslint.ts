@@ -1,5 +1,6 @@
-/** eslint (stylish format) and biome (lint, check, format). */
-import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+/** eslint (stylish, compact, unix and json formats) and biome (lint, check, format). */
+import { z } from "zod";
+import { commandStarts, issue, numberOf, type OutputError, type Parser, type ParseResult } from "../types.ts";
 
 const STYLISH_FILE = /^(\/\S.*|[\w.\-/]+\.(?:[cm]?[jt]sx?|vue|svelte|json))$/;
 const STYLISH_ROW = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.+?)\s{2,}(\S+)$/;
@@ -9,11 +10,40 @@ const COMPACT_ROW = /^(\S.*?): line (\d+), col (\d+), (Error|Warning) - (.+?)(?:
 /** `-f unix`: `path:10:5: message [Warning/rule]`. */
 const UNIX_ROW = /^(\S+?):(\d+):(\d+): (.+) \[(Error|Warning)\/([@\w/-]+)\]$/;
 
+/** One file's results in ESLint's `json` formatter (`-f json`): its messages with severity 1 (warning) or 2 (error). */
+const JsonResultsSchema = z.array(
+  z.object({
+    filePath: z.string(),
+    messages: z.array(z.object({ ruleId: z.string().nullable().optional(), severity: z.number(), message: z.string(), line: z.number().optional(), column: z.number().optional() })),
+  }),
+);
+
+/** ESLint's `json` formatter: one line of JSON, `[{"filePath": …, "messages": […], "errorCount": …}]`. */
+function jsonReport(text: string): ParseResult | null {
+  const body = text.trim();
+  if (!body.startsWith('[{"filePath":') || !body.endsWith("]")) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const results = JsonResultsSchema.safeParse(parsed);
+  if (!results.success) return null;
+  const errors = results.data.flatMap((f) =>
+    f.messages.map((m) => issue(`${m.message}${m.ruleId ? `  ${m.ruleId}` : ""}`, m.severity >= 2 ? "error" : "warning", f.filePath, m.line ?? null, m.column ?? null, m.ruleId ?? null)),
+  );
+  const errorCount = errors.filter((e) => e.severity === "error").length;
+  return { tool: "eslint", kind: "lint", errors, tests_failed: [], counts: { errors: errorCount, warnings: errors.length - errorCount }, stated: ["errors", "warnings"], verdict: errorCount > 0 ? "failed" : "passed" };
+}
+
 export const eslint: Parser = {
   tool: "eslint",
   // its summary, or the banner it prints when it cannot run at all (a configuration it cannot load)
-  matches: (text, command) => commandStarts(command, "eslint") || /^✖ \d+ problems? \(|^Oops! Something went wrong! :\(\n\nESLint: \d/m.test(text),
+  matches: (text, command) => commandStarts(command, "eslint") || /^✖ \d+ problems? \(|^Oops! Something went wrong! :\(\n\nESLint: \d|^\[\{"filePath":"[^"]*","messages":\[/m.test(text),
   parse(lines, text) {
+    const json = jsonReport(text);
+    if (json) return json;
     const errors: OutputError[] = [];
     let file: string | null = null;
     for (const line of lines) {

@@ -1,6 +1,6 @@
 /** JavaScript test runners: jest, vitest, bun test, node --test and mocha. */
 import { commandStarts, programCommand, issue, numberOf, type OutputError, type Parser, type ParseResult } from "../types.ts";
-import { generic } from "./generic.ts";
+import { generic, progressPasses } from "./generic.ts";
 import { findLocation } from "../shape/location.ts";
 import { severityOf } from "../shape/words.ts";
 
@@ -117,7 +117,8 @@ export const bunTest: Parser = {
 
 export const nodeTest: Parser = {
   tool: "node --test",
-  matches: (text, command) => /node\b.*--test/.test(command) || /^ℹ tests \d+$/m.test(text),
+  // (the dot reporter: its row of marks, then `Failed tests:` over each failure)
+  matches: (text, command) => /node\b.*--test/.test(command) || /^ℹ tests \d+$/m.test(text) || /^[.X]*X[.X]*\n\nFailed tests:\n\n✖ /m.test(text),
   parse(lines, text, command, info) {
     // `--test-reporter=tap`: a TAP stream (`not ok 1 - name` with a YAML block), read by TAP's shapes
     if (/^TAP version \d+$/m.test(text)) return { ...generic.parse(lines, text, command, info), tool: "node --test" };
@@ -133,7 +134,9 @@ export const nodeTest: Parser = {
       errors.push(issue(`${m[2]}: ${lines[i + 1]!.trim()}`, "error", at?.[1] ?? null, at?.[2] ?? null, at?.[3] ?? null, "node --test"));
     });
     const fail = numberOf(text, /^ℹ fail (\d+)$/m) ?? 0;
-    return result("node --test", failed, errors, numberOf(text, /^ℹ pass (\d+)$/m) ?? 0, fail, numberOf(text, /^ℹ skipped (\d+)$/m) ?? 0, /^ℹ tests \d+$/m.test(text) ? "passed" : undefined);
+    // the dot reporter's row (`..X.X`, one mark a test) and no summary: its dots are the passes
+    const dots = lines.map(progressPasses).find((n) => n !== undefined);
+    return result("node --test", failed, errors, numberOf(text, /^ℹ pass (\d+)$/m) ?? dots ?? 0, fail, numberOf(text, /^ℹ skipped (\d+)$/m) ?? 0, /^ℹ tests \d+$/m.test(text) ? "passed" : undefined);
   },
 };
 
