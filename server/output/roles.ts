@@ -175,6 +175,8 @@ const LOG_PREFIXES = [
   /^[\w.-]+[-_]\d+\s+\|\s/,
   // a task runner's `package:task: ` before each line of a task's output (Turborepo: `@shop/api:build: `)
   /^(?:@[\w.-]+\/)?[\w.-]+:[A-Za-z][\w-]*(?::[\w-]+)*:(?: |$)/,
+  // the box a task runner draws around a task's output (pnpm -r: `│ not ok 1 - …`, closed by `└─ Failed in 9.6s`)
+  /^│ ?/,
   // A build tool's task or level tag that says nothing of severity (`[javac] `, `[INFO] `).
   /^\s*\[(?:INFO|DEBUG|TRACE|(?!(?:warn|warning|error|err|fatal|fail|failed|crit|critical|alert|emerg|notice)\])[a-z][\w-]*)\] /,
 ];
