@@ -162,6 +162,8 @@ function hclPlace(lines: string[], i: number): { at: Location; line: number } | 
   return null;
 }
 
+/** npm's prefix on each line of its error report (npm 10+, and `npm ERR!` before). */
+const NPM_LOG = /^npm (?:error|ERR!)(?: |$)/;
 /** What follows a place when a line only quotes the source there: `` : `done'``, `: 'x = 1'`. */
 const QUOTED_ONLY = /^:?\s*[`'‘"].*['’"]\s*$/;
 
@@ -235,6 +237,8 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     }
     // bash's `a.sh: line 10: `done'` right under its syntax error at that line: the source it quotes, no second error
     if (!heading && c.at && lastAt && last && last.i === i - 1 && c.at.file === lastAt.file && c.at.line === lastAt.line && QUOTED_ONLY.test(line.slice(c.at.end))) continue;
+    // npm prints one error over many lines, each with its prefix (`npm error Missing script: "lint"`, `npm error`, `npm error Did you mean this?`): one error
+    if (!heading && NPM_LOG.test(line) && NPM_LOG.test(lines[i - 1] ?? "")) continue;
     // php -l's `Errors parsing src/a.php` right under the error it placed in src/a.php: the same error again
     if (!heading && !c.at && last && last.i === i - 1 && line.includes(last.file)) continue;
     flush();

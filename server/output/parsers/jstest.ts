@@ -168,7 +168,7 @@ export const mocha: Parser = {
 };
 
 /** Node's report of an uncaught error starts with its place alone (`/srv/app.js:4`), then the code line and a caret. */
-const PLACE_HEADER = /^((?:\/|\.{0,2}\/?)[^\s:]+\.[cm]?[jt]sx?):(\d+)$/;
+const PLACE_HEADER = /^(?:file:\/\/)?((?:\/|\.{0,2}\/?)[^\s:]+\.[cm]?[jt]sx?):(\d+)$/;
 function placeHeaderAbove(lines: string[], i: number): { file: string; line: string } | null {
   for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
     const m = PLACE_HEADER.exec(lines[k]!);

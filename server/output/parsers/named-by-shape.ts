@@ -7,14 +7,19 @@
  * documented formats that carry no name: an output that is all a unified diff (`--- a`, `+++ b`,
  * `@@ -1,3 +1,4 @@`, then its lines; a diff inside a formatter's or a test's report is theirs) and
  * pre-commit's hook report (`name....Failed` over `- hook id: x`), Perl's warn and die (`MESSAGE at
- * FILE line N.`), OpenSSL's error stack (`40C7…:error:1608010C:STORE routines:…`) and GNU wget's
- * report of each fetch (`--2026-12-03 14:55:22--  https://…`, then `Resolving …`).
+ * FILE line N.`), OpenSSL's error stack (`40C7…:error:1608010C:STORE routines:…`), GNU wget's
+ * report of each fetch (`--2026-12-03 14:55:22--  https://…`, then `Resolving …`), npm's log prefix
+ * and git's words about itself.
  */
 const SELF_NAMED = /^([a-z][\w+-]{1,30}): (?:(?:parse |fatal |internal )?error|fatal|warning)\b/m;
 const UNIFIED_DIFF = /^--- \S.*\n\+\+\+ \S.*\n@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/m;
 const PRE_COMMIT = /^\S.*?\.{3,}(?:Passed|Failed|Skipped)\n- hook id: [\w.-]+$/m;
 const PERL_DIAGNOSTIC = /^[^#\s].* at \S+ line \d+(?:, <[^>]+> (?:line|chunk) \d+)?\.$/m;
 const WGET_FETCH = /^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d-- {2}\S+\n(?:Resolving|Connecting to|Reusing) /m;
+/** npm's prefix on its log lines (`npm error Missing script: "lint"`, `npm warn deprecated …`, `npm ERR!`). */
+const NPM_LOG = /^npm (?:error|warn|notice|ERR!|WARN) /m;
+/** git's own words about itself (`error: pathspec 'x' did not match any file(s) known to git`, `fatal: not a git repository`). */
+const GIT_SAYS = /\bknown to git\b|^fatal: not a git repository\b/m;
 const OPENSSL_ERROR_STACK = /^[0-9A-F]{8,}:error:[0-9A-F]{8}:[^:\n]+:/m;
 /** A sentence after a lower-case name (`tar: Exiting with failure status due to previous errors`). */
 const NAMED_SENTENCE = /^([a-z][a-z0-9+-]{1,30}): (\S[^\n]*? [^\n]*)$/gm;
@@ -31,6 +36,8 @@ export function toolByShape(text: string): string | undefined {
   if (PRE_COMMIT.test(text)) return "pre-commit";
   if (OPENSSL_ERROR_STACK.test(text)) return "openssl";
   if (WGET_FETCH.test(text)) return "wget";
+  if (NPM_LOG.test(text)) return "npm";
+  if (GIT_SAYS.test(text)) return "git";
   const named = SELF_NAMED.exec(text)?.[1];
   if (named && !LABEL.test(named)) return named;
   if (PERL_DIAGNOSTIC.test(text)) return "perl";
