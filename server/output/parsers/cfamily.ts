@@ -2,7 +2,8 @@
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
 import { generic, genericIssues, issuesFromRoles } from "./generic.ts";
 
-const GCC = /^(.+?):(\d+):(\d+): (fatal error|error|warning|note): (.+?)(?: \[(-W[\w=-]+|-fpermissive)\])?$/;
+/** A diagnostic (`a.c:3:5: error: …`), or a sanitizer's report from the program a build ran (UBSan's `a.c:6:37: runtime error: …`). */
+const GCC = /^(.+?):(\d+):(\d+): (fatal error|runtime error|error|warning|note): (.+?)(?: \[(-W[\w=-]+|-fpermissive)\])?$/;
 const LINKER = /^(?:\/usr\/bin\/ld|ld|collect2): (?:error: )?(.+)$/;
 const MAKE_ERROR = /^g?make(?:\[\d+\])?: \*\*\* \[(.+?):(\d+): (.+?)\] Error (\d+)/;
 const CMAKE_ERROR = /^CMake (Error|Warning)(?: \(dev\))? at (.+?):(\d+)/;
