@@ -6,6 +6,8 @@
  * lists), the subject of each commit, the first lines and the last ones (more of them when the
  * command failed). Routine lines, whose template recurs through the output, fold.
  */
+import { isFrameSource } from "./shape/codeframe.ts";
+import { frameKind } from "./shape/frames.ts";
 import { groupFileLines, groupFindings, mergeGroupings } from "./group.ts";
 import { FACT_ROLES, indentOf, type LineInfo, type Role } from "./roles.ts";
 import { summaryCounts } from "./shape/summary.ts";
@@ -382,20 +384,27 @@ const FRAME_NOTE = /^\s*(?:=\s*)?(?:help|note|hint|suggestion)(?:\[\w+\])?:\s/i;
  * clang's and tsc's `file:line:col: error`): the location says where, the message says what, and
  * the file itself shows the code, so such a frame folds. A frame under a diagnostic without a
  * location (an assertion in a test's body) is the only place its code is shown, and stays.
+ * One source line stays even so: the first one framed under a diagnostic placed in the project's
+ * own code, the line the first fix starts from (its markers still fold).
  */
 export function locatedFrames(lines: string[], roles: Role[], snippet: Uint8Array): Uint8Array {
   const out = new Uint8Array(lines.length);
   const isFrame = (k: number) => snippet[k] === 1 || roles[k] === "snippet";
   let located = false;
+  let firstInProject = false;
+  let sourceShown = false;
   for (let i = 0; i < lines.length; i++) {
     if (!isFrame(i)) {
       const r = roles[i]!;
       // a blank line or a note inside the frame's block leaves it as it was; any other line starts anew
       if (r === "blank" || (FRAME_NOTE.test(lines[i]!) && r !== "finding")) continue;
       located = r === "finding";
+      firstInProject = located && !sourceShown && frameKind(lines[i]!) === "project";
       continue;
     }
-    if (located) out[i] = 1;
+    if (!located) continue;
+    if (firstInProject && !sourceShown && isFrameSource(lines[i]!)) sourceShown = true;
+    else out[i] = 1;
   }
   return out;
 }

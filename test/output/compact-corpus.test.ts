@@ -16,10 +16,6 @@ const SHARED_FORMATS = new Set(["gcc", "node", "eslint", "tsc"]);
  * fixing one fails its test until its entry goes. The project README lists them as known limits.
  */
 const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
-  // the code frame under a diagnostic that names its place folds (the file shows the code); this capture's writer kept its line
-  "make-cxx-template-operator-errors": { lost: ["auto d = pts[(i + 1) % pts.size()] - pts[i];"] },
-  // the same for node's link-time SyntaxError: its `file:///…:1` header names the place, the import line under it folds
-  "node-esm-missing-export": { lost: ['import { addVat, addTax } from "./money.js";'] },
   // verbose rows of passing tests fold (this capture's writer kept two); pytest's warnings summary makes the status `warnings`
   "pytest-verbose-ids-warnings-passing": {
     lost: [

@@ -125,9 +125,11 @@ describe("code frames", () => {
   const raw = [...Array.from({ length: 10 }, (_, i) => frame(i + 1)).flat(), "10 errors generated."].join("\n");
   const r = compactOutput(raw, { command: "cc -c src/m.c", exitCode: 1, expandHint: hint });
 
-  test("under errors that name their file:line:col, the code frames fold behind one marker", () => {
-    expect(r.text).not.toContain("   1 |     v1 = 1;");
+  test("under errors that name their file:line:col, the code frames fold behind one marker, but the first error's source line", () => {
+    expect(r.text).toContain("src/m.c:1:5: error: unknown type name v1\n   1 |     v1 = 1;\n");
+    expect(r.text).not.toContain("   2 |     v2 = 1;");
     expect(r.text).not.toContain("   7 |     v7 = 1;");
+    expect(r.text).not.toContain("^~");
     expect(r.folds.length).toBe(1);
     expect(r.folds.length).toBeGreaterThan(0);
     for (const f of r.folds) expect(r.text).toContain(hint(f.from, f.to));
@@ -253,7 +255,7 @@ describe("code frames in a short output", () => {
   ].join("\n");
   const r = compactOutput(rustc, { command: "cargo build", exitCode: 101, expandHint: hint });
 
-  test("every error, its location and its help stay; gutter, carets and the suggested lines fold behind one marker", () => {
+  test("every error, its location and its help stay, and the first error's source line; gutter, carets, the other frames and the suggested lines fold behind one marker", () => {
     for (const kept of [
       "error[E0599]: no method named `lenght` found for struct `Shelf` in the current scope",
       "  --> src/shelf.rs:41:14",
@@ -261,9 +263,10 @@ describe("code frames in a short output", () => {
       " --> src/sort.rs:7:10",
       "help: consider annotating `Book` with `#[derive(Ord)]`",
       "error: could not compile `shelf` (lib) due to 2 previous errors",
+      "41 |     if self.lenght() > MAX {",
     ])
       expect(r.text).toContain(kept);
-    for (const folded of ["41 |     if self.lenght() > MAX {", "^^^^", "3 + #[derive(Ord)]", "4 | pub struct Book {"]) expect(r.text).not.toContain(folded);
+    for (const folded of ["7 |     list.sort();", "^^^^", "3 + #[derive(Ord)]", "4 | pub struct Book {"]) expect(r.text).not.toContain(folded);
     expect(r.folds.length).toBe(1);
     expect(r.text).toContain(hint(r.folds[0]!.from, r.folds[0]!.to));
   });
@@ -297,14 +300,36 @@ describe("code frames in a short output", () => {
     ].join("\n");
     const out = compactOutput(cc, { command: "cc -c lib/pool.c", exitCode: 1, expandHint: hint }).text;
     for (const line of cc.split("\n").filter((l) => /^lib\//.test(l))) expect(out).toContain(line);
-    expect(out).not.toContain("   18 |     if (p->used18 >= p->cap)");
+    expect(out).toContain("   18 |     if (p->used18 >= p->cap)");
+    expect(out).not.toContain("   22 |     if (p->used22 >= p->cap)");
     expect(out).not.toContain("   25 |     int spare = 0;");
+    expect(out).not.toContain("^~~~~~");
   });
 
   test("a frame under a line that names no location is the only place its code shows: it stays", () => {
     const raw = ["Error: config value out of range", "   3 | port = 99999", "     |        ^^^^^ must be below 65536", "Aborted."].join("\n");
     const out = compactOutput(raw, { command: "svc check", exitCode: 1, expandHint: hint }).text;
     expect(out).toContain("   3 | port = 99999");
+  });
+
+  test("the source line shown is the first one in the project's own code: a frame under a header in installed code folds whole", () => {
+    const raw = [
+      "/usr/include/c++/12/bits/stl_algo.h:1814:24: error: passing ‘const Vec2<int>’ as ‘this’ argument discards qualifiers",
+      " 1814 |               *__last = _GLIBCXX_MOVE(__val);",
+      "      |               ~~~~~~~~^~~~~~~~~~~~~~~~~~~~~~",
+      "src/shape.cpp:19:14: error: no match for ‘operator-’",
+      "   19 |     auto d = pts[i + 1] - pts[i];",
+      "      |              ~~~~~~~~~~ ^ ~~~~~~",
+      "src/shape.cpp:27:3: error: ‘area’ was not declared in this scope",
+      "   27 |   area(pts);",
+      "      |   ^~~~",
+      ...[31, 35, 39].flatMap((n) => [`src/shape.cpp:${n}:5: error: ‘r${n}’ was not declared in this scope`, `   ${n} |     r${n} += 1;`, "      |     ^~~"]),
+    ].join("\n");
+    const out = compactOutput(raw, { command: "g++ -c src/shape.cpp", exitCode: 1, expandHint: hint }).text;
+    expect(out).toContain("   19 |     auto d = pts[i + 1] - pts[i];");
+    expect(out).not.toContain("*__last = _GLIBCXX_MOVE(__val);");
+    expect(out).not.toContain("area(pts);");
+    expect(out).not.toContain("~~~~~~~~~~ ^ ~~~~~~");
   });
 
   test("the last line of a short output stays when frames fold, progress-shaped or not", () => {
@@ -320,7 +345,7 @@ describe("code frames in a short output", () => {
       "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.41s",
     ].join("\n");
     const out = compactOutput(raw, { command: "cargo build", exitCode: 0, expandHint: hint }).text;
-    expect(out).not.toContain("10 |     let spare = 0;");
+    expect(out).not.toContain("11 |     let extra = 0;");
     expect(out).toContain("    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.41s");
   });
 });

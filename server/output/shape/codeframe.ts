@@ -52,3 +52,11 @@ export function snippetLines(lines: string[]): Uint8Array {
   }
   return snippet;
 }
+
+const GUTTER_HEAD = /^ *(?:> *)?\d+ ?[|│┃] ?/;
+/** A frame's line that shows source, not only markers: `  11 |   auto d = a - b;`, or the line a caret points under. */
+export function isFrameSource(line: string): boolean {
+  const framed = uncommented(line);
+  if (CARETS.test(framed) || CARET_LABEL.test(framed) || BARE_GUTTER.test(framed) || SUGGESTION.test(framed)) return false;
+  return /[^\s~^|│┃+-]/.test(framed.replace(GUTTER_HEAD, ""));
+}
