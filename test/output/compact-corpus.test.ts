@@ -31,9 +31,11 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
  * echoes its recipes' compiler lines is the compiler's lines; OCaml's `File "a.ml", line 7,
  * characters 28-34:` is printed alike by ocamlc, ocamlopt and dune; jq 1.6's `parse error: … at
  * line 5, column 19` carries no name; Spectral prints ESLint's stylish table; HTMLHint's `L6 |` rows and
- * `Scanned 1 files, found 2 errors` never name it.
+ * `Scanned 1 files, found 2 errors` never name it. Bison, NASM, protoc, GnuCOBOL and CoffeeScript write
+ * GNU's `file:line[:col]: error: message` and nothing else; Graphviz's `Error: deps.dot: syntax error
+ * in line 10` names only the file.
  */
-const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings"]);
+const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings", "bison-undefined-symbol", "bison-conflicts-warnings", "nasm-operand-and-symbol-errors", "protoc-undefined-type-reused-number", "cobc-undefined-names", "coffee-compile-unexpected-indentation", "dot-syntax-error"]);
 
 describe("the corpus of real tool output", () => {
   test("holds at least 150 captures of 50 tools, passing and failing runs", () => {
