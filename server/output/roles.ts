@@ -141,7 +141,7 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   if (isChatter(line)) return "chatter";
   const severity = severityOf(line);
   if (severity === "error") return "problem";
-  if (severity === "warning" || NOTE.test(line)) return "warning";
+  if (severity === "warning" || severity === "note" || NOTE.test(line)) return "warning";
   // a task's verdict: `npm run lint exited with code 1`, `process exited with status 2`
   if (EXITED_NONZERO.test(line)) return "problem";
   if (at) return "match";

@@ -50,8 +50,12 @@ const NOTE_AFTER = /^[:)\]]?\s*(?:note|Note|NOTE|hint|Hint|HINT)\b/;
  * its `                 from b.cc:1:`; webpack's ` @ ./src/index.ts 1:0-27` (the module that imports it).
  */
 const CONTEXT_BEFORE = /(?:^|\s)(?:[Ii]ncluded from|from)\s+$|^\s*@\s+$/;
-/** Words after such a place: `a.cc:13:38:   required from here`, `In instantiation of …`, `In function 'f':`. */
-const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In (?:member |static member )?function\b|In constructor\b|In destructor\b|At global scope\b|In lambda function\b)/;
+/**
+ * Words after such a place: `a.cc:13:38:   required from here`, `In instantiation of …`, `In function 'f':`;
+ * or a message that goes on from the one above it, an ellipsis first (GNU gettext's
+ * `fr.po:29: ...this is the location of the first definition` under `fr.po:32: duplicate message definition...`).
+ */
+const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In (?:member |static member )?function\b|In constructor\b|In destructor\b|At global scope\b|In lambda function\b|\.\.\.\s*[a-z])/;
 
 /** A severity word and `in` before a module and its place, nothing else (webpack's stats: `ERROR in ./src/a.js 3:0-34`, `WARNING in ./b.css`). */
 const PLACE_ONLY_HEADER = /^\s*(?:ERROR|WARNING)\s+in\s+\S+(?: \([^()]*\))?(?: \d+:\d+-(?:\d+:)?\d+)?\s*$/;
@@ -856,6 +860,12 @@ const BUNDLER = /^(?:\S*\/)?(?:webpack|rollup|esbuild|parcel|tsup|rspack|rolldow
 /** A program named a build or a compiler, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`, `python3 -m compileall src`). */
 const BUILD_PROGRAM = /^(?:\S*\/)?(?:[\w.]+-?build|\w*compile\w*)(?:\s|$)/;
 
+/**
+ * An output file that is a compiled artefact by its extension (`-o hello.o`, `-o app.mo`,
+ * `--output=lib.so`): whatever the program's name says (msgfmt's `fmt`), it builds.
+ */
+const ARTEFACT_OUTPUT = /\s(?:-o\s*|--output[=\s])\S+\.(?:o|obj|mo|a|so|dylib|dll|exe|class|jar|wasm|elc|beam|pyc|gmo)(?:\s|$)/;
+
 /** What a command's verb says it does, when it says: installs or builds. */
 function kindByVerb(command: string): OutputKind | null {
   const verbs = verbsOf(command);
@@ -877,6 +887,7 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
     last = i;
   }
   if (trace && errors.length && !toolsOwnTrace(lines, errors)) return "runtime_error";
+  if (ARTEFACT_OUTPUT.test(programCommand(command))) return "build";
   if (CHECKER.test(programCommand(command)) || verbsOf(command).some((v) => CHECK_SCRIPT.test(v))) return "lint";
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;

@@ -56,8 +56,12 @@ const PYTHON = /File "([^"]+)", line (\d+)/g;
 /** A POSIX shell's error in a script (dash, busybox sh, ksh): `./release.sh: 6: gh: not found`, the script leading the line. */
 const SHELL_PLACE = new RegExp(`^(${PATH}): (\\d+): (?=\\S)`, "g");
 const SHELL_PLACE_START = /^\S+: \d+: \S/;
-/** A file that heads its message and a place in prose at the end (Perl::Critic's `lib/A.pm: Code before strictures are enabled at line 3, column 1.`). */
-const PROSE = new RegExp(`^(${PATH}): \\S.*?\\bat line (\\d+)(?:, column (\\d+))?`, "g");
+/**
+ * A file that heads its message (after a severity label, if any) and a place in prose at the end
+ * (Perl::Critic's `lib/A.pm: Code before strictures are enabled at line 3, column 1.`, Graphviz's
+ * `Error: deps.dot: syntax error in line 10 near '->'`).
+ */
+const PROSE = new RegExp(`^(?:(?:Error|ERROR|error|Warning|WARNING|warning):\\s+)?(${PATH}): \\S.*?\\b(?:at|in|on) line (\\d+)(?:, column (\\d+))?`, "g");
 const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]?(?: on)? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
 /** A host and port, a time or a ratio are no locations. */
 const NOT_A_FILE = /^(?:localhost|[\d.]+|(?:[\w-]+\.)+(?:com|org|net|io|dev|local|internal|svc|cluster|lan))$/i;
@@ -122,7 +126,7 @@ export function findLocation(line: string): Location | null {
   if (line.includes(" line ")) {
     consider(PYTHON);
     consider(WORDED);
-    if (!best && line.includes(" at line ")) consider(PROSE);
+    if (!best && / (?:at|in|on) line /.test(line)) consider(PROSE);
   }
   return best;
 }

@@ -41,9 +41,16 @@ function withDigits(line: string): string {
   return line.replace(A_NUMBER_WORD, (w) => String(NUMBER_WORDS.indexOf(w.toLowerCase()) + 1));
 }
 
+/**
+ * A diagnostic in GNU's form for a whole file or a program, `NAME: warning: MESSAGE` (Bison's
+ * `calc.y: warning: 26 shift/reduce conflicts [-Wconflicts-sr]`, `cc1: error: …`): a finding, though
+ * `warning: 26` reads like a count.
+ */
+const NAMED_DIAGNOSTIC = /^[^\s:]+: (?:fatal error|error|warning|note): /;
+
 export function isSummary(raw: string): boolean {
   const line = withDigits(raw);
-  if (line.length > 400) return false;
+  if (line.length > 400 || NAMED_DIAGNOSTIC.test(line)) return false;
   if (VERDICT.test(line)) return true;
   if (!/\d/.test(line)) return false;
   let pairs = 0;

@@ -22,9 +22,10 @@ export function severityOf(line: string): Severity | null {
   // a race detector's report is an error, though its title says WARNING (Go's `WARNING: DATA RACE`, ThreadSanitizer's)
   if (RACE_REPORT.test(line)) return "error";
   // a warning that labels itself one (`a.c:3: warning: missing braces`, `line 8 - Warning: missing </a>`)
-  // is one, whatever words its message holds; an error label comes first where there is one
+  // is one, whatever words its message holds; an error label comes first where there is one; a
+  // note labelled so (GNU's `grammar.y: note: rerun with option …`) is no error, whatever its words
   const label = SEVERITY_LABEL.exec(line);
-  if (label) return /^w/i.test(label[1]!) ? "warning" : "error";
+  if (label) return label[1] === "note" ? "note" : /^w/i.test(label[1]!) ? "warning" : "error";
   // what a line says there is none of does not count (`No syntax errors detected in a.php`, `0 warnings`)
   const said = NEGATED.test(line) ? line.replace(NEGATED_ALL, " ") : line;
   if (ERROR_WORDS.test(said)) return "error";
@@ -44,7 +45,7 @@ const NEGATED = new RegExp(NEGATED_PHRASE);
 const NEGATED_ALL = new RegExp(NEGATED_PHRASE, "g");
 
 /** The first severity label of a line: the word alone, then a colon (or its code in brackets, then a colon). */
-const SEVERITY_LABEL = /(?:^|[\s:\]-])(warning|Warning|WARNING|error|Error|ERROR|fatal error|Fatal error|FATAL)(?:\[[\w-]+\])?:(?:\s|$)/;
+const SEVERITY_LABEL = /(?:^|[\s:\]-])(warning|Warning|WARNING|error|Error|ERROR|fatal error|Fatal error|FATAL|note)(?:\[[\w-]+\])?:(?:\s|$)/;
 
 /**
  * The quick test before the word lists: a fragment that every error or warning word holds, or a
