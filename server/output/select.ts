@@ -375,6 +375,8 @@ function keepBlockContext(lines: string[], roles: Role[], snippet: Uint8Array, k
   }
 }
 
+/** The source line a code frame points at, marked in its gutter: `> 14 |   ).join("\n");`. */
+const MARKED_SOURCE = /^\s*>\s*\d+\s*[|│]/;
 /** Lines a frame's block may hold between its location and its code: a blank line, rustc's `help:`/`note:`, `= note: …`. */
 const FRAME_NOTE = /^\s*(?:=\s*)?(?:help|note|hint|suggestion)(?:\[\w+\])?:\s/i;
 
@@ -403,8 +405,19 @@ export function locatedFrames(lines: string[], roles: Role[], snippet: Uint8Arra
       continue;
     }
     if (!located) continue;
-    if (firstInProject && !sourceShown && isFrameSource(lines[i]!)) sourceShown = true;
-    else out[i] = 1;
+    if (firstInProject && !sourceShown) {
+      // the line the frame marks (`> 14 |   ).join("\n");`, Babel's and Jest's), else its first source line
+      let end = i;
+      while (end < lines.length && isFrame(end)) end++;
+      let shown = -1;
+      for (let k = i; k < end && shown < 0; k++) if (MARKED_SOURCE.test(lines[k]!)) shown = k;
+      for (let k = i; k < end && shown < 0; k++) if (isFrameSource(lines[k]!)) shown = k;
+      for (let k = i; k < end; k++) if (k !== shown) out[k] = 1;
+      sourceShown = shown >= 0;
+      i = end - 1;
+      continue;
+    }
+    out[i] = 1;
   }
   return out;
 }

@@ -24,7 +24,6 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
     ],
     unmet: ["status warnings, not success"],
   },
-  "git-apply-patch-does-not-apply": { unmet: ["error at src/wrap.c:11 not found", "errors 3, not 1"] },
 };
 /**
  * Outputs that carry no mark of their tool, only the command says which: grep's file:line:text lines
@@ -34,9 +33,11 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
  * line 5, column 19` carries no name; Spectral prints ESLint's stylish table; HTMLHint's `L6 |` rows and
  * `Scanned 1 files, found 2 errors` never name it. Bison, NASM, protoc, GnuCOBOL and CoffeeScript write
  * GNU's `file:line[:col]: error: message` and nothing else; Graphviz's `Error: deps.dot: syntax error
- * in line 10` names only the file.
+ * in line 10` names only the file. Babel's SyntaxError names only its parser's files in the stack,
+ * Cython its language (`Error compiling Cython file:`), javadoc its doclet, MkDocs nothing; SCons
+ * runs gcc, whose lines are most of its output (`scons: *** [a.o] Error 1` is make's shape).
  */
-const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings", "bison-undefined-symbol", "bison-conflicts-warnings", "nasm-operand-and-symbol-errors", "protoc-undefined-type-reused-number", "cobc-undefined-names", "coffee-compile-unexpected-indentation", "dot-syntax-error", "babel-build-syntax-error", "cython-undeclared-name", "javadoc-doclint-errors-warnings", "mkdocs-strict-broken-links", "patch-hunk-failed-rejects", "scons-build-c-error", "git-apply-patch-does-not-apply"]);
+const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings", "bison-undefined-symbol", "bison-conflicts-warnings", "nasm-operand-and-symbol-errors", "protoc-undefined-type-reused-number", "cobc-undefined-names", "coffee-compile-unexpected-indentation", "dot-syntax-error", "babel-build-syntax-error", "cython-undeclared-name", "javadoc-doclint-errors-warnings", "mkdocs-strict-broken-links", "scons-build-c-error"]);
 
 describe("the corpus of real tool output", () => {
   test("holds at least 150 captures of 50 tools, passing and failing runs", () => {

@@ -57,6 +57,11 @@ const CONTEXT_BEFORE = /(?:^|\s)(?:[Ii]ncluded from|from)\s+$|^\s*@\s+$/;
  */
 const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In (?:member |static member )?function\b|In constructor\b|In destructor\b|At global scope\b|In lambda function\b|\.\.\.\s*[a-z])/;
 
+/** A severity label: `warning: `, `error[E0308]: `. */
+const LABELLED = /(?:^|\s)(?:error|warning|note|fatal error)(?:\[[\w-]+\])?:\s/i;
+/** A file an error names before its message, after the program's name if any: `sha256sum: dist/a.zip: No such file`, `dist/a.zip: FAILED`. */
+const NAMED_FILE = /^(?:[a-z][\w.+-]*: )?((?:[\w@+~.-]*\/)*[\w@+~-][\w@+~.-]*\.[A-Za-z][\w+-]{0,9}): \S/;
+
 /** A severity word and `in` before a module and its place, nothing else (webpack's stats: `ERROR in ./src/a.js 3:0-34`, `WARNING in ./b.css`). */
 const PLACE_ONLY_HEADER = /^\s*(?:ERROR|WARNING)\s+in\s+\S+(?: \([^()]*\))?(?: \d+:\d+-(?:\d+:)?\d+)?\s*$/;
 
@@ -184,6 +189,8 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   // the last error placed in a file, and the line it was read from
   let placed: { file: string; i: number } | null = null;
   let lastAt = null as Location | null;
+  // the file the last error named, placed or not (`sha256sum: dist/a.zip: No such file or directory`), and its line
+  let named = null as { file: string; i: number } | null;
   const add = (line: string, c: Candidate, at = c.at, i = -1) => {
     // a finding about a whole file, its path alone after a label (Prettier's `[warn] src/app.js`): that file, no line
     const whole = at ? null : (LABELLED_FILE_ONLY.exec(line)?.[1] ?? null);
@@ -191,6 +198,8 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     block = at ? indentOf(line) : -1;
     lastAt = at;
     placed = at && i >= 0 ? { file: at.file, i } : null;
+    const file = at?.file ?? whole ?? NAMED_FILE.exec(line)?.[1];
+    named = file && i >= 0 ? { file, i } : null;
   };
   let heading: { i: number; c: Candidate } | null = null;
   const flush = () => {
@@ -243,8 +252,11 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     if (!heading && c.at && lastAt && last && last.i === i - 1 && c.at.file === lastAt.file && c.at.line === lastAt.line && QUOTED_ONLY.test(line.slice(c.at.end))) continue;
     // npm prints one error over many lines, each with its prefix (`npm error Missing script: "lint"`, `npm error`, `npm error Did you mean this?`): one error
     if (!heading && NPM_LOG.test(line) && NPM_LOG.test(lines[i - 1] ?? "")) continue;
-    // php -l's `Errors parsing src/a.php` right under the error it placed in src/a.php: the same error again
-    if (!heading && !c.at && last && last.i === i - 1 && line.includes(last.file)) continue;
+    // an error right under one about the same file, with no place of its own, is that error told again (php -l's
+    // `Errors parsing src/a.php` under the error it placed there; sha256sum's `dist/a.zip: FAILED open or read`
+    // under `sha256sum: dist/a.zip: No such file or directory`); a line with its own severity label is a diagnostic of its own
+    const prior = named as { file: string; i: number } | null;
+    if (!heading && !c.at && prior && prior.i === i - 1 && line.includes(prior.file) && !LABELLED.test(line)) continue;
     flush();
     // a message whose place is the indented line under it (Elixir's `warning: variable "x" is unused` over `  lib/a.ex:26: A.f/2`)
     const below = !c.at && c.severity ? (placeBelow(lines, i) ?? hclPlace(lines, i)) : null;
@@ -854,6 +866,8 @@ const INSTALL_VERB = /^(?:install|add|i|ci|sync|restore|require|deps\.get)$/;
 /** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`), or a build tool run with no target or its default one. */
 const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist)$/;
 const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
+/** Version control: git, Mercurial, Subversion, Bazaar, Fossil. */
+const VCS_PROGRAM = /^(?:\S*\/)?(?:git|hg|svn|bzr|fossil)\s/;
 const LISTING_PROGRAM = /^(?:\S*\/)?(?:ip\s+(?:-\S+\s+)*(?:a|addr|address|l|link|r|route|n|neigh)\b|ss|lsblk|lsof|lsusb|lspci|df|free|ps|mount|findmnt|printenv)(?:\s|$)/;
 /** A bundler, which builds whatever it is asked (`webpack --mode production`, `rollup -c`, `esbuild src/a.ts --bundle`). */
 const BUNDLER = /^(?:\S*\/)?(?:webpack|rollup|esbuild|parcel|tsup|rspack|rolldown)(?:\s|$)/;
@@ -893,6 +907,8 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   if (byVerb) return byVerb;
   // a program that lists what the system has (`ip addr`, `ss -tln`, `lsblk`, `df -h`, `ps aux`)
   if (LISTING_PROGRAM.test(programCommand(command))) return "listing";
+  // a version-control program's own run (`git apply`, `hg update`, `svn commit`), unless a hook it ran printed a build's or a test's lines
+  if (VCS_PROGRAM.test(programCommand(command)) && !BUILD_WORDS.test(text) && !LINT_WORDS.test(text)) return "vcs";
   const located = errors.some((e) => e.file);
   // findings only in files nothing compiles (scripts, markup, configuration) come from a checker
   if (located && errors.every((e) => !e.file || UNCOMPILED_FILE.test(e.file))) return "lint";

@@ -1,6 +1,7 @@
 /** git: status, log, diff, clone/fetch/pull and merge conflicts. */
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
-import { generic } from "./generic.ts";
+import { findLocation } from "../shape/location.ts";
+import { errorCount, generic } from "./generic.ts";
 import { pythonTracebacks } from "./python.ts";
 
 /** A file in git's status: `modified:   a.ts` (long format), ` M a.ts` / `R  a -> b` (short format). */
@@ -36,7 +37,9 @@ export const git: Parser = {
         errors.push(issue(line, "error", c[2]!, null, null, "CONFLICT"));
       }
       const f = /^(?:fatal|error): (.+)$/.exec(line);
-      if (f) errors.push(issue(f[1]!, "error", null, null, null, line.split(":")[0]!));
+      // a place in the message (`error: patch failed: src/a.c:11`, git apply's) is the error's place
+      const at = f ? findLocation(f[1]!) : null;
+      if (f) errors.push(issue(f[1]!, "error", at?.file ?? null, at?.line ?? null, at?.column ?? null, line.split(":")[0]!));
       const u = /^\s+both (?:modified|added):\s+(.+)$/.exec(line);
       if (u && !conflicted.includes(u[1]!)) conflicted.push(u[1]!);
     }
@@ -49,7 +52,8 @@ export const git: Parser = {
       kind: "vcs",
       errors,
       tests_failed: [],
-      counts: { errors: errors.length },
+      // one failure told in several lines (git apply's `while searching for:`, `patch failed: a.c:11`, `a.c: patch does not apply`) counts once, at its place
+      counts: { errors: errorCount(errors) },
       verdict: errors.filter((e) => e.code !== "Traceback").length > 0 && !/^Bisecting: |^running /m.test(text) || /Automatic merge failed|^Unmerged paths:|^You have unmerged paths/m.test(text) ? "failed" : undefined,
       suggestions: untracked && conflicted.length === 0 ? ["`git add` the untracked files you mean to keep"] : suggestions,
     };

@@ -9,7 +9,8 @@
  * pre-commit's hook report (`name....Failed` over `- hook id: x`), Perl's warn and die (`MESSAGE at
  * FILE line N.`), OpenSSL's error stack (`40C7…:error:1608010C:STORE routines:…`), GNU wget's
  * report of each fetch (`--2026-12-03 14:55:22--  https://…`, then `Resolving …`), npm's log prefix
- * and git's words about itself.
+ * and git's words about itself (git apply's `Checking patch a.c...` among them), GNU patch's report of
+ * each file and hunk.
  */
 const SELF_NAMED = /^([a-z][\w+-]{1,30}): (?:(?:parse |fatal |internal )?error|fatal|warning)\b/m;
 const UNIFIED_DIFF = /^--- \S.*\n\+\+\+ \S.*\n@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/m;
@@ -19,7 +20,9 @@ const WGET_FETCH = /^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d-- {2}\S+\n(?:Resolving|Con
 /** npm's prefix on its log lines (`npm error Missing script: "lint"`, `npm warn deprecated …`, `npm ERR!`). */
 const NPM_LOG = /^npm (?:error|warn|notice|ERR!|WARN) /m;
 /** git's own words about itself (`error: pathspec 'x' did not match any file(s) known to git`, `fatal: not a git repository`). */
-const GIT_SAYS = /\bknown to git\b|^fatal: not a git repository\b/m;
+const GIT_SAYS = /\bknown to git\b|^fatal: not a git repository\b|^Checking patch \S+\.\.\.$|^error: patch failed: \S+:\d+$/m;
+/** GNU patch's report of each file and hunk (`patching file src/a.c`, `Hunk #2 FAILED at 13.`, `Hunk #1 succeeded at 4 (offset 2 lines).`). */
+const GNU_PATCH = /^(?:patching file \S|Hunk #\d+ (?:FAILED|succeeded|ignored|already applied) at \d+)/m;
 const OPENSSL_ERROR_STACK = /^[0-9A-F]{8,}:error:[0-9A-F]{8}:[^:\n]+:/m;
 /** A sentence after a lower-case name (`tar: Exiting with failure status due to previous errors`). */
 const NAMED_SENTENCE = /^([a-z][a-z0-9+-]{1,30}): (\S[^\n]*? [^\n]*)$/gm;
@@ -38,6 +41,7 @@ export function toolByShape(text: string): string | undefined {
   if (WGET_FETCH.test(text)) return "wget";
   if (NPM_LOG.test(text)) return "npm";
   if (GIT_SAYS.test(text)) return "git";
+  if (GNU_PATCH.test(text)) return "patch";
   const named = SELF_NAMED.exec(text)?.[1];
   if (named && !LABEL.test(named)) return named;
   if (PERL_DIAGNOSTIC.test(text)) return "perl";

@@ -34,6 +34,12 @@ const COLON = new RegExp(`${BEFORE}(?:file:\\/\\/)?(${PATH}):(\\d+)(?::(\\d+))?(
  */
 const PAREN = new RegExp(`(?:${BEFORE}|(?<=\\w@))(${PATH})\\((\\d+)(?:,\\s?(\\d+))?\\)`, "g");
 
+/**
+ * A parser's error naming the file, its message, then the place in parentheses at the end (Babel's
+ * and Acorn's `SyntaxError: /src/a.js: Unexpected token (14:2)`).
+ */
+const TRAILING_PLACE = new RegExp(`(?<=^\\s*(?:[A-Z][\\w.]*(?:Error|Exception):\\s+)?)(${PATH}): \\S.*\\((\\d+):(\\d+)\\)\\s*$`, "g");
+
 /** Rollup's `path (line:col)` (and so Vite's build errors): a space, then line and column in parentheses. */
 const SPACED_PAREN = new RegExp(`${BEFORE}(${PATH}) \\((\\d+):(\\d+)\\)`, "g");
 
@@ -61,7 +67,7 @@ const SHELL_PLACE_START = /^\S+: \d+: \S/;
  * (Perl::Critic's `lib/A.pm: Code before strictures are enabled at line 3, column 1.`, Graphviz's
  * `Error: deps.dot: syntax error in line 10 near '->'`).
  */
-const PROSE = new RegExp(`^(?:(?:Error|ERROR|error|Warning|WARNING|warning):\\s+)?(${PATH}): \\S.*?\\b(?:at|in|on) line (\\d+)(?:, column (\\d+))?`, "g");
+const PROSE = new RegExp(`(?<=^(?:(?:Error|ERROR|error|Warning|WARNING|warning):\\s+)?)(${PATH}): \\S.*?\\b(?:at|in|on) line (\\d+)(?:, column (\\d+))?`, "g");
 const WORDED = new RegExp(`${BEFORE}(${PATH})[,:]?(?: on)? line (\\d+)(?:, col(?:umn)? (\\d+))?`, "g");
 /** A host and port, a time or a ratio are no locations. */
 const NOT_A_FILE = /^(?:localhost|[\d.]+|(?:[\w-]+\.)+(?:com|org|net|io|dev|local|internal|svc|cluster|lan))$/i;
@@ -118,6 +124,7 @@ export function findLocation(line: string): Location | null {
   }
   if (line.includes(":line ")) consider(DOTNET_LINE);
   if (/ \(\d+:\d/.test(line)) consider(SPACED_PAREN);
+  if (!best && /\(\d+:\d+\)\s*$/.test(line)) consider(TRAILING_PLACE);
   if (/ \d+:\d+-\d/.test(line)) consider(MODULE_RANGE);
   if (/ \d+:\d+(?:\s{2}|\s*$)/.test(line)) consider(SPACED_PLACE);
   if (/\(\d/.test(line)) consider(PAREN, 1, (m) => /[\\/]/.test(m[1]!) || m[3] !== undefined || line[m.index + m[0].length] === ":");

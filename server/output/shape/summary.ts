@@ -8,7 +8,8 @@
 /** Words that name results: what a run counts when it sums up. */
 const RESULT =
   String.raw`(?:pass(?:ed|es|ing)?|fail(?:ed|s|ing|ures?)?|errors?|warnings?|skip(?:ped|s)?|pending|todo|ignored|xfailed|xpassed|deselected|rerun|flaky|broken|disabled|excluded|tests?|examples?|assertions?|specs?|suites?|cases?|checks?|scenarios?|steps?|problems?|issues?|offen[cs]es?|findings?|violations?|notices?|hints?|infos?|suggestions?|vulnerabilit(?:y|ies)|files?|lines?|insertions?|deletions?|changes?|changed|unchanged|ok|added|removed|updated|destroyed|created|deleted|replaced|succeeded|successful|completed|total|unreachable|rescued|reformatted|packages?|dependencies|modules?|targets?|tasks?|jobs?|hosts?|resources?|outputs?|benchmarks?|leaks?|bytes? (?:in \d+ blocks?)?|blocks?|to (?:add|change|destroy|import))`;
-const COUNT_THEN_WORD = new RegExp(String.raw`(?<![\w.:-])\d+(?:\.\d+)?%?\s+(?:\w+\s+){0,2}${RESULT}\b`, "gi");
+// a number after `#` is an ordinal, no count (GNU patch's `Hunk #2 FAILED at 13.`)
+const COUNT_THEN_WORD = new RegExp(String.raw`(?<![\w.:#-])\d+(?:\.\d+)?%?\s+(?:\w+\s+){0,2}${RESULT}\b`, "gi");
 const WORD_THEN_COUNT = new RegExp(String.raw`\b${RESULT}\s*(?::|=)\s*\d+\b`, "gi");
 /** TAP's closing comments, a count per line: `# tests 6`, `# pass  4`, `# fail  2` (node --test's reporter: `ℹ pass 4`). */
 const TAP_COUNT = /^\s*[#ℹ]\s+(?:tests|suites|pass|fail|cancelled|skipped|skip|todo)\s+\d+\s*$/;
