@@ -67,7 +67,7 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   parser.roles?.(read, info.roles);
   const located = parser.locate?.(lines) ?? null;
   const plan: EmitPlan = short
-    ? selectShort(info)
+    ? selectShort(info, options.exitCode !== undefined && options.exitCode !== null && options.exitCode !== 0)
     : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing" && parser.tool !== "generic", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: runs && located ? Array.from(runs.start, (i) => located[i]!) : located });
   const { out, folds } = emitWithFolds(read, plan, hint, runs);
   return finish(rendered, out.map(shortenRules), folds, analysis);

@@ -130,6 +130,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   keepRunStarts(lines, roles, keep, info.weight);
   keepLargest(lines, roles, keep, info.weight);
   if (failed) keepLeadIn(lines, roles, keep);
+  if (failed) keepWorkingOn(lines, roles, keep);
   if (!options.listing) keepSettings(lines, roles, keep);
   keepNotRunReasons(lines, roles, keep);
   if (failed) keepPlannedCount(lines, roles, keep);
@@ -247,6 +248,19 @@ function keepLeadIn(lines: string[], roles: Role[], keep: boolean[]): void {
     if (r === "plain" || r === "match") keep[k] = true;
     if (!whole) return;
   }
+}
+
+/**
+ * What a failed run was working on when it failed: the progress line right above its first error
+ * (pip's `Processing /src/geo-utils` over `Preparing metadata (pyproject.toml) ... error`, cargo's
+ * `Compiling crate v0.1.0`, ninja's `[1/5] Building C object …`).
+ */
+function keepWorkingOn(lines: string[], roles: Role[], keep: boolean[]): void {
+  const first = roles.findIndex((r) => r === "problem" || r === "failure" || r === "finding");
+  let k = first - 1;
+  while (k >= 0 && roles[k] === "blank") k--;
+  // a test that passed before the one that failed is no work in progress
+  if (k >= 0 && roles[k] === "chatter" && !isPassing(lines[k]!)) keep[k] = true;
 }
 
 /** `PASS  test/tax.test.js`, `✓ src/a.test.ts (5 tests) 3ms`: a passing verdict for a whole file. */
@@ -428,7 +442,7 @@ export function locatedFrames(lines: string[], roles: Role[], snippet: Uint8Arra
  * (a verbose runner's passing tests) outside a small section, when a summary line accounts for them,
  * and code frames under a diagnostic that names its location (locatedFrames).
  */
-export function selectShort(info: LineInfo): Selection {
+export function selectShort(info: LineInfo, failed = false): Selection {
   const { roles, snippet } = info;
   const lines = info.bodies;
   const n = lines.length;
@@ -452,6 +466,7 @@ export function selectShort(info: LineInfo): Selection {
   let last = n - 1;
   while (last >= 0 && roles[last] === "blank") last--;
   if (last >= 0 && roles[last] === "chatter") keep[last] = true;
+  if (failed) keepWorkingOn(lines, roles, keep);
   keepFewPasses(lines, roles, keep);
   return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
 }

@@ -59,6 +59,10 @@ const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In 
 
 /** A severity label: `warning: `, `error[E0308]: `. */
 const LABELLED = /(?:^|\s)(?:error|warning|note|fatal error)(?:\[[\w-]+\])?:\s/i;
+/** A YAML parser's mark alone on its line, under the message it places: `  in "values.yaml", line 18, column 5.` */
+const MARK_ONLY = /^\s+in "[^"]+", line \d+, column \d+\.?\s*$/;
+/** How far under its error's first line a mark may be (PyYAML: context, its mark, the problem, its mark). */
+const MARK_REACH = 3;
 /** A file an error names before its message, after the program's name if any: `sha256sum: dist/a.zip: No such file`, `dist/a.zip: FAILED`. */
 const NAMED_FILE = /^(?:[a-z][\w.+-]*: )?((?:[\w@+~.-]*\/)*[\w@+~-][\w@+~.-]*\.[A-Za-z][\w+-]{0,9}): \S/;
 
@@ -191,6 +195,10 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   let lastAt = null as Location | null;
   // the file the last error named, placed or not (`sha256sum: dist/a.zip: No such file or directory`), and its line
   let named = null as { file: string; i: number } | null;
+  // the line the last error was read from (-1: none, or not known)
+  let lastLine = -1;
+  // the line of the last mark that placed an error
+  let marked = -1;
   const add = (line: string, c: Candidate, at = c.at, i = -1) => {
     // a finding about a whole file, its path alone after a label (Prettier's `[warn] src/app.js`): that file, no line
     const whole = at ? null : (LABELLED_FILE_ONLY.exec(line)?.[1] ?? null);
@@ -200,6 +208,8 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     placed = at && i >= 0 ? { file: at.file, i } : null;
     const file = at?.file ?? whole ?? NAMED_FILE.exec(line)?.[1];
     named = file && i >= 0 ? { file, i } : null;
+    lastLine = i;
+    if (i >= 0 && MARK_ONLY.test(lines[i]!)) marked = i;
   };
   let heading: { i: number; c: Candidate } | null = null;
   const flush = () => {
@@ -229,6 +239,18 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     if (heading && i - heading.i > HEADING_REACH) flush();
     if (line.trim() === "") block = -1;
     if (heading && skippable(i)) continue;
+    // a YAML parser's mark on a line of its own places the error told above it; the last mark is where it
+    // failed (PyYAML's `while parsing a block collection` / `  in "a.yaml", line 16, column 5` /
+    // `did not find expected '-' indicator` / `  in "a.yaml", line 18, column 5.`)
+    const mark = MARK_ONLY.test(line) ? findLocation(line) : null;
+    if (mark && !heading && lastLine >= 0 && i - lastLine <= MARK_REACH && errors.length) {
+      const e = errors[errors.length - 1]!;
+      errors[errors.length - 1] = { ...e, file: mark.file, line: mark.line, column: mark.column };
+      marked = i;
+      continue;
+    }
+    // the problem between the context's mark and its own (`could not find expected ':'`) is the same error
+    if (marked >= 0 && marked === i - 1 && MARK_ONLY.test(lines[i + 1] ?? "")) continue;
     const c = candidate(i);
     if (!c) {
       flush();
@@ -844,6 +866,9 @@ const TABLE_SAMPLE = 400;
 
 /** A package script named for a check of style (`lint`, `lint:css`, `format:check`, `spellcheck`). */
 const CHECK_SCRIPT = /^lint(?::[\w-]+)?$|^[\w-]+:lint$|^(?:format|fmt|style|prettier|spell)[:-]check$|^spellcheck$/;
+/** A run told to check what it is given (`systemd-analyze verify a.service`, `packer validate .`); Maven's `verify` is a lifecycle phase, a build. */
+const VERIFY_VERB = /^(?:verify|validate)$/;
+const MAVEN = /^(?:\S*\/)?(?:mvn|mvnw)(?:\s|$)/;
 /**
  * A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), one run in its
  * check mode (`--check`), a well-known linter, type checker or analyser whose name says none of that
@@ -863,6 +888,8 @@ function verbsOf(command: string): string[] {
 }
 /** Verbs that install packages, whatever the package manager (`install`, `add`, `npm ci`, `uv sync`, `dotnet restore`, `composer require`, `mix deps.get`). */
 const INSTALL_VERB = /^(?:install|add|i|ci|sync|restore|require|deps\.get)$/;
+/** A package tool's install option, no verb: `dpkg -i a.deb`, `rpm -Uvh a.rpm`, `pacman -U a.pkg.tar.zst`. */
+const INSTALL_OPTION = /^(?:\S*\/)?(?:dpkg\s+(?:.*\s)?(?:-i|--install)|rpm\s+(?:.*\s)?-[iU]\w*|pacman\s+(?:.*\s)?-U)(?:\s|$)/;
 /** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`), or a build tool run with no target or its default one. */
 const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist)$/;
 const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
@@ -883,7 +910,7 @@ const ARTEFACT_OUTPUT = /\s(?:-o\s*|--output[=\s])\S+\.(?:o|obj|mo|a|so|dylib|dl
 /** What a command's verb says it does, when it says: installs or builds. */
 function kindByVerb(command: string): OutputKind | null {
   const verbs = verbsOf(command);
-  if (verbs.some((v) => INSTALL_VERB.test(v))) return "install";
+  if (verbs.some((v) => INSTALL_VERB.test(v)) || INSTALL_OPTION.test(programCommand(command))) return "install";
   const program = programCommand(command);
   if (verbs.some((v) => BUILD_VERB.test(v)) || /\s--build\b/.test(program) || BUILD_PROGRAM.test(program) || BUNDLER.test(program) || (BUILD_TOOL.test(program) && verbs.every((v) => v === "all"))) return "build";
   return null;
@@ -892,6 +919,8 @@ function kindByVerb(command: string): OutputKind | null {
 /** What kind of run this was, from the words of its summaries and the shapes of its findings. */
 function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string, command: string, testRun: boolean): OutputKind {
   if (tests.length || testRun) return "test";
+  // an install that failed in a package's own code (a setup.py's traceback inside pip's report, a postinstall script's stack) is an install
+  if (kindByVerb(command) === "install") return "install";
   // a stack trace is frames close together (a Python or Go frame has its code or function line between);
   // one `at file:line` under each of a compiler's errors is its place, not a trace
   let trace = false;
@@ -902,7 +931,7 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
   }
   if (trace && errors.length && !toolsOwnTrace(lines, errors)) return "runtime_error";
   if (ARTEFACT_OUTPUT.test(programCommand(command))) return "build";
-  if (CHECKER.test(programCommand(command)) || verbsOf(command).some((v) => CHECK_SCRIPT.test(v))) return "lint";
+  if (CHECKER.test(programCommand(command)) || verbsOf(command).some((v) => CHECK_SCRIPT.test(v)) || (VERIFY_VERB.test(verbsOf(command)[0] ?? "") && !MAVEN.test(programCommand(command)))) return "lint";
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;
   // a program that lists what the system has (`ip addr`, `ss -tln`, `lsblk`, `df -h`, `ps aux`)

@@ -54,7 +54,9 @@ export const jsInstall: Parser = {
 
 export const pip: Parser = {
   tool: "pip",
-  matches: (text, command) => /\bpip3? install\b|-m pip\b/.test(command) || /^(?:Successfully installed|Collecting \S+|Looking in indexes:)/m.test(text),
+  // pip's own lines: what it fetches and installs, and its report of a package's build that failed
+  // (`error: subprocess-exited-with-error`, `note: This error originates from a subprocess, and is likely not a problem with pip.`)
+  matches: (text, command) => /\bpip3? install\b|-m pip\b/.test(command) || /^(?:Successfully installed|Collecting \S+|Looking in (?:indexes|links):|\s*error: subprocess-exited-with-error$)/m.test(text),
   parse(lines, text) {
     const errors = lines.filter((l) => /^ERROR: /.test(l)).map((l) => issue(l.replace(/^ERROR: /, ""), "error"));
     const installed = /^Successfully installed (.+)$/m.exec(text)?.[1]?.split(/\s+/).length ?? 0;
@@ -73,13 +75,15 @@ export const pip: Parser = {
 export const apt: Parser = {
   tool: "apt",
   matches: (text, command) => /^(?:sudo )?(?:apt|apt-get|dpkg)\b/.test(command.trim()) || /^Reading package lists\.\.\./m.test(text),
-  parse(lines, text) {
-    const errors = lines.filter((l) => /^E: /.test(l)).map((l) => issue(l.slice(3), "error"));
+  parse(lines, text, command) {
+    // apt's `E: …` lines, and dpkg's one line per package it failed on (`dpkg: error processing package x (--install):`,
+    // under the reason it gave, `dpkg: dependency problems prevent configuration of x:`)
+    const errors = lines.filter((l) => /^E: |^dpkg: error processing /.test(l)).map((l) => issue(l.replace(/^(?:E|dpkg): /, ""), "error"));
     const installed = numberOf(text, /(\d+) newly installed/) ?? 0;
     const upgraded = numberOf(text, /(\d+) upgraded/) ?? 0;
     const missing = [...text.matchAll(/Unable to locate package (\S+)/g)].map((m) => m[1]!);
     return {
-      tool: "apt",
+      tool: /^(?:sudo )?dpkg\b/.test((command ?? "").trim()) ? "dpkg" : "apt",
       kind: "install",
       errors,
       tests_failed: [],

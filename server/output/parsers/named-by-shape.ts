@@ -10,7 +10,7 @@
  * FILE line N.`), OpenSSL's error stack (`40C7…:error:1608010C:STORE routines:…`), GNU wget's
  * report of each fetch (`--2026-12-03 14:55:22--  https://…`, then `Resolving …`), npm's log prefix
  * and git's words about itself (git apply's `Checking patch a.c...` among them), GNU patch's report of
- * each file and hunk.
+ * each file and hunk, gcov's summary of each source file.
  */
 const SELF_NAMED = /^([a-z][\w+-]{1,30}): (?:(?:parse |fatal |internal )?error|fatal|warning)\b/m;
 const UNIFIED_DIFF = /^--- \S.*\n\+\+\+ \S.*\n@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/m;
@@ -21,6 +21,8 @@ const WGET_FETCH = /^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d-- {2}\S+\n(?:Resolving|Con
 const NPM_LOG = /^npm (?:error|warn|notice|ERR!|WARN) /m;
 /** git's own words about itself (`error: pathspec 'x' did not match any file(s) known to git`, `fatal: not a git repository`). */
 const GIT_SAYS = /\bknown to git\b|^fatal: not a git repository\b|^Checking patch \S+\.\.\.$|^error: patch failed: \S+:\d+$/m;
+/** gcov's summary of a source file (`File 'src/a.c'` over `Lines executed:88.89% of 18`). */
+const GCOV_SUMMARY = /^File '[^'\n]+'\nLines executed:\d+(?:\.\d+)?% of \d+$/m;
 /** GNU patch's report of each file and hunk (`patching file src/a.c`, `Hunk #2 FAILED at 13.`, `Hunk #1 succeeded at 4 (offset 2 lines).`). */
 const GNU_PATCH = /^(?:patching file \S|Hunk #\d+ (?:FAILED|succeeded|ignored|already applied) at \d+)/m;
 const OPENSSL_ERROR_STACK = /^[0-9A-F]{8,}:error:[0-9A-F]{8}:[^:\n]+:/m;
@@ -42,6 +44,7 @@ export function toolByShape(text: string): string | undefined {
   if (NPM_LOG.test(text)) return "npm";
   if (GIT_SAYS.test(text)) return "git";
   if (GNU_PATCH.test(text)) return "patch";
+  if (GCOV_SUMMARY.test(text)) return "gcov";
   const named = SELF_NAMED.exec(text)?.[1];
   if (named && !LABEL.test(named)) return named;
   if (PERL_DIAGNOSTIC.test(text)) return "perl";

@@ -59,6 +59,8 @@ const DOTNET_LINE = new RegExp(`${BEFORE}(${PATH}):line (\\d+)\\b`, "g");
 const GNU_RANGE = new RegExp(`${BEFORE}(${PATH}):(\\d+)\\.(\\d+)(?:-(?:\\d+\\.)?\\d+)?(?=:)`, "g");
 const BRACKET = new RegExp(`${BEFORE}(${PATH}):\\[(\\d+),(\\d+)\\]`, "g");
 const PYTHON = /File "([^"]+)", line (\d+)/g;
+/** A YAML parser's mark (PyYAML, ruamel.yaml): `in "values.yaml", line 18, column 5`. */
+const YAML_MARK = /\bin "([^"]+)", line (\d+), column (\d+)/g;
 /** A POSIX shell's error in a script (dash, busybox sh, ksh): `./release.sh: 6: gh: not found`, the script leading the line. */
 const SHELL_PLACE = new RegExp(`^(${PATH}): (\\d+): (?=\\S)`, "g");
 const SHELL_PLACE_START = /^\S+: \d+: \S/;
@@ -132,6 +134,7 @@ export function findLocation(line: string): Location | null {
   if (SHELL_PLACE_START.test(line)) consider(SHELL_PLACE);
   if (line.includes(" line ")) {
     consider(PYTHON);
+    consider(YAML_MARK);
     consider(WORDED);
     if (!best && / (?:at|in|on) line /.test(line)) consider(PROSE);
   }

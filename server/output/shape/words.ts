@@ -11,11 +11,14 @@ export type Severity = "error" | "warning" | "note";
  * `test_failure_mode`): the line reports a problem.
  */
 const ERROR_WORDS =
-  /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|Fatal|fail(?:s|ed|ing|ures?)?|FAIL(?:S|ED|ING|URES?)?|Fail(?:s|ed|ing|ures?)?|panic(?:ked|s)?|PANIC|exceptions?|Exceptions?|EXCEPTION|[A-Z]\w*(?:Error|Exception|Failure|Fault)|crash(?:ed|es)?|abort(?:ed|ing)?|Abort(?:ed)?|ABORT(?:ED)?|Segmentation fault|core dumped|Killed|denied|DENIED|refused|not found|No such file|[Cc]annot|[Cc]an't|[Cc]ould not|[Cc]ouldn't|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflicts?|CONFLICT|[Rr]ejected|timed out|[Tt]imeout|TIMEOUT|[Vv]iolations?|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch(?:ed)?|Dubious|UNMET|[Nn]ot (?:ok|allowed|permitted|supported|implemented|defined|a (?:function|constructor|valid))|errno|E[A-Z]{3,9}(?=[:\s]))(?![\w/\\-]|\.\w)|(?<=[\w$]\.)[A-Z][\w$]*(?:Error|Exception)(?=:)|[✗✖✘×✕❌💥🔴]|(?::|\.\.\.)\s+(?:NO|no)\b(?![\w-])|^\W{0,3}\s*(?:Issue|ISSUE|Problem|Finding|Vulnerability|Defect):/u;
+  /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|Fatal|fail(?:s|ed|ing|ures?)?|FAIL(?:S|ED|ING|URES?)?|Fail(?:s|ed|ing|ures?)?|panic(?:ked|s)?|PANIC|exceptions?|Exceptions?|EXCEPTION|[A-Z]\w*(?:Error|Exception|Failure|Fault)|crash(?:ed|es)?|abort(?:ed|ing)?|Abort(?:ed)?|ABORT(?:ED)?|Segmentation fault|core dumped|Killed|denied|DENIED|refused|[Rr]efusing|not found|No such file|[Cc]annot|[Cc]an't|[Cc]ould not|[Cc]ouldn't|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflicts?|CONFLICT|[Rr]ejected|timed out|[Tt]imeout|TIMEOUT|[Vv]iolations?|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch(?:ed)?|Dubious|UNMET|[Nn]ot (?:ok|allowed|permitted|supported|implemented|defined|a (?:function|constructor|valid))|errno|E[A-Z]{3,9}(?=[:\s]))(?![\w/\\-]|\.\w)|(?<=[\w$]\.)[A-Z][\w$]*(?:Error|Exception)(?=:)|[✗✖✘×✕❌💥🔴]|(?::|\.\.\.)\s+(?:NO|no)\b(?![\w-])|^\W{0,3}\s*(?:Issue|ISSUE|Problem|Finding|Vulnerability|Defect):/u;
 const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ings?)?|deprecated|Deprecated|DEPRECATED|deprecation|[Dd]eprecations?)(?![\w/\\-]|\.\w)|[⚠]/;
 
 /** How bad the line says something is, or null when it says nothing of the kind. */
 export function severityOf(line: string): Severity | null {
+  // a problem the program says it ignores and goes on past is a warning (systemd's `a.service:9: Unknown key 'X' in
+  // section [Service], ignoring.`, `Failed to parse service restart specifier, ignoring: on-failur`)
+  if (IGNORED.test(line)) return "warning";
   if (!MAY_HAVE_SEVERITY.test(line)) return null;
   // the JVM's notice about its own options, printed before any Java tool runs: no finding of the tool's
   if (JVM_NOTICE.test(line)) return null;
@@ -32,6 +35,9 @@ export function severityOf(line: string): Severity | null {
   if (WARNING_WORDS.test(said)) return "warning";
   return null;
 }
+
+/** `…, ignoring.`, `…, ignoring: value`, `…; ignored`: what the program set aside and went on past. */
+const IGNORED = /[,;]\s*ignor(?:ing|ed)(?:[.:]|\s*$)/;
 
 /** The title of a race detector's report: Go's `WARNING: DATA RACE`, `WARNING: ThreadSanitizer: data race (pid=12)`. */
 const RACE_REPORT = /^\s*WARNING: (?:DATA RACE\s*$|ThreadSanitizer: data race\b)/;
