@@ -468,6 +468,7 @@ export function selectShort(info: LineInfo, failed = false): Selection {
   if (last >= 0 && roles[last] === "chatter") keep[last] = true;
   if (failed) keepWorkingOn(lines, roles, keep);
   keepFewPasses(lines, roles, keep);
+  keepNotRunReasons(lines, roles, keep);
   return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
 }
 
@@ -613,9 +614,11 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
  * A test row that says why a test did not run or was not held to its result, in the runners'
  * own formats: pytest's verbose `SKIPPED (reason)`, `XFAIL (reason)`, `XPASS (reason)`, TAP's
  * `ok 3 - x # SKIP reason` / `# TODO reason`, libtest's `... ignored, reason`. The reason is
- * news a pass row does not carry; the bare outcome without a reason folds with the passes.
+ * news a pass row does not carry; the bare outcome without a reason folds with the passes. automake's
+ * harness gives no reasons, one verdict line per test: its `XFAIL:`, `XPASS:`, `SKIP:` lines name the
+ * tests that counted neither as passed nor as failed, and stay.
  */
-const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
+const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^(?:XFAIL|XPASS|SKIP): \S+$|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
 function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "plain" || roles[i] === "chatter") && NOT_RUN_REASON.test(lines[i]!)) keep[i] = true;
 }

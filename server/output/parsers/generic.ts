@@ -542,6 +542,12 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
     // a test's line is short; the name patterns below backtrack on a long run of spaces
     if (line.length > MAX_TEST_LINE) continue;
     const m = FAILED_TEST.exec(line);
+    // automake's harness names the test on its verdict's line (`FAIL: tests/case.sh`)
+    const harness = testRun ? HARNESS_FAILED.exec(line)?.[1] : undefined;
+    if (harness) {
+      if (!failed.includes(harness) && failed.length < 200) failed.push(harness);
+      continue;
+    }
     // a failure's header that gives only its kind and place (busted's `Failure → spec/a_spec.lua @ 96`): the name is the next line
     if (testRun && PLACE_ONLY_FAILURE.test(line)) {
       const next = lines[i + 1]?.trim() ?? "";
@@ -561,6 +567,8 @@ function genericTests(lines: string[], info: LineInfo | undefined, testRun: bool
   return failed;
 }
 const PART_VERDICT = /^\S+\s+\[(?:build|setup) failed\]$/;
+/** automake's test harness: a test that failed, passed when it was expected to fail, or could not run (`FAIL: tests/case.sh`). */
+const HARNESS_FAILED = /^(?:FAIL|XPASS|ERROR): ([^\s:]+)$/;
 /** A rule of one character drawn across the line (`-----`, `=====`); the character is its group. */
 const DRAWN_RULE = /^\s*([=\-~*#_─━═])\1{19,}\s*$/;
 /** A title that is a verdict and a name already (`FAIL: test_x (Case)`), read by the line readers. */
@@ -808,7 +816,7 @@ const summaryShape = (line: string) =>
     .replace(/[\s,;.]+/g, " ")
     .trim();
 
-const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|\b\d+ errors? during collection\b|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\s*--- (?:PASS|FAIL|SKIP): \S|^=== RUN\s+\S|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b|^ok\s+\S+\s+(?:[\d.]+s|\(cached\))(?:\s|$)/im;
+const TEST_COUNTS = /^\s*[#ℹ]\s+tests\s+\d+\s*$|^# TOTAL: +\d+$|^Testsuite summary for \S|\b\d+ errors? during collection\b|\b\d+ (?:tests?|examples?|specs?|assertions?|runs?|scenarios?|test cases?|pass|passed|passing|successes)\b|^\s*(?:not )?ok \d+\b|\btests? successful\b|^\s*--- (?:PASS|FAIL|SKIP): \S|^=== RUN\s+\S|^\*{3}Test Failed\*{3} \d+ failures?\.|^\d+(?:\/\d+)? modules? (?:FAILED|passed) unittests\b|^ok\s+\S+\s+(?:[\d.]+s|\(cached\))(?:\s|$)/im;
 /** Fields of a test summary, capitalised as runners write them (`Tests: 12`, prove's `Tests=61`), not a build's `failed: 3 error(s)`. */
 const TEST_FIELDS = /\b(?:Tests? run|Tests?|Examples?|Assertions|Passed|Failed|Ok|Fail|Skipped|Expected Fail|Unexpected Pass)\s*[:=]\s*\d|\b(?:PASS|FAIL) \d+\b.*\b(?:PASS|FAIL) \d+\b/m;
 const isTestRun = (text: string) => TEST_COUNTS.test(text) || TEST_FIELDS.test(text);
@@ -870,12 +878,12 @@ const CHECK_SCRIPT = /^lint(?::[\w-]+)?$|^[\w-]+:lint$|^(?:format|fmt|style|pret
 const VERIFY_VERB = /^(?:verify|validate)$/;
 const MAVEN = /^(?:\S*\/)?(?:mvn|mvnw)(?:\s|$)/;
 /**
- * A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`), one run in its
+ * A program named a checker (`luacheck`, `codespell`, `clang-tidy`, `gofmt`, `hlint`, `jsonschema`), one run in its
  * check mode (`--check`), a well-known linter, type checker or analyser whose name says none of that
  * (flake8, pyright, phpcs, jshint, flawfinder, madge …), or a server's configuration test (`nginx -t`).
  */
 const CHECKER =
-  /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt)\b|\s--check(?:-only)?\b|^(?:\S*\/)?(?:flake8|pyflakes|pycodestyle|pydocstyle|pyright|mypy|bandit|vulture|ruff|jshint|jscs|standard|xo|phpcs|phpstan|psalm|phpmd|rubocop|reek|flawfinder|cppcheck|splint|madge|knip|depcheck|hadolint|tflint|checkov|semgrep|sqlfluff|detekt|checkstyle|pmd)(?:\s|$)|^(?:\S*\/)?(?:nginx|sshd|haproxy)\s+(?:.*\s)?-[tc](?:\s|$)|^(?:\S*\/)?apachectl\s+configtest\b|^(?:\S*\/)?\S*format\S*\s+(?:.*\s)?(?:--dry-run|--verify-no-changes)(?:\s|$)/;
+  /^(?:\S*\/)?\S*(?:lint|check|spell|tidy|fmt|schema|validator)\b|\s--check(?:-only)?\b|^(?:\S*\/)?(?:flake8|pyflakes|pycodestyle|pydocstyle|pyright|mypy|bandit|vulture|ruff|jshint|jscs|standard|xo|phpcs|phpstan|psalm|phpmd|rubocop|reek|flawfinder|cppcheck|splint|madge|knip|depcheck|hadolint|lintian|tflint|checkov|semgrep|sqlfluff|detekt|checkstyle|pmd)(?:\s|$)|^(?:\S*\/)?(?:nginx|sshd|haproxy)\s+(?:.*\s)?-[tc](?:\s|$)|^(?:\S*\/)?apachectl\s+configtest\b|^(?:\S*\/)?\S*format\S*\s+(?:.*\s)?(?:--dry-run|--verify-no-changes)(?:\s|$)/;
 
 /**
  * The verbs a command gives its program (`gem install rails`, `mvn -q clean package`, `npm run build`

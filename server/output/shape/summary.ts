@@ -13,6 +13,9 @@ const COUNT_THEN_WORD = new RegExp(String.raw`(?<![\w.:#-])\d+(?:\.\d+)?%?\s+(?:
 const WORD_THEN_COUNT = new RegExp(String.raw`\b${RESULT}\s*(?::|=)\s*\d+\b`, "gi");
 /** TAP's closing comments, a count per line: `# tests 6`, `# pass  4`, `# fail  2` (node --test's reporter: `ℹ pass 4`). */
 const TAP_COUNT = /^\s*[#ℹ]\s+(?:tests|suites|pass|fail|cancelled|skipped|skip|todo)\s+\d+\s*$/;
+/** automake's test harness summary, a count per line: `# TOTAL: 4`, `# PASS:  2`, `# XFAIL: 1`, `# FAIL:  1`. */
+const HARNESS_COUNT = /^\s*#\s+(TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):\s+(\d+)\s*$/;
+const HARNESS_KEYS: Record<string, keyof SummaryCounts> = { TOTAL: "total", PASS: "passed", SKIP: "skipped", FAIL: "failed", ERROR: "errors" };
 /** Outcomes in capitals before their counts, in cells: testthat's `[ FAIL 0 | WARN 0 | SKIP 0 | PASS 6 ]`. */
 const CAPS_THEN_COUNT = /\b(?:PASS|FAIL|SKIP|WARN|ERROR)\s+\d+\b/g;
 /** Strong result words: one count of them is a summary on its own. */
@@ -67,6 +70,7 @@ export function isSummary(raw: string): boolean {
     strong ||= STRONG.test(m[0]);
   }
   if (TAP_COUNT.test(line)) return true;
+  if (HARNESS_COUNT.test(line)) return true;
   CAPS_THEN_COUNT.lastIndex = 0;
   for (let m = CAPS_THEN_COUNT.exec(line); m; m = CAPS_THEN_COUNT.exec(line)) {
     pairs++;
@@ -113,6 +117,9 @@ const PROBLEMS = /(?<!\w=)(\d+)\s+problems?\b/i;
 export function summaryCounts(raw: string): SummaryCounts {
   const line = withDigits(raw);
   if (LABELS_FIRST.test(line)) return labelledCounts(line);
+  // an expected failure (XFAIL) or an unexpected pass (XPASS) is counted by none of the run's counts here
+  const harness = HARNESS_COUNT.exec(line);
+  if (harness) return HARNESS_KEYS[harness[1]!] ? { [HARNESS_KEYS[harness[1]!]!]: Number(harness[2]) } : {};
   const out: SummaryCounts = {};
   for (const [key, re] of PICK) {
     const m = re.exec(line);

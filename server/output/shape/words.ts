@@ -19,6 +19,9 @@ export function severityOf(line: string): Severity | null {
   // a problem the program says it ignores and goes on past is a warning (systemd's `a.service:9: Unknown key 'X' in
   // section [Service], ignoring.`, `Failed to parse service restart specifier, ignoring: on-failur`)
   if (IGNORED.test(line)) return "warning";
+  // the Debian tools' one-letter tag (apt's `E: Unable to locate package x`, lintian's `W: pkg: tag [path]`)
+  const tag = DEBIAN_TAG.exec(line)?.[1];
+  if (tag) return tag === "E" ? "error" : "warning";
   if (!MAY_HAVE_SEVERITY.test(line)) return null;
   // the JVM's notice about its own options, printed before any Java tool runs: no finding of the tool's
   if (JVM_NOTICE.test(line)) return null;
@@ -36,6 +39,8 @@ export function severityOf(line: string): Severity | null {
   return null;
 }
 
+/** The one-letter severity tag Debian's tools start a line with: `E: `, `W: `. */
+const DEBIAN_TAG = /^([EW]): \S/;
 /** `…, ignoring.`, `…, ignoring: value`, `…; ignored`: what the program set aside and went on past. */
 const IGNORED = /[,;]\s*ignor(?:ing|ed)(?:[.:]|\s*$)/;
 
@@ -82,7 +87,8 @@ export function codeOf(line: string): string {
  * A line that says a test passed or that work progressed (downloads, compile steps, percentages),
  * when it says nothing bad: the bulk of a green run.
  */
-const PASSING = /^(?:RUN|PAUSE|CONT|PASS|SKIP|START|BENCH)\s+\S+$|^\s*(?:[✓✔√☑✅]|(?:PASS|PASSED|OK)\b(?!:)|ok\b(?!:|\s{2,}\S+\s+\(?[\d.]+m?s)|--- PASS|=== (?:RUN|PAUSE|CONT|NAME)\b|\(pass\))|(?:\.\.\.|:) (?:ok|OK|passed|PASSED)\s*(?:\([\d.]+\s*m?s\))?$|\bPASSED\b/;
+// automake's test harness writes `PASS: tests/a.sh` for each test that passed
+const PASSING = /^(?:RUN|PAUSE|CONT|PASS|SKIP|START|BENCH)\s+\S+$|^PASS: \S+$|^\s*(?:[✓✔√☑✅]|(?:PASS|PASSED|OK)\b(?!:)|ok\b(?!:|\s{2,}\S+\s+\(?[\d.]+m?s)|--- PASS|=== (?:RUN|PAUSE|CONT|NAME)\b|\(pass\))|(?:\.\.\.|:) (?:ok|OK|passed|PASSED)\s*(?:\([\d.]+\s*m?s\))?$|\bPASSED\b/;
 const PROGRESS_VERB =
   /^\s*(?:\[[^\]]{1,40}\]\s+|[-*>|]\s+|\(\d+\/\d+\)\s+|\()?(?:Downloading|Downloaded|Fetching|Fetched|Get:\d+|Hit:\d+|Ign:\d+|Resolving|Resolved|Collecting|Installing|Installed|Compiling|Compiled|Building|Built|Linking|Generating|Generated|Processing|Preparing|Unpacking|Setting up|Extracting|Copying|Writing|Wrote|Loading|Loaded|Checking|Scanning|Updating|Updated|Pulling|Pulled|Pushing|Uploading|Waiting|Creating|Created|Starting|Started|Running(?! \x60)|Finished|Using|Reusing|Reading|Selecting previously unselected|Preparing to unpack|Requirement already satisfied|Using cached|Looking in|Receiving objects|Resolving deltas|Counting objects|Compressing objects|Enumerating objects|Total \d+|remote:|Progress|Analyzing|Analysing|Transforming|Bundling|Rendering|Optimizing|Emitting|Packing|Adding|Removing|Syncing|Cloning|Verifying|Validating|Refreshing|Initializing|Configuring|Executing|Invoking|Evaluating|Indexing|Parsing|Mapping|Migrating|Seeding|Testing|Restoring|Determining|Detecting|Looking for|Performing|The [A-Z]\w* compiler identification|Check for working|Detecting \w+ compiler)/;
 const PERCENT = /^\s*\[?\s{0,3}\d{1,3}(?:\.\d+)?%\]?(?:\s|$)|\d%\s*\||\[[#=>.\- ]{6,}\]|[█▏▎▍▌▋▊▉▓▒░⣿]{3,}/;
