@@ -24,7 +24,6 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
     ],
     unmet: ["status warnings, not success"],
   },
-  "go-mod-tidy-offline": { unmet: ["kind build, not install"] },
 };
 /**
  * Outputs that carry no mark of their tool, only the command says which: grep's file:line:text lines

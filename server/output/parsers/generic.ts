@@ -59,6 +59,9 @@ const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In 
 
 /** A severity label: `warning: `, `error[E0308]: `. */
 const LABELLED = /(?:^|\s)(?:error|warning|note|fatal error)(?:\[[\w-]+\])?:\s/i;
+/** A heading that names the severity of the numbered list under it: `Errors:`, `Warnings:`, `Suggestions:`. */
+const LIST_HEADING = /^\s*(Errors|Warnings|Suggestions|ERRORS|WARNINGS)\s*:\s*$/;
+const NUMBERED_ITEM = /^\s*\d+[.)]\s+\S/;
 /** A YAML parser's mark alone on its line, under the message it places: `  in "values.yaml", line 18, column 5.` */
 const MARK_ONLY = /^\s+in "[^"]+", line \d+, column \d+\.?\s*$/;
 /** How far under its error's first line a mark may be (PyYAML: context, its mark, the problem, its mark). */
@@ -199,6 +202,8 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
   let lastLine = -1;
   // the line of the last mark that placed an error
   let marked = -1;
+  // the severity a heading gave the numbered list under it (null: no such list)
+  let list = null as Severity | null;
   const add = (line: string, c: Candidate, at = c.at, i = -1) => {
     // a finding about a whole file, its path alone after a label (Prettier's `[warn] src/app.js`): that file, no line
     const whole = at ? null : (LABELLED_FILE_ONLY.exec(line)?.[1] ?? null);
@@ -239,6 +244,18 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     if (heading && i - heading.i > HEADING_REACH) flush();
     if (line.trim() === "") block = -1;
     if (heading && skippable(i)) continue;
+    // a numbered list under a heading that names its items' severity (publint's `Errors:` over `1. pkg.main is …`): each item is one
+    const listed = LIST_HEADING.exec(line);
+    if (listed && !heading && NUMBERED_ITEM.test(lines[i + 1] ?? "")) {
+      flush();
+      list = /^E/i.test(listed[1]!) ? "error" : /^W/i.test(listed[1]!) ? "warning" : "note";
+      continue;
+    }
+    if (list && NUMBERED_ITEM.test(line)) {
+      add(line, { at: null, severity: list }, findLocation(line), i);
+      continue;
+    }
+    if (line.trim() !== "") list = null;
     // a YAML parser's mark on a line of its own places the error told above it; the last mark is where it
     // failed (PyYAML's `while parsing a block collection` / `  in "a.yaml", line 16, column 5` /
     // `did not find expected '-' indicator` / `  in "a.yaml", line 18, column 5.`)
@@ -896,24 +913,34 @@ function verbsOf(command: string): string[] {
 }
 /** Verbs that install packages, whatever the package manager (`install`, `add`, `npm ci`, `uv sync`, `dotnet restore`, `composer require`, `mix deps.get`). */
 const INSTALL_VERB = /^(?:install|add|i|ci|sync|restore|require|deps\.get)$/;
-/** A package tool's install option, no verb: `dpkg -i a.deb`, `rpm -Uvh a.rpm`, `pacman -U a.pkg.tar.zst`. */
-const INSTALL_OPTION = /^(?:\S*\/)?(?:dpkg\s+(?:.*\s)?(?:-i|--install)|rpm\s+(?:.*\s)?-[iU]\w*|pacman\s+(?:.*\s)?-U)(?:\s|$)/;
-/** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`), or a build tool run with no target or its default one. */
-const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist)$/;
+/**
+ * A package tool's install option, no verb (`dpkg -i a.deb`, `rpm -Uvh a.rpm`, `pacman -U a.pkg.tar.zst`),
+ * or go's commands that fetch and settle a module's dependencies (`go mod tidy`, `go mod download`, `go get x@v1`).
+ */
+const INSTALL_OPTION = /^(?:\S*\/)?(?:dpkg\s+(?:.*\s)?(?:-i|--install)|rpm\s+(?:.*\s)?-[iU]\w*|pacman\s+(?:.*\s)?-U|go\s+(?:mod\s+(?:tidy|download|vendor)|get))(?:\s|$)/;
+/** Does the command install packages by its option or its go module verb (kindByVerb's INSTALL_OPTION)? */
+export const installsByCommand = (command: string): boolean => INSTALL_OPTION.test(programCommand(command));
+/** Verbs that build (`cargo build`, `sbt compile`, `gradle assemble`, `mvn package`, `npm run docs`), or a build tool run with no target or its default one. */
+const BUILD_VERB = /^(?:build|compile|assemble|package|bundle|dist|docs?)$/;
 const BUILD_TOOL = /^(?:\S*\/)?(?:make|gmake|ninja|msbuild|xcodebuild)(?:\s|$)/;
 /** Version control: git, Mercurial, Subversion, Bazaar, Fossil. */
 const VCS_PROGRAM = /^(?:\S*\/)?(?:git|hg|svn|bzr|fossil)\s/;
 const LISTING_PROGRAM = /^(?:\S*\/)?(?:ip\s+(?:-\S+\s+)*(?:a|addr|address|l|link|r|route|n|neigh)\b|ss|lsblk|lsof|lsusb|lspci|df|free|ps|mount|findmnt|printenv)(?:\s|$)/;
 /** A bundler, which builds whatever it is asked (`webpack --mode production`, `rollup -c`, `esbuild src/a.ts --bundle`). */
 const BUNDLER = /^(?:\S*\/)?(?:webpack|rollup|esbuild|parcel|tsup|rspack|rolldown)(?:\s|$)/;
-/** A program named a build or a compiler, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`, `python3 -m compileall src`). */
-const BUILD_PROGRAM = /^(?:\S*\/)?(?:[\w.]+-?build|\w*compile\w*)(?:\s|$)/;
+/** A program named a build or a compiler, or a documentation generator, whatever its arguments (`sphinx-build -b html docs out`, `rpmbuild -ba x.spec`, `python3 -m compileall src`, `typedoc src/index.ts`). */
+const BUILD_PROGRAM = /^(?:\S*\/)?(?:[\w.]+-?build|\w*compile\w*|typedoc|jsdoc|javadoc|doxygen|pdoc)(?:\s|$)/;
 
 /**
  * An output file that is a compiled artefact by its extension (`-o hello.o`, `-o app.mo`,
  * `--output=lib.so`): whatever the program's name says (msgfmt's `fmt`), it builds.
  */
 const ARTEFACT_OUTPUT = /\s(?:-o\s*|--output[=\s])\S+\.(?:o|obj|mo|a|so|dylib|dll|exe|class|jar|wasm|elc|beam|pyc|gmo)(?:\s|$)/;
+
+/** Is the command a check: a checker by name, a lint script, a verify or validate verb? */
+function isCheck(command: string): boolean {
+  return CHECKER.test(programCommand(command)) || verbsOf(command).some((v) => CHECK_SCRIPT.test(v)) || (VERIFY_VERB.test(verbsOf(command)[0] ?? "") && !MAVEN.test(programCommand(command)));
+}
 
 /** What a command's verb says it does, when it says: installs or builds. */
 function kindByVerb(command: string): OutputKind | null {
@@ -927,8 +954,11 @@ function kindByVerb(command: string): OutputKind | null {
 /** What kind of run this was, from the words of its summaries and the shapes of its findings. */
 function kindOf(lines: string[], errors: OutputError[], tests: string[], text: string, command: string, testRun: boolean): OutputKind {
   if (tests.length || testRun) return "test";
-  // an install that failed in a package's own code (a setup.py's traceback inside pip's report, a postinstall script's stack) is an install
+  // an install that failed in a package's own code (a setup.py's traceback inside pip's report, a postinstall script's stack) is an install,
+  // and a checker that crashed (ESLint's `Oops! Something went wrong!` over node's stack) was a check
   if (kindByVerb(command) === "install") return "install";
+  if (ARTEFACT_OUTPUT.test(programCommand(command))) return "build";
+  if (isCheck(command)) return "lint";
   // a stack trace is frames close together (a Python or Go frame has its code or function line between);
   // one `at file:line` under each of a compiler's errors is its place, not a trace
   let trace = false;
@@ -938,8 +968,7 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
     last = i;
   }
   if (trace && errors.length && !toolsOwnTrace(lines, errors)) return "runtime_error";
-  if (ARTEFACT_OUTPUT.test(programCommand(command))) return "build";
-  if (CHECKER.test(programCommand(command)) || verbsOf(command).some((v) => CHECK_SCRIPT.test(v)) || (VERIFY_VERB.test(verbsOf(command)[0] ?? "") && !MAVEN.test(programCommand(command)))) return "lint";
+
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;
   // a program that lists what the system has (`ip addr`, `ss -tln`, `lsblk`, `df -h`, `ps aux`)

@@ -1,6 +1,7 @@
 /** go build, go vet, go test (also `-json`) and panics. */
 import { lineBodies } from "../roles.ts";
 import { commandStarts, issue, type OutputError, type Parser } from "../types.ts";
+import { installsByCommand } from "./generic.ts";
 
 /** Go's own sources (GOROOT), not the program's: `/usr/lib/go-1.19/src/testing/testing.go`, `/usr/local/go/src/runtime/panic.go`. */
 const GOROOT = /\/go\/src\/|\/usr\/(?:local\/)?(?:lib\/)?go(?:-[\d.]+)?\/|\/go-[\d.]+\/src\//;
@@ -69,7 +70,7 @@ export const go: Parser = {
     const tool = /^vet: |go vet/.test(text) || commandStarts(command, "go vet") ? "go vet" : "go";
     return {
       tool,
-      kind: isTest ? "test" : tool === "go vet" ? "lint" : panicAt >= 0 ? "runtime_error" : "build",
+      kind: isTest ? "test" : tool === "go vet" ? "lint" : installsByCommand(command) ? "install" : panicAt >= 0 ? "runtime_error" : "build",
       errors,
       tests_failed: failed,
       counts: { passed, failed: failed.length, skipped, errors: errors.length },
