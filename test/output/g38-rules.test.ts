@@ -19,6 +19,11 @@ describe("a problem the program ignores and goes on past", () => {
     expect(a.errors.filter((e) => e.severity === "warning").map((e) => e.line)).toEqual([4, 7]);
   });
 
+  test("a line that labels itself an error stays one, though it says it ignores something", () => {
+    const b = analyzeOutput("conf/app.ini:3: error: unknown section [cache], ignoring", { command: "appcheck conf/app.ini", exitCode: 1 });
+    expect(b.errors.map((e) => e.severity)).toEqual(["error"]);
+  });
+
   test("a run told to verify or validate is a check; Maven's verify phase is not", () => {
     expect(a.kind).toBe("lint");
     expect(analyzeOutput("Error: a.pkr.hcl:3: unsupported argument", { command: "packer validate .", exitCode: 1, rules: "generic" }).kind).toBe("lint");

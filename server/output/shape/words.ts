@@ -16,13 +16,13 @@ const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ing
 
 /** How bad the line says something is, or null when it says nothing of the kind. */
 export function severityOf(line: string): Severity | null {
-  // a problem the program says it ignores and goes on past is a warning (systemd's `a.service:9: Unknown key 'X' in
-  // section [Service], ignoring.`, `Failed to parse service restart specifier, ignoring: on-failur`)
-  if (IGNORED.test(line)) return "warning";
   // the Debian tools' one-letter tag (apt's `E: Unable to locate package x`, lintian's `W: pkg: tag [path]`)
   const tag = DEBIAN_TAG.exec(line)?.[1];
   if (tag) return tag === "E" ? "error" : "warning";
-  if (!MAY_HAVE_SEVERITY.test(line)) return null;
+  // a problem the program says it ignores and goes on past is a warning, unless it labels itself an error
+  // (systemd's `a.service:9: Unknown key 'X' in section [Service], ignoring.`, `Failed to parse …, ignoring: on-failur`)
+  const ignored = IGNORED.test(line);
+  if (!MAY_HAVE_SEVERITY.test(line)) return ignored ? "warning" : null;
   // the JVM's notice about its own options, printed before any Java tool runs: no finding of the tool's
   if (JVM_NOTICE.test(line)) return null;
   // a race detector's report is an error, though its title says WARNING (Go's `WARNING: DATA RACE`, ThreadSanitizer's)
@@ -32,6 +32,7 @@ export function severityOf(line: string): Severity | null {
   // note labelled so (GNU's `grammar.y: note: rerun with option …`) is no error, whatever its words
   const label = SEVERITY_LABEL.exec(line);
   if (label) return label[1] === "note" ? "note" : /^w/i.test(label[1]!) ? "warning" : "error";
+  if (ignored) return "warning";
   // what a line says there is none of does not count (`No syntax errors detected in a.php`, `0 warnings`)
   const said = NEGATED.test(line) ? line.replace(NEGATED_ALL, " ") : line;
   if (ERROR_WORDS.test(said)) return "error";
