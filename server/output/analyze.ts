@@ -11,6 +11,7 @@ import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
+import { filePrinter, PRINTER_COMPLAINT, printsFileText } from "./shape/content.ts";
 import { type Analysis, emptyCounts, issue, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -20,6 +21,8 @@ export interface AnalyzeOptions {
   rules?: RuleSelection;
   /** The roles of the text's lines, when compaction has read them already. */
   info?: LineInfo;
+  /** The text is a file's, printed as it is (content.ts; default: what the command says). */
+  fileText?: boolean;
 }
 
 /** Analysis works on at most this much of the text: its start and end, where the facts are. */
@@ -37,6 +40,14 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   const lines = window.split("\n");
   // `npm run lint` is read as what its script ran (`eslint src`), named in the output's banner
   const command = scriptCommand(options.command ?? "", window);
+  // a file's text (`cat src/a.py`) is no tool's report, whatever words it holds: the printer's own complaints are its errors
+  if (options.fileText ?? printsFileText(options.command)) {
+    const errors = lines.filter((l) => PRINTER_COMPLAINT.test(l)).map((l) => issue(l, "error"));
+    const read: ParseResult = { tool: filePrinter(options.command) ?? "cat", kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
+    const counts = { ...emptyCounts(), errors: errors.length };
+    const analysis: Analysis = { tool: read.tool, kind: "listing", status: statusOf(read, counts, options.exitCode), counts, errors, tests_failed: [], entities: extractEntities(window), suggestions: [] };
+    return { analysis, parser: generic };
+  }
   const { parser, program } = pickParser(window, command, options.rules);
   // the lines' roles (read by the shapes) as compaction found them, or read here: text analysed on
   // its own (`ai-session analyze`, the REST and MCP analyse calls) is read as well as compacted output

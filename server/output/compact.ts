@@ -10,7 +10,8 @@ import { type EmitPlan, emitWithFolds, type ExpandHint, type Fold, pushRepeats }
 import type { RuleSelection } from "./parsers/index.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
-import { lineRoles } from "./roles.ts";
+import { type LineInfo, lineRoles } from "./roles.ts";
+import { isFileText, printsFileText } from "./shape/content.ts";
 import { expandInfo, foldRuns } from "./runs.ts";
 import { selectLines, selectShort } from "./select.ts";
 import type { Analysis } from "./types.ts";
@@ -31,6 +32,8 @@ export interface CompactOptions {
   expandHint?: ExpandHint;
   /** Which tool rules apply (default all; `generic` for shapes alone). */
   rules?: RuleSelection;
+  /** The text is a file's, printed as it is, and stays whole (content.ts; default: what the command says). */
+  fileText?: boolean;
 }
 
 export interface CompactResult {
@@ -44,7 +47,7 @@ const SHORT_OUTPUT_CHARS = 4000;
 
 export function compactOutput(raw: Uint8Array | string, options: CompactOptions = {}): CompactResult {
   const rendered = renderOutput(raw, { cols: options.cols, rows: options.rows });
-  return compactRendered(rendered, options);
+  return compactRendered(rendered, { ...options, fileText: options.fileText ?? isFileText(options.command, raw) });
 }
 
 /** Compaction of text that is already rendered (what renderOutput returned). */
@@ -58,19 +61,35 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   }
   const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
   // A flood of one line (`yes`, a spinner, a repeated warning) is read once per run, not once per line (runs.ts).
+  const text = options.fileText ?? printsFileText(options.command);
   const runs = short ? null : foldRuns(lines);
   const read = runs?.lines ?? lines;
   const info = lineRoles(read, options.cwd, !short, lines);
   if (runs) info.weight = runs.weight;
-  const { analysis, parser } = analyzeWith(rendered, { command: options.command, exitCode: options.exitCode, rules: options.rules, info: !runs ? info : rendered.length <= ANALYSIS_WINDOW ? expandInfo(info, runs) : undefined });
+  const { analysis, parser } = analyzeWith(rendered, { command: options.command, exitCode: options.exitCode, rules: options.rules, fileText: text, info: !runs ? info : rendered.length <= ANALYSIS_WINDOW ? expandInfo(info, runs) : undefined });
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
   parser.roles?.(read, info.roles);
   const located = parser.locate?.(lines) ?? null;
-  const plan: EmitPlan = short
+  const plan: EmitPlan = text
+    ? wholeText(info)
+    : short
     ? selectShort(info, options.exitCode !== undefined && options.exitCode !== null && options.exitCode !== 0)
     : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing" && parser.tool !== "generic", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: runs && located ? Array.from(runs.start, (i) => located[i]!) : located });
   const { out, folds } = emitWithFolds(read, plan, hint, runs);
-  return finish(rendered, out.map(shortenRules), folds, analysis);
+  // a file's text comes back as it is, its rules of `=` or `-` too
+  return finish(rendered, text ? out : out.map(shortenRules), folds, analysis);
+}
+
+/** A file's text this long stays whole; a longer one keeps its first TEXT_HEAD lines and its last TEXT_TAIL. */
+const TEXT_WHOLE_LINES = 500;
+const TEXT_HEAD = 400;
+const TEXT_TAIL = 40;
+
+/** What a command that prints files keeps (content.ts): the text as it is, its middle folded when it is long. */
+function wholeText(info: LineInfo): EmitPlan {
+  const n = info.roles.length;
+  const keep = info.roles.map((_, i) => n <= TEXT_WHOLE_LINES || i < TEXT_HEAD || i >= n - TEXT_TAIL);
+  return { keep, roles: info.roles, hidden: null, after: new Map(), snippet: info.snippet, similar: null, quiet: null, idle: null };
 }
 
 const RULES = ["⎯⎯⎯⎯⎯⎯⎯⎯", "━━━━━━━━", "────────", "════════", "========", "________", "--------", "~~~~~~~~", "********", "########", "_ _ _ _ _ _", "- - - - - -"];

@@ -7,6 +7,7 @@
  */
 import { countTokensDetailed, type Encoding, savedPercent, type TokenCount, warmTokenizer } from "../tokens/tokens.ts";
 import { analyzeOutput } from "../output/analyze.ts";
+import { isFileText } from "../output/shape/content.ts";
 import { compactOutput, type CompactMode, type Fold } from "../output/compact.ts";
 import { decodeBytes, renderOutput } from "../output/render.ts";
 import type { Analysis } from "../output/types.ts";
@@ -146,7 +147,7 @@ export interface AnalyzeJob {
 }
 
 export function analyzeJob(job: AnalyzeJob): Analysis {
-  return analyzeOutput(renderOutput(job.text, { cols: job.cols }), { command: job.command, exitCode: job.exitCode });
+  return analyzeOutput(renderOutput(job.text, { cols: job.cols }), { command: job.command, exitCode: job.exitCode, fileText: isFileText(job.command, job.text) });
 }
 
 /** A session's output as the screen shows it (`read` without --lines: megabytes after a flood). */

@@ -150,12 +150,12 @@ async function compactScaling(): Promise<BenchRow[]> {
   const out: BenchRow[] = [];
   for (const { kind, make } of inputs()) {
     const warm = make(100_000);
-    compactOutput(warm, { command: "cat log", exitCode: 0 });
+    compactOutput(warm, { command: "cat app.log", exitCode: 0 });
     countTokensDetailed(warm);
     const perByte = { compaction: [] as number[], tokens: [] as number[] };
     for (const n of SIZES) {
       const text = make(n);
-      const c = best(n, () => compactOutput(text, { command: "cat log", exitCode: 0 }));
+      const c = best(n, () => compactOutput(text, { command: "cat app.log", exitCode: 0 }));
       const t = best(n, () => countTokensDetailed(text));
       perByte.compaction.push(c / n);
       perByte.tokens.push(t / n);

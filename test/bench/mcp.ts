@@ -6,8 +6,9 @@
  *
  * Rows: exec `true` in a live shell (median, p95); spawn → first exec done (a fresh data directory:
  * the server and the shell start too); tokens of the complete JSON-RPC result for failing builds and
- * tests from test/fixtures/output (each capture's raw bytes replayed with `cat` in the session, so
- * the output takes the real path) against the raw and the plain rendered output, with every fact of
+ * tests from test/fixtures/output (each capture's raw bytes copied to a `.log` file and replayed with
+ * `cat` in the session, so the output takes the real path: a log is a run's output, where a file's
+ * text would come back whole) against the raw and the plain rendered output, with every fact of
  * the capture checked in the text; tools/list tokens.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -154,8 +155,10 @@ export async function run(): Promise<BenchRow[]> {
     const totals = new Map<string, { complete: number; raw: number; plain: number; facts: number; kept: number }>(PEERS.map((p) => [p.name, { complete: 0, raw: 0, plain: 0, facts: 0, kept: 0 }]));
     let aboveRaw = 0;
     let abovePlain = 0;
+    const logs = mkdtempSync(join(tmpdir(), "ais-bench-logs-"));
     for (const name of FAILING) {
-      const file = join(FIXTURES, `${name}.txt`);
+      const file = join(logs, `${name}.log`);
+      writeFileSync(file, readFileSync(join(FIXTURES, `${name}.txt`)));
       const raw = countTokens(readFileSync(file, "utf8"));
       const plain = countTokens(renderOutput(readFileSync(file)));
       const facts = (JSON.parse(readFileSync(join(FIXTURES, `${name}.facts.json`), "utf8")) as { must_keep: string[] }).must_keep;
@@ -176,6 +179,7 @@ export async function run(): Promise<BenchRow[]> {
         }
       }
     }
+    rmSync(logs, { recursive: true, force: true });
     for (const p of PEERS) {
       const t = totals.get(p.name)!;
       const mine = p === aiSession;

@@ -39,9 +39,10 @@ const KNOWN_GAPS: Record<string, { lost?: string[]; unmet?: string[] }> = {
  * systemd-analyze prints the unit's path and systemd's sentences; Composer's validate names only
  * composer.json, the jsonschema CLI only the instance's values, and lintian's `E: pkg: tag` is the
  * Debian tools' tag apt prints too; keytool says `keytool error:` (a name and a label, no colon
- * between), publint names the package it checked, TypeDoc only its `[warning]` labels.
+ * between), publint names the package it checked, TypeDoc only its `[warning]` labels; a file's text
+ * printed by cat, sed -n or tail is the file's, not the printer's.
  */
-const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings", "bison-undefined-symbol", "bison-conflicts-warnings", "nasm-operand-and-symbol-errors", "protoc-undefined-type-reused-number", "cobc-undefined-names", "coffee-compile-unexpected-indentation", "dot-syntax-error", "babel-build-syntax-error", "cython-undeclared-name", "javadoc-doclint-errors-warnings", "mkdocs-strict-broken-links", "scons-build-c-error", "systemd-analyze-verify-unit", "composer-validate-schema-error", "composer-validate-strict-warnings", "jsonschema-cli-errors", "lintian-deb-errors", "keytool-wrong-keystore-password", "publint-missing-dist-files", "typedoc-docs-warnings"]);
+const OUTPUT_ALONE_IS_AMBIGUOUS = new Set(["grep-recursive-matches", "git-log-oneline-decorate", "make-cxx-build-success", "ocamlc-type-error", "jq-parse-error-missing-comma", "spectral-lint-openapi", "htmlhint-findings", "bison-undefined-symbol", "bison-conflicts-warnings", "nasm-operand-and-symbol-errors", "protoc-undefined-type-reused-number", "cobc-undefined-names", "coffee-compile-unexpected-indentation", "dot-syntax-error", "babel-build-syntax-error", "cython-undeclared-name", "javadoc-doclint-errors-warnings", "mkdocs-strict-broken-links", "scons-build-c-error", "systemd-analyze-verify-unit", "composer-validate-schema-error", "composer-validate-strict-warnings", "jsonschema-cli-errors", "lintian-deb-errors", "keytool-wrong-keystore-password", "publint-missing-dist-files", "typedoc-docs-warnings", "cat-python-source-file", "cat-package-json", "sed-n-typescript-line-range", "tail-worker-log-error"]);
 
 describe("the corpus of real tool output", () => {
   test("holds at least 150 captures of 50 tools, passing and failing runs", () => {

@@ -245,7 +245,7 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     if (line.trim() === "") block = -1;
     if (heading && skippable(i)) continue;
     // a numbered list under a heading that names its items' severity (publint's `Errors:` over `1. pkg.main is …`): each item is one
-    const listed = LIST_HEADING.exec(line);
+    const listed = line.includes(":") ? LIST_HEADING.exec(line) : null;
     if (listed && !heading && NUMBERED_ITEM.test(lines[i + 1] ?? "")) {
       flush();
       list = /^E/i.test(listed[1]!) ? "error" : /^W/i.test(listed[1]!) ? "warning" : "note";
@@ -255,11 +255,11 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
       add(line, { at: null, severity: list }, findLocation(line), i);
       continue;
     }
-    if (line.trim() !== "") list = null;
+    if (list && line.trim() !== "") list = null;
     // a YAML parser's mark on a line of its own places the error told above it; the last mark is where it
     // failed (PyYAML's `while parsing a block collection` / `  in "a.yaml", line 16, column 5` /
     // `did not find expected '-' indicator` / `  in "a.yaml", line 18, column 5.`)
-    const mark = MARK_ONLY.test(line) ? findLocation(line) : null;
+    const mark = line.includes('", line ') && MARK_ONLY.test(line) ? findLocation(line) : null;
     if (mark && !heading && lastLine >= 0 && i - lastLine <= MARK_REACH && errors.length) {
       const e = errors[errors.length - 1]!;
       errors[errors.length - 1] = { ...e, file: mark.file, line: mark.line, column: mark.column };

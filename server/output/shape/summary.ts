@@ -54,7 +54,7 @@ const NAMED_DIAGNOSTIC = /^[^\s:]+: (?:fatal error|error|warning|note): /;
 
 export function isSummary(raw: string): boolean {
   const line = withDigits(raw);
-  if (line.length > 400 || NAMED_DIAGNOSTIC.test(line)) return false;
+  if (line.length > 400 || (line.includes(": ") && NAMED_DIAGNOSTIC.test(line))) return false;
   if (VERDICT.test(line)) return true;
   if (!/\d/.test(line)) return false;
   let pairs = 0;
@@ -70,7 +70,7 @@ export function isSummary(raw: string): boolean {
     strong ||= STRONG.test(m[0]);
   }
   if (TAP_COUNT.test(line)) return true;
-  if (HARNESS_COUNT.test(line)) return true;
+  if (line.includes("#") && HARNESS_COUNT.test(line)) return true;
   CAPS_THEN_COUNT.lastIndex = 0;
   for (let m = CAPS_THEN_COUNT.exec(line); m; m = CAPS_THEN_COUNT.exec(line)) {
     pairs++;

@@ -17,11 +17,11 @@ const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ing
 /** How bad the line says something is, or null when it says nothing of the kind. */
 export function severityOf(line: string): Severity | null {
   // the Debian tools' one-letter tag (apt's `E: Unable to locate package x`, lintian's `W: pkg: tag [path]`)
-  const tag = DEBIAN_TAG.exec(line)?.[1];
+  const tag = line.charCodeAt(1) === 58 ? DEBIAN_TAG.exec(line)?.[1] : undefined;
   if (tag) return tag === "E" ? "error" : "warning";
   // a problem the program says it ignores and goes on past is a warning, unless it labels itself an error
   // (systemd's `a.service:9: Unknown key 'X' in section [Service], ignoring.`, `Failed to parse …, ignoring: on-failur`)
-  const ignored = IGNORED.test(line);
+  const ignored = line.includes("ignor") && IGNORED.test(line);
   if (!MAY_HAVE_SEVERITY.test(line)) return ignored ? "warning" : null;
   // the JVM's notice about its own options, printed before any Java tool runs: no finding of the tool's
   if (JVM_NOTICE.test(line)) return null;
