@@ -23,7 +23,7 @@ describe("a file's text printed as it is", () => {
   });
 
   test("is no tool's run: a listing by its printer, with no findings", () => {
-    for (const command of ["cat limiter/rules.py", "sed -n '1,80p' limiter/rules.py", "head -n 200 limiter/rules.py", "cat limiter/rules.py | head -50"]) {
+    for (const command of ["cat limiter/rules.py", "sed -n '1,80p' limiter/rules.py", "head -n 200 limiter/rules.py", "cat limiter/rules.py | head -50", "cat -n limiter/rules.py | sed -n '30,40p'", "tail -n 30 limiter/rules.py"]) {
       const a = analyzeOutput(source, { command, exitCode: 0 });
       expect(a.kind).toBe("listing");
       expect(a.errors).toEqual([]);
