@@ -968,7 +968,6 @@ function kindOf(lines: string[], errors: OutputError[], tests: string[], text: s
     last = i;
   }
   if (trace && errors.length && !toolsOwnTrace(lines, errors)) return "runtime_error";
-
   const byVerb = kindByVerb(command);
   if (byVerb) return byVerb;
   // a program that lists what the system has (`ip addr`, `ss -tln`, `lsblk`, `df -h`, `ps aux`)
