@@ -7,7 +7,7 @@ import { frameKind, isFrame } from "../shape/frames.ts";
 import { snippetLines } from "../shape/codeframe.ts";
 import { findLocation, isPlacedProgress, type Location } from "../shape/location.ts";
 import { isSummary, type SummaryCounts, summaryCounts } from "../shape/summary.ts";
-import { codeOf, hasCode, isChatter, severityOf } from "../shape/words.ts";
+import { codeOf, hasCode, hasSeverityLabel, isChatter, severityOf } from "../shape/words.ts";
 import type { LineInfo } from "../roles.ts";
 import { type Counts, issue, numberOf, type OutputError, type OutputKind, type Parser, programCommand, type Severity } from "../types.ts";
 
@@ -57,8 +57,6 @@ const CONTEXT_BEFORE = /(?:^|\s)(?:[Ii]ncluded from|from)\s+$|^\s*@\s+$/;
  */
 const CONTEXT_AFTER = /^:?\s*(?:required (?:from|by)\b|In instantiation of\b|In (?:member |static member )?function\b|In constructor\b|In destructor\b|At global scope\b|In lambda function\b|\.\.\.\s*[a-z])/;
 
-/** A severity label: `warning: `, `error[E0308]: `. */
-const LABELLED = /(?:^|\s)(?:error|warning|note|fatal error)(?:\[[\w-]+\])?:\s/i;
 /** A heading that names the severity of the numbered list under it: `Errors:`, `Warnings:`, `Suggestions:`. */
 const LIST_HEADING = /^\s*(Errors|Warnings|Suggestions|ERRORS|WARNINGS)\s*:\s*$/;
 const NUMBERED_ITEM = /^\s*\d+[.)]\s+\S/;
@@ -295,7 +293,7 @@ function collectIssues(lines: string[], limit: number, candidate: (i: number) =>
     // `Errors parsing src/a.php` under the error it placed there; sha256sum's `dist/a.zip: FAILED open or read`
     // under `sha256sum: dist/a.zip: No such file or directory`); a line with its own severity label is a diagnostic of its own
     const prior = named as { file: string; i: number } | null;
-    if (!heading && !c.at && prior && prior.i === i - 1 && line.includes(prior.file) && !LABELLED.test(line)) continue;
+    if (!heading && !c.at && prior && prior.i === i - 1 && line.includes(prior.file) && !hasSeverityLabel(line)) continue;
     flush();
     // a message whose place is the indented line under it (Elixir's `warning: variable "x" is unused` over `  lib/a.ex:26: A.f/2`)
     const below = !c.at && c.severity ? (placeBelow(lines, i) ?? hclPlace(lines, i)) : null;

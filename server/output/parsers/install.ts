@@ -1,5 +1,5 @@
 /** Package installs: npm, yarn, pnpm, bun install/add, pip. */
-import { issue, numberOf, type OutputError, type Parser } from "../types.ts";
+import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
 
 function installErrors(lines: string[]): OutputError[] {
   const errors: OutputError[] = [];
@@ -83,7 +83,7 @@ export const apt: Parser = {
     const upgraded = numberOf(text, /(\d+) upgraded/) ?? 0;
     const missing = [...text.matchAll(/Unable to locate package (\S+)/g)].map((m) => m[1]!);
     return {
-      tool: /^(?:sudo )?dpkg\b/.test((command ?? "").trim()) ? "dpkg" : "apt",
+      tool: commandStarts(command ?? "", "dpkg") ? "dpkg" : "apt",
       kind: "install",
       errors,
       tests_failed: [],

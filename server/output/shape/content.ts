@@ -13,8 +13,6 @@ const PRINTER = /^(cat|tac|nl|bat|batcat|head|tail|less|more)(?:\s|$)|^(sed)\s+(
 const FOLLOWING = /\s(?:-\w*[fF]\w*|--follow\S*)(?:\s|$)/;
 /** An argument that names a log: `app.log`, `run.out`, `build.log.1`, `logs/worker.txt`. */
 const LOG_ARGUMENT = /(?:^|\s)(?:\S*\/)?[\w.-]+\.(?:log|out|err)(?:\.\d+)?(?=\s|$)|(?:^|[\s/])logs?\/\S/;
-/** A stage after a pipe that only passes the text on (`cat a.py | head -50`, `cat -n a.py | sed -n '30,40p'`); any other makes it that program's output. */
-const PASSING_STAGE = /^(?:cat|head|tail|nl|tac|less|more)(?:\s|$)|^sed\s+(?:-[^n\s]\S*\s+)*-n\s/;
 
 /** The program printing files, when the command is one that prints files as they are (a log or not). */
 export function filePrinter(command: string | undefined): string | null {
@@ -23,7 +21,8 @@ export function filePrinter(command: string | undefined): string | null {
   const m = PRINTER.exec(program);
   if (!m) return null;
   const stages = program.split(/\s*\|(?!\|)\s*/);
-  if (stages.slice(1).some((s) => !PASSING_STAGE.test(s)) || /&&|\|\||;/.test(program)) return null;
+  // every later stage must be a printer too, passing the text on (`cat a.py | head -50`, `cat -n a.py | sed -n '30,40p'`)
+  if (stages.slice(1).some((s) => !PRINTER.test(s)) || /&&|\|\||;/.test(program)) return null;
   return m[1] ?? m[2]!;
 }
 

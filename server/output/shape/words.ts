@@ -58,6 +58,8 @@ const NEGATED_ALL = new RegExp(NEGATED_PHRASE, "g");
 
 /** The first severity label of a line: the word alone, then a colon (or its code in brackets, then a colon). */
 const SEVERITY_LABEL = /(?:^|[\s:\]-])(warning|Warning|WARNING|error|Error|ERROR|fatal error|Fatal error|FATAL|note)(?:\[[\w-]+\])?:(?:\s|$)/;
+/** Does the line label its own severity (`a.y: warning: …`, `error[E0308]: …`, `note: …`)? */
+export const hasSeverityLabel = (line: string): boolean => SEVERITY_LABEL.test(line);
 
 /**
  * The quick test before the word lists: a fragment that every error or warning word holds, or a
