@@ -11,7 +11,8 @@ import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
-import { filePrinter, PRINTER_COMPLAINT, printsFileText } from "./shape/content.ts";
+import { PRINTER_COMPLAINT, printsAnswer, printsText, textPrinter } from "./shape/content.ts";
+import { listing } from "./parsers/misc.ts";
 import { type Analysis, emptyCounts, issue, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -40,13 +41,16 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   const lines = window.split("\n");
   // `npm run lint` is read as what its script ran (`eslint src`), named in the output's banner
   const command = scriptCommand(options.command ?? "", window);
-  // a file's text (`cat src/a.py`) is no tool's report, whatever words it holds: the printer's own complaints are its errors
-  if (options.fileText ?? printsFileText(options.command)) {
-    const errors = lines.filter((l) => PRINTER_COMPLAINT.test(l)).map((l) => issue(l, "error"));
-    const read: ParseResult = { tool: filePrinter(options.command) ?? "cat", kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
+  // a file's text (`cat src/a.py`) or a search's answer (`grep -rn error src`) is no tool's report, whatever
+  // words it holds: the printer's own complaints are its errors (git's `fatal:` for `git grep`)
+  if (options.fileText ?? printsText(options.command)) {
+    const tool = textPrinter(options.command) ?? "cat";
+    const errors = lines.filter((l) => PRINTER_COMPLAINT.test(l) || (tool === "git" && /^fatal: /.test(l))).map((l) => issue(l, "error"));
+    const read: ParseResult = { tool, kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
     const counts = { ...emptyCounts(), errors: errors.length };
-    const analysis: Analysis = { tool: read.tool, kind: "listing", status: statusOf(read, counts, options.exitCode), counts, errors, tests_failed: [], entities: extractEntities(window), suggestions: [] };
-    return { analysis, parser: generic };
+    const analysis: Analysis = { tool, kind: "listing", status: statusOf(read, counts, options.exitCode), counts, errors, tests_failed: [], entities: extractEntities(window), suggestions: [] };
+    // a search's or a listing's answer is the listing recogniser's (a long one compacts as a listing); a file's text is no tool's
+    return { analysis, parser: printsAnswer(options.command) ? listing : generic };
   }
   const { parser, program } = pickParser(window, command, options.rules);
   // the lines' roles (read by the shapes) as compaction found them, or read here: text analysed on

@@ -11,7 +11,7 @@ import type { RuleSelection } from "./parsers/index.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
 import { type LineInfo, lineRoles } from "./roles.ts";
-import { isFileText, printsFileText } from "./shape/content.ts";
+import { isFileText, printsAnswer, printsText } from "./shape/content.ts";
 import { expandInfo, foldRuns } from "./runs.ts";
 import { selectLines, selectShort } from "./select.ts";
 import type { Analysis } from "./types.ts";
@@ -61,7 +61,9 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   }
   const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
   // A flood of one line (`yes`, a spinner, a repeated warning) is read once per run, not once per line (runs.ts).
-  const text = options.fileText ?? printsFileText(options.command);
+  const text = options.fileText ?? printsText(options.command);
+  // a search's or a listing's answer stays whole up to a screenful or so; a longer one is compacted as a listing
+  const whole = text && (!printsAnswer(options.command) || (lines.length <= ANSWER_WHOLE_LINES && rendered.length <= ANSWER_WHOLE_CHARS));
   const runs = short ? null : foldRuns(lines);
   const read = runs?.lines ?? lines;
   const info = lineRoles(read, options.cwd, !short, lines);
@@ -70,20 +72,24 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
   parser.roles?.(read, info.roles);
   const located = parser.locate?.(lines) ?? null;
-  const plan: EmitPlan = text
+  const plan: EmitPlan = whole
     ? wholeText(info)
     : short
     ? selectShort(info, options.exitCode !== undefined && options.exitCode !== null && options.exitCode !== 0)
     : selectLines(info, { exitCode: options.exitCode, listing: analysis.kind === "listing" && parser.tool !== "generic", needles: parser.tool === "generic" ? [] : factNeedles(analysis), locations: runs && located ? Array.from(runs.start, (i) => located[i]!) : located });
   const { out, folds } = emitWithFolds(read, plan, hint, runs);
   // a file's text comes back as it is, its rules of `=` or `-` too
-  return finish(rendered, text ? out : out.map(shortenRules), folds, analysis);
+  return finish(rendered, whole ? out : out.map(shortenRules), folds, analysis);
 }
 
 /** A file's text this long stays whole; a longer one keeps its first TEXT_HEAD lines and its last TEXT_TAIL. */
 const TEXT_WHOLE_LINES = 500;
 const TEXT_HEAD = 400;
 const TEXT_TAIL = 40;
+
+/** A search's or a listing's answer this long stays whole (a match or a path a line, each asked for); a longer one is compacted. */
+const ANSWER_WHOLE_LINES = 150;
+const ANSWER_WHOLE_CHARS = 16_000;
 
 /** What a command that prints files keeps (content.ts): the text as it is, its middle folded when it is long. */
 function wholeText(info: LineInfo): EmitPlan {

@@ -88,10 +88,10 @@ describe("analysis of quiet and unusual runs", () => {
   test("a listing counts no passed tests, failed or not", async () => {
     const { analyzeOutput } = await import("../../server/output/analyze.ts");
     const failed = analyzeOutput("ls: cannot access '/definitely/not/here': No such file or directory", { command: "ls /definitely/not/here", exitCode: 2 });
-    expect(failed).toMatchObject({ tool: "listing", kind: "listing", status: "failure" });
+    expect(failed).toMatchObject({ tool: "ls", kind: "listing", status: "failure" });
     expect(failed.counts).toEqual({ passed: 0, failed: 0, skipped: 0, warnings: 0, errors: 1 });
     const listed = analyzeOutput("total 8\ndrwxr-xr-x 2 me me 4096 Jan  1 00:00 a\n-rw-r--r-- 1 me me   12 Jan  1 00:00 b.txt", { command: "ls -l", exitCode: 0 });
-    expect(listed).toMatchObject({ tool: "listing", status: "success" });
+    expect(listed).toMatchObject({ tool: "ls", status: "success" });
     expect(listed.counts.passed).toBe(0);
   });
 });

@@ -157,6 +157,9 @@ export const shellcheck: Parser = {
 
 const SHELLCHECK_FINDING = /^ *\^-*\^? SC\d{4} \((?:error|warning|info|style)\): /;
 
+const TREE_SUMMARY = /^\d+ director(?:y|ies), \d+ files?$/;
+const LS_TOTAL = /^total \d+(?:\.\d+)?[KMG]?$/;
+
 export const listing: Parser = {
   tool: "listing",
   matches: (text, command) =>
@@ -164,7 +167,9 @@ export const listing: Parser = {
     /^total \d+$|^\d+ directories, \d+ files$/m.test(text),
   parse(lines) {
     const errors = lines.filter((l) => /: (?:Permission denied|No such file or directory)$/.test(l)).map((l) => issue(l, "error"));
-    // A listing runs no tests: its lines are entries, not passes, so `passed` stays 0.
-    return { tool: "listing", kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
+    // A listing runs no tests: its lines are entries, not passes, so `passed` stays 0. It is named
+    // by its own closing line where it has one: tree's `N directories, N files`, `ls -l`'s `total N`.
+    const tool = lines.some((l) => TREE_SUMMARY.test(l)) ? "tree" : lines.some((l) => LS_TOTAL.test(l)) ? "ls" : "listing";
+    return { tool, kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
   },
 };

@@ -5,6 +5,12 @@
  * (`*.log`, `*.out`, a file under `log/` or `logs/`) is a program's output like any other: read as
  * the run it records (`cat build.log` as the build's), and compacted; so is a file that holds a
  * terminal's escape sequences (a recorded session, a tool's coloured output saved to a file).
+ *
+ * Commands that search or list files print answers the same way: `grep -rn`, `rg`, `git grep`,
+ * `find`, `ls`, `tree` (and a pipeline that only sorts, cuts, counts or pages what they found). Each
+ * line is something the agent asked for, a match or a path, and no tool's finding, however many of
+ * them say `error` or `throw`: an answer of a screenful or so stays whole (compact.ts), a longer one
+ * is compacted as a listing.
  */
 import { programCommand } from "../types.ts";
 
@@ -14,16 +20,50 @@ const FOLLOWING = /\s(?:-\w*[fF]\w*|--follow\S*)(?:\s|$)/;
 /** An argument that names a log: `app.log`, `run.out`, `build.log.1`, `logs/worker.txt`. */
 const LOG_ARGUMENT = /(?:^|\s)(?:\S*\/)?[\w.-]+\.(?:log|out|err)(?:\.\d+)?(?=\s|$)|(?:^|[\s/])logs?\/\S/;
 
+/** Programs that search files and print what they found, the first stage of an answer. */
+const SEARCHER = /^(?:(grep|egrep|fgrep|rg|ag|ack)|(git)\s+(?:--no-pager\s+|-C\s+\S+\s+)*(?:grep|ls-files))(?:\s|$)/;
+/** Programs that list files, the first stage of an answer (`ls -la`, `find . -name '*.ts'`). */
+const LISTER = /^(find|fd|fdfind|ls|tree|locate)(?:\s|$)/;
+/** Later stages that pass an answer on, sorted, cut, filtered, counted or paged (`| sort | head -20`, `| xargs wc -l`). */
+const ANSWER_STAGE = /^(?:xargs\s+(?:-\S+\s+)*)?(?:sort|uniq|cut|column|tr|wc|grep|egrep|fgrep|rg|ls|cat|head|tail|nl|less|more)(?:\s|$)/;
+/** A first stage that only makes the input (`cat x |`, `echo … |`): what follows filters that input, it searches no files. */
+const INPUT_FIRST = /^\s*(?:\w+=\S*\s+)*(?:printf|echo|cat|yes|seq)\b[^|]*\|(?!\|)/;
+
 /** The program printing files, when the command is one that prints files as they are (a log or not). */
 export function filePrinter(command: string | undefined): string | null {
   if (!command) return null;
   const program = programCommand(command);
   const m = PRINTER.exec(program);
   if (!m) return null;
-  const stages = program.split(/\s*\|(?!\|)\s*/);
+  const stages = pipelineStages(program);
   // every later stage must be a printer too, passing the text on (`cat a.py | head -50`, `cat -n a.py | sed -n '30,40p'`)
-  if (stages.slice(1).some((s) => !PRINTER.test(s)) || /&&|\|\||;/.test(program)) return null;
+  if (!stages || stages.slice(1).some((s) => !PRINTER.test(s))) return null;
   return m[1] ?? m[2]!;
+}
+
+/**
+ * The stages of a pipeline (`grep -rn 'a|b' src | sort` is two), split at `|` outside quotes; null
+ * when the command is more than one pipeline (`&&`, `||`, `;` outside quotes).
+ */
+function pipelineStages(command: string): string[] | null {
+  const stages: string[] = [];
+  let quote = "";
+  let start = 0;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      if (c === quote) quote = "";
+      else if (c === "\\" && quote === '"') i++;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "\\") i++;
+    else if (c === ";" || (c === "&" && command[i + 1] === "&") || (c === "|" && command[i + 1] === "|")) return null;
+    else if (c === "|") {
+      stages.push(command.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  stages.push(command.slice(start).trim());
+  return stages;
 }
 
 /** Does the command print files that are no log (source, configuration, documents)? Their text stays whole. */
@@ -34,8 +74,45 @@ export function printsFileText(command: string | undefined): boolean {
   return !LOG_ARGUMENT.test(program) && !(printer === "tail" && FOLLOWING.test(program));
 }
 
-/** The printer's own complaint about a file (`cat: a.py: No such file or directory`, `head: cannot open 'b' for reading: …`). */
-export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more): .*(?:No such file or directory|Permission denied|Is a directory|cannot open|can't read)/;
+/**
+ * The program whose answer the command prints, when it searches or lists files and every later stage
+ * passes what it found on: `grep` for `grep -rn X src | head -40`, `find` for `find . -name '*.py' |
+ * xargs wc -l | sort -n`, `git` for `git grep -n X`. A search over another program's output (`npm
+ * test | grep FAIL`, `cat build.log | grep error`) is no answer: it reads as that program's run.
+ */
+export function answerProgram(command: string | undefined): string | null {
+  if (!command || INPUT_FIRST.test(command)) return null;
+  const program = programCommand(command);
+  const m = SEARCHER.exec(program) ?? LISTER.exec(program);
+  if (!m) return null;
+  const stages = pipelineStages(program);
+  if (!stages || stages.slice(1).some((s) => !ANSWER_STAGE.test(s) && !PRINTER.test(s))) return null;
+  // a stage that counts what was found prints the lines (`find … | xargs wc -l` is wc's table)
+  const counter = stages.slice(1).some((s) => /^(?:xargs\s+(?:-\S+\s+)*)?wc(?:\s|$)/.test(s));
+  return counter ? "wc" : (m[1] ?? m[2]!);
+}
+
+/** Does the command print what a search or a listing of files found (answerProgram)? */
+export function printsAnswer(command: string | undefined): boolean {
+  return answerProgram(command) !== null;
+}
+
+/** Does the command print text as it is, a file's (printsFileText) or a search's or listing's answer (printsAnswer)? */
+export function printsText(command: string | undefined): boolean {
+  return printsFileText(command) || printsAnswer(command);
+}
+
+/** The program that printed text as it is: the file printer, or the program that searched or listed. */
+export function textPrinter(command: string | undefined): string | null {
+  return filePrinter(command) ?? answerProgram(command);
+}
+
+/**
+ * The printer's own complaint about a file (`cat: a.py: No such file or directory`, `head: cannot
+ * open 'b' for reading: …`, `find: 'x': No such file or directory`, `ls: cannot access 'x': …`,
+ * `rg: x: No such file or directory (os error 2)`).
+ */
+export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more|grep|egrep|fgrep|rg|ag|ack|find|fd|ls|tree|locate|sort|xargs|wc): .*(?:No such file or directory|Permission denied|Is a directory|Not a directory|cannot open|can't read|cannot access)/;
 
 /** Does raw output hold a terminal's escape sequences (CSI: ESC and `[`)? A file's text has none. */
 function hasEscapes(raw: Uint8Array | string): boolean {
@@ -44,7 +121,10 @@ function hasEscapes(raw: Uint8Array | string): boolean {
   return false;
 }
 
-/** Is this raw output a file's text the command printed as it is (printsFileText, and no recorded terminal output)? */
+/**
+ * Is this raw output text the command printed as it is: a file's (printsFileText, and no recorded
+ * terminal output in it) or an answer (printsAnswer, coloured or not: `grep --color`, `rg` on a terminal)?
+ */
 export function isFileText(command: string | undefined, raw: Uint8Array | string): boolean {
-  return printsFileText(command) && !hasEscapes(raw);
+  return (printsFileText(command) && !hasEscapes(raw)) || printsAnswer(command);
 }
