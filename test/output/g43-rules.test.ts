@@ -57,7 +57,7 @@ describe("a search's or a listing's answer", () => {
 describe("what is no answer", () => {
   test("a search over another program's output reads as that program's run", () => {
     const raw = ["src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.", "src/db.ts(9,1): error TS2304: Cannot find name 'pool'."].join("\n");
-    for (const command of ["npx tsc --noEmit 2>&1 | grep error", "npm run typecheck 2>&1 | grep -E 'error|warning'"]) {
+    for (const command of ["npx tsc --noEmit 2>&1 | grep error", "npm run typecheck 2>&1 | grep -E 'error|warning'", "cat build.log | grep error"]) {
       const a = analyzeOutput(raw, { command, exitCode: 0 });
       expect(a.kind).not.toBe("listing");
       expect(a.counts.errors).toBe(2);

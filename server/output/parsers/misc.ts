@@ -1,6 +1,7 @@
 /** docker build, maven and gradle, shellcheck. */
 import type { Role } from "../roles.ts";
 import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+import { fedByInput } from "../shape/content.ts";
 
 const BUILDKIT_PLACE = /^((?:\S*\/)?(?:Dockerfile|Containerfile)(?:\.[\w-]+)?|\S+\.(?:Dockerfile|Containerfile)):(\d+)\s*$/;
 
@@ -163,7 +164,9 @@ const LS_TOTAL = /^total \d+(?:\.\d+)?[KMG]?$/;
 export const listing: Parser = {
   tool: "listing",
   matches: (text, command) =>
-    commandStarts(command, "ls", "tree", "find", "du", "grep", "rg", "fd", "npm ls", "npm list", "pnpm ls", "pnpm list") ||
+    commandStarts(command, "ls", "tree", "find", "du", "fd", "npm ls", "npm list", "pnpm ls", "pnpm list") ||
+    // a search of files; one over another program's output (`cat build.log | grep error`) is that program's run
+    (commandStarts(command, "grep", "rg") && !fedByInput(command)) ||
     /^total \d+$|^\d+ directories, \d+ files$/m.test(text),
   parse(lines) {
     const errors = lines.filter((l) => /: (?:Permission denied|No such file or directory)$/.test(l)).map((l) => issue(l, "error"));

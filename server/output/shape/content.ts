@@ -81,7 +81,7 @@ export function printsFileText(command: string | undefined): boolean {
  * test | grep FAIL`, `cat build.log | grep error`) is no answer: it reads as that program's run.
  */
 export function answerProgram(command: string | undefined): string | null {
-  if (!command || INPUT_FIRST.test(command)) return null;
+  if (!command || fedByInput(command)) return null;
   const program = programCommand(command);
   const m = SEARCHER.exec(program) ?? LISTER.exec(program);
   if (!m) return null;
@@ -90,6 +90,11 @@ export function answerProgram(command: string | undefined): string | null {
   // a stage that counts what was found prints the lines (`find … | xargs wc -l` is wc's table)
   const counter = stages.slice(1).some((s) => /^(?:xargs\s+(?:-\S+\s+)*)?wc(?:\s|$)/.test(s));
   return counter ? "wc" : (m[1] ?? m[2]!);
+}
+
+/** Does the command's first stage only make the input of the next (`cat build.log | grep error`, `echo … | tool`)? */
+export function fedByInput(command: string): boolean {
+  return INPUT_FIRST.test(command);
 }
 
 /** Does the command print what a search or a listing of files found (answerProgram)? */
