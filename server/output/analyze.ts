@@ -11,9 +11,9 @@ import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
-import { PRINTER_COMPLAINT, printsAnswer, printsText, textPrinter } from "./shape/content.ts";
+import { isJsonData, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
 import { listing } from "./parsers/misc.ts";
-import { type Analysis, emptyCounts, issue, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
+import { type Analysis, emptyCounts, issue, type OutputKind, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
   command?: string;
@@ -79,8 +79,9 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   if (parsed.counts.failed === undefined) counts.failed = Math.max(counts.failed, parsed.tests_failed.length);
   const analysis: Analysis = {
     tool: parsed.tool,
-    // a build run with the program after it (`make && ./app`) whose program a sanitizer stopped: the run crashed
-    kind: parsed.kind !== "test" && SANITIZER_REPORT.test(window) ? "runtime_error" : parsed.kind,
+    // a build run with the program after it (`make && ./app`) whose program a sanitizer stopped: the run crashed;
+    // data the agent asked for (a query's rows, jq's JSON, pip list) that reports nothing is a listing
+    kind: parsed.kind !== "test" && SANITIZER_REPORT.test(window) ? "runtime_error" : quietData(parsed, counts, options, text) ? "listing" : parsed.kind,
     status: statusOf(parsed, counts, options.exitCode),
     counts,
     // Past the cap, errors before warnings and notes.
@@ -90,6 +91,29 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
     suggestions: suggestionsFor(parsed, window, options.exitCode),
   };
   return { analysis, parser };
+}
+
+/** A JSON text longer than this is not parsed to see whether it is data (its kind stays what its tool says). */
+const JSON_DATA_CHARS = 64 * 1024;
+
+/** Did the run report nothing: exit 0 (or none known), no errors, warnings or failed tests, no test run? */
+function reportsNothing(kind: OutputKind | null | undefined, counts: Analysis["counts"], exitCode: number | null | undefined): boolean {
+  return kind !== "test" && !counts.errors && !counts.warnings && !counts.failed && (exitCode === undefined || exitCode === null || exitCode === 0);
+}
+
+/**
+ * Is this the clean output of data the agent asked for: a data program's (content.ts printsData), or a
+ * JSON document or JSON lines no recogniser read as anything but `other`, with nothing found in it?
+ */
+function quietData(parsed: ParseResult, counts: Analysis["counts"], options: AnalyzeOptions, text: string): boolean {
+  if (!reportsNothing(parsed.kind, counts, options.exitCode)) return false;
+  return printsData(options.command) || ((parsed.kind === "other" || !parsed.kind) && text.length <= JSON_DATA_CHARS && isJsonData(text));
+}
+
+/** Is the analysed output data asked for that reported nothing (a listing by quietData), kept whole when it is short? */
+export function isQuietData(a: Analysis, options: Pick<AnalyzeOptions, "command" | "exitCode">, text: string): boolean {
+  if (a.kind !== "listing" || !reportsNothing(a.kind, a.counts, options.exitCode)) return false;
+  return printsData(options.command) || (text.length <= JSON_DATA_CHARS && isJsonData(text));
 }
 
 /** A sanitizer's report header: `==4709==ERROR: AddressSanitizer: heap-use-after-free …` (Leak, Memory, Thread, UndefinedBehavior too). */

@@ -5,7 +5,7 @@
  * tool recognisers refine it, the facts and what explains them are kept verbatim (select.ts), and
  * the rest folds into one-line markers that name the exact command to read the folded lines back.
  */
-import { ANALYSIS_WINDOW, analyzeWith } from "./analyze.ts";
+import { ANALYSIS_WINDOW, analyzeWith, isQuietData } from "./analyze.ts";
 import { type EmitPlan, emitWithFolds, type ExpandHint, type Fold, pushRepeats } from "./emit.ts";
 import type { RuleSelection } from "./parsers/index.ts";
 import { factorPaths } from "./paths.ts";
@@ -62,13 +62,15 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   const short = lines.length <= SHORT_OUTPUT_LINES && rendered.length <= SHORT_OUTPUT_CHARS;
   // A flood of one line (`yes`, a spinner, a repeated warning) is read once per run, not once per line (runs.ts).
   const text = options.fileText ?? printsText(options.command);
-  // a search's or a listing's answer stays whole up to a screenful or so; a longer one is compacted as a listing
-  const whole = text && (!printsAnswer(options.command) || (lines.length <= ANSWER_WHOLE_LINES && rendered.length <= ANSWER_WHOLE_CHARS));
+  const fits = lines.length <= ANSWER_WHOLE_LINES && rendered.length <= ANSWER_WHOLE_CHARS;
   const runs = short ? null : foldRuns(lines);
   const read = runs?.lines ?? lines;
   const info = lineRoles(read, options.cwd, !short, lines);
   if (runs) info.weight = runs.weight;
   const { analysis, parser } = analyzeWith(rendered, { command: options.command, exitCode: options.exitCode, rules: options.rules, fileText: text, info: !runs ? info : rendered.length <= ANALYSIS_WINDOW ? expandInfo(info, runs) : undefined });
+  // a search's or a listing's answer, and data asked for that reports nothing (a query's rows, JSON),
+  // stay whole up to a few thousand tokens; longer ones are compacted as a listing
+  const whole = text ? !printsAnswer(options.command) || fits : fits && isQuietData(analysis, options, rendered);
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
   parser.roles?.(read, info.roles);
   const located = parser.locate?.(lines) ?? null;
@@ -87,8 +89,8 @@ const TEXT_WHOLE_LINES = 500;
 const TEXT_HEAD = 400;
 const TEXT_TAIL = 40;
 
-/** A search's or a listing's answer this long stays whole (a match or a path a line, each asked for); a longer one is compacted. */
-const ANSWER_WHOLE_LINES = 150;
+/** A search's or a listing's answer, or data asked for, this long stays whole (each line asked for); a longer one is compacted. */
+const ANSWER_WHOLE_LINES = 500;
 const ANSWER_WHOLE_CHARS = 16_000;
 
 /** What a command that prints files keeps (content.ts): the text as it is, its middle folded when it is long. */

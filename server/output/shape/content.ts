@@ -113,6 +113,53 @@ export function textPrinter(command: string | undefined): string | null {
 }
 
 /**
+ * Programs whose output is data the agent asked for: a JSON processor's (jq, yq, gron, `python -m
+ * json.tool`), a database client's rows (sqlite3, psql, mysql, redis-cli), the packages installed
+ * (`pip list`, `pip freeze`), the environment (printenv, and env when it runs nothing: `env FOO=1 make` is make's run).
+ */
+const DATA_PROGRAM = /^(?:jq|yq|gron|python[\d.]*\s+-m\s+json\.tool|sqlite3|psql|mysql|mariadb|redis-cli|pip[\d.]*\s+(?:list|freeze)|python[\d.]*\s+-m\s+pip\s+(?:list|freeze)|printenv)(?:\s|$)|^env(?:\s+-[0iv]+)*$/;
+/** A first stage that fetches or prints what a data program reads (`curl -s URL | jq .`, `cat a.json | jq .items`). */
+const DATA_SOURCE = /^(?:curl|wget\s+(?:-\S+\s+)*-O\s*-|cat|echo|printf)(?:\s|$)/;
+
+/**
+ * Does the command print data (DATA_PROGRAM): a data program, fed by a fetch or a printer or not,
+ * whose output only passing stages follow (`jq . a.json | head -60`, `curl -s URL | jq .`, `env | sort`)?
+ */
+export function printsData(command: string | undefined): boolean {
+  if (!command) return false;
+  // the command as typed, less its variable assignments (`env` and `python3 -m` are what it runs here, no launchers)
+  const stages = pipelineStages(command.trim().replace(/^(?:\w+=\S*\s+)+/, ""));
+  if (!stages) return false;
+  let last = stages.length - 1;
+  while (last > 0 && (ANSWER_STAGE.test(stages[last]!) || PRINTER.test(stages[last]!)) && !DATA_PROGRAM.test(stages[last]!)) last--;
+  if (!DATA_PROGRAM.test(stages[last]!)) return false;
+  return stages.slice(0, last).every((s) => DATA_SOURCE.test(s) || DATA_PROGRAM.test(s));
+}
+
+/**
+ * Is the text a JSON document (`{…}` or `[…]`, pretty or on one line) or JSON lines (one object or
+ * array a line)? What a program prints as JSON is data, whatever printed it (`node -e`, an API's reply).
+ */
+export function isJsonData(text: string): boolean {
+  const t = text.trim();
+  if (t === "" || (t[0] !== "{" && t[0] !== "[")) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    // JSON lines: every line an object or an array
+    const lines = t.split("\n").filter((l) => l.trim() !== "");
+    if (lines.length < 2) return false;
+    try {
+      for (const l of lines) if (!/^\s*[{[]/.test(l) || typeof JSON.parse(l) !== "object") return false;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
  * The printer's own complaint about a file (`cat: a.py: No such file or directory`, `head: cannot
  * open 'b' for reading: …`, `find: 'x': No such file or directory`, `ls: cannot access 'x': …`,
  * `rg: x: No such file or directory (os error 2)`).
