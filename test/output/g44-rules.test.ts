@@ -69,6 +69,6 @@ describe("what is no quiet data", () => {
 
   test("a failed run's JSON is not taken for data", () => {
     const raw = JSON.stringify({ error: { code: "not_found", message: "no such order" } }, null, 2);
-    expect(analyzeOutput(raw, { command: "curl -sf http://127.0.0.1:8123/api/orders/99", exitCode: 22 }).kind).not.toBe("listing");
+    expect(analyzeOutput(raw, { command: "node scripts/get-order.js 99", exitCode: 1 }).kind).not.toBe("listing");
   });
 });

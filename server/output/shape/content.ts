@@ -10,7 +10,7 @@
  * `find`, `ls`, `tree` (and a pipeline that only sorts, cuts, counts or pages what they found). Each
  * line is something the agent asked for, a match or a path, and no tool's finding, however many of
  * them say `error` or `throw`: an answer of a screenful or so stays whole (compact.ts), a longer one
- * is compacted as a listing.
+ * is compacted as a listing. So do help screens and fetched pages (documentProgram).
  */
 import { programCommand } from "../types.ts";
 
@@ -102,14 +102,44 @@ export function printsAnswer(command: string | undefined): boolean {
   return answerProgram(command) !== null;
 }
 
-/** Does the command print text as it is, a file's (printsFileText) or a search's or listing's answer (printsAnswer)? */
-export function printsText(command: string | undefined): boolean {
-  return printsFileText(command) || printsAnswer(command);
+/** Asks for help: `--help`, `-help`, `-?` anywhere, or `-h` last after a subcommand (`git commit -h`; `du -h` is no help). */
+const HELP_FLAG = /(?:^|\s)(?:--help(?:[=-]\S*)?|-help|-\?)(?=\s|$)|^[\w./-]+(?:\s+[a-z][\w:-]*)+\s+-h$/;
+/** A help subcommand or target (`cargo help build`, `go help test`, `make help`), or a package manager's run with no script, which lists them. */
+const HELP_COMMAND = /^(?:[\w./-]+\s+help(?:\s+[\w:-]+)*|(?:npm|pnpm|yarn|bun)\s+run)$/;
+/** A fetch whose document is what it prints: curl or wget writing to the terminal, not telling how it went (`-v`, `-I`). */
+const FETCH = /^(?:curl(?![^|]*\s(?:-\w*[vIo]\w*|-O|--verbose|--head|--output|--trace\S*|--write-out|-w)(?:\s|$))|wget\s+(?:-\S+\s+)*-q\S*\s+(?:-\S+\s+)*-O\s*-|wget\s+-qO-)\s/;
+
+/**
+ * The program whose document the command prints as it is: a help screen (`tar --help`, `git commit
+ * -h`, `cargo help build`, `make help`, `npm run` listing the scripts) or a page it fetched (`curl -s
+ * URL`, `wget -qO- URL`), with only printers after it (`node --help | head -40`). Help and fetched
+ * pages are documents like a file's text: they stay whole, colours and all, and find nothing.
+ */
+export function documentProgram(command: string | undefined): string | null {
+  if (!command) return null;
+  const program = programCommand(command);
+  const stages = pipelineStages(program);
+  if (!stages || stages.slice(1).some((s) => !PRINTER.test(s) && !ANSWER_STAGE.test(s))) return null;
+  const first = stages[0]!;
+  const name = /^([\w.-]+)/.exec(first)?.[1] ?? null;
+  if (FETCH.test(first)) return name;
+  const options = first.split(/\s--(?:\s|$)/)[0]!;
+  return HELP_FLAG.test(options) || HELP_COMMAND.test(first) ? name : null;
 }
 
-/** The program that printed text as it is: the file printer, or the program that searched or listed. */
+/** Does the command print a document: a help screen or a fetched page (documentProgram)? */
+export function printsDocument(command: string | undefined): boolean {
+  return documentProgram(command) !== null;
+}
+
+/** Does the command print text as it is: a file's (printsFileText), a search's or listing's answer (printsAnswer), a document (printsDocument)? */
+export function printsText(command: string | undefined): boolean {
+  return printsFileText(command) || printsAnswer(command) || printsDocument(command);
+}
+
+/** The program that printed text as it is: the file printer, the program that searched or listed, the one whose document it is. */
 export function textPrinter(command: string | undefined): string | null {
-  return filePrinter(command) ?? answerProgram(command);
+  return filePrinter(command) ?? answerProgram(command) ?? documentProgram(command);
 }
 
 /**
@@ -164,7 +194,7 @@ export function isJsonData(text: string): boolean {
  * open 'b' for reading: …`, `find: 'x': No such file or directory`, `ls: cannot access 'x': …`,
  * `rg: x: No such file or directory (os error 2)`).
  */
-export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more|grep|egrep|fgrep|rg|ag|ack|find|fd|ls|tree|locate|sort|xargs|wc): .*(?:No such file or directory|Permission denied|Is a directory|Not a directory|cannot open|can't read|cannot access)/;
+export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more|grep|egrep|fgrep|rg|ag|ack|find|fd|ls|tree|locate|sort|xargs|wc|bash|sh|zsh|dash): .*(?:No such file or directory|Permission denied|Is a directory|Not a directory|cannot open|can't read|cannot access|command not found)|^curl: \(\d+\) |^wget: /;
 
 /** Does raw output hold a terminal's escape sequences (CSI: ESC and `[`)? A file's text has none. */
 function hasEscapes(raw: Uint8Array | string): boolean {
@@ -178,5 +208,5 @@ function hasEscapes(raw: Uint8Array | string): boolean {
  * terminal output in it) or an answer (printsAnswer, coloured or not: `grep --color`, `rg` on a terminal)?
  */
 export function isFileText(command: string | undefined, raw: Uint8Array | string): boolean {
-  return (printsFileText(command) && !hasEscapes(raw)) || printsAnswer(command);
+  return (printsFileText(command) && !hasEscapes(raw)) || printsAnswer(command) || printsDocument(command);
 }
