@@ -11,7 +11,7 @@ import type { RuleSelection } from "./parsers/index.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
 import { type LineInfo, lineRoles } from "./roles.ts";
-import { isFileText, printsAnswer, printsText } from "./shape/content.ts";
+import { annotatesFile, isFileText, printsAnswer, printsText } from "./shape/content.ts";
 import { expandInfo, foldRuns } from "./runs.ts";
 import { selectLines, selectShort } from "./select.ts";
 import type { Analysis } from "./types.ts";
@@ -70,7 +70,8 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   const { analysis, parser } = analyzeWith(rendered, { command: options.command, exitCode: options.exitCode, rules: options.rules, fileText: text, info: !runs ? info : rendered.length <= ANALYSIS_WINDOW ? expandInfo(info, runs) : undefined });
   // a search's or a listing's answer, and data asked for that reports nothing (a query's rows, JSON),
   // stay whole up to a few thousand tokens; longer ones are compacted as a listing
-  const whole = text ? !printsAnswer(options.command) || fits : fits && isQuietData(analysis, options, rendered);
+  // a file's lines annotated (`git blame`) stay whole as a file's text does, read by the tool's rules
+  const whole = text ? !printsAnswer(options.command) || fits : annotatesFile(options.command) ? lines.length <= TEXT_WHOLE_LINES : fits && isQuietData(analysis, options, rendered);
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
   parser.roles?.(read, info.roles);
   const located = parser.locate?.(lines) ?? null;

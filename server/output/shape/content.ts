@@ -29,11 +29,16 @@ const ANSWER_STAGE = /^(?:xargs\s+(?:-\S+\s+)*)?(?:sort|uniq|cut|column|tr|wc|gr
 /** A first stage that only makes the input (`cat x |`, `echo … |`): what follows filters that input, it searches no files. */
 const INPUT_FIRST = /^\s*(?:\w+=\S*\s+)*(?:printf|echo|cat|yes|seq)\b[^|]*\|(?!\|)/;
 
+/** A file as it was at a revision: `git show HEAD~2:src/app.py`. */
+const FILE_AT_REVISION = /^(git)\s+(?:--no-pager\s+)?show\s+[^\s:-][^\s:]*:\S+(?:\s|$)/;
+/** A file's lines annotated with the change that last touched each: `git blame -L 40,70 a.ts`, `hg annotate`, `svn blame`. */
+const ANNOTATED_FILE = /^(?:git|hg|svn)\s+(?:--no-pager\s+)?(?:blame|annotate|praise)(?:\s|$)/;
+
 /** The program printing files, when the command is one that prints files as they are (a log or not). */
 export function filePrinter(command: string | undefined): string | null {
   if (!command) return null;
   const program = programCommand(command);
-  const m = PRINTER.exec(program);
+  const m = PRINTER.exec(program) ?? FILE_AT_REVISION.exec(program);
   if (!m) return null;
   const stages = pipelineStages(program);
   // every later stage must be a printer too, passing the text on (`cat a.py | head -50`, `cat -n a.py | sed -n '30,40p'`)
@@ -125,6 +130,16 @@ export function documentProgram(command: string | undefined): string | null {
   if (FETCH.test(first)) return name;
   const options = first.split(/\s--(?:\s|$)/)[0]!;
   return HELP_FLAG.test(options) || HELP_COMMAND.test(first) ? name : null;
+}
+
+/**
+ * Does the command print a file's lines annotated (`git blame`, `hg annotate`)? They stay whole like
+ * a file's text, and are read by the version-control tool's rules (a blame is a `vcs` run).
+ */
+export function annotatesFile(command: string | undefined): boolean {
+  if (!command) return false;
+  const stages = pipelineStages(programCommand(command));
+  return !!stages && ANNOTATED_FILE.test(stages[0]!) && stages.slice(1).every((s) => PRINTER.test(s) || ANSWER_STAGE.test(s));
 }
 
 /** Does the command print a document: a help screen or a fetched page (documentProgram)? */
