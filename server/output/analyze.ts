@@ -11,7 +11,7 @@ import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
-import { isJsonData, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
+import { isJsonData, isSettingsDump, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
 import { listing } from "./parsers/misc.ts";
 import { type Analysis, emptyCounts, issue, type OutputKind, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
@@ -62,6 +62,9 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   const bodies = parser === generic ? (info?.bodies ?? lineBodies(lines)) : stripLogPrefix(lines);
   // the shapes alone read the kind of run from the words of the command as typed (`npm run build`)
   let parsed: ParseResult = parser.parse(bodies, bodies === lines ? window : bodies.join("\n"), parser === generic ? (options.command ?? "") : command, info);
+  // read by shapes alone, a run that printed data (a JSON document, a dump of settings) and exited 0 found
+  // nothing: the words of its values (`"StaleReason": "build ID mismatch"`) are data, not findings
+  if (parser === generic && options.exitCode === 0 && parsed.errors.length > 0 && printedData(window)) parsed = { ...parsed, errors: [], counts: { ...parsed.counts, errors: 0, warnings: 0 } };
   // A program no recogniser knows is named as the command names it.
   if (program) parsed = { ...parsed, tool: program };
   if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {
@@ -103,17 +106,23 @@ function reportsNothing(kind: OutputKind | null | undefined, counts: Analysis["c
 
 /**
  * Is this the clean output of data the agent asked for: a data program's (content.ts printsData), or a
- * JSON document or JSON lines no recogniser read as anything but `other`, with nothing found in it?
+ * JSON document, JSON lines or a dump of settings no recogniser read as anything but `other`, with
+ * nothing found in it?
  */
 function quietData(parsed: ParseResult, counts: Analysis["counts"], options: AnalyzeOptions, text: string): boolean {
   if (!reportsNothing(parsed.kind, counts, options.exitCode)) return false;
-  return printsData(options.command) || ((parsed.kind === "other" || !parsed.kind) && text.length <= JSON_DATA_CHARS && isJsonData(text));
+  return printsData(options.command) || ((parsed.kind === "other" || !parsed.kind) && printedData(text));
+}
+
+/** Is the text data by its shape: a JSON document or JSON lines, or a dump of settings (`NAME=value` lines)? */
+function printedData(text: string): boolean {
+  return text.length <= JSON_DATA_CHARS && (isJsonData(text) || isSettingsDump(text));
 }
 
 /** Is the analysed output data asked for that reported nothing (a listing by quietData), kept whole when it is short? */
 export function isQuietData(a: Analysis, options: Pick<AnalyzeOptions, "command" | "exitCode">, text: string): boolean {
   if (a.kind !== "listing" || !reportsNothing(a.kind, a.counts, options.exitCode)) return false;
-  return printsData(options.command) || (text.length <= JSON_DATA_CHARS && isJsonData(text));
+  return printsData(options.command) || printedData(text);
 }
 
 /** A sanitizer's report header: `==4709==ERROR: AddressSanitizer: heap-use-after-free …` (Leak, Memory, Thread, UndefinedBehavior too). */

@@ -192,8 +192,8 @@ describe("short outputs", () => {
 });
 
 describe("listings", () => {
-  test("show their first and last entries; names with error words are entries, not errors", () => {
-    const entries = Array.from({ length: 200 }, (_, i) => `│ ├── ${i % 7 === 0 ? "error-ex" : "pkg"}-${i}@1.0.${i}`);
+  test("past a few thousand tokens show their first and last entries; names with error words are entries, not errors", () => {
+    const entries = Array.from({ length: 900 }, (_, i) => `│ ├── ${i % 7 === 0 ? "error-ex" : "pkg"}-${i}@1.0.${i}`);
     const raw = ["x@1.0.0 /tmp/x", ...entries, "└── last@2.0.0"].join("\n");
     const r = compactOutput(raw, { command: "npm ls --all", exitCode: 0, expandHint: hint });
     expect(r.analysis.kind).toBe("listing");

@@ -1,14 +1,17 @@
 /** docker build, maven and gradle, shellcheck. */
 import type { Role } from "../roles.ts";
-import { commandStarts, issue, numberOf, type OutputError, type Parser } from "../types.ts";
+import { commandStarts, issue, numberOf, type OutputError, type Parser, programCommand } from "../types.ts";
 import { fedByInput } from "../shape/content.ts";
 
 const BUILDKIT_PLACE = /^((?:\S*\/)?(?:Dockerfile|Containerfile)(?:\.[\w-]+)?|\S+\.(?:Dockerfile|Containerfile)):(\d+)\s*$/;
 
+/** A builder's own lines: BuildKit's steps (`#5 [2/4] RUN …`), the legacy builder's (`Step 2/6 : RUN …`, `Sending build context`). */
+const DOCKER_BUILD_LINE = /^(?:#\d+ \[|Step \d+\/\d+ : |Sending build context|DEPRECATED: The legacy builder)/m;
+
 export const docker: Parser = {
   tool: "docker",
-  matches: (text, command) => commandStarts(command, "docker", "podman", "docker-compose") || /^(?:#\d+ \[|Step \d+\/\d+ : |Sending build context|Cannot connect to the Docker daemon|DEPRECATED: The legacy builder)/m.test(text),
-  parse(lines, text) {
+  matches: (text, command) => commandStarts(command, "docker", "podman", "docker-compose") || DOCKER_BUILD_LINE.test(text) || /^Cannot connect to the Docker daemon/m.test(text),
+  parse(lines, text, command) {
     const errors: OutputError[] = lines
       .filter((l) => /^(?:ERROR|error|Cannot connect to the Docker daemon|#\d+ ERROR:|failed to solve|unable to prepare context)/.test(l) || /level=error/.test(l))
       .map((l) => issue(l, "error", /Dockerfile:(\d+)/.test(l) ? "Dockerfile" : null, numberOf(l, /Dockerfile:(\d+)/) ?? null));
@@ -20,9 +23,11 @@ export const docker: Parser = {
       unplaced.file = place[1]!;
       unplaced.line = Number(place[2]);
     }
+    // a build is `docker build` (buildx, compose build) or a builder's own lines; `docker exec`, `run`, `ps`, `logs` are no build
+    const build = /^(?:docker|podman)(?:\s+(?:buildx|compose|builder))?\s+(?:build|bake)(?:\s|$)|^docker-compose\s+build(?:\s|$)/.test(programCommand(command ?? "")) || DOCKER_BUILD_LINE.test(text) || !command;
     return {
       tool: "docker",
-      kind: "build",
+      kind: build ? "build" : "other",
       errors,
       tests_failed: [],
       counts: { errors: errors.length },

@@ -109,8 +109,11 @@ export function printsAnswer(command: string | undefined): boolean {
 
 /** Asks for help: `--help`, `-help`, `-?` anywhere, or `-h` last after a subcommand (`git commit -h`; `du -h` is no help). */
 const HELP_FLAG = /(?:^|\s)(?:--help(?:[=-]\S*)?|-help|-\?)(?=\s|$)|^[\w./-]+(?:\s+[a-z][\w:-]*)+\s+-h$/;
-/** A help subcommand or target (`cargo help build`, `go help test`, `make help`), or a package manager's run with no script, which lists them. */
-const HELP_COMMAND = /^(?:[\w./-]+\s+help(?:\s+[\w:-]+)*|(?:npm|pnpm|yarn|bun)\s+run)$/;
+/**
+ * A help subcommand or target (`cargo help build`, `go help test`, `make help`), a package manager's
+ * run with no script, which lists them, or a documentation reader (`man tar`, `go doc pkg`, `pydoc json`).
+ */
+const HELP_COMMAND = /^(?:[\w./-]+\s+help(?:\s+[\w:-]+)*|(?:npm|pnpm|yarn|bun)\s+run)$|^(?:man|info|perldoc|ri|pydoc[\d.]*|python[\d.]*\s+-m\s+pydoc|go\s+doc)\s+\S/;
 /** A fetch whose document is what it prints: curl or wget writing to the terminal, not telling how it went (`-v`, `-I`). */
 const FETCH = /^(?:curl(?![^|]*\s(?:-\w*[vIo]\w*|-O|--verbose|--head|--output|--trace\S*|--write-out|-w)(?:\s|$))|wget\s+(?:-\S+\s+)*-q\S*\s+(?:-\S+\s+)*-O\s*-|wget\s+-qO-)\s/;
 
@@ -159,10 +162,24 @@ export function textPrinter(command: string | undefined): string | null {
 
 /**
  * Programs whose output is data the agent asked for: a JSON processor's (jq, yq, gron, `python -m
- * json.tool`), a database client's rows (sqlite3, psql, mysql, redis-cli), the packages installed
- * (`pip list`, `pip freeze`), the environment (printenv, and env when it runs nothing: `env FOO=1 make` is make's run).
+ * json.tool`), a database client's rows (sqlite3, psql, mysql, redis-cli), the value of an expression
+ * (`node -p`), the environment (printenv, and env when it runs nothing: `env FOO=1 make` is make's
+ * run), and the query subcommands of build and package tools: `go env|list|version`, `cargo
+ * metadata|tree`, `npm config list|get`, `npm view|ls|explain|prefix|root`, `pip list|freeze|show`,
+ * `git config --list|--get`.
  */
-const DATA_PROGRAM = /^(?:jq|yq|gron|python[\d.]*\s+-m\s+json\.tool|sqlite3|psql|mysql|mariadb|redis-cli|pip[\d.]*\s+(?:list|freeze)|python[\d.]*\s+-m\s+pip\s+(?:list|freeze)|printenv)(?:\s|$)|^env(?:\s+-[0iv]+)*$/;
+const DATA_PROGRAM = new RegExp(
+  [
+    "^(?:jq|yq|gron|python[\\d.]*\\s+-m\\s+json\\.tool|sqlite3|psql|mysql|mariadb|redis-cli|printenv)(?:\\s|$)",
+    "^env(?:\\s+-[0iv]+)*$",
+    "^(?:node|bun|deno\\s+eval)\\s+(?:-p|--print)(?:\\s|$)",
+    "^go\\s+(?:env|list|version)(?:\\s|$)",
+    "^cargo\\s+(?:metadata|tree)(?:\\s|$)",
+    "^(?:npm|pnpm|yarn)\\s+(?:config\\s+(?:list|ls|get)|view|info|ls|list|ll|la|explain|why|prefix|root)(?:\\s|$)",
+    "^(?:pip[\\d.]*|python[\\d.]*\\s+-m\\s+pip)\\s+(?:list|freeze|show|config\\s+list)(?:\\s|$)",
+    "^git\\s+(?:--no-pager\\s+)?config\\s+(?:[^|]*\\s)?(?:--list|-l|--get\\S*)(?:\\s|$)",
+  ].join("|"),
+);
 /** A first stage that fetches or prints what a data program reads (`curl -s URL | jq .`, `cat a.json | jq .items`). */
 const DATA_SOURCE = /^(?:curl|wget\s+(?:-\S+\s+)*-O\s*-|cat|echo|printf)(?:\s|$)/;
 
@@ -179,6 +196,23 @@ export function printsData(command: string | undefined): boolean {
   while (last > 0 && (ANSWER_STAGE.test(stages[last]!) || PRINTER.test(stages[last]!)) && !DATA_PROGRAM.test(stages[last]!)) last--;
   if (!DATA_PROGRAM.test(stages[last]!)) return false;
   return stages.slice(0, last).every((s) => DATA_SOURCE.test(s) || DATA_PROGRAM.test(s));
+}
+
+/** A setting as an environment or a configuration dump prints it: `GOPROXY="https://…"`, `core.bare=false`, `audit = false`. */
+const SETTING_LINE = /^(?:file:\S+\s+)?[A-Za-z_][\w.:/-]*\s?=\s?\S?|^[;#]/;
+
+/**
+ * Is the text a dump of settings: three lines or more, each a `NAME=value` (an environment, `go env`,
+ * `git config --list`, an INI file's keys) or a comment, blank lines aside?
+ */
+export function isSettingsDump(text: string): boolean {
+  let n = 0;
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    if (!SETTING_LINE.test(line)) return false;
+    n++;
+  }
+  return n >= 3;
 }
 
 /**
