@@ -12,7 +12,6 @@ import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
 import { isJsonData, isSettingsDump, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
-import { listing } from "./parsers/misc.ts";
 import { type Analysis, emptyCounts, issue, type OutputKind, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -49,8 +48,9 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
     const read: ParseResult = { tool, kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
     const counts = { ...emptyCounts(), errors: errors.length };
     const analysis: Analysis = { tool, kind: "listing", status: statusOf(read, counts, options.exitCode), counts, errors, tests_failed: [], entities: extractEntities(window), suggestions: [] };
-    // a search's or a listing's answer is the listing recogniser's (a long one compacts as a listing); a file's text is no tool's
-    return { analysis, parser: printsAnswer(options.command) ? listing : generic };
+    // a search's or a listing's answer is the parser's that would read it (a long one compacts as that one
+    // reads it: find's and grep's by the listing recogniser, ps's idle rows by their shape); a file's text is no tool's
+    return { analysis, parser: printsAnswer(options.command) ? pickParser(window, command, options.rules).parser : generic };
   }
   const { parser, program } = pickParser(window, command, options.rules);
   // the lines' roles (read by the shapes) as compaction found them, or read here: text analysed on
@@ -117,6 +117,20 @@ function quietData(parsed: ParseResult, counts: Analysis["counts"], options: Ana
 /** Is the text data by its shape: a JSON document or JSON lines, or a dump of settings (`NAME=value` lines)? */
 function printedData(text: string): boolean {
   return text.length <= JSON_DATA_CHARS && (isJsonData(text) || isSettingsDump(text));
+}
+
+/** A quiet run this short (lines, characters) is read whole: a page or two of what a program printed. */
+const QUIET_RUN_LINES = 80;
+const QUIET_RUN_CHARS = 6_000;
+
+/**
+ * Is this the short output of a run that no rule read as a tool's report (kind `other`) and that
+ * reported nothing: exit 0, no errors, warnings or failed tests? A project's own script (a
+ * reconciliation, a migration runner, an export) prints what it did or found, and an agent ran it to
+ * read that: its lines are kept, where a tool's known chatter would fold.
+ */
+export function isQuietRun(a: Analysis, options: Pick<AnalyzeOptions, "exitCode">, lines: number, chars: number): boolean {
+  return a.kind === "other" && reportsNothing(a.kind, a.counts, options.exitCode) && options.exitCode === 0 && lines <= QUIET_RUN_LINES && chars <= QUIET_RUN_CHARS;
 }
 
 /** Is the analysed output data asked for that reported nothing (a listing by quietData), kept whole when it is short? */

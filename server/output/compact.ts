@@ -5,7 +5,7 @@
  * tool recognisers refine it, the facts and what explains them are kept verbatim (select.ts), and
  * the rest folds into one-line markers that name the exact command to read the folded lines back.
  */
-import { ANALYSIS_WINDOW, analyzeWith, isQuietData } from "./analyze.ts";
+import { ANALYSIS_WINDOW, analyzeWith, isQuietData, isQuietRun } from "./analyze.ts";
 import { type EmitPlan, emitWithFolds, type ExpandHint, type Fold, pushRepeats } from "./emit.ts";
 import type { RuleSelection } from "./parsers/index.ts";
 import { factorPaths } from "./paths.ts";
@@ -71,7 +71,12 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   // a search's or a listing's answer, and data asked for that reports nothing (a query's rows, JSON),
   // stay whole up to a few thousand tokens; longer ones are compacted as a listing
   // a file's lines annotated (`git blame`) stay whole as a file's text does, read by the tool's rules
-  const whole = text ? !printsAnswer(options.command) || fits : annotatesFile(options.command) ? lines.length <= TEXT_WHOLE_LINES : fits && isQuietData(analysis, options, rendered);
+  // and so does the short output of a quiet run no rule read as a tool's report (a project's own script)
+  const whole = text
+    ? !printsAnswer(options.command) || fits
+    : annotatesFile(options.command)
+      ? lines.length <= TEXT_WHOLE_LINES
+      : (fits && isQuietData(analysis, options, rendered)) || isQuietRun(analysis, options, lines.length, rendered.length);
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
   parser.roles?.(read, info.roles);
   const located = parser.locate?.(lines) ?? null;

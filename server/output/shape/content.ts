@@ -22,8 +22,13 @@ const LOG_ARGUMENT = /(?:^|\s)(?:\S*\/)?[\w.-]+\.(?:log|out|err)(?:\.\d+)?(?=\s|
 
 /** Programs that search files and print what they found, the first stage of an answer. */
 const SEARCHER = /^(?:(grep|egrep|fgrep|rg|ag|ack)|(git)\s+(?:--no-pager\s+|-C\s+\S+\s+)*(?:grep|ls-files))(?:\s|$)/;
-/** Programs that list files, the first stage of an answer (`ls -la`, `find . -name '*.ts'`). */
-const LISTER = /^(find|fd|fdfind|ls|tree|locate)(?:\s|$)/;
+/**
+ * Programs that list files, the first stage of an answer (`ls -la`, `find . -name '*.ts'`), and those
+ * that list the machine's state: processes (ps, pstree, `top -b`), sizes and space (du, df, free),
+ * devices and CPUs (lsblk, lscpu, lspci, lsusb), sockets (ss, netstat, lsof), load (vmstat, iostat,
+ * mpstat, uptime), addresses and routes (ip).
+ */
+const LISTER = /^(find|fd|fdfind|ls|tree|locate|du|df|free|ps|pstree|lscpu|lsblk|lspci|lsusb|lsof|ss|netstat|vmstat|iostat|mpstat|uptime|ip|top(?=\s(?:[^|]*\s)?-\w*b))(?:\s|$)/;
 /** Later stages that pass an answer on, sorted, cut, filtered, counted or paged (`| sort | head -20`, `| xargs wc -l`). */
 const ANSWER_STAGE = /^(?:xargs\s+(?:-\S+\s+)*)?(?:sort|uniq|cut|column|tr|wc|grep|egrep|fgrep|rg|ls|cat|head|tail|nl|less|more)(?:\s|$)/;
 /** A first stage that only makes the input (`cat x |`, `echo … |`): what follows filters that input, it searches no files. */
@@ -243,7 +248,7 @@ export function isJsonData(text: string): boolean {
  * open 'b' for reading: …`, `find: 'x': No such file or directory`, `ls: cannot access 'x': …`,
  * `rg: x: No such file or directory (os error 2)`).
  */
-export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more|grep|egrep|fgrep|rg|ag|ack|find|fd|ls|tree|locate|sort|xargs|wc|bash|sh|zsh|dash): .*(?:No such file or directory|Permission denied|Is a directory|Not a directory|cannot open|can't read|cannot access|command not found)|^curl: \(\d+\) |^wget: /;
+export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more|grep|egrep|fgrep|rg|ag|ack|find|fd|ls|tree|locate|sort|xargs|wc|du|df|ps|lsof|bash|sh|zsh|dash): .*(?:No such file or directory|Permission denied|Is a directory|Not a directory|cannot open|can't read|cannot access|command not found|unknown|error)|^curl: \(\d+\) |^wget: /;
 
 /** Does raw output hold a terminal's escape sequences (CSI: ESC and `[`)? A file's text has none. */
 function hasEscapes(raw: Uint8Array | string): boolean {
