@@ -98,8 +98,9 @@ export const BUSY = 2;
 
 /**
  * The rows of a process table (`top -b`, `ps aux`): IDLE for those that use no CPU and no memory
- * (0.0 in both columns: kernel threads, sleeping helpers), when there are at least 3; BUSY for the
- * others, which stay with the header and the summary lines above it.
+ * (0.0 in both columns and, where the table shows it, nothing resident in RSS or RES: kernel
+ * threads, not a server asleep on a 24 GiB machine whose 22 MB round to 0.0 %MEM), when there are
+ * at least 3; BUSY for the others, which stay with the header and the summary lines above it.
  */
 export function processRows(lines: string[]): Uint8Array | null {
   let rowsOf: Uint8Array | null = null;
@@ -109,13 +110,14 @@ export function processRows(lines: string[]): Uint8Array | null {
     const cols = header.trim().split(/\s+/);
     const cpu = cols.indexOf("%CPU");
     const mem = cols.indexOf("%MEM");
+    const resident = cols.findIndex((c) => c === "RSS" || c === "RES");
     const idle: number[] = [];
     const busy: number[] = [];
     let i = h + 1;
     for (; i < lines.length; i++) {
       const cells = lines[i]!.trim().split(/\s+/);
       if (cells.length < cols.length || !/^\d+$/.test(cells[cols.indexOf("PID")]!)) break;
-      (ZERO.test(cells[cpu]!) && ZERO.test(cells[mem]!) ? idle : busy).push(i);
+      (ZERO.test(cells[cpu]!) && ZERO.test(cells[mem]!) && (resident === -1 || cells[resident] === "0") ? idle : busy).push(i);
     }
     // A short table (a few services) is read whole.
     if (idle.length >= MIN_IDLE_ROWS && idle.length + busy.length > SHORT_TABLE) {

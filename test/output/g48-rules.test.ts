@@ -30,6 +30,16 @@ describe("the machine's state asked for", () => {
     expect(compactOutput(sizes, { command: "du -sh /usr/share/* | sort -h | tail -60", exitCode: 0, expandHint: hint }).text).toBe(sizes);
   });
 
+  test("past a few thousand tokens kernel threads fold as idle, a sleeping server holding memory stays", () => {
+    const header = "USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND";
+    const kthreads = Array.from({ length: 300 }, (_, k) => `root     ${String(100 + k).padStart(5)}  0.0  0.0      0     0 ?        I<   03:43   0:00 [kworker/R-queue-${k}-${"x".repeat(20)}]`);
+    const server = "root     15097  0.0  0.0  28600 22892 ?        S    05:30   0:00 /root/.pyenv/versions/3.11.7/bin/python3 scripts/api.py";
+    const raw = [header, ...kthreads.slice(0, 150), server, ...kthreads.slice(150)].join("\n");
+    const r = compactOutput(raw, { command: "ps aux", exitCode: 0, expandHint: hint });
+    expect(r.text).toContain(server);
+    expect(r.text).not.toContain("[kworker/R-queue-77-");
+  });
+
   test("the program's own complaint is its error", () => {
     const a = analyzeOutput('ps: error: unknown user-defined format specifier "pcpuu"', { command: "ps -eo pid,pcpuu", exitCode: 1 });
     expect(a.counts.errors).toBe(1);
