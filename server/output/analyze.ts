@@ -11,7 +11,7 @@ import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
-import { isJsonData, isSettingsDump, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
+import { isJsonData, isSettingsDump, listsTests, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
 import { type Analysis, emptyCounts, issue, type OutputKind, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -73,6 +73,8 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   }
   parsed = lastWordsError(parsed, lines, options.exitCode, options.command ?? "");
   parsed = placedInCommandFile(parsed, options.command ?? "");
+  // a test runner asked to list its tests ran none: its listing is no test run, and no test passed or failed
+  if (listsTests(options.command)) parsed = { ...parsed, kind: parsed.errors.some((e) => e.severity === "error") ? parsed.kind : "listing", tests_failed: [], counts: { ...parsed.counts, passed: 0, failed: 0, skipped: 0 } };
   const counts = { ...emptyCounts(), ...parsed.counts };
   const warnings = parsed.errors.filter((e) => e.severity === "warning").length;
   const stated = new Set(parsed.stated);
@@ -136,7 +138,7 @@ export function isQuietRun(a: Analysis, options: Pick<AnalyzeOptions, "exitCode"
 /** Is the analysed output data asked for that reported nothing (a listing by quietData), kept whole when it is short? */
 export function isQuietData(a: Analysis, options: Pick<AnalyzeOptions, "command" | "exitCode">, text: string): boolean {
   if (a.kind !== "listing" || !reportsNothing(a.kind, a.counts, options.exitCode)) return false;
-  return printsData(options.command) || printedData(text);
+  return printsData(options.command) || listsTests(options.command) || printedData(text);
 }
 
 /** A sanitizer's report header: `==4709==ERROR: AddressSanitizer: heap-use-after-free …` (Leak, Memory, Thread, UndefinedBehavior too). */

@@ -207,6 +207,30 @@ export function printsData(command: string | undefined): boolean {
 const SETTING_LINE = /^(?:file:\S+\s+)?[A-Za-z_][\w.:/-]*\s?=\s?\S?|^[;#]/;
 
 /**
+ * A test runner asked to list its tests, not to run them: `pytest --collect-only` (`--co`), `cargo
+ * test -- --list`, `cargo nextest list`, `go test -list REGEX`, `jest --listTests`, `vitest list`,
+ * `playwright test --list`, `dotnet test --list-tests`, `mocha --dry-run`.
+ */
+const TEST_LISTING = new RegExp(
+  [
+    "^(?:python[\\d.]*\\s+-m\\s+)?pytest\\b(?:[^|]*\\s)?(?:--collect-only|--co)(?:\\s|$)",
+    "^cargo\\s+test\\b[^|]*\\s--\\s(?:[^|]*\\s)?--list(?:\\s|$)",
+    "^cargo\\s+nextest\\s+list(?:\\s|$)",
+    "^go\\s+test\\b(?:[^|]*\\s)?-list[\\s=]",
+    "^(?:jest|vitest)\\b(?:[^|]*\\s)?--listTests(?:\\s|$)",
+    "^vitest\\s+list(?:\\s|$)",
+    "^playwright\\s+test\\b(?:[^|]*\\s)?--list(?:\\s|$)",
+    "^dotnet\\s+test\\b(?:[^|]*\\s)?--list-tests(?:\\s|$)",
+    "^mocha\\b(?:[^|]*\\s)?--dry-run(?:\\s|$)",
+  ].join("|"),
+);
+
+/** Does the command ask a test runner to list its tests (TEST_LISTING)? Nothing runs: no test passes or fails. */
+export function listsTests(command: string | undefined): boolean {
+  return !!command && TEST_LISTING.test(programCommand(command));
+}
+
+/**
  * Is the text a dump of settings: three lines or more, each a `NAME=value` (an environment, `go env`,
  * `git config --list`, an INI file's keys) or a comment, blank lines aside?
  */
