@@ -11,7 +11,7 @@ import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
 import { severityOf } from "./shape/words.ts";
-import { isJsonData, isSettingsDump, listsTests, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
+import { isJsonData, isPipeline, isSettingsDump, listsTests, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
 import { type Analysis, emptyCounts, issue, type OutputKind, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -44,7 +44,18 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   // words it holds: the printer's own complaints are its errors (git's `fatal:` for `git grep`)
   if (options.fileText ?? printsText(options.command)) {
     const tool = textPrinter(options.command) ?? "cat";
-    const errors = lines.filter((l) => PRINTER_COMPLAINT.test(l) || (tool === "git" && /^fatal: /.test(l))).map((l) => issue(l, "error"));
+    // a program that failed says why on lines of its own, prefixed with its name, as POSIX utilities do
+    // (`awk: sum.awk: line 9: missing } near end of file`, `sed: -e expression #1, char 15: unterminated `s' command`)
+    // (a lone program that exited 0 did not fail, whatever it printed; a pipeline's exit is its last stage's)
+    const failed = options.exitCode !== undefined && options.exitCode !== null && options.exitCode !== 0;
+    const complains = options.exitCode !== 0 || isPipeline(options.command ?? "");
+    const own = `${tool}: `;
+    const errors = lines
+      .filter((l) => (complains && (PRINTER_COMPLAINT.test(l) || (tool === "git" && /^fatal: /.test(l)))) || (failed && l.startsWith(own)))
+      .map((l) => {
+        const at = findLocation(l);
+        return issue(l, "error", at?.file ?? null, at?.line ?? null, at?.column ?? null);
+      });
     const read: ParseResult = { tool, kind: "listing", errors, tests_failed: [], counts: { errors: errors.length } };
     const counts = { ...emptyCounts(), errors: errors.length };
     const analysis: Analysis = { tool, kind: "listing", status: statusOf(read, counts, options.exitCode), counts, errors, tests_failed: [], entities: extractEntities(window), suggestions: [] };

@@ -29,8 +29,17 @@ const SEARCHER = /^(?:(grep|egrep|fgrep|rg|ag|ack)|(git)\s+(?:--no-pager\s+|-C\s
  * mpstat, uptime), addresses and routes (ip).
  */
 const LISTER = /^(find|fd|fdfind|ls|tree|locate|du|df|free|ps|pstree|lscpu|lsblk|lspci|lsusb|lsof|ss|netstat|vmstat|iostat|mpstat|uptime|ip|top(?=\s(?:[^|]*\s)?-\w*b))(?:\s|$)/;
-/** Later stages that pass an answer on, sorted, cut, filtered, counted or paged (`| sort | head -20`, `| xargs wc -l`). */
-const ANSWER_STAGE = /^(?:xargs\s+(?:-\S+\s+)*)?(?:sort|uniq|cut|column|tr|wc|grep|egrep|fgrep|rg|ls|cat|head|tail|nl|less|more)(?:\s|$)/;
+/**
+ * Programs that reshape text and print the result, reading files or what an earlier stage printed:
+ * columns cut out or aligned (cut, column, paste, join, comm), lines sorted and counted (sort, uniq),
+ * characters or fields rewritten (tr, sed, rev, expand), rows filtered and summed by a one-line program
+ * (awk, `perl -lane '…'`), CSV tools (csvkit, Miller, xsv, qsv). What they print is data the agent asked
+ * to see, the first stage of an answer when they read files (`cut -d, -f1,4 orders.csv`, `awk '$4 > 100'
+ * data.tsv | sort`), a passing stage after a search or a listing (`grep -rn X src | awk -F: '{print $1}'`).
+ */
+const TRANSFORMER = /^(?:awk|gawk|mawk|nawk|cut|column|paste|join|comm|sort|uniq|tr|sed|rev|expand|unexpand|fold|fmt|perl\s+(?:-\w+\s+)*-\w*[lanpe]\w*|csv(?:cut|grep|sort|look|stat|join|stack|json|sql|format)|mlr|xsv|qsv)(?:\s|$)/;
+/** Later stages that pass an answer on, sorted, cut, reshaped, filtered, counted or paged (`| sort | head -20`, `| xargs wc -l`, `| awk '{print $2}'`). */
+const ANSWER_STAGE = new RegExp(`^(?:xargs\\s+(?:-\\S+\\s+)*)?(?:wc|grep|egrep|fgrep|rg|ls|cat|head|tail|nl|less|more)(?:\\s|$)|${TRANSFORMER.source}`);
 /** A first stage that only makes the input (`cat x |`, `echo … |`): what follows filters that input, it searches no files. */
 const INPUT_FIRST = /^\s*(?:\w+=\S*\s+)*(?:printf|echo|cat|yes|seq)\b[^|]*\|(?!\|)/;
 
@@ -52,13 +61,15 @@ export function filePrinter(command: string | undefined): string | null {
 }
 
 /**
- * The stages of a pipeline (`grep -rn 'a|b' src | sort` is two), split at `|` outside quotes; null
- * when the command is more than one pipeline (`&&`, `||`, `;` outside quotes).
+ * The stages of a pipeline (`grep -rn 'a|b' src | sort` is two), split at `|` outside quotes and
+ * parentheses (`join a <(cut -f2 b | sort)` is one); null when the command is more than one pipeline
+ * (`&&`, `||`, `;` outside quotes and parentheses).
  */
 function pipelineStages(command: string): string[] | null {
   const stages: string[] = [];
   let quote = "";
   let start = 0;
+  let depth = 0;
   for (let i = 0; i < command.length; i++) {
     const c = command[i]!;
     if (quote) {
@@ -66,6 +77,9 @@ function pipelineStages(command: string): string[] | null {
       else if (c === "\\" && quote === '"') i++;
     } else if (c === "'" || c === '"') quote = c;
     else if (c === "\\") i++;
+    else if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (depth > 0) continue;
     else if (c === ";" || (c === "&" && command[i + 1] === "&") || (c === "|" && command[i + 1] === "|")) return null;
     else if (c === "|") {
       stages.push(command.slice(start, i).trim());
@@ -74,6 +88,11 @@ function pipelineStages(command: string): string[] | null {
   }
   stages.push(command.slice(start).trim());
   return stages;
+}
+
+/** Is the command a pipeline of more than one stage (`cat a b | head`), whose exit status is its last stage's? */
+export function isPipeline(command: string): boolean {
+  return (pipelineStages(command)?.length ?? 1) > 1;
 }
 
 /** Does the command print files that are no log (source, configuration, documents)? Their text stays whole. */
@@ -93,7 +112,7 @@ export function printsFileText(command: string | undefined): boolean {
 export function answerProgram(command: string | undefined): string | null {
   if (!command || fedByInput(command)) return null;
   const program = programCommand(command);
-  const m = SEARCHER.exec(program) ?? LISTER.exec(program);
+  const m = SEARCHER.exec(program) ?? LISTER.exec(program) ?? TRANSFORMED.exec(program);
   if (!m) return null;
   const stages = pipelineStages(program);
   if (!stages || stages.slice(1).some((s) => !ANSWER_STAGE.test(s) && !PRINTER.test(s))) return null;
@@ -101,6 +120,9 @@ export function answerProgram(command: string | undefined): string | null {
   const counter = stages.slice(1).some((s) => /^(?:xargs\s+(?:-\S+\s+)*)?wc(?:\s|$)/.test(s));
   return counter ? "wc" : (m[1] ?? m[2]!);
 }
+
+/** A reshaping program's name as it is invoked (TRANSFORMER): `awk` for `awk -F, '$4 > 100' a.csv`, `perl` for `perl -lane …`. */
+const TRANSFORMED = new RegExp(`^(?=${TRANSFORMER.source})([\\w-]+)`);
 
 /** Does the command's first stage only make the input of the next (`cat build.log | grep error`, `echo … | tool`)? */
 export function fedByInput(command: string): boolean {
@@ -272,7 +294,7 @@ export function isJsonData(text: string): boolean {
  * open 'b' for reading: …`, `find: 'x': No such file or directory`, `ls: cannot access 'x': …`,
  * `rg: x: No such file or directory (os error 2)`).
  */
-export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more|grep|egrep|fgrep|rg|ag|ack|find|fd|ls|tree|locate|sort|xargs|wc|du|df|ps|lsof|bash|sh|zsh|dash): .*(?:No such file or directory|Permission denied|Is a directory|Not a directory|cannot open|can't read|cannot access|command not found|unknown|error)|^curl: \(\d+\) |^wget: /;
+export const PRINTER_COMPLAINT = /^(?:cat|tac|nl|bat|head|tail|sed|less|more|grep|egrep|fgrep|rg|ag|ack|find|fd|ls|tree|locate|sort|xargs|wc|du|df|ps|lsof|awk|gawk|mawk|cut|column|paste|join|comm|uniq|tr|bash|sh|zsh|dash): .*(?:No such file or directory|Permission denied|Is a directory|Not a directory|cannot open|can't read|cannot access|command not found|unknown|error)|^curl: \(\d+\) |^wget: /;
 
 /** Does raw output hold a terminal's escape sequences (CSI: ESC and `[`)? A file's text has none. */
 function hasEscapes(raw: Uint8Array | string): boolean {
