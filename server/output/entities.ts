@@ -1,11 +1,12 @@
 /** Entities an agent can act on: paths, file:line locations, URLs, error codes, versions. */
+import { ERRNO_NAME } from "./shape/words.ts";
 import type { Entities } from "./types.ts";
 
 const LIMIT = 50;
 const LOCATION = /(?:^|[\s('"`[<])((?:\.{0,2}\/|file:\/\/\/?)?[\w@.+-]+(?:\/[\w@.+-]+)*\.[A-Za-z][\w]{0,5})(?::\[?|\()(\d+)(?:[:,](\d+))?/g;
 const PATH = /(?:^|[\s('"`=])((?:\/|\.{1,2}\/|~\/)[\w@.+-]+(?:\/[\w@.+-]*)*|[\w@.+-]+(?:\/[\w@.+-]+)+\.[A-Za-z]\w{0,5})(?=$|[\s)'"`:,;])/g;
 const URL = /\bhttps?:\/\/[^\s'"`)\]>]+/g;
-const CODE = /\b(E\d{4}|TS\d{4,5}|SC\d{4}|ERR_[A-Z_]+|E[A-Z]{4,9}|C\d{4}|CS\d{4}|[A-Z]{1,3}\d{3,4}(?=[\s:\]]))\b/g;
+const CODE = new RegExp(String.raw`\b(E\d{4}|TS\d{4,5}|SC\d{4}|ERR_[A-Z_]+|${ERRNO_NAME}|C\d{4}|CS\d{4}|[A-Z]{1,3}\d{3,4}(?=[\s:\]]))\b`, "g");
 const VERSION = /(?:^|[\s@v(])(\d+\.\d+\.\d+(?:[-+][\w.]+)?)\b/g;
 const NOT_CODES = new Set(["ERROR", "EPERM"]);
 

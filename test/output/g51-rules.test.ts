@@ -50,3 +50,22 @@ describe("what a text tool printed from a file", () => {
     expect(a.counts.failed).toBe(1);
   });
 });
+
+describe("the system's error names", () => {
+  test("an upper-case word that starts with E is no error name", () => {
+    const raw = ["REGION  EAST   WEST", "orders  27     40", "", "JOB        ENABLED  EVENTS  ELAPSED", "nightly    yes      12      3s", "EXECUTING report"].join("\n");
+    for (const command of ["./scripts/report.sh", "tr a-z A-Z"]) {
+      const a = analyzeOutput(raw, { command, exitCode: 0 });
+      expect(a.counts.errors).toBe(0);
+    }
+  });
+
+  test("an errno name or npm's code is still an error, and an entity to act on", () => {
+    for (const line of ["Error: ENOENT: no such file or directory, open 'config.json'", "listen EADDRINUSE 0.0.0.0:3000", "npm ERR! code ELIFECYCLE", "write EPIPE"]) {
+      const a = analyzeOutput(line, { command: "node server.js", exitCode: 1 });
+      expect(a.counts.errors).toBe(1);
+    }
+    expect(analyzeOutput("Error: ECONNREFUSED: connect 127.0.0.1:5432", { command: "node server.js", exitCode: 1 }).entities.codes).toContain("ECONNREFUSED");
+    expect(analyzeOutput("REGION EVENTS EXPIRES", { command: "node server.js", exitCode: 0 }).entities.codes).toEqual([]);
+  });
+});

@@ -10,8 +10,18 @@ export type Severity = "error" | "warning" | "note";
  * Error words standing as words (not inside a name such as `errors.go`, `ErrorBoundary`,
  * `test_failure_mode`): the line reports a problem.
  */
-const ERROR_WORDS =
-  /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|Fatal|fail(?:s|ed|ing|ures?)?|FAIL(?:S|ED|ING|URES?)?|Fail(?:s|ed|ing|ures?)?|panic(?:ked|s)?|PANIC|exceptions?|Exceptions?|EXCEPTION|[A-Z]\w*(?:Error|Exception|Failure|Fault)|crash(?:ed|es)?|abort(?:ed|ing)?|Abort(?:ed)?|ABORT(?:ED)?|Segmentation fault|core dumped|Killed|denied|DENIED|refused|[Rr]efusing|not found|No such file|[Cc]annot|[Cc]an't|[Cc]ould not|[Cc]ouldn't|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflicts?|CONFLICT|[Rr]ejected|timed out|[Tt]imeout|TIMEOUT|[Vv]iolations?|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch(?:ed)?|Dubious|UNMET|[Nn]ot (?:ok|allowed|permitted|supported|implemented|defined|a (?:function|constructor|valid))|errno|E[A-Z]{3,9}(?=[:\s]))(?![\w/\\-]|\.\w)|(?<=[\w$]\.)[A-Z][\w$]*(?:Error|Exception)(?=:)|[✗✖✘×✕❌💥🔴]|(?::|\.\.\.)\s+(?:NO|no)\b(?![\w-])|^\W{0,3}\s*(?:Issue|ISSUE|Problem|Finding|Vulnerability|Defect):/u;
+const ERROR_WORD_LIST =
+  /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|Fatal|fail(?:s|ed|ing|ures?)?|FAIL(?:S|ED|ING|URES?)?|Fail(?:s|ed|ing|ures?)?|panic(?:ked|s)?|PANIC|exceptions?|Exceptions?|EXCEPTION|[A-Z]\w*(?:Error|Exception|Failure|Fault)|crash(?:ed|es)?|abort(?:ed|ing)?|Abort(?:ed)?|ABORT(?:ED)?|Segmentation fault|core dumped|Killed|denied|DENIED|refused|[Rr]efusing|not found|No such file|[Cc]annot|[Cc]an't|[Cc]ould not|[Cc]ouldn't|[Uu]nable|[Ii]nvalid|[Mm]issing|[Uu]ndefined|[Uu]nresolved|[Cc]onflicts?|CONFLICT|[Rr]ejected|timed out|[Tt]imeout|TIMEOUT|[Vv]iolations?|[Bb]roken|[Uu]nexpected|[Ii]ncompatible|[Ii]llegal|[Mm]ismatch(?:ed)?|Dubious|UNMET|[Nn]ot (?:ok|allowed|permitted|supported|implemented|defined|a (?:function|constructor|valid))|errno)(?![\w/\\-]|\.\w)|(?<=[\w$]\.)[A-Z][\w$]*(?:Error|Exception)(?=:)|[✗✖✘×✕❌💥🔴]|(?::|\.\.\.)\s+(?:NO|no)\b(?![\w-])|^\W{0,3}\s*(?:Issue|ISSUE|Problem|Finding|Vulnerability|Defect):/u;
+/**
+ * The system's error names, as a failed call prints them (`Error: ENOENT: no such file or directory`,
+ * `listen EADDRINUSE: address already in use`, `npm error code ERESOLVE`): errno(3)'s names, node's
+ * `ENOTFOUND` and npm's own codes. Only these: an upper-case word that starts with E (`EAST`, `ENABLED`,
+ * `EVENTS`, a table's heading) names no error.
+ */
+export const ERRNO_NAME =
+  "E(?:2BIG|ACCES|ADDRINUSE|ADDRNOTAVAIL|AFNOSUPPORT|AGAIN|ALREADY|BADE|BADF|BADFD|BADMSG|BADR|BADRQC|BADSLT|BUSY|CANCELED|CHILD|CHRNG|COMM|CONNABORTED|CONNREFUSED|CONNRESET|DEADLK|DEADLOCK|DESTADDRREQ|DOM|DQUOT|EXIST|FAULT|FBIG|HOSTDOWN|HOSTUNREACH|HWPOISON|IDRM|ILSEQ|INPROGRESS|INTR|INVAL|IO|ISCONN|ISDIR|ISNAM|KEYEXPIRED|KEYREJECTED|KEYREVOKED|LIBACC|LIBBAD|LIBEXEC|LIBMAX|LIBSCN|LOOP|MEDIUMTYPE|MFILE|MLINK|MSGSIZE|MULTIHOP|NAMETOOLONG|NETDOWN|NETRESET|NETUNREACH|NFILE|NOANO|NOBUFS|NODATA|NODEV|NOENT|NOEXEC|NOKEY|NOLCK|NOLINK|NOMEDIUM|NOMEM|NOMSG|NONET|NOPKG|NOPROTOOPT|NOSPC|NOSR|NOSTR|NOSYS|NOTBLK|NOTCONN|NOTDIR|NOTEMPTY|NOTRECOVERABLE|NOTSOCK|NOTSUP|NOTTY|NOTUNIQ|NXIO|OPNOTSUPP|OVERFLOW|OWNERDEAD|PERM|PFNOSUPPORT|PIPE|PROTO|PROTONOSUPPORT|PROTOTYPE|RANGE|REMCHG|REMOTE|REMOTEIO|RESTART|RFKILL|ROFS|SHUTDOWN|SOCKTNOSUPPORT|SPIPE|SRCH|STALE|STRPIPE|TIME|TIMEDOUT|TOOMANYREFS|TXTBSY|UCLEAN|UNATCH|USERS|WOULDBLOCK|XDEV|XFULL" +
+  "|NOTFOUND|RESOLVE|LIFECYCLE|INTEGRITY|JSONPARSE|NOAUDIT|USAGE|NOWORKSPACES|NOVERSIONS|TARGET|OVERRIDE|BADPLATFORM|NOTARGET)";
+const ERROR_WORDS = new RegExp(`${ERROR_WORD_LIST.source}|(?<![\\w./\\\\-])${ERRNO_NAME}(?=[:\\s]|$)`, "u");
 const WARNING_WORDS = /(?<![\w./\\-])(?:warn(?:ings?)?|WARN(?:INGS?)?|Warn(?:ings?)?|deprecated|Deprecated|DEPRECATED|deprecation|[Dd]eprecations?)(?![\w/\\-]|\.\w)|[⚠]/;
 
 /** How bad the line says something is, or null when it says nothing of the kind. */
