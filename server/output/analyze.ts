@@ -10,8 +10,8 @@ import { errorCount, genericIssues, issuesFromRoles } from "./parsers/generic.ts
 import { type LineInfo, lineBodies, lineRoles, stripLogPrefix } from "./roles.ts";
 import { commandFile, filelessPlace } from "./shape/command-file.ts";
 import { findLocation } from "./shape/location.ts";
-import { severityOf } from "./shape/words.ts";
-import { isJsonData, isPipeline, isSettingsDump, listsTests, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
+import { hasSeverityLabel, severityOf } from "./shape/words.ts";
+import { isJsonData, isPipeline, isSettingsDump, listsTests, measures, PRINTER_COMPLAINT, printsAnswer, printsData, printsText, textPrinter } from "./shape/content.ts";
 import { type Analysis, emptyCounts, issue, type OutputKind, type OutputStatus, type Parser, type ParseResult, programCommand, scriptCommand } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -76,6 +76,12 @@ export function analyzeWith(text: string, options: AnalyzeOptions = {}): { analy
   // read by shapes alone, a run that printed data (a JSON document, a dump of settings) and exited 0 found
   // nothing: the words of its values (`"StaleReason": "build ID mismatch"`) are data, not findings
   if (parser === generic && options.exitCode === 0 && parsed.errors.length > 0 && printedData(window)) parsed = { ...parsed, errors: [], counts: { ...parsed.counts, errors: 0, warnings: 0 } };
+  // so did a benchmark or a profiler that exited 0 at the places it measured (`139  13.5%  13.9%  JS: *renderPage
+  // file:///…/render.js:8:20`), but for what labels itself a warning or an error; what it counted stays (`Failed requests: 37`)
+  if (parser === generic && options.exitCode === 0 && parsed.errors.length > 0 && measures(options.command)) {
+    const errors = parsed.errors.filter((e) => e.file === null || hasSeverityLabel(e.message));
+    if (errors.length < parsed.errors.length) parsed = { ...parsed, errors, counts: { ...parsed.counts, errors: errorCount(errors), warnings: errors.filter((e) => e.severity === "warning").length } };
+  }
   // A program no recogniser knows is named as the command names it.
   if (program) parsed = { ...parsed, tool: program };
   if (parser !== generic && parsed.errors.length === 0 && options.exitCode !== 0 && options.exitCode !== undefined && options.exitCode !== null) {

@@ -11,7 +11,7 @@ import type { RuleSelection } from "./parsers/index.ts";
 import { factorPaths } from "./paths.ts";
 import { renderOutput } from "./render.ts";
 import { type LineInfo, lineRoles } from "./roles.ts";
-import { annotatesFile, isFileText, printsAnswer, printsText } from "./shape/content.ts";
+import { annotatesFile, isFileText, measures, printsAnswer, printsText } from "./shape/content.ts";
 import { expandInfo, foldRuns } from "./runs.ts";
 import { selectLines, selectShort } from "./select.ts";
 import type { Analysis } from "./types.ts";
@@ -71,12 +71,13 @@ export function compactRendered(rendered: string, options: CompactOptions = {}):
   // a search's or a listing's answer, and data asked for that reports nothing (a query's rows, JSON),
   // stay whole up to a few thousand tokens; longer ones are compacted as a listing
   // a file's lines annotated (`git blame`) stay whole as a file's text does, read by the tool's rules
-  // and so does the short output of a quiet run no rule read as a tool's report (a project's own script)
+  // and so does the short output of a quiet run no rule read as a tool's report (a project's own script),
+  // and a benchmark's or a profiler's report, each of whose numbers was asked for
   const whole = text
     ? !printsAnswer(options.command) || fits
     : annotatesFile(options.command)
       ? lines.length <= TEXT_WHOLE_LINES
-      : (fits && isQuietData(analysis, options, rendered)) || isQuietRun(analysis, options, lines.length, rendered.length);
+      : (fits && (isQuietData(analysis, options, rendered) || measures(options.command))) || isQuietRun(analysis, options, lines.length, rendered.length);
   const hint = options.expandHint ?? ((a: number, b: number) => `lines ${a}-${b}`);
   parser.roles?.(read, info.roles);
   const located = parser.locate?.(lines) ?? null;

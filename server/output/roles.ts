@@ -17,6 +17,7 @@ export type Role =
   | "problem"
   | "warning"
   | "summary"
+  | "result"
   | "assertion"
   | "failure"
   | "section"
@@ -37,7 +38,7 @@ export type Role =
   | "plain";
 
 /** Roles that are facts: kept verbatim (thinned only where they repeat). */
-export const FACT_ROLES: ReadonlySet<Role> = new Set<Role>(["finding", "problem", "warning", "summary", "assertion", "failure", "patch-file", "subject"]);
+export const FACT_ROLES: ReadonlySet<Role> = new Set<Role>(["finding", "problem", "warning", "summary", "result", "assertion", "failure", "patch-file", "subject"]);
 
 /**
  * Words that open an assertion's message: `Expected: 90`, `got: 91`, `left: 3`, `- Expected`,
@@ -128,6 +129,8 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
     if (PASS_MARK.test(line.slice(0, at.start))) return "chatter";
     // Ruby's frame at the left edge, nothing after it (test-unit's backtrace: `test/a_test.rb:19:in 'test_x'`)
     if (at.leading && RUBY_FRAME_END.test(after)) return frameKind(line, cwd) === "library" ? "library-frame" : "frame";
+    // a profile's row, its count and share before the place it measured (V8's `  139   13.5%   13.9%  JS: *render file:///a.js:8:20`)
+    if (line.includes("%") && PROFILE_ROW.test(line.slice(0, at.start))) return "result";
     // `path:12:text` right after the location (grep -n) is a match of a search, not a diagnostic.
     const matchLine = /^:\S/.test(after) && !/^:\s*(?:error|warning|note)/i.test(after);
     if (!matchLine) return "finding";
@@ -135,6 +138,9 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   if (c >= "0" && c <= "9" && REPORT_ROW.test(line)) return "finding";
   // A diagnostic's code and message on a line of their own (`  TS2345: Argument of type …`).
   if (c >= "A" && c <= "Z" && CODE_FIRST.test(line)) return "problem";
+  // a benchmark's result is what it was run for (`BenchmarkParse-8  1907443  597.9 ns/op  160 B/op`), a profile's row too
+  if ((line.includes("/") || line.includes(" per ")) && MEASUREMENT.test(line)) return "result";
+  if (c >= "0" && c <= "9" && line.includes("%") && PROFILE_ROW.test(line)) return "result";
   if (ASSERTION.test(line)) return "assertion";
   if (FAILURE.test(line) && !isChatter(line)) return "failure";
   if (isSummary(line)) return "summary";
@@ -151,6 +157,14 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
 }
 
 const HEX = /[0-9a-f]/;
+/**
+ * A measurement: a time or an allocation per operation (Go's `597.9 ns/op  160 B/op  2 allocs/op`,
+ * libtest's `1,234 ns/iter`), a rate of operations or requests (`1,404,111 ops/sec`, `790.55 [#/sec]`,
+ * `Requests/sec: 1422.54`), timeit's `1.49 usec per loop`.
+ */
+const MEASUREMENT = /\d\s*(?:[nµu]s|ms|s|B|allocs)\/(?:op|iter)\b|\d\s*(?:ops?|req(?:uest)?s?|operations)\/s(?:ec)?\b|\b(?:[Rr]equests|[Oo]ps|[Oo]perations)\/s(?:ec)?:|\[#\/sec\]|\d\s*[nµu]?sec per loop\b/;
+/** What a profile's row holds before the place it measured: a count and its share (`  139   13.5%   13.9%  JS: *`). */
+const PROFILE_ROW = /^\s*\d[\d.,]*(?:[nµu]?s|ms|[kMG]?B)?\s+\d[\d.]*%\s/;
 const RUBY_FRAME_END = /^:in [`'‘][^`'’]*['’]\s*$/;
 
 /** A report's row: the line, its severity and the message (`  12 | ERROR   | [x] Opening brace …`). */
@@ -276,6 +290,7 @@ export function lineRoles(lines: string[], cwd?: string, frameLabels = false, al
   markAssertionDiffs(lines, roles);
   markFailureBodies(lines, roles);
   markSections(lines, roles);
+  markSlowest(lines, roles);
   markHelpText(lines, roles);
   markSystemHeaderContext(lines, roles, cwd);
   return { roles, bodies, trace, snippet, locations };
@@ -467,7 +482,7 @@ function markAssertionBlocks(lines: string[], roles: Role[]): void {
           continue;
         }
       }
-      if (r === "blank" || r === "finding" || r === "failure" || r === "summary" || r === "frame" || r === "library-frame" || r === "snippet") break;
+      if (r === "blank" || r === "finding" || r === "failure" || r === "summary" || r === "result" || r === "frame" || r === "library-frame" || r === "snippet") break;
       const deeper = indentOf(line) > base || (indentOf(line) >= base && base > 0);
       const samePrefix = prefix !== null && line.startsWith(prefix.trimEnd());
       const diff = DIFF_LINE.test(line) || r === "patch-hunk" || r === "patch-line";
@@ -538,6 +553,23 @@ function markAssertionDiffs(lines: string[], roles: Role[]): void {
 }
 
 const RULE_LINE = /^\s*([-=~*_─━═])\1{9,}\s*$/;
+
+/**
+ * A heading over what took longest (pytest's `==== slowest 10 durations ====`, RSpec's `Top 10 slowest
+ * examples (0.5 seconds, 50% of total time):`, Django's `Slowest test durations`): the times asked for.
+ */
+const SLOWEST_HEADING = /^[\s=*#-]*(?:Top \d+ )?[Ss]lowest\b[^:]{0,80}:?[\s=*#-]*$/;
+
+/** The rows under a SLOWEST_HEADING, to a blank line, a rule (one right under the heading aside) or a summary, are results. */
+function markSlowest(lines: string[], roles: Role[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.length > 160 || !SLOWEST_HEADING.test(lines[i]!)) continue;
+    let j = i + 1;
+    if (roles[j] === "noise") j++;
+    for (; j < lines.length && (roles[j] === "plain" || roles[j] === "chatter" || roles[j] === "match" || roles[j] === "finding" || roles[j] === "data"); j++) roles[j] = "result";
+    i = j;
+  }
+}
 
 /**
  * A section header: a line ending in `:` (not a location) that opens an indented block, such as

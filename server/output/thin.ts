@@ -11,7 +11,7 @@ export function shapeOf(line: string): string {
 }
 
 /** Lines never thinned: each says something of its own (where, what was expected, how many). */
-const OWN: ReadonlySet<Role> = new Set<Role>(["finding", "assertion", "summary", "failure", "patch-file", "patch-hunk", "frame"]);
+const OWN: ReadonlySet<Role> = new Set<Role>(["finding", "assertion", "summary", "result", "failure", "patch-file", "patch-hunk", "frame"]);
 
 /** A location in a line (`file.c:12`, `12:5`, `[9,16]`, `(3,4)`): lines that differ in one are different facts. */
 const LOCATION = /\d+[:,(]\d+|\.\w{1,5}:\d+/;
@@ -72,7 +72,7 @@ export function dropRepeatedBlocks(lines: string[], keep: boolean[], roles: Role
   let heading = "";
   for (let i = 0; i < lines.length; i++) {
     if (roles[i] === "section") heading = lines[i]!;
-    if (!keep[i] || roles[i] === "summary") continue;
+    if (!keep[i] || roles[i] === "summary" || roles[i] === "result") continue;
     // A finding at another column is another finding, however alike its words; a row that names
     // no file (`✖ 1:1 Do not use "use strict"`) is another finding under another file's heading.
     const t = roles[i] === "finding" ? (findLocation(lines[i]!) ? lines[i]! : `${heading}\n${lines[i]}`) : lines[i]!.trim();

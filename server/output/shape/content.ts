@@ -225,6 +225,39 @@ export function printsData(command: string | undefined): boolean {
   return stages.slice(0, last).every((s) => DATA_SOURCE.test(s) || DATA_PROGRAM.test(s));
 }
 
+/**
+ * A program that measures, whose numbers are the answer asked for: a benchmark runner or a load
+ * generator (hyperfine, ApacheBench, wrk, hey, oha, k6, fio, pgbench …), Python's timeit and profilers
+ * (cProfile, pstats), a profiler's report (`node --prof-process`, `go tool pprof`, `perf stat`/`report`,
+ * gprof, callgrind_annotate).
+ */
+const MEASURER =
+  /^(?:\S*\/)?(?:hyperfine|ab|wrk2?|oha|hey|bombardier|vegeta|siege|autocannon|h2load|httperf|ghz|k6|fio|sysbench|pgbench|redis-benchmark|benchstat|timeit|cProfile|profile|pstats|pyperf|gprof|callgrind_annotate|cg_annotate)(?:\s|$)|^node\s+(?:\S+\s+)*--prof-process(?:\s|$)|^go\s+tool\s+pprof\s|^perf\s+(?:stat|report|bench)(?:\s|$)/;
+/** A word that names a benchmark: `bench`, `-bench=.`, `--benchmark-only`, `bench.py`, `run_benchmarks.sh`, `benchmarks/`. */
+const BENCH_WORD = /(?:^|[/_-])-{0,2}bench(?:mark)?(?:s|ing)?(?=[./=:_-]|$)/i;
+
+/**
+ * Does the command name a benchmark as its program, its verb or script, or an option: `go test -bench
+ * .`, `cargo bench`, `vitest bench`, `npm run bench`, `python bench.py`, `./run_benchmarks.sh`, `pytest
+ * --benchmark-only`? (`pip install pytest-benchmark` and `git checkout -b bench-fix` name none.)
+ */
+function namesBenchmark(stage: string): boolean {
+  const [program = "", ...rest] = stage.split(/\s+/);
+  const verb = rest.filter((w) => !w.startsWith("-")).find((w, k) => k > 0 || w !== "run");
+  return BENCH_WORD.test(program) || (verb !== undefined && BENCH_WORD.test(verb)) || rest.some((w) => w.startsWith("-") && BENCH_WORD.test(w));
+}
+
+/**
+ * Does the command measure (MEASURER, namesBenchmark), every later stage passing its report on
+ * (`python -m cProfile -s cumtime a.py | head -30`)? Each of its numbers is what was asked for.
+ */
+export function measures(command: string | undefined): boolean {
+  if (!command) return false;
+  const stages = pipelineStages(programCommand(command));
+  if (!stages || !(MEASURER.test(stages[0]!) || namesBenchmark(stages[0]!))) return false;
+  return stages.slice(1).every((s) => ANSWER_STAGE.test(s) || PRINTER.test(s));
+}
+
 /** A setting as an environment or a configuration dump prints it: `GOPROXY="https://…"`, `core.bare=false`, `audit = false`. */
 const SETTING_LINE = /^(?:file:\S+\s+)?[A-Za-z_][\w.:/-]*\s?=\s?\S?|^[;#]/;
 

@@ -43,12 +43,17 @@ export function severityOf(line: string): Severity | null {
   const label = SEVERITY_LABEL.exec(line);
   if (label) return label[1] === "note" ? "note" : /^w/i.test(label[1]!) ? "warning" : "error";
   if (ignored) return "warning";
+  // nor does a field whose count is zero (ApacheBench's `Failed requests:        0`, `Errors found: 0`)
+  if (ZERO_FIELD.test(line)) return null;
   // what a line says there is none of does not count (`No syntax errors detected in a.php`, `0 warnings`)
   const said = NEGATED.test(line) ? line.replace(NEGATED_ALL, " ") : line;
   if (ERROR_WORDS.test(said)) return "error";
   if (WARNING_WORDS.test(said)) return "warning";
   return null;
 }
+
+/** A field and its count, zero: `Failed requests:        0`, `Non-2xx responses: 0`, `errors = 0`. */
+const ZERO_FIELD = /^\s*[A-Za-z][\w ().'/-]{0,60}?\s*[:=]\s*0(?:\.0+)?\s*%?\s*$/;
 
 /** The one-letter severity tag Debian's tools start a line with: `E: `, `W: `. */
 const DEBIAN_TAG = /^([EW]): \S/;
