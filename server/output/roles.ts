@@ -141,6 +141,8 @@ function roleOf(line: string, cwd: string | undefined, found: { at: Location | n
   // a benchmark's result is what it was run for (`BenchmarkParse-8  1907443  597.9 ns/op  160 B/op`), a profile's row too
   if ((line.includes("/") || line.includes(" per ")) && MEASUREMENT.test(line)) return "result";
   if (c >= "0" && c <= "9" && line.includes("%") && PROFILE_ROW.test(line)) return "result";
+  // where a server it started listens (` * Running on http://127.0.0.1:5000`, `➜  Local:   http://localhost:5173/`)
+  if ((line.includes("://") || line.includes("port")) && SERVING.test(line)) return "result";
   if (ASSERTION.test(line)) return "assertion";
   if (FAILURE.test(line) && !isChatter(line)) return "failure";
   if (isSummary(line)) return "summary";
@@ -163,6 +165,13 @@ const HEX = /[0-9a-f]/;
  * `Requests/sec: 1422.54`), timeit's `1.49 usec per loop`.
  */
 const MEASUREMENT = /\d\s*(?:[nµu]s|ms|s|B|allocs)\/(?:op|iter)\b|\d\s*(?:ops?|req(?:uest)?s?|operations)\/s(?:ec)?\b|\b(?:[Rr]equests|[Oo]ps|[Oo]perations)\/s(?:ec)?:|\[#\/sec\]|\d\s*[nµu]?sec per loop\b/;
+/**
+ * A server's own line saying where it listens: Flask's ` * Running on http://127.0.0.1:5000`, uvicorn's
+ * `Uvicorn running on http://…`, Django's `Starting development server at http://…/`, Puma's `* Listening on
+ * http://…`, Vite's and Next's `Local:   http://localhost:5173/`, `server listening on port 3000`.
+ */
+const SERVING =
+  /\b(?:[Ll]istening|[Rr]unning|[Ss]erving|[Ss]tarted|[Ss]tarting|[Rr]eady|[Aa]vailable|[Ll]ive)\b(?:\s+\S+){0,5}?\s+(?:on|at)\s+(?:https?:\/\/[^\s/]+:\d+|(?:port\s+)?:?\d{2,5}\b)|^\s*(?:[-➜>*]\s+)?(?:Local|Network|On Your Network):\s+https?:\/\//;
 /** What a profile's row holds before the place it measured: a count and its share (`  139   13.5%   13.9%  JS: *`). */
 const PROFILE_ROW = /^\s*\d[\d.,]*(?:[nµu]?s|ms|[kMG]?B)?\s+\d[\d.]*%\s/;
 const RUBY_FRAME_END = /^:in [`'‘][^`'’]*['’]\s*$/;
@@ -198,6 +207,8 @@ const LONGEST = 4000;
 /** The prefix is looked for in this many of the first non-blank lines; it must be on 40% of them. */
 const PREFIX_SAMPLE = 200;
 
+const NUMERIC_LEVELS: Record<number, string> = { 1: "trace", 2: "debug", 3: "info", 4: "warn", 5: "error", 6: "fatal" };
+
 /**
  * JSON lines (`go test -json`, structured logs): each line read as the text it carries, its level
  * or action in capitals before its message (`FAIL TestParse`, `ERROR connection refused`,
@@ -218,8 +229,14 @@ function jsonBody(line: string): string | null {
     }
     return "";
   };
-  const message = text(["Output", "output", "msg", "message", "Message", "error", "err"]).replace(/\n$/, "");
-  const level = text(["level", "Level", "severity", "Action", "action"]);
+  const said = text(["Output", "output", "msg", "message", "Message", "error", "err"]).replace(/\n$/, "");
+  // the error a logger serialised beside its message (pino's and bunyan's `"err": {"type": "Error", "message": "…", "stack": …}`)
+  const err = event.err ?? event.error;
+  const cause = err && typeof err === "object" && typeof (err as Record<string, unknown>).message === "string" ? (err as Record<string, string>).message : "";
+  const message = cause && said !== cause ? `${said}: ${cause}` : said;
+  // pino's and bunyan's numeric levels: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal
+  const numeric = typeof event.level === "number" ? NUMERIC_LEVELS[Math.floor(event.level / 10)] : undefined;
+  const level = numeric ?? text(["level", "Level", "severity", "Action", "action"]);
   if (message) return /^(?:output|info|debug|trace)$/i.test(level) ? message : `${level.toUpperCase()} ${message}`;
   return [level.toUpperCase(), text(["Test", "test", "name", "Package", "package"])].filter(Boolean).join(" ");
 }

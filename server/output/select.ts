@@ -144,6 +144,7 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   thinNearDuplicates(lines, keep, roles);
   thinRecurringNotices(lines, keep, roles, needleRe);
   dropRepeatedBlocks(lines, keep, roles);
+  keepRepeatedRuns(lines, roles, keep);
   const similar = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (before[i] && !keep[i]) similar[i] = 1;
 
@@ -621,6 +622,24 @@ function keepRare(roles: Role[], snippet: Uint8Array, templates: TemplateMining,
 const NOT_RUN_REASON = /\b(?:SKIPPED|XFAIL|XPASS)\b:? +\(\S.*\)|^(?:XFAIL|XPASS|SKIP): \S+$|^\s*(?:not )?ok\b.*# (?:SKIP|TODO)\b\s*\S|\.\.\. ignored, \S/i;
 function keepNotRunReasons(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "plain" || roles[i] === "chatter") && NOT_RUN_REASON.test(lines[i]!)) keep[i] = true;
+}
+
+/** A line said this many times in a row is a line of its own. */
+const REPEATED_RUN = 5;
+
+/**
+ * A line said again and again in a row (a server's `stock shelf=b slot=2` for each of 20 requests,
+ * a worker's `retrying in 5s`): its first and last telling stay, the ones between fold, so what the
+ * run did that many times is read, not only that lines were folded.
+ */
+function keepRepeatedRuns(lines: string[], roles: Role[], keep: boolean[]): void {
+  for (let i = 0; i < lines.length; ) {
+    let j = i + 1;
+    while (j < lines.length && lines[j] === lines[i]) j++;
+    const r = roles[i]!;
+    if (j - i >= REPEATED_RUN && r !== "blank" && !isNoise(r) && r !== "library-frame" && r !== "snippet" && lines[i]!.trim().length >= 8) keep[i] = keep[j - 1] = true;
+    i = j;
+  }
 }
 
 /**

@@ -113,7 +113,8 @@ export function numberOf(text: string, re: RegExp): number | undefined {
 /**
  * The command with what only launches the real program taken off: variable assignments, `sudo`,
  * `env`, `time`, `npx`/`bunx`/`pnpm exec`/`yarn`, `bundle exec`, `poetry run`, `uv run`, and
- * `python -m` (the module is the program): `python3 -m pytest -q` → `pytest -q`.
+ * `python -m` (the module is the program): `python3 -m pytest -q` → `pytest -q`; and a group sent to
+ * the background before the program (`(sleep 1; curl …) & flask run` → `flask run`).
  */
 let lastCommand = "";
 let lastProgram = "";
@@ -138,6 +139,8 @@ function stripLaunchers(command: string): string {
       .replace(INPUT_STAGE, "")
       .replace(/^(?:\w+=\S*\s+)+/, "")
       .replace(/^cd\s+\S+\s*(?:&&|;)\s*/, "")
+      // a group sent to the background first (`(sleep 1; curl -s localhost:5000/) & flask run`): the program in the foreground ran
+      .replace(/^\((?:[^()'"]|'[^']*'|"(?:[^"\\]|\\.)*")*\)\s*&(?!&)\s*/, "")
       // options that take a value: `sudo -u deploy cmd`, `runuser -u nobody -- cmd`, `nice -n 10 cmd`, `timeout 30 cmd`
       .replace(/^(?:sudo|runuser|doas)\s+(?:-[ugCDh]\s+\S+\s+|--(?:user|group)=\S+\s+|-\S+\s+)*(?:--\s+)?/, "")
       .replace(/^nice\s+-n\s+-?\d+\s+/, "")

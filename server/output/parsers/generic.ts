@@ -342,17 +342,22 @@ export function issuesFromRoles(lines: string[], info: LineInfo, limit = COLLECT
   }, (i) => info.roles[i] === "blank" || info.roles[i] === "snippet");
 }
 
+/** The line that opens a Python traceback. */
+const TRACEBACK_HEADER = /^(?:Exception Group )?Traceback \(most recent call last\):\s*$/;
+
 /** The last line of a Python traceback: the exception's name, then its message (`SyntaxError: expected ':'`). */
 const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception)(?::\s|$)/;
 
 /**
  * A problem line over a traceback that ends in its exception (compileall's `*** Error compiling
- * 'a.py'...`, then `File "a.py", line 2`, the code, `SyntaxError: …`): one error, told by the
- * exception line, which reads its place from the frames above it; the line on top only names it.
+ * 'a.py'...`, then `File "a.py", line 2`, the code, `SyntaxError: …`; a logged error over the traceback
+ * it logged): one error, told by the exception line, which reads its place from the frames above it;
+ * the line on top only names it.
  */
 function headsExceptionBelow(lines: string[], info: LineInfo, i: number): boolean {
   if (info.locations[i]?.leading) return false;
-  let k = i + 1;
+  // a logger's record over the traceback it logged (Python's `logger.exception`: `ERROR app: load failed`, `Traceback (most recent call last):`)
+  let k = TRACEBACK_HEADER.test(lines[i + 1] ?? "") ? i + 2 : i + 1;
   let frames = 0;
   for (; k < lines.length; k++) {
     const r = info.roles[k];

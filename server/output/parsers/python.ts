@@ -181,6 +181,27 @@ export const unittest: Parser = {
   },
 };
 
+/** A warning the warnings module printed, at its place: `app/db.py:12: DeprecationWarning: datetime.utcnow() is deprecated`. */
+const PY_WARNING = /^(\S+\.py):(\d+): (\w*Warning): \S/;
+/**
+ * A record the logging module wrote at WARNING: its default format (`WARNING:etl.stock:row 13 …`) or
+ * one that puts the level name among the first fields (`2026-12-04 13:21:35,357 WARNING etl.stock: row 13 …`,
+ * `[12:00:01] WARNING in app: …`, werkzeug's `WARNING: This is a development server.`).
+ */
+const PY_LOG_WARNING = /^(?:\S+\s+){0,3}WARNING(?::[\w.]*:|:?\s)/;
+
+/** What a Python program warned of: the warnings module's warnings and the logging module's WARNING records. */
+function pythonWarnings(lines: string[]): OutputError[] {
+  const out: OutputError[] = [];
+  for (const line of lines) {
+    if (!line.includes("WARN") && !line.includes("Warning")) continue;
+    const w = PY_WARNING.exec(line);
+    if (w) out.push(issue(line, "warning", w[1]!, Number(w[2]), null, w[3]!));
+    else if (PY_LOG_WARNING.test(line)) out.push(issue(line, "warning", null, null, null));
+  }
+  return out;
+}
+
 export const pythonTraceback: Parser = {
   tool: "python",
   // a traceback in a test runner's report (xUnit's `Ran 5 tests in 0.02s`) is a test's failure, not a
@@ -192,6 +213,6 @@ export const pythonTraceback: Parser = {
     const errors = pythonTracebacks(lines);
     // a traceback is a crash, however it is drawn (an ExceptionGroup's sub-tracebacks behind `  | ` margins)
     const crashed = errors.length > 0 || /Traceback \(most recent call last\)/.test(text);
-    return { tool: "python", kind: crashed ? "runtime_error" : "other", errors, tests_failed: [], counts: { errors: errors.length }, verdict: errors.length ? "failed" : undefined };
+    return { tool: "python", kind: crashed ? "runtime_error" : "other", errors: [...errors, ...pythonWarnings(lines)], tests_failed: [], counts: { errors: errors.length }, verdict: errors.length ? "failed" : undefined };
   },
 };

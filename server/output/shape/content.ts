@@ -299,9 +299,16 @@ export function isSettingsDump(text: string): boolean {
   return n >= 3;
 }
 
+/** A structured logger's record: an object with a level and a message (`{"level":50,"msg":"job failed",…}`). */
+function isLogRecord(value: object): boolean {
+  const has = (keys: string[]) => keys.some((k) => k in value);
+  return has(["level", "lvl", "severity", "levelname", "log.level"]) && has(["msg", "message", "event"]);
+}
+
 /**
  * Is the text a JSON document (`{…}` or `[…]`, pretty or on one line) or JSON lines (one object or
- * array a line)? What a program prints as JSON is data, whatever printed it (`node -e`, an API's reply).
+ * array a line, not a structured log's records)? What a program prints as JSON is data, whatever
+ * printed it (`node -e`, an API's reply).
  */
 export function isJsonData(text: string): boolean {
   const t = text.trim();
@@ -314,8 +321,15 @@ export function isJsonData(text: string): boolean {
     const lines = t.split("\n").filter((l) => l.trim() !== "");
     if (lines.length < 2) return false;
     try {
-      for (const l of lines) if (!/^\s*[{[]/.test(l) || typeof JSON.parse(l) !== "object") return false;
-      return true;
+      let records = 0;
+      for (const l of lines) {
+        if (!/^\s*[{[]/.test(l)) return false;
+        const value: unknown = JSON.parse(l);
+        if (typeof value !== "object" || value === null) return false;
+        if (isLogRecord(value)) records++;
+      }
+      // a structured log (pino, bunyan, zap, structlog: a level and a message on each line) is a run's record, not data
+      return records * 2 < lines.length;
     } catch {
       return false;
     }
