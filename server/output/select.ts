@@ -145,6 +145,8 @@ export function selectLines(info: LineInfo, options: SelectOptions = {}): Select
   thinRecurringNotices(lines, keep, roles, needleRe);
   dropRepeatedBlocks(lines, keep, roles);
   keepRepeatedRuns(lines, roles, keep);
+  // what the tests printed is kept after that thinning: values a loop printed differ in what was asked
+  if (failed) keepTestPrints(lines, roles, keep);
   const similar = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (before[i] && !keep[i]) similar[i] = 1;
 
@@ -468,6 +470,7 @@ export function selectShort(info: LineInfo, failed = false): Selection {
   while (last >= 0 && roles[last] === "blank") last--;
   if (last >= 0 && roles[last] === "chatter") keep[last] = true;
   if (failed) keepWorkingOn(lines, roles, keep);
+  if (failed) keepTestPrints(lines, roles, keep);
   keepFewPasses(lines, roles, keep);
   keepNotRunReasons(lines, roles, keep);
   return { keep, roles, hidden: null, after: new Map(), snippet, similar: null, quiet: null, idle, routine };
@@ -665,6 +668,43 @@ function keepFewPasses(lines: string[], roles: Role[], keep: boolean[]): void {
 const FAILED_PROGRESS_ROW = /^\S+\.\w+ [.sxX]*[FE][.sxXFE]*\s+\[\s*\d+%\]\s*$/;
 function keepFailedProgressRows(lines: string[], roles: Role[], keep: boolean[]): void {
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "chatter" || roles[i] === "plain") && FAILED_PROGRESS_ROW.test(lines[i]!)) keep[i] = true;
+}
+
+/**
+ * What the tests printed, in a failing run that shows it as they run: pytest with `-s` writes a
+ * test's prints among its progress marks (`tests/test_cart.py .DEBUG subtotal=44.98`, `FDEBUG …`),
+ * libtest with `--nocapture` between `running 3 tests` and its `test x ... ok` rows. They are the
+ * values the person debugging asked to see (no rule knows their templates), so the lines of such a
+ * part stay up to its first report (`=== FAILURES ===`, `failures:`, `test result:`), at most
+ * TEST_PRINTS of them, the ones printed last before the first failure when there are more, near
+ * repeats too (a loop's values differ where it matters). Bare progress marks, a line said again
+ * right after itself, and the runner's own rows fold as before.
+ */
+const PRINTING_PROGRESS = /^\S+\.py [.sxXFE]*[^\s.sxXFE[]/;
+const TESTS_RUNNING = /^running \d+ tests?\s*$/;
+const PRINTS_END = /^\s*(?:failures:|test result: |successes:|={3,}|_{3,})/;
+const BARE_MARKS = /^[.sxXFE]+\s*(?:\[\s*\d+%\])?\s*$/;
+const MARKS_WITH_FAILURE = /^(?:\S+\.py )?[.sxX]*[FE]/;
+const TEST_PRINTS = 30;
+function keepTestPrints(lines: string[], roles: Role[], keep: boolean[]): void {
+  const n = lines.length;
+  for (let i = 0; i < n; i++) {
+    const pytest = PRINTING_PROGRESS.test(lines[i]!);
+    if (!pytest && !TESTS_RUNNING.test(lines[i]!)) continue;
+    const printed: number[] = [];
+    let failedAt = -1;
+    let end = pytest ? i : i + 1;
+    for (; end < n && !PRINTS_END.test(lines[end]!); end++) {
+      const r = roles[end]!;
+      if (failedAt < 0 && (pytest ? MARKS_WITH_FAILURE.test(lines[end]!) : FAILED_ROLES.has(r) || r === "finding")) failedAt = printed.length;
+      if ((r === "plain" || r === "data" || r === "match" || r === "summary") && !BARE_MARKS.test(lines[end]!) && lines[end] !== lines[end - 1]) printed.push(end);
+    }
+    if (failedAt >= 0) {
+      const to = printed.length <= TEST_PRINTS ? printed.length : Math.max(TEST_PRINTS, failedAt + 1);
+      for (const k of printed.slice(Math.max(0, to - TEST_PRINTS), to)) keep[k] = true;
+    }
+    i = end;
+  }
 }
 
 /**

@@ -30,6 +30,15 @@ describe("a benchmark's report", () => {
     expect(compactOutput(install, { command: "pip install pytest-benchmark", exitCode: 0, expandHint: hint }).text.length).toBeLessThan(install.length / 4);
   });
 
+  test("a log printed from a directory named for benchmarks is read as the run it records", () => {
+    const build = [...Array.from({ length: 60 }, (_, k) => `[${k + 1}/61] Compiling src/unit${k}.c`), "src/unit60.c:12:5: error: 'count' undeclared (first use in this function)", "ninja: build stopped: subcommand failed."].join("\n");
+    for (const command of ["cat /tmp/bench/build.log", "tail -n 200 benchmarks/logs/build.log"]) {
+      const r = compactOutput(build, { command, exitCode: 0, expandHint: hint });
+      expect(r.text).toContain("src/unit60.c:12:5: error: 'count' undeclared");
+      expect(r.text.length).toBeLessThan(build.length / 3);
+    }
+  });
+
   test("result rows are kept by their shape, whatever ran them, past the length kept whole", () => {
     const rows = goRows(30);
     const chatter = Array.from({ length: 700 }, (_, k) => `step ${k}: warming cache shard ${k % 13}`);

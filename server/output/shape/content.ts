@@ -239,9 +239,11 @@ const BENCH_WORD = /(?:^|[/_-])-{0,2}bench(?:mark)?(?:s|ing)?(?=[./=:_-]|$)/i;
 /**
  * Does the command name a benchmark as its program, its verb or script, or an option: `go test -bench
  * .`, `cargo bench`, `vitest bench`, `npm run bench`, `python bench.py`, `./run_benchmarks.sh`, `pytest
- * --benchmark-only`? (`pip install pytest-benchmark` and `git checkout -b bench-fix` name none.)
+ * --benchmark-only`? (`pip install pytest-benchmark`, `git checkout -b bench-fix` and `cat bench/run.log` name none.)
  */
 function namesBenchmark(stage: string): boolean {
+  // a file printed (`cat /tmp/bench/build.log`) is read as what it holds, whatever its path says
+  if (PRINTER.test(stage)) return false;
   const [program = "", ...rest] = stage.split(/\s+/);
   const verb = rest.filter((w) => !w.startsWith("-")).find((w, k) => k > 0 || w !== "run");
   return BENCH_WORD.test(program) || (verb !== undefined && BENCH_WORD.test(verb)) || rest.some((w) => w.startsWith("-") && BENCH_WORD.test(w));
