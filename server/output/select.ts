@@ -680,7 +680,8 @@ function keepFailedProgressRows(lines: string[], roles: Role[], keep: boolean[])
  * repeats too (a loop's values differ where it matters). Bare progress marks, a line said again
  * right after itself, and the runner's own rows fold as before.
  */
-const PRINTING_PROGRESS = /^\S+\.py [.sxXFE]*[^\s.sxXFE[]/;
+/** A test file as pytest finds them by default (`test_*.py`, `*_test.py`), its marks, then printed text. */
+const PRINTING_PROGRESS = /^(?:\S*\/)?(?:test_\S*|\S*_test)\.py [.sxXFE]*[^\s.sxXFE[]/;
 const TESTS_RUNNING = /^running \d+ tests?\s*$/;
 const PRINTS_END = /^\s*(?:failures:|test result: |successes:|={3,}|_{3,})/;
 const BARE_MARKS = /^[.sxXFE]+\s*(?:\[\s*\d+%\])?\s*$/;

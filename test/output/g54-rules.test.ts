@@ -21,6 +21,12 @@ describe("what the tests printed, in a failing run that shows it", () => {
     expect(kept.length).toBeLessThan(10);
   });
 
+  test("a line naming a Python file that is no test file opens no printed part", () => {
+    const raw = ["setup.py running build_ext", ...Array.from({ length: 40 }, (_, k) => `copying build/lib/pkg/mod${k}.py -> build/bdist/pkg`), "Error: command 'gcc' failed with exit status 1"].join("\n");
+    const r = compactOutput(raw, { command: "python setup.py build", exitCode: 1, expandHint: hint });
+    expect(r.text.split("\n").filter((l) => l.startsWith("copying ")).length).toBeLessThan(10);
+  });
+
   test("cargo test -- --nocapture: a test's println! lines before its panic stay", () => {
     const raw = [
       "    Finished `test` profile [unoptimized + debuginfo] target(s) in 0.03s",
