@@ -670,6 +670,13 @@ function keepFailedProgressRows(lines: string[], roles: Role[], keep: boolean[])
   for (let i = 0; i < lines.length; i++) if (!keep[i] && (roles[i] === "chatter" || roles[i] === "plain") && FAILED_PROGRESS_ROW.test(lines[i]!)) keep[i] = true;
 }
 
+/** A test file as pytest finds them by default (`test_*.py`, `*_test.py`), its marks, then printed text. */
+const PRINTING_PROGRESS = /^(?:\S*\/)?(?:test_\S*|\S*_test)\.py [.sxXFE]*[^\s.sxXFE[]/;
+const TESTS_RUNNING = /^running \d+ tests?\s*$/;
+const PRINTS_END = /^\s*(?:failures:|test result: |successes:|={3,}|_{3,})/;
+const BARE_MARKS = /^[.sxXFE]+\s*(?:\[\s*\d+%\])?\s*$/;
+const MARKS_WITH_FAILURE = /^(?:\S+\.py )?[.sxX]*[FE]/;
+const TEST_PRINTS = 30;
 /**
  * What the tests printed, in a failing run that shows it as they run: pytest with `-s` writes a
  * test's prints among its progress marks (`tests/test_cart.py .DEBUG subtotal=44.98`, `FDEBUG …`),
@@ -680,13 +687,6 @@ function keepFailedProgressRows(lines: string[], roles: Role[], keep: boolean[])
  * repeats too (a loop's values differ where it matters). Bare progress marks, a line said again
  * right after itself, and the runner's own rows fold as before.
  */
-/** A test file as pytest finds them by default (`test_*.py`, `*_test.py`), its marks, then printed text. */
-const PRINTING_PROGRESS = /^(?:\S*\/)?(?:test_\S*|\S*_test)\.py [.sxXFE]*[^\s.sxXFE[]/;
-const TESTS_RUNNING = /^running \d+ tests?\s*$/;
-const PRINTS_END = /^\s*(?:failures:|test result: |successes:|={3,}|_{3,})/;
-const BARE_MARKS = /^[.sxXFE]+\s*(?:\[\s*\d+%\])?\s*$/;
-const MARKS_WITH_FAILURE = /^(?:\S+\.py )?[.sxX]*[FE]/;
-const TEST_PRINTS = 30;
 function keepTestPrints(lines: string[], roles: Role[], keep: boolean[]): void {
   const n = lines.length;
   for (let i = 0; i < n; i++) {

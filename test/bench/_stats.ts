@@ -17,6 +17,26 @@ export async function timeIt(n: number, fn: (i: number) => Promise<unknown> | un
   return out;
 }
 
+/** A process's CPU time so far (user + system), in µs (read in clock ticks of 1/100 s). */
+export function cpuMicros(pid: number): number {
+  const f = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ") as string[];
+  return (Number(f[11]) + Number(f[12])) * (1e6 / 100);
+}
+
+/**
+ * Waits until every process is idle (under 5 % of a core over 200 ms), for at most `tries` looks:
+ * a server warms its tokenizer after it starts, which is not its steady state.
+ */
+export async function untilIdle(pids: number[], tries: number): Promise<void> {
+  let prev = pids.map(cpuMicros);
+  for (let i = 0; i < tries; i++) {
+    await Bun.sleep(200);
+    const now = pids.map(cpuMicros);
+    if (now.every((t, k) => t - prev[k]! < 10_000)) return;
+    prev = now;
+  }
+}
+
 export function rssKb(pid: number): number {
   const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);

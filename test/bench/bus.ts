@@ -21,7 +21,7 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { median, quantile, serveBuilt } from "./_stats.ts";
+import { cpuMicros, median, quantile, serveBuilt, untilIdle } from "./_stats.ts";
 import type { BenchRow } from "./run.ts";
 
 const BIN = process.env.BENCH_BIN ? resolve(process.env.BENCH_BIN) : resolve(import.meta.dir, "../../dist/ai-session");
@@ -43,21 +43,10 @@ async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const { proc, info } = await serveBuilt(BIN, home, { HOME: mkdtempSync(join(tmpdir(), "ais-bench-home-")), ...env });
   const token = new URL(info.url).searchParams.get("token")!;
   const s = { home, pid: info.pid, base: `http://127.0.0.1:${info.port}`, ws: `ws://127.0.0.1:${info.port}/api/bus/stream?token=${token}`, token, proc };
-  // the server warms its tokenizer after start: measure nothing until it is idle
-  for (let prev = cpuMicros(s), i = 0; i < 100; i++) {
-    await Bun.sleep(200);
-    const now = cpuMicros(s);
-    if (now - prev < 10_000) break;
-    prev = now;
-  }
+  await untilIdle([s.pid], 100); // measure nothing while it warms its tokenizer
   return s;
 }
 
-/** The server process's CPU time so far (user + system), in µs. */
-function cpuMicros(s: Server): number {
-  const f = readFileSync(`/proc/${s.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(f[11]) + Number(f[12])) * (1e6 / 100);
-}
 
 function rssMb(s: Server): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${s.pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
@@ -129,7 +118,7 @@ async function direct(s: Server, run: number, n: number): Promise<{ rate: number
   const sub = await open(s, `agent=${sink}`, (t) => reader.frame(t));
   reader.socket = sub;
   const pub = await open(s, `agent=${src}`, () => {});
-  const cpu0 = cpuMicros(s);
+  const cpu0 = cpuMicros(s.pid);
   const t0 = performance.now();
   for (let sent = 0; sent < n; ) {
     const upto = Math.min(n, reader.count + WINDOW);
@@ -138,7 +127,7 @@ async function direct(s: Server, run: number, n: number): Promise<{ rate: number
   }
   await reader.until(n);
   const ms = performance.now() - t0;
-  const cpu = (cpuMicros(s) - cpu0) / Math.max(1, reader.count);
+  const cpu = (cpuMicros(s.pid) - cpu0) / Math.max(1, reader.count);
   pub.close();
   sub.close();
   return { rate: Math.round((reader.count / ms) * 1000), cpu, received: reader.count };
@@ -316,7 +305,7 @@ async function flood(s: Server, subscribers = 100, slow = 5, seconds = 10): Prom
   const fast = readers.slice(slow);
   const before = fast.reduce((a, r) => a + r.count, 0);
   const stats0 = await api(s, "GET", "/api/bus/stats");
-  const cpu0 = cpuMicros(s);
+  const cpu0 = cpuMicros(s.pid);
   const t0 = performance.now();
   const frame = JSON.stringify({ op: "publish", topic: "flood", payload: "x".repeat(200) });
   while (performance.now() - t0 < seconds * 1000) {
@@ -326,7 +315,7 @@ async function flood(s: Server, subscribers = 100, slow = 5, seconds = 10): Prom
   }
   const ms = performance.now() - t0;
   const delivered = fast.reduce((a, r) => a + r.count, 0) - before;
-  const cpuS = (cpuMicros(s) - cpu0) / 1e6;
+  const cpuS = (cpuMicros(s.pid) - cpu0) / 1e6;
   const stats1 = await api(s, "GET", "/api/bus/stats");
   const timings = await poll.stop();
   clearInterval(rss);

@@ -7,32 +7,11 @@ import { join } from "node:path";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { cli, startNats, startNode, stopAll, type Node } from "../cluster/harness.ts";
-import { median, p99, timeIt } from "./_stats.ts";
+import { median, p99, timeIt, untilIdle } from "./_stats.ts";
 import type { BenchRow } from "./table.ts";
 
 const BIN = join(import.meta.dir, "../../dist/ai-session");
 const ms = (v: number) => Math.round(v * 100) / 100;
-
-/** The process's CPU time so far (user + system), in clock ticks (1/100 s). */
-function cpuTicks(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return Number(f[11]) + Number(f[12]);
-}
-
-/**
- * Waits until every node is idle (under 5 % of a core over 200 ms, for at most 30 s): a server
- * warms its tokenizer after it starts, and three doing so on two cores are not the cluster's
- * steady state.
- */
-async function settledCpu(nodes: Node[]): Promise<void> {
-  let prev = nodes.map((n) => cpuTicks(n.pid));
-  for (let i = 0; i < 150; i++) {
-    await Bun.sleep(200);
-    const now = nodes.map((n) => cpuTicks(n.pid));
-    if (now.every((t, k) => t - prev[k]! <= 1)) return;
-    prev = now;
-  }
-}
 
 function tokenOf(n: Node): string {
   return readFileSync(join(n.home, "token"), "utf8").trim();
@@ -115,7 +94,7 @@ export async function run(): Promise<BenchRow[]> {
     await cli(alpha!, "agent", "register", "fe", "--role", "frontend");
     await cli(gamma!, "agent", "register", "qa", "--role", "qa");
     for (let i = 0; i < 100 && !(await cli(alpha!, "nodes", "--json")).stdout.includes('"qa"'); i++) await Bun.sleep(100);
-    await settledCpu([alpha!, beta!, gamma!]);
+    await untilIdle([alpha!.pid, beta!.pid, gamma!.pid], 150); // three servers warming their tokenizers on two cores are not the steady state
 
     // cross-node delivery: latency at a paced rate, then throughput back to back
     const latencies: number[] = [];
